@@ -1,0 +1,31 @@
+import { decodeAscii, isGzip } from './bytes.js';
+import { isNpy } from './npy.js';
+import { looksLikeStar } from './star/read.js';
+
+export type FileFormat = 'mrc' | 'star' | 'npy' | 'ctffind' | 'ctffind-avrot' | 'tlt' | 'xf' | 'mdoc';
+
+const BY_EXTENSION: ReadonlyArray<[RegExp, FileFormat]> = [
+  [/\.(mrc|mrcs|map|ccp4|st|ali|rec|mrc2014)$/i, 'mrc'],
+  [/\.star$/i, 'star'],
+  [/\.(cs|npy)$/i, 'npy'],
+  [/_avrot\.txt$/i, 'ctffind-avrot'],
+  [/\.(tlt|rawtlt)$/i, 'tlt'],
+  [/\.xf$/i, 'xf'],
+  [/\.mdoc$/i, 'mdoc'],
+];
+
+/**
+ * The format of a file from its name (a trailing .gz is looked through) and, where the name says
+ * nothing, from its first bytes. Returns null when neither tells.
+ */
+export function detectFormat(name: string, head: Uint8Array): FileFormat | null {
+  const base = name.replace(/\.gz$/i, '');
+  for (const [re, fmt] of BY_EXTENSION) if (re.test(base)) return fmt;
+  if (isGzip(head)) return null;
+  if (isNpy(head)) return 'npy';
+  if (looksLikeStar(head)) return 'star';
+  const text = decodeAscii(head.subarray(0, 2048));
+  if (/^# Output from CTFFind/im.test(text)) return /spatial frequency/i.test(text) || /rotational average/i.test(text) ? 'ctffind-avrot' : 'ctffind';
+  if (head.length >= 1024 && decodeAscii(head.subarray(208, 211)) === 'MAP') return 'mrc';
+  return null;
+}

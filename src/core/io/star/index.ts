@@ -1,0 +1,4 @@
+export * from './read.js';
+export * from './loop.js';
+export * from './write.js';
+export * from './particles.js';

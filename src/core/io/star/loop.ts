@@ -1,0 +1,112 @@
+import { FormatError } from '../errors.js';
+import { isNanToken, lineEndFrom, newCursor, nextToken, parseNumber } from './tokens.js';
+
+const utf8 = new TextDecoder('utf-8');
+
+/**
+ * One loop_ table. Rows stay as byte ranges of the source; a column is decoded when asked for,
+ * into a Float64Array or a string array, so memory grows with what an analysis uses.
+ */
+export class StarLoop {
+  readonly columns: readonly string[];
+  readonly rows: number;
+
+  constructor(
+    private readonly bytes: Uint8Array,
+    columns: string[],
+    private readonly rowStarts: Uint32Array,
+    private readonly rowLines: Uint32Array,
+    private readonly source: string,
+    readonly blockName: string,
+  ) {
+    this.columns = columns;
+    this.rows = rowStarts.length;
+  }
+
+  has(name: string): boolean {
+    return this.columns.includes(stripUnderscore(name));
+  }
+
+  /** Numbers of one column; a value that is not a number is an error naming line and column. */
+  numbers(name: string): Float64Array {
+    return this.numberColumns([name])[0]!;
+  }
+
+  strings(name: string): string[] {
+    const idx = this.indexOf(name);
+    const out = new Array<string>(this.rows);
+    this.scan([idx], (_r, _c, s, e, b) => {
+      out[_r] = utf8.decode(b.subarray(s, e));
+    });
+    return out;
+  }
+
+  /** Several numeric columns in one pass over the rows. */
+  numberColumns(names: readonly string[]): Float64Array[] {
+    const idx = names.map((n) => this.indexOf(n));
+    const out = idx.map(() => new Float64Array(this.rows));
+    const slot = new Map(idx.map((c, k) => [c, k]));
+    this.scan(idx, (r, c, s, e, b) => {
+      const v = parseNumber(b, s, e);
+      if (Number.isNaN(v) && !isNanToken(b, s, e)) {
+        throw new FormatError('value is not a number', {
+          source: this.source,
+          line: this.rowLines[r],
+          field: `_${this.columns[c]}`,
+          found: JSON.stringify(utf8.decode(b.subarray(s, e))),
+          expected: 'a number',
+        });
+      }
+      out[slot.get(c)!]![r] = v;
+    });
+    return out;
+  }
+
+  /** A column as numbers when every value parses, otherwise as strings. */
+  column(name: string): Float64Array | string[] {
+    try {
+      return this.numbers(name);
+    } catch (e) {
+      if (e instanceof FormatError) return this.strings(name);
+      throw e;
+    }
+  }
+
+  private indexOf(name: string): number {
+    const idx = this.columns.indexOf(stripUnderscore(name));
+    if (idx === -1) {
+      throw new FormatError('column is missing', {
+        source: this.source,
+        field: `data_${this.blockName}`,
+        found: `columns ${this.columns.map((c) => '_' + c).join(' ')}`,
+        expected: `_${stripUnderscore(name)}`,
+      });
+    }
+    return idx;
+  }
+
+  private scan(wanted: readonly number[], visit: (row: number, col: number, start: number, end: number, bytes: Uint8Array) => void): void {
+    const want = new Uint8Array(this.columns.length);
+    let last = -1;
+    for (const c of wanted) {
+      want[c] = 1;
+      if (c > last) last = c;
+    }
+    const cur = newCursor();
+    const { bytes } = this;
+    for (let r = 0; r < this.rows; r++) {
+      const start = this.rowStarts[r]!;
+      const end = lineEndFrom(bytes, start);
+      let p = start;
+      for (let c = 0; c <= last; c++) {
+        nextToken(bytes, p, end, cur);
+        if (want[c]) visit(r, c, cur.start, cur.end, bytes);
+        p = cur.next;
+      }
+    }
+  }
+}
+
+function stripUnderscore(name: string): string {
+  return name.startsWith('_') ? name.slice(1) : name;
+}

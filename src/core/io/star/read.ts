@@ -1,0 +1,159 @@
+import { asBytes, decodeAscii, maybeGunzip } from '../bytes.js';
+import { FormatError } from '../errors.js';
+import { StarLoop } from './loop.js';
+import { HASH, lineEndFrom, newCursor, nextToken } from './tokens.js';
+
+export interface StarBlock {
+  name: string;
+  /** Key–value pairs ("_rlnFinalResolution 3.35"), in file order, names without the '_'. */
+  pairs: Map<string, string>;
+  /** The block's loop_ table, if it has one. */
+  loop: StarLoop | null;
+  /** 1-based line of the data_ header. */
+  line: number;
+}
+
+export interface StarDocument {
+  source: string;
+  blocks: StarBlock[];
+}
+
+export interface ReadStarOptions {
+  source?: string;
+}
+
+/**
+ * Reads a RELION STAR file (3.0 to 5): data_ blocks holding key–value pairs and/or one loop_ table.
+ * One row per line, as RELION writes and reads them; errors name the line.
+ */
+export function readStar(input: ArrayBuffer | ArrayBufferView | string, options: ReadStarOptions = {}): StarDocument {
+  const source = options.source ?? 'STAR input';
+  const bytes = typeof input === 'string' ? new TextEncoder().encode(input) : maybeGunzip(asBytes(input));
+  return new Parser(bytes, source).parse();
+}
+
+type State = 'top' | 'block' | 'loop-header' | 'loop-rows';
+
+class Parser {
+  private pos = 0;
+  private line = 0;
+  private state: State = 'top';
+  private readonly blocks: StarBlock[] = [];
+  private block: StarBlock | null = null;
+  private columns: string[] = [];
+  private rowStarts: number[] = [];
+  private rowLines: number[] = [];
+  private readonly cur = newCursor();
+
+  constructor(
+    private readonly bytes: Uint8Array,
+    private readonly source: string,
+  ) {}
+
+  parse(): StarDocument {
+    const { bytes } = this;
+    while (this.pos < bytes.length) {
+      const start = this.pos;
+      const end = lineEndFrom(bytes, start);
+      this.line++;
+      this.pos = end + 1;
+      this.handleLine(start, end);
+    }
+    this.closeLoop();
+    return { source: this.source, blocks: this.blocks };
+  }
+
+  private handleLine(start: number, end: number): void {
+    const { bytes, cur } = this;
+    if (!nextToken(bytes, start, end, cur)) return;
+    const first = decodeAscii(bytes.subarray(cur.start, cur.end));
+    if (!cur.quoted && first.startsWith('data_')) return this.openBlock(first.slice(5), cur.next, end);
+    if (!cur.quoted && first === 'loop_') return this.openLoop();
+    if (!cur.quoted && first.startsWith('_')) return this.handleName(first.slice(1), cur.next, end);
+    if (this.state === 'loop-header' || this.state === 'loop-rows') return this.addRow(start, end);
+    if (!cur.quoted && first.startsWith(';')) this.fail('multi-line text fields (;) are not supported', first);
+    this.fail(this.block ? 'value without a name' : 'text before the first data_ block', first);
+  }
+
+  private openBlock(name: string, after: number, end: number): void {
+    this.closeLoop();
+    if (nextToken(this.bytes, after, end, this.cur)) this.fail('unexpected text after the block name', this.tokenText());
+    this.block = { name, pairs: new Map(), loop: null, line: this.line };
+    this.blocks.push(this.block);
+    this.state = 'block';
+  }
+
+  private openLoop(): void {
+    if (!this.block) this.fail('loop_ before any data_ block', 'loop_');
+    this.closeLoop();
+    if (this.block!.loop) this.fail('a second loop_ in one data_ block', 'loop_', 'one loop per block, as RELION writes');
+    this.state = 'loop-header';
+    this.columns = [];
+    this.rowStarts = [];
+    this.rowLines = [];
+  }
+
+  private handleName(name: string, after: number, end: number): void {
+    if (!this.block) this.fail('a name before any data_ block', `_${name}`);
+    if (this.state === 'loop-header') {
+      // Anything after the name is RELION's '#n' column number (a comment): ignored.
+      if (this.columns.includes(name)) this.fail('duplicate column', `_${name}`);
+      this.columns.push(name);
+      return;
+    }
+    if (this.state === 'loop-rows') this.closeLoop();
+    if (!nextToken(this.bytes, after, end, this.cur)) this.fail(`no value for _${name}`, 'end of line', 'a value after the name');
+    const value = this.tokenText();
+    this.block!.pairs.set(name, value);
+    this.state = 'block';
+  }
+
+  private addRow(start: number, end: number): void {
+    if (this.columns.length === 0) this.fail('loop_ has values but no column names', this.tokenText());
+    let n = 0;
+    let p = start;
+    while (nextToken(this.bytes, p, end, this.cur)) {
+      n++;
+      p = this.cur.next;
+    }
+    if (n !== this.columns.length) {
+      throw new FormatError('wrong number of values in a loop row', {
+        source: this.source,
+        line: this.line,
+        field: `data_${this.block!.name}`,
+        found: `${n} values`,
+        expected: `${this.columns.length} (one per column)`,
+        hint: 'The file may be truncated or a value may contain an unquoted space',
+      });
+    }
+    this.state = 'loop-rows';
+    this.rowStarts.push(start);
+    this.rowLines.push(this.line);
+  }
+
+  private closeLoop(): void {
+    if (this.state !== 'loop-header' && this.state !== 'loop-rows') return;
+    this.block!.loop = new StarLoop(this.bytes, this.columns, Uint32Array.from(this.rowStarts), Uint32Array.from(this.rowLines), this.source, this.block!.name);
+    this.state = 'block';
+  }
+
+  private tokenText(): string {
+    return decodeAscii(this.bytes.subarray(this.cur.start, this.cur.end));
+  }
+
+  private fail(problem: string, found: string, expected?: string): never {
+    throw new FormatError(problem, { source: this.source, line: this.line, found: JSON.stringify(found), ...(expected ? { expected } : {}) });
+  }
+}
+
+/** True if the text begins like a STAR file (for format sniffing). */
+export function looksLikeStar(bytes: Uint8Array): boolean {
+  const head = decodeAscii(bytes.subarray(0, 4096));
+  for (const raw of head.split('\n')) {
+    const line = raw.trim();
+    if (line === '' || line.charCodeAt(0) === HASH) continue;
+    return line.startsWith('data_');
+  }
+  return false;
+}
+

@@ -1,0 +1,76 @@
+/** A 3D map (or a stack of 2D images) with x the fastest axis: index = x + nx·(y + ny·z). */
+export type Vec3 = [number, number, number];
+
+export interface Volume {
+  nx: number;
+  ny: number;
+  nz: number;
+  data: Float32Array;
+  /** Voxel size along x, y, z in Å; null when the file does not say (never a silent 1.0). */
+  pixelSizeA: Vec3 | null;
+  /** Origin in Å along x, y, z (MRC2014 ORIGIN). */
+  originA: Vec3;
+  /** Index of the first voxel along x, y, z (MRC NXSTART etc., reordered to x, y, z). */
+  startVoxel: Vec3;
+}
+
+export function voxelCount(v: Pick<Volume, 'nx' | 'ny' | 'nz'>): number {
+  return v.nx * v.ny * v.nz;
+}
+
+export function createVolume(
+  nx: number,
+  ny: number,
+  nz: number,
+  pixelSizeA: Vec3 | null,
+  data?: Float32Array,
+): Volume {
+  const n = nx * ny * nz;
+  if (data && data.length !== n) {
+    throw new RangeError(`volume data has ${data.length} values, expected ${nx}×${ny}×${nz} = ${n}`);
+  }
+  return {
+    nx,
+    ny,
+    nz,
+    data: data ?? new Float32Array(n),
+    pixelSizeA,
+    originA: [0, 0, 0],
+    startVoxel: [0, 0, 0],
+  };
+}
+
+export interface DensityStats {
+  min: number;
+  max: number;
+  mean: number;
+  /** RMS deviation from the mean (MRC2014's definition of rms). */
+  rms: number;
+  /** Number of NaN or infinite values (excluded from the statistics). */
+  nonFinite: number;
+}
+
+/** Statistics in one pass with Float64 accumulators (Welford for the variance). */
+export function densityStats(data: ArrayLike<number>): DensityStats {
+  let min = Infinity;
+  let max = -Infinity;
+  let mean = 0;
+  let m2 = 0;
+  let n = 0;
+  let nonFinite = 0;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i]!;
+    if (!Number.isFinite(v)) {
+      nonFinite++;
+      continue;
+    }
+    if (v < min) min = v;
+    if (v > max) max = v;
+    n++;
+    const d = v - mean;
+    mean += d / n;
+    m2 += d * (v - mean);
+  }
+  if (n === 0) return { min: NaN, max: NaN, mean: NaN, rms: NaN, nonFinite };
+  return { min, max, mean, rms: Math.sqrt(m2 / n), nonFinite };
+}

@@ -1,0 +1,65 @@
+import type { Command } from 'commander';
+import { summarizeFile, type FileSummary } from '../../../core/io/summary.js';
+import { readInput } from '../../files.js';
+import { fmt, printJson, table, warn } from '../output.js';
+
+export function registerInfo(program: Command): void {
+  program
+    .command('info')
+    .description('summarise a map, STAR, cryoSPARC .cs, CTFFIND, IMOD or .mdoc file')
+    .argument('<file>', 'input file (.mrc .map .mrcs .st .gz .star .cs .txt .tlt .xf .mdoc)')
+    .option('--json', 'print one JSON object to stdout')
+    .addHelpText('after', '\nExample:\n  cryodx info run_half1_class001_unfil.mrc --json')
+    .action(async (file: string, opts: { json?: boolean }) => {
+      const { summary, warnings } = summarizeFile(file, await readInput(file));
+      if (opts.json) printJson({ file, ...summary, warnings });
+      else process.stdout.write(render(file, summary) + '\n');
+      if (!opts.json) warnings.forEach((w) => warn(w.message));
+    });
+}
+
+function render(file: string, s: FileSummary): string {
+  switch (s.format) {
+    case 'mrc':
+      return table([
+        ['file', file],
+        ['kind', `${s.kind} (MRC mode ${s.mode}, ${s.byteOrder}-endian)`],
+        ['size (x, y, z)', `${s.nx} × ${s.ny} × ${s.nz}`],
+        ['pixel size (Å)', s.pixelSizeA ? s.pixelSizeA.map((p) => fmt(p, 6)).join(', ') : 'unknown (header has no cell size)'],
+        ['origin (Å)', s.origin.map((o) => fmt(o)).join(', ')],
+        ['axis order', s.axisOrder.join(', ')],
+        ['min / max', `${fmt(s.min)} / ${fmt(s.max)}`],
+        ['mean / rms', `${fmt(s.mean)} / ${fmt(s.rms)}`],
+        ['extended header', s.extendedHeaderBytes ? `${s.extendedHeaderBytes} bytes ${s.extendedHeaderType}` : 'none'],
+        ...s.labels.map((l, i) => [`label ${i + 1}`, l] as const),
+      ]);
+    case 'star':
+      return [`file  ${file}`, ...s.blocks.map((b) => `data_${b.name}: ${b.loop ? `loop, ${b.rows} rows × ${b.columns.length} columns` : `${b.columns.length} values`}\n  ${b.columns.map((c) => '_' + c).join(' ')}`)].join('\n');
+    case 'npy':
+      return [`file  ${file}`, `rows  ${s.rows}`, 'fields', ...s.fields.map((f) => `  ${f.name}  ${f.type}${f.shape.length ? ` ×(${f.shape.join(', ')})` : ''}`)].join('\n');
+    case 'ctffind':
+      return table([
+        ['file', file],
+        ['CTFFIND version', s.version ?? 'unknown'],
+        ['micrographs', String(s.micrographs)],
+        ['pixel size (Å)', fmt(s.pixelSizeA)],
+        ['voltage (kV) / Cs (mm) / amp. contrast', `${fmt(s.voltageKv)} / ${fmt(s.csMm)} / ${fmt(s.amplitudeContrast)}`],
+        ['defocus U range (Å)', s.defocusUA.map((d) => fmt(d, 6)).join(' – ')],
+        ['fit resolution range (Å)', s.fitResolutionA.map((d) => fmt(d)).join(' – ')],
+      ]);
+    case 'ctffind-avrot':
+      return table([['file', file], ['micrographs', String(s.micrographs)], ['frequency bins', String(s.bins)], ['frequency range (1/Å)', s.spatialFrequencyInvA.map((d) => fmt(d)).join(' – ')]]);
+    case 'tlt':
+      return table([['file', file], ['tilts', String(s.tilts)], ['tilt range (°)', s.tiltDeg.map((d) => fmt(d)).join(' – ')]]);
+    case 'xf':
+      return table([['file', file], ['transforms', String(s.transforms)]]);
+    case 'mdoc':
+      return table([
+        ['file', file],
+        ['sections', String(s.sections)],
+        ['tilt range (°)', s.tiltDeg ? s.tiltDeg.map((d) => fmt(d)).join(' – ') : '—'],
+        ['pixel spacing (Å)', fmt(s.pixelSpacingA)],
+        ['total dose (e/Å²)', fmt(s.doseEPerA2)],
+      ]);
+  }
+}

@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { FormatError } from '../../core/io/errors.js';
+import { InputError } from '../files.js';
+import { registerConvert } from './commands/convert.js';
+import { registerDemo } from './commands/demo.js';
+import { registerInfo } from './commands/info.js';
+
+/** Builds the program; exported so tests can run commands in-process. */
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('cryodx')
+    .description('Why does my cryo-EM map stop at the resolution it does? Measures each known limit from the files you have.')
+    .version('0.1.0')
+    .option('--debug', 'print stack traces on errors')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  registerInfo(program);
+  registerConvert(program);
+  registerDemo(program);
+  return program;
+}
+
+/** Runs the CLI; returns the exit code. Bad input → one sentence on stderr, no stack trace. */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode;
+    const debug = argv.includes('--debug');
+    if (e instanceof FormatError || e instanceof InputError) {
+      process.stderr.write(`cryodx: ${e.message}\n`);
+      if (debug) process.stderr.write(`${e.stack}\n`);
+      return 2;
+    }
+    process.stderr.write(`cryodx: internal error: ${(e as Error).message}\n`);
+    process.stderr.write(debug ? `${(e as Error).stack}\n` : 'Run again with --debug for details, and report it.\n');
+    return 1;
+  }
+}
+
+const isEntry = process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/.*[\\/]/, ''));
+if (isEntry) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`cryodx: ${String(e)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
