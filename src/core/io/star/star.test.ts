@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import { bytesOf, shared } from '../../../../test/paths.js';
+import { FormatError } from '../errors.js';
+import { readParticles } from './particles.js';
+import { readStar } from './read.js';
+import { documentToTables, writeStar } from './write.js';
+
+const pub = (name: string): Uint8Array => bytesOf(shared('data/public/starfile', name));
+
+describe('readStar on the public starfile test files', () => {
+  it('key–value block with quoted, whitespace and empty strings', () => {
+    for (const file of ['basic_single_quote.star', 'basic_double_quote.star']) {
+      const b = readStar(pub(file)).blocks[0]!;
+      expect(b.name).toBe('');
+      expect(b.loop).toBeNull();
+      expect(Object.fromEntries(b.pairs)).toEqual({ no_quote_string: 'noquote', quote_string: 'quote string', whitespace_string: ' ', empty_string: '' });
+    }
+  });
+
+  it('loop with quoted values', () => {
+    const loop = readStar(pub('loop_single_quote.star')).blocks[0]!.loop!;
+    expect(loop.rows).toBe(2);
+    expect(loop.strings('quote_string')).toEqual(['quote string', 'quote string']);
+    expect(loop.strings('whitespace_string')).toEqual([' ', ' ']);
+    expect(loop.strings('empty_string')).toEqual(['', '']);
+    expect(loop.column('number_and_string')).toEqual(['4.0', 'noquote']);
+    expect(Array.from(loop.numbers('number'))).toEqual([6, 7]);
+  });
+
+  it('empty loop', () => {
+    const loop = readStar(pub('empty_loop.star')).blocks[0]!.loop!;
+    expect(loop.columns).toEqual(['rlnCoordinateX']);
+    expect(loop.rows).toBe(0);
+  });
+
+  it('single-row blocks in the middle and at the end, and a last line without newline', () => {
+    for (const file of ['single_line_middle_of_multiblock.star', 'single_line_end_of_multiblock.star']) {
+      const doc = readStar(pub(file));
+      expect(doc.blocks.map((b) => b.name)).toEqual(['block_1', 'block_2']);
+      expect(doc.blocks[1]!.loop!.rows).toBe(1);
+      expect(doc.blocks[1]!.loop!.numbers('rlnCoordinateZ')[0]).toBe(-51.5227);
+    }
+    const doc = readStar(pub('two_single_line_loop_blocks.star'));
+    expect(doc.blocks[1]!.loop!.strings('col3')).toEqual(['C']);
+  });
+
+  it("RELION 3.0.8 postprocess.star: general pairs and the FSC table", () => {
+    const doc = readStar(pub('postprocess.star'));
+    const general = doc.blocks.find((b) => b.name === 'general')!;
+    expect(Number(general.pairs.get('rlnFinalResolution'))).toBe(16.363636);
+    const fsc = doc.blocks.find((b) => b.name === 'fsc')!.loop!;
+    expect(fsc.columns).toHaveLength(7);
+    expect(fsc.numbers('rlnFourierShellCorrelationUnmaskedMaps')[5]).toBe(0.970256);
+  });
+
+  it('reads the other public files without error', () => {
+    for (const f of ['default_pipeline.star', 'one_loop.star', 'two_basic_blocks.star', 'rln3.1_data_style.star', 'relion_tutorial/run_it025_optimiser_3D.star', 'relion_tutorial/run_it025_sampling_3D.star']) {
+      expect(readStar(pub(f), { source: f }).blocks.length).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe('particles', () => {
+  it('RELION 3.1: data_optics joined on rlnOpticsGroup', () => {
+    const doc = readStar(bytesOf(shared('data/relion-1tii-128/particles_clustered.star')));
+    const { particles } = readParticles(doc);
+    expect(particles.count).toBe(2000);
+    expect(particles.convention).toBe('relion-3.1');
+    expect(particles.optics).toHaveLength(1);
+    expect(particles.optics[0]).toMatchObject({ voltageKv: 300, csMm: 2.7, amplitudeContrast: 0.1, imagePixelSizeA: 2.2, imageSize: 64 });
+    expect(particles.angleTiltDeg).toHaveLength(2000);
+    expect(particles.originXA).not.toBeNull();
+  });
+
+  it('RELION 3.1 file from another project (cryoDRGN tests)', () => {
+    const { particles } = readParticles(readStar(bytesOf(shared('data/public/relion31.star'))));
+    expect(particles.optics[0]!.imagePixelSizeA).toBe(2.806);
+    expect(particles.optics[0]!.csMm).toBe(0.01);
+    expect(particles.defocusUA!.length).toBe(particles.count);
+  });
+
+  it('RELION 3.0: per-particle optics, pixel size from detector pixel and magnification, origins in pixels', () => {
+    const text = `data_images\nloop_\n_rlnImageName #1\n_rlnVoltage #2\n_rlnSphericalAberration #3\n_rlnAmplitudeContrast #4\n_rlnDetectorPixelSize #5\n_rlnMagnification #6\n_rlnOriginX #7\n_rlnOriginY #8\n_rlnAngleTilt #9\n` +
+      `1@a.mrcs 300 2.7 0.1 5.0 50000 2 -1 10\n2@a.mrcs 300 2.7 0.1 5.0 50000 0 4 20\n3@b.mrcs 200 2.7 0.1 5.0 50000 1 1 30\n`;
+    const { particles } = readParticles(readStar(text));
+    expect(particles.convention).toBe('relion-3.0');
+    expect(particles.optics.map((o) => [o.voltageKv, o.imagePixelSizeA])).toEqual([[300, 1], [200, 1]]);
+    expect(Array.from(particles.opticsIndex)).toEqual([0, 0, 1]);
+    expect(Array.from(particles.originXA!)).toEqual([2, 0, 1]);
+  });
+
+  it('a particle pointing at an undefined optics group is an error', () => {
+    const text = `data_optics\nloop_\n_rlnOpticsGroup\n_rlnVoltage\n1 300\n\ndata_particles\nloop_\n_rlnOpticsGroup\n_rlnAngleTilt\n1 10\n3 20\n`;
+    expect(() => readParticles(readStar(text, { source: 'p.star' }))).toThrow('p.star (_rlnOpticsGroup): particle refers to an optics group that data_optics does not define (found 3, expected one of 1)');
+  });
+});
+
+describe('errors name the line', () => {
+  it('wrong number of values', () => {
+    const text = 'data_x\nloop_\n_a #1\n_b #2\n1 2\n3\n';
+    expect(() => readStar(text, { source: 'x.star' })).toThrow(
+      'x.star (line 6, data_x): wrong number of values in a loop row (found 1 values, expected 2 (one per column)). The file may be truncated or a value may contain an unquoted space',
+    );
+  });
+  it('value that is not a number', () => {
+    const loop = readStar('data_x\nloop_\n_rlnDefocusU\n12000\nabc\n', { source: 'x.star' }).blocks[0]!.loop!;
+    expect(() => loop.numbers('rlnDefocusU')).toThrow('x.star (line 5, _rlnDefocusU): value is not a number (found "abc", expected a number)');
+  });
+  it('missing column', () => {
+    const loop = readStar('data_particles\nloop_\n_rlnAngleRot\n1\n', { source: 'x.star' }).blocks[0]!.loop!;
+    expect(() => loop.numbers('rlnAngleTilt')).toThrow('x.star (data_particles): column is missing (found columns _rlnAngleRot, expected _rlnAngleTilt)');
+  });
+  it('text before any block', () => {
+    expect(() => readStar('hello\n', { source: 'x.star' })).toThrow(FormatError);
+  });
+  it('nan and inf are numbers', () => {
+    const loop = readStar('data_\nloop_\n_v\nnan\ninf\n-inf\n1e-3\n').blocks[0]!.loop!;
+    const v = loop.numbers('v');
+    expect(Number.isNaN(v[0])).toBe(true);
+    expect([v[1], v[2], v[3]]).toEqual([Infinity, -Infinity, 0.001]);
+  });
+});
+
+describe('writeStar', () => {
+  it('round-trips every public file value for value', () => {
+    for (const f of ['loop_single_quote.star', 'basic_double_quote.star', 'postprocess.star', 'empty_loop.star', 'rln3.1_data_style.star']) {
+      const a = readStar(pub(f));
+      const b = readStar(writeStar(documentToTables(a)));
+      expect(b.blocks.map((x) => x.name)).toEqual(a.blocks.map((x) => x.name));
+      a.blocks.forEach((blk, i) => {
+        expect(Object.fromEntries(b.blocks[i]!.pairs)).toEqual(Object.fromEntries(blk.pairs));
+        for (const c of blk.loop?.columns ?? []) expect(b.blocks[i]!.loop!.strings(c)).toEqual(blk.loop!.strings(c));
+      });
+    }
+  });
+
+  it('writes numbers that read back to the same double', () => {
+    const values = Float64Array.of(0.1, -1e-300, 12345.678901234567, 3);
+    const back = readStar(writeStar([{ name: 't', loop: { columns: ['v'], values: [values] } }])).blocks[0]!.loop!.numbers('v');
+    expect(Array.from(back)).toEqual(Array.from(values));
+  });
+});
