@@ -25,7 +25,7 @@ export function readCtffind(input: ArrayBuffer | ArrayBufferView | string, sourc
     const line = raw.trim();
     if (line === '') return;
     if (line.startsWith('#')) {
-      version ??= /CTFFind version ([\w.\-]+)/i.exec(line)?.[1] ?? null;
+      version ??= /CTFFind version ([\w.-]+)/i.exec(line)?.[1] ?? null;
       inputFile ??= /Input file:\s*([^;]+?)\s*(;|$)/i.exec(line)?.[1] ?? null;
       settings.pixelSizeA ??= num(/Pixel size:\s*([-\d.eE+]+)/i.exec(line));
       settings.voltageKv ??= num(/acceleration voltage:\s*([-\d.eE+]+)/i.exec(line));

@@ -1,5 +1,5 @@
 import { FormatError } from '../errors.js';
-import { isNanToken, lineEndFrom, newCursor, nextToken, parseNumber } from './tokens.js';
+import { DQUOTE, SQUOTE, isNanToken, lineEndFrom, newCursor, nextToken, parseNumber } from './tokens.js';
 
 const utf8 = new TextDecoder('utf-8');
 
@@ -45,7 +45,8 @@ export class StarLoop {
   numberColumns(names: readonly string[]): Float64Array[] {
     const idx = names.map((n) => this.indexOf(n));
     const out = idx.map(() => new Float64Array(this.rows));
-    const slot = new Map(idx.map((c, k) => [c, k]));
+    const slot = new Int32Array(this.columns.length).fill(-1);
+    idx.forEach((c, k) => (slot[c] = k));
     this.scan(idx, (r, c, s, e, b) => {
       const v = parseNumber(b, s, e);
       if (Number.isNaN(v) && !isNanToken(b, s, e)) {
@@ -57,7 +58,7 @@ export class StarLoop {
           expected: 'a number',
         });
       }
-      out[slot.get(c)!]![r] = v;
+      out[slot[c]!]![r] = v;
     });
     return out;
   }
@@ -94,14 +95,25 @@ export class StarLoop {
     }
     const cur = newCursor();
     const { bytes } = this;
+    const n = bytes.length;
     for (let r = 0; r < this.rows; r++) {
-      const start = this.rowStarts[r]!;
-      const end = lineEndFrom(bytes, start);
-      let p = start;
+      let p = this.rowStarts[r]!;
       for (let c = 0; c <= last; c++) {
-        nextToken(bytes, p, end, cur);
-        if (want[c]) visit(r, c, cur.start, cur.end, bytes);
-        p = cur.next;
+        // Inline tokenizer for the common unquoted case; quoted tokens go through nextToken.
+        let b = bytes[p]!;
+        while (p < n && (b === 0x20 || b === 0x09 || b === 0x0d)) b = bytes[++p]!;
+        let start = p;
+        let end: number;
+        if (b === SQUOTE || b === DQUOTE) {
+          nextToken(bytes, p, lineEndFrom(bytes, p), cur);
+          start = cur.start;
+          end = cur.end;
+          p = cur.next;
+        } else {
+          while (p < n && bytes[p]! > 0x20) p++;
+          end = p;
+        }
+        if (want[c]) visit(r, c, start, end, bytes);
       }
     }
   }

@@ -23,7 +23,7 @@ export function readParticles(doc: StarDocument): ParticlesResult {
   const { optics, opticsIndex, convention } = opticsBlock
     ? joinOptics(opticsBlock.loop!, loop, doc.source)
     : perParticleOptics(loop);
-  const num = (name: string): Float64Array | null => (loop.has(name) ? loop.numbers(name) : null);
+  const num = numericColumns(loop, ['rlnAngleRot', 'rlnAngleTilt', 'rlnAnglePsi', 'rlnDefocusU', 'rlnDefocusV', 'rlnDefocusAngle']);
   const str = (name: string): string[] | null => (loop.has(name) ? loop.strings(name) : null);
   const { originXA, originYA } = origins(loop, optics, opticsIndex, warnings, doc.source);
   return {
@@ -45,6 +45,14 @@ export function readParticles(doc: StarDocument): ParticlesResult {
     },
     warnings,
   };
+}
+
+/** Decodes the present columns among `names` in one pass over the rows. */
+function numericColumns(loop: StarLoop, names: string[]): (name: string) => Float64Array | null {
+  const present = names.filter((n) => loop.has(n));
+  const cols = loop.numberColumns(present);
+  const byName = new Map(present.map((n, i) => [n, cols[i]!]));
+  return (name) => byName.get(name) ?? null;
 }
 
 function findParticleBlock(doc: StarDocument): StarBlock {

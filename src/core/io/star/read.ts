@@ -1,7 +1,7 @@
 import { asBytes, decodeAscii, maybeGunzip } from '../bytes.js';
 import { FormatError } from '../errors.js';
 import { StarLoop } from './loop.js';
-import { HASH, lineEndFrom, newCursor, nextToken } from './tokens.js';
+import { DQUOTE, HASH, SQUOTE, lineEndFrom, newCursor, nextToken, type TokenCursor } from './tokens.js';
 
 export interface StarBlock {
   name: string;
@@ -66,6 +66,11 @@ class Parser {
   private handleLine(start: number, end: number): void {
     const { bytes, cur } = this;
     if (!nextToken(bytes, start, end, cur)) return;
+    const c0 = bytes[cur.start];
+    // Most lines are loop rows: only lines starting with d, l, _ or ; can be anything else.
+    if (!cur.quoted && c0 !== 0x64 && c0 !== 0x6c && c0 !== 0x5f && c0 !== 0x3b && (this.state === 'loop-header' || this.state === 'loop-rows')) {
+      return this.addRow(start, end);
+    }
     const first = decodeAscii(bytes.subarray(cur.start, cur.end));
     if (!cur.quoted && first.startsWith('data_')) return this.openBlock(first.slice(5), cur.next, end);
     if (!cur.quoted && first === 'loop_') return this.openLoop();
@@ -110,12 +115,7 @@ class Parser {
 
   private addRow(start: number, end: number): void {
     if (this.columns.length === 0) this.fail('loop_ has values but no column names', this.tokenText());
-    let n = 0;
-    let p = start;
-    while (nextToken(this.bytes, p, end, this.cur)) {
-      n++;
-      p = this.cur.next;
-    }
+    const n = countTokens(this.bytes, start, end, this.cur);
     if (n !== this.columns.length) {
       throw new FormatError('wrong number of values in a loop row', {
         source: this.source,
@@ -143,6 +143,22 @@ class Parser {
 
   private fail(problem: string, found: string, expected?: string): never {
     throw new FormatError(problem, { source: this.source, line: this.line, found: JSON.stringify(found), ...(expected ? { expected } : {}) });
+  }
+}
+
+/** Tokens on one line; the unquoted common case is scanned inline (this runs once per row). */
+function countTokens(bytes: Uint8Array, start: number, end: number, cur: TokenCursor): number {
+  let n = 0;
+  let p = start;
+  for (;;) {
+    while (p < end && (bytes[p] === 0x20 || bytes[p] === 0x09 || bytes[p] === 0x0d)) p++;
+    if (p >= end || bytes[p] === HASH) return n;
+    const b = bytes[p]!;
+    if (b === SQUOTE || b === DQUOTE) {
+      nextToken(bytes, p, end, cur);
+      p = cur.next;
+    } else while (p < end && bytes[p]! > 0x20) p++;
+    n++;
   }
 }
 

@@ -1,0 +1,132 @@
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readMrc } from '../src/core/io/mrc/read.js';
+import { readParticles } from '../src/core/io/star/particles.js';
+import { readStar } from '../src/core/io/star/read.js';
+import { bytesOf, fixture, ROOT, shared } from './paths.js';
+
+/** Runs the built CLI (npm test builds before vitest), as a user would. */
+function cryodx(...args: string[]): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [join(ROOT, 'dist', 'node', 'cli', 'main.js'), ...args], { encoding: 'utf8' });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+const tmp = mkdtempSync(join(tmpdir(), 'cryodx-cli-'));
+
+describe('cryodx info --json', () => {
+  it('map: the fields the issue names', () => {
+    const r = cryodx('info', shared('data/public/emd_3197.map.gz'), '--json');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j).toMatchObject({ nx: 20, ny: 20, nz: 20, mode: 2, pixelSizeA: [11.4, 11.4, 11.4], origin: [0, 0, 0], axisOrder: [1, 2, 3] });
+    for (const k of ['min', 'max', 'mean', 'rms']) expect(typeof j[k]).toBe('number');
+  });
+
+  it('STAR: blocks with loop flag, columns and rows', () => {
+    const j = JSON.parse(cryodx('info', shared('data/relion-1tii-128/postprocess.star'), '--json').stdout);
+    const fsc = j.blocks.find((b: { name: string }) => b.name === 'fsc');
+    expect(fsc.loop).toBe(true);
+    expect(fsc.columns).toContain('rlnFourierShellCorrelationCorrected');
+    expect(fsc.rows).toBe(65);
+    expect(j.blocks.find((b: { name: string }) => b.name === 'general').loop).toBe(false);
+  });
+
+  it('.cs: rows and fields', () => {
+    const j = JSON.parse(cryodx('info', fixture('cs', 'particles.cs'), '--json').stdout);
+    expect(j.rows).toBe(12);
+    expect(j.fields.map((f: { name: string }) => f.name)).toContain('alignments3D/pose');
+  });
+
+  it('readable table without --json; other formats', () => {
+    const r = cryodx('info', shared('data/public/hand-vol.mrc'));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/size \(x, y, z\)\s+64 × 64 × 64/);
+    for (const f of [fixture('ctffind', 'ctffind5.txt'), fixture('imod', 'ts.tlt'), fixture('imod', 'ts.xf'), fixture('imod', 'ts.mdoc'), fixture('ctffind', 'ctffind4_avrot.txt')]) {
+      expect(cryodx('info', f).code).toBe(0);
+    }
+  });
+});
+
+describe('cryodx convert', () => {
+  it('map.gz → standard float32 MRC with the same values', () => {
+    const out = join(tmp, 'emd.mrc');
+    const r = cryodx('convert', shared('data/public/emd_3197.map.gz'), out);
+    expect(r.code).toBe(0);
+    const a = readMrc(bytesOf(shared('data/public/EMD-3197.map')));
+    const b = readMrc(bytesOf(out));
+    expect(b.header.mode).toBe(2);
+    expect(b.axisOrder).toEqual([1, 2, 3]);
+    expect(b.volume.pixelSizeA).toEqual([11.4, 11.4, 11.4]);
+    expect(Array.from(b.volume.data)).toEqual(Array.from(a.volume.data));
+  });
+
+  it('a permuted-axis big-endian int16 map comes out x-fastest', () => {
+    const out = join(tmp, 'axes.mrc');
+    expect(cryodx('convert', fixture('mrc', 'axes_213_big.mrc'), out).code).toBe(0);
+    const expected = JSON.parse(readFileSync(fixture('mrc', 'expected.json'), 'utf8'))['axes_213_big.mrc'];
+    expect(Array.from(readMrc(bytesOf(out)).volume.data)).toEqual(expected.data);
+  });
+
+  it('.cs → RELION 3.1 STAR', () => {
+    const out = join(tmp, 'p.star');
+    expect(cryodx('convert', fixture('cs', 'particles.cs'), out).code).toBe(0);
+    const { particles } = readParticles(readStar(bytesOf(out)));
+    expect(particles.count).toBe(12);
+    expect(particles.convention).toBe('relion-3.1');
+  });
+
+  it('never overwrites its input', () => {
+    const input = join(tmp, 'input.mrc');
+    copyFileSync(fixture('mrc', 'mode2_little.mrc'), input);
+    const before = readFileSync(input);
+    const r = cryodx('convert', input, input);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`cryodx: ${input}: refusing to overwrite an input file; choose another output name\n`);
+    expect(readFileSync(input).equals(before)).toBe(true);
+  });
+});
+
+describe('bad input: exit code ≠ 0, one sentence, no stack trace', () => {
+  it('truncated MRC', () => {
+    const bad = join(tmp, 'truncated.mrc');
+    writeFileSync(bad, readFileSync(fixture('mrc', 'mode2_little.mrc')).subarray(0, 1100));
+    const r = cryodx('info', bad);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/truncated\.mrc \(byte 1024\): data block is truncated/);
+    expect(r.stderr).not.toMatch(/at .*\.js:\d+/);
+  });
+
+  it('--debug adds the stack', () => {
+    const r = cryodx('info', join(tmp, 'truncated.mrc'), '--debug');
+    expect(r.stderr).toMatch(/at .*\.js:\d+/);
+  });
+
+  it('missing file and unknown type', () => {
+    expect(cryodx('info', join(tmp, 'nope.mrc')).stderr).toBe(`cryodx: ${join(tmp, 'nope.mrc')}: no such file\n`);
+    const odd = join(tmp, 'notes.bin');
+    writeFileSync(odd, 'hello');
+    const r = cryodx('info', odd);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^cryodx: .*notes\.bin: unrecognised file type \(expected MRC/);
+  });
+
+  it('every command has --help with an example', () => {
+    for (const c of ['info', 'convert', 'demo']) {
+      const r = cryodx(c, '--help');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/Example/);
+    }
+  });
+});
+
+describe('cryodx demo', () => {
+  it('prints the bundled example summary', () => {
+    const r = cryodx('demo');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/pixel size \(Å\)\s+11\.4, 11\.4, 11\.4/);
+  });
+});
