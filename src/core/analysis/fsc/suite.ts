@@ -1,0 +1,329 @@
+import { FormatError, type Warning } from '../../io/errors.js';
+import { irfft3d, rfft3d, signedFrequency, type Spectrum } from '../../fourier/rfft3d.js';
+import type { Volume } from '../../model/volume.js';
+import { ProgressSteps, type ProgressContext } from '../../util/progress.js';
+import { seededRandom } from '../../util/random.js';
+import { autoMask, sphericalMask, validateMask, type AutoMask } from '../masks/masks.js';
+import { CRITERIA, findCrossing, thresholdCurve, type Crossing, type CriterionName } from './criteria.js';
+import { readShape, type ShapeReading } from './shape.js';
+import { fscFromSums, shellIndexMap, shellSums, type ShellSums } from './shells.js';
+
+export type MaskChoice =
+  | { kind: 'none' }
+  | { kind: 'user'; mask: Volume; source: string }
+  | { kind: 'sphere'; radiusA: number; edgeA?: number }
+  | { kind: 'auto'; lowPassA?: number; threshold?: number; extendPx?: number; softEdgePx?: number };
+
+export interface FscOptions {
+  pixelSizeA: number;
+  mask: MaskChoice;
+  /** Randomise phases beyond this resolution (Å) instead of where the unmasked FSC < 0.8. */
+  randomizeAtA?: number;
+  /** Unmasked-FSC value below which phases are randomised (RELION: 0.8). */
+  randomizeFscAt?: number;
+  /** Molecular weight (kDa) for cisTEM's Part_FSC. */
+  mwKDa?: number;
+  symmetryOrder?: number;
+  seed?: number;
+}
+
+export interface FscShell {
+  shell: number;
+  spatialFrequencyInvA: number;
+  resolutionA: number | null;
+  fscUnmasked: number;
+  fscMasked: number | null;
+  fscPhaseRandomized: number | null;
+  fscCorrected: number | null;
+  fscParticle: number | null;
+  nVoxels: number;
+}
+
+export type CurveName = 'fscUnmasked' | 'fscMasked' | 'fscCorrected' | 'fscParticle';
+
+export interface FscResult {
+  resolutionA: number | null;
+  resolutionInterpolatedA: number | null;
+  criterion: string;
+  randomizeFromA: number | null;
+  randomizeFromShell: number | null;
+  pixelSizeA: number;
+  boxSize: number;
+  mask: { kind: MaskChoice['kind']; source: string | null; volumeFraction: number; autoThreshold: number | null; particleFraction: number | null } | null;
+  particleCurve: { method: 'cistem-mw' | 'relion-mask-fraction'; particleVolumeFraction: number } | null;
+  shells: FscShell[];
+  crossings: Partial<Record<CurveName, Record<CriterionName, Crossing>>>;
+  shape: ShapeReading;
+  warnings: Warning[];
+}
+
+export interface FscComputation {
+  result: FscResult;
+  /** The automatic mask when one was made (for writing out). */
+  autoMask: AutoMask | null;
+}
+
+/**
+ * The FSC suite: unmasked, masked (user / spherical / automatic mask), phase-randomisation
+ * corrected exactly as RELION 3.1 postprocess (Chen et al. 2013), particle-scaled, all criteria.
+ */
+export function computeFsc(half1: Volume, half2: Volume, options: FscOptions, progress?: ProgressContext): FscComputation {
+  checkHalves(half1, half2);
+  const { nx, ny, nz } = half1;
+  const px = options.pixelSizeA;
+  const warnings: Warning[] = [];
+  const steps = new ProgressSteps(progress, [1, 2, 2, 4, 1]);
+  steps.step(1, 'preparing mask');
+  const { mask, auto, info } = resolveMask(half1, half2, options, warnings);
+  const shells = shellIndexMap(nx, ny, nz);
+  let masked: ShellSums | null = null;
+  if (mask) {
+    steps.step(2, 'masked FSC');
+    masked = shellSums(rfft3d(multiply(half1.data, mask), nx, ny, nz), rfft3d(multiply(half2.data, mask), nx, ny, nz), shells);
+  }
+  steps.step(2, 'unmasked FSC');
+  const s1 = rfft3d(half1.data, nx, ny, nz);
+  const s2 = rfft3d(half2.data, nx, ny, nz);
+  const unmaskedSums = shellSums(s1, s2, shells);
+  const fscUnmasked = fscFromSums(unmaskedSums);
+  const fscMasked = masked ? fscFromSums(masked) : null;
+  let fscRandom: Float64Array | null = null;
+  let r0: number | null = null;
+  if (mask) {
+    steps.step(4, 'phase-randomised FSC');
+    r0 = randomizationShell(fscUnmasked, options, nx, px, warnings);
+    if (r0 !== null) {
+      const rnd = seededRandom(options.seed ?? 20131);
+      randomizePhasesBeyond(s1, r0, rnd);
+      randomizePhasesBeyond(s2, r0, rnd);
+      const m1 = multiply(irfft3d(s1), mask);
+      const m2 = multiply(irfft3d(s2), mask);
+      fscRandom = fscFromSums(shellSums(rfft3d(m1, nx, ny, nz, s1), rfft3d(m2, nx, ny, nz, s2), shells));
+    }
+  }
+  steps.step(1, 'criteria');
+  const fscCorrected = fscMasked ? correct(fscMasked, fscRandom, r0) : null;
+  const particle = particleCurve(fscUnmasked, fscMasked, mask, options, px, nx * ny * nz);
+  const result = assemble({ nx, px, options, info, unmaskedSums, fscUnmasked, fscMasked, fscRandom, fscCorrected, particle, r0, warnings });
+  steps.finish();
+  return { result, autoMask: auto };
+}
+
+function checkHalves(a: Volume, b: Volume): void {
+  if (a.nx !== b.nx || a.ny !== b.ny || a.nz !== b.nz) {
+    throw new FormatError('half maps have different shapes', { source: 'half maps', found: `${a.nx}×${a.ny}×${a.nz} and ${b.nx}×${b.ny}×${b.nz}`, expected: 'the same box', hint: 'Use the two half maps of one refinement' });
+  }
+  if (a.nx !== a.ny || a.nx !== a.nz) {
+    throw new FormatError('half maps are not cubic', { source: 'half maps', found: `${a.nx}×${a.ny}×${a.nz}`, expected: 'a cubic box (as RELION requires)', hint: 'Pad or crop the maps to a cube' });
+  }
+  if (a.nx < 8) throw new FormatError('box is too small for an FSC', { source: 'half maps', found: `${a.nx}`, expected: 'at least 8 voxels' });
+  for (const [name, v] of [['half map 1', a], ['half map 2', b]] as const) {
+    let bad = 0;
+    let first = -1;
+    for (let i = 0; i < v.data.length; i++) if (!Number.isFinite(v.data[i]!)) {
+      bad++;
+      if (first < 0) first = i;
+    }
+    if (bad > 0) throw new FormatError('map contains NaN or infinite values', { source: name, found: `${bad} of ${v.data.length} voxels (first at index ${first})`, expected: 'finite densities', hint: 'The refinement or a conversion went wrong; regenerate the half map' });
+  }
+}
+
+function resolveMask(h1: Volume, h2: Volume, o: FscOptions, warnings: Warning[]): { mask: Float32Array | null; auto: AutoMask | null; info: FscResult['mask'] } {
+  const { nx, ny, nz } = h1;
+  const m = o.mask;
+  const fraction = (mask: Float32Array): number => {
+    let k = 0;
+    for (let i = 0; i < mask.length; i++) if (mask[i]! > 0.5) k++;
+    return k / mask.length;
+  };
+  switch (m.kind) {
+    case 'none':
+      return { mask: null, auto: null, info: null };
+    case 'user': {
+      warnings.push(...validateMask(m.mask, h1, o.pixelSizeA, m.source));
+      const f = fraction(m.mask.data);
+      return { mask: m.mask.data, auto: null, info: { kind: 'user', source: m.source, volumeFraction: f, autoThreshold: null, particleFraction: null } };
+    }
+    case 'sphere': {
+      const mask = sphericalMask(nx, ny, nz, o.pixelSizeA, m.radiusA, m.edgeA ?? 10);
+      return { mask, auto: null, info: { kind: 'sphere', source: `sphere r=${m.radiusA} Å, edge ${m.edgeA ?? 10} Å`, volumeFraction: fraction(mask), autoThreshold: null, particleFraction: null } };
+    }
+    case 'auto': {
+      const avg = new Float32Array(h1.data.length);
+      for (let i = 0; i < avg.length; i++) avg[i] = 0.5 * (h1.data[i]! + h2.data[i]!);
+      const auto = autoMask(avg, nx, ny, nz, o.pixelSizeA, m);
+      return { mask: auto.mask, auto, info: { kind: 'auto', source: 'automatic', volumeFraction: auto.volumeFraction, autoThreshold: auto.threshold, particleFraction: null } };
+    }
+  }
+}
+
+function multiply(a: Float32Array, m: Float32Array): Float32Array {
+  const out = new Float32Array(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = a[i]! * m[i]!;
+  return out;
+}
+
+/** RELION: first shell > 0 where the unmasked FSC < 0.8, or round(box·pixel / Å) when given. */
+function randomizationShell(fscUnmasked: Float64Array, o: FscOptions, n: number, px: number, warnings: Warning[]): number | null {
+  if (o.randomizeAtA !== undefined) {
+    const r = Math.round((n * px) / o.randomizeAtA);
+    if (r < 1 || r >= fscUnmasked.length) throw new RangeError(`--randomize-at ${o.randomizeAtA} Å is outside the box's range (${((n * px) / (fscUnmasked.length - 1)).toFixed(2)}–${(n * px).toFixed(1)} Å)`);
+    return r;
+  }
+  const at = o.randomizeFscAt ?? 0.8;
+  for (let i = 1; i < fscUnmasked.length; i++) if (fscUnmasked[i]! < at) return i;
+  warnings.push({ code: 'no-randomisation', message: `the unmasked FSC never drops below ${at}: no phase randomisation, the corrected FSC equals the masked one` });
+  return null;
+}
+
+/** RELION randomizePhasesBeyond: voxels with |k|² ≥ r0² get a uniform random phase, same amplitude. */
+export function randomizePhasesBeyond(spec: Spectrum, r0: number, rnd: () => number): void {
+  const { nx, ny, nz, nxh, data } = spec;
+  const r02 = r0 * r0;
+  let i = 0;
+  for (let z = 0; z < nz; z++) {
+    const kz = signedFrequency(z, nz);
+    for (let y = 0; y < ny; y++) {
+      const ky = signedFrequency(y, ny);
+      const r2 = ky * ky + kz * kz;
+      for (let x = 0; x < nxh; x++, i++) {
+        if (x * x + r2 < r02) continue;
+        const amp = Math.hypot(data[2 * i]!, data[2 * i + 1]!);
+        const ph = 2 * Math.PI * rnd();
+        data[2 * i] = amp * Math.cos(ph);
+        data[2 * i + 1] = amp * Math.sin(ph);
+      }
+    }
+  }
+  void nx;
+}
+
+/** FSC_true = (FSC_t − FSC_n)/(1 − FSC_n) from shell r0 + 2 on; 0 where FSC_n > FSC_t (RELION 3.1). */
+function correct(masked: Float64Array, random: Float64Array | null, r0: number | null): Float64Array {
+  if (!random || r0 === null) return masked.slice();
+  const out = new Float64Array(masked.length);
+  for (let i = 0; i < out.length; i++) {
+    const t = masked[i]!, n = random[i]!;
+    out[i] = i < r0 + 2 ? t : n > t ? 0 : (t - n) / (1 - n);
+  }
+  return out;
+}
+
+interface ParticleCurve {
+  fsc: Float64Array;
+  method: 'cistem-mw' | 'relion-mask-fraction';
+  particleVolumeFraction: number;
+}
+
+/**
+ * With --mw: cisTEM's Part_FSC on the masked FSC (unmasked when there is no mask), the particle
+ * taking MW·1000/0.81 Å³ of the mask volume. Without: RELION 3.1's rlnFourierShellCorrelation-
+ * ParticleMaskFraction, Part = V·FSC/(1 + (V − 1)·FSC) on the unmasked FSC with
+ * V = 0.476 / (fraction of mask voxels > 0.5).
+ */
+function particleCurve(unmasked: Float64Array, masked: Float64Array | null, mask: Float32Array | null, o: FscOptions, px: number, boxVoxels: number): ParticleCurve | null {
+  // cisTEM takes |FSC| in the denominator; RELION does not (checked against its postprocess.star).
+  const scale = (fsc: Float64Array, v: number, abs: boolean): Float64Array => fsc.map((f) => (v * f) / (1 + (v - 1) * (abs ? Math.abs(f) : f)));
+  if (o.mwKDa !== undefined) {
+    const particleA3 = (o.mwKDa * 1000) / 0.81;
+    let maskVoxels = boxVoxels;
+    if (mask) {
+      maskVoxels = 0;
+      for (let i = 0; i < mask.length; i++) maskVoxels += mask[i]!;
+    }
+    const vf = particleA3 / (px ** 3 * maskVoxels);
+    return { fsc: scale(masked ?? unmasked, 1 / vf, true), method: 'cistem-mw', particleVolumeFraction: vf };
+  }
+  if (!mask) return null;
+  let above = 0;
+  for (let i = 0; i < mask.length; i++) if (mask[i]! > 0.5) above++;
+  const v = 0.476 / (above / mask.length);
+  return { fsc: scale(unmasked, v, false), method: 'relion-mask-fraction', particleVolumeFraction: 1 / v };
+}
+
+interface AssembleInput {
+  nx: number;
+  px: number;
+  options: FscOptions;
+  info: FscResult['mask'];
+  unmaskedSums: ShellSums;
+  fscUnmasked: Float64Array;
+  fscMasked: Float64Array | null;
+  fscRandom: Float64Array | null;
+  fscCorrected: Float64Array | null;
+  particle: ParticleCurve | null;
+  r0: number | null;
+  warnings: Warning[];
+}
+
+function assemble(a: AssembleInput): FscResult {
+  const boxA = a.nx * a.px;
+  const n = a.fscUnmasked.length;
+  const shells: FscShell[] = [];
+  for (let i = 0; i < n; i++) {
+    shells.push({
+      shell: i,
+      spatialFrequencyInvA: i / boxA,
+      resolutionA: i > 0 ? boxA / i : null,
+      fscUnmasked: a.fscUnmasked[i]!,
+      fscMasked: a.fscMasked?.[i] ?? null,
+      fscPhaseRandomized: a.fscRandom?.[i] ?? null,
+      fscCorrected: a.fscCorrected?.[i] ?? null,
+      fscParticle: a.particle?.fsc[i] ?? null,
+      nVoxels: a.unmaskedSums.count[i]!,
+    });
+  }
+  const curves: [CurveName, Float64Array | null][] = [['fscUnmasked', a.fscUnmasked], ['fscMasked', a.fscMasked], ['fscCorrected', a.fscCorrected], ['fscParticle', a.particle?.fsc ?? null]];
+  const crossings: FscResult['crossings'] = {};
+  for (const [name, curve] of curves) {
+    if (!curve) continue;
+    const byCriterion = {} as Record<CriterionName, Crossing>;
+    for (const c of CRITERIA) byCriterion[c] = findCrossing(curve, thresholdCurve(c, a.unmaskedSums.fullCount, a.options.symmetryOrder ?? 1), boxA, c);
+    crossings[name] = byCriterion;
+  }
+  const mainName: CurveName = a.fscCorrected ? 'fscCorrected' : 'fscUnmasked';
+  const main = crossings[mainName]!['0.143'];
+  const mainCurve = a.fscCorrected ?? a.fscUnmasked;
+  const info = a.info ? { ...a.info, particleFraction: a.particle?.particleVolumeFraction ?? null } : null;
+  const result: FscResult = {
+    resolutionA: main.resolutionA,
+    resolutionInterpolatedA: main.resolutionInterpolatedA,
+    criterion: `FSC = 0.143 on the ${a.fscCorrected ? 'phase-randomisation corrected masked' : 'unmasked'} FSC (RELION rule: last shell before the first drop)`,
+    randomizeFromA: a.r0 !== null ? boxA / a.r0 : null,
+    randomizeFromShell: a.r0,
+    pixelSizeA: a.px,
+    boxSize: a.nx,
+    mask: info,
+    particleCurve: a.particle ? { method: a.particle.method, particleVolumeFraction: a.particle.particleVolumeFraction } : null,
+    shells,
+    crossings,
+    shape: readShape(mainCurve),
+    warnings: a.warnings,
+  };
+  result.warnings.push(...diagnose(result, a));
+  return result;
+}
+
+/** The warnings a careful user would want (REFERENCE.md; RELION's own checks; seed 002). */
+function diagnose(r: FscResult, a: AssembleInput): Warning[] {
+  const w: Warning[] = [];
+  const main = r.crossings[a.fscCorrected ? 'fscCorrected' : 'fscUnmasked']!['0.143'];
+  if (main.shell === null) w.push({ code: 'no-signal', message: 'the FSC drops below 0.143 at the first shell: the half maps share no signal (wrong files, or not aligned to each other?)' });
+  if (main.reachesNyquist) w.push({ code: 'nyquist-limited', message: `the FSC stays above 0.143 up to Nyquist (${(2 * a.px).toFixed(2)} Å): the resolution is limited by the pixel size, not the data` });
+  if (main.reRiseShells.length > 0) {
+    const first = main.reRiseShells[0]!;
+    w.push({ code: 'fsc-rerise', message: `the FSC rises above 0.143 again after crossing it (shells ${main.reRiseShells.slice(0, 5).join(', ')}${main.reRiseShells.length > 5 ? ', …' : ''}, first at ${((a.nx * a.px) / first).toFixed(2)} Å): noise spikes, often from solvent in a loose mask (seed 002); the first crossing (${main.resolutionA?.toFixed(2)} Å) is the honest resolution` });
+  }
+  if (a.fscCorrected) {
+    const um = r.crossings.fscUnmasked!['0.143'];
+    if (um.shell !== null && main.shell !== null && um.shell > main.shell) w.push({ code: 'unmasked-beyond-corrected', message: `the unmasked FSC extends beyond the corrected one (${um.resolutionA?.toFixed(2)} vs ${main.resolutionA?.toFixed(2)} Å): the mask may be cutting off density; check that it covers the whole particle` });
+    if (a.fscRandom && main.shell !== null && a.fscRandom[main.shell]! > 0.1) w.push({ code: 'mask-too-sharp', message: `the phase-randomised masked FSC is ${a.fscRandom[main.shell]!.toFixed(3)} (> 0.1) at the resolution: the mask is too sharp; use a wider soft edge` });
+  }
+  if (a.particle && a.particle.method === 'cistem-mw' && a.particle.particleVolumeFraction < 0.2) {
+    w.push({ code: 'mask-mostly-solvent', message: `the particle fills only ${(100 * a.particle.particleVolumeFraction).toFixed(0)} % of the ${a.info ? 'mask' : 'box'}: the Part_FSC scaling amplifies solvent noise (seed 002); trust the masked FSC with a tighter mask instead` });
+  }
+  const tail = a.fscUnmasked.subarray(Math.max(1, a.fscUnmasked.length - 4));
+  const tailMean = tail.reduce((s, v) => s + v, 0) / tail.length;
+  if (tailMean > 0.5) w.push({ code: 'halves-not-independent', message: `the unmasked FSC is ${tailMean.toFixed(2)} near Nyquist: the half maps are not independent (same particles, or refined together); the resolution is not meaningful` });
+  return w;
+}

@@ -1,0 +1,144 @@
+import { FormatError, type Warning } from '../../io/errors.js';
+import { irfft3d, rfft3d, signedFrequency } from '../../fourier/rfft3d.js';
+import type { Volume } from '../../model/volume.js';
+import { squaredDistanceToInside } from './distance.js';
+
+/** Value of a raised-cosine edge at distance t into an edge of width w (1 at t ≤ 0, 0 at t ≥ w). */
+export function raisedCosine(t: number, w: number): number {
+  if (t <= 0) return 1;
+  if (t >= w) return 0;
+  return 0.5 + 0.5 * Math.cos((Math.PI * t) / w);
+}
+
+/**
+ * Checks a user mask against the half maps: same grid, same voxel size, values within [0, 1]
+ * (RELION refuses otherwise). Returns warnings for a hard (binary) edge or an empty mask.
+ */
+export function validateMask(mask: Volume, ref: Volume, pixelSizeA: number, source: string): Warning[] {
+  if (mask.nx !== ref.nx || mask.ny !== ref.ny || mask.nz !== ref.nz) {
+    throw new FormatError('mask is not on the half maps’ grid', { source, found: `${mask.nx}×${mask.ny}×${mask.nz}`, expected: `${ref.nx}×${ref.ny}×${ref.nz}`, hint: 'Resample the mask onto the half maps (relion_image_handler --new_box / --rescale_angpix)' });
+  }
+  if (mask.pixelSizeA && Math.abs(mask.pixelSizeA[0] - pixelSizeA) > 1e-3 * pixelSizeA) {
+    throw new FormatError('mask voxel size differs from the half maps’', { source, found: `${mask.pixelSizeA[0]} Å`, expected: `${pixelSizeA} Å`, hint: 'Make the mask at the half maps’ pixel size' });
+  }
+  let lo = Infinity, hi = -Infinity, soft = 0, sum = 0;
+  for (let i = 0; i < mask.data.length; i++) {
+    const v = mask.data[i]!;
+    if (!Number.isFinite(v)) throw new FormatError('mask contains NaN or infinite values', { source, field: `voxel ${i}`, found: String(v), expected: 'values in [0, 1]' });
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+    if (v > 1e-4 && v < 1 - 1e-4) soft++;
+    sum += v;
+  }
+  if (lo < -1e-4 || hi > 1 + 1e-4) {
+    throw new FormatError('mask values are outside [0, 1]', { source, found: `range ${lo.toPrecision(4)} … ${hi.toPrecision(4)}`, expected: '0 (solvent) … 1 (particle)', hint: 'Is this a map rather than a mask? Make one with cryodx --auto-mask or relion_mask_create' });
+  }
+  const warnings: Warning[] = [];
+  if (sum === 0) throw new FormatError('mask is empty (all zero)', { source, expected: 'a mask covering the particle' });
+  if (soft === 0) warnings.push({ code: 'mask-hard-edge', message: `${source}: the mask has a hard edge (only 0 and 1): the masked FSC will be inflated by mask–mask correlation; add a soft edge of a few pixels` });
+  return warnings;
+}
+
+/** Soft spherical mask centred on the box: 1 inside radiusA, raised cosine to 0 over edgeA. */
+export function sphericalMask(nx: number, ny: number, nz: number, pixelSizeA: number, radiusA: number, edgeA: number): Float32Array {
+  const out = new Float32Array(nx * ny * nz);
+  const cx = Math.floor(nx / 2), cy = Math.floor(ny / 2), cz = Math.floor(nz / 2);
+  const r0 = radiusA / pixelSizeA, w = edgeA / pixelSizeA;
+  let i = 0;
+  for (let z = 0; z < nz; z++)
+    for (let y = 0; y < ny; y++)
+      for (let x = 0; x < nx; x++, i++) out[i] = raisedCosine(Math.hypot(x - cx, y - cy, z - cz) - r0, w);
+  return out;
+}
+
+/**
+ * Low-pass filter as RELION's lowPassFilterMap (filter_edge_width 2): a raised cosine in |k| from
+ * one shell below to one shell above round(box·pixel / resolution).
+ */
+export function lowPass(data: Float32Array, nx: number, ny: number, nz: number, pixelSizeA: number, resolutionA: number): Float32Array {
+  const spec = rfft3d(data, nx, ny, nz);
+  const ires = Math.round((nx * pixelSizeA) / resolutionA);
+  const lo = Math.max(0, ires - 1) / nx, hi = (ires + 1) / nx, width = hi - lo;
+  const { nxh } = spec;
+  let i = 0;
+  for (let z = 0; z < nz; z++) {
+    const kz = signedFrequency(z, nz) / nz;
+    for (let y = 0; y < ny; y++) {
+      const ky = signedFrequency(y, ny) / ny;
+      for (let x = 0; x < nxh; x++, i++) {
+        const res = Math.sqrt((x / nx) ** 2 + ky * ky + kz * kz);
+        if (res < lo) continue;
+        const f = res > hi ? 0 : 0.5 + 0.5 * Math.cos((Math.PI * (res - lo)) / width);
+        spec.data[2 * i] *= f;
+        spec.data[2 * i + 1] *= f;
+      }
+    }
+  }
+  return irfft3d(spec);
+}
+
+export interface AutoMaskOptions {
+  /** Low-pass before thresholding, Å (RELION tutorial: 15). */
+  lowPassA?: number;
+  /** Density threshold on the low-passed map; chosen from the data when absent. */
+  threshold?: number;
+  /** Binary extension, pixels (tutorial: 3). */
+  extendPx?: number;
+  /** Raised-cosine soft edge, pixels (tutorial: 6). */
+  softEdgePx?: number;
+}
+
+export interface AutoMask {
+  mask: Float32Array;
+  threshold: number;
+  thresholdFrom: 'user' | 'data';
+  lowPassA: number;
+  extendPx: number;
+  softEdgePx: number;
+  /** Fraction of the box with mask > 0.5. */
+  volumeFraction: number;
+  /** Voxels of the thresholded core before extension. */
+  coreVoxels: number;
+}
+
+/**
+ * RELION-like automatic soft mask from the average of the half maps: low-pass (15 Å), threshold,
+ * extend, raised-cosine edge. The threshold, when not given, is chosen from the data: the
+ * low-passed map's solvent level (median) plus 6 robust standard deviations of the solvent
+ * (1.4826 × median absolute deviation below the median, where particle density does not reach).
+ */
+export function autoMask(average: Float32Array, nx: number, ny: number, nz: number, pixelSizeA: number, options: AutoMaskOptions = {}): AutoMask {
+  const lowPassA = options.lowPassA ?? 15;
+  const extendPx = options.extendPx ?? 3;
+  const softEdgePx = options.softEdgePx ?? 6;
+  const lp = lowPass(average, nx, ny, nz, pixelSizeA, lowPassA);
+  const threshold = options.threshold ?? dataThreshold(lp);
+  const inside = new Uint8Array(lp.length);
+  let core = 0;
+  for (let i = 0; i < lp.length; i++) if (lp[i]! >= threshold) {
+    inside[i] = 1;
+    core++;
+  }
+  if (core === 0) throw new RangeError(`auto-mask: no voxel reaches the threshold ${threshold}; give a lower --mask-threshold`);
+  const d2 = squaredDistanceToInside(inside, nx, ny, nz);
+  const mask = new Float32Array(lp.length);
+  let above = 0;
+  for (let i = 0; i < mask.length; i++) {
+    const v = raisedCosine(Math.sqrt(d2[i]!) - extendPx, softEdgePx);
+    mask[i] = v;
+    if (v > 0.5) above++;
+  }
+  return { mask, threshold, thresholdFrom: options.threshold === undefined ? 'data' : 'user', lowPassA, extendPx, softEdgePx, volumeFraction: above / mask.length, coreVoxels: core };
+}
+
+function dataThreshold(lp: Float32Array): number {
+  const sorted = Float32Array.from(lp).sort();
+  const median = sorted[sorted.length >> 1]!;
+  // Spread of the solvent from the lower half only: the particle's density sits above the median.
+  const below = sorted.subarray(0, sorted.length >> 1);
+  const dev = new Float32Array(below.length);
+  for (let i = 0; i < below.length; i++) dev[i] = median - below[i]!;
+  dev.sort();
+  const sigma = 1.4826 * dev[dev.length >> 1]!;
+  return median + 6 * sigma;
+}

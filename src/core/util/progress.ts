@@ -1,0 +1,38 @@
+/**
+ * Long analyses report progress and can be cancelled: the CLI draws a bar, the browser stays
+ * responsive. Fractions are of the whole job, 0…1.
+ */
+export interface ProgressContext {
+  report?(fraction: number, label: string): void;
+  signal?: AbortSignal;
+}
+
+export class CancelledError extends Error {
+  constructor() {
+    super('cancelled');
+    this.name = 'CancelledError';
+  }
+}
+
+/** Splits a job into weighted steps; each step reports its own progress in 0…1. */
+export class ProgressSteps {
+  private done = 0;
+  private readonly total: number;
+
+  constructor(
+    private readonly ctx: ProgressContext | undefined,
+    weights: number[],
+  ) {
+    this.total = weights.reduce((a, b) => a + b, 0);
+  }
+
+  step(weight: number, label: string): void {
+    if (this.ctx?.signal?.aborted) throw new CancelledError();
+    this.ctx?.report?.(this.done / this.total, label);
+    this.done += weight;
+  }
+
+  finish(label = 'done'): void {
+    this.ctx?.report?.(1, label);
+  }
+}
