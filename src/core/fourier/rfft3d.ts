@@ -140,8 +140,9 @@ class RealRowTransform {
       return;
     }
     for (let k = 0; k < h; k++) {
-      const xr = src[s0 + 2 * k]!, xi = src[s0 + 2 * k + 1]!;
-      const cr = src[s0 + 2 * (h - k)]!, ci = -src[s0 + 2 * (h - k) + 1]!;
+      // Like FFTW, ignore the imaginary parts of the DC and Nyquist terms (zero for a real signal).
+      const xr = src[s0 + 2 * k]!, xi = k === 0 ? 0 : src[s0 + 2 * k + 1]!;
+      const cr = src[s0 + 2 * (h - k)]!, ci = k === 0 ? 0 : -src[s0 + 2 * (h - k) + 1]!;
       const er = 0.5 * (xr + cr), ei = 0.5 * (xi + ci);
       // O = (X_k − conj X_{h−k}) · conj(w^k) / 2
       const dr = 0.5 * (xr - cr), di = 0.5 * (xi - ci);

@@ -9,3 +9,45 @@ export function seededRandom(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/**
+ * The C library's rand() as glibc implements it (TYPE_3 additive feedback generator, degree 31:
+ * r[i] = r[i−3] + r[i−31] mod 2³², output r >> 1; seeded by a Lehmer sequence r[i] = 16807·r[i−1]
+ * mod 2³¹−1). RELION 3.1 draws its phase randomisation from rand() without seeding it, i.e. seed 1;
+ * replaying the same stream reproduces relion_postprocess's corrected FSC to the last digit.
+ */
+export function glibcRand(seed = 1): () => number {
+  const r = new Int32Array(34);
+  r[0] = seed === 0 ? 1 : seed | 0;
+  for (let i = 1; i < 31; i++) {
+    // 16807·r mod (2³¹ − 1) without overflow (Schrage's method).
+    const hi = Math.trunc(r[i - 1]! / 127773);
+    const lo = r[i - 1]! % 127773;
+    let word = 16807 * lo - 2836 * hi;
+    if (word < 0) word += 2147483647;
+    r[i] = word;
+  }
+  for (let i = 31; i < 34; i++) r[i] = r[i - 31]!;
+  // A ring of the last 34 values is all the recurrence needs.
+  let k = 34;
+  const next = (): number => {
+    const v = (r[(k - 31) % 34]! + r[(k - 3) % 34]!) | 0;
+    r[k % 34] = v;
+    k++;
+    return v >>> 1;
+  };
+  for (let i = 34; i < 344; i++) next();
+  return next;
+}
+
+const F_RAND_MAX = Math.fround(2147483647);
+
+/**
+ * RELION 3.1 rnd_unif(a, b) on top of rand(), in single precision as compiled:
+ * a + (float)rand() / (float)(RAND_MAX / (b − a)).
+ */
+export function relionUniform(rand: () => number, a: number, b: number): () => number {
+  const fa = Math.fround(a);
+  const div = Math.fround(F_RAND_MAX / Math.fround(Math.fround(b) - fa));
+  return () => Math.fround(fa + Math.fround(Math.fround(rand()) / div));
+}

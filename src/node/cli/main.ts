@@ -6,6 +6,7 @@ import { FormatError } from '../../core/io/errors.js';
 import { InputError } from '../files.js';
 import { registerConvert } from './commands/convert.js';
 import { registerDemo } from './commands/demo.js';
+import { registerFsc } from './commands/fsc.js';
 import { registerInfo } from './commands/info.js';
 
 /** Builds the program; exported so tests can run commands in-process. */
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerInfo(program);
   registerConvert(program);
+  registerFsc(program);
   registerDemo(program);
   return program;
 }

@@ -2,7 +2,7 @@ import { FormatError, type Warning } from '../../io/errors.js';
 import { irfft3d, rfft3d, signedFrequency, type Spectrum } from '../../fourier/rfft3d.js';
 import type { Volume } from '../../model/volume.js';
 import { ProgressSteps, type ProgressContext } from '../../util/progress.js';
-import { seededRandom } from '../../util/random.js';
+import { glibcRand, relionUniform } from '../../util/random.js';
 import { autoMask, sphericalMask, validateMask, type AutoMask } from '../masks/masks.js';
 import { CRITERIA, findCrossing, thresholdCurve, type Crossing, type CriterionName } from './criteria.js';
 import { readShape, type ShapeReading } from './shape.js';
@@ -93,7 +93,9 @@ export function computeFsc(half1: Volume, half2: Volume, options: FscOptions, pr
     steps.step(4, 'phase-randomised FSC');
     r0 = randomizationShell(fscUnmasked, options, nx, px, warnings);
     if (r0 !== null) {
-      const rnd = seededRandom(options.seed ?? 20131);
+      // RELION's own stream (rand() unseeded = seed 1, rnd_unif in single precision), so that the
+      // corrected FSC reproduces relion_postprocess's; another --seed gives another realisation.
+      const rnd = relionUniform(glibcRand(options.seed ?? 1), 0, 2 * Math.PI);
       randomizePhasesBeyond(s1, r0, rnd);
       randomizePhasesBeyond(s2, r0, rnd);
       const m1 = multiply(irfft3d(s1), mask);
@@ -176,7 +178,7 @@ function randomizationShell(fscUnmasked: Float64Array, o: FscOptions, n: number,
   return null;
 }
 
-/** RELION randomizePhasesBeyond: voxels with |k|² ≥ r0² get a uniform random phase, same amplitude. */
+/** RELION randomizePhasesBeyond: voxels with |k|² ≥ r0² get a uniform random phase in [0, 2π) from `rnd`, same amplitude. */
 export function randomizePhasesBeyond(spec: Spectrum, r0: number, rnd: () => number): void {
   const { nx, ny, nz, nxh, data } = spec;
   const r02 = r0 * r0;
@@ -189,7 +191,7 @@ export function randomizePhasesBeyond(spec: Spectrum, r0: number, rnd: () => num
       for (let x = 0; x < nxh; x++, i++) {
         if (x * x + r2 < r02) continue;
         const amp = Math.hypot(data[2 * i]!, data[2 * i + 1]!);
-        const ph = 2 * Math.PI * rnd();
+        const ph = rnd();
         data[2 * i] = amp * Math.cos(ph);
         data[2 * i + 1] = amp * Math.sin(ph);
       }
@@ -198,13 +200,16 @@ export function randomizePhasesBeyond(spec: Spectrum, r0: number, rnd: () => num
   void nx;
 }
 
-/** FSC_true = (FSC_t − FSC_n)/(1 − FSC_n) from shell r0 + 2 on; 0 where FSC_n > FSC_t (RELION 3.1). */
+/**
+ * FSC_true = (FSC_t − FSC_n)/(1 − FSC_n) from shell r0 + 2 on (RELION moves it two shells up to
+ * avoid artefacts at the randomisation edge). RELION 3.1.3 keeps negative values (no clamp to 0).
+ */
 function correct(masked: Float64Array, random: Float64Array | null, r0: number | null): Float64Array {
   if (!random || r0 === null) return masked.slice();
   const out = new Float64Array(masked.length);
   for (let i = 0; i < out.length; i++) {
     const t = masked[i]!, n = random[i]!;
-    out[i] = i < r0 + 2 ? t : n > t ? 0 : (t - n) / (1 - n);
+    out[i] = i < r0 + 2 ? t : (t - n) / (1 - n);
   }
   return out;
 }

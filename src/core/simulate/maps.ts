@@ -1,0 +1,102 @@
+import { rfft3d, irfft3d, signedFrequency } from '../fourier/rfft3d.js';
+
+/**
+ * Synthetic maps with known answers, for tests, benchmarks and the demo: atoms as Gaussian blobs,
+ * a B-factor applied in Fourier space (amplitudes × exp(−B·s²/4), s = 1/d), white noise.
+ */
+export interface Atom {
+  /** Position in Å from the box centre. */
+  xA: number;
+  yA: number;
+  zA: number;
+  weight: number;
+}
+
+export function gaussianRandom(rnd: () => number): () => number {
+  let spare: number | null = null;
+  return () => {
+    if (spare !== null) {
+      const s = spare;
+      spare = null;
+      return s;
+    }
+    let u = 0;
+    while (u === 0) u = rnd();
+    const v = rnd();
+    const r = Math.sqrt(-2 * Math.log(u));
+    spare = r * Math.sin(2 * Math.PI * v);
+    return r * Math.cos(2 * Math.PI * v);
+  };
+}
+
+/** Sums Gaussian blobs of standard deviation sigmaA (Å) on an n³ grid; cut off at 3σ. */
+export function atomsToMap(atoms: readonly Atom[], n: number, pixelSizeA: number, sigmaA: number): Float32Array {
+  const out = new Float32Array(n * n * n);
+  const c = Math.floor(n / 2);
+  const s = sigmaA / pixelSizeA;
+  const reach = Math.ceil(3 * s);
+  const inv2s2 = 1 / (2 * s * s);
+  for (const a of atoms) {
+    const ax = c + a.xA / pixelSizeA, ay = c + a.yA / pixelSizeA, az = c + a.zA / pixelSizeA;
+    const x0 = Math.max(0, Math.floor(ax - reach)), x1 = Math.min(n - 1, Math.ceil(ax + reach));
+    const y0 = Math.max(0, Math.floor(ay - reach)), y1 = Math.min(n - 1, Math.ceil(ay + reach));
+    const z0 = Math.max(0, Math.floor(az - reach)), z1 = Math.min(n - 1, Math.ceil(az + reach));
+    for (let z = z0; z <= z1; z++)
+      for (let y = y0; y <= y1; y++) {
+        const dyz = (y - ay) ** 2 + (z - az) ** 2;
+        const row = n * (y + n * z);
+        for (let x = x0; x <= x1; x++) out[row + x] += a.weight * Math.exp(-((x - ax) ** 2 + dyz) * inv2s2);
+      }
+  }
+  return out;
+}
+
+/** Multiplies amplitudes by exp(−B·s²/4) (B in Å², s in 1/Å): B > 0 blurs, B < 0 sharpens. */
+export function applyBfactor(map: Float32Array, n: number, pixelSizeA: number, bfactorA2: number): Float32Array {
+  return filterRadial(map, n, (s2) => Math.exp((-bfactorA2 * s2) / 4), pixelSizeA);
+}
+
+/** Multiplies the spectrum by f(s²), s² in 1/Å². */
+export function filterRadial(map: Float32Array, n: number, f: (s2InvA2: number) => number, pixelSizeA: number): Float32Array {
+  const spec = rfft3d(map, n, n, n);
+  const boxA = n * pixelSizeA;
+  let i = 0;
+  for (let z = 0; z < n; z++) {
+    const kz = signedFrequency(z, n);
+    for (let y = 0; y < n; y++) {
+      const ky = signedFrequency(y, n);
+      for (let x = 0; x < spec.nxh; x++, i++) {
+        const g = f((x * x + ky * ky + kz * kz) / (boxA * boxA));
+        spec.data[2 * i] *= g;
+        spec.data[2 * i + 1] *= g;
+      }
+    }
+  }
+  return irfft3d(spec);
+}
+
+export function addNoise(map: Float32Array, sigma: number, gauss: () => number): Float32Array {
+  const out = new Float32Array(map.length);
+  for (let i = 0; i < map.length; i++) out[i] = map[i]! + sigma * gauss();
+  return out;
+}
+
+export function standardDeviation(map: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < map.length; i++) m += map[i]!;
+  m /= map.length;
+  let v = 0;
+  for (let i = 0; i < map.length; i++) v += (map[i]! - m) ** 2;
+  return Math.sqrt(v / map.length);
+}
+
+/** Random pseudo-atoms filling an ellipsoid with semi-axes (Å) along x, y, z. */
+export function ellipsoidAtoms(count: number, semiAxesA: [number, number, number], rnd: () => number): Atom[] {
+  const atoms: Atom[] = [];
+  while (atoms.length < count) {
+    const u = 2 * rnd() - 1, v = 2 * rnd() - 1, w = 2 * rnd() - 1;
+    if (u * u + v * v + w * w > 1) continue;
+    atoms.push({ xA: u * semiAxesA[0], yA: v * semiAxesA[1], zA: w * semiAxesA[2], weight: 0.5 + rnd() });
+  }
+  return atoms;
+}

@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { glibcRand, relionUniform } from './random.js';
+
+describe('glibcRand', () => {
+  it('reproduces glibc rand() for the default seed and srand(7) (values printed by a C program)', () => {
+    const r = glibcRand();
+    expect([r(), r(), r(), r(), r()]).toEqual([1804289383, 846930886, 1681692777, 1714636915, 1957747793]);
+    const s = glibcRand(7);
+    expect([s(), s(), s()]).toEqual([1045618677, 1863967299, 1272579899]);
+  });
+  it('RELION rnd_unif stays in [a, b) in single precision', () => {
+    const u = relionUniform(glibcRand(), 0, 2 * Math.PI);
+    for (let i = 0; i < 1000; i++) {
+      const v = u();
+      expect(v).toBeGreaterThanOrEqual(0);
+      expect(v).toBeLessThanOrEqual(Math.fround(2 * Math.PI));
+      expect(Math.fround(v)).toBe(v);
+    }
+  });
+});
