@@ -120,11 +120,18 @@ export function autoMask(average: Float32Array, nx: number, ny: number, nz: numb
     core++;
   }
   if (core === 0) throw new RangeError(`auto-mask: no voxel reaches the threshold ${threshold}; give a lower --mask-threshold`);
+  // As relion_mask_create: the binary mask grows to voxels strictly closer than extendPx, and the
+  // soft edge is measured from that grown mask.
+  if (extendPx > 0) {
+    const dCore = squaredDistanceToInside(inside, nx, ny, nz);
+    const e2 = extendPx * extendPx;
+    for (let i = 0; i < inside.length; i++) if (dCore[i]! < e2) inside[i] = 1;
+  }
   const d2 = squaredDistanceToInside(inside, nx, ny, nz);
   const mask = new Float32Array(lp.length);
   let above = 0;
   for (let i = 0; i < mask.length; i++) {
-    const v = raisedCosine(Math.sqrt(d2[i]!) - extendPx, softEdgePx);
+    const v = raisedCosine(Math.sqrt(d2[i]!), softEdgePx);
     mask[i] = v;
     if (v > 0.5) above++;
   }

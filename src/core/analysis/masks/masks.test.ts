@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { bytesOf, fixture, shared } from '../../../../test/paths.js';
+import { RELION_CASES, buildCase } from '../../../../test/relion-cases.js';
+import { readMrc } from '../../io/mrc/read.js';
+import { seededRandom } from '../../util/random.js';
+import { squaredDistanceToInside } from './distance.js';
+import { autoMask, raisedCosine, sphericalMask } from './masks.js';
+
+describe('distance transform', () => {
+  it('equals brute force on a random binary volume', () => {
+    const [nx, ny, nz] = [9, 7, 6];
+    const rnd = seededRandom(5);
+    const inside = Uint8Array.from({ length: nx * ny * nz }, () => (rnd() < 0.05 ? 1 : 0));
+    inside[17] = 1;
+    const d2 = squaredDistanceToInside(inside, nx, ny, nz);
+    for (let i = 0; i < inside.length; i++) {
+      const [x, y, z] = [i % nx, Math.floor(i / nx) % ny, Math.floor(i / (nx * ny))];
+      let best = Infinity;
+      for (let j = 0; j < inside.length; j++) if (inside[j]) best = Math.min(best, (x - (j % nx)) ** 2 + (y - (Math.floor(j / nx) % ny)) ** 2 + (z - Math.floor(j / (nx * ny))) ** 2);
+      expect(d2[i]).toBe(best);
+    }
+  });
+});
+
+describe('automatic mask', () => {
+  for (const c of RELION_CASES) {
+    it(`${c.name}: same as relion_mask_create --lowpass 15 --ini_threshold ${c.maskThreshold} --extend_inimask 3 --width_soft_edge 6`, () => {
+      const { half1, half2 } = buildCase(c);
+      const avg = half1.map((v, i) => 0.5 * (v + half2[i]!));
+      const ours = autoMask(avg, c.n, c.n, c.n, c.pixelSizeA, { threshold: c.maskThreshold });
+      const relion = readMrc(bytesOf(fixture('relion', c.name, 'mask.mrc.gz'))).volume.data;
+      let worst = 0;
+      for (let i = 0; i < avg.length; i++) worst = Math.max(worst, Math.abs(ours.mask[i]! - relion[i]!));
+      expect(worst).toBeLessThan(1e-3);
+    });
+  }
+
+  it('data-driven threshold: covers the known particle and leaves most of the box out', () => {
+    const rd = (f: string): Float32Array => readMrc(bytesOf(shared('data/relion-1tii-128', f))).volume.data;
+    const [h1, h2, truth] = [rd('half1.mrc'), rd('half2.mrc'), rd('truth.mrc')];
+    const m = autoMask(h1.map((v, i) => 0.5 * (v + h2[i]!)), 128, 128, 128, 1.1);
+    expect(m.thresholdFrom).toBe('data');
+    let mass = 0, inMask = 0;
+    for (let i = 0; i < truth.length; i++) {
+      const t = Math.max(0, truth[i]!);
+      mass += t;
+      inMask += t * m.mask[i]!;
+    }
+    expect(inMask / mass).toBeGreaterThan(0.97);
+    expect(m.volumeFraction).toBeLessThan(0.25);
+    expect(m.volumeFraction).toBeGreaterThan(0.03);
+  });
+});
+
+describe('spherical mask and raised cosine', () => {
+  it('1 inside the radius, 0.5 half-way through the edge, 0 beyond', () => {
+    const n = 32;
+    const m = sphericalMask(n, n, n, 2, 20, 8);
+    const at = (x: number): number => m[x + n * (16 + n * 16)]!;
+    expect(at(16 + 10)).toBe(1);
+    expect(at(16 + 12)).toBeCloseTo(0.5, 6);
+    expect(at(16 + 14)).toBe(0);
+    expect(raisedCosine(-1, 4)).toBe(1);
+    expect(raisedCosine(1, 4)).toBeCloseTo(0.5 + 0.5 * Math.cos(Math.PI / 4), 12);
+  });
+});
