@@ -3,6 +3,8 @@ import { constants } from 'node:fs';
 import { access, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 
+const SHARED_MIN_BYTES = 16 << 20;
+
 /** A user-facing input problem (missing file, refused overwrite): printed as one sentence. */
 export class InputError extends Error {
   constructor(message: string) {
@@ -11,11 +13,30 @@ export class InputError extends Error {
   }
 }
 
-/** Reads a whole input file; a missing or unreadable file gets a sentence, not a stack trace. */
+/**
+ * Reads a whole input file; a missing or unreadable file gets a sentence, not a stack trace.
+ * Large files land in a SharedArrayBuffer so worker threads can read the data without a copy.
+ */
 export async function readInput(path: string): Promise<Uint8Array> {
   try {
-    const buf = await readFile(path);
-    return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+    const size = (await stat(path)).size;
+    if (size < SHARED_MIN_BYTES) {
+      const buf = await readFile(path);
+      return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+    }
+    const out = new Uint8Array(new SharedArrayBuffer(size));
+    const fh = await open(path, 'r');
+    try {
+      let done = 0;
+      while (done < size) {
+        const { bytesRead } = await fh.read(out, done, Math.min(1 << 26, size - done), done);
+        if (bytesRead === 0) break;
+        done += bytesRead;
+      }
+      return done === size ? out : out.subarray(0, done);
+    } finally {
+      await fh.close();
+    }
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new InputError(`${path}: no such file`);

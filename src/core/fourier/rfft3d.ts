@@ -25,50 +25,194 @@ export function signedFrequency(i: number, n: number): number {
 }
 
 /**
+ * Runs the passes of a 3D transform on several threads. The Node layer installs one backed by
+ * worker threads and SharedArrayBuffers; without one (browser main thread, small maps) every
+ * pass runs here. `run` returns false when it declines, and the caller then runs serially.
+ */
+export interface ParallelFftRunner {
+  /** Float64 storage the workers can write (SharedArrayBuffer-backed). */
+  allocate(length: number): Float64Array;
+  allocateFloat32(length: number): Float32Array;
+  forward(data: Float32Array | Float64Array, spec: Spectrum): boolean;
+  inverse(spec: Spectrum, out: Float32Array): boolean;
+}
+
+let runner: ParallelFftRunner | null = null;
+/** Maps below this many voxels are not worth a thread hand-off. */
+const PARALLEL_MIN_VOXELS = 1 << 20;
+
+export function setParallelFftRunner(r: ParallelFftRunner | null): void {
+  runner = r;
+}
+
+/** Real-space storage a parallel transform can use without a copy (plain memory otherwise). */
+export function allocateReal(length: number): Float32Array {
+  const par = parallelFor(length);
+  return par ? par.allocateFloat32(length) : new Float32Array(length);
+}
+
+function parallelFor(voxels: number): ParallelFftRunner | null {
+  return runner && voxels >= PARALLEL_MIN_VOXELS ? runner : null;
+}
+
+/**
  * Forward real-to-complex 3D transform, unnormalised: F(k) = Σ f(r)·exp(−2πi k·r/N).
- * x rows one at a time (contiguous), then y and z as batched transforms over whole planes.
+ * Per z-plane: x rows, then the y transform of the plane while it is in cache; then z.
  */
 export function rfft3d(data: Float32Array | Float64Array, nx: number, ny: number, nz: number, out?: Spectrum): Spectrum {
   if (data.length !== nx * ny * nz) throw new RangeError(`rfft3d: ${data.length} values for ${nx}×${ny}×${nz}`);
   const nxh = halfLength(nx);
-  const spec: Spectrum = out ?? { nx, ny, nz, nxh, data: new Float64Array(2 * nxh * ny * nz) };
-  const d = spec.data;
-  const row = new RealRowTransform(nx);
-  for (let r = 0; r < ny * nz; r++) row.forward(data, r * nx, d, 2 * r * nxh);
-  transformYZ(spec, -1);
+  const par = parallelFor(data.length);
+  const spec: Spectrum = out ?? { nx, ny, nz, nxh, data: par ? par.allocate(2 * nxh * ny * nz) : new Float64Array(2 * nxh * ny * nz) };
+  if (par && par.forward(data, spec)) return spec;
+  forwardPlanes(data, spec, 0, nz);
+  zPass(spec, 0, ny, -1);
   return spec;
 }
 
 /** Inverse of rfft3d, normalised so that irfft3d(rfft3d(f)) = f. The spectrum is overwritten. */
 export function irfft3d(spec: Spectrum, out?: Float32Array): Float32Array {
-  const { nx, ny, nz, nxh } = spec;
-  const result = out ?? new Float32Array(nx * ny * nz);
-  transformYZ(spec, 1);
-  const row = new RealRowTransform(nx);
-  const scale = 1 / (nx * ny * nz);
-  for (let r = 0; r < ny * nz; r++) row.inverse(spec.data, 2 * r * nxh, result, r * nx, scale);
+  const { nx, ny, nz } = spec;
+  const par = parallelFor(nx * ny * nz);
+  const result = out ?? (par ? par.allocateFloat32(nx * ny * nz) : new Float32Array(nx * ny * nz));
+  if (par && par.inverse(spec, result)) return result;
+  zPass(spec, 0, ny, 1);
+  inversePlanes(spec, result, 0, nz);
   return result;
 }
 
-function transformYZ(spec: Spectrum, dir: -1 | 1): void {
-  const { ny, nz, nxh, data } = spec;
+/** Pass 1 of the forward transform for planes z0 ≤ z < z1: x rows (real → half complex), then y. */
+export function forwardPlanes(data: ArrayLike<number>, spec: Spectrum, z0: number, z1: number): void {
+  const { nx, ny, nxh } = spec;
   const plane = 2 * nxh * ny;
-  if (ny > 1) {
-    const py = planFft(ny);
-    const scratch = new Float64Array(plane);
+  const rows = new RealRows(nx, ny);
+  const py = ny > 1 ? planFft(ny) : null;
+  const scratch = new Float64Array(plane);
+  for (let z = z0; z < z1; z++) {
+    rows.forward(data, z * ny * nx, spec.data, z * plane);
     // A z-plane is [y][x]: already y-major with x contiguous, the batched layout.
-    for (let z = 0; z < nz; z++) fftBatch(py, data.subarray(z * plane, (z + 1) * plane), scratch, nxh, dir);
+    if (py) fftBatch(py, spec.data.subarray(z * plane, (z + 1) * plane), scratch, nxh, -1);
   }
-  if (nz > 1) {
-    const pz = planFft(nz);
-    const line = 2 * nxh;
-    const work = new Float64Array(line * nz);
-    const scratch = new Float64Array(line * nz);
+}
+
+/** Last pass of the inverse for planes z0 ≤ z < z1: inverse y, then half complex → real rows. */
+export function inversePlanes(spec: Spectrum, out: Float32Array, z0: number, z1: number): void {
+  const { nx, ny, nz, nxh } = spec;
+  const plane = 2 * nxh * ny;
+  const rows = new RealRows(nx, ny);
+  const py = ny > 1 ? planFft(ny) : null;
+  const scratch = new Float64Array(plane);
+  const scale = 1 / (nx * ny * nz);
+  for (let z = z0; z < z1; z++) {
+    if (py) fftBatch(py, spec.data.subarray(z * plane, (z + 1) * plane), scratch, nxh, 1);
+    rows.inverse(spec.data, z * plane, out, z * ny * nx, scale);
+  }
+}
+
+/** The z transforms of the (z, x) slabs y0 ≤ y < y1, gathered into contiguous scratch. */
+export function zPass(spec: Spectrum, y0: number, y1: number, dir: -1 | 1): void {
+  const { ny, nz, nxh, data } = spec;
+  if (nz <= 1) return;
+  const plane = 2 * nxh * ny;
+  const pz = planFft(nz);
+  const line = 2 * nxh;
+  const work = new Float64Array(line * nz);
+  const scratch = new Float64Array(line * nz);
+  for (let y = y0; y < y1; y++) {
+    for (let z = 0; z < nz; z++) work.set(data.subarray(z * plane + y * line, z * plane + (y + 1) * line), z * line);
+    fftBatch(pz, work, scratch, nxh, dir);
+    for (let z = 0; z < nz; z++) data.set(work.subarray(z * line, (z + 1) * line), z * plane + y * line);
+  }
+}
+
+/**
+ * All ny rows of a plane at once. Even nx: the rows are packed as complex pairs into the batched
+ * layout (element j of row y at j·ny + y), one batched nx/2 transform, then the split into the
+ * half spectrum. Odd nx: row by row.
+ */
+class RealRows {
+  private readonly h: number;
+  private readonly work: Float64Array;
+  private readonly scratch: Float64Array;
+  private readonly tw: Float64Array;
+  private readonly single: RealRowTransform | null;
+
+  constructor(
+    private readonly nx: number,
+    private readonly ny: number,
+  ) {
+    this.h = nx % 2 === 0 ? nx / 2 : 0;
+    this.single = this.h ? null : new RealRowTransform(nx);
+    this.work = new Float64Array(2 * Math.max(1, this.h) * ny);
+    this.scratch = new Float64Array(this.work.length);
+    this.tw = new Float64Array(2 * (this.h + 1));
+    for (let k = 0; k <= this.h; k++) {
+      this.tw[2 * k] = Math.cos((-2 * Math.PI * k) / nx);
+      this.tw[2 * k + 1] = Math.sin((-2 * Math.PI * k) / nx);
+    }
+  }
+
+  /** Rows of real data from `s0` → half-spectrum rows (length nx/2 + 1) from `d0`. */
+  forward(src: ArrayLike<number>, s0: number, dst: Float64Array, d0: number): void {
+    const { nx, ny, h, work, tw } = this;
+    const nxh = (nx >> 1) + 1;
+    if (this.single) {
+      for (let y = 0; y < ny; y++) this.single.forward(src, s0 + y * nx, dst, d0 + 2 * y * nxh);
+      return;
+    }
     for (let y = 0; y < ny; y++) {
-      // Gather the (z, x) slab at this y: nz rows of nxh contiguous values.
-      for (let z = 0; z < nz; z++) work.set(data.subarray(z * plane + y * line, z * plane + (y + 1) * line), z * line);
-      fftBatch(pz, work, scratch, nxh, dir);
-      for (let z = 0; z < nz; z++) data.set(work.subarray(z * line, (z + 1) * line), z * plane + y * line);
+      const r = s0 + y * nx;
+      for (let j = 0, w = 2 * y; j < h; j++, w += 2 * ny) {
+        work[w] = src[r + 2 * j]!;
+        work[w + 1] = src[r + 2 * j + 1]!;
+      }
+    }
+    fftBatch(planFft(h), work, this.scratch, ny, -1);
+    for (let y = 0; y < ny; y++) {
+      const o = d0 + 2 * y * nxh;
+      for (let k = 0; k <= h; k++) {
+        const a = 2 * ((k % h) * ny + y), b = 2 * (((h - k) % h) * ny + y);
+        const zr = work[a]!, zi = work[a + 1]!, cr = work[b]!, ci = -work[b + 1]!;
+        const er = 0.5 * (zr + cr), ei = 0.5 * (zi + ci);
+        const or = 0.5 * (zi - ci), oi = -0.5 * (zr - cr);
+        const wr = tw[2 * k]!, wi = tw[2 * k + 1]!;
+        dst[o + 2 * k] = er + wr * or - wi * oi;
+        dst[o + 2 * k + 1] = ei + wr * oi + wi * or;
+      }
+    }
+  }
+
+  /** Half-spectrum rows from `s0` → real rows from `d0`, times `scale`. */
+  inverse(src: Float64Array, s0: number, dst: Float32Array, d0: number, scale: number): void {
+    const { nx, ny, h, work, tw } = this;
+    const nxh = (nx >> 1) + 1;
+    if (this.single) {
+      for (let y = 0; y < ny; y++) this.single.inverse(src, s0 + 2 * y * nxh, dst, d0 + y * nx, scale);
+      return;
+    }
+    for (let y = 0; y < ny; y++) {
+      const i0 = s0 + 2 * y * nxh;
+      for (let k = 0; k < h; k++) {
+        // Like FFTW, ignore the imaginary parts of the DC and Nyquist terms.
+        const xr = src[i0 + 2 * k]!, xi = k === 0 ? 0 : src[i0 + 2 * k + 1]!;
+        const cr = src[i0 + 2 * (h - k)]!, ci = k === 0 ? 0 : -src[i0 + 2 * (h - k) + 1]!;
+        const er = 0.5 * (xr + cr), ei = 0.5 * (xi + ci);
+        const dr = 0.5 * (xr - cr), di = 0.5 * (xi - ci);
+        const wr = tw[2 * k]!, wi = -tw[2 * k + 1]!;
+        const or = dr * wr - di * wi, oi = dr * wi + di * wr;
+        const w = 2 * (k * ny + y);
+        work[w] = er - oi;
+        work[w + 1] = ei + or;
+      }
+    }
+    fftBatch(planFft(h), work, this.scratch, ny, 1);
+    const s2 = 2 * scale;
+    for (let y = 0; y < ny; y++) {
+      const r = d0 + y * nx;
+      for (let j = 0, w = 2 * y; j < h; j++, w += 2 * ny) {
+        dst[r + 2 * j] = work[w]! * s2;
+        dst[r + 2 * j + 1] = work[w + 1]! * s2;
+      }
     }
   }
 }

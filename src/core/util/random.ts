@@ -28,12 +28,14 @@ export function glibcRand(seed = 1): () => number {
     r[i] = word;
   }
   for (let i = 31; i < 34; i++) r[i] = r[i - 31]!;
-  // A ring of the last 34 values is all the recurrence needs.
-  let k = 34;
+  // A ring of the last 34 values is all the recurrence needs; a, b, c index r[k−31], r[k−3], r[k].
+  let a = 3, b = 31, c = 0;
   const next = (): number => {
-    const v = (r[(k - 31) % 34]! + r[(k - 3) % 34]!) | 0;
-    r[k % 34] = v;
-    k++;
+    const v = (r[a]! + r[b]!) | 0;
+    r[c] = v;
+    a = a === 33 ? 0 : a + 1;
+    b = b === 33 ? 0 : b + 1;
+    c = c === 33 ? 0 : c + 1;
     return v >>> 1;
   };
   for (let i = 34; i < 344; i++) next();

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { FormatError } from '../../core/io/errors.js';
 import { InputError } from '../files.js';
+import { installFftPool } from '../parallel/fft-pool.js';
 import { registerConvert } from './commands/convert.js';
 import { registerDemo } from './commands/demo.js';
 import { registerFsc } from './commands/fsc.js';
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
 
 /** Runs the CLI; returns the exit code. Bad input → one sentence on stderr, no stack trace. */
 export async function main(argv: string[]): Promise<number> {
+  installFftPool();
   const program = buildProgram();
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -1,0 +1,91 @@
+/**
+ * FFT, FSC and auto-mask speed beside the references, on the same synthetic 256³ maps, in one run.
+ * Run: npm run bench   (installs nothing itself: needs Debian's relion, python3-numpy, python3-scipy,
+ * python3-mrcfile; what is missing is reported and skipped). Sizes: BENCH_N (default 256).
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { autoMask } from '../src/core/analysis/masks/masks.js';
+import { rfft3d } from '../src/core/fourier/rfft3d.js';
+import { writeMrc } from '../src/core/io/mrc/write.js';
+import { createVolume } from '../src/core/model/volume.js';
+import { addNoise, applyBfactor, atomsToMap, ellipsoidAtoms, gaussianRandom, standardDeviation } from '../src/core/simulate/maps.js';
+import { seededRandom } from '../src/core/util/random.js';
+
+const N = Number(process.env['BENCH_N'] ?? 256);
+const PX = 1.1;
+const dir = mkdtempSync(join(tmpdir(), 'cryodx-bench-'));
+const cli = join(import.meta.dirname, '..', 'dist', 'node', 'cli', 'main.js');
+
+function have(cmd: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+}
+
+function timeCommand(cmd: string, args: string[], cwd = dir): number | null {
+  const t = performance.now();
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (r.status !== 0) {
+    console.error(`  ${cmd} failed: ${(r.stderr || r.stdout).trim().split('\n').slice(-2).join(' | ')}`);
+    return null;
+  }
+  return (performance.now() - t) / 1000;
+}
+
+function median(f: () => void, repeat = 3): number {
+  const ts: number[] = [];
+  for (let i = 0; i < repeat; i++) {
+    const t = performance.now();
+    f();
+    ts.push((performance.now() - t) / 1000);
+  }
+  return ts.sort((a, b) => a - b)[repeat >> 1]!;
+}
+
+console.log(`cryodx benchmark: synthetic ${N}³ half maps at ${PX} Å/px in ${dir}`);
+const rnd = seededRandom(256);
+const truth = applyBfactor(atomsToMap(ellipsoidAtoms(Math.round(12000 * (N / 256) ** 3), [N * PX * 0.3, N * PX * 0.22, N * PX * 0.18], rnd), N, PX, 0.8), N, PX, 80);
+const g = gaussianRandom(rnd);
+const sigma = 3 * standardDeviation(truth);
+const h1 = addNoise(truth, sigma, g);
+const h2 = addNoise(truth, sigma, g);
+const avg = h1.map((v, i) => 0.5 * (v + h2[i]!));
+const vol = (d: Float32Array) => createVolume(N, N, N, [PX, PX, PX], d);
+writeFileSync(join(dir, 'half1.mrc'), writeMrc(vol(h1)));
+writeFileSync(join(dir, 'half2.mrc'), writeMrc(vol(h2)));
+writeFileSync(join(dir, 'avg.mrc'), writeMrc(vol(avg)));
+const threshold = autoMask(avg, N, N, N, PX).threshold;
+writeFileSync(join(dir, 'mask.mrc'), writeMrc(vol(autoMask(avg, N, N, N, PX, { threshold }).mask)));
+
+const rows: { what: string; cryodx: number | null; reference: string; refSeconds: number | null }[] = [];
+const fftOurs = median(() => rfft3d(h1, N, N, N));
+let py: Record<string, number | null> = {};
+if (spawnSync('/usr/bin/python3', ['-c', 'import numpy, mrcfile']).status === 0) {
+  py = JSON.parse(execFileSync('/usr/bin/python3', [join(import.meta.dirname, 'reference.py'), join(dir, 'half1.mrc'), join(dir, 'half2.mrc'), join(dir, 'mask.mrc')], { encoding: 'utf8' }));
+} else console.log('  python3-numpy / python3-mrcfile missing: numpy and scipy references skipped');
+rows.push({ what: `3D real FFT ${N}³ (in process, one thread)`, cryodx: fftOurs, reference: 'numpy.fft.rfftn', refSeconds: py['numpy_rfftn_s'] ?? null });
+rows.push({ what: `3D real FFT ${N}³ (in process, one thread)`, cryodx: fftOurs, reference: 'scipy.fft.rfftn, workers=1', refSeconds: py['scipy_rfftn_s'] ?? null });
+
+const fscMasked = timeCommand(process.execPath, [cli, 'fsc', 'half1.mrc', 'half2.mrc', '--mask', 'mask.mrc', '--json']);
+rows.push({ what: 'masked + corrected FSC (cryodx fsc --mask, whole command)', cryodx: fscMasked, reference: 'numpy unmasked + masked FSC (no correction), in process', refSeconds: py['numpy_fsc_unmasked_masked_s'] ?? null });
+const fscUnmasked = timeCommand(process.execPath, [cli, 'fsc', 'half1.mrc', 'half2.mrc', '--json']);
+if (have('relion_image_handler')) {
+  rows.push({ what: 'unmasked FSC (cryodx fsc, whole command)', cryodx: fscUnmasked, reference: 'relion_image_handler --fsc', refSeconds: timeCommand('relion_image_handler', ['--i', 'half1.mrc', '--fsc', 'half2.mrc', '--angpix', String(PX)]) });
+}
+if (have('relion_postprocess')) {
+  mkdirSync(join(dir, 'pp'), { recursive: true });
+  rows.push({ what: 'masked + corrected FSC (cryodx fsc --mask, whole command)', cryodx: fscMasked, reference: 'relion_postprocess --mask (no B-factor)', refSeconds: timeCommand('relion_postprocess', ['--i', 'half1.mrc', '--i2', 'half2.mrc', '--mask', 'mask.mrc', '--angpix', String(PX), '--o', 'pp/postprocess']) });
+}
+const maskOurs = median(() => autoMask(avg, N, N, N, PX, { threshold }), 1);
+if (have('relion_mask_create')) {
+  rows.push({ what: 'auto-mask: low-pass 15 Å, threshold, extend 3, soft edge 6 (in process)', cryodx: maskOurs, reference: 'relion_mask_create (same parameters)', refSeconds: timeCommand('relion_mask_create', ['--i', 'avg.mrc', '--o', 'mask_relion.mrc', '--lowpass', '15', '--angpix', String(PX), '--ini_threshold', String(threshold), '--extend_inimask', '3', '--width_soft_edge', '6']) });
+} else console.log('  relion not installed (apt-get install relion): RELION references skipped');
+
+console.log('\n| what | cryodx (s) | reference | reference (s) | reference / cryodx |');
+console.log('| --- | ---: | --- | ---: | ---: |');
+for (const r of rows) {
+  const ratio = r.cryodx && r.refSeconds ? (r.refSeconds / r.cryodx).toFixed(2) + '×' : '—';
+  console.log(`| ${r.what} | ${r.cryodx?.toFixed(2) ?? '—'} | ${r.reference} | ${r.refSeconds?.toFixed(2) ?? '—'} | ${ratio} |`);
+}
+console.log('\nratio > 1: cryodx is faster.');

@@ -1,0 +1,117 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { forwardPlanes, inversePlanes, setParallelFftRunner, zPass, type ParallelFftRunner, type Spectrum } from '../../core/fourier/rfft3d.js';
+import { packageRoot } from '../paths.js';
+import type { PassMessage } from './fft-worker.js';
+
+/**
+ * Worker threads for the 3D FFT: each pass is split into equal ranges, the main thread takes the
+ * first range itself and then waits (Atomics.wait) for the workers' ranges. Installed by the CLI;
+ * the core falls back to one thread whenever this is not installed.
+ */
+export class FftPool implements ParallelFftRunner {
+  private readonly workers: Worker[];
+  private readonly control = new SharedArrayBuffer(4 * 64);
+
+  constructor(threads: number, workerFile: string) {
+    this.workers = Array.from({ length: threads - 1 }, () => {
+      const w = new Worker(workerFile);
+      w.unref();
+      return w;
+    });
+  }
+
+  get threads(): number {
+    return this.workers.length + 1;
+  }
+
+  allocate(length: number): Float64Array {
+    return new Float64Array(new SharedArrayBuffer(8 * length));
+  }
+
+  allocateFloat32(length: number): Float32Array {
+    return new Float32Array(new SharedArrayBuffer(4 * length));
+  }
+
+  forward(data: Float32Array | Float64Array, spec: Spectrum): boolean {
+    if (!(spec.data.buffer instanceof SharedArrayBuffer)) return false;
+    const real = data.buffer instanceof SharedArrayBuffer ? data : copyShared(data);
+    this.run('forward-planes', spec, real, spec.nz, (a, b) => forwardPlanes(real, spec, a, b));
+    this.run('z-forward', spec, null, spec.ny, (a, b) => zPass(spec, a, b, -1));
+    return true;
+  }
+
+  inverse(spec: Spectrum, out: Float32Array): boolean {
+    if (!(spec.data.buffer instanceof SharedArrayBuffer) || !(out.buffer instanceof SharedArrayBuffer)) return false;
+    this.run('z-inverse', spec, null, spec.ny, (a, b) => zPass(spec, a, b, 1));
+    this.run('inverse-planes', spec, out, spec.nz, (a, b) => inversePlanes(spec, out, a, b));
+    return true;
+  }
+
+  private run(pass: PassMessage['pass'], spec: Spectrum, real: Float32Array | Float64Array | null, extent: number, own: (from: number, to: number) => void): void {
+    const ctrl = new Int32Array(this.control);
+    const t = this.threads;
+    const cut = (k: number): number => Math.round((k * extent) / t);
+    this.workers.forEach((w, i) => {
+      Atomics.store(ctrl, i, 0);
+      const msg: PassMessage = {
+        pass,
+        dims: [spec.nx, spec.ny, spec.nz],
+        real: real ? (real.buffer as SharedArrayBuffer) : null,
+        realOffset: real ? real.byteOffset : 0,
+        realFloat64: real instanceof Float64Array,
+        spectrum: spec.data.buffer as SharedArrayBuffer,
+        from: cut(i + 1),
+        to: cut(i + 2),
+        control: this.control,
+        slot: i,
+      };
+      w.postMessage(msg);
+    });
+    own(0, cut(1));
+    this.workers.forEach((_, i) => {
+      while (Atomics.load(ctrl, i) === 0) Atomics.wait(ctrl, i, 0, 60_000);
+      if (Atomics.load(ctrl, i) === 2) throw new Error(`FFT worker ${i} failed in ${pass}`);
+    });
+  }
+
+  terminate(): void {
+    setParallelFftRunner(null);
+    for (const w of this.workers) void w.terminate();
+  }
+}
+
+function copyShared(data: Float32Array | Float64Array): Float32Array | Float64Array {
+  const out = data instanceof Float64Array ? new Float64Array(new SharedArrayBuffer(8 * data.length)) : new Float32Array(new SharedArrayBuffer(4 * data.length));
+  out.set(data);
+  return out;
+}
+
+/** The compiled worker script; from TypeScript sources (tests, tsx) the built one in dist/ is used. */
+function workerFile(): string | null {
+  const here = fileURLToPath(import.meta.url);
+  const beside = here.replace(/fft-pool\.(ts|js)$/, 'fft-worker.js');
+  if (here.endsWith('.js') && existsSync(beside)) return beside;
+  const built = join(packageRoot(), 'dist', 'node', 'parallel', 'fft-worker.js');
+  return existsSync(built) ? built : null;
+}
+
+let pool: FftPool | null = null;
+
+/**
+ * Installs the pool once per process: threads = available cores (at most 4; CRYODX_THREADS
+ * overrides, 1 disables). Returns the number of threads in use.
+ */
+export function installFftPool(): number {
+  if (pool) return pool.threads;
+  const env = Number(process.env['CRYODX_THREADS']);
+  const threads = Math.max(1, Math.min(4, Number.isFinite(env) && env > 0 ? env : availableParallelism()));
+  const file = workerFile();
+  if (threads < 2 || !file) return 1;
+  pool = new FftPool(threads, file);
+  setParallelFftRunner(pool);
+  return threads;
+}
