@@ -45,6 +45,14 @@ export function setParallelFftRunner(r: ParallelFftRunner | null): void {
   runner = r;
 }
 
+/** A zeroed half spectrum for an nx×ny×nz map, in storage the parallel runner can share. */
+export function allocateSpectrum(nx: number, ny: number, nz: number): Spectrum {
+  const nxh = halfLength(nx);
+  const par = parallelFor(nx * ny * nz);
+  const len = 2 * nxh * ny * nz;
+  return { nx, ny, nz, nxh, data: par ? par.allocate(len) : new Float64Array(len) };
+}
+
 /** Real-space storage a parallel transform can use without a copy (plain memory otherwise). */
 export function allocateReal(length: number): Float32Array {
   const par = parallelFor(length);

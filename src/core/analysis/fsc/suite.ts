@@ -1,5 +1,5 @@
 import { FormatError, type Warning } from '../../io/errors.js';
-import { allocateReal, irfft3d, rfft3d, signedFrequency, type Spectrum } from '../../fourier/rfft3d.js';
+import { allocateReal, allocateSpectrum, irfft3d, rfft3d, signedFrequency, type Spectrum } from '../../fourier/rfft3d.js';
 import type { Volume } from '../../model/volume.js';
 import { ProgressSteps, type ProgressContext } from '../../util/progress.js';
 import { glibcRand, relionUniform } from '../../util/random.js';
@@ -76,14 +76,20 @@ export function computeFsc(half1: Volume, half2: Volume, options: FscOptions, pr
   steps.step(1, 'preparing mask');
   const { mask, auto, info } = resolveMask(half1, half2, options, warnings);
   const shells = shellIndexMap(nx, ny, nz);
+  // Two spectra and (with a mask) two real buffers, reused by every step: at 512³ each spectrum
+  // is 2 GB, so allocating per step would triple the peak memory.
+  const s1 = allocateSpectrum(nx, ny, nz);
+  const s2 = allocateSpectrum(nx, ny, nz);
+  const r1 = mask ? allocateReal(nx * ny * nz) : null;
+  const r2 = mask ? allocateReal(nx * ny * nz) : null;
   let masked: ShellSums | null = null;
   if (mask) {
     steps.step(2, 'masked FSC');
-    masked = shellSums(rfft3d(multiply(half1.data, mask), nx, ny, nz), rfft3d(multiply(half2.data, mask), nx, ny, nz), shells);
+    masked = shellSums(rfft3d(multiplyInto(r1!, half1.data, mask), nx, ny, nz, s1), rfft3d(multiplyInto(r2!, half2.data, mask), nx, ny, nz, s2), shells);
   }
   steps.step(2, 'unmasked FSC');
-  const s1 = rfft3d(half1.data, nx, ny, nz);
-  const s2 = rfft3d(half2.data, nx, ny, nz);
+  rfft3d(half1.data, nx, ny, nz, s1);
+  rfft3d(half2.data, nx, ny, nz, s2);
   const unmaskedSums = shellSums(s1, s2, shells);
   const fscUnmasked = fscFromSums(unmaskedSums);
   const fscMasked = masked ? fscFromSums(masked) : null;
@@ -98,8 +104,8 @@ export function computeFsc(half1: Volume, half2: Volume, options: FscOptions, pr
       const rnd = relionUniform(glibcRand(options.seed ?? 1), 0, 2 * Math.PI);
       randomizePhasesBeyond(s1, r0, rnd);
       randomizePhasesBeyond(s2, r0, rnd);
-      const m1 = multiply(irfft3d(s1), mask);
-      const m2 = multiply(irfft3d(s2), mask);
+      const m1 = multiplyInto(r1!, irfft3d(s1, r1!), mask);
+      const m2 = multiplyInto(r2!, irfft3d(s2, r2!), mask);
       fscRandom = fscFromSums(shellSums(rfft3d(m1, nx, ny, nz, s1), rfft3d(m2, nx, ny, nz, s2), shells));
     }
   }
@@ -159,8 +165,8 @@ function resolveMask(h1: Volume, h2: Volume, o: FscOptions, warnings: Warning[])
   }
 }
 
-function multiply(a: Float32Array, m: Float32Array): Float32Array {
-  const out = allocateReal(a.length);
+/** out = a·m voxel by voxel (out may be a). */
+function multiplyInto(out: Float32Array, a: Float32Array, m: Float32Array): Float32Array {
   for (let i = 0; i < a.length; i++) out[i] = a[i]! * m[i]!;
   return out;
 }

@@ -4,7 +4,7 @@ import { RELION_CASES, buildCase } from '../../../../test/relion-cases.js';
 import { readMrc } from '../../io/mrc/read.js';
 import { seededRandom } from '../../util/random.js';
 import { squaredDistanceToInside } from './distance.js';
-import { autoMask, raisedCosine, sphericalMask } from './masks.js';
+import { autoMask, quantile, raisedCosine, sphericalMask } from './masks.js';
 
 describe('distance transform', () => {
   it('equals brute force on a random binary volume', () => {
@@ -62,5 +62,14 @@ describe('spherical mask and raised cosine', () => {
     expect(at(16 + 14)).toBe(0);
     expect(raisedCosine(-1, 4)).toBe(1);
     expect(raisedCosine(1, 4)).toBeCloseTo(0.5 + 0.5 * Math.cos(Math.PI / 4), 12);
+  });
+});
+
+describe('quantile', () => {
+  it('equals the sorted nearest-rank value', () => {
+    const rnd = seededRandom(9);
+    const v = Float32Array.from({ length: 10001 }, () => rnd() ** 3);
+    const sorted = v.slice().sort();
+    for (const q of [0, 0.1, 0.5, 0.9]) expect(quantile(v, q)).toBe(sorted[Math.floor(q * v.length)]);
   });
 });
