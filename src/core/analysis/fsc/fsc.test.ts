@@ -113,6 +113,7 @@ describe('seed 002: thin elongated particle in a big spherical mask, Part_FSC', 
     const { result } = computeFsc(v(addNoise(rod, sigma, g)), v(addNoise(rod, sigma, g)), { pixelSizeA: px, mask: { kind: 'sphere', radiusA: 60, edgeA: 6 }, mwKDa: 25 });
     const codes = result.warnings.map((w) => w.code);
     expect(codes).toContain('mask-mostly-solvent');
+    expect(codes).toContain('particle-fsc-rerise');
     expect(result.particleCurve!.particleVolumeFraction).toBeLessThan(0.1);
     const part = result.crossings.fscParticle!['0.143'];
     const masked = result.crossings.fscMasked!['0.143'];
@@ -120,6 +121,24 @@ describe('seed 002: thin elongated particle in a big spherical mask, Part_FSC', 
     expect(part.reRiseShells.length).toBeGreaterThan(0);
     const spikes = result.shells.filter((s) => s.shell > (masked.shell ?? 0) + 2 && (s.fscParticle ?? 0) > 0.143).length;
     expect(spikes).toBeGreaterThan(0);
+  });
+});
+
+describe('mask-mostly-solvent without --mw', () => {
+  it('a big sphere around a thin rod is flagged from the density; RELION’s tight mask on 1TII is not', () => {
+    const n = 64, px = 2;
+    const rnd = seededRandom(4);
+    const rod = atomsToMap(ellipsoidAtoms(300, [55, 5, 5], rnd), n, px, 2.5);
+    const g = gaussianRandom(rnd);
+    const sigma = 1.2 * standardDeviation(rod);
+    const v = (d: Float32Array): Volume => createVolume(n, n, n, [px, px, px], d);
+    const { result } = computeFsc(v(addNoise(rod, sigma, g)), v(addNoise(rod, sigma, g)), { pixelSizeA: px, mask: { kind: 'sphere', radiusA: 60, edgeA: 6 } });
+    expect(result.mask!.densityFraction!).toBeLessThan(0.1);
+    expect(result.warnings.map((w) => w.code)).toContain('mask-mostly-solvent');
+    const d = 'data/relion-1tii-128/';
+    const tight = computeFsc(map(shared(d + 'half1.mrc')), map(shared(d + 'half2.mrc')), { pixelSizeA: 1.1, mask: { kind: 'user', mask: map(shared(d + 'mask.mrc')), source: 'mask.mrc' } }).result;
+    expect(tight.mask!.densityFraction!).toBeGreaterThan(0.2);
+    expect(tight.warnings.map((w) => w.code)).not.toContain('mask-mostly-solvent');
   });
 });
 

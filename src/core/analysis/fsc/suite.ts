@@ -49,7 +49,17 @@ export interface FscResult {
   randomizeFromShell: number | null;
   pixelSizeA: number;
   boxSize: number;
-  mask: { kind: MaskChoice['kind']; source: string | null; volumeFraction: number; autoThreshold: number | null; particleFraction: number | null } | null;
+  mask: {
+    kind: MaskChoice['kind'];
+    source: string | null;
+    /** Fraction of the box with mask > 0.5. */
+    volumeFraction: number;
+    autoThreshold: number | null;
+    /** Particle volume / mask volume used by the particle curve. */
+    particleFraction: number | null;
+    /** Voxels of the thresholded, low-passed average (the density) as a fraction of Σ mask. */
+    densityFraction: number | null;
+  } | null;
   particleCurve: { method: 'cistem-mw' | 'relion-mask-fraction'; particleVolumeFraction: number } | null;
   shells: FscShell[];
   crossings: Partial<Record<CurveName, Record<CriterionName, Crossing>>>;
@@ -150,22 +160,40 @@ function resolveMask(h1: Volume, h2: Volume, o: FscOptions, warnings: Warning[])
     case 'user': {
       warnings.push(...validateMask(m.mask, h1, o.pixelSizeA, m.source));
       const f = fraction(m.mask.data);
-      return { mask: m.mask.data, auto: null, info: { kind: 'user', source: m.source, volumeFraction: f, autoThreshold: null, particleFraction: null } };
+      return { mask: m.mask.data, auto: null, info: { kind: 'user', source: m.source, volumeFraction: f, autoThreshold: null, particleFraction: null, densityFraction: densityFraction(h1, h2, m.mask.data, o.pixelSizeA) } };
     }
     case 'sphere': {
       const mask = sphericalMask(nx, ny, nz, o.pixelSizeA, m.radiusA, m.edgeA ?? 10);
-      return { mask, auto: null, info: { kind: 'sphere', source: `sphere r=${m.radiusA} Å, edge ${m.edgeA ?? 10} Å`, volumeFraction: fraction(mask), autoThreshold: null, particleFraction: null } };
+      return { mask, auto: null, info: { kind: 'sphere', source: `sphere r=${m.radiusA} Å, edge ${m.edgeA ?? 10} Å`, volumeFraction: fraction(mask), autoThreshold: null, particleFraction: null, densityFraction: densityFraction(h1, h2, mask, o.pixelSizeA) } };
     }
     case 'auto': {
       const avg = new Float32Array(h1.data.length);
       for (let i = 0; i < avg.length; i++) avg[i] = 0.5 * (h1.data[i]! + h2.data[i]!);
       const auto = autoMask(avg, nx, ny, nz, o.pixelSizeA, m);
-      return { mask: auto.mask, auto, info: { kind: 'auto', source: 'automatic', volumeFraction: auto.volumeFraction, autoThreshold: auto.threshold, particleFraction: null } };
+      return { mask: auto.mask, auto, info: { kind: 'auto', source: 'automatic', volumeFraction: auto.volumeFraction, autoThreshold: auto.threshold, particleFraction: null, densityFraction: auto.coreVoxels / sum(auto.mask) } };
     }
   }
 }
 
 /** out = a·m voxel by voxel (out may be a). */
+function sum(a: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]!;
+  return s;
+}
+
+/**
+ * How much of a mask the particle's density fills: voxels of the low-passed average above the
+ * data-driven threshold (the auto-mask's core), over the mask's volume. Seed 002's spherical mask
+ * around a thin rod fills a few per cent.
+ */
+function densityFraction(h1: Volume, h2: Volume, mask: Float32Array, px: number): number {
+  const avg = allocateReal(h1.data.length);
+  for (let i = 0; i < avg.length; i++) avg[i] = 0.5 * (h1.data[i]! + h2.data[i]!);
+  const core = autoMask(avg, h1.nx, h1.ny, h1.nz, px, { extendPx: 0, softEdgePx: 0 }).coreVoxels;
+  return core / sum(mask);
+}
+
 function multiplyInto(out: Float32Array, a: Float32Array, m: Float32Array): Float32Array {
   for (let i = 0; i < a.length; i++) out[i] = a[i]! * m[i]!;
   return out;
@@ -334,8 +362,14 @@ function diagnose(r: FscResult, a: AssembleInput): Warning[] {
     if (um.shell !== null && main.shell !== null && um.shell > main.shell) w.push({ code: 'unmasked-beyond-corrected', message: `the unmasked FSC extends beyond the corrected one (${um.resolutionA?.toFixed(2)} vs ${main.resolutionA?.toFixed(2)} Å): the mask may be cutting off density; check that it covers the whole particle` });
     if (a.fscRandom && main.shell !== null && a.fscRandom[main.shell]! > 0.1) w.push({ code: 'mask-too-sharp', message: `the phase-randomised masked FSC is ${a.fscRandom[main.shell]!.toFixed(3)} (> 0.1) at the resolution: the mask is too sharp; use a wider soft edge` });
   }
-  if (a.particle && a.particle.method === 'cistem-mw' && a.particle.particleVolumeFraction < 0.2) {
-    w.push({ code: 'mask-mostly-solvent', message: `the particle fills only ${(100 * a.particle.particleVolumeFraction).toFixed(0)} % of the ${a.info ? 'mask' : 'box'}: the Part_FSC scaling amplifies solvent noise (seed 002); trust the masked FSC with a tighter mask instead` });
+  const fill = a.particle?.method === 'cistem-mw' ? a.particle.particleVolumeFraction : a.info?.densityFraction ?? null;
+  if (fill !== null && fill < 0.2 && (a.particle?.method === 'cistem-mw' || a.info?.kind !== 'auto')) {
+    const how = a.particle?.method === 'cistem-mw' ? `from --mw ${a.options.mwKDa} kDa` : 'from the thresholded density';
+    w.push({ code: 'mask-mostly-solvent', message: `the particle fills only ${(100 * fill).toFixed(0)} % of the ${a.info ? 'mask' : 'box'} (${how}): solvent noise dominates the masked FSC and any particle scaling of it amplifies that noise (seed 002); use a tighter soft mask (--auto-mask)` });
+  }
+  if (a.particle) {
+    const pc = r.crossings.fscParticle!['0.143'];
+    if (pc.reRiseShells.length > 0) w.push({ code: 'particle-fsc-rerise', message: `the particle-scaled FSC (${a.particle.method === 'cistem-mw' ? "cisTEM's Part_FSC" : "RELION's mask-fraction curve"}) rises above 0.143 again after crossing it (first at ${((a.nx * a.px) / pc.reRiseShells[0]!).toFixed(2)} Å): scaled solvent noise, not signal; read the resolution from the masked, corrected FSC` });
   }
   const tail = a.fscUnmasked.subarray(Math.max(1, a.fscUnmasked.length - 4));
   const tailMean = tail.reduce((s, v) => s + v, 0) / tail.length;
