@@ -4,6 +4,7 @@ import type { Volume } from '../../model/volume.js';
 import { ProgressSteps, type ProgressContext } from '../../util/progress.js';
 import { glibcRand, relionUniform } from '../../util/random.js';
 import { autoMask, sphericalMask, validateMask, type AutoMask } from '../masks/masks.js';
+import { densityVoxels } from '../masks/density.js';
 import { CRITERIA, findCrossing, thresholdCurve, type Crossing, type CriterionName } from './criteria.js';
 import { readShape, type ShapeReading } from './shape.js';
 import { fscFromSums, shellIndexMap, shellSums, type ShellSums } from './shells.js';
@@ -101,6 +102,7 @@ export function computeFsc(half1: Volume, half2: Volume, options: FscOptions, pr
   rfft3d(half1.data, nx, ny, nz, s1);
   rfft3d(half2.data, nx, ny, nz, s2);
   const unmaskedSums = shellSums(s1, s2, shells);
+  if (mask && info && info.densityFraction === null) info.densityFraction = densityVoxels(s1, s2, px) / sum(mask);
   const fscUnmasked = fscFromSums(unmaskedSums);
   const fscMasked = masked ? fscFromSums(masked) : null;
   let fscRandom: Float64Array | null = null;
@@ -160,11 +162,11 @@ function resolveMask(h1: Volume, h2: Volume, o: FscOptions, warnings: Warning[])
     case 'user': {
       warnings.push(...validateMask(m.mask, h1, o.pixelSizeA, m.source));
       const f = fraction(m.mask.data);
-      return { mask: m.mask.data, auto: null, info: { kind: 'user', source: m.source, volumeFraction: f, autoThreshold: null, particleFraction: null, densityFraction: densityFraction(h1, h2, m.mask.data, o.pixelSizeA) } };
+      return { mask: m.mask.data, auto: null, info: { kind: 'user', source: m.source, volumeFraction: f, autoThreshold: null, particleFraction: null, densityFraction: null } };
     }
     case 'sphere': {
       const mask = sphericalMask(nx, ny, nz, o.pixelSizeA, m.radiusA, m.edgeA ?? 10);
-      return { mask, auto: null, info: { kind: 'sphere', source: `sphere r=${m.radiusA} Å, edge ${m.edgeA ?? 10} Å`, volumeFraction: fraction(mask), autoThreshold: null, particleFraction: null, densityFraction: densityFraction(h1, h2, mask, o.pixelSizeA) } };
+      return { mask, auto: null, info: { kind: 'sphere', source: `sphere r=${m.radiusA} Å, edge ${m.edgeA ?? 10} Å`, volumeFraction: fraction(mask), autoThreshold: null, particleFraction: null, densityFraction: null } };
     }
     case 'auto': {
       const avg = new Float32Array(h1.data.length);
@@ -180,18 +182,6 @@ function sum(a: Float32Array): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += a[i]!;
   return s;
-}
-
-/**
- * How much of a mask the particle's density fills: voxels of the low-passed average above the
- * data-driven threshold (the auto-mask's core), over the mask's volume. Seed 002's spherical mask
- * around a thin rod fills a few per cent.
- */
-function densityFraction(h1: Volume, h2: Volume, mask: Float32Array, px: number): number {
-  const avg = allocateReal(h1.data.length);
-  for (let i = 0; i < avg.length; i++) avg[i] = 0.5 * (h1.data[i]! + h2.data[i]!);
-  const core = autoMask(avg, h1.nx, h1.ny, h1.nz, px, { extendPx: 0, softEdgePx: 0 }).coreVoxels;
-  return core / sum(mask);
 }
 
 function multiplyInto(out: Float32Array, a: Float32Array, m: Float32Array): Float32Array {

@@ -127,8 +127,13 @@ export function autoMask(average: Float32Array, nx: number, ny: number, nz: numb
     const e2 = extendPx * extendPx;
     for (let i = 0; i < inside.length; i++) if (dCore[i]! < e2) inside[i] = 1;
   }
-  const d2 = squaredDistanceToInside(inside, nx, ny, nz);
   const mask = new Float32Array(lp.length);
+  if (extendPx <= 0 && softEdgePx <= 0) {
+    // A plain thresholded mask needs no distances.
+    for (let i = 0; i < mask.length; i++) mask[i] = inside[i]!;
+    return { mask, threshold, thresholdFrom: options.threshold === undefined ? 'data' : 'user', lowPassA, extendPx, softEdgePx, volumeFraction: core / mask.length, coreVoxels: core };
+  }
+  const d2 = squaredDistanceToInside(inside, nx, ny, nz);
   let above = 0;
   for (let i = 0; i < mask.length; i++) {
     const v = raisedCosine(Math.sqrt(d2[i]!), softEdgePx);
@@ -138,7 +143,7 @@ export function autoMask(average: Float32Array, nx: number, ny: number, nz: numb
   return { mask, threshold, thresholdFrom: options.threshold === undefined ? 'data' : 'user', lowPassA, extendPx, softEdgePx, volumeFraction: above / mask.length, coreVoxels: core };
 }
 
-function dataThreshold(lp: Float32Array): number {
+export function dataThreshold(lp: Float32Array): number {
   const median = quantile(lp, 0.5);
   // Spread of the solvent from the lower half only: the particle's density sits above the median.
   const dev = new Float32Array(lp.length >> 1);
