@@ -20,3 +20,7 @@ export function bytesOf(path: string): Uint8Array {
   const b = readFileSync(path);
   return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 }
+
+export function textOf(path: string): string {
+  return readFileSync(path, 'utf8');
+}

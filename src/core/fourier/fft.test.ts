@@ -1,17 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { fft, fftBatch } from './fft.js';
 import { factorize, planFft } from './plan.js';
+import { seededRandom } from '../util/random.js';
 
-/** Seeded generator (mulberry32) so failures reproduce. */
+/** Seeded values in [−0.5, 0.5), so failures reproduce. */
 export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5;
-  };
+  const r = seededRandom(seed);
+  return () => r() - 0.5;
 }
 
 function naiveDft(x: Float64Array, dir: -1 | 1): Float64Array {

@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { bytesOf, fixture, shared } from '../../../../test/paths.js';
+import { bytesOf, fixture, shared, textOf } from '../../../../test/paths.js';
 import { RELION_CASES, buildCase } from '../../../../test/relion-cases.js';
 import { readRelionPostprocess, type RelionPostprocess } from '../../../../test/relion-reference.js';
 import { readMrc } from '../../io/mrc/read.js';
@@ -92,7 +91,7 @@ describe('known answers', () => {
   it('unmasked FSC follows the theoretical SNR/(1 + SNR) of relion-1tii-128 (noise-free truth known)', () => {
     const d = 'data/relion-1tii-128/';
     const { result } = computeFsc(map(shared(d + 'half1.mrc')), map(shared(d + 'half2.mrc')), { pixelSizeA: 1.1, mask: { kind: 'none' } });
-    const theory = readFileSync(shared(d + 'fsc_theory.csv'), 'utf8').trim().split('\n').slice(1).map((l) => Number(l.split(',')[4]));
+    const theory = textOf(shared(d + 'fsc_theory.csv')).trim().split('\n').slice(1).map((l) => Number(l.split(',')[4]));
     let worstZ = 0;
     for (let i = 1; i < theory.length; i++) {
       const sigma = (1 - theory[i]! ** 2) / Math.sqrt(result.shells[i]!.nVoxels) + 1e-4;

@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { bytesOf, fixture } from '../../../../test/paths.js';
+import { bytesOf, fixture, textOf } from '../../../../test/paths.js';
 import { eulerToMatrix, mat3 } from '../../geometry/rotation.js';
 import { readNpy } from '../npy.js';
 import { readParticles } from '../star/particles.js';
@@ -20,7 +19,7 @@ interface Expected {
   opticsGroup: number;
   coordinateX: number;
 }
-const expected = JSON.parse(readFileSync(fixture('cs', 'particles.expected.json'), 'utf8')) as Expected[];
+const expected = JSON.parse(textOf(fixture('cs', 'particles.expected.json'))) as Expected[];
 
 describe('readNpy', () => {
   it('reads a cryoSPARC-style record array: scalars, sub-arrays, byte strings', () => {

@@ -1,7 +1,6 @@
 import { gzipSync } from 'fflate';
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { bytesOf, fixture, shared } from '../../../../test/paths.js';
+import { bytesOf, fixture, shared, textOf } from '../../../../test/paths.js';
 import { createVolume } from '../../model/volume.js';
 import { FormatError } from '../errors.js';
 import { floatToHalf, halfToFloat } from './float16.js';
@@ -15,7 +14,7 @@ interface Expected {
   extendedHeaderBytes: number;
   mode: number;
 }
-const expected = JSON.parse(readFileSync(fixture('mrc', 'expected.json'), 'utf8')) as Record<string, Expected>;
+const expected = JSON.parse(textOf(fixture('mrc', 'expected.json'))) as Record<string, Expected>;
 
 describe('readMrc against mrcfile on hand-packed files', () => {
   for (const [name, exp] of Object.entries(expected)) {

@@ -2,9 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { hasPythonModules, runPython } from '../../../../test/python.js';
-import { createVolume } from '../../model/volume.js';
-import { writeMrc } from './write.js';
+import { hasPythonModules, runPython } from './python.js';
+import { createVolume } from '../src/core/model/volume.js';
+import { writeMrc } from '../src/core/io/mrc/write.js';
 
 const haveMrcfile = hasPythonModules('mrcfile', 'numpy');
 
