@@ -1,4 +1,5 @@
 import type { FscResult } from '../analysis/fsc/suite.js';
+import type { PostprocessResult } from '../analysis/postprocess/postprocess.js';
 import type { StarTableOut } from './star/write.js';
 
 export interface PostprocessGeneral {
@@ -41,6 +42,30 @@ export function fscStarTables(r: FscResult, g: PostprocessGeneral): StarTableOut
     { name: 'general', pairs },
     { name: 'fsc', loop: { columns, values } },
   ];
+}
+
+/** postprocess.star as relion_postprocess writes it: data_general, data_fsc and data_guinier. */
+export function postprocessStarTables(r: PostprocessResult, g: Omit<PostprocessGeneral, 'bfactorA2' | 'guinier'>): StarTableOut[] {
+  const tables = fscStarTables({ ...r.fsc, shells: r.shells, warnings: [] }, { ...g, bfactorA2: r.bfactorA2, guinier: r.guinier });
+  // Guinier rows stop at Nyquist, as RELION's.
+  const rows = r.guinierShells.filter((s) => s.shell === 0 || (r.boxSize * r.pixelSizeA) / s.shell >= 2 * r.pixelSizeA);
+  const columns = ['rlnResolutionSquared', 'rlnLogAmplitudesOriginal'];
+  const values: number[][] = [rows.map((s) => s.invResolutionSquaredInvA2), rows.map((s) => s.lnAmplitudeOriginal)];
+  if (rows.some((s) => s.lnAmplitudeMtfCorrected !== null)) {
+    columns.push('rlnLogAmplitudesMTFCorrected');
+    values.push(rows.map((s) => s.lnAmplitudeMtfCorrected ?? -99));
+  }
+  columns.push('rlnLogAmplitudesWeighted');
+  values.push(rows.map((s) => s.lnAmplitudeWeighted));
+  if (r.bfactorFrom !== 'none') {
+    columns.push('rlnLogAmplitudesSharpened');
+    values.push(rows.map((s) => s.lnAmplitudeSharpened));
+  }
+  if (r.guinier) {
+    columns.push('rlnLogAmplitudesIntercept');
+    values.push(rows.map(() => r.guinier!.intercept));
+  }
+  return [...tables, { name: 'guinier', loop: { columns, values } }];
 }
 
 /** EMDB's FSC XML (as relion_postprocess writes it): x in 1/Å, y the FSC that gives the resolution. */

@@ -5,10 +5,12 @@ import { Command, CommanderError } from 'commander';
 import { FormatError } from '../../core/io/errors.js';
 import { InputError } from '../files.js';
 import { installFftPool } from '../parallel/fft-pool.js';
+import { registerBudget } from './commands/budget.js';
 import { registerConvert } from './commands/convert.js';
 import { registerDemo } from './commands/demo.js';
 import { registerFsc } from './commands/fsc.js';
 import { registerInfo } from './commands/info.js';
+import { registerPostprocess } from './commands/postprocess.js';
 
 /** Builds the program; exported so tests can run commands in-process. */
 export function buildProgram(): Command {
@@ -23,6 +25,8 @@ export function buildProgram(): Command {
   registerInfo(program);
   registerConvert(program);
   registerFsc(program);
+  registerPostprocess(program);
+  registerBudget(program);
   registerDemo(program);
   return program;
 }

@@ -72,6 +72,8 @@ export interface FscComputation {
   result: FscResult;
   /** The automatic mask when one was made (for writing out). */
   autoMask: AutoMask | null;
+  /** The mask used (user, spherical or automatic), null without one. */
+  mask: Float32Array | null;
 }
 
 /**
@@ -126,7 +128,7 @@ export function computeFsc(half1: Volume, half2: Volume, options: FscOptions, pr
   const particle = particleCurve(fscUnmasked, fscMasked, mask, options, px, nx * ny * nz);
   const result = assemble({ nx, px, options, info, unmaskedSums, fscUnmasked, fscMasked, fscRandom, fscCorrected, particle, r0, warnings });
   steps.finish();
-  return { result, autoMask: auto };
+  return { result, autoMask: auto, mask };
 }
 
 function checkHalves(a: Volume, b: Volume): void {
