@@ -81,6 +81,11 @@ if (have('relion_postprocess')) {
   mkdirSync(join(dir, 'pp'), { recursive: true });
   rows.push({ what: 'masked + corrected FSC (cryodx fsc --mask, whole command)', cryodx: fscMasked, reference: 'relion_postprocess --mask (no B-factor)', refSeconds: timeCommand('relion_postprocess', ['--i', 'half1.mrc', '--i2', 'half2.mrc', '--mask', 'mask.mrc', '--angpix', String(PX), '--o', 'pp/postprocess']) });
 }
+const ppOurs = timeCommand(process.execPath, [cli, 'postprocess', 'half1.mrc', 'half2.mrc', '--mask', 'mask.mrc', '--auto-bfactor', '--out', 'pp_cryodx', '--json']);
+if (have('relion_postprocess')) {
+  mkdirSync(join(dir, 'ppb'), { recursive: true });
+  rows.push({ what: 'postprocess with automatic B-factor (cryodx postprocess --auto-bfactor, whole command, writes maps)', cryodx: ppOurs, reference: 'relion_postprocess --auto_bfac --autob_lowres 10', refSeconds: timeCommand('relion_postprocess', ['--i', 'half1.mrc', '--i2', 'half2.mrc', '--mask', 'mask.mrc', '--angpix', String(PX), '--auto_bfac', '--autob_lowres', '10', '--o', 'ppb/postprocess']) });
+}
 const maskOurs = median(() => autoMask(avg, N, N, N, PX, { threshold }), 1);
 if (have('relion_mask_create')) {
   rows.push({ what: `auto-mask: low-pass 15 Å, threshold, extend 3, soft edge 6 (in process, ${threads} threads)`, cryodx: maskOurs, reference: 'relion_mask_create (same parameters)', refSeconds: timeCommand('relion_mask_create', ['--i', 'avg.mrc', '--o', 'mask_relion.mrc', '--lowpass', '15', '--angpix', String(PX), '--ini_threshold', String(threshold), '--extend_inimask', '3', '--width_soft_edge', '6']) });

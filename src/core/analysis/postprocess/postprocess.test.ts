@@ -4,6 +4,7 @@ import { RELION_CASES, buildCase } from '../../../../test/relion-cases.js';
 import { readRelionPostprocess } from '../../../../test/relion-reference.js';
 import { readMrc } from '../../io/mrc/read.js';
 import { readStar } from '../../io/star/read.js';
+import { readMtf } from '../../io/mtf.js';
 import { createVolume, type Volume } from '../../model/volume.js';
 import { addNoise, applyBfactor, gaussianRandom } from '../../simulate/maps.js';
 import { seededRandom } from '../../util/random.js';
@@ -61,6 +62,23 @@ describe('parity with relion_postprocess --auto_bfac --autob_lowres 10', () => {
       expect(correlation(sharpened, relionMap)).toBeGreaterThan(0.9999);
     });
   }
+});
+
+describe('MTF', () => {
+  it('box96 with a detector MTF: the MTF-corrected Guinier column as relion_postprocess --mtf between 0.11 and 0.4 / px', () => {
+    const c = RELION_CASES[0]!;
+    const { half1, half2 } = buildCase(c);
+    const v = (x: Float32Array): Volume => createVolume(c.n, c.n, c.n, [c.pixelSizeA, c.pixelSizeA, c.pixelSizeA], x);
+    const ref = readRelionPostprocess(fixture('relion', 'box96-mtf', 'postprocess.star'));
+    const mtf = readMtf(readStar(bytesOf(fixture('mtf', 'linear_mtf.star'))));
+    const { result } = postprocess(v(half1), v(half2), { pixelSizeA: c.pixelSizeA, mask: { kind: 'user', mask: map(fixture('relion', c.name, 'mask.mrc.gz')), source: 'mask' }, bfactor: { kind: 'auto' }, mtf });
+    const g = readStar(bytesOf(fixture('relion', 'box96-mtf', 'postprocess.star'))).blocks.find((b) => b.name === 'guinier')!.loop!;
+    const col = g.numbers('rlnLogAmplitudesMTFCorrected');
+    for (let i = 11; i <= 38; i++) expect(result.guinierShells[i]!.lnAmplitudeMtfCorrected!).toBeCloseTo(col[i]!, 3);
+    // Known difference: in the first and last table intervals (< 0.1 and > 0.4 / px) RELION 3.1.3
+    // divides by more than the linear interpolation of its own table; B differs by ~3 Å² here.
+    expect(Math.abs(result.bfactorA2 - Number(ref.general.get('rlnBfactorUsedForSharpening')))).toBeLessThan(3.5);
+  });
 });
 
 describe('known B-factor', () => {

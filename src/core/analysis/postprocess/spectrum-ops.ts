@@ -74,6 +74,7 @@ export function divideByMtf(spec: Spectrum, frequencyInvPx: ArrayLike<number>, m
   forEachFrequency(spec, (i, r2) => {
     const res = Math.sqrt(r2) / n;
     if (res >= 0.5) return;
+    // RELION's lookup: k = last entry at or below res; entries 0 and m−1 are used as they are.
     let k = 0;
     while (k + 1 < m && frequencyInvPx[k + 1]! <= res) k++;
     let value: number;
