@@ -28,3 +28,35 @@ export function buildCase(c: RelionCase): { half1: Float32Array; half2: Float32A
   const g = gaussianRandom(rnd);
   return { half1: addNoise(truth, sigma, g), half2: addNoise(truth, sigma, g), truth };
 }
+
+/**
+ * A map whose two halves (x < 0 and x ≥ 0) carry different B-factors, for local resolution
+ * (RELION --locres answers in fixtures/relion/locres-twob/).
+ */
+export const LOCRES_CASE = { name: 'locres-twob', n: 96, pixelSizeA: 1.2, atoms: 3000, semiAxesA: [44, 34, 30] as [number, number, number], bLeftA2: 20, bRightA2: 300, noiseRatio: 1.2, seed: 7 };
+
+export function buildLocresCase(c = LOCRES_CASE): { half1: Float32Array; half2: Float32Array; left: Float32Array } {
+  const rnd = seededRandom(c.seed);
+  const atoms = ellipsoidAtoms(c.atoms, c.semiAxesA, rnd);
+  const part = (keep: (x: number) => boolean, b: number): Float32Array => applyBfactor(atomsToMap(atoms.filter((a) => keep(a.xA)), c.n, c.pixelSizeA, 0.8), c.n, c.pixelSizeA, b);
+  const left = part((x) => x < 0, c.bLeftA2);
+  const right = part((x) => x >= 0, c.bRightA2);
+  const truth = left.map((v, i) => v + right[i]!);
+  const sigma = c.noiseRatio * standardDeviation(truth);
+  const g = gaussianRandom(rnd);
+  return { half1: addNoise(truth, sigma, g), half2: addNoise(truth, sigma, g), left };
+}
+
+/** Voxels of the particle (truth above 10 % of its max) on each side of x = 0, as two masks. */
+export function sideMasks(n: number, truthLike: Float32Array): { left: Uint8Array; right: Uint8Array } {
+  let max = 0;
+  for (const v of truthLike) max = Math.max(max, Math.abs(v));
+  const left = new Uint8Array(truthLike.length), right = new Uint8Array(truthLike.length);
+  const c = Math.floor(n / 2);
+  for (let i = 0; i < truthLike.length; i++) {
+    if (Math.abs(truthLike[i]!) < 0.1 * max) continue;
+    if (i % n < c - 3) left[i] = 1;
+    else if (i % n > c + 3) right[i] = 1;
+  }
+  return { left, right };
+}

@@ -10,6 +10,7 @@ import { registerConvert } from './commands/convert.js';
 import { registerDemo } from './commands/demo.js';
 import { registerFsc } from './commands/fsc.js';
 import { registerInfo } from './commands/info.js';
+import { registerLocres } from './commands/locres.js';
 import { registerPostprocess } from './commands/postprocess.js';
 
 /** Builds the program; exported so tests can run commands in-process. */
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerFsc(program);
   registerPostprocess(program);
   registerBudget(program);
+  registerLocres(program);
   registerDemo(program);
   return program;
 }
