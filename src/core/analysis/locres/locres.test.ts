@@ -55,21 +55,31 @@ describe('known answers', () => {
     expect(reading.warnings.map((w) => w.code)).not.toContain('locres-gradient');
   });
 
-  it('a core-vs-periphery gradient is read and flagged', () => {
-    // Local resolution growing with distance from the centre: 3 Å at the centre, 9 Å at r = 20 voxels.
-    const n = 48;
+  const sphere = (n: number, value: (x: number, y: number, z: number, r: number) => number): Float32Array => {
     const map = new Float32Array(n ** 3);
     for (let i = 0; i < map.length; i++) {
-      const r = Math.hypot((i % n) - 24, (Math.floor(i / n) % n) - 24, Math.floor(i / n / n) - 24);
-      map[i] = r <= 20 ? 3 + (6 * r) / 20 : 0;
+      const [x, y, z] = [(i % n) - n / 2, (Math.floor(i / n) % n) - n / 2, Math.floor(i / n / n) - n / 2];
+      const r = Math.hypot(x, y, z);
+      map[i] = r <= 20 ? value(x, y, z, r) : 0;
     }
-    const reading = readLocres(map, n, 1, null, 3.5);
-    // Core = inner half of the volume (r ≤ 15.9): median at r ≈ 12.6 → 6.8 Å; periphery = outer quarter → ≈ 8.7 Å.
-    expect(reading.coreA).toBeCloseTo(6.8, 0);
-    expect(reading.peripheryA).toBeGreaterThan(8.3);
+    return map;
+  };
+
+  it('a core-vs-periphery gradient is read and flagged', () => {
+    // 3 Å out to r = 14 voxels (a third of the volume), 8 Å beyond: core = inner half of the volume.
+    const reading = readLocres(sphere(48, (_x, _y, _z, r) => (r <= 14 ? 3 : 8)), 48, 1, null, 3.5);
+    expect(reading.coreA).toBe(3);
+    expect(reading.peripheryA).toBe(8);
     expect(reading.warnings.map((w) => w.code)).toContain('locres-gradient');
-    // Voxels ≥ 25 % worse than the median form one connected outer shell.
-    expect(reading.regions[0]!.medianA).toBeGreaterThan(1.25 * reading.medianA);
+  });
+
+  it('a worse lobe is found as a region, with its position', () => {
+    const reading = readLocres(sphere(48, (x) => (x >= 12 ? 8 : 3)), 48, 1, null, 3);
+    expect(reading.medianA).toBe(3);
+    expect(reading.regions).toHaveLength(1);
+    expect(reading.regions[0]!.medianA).toBe(8);
+    expect(reading.regions[0]!.centroidA[0]).toBeGreaterThan(12);
+    expect(Math.abs(reading.regions[0]!.centroidA[1])).toBeLessThan(1);
   });
 
   it('RELION’s sampling grid: starts at the first voxel, keeps points inside n/2 − radius', () => {
