@@ -5,6 +5,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { forwardPlanes, inversePlanes, zPass, type Spectrum } from '../../core/fourier/rfft3d.js';
+import { processWindows, type WindowJob } from '../../core/analysis/locres/locres.js';
 
 export interface PassMessage {
   pass: 'forward-planes' | 'inverse-planes' | 'z-forward' | 'z-inverse';
@@ -20,7 +21,35 @@ export interface PassMessage {
   slot: number;
 }
 
-parentPort?.on('message', (m: PassMessage) => {
+/** A range of local-resolution windows into this worker's own accumulators. */
+export interface WindowsMessage {
+  pass: 'locres-windows';
+  job: Omit<WindowJob, 'h1' | 'h2' | 'p1' | 'p2' | 'sum'> & { h1: SharedArrayBuffer; h2: SharedArrayBuffer; p1: SharedArrayBuffer | null; p2: SharedArrayBuffer | null; sum: SharedArrayBuffer };
+  acc: { locresSum: SharedArrayBuffer; weightSum: SharedArrayBuffer; filtered: SharedArrayBuffer; resolutionA: SharedArrayBuffer };
+  from: number;
+  to: number;
+  control: SharedArrayBuffer;
+  slot: number;
+}
+
+function runWindows(m: WindowsMessage): void {
+  const f = (b: SharedArrayBuffer): Float32Array => new Float32Array(b);
+  const job: WindowJob = { ...m.job, h1: f(m.job.h1), h2: f(m.job.h2), p1: m.job.p1 ? f(m.job.p1) : null, p2: m.job.p2 ? f(m.job.p2) : null, sum: f(m.job.sum) };
+  processWindows(job, { locresSum: f(m.acc.locresSum), weightSum: f(m.acc.weightSum), filtered: f(m.acc.filtered), resolutionA: new Float64Array(m.acc.resolutionA) }, m.from, m.to);
+}
+
+parentPort?.on('message', (m: PassMessage | WindowsMessage) => {
+  if (m.pass === 'locres-windows') {
+    const ctrl = new Int32Array(m.control);
+    try {
+      runWindows(m);
+      Atomics.store(ctrl, m.slot, 1);
+    } catch {
+      Atomics.store(ctrl, m.slot, 2);
+    }
+    Atomics.notify(ctrl, m.slot);
+    return;
+  }
   const [nx, ny, nz] = m.dims;
   const spec: Spectrum = { nx, ny, nz, nxh: Math.floor(nx / 2) + 1, data: new Float64Array(m.spectrum) };
   const n = nx * ny * nz;

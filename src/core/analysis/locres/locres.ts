@@ -69,7 +69,6 @@ export function localResolution(half1: Volume, half2: Volume, options: LocresOpt
   const points = samplePoints(n, step, radius);
   if (points.length === 0) throw new RangeError(`no sample points: the window (${radiusA} Å) is too large for a ${n}-voxel box`);
   const b = windowBox(radius + edge, n);
-  const win = windowValues(b, radius, edge);
   const steps = new ProgressSteps(progress, [2, 8, 1]);
   steps.step(2, 'randomising phases');
   // RELION: randomize_at = (int)(box·pixel / Å), on the unmasked halves, one stream for both.
@@ -86,26 +85,17 @@ export function localResolution(half1: Volume, half2: Volume, options: LocresOpt
   }
   const sum = new Float32Array(n * n * n);
   for (let i = 0; i < sum.length; i++) sum[i] = half1.data[i]! + half2.data[i]!;
-  // The window's shells live in the small box: r0 scales with it.
-  const r0b = randomizeAtA !== null ? Math.trunc((b * px) / randomizeAtA) : 0;
-  const shells = shellIndexMap(b, b, b);
-  const taper = windowValues(b, radius + edge, Math.max(1, b / 2 - radius - edge - 1));
-  const bufs = [new Float32Array(b ** 3), new Float32Array(b ** 3)];
-  const locresSum = new Float32Array(n * n * n);
-  const weightSum = new Float32Array(n * n * n);
-  const filtered = new Float32Array(n * n * n);
-  const out: LocresPoint[] = [];
+  const job: WindowJob = {
+    n, pixelSizeA: px, b, radius, edge, minRes,
+    // The window's shells live in the small box: r0 scales with it.
+    r0b: randomizeAtA !== null ? Math.trunc((b * px) / randomizeAtA) : 0,
+    h1: half1.data, h2: half2.data, p1, p2, sum, points,
+  };
+  const acc = newAccumulators(n * n * n, points.length);
   steps.step(8, 'windows');
-  for (const [k, p] of points.entries()) {
-    if (k % 16 === 0) progress?.report?.(2 / 11 + ((8 / 11) * k) / points.length, `window ${k + 1} of ${points.length}`);
-    const fsc = windowFsc(half1.data, half2.data, p1, p2, n, p, win, b, shells, r0b, bufs);
-    const crossing = findCrossing(fsc, thresholdCurve('0.143', new Float64Array(fsc.length)), b * px, '0.143');
-    const res = Math.min(minRes, crossing.resolutionA ?? minRes);
-    out.push({ ...p, resolutionA: res });
-    addWindow(locresSum, n, p, null, 1 / res, win, b);
-    addWindow(weightSum, n, p, null, 1, win, b);
-    addWindow(filtered, n, p, filterWindow(sum, n, p, taper, b, fsc, res, px, bufs[0]!), 1, win, b);
-  }
+  if (!(windowRunner && points.length >= 8 && windowRunner.run(job, acc))) processWindows(job, acc, 0, points.length, progress);
+  const locresSum = acc.locresSum, weightSum = acc.weightSum, filtered = acc.filtered;
+  const out: LocresPoint[] = points.map((p, k) => ({ ...p, resolutionA: acc.resolutionA[k]! }));
   steps.step(1, 'blending');
   const locres = new Float32Array(n * n * n);
   for (let i = 0; i < locres.length; i++) {
@@ -121,6 +111,71 @@ function blocresDefaults(expectedA: number): { step: number; radius: number; edg
   // blocres (Cardone et al. 2013): a window of 5–7× the expected resolution; we take 6× as its diameter.
   const diameter = 6 * expectedA;
   return { step: diameter / 3, radius: diameter / 4, edge: diameter / 4, randomize: null };
+}
+
+/** Everything a thread needs to process a range of windows (plain typed arrays: shareable). */
+export interface WindowJob {
+  n: number;
+  pixelSizeA: number;
+  b: number;
+  radius: number;
+  edge: number;
+  minRes: number;
+  r0b: number;
+  h1: Float32Array;
+  h2: Float32Array;
+  p1: Float32Array | null;
+  p2: Float32Array | null;
+  sum: Float32Array;
+  points: SamplePoint[];
+}
+
+/** Per-thread sums: Σ w/res, Σ w, Σ w·filtered over the full map, and each point's resolution. */
+export interface WindowAccumulators {
+  locresSum: Float32Array;
+  weightSum: Float32Array;
+  filtered: Float32Array;
+  resolutionA: Float64Array;
+}
+
+export function newAccumulators(voxels: number, points: number): WindowAccumulators {
+  return { locresSum: new Float32Array(voxels), weightSum: new Float32Array(voxels), filtered: new Float32Array(voxels), resolutionA: new Float64Array(points) };
+}
+
+/**
+ * Runs ranges of windows on several threads, each into its own accumulators, and adds them into
+ * `acc`. Installed by the Node layer; returns false when it declines.
+ */
+export interface WindowRunner {
+  run(job: WindowJob, acc: WindowAccumulators): boolean;
+}
+
+let windowRunner: WindowRunner | null = null;
+
+export function setWindowRunner(r: WindowRunner | null): void {
+  windowRunner = r;
+}
+
+/** Windows from ≤ k < to: local resolution at each point and its contributions to the blended maps. */
+export function processWindows(job: WindowJob, acc: WindowAccumulators, from: number, to: number, progress?: ProgressContext): void {
+  const { n, b, pixelSizeA: px } = job;
+  const win = windowValues(b, job.radius, job.edge);
+  const taper = windowValues(b, job.radius + job.edge, Math.max(1, b / 2 - job.radius - job.edge - 1));
+  const shells = shellIndexMap(b, b, b);
+  const bufs = [new Float32Array(b ** 3), new Float32Array(b ** 3)];
+  const zeros = new Float64Array(shells.length ? Math.floor(b / 2) + 1 : 0);
+  const threshold = thresholdCurve('0.143', zeros);
+  for (let k = from; k < to; k++) {
+    if (progress && k % 16 === 0) progress.report?.(2 / 11 + ((8 / 11) * (k - from)) / (to - from), `window ${k + 1} of ${to}`);
+    const p = job.points[k]!;
+    const fsc = windowFsc(job.h1, job.h2, job.p1, job.p2, n, p, win, b, shells, job.r0b, bufs);
+    const crossing = findCrossing(fsc, threshold, b * px, '0.143');
+    const res = Math.min(job.minRes, crossing.resolutionA ?? job.minRes);
+    acc.resolutionA[k] = res;
+    addWindow(acc.locresSum, n, p, null, 1 / res, win, b);
+    addWindow(acc.weightSum, n, p, null, 1, win, b);
+    addWindow(acc.filtered, n, p, filterWindow(job.sum, n, p, taper, b, fsc, res, px, bufs[0]!), 1, win, b);
+  }
 }
 
 /** Corrected FSC of the two halves under one window (RELION calculateFSCtrue with the box's r0). */
