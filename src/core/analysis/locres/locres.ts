@@ -72,9 +72,9 @@ export function localResolution(half1: Volume, half2: Volume, options: LocresOpt
   const steps = new ProgressSteps(progress, [2, 8, 1]);
   steps.step(2, 'randomising phases');
   // RELION: randomize_at = (int)(box·pixel / Å), on the unmasked halves, one stream for both.
-  let p1: Float32Array | null = null, p2: Float32Array | null = null, r0 = 0;
+  let p1: Float32Array | null = null, p2: Float32Array | null = null;
   if (randomizeAtA !== null) {
-    r0 = Math.trunc((n * px) / randomizeAtA);
+    const r0 = Math.trunc((n * px) / randomizeAtA);
     const rnd = relionUniform(glibcRand(1), 0, 2 * Math.PI);
     const s1 = rfft3d(half1.data, n, n, n);
     randomizePhasesBeyond(s1, r0, rnd);
