@@ -39,6 +39,21 @@ describe('local resolution against relion_postprocess --locres', () => {
   });
 });
 
+describe('blocres method', () => {
+  it('a larger window, no randomisation: still finds the blurred side worse', () => {
+    const { half1, half2 } = buildLocresCase();
+    const v = (d: Float32Array): Volume => createVolume(c.n, c.n, c.n, [c.pixelSizeA, c.pixelSizeA, c.pixelSizeA], d);
+    const r = localResolution(v(half1), v(half2), { pixelSizeA: c.pixelSizeA, method: 'blocres' }, 3);
+    expect(r.method).toBe('blocres');
+    expect(r.randomizeAtA).toBeNull();
+    // 6 × 3 Å = 18 Å diameter: radius and edge 4.5 Å → 4 voxels each at 1.2 Å.
+    expect(r.windowA).toBeCloseTo(19.2, 6);
+    const sides = sideMasks(c.n, half1.map((x, i) => 0.5 * (x + half2[i]!)));
+    const side = (m: Uint8Array): number => median(Array.from(r.locres).filter((x, i) => m[i] && x > 0));
+    expect(side(sides.right)).toBeGreaterThan(1.1 * side(sides.left));
+  });
+});
+
 describe('known answers', () => {
   it('a statistically uniform map: flat distribution whose median is the global FSC resolution', () => {
     const n = 96, px = 1.2, rnd = seededRandom(3);
