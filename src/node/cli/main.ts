@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { FormatError } from '../../core/io/errors.js';
 import { InputError } from '../files.js';
 import { installFftPool } from '../parallel/fft-pool.js';
+import { registerAnisotropy } from './commands/anisotropy.js';
 import { registerBudget } from './commands/budget.js';
 import { registerConvert } from './commands/convert.js';
 import { registerDemo } from './commands/demo.js';
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerPostprocess(program);
   registerBudget(program);
   registerLocres(program);
+  registerAnisotropy(program);
   registerDemo(program);
   return program;
 }

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { bytesOf, shared } from '../../../../test/paths.js';
+import { irfft3d, rfft3d, signedFrequency } from '../../fourier/rfft3d.js';
+import { readMrc } from '../../io/mrc/read.js';
+import { createVolume, type Volume } from '../../model/volume.js';
+import { addNoise, applyBfactor, atomsToMap, ellipsoidAtoms, gaussianRandom, standardDeviation } from '../../simulate/maps.js';
+import { seededRandom } from '../../util/random.js';
+import { anisotropy } from './anisotropy.js';
+import { fibonacciHemisphere } from './directions.js';
+import { isoSurfaceArea } from './surface.js';
+
+/** Blur along z only: amplitudes × exp(−B·s_z²/4). */
+function blurAlongZ(map: Float32Array, n: number, px: number, b: number): Float32Array {
+  const spec = rfft3d(map, n, n, n);
+  let i = 0;
+  for (let z = 0; z < n; z++) {
+    const sz = signedFrequency(z, n) / (n * px);
+    const g = Math.exp((-b * sz * sz) / 4);
+    for (let j = 0; j < n * spec.nxh; j++, i++) {
+      spec.data[2 * i] *= g;
+      spec.data[2 * i + 1] *= g;
+    }
+  }
+  return irfft3d(spec);
+}
+
+function pair(n: number, px: number, directional: boolean): [Volume, Volume] {
+  const rnd = seededRandom(12);
+  let truth = applyBfactor(atomsToMap(ellipsoidAtoms(3000, [30, 30, 30], rnd), n, px, 0.8), n, px, 40);
+  if (directional) truth = blurAlongZ(truth, n, px, 1200);
+  const g = gaussianRandom(rnd);
+  const sigma = 0.8 * standardDeviation(truth);
+  const v = (d: Float32Array): Volume => createVolume(n, n, n, [px, px, px], d);
+  return [v(addNoise(truth, sigma, g)), v(addNoise(truth, sigma, g))];
+}
+
+describe('conical FSC and sphericity', () => {
+  it('relion-1tii-128 with its mask: sphericity within 0.05 of 3DFSC’s 0.972, best direction as 3DFSC (3.00 Å)', () => {
+    const d = 'data/relion-1tii-128/';
+    const map = (f: string): Volume => readMrc(bytesOf(shared(d + f))).volume;
+    const { result } = anisotropy(map('half1.mrc'), map('half2.mrc'), { pixelSizeA: 1.1, mask: map('mask.mrc').data });
+    expect(Math.abs(result.sphericity - 0.972)).toBeLessThan(0.05);
+    expect(result.directionalResolutionA.best).toBeCloseTo(3.0, 1);
+    expect(result.directions).toHaveLength(500);
+  });
+
+  it('a map blurred along z: clearly less spherical than the isotropic one, worst direction within 10° of z', () => {
+    const iso = anisotropy(...pair(64, 1.5, false), { pixelSizeA: 1.5 }).result;
+    const dir = anisotropy(...pair(64, 1.5, true), { pixelSizeA: 1.5 }).result;
+    expect(iso.sphericity).toBeGreaterThan(0.9);
+    expect(dir.sphericity).toBeLessThan(iso.sphericity - 0.1);
+    const [x, y, z] = dir.worstDirection;
+    expect((Math.acos(Math.abs(z) / Math.hypot(x, y, z)) * 180) / Math.PI).toBeLessThan(10);
+    expect(dir.directionalResolutionA.worst! - dir.directionalResolutionA.best!).toBeGreaterThan(1);
+    expect(dir.warnings.map((w) => w.code)).toContain('directional-spread');
+    expect(dir.cfar).toBeLessThan(iso.cfar);
+  });
+});
+
+describe('geometry', () => {
+  it('iso-surface area of a sphere of radius 20 within 1 % of 4πr²', () => {
+    const n = 48;
+    const f = new Float32Array(n ** 3);
+    for (let i = 0; i < f.length; i++) f[i] = 20 - Math.hypot((i % n) - 24, (Math.floor(i / n) % n) - 24, Math.floor(i / n / n) - 24);
+    expect(isoSurfaceArea(f, n, n, n, 0) / (4 * Math.PI * 400)).toBeCloseTo(1, 2);
+  });
+
+  it('Fibonacci hemisphere: unit axes, z ≥ 0, evenly spread', () => {
+    const a = fibonacciHemisphere(200);
+    let minDot = 1;
+    for (let i = 0; i < 200; i++) {
+      expect(Math.hypot(a[3 * i]!, a[3 * i + 1]!, a[3 * i + 2]!)).toBeCloseTo(1, 12);
+      expect(a[3 * i + 2]!).toBeGreaterThan(0);
+      minDot = Math.min(minDot, a[3 * i + 2]!);
+    }
+    expect(minDot).toBeLessThan(0.01);
+  });
+});
