@@ -12,6 +12,7 @@ import { registerDemo } from './commands/demo.js';
 import { registerFsc } from './commands/fsc.js';
 import { registerInfo } from './commands/info.js';
 import { registerLocres } from './commands/locres.js';
+import { registerOrientations } from './commands/orientations.js';
 import { registerPostprocess } from './commands/postprocess.js';
 
 /** Builds the program; exported so tests can run commands in-process. */
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerBudget(program);
   registerLocres(program);
   registerAnisotropy(program);
+  registerOrientations(program);
   registerDemo(program);
   return program;
 }
