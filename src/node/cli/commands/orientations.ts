@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { orientationCoverage } from '../../../core/analysis/orientations/scf.js';
+import { orientationCoverage, viewingDirections } from '../../../core/analysis/orientations/scf.js';
+import { orientationDensitySpec } from '../../../core/report/figures/orientation.js';
+import { renderSvg } from '../../render.js';
 import { csToStar } from '../../../core/io/cryosparc/convert.js';
 import { detectFormat } from '../../../core/io/detect.js';
 import { maybeGunzip } from '../../../core/io/bytes.js';
@@ -32,7 +34,7 @@ export function registerOrientations(program: Command): void {
     .option('--diameter <A>', 'particle diameter for the efficiency (cryoEF default 200)', positiveNumber('--diameter'), 200)
     .option('--fourier-radius <k>', 'Fourier radius of the sampled shell (CommandLineSCF: 50)', positiveNumber('--fourier-radius'), 50)
     .option('--json', 'print one JSON object to stdout')
-    .option('--out <dir>', 'write orientations.json')
+    .option('--out <dir>', 'write orientations.json, orientations.svg (equal-area density plot) and its Vega-Lite spec')
     .addHelpText('after', '\nExamples:\n  cryodx orientations Refine3D/job042/run_data.star --sym C1\n  cryodx orientations P3_J45_particles.cs --sym D2 --json')
     .action(async (file: string, opts: OrientationFlags) => {
       const bytes = maybeGunzip(await readInput(file));
@@ -48,6 +50,10 @@ export function registerOrientations(program: Command): void {
       if (opts.out) {
         await mkdir(opts.out, { recursive: true });
         await writeOutputAtomic(join(opts.out, 'orientations.json'), JSON.stringify(result, null, 1), [file]);
+        const dirs = viewingDirections(particles.angleRotDeg, particles.angleTiltDeg, opts.sym);
+        const spec = orientationDensitySpec(dirs, { title: `Orientation distribution (${r.symmetry}, symmetry-expanded)` });
+        await writeOutputAtomic(join(opts.out, 'orientations.svg'), await renderSvg(spec), [file]);
+        await writeOutputAtomic(join(opts.out, 'orientations.vl.json'), JSON.stringify(spec), [file]);
       }
       if (opts.json) return printJson(result);
       process.stdout.write([
