@@ -148,9 +148,10 @@ interface ConeSums {
 function coneSums(a: Spectrum, b: Spectrum, axes: Float64Array, angleRad: number, S: number): ConeSums {
   const D = axes.length / 3;
   const out: ConeSums = { count: new Float64Array(D * S), num: new Float64Array(D * S), den1: new Float64Array(D * S), den2: new Float64Array(D * S) };
-  const lookup = new AxisLookup(axes, angleRad);
+  const lookup = new AxisLookup(axes, angleRad, 32);
   const cosA = Math.cos(angleRad);
   const { nx, ny, nz, nxh } = a;
+  const { count, num: numS, den1: den1S, den2: den2S } = out;
   let i = 0;
   for (let z = 0; z < nz; z++) {
     const kz = signedFrequency(z, nz);
@@ -163,13 +164,16 @@ function coneSums(a: Spectrum, b: Spectrum, axes: Float64Array, angleRad: number
         const ux = x / r, uy = ky / r, uz = kz / r;
         const ar = a.data[2 * i]!, ai = a.data[2 * i + 1]!, br = b.data[2 * i]!, bi = b.data[2 * i + 1]!;
         const num = ar * br + ai * bi, d1 = ar * ar + ai * ai, d2 = br * br + bi * bi;
-        for (const d of lookup.candidates(ux, uy, uz)) {
-          if (Math.abs(ux * axes[3 * d]! + uy * axes[3 * d + 1]! + uz * axes[3 * d + 2]!) < cosA) continue;
+        const cand = lookup.candidates(ux, uy, uz);
+        for (let q = 0; q < cand.length; q++) {
+          const d = cand[q]!;
+          const dot = ux * axes[3 * d]! + uy * axes[3 * d + 1]! + uz * axes[3 * d + 2]!;
+          if (dot < cosA && dot > -cosA) continue;
           const o = d * S + s;
-          out.count[o]++;
-          out.num[o] += num;
-          out.den1[o] += d1;
-          out.den2[o] += d2;
+          count[o]++;
+          numS[o] += num;
+          den1S[o] += d1;
+          den2S[o] += d2;
         }
       }
     }
@@ -183,27 +187,30 @@ function fscVolume(conical: Float64Array, axes: Float64Array, S: number, n: numb
   const out = new Float32Array(n * n * n);
   const lookup = new AxisLookup(axes, Math.min(Math.PI / 2, angleRad));
   const c = n / 2;
-  let i = 0;
   for (let z = 0; z < n; z++)
     for (let y = 0; y < n; y++)
-      for (let x = 0; x < n; x++, i++) {
+      for (let x = 0; x < n; x++) {
         const kx = x - c, ky = y - c, kz = z - c;
+        // Friedel symmetry: fill k and −k together from the half with kz > 0 (or kz = 0, ky > 0 …).
+        if (kz < 0 || (kz === 0 && (ky < 0 || (ky === 0 && kx < 0)))) continue;
         const r = Math.sqrt(kx * kx + ky * ky + kz * kz);
         const s = Math.round(r);
         if (s >= S) continue;
-        if (s === 0) {
-          out[i] = 1;
-          continue;
-        }
-        let best = -1, bestDot = -1;
-        for (const d of lookup.candidates(kx / r, ky / r, kz / r)) {
-          const dot = Math.abs(kx * axes[3 * d]! + ky * axes[3 * d + 1]! + kz * axes[3 * d + 2]!) / r;
-          if (dot > bestDot) {
-            bestDot = dot;
-            best = d;
+        let v = 1;
+        if (s > 0) {
+          let best = -1, bestDot = -1;
+          for (const d of lookup.candidates(kx / r, ky / r, kz / r)) {
+            const dot = Math.abs(kx * axes[3 * d]! + ky * axes[3 * d + 1]! + kz * axes[3 * d + 2]!) / r;
+            if (dot > bestDot) {
+              bestDot = dot;
+              best = d;
+            }
           }
+          v = best >= 0 ? conical[best * S + s]! : 0;
         }
-        out[i] = best >= 0 ? conical[best * S + s]! : 0;
+        out[x + n * (y + n * z)] = v;
+        const mx = c - kx, my = c - ky, mz = c - kz;
+        if (mx < n && my < n && mz < n) out[mx + n * (my + n * mz)] = v;
       }
   return out;
 }
@@ -215,17 +222,15 @@ function fscVolume(conical: Float64Array, axes: Float64Array, S: number, n: numb
  */
 export function sphericityOf(fsc3d: Float32Array, n: number, threshold: number, highPassShell: number): number {
   const c = n / 2;
-  const dist = new Float32Array(n * n * n);
-  for (let i = 0; i < dist.length; i++) dist[i] = Math.hypot((i % n) - c, (Math.floor(i / n) % n) - c, Math.floor(i / n / n) - c);
-  const order = byDistance(dist);
-  // As 3DFSC's threshold_binarize: a working copy of the values, zeroed as voxels fail, so a voxel
-  // passes when it and its neighbour closest to the centre (26-neighbourhood, first in x, y, z on ties)
-  // are at or above the threshold.
+  // The neighbour closest to the centre is one step towards it on every axis where the voxel is
+  // off-centre (for integer offsets this is unique), so processing by increasing L1 distance from
+  // the centre always visits it first.
+  const order = byL1(n, c);
   const mem = Float32Array.from(fsc3d);
   const bin = new Uint8Array(n * n * n);
   for (const i of order) {
-    const x = i % n, y = Math.floor(i / n) % n, z = Math.floor(i / n / n);
-    if (dist[i]! < highPassShell) {
+    const ux = (i % n) - c, uy = (Math.floor(i / n) % n) - c, uz = Math.floor(i / n / n) - c;
+    if (ux * ux + uy * uy + uz * uz < highPassShell * highPassShell) {
       bin[i] = 1;
       mem[i] = 1;
       continue;
@@ -234,20 +239,8 @@ export function sphericityOf(fsc3d: Float32Array, n: number, threshold: number, 
       mem[i] = 0;
       continue;
     }
-    let closest = -1, best = Infinity;
-    for (let dx = -1; dx <= 1; dx++)
-      for (let dy = -1; dy <= 1; dy++)
-        for (let dz = -1; dz <= 1; dz++) {
-          if (!dx && !dy && !dz) continue;
-          const xx = x + dx, yy = y + dy, zz = z + dz;
-          if (xx < 0 || yy < 0 || zz < 0 || xx >= n || yy >= n || zz >= n) continue;
-          const j = xx + n * (yy + n * zz);
-          if (dist[j]! < best) {
-            best = dist[j]!;
-            closest = j;
-          }
-        }
-    if (closest >= 0 && mem[closest]! >= threshold) bin[i] = 1;
+    const j = i - Math.sign(ux) - n * Math.sign(uy) - n * n * Math.sign(uz);
+    if (mem[j]! >= threshold) bin[i] = 1;
     else mem[i] = 0;
   }
   const m = n + 12;
@@ -273,19 +266,16 @@ function smoothedInvRes2(directions: DirectionResult[], radiusRad: number): Floa
   });
 }
 
-/**
- * Voxel indices in order of distance from the centre, by buckets of ½ voxel: a voxel's neighbour
- * closest to the centre is at least 1/√3 voxel closer, so it always comes first.
- */
-function byDistance(dist: Float32Array): Int32Array {
-  let max = 0;
-  for (const d of dist) if (d > max) max = d;
-  const buckets = Math.floor(2 * max) + 2;
-  const start = new Int32Array(buckets + 1);
-  for (const d of dist) start[Math.floor(2 * d) + 1]!++;
-  for (let b = 0; b < buckets; b++) start[b + 1]! += start[b]!;
-  const order = new Int32Array(dist.length);
-  for (let i = 0; i < dist.length; i++) order[start[Math.floor(2 * dist[i]!)]!++] = i;
+/** Voxel indices by increasing |x − c| + |y − c| + |z − c| (counting sort). */
+function byL1(n: number, c: number): Int32Array {
+  const key = (i: number): number => Math.abs((i % n) - c) + Math.abs((Math.floor(i / n) % n) - c) + Math.abs(Math.floor(i / n / n) - c);
+  const max = 3 * n;
+  const start = new Int32Array(max + 2);
+  const total = n * n * n;
+  for (let i = 0; i < total; i++) start[key(i) + 1]!++;
+  for (let b = 0; b <= max; b++) start[b + 1]! += start[b]!;
+  const order = new Int32Array(total);
+  for (let i = 0; i < total; i++) order[start[key(i)]!++] = i;
   return order;
 }
 
