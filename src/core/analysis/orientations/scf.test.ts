@@ -6,7 +6,8 @@ import { readParticles } from '../../io/star/particles.js';
 import { readStar } from '../../io/star/read.js';
 import { writeStar } from '../../io/star/write.js';
 import { seededRandom } from '../../util/random.js';
-import { orientationCoverage } from './scf.js';
+import { mat3, rotationVectorToRelionMatrix } from '../../geometry/rotation.js';
+import { orientationCoverage, samplingCounts, scfFromCounts, scfSpiral } from './scf.js';
 import { symmetryOperators } from './symmetry.js';
 
 function uniformAngles(n: number, seed: number, maxTiltDeg = 180): { rot: Float64Array; tilt: Float64Array } {
@@ -18,6 +19,22 @@ function uniformAngles(n: number, seed: number, maxTiltDeg = 180): { rot: Float6
     tilt[i] = (Math.acos(1 - (1 - cmin) * r()) * 180) / Math.PI;
   }
   return { rot, tilt };
+}
+
+/** Directions read the other way round: third row of the standard Rodrigues matrix (= pyem's third column). */
+function transposedDirections(pose: Float64Array): Float64Array {
+  const n = pose.length / 3;
+  const out = new Float64Array(3 * n);
+  for (let i = 0; i < n; i++) {
+    const [x, y, z] = [pose[3 * i]!, pose[3 * i + 1]!, pose[3 * i + 2]!];
+    const t = Math.hypot(x, y, z);
+    const [wx, wy, wz] = t > 0 ? [x / t, y / t, z / t] : [0, 0, 1];
+    const s = Math.sin(t), c = 1 - Math.cos(t);
+    out[3 * i] = -s * wy + c * wx * wz;
+    out[3 * i + 1] = s * wx + c * wy * wz;
+    out[3 * i + 2] = 1 - c * (wx * wx + wy * wy);
+  }
+  return out;
 }
 
 describe('SCF and SCF* (Baldwin & Lyumkis)', () => {
@@ -58,6 +75,34 @@ describe('SCF and SCF* (Baldwin & Lyumkis)', () => {
     expect(c12.scfStar).toBeGreaterThan(0.98);
     expect(['C1', 'C7', 'D2', 'D5', 'T', 'O', 'I'].map((s) => symmetryOperators(s).length)).toEqual([1, 7, 4, 10, 12, 24, 60]);
     expect(() => symmetryOperators('X3')).toThrow(/unknown symmetry/);
+  });
+
+  it('reading cryoSPARC poses the transposed way gives different numbers (so the convention matters)', () => {
+    // R = Rz(φ)·Ry(90°), φ uniform: its third row (the view) is −x for every particle, the third row
+    // of Rᵀ a ring of side views. The poses are the rotation vectors pyem reads as R (axis-angle of Rᵀ).
+    const r = seededRandom(8);
+    const pose = new Float64Array(3 * 500);
+    for (let i = 0; i < 500; i++) {
+      const phi = 2 * Math.PI * r();
+      const [c, s] = [Math.cos(phi), Math.sin(phi)];
+      const R = [0, -s, c, 0, c, s, -1, 0, 0];
+      const M = [R[0]!, R[3]!, R[6]!, R[1]!, R[4]!, R[7]!, R[2]!, R[5]!, R[8]!];
+      const theta = Math.acos(Math.max(-1, Math.min(1, (M[0]! + M[4]! + M[8]! - 1) / 2)));
+      const k2 = 2 * Math.sin(theta);
+      pose.set([(theta * (M[7]! - M[5]!)) / k2, (theta * (M[2]! - M[6]!)) / k2, (theta * (M[3]! - M[1]!)) / k2], 3 * i);
+    }
+    const k = 50, spiral = scfSpiral(k);
+    const pyem = new Float64Array(3 * 500);
+    const m = mat3();
+    for (let i = 0; i < 500; i++) {
+      rotationVectorToRelionMatrix(m, pose[3 * i]!, pose[3 * i + 1]!, pose[3 * i + 2]!);
+      pyem.set([m[6]!, m[7]!, m[8]!], 3 * i);
+    }
+    const a = scfFromCounts(samplingCounts(spiral, pyem, k));
+    const b = scfFromCounts(samplingCounts(spiral, transposedDirections(pose), k));
+    // pyem's reading: every view along x, so one great circle and SCF* ≈ 0; the other: a ring of side views.
+    for (let i = 0; i < 500; i++) expect(pyem[3 * i]!).toBeCloseTo(-1, 6);
+    expect(b.scfStar - a.scfStar).toBeGreaterThan(0.2);
   });
 
   it('a RELION STAR and the cryoSPARC .cs of the same particles give the same numbers', () => {
