@@ -7,6 +7,7 @@ import { InputError } from '../files.js';
 import { installFftPool } from '../parallel/fft-pool.js';
 import { registerAnisotropy } from './commands/anisotropy.js';
 import { registerBudget } from './commands/budget.js';
+import { registerCalibrate } from './commands/calibrate.js';
 import { registerConvert } from './commands/convert.js';
 import { registerDemo } from './commands/demo.js';
 import { registerFsc } from './commands/fsc.js';
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerLocres(program);
   registerAnisotropy(program);
   registerOrientations(program);
+  registerCalibrate(program);
   registerDemo(program);
   return program;
 }
