@@ -39,6 +39,14 @@ export function isNpy(bytes: Uint8Array): boolean {
 
 export function readNpy(input: ArrayBuffer | ArrayBufferView, source = 'NumPy input'): NpyTable {
   const bytes = maybeGunzip(asBytes(input));
+  if (!isNpy(bytes) && decodeAscii(bytes.subarray(0, 16)).includes('CSDAT')) {
+    throw new FormatError('this is cryoSPARC’s compressed dataset format, not a NumPy record array', {
+      source,
+      offset: 0,
+      expected: '"\\x93NUMPY"',
+      hint: 'Export the particles from cryoSPARC in NumPy format (cryosparc-tools can re-save a Dataset as .cs/.npy), or convert with pyem csparc2star and give cryodx the STAR file',
+    });
+  }
   if (!isNpy(bytes)) {
     throw new FormatError('not a NumPy .npy file', {
       source,

@@ -43,6 +43,12 @@ describe('readNpy', () => {
     expect(() => readNpy(new TextEncoder().encode('data_\nloop_\n'), 'x.cs')).toThrow('x.cs (byte 0): not a NumPy .npy file (found "data_\\n", expected "\\x93NUMPY" (cryoSPARC .cs files are NumPy record arrays))');
   });
 
+  it('recognises cryoSPARC’s compressed format and says what to do', () => {
+    const b = new Uint8Array(64);
+    b.set(new TextEncoder().encode('\x94CSDAT'), 0);
+    expect(() => readNpy(b, 'new.cs')).toThrow(/new\.cs \(byte 0\): this is cryoSPARC’s compressed dataset format.*Export the particles/);
+  });
+
   it('reports truncated data', () => {
     const b = bytesOf(fixture('cs', 'particles.cs'));
     expect(() => readNpy(b.subarray(0, b.length - 8), 'p.cs')).toThrow(/p\.cs \(byte \d+\): data is truncated/);
