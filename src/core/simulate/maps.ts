@@ -1,4 +1,5 @@
-import { rfft3d, irfft3d, signedFrequency } from '../fourier/rfft3d.js';
+import { forEachFrequency, scaleVoxel } from '../fourier/frequencies.js';
+import { rfft3d, irfft3d } from '../fourier/rfft3d.js';
 
 /**
  * Synthetic maps with known answers, for tests, benchmarks and the demo: atoms as Gaussian blobs,
@@ -60,18 +61,7 @@ export function applyBfactor(map: Float32Array, n: number, pixelSizeA: number, b
 export function filterRadial(map: Float32Array, n: number, f: (s2InvA2: number) => number, pixelSizeA: number): Float32Array {
   const spec = rfft3d(map, n, n, n);
   const boxA = n * pixelSizeA;
-  let i = 0;
-  for (let z = 0; z < n; z++) {
-    const kz = signedFrequency(z, n);
-    for (let y = 0; y < n; y++) {
-      const ky = signedFrequency(y, n);
-      for (let x = 0; x < spec.nxh; x++, i++) {
-        const g = f((x * x + ky * ky + kz * kz) / (boxA * boxA));
-        spec.data[2 * i] *= g;
-        spec.data[2 * i + 1] *= g;
-      }
-    }
-  }
+  forEachFrequency(spec, (i, r2) => scaleVoxel(spec, i, f(r2 / (boxA * boxA))));
   return irfft3d(spec);
 }
 

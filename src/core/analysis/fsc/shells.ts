@@ -1,4 +1,5 @@
-import { signedFrequency, type Spectrum } from '../../fourier/rfft3d.js';
+import { forEachFrequency } from '../../fourier/frequencies.js';
+import type { Spectrum } from '../../fourier/rfft3d.js';
 
 /**
  * Per-shell sums over the half spectrum, one pass, Float64 accumulators (RELION fftw.cpp getFSC;
@@ -27,18 +28,10 @@ export function shellIndexMap(nx: number, ny: number, nz: number): Int32Array {
   const nxh = Math.floor(nx / 2) + 1;
   const nShells = shellCount(nx);
   const map = new Int32Array(nxh * ny * nz);
-  let i = 0;
-  for (let z = 0; z < nz; z++) {
-    const kz = signedFrequency(z, nz);
-    for (let y = 0; y < ny; y++) {
-      const ky = signedFrequency(y, ny);
-      const r2yz = ky * ky + kz * kz;
-      for (let x = 0; x < nxh; x++, i++) {
-        const s = Math.round(Math.sqrt(x * x + r2yz));
-        map[i] = s < nShells ? s : -1;
-      }
-    }
-  }
+  forEachFrequency({ ny, nz, nxh }, (i, r2) => {
+    const s = Math.round(Math.sqrt(r2));
+    map[i] = s < nShells ? s : -1;
+  });
   return map;
 }
 

@@ -1,5 +1,6 @@
 import { FormatError, type Warning } from '../../io/errors.js';
-import { allocateReal, allocateSpectrum, irfft3d, rfft3d, signedFrequency, type Spectrum } from '../../fourier/rfft3d.js';
+import { forEachFrequency } from '../../fourier/frequencies.js';
+import { allocateReal, allocateSpectrum, irfft3d, rfft3d, type Spectrum } from '../../fourier/rfft3d.js';
 import type { Volume } from '../../model/volume.js';
 import { ProgressSteps, type ProgressContext } from '../../util/progress.js';
 import { glibcRand, relionUniform } from '../../util/random.js';
@@ -206,28 +207,19 @@ function randomizationShell(fscUnmasked: Float64Array, o: FscOptions, n: number,
 
 /** RELION randomizePhasesBeyond: voxels with |k|² ≥ r0² get a uniform random phase in [0, 2π) from `rnd`, same amplitude. */
 export function randomizePhasesBeyond(spec: Spectrum, r0: number, rnd: () => number): void {
-  const { nx, ny, nz, nxh, data } = spec;
+  const data = spec.data;
   const r02 = r0 * r0;
-  let i = 0;
-  for (let z = 0; z < nz; z++) {
-    const kz = signedFrequency(z, nz);
-    for (let y = 0; y < ny; y++) {
-      const ky = signedFrequency(y, ny);
-      const r2 = ky * ky + kz * kz;
-      for (let x = 0; x < nxh; x++, i++) {
-        if (x * x + r2 < r02) continue;
-        const re = data[2 * i]!, im = data[2 * i + 1]!;
-        const amp = Math.sqrt(re * re + im * im);
-        const ph = rnd();
-        // sin from cos (one trigonometric call per voxel): the sign follows the half-turn.
-        const c = Math.cos(ph);
-        const sn = Math.sqrt(Math.max(0, 1 - c * c));
-        data[2 * i] = amp * c;
-        data[2 * i + 1] = ph < Math.PI ? amp * sn : -amp * sn;
-      }
-    }
-  }
-  void nx;
+  forEachFrequency(spec, (i, r2) => {
+    if (r2 < r02) return;
+    const re = data[2 * i]!, im = data[2 * i + 1]!;
+    const amp = Math.sqrt(re * re + im * im);
+    const ph = rnd();
+    // sin from cos (one trigonometric call per voxel): the sign follows the half-turn.
+    const c = Math.cos(ph);
+    const sn = Math.sqrt(Math.max(0, 1 - c * c));
+    data[2 * i] = amp * c;
+    data[2 * i + 1] = ph < Math.PI ? amp * sn : -amp * sn;
+  });
 }
 
 /**

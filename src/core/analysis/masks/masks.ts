@@ -1,5 +1,6 @@
 import { FormatError, type Warning } from '../../io/errors.js';
-import { irfft3d, rfft3d, signedFrequency } from '../../fourier/rfft3d.js';
+import { irfft3d, rfft3d } from '../../fourier/rfft3d.js';
+import { applyLowPass } from '../postprocess/spectrum-ops.js';
 import type { Volume } from '../../model/volume.js';
 import { squaredDistanceToInside } from './distance.js';
 
@@ -57,23 +58,7 @@ export function sphericalMask(nx: number, ny: number, nz: number, pixelSizeA: nu
  */
 export function lowPass(data: Float32Array, nx: number, ny: number, nz: number, pixelSizeA: number, resolutionA: number): Float32Array {
   const spec = rfft3d(data, nx, ny, nz);
-  const ires = Math.round((nx * pixelSizeA) / resolutionA);
-  const lo = Math.max(0, ires - 1) / nx, hi = (ires + 1) / nx, width = hi - lo;
-  const { nxh } = spec;
-  let i = 0;
-  for (let z = 0; z < nz; z++) {
-    const kz = signedFrequency(z, nz) / nz;
-    for (let y = 0; y < ny; y++) {
-      const ky = signedFrequency(y, ny) / ny;
-      for (let x = 0; x < nxh; x++, i++) {
-        const res = Math.sqrt((x / nx) ** 2 + ky * ky + kz * kz);
-        if (res < lo) continue;
-        const f = res > hi ? 0 : 0.5 + 0.5 * Math.cos((Math.PI * (res - lo)) / width);
-        spec.data[2 * i] *= f;
-        spec.data[2 * i + 1] *= f;
-      }
-    }
-  }
+  applyLowPass(spec, pixelSizeA, resolutionA, 2);
   return irfft3d(spec);
 }
 

@@ -1,25 +1,6 @@
-import { signedFrequency, type Spectrum } from '../../fourier/rfft3d.js';
+import { forEachFrequency, scaleVoxel as scale } from '../../fourier/frequencies.js';
+import type { Spectrum } from '../../fourier/rfft3d.js';
 import { shellCount } from '../fsc/shells.js';
-
-/** Calls f(index, |k|² in box pixels², shell) for every stored voxel of a cubic half spectrum. */
-export function forEachFrequency(spec: Spectrum, f: (i: number, r2: number) => void): void {
-  const { nx, ny, nz, nxh } = spec;
-  void nx;
-  let i = 0;
-  for (let z = 0; z < nz; z++) {
-    const kz = signedFrequency(z, nz);
-    for (let y = 0; y < ny; y++) {
-      const ky = signedFrequency(y, ny);
-      const r2yz = ky * ky + kz * kz;
-      for (let x = 0; x < nxh; x++, i++) f(i, x * x + r2yz);
-    }
-  }
-}
-
-function scale(spec: Spectrum, i: number, g: number): void {
-  spec.data[2 * i] *= g;
-  spec.data[2 * i + 1] *= g;
-}
 
 /**
  * RELION applyFscWeighting: × √(2·FSC/(1 + FSC)) per shell (Rosenthal & Henderson 2003), zero
