@@ -90,3 +90,23 @@ export function ellipsoidAtoms(count: number, semiAxesA: [number, number, number
   }
   return atoms;
 }
+
+/** Blur along one axis only: amplitudes × exp(−B·(s·u)²/4) for the unit axis u (a missing-views signature). */
+export function applyDirectionalBfactor(map: Float32Array, n: number, pixelSizeA: number, bfactorA2: number, axis: [number, number, number]): Float32Array {
+  const spec = rfft3d(map, n, n, n);
+  const boxA = n * pixelSizeA;
+  const len = Math.hypot(...axis);
+  const [ux, uy, uz] = axis.map((a) => a / len) as [number, number, number];
+  let i = 0;
+  for (let z = 0; z < n; z++) {
+    const kz = (z < n / 2 + 1 ? z : z - n) / boxA;
+    for (let y = 0; y < n; y++) {
+      const ky = (y < n / 2 + 1 ? y : y - n) / boxA;
+      for (let x = 0; x < spec.nxh; x++, i++) {
+        const s = (x / boxA) * ux + ky * uy + kz * uz;
+        scaleVoxel(spec, i, Math.exp((-bfactorA2 * s * s) / 4));
+      }
+    }
+  }
+  return irfft3d(spec);
+}
