@@ -12,6 +12,8 @@ import { registerConvert } from './commands/convert.js';
 import { registerDemo } from './commands/demo.js';
 import { registerFsc } from './commands/fsc.js';
 import { registerInfo } from './commands/info.js';
+import { registerReport } from './commands/report.js';
+import { VERSION } from './version.js';
 import { registerLocres } from './commands/locres.js';
 import { registerOrientations } from './commands/orientations.js';
 import { registerPostprocess } from './commands/postprocess.js';
@@ -22,7 +24,7 @@ export function buildProgram(): Command {
   program
     .name('cryodx')
     .description('Why does my cryo-EM map stop at the resolution it does? Measures each known limit from the files you have.')
-    .version('0.1.0')
+    .version(VERSION)
     .option('--debug', 'print stack traces on errors')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
@@ -35,6 +37,7 @@ export function buildProgram(): Command {
   registerAnisotropy(program);
   registerOrientations(program);
   registerCalibrate(program);
+  registerReport(program);
   registerDemo(program);
   return program;
 }

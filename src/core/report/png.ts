@@ -1,0 +1,68 @@
+import { zlibSync } from 'fflate';
+
+/**
+ * A grey-scale 8-bit PNG (PNG specification, ISO/IEC 15948: signature, IHDR, one IDAT of zlib
+ * data with filter byte 0 per row, IEND; CRC-32 per chunk), so a report can embed map slices as
+ * images without a canvas or a native library.
+ */
+const CRC_TABLE = (() => {
+  const t = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    t[n] = c >>> 0;
+  }
+  return t;
+})();
+
+export function crc32(bytes: Uint8Array): number {
+  let c = 0xffffffff;
+  for (const b of bytes) c = CRC_TABLE[(c ^ b) & 0xff]! ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+function chunk(type: string, data: Uint8Array): Uint8Array {
+  const out = new Uint8Array(12 + data.length);
+  const dv = new DataView(out.buffer);
+  dv.setUint32(0, data.length);
+  for (let i = 0; i < 4; i++) out[4 + i] = type.charCodeAt(i);
+  out.set(data, 8);
+  dv.setUint32(8 + data.length, crc32(out.subarray(4, 8 + data.length)));
+  return out;
+}
+
+/** Grey values 0…255, row-major (width × height). */
+export function encodeGreyPng(pixels: Uint8Array, width: number, height: number): Uint8Array {
+  const raw = new Uint8Array((width + 1) * height);
+  for (let y = 0; y < height; y++) raw.set(pixels.subarray(y * width, (y + 1) * width), y * (width + 1) + 1);
+  const ihdr = new Uint8Array(13);
+  const dv = new DataView(ihdr.buffer);
+  dv.setUint32(0, width);
+  dv.setUint32(4, height);
+  ihdr[8] = 8; // bit depth
+  ihdr[9] = 0; // grey
+  const parts = [Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a), chunk('IHDR', ihdr), chunk('IDAT', zlibSync(raw)), chunk('IEND', new Uint8Array(0))];
+  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+/** The central z-section of a map, scaled between its 1st and 99th percentiles, flipped so y runs up. */
+export function centralSlicePng(data: Float32Array, n: number, axis: 'z' | 'y' | 'x' = 'z'): Uint8Array {
+  const c = Math.floor(n / 2);
+  const vals = new Float32Array(n * n);
+  for (let a = 0; a < n; a++)
+    for (let b = 0; b < n; b++) {
+      const idx = axis === 'z' ? b + n * (a + n * c) : axis === 'y' ? b + n * (c + n * a) : c + n * (b + n * a);
+      vals[(n - 1 - a) * n + b] = data[idx]!;
+    }
+  const sorted = Float32Array.from(vals).sort();
+  const lo = sorted[Math.floor(0.01 * sorted.length)]!, hi = sorted[Math.floor(0.99 * sorted.length)]!;
+  const px = new Uint8Array(n * n);
+  for (let i = 0; i < px.length; i++) px[i] = Math.max(0, Math.min(255, Math.round(((vals[i]! - lo) / (hi - lo || 1)) * 255)));
+  return encodeGreyPng(px, n, n);
+}

@@ -1,0 +1,111 @@
+import type { AnisotropyResult } from '../analysis/anisotropy/anisotropy.js';
+import type { CtfSummary } from '../analysis/ctf/triage.js';
+import type { OrientationResult } from '../analysis/orientations/scf.js';
+import type { PostprocessResult } from '../analysis/postprocess/postprocess.js';
+import type { LocresReading } from '../analysis/locres/reading.js';
+import type { Finding } from '../diagnosis/diagnose.js';
+import type { Warning } from '../io/errors.js';
+
+/** report.json: everything the HTML report shows, versioned (schema/report.schema.json). */
+export const REPORT_SCHEMA_VERSION = 1;
+
+export interface Measurement {
+  name: string;
+  value: number | string | null;
+  unit: string;
+  source: string;
+}
+
+export interface Report {
+  schema: 'cryodx-report';
+  schemaVersion: number;
+  generatedBy: string;
+  inputs: Record<string, string | number | null>;
+  verdict: { headline: string; top: { cause: string; title: string; strength: string; summary: string }[] };
+  findings: Finding[];
+  measurements: Measurement[];
+  postprocess: Omit<PostprocessResult, 'shells' | 'guinierShells'> | null;
+  anisotropy: Omit<AnisotropyResult, 'conicalFsc' | 'directions'> | null;
+  orientations: OrientationResult | null;
+  locres: Omit<LocresReading, 'histogram'> | null;
+  ctf: CtfSummary | null;
+  warnings: Warning[];
+}
+
+export interface ReportParts {
+  version: string;
+  inputs: Record<string, string | number | null>;
+  findings: Finding[];
+  postprocess?: PostprocessResult | null;
+  anisotropy?: AnisotropyResult | null;
+  orientations?: OrientationResult | null;
+  locres?: LocresReading | null;
+  ctf?: CtfSummary | null;
+  warnings?: Warning[];
+}
+
+export function buildReport(p: ReportParts): Report {
+  const top = p.findings.filter((f) => f.strength === 'strong' || f.strength === 'possible').slice(0, 3);
+  const headline = top.length
+    ? `Most likely limiting: ${top.map((f) => f.title.toLowerCase()).join(', then ')}.`
+    : 'No limiting cause stands out in what was measured; see the causes not measured below for what to add.';
+  const m: Measurement[] = [];
+  const add = (name: string, value: number | string | null | undefined, unit: string, source: string): void => {
+    if (value !== undefined) m.push({ name, value: typeof value === 'number' && !Number.isFinite(value) ? null : value, unit, source });
+  };
+  const pp = p.postprocess;
+  if (pp) {
+    add('resolution (corrected FSC = 0.143)', pp.resolutionA, 'Å', 'postprocess');
+    add('B-factor', pp.bfactorA2, 'Å²', 'postprocess');
+    add('Guinier fit r²', pp.guinier?.r2 ?? null, '', 'postprocess');
+    add('phases randomised beyond', pp.randomizeFromA, 'Å', 'postprocess');
+    add('FSC curve shape', pp.fsc.shape.kind, '', 'fsc');
+  }
+  const an = p.anisotropy;
+  if (an) {
+    add('sphericity', an.sphericity, '', 'anisotropy');
+    add('cFAR', an.cfar, '', 'anisotropy');
+    add('best directional resolution', an.directionalResolutionA.best, 'Å', 'anisotropy');
+    add('worst directional resolution', an.directionalResolutionA.worst, 'Å', 'anisotropy');
+  }
+  const or = p.orientations;
+  if (or) {
+    add('particles', or.nParticles, '', 'orientations');
+    add('SCF', or.scf, '', 'orientations');
+    add('SCF*', or.scfStar, '', 'orientations');
+    add('unsampled Fourier space', or.unsampledFraction * 100, '%', 'orientations');
+    add('recommended tilt', or.recommendedTiltDeg, '°', 'orientations');
+  }
+  if (p.locres) {
+    add('median local resolution', p.locres.medianA, 'Å', 'locres');
+    add('core / periphery local resolution', `${p.locres.coreA.toFixed(2)} / ${p.locres.peripheryA.toFixed(2)}`, 'Å', 'locres');
+  }
+  if (p.ctf) {
+    add('micrographs', p.ctf.micrographs, '', 'ctf');
+    add('CTF fits worse than the map', p.ctf.fractionFitWorseThanMap * 100, '%', 'ctf');
+    add('median defocus', p.ctf.medianDefocusUA / 10000, 'µm', 'ctf');
+    add('median CTF fit resolution', p.ctf.medianFitResolutionA, 'Å', 'ctf');
+    add('median sample thickness', p.ctf.medianThicknessA, 'Å', 'ctf');
+  }
+  const strip = <T extends object, K extends keyof T>(o: T | null | undefined, keys: K[]): Omit<T, K> | null => {
+    if (!o) return null;
+    const c = { ...o };
+    for (const k of keys) delete c[k];
+    return c;
+  };
+  return {
+    schema: 'cryodx-report',
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    generatedBy: `cryodx ${p.version}`,
+    inputs: p.inputs,
+    verdict: { headline, top: top.map((f) => ({ cause: f.cause, title: f.title, strength: f.strength, summary: f.evidence.map((e) => e.statement).join('; ') })) },
+    findings: p.findings,
+    measurements: m,
+    postprocess: strip(pp, ['shells', 'guinierShells']),
+    anisotropy: strip(an, ['conicalFsc', 'directions']),
+    orientations: or ?? null,
+    locres: strip(p.locres, ['histogram']),
+    ctf: p.ctf ?? null,
+    warnings: p.warnings ?? [],
+  };
+}
