@@ -115,18 +115,10 @@ describe('bad input: exit code ≠ 0, one sentence, no stack trace', () => {
   });
 
   it('every command has --help with an example', () => {
-    for (const c of ['info', 'convert', 'demo']) {
+    for (const c of ['info', 'convert', 'demo', 'fsc', 'postprocess', 'budget', 'locres', 'anisotropy', 'orientations', 'calibrate', 'report']) {
       const r = cryodx(c, '--help');
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/Example/);
     }
-  });
-});
-
-describe('cryodx demo', () => {
-  it('prints the bundled example summary', () => {
-    const r = cryodx('demo');
-    expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/pixel size \(Å\)\s+11\.4, 11\.4, 11\.4/);
   });
 });

@@ -5,7 +5,3 @@ import { fileURLToPath } from 'node:url';
 export function packageRoot(): string {
   return join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 }
-
-export function exampleFile(name: string): string {
-  return join(packageRoot(), 'fixtures', 'examples', name);
-}
