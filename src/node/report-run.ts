@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { anisotropy } from '../core/analysis/anisotropy/anisotropy.js';
+import { singleMapBudget } from '../core/analysis/budget/budget.js';
 import { summarizeCtf } from '../core/analysis/ctf/triage.js';
 import type { MaskChoice } from '../core/analysis/fsc/suite.js';
 import { localResolution } from '../core/analysis/locres/locres.js';
@@ -48,7 +49,8 @@ export async function runReport(inp: ReportInputs, outDir: string, progress?: Pr
   const svg: { title: string; svg: string }[] = [];
   const png: { title: string; png: Uint8Array }[] = [];
   const figureSpecs: { name: string; spec: Record<string, unknown> }[] = [];
-  let pp = null, an = null, or = null, lr = null, ctf = null;
+  const CAPTIONS: Record<string, string> = { fsc: 'Fourier shell correlation: unmasked, masked, phase-randomised and corrected; dashed lines at 0.143 and 0.5', guinier: 'Guinier plot with the B-factor fit (dashed)', directional: 'Directional resolution (conical FSC at 0.143) against the global resolution (red)', orientations: 'Orientation distribution of the particles', 'ctf-fit': 'CTF fit resolution per micrograph against the map resolution (red)', 'ctf-defocus': 'Defocus per micrograph' };
+  let pp = null, an = null, or = null, lr = null, ctf = null, budget = null;
   if (inp.half1 && inp.half2) {
     if (!inp.pixelSizeA) throw new InputError('no pixel size: give --angpix');
     const px = inp.pixelSizeA;
@@ -58,6 +60,7 @@ export async function runReport(inp: ReportInputs, outDir: string, progress?: Pr
     warnings.push(...pp.warnings);
     dx.fsc = { resolutionA: pp.resolutionA, shape: pp.fsc.shape.kind, warnings: pp.warnings.map((w) => w.code) };
     dx.bfactorA2 = pp.guinier && pp.guinier.points >= 5 ? pp.bfactorA2 : null;
+    if (dx.bfactorA2 && pp.resolutionA) budget = singleMapBudget(dx.bfactorA2, pp.resolutionA, null);
     const curves = pp.shells.flatMap((s) => [
       { spatialFrequencyInvA: s.spatialFrequencyInvA, value: s.fscUnmasked, curve: 'unmasked' },
       { spatialFrequencyInvA: s.spatialFrequencyInvA, value: s.fscMasked, curve: 'masked' },
@@ -110,11 +113,11 @@ export async function runReport(inp: ReportInputs, outDir: string, progress?: Pr
   }
   progress?.report?.(0.9, 'report');
   const findings = diagnose(dx);
-  const report = buildReport({ version: inp.version, inputs: { half1: inp.half1?.path ?? null, half2: inp.half2?.path ?? null, mask: inp.mask.kind === 'user' ? inp.mask.source : inp.mask.kind, particles: inp.particles ?? null, ctf: inp.ctf?.join(', ') ?? null, pixelSizeA: inp.pixelSizeA, symmetry: inp.symmetry }, findings, postprocess: pp, anisotropy: an, orientations: or, locres: lr, ctf, warnings });
+  const report = buildReport({ version: inp.version, inputs: { half1: inp.half1?.path ?? null, half2: inp.half2?.path ?? null, mask: inp.mask.kind === 'user' ? inp.mask.source : inp.mask.kind, particles: inp.particles ?? null, ctf: inp.ctf?.join(', ') ?? null, pixelSizeA: inp.pixelSizeA, symmetry: inp.symmetry }, findings, postprocess: pp, anisotropy: an, orientations: or, locres: lr, ctf, budget, warnings });
   await mkdir(join(outDir, 'figures'), { recursive: true });
   for (const f of figureSpecs) {
     const s = await renderSvg(f.spec);
-    svg.push({ title: f.name, svg: s });
+    svg.push({ title: CAPTIONS[f.name] ?? f.name, svg: s });
     await writeOutputAtomic(join(outDir, 'figures', `${f.name}.svg`), s);
     await writeOutputAtomic(join(outDir, 'figures', `${f.name}.vl.json`), JSON.stringify(f.spec));
   }

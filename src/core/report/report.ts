@@ -1,5 +1,6 @@
 import type { AnisotropyResult } from '../analysis/anisotropy/anisotropy.js';
 import type { CtfSummary } from '../analysis/ctf/triage.js';
+import type { SingleMapBudget } from '../analysis/budget/budget.js';
 import type { OrientationResult } from '../analysis/orientations/scf.js';
 import type { PostprocessResult } from '../analysis/postprocess/postprocess.js';
 import type { LocresReading } from '../analysis/locres/reading.js';
@@ -29,6 +30,8 @@ export interface Report {
   orientations: OrientationResult | null;
   locres: Omit<LocresReading, 'histogram'> | null;
   ctf: CtfSummary | null;
+  /** Rosenthal–Henderson estimate from this map's B-factor (a single refinement). */
+  budget: SingleMapBudget | null;
   warnings: Warning[];
 }
 
@@ -41,13 +44,16 @@ export interface ReportParts {
   orientations?: OrientationResult | null;
   locres?: LocresReading | null;
   ctf?: CtfSummary | null;
+  budget?: SingleMapBudget | null;
   warnings?: Warning[];
 }
 
 export function buildReport(p: ReportParts): Report {
   const top = p.findings.filter((f) => f.strength === 'strong' || f.strength === 'possible').slice(0, 3);
+  // Lower-case the first letter only where it is not an acronym (CTF stays CTF).
+  const lc = (t: string): string => (/^[A-Z]{2}/.test(t) ? t : t[0]!.toLowerCase() + t.slice(1));
   const headline = top.length
-    ? `Most likely limiting: ${top.map((f) => f.title.toLowerCase()).join(', then ')}.`
+    ? `Most likely limiting: ${top.map((f) => lc(f.title)).join(', then ')}.`
     : 'No limiting cause stands out in what was measured; see the causes not measured below for what to add.';
   const m: Measurement[] = [];
   const add = (name: string, value: number | string | null | undefined, unit: string, source: string): void => {
@@ -87,6 +93,10 @@ export function buildReport(p: ReportParts): Report {
     add('median CTF fit resolution', p.ctf.medianFitResolutionA, 'Å', 'ctf');
     add('median sample thickness', p.ctf.medianThicknessA, 'Å', 'ctf');
   }
+  if (p.budget) {
+    add('resolution gained by doubling the particles (from B)', p.budget.doublingGainA, 'Å', 'budget');
+    for (const t of p.budget.targets) add(`particles needed for ${t.resolutionA.toFixed(2)} Å (× now)`, t.factor, '×', 'budget');
+  }
   const strip = <T extends object, K extends keyof T>(o: T | null | undefined, keys: K[]): Omit<T, K> | null => {
     if (!o) return null;
     const c = { ...o };
@@ -106,6 +116,7 @@ export function buildReport(p: ReportParts): Report {
     orientations: or ?? null,
     locres: strip(p.locres, ['histogram']),
     ctf: p.ctf ?? null,
+    budget: p.budget ?? null,
     warnings: p.warnings ?? [],
   };
 }
