@@ -128,8 +128,11 @@ function ice(i: DiagnosisInput): Finding {
 function motion(i: DiagnosisInput): Finding {
   if (i.bfactorA2 === undefined || i.bfactorA2 === null) return finding('4-motion-damage', 'not measured', [], 'a post-processing B-factor, and motion-correction / polishing statistics');
   const b = Math.abs(i.bfactorA2);
-  const ev = [{ measure: 'bfactorA2', value: round(b, 1), threshold: '> 150 Å²', statement: `overall B-factor ${b.toFixed(0)} Å² (> 150 Å²: no amount of polishing alone reaches 3 Å)` }];
-  return finding('4-motion-damage', b > 150 ? 'possible' : 'ruled out', ev);
+  const ev: Evidence[] = [{ measure: 'bfactorA2', value: round(b, 1), threshold: '> 150 Å²', statement: `overall B-factor ${b.toFixed(0)} Å² (> 150 Å²: no amount of polishing alone reaches 3 Å)` }];
+  // Seed 000: an FSC above 0.5 over most of its range that then collapses is a B-factor problem.
+  const collapse = i.fsc?.shape === 'high then sharp collapse';
+  if (collapse) ev.push({ measure: 'fscShape', value: 'high then sharp collapse', threshold: 'shape', statement: 'the FSC stays above 0.5 over most of its range, then collapses: a B-factor problem rather than alignment' });
+  return finding('4-motion-damage', b > 150 || (collapse && b > 100) ? 'possible' : 'ruled out', ev);
 }
 
 function ctf(i: DiagnosisInput): Finding {
