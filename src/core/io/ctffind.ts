@@ -105,3 +105,36 @@ export function readCtffindAvrot(input: ArrayBuffer | ArrayBufferView | string, 
   }
   return out;
 }
+
+/** Settings CTFFIND prints in its header, for a file another program can read back. */
+export interface CtffindHeader {
+  inputFile: string;
+  pixelSizeA: number;
+  voltageKv: number;
+  csMm: number;
+  amplitudeContrast: number;
+  boxPx: number;
+  fitLowResolutionA: number;
+  fitHighResolutionA: number;
+  defocusMinA: number;
+  defocusMaxA: number;
+}
+
+/**
+ * CTFFIND 5's output text: its header lines (the ones readCtffind and other tools parse) and
+ * one row of 10 columns per micrograph; tilt axis and tilt angle are 0 for an untilted fit.
+ */
+export function formatCtffind(h: CtffindHeader, rows: CtfEstimate[], version: string): string {
+  const f = (v: number, d: number): string => (Number.isFinite(v) ? v.toFixed(d) : 'nan');
+  const lines = [
+    `# Output from CTFFind version 5-compatible (${version}), written by cryodx`,
+    `# Input file: ${h.inputFile} ; Number of micrographs: ${rows.length}`,
+    `# Pixel size: ${h.pixelSizeA.toFixed(3)} Angstroms ; acceleration voltage: ${h.voltageKv.toFixed(1)} keV ; spherical aberration: ${h.csMm.toFixed(2)} mm ; amplitude contrast: ${h.amplitudeContrast.toFixed(2)}`,
+    `# Box size: ${h.boxPx} pixels ; min. res.: ${h.fitLowResolutionA.toFixed(1)} Angstroms ; max. res.: ${h.fitHighResolutionA.toFixed(1)} Angstroms ; min. def.: ${h.defocusMinA.toFixed(1)} um; max. def. ${h.defocusMaxA.toFixed(1)} um`,
+    '# Columns: #1 - micrograph number; #2 - defocus 1 [Angstroms]; #3 - defocus 2; #4 - azimuth of astigmatism; #5 - additional phase shift [radians]; #6 - cross correlation; #7 - spacing (in Angstroms) up to which CTF rings were fit successfully; #8 - Estimated tilt axis angle; #9 - Estimated tilt angle ; #10 Estimated sample thickness (in Angstroms)',
+  ];
+  rows.forEach((e, i) => {
+    lines.push([f(i + 1, 6), f(e.defocusUA, 6), f(e.defocusVA, 6), f(e.astigmatismAngleDeg, 6), f(e.phaseShiftRad, 6), f(e.crossCorrelation, 6), f(e.fitResolutionA, 6), f(e.tiltAxisDeg ?? 0, 6), f(e.tiltAngleDeg ?? 0, 6), f(e.thicknessA ?? 0, 6)].join(' '));
+  });
+  return lines.join('\n') + '\n';
+}

@@ -60,9 +60,20 @@ export function centralSlicePng(data: Float32Array, n: number, axis: 'z' | 'y' |
       const idx = axis === 'z' ? b + n * (a + n * c) : axis === 'y' ? b + n * (c + n * a) : c + n * (b + n * a);
       vals[(n - 1 - a) * n + b] = data[idx]!;
     }
+  return scaledPng(vals, n, n);
+}
+
+/** A 2D image (x fastest), flipped so y runs up, scaled like centralSlicePng. */
+export function imagePng(data: Float32Array, width: number, height: number): Uint8Array {
+  const vals = new Float32Array(width * height);
+  for (let y = 0; y < height; y++) vals.set(data.subarray(y * width, (y + 1) * width), (height - 1 - y) * width);
+  return scaledPng(vals, width, height);
+}
+
+function scaledPng(vals: Float32Array, width: number, height: number): Uint8Array {
   const sorted = Float32Array.from(vals).sort();
   const lo = sorted[Math.floor(0.01 * sorted.length)]!, hi = sorted[Math.floor(0.99 * sorted.length)]!;
-  const px = new Uint8Array(n * n);
+  const px = new Uint8Array(width * height);
   for (let i = 0; i < px.length; i++) px[i] = Math.max(0, Math.min(255, Math.round(((vals[i]! - lo) / (hi - lo || 1)) * 255)));
-  return encodeGreyPng(px, n, n);
+  return encodeGreyPng(px, width, height);
 }

@@ -9,6 +9,7 @@ import { registerAnisotropy } from './commands/anisotropy.js';
 import { registerBudget } from './commands/budget.js';
 import { registerCalibrate } from './commands/calibrate.js';
 import { registerConvert } from './commands/convert.js';
+import { registerCtf } from './commands/ctf.js';
 import { registerDemo } from './commands/demo.js';
 import { registerFsc } from './commands/fsc.js';
 import { registerInfo } from './commands/info.js';
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   registerLocres(program);
   registerAnisotropy(program);
   registerOrientations(program);
+  registerCtf(program);
   registerCalibrate(program);
   registerReport(program);
   registerDemo(program);

@@ -56,3 +56,31 @@ export function histogramSpec(values: number[], field: string, title: string, ma
   if (marker) layers.push({ data: { values: [marker] }, mark: { type: 'rule', color: '#c0392b', strokeWidth: 2 }, encoding: { x: { field: 'value', type: 'quantitative' } } });
   return { ...BASE, title, width: 360, height: 200, layer: layers };
 }
+
+/** A micrograph's CTF fit in 1D: equi-phase average, fitted rings, their windowed correlation, fit resolution. */
+export function ctfFitChartSpec(profile: { spatialFrequencyInvA: number[]; data: number[]; fit: number[]; correlation: number[]; threshold: number[] }, fitResolutionA: number, title: string): Spec {
+  const rows = profile.spatialFrequencyInvA.flatMap((k, i) => [
+    { spatialFrequencyInvA: k, value: profile.data[i]!, curve: 'data (equi-phase average)' },
+    { spatialFrequencyInvA: k, value: profile.fit[i]!, curve: 'fitted CTF rings' },
+    { spatialFrequencyInvA: k, value: profile.correlation[i]!, curve: 'fit correlation' },
+  ]);
+  return {
+    ...BASE,
+    title,
+    width: 560,
+    height: 260,
+    layer: [
+      {
+        data: { values: rows },
+        mark: { type: 'line', strokeWidth: 1.2, clip: true },
+        encoding: {
+          x: { field: 'spatialFrequencyInvA', type: 'quantitative', title: 'spatial frequency (1/Å)' },
+          y: { field: 'value', type: 'quantitative', title: 'normalised amplitude / correlation', scale: { domain: [-3, 3] } },
+          color: { field: 'curve', type: 'nominal', title: null, scale: { range: ['#999999', '#d62728', '#1f77b4'] } },
+          tooltip: [{ field: 'curve' }, { field: 'spatialFrequencyInvA', format: '.4f' }, { field: 'value', format: '.3f' }],
+        },
+      },
+      { data: { values: [{ k: 1 / fitResolutionA, label: `fit to ${fitResolutionA.toFixed(1)} Å` }] }, mark: { type: 'rule', strokeDash: [4, 4], color: '#2ca02c' }, encoding: { x: { field: 'k', type: 'quantitative' }, tooltip: [{ field: 'label' }] } },
+    ],
+  };
+}

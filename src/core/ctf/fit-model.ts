@@ -1,0 +1,119 @@
+import { wavelengthA } from './model.js';
+import type { NormalizedSpectrum, SpectrumGrid } from './spectrum.js';
+
+/**
+ * The CTF model as the fit sees it: astigmatism as the vector (ax, ay) = (ΔfU − ΔfV)·(cos 2θ, sin 2θ),
+ * smooth through zero astigmatism (an angle would be undefined there), so that
+ * Δf(α) = mean + ½(ax·cos 2α + ay·sin 2α). The fitted shape is the Thon-ring modulation −cos 2χ
+ * (CTF² = ½(1 − cos 2χ)), times sinc(π·λ·k²·t) for a specimen of thickness t (CTFFIND5,
+ * Elferich et al. 2024: the power of a slab is ½[1 − sinc(π·λ·k²·t)·cos 2χ]).
+ */
+export interface FitParameters {
+  meanDefocusA: number;
+  ax: number;
+  ay: number;
+  phaseShiftRad: number;
+  thicknessA: number;
+}
+
+export interface Optics {
+  voltageKv: number;
+  csMm: number;
+  amplitudeContrast: number;
+  pixelSizeA: number;
+}
+
+/** Constants of χ(k²): χ = a·k²·(Δf − b·k²) + φ₀ + phase shift. */
+export interface ChiConstants {
+  lambdaA: number;
+  a: number;
+  b: number;
+  phase0: number;
+}
+
+export function chiConstants(o: Optics): ChiConstants {
+  const l = wavelengthA(o.voltageKv), w = o.amplitudeContrast;
+  return { lambdaA: l, a: Math.PI * l, b: 0.5 * l * l * o.csMm * 1e7, phase0: Math.atan(w / Math.sqrt(1 - w * w)) };
+}
+
+export function sinc(x: number): number {
+  return Math.abs(x) < 1e-8 ? 1 : Math.sin(x) / x;
+}
+
+/** The ring modulation at squared frequency k2 (1/Å²) with defocus df (Å). */
+export function modulation(c: ChiConstants, p: FitParameters, k2: number, df: number): number {
+  const chi = c.a * k2 * (df - c.b * k2) + c.phase0 + p.phaseShiftRad;
+  const m = -Math.cos(2 * chi);
+  return p.thicknessA > 0 ? m * sinc(c.a * k2 * p.thicknessA) : m;
+}
+
+/** The samples of one frequency annulus, gathered once so that each evaluation is a tight loop. */
+export interface Annulus {
+  k2: Float64Array;
+  cos2: Float32Array;
+  sin2: Float32Array;
+  value: Float32Array;
+}
+
+export function annulus(grid: SpectrumGrid, spectrum: NormalizedSpectrum, pixelSizeA: number, kMinInvA: number, kMaxInvA: number): Annulus {
+  const normalized = spectrum.values;
+  const scale = 1 / (grid.box * pixelSizeA);
+  const idx: number[] = [];
+  for (let i = 0; i < normalized.length; i++) {
+    if (!grid.used[i]) continue;
+    const k = grid.radius[i]! * scale;
+    if (k >= kMinInvA && k <= kMaxInvA) idx.push(i);
+  }
+  const out: Annulus = { k2: new Float64Array(idx.length), cos2: new Float32Array(idx.length), sin2: new Float32Array(idx.length), value: new Float32Array(idx.length) };
+  idx.forEach((i, j) => {
+    const k = grid.radius[i]! * scale;
+    out.k2[j] = k * k;
+    out.cos2[j] = grid.cos2[i]!;
+    out.sin2[j] = grid.sin2[i]!;
+    out.value[j] = normalized[i]! * spectrum.binWeight[Math.round(grid.radius[i]!)]!;
+  });
+  return out;
+}
+
+/** Pearson correlation between the data and the model over an annulus (CTFFIND's score). */
+export function correlation(c: ChiConstants, p: FitParameters, s: Annulus): number {
+  let sd = 0, sm = 0, sdd = 0, smm = 0, sdm = 0;
+  const n = s.k2.length;
+  for (let i = 0; i < n; i++) {
+    const df = p.meanDefocusA + 0.5 * (p.ax * s.cos2[i]! + p.ay * s.sin2[i]!);
+    const m = modulation(c, p, s.k2[i]!, df), d = s.value[i]!;
+    sd += d; sm += m; sdd += d * d; smm += m * m; sdm += d * m;
+  }
+  const cov = sdm - (sd * sm) / n, vd = sdd - (sd * sd) / n, vm = smm - (sm * sm) / n;
+  return vd > 0 && vm > 0 ? cov / Math.sqrt(vd * vm) : 0;
+}
+
+/** CTF² (0 … 1) of every half-plane sample, for the background regression and the diagnostic image. */
+export function modelSquared(c: ChiConstants, p: FitParameters, grid: SpectrumGrid, pixelSizeA: number): Float32Array {
+  const out = new Float32Array(grid.radius.length);
+  const scale = 1 / (grid.box * pixelSizeA);
+  for (let i = 0; i < out.length; i++) {
+    const k = grid.radius[i]! * scale;
+    const df = p.meanDefocusA + 0.5 * (p.ax * grid.cos2[i]! + p.ay * grid.sin2[i]!);
+    out[i] = 0.5 * (1 + modulation(c, p, k * k, df));
+  }
+  return out;
+}
+
+/**
+ * Period (in radial pixels) of the Thon rings at radius r: χ advances by π per ring of CTF²,
+ * dχ/dk = 2π·λ·k·(Δf − λ²·k²·Cs).
+ */
+export function ringPeriodPx(c: ChiConstants, defocusA: number, r: number, box: number, pixelSizeA: number): number {
+  const k = Math.max(r, 1) / (box * pixelSizeA);
+  const slope = Math.abs(2 * c.a * k * (defocusA - 2 * c.b * k * k)) / (box * pixelSizeA);
+  return slope > 0 ? Math.PI / slope : Infinity;
+}
+
+/** Defocus U ≥ V and the azimuth of U in [0°, 180°) from the fit's astigmatism vector. */
+export function toUVAngle(p: FitParameters): { defocusUA: number; defocusVA: number; astigmatismAngleDeg: number } {
+  const ast = Math.hypot(p.ax, p.ay);
+  let angle = (0.5 * Math.atan2(p.ay, p.ax) * 180) / Math.PI;
+  if (angle < 0) angle += 180;
+  return { defocusUA: p.meanDefocusA + ast / 2, defocusVA: p.meanDefocusA - ast / 2, astigmatismAngleDeg: ast > 0 ? angle % 180 : 0 };
+}
