@@ -9,9 +9,7 @@ import { readLocres } from '../core/analysis/locres/reading.js';
 import { orientationCoverage, viewingDirections } from '../core/analysis/orientations/scf.js';
 import { postprocess } from '../core/analysis/postprocess/postprocess.js';
 import { diagnose, type DiagnosisInput } from '../core/diagnosis/diagnose.js';
-import { readCtffind } from '../core/io/ctffind.js';
-import { ctfFromStar } from '../core/io/ctf-star.js';
-import { decodeText, maybeGunzip } from '../core/io/bytes.js';
+import { maybeGunzip } from '../core/io/bytes.js';
 import { detectFormat } from '../core/io/detect.js';
 import { readNpy } from '../core/io/npy.js';
 import { csToStar } from '../core/io/cryosparc/convert.js';
@@ -19,7 +17,6 @@ import { readParticles } from '../core/io/star/particles.js';
 import { readStar } from '../core/io/star/read.js';
 import { writeStar } from '../core/io/star/write.js';
 import type { Warning } from '../core/io/errors.js';
-import type { CtfEstimate } from '../core/model/ctf.js';
 import type { Volume } from '../core/model/volume.js';
 import { fscChartSpec, guinierChartSpec, histogramSpec } from '../core/report/figures/charts.js';
 import { orientationDensitySpec } from '../core/report/figures/orientation.js';
@@ -27,6 +24,7 @@ import { renderHtml } from '../core/report/html.js';
 import { centralSlicePng } from '../core/report/png.js';
 import { buildReport, type Report } from '../core/report/report.js';
 import type { ProgressContext } from '../core/util/progress.js';
+import { readCtfResults } from './ctf-inputs.js';
 import { InputError, readInput, writeOutputAtomic } from './files.js';
 import { renderSvg } from './render.js';
 
@@ -100,12 +98,7 @@ export async function runReport(inp: ReportInputs, outDir: string, progress?: Pr
     figureSpecs.push({ name: 'orientations', spec: orientationDensitySpec(viewingDirections(particles.angleRotDeg, particles.angleTiltDeg, inp.symmetry), { title: `Orientation distribution (SCF* ${or.scfStar.toFixed(2)})` }) });
   }
   if (inp.ctf?.length) {
-    const est: CtfEstimate[] = [];
-    for (const f of inp.ctf) {
-      const bytes = maybeGunzip(await readInput(f));
-      if (/\.star$/i.test(f)) est.push(...ctfFromStar(readStar(bytes, { source: f })));
-      else est.push(...readCtffind(decodeText(bytes), f).estimates);
-    }
+    const est = await readCtfResults(inp.ctf);
     ctf = summarizeCtf(est, pp?.resolutionA ?? null);
     dx.ctf = { ...ctf };
     figureSpecs.push({ name: 'ctf-fit', spec: histogramSpec(est.map((e) => e.fitResolutionA), 'CTF fit resolution (Å)', `CTF fit resolution of ${est.length} micrographs`, pp?.resolutionA ? { value: pp.resolutionA, label: 'map' } : undefined) });

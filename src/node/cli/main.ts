@@ -10,6 +10,7 @@ import { registerBudget } from './commands/budget.js';
 import { registerCalibrate } from './commands/calibrate.js';
 import { registerConvert } from './commands/convert.js';
 import { registerCtf } from './commands/ctf.js';
+import { registerCtfReport } from './commands/ctf-report.js';
 import { registerDemo } from './commands/demo.js';
 import { registerFsc } from './commands/fsc.js';
 import { registerInfo } from './commands/info.js';
@@ -38,6 +39,7 @@ export function buildProgram(): Command {
   registerAnisotropy(program);
   registerOrientations(program);
   registerCtf(program);
+  registerCtfReport(program);
   registerCalibrate(program);
   registerReport(program);
   registerDemo(program);

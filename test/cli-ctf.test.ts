@@ -1,0 +1,82 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readCtffind } from '../src/core/io/ctffind.js';
+import { ctfFromStar } from '../src/core/io/ctf-star.js';
+import { writeMrc } from '../src/core/io/mrc/write.js';
+import { readStar } from '../src/core/io/star/read.js';
+import { createVolume } from '../src/core/model/volume.js';
+import { simulateMicrograph } from '../src/core/simulate/micrograph.js';
+import { ROOT } from './paths.js';
+
+function cryodx(...args: string[]): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [join(ROOT, 'dist', 'node', 'cli', 'main.js'), ...args], { encoding: 'utf8' });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'cryodx-ctf-'));
+const truth = [
+  { defocusUA: 14000, defocusVA: 13000, astigmatismAngleDeg: 40 },
+  { defocusUA: 22000, defocusVA: 21200, astigmatismAngleDeg: 130 },
+];
+const mics = truth.map((t, i) => {
+  const path = join(dir, `mic_${i}.mrc`);
+  const img = simulateMicrograph({ nx: 1536, ny: 1536, pixelSizeA: 1.1, noise: 0.2, seed: 100 + i, ...t });
+  writeFileSync(path, writeMrc(createVolume(1536, 1536, 1, [1.1, 1.1, 1.1], img)));
+  return path;
+});
+
+describe('cryodx ctf', () => {
+  it('fits several micrographs on workers; --json contract; CTFFIND text, STAR, diagnostics written', () => {
+    const out = join(dir, 'out');
+    const r = cryodx('ctf', ...mics, '--out', out, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout) as Record<string, number | string | null>[];
+    expect(j).toHaveLength(2);
+    for (const [i, row] of j.entries()) {
+      for (const k of ['micrograph', 'defocusUA', 'defocusVA', 'astigmatismAngleDeg', 'phaseShiftRad', 'crossCorrelation', 'fitResolutionA', 'thicknessA']) expect(row).toHaveProperty(k);
+      expect(Math.abs((row['defocusUA'] as number) / truth[i]!.defocusUA - 1)).toBeLessThan(0.005);
+      expect(row['pixelSizeA']).toBeCloseTo(1.1, 6); // from the header
+    }
+    const txt = readCtffind(readFileSync(join(out, 'mic_0.txt'), 'utf8'));
+    expect(txt.estimates[0]!.defocusUA).toBeCloseTo(j[0]!['defocusUA'] as number, 3);
+    const star = ctfFromStar(readStar(readFileSync(join(out, 'micrographs_ctf.star')), { source: 'star' }));
+    expect(star.map((e) => e.micrograph)).toEqual(mics);
+    for (const f of ['mic_0_diag.mrc', 'mic_0_diag.png', 'mic_0_fit.svg', 'mic_1_avrot.txt', 'ctf.json']) expect(existsSync(join(out, f)), f).toBe(true);
+  }, 120_000);
+
+  it('clear errors: no pixel size, a 3D map, a truncated file', () => {
+    const noPx = join(dir, 'nopx.mrc');
+    writeFileSync(noPx, writeMrc(createVolume(256, 256, 1, null, new Float32Array(256 * 256))));
+    expect(cryodx('ctf', noPx, '--out', join(dir, 'e1')).stderr).toMatch(/no pixel size in the header; give it with --angpix/);
+    const vol = join(dir, 'vol.mrc');
+    writeFileSync(vol, writeMrc(createVolume(64, 64, 64, [1, 1, 1], new Float32Array(64 ** 3))));
+    expect(cryodx('ctf', vol, '--out', join(dir, 'e2')).stderr).toMatch(/is a 3D map/);
+    const cut = join(dir, 'cut.mrc');
+    writeFileSync(cut, readFileSync(mics[0]!).subarray(0, 200000));
+    const r = cryodx('ctf', cut, '--out', join(dir, 'e3'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/cut\.mrc/);
+    expect(cryodx('ctf', mics[0]!, '--fit-range-a', '5:30').stderr).toMatch(/from low to high resolution/);
+  }, 60_000);
+});
+
+describe('cryodx ctf-report', () => {
+  it('reads CTFFIND outputs and a micrographs_ctf.star; findings with remedies in --json', () => {
+    const star = join(dir, 'micrographs_ctf.star');
+    const rows = Array.from({ length: 50 }, (_, i) => `mic${i}.mrc ${i % 2 ? 32000 : 12000} ${i % 2 ? 31800 : 11800} 10 0.2 ${i % 3 ? 3.2 : 6.5} ${i % 5 ? 350 : 1200}`);
+    writeFileSync(star, `data_micrographs\nloop_\n_rlnMicrographName\n_rlnDefocusU\n_rlnDefocusV\n_rlnDefocusAngle\n_rlnCtfFigureOfMerit\n_rlnCtfMaxResolution\n_rlnMicrographIceThickness\n${rows.join('\n')}\n`);
+    const r = cryodx('ctf-report', star, '--map-resolution-a', '4', '--json', '--out', join(dir, 'triage'));
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    const codes = j.findings.map((f: { code: string }) => f.code);
+    expect(codes).toEqual(expect.arrayContaining(['fit-worse-than-map', 'high-defocus', 'thick-ice']));
+    expect(j.summary.micrographs).toBe(50);
+    expect(existsSync(join(dir, 'triage', 'ctf_fit-resolution.svg'))).toBe(true);
+    const text = cryodx('ctf-report', join(dir, 'out', 'mic_0.txt'), join(dir, 'out', 'mic_1.txt'));
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/2 micrographs/);
+  }, 60_000);
+});
