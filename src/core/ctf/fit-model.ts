@@ -50,28 +50,42 @@ export function modulation(c: ChiConstants, p: FitParameters, k2: number, df: nu
 /** The samples of one frequency annulus, gathered once so that each evaluation is a tight loop. */
 export interface Annulus {
   k2: Float64Array;
+  /** Defocus offset of each sample's spectrum (a strip of a tilted image), Å. */
+  offset: Float32Array;
   cos2: Float32Array;
   sin2: Float32Array;
   value: Float32Array;
 }
 
-export function annulus(grid: SpectrumGrid, spectrum: NormalizedSpectrum, pixelSizeA: number, kMinInvA: number, kMaxInvA: number): Annulus {
-  const normalized = spectrum.values;
+/** A normalised spectrum and the defocus offset of the region it came from (0 for an untilted micrograph). */
+export interface SpectrumPart {
+  spectrum: NormalizedSpectrum;
+  offsetA: number;
+}
+
+export function annulus(grid: SpectrumGrid, parts: SpectrumPart[], pixelSizeA: number, kMinInvA: number, kMaxInvA: number): Annulus {
   const scale = 1 / (grid.box * pixelSizeA);
   const idx: number[] = [];
-  for (let i = 0; i < normalized.length; i++) {
+  for (let i = 0; i < grid.radius.length; i++) {
     if (!grid.used[i]) continue;
     const k = grid.radius[i]! * scale;
     if (k >= kMinInvA && k <= kMaxInvA) idx.push(i);
   }
-  const out: Annulus = { k2: new Float64Array(idx.length), cos2: new Float32Array(idx.length), sin2: new Float32Array(idx.length), value: new Float32Array(idx.length) };
-  idx.forEach((i, j) => {
-    const k = grid.radius[i]! * scale;
-    out.k2[j] = k * k;
-    out.cos2[j] = grid.cos2[i]!;
-    out.sin2[j] = grid.sin2[i]!;
-    out.value[j] = normalized[i]! * spectrum.binWeight[Math.round(grid.radius[i]!)]!;
-  });
+  const n = idx.length * parts.length;
+  const out: Annulus = { k2: new Float64Array(n), offset: new Float32Array(n), cos2: new Float32Array(n), sin2: new Float32Array(n), value: new Float32Array(n) };
+  let j = 0;
+  for (const part of parts) {
+    const { values, binWeight } = part.spectrum;
+    for (const i of idx) {
+      const k = grid.radius[i]! * scale;
+      out.k2[j] = k * k;
+      out.offset[j] = part.offsetA;
+      out.cos2[j] = grid.cos2[i]!;
+      out.sin2[j] = grid.sin2[i]!;
+      out.value[j] = values[i]! * binWeight[Math.round(grid.radius[i]!)]!;
+      j++;
+    }
+  }
   return out;
 }
 
@@ -80,7 +94,7 @@ export function correlation(c: ChiConstants, p: FitParameters, s: Annulus): numb
   let sd = 0, sm = 0, sdd = 0, smm = 0, sdm = 0;
   const n = s.k2.length;
   for (let i = 0; i < n; i++) {
-    const df = p.meanDefocusA + 0.5 * (p.ax * s.cos2[i]! + p.ay * s.sin2[i]!);
+    const df = p.meanDefocusA + s.offset[i]! + 0.5 * (p.ax * s.cos2[i]! + p.ay * s.sin2[i]!);
     const m = modulation(c, p, s.k2[i]!, df), d = s.value[i]!;
     sd += d; sm += m; sdd += d * d; smm += m * m; sdm += d * m;
   }

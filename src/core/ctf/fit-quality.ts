@@ -29,17 +29,24 @@ interface EquiPhase {
   scale: number;
 }
 
-function equiPhaseAverage(c: ChiConstants, p: FitParameters, grid: SpectrumGrid, normalized: Float32Array, pixelSizeA: number, kMinInvA: number): EquiPhase {
+/** Normalised spectra with the defocus offsets of their regions (one part, offset 0, for a flat micrograph). */
+export interface NormalizedPart {
+  values: Float32Array;
+  offsetA: number;
+}
+
+function equiPhaseAverage(c: ChiConstants, p: FitParameters, grid: SpectrumGrid, parts: NormalizedPart[], pixelSizeA: number, kMinInvA: number): EquiPhase {
   const scale = 1 / (grid.box * pixelSizeA);
   const bins = Math.floor(grid.box / 2) + 1;
   const data = new Float64Array(bins), count = new Float64Array(bins);
   const mean = p.meanDefocusA, qa = c.a * c.b, qb = c.a * mean;
+  for (const { values: normalized, offsetA } of parts)
   for (let i = 0; i < normalized.length; i++) {
     if (!grid.used[i]) continue;
     const k = grid.radius[i]! * scale;
     if (k < kMinInvA) continue;
     const k2 = k * k;
-    const df = mean + 0.5 * (p.ax * grid.cos2[i]! + p.ay * grid.sin2[i]!);
+    const df = mean + offsetA + 0.5 * (p.ax * grid.cos2[i]! + p.ay * grid.sin2[i]!);
     const chi = c.a * k2 * (df - c.b * k2);
     // a·b·u² − a·Δf̄·u + χ = 0 for u = k_eq², the root on the same side of the Cs turn-over.
     const disc = qb * qb - 4 * qa * chi;
@@ -74,8 +81,8 @@ function isoModel(c: ChiConstants, p: FitParameters, e: EquiPhase): Float64Array
   return m;
 }
 
-export function fitQuality(c: ChiConstants, p: FitParameters, grid: SpectrumGrid, normalized: Float32Array, pixelSizeA: number, kMinInvA: number): { fitResolutionA: number; profile: FitProfile } {
-  const e = equiPhaseAverage(c, p, grid, normalized, pixelSizeA, kMinInvA);
+export function fitQuality(c: ChiConstants, p: FitParameters, grid: SpectrumGrid, parts: NormalizedPart[], pixelSizeA: number, kMinInvA: number): { fitResolutionA: number; profile: FitProfile } {
+  const e = equiPhaseAverage(c, p, grid, parts, pixelSizeA, kMinInvA);
   const model = isoModel(c, p, e);
   const profile: FitProfile = { spatialFrequencyInvA: [], data: [], fit: [], correlation: [], threshold: [] };
   let lastGood = e.bMin, failed = false;
@@ -105,8 +112,8 @@ export function fitQuality(c: ChiConstants, p: FitParameters, grid: SpectrumGrid
  * C·exp(−β1·k − β2·k²)·sinc(π·λ·k²·t): the sign reversals of a(k) carry t, the envelope absorbs the
  * rest. Grid over t (20 Å) and β, C by linear least squares, then golden-section refinement of t.
  */
-export function fitThickness(c: ChiConstants, p: FitParameters, grid: SpectrumGrid, normalized: Float32Array, pixelSizeA: number, kMinInvA: number, maxThicknessA = 4000): number {
-  const e = equiPhaseAverage(c, p, grid, normalized, pixelSizeA, kMinInvA);
+export function fitThickness(c: ChiConstants, p: FitParameters, grid: SpectrumGrid, parts: NormalizedPart[], pixelSizeA: number, kMinInvA: number, maxThicknessA = 4000): number {
+  const e = equiPhaseAverage(c, p, grid, parts, pixelSizeA, kMinInvA);
   const m0 = isoModel(c, { ...p, thicknessA: 0 }, e);
   const k2: number[] = [], amp: number[] = [], weight: number[] = [];
   for (let b = e.bMin; b < e.bins; b++) {

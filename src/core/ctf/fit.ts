@@ -1,7 +1,7 @@
 import { nelderMead } from '../util/optimize.js';
-import { annulus, chiConstants, correlation, modelSquared, modulation, ringPeriodPx, toUVAngle, type Annulus, type ChiConstants, type FitParameters, type Optics } from './fit-model.js';
+import { annulus, chiConstants, correlation, modelSquared, modulation, ringPeriodPx, toUVAngle, type Annulus, type ChiConstants, type FitParameters, type SpectrumPart } from './fit-model.js';
 import { fitQuality, fitThickness, type FitProfile } from './fit-quality.js';
-import { normalizeSpectrum, spectrumGrid, type AmplitudeSpectrum, type NormalizedSpectrum, type SpectrumGrid } from './spectrum.js';
+import { normalizeSpectrum, spectrumGrid, type AmplitudeSpectrum, type SpectrumGrid } from './spectrum.js';
 
 /**
  * Micrograph CTF fitting in CTFFIND's manner (Rohou & Grigorieff 2015): background-subtracted
@@ -40,58 +40,93 @@ export interface CtfFit {
 
 export const CTF_FIT_DEFAULTS = { voltageKv: 300, csMm: 2.7, amplitudeContrast: 0.07, defocusMinA: 5000, defocusMaxA: 50000, fitLowResolutionA: 30, fitHighResolutionA: 5, maxAstigmatismA: 4000 };
 
+/**
+ * Several spectra of one exposure whose defocus differs by known offsets — strips of a tilted image
+ * parallel to the tilt axis — fitted together for the defocus at offset 0 (the image centre).
+ */
+export interface SpectrumSet {
+  box: number;
+  pixelSizeA: number;
+  parts: { amplitude: Float32Array; offsetA: number; tiles: number }[];
+}
+
+export interface CtfSetFit extends CtfFit {
+  /** Per radial bin (k = bin / (box · pixel)), the tile-weighted ring amplitude: the envelope. */
+  ringAmplitude: Float64Array;
+}
+
 export function fitCtf(spec: AmplitudeSpectrum, options: CtfFitOptions = {}): CtfFit {
+  const { ringAmplitude: _unused, ...fit } = fitCtfSet({ box: spec.box, pixelSizeA: spec.pixelSizeA, parts: [{ amplitude: spec.amplitude, offsetA: 0, tiles: spec.tiles }] }, options);
+  return fit;
+}
+
+export function fitCtfSet(set: SpectrumSet, options: CtfFitOptions = {}): CtfSetFit {
   const o = { ...CTF_FIT_DEFAULTS, findPhaseShift: false, findThickness: false, ...options };
-  validate(spec, o);
-  const optics: Optics = { voltageKv: o.voltageKv, csMm: o.csMm, amplitudeContrast: o.amplitudeContrast, pixelSizeA: spec.pixelSizeA };
-  const c = chiConstants(optics);
-  const grid = spectrumGrid(spec.box);
-  const kMin = 1 / o.fitLowResolutionA, kMax = Math.min(1 / o.fitHighResolutionA, 1 / (2 * spec.pixelSizeA));
+  validate(set, o);
+  const px = set.pixelSizeA;
+  const c = chiConstants({ voltageKv: o.voltageKv, csMm: o.csMm, amplitudeContrast: o.amplitudeContrast, pixelSizeA: px });
+  const grid = spectrumGrid(set.box);
+  const kMin = 1 / o.fitLowResolutionA, kMax = Math.min(1 / o.fitHighResolutionA, 1 / (2 * px));
   // Pass 1: background from a plain local regression, whose window spans a few dense rings.
-  const coarse = normalizeSpectrum(spec.amplitude, grid, (r) => Math.max(4, Math.min(spec.box / 32, r / 3)));
-  let data = annulus(grid, coarse, spec.pixelSizeA, kMin, kMax);
-  const candidates = searchDefocus(c, grid, coarse.values, spec.pixelSizeA, kMin, kMax, o);
+  const coarse = set.parts.map((part) => ({ spectrum: normalizeSpectrum(part.amplitude, grid, (r) => Math.max(4, Math.min(set.box / 32, r / 3))), offsetA: part.offsetA }));
+  let data = annulus(grid, coarse, px, kMin, kMax);
+  const candidates = searchDefocus(c, grid, coarse, px, kMin, kMax, o);
   let best = candidates.map((p) => refine(c, data, astigmatismGrid(c, data, p, o.maxAstigmatismA), o.findPhaseShift, 500)).sort((a, b) => b.score - a.score)[0]!;
   // Pass 2: background and contrast regressed with the fitted rings in the model, then refine again.
+  const maxOffset = Math.max(...set.parts.map((q) => Math.abs(q.offsetA)));
   for (let pass = 0; pass < 2; pass++) {
-    const fine = normalizeWithModel(spec, grid, c, best.p);
-    data = annulus(grid, fine, spec.pixelSizeA, kMin, Math.min(kMax, aliasingLimitInvA(c, best.p, spec)));
+    const fine = normalizeWithModel(set, grid, c, best.p);
+    data = annulus(grid, fine, px, kMin, Math.min(kMax, aliasingLimitInvA(c, best.p, set, maxOffset)));
     best = refine(c, data, best.p, o.findPhaseShift, 100);
   }
-  const normalized = normalizeWithModel(spec, grid, c, best.p).values;
-  if (o.findThickness) best.p.thicknessA = fitThickness(c, best.p, grid, normalized, spec.pixelSizeA, kMin);
-  const quality = fitQuality(c, best.p, grid, normalized, spec.pixelSizeA, kMin);
-  const uv = toUVAngle(best.p);
+  const final = normalizeWithModel(set, grid, c, best.p);
+  const parts = final.map((f) => ({ values: f.spectrum.values, offsetA: f.offsetA }));
+  if (o.findThickness) best.p.thicknessA = fitThickness(c, best.p, grid, parts, px, kMin);
+  const quality = fitQuality(c, best.p, grid, parts, px, kMin);
+  const centre = final.reduce((a, b) => (Math.abs(b.offsetA) < Math.abs(a.offsetA) ? b : a));
   return {
-    ...uv,
+    ...toUVAngle(best.p),
     phaseShiftRad: best.p.phaseShiftRad,
     crossCorrelation: correlation(c, best.p, data),
     fitResolutionA: quality.fitResolutionA,
     thicknessA: o.findThickness ? best.p.thicknessA : null,
     profile: quality.profile,
-    diagnostic: diagnosticImage(normalized, modelSquared(c, best.p, grid, spec.pixelSizeA), grid),
-    box: spec.box,
+    diagnostic: diagnosticImage(centre.spectrum.values, modelSquared(c, { ...best.p, meanDefocusA: best.p.meanDefocusA + centre.offsetA }, grid, px), grid),
+    box: set.box,
+    ringAmplitude: weightedRingAmplitude(final, set),
   };
 }
 
-function validate(spec: AmplitudeSpectrum, o: Required<CtfFitOptions>): void {
+function weightedRingAmplitude(parts: SpectrumPart[], set: SpectrumSet): Float64Array {
+  const out = new Float64Array(parts[0]!.spectrum.ringAmplitude.length);
+  const total = set.parts.reduce((a, q) => a + q.tiles, 0);
+  parts.forEach((part, i) => part.spectrum.ringAmplitude.forEach((v, b) => (out[b]! += (v * set.parts[i]!.tiles) / total)));
+  return out;
+}
+
+function validate(spec: SpectrumSet, o: Required<CtfFitOptions>): void {
+  if (!spec.parts.length) throw new RangeError('no spectrum to fit');
   if (!(spec.pixelSizeA > 0)) throw new RangeError(`pixel size must be positive, got ${spec.pixelSizeA} Å`);
   if (!(o.defocusMinA > 0 && o.defocusMaxA > o.defocusMinA)) throw new RangeError(`defocus range ${o.defocusMinA}:${o.defocusMaxA} Å is not a positive, increasing range`);
   if (!(o.fitLowResolutionA > o.fitHighResolutionA && o.fitHighResolutionA > 0)) throw new RangeError(`fit range ${o.fitLowResolutionA}:${o.fitHighResolutionA} Å must go from low to high resolution`);
   if (o.fitHighResolutionA < 2 * spec.pixelSizeA) throw new RangeError(`the fit's high-resolution limit ${o.fitHighResolutionA} Å is beyond Nyquist (${(2 * spec.pixelSizeA).toFixed(2)} Å)`);
 }
 
-function normalizeWithModel(spec: AmplitudeSpectrum, grid: SpectrumGrid, c: ChiConstants, p: FitParameters): NormalizedSpectrum {
-  const model = modelSquared(c, p, grid, spec.pixelSizeA);
-  return normalizeSpectrum(spec.amplitude, grid, (r) => Math.min(40, Math.max(3, 0.75 * ringPeriodPx(c, p.meanDefocusA, r, spec.box, spec.pixelSizeA), 0)), model);
+function normalizeWithModel(set: SpectrumSet, grid: SpectrumGrid, c: ChiConstants, p: FitParameters): SpectrumPart[] {
+  return set.parts.map((part) => {
+    const q = { ...p, meanDefocusA: p.meanDefocusA + part.offsetA };
+    const model = modelSquared(c, q, grid, set.pixelSizeA);
+    const halfWidth = (r: number): number => Math.min(40, Math.max(3, 0.75 * ringPeriodPx(c, q.meanDefocusA, r, set.box, set.pixelSizeA)));
+    return { spectrum: normalizeSpectrum(part.amplitude, grid, halfWidth, model), offsetA: part.offsetA };
+  });
 }
 
 /**
  * Rings closer than 2.5 pixels in the spectrum are aliased at this box size: the frequency where the
  * CTF² period (1/(2·λ·Δf·k), Cs ignored, which only widens it) shrinks to that, for the larger defocus.
  */
-function aliasingLimitInvA(c: ChiConstants, p: FitParameters, spec: AmplitudeSpectrum): number {
-  const dfMax = p.meanDefocusA + 0.5 * Math.hypot(p.ax, p.ay);
+function aliasingLimitInvA(c: ChiConstants, p: FitParameters, spec: SpectrumSet, maxOffsetA: number): number {
+  const dfMax = p.meanDefocusA + maxOffsetA + 0.5 * Math.hypot(p.ax, p.ay);
   return (spec.box * spec.pixelSizeA) / (2.5 * 2 * c.lambdaA * dfMax);
 }
 
@@ -101,32 +136,38 @@ const NO_ASTIGMATISM = { ax: 0, ay: 0, thicknessA: 0 };
  * The 1D search: correlation of the rotational average with the isotropic model over a defocus grid
  * fine enough that χ moves < ¼ rad at the highest fitted frequency; returns the best local maxima.
  */
-function searchDefocus(c: ChiConstants, grid: SpectrumGrid, normalized: Float32Array, pixelSizeA: number, kMin: number, kMax: number, o: Required<CtfFitOptions>): FitParameters[] {
+function searchDefocus(c: ChiConstants, grid: SpectrumGrid, parts: SpectrumPart[], pixelSizeA: number, kMin: number, kMax: number, o: Required<CtfFitOptions>): FitParameters[] {
   const scale = 1 / (grid.box * pixelSizeA);
   const bins = Math.floor(grid.box / 2) + 1;
-  const sum = new Float64Array(bins), n = new Float64Array(bins);
-  for (let i = 0; i < normalized.length; i++) {
-    if (!grid.used[i]) continue;
-    const b = Math.round(grid.radius[i]!);
-    sum[b]! += normalized[i]!;
-    n[b]! += 1;
-  }
-  const k2: number[] = [], prof: number[] = [];
-  for (let b = 0; b < bins; b++) {
-    const k = b * scale;
-    if (k >= kMin && k <= kMax && n[b]! > 0) {
-      k2.push(k * k);
-      prof.push(sum[b]! / n[b]!);
+  const k2: number[] = [], prof: number[] = [], offset: number[] = [];
+  for (const part of parts) {
+    const sum = new Float64Array(bins), n = new Float64Array(bins);
+    const values = part.spectrum.values;
+    for (let i = 0; i < values.length; i++) {
+      if (!grid.used[i]) continue;
+      const b = Math.round(grid.radius[i]!);
+      sum[b]! += values[i]!;
+      n[b]! += 1;
+    }
+    for (let b = 0; b < bins; b++) {
+      const k = b * scale;
+      if (k >= kMin && k <= kMax && n[b]! > 0) {
+        k2.push(k * k);
+        prof.push(sum[b]! / n[b]!);
+        offset.push(part.offsetA);
+      }
     }
   }
   const step = 0.25 / (c.a * kMax * kMax);
   const phases = o.findPhaseShift ? Array.from({ length: 32 }, (_, i) => (i * Math.PI) / 32) : [0];
   const scored: { p: FitParameters; score: number }[] = [];
+  const model = new Float64Array(k2.length);
   for (const phaseShiftRad of phases) {
     const row: { p: FitParameters; score: number }[] = [];
     for (let df = o.defocusMinA; df <= o.defocusMaxA; df += step) {
       const p = { ...NO_ASTIGMATISM, meanDefocusA: df, phaseShiftRad };
-      row.push({ p, score: pearson(prof, k2.map((k) => modulation(c, p, k, df))) });
+      for (let i = 0; i < k2.length; i++) model[i] = modulation(c, p, k2[i]!, df + offset[i]!);
+      row.push({ p, score: pearson(prof, model) });
     }
     row.forEach((s, i) => {
       if ((i === 0 || s.score >= row[i - 1]!.score) && (i === row.length - 1 || s.score >= row[i + 1]!.score)) scored.push(s);

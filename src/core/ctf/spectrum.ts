@@ -114,6 +114,8 @@ export interface NormalizedSpectrum {
    * model): the fit multiplies by it so that noise-dominated frequencies count for little.
    */
   binWeight: Float64Array;
+  /** Per radial bin, the regressed ring amplitude (amplitude units; 0 without a model): the envelope. */
+  ringAmplitude: Float64Array;
 }
 
 export function normalizeSpectrum(amplitude: Float32Array, grid: SpectrumGrid, halfWidth: (r: number) => number, model?: Float32Array): NormalizedSpectrum {
@@ -143,12 +145,14 @@ export function normalizeSpectrum(amplitude: Float32Array, grid: SpectrumGrid, h
   }
   const binWeight = new Float64Array(bins).fill(1);
   if (model) matchedWeights(out, model, grid, coef, rms, halfWidth, binWeight);
+  const ringAmplitude = new Float64Array(bins);
+  for (let b = 0; b < bins; b++) ringAmplitude[b] = coef[4 * b + 2]! + coef[4 * b + 3]! * b;
   for (let i = 0; i < out.length; i++) {
     if (!grid.used[i]) continue;
     const s = rms[Math.round(grid.radius[i]!)]!;
     out[i] = s > 0 ? out[i]! / s : 0;
   }
-  return { values: out, binWeight };
+  return { values: out, binWeight, ringAmplitude };
 }
 
 /** Ring amplitude β (≥ 0) over the variance of what the rings leave unexplained, times the RMS. */
