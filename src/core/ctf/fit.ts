@@ -51,12 +51,15 @@ export interface SpectrumSet {
 }
 
 export interface CtfSetFit extends CtfFit {
-  /** Per radial bin (k = bin / (box · pixel)), the tile-weighted ring amplitude: the envelope. */
-  ringAmplitude: Float64Array;
+  /**
+   * Per radial bin (k = bin / (box · pixel)), the tile-weighted amplitude of the rings in the *power*
+   * spectrum (power = background + S·CTF², linear in CTF²): signal power × envelope², for exposure weights.
+   */
+  ringPower: Float64Array;
 }
 
 export function fitCtf(spec: AmplitudeSpectrum, options: CtfFitOptions = {}): CtfFit {
-  const { ringAmplitude: _unused, ...fit } = fitCtfSet({ box: spec.box, pixelSizeA: spec.pixelSizeA, parts: [{ amplitude: spec.amplitude, offsetA: 0, tiles: spec.tiles }] }, options);
+  const { ringPower: _unused, ...fit } = fitCtfSet({ box: spec.box, pixelSizeA: spec.pixelSizeA, parts: [{ amplitude: spec.amplitude, offsetA: 0, tiles: spec.tiles }] }, options);
   return fit;
 }
 
@@ -71,7 +74,9 @@ export function fitCtfSet(set: SpectrumSet, options: CtfFitOptions = {}): CtfSet
   const coarse = set.parts.map((part) => ({ spectrum: normalizeSpectrum(part.amplitude, grid, (r) => Math.max(4, Math.min(set.box / 32, r / 3))), offsetA: part.offsetA }));
   let data = annulus(grid, coarse, px, kMin, kMax);
   const candidates = searchDefocus(c, grid, coarse, px, kMin, kMax, o);
-  let best = candidates.map((p) => refine(c, data, astigmatismGrid(c, data, p, o.maxAstigmatismA), o.findPhaseShift, 500)).sort((a, b) => b.score - a.score)[0]!;
+  // The astigmatism grid ranks the candidates; the simplex refines the two best.
+  const starts = candidates.map((p) => astigmatismGrid(c, data, p, o.maxAstigmatismA)).sort((a, b) => b.score - a.score).slice(0, 2);
+  let best = starts.map((g) => refine(c, data, g.p, o.findPhaseShift, 500)).sort((a, b) => b.score - a.score)[0]!;
   // Pass 2: background and contrast regressed with the fitted rings in the model, then refine again.
   const maxOffset = Math.max(...set.parts.map((q) => Math.abs(q.offsetA)));
   for (let pass = 0; pass < 2; pass++) {
@@ -93,14 +98,15 @@ export function fitCtfSet(set: SpectrumSet, options: CtfFitOptions = {}): CtfSet
     profile: quality.profile,
     diagnostic: diagnosticImage(centre.spectrum.values, modelSquared(c, { ...best.p, meanDefocusA: best.p.meanDefocusA + centre.offsetA }, grid, px), grid),
     box: set.box,
-    ringAmplitude: weightedRingAmplitude(final, set),
+    ringPower: ringPower(set, grid, c, best.p),
   };
 }
 
-function weightedRingAmplitude(parts: SpectrumPart[], set: SpectrumSet): Float64Array {
-  const out = new Float64Array(parts[0]!.spectrum.ringAmplitude.length);
+function ringPower(set: SpectrumSet, grid: SpectrumGrid, c: ChiConstants, p: FitParameters): Float64Array {
   const total = set.parts.reduce((a, q) => a + q.tiles, 0);
-  parts.forEach((part, i) => part.spectrum.ringAmplitude.forEach((v, b) => (out[b]! += (v * set.parts[i]!.tiles) / total)));
+  const out = new Float64Array(Math.floor(set.box / 2) + 1);
+  const power = set.parts.map((part) => ({ ...part, amplitude: part.amplitude.map((a) => a * a) }));
+  normalizeWithModel({ ...set, parts: power }, grid, c, p).forEach((part, i) => part.spectrum.ringAmplitude.forEach((v, b) => (out[b]! += (v * set.parts[i]!.tiles) / total)));
   return out;
 }
 
@@ -177,7 +183,7 @@ function searchDefocus(c: ChiConstants, grid: SpectrumGrid, parts: SpectrumPart[
 }
 
 /** Coarse astigmatism magnitudes × azimuths around a 1D candidate; the best start for the simplex. */
-function astigmatismGrid(c: ChiConstants, data: Annulus, p: FitParameters, maxAstigmatismA: number): FitParameters {
+function astigmatismGrid(c: ChiConstants, data: Annulus, p: FitParameters, maxAstigmatismA: number): { p: FitParameters; score: number } {
   let best = p, bestScore = correlation(c, p, data);
   for (const ast of [250, 500, 1000, 1500, 2500, 4000, 6000].filter((a) => a <= maxAstigmatismA)) {
     for (let deg = 0; deg < 180; deg += 15) {
@@ -187,7 +193,7 @@ function astigmatismGrid(c: ChiConstants, data: Annulus, p: FitParameters, maxAs
       if (s > bestScore) [best, bestScore] = [q, s];
     }
   }
-  return best;
+  return { p: best, score: bestScore };
 }
 
 function refine(c: ChiConstants, data: Annulus, start: FitParameters, phase: boolean, step: number): { p: FitParameters; score: number } {

@@ -19,9 +19,18 @@ export interface AmplitudeSpectrum {
 const TILE_BATCH = 8;
 
 export function tiledAmplitudeSpectrum(image: ArrayLike<number>, nx: number, ny: number, pixelSizeA: number, box = 512): AmplitudeSpectrum {
+  const [group] = tiledGroups(image, nx, ny, pixelSizeA, box, () => 0, 1);
+  return group!;
+}
+
+/**
+ * Tiles grouped by `groupOf(tile centre x, y in pixels from the image centre)` (a group index, or −1 to
+ * skip the tile): one averaged amplitude spectrum per group, for strips of a tilted image.
+ */
+export function tiledGroups(image: ArrayLike<number>, nx: number, ny: number, pixelSizeA: number, box: number, groupOf: (xPx: number, yPx: number) => number, groups: number): AmplitudeSpectrum[] {
   if (image.length < nx * ny) throw new RangeError(`image holds ${image.length} values, expected ${nx}×${ny}`);
   const size = Math.min(box, nx - (nx % 2), ny - (ny % 2));
-  if (size < 64) throw new RangeError(`the micrograph (${nx}×${ny} px) is too small for a CTF fit: it needs at least 64×64 pixels`);
+  if (size < 64) throw new RangeError(`the image (${nx}×${ny} px) is too small for a CTF fit: it needs at least 64×64 pixels`);
   const starts = (n: number): number[] => {
     const count = Math.max(1, Math.floor((n - size) / (size / 2)) + 1);
     const slack = n - size - (count - 1) * (size / 2);
@@ -29,29 +38,35 @@ export function tiledAmplitudeSpectrum(image: ArrayLike<number>, nx: number, ny:
     return Array.from({ length: count }, (_, i) => Math.floor(slack / 2) + (i * size) / 2);
   };
   const xs = starts(nx), ys = starts(ny);
-  const origins = ys.flatMap((y0) => xs.map((x0) => [x0, y0] as const));
+  const origins = ys.flatMap((y0) => xs.map((x0) => [x0, y0] as const))
+    .map((o) => ({ o, g: groupOf(o[0] + size / 2 - nx / 2, o[1] + size / 2 - ny / 2) }))
+    .filter((t) => t.g >= 0 && t.g < groups);
   const nxh = halfLength(size);
-  const power = new Float64Array(nxh * size);
-  const batch = Math.min(TILE_BATCH, origins.length);
+  const power = Array.from({ length: groups }, () => new Float64Array(nxh * size));
+  const counts = new Array<number>(groups).fill(0);
+  const batch = Math.max(1, Math.min(TILE_BATCH, origins.length));
   const tiles = new Float32Array(size * size * batch);
   const spec: Spectrum = { nx: size, ny: size, nz: batch, nxh, data: new Float64Array(2 * nxh * size * batch) };
   for (let first = 0; first < origins.length; first += batch) {
     const count = Math.min(batch, origins.length - first);
-    for (let t = 0; t < count; t++) copyTile(image, nx, origins[first + t]!, size, tiles, t * size * size);
+    for (let t = 0; t < count; t++) copyTile(image, nx, origins[first + t]!.o, size, tiles, t * size * size);
     forwardPlanes(tiles, spec, 0, count);
     const d = spec.data;
     for (let t = 0; t < count; t++) {
-      const off = 2 * nxh * size * t;
+      const g = origins[first + t]!.g, acc = power[g]!, off = 2 * nxh * size * t;
+      counts[g]!++;
       for (let i = 0; i < nxh * size; i++) {
         const re = d[off + 2 * i]!, im = d[off + 2 * i + 1]!;
-        power[i]! += re * re + im * im;
+        acc[i]! += re * re + im * im;
       }
     }
   }
-  const amplitude = new Float32Array(nxh * size);
-  const norm = 1 / (origins.length * size * size);
-  for (let i = 0; i < amplitude.length; i++) amplitude[i] = Math.sqrt(power[i]! * norm);
-  return { box: size, pixelSizeA, nxh, amplitude, tiles: origins.length };
+  return power.map((acc, g) => {
+    const amplitude = new Float32Array(nxh * size);
+    const norm = counts[g]! ? 1 / (counts[g]! * size * size) : 0;
+    for (let i = 0; i < amplitude.length; i++) amplitude[i] = Math.sqrt(acc[i]! * norm);
+    return { box: size, pixelSizeA, nxh, amplitude, tiles: counts[g]! };
+  });
 }
 
 function copyTile(image: ArrayLike<number>, nx: number, [x0, y0]: readonly [number, number], size: number, out: Float32Array, off: number): void {

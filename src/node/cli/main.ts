@@ -11,6 +11,7 @@ import { registerCalibrate } from './commands/calibrate.js';
 import { registerConvert } from './commands/convert.js';
 import { registerCtf } from './commands/ctf.js';
 import { registerCtfReport } from './commands/ctf-report.js';
+import { registerTiltCtf } from './commands/tilt-ctf.js';
 import { registerDemo } from './commands/demo.js';
 import { registerFsc } from './commands/fsc.js';
 import { registerInfo } from './commands/info.js';
@@ -40,6 +41,7 @@ export function buildProgram(): Command {
   registerOrientations(program);
   registerCtf(program);
   registerCtfReport(program);
+  registerTiltCtf(program);
   registerCalibrate(program);
   registerReport(program);
   registerDemo(program);

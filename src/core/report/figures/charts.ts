@@ -76,11 +76,65 @@ export function ctfFitChartSpec(profile: { spatialFrequencyInvA: number[]; data:
         encoding: {
           x: { field: 'spatialFrequencyInvA', type: 'quantitative', title: 'spatial frequency (1/Å)' },
           y: { field: 'value', type: 'quantitative', title: 'normalised amplitude / correlation', scale: { domain: [-3, 3] } },
-          color: { field: 'curve', type: 'nominal', title: null, scale: { range: ['#999999', '#d62728', '#1f77b4'] } },
+          color: { field: 'curve', type: 'nominal', title: null, scale: { range: ['#999999', '#d62728', '#1f77b4'] }, legend: { labelLimit: 320, orient: 'bottom' } },
           tooltip: [{ field: 'curve' }, { field: 'spatialFrequencyInvA', format: '.4f' }, { field: 'value', format: '.3f' }],
         },
       },
       { data: { values: [{ k: 1 / fitResolutionA, label: `fit to ${fitResolutionA.toFixed(1)} Å` }] }, mark: { type: 'rule', strokeDash: [4, 4], color: '#2ca02c' }, encoding: { x: { field: 'k', type: 'quantitative' }, tooltip: [{ field: 'label' }] } },
     ],
   };
+}
+
+interface TiltPoint {
+  tiltDeg: number;
+  preExposureEPerA2: number;
+  defocusUA: number;
+  defocusVA: number;
+  fitResolutionA: number;
+  weight: number;
+  doseWeight: number;
+  cosWeight: number;
+  flagged: boolean;
+  comparison: { defocusUA: number; defocusVA: number; fitResolutionA: number; method: string };
+}
+
+/** Mean defocus against tilt, both methods (seed 001: the whole image against tiles near the axis). */
+export function tiltDefocusSpec(rows: TiltPoint[], method: string): Spec {
+  const values = rows.flatMap((r) => [
+    { tiltDeg: r.tiltDeg, defocusUm: (r.defocusUA + r.defocusVA) / 20000, method, flagged: r.flagged },
+    { tiltDeg: r.tiltDeg, defocusUm: (r.comparison.defocusUA + r.comparison.defocusVA) / 20000, method: r.comparison.method, flagged: r.flagged },
+  ]);
+  return { ...BASE, title: 'Defocus at the image centre per tilt', width: 480, height: 240, data: { values }, mark: { type: 'line', point: true }, encoding: {
+    x: { field: 'tiltDeg', type: 'quantitative', title: 'tilt (°)' },
+    y: { field: 'defocusUm', type: 'quantitative', title: 'mean defocus (µm)', scale: { zero: false } },
+    color: { field: 'method', type: 'nominal', title: null, legend: { labelLimit: 320, orient: 'bottom' } },
+    tooltip: [{ field: 'method' }, { field: 'tiltDeg' }, { field: 'defocusUm', format: '.3f' }, { field: 'flagged' }],
+  } };
+}
+
+export function tiltFitResolutionSpec(rows: TiltPoint[], method: string): Spec {
+  const values = rows.flatMap((r) => [
+    { tiltDeg: r.tiltDeg, fitResolutionA: r.fitResolutionA, method },
+    { tiltDeg: r.tiltDeg, fitResolutionA: r.comparison.fitResolutionA, method: r.comparison.method },
+  ]);
+  return { ...BASE, title: 'CTF fit resolution per tilt', width: 480, height: 220, data: { values }, mark: { type: 'line', point: true }, encoding: {
+    x: { field: 'tiltDeg', type: 'quantitative', title: 'tilt (°)' },
+    y: { field: 'fitResolutionA', type: 'quantitative', title: 'fit resolution (Å)', scale: { zero: false } },
+    color: { field: 'method', type: 'nominal', title: null, legend: { labelLimit: 320, orient: 'bottom' } },
+  } };
+}
+
+/** Data-driven weights against pre-exposure, beside the dose rule and cos(tilt). */
+export function tiltWeightSpec(rows: TiltPoint[]): Spec {
+  const values = rows.flatMap((r) => [
+    { preExposureEPerA2: r.preExposureEPerA2, weight: r.weight, rule: 'from the data (B, scale at 10 Å)', tiltDeg: r.tiltDeg },
+    { preExposureEPerA2: r.preExposureEPerA2, weight: r.doseWeight, rule: 'Grant–Grigorieff at 10 Å', tiltDeg: r.tiltDeg },
+    { preExposureEPerA2: r.preExposureEPerA2, weight: r.cosWeight, rule: 'cos(tilt)', tiltDeg: r.tiltDeg },
+  ]);
+  return { ...BASE, title: 'Tilt weights against exposure', width: 480, height: 220, data: { values }, mark: { type: 'point', filled: true }, encoding: {
+    x: { field: 'preExposureEPerA2', type: 'quantitative', title: 'pre-exposure (e/Å²)' },
+    y: { field: 'weight', type: 'quantitative', title: 'weight', scale: { domain: [0, 1.05] } },
+    color: { field: 'rule', type: 'nominal', title: null, legend: { labelLimit: 320, orient: 'bottom' } },
+    tooltip: [{ field: 'rule' }, { field: 'tiltDeg' }, { field: 'weight', format: '.3f' }],
+  } };
 }
