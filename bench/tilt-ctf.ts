@@ -15,7 +15,7 @@ for (const seed of [11, 12, 13]) {
   const sim = simulateTiltSeries({ nx: n, ny: n, pixelSizeA: px, tiltsDeg: tilts, order, dosePerTiltEPerA2: 3, defocusA, astigmatismA: 500, astigmatismAngleDeg: 20, noise: 1.0, seed });
   tilts.forEach((tilt, i) => {
     const img = sim.stack.subarray(i * n * n, (i + 1) * n * n);
-    const bin = Math.abs(tilt) <= 30 ? '|tilt| ≤ 30°' : '|tilt| 45–60°';
+    const bin = Math.abs(tilt) <= 30 ? 'tilt within ±30°' : 'tilt ±45° to ±60°';
     for (const method of ['whole-image', 'axis-strip'] as const) {
       const t = performance.now();
       const f = fitTilt(img, n, n, px, tilt, 0, { method, boxPx: 256, fitHighResolutionA: 7 });
@@ -29,7 +29,7 @@ const rms = (v: number[]): number => Math.sqrt(v.reduce((a, b) => a + b * b, 0) 
 const max = (v: number[]): number => Math.max(...v.map(Math.abs));
 console.log('\n| tilts | whole-image rms / max error (%) | axis-strip (reference) rms / max (%) | whole / strip rms |');
 console.log('| --- | ---: | ---: | ---: |');
-for (const bin of ['|tilt| ≤ 30°', '|tilt| 45–60°']) {
+for (const bin of ['tilt within ±30°', 'tilt ±45° to ±60°']) {
   const w = err['whole-image']![bin]!, s = err['axis-strip']![bin]!;
   console.log(`| ${bin} (${w.length} fits) | ${rms(w).toFixed(2)} / ${max(w).toFixed(2)} | ${rms(s).toFixed(2)} / ${max(s).toFixed(2)} | ${(rms(w) / rms(s)).toFixed(2)} |`);
 }
