@@ -102,6 +102,7 @@ async function run(stackPath: string, opts: TiltCtfFlags): Promise<void> {
   }
   if (axis === null || axis === undefined || !Number.isFinite(axis)) throw new InputError(`${g.source} does not give the tilt-axis angle: pass --tilt-axis-deg (or --xf)`);
   const pre = preExposures(g, opts.dosePerTilt ?? null);
+  if (Math.max(...pre.preExposureEPerA2) === 0 && g.tiltsDeg.length > 1) warnings.push(`${g.source}: every tilt has zero exposure dose, so the dose rule and pre-exposures are meaningless: give --dose-per-tilt`);
   if (pre.assumedOrder) warnings.push(`${g.source} has no acquisition times: a dose-symmetric order (outwards from 0° by |tilt|) is assumed for the pre-exposure`);
   const dose = g.doseEPerA2.map((d) => opts.dosePerTilt ?? d ?? 0);
   const [dMin, dMax] = range(opts.defocusRangeA, '--defocus-range-a');
