@@ -12,6 +12,7 @@ import { registerConvert } from './commands/convert.js';
 import { registerCtf } from './commands/ctf.js';
 import { registerCtfReport } from './commands/ctf-report.js';
 import { registerTiltCtf } from './commands/tilt-ctf.js';
+import { registerServe } from './commands/serve.js';
 import { registerDemo } from './commands/demo.js';
 import { registerFsc } from './commands/fsc.js';
 import { registerInfo } from './commands/info.js';
@@ -45,6 +46,7 @@ export function buildProgram(): Command {
   registerCalibrate(program);
   registerReport(program);
   registerDemo(program);
+  registerServe(program);
   return program;
 }
 

@@ -3,136 +3,18 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { forwardPlanes, inversePlanes, setParallelFftRunner, zPass, type ParallelFftRunner, type Spectrum } from '../../core/fourier/rfft3d.js';
+import { SharedMemoryPool } from '../../core/parallel/pool.js';
 import { packageRoot } from '../paths.js';
-import type { PassMessage, WindowsMessage } from './fft-worker.js';
-import { processWindows, setWindowRunner, type WindowAccumulators, type WindowJob, type WindowRunner } from '../../core/analysis/locres/locres.js';
 
-/**
- * Worker threads for the 3D FFT: each pass is split into equal ranges, the main thread takes the
- * first range itself and then waits (Atomics.wait) for the workers' ranges. Installed by the CLI;
- * the core falls back to one thread whenever this is not installed.
- */
-export class FftPool implements ParallelFftRunner, WindowRunner {
-  private readonly workers: Worker[];
-  private readonly control = new SharedArrayBuffer(4 * 64);
-
+/** The shared-memory pool on Node worker threads (kept from the event loop with unref). */
+export class FftPool extends SharedMemoryPool {
   constructor(threads: number, workerFile: string) {
-    this.workers = Array.from({ length: threads - 1 }, () => {
+    super(Array.from({ length: threads - 1 }, () => {
       const w = new Worker(workerFile);
       w.unref();
       return w;
-    });
+    }));
   }
-
-  get threads(): number {
-    return this.workers.length + 1;
-  }
-
-  allocate(length: number): Float64Array {
-    return new Float64Array(new SharedArrayBuffer(8 * length));
-  }
-
-  allocateFloat32(length: number): Float32Array {
-    return new Float32Array(new SharedArrayBuffer(4 * length));
-  }
-
-  forward(data: Float32Array | Float64Array, spec: Spectrum): boolean {
-    if (!(spec.data.buffer instanceof SharedArrayBuffer)) return false;
-    const real = data.buffer instanceof SharedArrayBuffer ? data : copyShared(data);
-    this.runPass('forward-planes', spec, real, spec.nz, (a, b) => forwardPlanes(real, spec, a, b));
-    this.runPass('z-forward', spec, null, spec.ny, (a, b) => zPass(spec, a, b, -1));
-    return true;
-  }
-
-  inverse(spec: Spectrum, out: Float32Array): boolean {
-    if (!(spec.data.buffer instanceof SharedArrayBuffer) || !(out.buffer instanceof SharedArrayBuffer)) return false;
-    this.runPass('z-inverse', spec, null, spec.ny, (a, b) => zPass(spec, a, b, 1));
-    this.runPass('inverse-planes', spec, out, spec.nz, (a, b) => inversePlanes(spec, out, a, b));
-    return true;
-  }
-
-  private runPass(pass: PassMessage['pass'], spec: Spectrum, real: Float32Array | Float64Array | null, extent: number, own: (from: number, to: number) => void): void {
-    const ctrl = new Int32Array(this.control);
-    const t = this.threads;
-    const cut = (k: number): number => Math.round((k * extent) / t);
-    this.workers.forEach((w, i) => {
-      Atomics.store(ctrl, i, 0);
-      const msg: PassMessage = {
-        pass,
-        dims: [spec.nx, spec.ny, spec.nz],
-        real: real ? (real.buffer as SharedArrayBuffer) : null,
-        realOffset: real ? real.byteOffset : 0,
-        realFloat64: real instanceof Float64Array,
-        spectrum: spec.data.buffer as SharedArrayBuffer,
-        from: cut(i + 1),
-        to: cut(i + 2),
-        control: this.control,
-        slot: i,
-      };
-      w.postMessage(msg);
-    });
-    own(0, cut(1));
-    this.workers.forEach((_, i) => {
-      while (Atomics.load(ctrl, i) === 0) Atomics.wait(ctrl, i, 0, 60_000);
-      if (Atomics.load(ctrl, i) === 2) throw new Error(`FFT worker ${i} failed in ${pass}`);
-    });
-  }
-
-  /** Local-resolution windows split over the threads, each into its own accumulators, then summed. */
-  run(job: WindowJob, acc: WindowAccumulators): boolean {
-    const shared = (a: Float32Array): Float32Array => (a.buffer instanceof SharedArrayBuffer && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength ? a : copyShared(a) as Float32Array);
-    const h1 = shared(job.h1), h2 = shared(job.h2), sum = shared(job.sum);
-    const p1 = job.p1 ? shared(job.p1) : null, p2 = job.p2 ? shared(job.p2) : null;
-    const voxels = acc.locresSum.length;
-    const t = this.threads;
-    const cut = (k: number): number => Math.round((k * job.points.length) / t);
-    const ctrl = new Int32Array(this.control);
-    const own: { locresSum: SharedArrayBuffer; weightSum: SharedArrayBuffer; filtered: SharedArrayBuffer; resolutionA: SharedArrayBuffer }[] = [];
-    this.workers.forEach((w, i) => {
-      Atomics.store(ctrl, i, 0);
-      const a = { locresSum: new SharedArrayBuffer(4 * voxels), weightSum: new SharedArrayBuffer(4 * voxels), filtered: new SharedArrayBuffer(4 * voxels), resolutionA: new SharedArrayBuffer(8 * job.points.length) };
-      own.push(a);
-      const msg: WindowsMessage = {
-        pass: 'locres-windows',
-        job: { ...job, h1: h1.buffer as SharedArrayBuffer, h2: h2.buffer as SharedArrayBuffer, p1: p1 ? (p1.buffer as SharedArrayBuffer) : null, p2: p2 ? (p2.buffer as SharedArrayBuffer) : null, sum: sum.buffer as SharedArrayBuffer },
-        acc: a,
-        from: cut(i + 1),
-        to: cut(i + 2),
-        control: this.control,
-        slot: i,
-      };
-      w.postMessage(msg);
-    });
-    processWindows(job, acc, 0, cut(1));
-    this.workers.forEach((_, i) => {
-      while (Atomics.load(ctrl, i) === 0) Atomics.wait(ctrl, i, 0, 60_000);
-      if (Atomics.load(ctrl, i) === 2) throw new Error(`worker ${i} failed on local-resolution windows`);
-      const a = own[i]!;
-      addInto(acc.locresSum, new Float32Array(a.locresSum));
-      addInto(acc.weightSum, new Float32Array(a.weightSum));
-      addInto(acc.filtered, new Float32Array(a.filtered));
-      const r = new Float64Array(a.resolutionA);
-      for (let k = cut(i + 1); k < cut(i + 2); k++) acc.resolutionA[k] = r[k]!;
-    });
-    return true;
-  }
-
-  terminate(): void {
-    setWindowRunner(null);
-    setParallelFftRunner(null);
-    for (const w of this.workers) void w.terminate();
-  }
-}
-
-function addInto(target: Float32Array, add: Float32Array): void {
-  for (let i = 0; i < target.length; i++) target[i] += add[i]!;
-}
-
-function copyShared(data: Float32Array | Float64Array): Float32Array | Float64Array {
-  const out = data instanceof Float64Array ? new Float64Array(new SharedArrayBuffer(8 * data.length)) : new Float32Array(new SharedArrayBuffer(4 * data.length));
-  out.set(data);
-  return out;
 }
 
 /** The compiled worker script; from TypeScript sources (tests, tsx) the built one in dist/ is used. */
@@ -157,7 +39,6 @@ export function installFftPool(): number {
   const file = workerFile();
   if (threads < 2 || !file) return 1;
   pool = new FftPool(threads, file);
-  setParallelFftRunner(pool);
-  setWindowRunner(pool);
+  pool.install();
   return threads;
 }

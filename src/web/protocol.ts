@@ -1,0 +1,47 @@
+import type { AnalysisFigure } from '../core/report/analyze.js';
+import type { Report } from '../core/report/report.js';
+
+/** Messages between the page and the analysis worker. */
+export interface InspectRequest {
+  kind: 'inspect';
+  id: number;
+  name: string;
+  bytes: ArrayBuffer;
+}
+
+export interface FileInfo {
+  id: number;
+  ok: boolean;
+  /** A one-line summary (box, pixel size) or the error, as the CLI would print it. */
+  text: string;
+  pixelSizeA: number | null;
+  box: number | null;
+}
+
+export interface RunRequest {
+  kind: 'run';
+  files: { name: string; role: string; bytes: ArrayBuffer }[];
+  pixelSizeA: number | null;
+  symmetry: string;
+  mwKDa: number | null;
+  autoMask: boolean;
+  analyses: { anisotropy: boolean; localResolution: boolean };
+  version: string;
+  /** Ports to the parallel helpers (empty when not cross-origin isolated). */
+  ports: MessagePort[];
+}
+
+export interface RunResult {
+  report: Report;
+  json: string;
+  figures: AnalysisFigure[];
+  slices: { title: string; png: Uint8Array }[];
+  volumes: { n: number; sharpened: Float32Array; mask: Float32Array | null; locres: Float32Array | null } | null;
+  seconds: number;
+}
+
+export type WorkerReply =
+  | { kind: 'info'; info: FileInfo }
+  | { kind: 'progress'; fraction: number; label: string }
+  | { kind: 'result'; result: RunResult }
+  | { kind: 'error'; message: string };

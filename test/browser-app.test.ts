@@ -1,0 +1,70 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { serveApp, webRoot } from '../src/node/serve.js';
+import { ROOT, shared } from './paths.js';
+
+const chromium = '/usr/bin/chromium';
+const haveChromium = existsSync(chromium);
+if (!haveChromium && process.env['CI'] === 'true') throw new Error('CI needs Debian’s chromium for the browser-app test (.ci/run installs it)');
+
+function cryodx(args: string[], cwd = ROOT): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [join(ROOT, 'dist', 'node', 'cli', 'main.js'), ...args], { encoding: 'utf8', cwd });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+// Issue 8: serve the app, give it half maps and a mask, compare with the CLI on the same files,
+// no request off the origin, no console errors, a screenshot kept (test-output/browser-app.png).
+describe.skipIf(!haveChromium)('the browser app in headless Chromium', () => {
+  it('gives the CLI’s numbers for the same files, offline, without console errors; bad files get the CLI’s message', async () => {
+    const data = shared('data', 'relion-1tii-128');
+    const files = ['half1.mrc', 'half2.mrc', 'mask.mrc'].map((f) => join(data, f));
+    const dir = mkdtempSync(join(tmpdir(), 'cryodx-app-'));
+    const cli = cryodx(['report', '--half1', files[0]!, '--half2', files[1]!, '--mask', files[2]!, '--out', join(dir, 'cli')]);
+    expect(cli.code, cli.stderr).toBe(0);
+    const expected = JSON.parse(readFileSync(join(dir, 'cli', 'report.json'), 'utf8'));
+    const bad = join(dir, 'truncated_half1.mrc');
+    writeFileSync(bad, readFileSync(files[0]!).subarray(0, 300000));
+    const cliError = cryodx(['info', 'truncated_half1.mrc'], dir).stderr.replace(/^cryodx: /, '').trim();
+
+    const { server, url } = await serveApp(webRoot(), 0, '127.0.0.1');
+    const { chromium: pw } = await import('playwright-core');
+    const browser = await pw.launch({ executablePath: chromium, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [], offOrigin: string[] = [];
+      page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+      page.on('pageerror', (e) => errors.push(String(e)));
+      page.on('request', (r) => { if (!r.url().startsWith(url) && !/^(blob|data):/.test(r.url())) offOrigin.push(r.url()); });
+      await page.goto(url);
+      expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+      // A bad file first: the same sentence as the CLI, next to the file.
+      await page.setInputFiles('[data-testid=files]', [bad]);
+      await expect.poll(() => page.locator('[data-testid="info-truncated_half1.mrc"]').textContent(), { timeout: 30_000 }).toBe(cliError);
+      await page.getByRole('button', { name: 'remove' }).click();
+      await page.setInputFiles('[data-testid=files]', files);
+      await page.waitForFunction(() => !(document.querySelector('[data-testid=run]') as HTMLButtonElement).disabled, null, { timeout: 60_000 });
+      expect(await page.locator('[data-testid=angpix]').inputValue()).toBe('1.1');
+      expect(await page.locator('[data-testid="role-half2.mrc"]').inputValue()).toBe('half2');
+      await page.click('[data-testid=run]');
+      await page.waitForFunction(() => (document.querySelector('[data-testid=result-json]')?.textContent ?? '').length > 10, null, { timeout: 300_000 });
+      const got = JSON.parse((await page.locator('[data-testid=result-json]').textContent())!);
+      expect(got.postprocess.resolutionA).toBeCloseTo(expected.postprocess.resolutionA, 9);
+      expect(got.postprocess.bfactorA2).toBeCloseTo(expected.postprocess.bfactorA2, 6);
+      expect(got.anisotropy.sphericity).toBeCloseTo(expected.anisotropy.sphericity, 6);
+      expect(got.locres.medianA).toBeCloseTo(expected.locres.medianA, 6);
+      expect(got.findings.map((f: { cause: string; strength: string }) => `${f.cause}:${f.strength}`)).toEqual(expected.findings.map((f: { cause: string; strength: string }) => `${f.cause}:${f.strength}`));
+      expect(await page.locator('#figures svg').count()).toBeGreaterThanOrEqual(3);
+      expect(await page.locator('[data-testid="download-report.html"]').count()).toBe(1);
+      mkdirSync(join(ROOT, 'test-output'), { recursive: true });
+      await page.screenshot({ path: join(ROOT, 'test-output', 'browser-app.png'), fullPage: true });
+      expect(errors).toEqual([]);
+      expect(offOrigin).toEqual([]);
+    } finally {
+      await browser.close();
+      server.close();
+    }
+  }, 300_000);
+});
