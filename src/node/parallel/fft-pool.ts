@@ -1,10 +1,6 @@
-import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { SharedMemoryPool } from '../../core/parallel/pool.js';
-import { packageRoot } from '../paths.js';
+import { threadsFor, workerScript } from './jobs.js';
 
 /** The shared-memory pool on Node worker threads (kept from the event loop with unref). */
 export class FftPool extends SharedMemoryPool {
@@ -17,15 +13,6 @@ export class FftPool extends SharedMemoryPool {
   }
 }
 
-/** The compiled worker script; from TypeScript sources (tests, tsx) the built one in dist/ is used. */
-function workerFile(): string | null {
-  const here = fileURLToPath(import.meta.url);
-  const beside = here.replace(/fft-pool\.(ts|js)$/, 'fft-worker.js');
-  if (here.endsWith('.js') && existsSync(beside)) return beside;
-  const built = join(packageRoot(), 'dist', 'node', 'parallel', 'fft-worker.js');
-  return existsSync(built) ? built : null;
-}
-
 let pool: FftPool | null = null;
 
 /**
@@ -34,9 +21,8 @@ let pool: FftPool | null = null;
  */
 export function installFftPool(): number {
   if (pool) return pool.threads;
-  const env = Number(process.env['CRYODX_THREADS']);
-  const threads = Math.max(1, Math.min(4, Number.isFinite(env) && env > 0 ? env : availableParallelism()));
-  const file = workerFile();
+  const threads = threadsFor(Infinity);
+  const file = workerScript('fft-worker');
   if (threads < 2 || !file) return 1;
   pool = new FftPool(threads, file);
   pool.install();
