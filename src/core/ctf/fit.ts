@@ -1,3 +1,4 @@
+import type { CtfEstimate } from '../model/ctf.js';
 import { nelderMead } from '../util/optimize.js';
 import { annulus, chiConstants, correlation, modelSquared, modulation, ringPeriodPx, toUVAngle, type Annulus, type ChiConstants, type FitParameters, type SpectrumPart } from './fit-model.js';
 import { fitQuality, fitThickness, type FitProfile } from './fit-quality.js';
@@ -24,14 +25,8 @@ export interface CtfFitOptions {
   maxAstigmatismA?: number;
 }
 
-export interface CtfFit {
-  defocusUA: number;
-  defocusVA: number;
-  astigmatismAngleDeg: number;
-  phaseShiftRad: number;
-  crossCorrelation: number;
-  fitResolutionA: number;
-  thicknessA: number | null;
+/** A micrograph's fit: CTFFIND's numbers (as CtfEstimate has them) and what shows how good it is. */
+export interface CtfFit extends Omit<CtfEstimate, 'micrograph' | 'tiltAxisDeg' | 'tiltAngleDeg'> {
   profile: FitProfile;
   /** box × box, origin at the centre: normalised data on the left, the fitted CTF² on the right. */
   diagnostic: Float32Array;
