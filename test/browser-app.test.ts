@@ -48,8 +48,21 @@ describe.skipIf(!haveChromium)('the browser app in headless Chromium', () => {
       await page.waitForFunction(() => !(document.querySelector('[data-testid=run]') as HTMLButtonElement).disabled, null, { timeout: 60_000 });
       expect(await page.locator('[data-testid=angpix]').inputValue()).toBe('1.1');
       expect(await page.locator('[data-testid="role-half2.mrc"]').inputValue()).toBe('half2');
+      // The page must stay responsive while the worker computes: a 20 ms timer keeps firing.
+      await page.evaluate(() => {
+        const w = window as unknown as { ticks: number[] };
+        w.ticks = [];
+        setInterval(() => w.ticks.push(performance.now()), 20);
+      });
       await page.click('[data-testid=run]');
       await page.waitForFunction(() => (document.querySelector('[data-testid=result-json]')?.textContent ?? '').length > 10, null, { timeout: 300_000 });
+      const longestStallMs = await page.evaluate(() => {
+        const ticks = (window as unknown as { ticks: number[] }).ticks;
+        const from = performance.getEntriesByName('cryodx-run')[0]!.startTime, to = performance.getEntriesByName('cryodx-result')[0]!.startTime;
+        const during = ticks.filter((t) => t > from && t < to);
+        return Math.max(...during.slice(1).map((t, i) => t - during[i]!));
+      });
+      expect(longestStallMs).toBeLessThan(250);
       const got = JSON.parse((await page.locator('[data-testid=result-json]').textContent())!);
       expect(got.postprocess.resolutionA).toBeCloseTo(expected.postprocess.resolutionA, 9);
       expect(got.postprocess.bfactorA2).toBeCloseTo(expected.postprocess.bfactorA2, 6);

@@ -120,6 +120,7 @@ async function run(): Promise<void> {
     ports: await helperPorts(),
   };
   worker = newWorker();
+  performance.mark('cryodx-run');
   setRunning(true);
   status('starting…');
   const w = worker;
@@ -129,6 +130,7 @@ async function run(): Promise<void> {
       $<HTMLProgressElement>('progress').value = m.fraction;
       status(m.label);
     } else if (m.kind === 'result') {
+      performance.mark('cryodx-result');
       finish();
       status(`done in ${m.result.seconds.toFixed(1)} s`);
       void showResults(m.result as RunResult);
