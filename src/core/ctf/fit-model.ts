@@ -2,16 +2,16 @@ import { wavelengthA } from './model.js';
 import type { NormalizedSpectrum, SpectrumGrid } from './spectrum.js';
 
 /**
- * The CTF model as the fit sees it: astigmatism as the vector (ax, ay) = (ΔfU − ΔfV)·(cos 2θ, sin 2θ),
+ * The CTF model as the fit sees it: astigmatism as the vector (astigmatismXA, astigmatismYA) = (ΔfU − ΔfV)·(cos 2θ, sin 2θ),
  * smooth through zero astigmatism (an angle would be undefined there), so that
- * Δf(α) = mean + ½(ax·cos 2α + ay·sin 2α). The fitted shape is the Thon-ring modulation −cos 2χ
+ * Δf(α) = mean + ½(X·cos 2α + Y·sin 2α). The fitted shape is the Thon-ring modulation −cos 2χ
  * (CTF² = ½(1 − cos 2χ)), times sinc(π·λ·k²·t) for a specimen of thickness t (CTFFIND5,
  * Elferich et al. 2024: the power of a slab is ½[1 − sinc(π·λ·k²·t)·cos 2χ]).
  */
 export interface FitParameters {
   meanDefocusA: number;
-  ax: number;
-  ay: number;
+  astigmatismXA: number;
+  astigmatismYA: number;
   phaseShiftRad: number;
   thicknessA: number;
 }
@@ -94,7 +94,7 @@ export function correlation(c: ChiConstants, p: FitParameters, s: Annulus): numb
   let sd = 0, sm = 0, sdd = 0, smm = 0, sdm = 0;
   const n = s.k2.length;
   for (let i = 0; i < n; i++) {
-    const df = p.meanDefocusA + s.offset[i]! + 0.5 * (p.ax * s.cos2[i]! + p.ay * s.sin2[i]!);
+    const df = p.meanDefocusA + s.offset[i]! + 0.5 * (p.astigmatismXA * s.cos2[i]! + p.astigmatismYA * s.sin2[i]!);
     const m = modulation(c, p, s.k2[i]!, df), d = s.value[i]!;
     sd += d; sm += m; sdd += d * d; smm += m * m; sdm += d * m;
   }
@@ -108,7 +108,7 @@ export function modelSquared(c: ChiConstants, p: FitParameters, grid: SpectrumGr
   const scale = 1 / (grid.box * pixelSizeA);
   for (let i = 0; i < out.length; i++) {
     const k = grid.radius[i]! * scale;
-    const df = p.meanDefocusA + 0.5 * (p.ax * grid.cos2[i]! + p.ay * grid.sin2[i]!);
+    const df = p.meanDefocusA + 0.5 * (p.astigmatismXA * grid.cos2[i]! + p.astigmatismYA * grid.sin2[i]!);
     out[i] = 0.5 * (1 + modulation(c, p, k * k, df));
   }
   return out;
@@ -126,8 +126,8 @@ export function ringPeriodPx(c: ChiConstants, defocusA: number, r: number, box: 
 
 /** Defocus U ≥ V and the azimuth of U in [0°, 180°) from the fit's astigmatism vector. */
 export function toUVAngle(p: FitParameters): { defocusUA: number; defocusVA: number; astigmatismAngleDeg: number } {
-  const ast = Math.hypot(p.ax, p.ay);
-  let angle = (0.5 * Math.atan2(p.ay, p.ax) * 180) / Math.PI;
+  const ast = Math.hypot(p.astigmatismXA, p.astigmatismYA);
+  let angle = (0.5 * Math.atan2(p.astigmatismYA, p.astigmatismXA) * 180) / Math.PI;
   if (angle < 0) angle += 180;
   return { defocusUA: p.meanDefocusA + ast / 2, defocusVA: p.meanDefocusA - ast / 2, astigmatismAngleDeg: ast > 0 ? angle % 180 : 0 };
 }

@@ -46,7 +46,7 @@ function equiPhaseAverage(c: ChiConstants, p: FitParameters, grid: SpectrumGrid,
     const k = grid.radius[i]! * scale;
     if (k < kMinInvA) continue;
     const k2 = k * k;
-    const df = mean + offsetA + 0.5 * (p.ax * grid.cos2[i]! + p.ay * grid.sin2[i]!);
+    const df = mean + offsetA + 0.5 * (p.astigmatismXA * grid.cos2[i]! + p.astigmatismYA * grid.sin2[i]!);
     const chi = c.a * k2 * (df - c.b * k2);
     // a·b·u² − a·Δf̄·u + χ = 0 for u = k_eq², the root on the same side of the Cs turn-over.
     const disc = qb * qb - 4 * qa * chi;

@@ -127,11 +127,11 @@ function normalizeWithModel(set: SpectrumSet, grid: SpectrumGrid, c: ChiConstant
  * CTF² period (1/(2·λ·Δf·k), Cs ignored, which only widens it) shrinks to that, for the larger defocus.
  */
 function aliasingLimitInvA(c: ChiConstants, p: FitParameters, spec: SpectrumSet, maxOffsetA: number): number {
-  const dfMax = p.meanDefocusA + maxOffsetA + 0.5 * Math.hypot(p.ax, p.ay);
+  const dfMax = p.meanDefocusA + maxOffsetA + 0.5 * Math.hypot(p.astigmatismXA, p.astigmatismYA);
   return (spec.box * spec.pixelSizeA) / (2.5 * 2 * c.lambdaA * dfMax);
 }
 
-const NO_ASTIGMATISM = { ax: 0, ay: 0, thicknessA: 0 };
+const NO_ASTIGMATISM = { astigmatismXA: 0, astigmatismYA: 0, thicknessA: 0 };
 
 /**
  * The 1D search: correlation of the rotational average with the isotropic model over a defocus grid
@@ -183,7 +183,7 @@ function astigmatismGrid(c: ChiConstants, data: Annulus, p: FitParameters, maxAs
   for (const ast of [250, 500, 1000, 1500, 2500, 4000, 6000].filter((a) => a <= maxAstigmatismA)) {
     for (let deg = 0; deg < 180; deg += 15) {
       const t = (2 * deg * Math.PI) / 180;
-      const q = { ...p, ax: ast * Math.cos(t), ay: ast * Math.sin(t) };
+      const q = { ...p, astigmatismXA: ast * Math.cos(t), astigmatismYA: ast * Math.sin(t) };
       const s = correlation(c, q, data);
       if (s > bestScore) [best, bestScore] = [q, s];
     }
@@ -192,8 +192,8 @@ function astigmatismGrid(c: ChiConstants, data: Annulus, p: FitParameters, maxAs
 }
 
 function refine(c: ChiConstants, data: Annulus, start: FitParameters, phase: boolean, step: number): { p: FitParameters; score: number } {
-  const x0 = [start.meanDefocusA, start.ax, start.ay, ...(phase ? [start.phaseShiftRad] : [])];
-  const toP = (x: number[]): FitParameters => ({ meanDefocusA: x[0]!, ax: x[1]!, ay: x[2]!, phaseShiftRad: phase ? x[3]! : start.phaseShiftRad, thicknessA: start.thicknessA });
+  const x0 = [start.meanDefocusA, start.astigmatismXA, start.astigmatismYA, ...(phase ? [start.phaseShiftRad] : [])];
+  const toP = (x: number[]): FitParameters => ({ meanDefocusA: x[0]!, astigmatismXA: x[1]!, astigmatismYA: x[2]!, phaseShiftRad: phase ? x[3]! : start.phaseShiftRad, thicknessA: start.thicknessA });
   const r = nelderMead((x) => -correlation(c, toP(x), data), x0, { steps: [step, step, step, ...(phase ? [0.2] : [])], maxEvaluations: 600, tolerance: 1e-9 });
   const p = toP(r.x);
   if (phase) p.phaseShiftRad = ((p.phaseShiftRad % Math.PI) + Math.PI) % Math.PI;
