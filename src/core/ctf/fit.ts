@@ -179,12 +179,13 @@ function searchDefocus(c: ChiConstants, grid: SpectrumGrid, parts: SpectrumPart[
 
 /** Coarse astigmatism magnitudes × azimuths around a 1D candidate; the best start for the simplex. */
 function astigmatismGrid(c: ChiConstants, data: Annulus, p: FitParameters, maxAstigmatismA: number): { p: FitParameters; score: number } {
-  let best = p, bestScore = correlation(c, p, data);
+  // Every third sample is plenty to rank a coarse grid.
+  let best = p, bestScore = correlation(c, p, data, 3);
   for (const ast of [250, 500, 1000, 1500, 2500, 4000, 6000].filter((a) => a <= maxAstigmatismA)) {
     for (let deg = 0; deg < 180; deg += 15) {
       const t = (2 * deg * Math.PI) / 180;
       const q = { ...p, astigmatismXA: ast * Math.cos(t), astigmatismYA: ast * Math.sin(t) };
-      const s = correlation(c, q, data);
+      const s = correlation(c, q, data, 3);
       if (s > bestScore) [best, bestScore] = [q, s];
     }
   }
@@ -194,7 +195,7 @@ function astigmatismGrid(c: ChiConstants, data: Annulus, p: FitParameters, maxAs
 function refine(c: ChiConstants, data: Annulus, start: FitParameters, phase: boolean, step: number): { p: FitParameters; score: number } {
   const x0 = [start.meanDefocusA, start.astigmatismXA, start.astigmatismYA, ...(phase ? [start.phaseShiftRad] : [])];
   const toP = (x: number[]): FitParameters => ({ meanDefocusA: x[0]!, astigmatismXA: x[1]!, astigmatismYA: x[2]!, phaseShiftRad: phase ? x[3]! : start.phaseShiftRad, thicknessA: start.thicknessA });
-  const r = nelderMead((x) => -correlation(c, toP(x), data), x0, { steps: [step, step, step, ...(phase ? [0.2] : [])], maxEvaluations: 600, tolerance: 1e-9 });
+  const r = nelderMead((x) => -correlation(c, toP(x), data), x0, { steps: [step, step, step, ...(phase ? [0.2] : [])], maxEvaluations: 600, tolerance: 1e-7 });
   const p = toP(r.x);
   if (phase) p.phaseShiftRad = ((p.phaseShiftRad % Math.PI) + Math.PI) % Math.PI;
   return { p, score: -r.value };

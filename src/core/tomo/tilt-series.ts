@@ -135,21 +135,50 @@ const median = (v: number[]): number => {
 };
 
 /**
- * Defocus should follow a smooth course in acquisition order: a tilt further than
- * max(4 robust SD, 300 Å) from the running median of its five acquisition neighbours is flagged, as is
- * a fit resolution beyond 1.5× the series median, or a score under a third of the median (dark, drifted
- * or contaminated images).
+ * Defocus should follow a smooth course in acquisition order (focus drift, stage height): a quadratic
+ * in acquisition rank, refitted without the points it leaves further than max(3 robust SD, 300 Å),
+ * and a tilt further than max(4 robust SD, 300 Å) from it is flagged. So is a fit resolution beyond
+ * 1.5× the series median, or a score under a third of the median (dark, drifted or contaminated images).
  */
 function flagInconsistent(rows: TiltRow[], rank: number[]): void {
-  const byOrder = rows.map((r, i) => ({ r, rank: rank[i]! })).sort((a, b) => a.rank - b.rank).map((x) => x.r);
   const mean = (r: TiltRow): number => (r.defocusUA + r.defocusVA) / 2;
-  const residual = byOrder.map((r, j) => mean(r) - median(byOrder.slice(Math.max(0, j - 2), j + 3).map(mean)));
-  const sd = 1.4826 * median(residual.map(Math.abs));
+  const x = rank, y = rows.map(mean);
+  let inlier = rows.map(() => true), residual = y.map(() => 0), sd = 0;
+  for (let pass = 0; pass < 4; pass++) {
+    const fit = quadratic(x.filter((_, i) => inlier[i]), y.filter((_, i) => inlier[i]));
+    residual = y.map((v, i) => v - fit(x[i]!));
+    sd = 1.4826 * median(residual.filter((_, i) => inlier[i]).map(Math.abs));
+    inlier = residual.map((r) => Math.abs(r) <= Math.max(3 * sd, 300));
+  }
   const resMed = median(rows.map((r) => r.fitResolutionA)), scoreMed = median(rows.map((r) => r.score));
-  byOrder.forEach((r, j) => {
-    if (Math.abs(residual[j]!) > Math.max(4 * sd, 300)) r.flags.push(`defocus ${mean(r).toFixed(0)} Å is ${Math.abs(residual[j]!).toFixed(0)} Å off the series' course`);
+  rows.forEach((r, i) => {
+    if (Math.abs(residual[i]!) > Math.max(4 * sd, 300)) r.flags.push(`defocus ${mean(r).toFixed(0)} Å is ${Math.abs(residual[i]!).toFixed(0)} Å off the series' course`);
     if (r.fitResolutionA > 1.5 * resMed) r.flags.push(`fit resolution ${r.fitResolutionA.toFixed(1)} Å (series median ${resMed.toFixed(1)} Å)`);
     if (r.score < scoreMed / 3) r.flags.push(`weak Thon rings (score ${r.score.toFixed(3)}, median ${scoreMed.toFixed(3)}): dark, drifted or contaminated?`);
     r.flagged = r.flags.length > 0;
   });
+}
+
+/** Least-squares polynomial y ≈ c0 + c1·x + c2·x² (lower degree when there are few points). */
+function quadratic(x: number[], y: number[]): (v: number) => number {
+  const degree = Math.min(2, Math.max(0, x.length - 2));
+  const k = degree + 1;
+  const a = Array.from({ length: k }, () => new Array<number>(k + 1).fill(0));
+  x.forEach((xi, i) => {
+    for (let r = 0; r < k; r++) {
+      for (let c = 0; c < k; c++) a[r]![c]! += xi ** (r + c);
+      a[r]![k]! += y[i]! * xi ** r;
+    }
+  });
+  for (let col = 0; col < k; col++) {
+    const piv = a[col]![col]!;
+    if (Math.abs(piv) < 1e-12) return () => median(y);
+    for (let r = 0; r < k; r++) {
+      if (r === col) continue;
+      const f = a[r]![col]! / piv;
+      for (let c = col; c <= k; c++) a[r]![c]! -= f * a[col]![c]!;
+    }
+  }
+  const coef = a.map((row, r) => row[k]! / row[r]!);
+  return (v) => coef.reduce((s, ci, p) => s + ci * v ** p, 0);
 }

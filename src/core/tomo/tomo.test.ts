@@ -113,9 +113,15 @@ describe('tilted CTF on simulated tilt series (strips of known defocus, noise gr
     keep.forEach((k, j) => stack.set(sim.stack.subarray(k * N * N, (k + 1) * N * N), j * N * N));
     const dark = 1; // −30°: replaced by faint noise without rings
     for (let j = dark * N * N; j < (dark + 1) * N * N; j++) stack[j] = Math.sin(j * 12.9898) * 0.01;
-    const r = fitTiltSeries({ stack, nx: N, ny: N, pixelSizeA: PX, tiltsDeg: keep.map((k) => tilts[k]!), tiltAxisDeg: 0, preExposureEPerA2: keep.map((k) => sim.preExposureEPerA2[k]!), rank: keep.map((k) => order[k]!), dosePerTiltEPerA2: keep.map(() => 4) }, { ...fitOptions, handedness: -1 });
+    const input = { nx: N, ny: N, pixelSizeA: PX, tiltsDeg: keep.map((k) => tilts[k]!), tiltAxisDeg: 0, preExposureEPerA2: keep.map((k) => sim.preExposureEPerA2[k]!), rank: keep.map((k) => order[k]!), dosePerTiltEPerA2: keep.map(() => 4) };
+    const r = fitTiltSeries({ ...input, stack }, fitOptions);
     expect(r.tilts.filter((t) => t.flagged).map((t) => t.index)).toEqual([dark]);
-    expect(r.warnings.join(' ')).toMatch(/fits better with handedness 1/);
+    expect(r.warnings.filter((w) => /handedness/.test(w))).toEqual([]);
+    // The wrong handedness: the tilted plane fits better the other way round, and cryodx says so.
+    const intact = new Float32Array(keep.length * N * N);
+    keep.forEach((k, j) => intact.set(sim.stack.subarray(k * N * N, (k + 1) * N * N), j * N * N));
+    const flipped = fitTiltSeries({ ...input, stack: intact }, { ...fitOptions, handedness: -1 });
+    expect(flipped.warnings.join(' ')).toMatch(/fits better with handedness 1/);
   }, 240_000);
 });
 
