@@ -60,6 +60,10 @@ describe('cryodx ctf', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/cut\.mrc/);
     expect(cryodx('ctf', mics[0]!, '--fit-range-a', '5:30').stderr).toMatch(/from low to high resolution/);
+    expect(cryodx('ctf', mics[0]!, '--amplitude-contrast', '1.5').stderr).toMatch(/--amplitude-contrast is a fraction in \[0, 1\)/);
+    const tiny = join(dir, 'tiny.mrc');
+    writeFileSync(tiny, writeMrc(createVolume(48, 48, 1, [1, 1, 1], new Float32Array(48 * 48).map((_, i) => Math.sin(i)))));
+    expect(cryodx('ctf', tiny, '--out', join(dir, 'e4')).stderr).toMatch(/tiny\.mrc: the image \(48×48 px\) is too small for a CTF fit/);
   }, 60_000);
 });
 
@@ -75,6 +79,9 @@ describe('cryodx ctf-report', () => {
     expect(codes).toEqual(expect.arrayContaining(['fit-worse-than-map', 'high-defocus', 'thick-ice']));
     expect(j.summary.micrographs).toBe(50);
     expect(existsSync(join(dir, 'triage', 'ctf_fit-resolution.svg'))).toBe(true);
+    const empty = join(dir, 'empty_ctf.star');
+    writeFileSync(empty, 'data_micrographs\nloop_\n_rlnMicrographName\n_rlnDefocusU\n_rlnDefocusV\n_rlnDefocusAngle\n_rlnCtfMaxResolution\n');
+    expect(cryodx('ctf-report', empty).stderr).toMatch(/empty_ctf\.star: no micrograph CTF results/);
     const text = cryodx('ctf-report', join(dir, 'out', 'mic_0.txt'), join(dir, 'out', 'mic_1.txt'));
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toMatch(/2 micrographs/);

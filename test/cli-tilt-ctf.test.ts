@@ -48,6 +48,7 @@ describe('cryodx tilt-ctf', () => {
     expect(cryodx('tilt-ctf', stack, '--mdoc', join(dir, 'bin.mdoc'), '--angpix', '2').stderr).toMatch(/pixel size of 1 Å but --angpix is 2 Å/);
     expect(cryodx('tilt-ctf', stack, '--tlt', join(dir, 'TS_01.tlt'), '--angpix', '2', '--dose-per-tilt', '3').stderr).toMatch(/tilt-axis angle: pass --tilt-axis-deg/);
     expect(cryodx('tilt-ctf', stack, '--angpix', '2').stderr).toMatch(/exactly one of --tlt, --mdoc, --tomo-star/);
+    expect(cryodx('tilt-ctf', stack, '--tlt', join(dir, 'TS_01.tlt'), '--angpix', '2', '--tilt-axis-deg', '90', '--dose-per-tilt', '3', '--amplitude-contrast', '-0.1').stderr).toMatch(/--amplitude-contrast is a fraction/);
     writeFileSync(join(dir, 'two.xf'), '1 0 0 1 0 0\n1 0 0 1 0 0\n');
     expect(cryodx('tilt-ctf', stack, '--tlt', join(dir, 'TS_01.tlt'), '--xf', join(dir, 'two.xf'), '--angpix', '2', '--dose-per-tilt', '3').stderr).toMatch(/two\.xf has 2 transforms for 5 tilts/);
     expect(cryodx('tilt-ctf', stack, '--tlt', join(dir, 'TS_01.tlt'), '--angpix', '2', '--tilt-axis-deg', '90').stderr).toMatch(/give --dose-per-tilt/);

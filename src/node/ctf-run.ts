@@ -38,9 +38,9 @@ export async function fitMicrographFile(path: string, o: MicrographFitOptions): 
   let nonFinite = 0;
   for (let i = 0; i < image.length; i++) if (!Number.isFinite(image[i]!)) nonFinite++;
   if (nonFinite) throw new InputError(`${path}: ${nonFinite} pixels are NaN or infinite; the micrograph is damaged — re-run motion correction`);
-  const spec = tiledAmplitudeSpectrum(image, v.nx, v.ny, pixelSizeA, o.boxPx ?? 512);
+  const spec = named(path, () => tiledAmplitudeSpectrum(image, v.nx, v.ny, pixelSizeA, o.boxPx ?? 512));
   if (spec.box < (o.boxPx ?? 512)) warnings.push({ code: 'box-reduced', message: `${path}: ${v.nx}×${v.ny} px is smaller than the ${o.boxPx ?? 512}-px box; fitted with ${spec.box} px` });
-  const fit = fitCtf(spec, o);
+  const fit = named(path, () => fitCtf(spec, o));
   if (fit.thicknessA !== null) {
     // The first node of sinc(π·λ·k²·t) must lie inside the fitted range for t to be determined.
     const nodeA = Math.sqrt(wavelengthA(o.voltageKv ?? CTF_FIT_DEFAULTS.voltageKv) * fit.thicknessA);
@@ -60,6 +60,15 @@ export async function fitMicrographFile(path: string, o: MicrographFitOptions): 
     thicknessA: fit.thicknessA,
   };
   return { estimate, fit, pixelSizeA, warnings };
+}
+
+/** Fitting errors (a micrograph too small, a fit range beyond Nyquist) name the file they concern. */
+function named<T>(path: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    throw e instanceof RangeError ? new InputError(`${path}: ${e.message}`) : e;
+  }
 }
 
 /** File stems for per-micrograph outputs, unique even when names repeat across folders. */

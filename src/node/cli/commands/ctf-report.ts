@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { triageCtf, type Distribution } from '../../../core/analysis/ctf/triage.js';
 import { histogramSpec } from '../../../core/report/figures/charts.js';
 import { readCtfResults } from '../../ctf-inputs.js';
-import { writeOutputAtomic } from '../../files.js';
+import { InputError, writeOutputAtomic } from '../../files.js';
 import { renderSvg } from '../../render.js';
 import { printJson } from '../output.js';
 import { positiveNumber } from '../options.js';
@@ -28,6 +28,7 @@ export function registerCtfReport(program: Command): void {
     .addHelpText('after', '\nExamples:\n  cryodx ctf-report CtfFind/job003/micrographs_ctf.star --map-resolution-a 3.8\n  cryodx ctf-report ctffind/*.txt --particle-size-a 120 --out ctf_triage --json')
     .action(async (paths: string[], opts: CtfReportFlags) => {
       const estimates = await readCtfResults(paths);
+      if (!estimates.length) throw new InputError(`${paths.join(', ')}: no micrograph CTF results in these files`);
       const triage = triageCtf(estimates, { mapResolutionA: opts.mapResolutionA ?? null, particleSizeA: opts.particleSizeA ?? null });
       if (opts.out) {
         await mkdir(opts.out, { recursive: true });

@@ -15,7 +15,7 @@ import { fitMicrographs } from '../../parallel/ctf-pool.js';
 import { renderSvg } from '../../render.js';
 import { VERSION } from '../version.js';
 import { fmt, printJson, warn } from '../output.js';
-import { positiveNumber } from '../options.js';
+import { checkAmplitudeContrast, parseRange, positiveNumber } from '../options.js';
 
 interface CtfFlags {
   angpix?: number;
@@ -31,12 +31,6 @@ interface CtfFlags {
   out: string;
 }
 
-function range(text: string, flag: string): [number, number] {
-  const m = /^\s*([\d.eE+]+)\s*:\s*([\d.eE+]+)\s*$/.exec(text);
-  const a = m ? Number(m[1]) : NaN, b = m ? Number(m[2]) : NaN;
-  if (!(a > 0 && b > 0)) throw new InputError(`${flag} takes two positive numbers as FROM:TO, got "${text}"`);
-  return [a, b];
-}
 
 export function registerCtf(program: Command): void {
   program
@@ -56,9 +50,9 @@ export function registerCtf(program: Command): void {
     .option('--out <dir>', 'output folder: per micrograph NAME.txt (CTFFIND), NAME_avrot.txt, NAME_diag.mrc/.png, NAME_fit.svg; micrographs_ctf.star, ctf.json', 'ctf')
     .addHelpText('after', '\nExamples:\n  cryodx ctf MotionCorr/job002/Movies/*.mrc --angpix 0.83 --out CtfFind\n  cryodx ctf mic.mrc --angpix 1.06 --voltage-kv 200 --thickness --json\n  cryodx ctf vpp_mic.mrc --angpix 1.1 --phase-shift --defocus-range-a 3000:15000')
     .action(async (paths: string[], opts: CtfFlags) => {
-      const [dMin, dMax] = range(opts.defocusRangeA, '--defocus-range-a');
-      const [low, high] = range(opts.fitRangeA, '--fit-range-a');
-      if (!(opts.amplitudeContrast >= 0 && opts.amplitudeContrast < 1)) throw new InputError(`--amplitude-contrast must be in [0, 1), got ${opts.amplitudeContrast}`);
+      const [dMin, dMax] = parseRange(opts.defocusRangeA, '--defocus-range-a');
+      const [low, high] = parseRange(opts.fitRangeA, '--fit-range-a');
+      checkAmplitudeContrast(opts.amplitudeContrast);
       if (dMax <= dMin) throw new InputError(`--defocus-range-a must go from low to high defocus, got ${opts.defocusRangeA}`);
       if (high >= low) throw new InputError(`--fit-range-a goes from low to high resolution (e.g. 30:5), got ${opts.fitRangeA}`);
       const options: MicrographFitOptions = {

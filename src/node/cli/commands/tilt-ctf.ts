@@ -19,7 +19,7 @@ import { fitTilts } from '../../parallel/tilt-pool.js';
 import { renderSvg } from '../../render.js';
 import { VERSION } from '../version.js';
 import { printJson, warn } from '../output.js';
-import { positiveNumber } from '../options.js';
+import { checkAmplitudeContrast, parseRange, positiveNumber } from '../options.js';
 
 interface TiltCtfFlags {
   tlt?: string;
@@ -69,11 +69,6 @@ export function registerTiltCtf(program: Command): void {
     .action(async (stackPath: string, opts: TiltCtfFlags) => run(stackPath, opts));
 }
 
-function range(text: string, flag: string): [number, number] {
-  const m = /^\s*([\d.eE+]+)\s*:\s*([\d.eE+]+)\s*$/.exec(text);
-  if (!m || !(Number(m[1]) > 0 && Number(m[2]) > 0)) throw new InputError(`${flag} takes two positive numbers as FROM:TO, got "${text}"`);
-  return [Number(m[1]), Number(m[2])];
-}
 
 async function geometry(opts: TiltCtfFlags): Promise<TiltGeometry> {
   const given = [opts.tlt, opts.mdoc, opts.tomoStar].filter(Boolean);
@@ -86,10 +81,15 @@ async function geometry(opts: TiltCtfFlags): Promise<TiltGeometry> {
 async function run(stackPath: string, opts: TiltCtfFlags): Promise<void> {
   if (opts.method !== 'whole-image' && opts.method !== 'axis-strip') throw new InputError(`--method takes whole-image or axis-strip, got "${opts.method}"`);
   if (opts.handedness !== '1' && opts.handedness !== '-1') throw new InputError(`--handedness takes 1 or -1, got "${opts.handedness}"`);
+  checkAmplitudeContrast(opts.amplitudeContrast);
+  if (opts.tiltAxisDeg !== undefined && !Number.isFinite(opts.tiltAxisDeg)) throw new InputError(`--tilt-axis-deg takes an angle in degrees, got "${opts.tiltAxisDeg}"`);
   const g = await geometry(opts);
   const mrc = readMrc(await readInput(stackPath), { source: stackPath });
   const v = mrc.volume;
   if (v.nz !== g.tiltsDeg.length) throw new InputError(`${stackPath} has ${v.nz} sections but ${g.source} lists ${g.tiltsDeg.length} tilts: they must describe the same series`);
+  let nonFinite = 0;
+  for (let i = 0; i < v.data.length; i++) if (!Number.isFinite(v.data[i]!)) nonFinite++;
+  if (nonFinite) throw new InputError(`${stackPath}: ${nonFinite} pixels are NaN or infinite; the stack is damaged — regenerate it`);
   const header = v.pixelSizeA?.[0] ?? null;
   const warnings: string[] = mrc.warnings.map((w) => w.message);
   if (header && Math.abs(header - opts.angpix) > 0.01 * opts.angpix) warnings.push(`${stackPath}: header pixel size ${header} Å, using --angpix ${opts.angpix} Å`);
@@ -105,8 +105,8 @@ async function run(stackPath: string, opts: TiltCtfFlags): Promise<void> {
   if (Math.max(...pre.preExposureEPerA2) === 0 && g.tiltsDeg.length > 1) warnings.push(`${g.source}: every tilt has zero exposure dose, so the dose rule and pre-exposures are meaningless: give --dose-per-tilt`);
   if (pre.assumedOrder) warnings.push(`${g.source} has no acquisition times: a dose-symmetric order (outwards from 0° by |tilt|) is assumed for the pre-exposure`);
   const dose = g.doseEPerA2.map((d) => opts.dosePerTilt ?? d ?? 0);
-  const [dMin, dMax] = range(opts.defocusRangeA, '--defocus-range-a');
-  const [low, high] = range(opts.fitRangeA, '--fit-range-a');
+  const [dMin, dMax] = parseRange(opts.defocusRangeA, '--defocus-range-a');
+  const [low, high] = parseRange(opts.fitRangeA, '--fit-range-a');
   const options = { voltageKv: opts.voltageKv, csMm: opts.csMm, amplitudeContrast: opts.amplitudeContrast, defocusMinA: dMin, defocusMaxA: dMax, fitLowResolutionA: low, fitHighResolutionA: high, boxPx: opts.box, method: opts.method as TiltCtfMethod, handedness: Number(opts.handedness) as Handedness };
   const input: TiltSeriesInput = { stack: v.data, nx: v.nx, ny: v.ny, pixelSizeA: opts.angpix, tiltsDeg: g.tiltsDeg, tiltAxisDeg: axis, preExposureEPerA2: pre.preExposureEPerA2, rank: pre.rank, dosePerTiltEPerA2: dose };
   const quiet = opts.json || !process.stderr.isTTY;
@@ -144,7 +144,7 @@ async function writeOutputs(stackPath: string, opts: TiltCtfFlags, result: Resul
   await mkdir(dir, { recursive: true });
   await writeOutputAtomic(join(dir, 'tilt_ctf.json'), JSON.stringify(result, null, 1), inputs);
   await writeOutputAtomic(join(dir, 'tilt_series_ctf.star'), writeStar(tiltSeriesStar(series.tilts, result.tiltAxisDeg)), inputs);
-  const [low, high] = range(opts.fitRangeA, '--fit-range-a'), [dMin, dMax] = range(opts.defocusRangeA, '--defocus-range-a');
+  const [low, high] = parseRange(opts.fitRangeA, '--fit-range-a'), [dMin, dMax] = parseRange(opts.defocusRangeA, '--defocus-range-a');
   const rows = series.tilts.map((t) => ({ micrograph: `${stackPath}:${t.index + 1}`, defocusUA: t.defocusUA, defocusVA: t.defocusVA, astigmatismAngleDeg: t.astigmatismAngleDeg, phaseShiftRad: 0, crossCorrelation: t.score, fitResolutionA: t.fitResolutionA, tiltAxisDeg: result.tiltAxisDeg, tiltAngleDeg: t.tiltDeg, thicknessA: null }));
   await writeOutputAtomic(join(dir, 'tilt_ctf.txt'), formatCtffind({ inputFile: stackPath, pixelSizeA: opts.angpix, voltageKv: opts.voltageKv, csMm: opts.csMm, amplitudeContrast: opts.amplitudeContrast, boxPx: opts.box, fitLowResolutionA: low, fitHighResolutionA: high, defocusMinA: dMin, defocusMaxA: dMax }, rows, `cryodx ${VERSION}`), inputs);
   if (particles.length) await writeOutputAtomic(join(dir, 'particle_tilt_defocus.star'), writeStar(particleDefocusStar(particles, series.tilts)), inputs);
