@@ -4,7 +4,7 @@
  * per tilt. Three series of 9 tilts (−60…60°), 1024² at 2 Å/px, 256-px tiles. Run: npm run bench:tilt
  */
 import { simulateTiltSeries } from '../src/core/simulate/tilt-series.js';
-import { fitTilt } from '../src/core/tomo/tilt-ctf.js';
+import { fitTilt } from '../src/core/analysis/tomo/tilt-ctf.js';
 
 const n = 1024, px = 2, tilts = [-60, -45, -30, -15, 0, 15, 30, 45, 60], order = [8, 6, 4, 2, 0, 1, 3, 5, 7];
 const err: Record<string, Record<string, number[]>> = { 'whole-image': {}, 'axis-strip': {} };

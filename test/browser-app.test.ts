@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { serveApp, webRoot } from '../src/node/serve.js';
-import { ROOT, shared } from './paths.js';
+import { caseFiles } from './cli.js';
+import { ROOT } from './paths.js';
 
 const chromium = '/usr/bin/chromium';
 const haveChromium = existsSync(chromium);
@@ -15,14 +16,30 @@ function cryodx(args: string[], cwd = ROOT): { code: number; stdout: string; std
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** Paths where two JSON values differ: keys, strings, booleans exactly; numbers to a relative tolerance. */
+function jsonDifferences(a: unknown, b: unknown, rel: number, path = '$'): string[] {
+  if (typeof a === 'number' && typeof b === 'number') return Math.abs(a - b) <= rel * Math.max(1, Math.abs(a), Math.abs(b)) ? [] : [`${path}: ${a} vs ${b}`];
+  if (Array.isArray(a) && Array.isArray(b)) {
+    if (a.length !== b.length) return [`${path}: ${a.length} vs ${b.length} items`];
+    return a.flatMap((x, i) => jsonDifferences(x, b[i], rel, `${path}[${i}]`));
+  }
+  if (a && b && typeof a === 'object' && typeof b === 'object') {
+    const ka = Object.keys(a).sort(), kb = Object.keys(b).sort();
+    if (ka.join() !== kb.join()) return [`${path}: keys ${ka.join()} vs ${kb.join()}`];
+    return ka.flatMap((k) => jsonDifferences((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], rel, `${path}.${k}`));
+  }
+  return a === b ? [] : [`${path}: ${JSON.stringify(a)} vs ${JSON.stringify(b)}`];
+}
+
 // Issue 8: serve the app, give it half maps and a mask, compare with the CLI on the same files,
 // no request off the origin, no console errors, a screenshot kept (test-output/browser-app.png).
 describe.skipIf(!haveChromium)('the browser app in headless Chromium', () => {
   it('gives the CLI’s numbers for the same files, offline, without console errors; bad files get the CLI’s message', async () => {
-    const data = shared('data', 'relion-1tii-128');
-    const files = ['half1.mrc', 'half2.mrc', 'mask.mrc'].map((f) => join(data, f));
+    const K = caseFiles('box96');
+    const files = [K.half1, K.half2, K.mask];
     const dir = mkdtempSync(join(tmpdir(), 'cryodx-app-'));
-    const cli = cryodx(['report', '--half1', files[0]!, '--half2', files[1]!, '--mask', files[2]!, '--out', join(dir, 'cli')]);
+    // Run where the files are, so that the CLI names them as the page does (by their names alone).
+    const cli = cryodx(['report', '--half1', 'half1.mrc', '--half2', 'half2.mrc', '--mask', 'mask.mrc', '--out', join(dir, 'cli')], K.dir);
     expect(cli.code, cli.stderr).toBe(0);
     const expected = JSON.parse(readFileSync(join(dir, 'cli', 'report.json'), 'utf8'));
     const bad = join(dir, 'truncated_half1.mrc');
@@ -46,7 +63,7 @@ describe.skipIf(!haveChromium)('the browser app in headless Chromium', () => {
       await page.getByRole('button', { name: 'remove' }).click();
       await page.setInputFiles('[data-testid=files]', files);
       await page.waitForFunction(() => !(document.querySelector('[data-testid=run]') as HTMLButtonElement).disabled, null, { timeout: 60_000 });
-      expect(await page.locator('[data-testid=angpix]').inputValue()).toBe('1.1');
+      expect(await page.locator('[data-testid=angpix]').inputValue()).toBe(String(K.pixelSizeA));
       expect(await page.locator('[data-testid="role-half2.mrc"]').inputValue()).toBe('half2');
       // The page must stay responsive while the worker computes: a 20 ms timer keeps firing.
       await page.evaluate(() => {
@@ -69,6 +86,9 @@ describe.skipIf(!haveChromium)('the browser app in headless Chromium', () => {
       expect(got.anisotropy.sphericity).toBeCloseTo(expected.anisotropy.sphericity, 6);
       expect(got.locres.medianA).toBeCloseTo(expected.locres.medianA, 6);
       expect(got.findings.map((f: { cause: string; strength: string }) => `${f.cause}:${f.strength}`)).toEqual(expected.findings.map((f: { cause: string; strength: string }) => `${f.cause}:${f.strength}`));
+      // One job behind both front ends: the same report.json, field for field (numbers to the last
+      // few bits: the browser's and Node's Math.log/pow may differ in the final ulp).
+      expect(jsonDifferences(got, expected, 1e-9)).toEqual([]);
       expect(await page.locator('#figures svg').count()).toBeGreaterThanOrEqual(3);
       expect(await page.locator('[data-testid="download-report.html"]').count()).toBe(1);
       mkdirSync(join(ROOT, 'test-output'), { recursive: true });

@@ -1,16 +1,13 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readMrc } from '../src/core/io/mrc/read.js';
-import { bytesOf, ROOT, shared } from './paths.js';
+import { caseFiles, cryodx } from './cli.js';
+import { bytesOf } from './paths.js';
 
-function cryodx(...args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [join(ROOT, 'dist', 'node', 'cli', 'main.js'), ...args], { encoding: 'utf8' });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
-const D = (f: string): string => shared('data/relion-1tii-128', f);
+const K = caseFiles('box96');
+const D = (f: 'half1.mrc' | 'half2.mrc' | 'mask.mrc'): string => (f === 'half1.mrc' ? K.half1 : f === 'half2.mrc' ? K.half2 : K.mask);
 
 describe('cryodx anisotropy', () => {
   it('--json: the contract fields, unit axes; --out writes the 3D FSC volume', () => {
@@ -23,6 +20,6 @@ describe('cryodx anisotropy', () => {
     const d = j.directions[17];
     expect(Math.hypot(d.x, d.y, d.z)).toBeCloseTo(1, 9);
     expect(Object.keys(j.directionalResolutionA)).toEqual(['best', 'worst', 'median']);
-    expect(readMrc(bytesOf(join(out, '3dfsc.mrc'))).volume.nx).toBe(128);
+    expect(readMrc(bytesOf(join(out, '3dfsc.mrc'))).volume.nx).toBe(K.n);
   });
 });

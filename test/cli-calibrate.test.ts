@@ -1,12 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
+import { cryodx } from './cli.js';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from './paths.js';
-
-function cryodx(...args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [join(ROOT, 'dist', 'node', 'cli', 'main.js'), ...args], { encoding: 'utf8' });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
 
 describe('cryodx calibrate (RELION docs: 0.54 vs 0.51 Å/px, 5000 → 5606 Å, 2.7 → 3.39 mm)', () => {
   it('backward: --json contract fields, implied pixel size and corrected defocus', () => {

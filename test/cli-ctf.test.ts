@@ -1,7 +1,7 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { cryodx } from './cli.js';
 import { describe, expect, it } from 'vitest';
 import { readCtffind } from '../src/core/io/ctffind.js';
 import { ctfFromStar } from '../src/core/io/ctf-star.js';
@@ -9,12 +9,6 @@ import { writeMrc } from '../src/core/io/mrc/write.js';
 import { readStar } from '../src/core/io/star/read.js';
 import { createVolume } from '../src/core/model/volume.js';
 import { simulateMicrograph } from '../src/core/simulate/micrograph.js';
-import { ROOT } from './paths.js';
-
-function cryodx(...args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [join(ROOT, 'dist', 'node', 'cli', 'main.js'), ...args], { encoding: 'utf8' });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'cryodx-ctf-'));
 const truth = [
@@ -60,7 +54,7 @@ describe('cryodx ctf', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/cut\.mrc/);
     expect(cryodx('ctf', mics[0]!, '--fit-range-a', '5:30').stderr).toMatch(/from low to high resolution/);
-    expect(cryodx('ctf', mics[0]!, '--amplitude-contrast', '1.5').stderr).toMatch(/--amplitude-contrast is a fraction in \[0, 1\)/);
+    expect(cryodx('ctf', mics[0]!, '--amplitude-contrast', '1.5').stderr).toMatch(/--amplitude-contrast takes a fraction in \[0, 1\)/);
     const tiny = join(dir, 'tiny.mrc');
     writeFileSync(tiny, writeMrc(createVolume(48, 48, 1, [1, 1, 1], new Float32Array(48 * 48).map((_, i) => Math.sin(i)))));
     expect(cryodx('ctf', tiny, '--out', join(dir, 'e4')).stderr).toMatch(/tiny\.mrc: the image \(48×48 px\) is too small for a CTF fit/);

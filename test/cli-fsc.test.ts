@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,14 +6,12 @@ import { readMrc } from '../src/core/io/mrc/read.js';
 import { writeMrc } from '../src/core/io/mrc/write.js';
 import { createVolume } from '../src/core/model/volume.js';
 import { readRelionPostprocess } from './relion-reference.js';
-import { bytesOf, ROOT, shared } from './paths.js';
+import { caseFiles, cryodx } from './cli.js';
+import { bytesOf } from './paths.js';
 
-function cryodx(...args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [join(ROOT, 'dist', 'node', 'cli', 'main.js'), ...args], { encoding: 'utf8' });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
-
-const D = (f: string): string => shared('data/relion-1tii-128', f);
+const K = caseFiles('box96');
+const ref = readRelionPostprocess(K.relionStar);
+const D = (f: 'half1.mrc' | 'half2.mrc' | 'mask.mrc'): string => (f === 'half1.mrc' ? K.half1 : f === 'half2.mrc' ? K.half2 : K.mask);
 const tmp = mkdtempSync(join(tmpdir(), 'cryodx-fsc-'));
 
 describe('cryodx fsc', () => {
@@ -24,8 +21,8 @@ describe('cryodx fsc', () => {
     const j = JSON.parse(r.stdout);
     for (const k of ['resolutionA', 'criterion', 'randomizeFromA', 'pixelSizeA', 'boxSize', 'shells', 'crossings', 'shape', 'warnings']) expect(j).toHaveProperty(k);
     expect(Object.keys(j.shells[1]).sort()).toEqual(['fscCorrected', 'fscMasked', 'fscParticle', 'fscPhaseRandomized', 'fscUnmasked', 'nVoxels', 'resolutionA', 'shell', 'spatialFrequencyInvA'].sort());
-    expect(j.resolutionA).toBeCloseTo(3.352381, 5);
-    expect(j.randomizeFromA).toBeCloseTo(15.644445, 4);
+    expect(j.resolutionA).toBeCloseTo(Number(ref.general.get('rlnFinalResolution')), 5);
+    expect(j.randomizeFromA).toBeCloseTo(Number(ref.general.get('rlnRandomiseFrom')), 4);
     expect(j.shells[0].resolutionA).toBeNull();
   });
 
@@ -46,7 +43,7 @@ describe('cryodx fsc', () => {
     expect(star.shells.get(10)).toHaveProperty('rlnCorrectedFourierShellCorrelationPhaseRandomizedMaskedMaps');
     expect(readFileSync(join(out, 'fsc.xml'), 'utf8')).toMatch(/^<fsc title="cryodx masked-corrected FSC" xaxis="Resolution \(A-1\)"/);
     const mask = readMrc(bytesOf(join(out, 'auto_mask.mrc'))).volume;
-    expect(mask.nx).toBe(128);
+    expect(mask.nx).toBe(K.n);
     expect(mask.data.reduce((m, v) => Math.max(m, v), 0)).toBeLessThanOrEqual(1);
     expect(existsSync(join(out, 'fsc.json'))).toBe(true);
   });
@@ -58,8 +55,8 @@ describe('cryodx fsc', () => {
     writeFileSync(p, writeMrc(b));
     const r = cryodx('fsc', D('half1.mrc'), p);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/half maps have different pixel sizes \(found 1\.2 Å, expected 1\.1 Å/);
-    expect(cryodx('fsc', D('half1.mrc'), p, '--angpix', '1.1', '--json').code).toBe(0);
+    expect(r.stderr).toMatch(/half maps have different pixel sizes \(found 1\.2 Å, expected 1\.3 Å/);
+    expect(cryodx('fsc', D('half1.mrc'), p, '--angpix', '1.3', '--json').code).toBe(0);
   });
 
   it('no pixel size anywhere is an error, never a silent 1.0', () => {
@@ -76,5 +73,24 @@ describe('cryodx fsc', () => {
     const r = cryodx('fsc', D('half1.mrc'), D('half2.mrc'), '--angpix', 'abc');
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/--angpix takes a positive number, got "abc"/);
+  });
+  it('by default fsc replays RELION’s randomisation: every FSC column equals relion_postprocess’s (1e-5), as postprocess’s do', () => {
+    const j = JSON.parse(cryodx('fsc', D('half1.mrc'), D('half2.mrc'), '--mask', D('mask.mrc'), '--json').stdout);
+    const cols: [string, string][] = [
+      ['fscUnmasked', 'rlnFourierShellCorrelationUnmaskedMaps'],
+      ['fscMasked', 'rlnFourierShellCorrelationMaskedMaps'],
+      ['fscPhaseRandomized', 'rlnCorrectedFourierShellCorrelationPhaseRandomizedMaskedMaps'],
+      ['fscCorrected', 'rlnFourierShellCorrelationCorrected'],
+    ];
+    let worst = 0;
+    for (const s of j.shells as Record<string, number>[]) {
+      const row = ref.shells.get(s['shell']!);
+      if (!row) continue;
+      for (const [ours, theirs] of cols) worst = Math.max(worst, Math.abs(s[ours]! - row[theirs]!));
+    }
+    expect(worst).toBeLessThan(1e-5);
+    const out = join(tmp, 'pp-parity');
+    const pp = JSON.parse(cryodx('postprocess', D('half1.mrc'), D('half2.mrc'), '--mask', D('mask.mrc'), '--out', out, '--json').stdout);
+    expect(pp.shells.map((s: { fscCorrected: number }) => s.fscCorrected)).toEqual(j.shells.map((s: { fscCorrected: number }) => s.fscCorrected));
   });
 });

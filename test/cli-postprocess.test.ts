@@ -5,13 +5,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readMrc } from '../src/core/io/mrc/read.js';
 import { readRelionPostprocess } from './relion-reference.js';
-import { bytesOf, ROOT, shared } from './paths.js';
+import { caseFiles, cryodx } from './cli.js';
+import { bytesOf } from './paths.js';
 
-function cryodx(...args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [join(ROOT, 'dist', 'node', 'cli', 'main.js'), ...args], { encoding: 'utf8' });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
-const D = (f: string): string => shared('data/relion-1tii-128', f);
+const K = caseFiles('box96');
+const ref = readRelionPostprocess(K.relionStar);
+const num = (key: string): number => Number(ref.general.get(key));
+const D = (f: 'half1.mrc' | 'half2.mrc' | 'mask.mrc' | 'postprocess.star'): string => ({ 'half1.mrc': K.half1, 'half2.mrc': K.half2, 'mask.mrc': K.mask, 'postprocess.star': K.relionStar })[f];
 const tmp = mkdtempSync(join(tmpdir(), 'cryodx-pp-'));
 const haveRelion = spawnSync('sh', ['-c', 'command -v relion_star_printtable']).status === 0;
 
@@ -23,25 +23,27 @@ describe('cryodx postprocess', () => {
     const j = JSON.parse(r.stdout);
     for (const k of ['resolutionA', 'bfactorA2', 'guinier', 'randomizeFromA', 'shells', 'warnings']) expect(j).toHaveProperty(k);
     expect(Object.keys(j.guinier).sort()).toEqual(expect.arrayContaining(['slope', 'intercept', 'r2', 'fitRangeA']));
-    expect(j.bfactorA2).toBeCloseTo(-74.39011, 3);
-    expect(j.shells).toHaveLength(65);
+    expect(j.bfactorA2).toBeCloseTo(num('rlnBfactorUsedForSharpening'), 2);
+    expect(j.guinier.r2).toBeCloseTo(num('rlnCorrelationFitGuinierPlot'), 3);
+    expect(j.shells).toHaveLength(K.n / 2 + 1);
   });
 
   it('writes RELION’s files; postprocess.star has data_general, data_fsc and data_guinier', () => {
     const star = readRelionPostprocess(join(out, 'postprocess.star'));
-    expect(Number(star.general.get('rlnBfactorUsedForSharpening'))).toBeCloseTo(-74.39011, 3);
-    expect(Number(star.general.get('rlnFittedInterceptGuinierPlot'))).toBeCloseTo(-9.3185, 3);
+    expect(Number(star.general.get('rlnBfactorUsedForSharpening'))).toBeCloseTo(num('rlnBfactorUsedForSharpening'), 2);
+    expect(Number(star.general.get('rlnFittedInterceptGuinierPlot'))).toBeCloseTo(num('rlnFittedInterceptGuinierPlot'), 3);
     const m = readMrc(bytesOf(join(out, 'postprocess.mrc'))).volume;
-    expect([m.nx, m.pixelSizeA]).toEqual([128, [1.1, 1.1, 1.1]]);
-    expect(readMrc(bytesOf(join(out, 'postprocess_masked.mrc'))).volume.nx).toBe(128);
+    expect([m.nx, m.pixelSizeA]).toEqual([K.n, [K.pixelSizeA, K.pixelSizeA, K.pixelSizeA]]);
+    expect(readMrc(bytesOf(join(out, 'postprocess_masked.mrc'))).volume.nx).toBe(K.n);
   });
 
   it.skipIf(!haveRelion)('RELION’s own relion_star_printtable reads our postprocess.star', () => {
     const r = spawnSync('relion_star_printtable', [join(out, 'postprocess.star'), 'data_guinier', 'rlnResolutionSquared', 'rlnLogAmplitudesWeighted'], { encoding: 'utf8' });
     expect(r.status).toBe(0);
-    expect(r.stdout.trim().split('\n')).toHaveLength(65);
+    expect(r.stdout.trim().split('\n')).toHaveLength(K.n / 2 + 1);
     const g = spawnSync('relion_star_printtable', [join(out, 'postprocess.star'), 'data_fsc', 'rlnAngstromResolution', 'rlnFourierShellCorrelationCorrected'], { encoding: 'utf8' });
-    expect(g.stdout.trim().split('\n')[42]).toMatch(/^3\.35238\d* 0\.17269/);
+    const row = g.stdout.trim().split('\n')[30]!.split(/\s+/).map(Number);
+    expect(row[1]).toBeCloseTo(ref.shells.get(30)!['rlnFourierShellCorrelationCorrected']!, 5);
   });
 
   it('needs a mask, and one B-factor choice', () => {
@@ -66,7 +68,12 @@ describe('cryodx budget', () => {
 
   it('single-map estimate from a postprocess.star', () => {
     const j = JSON.parse(cryodx('budget', '--from-postprocess', D('postprocess.star'), '--particles', '100000', '--json').stdout);
-    expect(j.singleMap.bfactorA2).toBeCloseTo(74.39011, 3);
+    // The sign postprocess.star (and cryodx postprocess) use: negative sharpens.
+    expect(j.singleMap.bfactorA2).toBeCloseTo(num('rlnBfactorUsedForSharpening'), 3);
+    expect(j.singleMap.overallBfactorA2).toBeCloseTo(-num('rlnBfactorUsedForSharpening'), 3);
+    expect(j.singleMap.particles).toBe(100000);
+    const k = JSON.parse(cryodx('budget', '--from-postprocess', D('postprocess.star'), '--particle-count', '100000', '--json').stdout);
+    expect(k).toEqual(j);
     expect(j.singleMap.doublingGainA).toBeGreaterThan(0);
   });
 

@@ -1,18 +1,12 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { cryodx } from './cli.js';
 import { describe, expect, it } from 'vitest';
 import { readStar } from '../src/core/io/star/read.js';
 import { writeMrc } from '../src/core/io/mrc/write.js';
 import { createVolume } from '../src/core/model/volume.js';
 import { simulateTiltSeries } from '../src/core/simulate/tilt-series.js';
-import { ROOT } from './paths.js';
-
-function cryodx(...args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [join(ROOT, 'dist', 'node', 'cli', 'main.js'), ...args], { encoding: 'utf8' });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'cryodx-tilt-'));
 const tilts = [-40, -20, 0, 20, 40], order = [4, 2, 0, 1, 3], n = 768, px = 2;
@@ -48,7 +42,7 @@ describe('cryodx tilt-ctf', () => {
     expect(cryodx('tilt-ctf', stack, '--mdoc', join(dir, 'bin.mdoc'), '--angpix', '2').stderr).toMatch(/pixel size of 1 Å but --angpix is 2 Å/);
     expect(cryodx('tilt-ctf', stack, '--tlt', join(dir, 'TS_01.tlt'), '--angpix', '2', '--dose-per-tilt', '3').stderr).toMatch(/tilt-axis angle: pass --tilt-axis-deg/);
     expect(cryodx('tilt-ctf', stack, '--angpix', '2').stderr).toMatch(/exactly one of --tlt, --mdoc, --tomo-star/);
-    expect(cryodx('tilt-ctf', stack, '--tlt', join(dir, 'TS_01.tlt'), '--angpix', '2', '--tilt-axis-deg', '90', '--dose-per-tilt', '3', '--amplitude-contrast', '-0.1').stderr).toMatch(/--amplitude-contrast is a fraction/);
+    expect(cryodx('tilt-ctf', stack, '--tlt', join(dir, 'TS_01.tlt'), '--angpix', '2', '--tilt-axis-deg', '90', '--dose-per-tilt', '3', '--amplitude-contrast', '-0.1').stderr).toMatch(/--amplitude-contrast takes a fraction/);
     writeFileSync(join(dir, 'two.xf'), '1 0 0 1 0 0\n1 0 0 1 0 0\n');
     expect(cryodx('tilt-ctf', stack, '--tlt', join(dir, 'TS_01.tlt'), '--xf', join(dir, 'two.xf'), '--angpix', '2', '--dose-per-tilt', '3').stderr).toMatch(/two\.xf has 2 transforms for 5 tilts/);
     expect(cryodx('tilt-ctf', stack, '--tlt', join(dir, 'TS_01.tlt'), '--angpix', '2', '--tilt-axis-deg', '90').stderr).toMatch(/give --dose-per-tilt/);

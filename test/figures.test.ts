@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { orientationDensitySpec } from '../src/core/report/figures/orientation.js';
-import { renderSvg } from '../src/node/render.js';
+import { renderSvg } from '../src/core/report/figures/svg.js';
 
 describe('orientation figure', () => {
   it('equal-area projection: top views at the centre, side views on the rim; renders to SVG', async () => {

@@ -1,15 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { ROOT, shared } from './paths.js';
-
-function cryodx(...args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [join(ROOT, 'dist', 'node', 'cli', 'main.js'), ...args], { encoding: 'utf8' });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
+import { caseFiles, cryodx } from './cli.js';
+import { fixture, ROOT } from './paths.js';
 
 const schema = JSON.parse(readFileSync(join(ROOT, 'schema', 'report.schema.json'), 'utf8'));
 const validate = new Ajv({ allErrors: true }).compile(schema);
@@ -32,14 +27,38 @@ describe('cryodx demo and report', () => {
 
   it('clean isotropic half maps do not invent preferred orientation', () => {
     const out = join(demoDir, '..', 'clean');
-    const d = (f: string): string => shared('data/relion-1tii-128', f);
-    const r = cryodx('report', '--half1', d('half1.mrc'), '--half2', d('half2.mrc'), '--mask', d('mask.mrc'), '--out', out, '--json');
+    const K = caseFiles('box96');
+    const r = cryodx('report', '--half1', K.half1, '--half2', K.half2, '--mask', K.mask, '--out', out, '--json');
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout);
     expect(validate(report)).toBe(true);
     const po = report.findings.find((f: { cause: string }) => f.cause === '2-preferred-orientation');
     expect(po.strength).toBe('ruled out');
     expect(report.findings.filter((f: { strength: string }) => f.strength === 'strong')).toEqual([]);
+  });
+});
+
+describe('every analysis the report computes reaches the diagnosis', () => {
+  it('with half maps, particles, CTF results and a refined Cs, no measured cause reads "not measured"', () => {
+    const K = caseFiles('box96');
+    const out = join(demoDir, '..', 'all');
+    const r = cryodx('report', '--half1', K.half1, '--half2', K.half2, '--mask', K.mask, '--particles', fixture('cs', 'particles.cs'), '--ctf', fixture('ctffind', 'ctffind5.txt'), '--cs-refined', '2.9', '--cs-nominal', '2.7', '--out', out, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
+    const strength = (cause: string): string => report.findings.find((f: { cause: string }) => f.cause === cause).strength;
+    // Measured by: locres (1b), anisotropy + orientations (2), CTF (5), the B-factor budget (particles), calibration (7).
+    for (const cause of ['1b-conformational', '2-preferred-orientation', '4-motion-damage', '5-ctf', '7-microscope', 'particle-limited']) {
+      expect(strength(cause), cause).not.toBe('not measured');
+    }
+    // Cs_fit = Cs·(p_nom/p_true)⁴ (RELION docs, pixel size issues): 2.9 mm fitted for 2.7 mm means p_nom/p_true = (2.9/2.7)^¼.
+    expect(report.calibration.pixelSizeErrorPercent).toBeCloseTo(100 * (Math.pow(2.9 / 2.7, 0.25) - 1), 6);
+    const micro = report.findings.find((f: { cause: string }) => f.cause === '7-microscope');
+    expect(micro.evidence[0].value).toBeCloseTo(Math.abs(report.calibration.pixelSizeErrorPercent), 2);
+    // One sign for one name: bfactorA2 is RELION's (negative) wherever it appears in report.json.
+    expect(report.postprocess.bfactorA2).toBeLessThan(0);
+    expect(report.budget.bfactorA2).toBe(report.postprocess.bfactorA2);
+    expect(report.budget.overallBfactorA2).toBe(-report.postprocess.bfactorA2);
   });
 });
 

@@ -1,5 +1,5 @@
 // cryodx core: isomorphic (no Node imports); works on ArrayBuffers and typed arrays.
-export * from './io/errors.js';
+export * from './errors.js';
 export * from './io/bytes.js';
 export * from './io/mrc/index.js';
 export * from './io/star/index.js';
@@ -21,7 +21,7 @@ export * from './analysis/fsc/criteria.js';
 export * from './analysis/fsc/shape.js';
 export * from './analysis/fsc/shells.js';
 export * from './analysis/masks/masks.js';
-export * from './io/relion-postprocess.js';
+export * from './exports/relion-postprocess.js';
 export * from './simulate/maps.js';
 export * from './util/progress.js';
 export * from './util/random.js';
@@ -33,5 +33,5 @@ export * from './analysis/locres/locres.js';
 export * from './analysis/locres/reading.js';
 export * from './analysis/postprocess/postprocess.js';
 export * from './analysis/budget/budget.js';
-export * from './ctf/model.js';
-export * from './ctf/calibration.js';
+export * from './model/ctf-physics.js';
+export * from './analysis/ctf/calibration.js';

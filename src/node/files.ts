@@ -5,13 +5,9 @@ import { basename, dirname, join, resolve } from 'node:path';
 
 const SHARED_MIN_BYTES = 16 << 20;
 
-/** A user-facing input problem (missing file, refused overwrite): printed as one sentence. */
-export class InputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'InputError';
-  }
-}
+import { InputError } from '../core/errors.js';
+
+export { InputError };
 
 /**
  * Reads a whole input file; a missing or unreadable file gets a sentence, not a stack trace.

@@ -1,3 +1,4 @@
+import { pixelSizeAdvice } from '../core/app/maps.js';
 import { guessRole, type FileRole } from '../core/io/roles.js';
 import type { FileInfo, RunRequest, RunResult, WorkerReply } from './protocol.js';
 import { showResults } from './results.js';
@@ -78,17 +79,20 @@ function renderFiles(): void {
   $<HTMLButtonElement>('run').disabled = !ready || worker !== null;
 }
 
-/** Pixel size from the headers of the maps in use: filled in unless the user typed one; flagged when they disagree. */
+/** Pixel size from the headers of the maps in use, by the same rule the run applies (core/app/maps.ts). */
 function updatePixelSize(): void {
   const input = $<HTMLInputElement>('angpix'), note = $('angpix-note');
   const sizes = entries.filter((e) => ['half1', 'half2', 'mask'].includes(e.role) && e.info?.ok).map((e) => e.info!.pixelSizeA);
-  const known = sizes.filter((p): p is number => p !== null);
-  if (!input.dataset['edited'] && known.length) input.value = String(known[0]);
-  const maps = entries.some((e) => e.role === 'half1' || e.role === 'half2');
-  if (maps && !known.length && !input.value) note.textContent = 'No pixel size in the headers: type it in.';
-  else if (known.some((p) => Math.abs(p - known[0]!) > 1e-3 * known[0]!)) note.textContent = `The headers disagree (${known.join(', ')} Å): check and type the right one.`;
-  else if (input.dataset['edited'] && known.length && Math.abs(Number(input.value) - known[0]!) > 1e-3 * known[0]!) note.textContent = `Overrides the header's ${known[0]} Å.`;
-  else note.textContent = '';
+  const advice = pixelSizeAdvice(sizes, typedPixelSize());
+  if (!input.dataset['edited']) input.value = advice.valueA !== null ? String(advice.valueA) : '';
+  note.textContent = advice.note;
+}
+
+/** The pixel size the user typed (null when the field shows the headers' value). */
+function typedPixelSize(): number | null {
+  const input = $<HTMLInputElement>('angpix');
+  const v = Number(input.value);
+  return input.dataset['edited'] && input.value.trim() !== '' && v > 0 ? v : null;
 }
 
 let helpers: Worker[] | null = null;
@@ -106,12 +110,11 @@ async function helperPorts(): Promise<MessagePort[]> {
 }
 
 async function run(): Promise<void> {
-  const angpix = Number($<HTMLInputElement>('angpix').value);
   const files = await Promise.all(entries.filter((e) => e.role !== 'other').map(async (e) => ({ name: e.file.name, role: e.role, bytes: await e.file.arrayBuffer() })));
   const req: RunRequest = {
     kind: 'run',
     files,
-    pixelSizeA: angpix > 0 ? angpix : null,
+    pixelSizeA: typedPixelSize(),
     symmetry: $<HTMLInputElement>('sym').value.trim() || 'C1',
     mwKDa: Number($<HTMLInputElement>('mw').value) || null,
     autoMask: $<HTMLInputElement>('auto-mask').checked,

@@ -1,4 +1,4 @@
-import type { AnalysisFigure } from '../core/report/analyze.js';
+import type { ReportFigure } from '../core/app/report.js';
 import type { Report } from '../core/report/report.js';
 
 /** Messages between the page and the analysis worker. */
@@ -21,6 +21,7 @@ export interface FileInfo {
 export interface RunRequest {
   kind: 'run';
   files: { name: string; role: string; bytes: ArrayBuffer }[];
+  /** Typed by the user (overrides the headers); null: from the headers, by the CLI's rule. */
   pixelSizeA: number | null;
   symmetry: string;
   mwKDa: number | null;
@@ -34,7 +35,9 @@ export interface RunRequest {
 export interface RunResult {
   report: Report;
   json: string;
-  figures: AnalysisFigure[];
+  figures: ReportFigure[];
+  /** report.html, as `cryodx report` writes it. */
+  html: string;
   slices: { title: string; png: Uint8Array }[];
   volumes: { n: number; sharpened: Float32Array; mask: Float32Array | null; locres: Float32Array | null } | null;
   seconds: number;

@@ -1,6 +1,5 @@
 import { parse, View } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import { renderHtml } from '../core/report/html.js';
 import type { RunResult } from './protocol.js';
 
 /**
@@ -11,20 +10,11 @@ import type { RunResult } from './protocol.js';
 type Spec = Record<string, unknown>;
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 
-async function svgOf(spec: Spec): Promise<string> {
-  const view = new View(parse(compile(spec as unknown as TopLevelSpec).spec), { renderer: 'none' });
-  try {
-    return await view.toSVG();
-  } finally {
-    view.finalize();
-  }
-}
-
 export async function showResults(r: RunResult): Promise<void> {
   $('results').hidden = false;
   $('result-json').textContent = r.json;
-  const svgs = await Promise.all(r.figures.map(async (f) => ({ name: f.name, title: f.caption, svg: await svgOf(f.spec) })));
-  const html = renderHtml(r.report, { svg: svgs, png: r.slices });
+  const svgs = r.figures.map((f) => ({ name: f.name, title: f.caption, svg: f.svg }));
+  const html = r.html;
   $<HTMLIFrameElement>('report-frame').srcdoc = html;
   downloads(html, r.json, svgs);
   await figures(r);

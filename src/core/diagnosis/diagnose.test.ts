@@ -11,7 +11,7 @@ describe('diagnosis rules', () => {
     });
     expect(f[0]!.cause).toBe('2-preferred-orientation');
     expect(f[0]!.strength).toBe('strong');
-    expect(f[0]!.evidence.find((e) => e.measure === 'sphericity')).toMatchObject({ value: 0.78, threshold: '< 0.85' });
+    expect(f[0]!.evidence.find((e) => e.measure === 'sphericity')).toMatchObject({ value: 0.78, threshold: '< 0.92 (strong < 0.85)' });
     expect(f.find((x) => x.cause === '4-motion-damage')!.strength).toBe('ruled out');
     expect(f.find((x) => x.cause === '1b-conformational')!.strength).toBe('ruled out');
   });

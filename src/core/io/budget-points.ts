@@ -1,5 +1,5 @@
-import type { BudgetPoint } from '../analysis/budget/budget.js';
-import { FormatError } from './errors.js';
+import type { BudgetPoint } from '../model/budget.js';
+import { FormatError } from '../errors.js';
 import type { StarDocument } from './star/read.js';
 
 /**

@@ -1,4 +1,4 @@
-import { FormatError } from './errors.js';
+import { FormatError } from '../errors.js';
 import type { CtfEstimate } from '../model/ctf.js';
 import type { StarDocument } from './star/read.js';
 import type { StarTableOut } from './star/write.js';

@@ -1,5 +1,5 @@
 import { asBytes, decodeText } from './bytes.js';
-import { FormatError } from './errors.js';
+import { FormatError } from '../errors.js';
 import type { CtfEstimate, CtfSettings } from '../model/ctf.js';
 
 export interface CtffindResult {

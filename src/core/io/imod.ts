@@ -1,5 +1,5 @@
 import { asBytes, decodeText } from './bytes.js';
-import { FormatError } from './errors.js';
+import { FormatError } from '../errors.js';
 
 function text(input: ArrayBuffer | ArrayBufferView | string): string {
   return typeof input === 'string' ? input : decodeText(asBytes(input));

@@ -1,4 +1,4 @@
-import { FormatError } from './errors.js';
+import { FormatError } from '../errors.js';
 import type { StarDocument } from './star/read.js';
 
 /**

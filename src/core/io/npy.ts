@@ -1,5 +1,5 @@
 import { asBytes, decodeAscii, maybeGunzip } from './bytes.js';
-import { FormatError } from './errors.js';
+import { FormatError } from '../errors.js';
 
 /**
  * NumPy .npy structured arrays, the container of cryoSPARC's .cs files

@@ -1,5 +1,5 @@
 import { asBytes, decodeText } from './bytes.js';
-import { FormatError } from './errors.js';
+import { FormatError } from '../errors.js';
 
 /**
  * Atoms from a PDB file's fixed columns (wwPDB format v3.3: x 31–38, y 39–46, z 47–54, occupancy

@@ -1,7 +1,7 @@
 import { densityStats } from '../model/volume.js';
 import { readCtffind, readCtffindAvrot } from './ctffind.js';
 import { detectFormat, type FileFormat } from './detect.js';
-import { FormatError, type Warning } from './errors.js';
+import { FormatError, type Warning } from '../errors.js';
 import { readMdoc, readTlt, readXf, mdocNumbers } from './imod.js';
 import { headerStats, readMrc } from './mrc/read.js';
 import { readNpy } from './npy.js';

@@ -1,11 +1,12 @@
 import type { AnisotropyResult } from '../analysis/anisotropy/anisotropy.js';
-import type { CtfSummary } from '../analysis/ctf/triage.js';
+import type { CtfSummary } from '../diagnosis/ctf-triage.js';
 import type { SingleMapBudget } from '../analysis/budget/budget.js';
+import type { Calibration } from '../analysis/ctf/calibration.js';
 import type { OrientationResult } from '../analysis/orientations/scf.js';
 import type { PostprocessResult } from '../analysis/postprocess/postprocess.js';
 import type { LocresReading } from '../analysis/locres/reading.js';
 import type { Finding } from '../diagnosis/diagnose.js';
-import type { Warning } from '../io/errors.js';
+import type { Warning } from '../errors.js';
 
 /** report.json: everything the HTML report shows, versioned (schema/report.schema.json). */
 export const REPORT_SCHEMA_VERSION = 1;
@@ -32,6 +33,8 @@ export interface Report {
   ctf: CtfSummary | null;
   /** Rosenthal–Henderson estimate from this map's B-factor (a single refinement). */
   budget: SingleMapBudget | null;
+  /** The Cs / pixel-size coupling, when a refined Cs was given. */
+  calibration?: Calibration | null;
   warnings: Warning[];
 }
 
@@ -45,6 +48,7 @@ export interface ReportParts {
   locres?: LocresReading | null;
   ctf?: CtfSummary | null;
   budget?: SingleMapBudget | null;
+  calibration?: Calibration | null;
   warnings?: Warning[];
 }
 
@@ -97,6 +101,11 @@ export function buildReport(p: ReportParts): Report {
     add('resolution gained by doubling the particles (from B)', p.budget.doublingGainA, 'Å', 'budget');
     for (const t of p.budget.targets) add(`particles needed for ${t.resolutionA.toFixed(2)} Å (× now)`, t.factor, '×', 'budget');
   }
+  if (p.calibration) {
+    add('pixel size implied by the refined Cs', p.calibration.pixelSizeImpliedA, 'Å', 'calibrate');
+    add('pixel-size error', p.calibration.pixelSizeErrorPercent, '%', 'calibrate');
+    add('phase error from the Cs difference at the resolution', p.calibration.phaseErrorDeg, '°', 'calibrate');
+  }
   const strip = <T extends object, K extends keyof T>(o: T | null | undefined, keys: K[]): Omit<T, K> | null => {
     if (!o) return null;
     const c = { ...o };
@@ -117,6 +126,7 @@ export function buildReport(p: ReportParts): Report {
     locres: strip(p.locres, ['histogram']),
     ctf: p.ctf ?? null,
     budget: p.budget ?? null,
+    calibration: p.calibration ?? null,
     warnings: p.warnings ?? [],
   };
 }

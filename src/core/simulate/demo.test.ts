@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fixture, textOf } from '../../../test/paths.js';
 import { anisotropy } from '../analysis/anisotropy/anisotropy.js';
-import { summarizeCtf } from '../analysis/ctf/triage.js';
+import { summarizeCtf } from '../diagnosis/ctf-triage.js';
 import { orientationCoverage } from '../analysis/orientations/scf.js';
 import { postprocess } from '../analysis/postprocess/postprocess.js';
 import { diagnose } from '../diagnosis/diagnose.js';

@@ -1,4 +1,4 @@
-import { Ctf } from '../ctf/model.js';
+import { Ctf } from '../model/ctf-physics.js';
 import { allocateSpectrum, irfft3d, signedFrequency } from '../fourier/rfft3d.js';
 import { seededRandom } from '../util/random.js';
 import { gaussianRandom } from './maps.js';

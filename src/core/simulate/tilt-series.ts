@@ -1,6 +1,6 @@
-import { Ctf } from '../ctf/model.js';
+import { Ctf } from '../model/ctf-physics.js';
 import { allocateSpectrum, irfft3d, signedFrequency } from '../fourier/rfft3d.js';
-import { distanceFromAxisA, planeDefocusOffsetA, type Handedness } from '../tomo/geometry.js';
+import { distanceFromAxisA, planeDefocusOffsetA, type Handedness } from '../analysis/tomo/geometry.js';
 import { seededRandom } from '../util/random.js';
 import { gaussianRandom } from './maps.js';
 

@@ -2,7 +2,7 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
-import { FormatError } from '../../core/io/errors.js';
+import { FormatError } from '../../core/errors.js';
 import { InputError } from '../files.js';
 import { installFftPool } from '../parallel/fft-pool.js';
 import { registerAnisotropy } from './commands/anisotropy.js';

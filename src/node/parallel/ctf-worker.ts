@@ -1,5 +1,6 @@
 import { parentPort } from 'node:worker_threads';
-import { fitMicrographFile, type MicrographFitOptions } from '../ctf-run.js';
+import type { MicrographFitOptions } from '../../core/app/ctf.js';
+import { fitMicrographFile } from './ctf-pool.js';
 
 /** One micrograph per message: the fit, or the error's message for the main thread to report. */
 parentPort?.on('message', ({ id, job }: { id: number; job: { path: string; options: MicrographFitOptions } }) => {

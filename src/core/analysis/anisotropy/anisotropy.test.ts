@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bytesOf, shared } from '../../../../test/paths.js';
+import { bytesOf, HAS_SHARED, shared } from '../../../../test/paths.js';
 import { irfft3d, rfft3d, signedFrequency } from '../../fourier/rfft3d.js';
 import { readMrc } from '../../io/mrc/read.js';
 import { createVolume, type Volume } from '../../model/volume.js';
@@ -35,7 +35,7 @@ function pair(n: number, px: number, directional: boolean): [Volume, Volume] {
 }
 
 describe('conical FSC and sphericity', () => {
-  it('relion-1tii-128 with its mask: sphericity within 0.05 of 3DFSC’s 0.972, best direction as 3DFSC (3.00 Å)', () => {
+  it.skipIf(!HAS_SHARED)('relion-1tii-128 with its mask: sphericity within 0.05 of 3DFSC’s 0.972, best direction as 3DFSC (3.00 Å)', () => {
     const d = 'data/relion-1tii-128/';
     const map = (f: string): Volume => readMrc(bytesOf(shared(d + f))).volume;
     const { result } = anisotropy(map('half1.mrc'), map('half2.mrc'), { pixelSizeA: 1.1, mask: map('mask.mrc').data });

@@ -1,4 +1,4 @@
-import type { Warning } from '../../io/errors.js';
+import type { Warning } from '../../errors.js';
 import { rfft3d, signedFrequency, type Spectrum } from '../../fourier/rfft3d.js';
 import type { Volume } from '../../model/volume.js';
 import { ProgressSteps, type ProgressContext } from '../../util/progress.js';

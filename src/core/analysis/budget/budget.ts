@@ -1,15 +1,12 @@
-import type { Warning } from '../../io/errors.js';
+import type { Warning } from '../../errors.js';
+import type { BudgetPoint } from '../../model/budget.js';
 
 /**
  * Rosenthal & Henderson (2003) / ResLog particle budget: with N particles and overall B-factor B,
  * ln N = (B/2)·(1/d²) + c, i.e. 1/d² = a·ln N + b with B = 2/a. (cryoSPARC's ResLog plots 1/d, not
  * 1/d²: its slope is not a B-factor in Å². Every number here uses 1/d².)
  */
-export interface BudgetPoint {
-  particles: number;
-  resolutionA: number;
-  source?: string;
-}
+export type { BudgetPoint };
 
 export interface BudgetPrediction {
   factor: number;
@@ -27,9 +24,14 @@ export interface BudgetFit {
   intercept: number;
   slopeStdError: number | null;
   r2: number;
+  /** The overall B-factor of Rosenthal & Henderson, 2/a (positive: how fast the signal falls off). */
+  overallBfactorA2: number | null;
+  /** The same in RELION's sign (−2/a: the sharpening B that would restore it). */
   bfactorA2: number | null;
   predictions: BudgetPrediction[];
   target: { resolutionA: number; particles: number | null; factor: number | null } | null;
+  /** What doubling the largest refinement's particles buys on the fitted line, Å. */
+  doublingGainA: number;
   particleLimited: boolean;
   verdict: string;
   warnings: Warning[];
@@ -103,9 +105,11 @@ export function fitBudget(points: BudgetPoint[], options: { factors?: number[]; 
     intercept,
     slopeStdError,
     r2,
-    bfactorA2: slope > 0 ? 2 / slope : null,
+    overallBfactorA2: slope > 0 ? 2 / slope : null,
+    bfactorA2: slope > 0 ? -2 / slope : null,
     predictions,
     target,
+    doublingGainA: gainA,
     particleLimited,
     verdict,
     warnings,
@@ -122,7 +126,10 @@ export function particlesFactorFromB(bfactorA2: number, fromA: number, toA: numb
 }
 
 export interface SingleMapBudget {
+  /** RELION's sign, as the input gave it (postprocess.star's rlnBfactorUsedForSharpening): negative sharpens. */
   bfactorA2: number;
+  /** |B|: the overall fall-off the Rosenthal–Henderson relation uses. */
+  overallBfactorA2: number;
   resolutionA: number;
   particles: number | null;
   assumptions: string;
@@ -139,7 +146,8 @@ export function singleMapBudget(bfactorA2: number, resolutionA: number, particle
   });
   const inv = 1 / resolutionA ** 2 + (2 * Math.log(2)) / b;
   return {
-    bfactorA2: b,
+    bfactorA2: bfactorA2 > 0 ? -bfactorA2 : bfactorA2,
+    overallBfactorA2: b,
     resolutionA,
     particles,
     assumptions: 'Rosenthal–Henderson with this map’s B-factor: every particle contributes the same, and B does not change with N (more data of the same quality). Real data usually do worse, so these are lower bounds.',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bytesOf, fixture, shared, textOf } from '../../../../test/paths.js';
+import { bytesOf, fixture, HAS_SHARED, shared, textOf } from '../../../../test/paths.js';
 import { RELION_CASES, buildCase } from '../../../../test/relion-cases.js';
 import { readRelionPostprocess, type RelionPostprocess } from '../../../../test/relion-reference.js';
 import { readMrc } from '../../io/mrc/read.js';
@@ -30,7 +30,7 @@ function compare(result: FscResult, ref: RelionPostprocess): { unmasked: number;
 }
 
 describe('parity with RELION 3.1 relion_postprocess', () => {
-  it('relion-1tii-128 (../shared): every curve, the resolution shell and the randomisation shell', () => {
+  it.skipIf(!HAS_SHARED)('relion-1tii-128 (../shared): every curve, the resolution shell and the randomisation shell', () => {
     const d = 'data/relion-1tii-128/';
     const ref = readRelionPostprocess(shared(d + 'postprocess.star'));
     const { result } = computeFsc(map(shared(d + 'half1.mrc')), map(shared(d + 'half2.mrc')), { pixelSizeA: 1.1, mask: { kind: 'user', mask: map(shared(d + 'mask.mrc')), source: 'mask.mrc' } });
@@ -88,7 +88,7 @@ describe('known answers', () => {
     expect(result.resolutionA).toBeNull();
   });
 
-  it('unmasked FSC follows the theoretical SNR/(1 + SNR) of relion-1tii-128 (noise-free truth known)', () => {
+  it.skipIf(!HAS_SHARED)('unmasked FSC follows the theoretical SNR/(1 + SNR) of relion-1tii-128 (noise-free truth known)', () => {
     const d = 'data/relion-1tii-128/';
     const { result } = computeFsc(map(shared(d + 'half1.mrc')), map(shared(d + 'half2.mrc')), { pixelSizeA: 1.1, mask: { kind: 'none' } });
     const theory = textOf(shared(d + 'fsc_theory.csv')).trim().split('\n').slice(1).map((l) => Number(l.split(',')[4]));
@@ -124,7 +124,7 @@ describe('seed 002: thin elongated particle in a big spherical mask, Part_FSC', 
 });
 
 describe('mask-mostly-solvent without --mw', () => {
-  it('a big sphere around a thin rod is flagged from the density; RELION’s tight mask on 1TII is not', () => {
+  it.skipIf(!HAS_SHARED)('a big sphere around a thin rod is flagged from the density; RELION’s tight mask on 1TII is not', () => {
     const n = 64, px = 2;
     const rnd = seededRandom(4);
     const rod = atomsToMap(ellipsoidAtoms(300, [55, 5, 5], rnd), n, px, 2.5);

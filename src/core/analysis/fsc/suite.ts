@@ -1,4 +1,4 @@
-import { FormatError, type Warning } from '../../io/errors.js';
+import { FormatError, type Warning } from '../../errors.js';
 import { forEachFrequency } from '../../fourier/frequencies.js';
 import { allocateReal, allocateSpectrum, irfft3d, rfft3d, type Spectrum } from '../../fourier/rfft3d.js';
 import type { Volume } from '../../model/volume.js';
@@ -20,7 +20,7 @@ export interface FscOptions {
   pixelSizeA: number;
   mask: MaskChoice;
   /** Randomise phases beyond this resolution (Å) instead of where the unmasked FSC < 0.8. */
-  randomizeAtA?: number;
+  randomizeFromA?: number;
   /** Unmasked-FSC value below which phases are randomised (RELION: 0.8). */
   randomizeFscAt?: number;
   /** Molecular weight (kDa) for cisTEM's Part_FSC. */
@@ -151,7 +151,8 @@ function checkHalves(a: Volume, b: Volume): void {
   }
 }
 
-function resolveMask(h1: Volume, h2: Volume, o: FscOptions, warnings: Warning[]): { mask: Float32Array | null; auto: AutoMask | null; info: FscResult['mask'] } {
+/** The mask an FSC option asks for, checked against the half maps (the one place a mask is resolved). */
+export function resolveMask(h1: Volume, h2: Volume, o: Pick<FscOptions, 'pixelSizeA' | 'mask'>, warnings: Warning[]): { mask: Float32Array | null; auto: AutoMask | null; info: FscResult['mask'] } {
   const { nx, ny, nz } = h1;
   const m = o.mask;
   const fraction = (mask: Float32Array): number => {
@@ -194,9 +195,9 @@ function multiplyInto(out: Float32Array, a: Float32Array, m: Float32Array): Floa
 
 /** RELION: first shell > 0 where the unmasked FSC < 0.8, or round(box·pixel / Å) when given. */
 function randomizationShell(fscUnmasked: Float64Array, o: FscOptions, n: number, px: number, warnings: Warning[]): number | null {
-  if (o.randomizeAtA !== undefined) {
-    const r = Math.round((n * px) / o.randomizeAtA);
-    if (r < 1 || r >= fscUnmasked.length) throw new RangeError(`--randomize-at ${o.randomizeAtA} Å is outside the box's range (${((n * px) / (fscUnmasked.length - 1)).toFixed(2)}–${(n * px).toFixed(1)} Å)`);
+  if (o.randomizeFromA !== undefined) {
+    const r = Math.round((n * px) / o.randomizeFromA);
+    if (r < 1 || r >= fscUnmasked.length) throw new RangeError(`--randomize-at ${o.randomizeFromA} Å is outside the box's range (${((n * px) / (fscUnmasked.length - 1)).toFixed(2)}–${(n * px).toFixed(1)} Å)`);
     return r;
   }
   const at = o.randomizeFscAt ?? 0.8;

@@ -1,4 +1,4 @@
-import type { Warning } from '../../io/errors.js';
+import type { Warning } from '../../errors.js';
 import { irfft3d, rfft3d } from '../../fourier/rfft3d.js';
 import type { Volume } from '../../model/volume.js';
 import { ProgressSteps, type ProgressContext } from '../../util/progress.js';
@@ -21,7 +21,7 @@ export interface LocresOptions {
   /** Width of the window's raised-cosine edge, Å (RELION: step). */
   edgeA?: number;
   /** Phase randomisation from here, Å (RELION: 25; blocres: none). */
-  randomizeAtA?: number;
+  randomizeFromA?: number;
   /** Local resolution is never reported worse than this, Å (RELION: 50). */
   minResolutionA?: number;
 }
@@ -38,7 +38,7 @@ export interface LocresComputation {
   points: LocresPoint[];
   windowA: number;
   stepA: number;
-  randomizeAtA: number | null;
+  randomizeFromA: number | null;
   method: LocresMethod;
   warnings: Warning[];
 }
@@ -60,7 +60,7 @@ export function localResolution(half1: Volume, half2: Volume, options: LocresOpt
   const stepA = options.stepA ?? defaults.step;
   const radiusA = options.windowRadiusA ?? (options.stepA !== undefined && method === 'relion' ? stepA / 2 : defaults.radius);
   const edgeA = options.edgeA ?? (options.stepA !== undefined && method === 'relion' ? stepA : defaults.edge);
-  const randomizeAtA = method === 'relion' ? options.randomizeAtA ?? defaults.randomize : options.randomizeAtA ?? null;
+  const randomizeFromA = method === 'relion' ? options.randomizeFromA ?? defaults.randomize : options.randomizeFromA ?? null;
   const minRes = options.minResolutionA ?? 50;
   // RELION rounds the step, window radius and edge to whole voxels.
   const step = Math.max(1, Math.round(stepA / px));
@@ -73,8 +73,8 @@ export function localResolution(half1: Volume, half2: Volume, options: LocresOpt
   steps.step(2, 'randomising phases');
   // RELION: randomize_at = (int)(box·pixel / Å), on the unmasked halves, one stream for both.
   let p1: Float32Array | null = null, p2: Float32Array | null = null;
-  if (randomizeAtA !== null) {
-    const r0 = Math.trunc((n * px) / randomizeAtA);
+  if (randomizeFromA !== null) {
+    const r0 = Math.trunc((n * px) / randomizeFromA);
     const rnd = relionUniform(glibcRand(1), 0, 2 * Math.PI);
     const s1 = rfft3d(half1.data, n, n, n);
     randomizePhasesBeyond(s1, r0, rnd);
@@ -88,7 +88,7 @@ export function localResolution(half1: Volume, half2: Volume, options: LocresOpt
   const job: WindowJob = {
     n, pixelSizeA: px, b, radius, edge, minRes,
     // The window's shells live in the small box: r0 scales with it.
-    r0b: randomizeAtA !== null ? Math.trunc((b * px) / randomizeAtA) : 0,
+    r0b: randomizeFromA !== null ? Math.trunc((b * px) / randomizeFromA) : 0,
     h1: half1.data, h2: half2.data, p1, p2, sum, points,
   };
   const acc = newAccumulators(n * n * n, points.length);
@@ -104,7 +104,7 @@ export function localResolution(half1: Volume, half2: Volume, options: LocresOpt
     filtered[i] = w > 0 ? filtered[i]! / w : 0;
   }
   steps.finish();
-  return { locres, filtered, points: out, windowA: 2 * (radius + edge) * px, stepA: step * px, randomizeAtA, method, warnings };
+  return { locres, filtered, points: out, windowA: 2 * (radius + edge) * px, stepA: step * px, randomizeFromA, method, warnings };
 }
 
 function blocresDefaults(expectedA: number): { step: number; radius: number; edge: number; randomize: null } {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bytesOf, fixture, shared } from '../../../../test/paths.js';
+import { bytesOf, fixture, HAS_SHARED, shared } from '../../../../test/paths.js';
 import { RELION_CASES, buildCase } from '../../../../test/relion-cases.js';
 import { readMrc } from '../../io/mrc/read.js';
 import { seededRandom } from '../../util/random.js';
@@ -37,7 +37,7 @@ describe('automatic mask', () => {
     });
   }
 
-  it('data-driven threshold: covers the known particle and leaves most of the box out', () => {
+  it.skipIf(!HAS_SHARED)('data-driven threshold: covers the known particle and leaves most of the box out', () => {
     const rd = (f: string): Float32Array => readMrc(bytesOf(shared('data/relion-1tii-128', f))).volume.data;
     const [h1, h2, truth] = [rd('half1.mrc'), rd('half2.mrc'), rd('truth.mrc')];
     const m = autoMask(h1.map((v, i) => 0.5 * (v + h2[i]!)), 128, 128, 128, 1.1);

@@ -1,4 +1,4 @@
-import { FormatError, type Warning } from '../../io/errors.js';
+import { FormatError, type Warning } from '../../errors.js';
 import { irfft3d, rfft3d } from '../../fourier/rfft3d.js';
 import { applyLowPass } from '../postprocess/spectrum-ops.js';
 import type { Volume } from '../../model/volume.js';

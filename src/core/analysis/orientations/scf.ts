@@ -1,4 +1,4 @@
-import type { Warning } from '../../io/errors.js';
+import type { Warning } from '../../errors.js';
 import { symmetryOperators } from './symmetry.js';
 
 /**

@@ -1,4 +1,4 @@
-import { FormatError } from '../../io/errors.js';
+import { FormatError } from '../../errors.js';
 
 /**
  * Point-group rotations (row-major 3×3) generated from a few axes and closed under products.

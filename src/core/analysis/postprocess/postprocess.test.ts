@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bytesOf, fixture, shared } from '../../../../test/paths.js';
+import { bytesOf, fixture, HAS_SHARED, shared } from '../../../../test/paths.js';
 import { RELION_CASES, buildCase } from '../../../../test/relion-cases.js';
 import { readRelionPostprocess } from '../../../../test/relion-reference.js';
 import { readMrc } from '../../io/mrc/read.js';
@@ -31,7 +31,7 @@ function correlation(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 describe('parity with relion_postprocess --auto_bfac --autob_lowres 10', () => {
-  it('relion-1tii-128: B, Guinier slope, intercept and r², every Guinier row', () => {
+  it.skipIf(!HAS_SHARED)('relion-1tii-128: B, Guinier slope, intercept and r², every Guinier row', () => {
     const d = 'data/relion-1tii-128/';
     const ref = readRelionPostprocess(shared(d + 'postprocess.star'));
     const { result } = postprocess(map(shared(d + 'half1.mrc')), map(shared(d + 'half2.mrc')), { pixelSizeA: 1.1, mask: { kind: 'user', mask: map(shared(d + 'mask.mrc')), source: 'mask' }, bfactor: { kind: 'auto' } });
@@ -96,7 +96,7 @@ describe('known B-factor', () => {
     expect(result.guinier!.r2).toBeGreaterThan(0.95);
   });
 
-  it('an ad-hoc B is applied as given and the map is low-passed when asked', () => {
+  it.skipIf(!HAS_SHARED)('an ad-hoc B is applied as given and the map is low-passed when asked', () => {
     const d = 'data/relion-1tii-128/';
     const { result } = postprocess(map(shared(d + 'half1.mrc')), map(shared(d + 'half2.mrc')), { pixelSizeA: 1.1, mask: { kind: 'user', mask: map(shared(d + 'mask.mrc')), source: 'mask' }, bfactor: { kind: 'adhoc', bfactorA2: -50 }, lowPass: 'resolution' });
     expect(result.bfactorA2).toBe(-50);

@@ -1,4 +1,4 @@
-import type { Warning } from '../../io/errors.js';
+import type { Warning } from '../../errors.js';
 import { allocateReal, irfft3d, rfft3d, type Spectrum } from '../../fourier/rfft3d.js';
 import type { Volume } from '../../model/volume.js';
 import type { ProgressContext } from '../../util/progress.js';

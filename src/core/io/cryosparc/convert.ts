@@ -1,4 +1,4 @@
-import { FormatError, type Warning } from '../errors.js';
+import { FormatError, type Warning } from '../../errors.js';
 import type { NpyTable } from '../npy.js';
 import type { StarTableOut } from '../star/write.js';
 import { DEG, mat3, matrixToEuler, rotationVectorToRelionMatrix } from '../../geometry/rotation.js';

@@ -1,5 +1,5 @@
 import { asBytes, decodeAscii, maybeGunzip } from '../bytes.js';
-import { FormatError, type Warning } from '../errors.js';
+import { FormatError, type Warning } from '../../errors.js';
 import type { Vec3, Volume } from '../../model/volume.js';
 import { halfToFloat } from './float16.js';
 import { HEADER_BYTES, MODES, UNSUPPORTED_MODES, labelsToStrings, readHeaderFields, type MrcHeader } from './header.js';

@@ -1,5 +1,5 @@
 import { densityStats, type Volume } from '../../model/volume.js';
-import { FormatError } from '../errors.js';
+import { FormatError } from '../../errors.js';
 import { floatToHalf, halfToFloat } from './float16.js';
 import { HEADER_BYTES, LABEL_COUNT, MACHST_LITTLE, MODES, stringsToLabels, writeHeaderFields, type MrcHeader } from './header.js';
 

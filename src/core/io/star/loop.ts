@@ -1,4 +1,4 @@
-import { FormatError } from '../errors.js';
+import { FormatError } from '../../errors.js';
 import { DQUOTE, SQUOTE, isNanToken, lineEndFrom, newCursor, nextToken, parseNumber } from './tokens.js';
 
 const utf8 = new TextDecoder('utf-8');

@@ -1,4 +1,4 @@
-import { FormatError, type Warning } from '../errors.js';
+import { FormatError, type Warning } from '../../errors.js';
 import type { OpticsGroup, ParticleSet } from '../../model/particles.js';
 import type { StarBlock, StarDocument } from './read.js';
 import type { StarLoop } from './loop.js';

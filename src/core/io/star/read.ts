@@ -1,5 +1,5 @@
 import { asBytes, decodeAscii, maybeGunzip } from '../bytes.js';
-import { FormatError } from '../errors.js';
+import { FormatError } from '../../errors.js';
 import { StarLoop } from './loop.js';
 import { DQUOTE, HASH, SQUOTE, lineEndFrom, newCursor, nextToken, type TokenCursor } from './tokens.js';
 

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
-import { apparentParameters, calibrate, csFromZernike } from '../../../core/ctf/calibration.js';
-import { InputError } from '../../files.js';
+import { calibrateJob } from '../../../core/app/calibrate.js';
 import { fmt, printJson } from '../output.js';
-import { positiveNumber } from '../options.js';
+import { finiteNumber, positiveNumber } from '../options.js';
 
 interface CalibrateFlags {
   csRefined?: number;
@@ -21,7 +20,7 @@ export function registerCalibrate(program: Command): void {
     .command('calibrate')
     .description('the Cs / pixel-size coupling: the pixel size a refined Cs implies, the matching defocus, and whether the Cs difference matters at your resolution')
     .option('--cs-refined <mm>', 'Cs found by CTF refinement', positiveNumber('--cs-refined'))
-    .option('--zernike-z40 <A>', "instead of --cs-refined: RELION's fourth-order even Zernike term Z40 (Å)", (v) => Number(v))
+    .option('--zernike-z40 <A>', "instead of --cs-refined: RELION's fourth-order even Zernike term Z40 (Å)", finiteNumber('--zernike-z40'))
     .requiredOption('--cs-nominal <mm>', 'the microscope’s Cs (Krios: 2.7)', positiveNumber('--cs-nominal'))
     .requiredOption('--angpix <A>', 'the pixel size the data were processed at', positiveNumber('--angpix'))
     .option('--angpix-true <A>', 'forward direction: the true pixel size, to see what a refinement at --angpix would find', positiveNumber('--angpix-true'))
@@ -31,17 +30,22 @@ export function registerCalibrate(program: Command): void {
     .option('--json', 'print one JSON object to stdout')
     .addHelpText('after', '\nExamples:\n  cryodx calibrate --cs-refined 3.0 --cs-nominal 2.7 --angpix 0.83 --resolution-a 1.8\n  cryodx calibrate --cs-refined 3.39 --cs-nominal 2.7 --angpix 0.54 --defocus-a 5606\n  cryodx calibrate --cs-nominal 2.7 --angpix 0.54 --angpix-true 0.51 --defocus-a 5000')
     .action((opts: CalibrateFlags) => {
-      if (opts.angpixTrue !== undefined) {
-        const f = apparentParameters(opts.angpix, opts.angpixTrue, opts.defocusA ?? 10000, opts.csNominal);
-        const out = { angpixNominalA: opts.angpix, angpixTrueA: opts.angpixTrue, defocusTrueA: opts.defocusA ?? 10000, defocusApparentA: f.defocusA, csNominalMm: opts.csNominal, csApparentMm: f.csMm };
-        if (opts.json) return printJson(out);
-        process.stdout.write(`At ${opts.angpix} Å instead of the true ${opts.angpixTrue} Å a CTF refinement finds defocus ${fmt(f.defocusA, 5)} Å for ${out.defocusTrueA} Å and Cs ${fmt(f.csMm, 3)} mm for ${opts.csNominal} mm.\n`);
+      const job = calibrateJob({
+        csNominalMm: opts.csNominal,
+        angpixA: opts.angpix,
+        voltageKv: opts.voltageKv,
+        ...(opts.csRefined !== undefined ? { csRefinedMm: opts.csRefined } : {}),
+        ...(opts.zernikeZ40 !== undefined ? { zernikeZ40: opts.zernikeZ40 } : {}),
+        ...(opts.defocusA !== undefined ? { defocusA: opts.defocusA } : {}),
+        ...(opts.resolutionA !== undefined ? { resolutionA: opts.resolutionA } : {}),
+        ...(opts.angpixTrue !== undefined ? { angpixTrueA: opts.angpixTrue } : {}),
+      });
+      const c = job.result;
+      if (opts.json) return printJson(c);
+      if (c.direction === 'forward') {
+        process.stdout.write(`At ${c.angpixNominalA} Å instead of the true ${c.angpixTrueA} Å a CTF refinement finds defocus ${fmt(c.defocusApparentA, 5)} Å for ${c.defocusTrueA} Å and Cs ${fmt(c.csApparentMm, 3)} mm for ${c.csNominalMm} mm.\n`);
         return;
       }
-      if ((opts.csRefined === undefined) === (opts.zernikeZ40 === undefined)) throw new InputError('give the refined Cs (--cs-refined mm) or RELION’s Z40 term (--zernike-z40 Å), one of them');
-      const csRefinedMm = opts.csRefined ?? csFromZernike(opts.csNominal, opts.zernikeZ40!, opts.voltageKv);
-      const c = calibrate({ csRefinedMm, csNominalMm: opts.csNominal, angpixA: opts.angpix, voltageKv: opts.voltageKv, ...(opts.defocusA !== undefined ? { defocusA: opts.defocusA } : {}), ...(opts.resolutionA !== undefined ? { resolutionA: opts.resolutionA } : {}) });
-      if (opts.json) return printJson({ ...c, csRefinedMm });
       process.stdout.write([
         `Implied pixel size ${c.pixelSizeImpliedA.toFixed(4)} Å (${c.pixelSizeErrorPercent > 0 ? '+' : ''}${c.pixelSizeErrorPercent.toFixed(2)} % error at ${opts.angpix} Å)`,
         ...(c.defocusCorrectedA !== null ? [`Defocus ${opts.defocusA} Å at the implied pixel size: ${c.defocusCorrectedA.toFixed(0)} Å`] : []),

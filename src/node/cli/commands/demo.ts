@@ -9,8 +9,8 @@ import { createVolume } from '../../../core/model/volume.js';
 import { demoDataset } from '../../../core/simulate/demo.js';
 import { writeOutputAtomic } from '../../files.js';
 import { packageRoot } from '../../paths.js';
-import { terminalProgress } from '../../progress.js';
-import { runReport } from '../../report-run.js';
+import { readNamed } from '../../job-io.js';
+import { runReportCommand } from './report.js';
 import { VERSION } from '../version.js';
 
 /**
@@ -25,7 +25,6 @@ export function registerDemo(program: Command): void {
     .option('--out <dir>', 'output folder (inputs/ and the report)', 'cryodx-demo')
     .addHelpText('after', '\nExample:\n  cryodx demo --out cryodx-demo && open cryodx-demo/report.html')
     .action(async (opts: { out: string }) => {
-      const progress = terminalProgress('demo');
       const t0 = Date.now();
       const inputs = join(opts.out, 'inputs');
       await mkdir(inputs, { recursive: true });
@@ -44,8 +43,11 @@ export function registerDemo(program: Command): void {
       ]));
       const ctf = join(inputs, 'micrographs_ctf.star');
       await writeOutputAtomic(ctf, writeStar(ctfToStar(d.ctf)));
-      const report = await runReport({ half1: { ...vol(d.half1), path: h1 }, half2: { ...vol(d.half2), path: h2 }, pixelSizeA: px, mask: { kind: 'auto' }, particles, ctf: [ctf], symmetry: 'C1', version: VERSION }, opts.out, progress.ctx);
-      progress.stop();
+      const report = await runReportCommand(
+        { half1: await readNamed(h1), half2: await readNamed(h2), mask: { kind: 'auto' }, particles: await readNamed(particles), ctf: [await readNamed(ctf)], symmetry: 'C1', version: VERSION },
+        opts.out,
+        [h1, h2, particles, ctf],
+      );
       process.stdout.write([
         `cryodx demo (${((Date.now() - t0) / 1000).toFixed(0)} s). Planted: B ${d.planted.bfactorA2} Å², blur along z (B ${d.planted.directionalBfactorA2} Å²), ${100 * d.planted.clusteredFraction} % top views, ${100 * d.planted.badCtfFraction} % poor CTF fits.`,
         report.verdict.headline,

@@ -1,48 +1,10 @@
 import type { Command } from 'commander';
-import { join } from 'node:path';
-import { mkdir } from 'node:fs/promises';
-import { computeFsc, type FscResult, type MaskChoice } from '../../../core/analysis/fsc/suite.js';
-import type { Warning } from '../../../core/io/errors.js';
-import { writeMrc } from '../../../core/io/mrc/write.js';
-import { emdbFscXml, fscStarTables } from '../../../core/io/relion-postprocess.js';
-import { writeStar } from '../../../core/io/star/write.js';
-import { createVolume } from '../../../core/model/volume.js';
-import { InputError, writeOutputAtomic } from '../../files.js';
-import { loadMap, resolvePixelSize, type LoadedMap } from '../../maps.js';
+import { fscJob, type FscResult } from '../../../core/app/fsc.js';
+import { readNamed, writeOutputs } from '../../job-io.js';
 import { terminalProgress } from '../../progress.js';
 import { fmt, printJson, warn } from '../output.js';
 import { COLORS, plotCurves } from '../plot.js';
-import { positiveNumber } from '../options.js';
-
-export interface MaskFlags {
-  mask?: string;
-  autoMask?: boolean;
-  sphereRadius?: number;
-  sphereEdge?: number;
-  maskThreshold?: number;
-}
-
-export function addMaskOptions(cmd: Command): Command {
-  return cmd
-    .option('--mask <file>', 'soft mask on the half maps’ grid, values in [0, 1]')
-    .option('--auto-mask', 'make a RELION-like soft mask from the data (low-pass 15 Å, threshold, extend 3 px, 6 px soft edge)')
-    .option('--mask-threshold <value>', 'threshold for --auto-mask instead of the data-driven one', positiveNumber('--mask-threshold'))
-    .option('--sphere-radius <A>', 'spherical soft mask of this radius (Å)', positiveNumber('--sphere-radius'))
-    .option('--sphere-edge <A>', 'soft edge of the spherical mask (Å)', positiveNumber('--sphere-edge'), 10);
-}
-
-export async function maskChoice(flags: MaskFlags, inputs: LoadedMap[]): Promise<{ choice: MaskChoice; loaded: LoadedMap | null }> {
-  const given = [flags.mask !== undefined, !!flags.autoMask, flags.sphereRadius !== undefined].filter(Boolean).length;
-  if (given > 1) throw new InputError('choose one of --mask, --auto-mask and --sphere-radius');
-  if (flags.mask) {
-    const loaded = await loadMap(flags.mask);
-    void inputs;
-    return { choice: { kind: 'user', mask: loaded.volume, source: flags.mask }, loaded };
-  }
-  if (flags.autoMask) return { choice: { kind: 'auto', ...(flags.maskThreshold !== undefined ? { threshold: flags.maskThreshold } : {}) }, loaded: null };
-  if (flags.sphereRadius !== undefined) return { choice: { kind: 'sphere', radiusA: flags.sphereRadius, edgeA: flags.sphereEdge ?? 10 }, loaded: null };
-  return { choice: { kind: 'none' }, loaded: null };
-}
+import { addMaskOptions, inputPaths, maskSpec, num, positiveNumber, type MaskFlags } from '../options.js';
 
 interface FscFlags extends MaskFlags {
   angpix?: number;
@@ -63,47 +25,34 @@ export function registerFsc(program: Command): void {
     .option('--angpix <A>', 'pixel size in Å (overrides the header)', positiveNumber('--angpix'))
     .option('--mw <kDa>', 'molecular weight for cisTEM’s Part_FSC curve', positiveNumber('--mw'))
     .option('--randomize-at <A>', 'randomise phases beyond this resolution instead of where the unmasked FSC < 0.8', positiveNumber('--randomize-at'))
-    .option('--seed <n>', 'seed of the phase randomisation', (v) => Number.parseInt(v, 10), 20131)
+    .option('--seed <n>', 'seed of the phase randomisation (default: RELION’s own stream, so the curves equal relion_postprocess’s)', num('--seed', { integer: true, min: 0, max: 2 ** 31 - 1 }))
     .option('--json', 'print one JSON object to stdout')
-    .option('--out <dir>', 'write fsc.star (RELION postprocess columns), fsc.xml (EMDB), fsc.json and the automatic mask')
+    .option('--out <dir>', 'write fsc.star (RELION postprocess columns), fsc.xml (EMDB), fsc.json and the automatic mask to this folder')
     .addHelpText('after', '\nExamples:\n  cryodx fsc run_half1_class001_unfil.mrc run_half2_class001_unfil.mrc --mask mask.mrc\n  cryodx fsc half1.mrc half2.mrc --auto-mask --angpix 1.06 --out fsc/ --json')
     .action(async (h1: string, h2: string, opts: FscFlags) => {
-      const maps = [await loadMap(h1), await loadMap(h2)];
-      const px = resolvePixelSize(maps, opts.angpix);
-      const { choice } = await maskChoice(opts, maps);
+      const mask = await maskSpec(opts);
       const progress = terminalProgress('FSC');
-      let computed;
+      let job;
       try {
-        computed = computeFsc(maps[0]!.volume, maps[1]!.volume, {
-          pixelSizeA: px.pixelSizeA,
-          mask: choice,
-          ...(opts.randomizeAt !== undefined ? { randomizeAtA: opts.randomizeAt } : {}),
-          ...(opts.mw !== undefined ? { mwKDa: opts.mw } : {}),
-          ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
-        }, progress.ctx);
+        job = fscJob(
+          {
+            half1: await readNamed(h1),
+            half2: await readNamed(h2),
+            ...(mask ? { mask } : {}),
+            angpixA: opts.angpix ?? null,
+            ...(opts.mw !== undefined ? { mwKDa: opts.mw } : {}),
+            ...(opts.randomizeAt !== undefined ? { randomizeFromA: opts.randomizeAt } : {}),
+            ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+          },
+          progress.ctx,
+        );
       } finally {
         progress.stop();
       }
-      const { result, autoMask } = computed;
-      const warnings: Warning[] = [...maps.flatMap((m) => m.warnings), ...px.warnings, ...result.warnings];
-      result.warnings = warnings;
-      if (opts.out) {
-        await mkdir(opts.out, { recursive: true });
-        const inputs = [h1, h2, ...(opts.mask ? [opts.mask] : [])];
-        const maskName = opts.mask ?? (autoMask ? join(opts.out, 'auto_mask.mrc') : null);
-        await writeOutputAtomic(join(opts.out, 'fsc.star'), writeStar(fscStarTables(result, { half1: h1, half2: h2, maskName })), inputs);
-        await writeOutputAtomic(join(opts.out, 'fsc.xml'), emdbFscXml(result, `cryodx ${result.mask ? 'masked-corrected' : 'unmasked'} FSC`), inputs);
-        await writeOutputAtomic(join(opts.out, 'fsc.json'), JSON.stringify(result, null, 1), inputs);
-        if (autoMask) {
-          const v = maps[0]!.volume;
-          const mv = createVolume(v.nx, v.ny, v.nz, [px.pixelSizeA, px.pixelSizeA, px.pixelSizeA], autoMask.mask);
-          mv.originA = v.originA;
-          await writeOutputAtomic(join(opts.out, 'auto_mask.mrc'), writeMrc(mv, { labels: [`cryodx auto-mask: lowpass ${autoMask.lowPassA} A, threshold ${autoMask.threshold.toPrecision(4)}, extend ${autoMask.extendPx} px, soft edge ${autoMask.softEdgePx} px`] }), inputs);
-        }
-      }
-      if (opts.json) return printJson(result);
-      process.stdout.write(summary(result) + '\n');
-      warnings.forEach((w) => warn(w.message));
+      if (opts.out) await writeOutputs(opts.out, job.outputs, inputPaths(h1, h2, opts.mask));
+      if (opts.json) return printJson(job.result);
+      process.stdout.write(summary(job.result) + '\n');
+      job.warnings.forEach((w) => warn(w.message));
     });
 }
 

@@ -1,20 +1,11 @@
 import type { Command } from 'commander';
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { postprocess, type BfactorChoice, type PostprocessResult } from '../../../core/analysis/postprocess/postprocess.js';
-import type { Warning } from '../../../core/io/errors.js';
-import { writeMrc } from '../../../core/io/mrc/write.js';
-import { readMtf } from '../../../core/io/mtf.js';
-import { emdbFscXml, postprocessStarTables } from '../../../core/io/relion-postprocess.js';
-import { readStar } from '../../../core/io/star/read.js';
-import { writeStar } from '../../../core/io/star/write.js';
-import { createVolume, type Volume } from '../../../core/model/volume.js';
-import { InputError, readInput, writeOutputAtomic } from '../../files.js';
-import { loadMap, resolvePixelSize } from '../../maps.js';
+import { postprocessJob, type PostprocessResult } from '../../../core/app/postprocess.js';
+import { InputError } from '../../files.js';
+import { readNamed, readNamedOptional, writeOutputs } from '../../job-io.js';
 import { terminalProgress } from '../../progress.js';
 import { fmt, printJson, warn } from '../output.js';
-import { positiveNumber } from '../options.js';
-import { addMaskOptions, maskChoice, type MaskFlags } from './fsc.js';
+import { addMaskOptions, finiteNumber, inputPaths, maskSpec, num, positiveNumber, type MaskFlags } from '../options.js';
 
 interface PostprocessFlags extends MaskFlags {
   angpix?: number;
@@ -26,7 +17,7 @@ interface PostprocessFlags extends MaskFlags {
   lowPass?: string;
   randomizeAt?: number;
   json?: boolean;
-  out?: string;
+  out: string;
 }
 
 export function registerPostprocess(program: Command): void {
@@ -38,64 +29,45 @@ export function registerPostprocess(program: Command): void {
   addMaskOptions(cmd)
     .option('--angpix <A>', 'pixel size in Å (overrides the header)', positiveNumber('--angpix'))
     .option('--auto-bfactor', 'fit the B-factor to the Guinier plot (default when no --bfactor)')
-    .option('--bfactor <A2>', 'ad-hoc B-factor in Å² (negative sharpens)', (v) => {
-      const b = Number(v);
-      if (!Number.isFinite(b)) throw new InputError(`--bfactor takes a number of Å², got "${v}"`);
-      return b;
-    })
+    .option('--bfactor <A2>', 'ad-hoc B-factor in Å² (RELION’s sign: negative sharpens)', finiteNumber('--bfactor'))
     .option('--autob-lowres <A>', 'lowest resolution in the B-factor fit', positiveNumber('--autob-lowres'), 10)
-    .option('--autob-highres <A>', 'highest resolution in the B-factor fit (0: up to where the FSC vanishes)', (v) => Number(v), 0)
+    .option('--autob-highres <A>', 'highest resolution in the B-factor fit (0: up to where the FSC vanishes)', num('--autob-highres', { min: 0 }), 0)
     .option('--mtf <star>', 'detector MTF (STAR with _rlnResolutionInversePixel, _rlnMtfValue)')
     .option('--low-pass <A|resolution>', 'low-pass the sharpened map at A Å, or at the FSC resolution (default: none, as RELION 3.1)')
     .option('--randomize-at <A>', 'randomise phases beyond this resolution', positiveNumber('--randomize-at'))
     .option('--json', 'print one JSON object to stdout')
-    .requiredOption('--out <dir>', 'output folder: postprocess.mrc, postprocess_masked.mrc, postprocess.star, postprocess_fsc.xml, postprocess.json')
+    .option('--out <dir>', 'output folder: postprocess.mrc, postprocess_masked.mrc, postprocess.star, postprocess_fsc.xml, postprocess.json', 'postprocess')
     .addHelpText('after', '\nExamples:\n  cryodx postprocess run_half1_class001_unfil.mrc run_half2_class001_unfil.mrc --mask mask.mrc --auto-bfactor --out PostProcess/\n  cryodx postprocess half1.mrc half2.mrc --auto-mask --bfactor -80 --low-pass resolution --out pp --json')
     .action(async (h1: string, h2: string, opts: PostprocessFlags) => {
       if (opts.autoBfactor && opts.bfactor !== undefined) throw new InputError('choose --auto-bfactor or --bfactor, not both');
-      if (opts.mask === undefined && !opts.autoMask && opts.sphereRadius === undefined) throw new InputError('postprocess needs a mask: give --mask M or --auto-mask (or --sphere-radius A)');
-      const maps = [await loadMap(h1), await loadMap(h2)];
-      const px = resolvePixelSize(maps, opts.angpix);
-      const { choice } = await maskChoice(opts, maps);
-      const bfactor: BfactorChoice = opts.bfactor !== undefined ? { kind: 'adhoc', bfactorA2: opts.bfactor } : { kind: 'auto', lowResA: opts.autobLowres, highResA: opts.autobHighres };
-      const mtf = opts.mtf ? readMtf(readStar(await readInput(opts.mtf), { source: opts.mtf })) : undefined;
+      const mask = await maskSpec(opts);
       const lowPass = parseLowPass(opts.lowPass);
       const progress = terminalProgress('postprocess');
-      let out;
+      let job;
       try {
-        out = postprocess(maps[0]!.volume, maps[1]!.volume, {
-          pixelSizeA: px.pixelSizeA,
-          mask: choice,
-          bfactor,
-          ...(mtf ? { mtf } : {}),
-          ...(lowPass !== undefined ? { lowPass } : {}),
-          ...(opts.randomizeAt !== undefined ? { randomizeAtA: opts.randomizeAt } : {}),
-        }, progress.ctx);
+        const mtf = await readNamedOptional(opts.mtf);
+        job = postprocessJob(
+          {
+            half1: await readNamed(h1),
+            half2: await readNamed(h2),
+            ...(mask ? { mask } : {}),
+            angpixA: opts.angpix ?? null,
+            ...(opts.bfactor !== undefined ? { bfactorA2: opts.bfactor } : {}),
+            autobLowResA: opts.autobLowres,
+            autobHighResA: opts.autobHighres,
+            ...(mtf ? { mtf } : {}),
+            ...(lowPass !== undefined ? { lowPass } : {}),
+            ...(opts.randomizeAt !== undefined ? { randomizeFromA: opts.randomizeAt } : {}),
+          },
+          progress.ctx,
+        );
       } finally {
         progress.stop();
       }
-      const { result } = out;
-      const warnings: Warning[] = [...maps.flatMap((m) => m.warnings), ...px.warnings, ...result.warnings];
-      result.warnings = warnings;
-      const dir = opts.out!;
-      await mkdir(dir, { recursive: true });
-      const inputs = [h1, h2, ...(opts.mask ? [opts.mask] : []), ...(opts.mtf ? [opts.mtf] : [])];
-      const like = (data: Float32Array): Volume => {
-        const v = createVolume(maps[0]!.volume.nx, maps[0]!.volume.ny, maps[0]!.volume.nz, [px.pixelSizeA, px.pixelSizeA, px.pixelSizeA], data);
-        v.originA = maps[0]!.volume.originA;
-        return v;
-      };
-      const label = `cryodx postprocess: B ${result.bfactorA2.toFixed(2)} A^2, resolution ${fmt(result.resolutionA)} A`;
-      await writeOutputAtomic(join(dir, 'postprocess.mrc'), writeMrc(like(out.sharpened), { labels: [label] }), inputs);
-      if (out.maskedSharpened) await writeOutputAtomic(join(dir, 'postprocess_masked.mrc'), writeMrc(like(out.maskedSharpened), { labels: [label + ', masked'] }), inputs);
-      if (out.autoMask) await writeOutputAtomic(join(dir, 'postprocess_automask.mrc'), writeMrc(like(out.autoMask.mask)), inputs);
-      const maskName = opts.mask ?? (out.autoMask ? join(dir, 'postprocess_automask.mrc') : null);
-      await writeOutputAtomic(join(dir, 'postprocess.star'), writeStar(postprocessStarTables(result, { half1: h1, half2: h2, maskName })), inputs);
-      await writeOutputAtomic(join(dir, 'postprocess_fsc.xml'), emdbFscXml({ ...result.fsc, shells: result.shells, warnings: [] }, 'cryodx masked-corrected FSC'), inputs);
-      await writeOutputAtomic(join(dir, 'postprocess.json'), JSON.stringify(result, null, 1), inputs);
-      if (opts.json) return printJson(result);
-      process.stdout.write(summary(result, dir) + '\n');
-      warnings.forEach((w) => warn(w.message));
+      await writeOutputs(opts.out, job.outputs, inputPaths(h1, h2, opts.mask, opts.mtf));
+      if (opts.json) return printJson(job.result);
+      process.stdout.write(summary(job.result, opts.out) + '\n');
+      job.warnings.forEach((w) => warn(w.message));
     });
 }
 
@@ -103,8 +75,7 @@ function parseLowPass(v: string | undefined): number | 'resolution' | undefined 
   if (v === undefined) return undefined;
   if (v === 'resolution') return 'resolution';
   const a = Number(v);
-  if (a < 0) return 'resolution';
-  if (!(a > 0)) throw new InputError(`--low-pass takes a resolution in Å or "resolution", got "${v}"`);
+  if (!(Number.isFinite(a) && a > 0)) throw new InputError(`--low-pass takes a resolution in Å or "resolution", got "${v}"`);
   return a;
 }
 

@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
 import { join } from 'node:path';
+import { reportJob, type ReportJobInput } from '../../../core/app/report.js';
+import type { Report } from '../../../core/report/report.js';
 import { InputError } from '../../files.js';
-import { loadMap, resolvePixelSize } from '../../maps.js';
+import { readNamed, readNamedOptional, writeOutputs } from '../../job-io.js';
 import { terminalProgress } from '../../progress.js';
-import { runReport } from '../../report-run.js';
 import { printJson, warn } from '../output.js';
-import { positiveNumber } from '../options.js';
-import { addMaskOptions, maskChoice, type MaskFlags } from './fsc.js';
+import { addMaskOptions, finiteNumber, inputPaths, maskSpec, positiveNumber, type MaskFlags } from '../options.js';
 import { VERSION } from '../version.js';
 
 interface ReportFlags extends MaskFlags {
@@ -17,6 +17,10 @@ interface ReportFlags extends MaskFlags {
   angpix?: number;
   sym: string;
   mw?: number;
+  csRefined?: number;
+  zernikeZ40?: number;
+  csNominal?: number;
+  voltageKv: number;
   out: string;
   json?: boolean;
 }
@@ -25,43 +29,60 @@ export function registerReport(program: Command): void {
   const cmd = program
     .command('report')
     .description('run every analysis the inputs allow, rank the likely causes with their evidence, and write report.html, report.json and figures');
-  cmd
-    .option('--half1 <map>', 'first half map')
-    .option('--half2 <map>', 'second half map');
+  cmd.option('--half1 <map>', 'first half map').option('--half2 <map>', 'second half map');
   addMaskOptions(cmd)
     .option('--particles <file>', 'particles with angles (RELION STAR or cryoSPARC .cs)')
     .option('--ctf <files...>', 'CTF results: CTFFIND .txt files or a RELION micrographs_ctf.star')
     .option('--angpix <A>', 'pixel size in Å (overrides the headers)', positiveNumber('--angpix'))
     .option('--sym <group>', 'point group of the particle (C1, Cn, Dn, T, O, I)', 'C1')
     .option('--mw <kDa>', 'molecular weight, for the particle-scaled FSC', positiveNumber('--mw'))
+    .option('--cs-refined <mm>', 'Cs found by CTF refinement (with --cs-nominal: the microscope cause is measured)', positiveNumber('--cs-refined'))
+    .option('--zernike-z40 <A>', "instead of --cs-refined: RELION's fourth-order even Zernike term Z40 (Å)", finiteNumber('--zernike-z40'))
+    .option('--cs-nominal <mm>', 'the microscope’s Cs (Krios: 2.7)', positiveNumber('--cs-nominal'))
+    .option('--voltage-kv <kV>', 'acceleration voltage (for --zernike-z40)', positiveNumber('--voltage-kv'), 300)
     .option('--out <dir>', 'output folder', 'cryodx-report')
     .option('--json', 'print report.json to stdout as well')
     .addHelpText('after', '\nExamples:\n  cryodx report --half1 run_half1_class001_unfil.mrc --half2 run_half2_class001_unfil.mrc --auto-mask --particles run_data.star --ctf CtfFind/job003/micrographs_ctf.star --out report/\n  cryodx report --particles P3_J45_particles.cs --sym D2')
     .action(async (opts: ReportFlags) => {
-      if ((opts.half1 === undefined) !== (opts.half2 === undefined)) throw new InputError('give both half maps (--half1 and --half2) or neither');
-      if (!opts.half1 && !opts.particles && !opts.ctf?.length) throw new InputError('nothing to analyse: give half maps, particles or CTF results');
-      const maps = opts.half1 && opts.half2 ? [await loadMap(opts.half1), await loadMap(opts.half2)] : [];
-      const px = maps.length ? resolvePixelSize(maps, opts.angpix) : null;
-      const { choice } = maps.length ? await maskChoice(opts, maps) : { choice: { kind: 'none' as const } };
-      const mask = maps.length && choice.kind === 'none' ? { kind: 'auto' as const } : choice;
-      const progress = terminalProgress('report');
-      let report;
-      try {
-        report = await runReport({
-          ...(maps.length ? { half1: { ...maps[0]!.volume, path: maps[0]!.path }, half2: { ...maps[1]!.volume, path: maps[1]!.path } } : {}),
-          pixelSizeA: px?.pixelSizeA ?? null,
-          mask,
-          ...(opts.particles ? { particles: opts.particles } : {}),
-          ...(opts.ctf ? { ctf: opts.ctf } : {}),
-          symmetry: opts.sym,
-          ...(opts.mw ? { mwKDa: opts.mw } : {}),
-          version: VERSION,
-        }, opts.out, progress.ctx);
-      } finally {
-        progress.stop();
-      }
+      const calibration = opts.csRefined !== undefined || opts.zernikeZ40 !== undefined || opts.csNominal !== undefined;
+      if (calibration && opts.csNominal === undefined) throw new InputError('--cs-refined / --zernike-z40 need --cs-nominal (the microscope’s Cs)');
+      const mask = await maskSpec(opts);
+      const [half1, half2, particles] = await Promise.all([opts.half1, opts.half2, opts.particles].map(readNamedOptional));
+      const input: ReportJobInput = {
+        ...(half1 ? { half1 } : {}),
+        ...(half2 ? { half2 } : {}),
+        ...(mask ? { mask } : {}),
+        angpixA: opts.angpix ?? null,
+        ...(particles ? { particles } : {}),
+        ...(opts.ctf?.length ? { ctf: await Promise.all(opts.ctf.map(readNamed)) } : {}),
+        symmetry: opts.sym,
+        ...(opts.mw ? { mwKDa: opts.mw } : {}),
+        ...(calibration
+          ? { calibration: { csNominalMm: opts.csNominal!, voltageKv: opts.voltageKv, ...(opts.csRefined !== undefined ? { csRefinedMm: opts.csRefined } : {}), ...(opts.zernikeZ40 !== undefined ? { zernikeZ40: opts.zernikeZ40 } : {}) } }
+          : {}),
+        version: VERSION,
+      };
+      const report = await runReportCommand(input, opts.out, inputPaths(opts.half1, opts.half2, opts.mask, opts.particles, opts.ctf));
       if (opts.json) return printJson(report);
-      process.stdout.write(`${report.verdict.headline}\n${report.verdict.top.map((t, i) => `  ${i + 1}. ${t.title} (${t.strength}): ${t.summary}`).join('\n')}\nReport: ${join(opts.out, 'report.html')} (and report.json, figures/)\n`);
-      report.warnings.forEach((w) => warn(w.message));
+      printVerdict(report, opts.out);
     });
+}
+
+/** Runs the report job with a progress bar and writes its files; shared with `demo`. */
+export async function runReportCommand(input: ReportJobInput, out: string, inputs: string[]): Promise<Report> {
+  const progress = terminalProgress('report');
+  let job;
+  try {
+    job = await reportJob(input, progress.ctx);
+  } finally {
+    progress.stop();
+  }
+  await writeOutputs(out, job.outputs, inputs);
+  job.warnings.forEach((w) => warn(w.message));
+  return job.result.report;
+}
+
+export function printVerdict(report: Report, out: string): void {
+  const top = report.verdict.top.map((t, i) => `  ${i + 1}. ${t.title} (${t.strength}): ${t.summary}`);
+  process.stdout.write([report.verdict.headline, ...top, `Report: ${join(out, 'report.html')} (and report.json, figures/)`].join('\n') + '\n');
 }

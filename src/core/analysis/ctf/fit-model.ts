@@ -1,0 +1,141 @@
+import { wavelengthA } from '../../model/ctf-physics.js';
+import type { NormalizedSpectrum, SpectrumGrid } from './spectrum.js';
+
+/**
+ * The CTF model as the fit sees it: astigmatism as the vector (astigmatismXA, astigmatismYA) = (ΔfU − ΔfV)·(cos 2θ, sin 2θ),
+ * smooth through zero astigmatism (an angle would be undefined there), so that
+ * Δf(α) = mean + ½(X·cos 2α + Y·sin 2α). The fitted shape is the Thon-ring modulation −cos 2χ
+ * (CTF² = ½(1 − cos 2χ)), times sinc(π·λ·k²·t) for a specimen of thickness t (CTFFIND5,
+ * Elferich et al. 2024: the power of a slab is ½[1 − sinc(π·λ·k²·t)·cos 2χ]).
+ */
+export interface FitParameters {
+  meanDefocusA: number;
+  astigmatismXA: number;
+  astigmatismYA: number;
+  phaseShiftRad: number;
+  thicknessA: number;
+}
+
+export interface Optics {
+  voltageKv: number;
+  csMm: number;
+  amplitudeContrast: number;
+  pixelSizeA: number;
+}
+
+/** Constants of χ(k²): χ = a·k²·(Δf − b·k²) + φ₀ + phase shift. */
+export interface ChiConstants {
+  lambdaA: number;
+  a: number;
+  b: number;
+  phase0: number;
+}
+
+export function chiConstants(o: Optics): ChiConstants {
+  const l = wavelengthA(o.voltageKv), w = o.amplitudeContrast;
+  return { lambdaA: l, a: Math.PI * l, b: 0.5 * l * l * o.csMm * 1e7, phase0: Math.atan(w / Math.sqrt(1 - w * w)) };
+}
+
+export function sinc(x: number): number {
+  return Math.abs(x) < 1e-8 ? 1 : Math.sin(x) / x;
+}
+
+/** The ring modulation at squared frequency k2 (1/Å²) with defocus df (Å). */
+export function modulation(c: ChiConstants, p: FitParameters, k2: number, df: number): number {
+  const chi = c.a * k2 * (df - c.b * k2) + c.phase0 + p.phaseShiftRad;
+  const m = -Math.cos(2 * chi);
+  return p.thicknessA > 0 ? m * sinc(c.a * k2 * p.thicknessA) : m;
+}
+
+/** The samples of one frequency annulus, gathered once so that each evaluation is a tight loop. */
+export interface Annulus {
+  k2: Float64Array;
+  /** Defocus offset of each sample's spectrum (a strip of a tilted image), Å. */
+  offset: Float32Array;
+  cos2: Float32Array;
+  sin2: Float32Array;
+  value: Float32Array;
+}
+
+/** A normalised spectrum and the defocus offset of the region it came from (0 for an untilted micrograph). */
+export interface SpectrumPart {
+  spectrum: NormalizedSpectrum;
+  offsetA: number;
+}
+
+export function annulus(grid: SpectrumGrid, parts: SpectrumPart[], pixelSizeA: number, kMinInvA: number, kMaxInvA: number): Annulus {
+  const scale = 1 / (grid.box * pixelSizeA);
+  const idx: number[] = [];
+  for (let i = 0; i < grid.radius.length; i++) {
+    if (!grid.used[i]) continue;
+    const k = grid.radius[i]! * scale;
+    if (k >= kMinInvA && k <= kMaxInvA) idx.push(i);
+  }
+  const n = idx.length * parts.length;
+  const out: Annulus = { k2: new Float64Array(n), offset: new Float32Array(n), cos2: new Float32Array(n), sin2: new Float32Array(n), value: new Float32Array(n) };
+  let j = 0;
+  for (const part of parts) {
+    const { values, binWeight } = part.spectrum;
+    for (const i of idx) {
+      const k = grid.radius[i]! * scale;
+      out.k2[j] = k * k;
+      out.offset[j] = part.offsetA;
+      out.cos2[j] = grid.cos2[i]!;
+      out.sin2[j] = grid.sin2[i]!;
+      out.value[j] = values[i]! * binWeight[Math.round(grid.radius[i]!)]!;
+      j++;
+    }
+  }
+  return out;
+}
+
+/**
+ * Pearson correlation between the data and the model over an annulus (CTFFIND's score). The hot loop
+ * of every fit: 2χ = 2a·k²·Δf − 2a·b·k⁴ + 2φ with the k terms hoisted; `stride` > 1 scores every
+ * stride-th sample (coarse grids).
+ */
+export function correlation(c: ChiConstants, p: FitParameters, s: Annulus, stride = 1): number {
+  let sd = 0, sm = 0, sdd = 0, smm = 0, sdm = 0, n = 0;
+  const len = s.k2.length, twoA = 2 * c.a, twoAB = 2 * c.a * c.b, twoPhase = 2 * (c.phase0 + p.phaseShiftRad);
+  const mean = p.meanDefocusA, hx = 0.5 * p.astigmatismXA, hy = 0.5 * p.astigmatismYA, t = p.thicknessA;
+  for (let i = 0; i < len; i += stride) {
+    const k2 = s.k2[i]!;
+    const df = mean + s.offset[i]! + hx * s.cos2[i]! + hy * s.sin2[i]!;
+    let m = -Math.cos(twoA * k2 * df - twoAB * k2 * k2 + twoPhase);
+    if (t > 0) m *= sinc(c.a * k2 * t);
+    const d = s.value[i]!;
+    sd += d; sm += m; sdd += d * d; smm += m * m; sdm += d * m; n++;
+  }
+  const cov = sdm - (sd * sm) / n, vd = sdd - (sd * sd) / n, vm = smm - (sm * sm) / n;
+  return vd > 0 && vm > 0 ? cov / Math.sqrt(vd * vm) : 0;
+}
+
+/** CTF² (0 … 1) of every half-plane sample, for the background regression and the diagnostic image. */
+export function modelSquared(c: ChiConstants, p: FitParameters, grid: SpectrumGrid, pixelSizeA: number): Float32Array {
+  const out = new Float32Array(grid.radius.length);
+  const scale = 1 / (grid.box * pixelSizeA);
+  for (let i = 0; i < out.length; i++) {
+    const k = grid.radius[i]! * scale;
+    const df = p.meanDefocusA + 0.5 * (p.astigmatismXA * grid.cos2[i]! + p.astigmatismYA * grid.sin2[i]!);
+    out[i] = 0.5 * (1 + modulation(c, p, k * k, df));
+  }
+  return out;
+}
+
+/**
+ * Period (in radial pixels) of the Thon rings at radius r: χ advances by π per ring of CTF²,
+ * dχ/dk = 2π·λ·k·(Δf − λ²·k²·Cs).
+ */
+export function ringPeriodPx(c: ChiConstants, defocusA: number, r: number, box: number, pixelSizeA: number): number {
+  const k = Math.max(r, 1) / (box * pixelSizeA);
+  const slope = Math.abs(2 * c.a * k * (defocusA - 2 * c.b * k * k)) / (box * pixelSizeA);
+  return slope > 0 ? Math.PI / slope : Infinity;
+}
+
+/** Defocus U ≥ V and the azimuth of U in [0°, 180°) from the fit's astigmatism vector. */
+export function toUVAngle(p: FitParameters): { defocusUA: number; defocusVA: number; astigmatismAngleDeg: number } {
+  const ast = Math.hypot(p.astigmatismXA, p.astigmatismYA);
+  let angle = (0.5 * Math.atan2(p.astigmatismYA, p.astigmatismXA) * 180) / Math.PI;
+  if (angle < 0) angle += 180;
+  return { defocusUA: p.meanDefocusA + ast / 2, defocusVA: p.meanDefocusA - ast / 2, astigmatismAngleDeg: ast > 0 ? angle % 180 : 0 };
+}

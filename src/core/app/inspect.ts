@@ -1,0 +1,39 @@
+import { detectFormat } from '../io/detect.js';
+import { readNpy } from '../io/npy.js';
+import { readParticles } from '../io/star/particles.js';
+import { readStar } from '../io/star/read.js';
+import { maybeGunzip } from '../io/bytes.js';
+import { ctfFromBytes } from './ctf-results.js';
+import type { NamedBytes } from './job.js';
+import { readMap } from './maps.js';
+
+export interface FileSummary {
+  ok: boolean;
+  /** A one-line summary (box, pixel size, counts) or the error, as the CLI would print it. */
+  text: string;
+  pixelSizeA: number | null;
+  box: number | null;
+}
+
+/** A dropped file read once on its own: what it is, or the sentence that says what is wrong with it. */
+export function inspectFile(file: NamedBytes): FileSummary {
+  const { name, bytes } = file;
+  try {
+    const fmt = detectFormat(name, bytes.subarray(0, 4096));
+    if (fmt === 'mrc') {
+      const m = readMap(file);
+      const v = m.volume;
+      const px = v.pixelSizeA?.[0] ?? null;
+      const notes = m.warnings.length ? ` (${m.warnings.map((w) => w.message).join('; ')})` : '';
+      return { ok: true, text: `${v.nx}×${v.ny}×${v.nz}${px ? `, ${px.toFixed(3)} Å/px` : ', no pixel size in the header'}${notes}`, pixelSizeA: px, box: v.nx };
+    }
+    if ((fmt === 'npy' || fmt === 'star') && !(/ctf|micrograph/i.test(name) || /\.txt$/i.test(name))) {
+      const count = fmt === 'npy' ? readNpy(maybeGunzip(bytes), name).rows : readParticles(readStar(maybeGunzip(bytes), { source: name })).particles.count;
+      return { ok: true, text: `${count} particles`, pixelSizeA: null, box: null };
+    }
+    const est = ctfFromBytes(name, bytes);
+    return { ok: true, text: `${est.length} micrograph CTF results`, pixelSizeA: null, box: null };
+  } catch (err) {
+    return { ok: false, text: (err as Error).message, pixelSizeA: null, box: null };
+  }
+}

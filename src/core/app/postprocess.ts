@@ -1,0 +1,59 @@
+import { postprocess, type BfactorChoice, type PostprocessResult } from '../analysis/postprocess/postprocess.js';
+
+export type { PostprocessResult };
+import { InputError } from '../errors.js';
+import { emdbFscXml, postprocessStarTables } from '../exports/relion-postprocess.js';
+import { writeMrc } from '../io/mrc/write.js';
+import { readMtf } from '../io/mtf.js';
+import { readStar } from '../io/star/read.js';
+import { writeStar } from '../io/star/write.js';
+import type { ProgressContext } from '../util/progress.js';
+import { jsonText, uniqueWarnings, type JobOutput, type JobResult, type NamedBytes } from './job.js';
+import { loadHalfMaps, volumeLike, type HalfMapInputs } from './maps.js';
+
+export interface PostprocessJobInput extends HalfMapInputs {
+  /** RELION's sign: negative sharpens. Absent = automatic from the Guinier plot. */
+  bfactorA2?: number;
+  autobLowResA?: number;
+  /** 0 or absent: up to where the corrected FSC vanishes. */
+  autobHighResA?: number;
+  mtf?: NamedBytes;
+  lowPass?: number | 'resolution';
+  randomizeFromA?: number;
+}
+
+/** `cryodx postprocess`: relion_postprocess at parity, with RELION's files. */
+export function postprocessJob(inp: PostprocessJobInput, progress?: ProgressContext): JobResult<PostprocessResult> {
+  if (!inp.mask || inp.mask.kind === 'none') throw new InputError('postprocess needs a mask: give --mask M or --auto-mask (or --sphere-radius A)');
+  const h = loadHalfMaps(inp);
+  const bfactor: BfactorChoice =
+    inp.bfactorA2 !== undefined
+      ? { kind: 'adhoc', bfactorA2: inp.bfactorA2 }
+      : { kind: 'auto', lowResA: inp.autobLowResA ?? 10, highResA: inp.autobHighResA ?? 0 };
+  const mtf = inp.mtf ? readMtf(readStar(inp.mtf.bytes, { source: inp.mtf.name })) : undefined;
+  const out = postprocess(
+    h.half1.volume,
+    h.half2.volume,
+    {
+      pixelSizeA: h.pixelSizeA,
+      mask: h.mask,
+      bfactor,
+      ...(mtf ? { mtf } : {}),
+      ...(inp.lowPass !== undefined ? { lowPass: inp.lowPass } : {}),
+      ...(inp.randomizeFromA !== undefined ? { randomizeFromA: inp.randomizeFromA } : {}),
+    },
+    progress,
+  );
+  const { result } = out;
+  result.warnings = uniqueWarnings([...h.warnings, ...result.warnings]);
+  const like = (d: Float32Array): ReturnType<typeof volumeLike> => volumeLike(h.half1.volume, h.pixelSizeA, d);
+  const label = `cryodx postprocess: B ${result.bfactorA2.toFixed(2)} A^2, resolution ${result.resolutionA?.toFixed(3) ?? '-'} A`;
+  const outputs: JobOutput[] = [{ name: 'postprocess.mrc', bytes: writeMrc(like(out.sharpened), { labels: [label] }) }];
+  if (out.maskedSharpened) outputs.push({ name: 'postprocess_masked.mrc', bytes: writeMrc(like(out.maskedSharpened), { labels: [label + ', masked'] }) });
+  if (out.autoMask) outputs.push({ name: 'postprocess_automask.mrc', bytes: writeMrc(like(out.autoMask.mask)) });
+  const maskName = h.maskFile?.name ?? (out.autoMask ? 'postprocess_automask.mrc' : null);
+  outputs.push({ name: 'postprocess.star', text: writeStar(postprocessStarTables(result, { half1: h.half1.name, half2: h.half2.name, maskName })) });
+  outputs.push({ name: 'postprocess_fsc.xml', text: emdbFscXml({ ...result.fsc, shells: result.shells, warnings: [] }, 'cryodx masked-corrected FSC') });
+  outputs.push({ name: 'postprocess.json', text: jsonText(result) });
+  return { result, outputs, warnings: result.warnings };
+}

@@ -1,0 +1,201 @@
+import { anisotropy, type AnisotropyResult } from '../analysis/anisotropy/anisotropy.js';
+import { singleMapBudget, type SingleMapBudget } from '../analysis/budget/budget.js';
+import { calibrate, csFromZernike, type Calibration } from '../analysis/ctf/calibration.js';
+import { localResolution } from '../analysis/locres/locres.js';
+import { readLocres, type LocresReading } from '../analysis/locres/reading.js';
+import { orientationCoverage, viewingDirections, type OrientationResult } from '../analysis/orientations/scf.js';
+import { postprocess, type PostprocessResult } from '../analysis/postprocess/postprocess.js';
+import { summarizeCtf, type CtfSummary } from '../diagnosis/ctf-triage.js';
+import { diagnose } from '../diagnosis/diagnose.js';
+import { evidenceFrom } from '../diagnosis/evidence.js';
+import { InputError, type Warning } from '../errors.js';
+import { fscChartSpec, guinierChartSpec, histogramSpec } from '../report/figures/charts.js';
+import { orientationDensitySpec } from '../report/figures/orientation.js';
+import { renderSvg } from '../report/figures/svg.js';
+import { renderHtml } from '../report/html.js';
+import { centralSlicePng } from '../report/png.js';
+import { buildReport, type Report } from '../report/report.js';
+import type { ProgressContext } from '../util/progress.js';
+import { ctfFromFiles } from './ctf-results.js';
+import { jsonText, uniqueWarnings, type JobOutput, type JobResult, type NamedBytes } from './job.js';
+import { loadHalfMaps, type MaskSpec } from './maps.js';
+import { checkSymmetry } from './orientations.js';
+import { particleAngles } from './particles.js';
+
+/** Everything `cryodx report` and the browser app accept; each analysis runs when its inputs are there. */
+export interface ReportJobInput {
+  half1?: NamedBytes;
+  half2?: NamedBytes;
+  mask?: MaskSpec;
+  angpixA?: number | null;
+  particles?: NamedBytes;
+  ctf?: NamedBytes[];
+  symmetry?: string;
+  mwKDa?: number;
+  /** A refined Cs (or RELION's Z₄⁰) with the nominal one: the microscope cause is then measured. */
+  calibration?: { csNominalMm: number; csRefinedMm?: number; zernikeZ40?: number; voltageKv?: number };
+  version: string;
+  /** Directional FSC and local resolution are the slow parts; both run unless switched off. */
+  analyses?: { anisotropy?: boolean; localResolution?: boolean };
+}
+
+export interface ReportFigure {
+  name: string;
+  caption: string;
+  spec: Record<string, unknown>;
+  svg: string;
+}
+
+export interface ReportJobResult {
+  report: Report;
+  figures: ReportFigure[];
+  slices: { title: string; png: Uint8Array }[];
+  /** The maps behind the slices, for interactive viewing (n³ each). */
+  volumes: { n: number; sharpened: Float32Array; mask: Float32Array | null; locres: Float32Array | null } | null;
+  html: string;
+}
+
+const CAPTIONS: Record<string, string> = {
+  fsc: 'Fourier shell correlation: unmasked, masked, phase-randomised and corrected; dashed lines at 0.143 and 0.5',
+  guinier: 'Guinier plot with the B-factor fit (dashed)',
+  directional: 'Directional resolution (conical FSC at 0.143) against the global resolution (red)',
+  orientations: 'Orientation distribution of the particles',
+  'ctf-fit': 'CTF fit resolution per micrograph against the map resolution (red)',
+  'ctf-defocus': 'Defocus per micrograph',
+};
+
+interface Collected {
+  pp: PostprocessResult | null;
+  an: AnisotropyResult | null;
+  or: OrientationResult | null;
+  lr: LocresReading | null;
+  ctf: CtfSummary | null;
+  budget: SingleMapBudget | null;
+  calibration: Calibration | null;
+  specs: { name: string; spec: Record<string, unknown> }[];
+  slices: { title: string; png: Uint8Array }[];
+  volumes: ReportJobResult['volumes'];
+  warnings: Warning[];
+  pixelSizeA: number | null;
+}
+
+/** Every analysis the inputs allow, then the diagnosis, report.json, report.html and the figures. */
+export async function reportJob(inp: ReportJobInput, progress?: ProgressContext): Promise<JobResult<ReportJobResult>> {
+  if (!inp.half1 && !inp.half2 && !inp.particles && !inp.ctf?.length) {
+    throw new InputError('nothing to analyse: give half maps (--half1 and --half2), particles (--particles) or CTF results (--ctf)');
+  }
+  if (!inp.half1 !== !inp.half2) throw new InputError('give both half maps (--half1 and --half2), or neither');
+  const symmetry = checkSymmetry(inp.symmetry ?? 'C1');
+  const c: Collected = { pp: null, an: null, or: null, lr: null, ctf: null, budget: null, calibration: null, specs: [], slices: [], volumes: null, warnings: [], pixelSizeA: inp.angpixA ?? null };
+  if (inp.half1 && inp.half2) halfMapAnalyses(inp, c, progress);
+  if (inp.particles) {
+    progress?.report?.(0.8, 'orientations');
+    const a = particleAngles(inp.particles);
+    c.or = orientationCoverage(a.rotDeg, a.tiltDeg, { symmetry });
+    c.warnings.push(...a.warnings, ...c.or.warnings);
+    c.specs.push({ name: 'orientations', spec: orientationDensitySpec(viewingDirections(a.rotDeg, a.tiltDeg, symmetry), { title: `Orientation distribution (SCF* ${c.or.scfStar.toFixed(2)})` }) });
+  }
+  if (inp.ctf?.length) {
+    const est = ctfFromFiles(inp.ctf);
+    if (!est.length) throw new InputError(`${inp.ctf.map((f) => f.name).join(', ')}: no micrograph CTF results in these files`);
+    const mapA = c.pp?.resolutionA ?? null;
+    c.ctf = summarizeCtf(est, mapA);
+    c.specs.push({ name: 'ctf-fit', spec: histogramSpec(est.map((e) => e.fitResolutionA), 'CTF fit resolution (Å)', `CTF fit resolution of ${est.length} micrographs`, mapA ? { value: mapA, label: 'map' } : undefined) });
+    c.specs.push({ name: 'ctf-defocus', spec: histogramSpec(est.map((e) => (e.defocusUA + e.defocusVA) / 20000), 'mean defocus (µm)', 'Defocus') });
+  }
+  if (inp.calibration) c.calibration = calibration(inp.calibration, c);
+  progress?.report?.(0.9, 'report');
+  const findings = diagnose(evidenceFrom({ postprocess: c.pp, anisotropy: c.an, orientations: c.or, locres: c.lr, ctf: c.ctf, budget: { singleMap: c.budget }, calibration: c.calibration }));
+  const warnings = uniqueWarnings(c.warnings);
+  const report = buildReport({
+    version: inp.version,
+    inputs: {
+      half1: inp.half1?.name ?? null,
+      half2: inp.half2?.name ?? null,
+      mask: inp.mask?.kind === 'user' ? inp.mask.file.name : (inp.mask?.kind ?? 'none'),
+      particles: inp.particles?.name ?? null,
+      ctf: inp.ctf?.map((f) => f.name).join(', ') || null,
+      pixelSizeA: c.pixelSizeA,
+      symmetry,
+    },
+    findings,
+    postprocess: c.pp,
+    anisotropy: c.an,
+    orientations: c.or,
+    locres: c.lr,
+    ctf: c.ctf,
+    budget: c.budget,
+    calibration: c.calibration,
+    warnings,
+  });
+  const figures = await Promise.all(c.specs.map(async (f) => ({ ...f, caption: CAPTIONS[f.name] ?? f.name, svg: await renderSvg(f.spec) })));
+  const html = renderHtml(report, { svg: figures.map((f) => ({ title: f.caption, svg: f.svg })), png: c.slices });
+  const outputs: JobOutput[] = [
+    { name: 'report.json', text: jsonText(report) },
+    { name: 'report.html', text: html },
+    ...figures.flatMap((f) => [
+      { name: `figures/${f.name}.svg`, text: f.svg },
+      { name: `figures/${f.name}.vl.json`, text: JSON.stringify(f.spec) },
+    ]),
+  ];
+  return { result: { report, figures, slices: c.slices, volumes: c.volumes, html }, outputs, warnings };
+}
+
+function halfMapAnalyses(inp: ReportJobInput, c: Collected, progress?: ProgressContext): void {
+  const h = loadHalfMaps({ half1: inp.half1!, half2: inp.half2!, mask: inp.mask ?? { kind: 'none' }, angpixA: inp.angpixA ?? null });
+  const px = h.pixelSizeA;
+  c.pixelSizeA = px;
+  c.warnings.push(...h.warnings);
+  const [v1, v2] = [h.half1.volume, h.half2.volume];
+  const run = { anisotropy: inp.analyses?.anisotropy ?? true, localResolution: inp.analyses?.localResolution ?? true };
+  progress?.report?.(0.05, 'post-processing');
+  const post = postprocess(v1, v2, { pixelSizeA: px, mask: h.mask, bfactor: { kind: 'auto' }, ...(inp.mwKDa ? { mwKDa: inp.mwKDa } : {}) });
+  const pp = post.result;
+  c.pp = pp;
+  c.warnings.push(...pp.warnings);
+  const dx = evidenceFrom({ postprocess: pp });
+  if (dx.bfactorA2 && pp.resolutionA) c.budget = singleMapBudget(dx.bfactorA2, pp.resolutionA, null);
+  const curves = pp.shells.flatMap((s) => [
+    { spatialFrequencyInvA: s.spatialFrequencyInvA, value: s.fscUnmasked, curve: 'unmasked' },
+    { spatialFrequencyInvA: s.spatialFrequencyInvA, value: s.fscMasked, curve: 'masked' },
+    { spatialFrequencyInvA: s.spatialFrequencyInvA, value: s.fscCorrected, curve: 'corrected' },
+    { spatialFrequencyInvA: s.spatialFrequencyInvA, value: s.fscPhaseRandomized, curve: 'phase-randomised' },
+  ]);
+  c.specs.push({ name: 'fsc', spec: fscChartSpec(curves, `FSC: ${pp.resolutionA?.toFixed(2) ?? '—'} Å at 0.143 (corrected)`) });
+  const g = pp.guinier;
+  const fitRows = pp.guinierShells.filter((s) => s.usedInFit);
+  const first = fitRows[0], last = fitRows[fitRows.length - 1];
+  const points = pp.guinierShells.filter((s) => s.shell > 0).map((s) => ({ x: s.invResolutionSquaredInvA2, original: s.lnAmplitudeOriginal, weighted: s.lnAmplitudeWeighted, sharpened: s.lnAmplitudeSharpened }));
+  c.specs.push({ name: 'guinier', spec: guinierChartSpec(points, g && first && last ? { slope: g.slope, intercept: g.intercept, fromX: first.invResolutionSquaredInvA2, toX: last.invResolutionSquaredInvA2 } : null) });
+  if (run.anisotropy) {
+    progress?.report?.(0.35, 'anisotropy');
+    const a = anisotropy(v1, v2, { pixelSizeA: px, mask: post.mask });
+    c.an = a.result;
+    c.warnings.push(...a.result.warnings);
+    const dirs = a.result.directions.map((d) => d.resolutionA ?? NaN).filter(Number.isFinite);
+    const title = `Directional resolution over ${a.result.directions.length} cones (sphericity ${a.result.sphericity.toFixed(3)})`;
+    c.specs.push({ name: 'directional', spec: histogramSpec(dirs, 'resolution (Å)', title, pp.resolutionA ? { value: pp.resolutionA, label: 'global' } : undefined) });
+  }
+  const n = v1.nx;
+  c.volumes = { n, sharpened: post.sharpened, mask: post.mask, locres: null };
+  if (run.localResolution) {
+    progress?.report?.(0.55, 'local resolution');
+    const l = localResolution(v1, v2, { pixelSizeA: px }, pp.resolutionA);
+    c.lr = readLocres(l.locres, n, px, post.mask, pp.resolutionA);
+    c.warnings.push(...l.warnings, ...c.lr.warnings);
+    c.volumes.locres = l.locres;
+  }
+  c.slices.push({ title: 'sharpened map, central z-section', png: centralSlicePng(post.sharpened, n, 'z') });
+  c.slices.push({ title: 'sharpened map, central y-section', png: centralSlicePng(post.sharpened, n, 'y') });
+  if (post.mask) c.slices.push({ title: 'mask, central z-section', png: centralSlicePng(post.mask, n, 'z') });
+  if (c.volumes.locres) c.slices.push({ title: 'local resolution, central z-section (bright = worse)', png: centralSlicePng(c.volumes.locres, n, 'z') });
+}
+
+function calibration(o: NonNullable<ReportJobInput['calibration']>, c: Collected): Calibration {
+  const voltageKv = o.voltageKv ?? 300;
+  if ((o.csRefinedMm === undefined) === (o.zernikeZ40 === undefined)) throw new InputError('give the refined Cs (--cs-refined mm) or RELION’s Z40 term (--zernike-z40 Å) with --cs-nominal');
+  if (!c.pixelSizeA) throw new InputError('the Cs / pixel-size check needs the pixel size: give half maps or --angpix');
+  const csRefinedMm = o.csRefinedMm ?? csFromZernike(o.csNominalMm, o.zernikeZ40!, voltageKv);
+  const resolutionA = c.pp?.resolutionA ?? undefined;
+  return calibrate({ csRefinedMm, csNominalMm: o.csNominalMm, angpixA: c.pixelSizeA, voltageKv, ...(resolutionA ? { resolutionA } : {}) });
+}

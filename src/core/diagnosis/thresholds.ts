@@ -1,0 +1,83 @@
+/**
+ * Every threshold the interpretation uses, written once: the comparison, the level that makes
+ * evidence "possible" and the level that makes it "strong", the unit, and where the number comes
+ * from. The diagnosis and the CTF triage both judge with these, and the text a user reads ("> 500 Å",
+ * "strong > 800 Å") is derived from the same numbers, so the sentence and the comparison cannot drift.
+ */
+export type Comparison = '>' | '<' | '≥';
+
+export interface Threshold {
+  /** The measure's name, with its unit in it (as in the results). */
+  measure: string;
+  op: Comparison;
+  possible: number;
+  /** Absent: this measure alone never makes a cause strong. */
+  strong?: number;
+  /** Unit as printed after the number ('Å', 'Å²', '%', ''), and a scale from the stored value to it. */
+  unit: string;
+  scale?: number;
+  source: string;
+}
+
+export type Level = 'strong' | 'possible' | 'none';
+
+function passes(op: Comparison, value: number, at: number): boolean {
+  return op === '>' ? value > at : op === '<' ? value < at : value >= at;
+}
+
+/** How far a value goes past a threshold. */
+export function levelOf(t: Threshold, value: number): Level {
+  if (!Number.isFinite(value)) return 'none';
+  if (t.strong !== undefined && passes(t.op, value, t.strong)) return 'strong';
+  return passes(t.op, value, t.possible) ? 'possible' : 'none';
+}
+
+function show(t: Threshold, v: number): string {
+  const x = v * (t.scale ?? 1);
+  const text = Number.isInteger(x) ? String(x) : String(Number(x.toPrecision(3)));
+  return `${text}${t.unit ? (t.unit === '%' ? ' %' : ` ${t.unit}`) : ''}`;
+}
+
+/** "> 500 Å (strong > 800 Å)": the threshold as a user reads it, from the same numbers as levelOf. */
+export function thresholdText(t: Threshold): string {
+  return `${t.op} ${show(t, t.possible)}${t.strong !== undefined ? ` (strong ${t.op} ${show(t, t.strong)})` : ''}`;
+}
+
+const SEED = 'seed 000';
+
+/** The table. Keys are stable names used by the rules; `measure` is what evidence reports. */
+export const THRESHOLDS = {
+  peripheryOverCore: { measure: 'peripheryOverCoreResolution', op: '>', possible: 1.25, strong: 1.5, unit: '', source: `${SEED}, reason 1 (flexible periphery)` },
+  worseRegions: { measure: 'worseRegions', op: '>', possible: 0, unit: '', source: 'cryodx locres: regions ≥ 25 % worse than the median' },
+  sphericity: { measure: 'sphericity', op: '<', possible: 0.92, strong: 0.85, unit: '', source: 'Tan et al. 2017 (3DFSC): < 0.85 suggests anisotropy' },
+  directionalSpread: { measure: 'directionalSpreadA', op: '>', possible: 1, strong: 1, unit: 'Å', source: `${SEED}, reason 2` },
+  cfar: { measure: 'cfar', op: '<', possible: 0.5, unit: '', source: 'cryoSPARC cFAR: < 0.5 is anisotropic' },
+  scfStar: { measure: 'scfStar', op: '<', possible: 0.81, strong: 0.6, unit: '', source: 'Baldwin & Lyumkis 2020; cryoSPARC flags SCF* < 0.81' },
+  thickness: { measure: 'medianThicknessA', op: '>', possible: 500, strong: 800, unit: 'Å', source: `${SEED}, reason 3 (ice above ~50 nm costs signal)` },
+  bfactor: { measure: 'overallBfactorA2', op: '>', possible: 150, unit: 'Å²', source: `${SEED}, reason 4 (> 150 Å²: polishing alone does not reach 3 Å)` },
+  bfactorWithCollapse: { measure: 'overallBfactorA2', op: '>', possible: 100, unit: 'Å²', source: `${SEED}: an FSC that stays high then collapses is a B-factor problem` },
+  fitWorseThanMap: { measure: 'fractionFitWorseThanMap', op: '>', possible: 0.1, strong: 0.3, unit: '%', scale: 100, source: `${SEED}, reason 5` },
+  defocus: { measure: 'medianDefocusUA', op: '>', possible: 20000, strong: 25000, unit: 'µm', scale: 1e-4, source: `${SEED}, reason 5 (1.5–3 µm is devastating for high-resolution CTF)` },
+  unsampled: { measure: 'unsampledFraction', op: '>', possible: 0.05, unit: '%', scale: 100, source: 'cryodx orientations: Fourier space with no view' },
+  pixelSizeError: { measure: 'pixelSizeErrorPercent', op: '>', possible: 1, strong: 2, unit: '%', source: 'RELION docs, pixel size issues; seed 003' },
+  phaseError: { measure: 'phaseErrorDeg', op: '>', possible: 45, strong: 45, unit: '°', source: 'a quarter of the way to a CTF sign flip' },
+  doublingGain: { measure: 'gainFromDoublingA', op: '≥', possible: 0.1, unit: 'Å', source: 'Rosenthal & Henderson 2003' },
+  /** CTF triage: fractions of micrographs (the per-micrograph limits are below). */
+  ctfFractionFitWorse: { measure: 'fraction', op: '>', possible: 0.1, strong: 0.3, unit: '%', scale: 100, source: `${SEED}, reason 5` },
+  ctfFractionHighDefocus: { measure: 'fraction', op: '>', possible: 0.2, strong: 0.5, unit: '%', scale: 100, source: `${SEED}, reason 5` },
+  ctfFractionIce: { measure: 'fraction', op: '>', possible: 0.1, strong: 0.3, unit: '%', scale: 100, source: `${SEED}, reason 3` },
+  ctfFractionAstigmatism: { measure: 'fraction', op: '>', possible: 0.1, strong: 0.3, unit: '%', scale: 100, source: `${SEED}, reason 7` },
+  ctfFractionFailed: { measure: 'fraction', op: '>', possible: 0.05, strong: 0.2, unit: '%', scale: 100, source: 'CTFFIND practice' },
+} satisfies Record<string, Threshold>;
+
+/** Per-micrograph limits of the CTF triage (one number each; the fractions above grade them). */
+export const CTF_LIMITS = {
+  /** Mean defocus above which a micrograph counts as high-defocus (the diagnosis's "strong" level). */
+  highDefocusA: THRESHOLDS.defocus.strong,
+  /** Ice above ~50 nm costs signal for most single particles (the diagnosis's "possible" level). */
+  thickIceA: THRESHOLDS.thickness.possible,
+  /** Astigmatism a well-aligned microscope avoids (reason 7, "astigmatism uncorrected at the user level"). */
+  astigmatismA: 1000,
+  /** A Thon-ring fit stopping before 8 Å means the estimate failed. */
+  failedFitA: 8,
+};

@@ -1,0 +1,37 @@
+import { mkdir, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { JobOutput, NamedBytes } from '../core/app/job.js';
+import { InputError, readInput, writeOutputAtomic } from './files.js';
+
+/**
+ * The file side of every command: inputs read into named bytes (the name is the path the user typed,
+ * so messages and outputs name it as they did), outputs written atomically into one folder.
+ */
+export async function readNamed(path: string): Promise<NamedBytes> {
+  return { name: path, bytes: await readInput(path) };
+}
+
+export async function readNamedOptional(path: string | undefined): Promise<NamedBytes | undefined> {
+  return path === undefined ? undefined : readNamed(path);
+}
+
+/** The output folder: made if missing; a file of that name is refused (never replaced). */
+export async function outputFolder(dir: string): Promise<string> {
+  const s = await stat(dir).catch(() => null);
+  if (s && !s.isDirectory()) throw new InputError(`--out ${dir}: is an existing file, not a folder; choose a folder name`);
+  await mkdir(dir, { recursive: true });
+  return dir;
+}
+
+/** Writes a job's outputs under `dir` (subfolders as named), never replacing one of `inputs`. */
+export async function writeOutputs(dir: string, outputs: JobOutput[], inputs: readonly string[]): Promise<string[]> {
+  await outputFolder(dir);
+  const written: string[] = [];
+  for (const o of outputs) {
+    const path = join(dir, o.name);
+    await mkdir(dirname(path), { recursive: true });
+    await writeOutputAtomic(path, 'bytes' in o ? o.bytes : o.text, inputs);
+    written.push(path);
+  }
+  return written;
+}
