@@ -15,7 +15,16 @@ const dir = mkdtempSync(join(tmpdir(), 'cryodx-bench-ctf-'));
 const n = 4096;
 const mics = [0, 1, 2, 3].map((i) => {
   const path = join(dir, `mic${i}.mrc`);
-  const img = simulateMicrograph({ nx: n, ny: n, pixelSizeA: 0.83, defocusUA: 15000 + 2000 * i, defocusVA: 14200 + 2000 * i, astigmatismAngleDeg: 30 * i, noise: 0.6, seed: i + 1 });
+  const img = simulateMicrograph({
+    nx: n,
+    ny: n,
+    pixelSizeA: 0.83,
+    defocusUA: 15000 + 2000 * i,
+    defocusVA: 14200 + 2000 * i,
+    astigmatismAngleDeg: 30 * i,
+    noise: 0.6,
+    seed: i + 1,
+  });
   writeFileSync(path, writeMrc(createVolume(n, n, 1, [0.83, 0.83, 0.83], img)));
   return path;
 });
@@ -35,5 +44,12 @@ const ref = time('/usr/bin/python3', [join(import.meta.dirname, 'ctf_reference.p
 const numpy = ref ? (JSON.parse(ref.out) as { numpy_periodogram_s: number }).numpy_periodogram_s : null;
 console.log('\n| what | cryodx (s) | reference | reference (s) | cryodx / reference |');
 console.log('| --- | ---: | --- | ---: | ---: |');
-console.log(`| one 4096² micrograph, whole \`cryodx ctf\` (read, periodogram, fit, outputs) | ${one?.s.toFixed(2) ?? '—'} | numpy periodogram only (225 tiles of 512²) | ${numpy?.toFixed(2) ?? '—'} | ${one && numpy ? (one.s / numpy).toFixed(2) : '—'} |`);
-console.log(`| four 4096² micrographs on worker threads | ${four?.s.toFixed(2) ?? '—'} | 4 × the single run | ${one ? (4 * one.s).toFixed(2) : '—'} | ${four && one ? (four.s / (4 * one.s)).toFixed(2) : '—'} |`);
+console.log(
+  `| one 4096² micrograph, whole \`cryodx ctf\` (read, periodogram, fit, outputs) | ${one?.s.toFixed(2) ?? '—'} | ` +
+    `numpy periodogram only (225 tiles of 512²) | ${numpy?.toFixed(2) ?? '—'} | ` +
+    `${one && numpy ? (one.s / numpy).toFixed(2) : '—'} |`,
+);
+console.log(
+  `| four 4096² micrographs on worker threads | ${four?.s.toFixed(2) ?? '—'} | 4 × the single run | ` +
+    `${one ? (4 * one.s).toFixed(2) : '—'} | ${four && one ? (four.s / (4 * one.s)).toFixed(2) : '—'} |`,
+);

@@ -11,7 +11,14 @@ import { autoMask } from '../src/core/analysis/masks/masks.js';
 import { rfft3d } from '../src/core/fourier/rfft3d.js';
 import { writeMrc } from '../src/core/io/mrc/write.js';
 import { createVolume } from '../src/core/model/volume.js';
-import { addNoise, applyBfactor, atomsToMap, ellipsoidAtoms, gaussianRandom, standardDeviation } from '../src/core/simulate/maps.js';
+import {
+  addNoise,
+  applyBfactor,
+  atomsToMap,
+  ellipsoidAtoms,
+  gaussianRandom,
+  standardDeviation,
+} from '../src/core/simulate/maps.js';
 import { seededRandom } from '../src/core/util/random.js';
 import { installFftPool } from '../src/node/parallel/fft-pool.js';
 
@@ -46,7 +53,17 @@ function median(f: () => void, repeat = 3): number {
 
 console.log(`cryodx benchmark: synthetic ${N}³ half maps at ${PX} Å/px in ${dir}`);
 const rnd = seededRandom(256);
-const truth = applyBfactor(atomsToMap(ellipsoidAtoms(Math.round(12000 * (N / 256) ** 3), [N * PX * 0.3, N * PX * 0.22, N * PX * 0.18], rnd), N, PX, 0.8), N, PX, 80);
+const truth = applyBfactor(
+  atomsToMap(
+    ellipsoidAtoms(Math.round(12000 * (N / 256) ** 3), [N * PX * 0.3, N * PX * 0.22, N * PX * 0.18], rnd),
+    N,
+    PX,
+    0.8,
+  ),
+  N,
+  PX,
+  80,
+);
 const g = gaussianRandom(rnd);
 const sigma = 3 * standardDeviation(truth);
 const h1 = addNoise(truth, sigma, g);
@@ -63,39 +80,143 @@ const rows: { what: string; cryodx: number | null; reference: string; refSeconds
 const fftOurs = median(() => rfft3d(h1, N, N, N));
 let py: Record<string, number | null> = {};
 if (spawnSync('/usr/bin/python3', ['-c', 'import numpy, mrcfile']).status === 0) {
-  py = JSON.parse(execFileSync('/usr/bin/python3', [join(import.meta.dirname, 'reference.py'), join(dir, 'half1.mrc'), join(dir, 'half2.mrc'), join(dir, 'mask.mrc')], { encoding: 'utf8' }));
+  py = JSON.parse(
+    execFileSync(
+      '/usr/bin/python3',
+      [
+        join(import.meta.dirname, 'reference.py'),
+        join(dir, 'half1.mrc'),
+        join(dir, 'half2.mrc'),
+        join(dir, 'mask.mrc'),
+      ],
+      { encoding: 'utf8' },
+    ),
+  );
 } else console.log('  python3-numpy / python3-mrcfile missing: numpy and scipy references skipped');
-rows.push({ what: `3D real FFT ${N}³ (in process, one thread)`, cryodx: fftOurs, reference: 'numpy.fft.rfftn', refSeconds: py['numpy_rfftn_s'] ?? null });
-rows.push({ what: `3D real FFT ${N}³ (in process, one thread)`, cryodx: fftOurs, reference: 'scipy.fft.rfftn, workers=1', refSeconds: py['scipy_rfftn_s'] ?? null });
+rows.push({
+  what: `3D real FFT ${N}³ (in process, one thread)`,
+  cryodx: fftOurs,
+  reference: 'numpy.fft.rfftn',
+  refSeconds: py['numpy_rfftn_s'] ?? null,
+});
+rows.push({
+  what: `3D real FFT ${N}³ (in process, one thread)`,
+  cryodx: fftOurs,
+  reference: 'scipy.fft.rfftn, workers=1',
+  refSeconds: py['scipy_rfftn_s'] ?? null,
+});
 const threads = installFftPool();
 const fftPar = median(() => rfft3d(h1, N, N, N));
-rows.push({ what: `3D real FFT ${N}³ (in process, ${threads} threads)`, cryodx: fftPar, reference: 'scipy.fft.rfftn, workers=1', refSeconds: py['scipy_rfftn_s'] ?? null });
+rows.push({
+  what: `3D real FFT ${N}³ (in process, ${threads} threads)`,
+  cryodx: fftPar,
+  reference: 'scipy.fft.rfftn, workers=1',
+  refSeconds: py['scipy_rfftn_s'] ?? null,
+});
 
 const fscMasked = timeCommand(process.execPath, [cli, 'fsc', 'half1.mrc', 'half2.mrc', '--mask', 'mask.mrc', '--json']);
-rows.push({ what: 'masked + corrected FSC (cryodx fsc --mask, whole command)', cryodx: fscMasked, reference: 'numpy unmasked + masked FSC (no correction), in process', refSeconds: py['numpy_fsc_unmasked_masked_s'] ?? null });
+rows.push({
+  what: 'masked + corrected FSC (cryodx fsc --mask, whole command)',
+  cryodx: fscMasked,
+  reference: 'numpy unmasked + masked FSC (no correction), in process',
+  refSeconds: py['numpy_fsc_unmasked_masked_s'] ?? null,
+});
 const fscUnmasked = timeCommand(process.execPath, [cli, 'fsc', 'half1.mrc', 'half2.mrc', '--json']);
 if (have('relion_image_handler')) {
-  rows.push({ what: 'unmasked FSC (cryodx fsc, whole command)', cryodx: fscUnmasked, reference: 'relion_image_handler --fsc', refSeconds: timeCommand('relion_image_handler', ['--i', 'half1.mrc', '--fsc', 'half2.mrc', '--angpix', String(PX)]) });
+  rows.push({
+    what: 'unmasked FSC (cryodx fsc, whole command)',
+    cryodx: fscUnmasked,
+    reference: 'relion_image_handler --fsc',
+    refSeconds: timeCommand('relion_image_handler', ['--i', 'half1.mrc', '--fsc', 'half2.mrc', '--angpix', String(PX)]),
+  });
 }
 if (have('relion_postprocess')) {
   mkdirSync(join(dir, 'pp'), { recursive: true });
-  rows.push({ what: 'masked + corrected FSC (cryodx fsc --mask, whole command)', cryodx: fscMasked, reference: 'relion_postprocess --mask (no B-factor)', refSeconds: timeCommand('relion_postprocess', ['--i', 'half1.mrc', '--i2', 'half2.mrc', '--mask', 'mask.mrc', '--angpix', String(PX), '--o', 'pp/postprocess']) });
+  rows.push({
+    what: 'masked + corrected FSC (cryodx fsc --mask, whole command)',
+    cryodx: fscMasked,
+    reference: 'relion_postprocess --mask (no B-factor)',
+    refSeconds: timeCommand('relion_postprocess', [
+      '--i',
+      'half1.mrc',
+      '--i2',
+      'half2.mrc',
+      '--mask',
+      'mask.mrc',
+      '--angpix',
+      String(PX),
+      '--o',
+      'pp/postprocess',
+    ]),
+  });
 }
-const ppOurs = timeCommand(process.execPath, [cli, 'postprocess', 'half1.mrc', 'half2.mrc', '--mask', 'mask.mrc', '--auto-bfactor', '--out', 'pp_cryodx', '--json']);
+const ppOurs = timeCommand(process.execPath, [
+  cli,
+  'postprocess',
+  'half1.mrc',
+  'half2.mrc',
+  '--mask',
+  'mask.mrc',
+  '--auto-bfactor',
+  '--out',
+  'pp_cryodx',
+  '--json',
+]);
 if (have('relion_postprocess')) {
   mkdirSync(join(dir, 'ppb'), { recursive: true });
-  rows.push({ what: 'postprocess with automatic B-factor (cryodx postprocess --auto-bfactor, whole command, writes maps)', cryodx: ppOurs, reference: 'relion_postprocess --auto_bfac --autob_lowres 10', refSeconds: timeCommand('relion_postprocess', ['--i', 'half1.mrc', '--i2', 'half2.mrc', '--mask', 'mask.mrc', '--angpix', String(PX), '--auto_bfac', '--autob_lowres', '10', '--o', 'ppb/postprocess']) });
+  rows.push({
+    what: 'postprocess with automatic B-factor (cryodx postprocess --auto-bfactor, whole command, writes maps)',
+    cryodx: ppOurs,
+    reference: 'relion_postprocess --auto_bfac --autob_lowres 10',
+    refSeconds: timeCommand('relion_postprocess', [
+      '--i',
+      'half1.mrc',
+      '--i2',
+      'half2.mrc',
+      '--mask',
+      'mask.mrc',
+      '--angpix',
+      String(PX),
+      '--auto_bfac',
+      '--autob_lowres',
+      '10',
+      '--o',
+      'ppb/postprocess',
+    ]),
+  });
 }
 const maskOurs = median(() => autoMask(avg, N, N, N, PX, { threshold }), 1);
 if (have('relion_mask_create')) {
-  rows.push({ what: `auto-mask: low-pass 15 Å, threshold, extend 3, soft edge 6 (in process, ${threads} threads)`, cryodx: maskOurs, reference: 'relion_mask_create (same parameters)', refSeconds: timeCommand('relion_mask_create', ['--i', 'avg.mrc', '--o', 'mask_relion.mrc', '--lowpass', '15', '--angpix', String(PX), '--ini_threshold', String(threshold), '--extend_inimask', '3', '--width_soft_edge', '6']) });
+  rows.push({
+    what: `auto-mask: low-pass 15 Å, threshold, extend 3, soft edge 6 (in process, ${threads} threads)`,
+    cryodx: maskOurs,
+    reference: 'relion_mask_create (same parameters)',
+    refSeconds: timeCommand('relion_mask_create', [
+      '--i',
+      'avg.mrc',
+      '--o',
+      'mask_relion.mrc',
+      '--lowpass',
+      '15',
+      '--angpix',
+      String(PX),
+      '--ini_threshold',
+      String(threshold),
+      '--extend_inimask',
+      '3',
+      '--width_soft_edge',
+      '6',
+    ]),
+  });
 } else console.log('  relion not installed (apt-get install relion): RELION references skipped');
 
 console.log('\n| what | cryodx (s) | reference | reference (s) | reference / cryodx |');
 console.log('| --- | ---: | --- | ---: | ---: |');
 for (const r of rows) {
   const ratio = r.cryodx && r.refSeconds ? (r.refSeconds / r.cryodx).toFixed(2) + '×' : '—';
-  console.log(`| ${r.what} | ${r.cryodx?.toFixed(2) ?? '—'} | ${r.reference} | ${r.refSeconds?.toFixed(2) ?? '—'} | ${ratio} |`);
+  console.log(
+    `| ${r.what} | ${r.cryodx?.toFixed(2) ?? '—'} | ${r.reference} | ${r.refSeconds?.toFixed(2) ?? '—'} | ${ratio} |`,
+  );
 }
 console.log('\nratio > 1: cryodx is faster.');
 process.exit(0);

@@ -24,12 +24,36 @@ const time = (cmd: string, args: string[]): number | null => {
   }
   return (performance.now() - t) / 1000;
 };
-const ours = time(process.execPath, [cli, 'locres', 'half1.mrc', 'half2.mrc', '--mask', 'mask.mrc', '--out', 'lr_cryodx', '--json']);
+const ours = time(process.execPath, [
+  cli,
+  'locres',
+  'half1.mrc',
+  'half2.mrc',
+  '--mask',
+  'mask.mrc',
+  '--out',
+  'lr_cryodx',
+  '--json',
+]);
 let relion: number | null = null;
 if (spawnSync('sh', ['-c', 'command -v relion_postprocess']).status === 0) {
   mkdirSync(join(dir, 'lr'));
-  relion = time('relion_postprocess', ['--i', 'half1.mrc', '--i2', 'half2.mrc', '--o', 'lr/relion', '--angpix', '1.1', '--locres']);
+  relion = time('relion_postprocess', [
+    '--i',
+    'half1.mrc',
+    '--i2',
+    'half2.mrc',
+    '--o',
+    'lr/relion',
+    '--angpix',
+    '1.1',
+    '--locres',
+  ]);
 } else console.log('  relion not installed (apt-get install relion): reference skipped');
 console.log('\n| what | cryodx (s) | reference | reference (s) | cryodx / reference |');
 console.log('| --- | ---: | --- | ---: | ---: |');
-console.log(`| local resolution 128³, 25 Å sampling, 54 windows (cryodx locres --mask, whole command incl. the global FSC) | ${ours?.toFixed(2) ?? '—'} | relion_postprocess --locres | ${relion?.toFixed(2) ?? '—'} | ${ours && relion ? (ours / relion).toFixed(2) : '—'} |`);
+console.log(
+  `| local resolution 128³, 25 Å sampling, 54 windows (cryodx locres --mask, whole command incl. the global FSC) | ` +
+    `${ours?.toFixed(2) ?? '—'} | relion_postprocess --locres | ${relion?.toFixed(2) ?? '—'} | ` +
+    `${ours && relion ? (ours / relion).toFixed(2) : '—'} |`,
+);

@@ -15,13 +15,41 @@ const dir = mkdtempSync(join(tmpdir(), 'cryodx-bench-'));
 const path = join(dir, 'particles.star');
 
 function makeFile(): void {
-  const cols = ['rlnImageName', 'rlnMicrographName', 'rlnCoordinateX', 'rlnCoordinateY', 'rlnAngleRot', 'rlnAngleTilt', 'rlnAnglePsi', 'rlnOriginXAngst', 'rlnOriginYAngst', 'rlnDefocusU', 'rlnDefocusV', 'rlnDefocusAngle', 'rlnPhaseShift', 'rlnCtfBfactor', 'rlnOpticsGroup', 'rlnClassNumber', 'rlnRandomSubset'];
-  const parts: string[] = ['data_optics\nloop_\n_rlnOpticsGroup #1\n_rlnOpticsGroupName #2\n_rlnVoltage #3\n_rlnSphericalAberration #4\n_rlnAmplitudeContrast #5\n_rlnImagePixelSize #6\n_rlnImageSize #7\n1 opticsGroup1 300 2.7 0.1 1.06 256\n\ndata_particles\nloop_\n'];
+  const cols = [
+    'rlnImageName',
+    'rlnMicrographName',
+    'rlnCoordinateX',
+    'rlnCoordinateY',
+    'rlnAngleRot',
+    'rlnAngleTilt',
+    'rlnAnglePsi',
+    'rlnOriginXAngst',
+    'rlnOriginYAngst',
+    'rlnDefocusU',
+    'rlnDefocusV',
+    'rlnDefocusAngle',
+    'rlnPhaseShift',
+    'rlnCtfBfactor',
+    'rlnOpticsGroup',
+    'rlnClassNumber',
+    'rlnRandomSubset',
+  ];
+  const parts: string[] = [
+    'data_optics\nloop_\n_rlnOpticsGroup #1\n_rlnOpticsGroupName #2\n_rlnVoltage #3\n_rlnSphericalAberration ' +
+      '#4\n_rlnAmplitudeContrast #5\n_rlnImagePixelSize #6\n_rlnImageSize #7\n1 opticsGroup1 300 2.7 0.1 1.06 ' +
+      '256\n\ndata_particles\nloop_\n',
+  ];
   cols.forEach((c, i) => parts.push(`_${c} #${i + 1}\n`));
   let seed = 1;
-  const rnd = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const rnd = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
   for (let r = 0; r < ROWS; r++) {
-    parts.push(`${String((r % 300) + 1).padStart(6, '0')}@Extract/job012/Movies/mic_${r % 5000}.mrcs Movies/mic_${r % 5000}.mrc ${(rnd() * 4000).toFixed(6)} ${(rnd() * 4000).toFixed(6)} ${(rnd() * 360 - 180).toFixed(6)} ${(rnd() * 180).toFixed(6)} ${(rnd() * 360 - 180).toFixed(6)} ${(rnd() * 10 - 5).toFixed(6)} ${(rnd() * 10 - 5).toFixed(6)} ${(10000 + rnd() * 20000).toFixed(6)} ${(10000 + rnd() * 20000).toFixed(6)} ${(rnd() * 180).toFixed(6)} 0.000000 0.000000 1 1 ${1 + (r % 2)}\n`);
+    parts.push(
+      `${String((r % 300) + 1).padStart(6, '0')}@Extract/job012/Movies/mic_${r % 5000}.mrcs ` +
+        `Movies/mic_${r % 5000}.mrc ${(rnd() * 4000).toFixed(6)} ${(rnd() * 4000).toFixed(6)} ` +
+        `${(rnd() * 360 - 180).toFixed(6)} ${(rnd() * 180).toFixed(6)} ${(rnd() * 360 - 180).toFixed(6)} ` +
+        `${(rnd() * 10 - 5).toFixed(6)} ${(rnd() * 10 - 5).toFixed(6)} ${(10000 + rnd() * 20000).toFixed(6)} ` +
+        `${(10000 + rnd() * 20000).toFixed(6)} ${(rnd() * 180).toFixed(6)} 0.000000 0.000000 1 1 ${1 + (r % 2)}\n`,
+    );
   }
   writeFileSync(path, parts.join(''));
 }
@@ -37,17 +65,34 @@ for (let k = 0; k < 3; k++) {
   const t0 = performance.now();
   const doc = readStar(bytes, { source: path });
   const { particles } = readParticles(doc);
-  doc.blocks[1]!.loop!.numberColumns(['rlnCoordinateX', 'rlnCoordinateY', 'rlnDefocusAngle', 'rlnClassNumber', 'rlnRandomSubset']);
+  doc.blocks[1]!.loop!.numberColumns([
+    'rlnCoordinateX',
+    'rlnCoordinateY',
+    'rlnDefocusAngle',
+    'rlnClassNumber',
+    'rlnRandomSubset',
+  ]);
   if (particles.count !== ROWS) throw new Error('row count');
   times.push((performance.now() - t0) / 1000);
 }
 const ours = median(times);
-console.log(`cryodx readStar+readParticles, ${ROWS} rows (${(bytes.length / 1e6).toFixed(0)} MB): ${ours.toFixed(2)} s (median of 3)`);
-const py = spawnSync('/usr/bin/python3', ['-c', `
+console.log(
+  `cryodx readStar+readParticles, ${ROWS} rows (${(bytes.length / 1e6).toFixed(0)} MB): ${ours.toFixed(2)} s ` +
+    `(median of 3)`,
+);
+const py = spawnSync(
+  '/usr/bin/python3',
+  [
+    '-c',
+    `
 import time, numpy as np, sys
 t=time.perf_counter()
 a=np.loadtxt(sys.argv[1], skiprows=30, usecols=range(2,17))
-print(time.perf_counter()-t, a.shape[0])`, path], { encoding: 'utf8' });
+print(time.perf_counter()-t, a.shape[0])`,
+    path,
+  ],
+  { encoding: 'utf8' },
+);
 if (py.status === 0) {
   const [secs, rows] = py.stdout.trim().split(/\s+/).map(Number);
   console.log(`numpy.loadtxt on the same ${rows} rows (numeric columns only): ${secs!.toFixed(2)} s`);

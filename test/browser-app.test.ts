@@ -9,24 +9,32 @@ import { ROOT } from './paths.js';
 
 const chromium = '/usr/bin/chromium';
 const haveChromium = existsSync(chromium);
-if (!haveChromium && process.env['CI'] === 'true') throw new Error('CI needs Debian’s chromium for the browser-app test (.ci/run installs it)');
+if (!haveChromium && process.env['CI'] === 'true')
+  throw new Error('CI needs Debian’s chromium for the browser-app test (.ci/run installs it)');
 
 function cryodx(args: string[], cwd = ROOT): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [join(ROOT, 'dist', 'node', 'cli', 'main.js'), ...args], { encoding: 'utf8', cwd });
+  const r = spawnSync(process.execPath, [join(ROOT, 'dist', 'node', 'cli', 'main.js'), ...args], {
+    encoding: 'utf8',
+    cwd,
+  });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** Paths where two JSON values differ: keys, strings, booleans exactly; numbers to a relative tolerance. */
 function jsonDifferences(a: unknown, b: unknown, rel: number, path = '$'): string[] {
-  if (typeof a === 'number' && typeof b === 'number') return Math.abs(a - b) <= rel * Math.max(1, Math.abs(a), Math.abs(b)) ? [] : [`${path}: ${a} vs ${b}`];
+  if (typeof a === 'number' && typeof b === 'number')
+    return Math.abs(a - b) <= rel * Math.max(1, Math.abs(a), Math.abs(b)) ? [] : [`${path}: ${a} vs ${b}`];
   if (Array.isArray(a) && Array.isArray(b)) {
     if (a.length !== b.length) return [`${path}: ${a.length} vs ${b.length} items`];
     return a.flatMap((x, i) => jsonDifferences(x, b[i], rel, `${path}[${i}]`));
   }
   if (a && b && typeof a === 'object' && typeof b === 'object') {
-    const ka = Object.keys(a).sort(), kb = Object.keys(b).sort();
+    const ka = Object.keys(a).sort(),
+      kb = Object.keys(b).sort();
     if (ka.join() !== kb.join()) return [`${path}: keys ${ka.join()} vs ${kb.join()}`];
-    return ka.flatMap((k) => jsonDifferences((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], rel, `${path}.${k}`));
+    return ka.flatMap((k) =>
+      jsonDifferences((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], rel, `${path}.${k}`),
+    );
   }
   return a === b ? [] : [`${path}: ${JSON.stringify(a)} vs ${JSON.stringify(b)}`];
 }
@@ -34,70 +42,106 @@ function jsonDifferences(a: unknown, b: unknown, rel: number, path = '$'): strin
 // Issue 8: serve the app, give it half maps and a mask, compare with the CLI on the same files,
 // no request off the origin, no console errors, a screenshot kept (test-output/browser-app.png).
 describe.skipIf(!haveChromium)('the browser app in headless Chromium', () => {
-  it('gives the CLI’s numbers for the same files, offline, without console errors; bad files get the CLI’s message', async () => {
-    const K = caseFiles('box96');
-    const files = [K.half1, K.half2, K.mask];
-    const dir = mkdtempSync(join(tmpdir(), 'cryodx-app-'));
-    // Run where the files are, so that the CLI names them as the page does (by their names alone).
-    const cli = cryodx(['report', '--half1', 'half1.mrc', '--half2', 'half2.mrc', '--mask', 'mask.mrc', '--out', join(dir, 'cli')], K.dir);
-    expect(cli.code, cli.stderr).toBe(0);
-    const expected = JSON.parse(readFileSync(join(dir, 'cli', 'report.json'), 'utf8'));
-    const bad = join(dir, 'truncated_half1.mrc');
-    writeFileSync(bad, readFileSync(files[0]!).subarray(0, 300000));
-    const cliError = cryodx(['info', 'truncated_half1.mrc'], dir).stderr.replace(/^cryodx: /, '').trim();
+  it(
+    'gives the CLI’s numbers for the same files, offline, without console errors; bad files get the CLI’s ' + 'message',
+    async () => {
+      const K = caseFiles('box96');
+      const files = [K.half1, K.half2, K.mask];
+      const dir = mkdtempSync(join(tmpdir(), 'cryodx-app-'));
+      // Run where the files are, so that the CLI names them as the page does (by their names alone).
+      const cli = cryodx(
+        ['report', '--half1', 'half1.mrc', '--half2', 'half2.mrc', '--mask', 'mask.mrc', '--out', join(dir, 'cli')],
+        K.dir,
+      );
+      expect(cli.code, cli.stderr).toBe(0);
+      const expected = JSON.parse(readFileSync(join(dir, 'cli', 'report.json'), 'utf8'));
+      const bad = join(dir, 'truncated_half1.mrc');
+      writeFileSync(bad, readFileSync(files[0]!).subarray(0, 300000));
+      const cliError = cryodx(['info', 'truncated_half1.mrc'], dir)
+        .stderr.replace(/^cryodx: /, '')
+        .trim();
 
-    const { server, url } = await serveApp(webRoot(), 0, '127.0.0.1');
-    const { chromium: pw } = await import('playwright-core');
-    const browser = await pw.launch({ executablePath: chromium, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
-    try {
-      const page = await browser.newPage();
-      const errors: string[] = [], offOrigin: string[] = [];
-      page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-      page.on('pageerror', (e) => errors.push(String(e)));
-      page.on('request', (r) => { if (!r.url().startsWith(url) && !/^(blob|data):/.test(r.url())) offOrigin.push(r.url()); });
-      await page.goto(url);
-      expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
-      // A bad file first: the same sentence as the CLI, next to the file.
-      await page.setInputFiles('[data-testid=files]', [bad]);
-      await expect.poll(() => page.locator('[data-testid="info-truncated_half1.mrc"]').textContent(), { timeout: 30_000 }).toBe(cliError);
-      await page.getByRole('button', { name: 'remove' }).click();
-      await page.setInputFiles('[data-testid=files]', files);
-      await page.waitForFunction(() => !(document.querySelector('[data-testid=run]') as HTMLButtonElement).disabled, null, { timeout: 60_000 });
-      expect(await page.locator('[data-testid=angpix]').inputValue()).toBe(String(K.pixelSizeA));
-      expect(await page.locator('[data-testid="role-half2.mrc"]').inputValue()).toBe('half2');
-      // The page must stay responsive while the worker computes: a 20 ms timer keeps firing.
-      await page.evaluate(() => {
-        const w = window as unknown as { ticks: number[] };
-        w.ticks = [];
-        setInterval(() => w.ticks.push(performance.now()), 20);
+      const { server, url } = await serveApp(webRoot(), 0, '127.0.0.1');
+      const { chromium: pw } = await import('playwright-core');
+      const browser = await pw.launch({
+        executablePath: chromium,
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--no-first-run',
+        ],
       });
-      await page.click('[data-testid=run]');
-      await page.waitForFunction(() => (document.querySelector('[data-testid=result-json]')?.textContent ?? '').length > 10, null, { timeout: 300_000 });
-      const longestStallMs = await page.evaluate(() => {
-        const ticks = (window as unknown as { ticks: number[] }).ticks;
-        const from = performance.getEntriesByName('cryodx-run')[0]!.startTime, to = performance.getEntriesByName('cryodx-result')[0]!.startTime;
-        const during = ticks.filter((t) => t > from && t < to);
-        return Math.max(...during.slice(1).map((t, i) => t - during[i]!));
-      });
-      expect(longestStallMs).toBeLessThan(250);
-      const got = JSON.parse((await page.locator('[data-testid=result-json]').textContent())!);
-      expect(got.postprocess.resolutionA).toBeCloseTo(expected.postprocess.resolutionA, 9);
-      expect(got.postprocess.bfactorA2).toBeCloseTo(expected.postprocess.bfactorA2, 6);
-      expect(got.anisotropy.sphericity).toBeCloseTo(expected.anisotropy.sphericity, 6);
-      expect(got.locres.medianA).toBeCloseTo(expected.locres.medianA, 6);
-      expect(got.findings.map((f: { cause: string; strength: string }) => `${f.cause}:${f.strength}`)).toEqual(expected.findings.map((f: { cause: string; strength: string }) => `${f.cause}:${f.strength}`));
-      // One job behind both front ends: the same report.json, field for field (numbers to the last
-      // few bits: the browser's and Node's Math.log/pow may differ in the final ulp).
-      expect(jsonDifferences(got, expected, 1e-9)).toEqual([]);
-      expect(await page.locator('#figures svg').count()).toBeGreaterThanOrEqual(3);
-      expect(await page.locator('[data-testid="download-report.html"]').count()).toBe(1);
-      mkdirSync(join(ROOT, 'test-output'), { recursive: true });
-      await page.screenshot({ path: join(ROOT, 'test-output', 'browser-app.png'), fullPage: true });
-      expect(errors).toEqual([]);
-      expect(offOrigin).toEqual([]);
-    } finally {
-      await browser.close();
-      server.close();
-    }
-  }, 300_000);
+      try {
+        const page = await browser.newPage();
+        const errors: string[] = [],
+          offOrigin: string[] = [];
+        page.on('console', (m) => {
+          if (m.type() === 'error') errors.push(m.text());
+        });
+        page.on('pageerror', (e) => errors.push(String(e)));
+        page.on('request', (r) => {
+          if (!r.url().startsWith(url) && !/^(blob|data):/.test(r.url())) offOrigin.push(r.url());
+        });
+        await page.goto(url);
+        expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+        // A bad file first: the same sentence as the CLI, next to the file.
+        await page.setInputFiles('[data-testid=files]', [bad]);
+        await expect
+          .poll(() => page.locator('[data-testid="info-truncated_half1.mrc"]').textContent(), { timeout: 30_000 })
+          .toBe(cliError);
+        await page.getByRole('button', { name: 'remove' }).click();
+        await page.setInputFiles('[data-testid=files]', files);
+        await page.waitForFunction(
+          () => !(document.querySelector('[data-testid=run]') as HTMLButtonElement).disabled,
+          null,
+          { timeout: 60_000 },
+        );
+        expect(await page.locator('[data-testid=angpix]').inputValue()).toBe(String(K.pixelSizeA));
+        expect(await page.locator('[data-testid="role-half2.mrc"]').inputValue()).toBe('half2');
+        // The page must stay responsive while the worker computes: a 20 ms timer keeps firing.
+        await page.evaluate(() => {
+          const w = window as unknown as { ticks: number[] };
+          w.ticks = [];
+          setInterval(() => w.ticks.push(performance.now()), 20);
+        });
+        await page.click('[data-testid=run]');
+        await page.waitForFunction(
+          () => (document.querySelector('[data-testid=result-json]')?.textContent ?? '').length > 10,
+          null,
+          { timeout: 300_000 },
+        );
+        const longestStallMs = await page.evaluate(() => {
+          const ticks = (window as unknown as { ticks: number[] }).ticks;
+          const from = performance.getEntriesByName('cryodx-run')[0]!.startTime,
+            to = performance.getEntriesByName('cryodx-result')[0]!.startTime;
+          const during = ticks.filter((t) => t > from && t < to);
+          return Math.max(...during.slice(1).map((t, i) => t - during[i]!));
+        });
+        expect(longestStallMs).toBeLessThan(250);
+        const got = JSON.parse((await page.locator('[data-testid=result-json]').textContent())!);
+        expect(got.postprocess.resolutionA).toBeCloseTo(expected.postprocess.resolutionA, 9);
+        expect(got.postprocess.bfactorA2).toBeCloseTo(expected.postprocess.bfactorA2, 6);
+        expect(got.anisotropy.sphericity).toBeCloseTo(expected.anisotropy.sphericity, 6);
+        expect(got.locres.medianA).toBeCloseTo(expected.locres.medianA, 6);
+        expect(got.findings.map((f: { cause: string; strength: string }) => `${f.cause}:${f.strength}`)).toEqual(
+          expected.findings.map((f: { cause: string; strength: string }) => `${f.cause}:${f.strength}`),
+        );
+        // One job behind both front ends: the same report.json, field for field (numbers to the last
+        // few bits: the browser's and Node's Math.log/pow may differ in the final ulp).
+        expect(jsonDifferences(got, expected, 1e-9)).toEqual([]);
+        expect(await page.locator('#figures svg').count()).toBeGreaterThanOrEqual(3);
+        expect(await page.locator('[data-testid="download-report.html"]').count()).toBe(1);
+        mkdirSync(join(ROOT, 'test-output'), { recursive: true });
+        await page.screenshot({ path: join(ROOT, 'test-output', 'browser-app.png'), fullPage: true });
+        expect(errors).toEqual([]);
+        expect(offOrigin).toEqual([]);
+      } finally {
+        await browser.close();
+        server.close();
+      }
+    },
+    300_000,
+  );
 });

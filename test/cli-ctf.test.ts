@@ -30,7 +30,17 @@ describe('cryodx ctf', () => {
     const j = JSON.parse(r.stdout) as Record<string, number | string | null>[];
     expect(j).toHaveLength(2);
     for (const [i, row] of j.entries()) {
-      for (const k of ['micrograph', 'defocusUA', 'defocusVA', 'astigmatismAngleDeg', 'phaseShiftRad', 'crossCorrelation', 'fitResolutionA', 'thicknessA']) expect(row).toHaveProperty(k);
+      for (const k of [
+        'micrograph',
+        'defocusUA',
+        'defocusVA',
+        'astigmatismAngleDeg',
+        'phaseShiftRad',
+        'crossCorrelation',
+        'fitResolutionA',
+        'thicknessA',
+      ])
+        expect(row).toHaveProperty(k);
       expect(Math.abs((row['defocusUA'] as number) / truth[i]!.defocusUA - 1)).toBeLessThan(0.005);
       expect(row['pixelSizeA']).toBeCloseTo(1.1, 6); // from the header
     }
@@ -38,13 +48,16 @@ describe('cryodx ctf', () => {
     expect(txt.estimates[0]!.defocusUA).toBeCloseTo(j[0]!['defocusUA'] as number, 3);
     const star = ctfFromStar(readStar(readFileSync(join(out, 'micrographs_ctf.star')), { source: 'star' }));
     expect(star.map((e) => e.micrograph)).toEqual(mics);
-    for (const f of ['mic_0_diag.mrc', 'mic_0_diag.png', 'mic_0_fit.svg', 'mic_1_avrot.txt', 'ctf.json']) expect(existsSync(join(out, f)), f).toBe(true);
+    for (const f of ['mic_0_diag.mrc', 'mic_0_diag.png', 'mic_0_fit.svg', 'mic_1_avrot.txt', 'ctf.json'])
+      expect(existsSync(join(out, f)), f).toBe(true);
   }, 120_000);
 
   it('clear errors: no pixel size, a 3D map, a truncated file', () => {
     const noPx = join(dir, 'nopx.mrc');
     writeFileSync(noPx, writeMrc(createVolume(256, 256, 1, null, new Float32Array(256 * 256))));
-    expect(cryodx('ctf', noPx, '--out', join(dir, 'e1')).stderr).toMatch(/no pixel size in the header; give it with --angpix/);
+    expect(cryodx('ctf', noPx, '--out', join(dir, 'e1')).stderr).toMatch(
+      /no pixel size in the header; give it with --angpix/,
+    );
     const vol = join(dir, 'vol.mrc');
     writeFileSync(vol, writeMrc(createVolume(64, 64, 64, [1, 1, 1], new Float32Array(64 ** 3))));
     expect(cryodx('ctf', vol, '--out', join(dir, 'e2')).stderr).toMatch(/is a 3D map/);
@@ -54,18 +67,42 @@ describe('cryodx ctf', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/cut\.mrc/);
     expect(cryodx('ctf', mics[0]!, '--fit-range-a', '5:30').stderr).toMatch(/from low to high resolution/);
-    expect(cryodx('ctf', mics[0]!, '--amplitude-contrast', '1.5').stderr).toMatch(/--amplitude-contrast takes a fraction in \[0, 1\)/);
+    expect(cryodx('ctf', mics[0]!, '--amplitude-contrast', '1.5').stderr).toMatch(
+      /--amplitude-contrast takes a fraction in \[0, 1\)/,
+    );
     const tiny = join(dir, 'tiny.mrc');
-    writeFileSync(tiny, writeMrc(createVolume(48, 48, 1, [1, 1, 1], new Float32Array(48 * 48).map((_, i) => Math.sin(i)))));
-    expect(cryodx('ctf', tiny, '--out', join(dir, 'e4')).stderr).toMatch(/tiny\.mrc: the image \(48×48 px\) is too small for a CTF fit/);
+    writeFileSync(
+      tiny,
+      writeMrc(
+        createVolume(
+          48,
+          48,
+          1,
+          [1, 1, 1],
+          new Float32Array(48 * 48).map((_, i) => Math.sin(i)),
+        ),
+      ),
+    );
+    expect(cryodx('ctf', tiny, '--out', join(dir, 'e4')).stderr).toMatch(
+      /tiny\.mrc: the image \(48×48 px\) is too small for a CTF fit/,
+    );
   }, 60_000);
 });
 
 describe('cryodx ctf-report', () => {
   it('reads CTFFIND outputs and a micrographs_ctf.star; findings with remedies in --json', () => {
     const star = join(dir, 'micrographs_ctf.star');
-    const rows = Array.from({ length: 50 }, (_, i) => `mic${i}.mrc ${i % 2 ? 32000 : 12000} ${i % 2 ? 31800 : 11800} 10 0.2 ${i % 3 ? 3.2 : 6.5} ${i % 5 ? 350 : 1200}`);
-    writeFileSync(star, `data_micrographs\nloop_\n_rlnMicrographName\n_rlnDefocusU\n_rlnDefocusV\n_rlnDefocusAngle\n_rlnCtfFigureOfMerit\n_rlnCtfMaxResolution\n_rlnMicrographIceThickness\n${rows.join('\n')}\n`);
+    const rows = Array.from(
+      { length: 50 },
+      (_, i) =>
+        `mic${i}.mrc ${i % 2 ? 32000 : 12000} ${i % 2 ? 31800 : 11800} 10 0.2 ${i % 3 ? 3.2 : 6.5} ` +
+        `${i % 5 ? 350 : 1200}`,
+    );
+    writeFileSync(
+      star,
+      'data_micrographs\nloop_\n_rlnMicrographName\n_rlnDefocusU\n_rlnDefocusV\n_rlnDefocusAngle\n' +
+        `_rlnCtfFigureOfMerit\n_rlnCtfMaxResolution\n_rlnMicrographIceThickness\n${rows.join('\n')}\n`,
+    );
     const r = cryodx('ctf-report', star, '--map-resolution-a', '4', '--json', '--out', join(dir, 'triage'));
     expect(r.code, r.stderr).toBe(0);
     const j = JSON.parse(r.stdout);
@@ -74,7 +111,11 @@ describe('cryodx ctf-report', () => {
     expect(j.summary.micrographs).toBe(50);
     expect(existsSync(join(dir, 'triage', 'ctf_fit-resolution.svg'))).toBe(true);
     const empty = join(dir, 'empty_ctf.star');
-    writeFileSync(empty, 'data_micrographs\nloop_\n_rlnMicrographName\n_rlnDefocusU\n_rlnDefocusV\n_rlnDefocusAngle\n_rlnCtfMaxResolution\n');
+    writeFileSync(
+      empty,
+      'data_micrographs\nloop_\n_rlnMicrographName\n_rlnDefocusU\n_rlnDefocusV\n_rlnDefocusAngle\n' +
+        '_rlnCtfMaxResolution\n',
+    );
     expect(cryodx('ctf-report', empty).stderr).toMatch(/empty_ctf\.star: no micrograph CTF results/);
     const text = cryodx('ctf-report', join(dir, 'out', 'mic_0.txt'), join(dir, 'out', 'mic_1.txt'));
     expect(text.code, text.stderr).toBe(0);

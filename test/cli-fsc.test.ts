@@ -11,7 +11,8 @@ import { bytesOf } from './paths.js';
 
 const K = caseFiles('box96');
 const ref = readRelionPostprocess(K.relionStar);
-const D = (f: 'half1.mrc' | 'half2.mrc' | 'mask.mrc'): string => (f === 'half1.mrc' ? K.half1 : f === 'half2.mrc' ? K.half2 : K.mask);
+const D = (f: 'half1.mrc' | 'half2.mrc' | 'mask.mrc'): string =>
+  f === 'half1.mrc' ? K.half1 : f === 'half2.mrc' ? K.half2 : K.mask;
 const tmp = mkdtempSync(join(tmpdir(), 'cryodx-fsc-'));
 
 describe('cryodx fsc', () => {
@@ -19,8 +20,31 @@ describe('cryodx fsc', () => {
     const r = cryodx('fsc', D('half1.mrc'), D('half2.mrc'), '--mask', D('mask.mrc'), '--json');
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
-    for (const k of ['resolutionA', 'criterion', 'randomizeFromA', 'pixelSizeA', 'boxSize', 'shells', 'crossings', 'shape', 'warnings']) expect(j).toHaveProperty(k);
-    expect(Object.keys(j.shells[1]).sort()).toEqual(['fscCorrected', 'fscMasked', 'fscParticle', 'fscPhaseRandomized', 'fscUnmasked', 'nVoxels', 'resolutionA', 'shell', 'spatialFrequencyInvA'].sort());
+    for (const k of [
+      'resolutionA',
+      'criterion',
+      'randomizeFromA',
+      'pixelSizeA',
+      'boxSize',
+      'shells',
+      'crossings',
+      'shape',
+      'warnings',
+    ])
+      expect(j).toHaveProperty(k);
+    expect(Object.keys(j.shells[1]).sort()).toEqual(
+      [
+        'fscCorrected',
+        'fscMasked',
+        'fscParticle',
+        'fscPhaseRandomized',
+        'fscUnmasked',
+        'nVoxels',
+        'resolutionA',
+        'shell',
+        'spatialFrequencyInvA',
+      ].sort(),
+    );
     expect(j.resolutionA).toBeCloseTo(Number(ref.general.get('rlnFinalResolution')), 5);
     expect(j.randomizeFromA).toBeCloseTo(Number(ref.general.get('rlnRandomiseFrom')), 4);
     expect(j.shells[0].resolutionA).toBeNull();
@@ -41,7 +65,9 @@ describe('cryodx fsc', () => {
     const star = readRelionPostprocess(join(out, 'fsc.star'));
     expect(star.shells.get(10)).toHaveProperty('rlnFourierShellCorrelationCorrected');
     expect(star.shells.get(10)).toHaveProperty('rlnCorrectedFourierShellCorrelationPhaseRandomizedMaskedMaps');
-    expect(readFileSync(join(out, 'fsc.xml'), 'utf8')).toMatch(/^<fsc title="cryodx masked-corrected FSC" xaxis="Resolution \(A-1\)"/);
+    expect(readFileSync(join(out, 'fsc.xml'), 'utf8')).toMatch(
+      /^<fsc title="cryodx masked-corrected FSC" xaxis="Resolution \(A-1\)"/,
+    );
     const mask = readMrc(bytesOf(join(out, 'auto_mask.mrc'))).volume;
     expect(mask.nx).toBe(K.n);
     expect(mask.data.reduce((m, v) => Math.max(m, v), 0)).toBeLessThanOrEqual(1);
@@ -69,28 +95,38 @@ describe('cryodx fsc', () => {
   });
 
   it('one mask choice at a time; bad numbers are refused', () => {
-    expect(cryodx('fsc', D('half1.mrc'), D('half2.mrc'), '--auto-mask', '--sphere-radius', '50').stderr).toMatch(/choose one of --mask, --auto-mask and --sphere-radius/);
+    expect(cryodx('fsc', D('half1.mrc'), D('half2.mrc'), '--auto-mask', '--sphere-radius', '50').stderr).toMatch(
+      /choose one of --mask, --auto-mask and --sphere-radius/,
+    );
     const r = cryodx('fsc', D('half1.mrc'), D('half2.mrc'), '--angpix', 'abc');
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/--angpix takes a positive number, got "abc"/);
   });
-  it('by default fsc replays RELION’s randomisation: every FSC column equals relion_postprocess’s (1e-5), as postprocess’s do', () => {
-    const j = JSON.parse(cryodx('fsc', D('half1.mrc'), D('half2.mrc'), '--mask', D('mask.mrc'), '--json').stdout);
-    const cols: [string, string][] = [
-      ['fscUnmasked', 'rlnFourierShellCorrelationUnmaskedMaps'],
-      ['fscMasked', 'rlnFourierShellCorrelationMaskedMaps'],
-      ['fscPhaseRandomized', 'rlnCorrectedFourierShellCorrelationPhaseRandomizedMaskedMaps'],
-      ['fscCorrected', 'rlnFourierShellCorrelationCorrected'],
-    ];
-    let worst = 0;
-    for (const s of j.shells as Record<string, number>[]) {
-      const row = ref.shells.get(s['shell']!);
-      if (!row) continue;
-      for (const [ours, theirs] of cols) worst = Math.max(worst, Math.abs(s[ours]! - row[theirs]!));
-    }
-    expect(worst).toBeLessThan(1e-5);
-    const out = join(tmp, 'pp-parity');
-    const pp = JSON.parse(cryodx('postprocess', D('half1.mrc'), D('half2.mrc'), '--mask', D('mask.mrc'), '--out', out, '--json').stdout);
-    expect(pp.shells.map((s: { fscCorrected: number }) => s.fscCorrected)).toEqual(j.shells.map((s: { fscCorrected: number }) => s.fscCorrected));
-  });
+  it(
+    'by default fsc replays RELION’s randomisation: every FSC column equals relion_postprocess’s (1e-5), as ' +
+      'postprocess’s do',
+    () => {
+      const j = JSON.parse(cryodx('fsc', D('half1.mrc'), D('half2.mrc'), '--mask', D('mask.mrc'), '--json').stdout);
+      const cols: [string, string][] = [
+        ['fscUnmasked', 'rlnFourierShellCorrelationUnmaskedMaps'],
+        ['fscMasked', 'rlnFourierShellCorrelationMaskedMaps'],
+        ['fscPhaseRandomized', 'rlnCorrectedFourierShellCorrelationPhaseRandomizedMaskedMaps'],
+        ['fscCorrected', 'rlnFourierShellCorrelationCorrected'],
+      ];
+      let worst = 0;
+      for (const s of j.shells as Record<string, number>[]) {
+        const row = ref.shells.get(s['shell']!);
+        if (!row) continue;
+        for (const [ours, theirs] of cols) worst = Math.max(worst, Math.abs(s[ours]! - row[theirs]!));
+      }
+      expect(worst).toBeLessThan(1e-5);
+      const out = join(tmp, 'pp-parity');
+      const pp = JSON.parse(
+        cryodx('postprocess', D('half1.mrc'), D('half2.mrc'), '--mask', D('mask.mrc'), '--out', out, '--json').stdout,
+      );
+      expect(pp.shells.map((s: { fscCorrected: number }) => s.fscCorrected)).toEqual(
+        j.shells.map((s: { fscCorrected: number }) => s.fscCorrected),
+      );
+    },
+  );
 });

@@ -9,42 +9,145 @@ import { createVolume } from '../src/core/model/volume.js';
 import { simulateTiltSeries } from '../src/core/simulate/tilt-series.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cryodx-tilt-'));
-const tilts = [-40, -20, 0, 20, 40], order = [4, 2, 0, 1, 3], n = 768, px = 2;
-const sim = simulateTiltSeries({ nx: n, ny: n, pixelSizeA: px, tiltsDeg: tilts, order, dosePerTiltEPerA2: 3, defocusA: tilts.map(() => 30000), astigmatismA: 500, noise: 0.4, seed: 9, tiltAxisDeg: 90 });
+const tilts = [-40, -20, 0, 20, 40],
+  order = [4, 2, 0, 1, 3],
+  n = 768,
+  px = 2;
+const sim = simulateTiltSeries({
+  nx: n,
+  ny: n,
+  pixelSizeA: px,
+  tiltsDeg: tilts,
+  order,
+  dosePerTiltEPerA2: 3,
+  defocusA: tilts.map(() => 30000),
+  astigmatismA: 500,
+  noise: 0.4,
+  seed: 9,
+  tiltAxisDeg: 90,
+});
 const stack = join(dir, 'TS_01.mrc');
 writeFileSync(stack, writeMrc(createVolume(n, n, tilts.length, [px, px, px], sim.stack)));
 writeFileSync(join(dir, 'TS_01.tlt'), tilts.join('\n') + '\n');
 writeFileSync(join(dir, 'picks.csv'), 'x,y,z\n300,-200,100\n');
-const mdoc = (pixel: number): string => [`PixelSpacing = ${pixel}`, '[T = Tilt axis angle = 90, binning = 1]', ...tilts.map((t, i) => `[ZValue = ${i}]\nTiltAngle = ${t}\nExposureDose = 3\nDateTime = 01-Jan-25  10:0${order[i]}:00`)].join('\n');
+const mdoc = (pixel: number): string =>
+  [
+    `PixelSpacing = ${pixel}`,
+    '[T = Tilt axis angle = 90, binning = 1]',
+    ...tilts.map(
+      (t, i) => `[ZValue = ${i}]\nTiltAngle = ${t}\nExposureDose = 3\nDateTime = 01-Jan-25  10:0${order[i]}:00`,
+    ),
+  ].join('\n');
 writeFileSync(join(dir, 'TS_01.mdoc'), mdoc(2));
 writeFileSync(join(dir, 'bin.mdoc'), mdoc(1));
 
 describe('cryodx tilt-ctf', () => {
   it('--json contract; RELION 5-style tables, CTFFIND rows and figures; the mdoc order gives pre-exposure', () => {
     const out = join(dir, 'out');
-    const r = cryodx('tilt-ctf', stack, '--mdoc', join(dir, 'TS_01.mdoc'), '--angpix', '2', '--box', '256', '--particles', join(dir, 'picks.csv'), '--out', out, '--json');
+    const r = cryodx(
+      'tilt-ctf',
+      stack,
+      '--mdoc',
+      join(dir, 'TS_01.mdoc'),
+      '--angpix',
+      '2',
+      '--box',
+      '256',
+      '--particles',
+      join(dir, 'picks.csv'),
+      '--out',
+      out,
+      '--json',
+    );
     expect(r.code, r.stderr).toBe(0);
     const j = JSON.parse(r.stdout);
     for (const k of ['tilts', 'particles', 'handedness', 'method', 'warnings']) expect(j).toHaveProperty(k);
-    for (const k of ['index', 'tiltDeg', 'preExposureEPerA2', 'defocusUA', 'defocusVA', 'astigmatismAngleDeg', 'fitResolutionA', 'score', 'weight', 'bfactorA2', 'flagged']) expect(j.tilts[0]).toHaveProperty(k);
+    for (const k of [
+      'index',
+      'tiltDeg',
+      'preExposureEPerA2',
+      'defocusUA',
+      'defocusVA',
+      'astigmatismAngleDeg',
+      'fitResolutionA',
+      'score',
+      'weight',
+      'bfactorA2',
+      'flagged',
+    ])
+      expect(j.tilts[0]).toHaveProperty(k);
     expect(j.tilts.map((t: { preExposureEPerA2: number }) => t.preExposureEPerA2)).toEqual(order.map((o) => 3 * o));
     for (const t of j.tilts) expect(Math.abs((t.defocusUA + t.defocusVA) / 60000 - 1)).toBeLessThan(0.02);
     expect(j.particles[0].defocusAPerTilt).toHaveLength(5);
     expect(j.method).toBe('whole-image');
     const star = readStar(readFileSync(join(out, 'tilt_series_ctf.star')), { source: 'star' });
     expect(star.blocks[0]!.loop!.has('rlnCtfBfactor')).toBe(true);
-    for (const f of ['tilt_ctf.txt', 'particle_tilt_defocus.star', 'defocus_vs_tilt.svg', 'fit_resolution_vs_tilt.svg', 'weights_vs_dose.svg']) expect(existsSync(join(out, f)), f).toBe(true);
+    for (const f of [
+      'tilt_ctf.txt',
+      'particle_tilt_defocus.star',
+      'defocus_vs_tilt.svg',
+      'fit_resolution_vs_tilt.svg',
+      'weights_vs_dose.svg',
+    ])
+      expect(existsSync(join(out, f)), f).toBe(true);
   }, 180_000);
 
   it('clear errors: tilt count, pixel size, missing axis and geometry', () => {
     writeFileSync(join(dir, 'short.tlt'), '-20\n0\n20\n');
-    expect(cryodx('tilt-ctf', stack, '--tlt', join(dir, 'short.tlt'), '--angpix', '2', '--tilt-axis-deg', '90', '--dose-per-tilt', '3').stderr).toMatch(/has 5 sections but .*short\.tlt lists 3 tilts/);
-    expect(cryodx('tilt-ctf', stack, '--mdoc', join(dir, 'bin.mdoc'), '--angpix', '2').stderr).toMatch(/pixel size of 1 Å but --angpix is 2 Å/);
-    expect(cryodx('tilt-ctf', stack, '--tlt', join(dir, 'TS_01.tlt'), '--angpix', '2', '--dose-per-tilt', '3').stderr).toMatch(/tilt-axis angle: pass --tilt-axis-deg/);
+    expect(
+      cryodx(
+        'tilt-ctf',
+        stack,
+        '--tlt',
+        join(dir, 'short.tlt'),
+        '--angpix',
+        '2',
+        '--tilt-axis-deg',
+        '90',
+        '--dose-per-tilt',
+        '3',
+      ).stderr,
+    ).toMatch(/has 5 sections but .*short\.tlt lists 3 tilts/);
+    expect(cryodx('tilt-ctf', stack, '--mdoc', join(dir, 'bin.mdoc'), '--angpix', '2').stderr).toMatch(
+      /pixel size of 1 Å but --angpix is 2 Å/,
+    );
+    expect(
+      cryodx('tilt-ctf', stack, '--tlt', join(dir, 'TS_01.tlt'), '--angpix', '2', '--dose-per-tilt', '3').stderr,
+    ).toMatch(/tilt-axis angle: pass --tilt-axis-deg/);
     expect(cryodx('tilt-ctf', stack, '--angpix', '2').stderr).toMatch(/exactly one of --tlt, --mdoc, --tomo-star/);
-    expect(cryodx('tilt-ctf', stack, '--tlt', join(dir, 'TS_01.tlt'), '--angpix', '2', '--tilt-axis-deg', '90', '--dose-per-tilt', '3', '--amplitude-contrast', '-0.1').stderr).toMatch(/--amplitude-contrast takes a fraction/);
+    expect(
+      cryodx(
+        'tilt-ctf',
+        stack,
+        '--tlt',
+        join(dir, 'TS_01.tlt'),
+        '--angpix',
+        '2',
+        '--tilt-axis-deg',
+        '90',
+        '--dose-per-tilt',
+        '3',
+        '--amplitude-contrast',
+        '-0.1',
+      ).stderr,
+    ).toMatch(/--amplitude-contrast takes a fraction/);
     writeFileSync(join(dir, 'two.xf'), '1 0 0 1 0 0\n1 0 0 1 0 0\n');
-    expect(cryodx('tilt-ctf', stack, '--tlt', join(dir, 'TS_01.tlt'), '--xf', join(dir, 'two.xf'), '--angpix', '2', '--dose-per-tilt', '3').stderr).toMatch(/two\.xf has 2 transforms for 5 tilts/);
-    expect(cryodx('tilt-ctf', stack, '--tlt', join(dir, 'TS_01.tlt'), '--angpix', '2', '--tilt-axis-deg', '90').stderr).toMatch(/give --dose-per-tilt/);
+    expect(
+      cryodx(
+        'tilt-ctf',
+        stack,
+        '--tlt',
+        join(dir, 'TS_01.tlt'),
+        '--xf',
+        join(dir, 'two.xf'),
+        '--angpix',
+        '2',
+        '--dose-per-tilt',
+        '3',
+      ).stderr,
+    ).toMatch(/two\.xf has 2 transforms for 5 tilts/);
+    expect(
+      cryodx('tilt-ctf', stack, '--tlt', join(dir, 'TS_01.tlt'), '--angpix', '2', '--tilt-axis-deg', '90').stderr,
+    ).toMatch(/give --dose-per-tilt/);
   }, 60_000);
 });

@@ -17,7 +17,14 @@ describe('cryodx info --json', () => {
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
     const e = JSON.parse(readFileSync(fixture('mrc', 'expected.json'), 'utf8'))['mode2_little.mrc'];
-    expect(j).toMatchObject({ nx: e.dims[0], ny: e.dims[1], nz: e.dims[2], mode: 2, pixelSizeA: e.voxelSize, axisOrder: [1, 2, 3] });
+    expect(j).toMatchObject({
+      nx: e.dims[0],
+      ny: e.dims[1],
+      nz: e.dims[2],
+      mode: 2,
+      pixelSizeA: e.voxelSize,
+      axisOrder: [1, 2, 3],
+    });
     const data: number[] = e.data;
     expect(j.min).toBeCloseTo(Math.min(...data), 5);
     expect(j.max).toBeCloseTo(Math.max(...data), 5);
@@ -27,7 +34,15 @@ describe('cryodx info --json', () => {
     const r = cryodx('info', shared('data/public/emd_3197.map.gz'), '--json');
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
-    expect(j).toMatchObject({ nx: 20, ny: 20, nz: 20, mode: 2, pixelSizeA: [11.4, 11.4, 11.4], origin: [0, 0, 0], axisOrder: [1, 2, 3] });
+    expect(j).toMatchObject({
+      nx: 20,
+      ny: 20,
+      nz: 20,
+      mode: 2,
+      pixelSizeA: [11.4, 11.4, 11.4],
+      origin: [0, 0, 0],
+      axisOrder: [1, 2, 3],
+    });
     for (const k of ['min', 'max', 'mean', 'rms']) expect(typeof j[k]).toBe('number');
   });
 
@@ -51,7 +66,13 @@ describe('cryodx info --json', () => {
     expect(r.code).toBe(0);
     const e = JSON.parse(readFileSync(fixture('mrc', 'expected.json'), 'utf8'))['axes_312.mrc'];
     expect(r.stdout).toMatch(new RegExp(`size \\(x, y, z\\)\\s+${e.dims.join(' × ')}`));
-    for (const f of [fixture('ctffind', 'ctffind5.txt'), fixture('imod', 'ts.tlt'), fixture('imod', 'ts.xf'), fixture('imod', 'ts.mdoc'), fixture('ctffind', 'ctffind4_avrot.txt')]) {
+    for (const f of [
+      fixture('ctffind', 'ctffind5.txt'),
+      fixture('imod', 'ts.tlt'),
+      fixture('imod', 'ts.xf'),
+      fixture('imod', 'ts.mdoc'),
+      fixture('ctffind', 'ctffind4_avrot.txt'),
+    ]) {
       expect(cryodx('info', f).code).toBe(0);
     }
   });
@@ -122,7 +143,19 @@ describe('bad input: exit code ≠ 0, one sentence, no stack trace', () => {
   });
 
   it('every command has --help with an example', () => {
-    for (const c of ['info', 'convert', 'demo', 'fsc', 'postprocess', 'budget', 'locres', 'anisotropy', 'orientations', 'calibrate', 'report']) {
+    for (const c of [
+      'info',
+      'convert',
+      'demo',
+      'fsc',
+      'postprocess',
+      'budget',
+      'locres',
+      'anisotropy',
+      'orientations',
+      'calibrate',
+      'report',
+    ]) {
       const r = cryodx(c, '--help');
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/Example/);

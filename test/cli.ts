@@ -39,7 +39,15 @@ export function caseFiles(name = 'box96'): CaseFiles {
   const c = RELION_CASES.find((x) => x.name === name);
   if (!c) throw new Error(`no RELION case ${name}`);
   const dir = join(tmpdir(), `cryodx-case-${name}-${process.pid}`);
-  const files: CaseFiles = { dir, half1: join(dir, 'half1.mrc'), half2: join(dir, 'half2.mrc'), mask: join(dir, 'mask.mrc'), relionStar: fixture('relion', name, 'postprocess.star'), n: c.n, pixelSizeA: c.pixelSizeA };
+  const files: CaseFiles = {
+    dir,
+    half1: join(dir, 'half1.mrc'),
+    half2: join(dir, 'half2.mrc'),
+    mask: join(dir, 'mask.mrc'),
+    relionStar: fixture('relion', name, 'postprocess.star'),
+    n: c.n,
+    pixelSizeA: c.pixelSizeA,
+  };
   if (existsSync(files.mask)) return files;
   mkdirSync(dir, { recursive: true });
   const { half1, half2 } = buildCase(c);

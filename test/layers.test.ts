@@ -69,11 +69,16 @@ describe('layers', () => {
   });
 
   it('src/core imports no Node modules and nothing from src/node or src/web', () => {
-    const NODE_BUILTINS = /^(node:|fs$|fs\/|path$|os$|child_process$|worker_threads$|url$|crypto$|stream$|zlib$|util$|buffer$|process$)/;
+    const NODE_BUILTINS =
+      /^(node:|fs$|fs\/|path$|os$|child_process$|worker_threads$|url$|crypto$|stream$|zlib$|util$|buffer$|process$)/;
     const bad: string[] = [];
     for (const f of core) {
       for (const spec of importsOf(f)) {
-        if (NODE_BUILTINS.test(spec) || /(^|\/)(node|web)\//.test(spec.replace(/^(\.\.\/)+/, '')) || /\/src\/(node|web)\//.test(spec)) {
+        if (
+          NODE_BUILTINS.test(spec) ||
+          /(^|\/)(node|web)\//.test(spec.replace(/^(\.\.\/)+/, '')) ||
+          /\/src\/(node|web)\//.test(spec)
+        ) {
           bad.push(`${relative(ROOT, f)} imports ${spec}`);
         }
       }
@@ -84,21 +89,29 @@ describe('layers', () => {
   it('no module imports a layer above its own', () => {
     const bad = edges(all)
       .filter(({ from, to }) => (layerOf(to) ?? -1) > (layerOf(from) ?? -1))
-      .map(({ from, to }) => `${relative(ROOT, from)} (layer ${layerOf(from)}) imports ${relative(ROOT, to)} (layer ${layerOf(to)})`);
+      .map(
+        ({ from, to }) =>
+          `${relative(ROOT, from)} (layer ${layerOf(from)}) imports ${relative(ROOT, to)} (layer ${layerOf(to)})`,
+      );
     expect(bad).toEqual([]);
   });
 
-  it('the CLI commands and the browser app reach analyses and interpretation only through the jobs in src/core/app', () => {
-    const front = all.filter((f) => /src\/(node\/cli\/commands|web)\//.test(f.replace(/\\/g, '/')));
-    const bad = edges(front)
-      .filter(({ to }) => /src\/core\/(analysis|diagnosis|parallel\/(?!pool))/.test(to.replace(/\\/g, '/')))
-      .map(({ from, to }) => `${relative(ROOT, from)} imports ${relative(ROOT, to)}`);
-    expect(bad).toEqual([]);
-  });
+  it(
+    'the CLI commands and the browser app reach analyses and interpretation only through the jobs in ' + 'src/core/app',
+    () => {
+      const front = all.filter((f) => /src\/(node\/cli\/commands|web)\//.test(f.replace(/\\/g, '/')));
+      const bad = edges(front)
+        .filter(({ to }) => /src\/core\/(analysis|diagnosis|parallel\/(?!pool))/.test(to.replace(/\\/g, '/')))
+        .map(({ from, to }) => `${relative(ROOT, from)} imports ${relative(ROOT, to)}`);
+      expect(bad).toEqual([]);
+    },
+  );
 
   it('the checks catch what they should', () => {
     expect(importsOf(join(ROOT, 'test', 'layers.test.ts'))).toContain('node:fs');
-    expect(layerOf(join(ROOT, 'src/core/io/mrc/read.ts'))).toBeLessThan(layerOf(join(ROOT, 'src/core/analysis/fsc/suite.ts'))!);
+    expect(layerOf(join(ROOT, 'src/core/io/mrc/read.ts'))).toBeLessThan(
+      layerOf(join(ROOT, 'src/core/analysis/fsc/suite.ts'))!,
+    );
     const fake = [{ from: join(ROOT, 'src/core/io/x.ts'), to: join(ROOT, 'src/core/analysis/y.ts') }];
     expect(fake.filter(({ from, to }) => layerOf(to)! > layerOf(from)!)).toHaveLength(1);
   });

@@ -21,7 +21,8 @@ describe.skipIf(!haveMrcfile)('files cryodx writes pass mrcfile.validate', () =>
           'buf = io.StringIO()\n' +
           'ok = mrcfile.validate(sys.argv[1], print_file=buf)\n' +
           'm = mrcfile.open(sys.argv[1])\n' +
-          'print(ok, m.data.shape, float(m.voxel_size.x), float(np.asarray(m.data, dtype=np.float64).sum()), buf.getvalue().replace(chr(10), " | "))',
+          'print(ok, m.data.shape, float(m.voxel_size.x), float(np.asarray(m.data, dtype=np.float64).sum()), ' +
+          'buf.getvalue().replace(chr(10), " | "))',
         [path],
       );
       const sum = Array.from(v.data).reduce((a, b) => a + b, 0);

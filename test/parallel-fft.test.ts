@@ -19,7 +19,10 @@ describe.skipIf(!existsSync(workerFile))('3D FFT on worker threads', () => {
   const pool = new FftPool(3, workerFile);
   afterAll(() => pool.terminate());
 
-  for (const [nx, ny, nz] of [[112, 104, 100], [105, 100, 101]] as const) {
+  for (const [nx, ny, nz] of [
+    [112, 104, 100],
+    [105, 100, 101],
+  ] as const) {
     it(`${nx}×${ny}×${nz}: identical to the one-thread transform, both directions`, () => {
       const rnd = seededRandom(nx);
       const f = Float32Array.from({ length: nx * ny * nz }, () => rnd() - 0.5);

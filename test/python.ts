@@ -9,7 +9,8 @@ export const PYTHON = '/usr/bin/python3';
 export function hasPythonModules(...mods: string[]): boolean {
   const r = spawnSync(PYTHON, ['-c', mods.map((m) => `import ${m}`).join('; ')], { encoding: 'utf8' });
   const ok = r.status === 0;
-  if (!ok && process.env['CI'] === 'true') throw new Error(`CI needs ${PYTHON} with ${mods.join(', ')} (apt-get install python3-mrcfile python3-numpy)`);
+  if (!ok && process.env['CI'] === 'true')
+    throw new Error(`CI needs ${PYTHON} with ${mods.join(', ')} (apt-get install python3-mrcfile python3-numpy)`);
   return ok;
 }
 

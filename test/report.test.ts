@@ -16,11 +16,14 @@ describe('cryodx demo and report', () => {
     expect(r.code).toBe(0);
     const report = JSON.parse(readFileSync(join(demoDir, 'report.json'), 'utf8'));
     expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
-    const strong = report.verdict.top.filter((t: { strength: string }) => t.strength === 'strong').map((t: { cause: string }) => t.cause);
+    const strong = report.verdict.top
+      .filter((t: { strength: string }) => t.strength === 'strong')
+      .map((t: { cause: string }) => t.cause);
     expect(strong.sort()).toEqual(['2-preferred-orientation', '5-ctf']);
     expect(report.verdict.top.map((t: { cause: string }) => t.cause)).toContain('4-motion-damage');
     expect(r.stdout).toMatch(/SCF\* 0\.\d+/);
-    for (const f of ['fsc', 'guinier', 'directional', 'orientations', 'ctf-fit']) expect(existsSync(join(demoDir, 'figures', `${f}.svg`))).toBe(true);
+    for (const f of ['fsc', 'guinier', 'directional', 'orientations', 'ctf-fit'])
+      expect(existsSync(join(demoDir, 'figures', `${f}.svg`))).toBe(true);
     const html = readFileSync(join(demoDir, 'report.html'), 'utf8');
     expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
   });
@@ -42,16 +45,45 @@ describe('every analysis the report computes reaches the diagnosis', () => {
   it('with half maps, particles, CTF results and a refined Cs, no measured cause reads "not measured"', () => {
     const K = caseFiles('box96');
     const out = join(demoDir, '..', 'all');
-    const r = cryodx('report', '--half1', K.half1, '--half2', K.half2, '--mask', K.mask, '--particles', fixture('cs', 'particles.cs'), '--ctf', fixture('ctffind', 'ctffind5.txt'), '--cs-refined', '2.9', '--cs-nominal', '2.7', '--out', out, '--json');
+    const r = cryodx(
+      'report',
+      '--half1',
+      K.half1,
+      '--half2',
+      K.half2,
+      '--mask',
+      K.mask,
+      '--particles',
+      fixture('cs', 'particles.cs'),
+      '--ctf',
+      fixture('ctffind', 'ctffind5.txt'),
+      '--cs-refined',
+      '2.9',
+      '--cs-nominal',
+      '2.7',
+      '--out',
+      out,
+      '--json',
+    );
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout);
     expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
-    const strength = (cause: string): string => report.findings.find((f: { cause: string }) => f.cause === cause).strength;
-    // Measured by: locres (1b), anisotropy + orientations (2), CTF (5), the B-factor budget (particles), calibration (7).
-    for (const cause of ['1b-conformational', '2-preferred-orientation', '4-motion-damage', '5-ctf', '7-microscope', 'particle-limited']) {
+    const strength = (cause: string): string =>
+      report.findings.find((f: { cause: string }) => f.cause === cause).strength;
+    // Measured by: locres (1b), anisotropy + orientations (2), CTF (5), the B-factor budget (particles), calibration
+    // (7).
+    for (const cause of [
+      '1b-conformational',
+      '2-preferred-orientation',
+      '4-motion-damage',
+      '5-ctf',
+      '7-microscope',
+      'particle-limited',
+    ]) {
       expect(strength(cause), cause).not.toBe('not measured');
     }
-    // Cs_fit = Cs·(p_nom/p_true)⁴ (RELION docs, pixel size issues): 2.9 mm fitted for 2.7 mm means p_nom/p_true = (2.9/2.7)^¼.
+    // Cs_fit = Cs·(p_nom/p_true)⁴ (RELION docs, pixel size issues): 2.9 mm fitted for 2.7 mm means p_nom/p_true =
+    // (2.9/2.7)^¼.
     expect(report.calibration.pixelSizeErrorPercent).toBeCloseTo(100 * (Math.pow(2.9 / 2.7, 0.25) - 1), 6);
     const micro = report.findings.find((f: { cause: string }) => f.cause === '7-microscope');
     expect(micro.evidence[0].value).toBeCloseTo(Math.abs(report.calibration.pixelSizeErrorPercent), 2);
@@ -64,13 +96,23 @@ describe('every analysis the report computes reaches the diagnosis', () => {
 
 const chromium = '/usr/bin/chromium';
 const haveChromium = existsSync(chromium);
-if (!haveChromium && process.env['CI'] === 'true') throw new Error('CI needs Debian’s chromium for the report test (.ci/run installs it)');
+if (!haveChromium && process.env['CI'] === 'true')
+  throw new Error('CI needs Debian’s chromium for the report test (.ci/run installs it)');
 
 describe.skipIf(!haveChromium)('report.html in headless Chromium', () => {
   it('opens offline with no console errors and no network requests; every figure renders', async () => {
     if (!existsSync(join(demoDir, 'report.html'))) cryodx('demo', '--out', demoDir);
     const { chromium: pw } = await import('playwright-core');
-    const browser = await pw.launch({ executablePath: chromium, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
+    const browser = await pw.launch({
+      executablePath: chromium,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+      ],
+    });
     try {
       const page = await browser.newPage();
       const errors: string[] = [];
@@ -85,7 +127,9 @@ describe.skipIf(!haveChromium)('report.html in headless Chromium', () => {
       await page.goto(`file://${join(demoDir, 'report.html')}`);
       expect(await page.locator('#verdict').textContent()).toMatch(/Most likely limiting/);
       expect(await page.locator('figure svg').count()).toBeGreaterThanOrEqual(6);
-      const images = await page.locator('figure img').evaluateAll((imgs) => imgs.map((i) => (i as HTMLImageElement).naturalWidth));
+      const images = await page
+        .locator('figure img')
+        .evaluateAll((imgs) => imgs.map((i) => (i as HTMLImageElement).naturalWidth));
       expect(images.length).toBeGreaterThanOrEqual(3);
       expect(images.every((w) => w > 0)).toBe(true);
       await page.screenshot({ path: join(demoDir, 'report.png'), fullPage: false });

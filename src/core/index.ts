@@ -35,3 +35,8 @@ export * from './analysis/postprocess/postprocess.js';
 export * from './analysis/budget/budget.js';
 export * from './model/ctf-physics.js';
 export * from './analysis/ctf/calibration.js';
+export * from './diagnosis/thresholds.js';
+export * from './diagnosis/evidence.js';
+export * from './diagnosis/ctf-triage.js';
+// The jobs behind the CLI and the browser app (bytes and options in; result, outputs, warnings out).
+export * from './app/index.js';

@@ -46,7 +46,11 @@ export async function readInput(path: string): Promise<Uint8Array> {
  * Writes a file atomically: to a temporary name in the same folder, then rename, so a reader never
  * sees half a file. Refuses to replace any of `protectedInputs` (the user's inputs).
  */
-export async function writeOutputAtomic(path: string, data: Uint8Array | string, protectedInputs: readonly string[] = []): Promise<void> {
+export async function writeOutputAtomic(
+  path: string,
+  data: Uint8Array | string,
+  protectedInputs: readonly string[] = [],
+): Promise<void> {
   const target = resolve(path);
   if (await sameFileAsAny(target, protectedInputs)) {
     throw new InputError(`${path}: refusing to overwrite an input file; choose another output name`);

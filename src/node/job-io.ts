@@ -18,7 +18,8 @@ export async function readNamedOptional(path: string | undefined): Promise<Named
 /** The output folder: made if missing; a file of that name is refused (never replaced). */
 export async function outputFolder(dir: string): Promise<string> {
   const s = await stat(dir).catch(() => null);
-  if (s && !s.isDirectory()) throw new InputError(`--out ${dir}: is an existing file, not a folder; choose a folder name`);
+  if (s && !s.isDirectory())
+    throw new InputError(`--out ${dir}: is an existing file, not a folder; choose a folder name`);
   await mkdir(dir, { recursive: true });
   return dir;
 }

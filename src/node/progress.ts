@@ -4,7 +4,15 @@ import type { ProgressContext } from '../core/util/progress.js';
 /** A progress bar on stderr when it is a terminal (nothing in pipes or CI logs). */
 export function terminalProgress(title: string): { ctx: ProgressContext; stop(): void } {
   if (!process.stderr.isTTY) return { ctx: {}, stop: () => undefined };
-  const bar = new SingleBar({ format: `${title} [{bar}] {percentage}% {label}`, stream: process.stderr, hideCursor: true, clearOnComplete: true }, undefined);
+  const bar = new SingleBar(
+    {
+      format: `${title} [{bar}] {percentage}% {label}`,
+      stream: process.stderr,
+      hideCursor: true,
+      clearOnComplete: true,
+    },
+    undefined,
+  );
   let started = false;
   const startAt = Date.now();
   return {

@@ -3,7 +3,16 @@ import { createServer, type Server } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { packageRoot } from './paths.js';
 
-const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png', '.wasm': 'application/wasm', '.ico': 'image/x-icon' };
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.wasm': 'application/wasm',
+  '.ico': 'image/x-icon',
+};
 
 /** The built browser app (npm run build puts it in dist/web). */
 export function webRoot(): string {
@@ -16,10 +25,17 @@ export function webRoot(): string {
  * Only GET/HEAD of files under the app folder; loopback by default.
  */
 export function serveApp(root: string, port: number, host: string): Promise<{ server: Server; url: string }> {
-  if (!existsSync(join(root, 'index.html'))) throw new Error(`the browser app is not built (${root}/index.html missing): run npm run build`);
+  if (!existsSync(join(root, 'index.html')))
+    throw new Error(`the browser app is not built (${root}/index.html missing): run npm run build`);
   const base = resolve(root);
   const server = createServer((req, res) => {
-    const headers = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp', 'Cross-Origin-Resource-Policy': 'same-origin', 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-cache' };
+    const headers = {
+      'Cross-Origin-Opener-Policy': 'same-origin',
+      'Cross-Origin-Embedder-Policy': 'require-corp',
+      'Cross-Origin-Resource-Policy': 'same-origin',
+      'X-Content-Type-Options': 'nosniff',
+      'Cache-Control': 'no-cache',
+    };
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, headers).end();
       return;

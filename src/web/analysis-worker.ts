@@ -8,7 +8,10 @@ import type { FileInfo, InspectRequest, RunRequest, WorkerReply } from './protoc
  * The analysis worker: reads the dropped files and runs the same job as `cryodx report`, off the
  * page's thread so that the page stays responsive. Nothing is sent anywhere: bytes in, results out.
  */
-const ctx = self as unknown as { postMessage(m: WorkerReply, transfer?: Transferable[]): void; onmessage: ((e: MessageEvent<InspectRequest | RunRequest>) => void) | null };
+const ctx = self as unknown as {
+  postMessage(m: WorkerReply, transfer?: Transferable[]): void;
+  onmessage: ((e: MessageEvent<InspectRequest | RunRequest>) => void) | null;
+};
 
 ctx.onmessage = (e) => {
   const msg = e.data;
@@ -36,21 +39,31 @@ function installPool(ports: MessagePort[]): void {
   pool?.terminate();
   pool = null;
   if (!ports.length || !(self as unknown as { crossOriginIsolated?: boolean }).crossOriginIsolated) return;
-  pool = new SharedMemoryPool(ports.map((p) => ({ postMessage: (msg: unknown) => p.postMessage(msg), terminate: () => p.close() })));
+  pool = new SharedMemoryPool(
+    ports.map((p) => ({ postMessage: (msg: unknown) => p.postMessage(msg), terminate: () => p.close() })),
+  );
   pool.install();
 }
 
 async function run(m: RunRequest): Promise<void> {
   installPool(m.ports);
   const t0 = performance.now();
-  const of = (role: string): NamedBytes[] => m.files.filter((f) => f.role === role).map((f) => ({ name: f.name, bytes: new Uint8Array(f.bytes) }));
-  const [half1] = of('half1'), [half2] = of('half2'), [mask] = of('mask'), [particles] = of('particles');
+  const of = (role: string): NamedBytes[] =>
+    m.files.filter((f) => f.role === role).map((f) => ({ name: f.name, bytes: new Uint8Array(f.bytes) }));
+  const [half1] = of('half1'),
+    [half2] = of('half2'),
+    [mask] = of('mask'),
+    [particles] = of('particles');
   const ctf = of('ctf');
   const job = await reportJob(
     {
       ...(half1 ? { half1 } : {}),
       ...(half2 ? { half2 } : {}),
-      ...(mask ? { mask: { kind: 'user' as const, file: mask } } : m.autoMask ? { mask: { kind: 'auto' as const } } : {}),
+      ...(mask
+        ? { mask: { kind: 'user' as const, file: mask } }
+        : m.autoMask
+          ? { mask: { kind: 'auto' as const } }
+          : {}),
       angpixA: m.pixelSizeA,
       ...(particles ? { particles } : {}),
       ...(ctf.length ? { ctf } : {}),
@@ -62,6 +75,14 @@ async function run(m: RunRequest): Promise<void> {
     { report: (fraction: number, label: string) => ctx.postMessage({ kind: 'progress', fraction, label }) },
   );
   const r = job.result;
-  const result = { report: r.report, json: jsonText(r.report), figures: r.figures, html: r.html, slices: r.slices, volumes: r.volumes, seconds: (performance.now() - t0) / 1000 };
+  const result = {
+    report: r.report,
+    json: jsonText(r.report),
+    figures: r.figures,
+    html: r.html,
+    slices: r.slices,
+    volumes: r.volumes,
+    seconds: (performance.now() - t0) / 1000,
+  };
   ctx.postMessage({ kind: 'result', result });
 }

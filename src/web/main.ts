@@ -52,28 +52,36 @@ const ROLES: FileRole[] = ['half1', 'half2', 'mask', 'particles', 'ctf', 'other'
 
 function renderFiles(): void {
   const body = $('file-table').querySelector('tbody')!;
-  body.replaceChildren(...entries.map((e) => {
-    const tr = document.createElement('tr');
-    const name = document.createElement('td');
-    name.textContent = e.file.name;
-    const roleCell = document.createElement('td');
-    const select = document.createElement('select');
-    select.dataset['testid'] = `role-${e.file.name}`;
-    for (const r of ROLES) select.add(new Option(r, r, false, r === e.role));
-    select.onchange = () => { e.role = select.value as FileRole; renderFiles(); };
-    roleCell.append(select);
-    const info = document.createElement('td');
-    info.textContent = e.info ? e.info.text : 'reading…';
-    if (e.info && !e.info.ok) info.className = 'error';
-    info.dataset['testid'] = `info-${e.file.name}`;
-    const remove = document.createElement('td');
-    const x = document.createElement('button');
-    x.textContent = 'remove';
-    x.onclick = () => { entries.splice(entries.indexOf(e), 1); renderFiles(); };
-    remove.append(x);
-    tr.append(name, roleCell, info, remove);
-    return tr;
-  }));
+  body.replaceChildren(
+    ...entries.map((e) => {
+      const tr = document.createElement('tr');
+      const name = document.createElement('td');
+      name.textContent = e.file.name;
+      const roleCell = document.createElement('td');
+      const select = document.createElement('select');
+      select.dataset['testid'] = `role-${e.file.name}`;
+      for (const r of ROLES) select.add(new Option(r, r, false, r === e.role));
+      select.onchange = () => {
+        e.role = select.value as FileRole;
+        renderFiles();
+      };
+      roleCell.append(select);
+      const info = document.createElement('td');
+      info.textContent = e.info ? e.info.text : 'reading…';
+      if (e.info && !e.info.ok) info.className = 'error';
+      info.dataset['testid'] = `info-${e.file.name}`;
+      const remove = document.createElement('td');
+      const x = document.createElement('button');
+      x.textContent = 'remove';
+      x.onclick = () => {
+        entries.splice(entries.indexOf(e), 1);
+        renderFiles();
+      };
+      remove.append(x);
+      tr.append(name, roleCell, info, remove);
+      return tr;
+    }),
+  );
   updatePixelSize();
   const ready = entries.length > 0 && entries.every((e) => e.info && (e.info.ok || e.role === 'other'));
   $<HTMLButtonElement>('run').disabled = !ready || worker !== null;
@@ -81,8 +89,11 @@ function renderFiles(): void {
 
 /** Pixel size from the headers of the maps in use, by the same rule the run applies (core/app/maps.ts). */
 function updatePixelSize(): void {
-  const input = $<HTMLInputElement>('angpix'), note = $('angpix-note');
-  const sizes = entries.filter((e) => ['half1', 'half2', 'mask'].includes(e.role) && e.info?.ok).map((e) => e.info!.pixelSizeA);
+  const input = $<HTMLInputElement>('angpix'),
+    note = $('angpix-note');
+  const sizes = entries
+    .filter((e) => ['half1', 'half2', 'mask'].includes(e.role) && e.info?.ok)
+    .map((e) => e.info!.pixelSizeA);
   const advice = pixelSizeAdvice(sizes, typedPixelSize());
   if (!input.dataset['edited']) input.value = advice.valueA !== null ? String(advice.valueA) : '';
   note.textContent = advice.note;
@@ -101,16 +112,28 @@ let helpers: Worker[] | null = null;
 async function helperPorts(): Promise<MessagePort[]> {
   const threads = Math.min(4, navigator.hardwareConcurrency || 1);
   if (!crossOriginIsolated || threads < 2) return [];
-  helpers ??= Array.from({ length: threads - 1 }, () => new Worker(new URL('./pool-worker.ts', import.meta.url), { type: 'module' }));
-  return Promise.all(helpers.map((h) => new Promise<MessagePort>((ready) => {
-    const channel = new MessageChannel();
-    h.onmessage = () => ready(channel.port1);
-    h.postMessage(channel.port2, [channel.port2]);
-  })));
+  helpers ??= Array.from(
+    { length: threads - 1 },
+    () => new Worker(new URL('./pool-worker.ts', import.meta.url), { type: 'module' }),
+  );
+  return Promise.all(
+    helpers.map(
+      (h) =>
+        new Promise<MessagePort>((ready) => {
+          const channel = new MessageChannel();
+          h.onmessage = () => ready(channel.port1);
+          h.postMessage(channel.port2, [channel.port2]);
+        }),
+    ),
+  );
 }
 
 async function run(): Promise<void> {
-  const files = await Promise.all(entries.filter((e) => e.role !== 'other').map(async (e) => ({ name: e.file.name, role: e.role, bytes: await e.file.arrayBuffer() })));
+  const files = await Promise.all(
+    entries
+      .filter((e) => e.role !== 'other')
+      .map(async (e) => ({ name: e.file.name, role: e.role, bytes: await e.file.arrayBuffer() })),
+  );
   const req: RunRequest = {
     kind: 'run',
     files,
@@ -118,7 +141,10 @@ async function run(): Promise<void> {
     symmetry: $<HTMLInputElement>('sym').value.trim() || 'C1',
     mwKDa: Number($<HTMLInputElement>('mw').value) || null,
     autoMask: $<HTMLInputElement>('auto-mask').checked,
-    analyses: { anisotropy: $<HTMLInputElement>('do-aniso').checked, localResolution: $<HTMLInputElement>('do-locres').checked },
+    analyses: {
+      anisotropy: $<HTMLInputElement>('do-aniso').checked,
+      localResolution: $<HTMLInputElement>('do-locres').checked,
+    },
     version: VERSION,
     ports: await helperPorts(),
   };
@@ -142,7 +168,10 @@ async function run(): Promise<void> {
       status(`error: ${m.message}`, true);
     }
   };
-  w.onerror = (e) => { finish(); status(`error: ${e.message}`, true); };
+  w.onerror = (e) => {
+    finish();
+    status(`error: ${e.message}`, true);
+  };
   w.postMessage(req, [...files.map((f) => f.bytes), ...req.ports]);
 }
 
@@ -165,7 +194,10 @@ function status(text: string, error = false): void {
 }
 
 const drop = $('drop');
-drop.addEventListener('dragover', (e) => { e.preventDefault(); drop.classList.add('over'); });
+drop.addEventListener('dragover', (e) => {
+  e.preventDefault();
+  drop.classList.add('over');
+});
 drop.addEventListener('dragleave', () => drop.classList.remove('over'));
 drop.addEventListener('drop', (e) => {
   e.preventDefault();
@@ -177,7 +209,13 @@ $<HTMLInputElement>('files').addEventListener('change', (e) => {
   if (input.files) void addFiles(input.files);
   input.value = '';
 });
-$<HTMLInputElement>('angpix').addEventListener('input', (e) => { (e.target as HTMLInputElement).dataset['edited'] = '1'; updatePixelSize(); });
+$<HTMLInputElement>('angpix').addEventListener('input', (e) => {
+  (e.target as HTMLInputElement).dataset['edited'] = '1';
+  updatePixelSize();
+});
 $('run').addEventListener('click', () => void run());
-$('cancel').addEventListener('click', () => { finish(); status('cancelled'); });
+$('cancel').addEventListener('click', () => {
+  finish();
+  status('cancelled');
+});
 status(crossOriginIsolated ? 'ready' : 'ready (single-threaded: serve with `cryodx serve` for parallel workers)');

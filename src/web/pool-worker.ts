@@ -5,7 +5,10 @@ import { handlePoolMessage } from '../core/parallel/pool-worker.js';
  * starts it and hands it one end of a MessageChannel whose other end goes to the analysis worker:
  * the analysis worker then blocks in Atomics.wait while its helpers work, with no thread in between.
  */
-const ctx = self as unknown as { onmessage: ((e: MessageEvent<MessagePort>) => void) | null; postMessage(m: unknown): void };
+const ctx = self as unknown as {
+  onmessage: ((e: MessageEvent<MessagePort>) => void) | null;
+  postMessage(m: unknown): void;
+};
 ctx.onmessage = (e) => {
   const port = e.data;
   port.onmessage = (m) => handlePoolMessage(m.data);

@@ -31,14 +31,19 @@ function link(name: string, content: string | Uint8Array, type: string): HTMLAnc
 }
 
 function downloads(html: string, json: string, svgs: { name: string; svg: string }[]): void {
-  $('downloads').replaceChildren(link('report.html', html, 'text/html'), link('report.json', json, 'application/json'), ...svgs.map((s) => link(`${s.name}.svg`, s.svg, 'image/svg+xml')));
+  $('downloads').replaceChildren(
+    link('report.html', html, 'text/html'),
+    link('report.json', json, 'application/json'),
+    ...svgs.map((s) => link(`${s.name}.svg`, s.svg, 'image/svg+xml')),
+  );
 }
 
 /** The data layer whose colour field names the curves, and its values. */
 function seriesOf(spec: Spec): { layer: Spec; field: string; values: Record<string, unknown>[] } | null {
   const layers = (spec['layer'] as Spec[] | undefined) ?? [spec];
   for (const layer of layers) {
-    const field = ((layer['encoding'] as Spec | undefined)?.['color'] as Spec | undefined)?.['field'] as string | undefined;
+    const field = ((layer['encoding'] as Spec | undefined)?.['color'] as Spec | undefined)?.['field'] as
+      string | undefined;
     const values = (layer['data'] as Spec | undefined)?.['values'] as Record<string, unknown>[] | undefined;
     if (field && values) return { layer, field, values };
   }
@@ -67,7 +72,11 @@ async function figures(r: RunResult): Promise<void> {
         const values = series.values.filter((v) => !hidden.has(v[series.field]));
         spec = JSON.parse(JSON.stringify(f.spec, (_k, v: unknown) => (v === series.values ? values : v))) as Spec;
       }
-      view = new View(parse(compile(spec as unknown as TopLevelSpec).spec), { renderer: 'svg', container: chart, hover: true });
+      view = new View(parse(compile(spec as unknown as TopLevelSpec).spec), {
+        renderer: 'svg',
+        container: chart,
+        hover: true,
+      });
       await view.runAsync();
     };
     if (series) {
@@ -92,12 +101,18 @@ async function figures(r: RunResult): Promise<void> {
 
 function slices(r: RunResult): void {
   const v = r.volumes;
-  const select = $<HTMLSelectElement>('slice-volume'), axis = $<HTMLSelectElement>('slice-axis'), index = $<HTMLInputElement>('slice-index');
+  const select = $<HTMLSelectElement>('slice-volume'),
+    axis = $<HTMLSelectElement>('slice-axis'),
+    index = $<HTMLInputElement>('slice-index');
   if (!v) {
     select.replaceChildren(new Option('no maps', ''));
     return;
   }
-  const vols: [string, Float32Array][] = [['sharpened map', v.sharpened], ...(v.mask ? [['mask', v.mask] as [string, Float32Array]] : []), ...(v.locres ? [['local resolution (Å)', v.locres] as [string, Float32Array]] : [])];
+  const vols: [string, Float32Array][] = [
+    ['sharpened map', v.sharpened],
+    ...(v.mask ? [['mask', v.mask] as [string, Float32Array]] : []),
+    ...(v.locres ? [['local resolution (Å)', v.locres] as [string, Float32Array]] : []),
+  ];
   select.replaceChildren(...vols.map(([name], i) => new Option(name, String(i))));
   index.max = String(v.n - 1);
   index.value = String(v.n >> 1);
@@ -116,9 +131,15 @@ function drawSection(data: Float32Array, n: number, axis: 'x' | 'y' | 'z', c: nu
   canvas.width = canvas.height = n;
   const g = canvas.getContext('2d')!;
   const img = g.createImageData(n, n);
-  let lo = 0, hi = 1;
+  let lo = 0,
+    hi = 1;
   if (!unit) {
-    const sample = Float32Array.from({ length: Math.min(data.length, 65536) }, (_, i) => data[Math.floor((i * data.length) / Math.min(data.length, 65536))]!).filter(Number.isFinite).sort();
+    const sample = Float32Array.from(
+      { length: Math.min(data.length, 65536) },
+      (_, i) => data[Math.floor((i * data.length) / Math.min(data.length, 65536))]!,
+    )
+      .filter(Number.isFinite)
+      .sort();
     lo = sample[Math.floor(0.01 * sample.length)] ?? 0;
     hi = sample[Math.floor(0.99 * sample.length)] ?? 1;
   }

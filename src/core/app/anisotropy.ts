@@ -22,10 +22,16 @@ export function anisotropyJob(inp: AnisotropyJobInput, progress?: ProgressContex
   const cone = inp.coneAngleDeg ?? 20;
   const count = inp.directions ?? 500;
   if (!(cone > 0 && cone <= 90)) throw new InputError(`--cone-angle takes a half-angle from 0 to 90°, got ${cone}`);
-  if (!(Number.isInteger(count) && count >= 10 && count <= 20000)) throw new InputError(`--directions takes a number from 10 to 20000, got ${count}`);
+  if (!(Number.isInteger(count) && count >= 10 && count <= 20000))
+    throw new InputError(`--directions takes a number from 10 to 20000, got ${count}`);
   const h = loadHalfMaps(inp);
   const m = maskArray(h);
-  const out = anisotropy(h.half1.volume, h.half2.volume, { pixelSizeA: h.pixelSizeA, coneAngleDeg: cone, directions: count, mask: m.mask }, progress);
+  const out = anisotropy(
+    h.half1.volume,
+    h.half2.volume,
+    { pixelSizeA: h.pixelSizeA, coneAngleDeg: cone, directions: count, mask: m.mask },
+    progress,
+  );
   const r = out.result;
   const warnings = uniqueWarnings([...h.warnings, ...m.warnings, ...r.warnings]);
   const result: AnisotropyJobResult = {
@@ -45,7 +51,12 @@ export function anisotropyJob(inp: AnisotropyJobInput, progress?: ProgressContex
   return {
     result,
     outputs: [
-      { name: '3dfsc.mrc', bytes: writeMrc(createVolume(v.nx, v.ny, v.nz, [k, k, k], out.fsc3d), { labels: ['cryodx 3D FSC: voxel = conical FSC of its nearest axis; voxel size in 1/A'] }) },
+      {
+        name: '3dfsc.mrc',
+        bytes: writeMrc(createVolume(v.nx, v.ny, v.nz, [k, k, k], out.fsc3d), {
+          labels: ['cryodx 3D FSC: voxel = conical FSC of its nearest axis; voxel size in 1/A'],
+        }),
+      },
       {
         name: 'directions.star',
         text: writeStar([

@@ -26,7 +26,8 @@ export interface ForwardCalibration {
   warnings: [];
 }
 
-export type CalibrateJobResult = ForwardCalibration | (Calibration & { direction: 'inverse'; csRefinedMm: number; warnings: [] });
+export type CalibrateJobResult =
+  ForwardCalibration | (Calibration & { direction: 'inverse'; csRefinedMm: number; warnings: [] });
 
 /** `cryodx calibrate`: the Cs / pixel-size coupling, either way. */
 export function calibrateJob(inp: CalibrateJobInput): JobResult<CalibrateJobResult> {
@@ -50,7 +51,10 @@ export function calibrateJob(inp: CalibrateJobInput): JobResult<CalibrateJobResu
       throw new InputError('give the refined Cs (--cs-refined mm) or RELION’s Z40 term (--zernike-z40 Å), one of them');
     }
     const csRefinedMm = inp.csRefinedMm ?? csFromZernike(inp.csNominalMm, inp.zernikeZ40!, voltageKv);
-    if (!(csRefinedMm > 0)) throw new InputError(`--zernike-z40 ${inp.zernikeZ40} Å implies a Cs of ${csRefinedMm.toFixed(3)} mm, which is not physical`);
+    if (!(csRefinedMm > 0))
+      throw new InputError(
+        `--zernike-z40 ${inp.zernikeZ40} Å implies a Cs of ${csRefinedMm.toFixed(3)} mm, which is not physical`,
+      );
     const c = calibrate({
       csRefinedMm,
       csNominalMm: inp.csNominalMm,

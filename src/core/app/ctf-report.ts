@@ -18,8 +18,12 @@ export type CtfReportJobResult = CtfTriage & { micrographs: number; warnings: []
 /** `cryodx ctf-report`: the dataset's CTF triage, its JSON and its histograms. */
 export async function ctfReportJob(inp: CtfReportJobInput): Promise<JobResult<CtfReportJobResult>> {
   const estimates = ctfFromFiles(inp.results);
-  if (!estimates.length) throw new InputError(`${inp.results.map((f) => f.name).join(', ')}: no micrograph CTF results in these files`);
-  const triage = triageCtf(estimates, { mapResolutionA: inp.mapResolutionA ?? null, particleSizeA: inp.particleSizeA ?? null });
+  if (!estimates.length)
+    throw new InputError(`${inp.results.map((f) => f.name).join(', ')}: no micrograph CTF results in these files`);
+  const triage = triageCtf(estimates, {
+    mapResolutionA: inp.mapResolutionA ?? null,
+    particleSizeA: inp.particleSizeA ?? null,
+  });
   const result: CtfReportJobResult = { ...triage, micrographs: estimates.length, warnings: [] };
   const outputs: JobOutput[] = [{ name: 'ctf_report.json', text: jsonText(result) }];
   const figures: [string, number[], string, string][] = [
@@ -30,8 +34,12 @@ export async function ctfReportJob(inp: CtfReportJobInput): Promise<JobResult<Ct
   const thick = estimates.flatMap((e) => (e.thicknessA ? [e.thicknessA / 10] : []));
   if (thick.length) figures.push(['thickness', thick, 'thickness (nm)', 'Sample thickness']);
   for (const [name, values, field, title] of figures) {
-    const marker = name === 'fit-resolution' && inp.mapResolutionA ? { value: inp.mapResolutionA, label: 'map' } : undefined;
-    outputs.push({ name: `ctf_${name}.svg`, text: await renderSvg(histogramSpec(values, field, `${title} of ${values.length} micrographs`, marker)) });
+    const marker =
+      name === 'fit-resolution' && inp.mapResolutionA ? { value: inp.mapResolutionA, label: 'map' } : undefined;
+    outputs.push({
+      name: `ctf_${name}.svg`,
+      text: await renderSvg(histogramSpec(values, field, `${title} of ${values.length} micrographs`, marker)),
+    });
   }
   return { result, outputs, warnings: [] };
 }

@@ -8,7 +8,9 @@ import type { NamedBytes } from './job.js';
 /** CTF results (RELION micrographs_ctf.star or CTFFIND 4 / 5 text) from a file's bytes. */
 export function ctfFromBytes(name: string, raw: Uint8Array): CtfEstimate[] {
   const bytes = maybeGunzip(raw);
-  return /\.star(\.gz)?$/i.test(name) ? ctfFromStar(readStar(bytes, { source: name })) : readCtffind(decodeText(bytes), name).estimates;
+  return /\.star(\.gz)?$/i.test(name)
+    ? ctfFromStar(readStar(bytes, { source: name }))
+    : readCtffind(decodeText(bytes), name).estimates;
 }
 
 export function ctfFromFiles(files: NamedBytes[]): CtfEstimate[] {

@@ -29,22 +29,47 @@ export interface CtfJobOptions {
 }
 
 /** Options checked once, with every default filled in: what each micrograph's fit receives. */
-export interface MicrographFitOptions extends Required<Pick<CtfFitOptions, 'voltageKv' | 'csMm' | 'amplitudeContrast' | 'defocusMinA' | 'defocusMaxA' | 'fitLowResolutionA' | 'fitHighResolutionA'>> {
+export interface MicrographFitOptions extends Required<
+  Pick<
+    CtfFitOptions,
+    | 'voltageKv'
+    | 'csMm'
+    | 'amplitudeContrast'
+    | 'defocusMinA'
+    | 'defocusMaxA'
+    | 'fitLowResolutionA'
+    | 'fitHighResolutionA'
+  >
+> {
   angpixA: number | null;
   boxPx: number;
   findPhaseShift: boolean;
   findThickness: boolean;
 }
 
-export function micrographFitOptions(o: CtfJobOptions, defaults: { defocusRangeA?: [number, number]; fitRangeA?: [number, number] } = {}): MicrographFitOptions {
+export function micrographFitOptions(
+  o: CtfJobOptions,
+  defaults: { defocusRangeA?: [number, number]; fitRangeA?: [number, number] } = {},
+): MicrographFitOptions {
   const range = (v: string | [number, number] | undefined, flag: string, d: [number, number]): [number, number] =>
     v === undefined ? d : typeof v === 'string' ? parseRange(v, flag) : v;
-  const [dMin, dMax] = range(o.defocusRangeA, '--defocus-range-a', defaults.defocusRangeA ?? [CTF_FIT_DEFAULTS.defocusMinA, CTF_FIT_DEFAULTS.defocusMaxA]);
-  const [low, high] = range(o.fitRangeA, '--fit-range-a', defaults.fitRangeA ?? [CTF_FIT_DEFAULTS.fitLowResolutionA, CTF_FIT_DEFAULTS.fitHighResolutionA]);
-  if (!(dMin > 0 && dMax > dMin)) throw new InputError(`--defocus-range-a must go from low to high defocus, got ${dMin}:${dMax}`);
-  if (!(high > 0 && high < low)) throw new InputError(`--fit-range-a goes from low to high resolution (e.g. 30:5), got ${low}:${high}`);
+  const [dMin, dMax] = range(
+    o.defocusRangeA,
+    '--defocus-range-a',
+    defaults.defocusRangeA ?? [CTF_FIT_DEFAULTS.defocusMinA, CTF_FIT_DEFAULTS.defocusMaxA],
+  );
+  const [low, high] = range(
+    o.fitRangeA,
+    '--fit-range-a',
+    defaults.fitRangeA ?? [CTF_FIT_DEFAULTS.fitLowResolutionA, CTF_FIT_DEFAULTS.fitHighResolutionA],
+  );
+  if (!(dMin > 0 && dMax > dMin))
+    throw new InputError(`--defocus-range-a must go from low to high defocus, got ${dMin}:${dMax}`);
+  if (!(high > 0 && high < low))
+    throw new InputError(`--fit-range-a goes from low to high resolution (e.g. 30:5), got ${low}:${high}`);
   const box = o.boxPx ?? 512;
-  if (!(Number.isInteger(box) && box >= 64 && box <= 4096)) throw new InputError(`--box takes a tile size from 64 to 4096 px, got ${box}`);
+  if (!(Number.isInteger(box) && box >= 64 && box <= 4096))
+    throw new InputError(`--box takes a tile size from 64 to 4096 px, got ${box}`);
   return {
     angpixA: o.angpixA ?? null,
     voltageKv: o.voltageKv ?? CTF_FIT_DEFAULTS.voltageKv,
@@ -73,33 +98,54 @@ export function fitMicrograph(file: NamedBytes, o: MicrographFitOptions): Microg
   const f = readMrc(file.bytes, { source: path });
   const v = f.volume;
   const warnings: Warning[] = [...f.warnings];
-  if (f.kind === 'volume' || f.kind === 'volume-stack') throw new InputError(`${path}: is a 3D map (${v.nx}×${v.ny}×${v.nz}), expected a micrograph`);
+  if (f.kind === 'volume' || f.kind === 'volume-stack')
+    throw new InputError(`${path}: is a 3D map (${v.nx}×${v.ny}×${v.nz}), expected a micrograph`);
   const header = v.pixelSizeA?.[0] ?? null;
   const pixelSizeA = o.angpixA ?? header;
   if (!pixelSizeA) throw new InputError(`${path}: no pixel size in the header; give it with --angpix A`);
   if (o.angpixA && header && Math.abs(header - o.angpixA) > 1e-3 * o.angpixA) {
-    warnings.push({ code: 'angpix-override', message: `${path}: header pixel size ${header} Å overridden by --angpix ${o.angpixA}` });
+    warnings.push({
+      code: 'angpix-override',
+      message: `${path}: header pixel size ${header} Å overridden by --angpix ${o.angpixA}`,
+    });
   }
   let image: Float32Array = v.data;
   if (v.nz > 1) {
     image = new Float32Array(v.nx * v.ny);
     for (let z = 0; z < v.nz; z++) for (let i = 0; i < image.length; i++) image[i]! += v.data[z * image.length + i]!;
-    warnings.push({ code: 'movie-summed', message: `${path}: ${v.nz} frames summed without alignment; fit the motion-corrected sum for the best result` });
+    warnings.push({
+      code: 'movie-summed',
+      message: `${path}: ${v.nz} frames summed without alignment; fit the motion-corrected sum for the best result`,
+    });
   }
   let nonFinite = 0;
   for (let i = 0; i < image.length; i++) if (!Number.isFinite(image[i]!)) nonFinite++;
-  if (nonFinite) throw new InputError(`${path}: ${nonFinite} pixels are NaN or infinite; the micrograph is damaged — re-run motion correction`);
+  if (nonFinite)
+    throw new InputError(
+      `${path}: ${nonFinite} pixels are NaN or infinite; the micrograph is damaged — re-run motion correction`,
+    );
   const spec = named(path, () => tiledAmplitudeSpectrum(image, v.nx, v.ny, pixelSizeA, o.boxPx));
-  if (spec.box < o.boxPx) warnings.push({ code: 'box-reduced', message: `${path}: ${v.nx}×${v.ny} px is smaller than the ${o.boxPx}-px box; fitted with ${spec.box} px` });
+  if (spec.box < o.boxPx)
+    warnings.push({
+      code: 'box-reduced',
+      message: `${path}: ${v.nx}×${v.ny} px is smaller than the ${o.boxPx}-px box; fitted with ${spec.box} px`,
+    });
   const fit = named(path, () => fitCtf(spec, o));
   if (fit.thicknessA !== null) {
     // The first node of sinc(π·λ·k²·t) must lie inside the fitted range for t to be determined.
     const nodeA = Math.sqrt(wavelengthA(o.voltageKv) * fit.thicknessA);
     if (nodeA < fit.fitResolutionA) {
-      warnings.push({ code: 'thickness-unconstrained', message: `${path}: the thickness node (${nodeA.toFixed(1)} Å) lies beyond the fit resolution (${fit.fitResolutionA.toFixed(1)} Å); the thickness ${(fit.thicknessA / 10).toFixed(0)} nm is poorly determined` });
+      warnings.push({
+        code: 'thickness-unconstrained',
+        message:
+          `${path}: the thickness node (${nodeA.toFixed(1)} Å) lies beyond the fit resolution ` +
+          `(${fit.fitResolutionA.toFixed(1)} Å); the thickness ${(fit.thicknessA / 10).toFixed(0)} nm is poorly ` +
+          `determined`,
+      });
     }
   }
-  if (fit.fitResolutionA > 8) warnings.push({ code: 'poor-fit', message: `${path}: Thon rings fit only to ${fit.fitResolutionA.toFixed(1)} Å` });
+  if (fit.fitResolutionA > 8)
+    warnings.push({ code: 'poor-fit', message: `${path}: Thon rings fit only to ${fit.fitResolutionA.toFixed(1)} Å` });
   const estimate: CtfEstimate = {
     micrograph: path,
     defocusUA: fit.defocusUA,
@@ -141,26 +187,64 @@ export function outputStems(names: string[]): string[] {
 }
 
 /** `cryodx ctf`'s results and files, from the fits of every micrograph (fitted here or on worker threads). */
-export async function ctfJob(fits: MicrographFit[], o: MicrographFitOptions, version: string): Promise<JobResult<CtfRow[]>> {
+export async function ctfJob(
+  fits: MicrographFit[],
+  o: MicrographFitOptions,
+  version: string,
+): Promise<JobResult<CtfRow[]>> {
   if (!fits.length) throw new InputError('no micrographs to fit');
   const rows: CtfRow[] = fits.map((f) => ({ ...f.estimate, pixelSizeA: f.pixelSizeA, warnings: f.warnings }));
   const outputs: JobOutput[] = [];
   const stems = outputStems(fits.map((f) => f.estimate.micrograph));
   for (const [i, f] of fits.entries()) {
     const stem = stems[i]!;
-    const header = { inputFile: f.estimate.micrograph, pixelSizeA: f.pixelSizeA, voltageKv: o.voltageKv, csMm: o.csMm, amplitudeContrast: o.amplitudeContrast, boxPx: f.fit.box, fitLowResolutionA: o.fitLowResolutionA, fitHighResolutionA: o.fitHighResolutionA, defocusMinA: o.defocusMinA, defocusMaxA: o.defocusMaxA };
+    const header = {
+      inputFile: f.estimate.micrograph,
+      pixelSizeA: f.pixelSizeA,
+      voltageKv: o.voltageKv,
+      csMm: o.csMm,
+      amplitudeContrast: o.amplitudeContrast,
+      boxPx: f.fit.box,
+      fitLowResolutionA: o.fitLowResolutionA,
+      fitHighResolutionA: o.fitHighResolutionA,
+      defocusMinA: o.defocusMinA,
+      defocusMaxA: o.defocusMaxA,
+    };
     outputs.push({ name: `${stem}.txt`, text: formatCtffind(header, [f.estimate], `cryodx ${version}`) });
     const p = f.fit.profile;
-    const avrot = [p.spatialFrequencyInvA, p.data, p.data, p.fit, p.correlation, p.threshold].map((row) => row.map((v) => v.toFixed(6)).join(' ')).join('\n');
-    outputs.push({ name: `${stem}_avrot.txt`, text: `# cryodx ${version}: CTFFIND-style rows: spatial frequency (1/Å); equi-phase average; equi-phase average; fitted CTF; fit correlation; threshold\n${avrot}\n` });
+    const avrot = [p.spatialFrequencyInvA, p.data, p.data, p.fit, p.correlation, p.threshold]
+      .map((row) => row.map((v) => v.toFixed(6)).join(' '))
+      .join('\n');
+    outputs.push({
+      name: `${stem}_avrot.txt`,
+      text:
+        `# cryodx ${version}: CTFFIND-style rows: spatial frequency (1/Å); equi-phase average; equi-phase ` +
+        `average; fitted CTF; fit correlation; threshold\n${avrot}\n`,
+    });
     const n = f.fit.box;
     const k = 1 / (n * f.pixelSizeA);
-    outputs.push({ name: `${stem}_diag.mrc`, bytes: writeMrc(createVolume(n, n, 1, [k, k, 1], f.fit.diagnostic), { labels: ['cryodx ctf: left half data, right half fit'] }) });
+    outputs.push({
+      name: `${stem}_diag.mrc`,
+      bytes: writeMrc(createVolume(n, n, 1, [k, k, 1], f.fit.diagnostic), {
+        labels: ['cryodx ctf: left half data, right half fit'],
+      }),
+    });
     outputs.push({ name: `${stem}_diag.png`, bytes: imagePng(f.fit.diagnostic, n, n) });
-    outputs.push({ name: `${stem}_fit.svg`, text: await renderSvg(ctfFitChartSpec(p, f.fit.fitResolutionA, `${stem}: CTF fit`)) });
+    outputs.push({
+      name: `${stem}_fit.svg`,
+      text: await renderSvg(ctfFitChartSpec(p, f.fit.fitResolutionA, `${stem}: CTF fit`)),
+    });
   }
   const first = fits[0]!;
-  outputs.push({ name: 'micrographs_ctf.star', text: writeStar(ctfToStar(fits.map((f) => f.estimate), { pixelSizeA: first.pixelSizeA, voltageKv: o.voltageKv, csMm: o.csMm, amplitudeContrast: o.amplitudeContrast })) });
+  outputs.push({
+    name: 'micrographs_ctf.star',
+    text: writeStar(
+      ctfToStar(
+        fits.map((f) => f.estimate),
+        { pixelSizeA: first.pixelSizeA, voltageKv: o.voltageKv, csMm: o.csMm, amplitudeContrast: o.amplitudeContrast },
+      ),
+    ),
+  });
   outputs.push({ name: 'ctf.json', text: jsonText(rows) });
   return { result: rows, outputs, warnings: rows.flatMap((r) => r.warnings) };
 }

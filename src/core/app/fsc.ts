@@ -34,12 +34,23 @@ export function fscJob(inp: FscJobInput, progress?: ProgressContext): JobResult<
   result.warnings = uniqueWarnings([...h.warnings, ...result.warnings]);
   const outputs: JobOutput[] = [];
   const maskName = h.maskFile?.name ?? (autoMask ? 'auto_mask.mrc' : null);
-  outputs.push({ name: 'fsc.star', text: writeStar(fscStarTables(result, { half1: h.half1.name, half2: h.half2.name, maskName })) });
-  outputs.push({ name: 'fsc.xml', text: emdbFscXml(result, `cryodx ${result.mask ? 'masked-corrected' : 'unmasked'} FSC`) });
+  outputs.push({
+    name: 'fsc.star',
+    text: writeStar(fscStarTables(result, { half1: h.half1.name, half2: h.half2.name, maskName })),
+  });
+  outputs.push({
+    name: 'fsc.xml',
+    text: emdbFscXml(result, `cryodx ${result.mask ? 'masked-corrected' : 'unmasked'} FSC`),
+  });
   outputs.push({ name: 'fsc.json', text: jsonText(result) });
   if (autoMask) {
-    const label = `cryodx auto-mask: lowpass ${autoMask.lowPassA} A, threshold ${autoMask.threshold.toPrecision(4)}, extend ${autoMask.extendPx} px, soft edge ${autoMask.softEdgePx} px`;
-    outputs.push({ name: 'auto_mask.mrc', bytes: writeMrc(volumeLike(h.half1.volume, h.pixelSizeA, autoMask.mask), { labels: [label] }) });
+    const label =
+      `cryodx auto-mask: lowpass ${autoMask.lowPassA} A, threshold ` +
+      `${autoMask.threshold.toPrecision(4)}, extend ${autoMask.extendPx} px, soft edge ${autoMask.softEdgePx} px`;
+    outputs.push({
+      name: 'auto_mask.mrc',
+      bytes: writeMrc(volumeLike(h.half1.volume, h.pixelSizeA, autoMask.mask), { labels: [label] }),
+    });
   }
   return { result, outputs, warnings: result.warnings };
 }

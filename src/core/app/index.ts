@@ -12,10 +12,24 @@ export { anisotropyJob, type AnisotropyJobInput, type AnisotropyJobResult } from
 export { orientationsJob, checkSymmetry, type OrientationsJobInput } from './orientations.js';
 export { budgetJob, parsePoint, type BudgetJobInput, type BudgetJobResult } from './budget.js';
 export { calibrateJob, type CalibrateJobInput, type CalibrateJobResult } from './calibrate.js';
-export { ctfJob, fitMicrograph, micrographFitOptions, outputStems, type CtfJobOptions, type MicrographFit, type MicrographFitOptions } from './ctf.js';
+export {
+  ctfJob,
+  fitMicrograph,
+  micrographFitOptions,
+  outputStems,
+  type CtfJobOptions,
+  type MicrographFit,
+  type MicrographFitOptions,
+} from './ctf.js';
 export { ctfFromBytes, ctfFromFiles } from './ctf-results.js';
 export { ctfReportJob, type CtfReportJobInput } from './ctf-report.js';
-export { prepareTiltSeries, fitTiltsSerially, tiltCtfJob, type TiltCtfJobInput, type PreparedTiltSeries } from './tilt-ctf.js';
+export {
+  prepareTiltSeries,
+  fitTiltsSerially,
+  tiltCtfJob,
+  type TiltCtfJobInput,
+  type PreparedTiltSeries,
+} from './tilt-ctf.js';
 export { reportJob, type ReportJobInput, type ReportJobResult, type ReportFigure } from './report.js';
-export { inspectFile, type FileSummary } from './inspect.js';
+export { inspectFile, type DroppedFileSummary } from './inspect.js';
 export { particleAngles, particleStar } from './particles.js';

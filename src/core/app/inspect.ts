@@ -7,7 +7,7 @@ import { ctfFromBytes } from './ctf-results.js';
 import type { NamedBytes } from './job.js';
 import { readMap } from './maps.js';
 
-export interface FileSummary {
+export interface DroppedFileSummary {
   ok: boolean;
   /** A one-line summary (box, pixel size, counts) or the error, as the CLI would print it. */
   text: string;
@@ -16,7 +16,7 @@ export interface FileSummary {
 }
 
 /** A dropped file read once on its own: what it is, or the sentence that says what is wrong with it. */
-export function inspectFile(file: NamedBytes): FileSummary {
+export function inspectFile(file: NamedBytes): DroppedFileSummary {
   const { name, bytes } = file;
   try {
     const fmt = detectFormat(name, bytes.subarray(0, 4096));
@@ -25,10 +25,18 @@ export function inspectFile(file: NamedBytes): FileSummary {
       const v = m.volume;
       const px = v.pixelSizeA?.[0] ?? null;
       const notes = m.warnings.length ? ` (${m.warnings.map((w) => w.message).join('; ')})` : '';
-      return { ok: true, text: `${v.nx}×${v.ny}×${v.nz}${px ? `, ${px.toFixed(3)} Å/px` : ', no pixel size in the header'}${notes}`, pixelSizeA: px, box: v.nx };
+      return {
+        ok: true,
+        text: `${v.nx}×${v.ny}×${v.nz}${px ? `, ${px.toFixed(3)} Å/px` : ', no pixel size in the header'}${notes}`,
+        pixelSizeA: px,
+        box: v.nx,
+      };
     }
     if ((fmt === 'npy' || fmt === 'star') && !(/ctf|micrograph/i.test(name) || /\.txt$/i.test(name))) {
-      const count = fmt === 'npy' ? readNpy(maybeGunzip(bytes), name).rows : readParticles(readStar(maybeGunzip(bytes), { source: name })).particles.count;
+      const count =
+        fmt === 'npy'
+          ? readNpy(maybeGunzip(bytes), name).rows
+          : readParticles(readStar(maybeGunzip(bytes), { source: name })).particles.count;
       return { ok: true, text: `${count} particles`, pixelSizeA: null, box: null };
     }
     const est = ctfFromBytes(name, bytes);

@@ -43,16 +43,23 @@ export interface LocresJobResult extends LocresReading {
 /** `cryodx locres`: local resolution as relion_postprocess --locres, its reading and its maps. */
 export function locresJob(inp: LocresJobInput, progress?: ProgressContext): JobResult<LocresJobResult> {
   const method = inp.method ?? 'relion';
-  if (method !== 'relion' && method !== 'blocres') throw new InputError(`the locres method is relion or blocres, got "${String(method)}"`);
+  if (method !== 'relion' && method !== 'blocres')
+    throw new InputError(`the locres method is relion or blocres, got "${String(method)}"`);
   const h = loadHalfMaps(inp);
   const n = h.half1.volume.nx;
   const px = h.pixelSizeA;
   const boxA = n * px;
   if (inp.windowA !== undefined && !(inp.windowA >= 4 * px && inp.windowA <= boxA)) {
-    throw new InputError(`--window-a ${inp.windowA} Å must lie between 4 pixels (${(4 * px).toFixed(1)} Å) and the box (${boxA.toFixed(1)} Å)`);
+    throw new InputError(
+      `--window-a ${inp.windowA} Å must lie between 4 pixels (${(4 * px).toFixed(1)} Å) and the box ` +
+        `(${boxA.toFixed(1)} Å)`,
+    );
   }
   if (inp.stepA !== undefined && !(inp.stepA >= px && inp.stepA <= boxA / 2)) {
-    throw new InputError(`--step-a ${inp.stepA} Å must lie between one pixel (${px.toFixed(2)} Å) and half the box (${(boxA / 2).toFixed(1)} Å)`);
+    throw new InputError(
+      `--step-a ${inp.stepA} Å must lie between one pixel (${px.toFixed(2)} Å) and half the box ` +
+        `(${(boxA / 2).toFixed(1)} Å)`,
+    );
   }
   const fsc = computeFsc(h.half1.volume, h.half2.volume, { pixelSizeA: px, mask: h.mask });
   const w = inp.windowA;
@@ -62,14 +69,23 @@ export function locresJob(inp: LocresJobInput, progress?: ProgressContext): JobR
     {
       pixelSizeA: px,
       method,
-      ...(w !== undefined ? { windowRadiusA: w / 6, edgeA: w / 3, stepA: inp.stepA ?? w / 3 } : inp.stepA !== undefined ? { stepA: inp.stepA } : {}),
+      ...(w !== undefined
+        ? { windowRadiusA: w / 6, edgeA: w / 3, stepA: inp.stepA ?? w / 3 }
+        : inp.stepA !== undefined
+          ? { stepA: inp.stepA }
+          : {}),
     },
     fsc.result.resolutionA,
     progress,
   );
   const reading = readLocres(lr.locres, n, px, fsc.mask, fsc.result.resolutionA);
   const c = Math.floor(n / 2);
-  const warnings = uniqueWarnings([...h.warnings, ...fsc.result.warnings.filter((x) => x.code.startsWith('mask')), ...lr.warnings, ...reading.warnings]);
+  const warnings = uniqueWarnings([
+    ...h.warnings,
+    ...fsc.result.warnings.filter((x) => x.code.startsWith('mask')),
+    ...lr.warnings,
+    ...reading.warnings,
+  ]);
   const result: LocresJobResult = {
     ...reading,
     windowA: lr.windowA,
@@ -96,8 +112,16 @@ export function locresJob(inp: LocresJobInput, progress?: ProgressContext): JobR
   return {
     result,
     outputs: [
-      { name: 'locres.mrc', bytes: writeMrc(vol(lr.locres), { labels: [`cryodx locres (${lr.method}): local resolution in A, window ${lr.windowA.toFixed(1)} A`] }) },
-      { name: 'locres_filtered.mrc', bytes: writeMrc(vol(lr.filtered), { labels: ['cryodx locres: locally filtered average'] }) },
+      {
+        name: 'locres.mrc',
+        bytes: writeMrc(vol(lr.locres), {
+          labels: [`cryodx locres (${lr.method}): local resolution in A, window ${lr.windowA.toFixed(1)} A`],
+        }),
+      },
+      {
+        name: 'locres_filtered.mrc',
+        bytes: writeMrc(vol(lr.filtered), { labels: ['cryodx locres: locally filtered average'] }),
+      },
       {
         name: 'locres_points.star',
         text: writeStar([

@@ -18,7 +18,9 @@ export interface LoadedMap {
 export function readMap(input: NamedBytes, role = 'map'): LoadedMap {
   const f = readMrc(input.bytes, { source: input.name });
   if (f.kind === 'image-stack' || f.kind === 'image') {
-    throw new InputError(`${input.name}: is a 2D ${f.kind === 'image' ? 'image' : 'image stack'}, expected a 3D ${role}`);
+    throw new InputError(
+      `${input.name}: is a 2D ${f.kind === 'image' ? 'image' : 'image stack'}, expected a 3D ${role}`,
+    );
   }
   const d = f.volume.data;
   let bad = 0;
@@ -44,7 +46,11 @@ export function headerPixelSizes(maps: LoadedMap[]): (number | null)[] {
   return maps.map((m) => {
     const p = m.volume.pixelSizeA;
     if (p && (Math.abs(p[0] - p[1]) > 1e-4 * p[0] || Math.abs(p[0] - p[2]) > 1e-4 * p[0])) {
-      throw new FormatError('voxels are not cubic', { source: m.name, found: `${p.join(' × ')} Å`, expected: 'the same size along x, y and z' });
+      throw new FormatError('voxels are not cubic', {
+        source: m.name,
+        found: `${p.join(' × ')} Å`,
+        expected: 'the same size along x, y and z',
+      });
     }
     return p ? p[0] : null;
   });
@@ -54,21 +60,32 @@ export function headerPixelSizes(maps: LoadedMap[]): (number | null)[] {
  * The pixel size an analysis uses: the option overrides the headers (with a warning where they
  * differ); without it the headers must agree, and a missing one is an error (never a silent 1.0).
  */
-export function resolvePixelSize(maps: LoadedMap[], angpixA: number | null | undefined, option = '--angpix'): PixelSize {
+export function resolvePixelSize(
+  maps: LoadedMap[],
+  angpixA: number | null | undefined,
+  option = '--angpix',
+): PixelSize {
   const warnings: Warning[] = [];
   const headers = headerPixelSizes(maps);
   if (angpixA !== undefined && angpixA !== null) {
-    if (!(angpixA > 0) || !Number.isFinite(angpixA)) throw new InputError(`${option} must be a positive number of Å, got ${angpixA}`);
+    if (!(angpixA > 0) || !Number.isFinite(angpixA))
+      throw new InputError(`${option} must be a positive number of Å, got ${angpixA}`);
     headers.forEach((p, i) => {
       if (p && Math.abs(p - angpixA) > 1e-3 * angpixA) {
-        warnings.push({ code: 'angpix-override', message: `${maps[i]!.name}: header pixel size ${p} Å overridden by ${option} ${angpixA}` });
+        warnings.push({
+          code: 'angpix-override',
+          message: `${maps[i]!.name}: header pixel size ${p} Å overridden by ${option} ${angpixA}`,
+        });
       }
     });
     return { pixelSizeA: angpixA, from: 'option', warnings };
   }
   const known = headers.flatMap((p, i) => (p !== null ? [{ p, i }] : []));
   const first = known[0];
-  if (!first) throw new InputError(`${maps.map((m) => m.name).join(', ')}: no pixel size in the headers; give it with ${option} A`);
+  if (!first)
+    throw new InputError(
+      `${maps.map((m) => m.name).join(', ')}: no pixel size in the headers; give it with ${option} A`,
+    );
   for (const { p, i } of known) {
     if (Math.abs(p - first.p) > 1e-3 * first.p) {
       throw new FormatError('half maps have different pixel sizes', {
@@ -80,7 +97,10 @@ export function resolvePixelSize(maps: LoadedMap[], angpixA: number | null | und
     }
   }
   if (known.length < maps.length) {
-    warnings.push({ code: 'pixel-size-partial', message: `pixel size ${first.p} Å taken from ${maps[first.i]!.name}; another header has none` });
+    warnings.push({
+      code: 'pixel-size-partial',
+      message: `pixel size ${first.p} Å taken from ${maps[first.i]!.name}; another header has none`,
+    });
   }
   return { pixelSizeA: first.p, from: 'header', warnings };
 }
@@ -97,7 +117,12 @@ export function checkHalfMaps(a: LoadedMap, b: LoadedMap): void {
     });
   }
   if (u.nx !== u.ny || u.nx !== u.nz) {
-    throw new FormatError('half maps are not cubic', { source: a.name, found: `${u.nx}×${u.ny}×${u.nz}`, expected: 'a cubic box (as RELION requires)', hint: 'Pad or crop the maps to a cube' });
+    throw new FormatError('half maps are not cubic', {
+      source: a.name,
+      found: `${u.nx}×${u.ny}×${u.nz}`,
+      expected: 'a cubic box (as RELION requires)',
+      hint: 'Pad or crop the maps to a cube',
+    });
   }
 }
 
@@ -135,7 +160,8 @@ export function loadHalfMaps(inp: HalfMapInputs): LoadedHalves {
   const px = resolvePixelSize([half1, half2], inp.angpixA);
   const warnings = [...half1.warnings, ...half2.warnings, ...px.warnings, ...(maskFile?.warnings ?? [])];
   const mask = maskChoiceOf(spec, maskFile);
-  if (mask.kind === 'sphere' && !(mask.radiusA > 0)) throw new InputError(`the sphere radius must be positive, got ${mask.radiusA}`);
+  if (mask.kind === 'sphere' && !(mask.radiusA > 0))
+    throw new InputError(`the sphere radius must be positive, got ${mask.radiusA}`);
   return { half1, half2, pixelSizeA: px.pixelSizeA, mask, maskFile, warnings };
 }
 
@@ -170,15 +196,25 @@ export function volumeLike(ref: Volume, pixelSizeA: number, data: Float32Array):
  * What a page or a form shows beside the pixel-size field before a run, by the same rule the run
  * applies: the header value when the headers agree, a problem when they disagree or say nothing.
  */
-export function pixelSizeAdvice(headerSizesA: (number | null)[], typedA: number | null): { valueA: number | null; note: string } {
+export function pixelSizeAdvice(
+  headerSizesA: (number | null)[],
+  typedA: number | null,
+): { valueA: number | null; note: string } {
   const known = headerSizesA.filter((p): p is number => p !== null);
   const first = known[0];
   if (typedA !== null) {
-    return { valueA: typedA, note: first !== undefined && Math.abs(typedA - first) > 1e-3 * first ? `Overrides the header's ${first} Å.` : '' };
+    return {
+      valueA: typedA,
+      note: first !== undefined && Math.abs(typedA - first) > 1e-3 * first ? `Overrides the header's ${first} Å.` : '',
+    };
   }
-  if (first === undefined) return { valueA: null, note: headerSizesA.length ? 'No pixel size in the headers: type it in.' : '' };
+  if (first === undefined)
+    return { valueA: null, note: headerSizesA.length ? 'No pixel size in the headers: type it in.' : '' };
   if (known.some((p) => Math.abs(p - first) > 1e-3 * first)) {
-    return { valueA: null, note: `The headers disagree (${known.join(', ')} Å): the run stops unless you type the right one.` };
+    return {
+      valueA: null,
+      note: `The headers disagree (${known.join(', ')} Å): the run stops unless you type the right one.`,
+    };
   }
   return { valueA: first, note: '' };
 }

@@ -37,8 +37,10 @@ function describe(r: NumberRule): string {
   return `${kind}`;
 }
 
-export const positive = (option: string, what?: string): ((t: string) => number) => (t) =>
-  parseNumber(t, option, { min: 0, exclusiveMin: true, ...(what ? { what } : {}) });
+export const positive =
+  (option: string, what?: string): ((t: string) => number) =>
+  (t) =>
+    parseNumber(t, option, { min: 0, exclusiveMin: true, ...(what ? { what } : {}) });
 
 /** "FROM:TO" of two positive numbers (a defocus or resolution range). */
 export function parseRange(text: string, option: string): [number, number] {

@@ -25,7 +25,9 @@ export async function orientationsJob(inp: OrientationsJobInput): Promise<JobRes
     ...(inp.fourierRadius !== undefined ? { fourierRadius: inp.fourierRadius } : {}),
   });
   const result = { ...r, warnings: uniqueWarnings([...a.warnings, ...r.warnings]) };
-  const spec = orientationDensitySpec(viewingDirections(a.rotDeg, a.tiltDeg, symmetry), { title: `Orientation distribution (${r.symmetry}, symmetry-expanded)` });
+  const spec = orientationDensitySpec(viewingDirections(a.rotDeg, a.tiltDeg, symmetry), {
+    title: `Orientation distribution (${r.symmetry}, symmetry-expanded)`,
+  });
   return {
     result,
     outputs: [

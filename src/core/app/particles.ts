@@ -12,13 +12,19 @@ import type { NamedBytes } from './job.js';
 export function particleStar(file: NamedBytes): StarDocument {
   const bytes = maybeGunzip(file.bytes);
   const kind = detectFormat(file.name, bytes.subarray(0, 4096));
-  if (kind === 'npy') return readStar(writeStar(csToStar(readNpy(bytes, file.name), file.name).tables), { source: file.name });
+  if (kind === 'npy')
+    return readStar(writeStar(csToStar(readNpy(bytes, file.name), file.name).tables), { source: file.name });
   if (kind === 'star') return readStar(bytes, { source: file.name });
   throw new InputError(`${file.name}: expected a RELION particle STAR or a cryoSPARC .cs file`);
 }
 
 /** Particle angles (rot, tilt in degrees) from a refinement's particle file. */
-export function particleAngles(file: NamedBytes): { rotDeg: ArrayLike<number>; tiltDeg: ArrayLike<number>; count: number; warnings: ReturnType<typeof readParticles>['warnings'] } {
+export function particleAngles(file: NamedBytes): {
+  rotDeg: ArrayLike<number>;
+  tiltDeg: ArrayLike<number>;
+  count: number;
+  warnings: ReturnType<typeof readParticles>['warnings'];
+} {
   const { particles, warnings } = readParticles(particleStar(file));
   if (!particles.angleRotDeg || !particles.angleTiltDeg) {
     throw new FormatError('the particles have no angles', {

@@ -24,7 +24,8 @@ export interface PostprocessJobInput extends HalfMapInputs {
 
 /** `cryodx postprocess`: relion_postprocess at parity, with RELION's files. */
 export function postprocessJob(inp: PostprocessJobInput, progress?: ProgressContext): JobResult<PostprocessResult> {
-  if (!inp.mask || inp.mask.kind === 'none') throw new InputError('postprocess needs a mask: give --mask M or --auto-mask (or --sphere-radius A)');
+  if (!inp.mask || inp.mask.kind === 'none')
+    throw new InputError('postprocess needs a mask: give --mask M or --auto-mask (or --sphere-radius A)');
   const h = loadHalfMaps(inp);
   const bfactor: BfactorChoice =
     inp.bfactorA2 !== undefined
@@ -47,13 +48,25 @@ export function postprocessJob(inp: PostprocessJobInput, progress?: ProgressCont
   const { result } = out;
   result.warnings = uniqueWarnings([...h.warnings, ...result.warnings]);
   const like = (d: Float32Array): ReturnType<typeof volumeLike> => volumeLike(h.half1.volume, h.pixelSizeA, d);
-  const label = `cryodx postprocess: B ${result.bfactorA2.toFixed(2)} A^2, resolution ${result.resolutionA?.toFixed(3) ?? '-'} A`;
+  const label =
+    `cryodx postprocess: B ${result.bfactorA2.toFixed(2)} A^2, resolution ` +
+    `${result.resolutionA?.toFixed(3) ?? '-'} A`;
   const outputs: JobOutput[] = [{ name: 'postprocess.mrc', bytes: writeMrc(like(out.sharpened), { labels: [label] }) }];
-  if (out.maskedSharpened) outputs.push({ name: 'postprocess_masked.mrc', bytes: writeMrc(like(out.maskedSharpened), { labels: [label + ', masked'] }) });
+  if (out.maskedSharpened)
+    outputs.push({
+      name: 'postprocess_masked.mrc',
+      bytes: writeMrc(like(out.maskedSharpened), { labels: [label + ', masked'] }),
+    });
   if (out.autoMask) outputs.push({ name: 'postprocess_automask.mrc', bytes: writeMrc(like(out.autoMask.mask)) });
   const maskName = h.maskFile?.name ?? (out.autoMask ? 'postprocess_automask.mrc' : null);
-  outputs.push({ name: 'postprocess.star', text: writeStar(postprocessStarTables(result, { half1: h.half1.name, half2: h.half2.name, maskName })) });
-  outputs.push({ name: 'postprocess_fsc.xml', text: emdbFscXml({ ...result.fsc, shells: result.shells, warnings: [] }, 'cryodx masked-corrected FSC') });
+  outputs.push({
+    name: 'postprocess.star',
+    text: writeStar(postprocessStarTables(result, { half1: h.half1.name, half2: h.half2.name, maskName })),
+  });
+  outputs.push({
+    name: 'postprocess_fsc.xml',
+    text: emdbFscXml({ ...result.fsc, shells: result.shells, warnings: [] }, 'cryodx masked-corrected FSC'),
+  });
   outputs.push({ name: 'postprocess.json', text: jsonText(result) });
   return { result, outputs, warnings: result.warnings };
 }

@@ -82,30 +82,76 @@ interface Collected {
 /** Every analysis the inputs allow, then the diagnosis, report.json, report.html and the figures. */
 export async function reportJob(inp: ReportJobInput, progress?: ProgressContext): Promise<JobResult<ReportJobResult>> {
   if (!inp.half1 && !inp.half2 && !inp.particles && !inp.ctf?.length) {
-    throw new InputError('nothing to analyse: give half maps (--half1 and --half2), particles (--particles) or CTF results (--ctf)');
+    throw new InputError(
+      'nothing to analyse: give half maps (--half1 and --half2), particles (--particles) or CTF results (--ctf)',
+    );
   }
   if (!inp.half1 !== !inp.half2) throw new InputError('give both half maps (--half1 and --half2), or neither');
   const symmetry = checkSymmetry(inp.symmetry ?? 'C1');
-  const c: Collected = { pp: null, an: null, or: null, lr: null, ctf: null, budget: null, calibration: null, specs: [], slices: [], volumes: null, warnings: [], pixelSizeA: inp.angpixA ?? null };
+  const c: Collected = {
+    pp: null,
+    an: null,
+    or: null,
+    lr: null,
+    ctf: null,
+    budget: null,
+    calibration: null,
+    specs: [],
+    slices: [],
+    volumes: null,
+    warnings: [],
+    pixelSizeA: inp.angpixA ?? null,
+  };
   if (inp.half1 && inp.half2) halfMapAnalyses(inp, c, progress);
   if (inp.particles) {
     progress?.report?.(0.8, 'orientations');
     const a = particleAngles(inp.particles);
     c.or = orientationCoverage(a.rotDeg, a.tiltDeg, { symmetry });
     c.warnings.push(...a.warnings, ...c.or.warnings);
-    c.specs.push({ name: 'orientations', spec: orientationDensitySpec(viewingDirections(a.rotDeg, a.tiltDeg, symmetry), { title: `Orientation distribution (SCF* ${c.or.scfStar.toFixed(2)})` }) });
+    c.specs.push({
+      name: 'orientations',
+      spec: orientationDensitySpec(viewingDirections(a.rotDeg, a.tiltDeg, symmetry), {
+        title: `Orientation distribution (SCF* ${c.or.scfStar.toFixed(2)})`,
+      }),
+    });
   }
   if (inp.ctf?.length) {
     const est = ctfFromFiles(inp.ctf);
-    if (!est.length) throw new InputError(`${inp.ctf.map((f) => f.name).join(', ')}: no micrograph CTF results in these files`);
+    if (!est.length)
+      throw new InputError(`${inp.ctf.map((f) => f.name).join(', ')}: no micrograph CTF results in these files`);
     const mapA = c.pp?.resolutionA ?? null;
     c.ctf = summarizeCtf(est, mapA);
-    c.specs.push({ name: 'ctf-fit', spec: histogramSpec(est.map((e) => e.fitResolutionA), 'CTF fit resolution (Å)', `CTF fit resolution of ${est.length} micrographs`, mapA ? { value: mapA, label: 'map' } : undefined) });
-    c.specs.push({ name: 'ctf-defocus', spec: histogramSpec(est.map((e) => (e.defocusUA + e.defocusVA) / 20000), 'mean defocus (µm)', 'Defocus') });
+    c.specs.push({
+      name: 'ctf-fit',
+      spec: histogramSpec(
+        est.map((e) => e.fitResolutionA),
+        'CTF fit resolution (Å)',
+        `CTF fit resolution of ${est.length} micrographs`,
+        mapA ? { value: mapA, label: 'map' } : undefined,
+      ),
+    });
+    c.specs.push({
+      name: 'ctf-defocus',
+      spec: histogramSpec(
+        est.map((e) => (e.defocusUA + e.defocusVA) / 20000),
+        'mean defocus (µm)',
+        'Defocus',
+      ),
+    });
   }
   if (inp.calibration) c.calibration = calibration(inp.calibration, c);
   progress?.report?.(0.9, 'report');
-  const findings = diagnose(evidenceFrom({ postprocess: c.pp, anisotropy: c.an, orientations: c.or, locres: c.lr, ctf: c.ctf, budget: { singleMap: c.budget }, calibration: c.calibration }));
+  const findings = diagnose(
+    evidenceFrom({
+      postprocess: c.pp,
+      anisotropy: c.an,
+      orientations: c.or,
+      locres: c.lr,
+      ctf: c.ctf,
+      budget: { singleMap: c.budget },
+      calibration: c.calibration,
+    }),
+  );
   const warnings = uniqueWarnings(c.warnings);
   const report = buildReport({
     version: inp.version,
@@ -128,7 +174,9 @@ export async function reportJob(inp: ReportJobInput, progress?: ProgressContext)
     calibration: c.calibration,
     warnings,
   });
-  const figures = await Promise.all(c.specs.map(async (f) => ({ ...f, caption: CAPTIONS[f.name] ?? f.name, svg: await renderSvg(f.spec) })));
+  const figures = await Promise.all(
+    c.specs.map(async (f) => ({ ...f, caption: CAPTIONS[f.name] ?? f.name, svg: await renderSvg(f.spec) })),
+  );
   const html = renderHtml(report, { svg: figures.map((f) => ({ title: f.caption, svg: f.svg })), png: c.slices });
   const outputs: JobOutput[] = [
     { name: 'report.json', text: jsonText(report) },
@@ -142,14 +190,24 @@ export async function reportJob(inp: ReportJobInput, progress?: ProgressContext)
 }
 
 function halfMapAnalyses(inp: ReportJobInput, c: Collected, progress?: ProgressContext): void {
-  const h = loadHalfMaps({ half1: inp.half1!, half2: inp.half2!, mask: inp.mask ?? { kind: 'none' }, angpixA: inp.angpixA ?? null });
+  const h = loadHalfMaps({
+    half1: inp.half1!,
+    half2: inp.half2!,
+    mask: inp.mask ?? { kind: 'none' },
+    angpixA: inp.angpixA ?? null,
+  });
   const px = h.pixelSizeA;
   c.pixelSizeA = px;
   c.warnings.push(...h.warnings);
   const [v1, v2] = [h.half1.volume, h.half2.volume];
   const run = { anisotropy: inp.analyses?.anisotropy ?? true, localResolution: inp.analyses?.localResolution ?? true };
   progress?.report?.(0.05, 'post-processing');
-  const post = postprocess(v1, v2, { pixelSizeA: px, mask: h.mask, bfactor: { kind: 'auto' }, ...(inp.mwKDa ? { mwKDa: inp.mwKDa } : {}) });
+  const post = postprocess(v1, v2, {
+    pixelSizeA: px,
+    mask: h.mask,
+    bfactor: { kind: 'auto' },
+    ...(inp.mwKDa ? { mwKDa: inp.mwKDa } : {}),
+  });
   const pp = post.result;
   c.pp = pp;
   c.warnings.push(...pp.warnings);
@@ -161,20 +219,54 @@ function halfMapAnalyses(inp: ReportJobInput, c: Collected, progress?: ProgressC
     { spatialFrequencyInvA: s.spatialFrequencyInvA, value: s.fscCorrected, curve: 'corrected' },
     { spatialFrequencyInvA: s.spatialFrequencyInvA, value: s.fscPhaseRandomized, curve: 'phase-randomised' },
   ]);
-  c.specs.push({ name: 'fsc', spec: fscChartSpec(curves, `FSC: ${pp.resolutionA?.toFixed(2) ?? '—'} Å at 0.143 (corrected)`) });
+  c.specs.push({
+    name: 'fsc',
+    spec: fscChartSpec(curves, `FSC: ${pp.resolutionA?.toFixed(2) ?? '—'} Å at 0.143 (corrected)`),
+  });
   const g = pp.guinier;
   const fitRows = pp.guinierShells.filter((s) => s.usedInFit);
-  const first = fitRows[0], last = fitRows[fitRows.length - 1];
-  const points = pp.guinierShells.filter((s) => s.shell > 0).map((s) => ({ x: s.invResolutionSquaredInvA2, original: s.lnAmplitudeOriginal, weighted: s.lnAmplitudeWeighted, sharpened: s.lnAmplitudeSharpened }));
-  c.specs.push({ name: 'guinier', spec: guinierChartSpec(points, g && first && last ? { slope: g.slope, intercept: g.intercept, fromX: first.invResolutionSquaredInvA2, toX: last.invResolutionSquaredInvA2 } : null) });
+  const first = fitRows[0],
+    last = fitRows[fitRows.length - 1];
+  const points = pp.guinierShells
+    .filter((s) => s.shell > 0)
+    .map((s) => ({
+      x: s.invResolutionSquaredInvA2,
+      original: s.lnAmplitudeOriginal,
+      weighted: s.lnAmplitudeWeighted,
+      sharpened: s.lnAmplitudeSharpened,
+    }));
+  c.specs.push({
+    name: 'guinier',
+    spec: guinierChartSpec(
+      points,
+      g && first && last
+        ? {
+            slope: g.slope,
+            intercept: g.intercept,
+            fromX: first.invResolutionSquaredInvA2,
+            toX: last.invResolutionSquaredInvA2,
+          }
+        : null,
+    ),
+  });
   if (run.anisotropy) {
     progress?.report?.(0.35, 'anisotropy');
     const a = anisotropy(v1, v2, { pixelSizeA: px, mask: post.mask });
     c.an = a.result;
     c.warnings.push(...a.result.warnings);
     const dirs = a.result.directions.map((d) => d.resolutionA ?? NaN).filter(Number.isFinite);
-    const title = `Directional resolution over ${a.result.directions.length} cones (sphericity ${a.result.sphericity.toFixed(3)})`;
-    c.specs.push({ name: 'directional', spec: histogramSpec(dirs, 'resolution (Å)', title, pp.resolutionA ? { value: pp.resolutionA, label: 'global' } : undefined) });
+    const title =
+      `Directional resolution over ${a.result.directions.length} cones (sphericity ` +
+      `${a.result.sphericity.toFixed(3)})`;
+    c.specs.push({
+      name: 'directional',
+      spec: histogramSpec(
+        dirs,
+        'resolution (Å)',
+        title,
+        pp.resolutionA ? { value: pp.resolutionA, label: 'global' } : undefined,
+      ),
+    });
   }
   const n = v1.nx;
   c.volumes = { n, sharpened: post.sharpened, mask: post.mask, locres: null };
@@ -188,14 +280,27 @@ function halfMapAnalyses(inp: ReportJobInput, c: Collected, progress?: ProgressC
   c.slices.push({ title: 'sharpened map, central z-section', png: centralSlicePng(post.sharpened, n, 'z') });
   c.slices.push({ title: 'sharpened map, central y-section', png: centralSlicePng(post.sharpened, n, 'y') });
   if (post.mask) c.slices.push({ title: 'mask, central z-section', png: centralSlicePng(post.mask, n, 'z') });
-  if (c.volumes.locres) c.slices.push({ title: 'local resolution, central z-section (bright = worse)', png: centralSlicePng(c.volumes.locres, n, 'z') });
+  if (c.volumes.locres)
+    c.slices.push({
+      title: 'local resolution, central z-section (bright = worse)',
+      png: centralSlicePng(c.volumes.locres, n, 'z'),
+    });
 }
 
 function calibration(o: NonNullable<ReportJobInput['calibration']>, c: Collected): Calibration {
   const voltageKv = o.voltageKv ?? 300;
-  if ((o.csRefinedMm === undefined) === (o.zernikeZ40 === undefined)) throw new InputError('give the refined Cs (--cs-refined mm) or RELION’s Z40 term (--zernike-z40 Å) with --cs-nominal');
+  if ((o.csRefinedMm === undefined) === (o.zernikeZ40 === undefined))
+    throw new InputError(
+      'give the refined Cs (--cs-refined mm) or RELION’s Z40 term (--zernike-z40 Å) with --cs-nominal',
+    );
   if (!c.pixelSizeA) throw new InputError('the Cs / pixel-size check needs the pixel size: give half maps or --angpix');
   const csRefinedMm = o.csRefinedMm ?? csFromZernike(o.csNominalMm, o.zernikeZ40!, voltageKv);
   const resolutionA = c.pp?.resolutionA ?? undefined;
-  return calibrate({ csRefinedMm, csNominalMm: o.csNominalMm, angpixA: c.pixelSizeA, voltageKv, ...(resolutionA ? { resolutionA } : {}) });
+  return calibrate({
+    csRefinedMm,
+    csNominalMm: o.csNominalMm,
+    angpixA: c.pixelSizeA,
+    voltageKv,
+    ...(resolutionA ? { resolutionA } : {}),
+  });
 }

@@ -1,7 +1,13 @@
 import type { Handedness } from '../analysis/tomo/geometry.js';
 import { particleDefoci, type ParticleDefocus } from '../analysis/tomo/particles.js';
 import type { TiltCtfMethod, TiltCtfOptions } from '../analysis/tomo/tilt-ctf.js';
-import { assembleTiltSeries, fitTiltPair, type TiltPair, type TiltRow, type TiltSeriesInput } from '../analysis/tomo/tilt-series.js';
+import {
+  assembleTiltSeries,
+  fitTiltPair,
+  type TiltPair,
+  type TiltRow,
+  type TiltSeriesInput,
+} from '../analysis/tomo/tilt-series.js';
 import { InputError, type Warning } from '../errors.js';
 import { particleDefocusStar, tiltSeriesStar } from '../exports/tilt-star.js';
 import { decodeText } from '../io/bytes.js';
@@ -10,7 +16,13 @@ import { readXf, xfRotationDeg } from '../io/imod.js';
 import { readMrc } from '../io/mrc/read.js';
 import { readStar } from '../io/star/read.js';
 import { writeStar } from '../io/star/write.js';
-import { geometryFromMdoc, geometryFromTlt, geometryFromTomoStar, preExposures, type TiltGeometry } from '../io/tilt-geometry.js';
+import {
+  geometryFromMdoc,
+  geometryFromTlt,
+  geometryFromTomoStar,
+  preExposures,
+  type TiltGeometry,
+} from '../io/tilt-geometry.js';
 import { particlesFromCsv, particlesFromStar } from '../io/tomo-particles.js';
 import { tiltDefocusSpec, tiltFitResolutionSpec, tiltWeightSpec } from '../report/figures/charts.js';
 import { renderSvg } from '../report/figures/svg.js';
@@ -55,25 +67,42 @@ function geometry(inp: TiltCtfJobInput): TiltGeometry {
 /** Every input rule of `tilt-ctf`, decided before any fitting. */
 export function prepareTiltSeries(inp: TiltCtfJobInput): PreparedTiltSeries {
   const method = inp.method ?? 'whole-image';
-  if (method !== 'whole-image' && method !== 'axis-strip') throw new InputError(`--method takes whole-image or axis-strip, got "${method}"`);
+  if (method !== 'whole-image' && method !== 'axis-strip')
+    throw new InputError(`--method takes whole-image or axis-strip, got "${method}"`);
   const handedness = inp.handedness ?? 1;
   if (handedness !== 1 && handedness !== -1) throw new InputError(`--handedness takes 1 or -1, got "${handedness}"`);
-  if (inp.tiltAxisDeg !== undefined && !Number.isFinite(inp.tiltAxisDeg)) throw new InputError(`--tilt-axis-deg takes an angle in degrees, got "${inp.tiltAxisDeg}"`);
-  const fitOptions = micrographFitOptions({ ...inp.ctf, angpixA: inp.angpixA }, { defocusRangeA: [5000, 80000], fitRangeA: [30, 8] });
+  if (inp.tiltAxisDeg !== undefined && !Number.isFinite(inp.tiltAxisDeg))
+    throw new InputError(`--tilt-axis-deg takes an angle in degrees, got "${inp.tiltAxisDeg}"`);
+  const fitOptions = micrographFitOptions(
+    { ...inp.ctf, angpixA: inp.angpixA },
+    { defocusRangeA: [5000, 80000], fitRangeA: [30, 8] },
+  );
   const g = geometry(inp);
   const stackPath = inp.stack.name;
   const mrc = readMrc(inp.stack.bytes, { source: stackPath });
   const v = mrc.volume;
-  if (v.nz !== g.tiltsDeg.length) throw new InputError(`${stackPath} has ${v.nz} sections but ${g.source} lists ${g.tiltsDeg.length} tilts: they must describe the same series`);
+  if (v.nz !== g.tiltsDeg.length)
+    throw new InputError(
+      `${stackPath} has ${v.nz} sections but ${g.source} lists ${g.tiltsDeg.length} tilts: they must describe the ` +
+        `same series`,
+    );
   let nonFinite = 0;
   for (let i = 0; i < v.data.length; i++) if (!Number.isFinite(v.data[i]!)) nonFinite++;
-  if (nonFinite) throw new InputError(`${stackPath}: ${nonFinite} pixels are NaN or infinite; the stack is damaged — regenerate it`);
+  if (nonFinite)
+    throw new InputError(`${stackPath}: ${nonFinite} pixels are NaN or infinite; the stack is damaged — regenerate it`);
   const px = inp.angpixA;
   const header = v.pixelSizeA?.[0] ?? null;
   const warnings: Warning[] = [...mrc.warnings];
-  if (header && Math.abs(header - px) > 0.01 * px) warnings.push({ code: 'angpix-override', message: `${stackPath}: header pixel size ${header} Å, using --angpix ${px} Å` });
+  if (header && Math.abs(header - px) > 0.01 * px)
+    warnings.push({
+      code: 'angpix-override',
+      message: `${stackPath}: header pixel size ${header} Å, using --angpix ${px} Å`,
+    });
   if (g.pixelSizeA && Math.abs(g.pixelSizeA - px) > 0.01 * px) {
-    throw new InputError(`${g.source} gives a pixel size of ${g.pixelSizeA} Å but --angpix is ${px} Å: a binned stack needs its own pixel size — check which is right`);
+    throw new InputError(
+      `${g.source} gives a pixel size of ${g.pixelSizeA} Å but --angpix is ${px} Å: a binned stack needs its own ` +
+        `pixel size — check which is right`,
+    );
   }
   let axis = inp.tiltAxisDeg ?? g.tiltAxisDeg;
   if (axis === null && inp.xf) {
@@ -81,17 +110,39 @@ export function prepareTiltSeries(inp: TiltCtfJobInput): PreparedTiltSeries {
     if (xf.length !== v.nz) throw new InputError(`${inp.xf.name} has ${xf.length} transforms for ${v.nz} tilts`);
     axis = -xfRotationDeg(xf[0]!);
   }
-  if (axis === null || !Number.isFinite(axis)) throw new InputError(`${g.source} does not give the tilt-axis angle: pass --tilt-axis-deg (or --xf)`);
+  if (axis === null || !Number.isFinite(axis))
+    throw new InputError(`${g.source} does not give the tilt-axis angle: pass --tilt-axis-deg (or --xf)`);
   const pre = preExposures(g, inp.dosePerTiltEPerA2 ?? null);
   if (Math.max(...pre.preExposureEPerA2) === 0 && g.tiltsDeg.length > 1) {
-    warnings.push({ code: 'zero-dose', message: `${g.source}: every tilt has zero exposure dose, so the dose rule and pre-exposures are meaningless: give --dose-per-tilt` });
+    warnings.push({
+      code: 'zero-dose',
+      message:
+        `${g.source}: every tilt has zero exposure dose, so the dose rule and pre-exposures are ` +
+        `meaningless: give --dose-per-tilt`,
+    });
   }
-  if (pre.assumedOrder) warnings.push({ code: 'assumed-order', message: `${g.source} has no acquisition times: a dose-symmetric order (outwards from 0° by |tilt|) is assumed for the pre-exposure` });
+  if (pre.assumedOrder)
+    warnings.push({
+      code: 'assumed-order',
+      message:
+        `${g.source} has no acquisition times: a dose-symmetric order (outwards from 0° by |tilt|) is ` +
+        `assumed for the pre-exposure`,
+    });
   const dose = g.doseEPerA2.map((d) => inp.dosePerTiltEPerA2 ?? d ?? 0);
   const { angpixA: _unused, ...fit } = fitOptions;
   void _unused;
   return {
-    input: { stack: v.data, nx: v.nx, ny: v.ny, pixelSizeA: px, tiltsDeg: g.tiltsDeg, tiltAxisDeg: axis, preExposureEPerA2: pre.preExposureEPerA2, rank: pre.rank, dosePerTiltEPerA2: dose },
+    input: {
+      stack: v.data,
+      nx: v.nx,
+      ny: v.ny,
+      pixelSizeA: px,
+      tiltsDeg: g.tiltsDeg,
+      tiltAxisDeg: axis,
+      preExposureEPerA2: pre.preExposureEPerA2,
+      rank: pre.rank,
+      dosePerTiltEPerA2: dose,
+    },
     options: { ...fit, method, handedness: handedness as Handedness },
     fitOptions,
     names: { stack: stackPath, particles: inp.particles },
@@ -113,7 +164,15 @@ export interface TiltJob {
 export function tiltJobs(p: PreparedTiltSeries): TiltJob[] {
   const { input } = p;
   const plane = input.nx * input.ny;
-  return input.tiltsDeg.map((tiltDeg, i) => ({ image: input.stack.slice(i * plane, (i + 1) * plane), nx: input.nx, ny: input.ny, pixelSizeA: input.pixelSizeA, tiltAxisDeg: input.tiltAxisDeg, tiltDeg, options: p.options }));
+  return input.tiltsDeg.map((tiltDeg, i) => ({
+    image: input.stack.slice(i * plane, (i + 1) * plane),
+    nx: input.nx,
+    ny: input.ny,
+    pixelSizeA: input.pixelSizeA,
+    tiltAxisDeg: input.tiltAxisDeg,
+    tiltDeg,
+    options: p.options,
+  }));
 }
 
 export function fitTiltJob(j: TiltJob): TiltPair {
@@ -124,7 +183,9 @@ export function fitTiltJob(j: TiltJob): TiltPair {
 export function fitTiltsSerially(p: PreparedTiltSeries): TiltPair[] {
   const { input } = p;
   const plane = input.nx * input.ny;
-  return input.tiltsDeg.map((tiltDeg, i) => fitTiltPair(input.stack.subarray(i * plane, (i + 1) * plane), input, tiltDeg, p.options));
+  return input.tiltsDeg.map((tiltDeg, i) =>
+    fitTiltPair(input.stack.subarray(i * plane, (i + 1) * plane), input, tiltDeg, p.options),
+  );
 }
 
 export interface TiltCtfJobResult {
@@ -137,17 +198,35 @@ export interface TiltCtfJobResult {
 }
 
 /** `cryodx tilt-ctf`'s result and files from the fitted tilts. */
-export async function tiltCtfJob(p: PreparedTiltSeries, pairs: TiltPair[], version: string): Promise<JobResult<TiltCtfJobResult>> {
+export async function tiltCtfJob(
+  p: PreparedTiltSeries,
+  pairs: TiltPair[],
+  version: string,
+): Promise<JobResult<TiltCtfJobResult>> {
   const series = assembleTiltSeries(p.input, pairs, p.options);
   const pf = p.names.particles;
   const particles: ParticleDefocus[] = pf
-    ? particleDefoci(/\.star$/i.test(pf.name) ? particlesFromStar(readStar(pf.bytes, { source: pf.name })) : particlesFromCsv(decodeText(pf.bytes), pf.name), series.tilts, series.handedness)
+    ? particleDefoci(
+        /\.star$/i.test(pf.name)
+          ? particlesFromStar(readStar(pf.bytes, { source: pf.name }))
+          : particlesFromCsv(decodeText(pf.bytes), pf.name),
+        series.tilts,
+        series.handedness,
+      )
     : [];
   const warnings: Warning[] = [...p.warnings, ...series.warnings.map((message) => ({ code: 'tilt-series', message }))];
   const axis = p.input.tiltAxisDeg;
   const result: TiltCtfJobResult = {
     tilts: series.tilts,
-    particles: particles.map((q) => ({ xA: q.xA, yA: q.yA, zA: q.zA, defocusAPerTilt: q.defocusAPerTilt, x: q.xA, y: q.yA, z: q.zA })),
+    particles: particles.map((q) => ({
+      xA: q.xA,
+      yA: q.yA,
+      zA: q.zA,
+      defocusAPerTilt: q.defocusAPerTilt,
+      x: q.xA,
+      y: q.yA,
+      z: q.zA,
+    })),
     handedness: series.handedness,
     method: series.method,
     tiltAxisDeg: axis,
@@ -155,16 +234,42 @@ export async function tiltCtfJob(p: PreparedTiltSeries, pairs: TiltPair[], versi
   };
   const o = p.fitOptions;
   const stack = p.names.stack;
-  const rows = series.tilts.map((t) => ({ micrograph: `${stack}:${t.index + 1}`, defocusUA: t.defocusUA, defocusVA: t.defocusVA, astigmatismAngleDeg: t.astigmatismAngleDeg, phaseShiftRad: 0, crossCorrelation: t.score, fitResolutionA: t.fitResolutionA, tiltAxisDeg: axis, tiltAngleDeg: t.tiltDeg, thicknessA: null }));
-  const header = { inputFile: stack, pixelSizeA: p.input.pixelSizeA, voltageKv: o.voltageKv, csMm: o.csMm, amplitudeContrast: o.amplitudeContrast, boxPx: o.boxPx, fitLowResolutionA: o.fitLowResolutionA, fitHighResolutionA: o.fitHighResolutionA, defocusMinA: o.defocusMinA, defocusMaxA: o.defocusMaxA };
+  const rows = series.tilts.map((t) => ({
+    micrograph: `${stack}:${t.index + 1}`,
+    defocusUA: t.defocusUA,
+    defocusVA: t.defocusVA,
+    astigmatismAngleDeg: t.astigmatismAngleDeg,
+    phaseShiftRad: 0,
+    crossCorrelation: t.score,
+    fitResolutionA: t.fitResolutionA,
+    tiltAxisDeg: axis,
+    tiltAngleDeg: t.tiltDeg,
+    thicknessA: null,
+  }));
+  const header = {
+    inputFile: stack,
+    pixelSizeA: p.input.pixelSizeA,
+    voltageKv: o.voltageKv,
+    csMm: o.csMm,
+    amplitudeContrast: o.amplitudeContrast,
+    boxPx: o.boxPx,
+    fitLowResolutionA: o.fitLowResolutionA,
+    fitHighResolutionA: o.fitHighResolutionA,
+    defocusMinA: o.defocusMinA,
+    defocusMaxA: o.defocusMaxA,
+  };
   const outputs: JobOutput[] = [
     { name: 'tilt_ctf.json', text: jsonText(result) },
     { name: 'tilt_series_ctf.star', text: writeStar(tiltSeriesStar(series.tilts, axis)) },
     { name: 'tilt_ctf.txt', text: formatCtffind(header, rows, `cryodx ${version}`) },
   ];
-  if (particles.length) outputs.push({ name: 'particle_tilt_defocus.star', text: writeStar(particleDefocusStar(particles, series.tilts)) });
+  if (particles.length)
+    outputs.push({ name: 'particle_tilt_defocus.star', text: writeStar(particleDefocusStar(particles, series.tilts)) });
   outputs.push({ name: 'defocus_vs_tilt.svg', text: await renderSvg(tiltDefocusSpec(series.tilts, series.method)) });
-  outputs.push({ name: 'fit_resolution_vs_tilt.svg', text: await renderSvg(tiltFitResolutionSpec(series.tilts, series.method)) });
+  outputs.push({
+    name: 'fit_resolution_vs_tilt.svg',
+    text: await renderSvg(tiltFitResolutionSpec(series.tilts, series.method)),
+  });
   outputs.push({ name: 'weights_vs_dose.svg', text: await renderSvg(tiltWeightSpec(series.tilts)) });
   return { result, outputs, warnings };
 }

@@ -8,7 +8,18 @@ function dataset(plant: boolean): CtfEstimate[] {
   const rnd = seededRandom(7);
   return Array.from({ length: 400 }, (_, i) => {
     const df = 12000 + 3000 * (rnd() - 0.5);
-    const e: CtfEstimate = { micrograph: `mic${i}.mrc`, defocusUA: df + 150, defocusVA: df - 150, astigmatismAngleDeg: 180 * rnd(), phaseShiftRad: 0, crossCorrelation: 0.2, fitResolutionA: 3.0 + 0.4 * rnd(), tiltAxisDeg: 0, tiltAngleDeg: 0, thicknessA: 400 + 50 * rnd() };
+    const e: CtfEstimate = {
+      micrograph: `mic${i}.mrc`,
+      defocusUA: df + 150,
+      defocusVA: df - 150,
+      astigmatismAngleDeg: 180 * rnd(),
+      phaseShiftRad: 0,
+      crossCorrelation: 0.2,
+      fitResolutionA: 3.0 + 0.4 * rnd(),
+      tiltAxisDeg: 0,
+      tiltAngleDeg: 0,
+      thicknessA: 400 + 50 * rnd(),
+    };
     if (!plant) return e;
     if (i % 4 === 0) e.fitResolutionA = 4.5 + rnd(); // 25 % fit worse than a 4 Å map
     if (i % 5 === 1) e.thicknessA = 900 + 200 * rnd(); // 20 % thick ice
@@ -26,7 +37,7 @@ describe('dataset CTF triage', () => {
     expect(by['fit-worse-than-map']?.fraction).toBeCloseTo(0.25 + 1 / 400, 2);
     expect(by['fit-worse-than-map']?.severity).toBe('possible');
     expect(by['thick-ice']?.fraction).toBeCloseTo(0.2, 2);
-    expect(by["astigmatism"]?.fraction).toBeCloseTo(0.125, 2);
+    expect(by['astigmatism']?.fraction).toBeCloseTo(0.125, 2);
     expect(by['high-defocus']).toBeUndefined(); // one stray micrograph is an outlier, not a finding
     for (const f of t.findings) expect(f.remedy.length).toBeGreaterThan(20);
     const names = new Map(t.outliers.map((o) => [o.micrograph, o.reasons.join('; ')]));

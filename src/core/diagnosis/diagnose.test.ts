@@ -11,7 +11,10 @@ describe('diagnosis rules', () => {
     });
     expect(f[0]!.cause).toBe('2-preferred-orientation');
     expect(f[0]!.strength).toBe('strong');
-    expect(f[0]!.evidence.find((e) => e.measure === 'sphericity')).toMatchObject({ value: 0.78, threshold: '< 0.92 (strong < 0.85)' });
+    expect(f[0]!.evidence.find((e) => e.measure === 'sphericity')).toMatchObject({
+      value: 0.78,
+      threshold: '< 0.92 (strong < 0.85)',
+    });
     expect(f.find((x) => x.cause === '4-motion-damage')!.strength).toBe('ruled out');
     expect(f.find((x) => x.cause === '1b-conformational')!.strength).toBe('ruled out');
   });
@@ -27,13 +30,16 @@ describe('diagnosis rules', () => {
     expect(f.filter((x) => x.strength === 'strong' || x.strength === 'possible')).toEqual([]);
   });
 
-  it('a core–periphery gradient is conformational heterogeneity; causes without inputs say what would test them', () => {
-    const f = diagnose({ locres: { medianA: 4.5, coreA: 3.2, peripheryA: 6.5, worseRegions: 2 } });
-    expect(f[0]!.cause).toBe('1b-conformational');
-    expect(f[0]!.strength).toBe('strong');
-    expect(f[0]!.bCostA2).toEqual([30, 60]);
-    const ice = f.find((x) => x.cause === '3-ice-thickness')!;
-    expect(ice.strength).toBe('not measured');
-    expect(ice.needs).toMatch(/thickness/);
-  });
+  it(
+    'a core–periphery gradient is conformational heterogeneity; causes without inputs say what would test ' + 'them',
+    () => {
+      const f = diagnose({ locres: { medianA: 4.5, coreA: 3.2, peripheryA: 6.5, worseRegions: 2 } });
+      expect(f[0]!.cause).toBe('1b-conformational');
+      expect(f[0]!.strength).toBe('strong');
+      expect(f[0]!.bCostA2).toEqual([30, 60]);
+      const ice = f.find((x) => x.cause === '3-ice-thickness')!;
+      expect(ice.strength).toBe('not measured');
+      expect(ice.needs).toMatch(/thickness/);
+    },
+  );
 });

@@ -38,9 +38,18 @@ export interface DiagnosisInput {
   anisotropy?: { sphericity: number; bestA: number | null; worstA: number | null; cfar: number };
   orientations?: { scfStar: number; unsampledFraction: number; recommendedTiltDeg: number };
   locres?: { medianA: number; coreA: number; peripheryA: number; worseRegions: number };
-  /** From refinements of different sizes ('fit') or from one map's B ('single-map', a lower bound on what more data buys). */
+  /**
+   * From refinements of different sizes ('fit') or from one map's B ('single-map', a lower bound on what more data
+   * buys).
+   */
   budget?: { particleLimited: boolean; gainFromDoublingA: number; from: 'fit' | 'single-map' };
-  ctf?: { fractionFitWorseThanMap: number; medianDefocusUA: number; medianFitResolutionA: number; medianThicknessA: number | null; micrographs: number };
+  ctf?: {
+    fractionFitWorseThanMap: number;
+    medianDefocusUA: number;
+    medianFitResolutionA: number;
+    medianThicknessA: number | null;
+    micrographs: number;
+  };
   calibration?: { pixelSizeErrorPercent: number; phaseErrorDeg: number | null };
 }
 
@@ -59,17 +68,30 @@ export function diagnose(input: DiagnosisInput): Finding[] {
     particles(input),
   ];
   // Strong first, then possible (larger typical B cost first), then not measured, then ruled out.
-  return findings.sort((a, b) => STRENGTH_RANK[a.strength] - STRENGTH_RANK[b.strength] || (b.bCostA2?.[1] ?? 0) - (a.bCostA2?.[1] ?? 0));
+  return findings.sort(
+    (a, b) => STRENGTH_RANK[a.strength] - STRENGTH_RANK[b.strength] || (b.bCostA2?.[1] ?? 0) - (a.bCostA2?.[1] ?? 0),
+  );
 }
 
 function finding(cause: CauseId, strength: Strength, evidence: Evidence[], needs: string | null = null): Finding {
   const info = CAUSES[cause];
-  return { cause, title: info.title, strength, evidence, bCostA2: strength === 'ruled out' || strength === 'not measured' ? null : info.typicalBCostA2, remedies: info.remedies, needs };
+  return {
+    cause,
+    title: info.title,
+    strength,
+    evidence,
+    bCostA2: strength === 'ruled out' || strength === 'not measured' ? null : info.typicalBCostA2,
+    remedies: info.remedies,
+    needs,
+  };
 }
 
 /** One piece of evidence judged against its threshold: the text and the comparison come from the same row. */
 function judged(t: Threshold, value: number, statement: string, digits = 3): { evidence: Evidence; level: Level } {
-  return { evidence: { measure: t.measure, value: round(value, digits), threshold: thresholdText(t), statement }, level: levelOf(t, value) };
+  return {
+    evidence: { measure: t.measure, value: round(value, digits), threshold: thresholdText(t), statement },
+    level: levelOf(t, value),
+  };
 }
 
 const T = THRESHOLDS;
@@ -79,32 +101,76 @@ function heterogeneity(i: DiagnosisInput): Finding {
   const ev: Evidence[] = [];
   let score = 0;
   if (i.locres) {
-    const g = judged(T.peripheryOverCore, i.locres.peripheryA / i.locres.coreA, `local resolution ${i.locres.coreA.toFixed(1)} Å in the core, ${i.locres.peripheryA.toFixed(1)} Å at the periphery`, 2);
+    const g = judged(
+      T.peripheryOverCore,
+      i.locres.peripheryA / i.locres.coreA,
+      `local resolution ${i.locres.coreA.toFixed(1)} Å in the core, ${i.locres.peripheryA.toFixed(1)} Å at the ` +
+        `periphery`,
+      2,
+    );
     ev.push(g.evidence);
     score += g.level === 'strong' ? 2 : g.level === 'possible' ? 1 : 0;
-    const w = judged(T.worseRegions, i.locres.worseRegions, `${i.locres.worseRegions} connected region(s) ≥ 25 % worse than the median local resolution`, 0);
+    const w = judged(
+      T.worseRegions,
+      i.locres.worseRegions,
+      `${i.locres.worseRegions} connected region(s) ≥ 25 % worse than the median local resolution`,
+      0,
+    );
     if (w.level !== 'none') {
       ev.push(w.evidence);
       score += 1;
     }
   }
   if (i.fsc?.shape === 'long tail above 0.143') {
-    ev.push({ measure: 'fscShape', value: i.fsc.shape, threshold: 'long tail', statement: 'the FSC has a long tail above 0.143 (unresolved heterogeneity or anisotropy)' });
+    ev.push({
+      measure: 'fscShape',
+      value: i.fsc.shape,
+      threshold: 'long tail',
+      statement: 'the FSC has a long tail above 0.143 (unresolved heterogeneity or anisotropy)',
+    });
     score += 1;
   }
-  return finding('1b-conformational', score >= 2 ? 'strong' : score === 1 ? 'possible' : i.locres ? 'ruled out' : 'not measured', ev, i.locres ? null : 'local resolution (cryodx locres)');
+  return finding(
+    '1b-conformational',
+    score >= 2 ? 'strong' : score === 1 ? 'possible' : i.locres ? 'ruled out' : 'not measured',
+    ev,
+    i.locres ? null : 'local resolution (cryodx locres)',
+  );
 }
 
 function compositional(i: DiagnosisInput): Finding {
   // Needs 2D/3D classification results, which cryodx does not read yet; local asymmetric drops are a hint.
-  if (i.locres && i.locres.worseRegions > 0 && levelOf(T.peripheryOverCore, i.locres.peripheryA / i.locres.coreA) === 'none') {
-    return finding('1a-compositional', 'possible', [{ measure: 'worseRegions', value: i.locres.worseRegions, threshold: '> 0 without a radial gradient', statement: 'regions of poor local resolution that are not simply the periphery (partial occupancy of a partner?)' }], '3D classification results (class populations)');
+  if (
+    i.locres &&
+    i.locres.worseRegions > 0 &&
+    levelOf(T.peripheryOverCore, i.locres.peripheryA / i.locres.coreA) === 'none'
+  ) {
+    return finding(
+      '1a-compositional',
+      'possible',
+      [
+        {
+          measure: 'worseRegions',
+          value: i.locres.worseRegions,
+          threshold: '> 0 without a radial gradient',
+          statement:
+            'regions of poor local resolution that are not simply the periphery (partial occupancy of a partner?)',
+        },
+      ],
+      '3D classification results (class populations)',
+    );
   }
-  return finding('1a-compositional', 'not measured', [], '3D classification results (class populations and compositions)');
+  return finding(
+    '1a-compositional',
+    'not measured',
+    [],
+    '3D classification results (class populations and compositions)',
+  );
 }
 
 function orientation(i: DiagnosisInput): Finding {
-  if (!i.anisotropy && !i.orientations) return finding('2-preferred-orientation', 'not measured', [], 'particle angles (STAR / .cs) or half maps');
+  if (!i.anisotropy && !i.orientations)
+    return finding('2-preferred-orientation', 'not measured', [], 'particle angles (STAR / .cs) or half maps');
   const parts: { evidence: Evidence; level: Level }[] = [];
   if (i.anisotropy) {
     const { sphericity, bestA, worstA, cfar } = i.anisotropy;
@@ -113,7 +179,12 @@ function orientation(i: DiagnosisInput): Finding {
     if (bestA !== null && worstA !== null) {
       // The spread of conical FSCs has a floor of its own (few voxels per cone in a small box, the
       // particle's shape): it strengthens a low sphericity but does not grade the cause alone.
-      const spread = judged(T.directionalSpread, worstA - bestA, `directional resolution ${bestA.toFixed(2)}–${worstA.toFixed(2)} Å`, 2);
+      const spread = judged(
+        T.directionalSpread,
+        worstA - bestA,
+        `directional resolution ${bestA.toFixed(2)}–${worstA.toFixed(2)} Å`,
+        2,
+      );
       parts.push(sph.level === 'none' ? { ...spread, level: 'none' } : spread);
     }
     // cFAR is reported beside sphericity; alone it does not grade the cause.
@@ -122,27 +193,52 @@ function orientation(i: DiagnosisInput): Finding {
   if (i.orientations) {
     const { scfStar, recommendedTiltDeg } = i.orientations;
     const low = levelOf(T.scfStar, scfStar) !== 'none';
-    parts.push(judged(T.scfStar, scfStar, `SCF* ${scfStar.toFixed(3)}${low && recommendedTiltDeg > 0 ? `; a ${recommendedTiltDeg}° tilt would fill the gaps` : ''}`));
+    parts.push(
+      judged(
+        T.scfStar,
+        scfStar,
+        `SCF* ${scfStar.toFixed(3)}` +
+          (low && recommendedTiltDeg > 0 ? `; a ${recommendedTiltDeg}° tilt would fill the gaps` : ''),
+      ),
+    );
   }
-  return finding('2-preferred-orientation', strongest(parts.map((p) => p.level)), parts.map((p) => p.evidence));
+  return finding(
+    '2-preferred-orientation',
+    strongest(parts.map((p) => p.level)),
+    parts.map((p) => p.evidence),
+  );
 }
 
 function ice(i: DiagnosisInput): Finding {
-  if (!i.ctf || i.ctf.medianThicknessA === null) return finding('3-ice-thickness', 'not measured', [], 'CTFFIND5 results with sample thickness');
+  if (!i.ctf || i.ctf.medianThicknessA === null)
+    return finding('3-ice-thickness', 'not measured', [], 'CTFFIND5 results with sample thickness');
   const t = i.ctf.medianThicknessA;
   const g = judged(T.thickness, t, `median sample thickness ${(t / 10).toFixed(0)} nm`, 0);
   return finding('3-ice-thickness', strongest([g.level]), [g.evidence]);
 }
 
 function motion(i: DiagnosisInput): Finding {
-  if (i.bfactorA2 === undefined || i.bfactorA2 === null) return finding('4-motion-damage', 'not measured', [], 'a post-processing B-factor, and motion-correction / polishing statistics');
+  if (i.bfactorA2 === undefined || i.bfactorA2 === null)
+    return finding(
+      '4-motion-damage',
+      'not measured',
+      [],
+      'a post-processing B-factor, and motion-correction / polishing statistics',
+    );
   const b = Math.abs(i.bfactorA2);
   // Seed 000: an FSC above 0.5 over most of its range that then collapses is a B-factor problem.
   const collapse = i.fsc?.shape === 'high then sharp collapse';
   const rule = collapse ? T.bfactorWithCollapse : T.bfactor;
   const g = judged(rule, b, `overall B-factor ${b.toFixed(0)} Å² (RELION's sharpening B ${(-b).toFixed(0)} Å²)`, 1);
   const ev = [g.evidence];
-  if (collapse) ev.push({ measure: 'fscShape', value: 'high then sharp collapse', threshold: 'shape', statement: 'the FSC stays above 0.5 over most of its range, then collapses: a B-factor problem rather than alignment' });
+  if (collapse)
+    ev.push({
+      measure: 'fscShape',
+      value: 'high then sharp collapse',
+      threshold: 'shape',
+      statement:
+        'the FSC stays above 0.5 over most of its range, then collapses: a B-factor problem rather than alignment',
+    });
   return finding('4-motion-damage', g.level === 'none' ? 'ruled out' : 'possible', ev);
 }
 
@@ -150,35 +246,87 @@ function ctf(i: DiagnosisInput): Finding {
   if (!i.ctf) return finding('5-ctf', 'not measured', [], 'CTFFIND or RELION micrograph CTF results');
   const { fractionFitWorseThanMap: f, medianDefocusUA: df } = i.ctf;
   const parts = [
-    judged(T.fitWorseThanMap, f, `${(100 * f).toFixed(0)} % of micrographs have a CTF fit worse than the map's resolution`),
+    judged(
+      T.fitWorseThanMap,
+      f,
+      `${(100 * f).toFixed(0)} % of micrographs have a CTF fit worse than the map's resolution`,
+    ),
     judged(T.defocus, df, `median defocus ${(df / 10000).toFixed(2)} µm`, 0),
   ];
-  return finding('5-ctf', strongest(parts.map((p) => p.level)), parts.map((p) => p.evidence));
+  return finding(
+    '5-ctf',
+    strongest(parts.map((p) => p.level)),
+    parts.map((p) => p.evidence),
+  );
 }
 
 function picking(i: DiagnosisInput): Finding {
   if (i.orientations) {
-    const g = judged(T.unsampled, i.orientations.unsampledFraction, `${(100 * i.orientations.unsampledFraction).toFixed(1)} % of Fourier space has no view: some views may be missing from the picks rather than the grid`);
-    if (g.level !== 'none') return finding('6-picking', 'possible', [g.evidence], 'picks from a second picker to compare');
+    const g = judged(
+      T.unsampled,
+      i.orientations.unsampledFraction,
+      `${(100 * i.orientations.unsampledFraction).toFixed(1)} % of Fourier space has no view: some views may be ` +
+        `missing from the picks rather than the grid`,
+    );
+    if (g.level !== 'none')
+      return finding('6-picking', 'possible', [g.evidence], 'picks from a second picker to compare');
   }
   return finding('6-picking', 'not measured', [], 'picks from two methods (or 2D class populations)');
 }
 
 function microscope(i: DiagnosisInput): Finding {
-  if (!i.calibration) return finding('7-microscope', 'not measured', [], 'refined Cs / aberrations (report --cs-refined with --cs-nominal, or cryodx calibrate)');
+  if (!i.calibration)
+    return finding(
+      '7-microscope',
+      'not measured',
+      [],
+      'refined Cs / aberrations (report --cs-refined with --cs-nominal, or cryodx calibrate)',
+    );
   const { pixelSizeErrorPercent: e, phaseErrorDeg } = i.calibration;
-  const parts = [judged(T.pixelSizeError, Math.abs(e), `the refined Cs implies a ${Math.abs(e).toFixed(1)} % pixel-size error`, 2)];
-  if (phaseErrorDeg !== null) parts.push(judged(T.phaseError, phaseErrorDeg, `${phaseErrorDeg.toFixed(0)}° phase error at the map's resolution after defocus compensation`, 1));
-  return finding('7-microscope', strongest(parts.map((p) => p.level)), parts.map((p) => p.evidence));
+  const parts = [
+    judged(T.pixelSizeError, Math.abs(e), `the refined Cs implies a ${Math.abs(e).toFixed(1)} % pixel-size error`, 2),
+  ];
+  if (phaseErrorDeg !== null)
+    parts.push(
+      judged(
+        T.phaseError,
+        phaseErrorDeg,
+        `${phaseErrorDeg.toFixed(0)}° phase error at the map's resolution after defocus compensation`,
+        1,
+      ),
+    );
+  return finding(
+    '7-microscope',
+    strongest(parts.map((p) => p.level)),
+    parts.map((p) => p.evidence),
+  );
 }
 
 function particles(i: DiagnosisInput): Finding {
-  if (!i.budget) return finding('particle-limited', 'not measured', [], 'resolutions of refinements with different particle counts (cryodx budget), or a post-processing B-factor');
+  if (!i.budget)
+    return finding(
+      'particle-limited',
+      'not measured',
+      [],
+      'resolutions of refinements with different particle counts (cryodx budget), or a post-processing B-factor',
+    );
   const b = i.budget;
-  const g = judged(T.doublingGain, b.gainFromDoublingA, `doubling the particles is predicted to gain ${b.gainFromDoublingA.toFixed(2)} Å${b.from === 'single-map' ? " (from the map's B-factor alone: a best case)" : ''}`, 2);
+  const g = judged(
+    T.doublingGain,
+    b.gainFromDoublingA,
+    `doubling the particles is predicted to gain ${b.gainFromDoublingA.toFixed(2)} ` +
+      `Å${b.from === 'single-map' ? " (from the map's B-factor alone: a best case)" : ''}`,
+    2,
+  );
   // From one map's B the gain is what an ideal doubling buys: a hint, never a strong call.
-  const strength = b.from === 'fit' ? (b.particleLimited ? 'strong' : 'ruled out') : g.level === 'none' ? 'ruled out' : 'possible';
-  return finding('particle-limited', strength, [g.evidence], b.from === 'single-map' ? 'refinements of 1/4, 1/2 and all the particles (cryodx budget) to measure it' : null);
+  const strength =
+    b.from === 'fit' ? (b.particleLimited ? 'strong' : 'ruled out') : g.level === 'none' ? 'ruled out' : 'possible';
+  return finding(
+    'particle-limited',
+    strength,
+    [g.evidence],
+    b.from === 'single-map' ? 'refinements of 1/4, 1/2 and all the particles (cryodx budget) to measure it' : null,
+  );
 }
 
 function strongest(levels: Level[]): Strength {

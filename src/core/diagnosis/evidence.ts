@@ -28,17 +28,33 @@ export function evidenceFrom(r: AnalysisResults): DiagnosisInput {
   if (pp) {
     dx.fsc = { resolutionA: pp.resolutionA, shape: pp.fsc.shape.kind, warnings: pp.warnings.map((w) => w.code) };
     const g = pp.guinier;
-    dx.bfactorA2 = pp.bfactorFrom === 'auto' && g && g.points >= GUINIER_MIN.points && g.r2 >= GUINIER_MIN.r2 ? pp.bfactorA2 : null;
+    dx.bfactorA2 =
+      pp.bfactorFrom === 'auto' && g && g.points >= GUINIER_MIN.points && g.r2 >= GUINIER_MIN.r2 ? pp.bfactorA2 : null;
   }
   if (r.anisotropy) {
     const a = r.anisotropy;
-    dx.anisotropy = { sphericity: a.sphericity, bestA: a.directionalResolutionA.best, worstA: a.directionalResolutionA.worst, cfar: a.cfar };
+    dx.anisotropy = {
+      sphericity: a.sphericity,
+      bestA: a.directionalResolutionA.best,
+      worstA: a.directionalResolutionA.worst,
+      cfar: a.cfar,
+    };
   }
   if (r.orientations) {
     const o = r.orientations;
-    dx.orientations = { scfStar: o.scfStar, unsampledFraction: o.unsampledFraction, recommendedTiltDeg: o.recommendedTiltDeg };
+    dx.orientations = {
+      scfStar: o.scfStar,
+      unsampledFraction: o.unsampledFraction,
+      recommendedTiltDeg: o.recommendedTiltDeg,
+    };
   }
-  if (r.locres) dx.locres = { medianA: r.locres.medianA, coreA: r.locres.coreA, peripheryA: r.locres.peripheryA, worseRegions: r.locres.regions.length };
+  if (r.locres)
+    dx.locres = {
+      medianA: r.locres.medianA,
+      coreA: r.locres.coreA,
+      peripheryA: r.locres.peripheryA,
+      worseRegions: r.locres.regions.length,
+    };
   if (r.ctf) dx.ctf = { ...r.ctf };
   const fit = r.budget?.fit;
   const single = r.budget?.singleMap;
@@ -47,6 +63,10 @@ export function evidenceFrom(r: AnalysisResults): DiagnosisInput {
   } else if (single) {
     dx.budget = { particleLimited: false, gainFromDoublingA: single.doublingGainA, from: 'single-map' };
   }
-  if (r.calibration) dx.calibration = { pixelSizeErrorPercent: r.calibration.pixelSizeErrorPercent, phaseErrorDeg: r.calibration.phaseErrorDeg };
+  if (r.calibration)
+    dx.calibration = {
+      pixelSizeErrorPercent: r.calibration.pixelSizeErrorPercent,
+      phaseErrorDeg: r.calibration.phaseErrorDeg,
+    };
   return dx;
 }

@@ -29,7 +29,16 @@ describe('thresholds: the sentence and the comparison come from one number', () 
 
   it('the ice rule says "> 500 Å (strong > 800 Å)" and grades 650 Å possible, 900 Å strong', () => {
     expect(thresholdText(THRESHOLDS.thickness)).toBe('> 500 Å (strong > 800 Å)');
-    const at = (t: number): string => diagnose({ ctf: { fractionFitWorseThanMap: 0, medianDefocusUA: 10000, medianFitResolutionA: 4, medianThicknessA: t, micrographs: 10 } }).find((f) => f.cause === '3-ice-thickness')!.strength;
+    const at = (t: number): string =>
+      diagnose({
+        ctf: {
+          fractionFitWorseThanMap: 0,
+          medianDefocusUA: 10000,
+          medianFitResolutionA: 4,
+          medianThicknessA: t,
+          micrographs: 10,
+        },
+      }).find((f) => f.cause === '3-ice-thickness')!.strength;
     expect(at(450)).toBe('ruled out');
     expect(at(650)).toBe('possible');
     expect(at(900)).toBe('strong');

@@ -18,17 +18,28 @@ export function fscStarTables(r: FscResult, g: PostprocessGeneral): StarTableOut
   const pairs: [string, string | number][] = [['rlnFinalResolution', r.resolutionA ?? 999]];
   if (g.bfactorA2 !== undefined && g.bfactorA2 !== null) pairs.push(['rlnBfactorUsedForSharpening', g.bfactorA2]);
   pairs.push(['rlnUnfilteredMapHalf1', g.half1], ['rlnUnfilteredMapHalf2', g.half2]);
-  if (r.particleCurve?.method === 'relion-mask-fraction') pairs.push(['rlnParticleBoxFractionSolventMask', 1 / r.particleCurve.particleVolumeFraction]);
+  if (r.particleCurve?.method === 'relion-mask-fraction')
+    pairs.push(['rlnParticleBoxFractionSolventMask', 1 / r.particleCurve.particleVolumeFraction]);
   if (g.maskName) pairs.push(['rlnMaskName', g.maskName]);
   if (r.randomizeFromA !== null) pairs.push(['rlnRandomiseFrom', r.randomizeFromA]);
-  if (g.guinier) pairs.push(['rlnFittedSlopeGuinierPlot', g.guinier.slope], ['rlnFittedInterceptGuinierPlot', g.guinier.intercept], ['rlnCorrelationFitGuinierPlot', g.guinier.r2]);
+  if (g.guinier)
+    pairs.push(
+      ['rlnFittedSlopeGuinierPlot', g.guinier.slope],
+      ['rlnFittedInterceptGuinierPlot', g.guinier.intercept],
+      ['rlnCorrelationFitGuinierPlot', g.guinier.r2],
+    );
   const s = r.shells;
   const res = s.map((x) => x.resolutionA ?? 999);
   const main = s.map((x) => x.fscCorrected ?? x.fscUnmasked);
   const columns = ['rlnSpectralIndex', 'rlnResolution', 'rlnAngstromResolution', 'rlnFourierShellCorrelationCorrected'];
   const values: (number[] | Float64Array)[] = [s.map((x) => x.shell), res.map((a) => 1 / a), res, main];
   const optional: [string, (x: FscResult['shells'][number]) => number | null][] = [
-    [r.particleCurve?.method === 'cistem-mw' ? 'rlnFourierShellCorrelationParticleMolWeight' : 'rlnFourierShellCorrelationParticleMaskFraction', (x) => x.fscParticle],
+    [
+      r.particleCurve?.method === 'cistem-mw'
+        ? 'rlnFourierShellCorrelationParticleMolWeight'
+        : 'rlnFourierShellCorrelationParticleMaskFraction',
+      (x) => x.fscParticle,
+    ],
     ['rlnFourierShellCorrelationUnmaskedMaps', (x) => x.fscUnmasked],
     ['rlnFourierShellCorrelationMaskedMaps', (x) => x.fscMasked],
     ['rlnCorrectedFourierShellCorrelationPhaseRandomizedMaskedMaps', (x) => x.fscPhaseRandomized],
@@ -45,8 +56,14 @@ export function fscStarTables(r: FscResult, g: PostprocessGeneral): StarTableOut
 }
 
 /** postprocess.star as relion_postprocess writes it: data_general, data_fsc and data_guinier. */
-export function postprocessStarTables(r: PostprocessResult, g: Omit<PostprocessGeneral, 'bfactorA2' | 'guinier'>): StarTableOut[] {
-  const tables = fscStarTables({ ...r.fsc, shells: r.shells, warnings: [] }, { ...g, bfactorA2: r.bfactorA2, guinier: r.guinier });
+export function postprocessStarTables(
+  r: PostprocessResult,
+  g: Omit<PostprocessGeneral, 'bfactorA2' | 'guinier'>,
+): StarTableOut[] {
+  const tables = fscStarTables(
+    { ...r.fsc, shells: r.shells, warnings: [] },
+    { ...g, bfactorA2: r.bfactorA2, guinier: r.guinier },
+  );
   // Guinier rows stop at Nyquist, as RELION's.
   const rows = r.guinierShells.filter((s) => s.shell === 0 || (r.boxSize * r.pixelSizeA) / s.shell >= 2 * r.pixelSizeA);
   const columns = ['rlnResolutionSquared', 'rlnLogAmplitudesOriginal'];
@@ -74,7 +91,12 @@ export function emdbFscXml(r: FscResult, title: string): string {
   for (const s of r.shells) {
     const x = s.shell === 0 ? 1 / 999 : s.spatialFrequencyInvA;
     const y = s.fscCorrected ?? s.fscUnmasked;
-    lines.push('  <coordinate>', `    <x>${Number(x.toPrecision(6))}</x>`, `    <y>${Number(y.toPrecision(6))}</y>`, '  </coordinate>');
+    lines.push(
+      '  <coordinate>',
+      `    <x>${Number(x.toPrecision(6))}</x>`,
+      `    <y>${Number(y.toPrecision(6))}</y>`,
+      '  </coordinate>',
+    );
   }
   lines.push('</fsc>', '');
   return lines.join('\n');

@@ -9,18 +9,75 @@ import type { StarTableOut } from '../io/star/write.js';
  */
 export function particleDefocusStar(particles: ParticleDefocus[], tilts: TiltRow[]): StarTableOut[] {
   const cols: number[][] = Array.from({ length: 9 }, () => []);
-  particles.forEach((p, j) => tilts.forEach((t, i) => {
-    const shift = p.defocusAPerTilt[i]! - (t.defocusUA + t.defocusVA) / 2;
-    [j + 1, p.xA, p.yA, p.zA, i + 1, t.tiltDeg, t.defocusUA + shift, t.defocusVA + shift, t.astigmatismAngleDeg].forEach((v, c) => cols[c]!.push(v));
-  }));
-  return [{ name: 'particle_tilts', loop: { columns: ['rlnTomoParticleId', 'rlnCenteredCoordinateXAngst', 'rlnCenteredCoordinateYAngst', 'rlnCenteredCoordinateZAngst', 'rlnTomoTiltIndex', 'rlnTomoNominalStageTiltAngle', 'rlnDefocusU', 'rlnDefocusV', 'rlnDefocusAngle'], values: cols } }];
+  particles.forEach((p, j) =>
+    tilts.forEach((t, i) => {
+      const shift = p.defocusAPerTilt[i]! - (t.defocusUA + t.defocusVA) / 2;
+      [
+        j + 1,
+        p.xA,
+        p.yA,
+        p.zA,
+        i + 1,
+        t.tiltDeg,
+        t.defocusUA + shift,
+        t.defocusVA + shift,
+        t.astigmatismAngleDeg,
+      ].forEach((v, c) => cols[c]!.push(v));
+    }),
+  );
+  return [
+    {
+      name: 'particle_tilts',
+      loop: {
+        columns: [
+          'rlnTomoParticleId',
+          'rlnCenteredCoordinateXAngst',
+          'rlnCenteredCoordinateYAngst',
+          'rlnCenteredCoordinateZAngst',
+          'rlnTomoTiltIndex',
+          'rlnTomoNominalStageTiltAngle',
+          'rlnDefocusU',
+          'rlnDefocusV',
+          'rlnDefocusAngle',
+        ],
+        values: cols,
+      },
+    },
+  ];
 }
 
 /** The per-tilt table a RELION 5 / Warp user can use: defocus, pre-exposure, B-factor and scale per tilt. */
 export function tiltSeriesStar(tilts: TiltRow[], tiltAxisDeg: number): StarTableOut[] {
   const col = (f: (t: TiltRow) => number): number[] => tilts.map(f);
-  return [{ name: 'tilt_series', loop: {
-    columns: ['rlnTomoNominalStageTiltAngle', 'rlnTomoNominalTiltAxisAngle', 'rlnMicrographPreExposure', 'rlnDefocusU', 'rlnDefocusV', 'rlnDefocusAngle', 'rlnCtfMaxResolution', 'rlnCtfFigureOfMerit', 'rlnCtfBfactor', 'rlnCtfScalefactor'],
-    values: [col((t) => t.tiltDeg), col(() => tiltAxisDeg), col((t) => t.preExposureEPerA2), col((t) => t.defocusUA), col((t) => t.defocusVA), col((t) => t.astigmatismAngleDeg), col((t) => t.fitResolutionA), col((t) => t.score), col((t) => t.bfactorA2), col((t) => t.scale)],
-  } }];
+  return [
+    {
+      name: 'tilt_series',
+      loop: {
+        columns: [
+          'rlnTomoNominalStageTiltAngle',
+          'rlnTomoNominalTiltAxisAngle',
+          'rlnMicrographPreExposure',
+          'rlnDefocusU',
+          'rlnDefocusV',
+          'rlnDefocusAngle',
+          'rlnCtfMaxResolution',
+          'rlnCtfFigureOfMerit',
+          'rlnCtfBfactor',
+          'rlnCtfScalefactor',
+        ],
+        values: [
+          col((t) => t.tiltDeg),
+          col(() => tiltAxisDeg),
+          col((t) => t.preExposureEPerA2),
+          col((t) => t.defocusUA),
+          col((t) => t.defocusVA),
+          col((t) => t.astigmatismAngleDeg),
+          col((t) => t.fitResolutionA),
+          col((t) => t.score),
+          col((t) => t.bfactorA2),
+          col((t) => t.scale),
+        ],
+      },
+    },
+  ];
 }

@@ -13,10 +13,12 @@ function naiveDft(x: Float64Array, dir: -1 | 1): Float64Array {
   const n = x.length / 2;
   const out = new Float64Array(2 * n);
   for (let k = 0; k < n; k++) {
-    let sr = 0, si = 0;
+    let sr = 0,
+      si = 0;
     for (let j = 0; j < n; j++) {
       const a = (dir * 2 * Math.PI * ((j * k) % n)) / n;
-      const c = Math.cos(a), s = Math.sin(a);
+      const c = Math.cos(a),
+        s = Math.sin(a);
       sr += x[2 * j]! * c - x[2 * j + 1]! * s;
       si += x[2 * j]! * s + x[2 * j + 1]! * c;
     }
@@ -32,7 +34,10 @@ function maxAbsDiff(a: Float64Array, b: Float64Array): number {
   return m;
 }
 
-const SIZES = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 15, 16, 17, 20, 25, 27, 31, 32, 37, 49, 60, 64, 97, 100, 121, 127, 128, 144, 200, 210, 256, 300, 360, 384, 400, 257];
+const SIZES = [
+  1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 15, 16, 17, 20, 25, 27, 31, 32, 37, 49, 60, 64, 97, 100, 121, 127, 128,
+  144, 200, 210, 256, 300, 360, 384, 400, 257,
+];
 
 describe('1D complex FFT against a naive DFT', () => {
   const r = rng(1);

@@ -5,7 +5,10 @@ import { signedFrequency, type Spectrum } from './rfft3d.js';
  * pixels² (FFTW/RELION frequency convention). The one place that walks Fourier space, so shells,
  * filters and phase randomisation agree on which voxel is which frequency.
  */
-export function forEachFrequency(spec: Pick<Spectrum, 'ny' | 'nz' | 'nxh'>, f: (index: number, r2: number) => void): void {
+export function forEachFrequency(
+  spec: Pick<Spectrum, 'ny' | 'nz' | 'nxh'>,
+  f: (index: number, r2: number) => void,
+): void {
   const { ny, nz, nxh } = spec;
   let i = 0;
   for (let z = 0; z < nz; z++) {
@@ -20,6 +23,6 @@ export function forEachFrequency(spec: Pick<Spectrum, 'ny' | 'nz' | 'nxh'>, f: (
 
 /** Multiplies the voxel at `index` by a real factor. */
 export function scaleVoxel(spec: Spectrum, index: number, g: number): void {
-  spec.data[2 * index] *= g;
-  spec.data[2 * index + 1] *= g;
+  spec.data[2 * index] = spec.data[2 * index]! * g;
+  spec.data[2 * index + 1] = spec.data[2 * index + 1]! * g;
 }

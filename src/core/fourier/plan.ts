@@ -106,7 +106,8 @@ function makeRoots(factors: number[]): Map<number, Float64Array> {
 /** Smallest 2^a·3^b·5^c ≥ x (the inner length of a Bluestein transform). */
 function smoothAtLeast(x: number): number {
   let best = Infinity;
-  for (let a = 1; a < 2 * x; a *= 2) for (let b = a; b < 2 * x; b *= 3) for (let c = b; c < 2 * x; c *= 5) if (c >= x && c < best) best = c;
+  for (let a = 1; a < 2 * x; a *= 2)
+    for (let b = a; b < 2 * x; b *= 3) for (let c = b; c < 2 * x; c *= 5) if (c >= x && c < best) best = c;
   return best;
 }
 

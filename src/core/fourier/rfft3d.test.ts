@@ -2,8 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { rng } from './fft.test.js';
 import { halfLength, irfft3d, rfft3d, signedFrequency } from './rfft3d.js';
 
-function naive3d(f: Float32Array, nx: number, ny: number, nz: number, kx: number, ky: number, kz: number): [number, number] {
-  let re = 0, im = 0;
+function naive3d(
+  f: Float32Array,
+  nx: number,
+  ny: number,
+  nz: number,
+  kx: number,
+  ky: number,
+  kz: number,
+): [number, number] {
+  let re = 0,
+    im = 0;
   for (let z = 0; z < nz; z++)
     for (let y = 0; y < ny; y++)
       for (let x = 0; x < nx; x++) {
@@ -17,7 +26,15 @@ function naive3d(f: Float32Array, nx: number, ny: number, nz: number, kx: number
 
 describe('3D real FFT against a naive DFT', () => {
   const r = rng(3);
-  for (const [nx, ny, nz] of [[4, 6, 5], [7, 4, 3], [8, 8, 8], [5, 5, 5], [6, 1, 1], [9, 10, 11], [12, 7, 37]] as const) {
+  for (const [nx, ny, nz] of [
+    [4, 6, 5],
+    [7, 4, 3],
+    [8, 8, 8],
+    [5, 5, 5],
+    [6, 1, 1],
+    [9, 10, 11],
+    [12, 7, 37],
+  ] as const) {
     it(`${nx}×${ny}×${nz}`, () => {
       const f = Float32Array.from({ length: nx * ny * nz }, r);
       const s = rfft3d(f, nx, ny, nz);
@@ -39,7 +56,9 @@ describe('3D real FFT against a naive DFT', () => {
   it('a plane wave lands on its frequency', () => {
     const n = 16;
     const f = new Float32Array(n * n * n);
-    for (let z = 0; z < n; z++) for (let y = 0; y < n; y++) for (let x = 0; x < n; x++) f[x + n * (y + n * z)] = Math.cos((2 * Math.PI * (3 * x - 2 * y + 5 * z)) / n);
+    for (let z = 0; z < n; z++)
+      for (let y = 0; y < n; y++)
+        for (let x = 0; x < n; x++) f[x + n * (y + n * z)] = Math.cos((2 * Math.PI * (3 * x - 2 * y + 5 * z)) / n);
     const s = rfft3d(f, n, n, n);
     const nxh = halfLength(n);
     // cos → half the energy at (3, −2, 5): index (3, 14, 5).

@@ -67,11 +67,23 @@ function parallelFor(voxels: number): ParallelFftRunner | null {
  * Forward real-to-complex 3D transform, unnormalised: F(k) = Σ f(r)·exp(−2πi k·r/N).
  * Per z-plane: x rows, then the y transform of the plane while it is in cache; then z.
  */
-export function rfft3d(data: Float32Array | Float64Array, nx: number, ny: number, nz: number, out?: Spectrum): Spectrum {
+export function rfft3d(
+  data: Float32Array | Float64Array,
+  nx: number,
+  ny: number,
+  nz: number,
+  out?: Spectrum,
+): Spectrum {
   if (data.length !== nx * ny * nz) throw new RangeError(`rfft3d: ${data.length} values for ${nx}×${ny}×${nz}`);
   const nxh = halfLength(nx);
   const par = parallelFor(data.length);
-  const spec: Spectrum = out ?? { nx, ny, nz, nxh, data: par ? par.allocate(2 * nxh * ny * nz) : new Float64Array(2 * nxh * ny * nz) };
+  const spec: Spectrum = out ?? {
+    nx,
+    ny,
+    nz,
+    nxh,
+    data: par ? par.allocate(2 * nxh * ny * nz) : new Float64Array(2 * nxh * ny * nz),
+  };
   if (par && par.forward(data, spec)) return spec;
   forwardPlanes(data, spec, 0, nz);
   zPass(spec, 0, ny, -1);
@@ -179,11 +191,18 @@ class RealRows {
     for (let y = 0; y < ny; y++) {
       const o = d0 + 2 * y * nxh;
       for (let k = 0; k <= h; k++) {
-        const a = 2 * ((k % h) * ny + y), b = 2 * (((h - k) % h) * ny + y);
-        const zr = work[a]!, zi = work[a + 1]!, cr = work[b]!, ci = -work[b + 1]!;
-        const er = 0.5 * (zr + cr), ei = 0.5 * (zi + ci);
-        const or = 0.5 * (zi - ci), oi = -0.5 * (zr - cr);
-        const wr = tw[2 * k]!, wi = tw[2 * k + 1]!;
+        const a = 2 * ((k % h) * ny + y),
+          b = 2 * (((h - k) % h) * ny + y);
+        const zr = work[a]!,
+          zi = work[a + 1]!,
+          cr = work[b]!,
+          ci = -work[b + 1]!;
+        const er = 0.5 * (zr + cr),
+          ei = 0.5 * (zi + ci);
+        const or = 0.5 * (zi - ci),
+          oi = -0.5 * (zr - cr);
+        const wr = tw[2 * k]!,
+          wi = tw[2 * k + 1]!;
         dst[o + 2 * k] = er + wr * or - wi * oi;
         dst[o + 2 * k + 1] = ei + wr * oi + wi * or;
       }
@@ -202,12 +221,18 @@ class RealRows {
       const i0 = s0 + 2 * y * nxh;
       for (let k = 0; k < h; k++) {
         // Like FFTW, ignore the imaginary parts of the DC and Nyquist terms.
-        const xr = src[i0 + 2 * k]!, xi = k === 0 ? 0 : src[i0 + 2 * k + 1]!;
-        const cr = src[i0 + 2 * (h - k)]!, ci = k === 0 ? 0 : -src[i0 + 2 * (h - k) + 1]!;
-        const er = 0.5 * (xr + cr), ei = 0.5 * (xi + ci);
-        const dr = 0.5 * (xr - cr), di = 0.5 * (xi - ci);
-        const wr = tw[2 * k]!, wi = -tw[2 * k + 1]!;
-        const or = dr * wr - di * wi, oi = dr * wi + di * wr;
+        const xr = src[i0 + 2 * k]!,
+          xi = k === 0 ? 0 : src[i0 + 2 * k + 1]!;
+        const cr = src[i0 + 2 * (h - k)]!,
+          ci = k === 0 ? 0 : -src[i0 + 2 * (h - k) + 1]!;
+        const er = 0.5 * (xr + cr),
+          ei = 0.5 * (xi + ci);
+        const dr = 0.5 * (xr - cr),
+          di = 0.5 * (xi - ci);
+        const wr = tw[2 * k]!,
+          wi = -tw[2 * k + 1]!;
+        const or = dr * wr - di * wi,
+          oi = dr * wi + di * wr;
         const w = 2 * (k * ny + y);
         work[w] = er - oi;
         work[w + 1] = ei + or;
@@ -263,13 +288,19 @@ class RealRowTransform {
     }
     fftBatch(planFft(h), buf, this.scratch, 1, -1);
     for (let k = 0; k <= h; k++) {
-      const a = k % h, b = (h - k) % h;
-      const zr = buf[2 * a]!, zi = buf[2 * a + 1]!;
-      const cr = buf[2 * b]!, ci = -buf[2 * b + 1]!;
+      const a = k % h,
+        b = (h - k) % h;
+      const zr = buf[2 * a]!,
+        zi = buf[2 * a + 1]!;
+      const cr = buf[2 * b]!,
+        ci = -buf[2 * b + 1]!;
       // E = (Z_k + conj Z_{h−k})/2, O = (Z_k − conj Z_{h−k})/(2i), X = E + w^k·O
-      const er = 0.5 * (zr + cr), ei = 0.5 * (zi + ci);
-      const or = 0.5 * (zi - ci), oi = -0.5 * (zr - cr);
-      const wr = tw[2 * k]!, wi = tw[2 * k + 1]!;
+      const er = 0.5 * (zr + cr),
+        ei = 0.5 * (zi + ci);
+      const or = 0.5 * (zi - ci),
+        oi = -0.5 * (zr - cr);
+      const wr = tw[2 * k]!,
+        wi = tw[2 * k + 1]!;
       dst[d0 + 2 * k] = er + wr * or - wi * oi;
       dst[d0 + 2 * k + 1] = ei + wr * oi + wi * or;
     }
@@ -293,13 +324,19 @@ class RealRowTransform {
     }
     for (let k = 0; k < h; k++) {
       // Like FFTW, ignore the imaginary parts of the DC and Nyquist terms (zero for a real signal).
-      const xr = src[s0 + 2 * k]!, xi = k === 0 ? 0 : src[s0 + 2 * k + 1]!;
-      const cr = src[s0 + 2 * (h - k)]!, ci = k === 0 ? 0 : -src[s0 + 2 * (h - k) + 1]!;
-      const er = 0.5 * (xr + cr), ei = 0.5 * (xi + ci);
+      const xr = src[s0 + 2 * k]!,
+        xi = k === 0 ? 0 : src[s0 + 2 * k + 1]!;
+      const cr = src[s0 + 2 * (h - k)]!,
+        ci = k === 0 ? 0 : -src[s0 + 2 * (h - k) + 1]!;
+      const er = 0.5 * (xr + cr),
+        ei = 0.5 * (xi + ci);
       // O = (X_k − conj X_{h−k}) · conj(w^k) / 2
-      const dr = 0.5 * (xr - cr), di = 0.5 * (xi - ci);
-      const wr = tw[2 * k]!, wi = -tw[2 * k + 1]!;
-      const or = dr * wr - di * wi, oi = dr * wi + di * wr;
+      const dr = 0.5 * (xr - cr),
+        di = 0.5 * (xi - ci);
+      const wr = tw[2 * k]!,
+        wi = -tw[2 * k + 1]!;
+      const or = dr * wr - di * wi,
+        oi = dr * wi + di * wr;
       // Z = E + i·O
       buf[2 * k] = er - oi;
       buf[2 * k + 1] = ei + or;

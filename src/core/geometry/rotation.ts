@@ -11,13 +11,25 @@ export function mat3(): Mat3 {
 
 /** RELION's Euler matrix A(rot, tilt, psi); its third row is the viewing direction. */
 export function eulerToMatrix(out: Mat3, rotRad: number, tiltRad: number, psiRad: number): Mat3 {
-  const ca = Math.cos(rotRad), sa = Math.sin(rotRad);
-  const cb = Math.cos(tiltRad), sb = Math.sin(tiltRad);
-  const cg = Math.cos(psiRad), sg = Math.sin(psiRad);
-  const cc = cb * ca, cs = cb * sa, sc = sb * ca, ss = sb * sa;
-  out[0] = cg * cc - sg * sa; out[1] = cg * cs + sg * ca; out[2] = -cg * sb;
-  out[3] = -sg * cc - cg * sa; out[4] = -sg * cs + cg * ca; out[5] = sg * sb;
-  out[6] = sc; out[7] = ss; out[8] = cb;
+  const ca = Math.cos(rotRad),
+    sa = Math.sin(rotRad);
+  const cb = Math.cos(tiltRad),
+    sb = Math.sin(tiltRad);
+  const cg = Math.cos(psiRad),
+    sg = Math.sin(psiRad);
+  const cc = cb * ca,
+    cs = cb * sa,
+    sc = sb * ca,
+    ss = sb * sa;
+  out[0] = cg * cc - sg * sa;
+  out[1] = cg * cs + sg * ca;
+  out[2] = -cg * sb;
+  out[3] = -sg * cc - cg * sa;
+  out[4] = -sg * cs + cg * ca;
+  out[5] = sg * sb;
+  out[6] = sc;
+  out[7] = ss;
+  out[8] = cb;
   return out;
 }
 
@@ -46,12 +58,21 @@ export function rotationVectorToRelionMatrix(out: Mat3, x: number, y: number, z:
     out[0] = out[4] = out[8] = 1;
     return out;
   }
-  const wx = x / theta, wy = y / theta, wz = z / theta;
-  const s = Math.sin(theta), c = 1 - Math.cos(theta);
+  const wx = x / theta,
+    wy = y / theta,
+    wz = z / theta;
+  const s = Math.sin(theta),
+    c = 1 - Math.cos(theta);
   // R = I + s·K + c·K², K = [[0, wz, −wy], [−wz, 0, wx], [wy, −wx, 0]] (transposed cross-product matrix).
-  out[0] = 1 - c * (wy * wy + wz * wz); out[1] = s * wz + c * wx * wy; out[2] = -s * wy + c * wx * wz;
-  out[3] = -s * wz + c * wx * wy; out[4] = 1 - c * (wx * wx + wz * wz); out[5] = s * wx + c * wy * wz;
-  out[6] = s * wy + c * wx * wz; out[7] = -s * wx + c * wy * wz; out[8] = 1 - c * (wx * wx + wy * wy);
+  out[0] = 1 - c * (wy * wy + wz * wz);
+  out[1] = s * wz + c * wx * wy;
+  out[2] = -s * wy + c * wx * wz;
+  out[3] = -s * wz + c * wx * wy;
+  out[4] = 1 - c * (wx * wx + wz * wz);
+  out[5] = s * wx + c * wy * wz;
+  out[6] = s * wy + c * wx * wz;
+  out[7] = -s * wx + c * wy * wz;
+  out[8] = 1 - c * (wx * wx + wy * wy);
   return out;
 }
 

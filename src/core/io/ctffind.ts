@@ -36,11 +36,29 @@ export function readCtffind(input: ArrayBuffer | ArrayBufferView | string, sourc
     const parts = line.split(/\s+/);
     const values = parts.map(Number);
     const bad = values.findIndex((v, k) => Number.isNaN(v) && !/^nan$/i.test(parts[k]!));
-    if (bad >= 0) throw new FormatError('value is not a number', { source, line: i + 1, field: `column ${bad + 1}`, found: JSON.stringify(parts[bad]), expected: 'a number' });
+    if (bad >= 0)
+      throw new FormatError('value is not a number', {
+        source,
+        line: i + 1,
+        field: `column ${bad + 1}`,
+        found: JSON.stringify(parts[bad]),
+        expected: 'a number',
+      });
     if (values.length !== 7 && values.length !== 10) {
-      throw new FormatError('wrong number of columns', { source, line: i + 1, found: `${values.length}`, expected: '7 (CTFFIND 4) or 10 (CTFFIND 5)' });
+      throw new FormatError('wrong number of columns', {
+        source,
+        line: i + 1,
+        found: `${values.length}`,
+        expected: '7 (CTFFIND 4) or 10 (CTFFIND 5)',
+      });
     }
-    if (columns && values.length !== columns) throw new FormatError('column count changes between rows', { source, line: i + 1, found: `${values.length}`, expected: `${columns}` });
+    if (columns && values.length !== columns)
+      throw new FormatError('column count changes between rows', {
+        source,
+        line: i + 1,
+        found: `${values.length}`,
+        expected: `${columns}`,
+      });
     columns = values.length;
     const v = (k: number): number => values[k]!;
     estimates.push({
@@ -57,8 +75,17 @@ export function readCtffind(input: ArrayBuffer | ArrayBufferView | string, sourc
     });
   });
   // Name rows after the input file: the file itself when there is one row, 'file:N' for a stack.
-  for (const e of estimates) e.micrograph = inputFile ? (estimates.length === 1 ? inputFile : `${inputFile}:${e.micrograph}`) : `micrograph ${e.micrograph}`;
-  if (estimates.length === 0) throw new FormatError('no result rows', { source, expected: 'at least one line of 7 or 10 numbers after the # header' });
+  for (const e of estimates)
+    e.micrograph = inputFile
+      ? estimates.length === 1
+        ? inputFile
+        : `${inputFile}:${e.micrograph}`
+      : `micrograph ${e.micrograph}`;
+  if (estimates.length === 0)
+    throw new FormatError('no result rows', {
+      source,
+      expected: 'at least one line of 7 or 10 numbers after the # header',
+    });
   return { version, inputFile, settings, estimates };
 }
 
@@ -79,7 +106,10 @@ export interface CtffindAvrot {
   twoSigma: Float64Array;
 }
 
-export function readCtffindAvrot(input: ArrayBuffer | ArrayBufferView | string, source = 'CTFFIND _avrot.txt'): CtffindAvrot[] {
+export function readCtffindAvrot(
+  input: ArrayBuffer | ArrayBufferView | string,
+  source = 'CTFFIND _avrot.txt',
+): CtffindAvrot[] {
   const text = typeof input === 'string' ? input : decodeText(asBytes(input));
   const rows: { line: number; values: Float64Array }[] = [];
   text.split(/\r?\n/).forEach((raw, i) => {
@@ -88,20 +118,44 @@ export function readCtffindAvrot(input: ArrayBuffer | ArrayBufferView | string, 
     const parts = line.split(/\s+/);
     const values = Float64Array.from(parts, Number);
     const bad = values.findIndex((v, k) => Number.isNaN(v) && !/^nan$/i.test(parts[k]!));
-    if (bad >= 0) throw new FormatError('value is not a number', { source, line: i + 1, field: `value ${bad + 1}`, found: JSON.stringify(parts[bad]), expected: 'a number' });
+    if (bad >= 0)
+      throw new FormatError('value is not a number', {
+        source,
+        line: i + 1,
+        field: `value ${bad + 1}`,
+        found: JSON.stringify(parts[bad]),
+        expected: 'a number',
+      });
     rows.push({ line: i + 1, values });
   });
   if (rows.length === 0 || rows.length % 6 !== 0) {
-    throw new FormatError('wrong number of data rows', { source, found: `${rows.length}`, expected: 'a multiple of 6 (six curves per micrograph)' });
+    throw new FormatError('wrong number of data rows', {
+      source,
+      found: `${rows.length}`,
+      expected: 'a multiple of 6 (six curves per micrograph)',
+    });
   }
   const out: CtffindAvrot[] = [];
   for (let k = 0; k < rows.length; k += 6) {
     const n = rows[k]!.values.length;
     for (let j = 1; j < 6; j++) {
-      if (rows[k + j]!.values.length !== n) throw new FormatError('rows of one micrograph differ in length', { source, line: rows[k + j]!.line, found: `${rows[k + j]!.values.length} values`, expected: `${n}` });
+      if (rows[k + j]!.values.length !== n)
+        throw new FormatError('rows of one micrograph differ in length', {
+          source,
+          line: rows[k + j]!.line,
+          found: `${rows[k + j]!.values.length} values`,
+          expected: `${n}`,
+        });
     }
     const r = (j: number): Float64Array => rows[k + j]!.values;
-    out.push({ spatialFrequencyInvA: r(0), averageNoAstigmatism: r(1), average: r(2), ctfFit: r(3), crossCorrelation: r(4), twoSigma: r(5) });
+    out.push({
+      spatialFrequencyInvA: r(0),
+      averageNoAstigmatism: r(1),
+      average: r(2),
+      ctfFit: r(3),
+      crossCorrelation: r(4),
+      twoSigma: r(5),
+    });
   }
   return out;
 }
@@ -129,12 +183,31 @@ export function formatCtffind(h: CtffindHeader, rows: CtfEstimate[], version: st
   const lines = [
     `# Output from CTFFind version 5-compatible (${version}), written by cryodx`,
     `# Input file: ${h.inputFile} ; Number of micrographs: ${rows.length}`,
-    `# Pixel size: ${h.pixelSizeA.toFixed(3)} Angstroms ; acceleration voltage: ${h.voltageKv.toFixed(1)} keV ; spherical aberration: ${h.csMm.toFixed(2)} mm ; amplitude contrast: ${h.amplitudeContrast.toFixed(2)}`,
-    `# Box size: ${h.boxPx} pixels ; min. res.: ${h.fitLowResolutionA.toFixed(1)} Angstroms ; max. res.: ${h.fitHighResolutionA.toFixed(1)} Angstroms ; min. def.: ${h.defocusMinA.toFixed(1)} um; max. def. ${h.defocusMaxA.toFixed(1)} um`,
-    '# Columns: #1 - micrograph number; #2 - defocus 1 [Angstroms]; #3 - defocus 2; #4 - azimuth of astigmatism; #5 - additional phase shift [radians]; #6 - cross correlation; #7 - spacing (in Angstroms) up to which CTF rings were fit successfully; #8 - Estimated tilt axis angle; #9 - Estimated tilt angle ; #10 Estimated sample thickness (in Angstroms)',
+    `# Pixel size: ${h.pixelSizeA.toFixed(3)} Angstroms ; acceleration voltage: ${h.voltageKv.toFixed(1)} keV ; ` +
+      `spherical aberration: ${h.csMm.toFixed(2)} mm ; amplitude contrast: ${h.amplitudeContrast.toFixed(2)}`,
+    `# Box size: ${h.boxPx} pixels ; min. res.: ${h.fitLowResolutionA.toFixed(1)} Angstroms ; max. res.: ` +
+      `${h.fitHighResolutionA.toFixed(1)} Angstroms ; min. def.: ${h.defocusMinA.toFixed(1)} um; max. def. ` +
+      `${h.defocusMaxA.toFixed(1)} um`,
+    '# Columns: #1 - micrograph number; #2 - defocus 1 [Angstroms]; #3 - defocus 2; #4 - azimuth of astigmatism; ' +
+      '#5 - additional phase shift [radians]; #6 - cross correlation; #7 - spacing (in Angstroms) up to which CTF ' +
+      'rings were fit successfully; #8 - Estimated tilt axis angle; #9 - Estimated tilt angle ; #10 Estimated ' +
+      'sample thickness (in Angstroms)',
   ];
   rows.forEach((e, i) => {
-    lines.push([f(i + 1, 6), f(e.defocusUA, 6), f(e.defocusVA, 6), f(e.astigmatismAngleDeg, 6), f(e.phaseShiftRad, 6), f(e.crossCorrelation, 6), f(e.fitResolutionA, 6), f(e.tiltAxisDeg ?? 0, 6), f(e.tiltAngleDeg ?? 0, 6), f(e.thicknessA ?? 0, 6)].join(' '));
+    lines.push(
+      [
+        f(i + 1, 6),
+        f(e.defocusUA, 6),
+        f(e.defocusVA, 6),
+        f(e.astigmatismAngleDeg, 6),
+        f(e.phaseShiftRad, 6),
+        f(e.crossCorrelation, 6),
+        f(e.fitResolutionA, 6),
+        f(e.tiltAxisDeg ?? 0, 6),
+        f(e.tiltAngleDeg ?? 0, 6),
+        f(e.thicknessA ?? 0, 6),
+      ].join(' '),
+    );
   });
   return lines.join('\n') + '\n';
 }

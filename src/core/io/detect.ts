@@ -25,7 +25,8 @@ export function detectFormat(name: string, head: Uint8Array): FileFormat | null 
   if (isNpy(head)) return 'npy';
   if (looksLikeStar(head)) return 'star';
   const text = decodeAscii(head.subarray(0, 2048));
-  if (/^# Output from CTFFind/im.test(text)) return /spatial frequency/i.test(text) || /rotational average/i.test(text) ? 'ctffind-avrot' : 'ctffind';
+  if (/^# Output from CTFFind/im.test(text))
+    return /spatial frequency/i.test(text) || /rotational average/i.test(text) ? 'ctffind-avrot' : 'ctffind';
   if (head.length >= 1024 && decodeAscii(head.subarray(208, 211)) === 'MAP') return 'mrc';
   return null;
 }

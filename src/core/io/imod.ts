@@ -9,18 +9,33 @@ function numbersOnLine(line: string, lineNo: number, source: string, expected: n
   const parts = line.trim().split(/\s+/);
   const values = parts.map(Number);
   const bad = values.findIndex((v) => !Number.isFinite(v));
-  if (bad >= 0) throw new FormatError('value is not a number', { source, line: lineNo, field: `value ${bad + 1}`, found: JSON.stringify(parts[bad]), expected: 'a number' });
-  if (expected !== null && values.length !== expected) throw new FormatError('wrong number of values', { source, line: lineNo, found: `${values.length}`, expected: `${expected}` });
+  if (bad >= 0)
+    throw new FormatError('value is not a number', {
+      source,
+      line: lineNo,
+      field: `value ${bad + 1}`,
+      found: JSON.stringify(parts[bad]),
+      expected: 'a number',
+    });
+  if (expected !== null && values.length !== expected)
+    throw new FormatError('wrong number of values', {
+      source,
+      line: lineNo,
+      found: `${values.length}`,
+      expected: `${expected}`,
+    });
   return values;
 }
 
 /** IMOD .tlt / .rawtlt: one tilt angle (degrees) per line, in stack order. */
 export function readTlt(input: ArrayBuffer | ArrayBufferView | string, source = 'tilt angle file'): Float64Array {
   const out: number[] = [];
-  text(input).split(/\r?\n/).forEach((line, i) => {
-    if (line.trim() === '') return;
-    out.push(numbersOnLine(line, i + 1, source, 1)[0]!);
-  });
+  text(input)
+    .split(/\r?\n/)
+    .forEach((line, i) => {
+      if (line.trim() === '') return;
+      out.push(numbersOnLine(line, i + 1, source, 1)[0]!);
+    });
   if (out.length === 0) throw new FormatError('no tilt angles', { source, expected: 'one angle in degrees per line' });
   return Float64Array.from(out);
 }
@@ -37,16 +52,27 @@ export interface XfTransform {
 
 export function readXf(input: ArrayBuffer | ArrayBufferView | string, source = 'IMOD .xf file'): XfTransform[] {
   const out: XfTransform[] = [];
-  text(input).split(/\r?\n/).forEach((line, i) => {
-    if (line.trim() === '') return;
-    const [a11, a12, a21, a22, dxPx, dyPx] = numbersOnLine(line, i + 1, source, 6) as [number, number, number, number, number, number];
-    out.push({ a11, a12, a21, a22, dxPx, dyPx });
-  });
+  text(input)
+    .split(/\r?\n/)
+    .forEach((line, i) => {
+      if (line.trim() === '') return;
+      const [a11, a12, a21, a22, dxPx, dyPx] = numbersOnLine(line, i + 1, source, 6) as [
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+      ];
+      out.push({ a11, a12, a21, a22, dxPx, dyPx });
+    });
   if (out.length === 0) throw new FormatError('no transforms', { source, expected: 'six numbers per line' });
   return out;
 }
 
-/** Rotation (degrees) of an .xf transform: for a tilt series, the in-plane rotation that puts the tilt axis vertical. */
+/**
+ * Rotation (degrees) of an .xf transform: for a tilt series, the in-plane rotation that puts the tilt axis vertical.
+ */
 export function xfRotationDeg(t: XfTransform): number {
   return (Math.atan2(t.a21 - t.a12, t.a11 + t.a22) * 180) / Math.PI;
 }
@@ -72,26 +98,39 @@ export function readMdoc(input: ArrayBuffer | ArrayBufferView | string, source =
   const sections: MdocSection[] = [];
   const titles: string[] = [];
   let current: Record<string, string> = global;
-  text(input).split(/\r?\n/).forEach((raw, i) => {
-    const line = raw.trim();
-    if (line === '') return;
-    const head = /^\[\s*(\w+)\s*=\s*(.*?)\s*\]$/.exec(line);
-    if (head) {
-      if (head[1] === 'T') {
-        titles.push(head[2]!);
+  text(input)
+    .split(/\r?\n/)
+    .forEach((raw, i) => {
+      const line = raw.trim();
+      if (line === '') return;
+      const head = /^\[\s*(\w+)\s*=\s*(.*?)\s*\]$/.exec(line);
+      if (head) {
+        if (head[1] === 'T') {
+          titles.push(head[2]!);
+          return;
+        }
+        const index = Number(head[2]);
+        if (!Number.isInteger(index))
+          throw new FormatError('section index is not an integer', {
+            source,
+            line: i + 1,
+            found: JSON.stringify(head[2]),
+            expected: 'e.g. [ZValue = 0]',
+          });
+        const section: MdocSection = { kind: head[1]!, index, fields: {}, line: i + 1 };
+        sections.push(section);
+        current = section.fields;
         return;
       }
-      const index = Number(head[2]);
-      if (!Number.isInteger(index)) throw new FormatError('section index is not an integer', { source, line: i + 1, found: JSON.stringify(head[2]), expected: 'e.g. [ZValue = 0]' });
-      const section: MdocSection = { kind: head[1]!, index, fields: {}, line: i + 1 };
-      sections.push(section);
-      current = section.fields;
-      return;
-    }
-    const kv = /^([^=]+?)\s*=\s*(.*)$/.exec(line);
-    if (!kv) throw new FormatError('line is neither "key = value" nor a [section]', { source, line: i + 1, found: JSON.stringify(line) });
-    current[kv[1]!] = kv[2]!;
-  });
+      const kv = /^([^=]+?)\s*=\s*(.*)$/.exec(line);
+      if (!kv)
+        throw new FormatError('line is neither "key = value" nor a [section]', {
+          source,
+          line: i + 1,
+          found: JSON.stringify(line),
+        });
+      current[kv[1]!] = kv[2]!;
+    });
   return { global, sections, titles };
 }
 

@@ -25,7 +25,9 @@ export interface NpyTable {
   fields: NpyField[];
   field(name: string): NpyField;
   has(name: string): boolean;
-  /** All elements of a numeric field as doubles, row-major (rows × count). 64-bit integers above 2^53 lose precision. */
+  /**
+   * All elements of a numeric field as doubles, row-major (rows × count). 64-bit integers above 2^53 lose precision.
+   */
   numbers(name: string): Float64Array;
   /** A bytes or unicode field as strings (NUL padding removed). */
   strings(name: string): string[];
@@ -44,7 +46,9 @@ export function readNpy(input: ArrayBuffer | ArrayBufferView, source = 'NumPy in
       source,
       offset: 0,
       expected: '"\\x93NUMPY"',
-      hint: 'Export the particles from cryoSPARC in NumPy format (cryosparc-tools can re-save a Dataset as .cs/.npy), or convert with pyem csparc2star and give cryodx the STAR file',
+      hint:
+        'Export the particles from cryoSPARC in NumPy format (cryosparc-tools can re-save a Dataset as ' +
+        '.cs/.npy), or convert with pyem csparc2star and give cryodx the STAR file',
     });
   }
   if (!isNpy(bytes)) {
@@ -61,10 +65,21 @@ export function readNpy(input: ArrayBuffer | ArrayBufferView, source = 'NumPy in
   const headerStart = major === 1 ? 10 : 12;
   const header = decodeAscii(bytes.subarray(headerStart, headerStart + headerLen));
   const dict = parsePyLiteral(header, source) as Record<string, unknown>;
-  if (dict['fortran_order'] === true) throw new FormatError('Fortran-ordered arrays are not supported', { source, field: 'fortran_order', found: 'True', expected: 'False' });
+  if (dict['fortran_order'] === true)
+    throw new FormatError('Fortran-ordered arrays are not supported', {
+      source,
+      field: 'fortran_order',
+      found: 'True',
+      expected: 'False',
+    });
   const shape = dict['shape'] as number[];
   if (!Array.isArray(shape) || shape.length !== 1) {
-    throw new FormatError('expected a 1D record array', { source, field: 'shape', found: JSON.stringify(shape), expected: '(N,)' });
+    throw new FormatError('expected a 1D record array', {
+      source,
+      field: 'shape',
+      found: JSON.stringify(shape),
+      expected: '(N,)',
+    });
   }
   const fields = parseDescr(dict['descr'], source);
   const recordBytes = fields.reduce((m, f) => Math.max(m, f.offset + f.itemBytes * f.count), 0);
@@ -81,11 +96,24 @@ export function readNpy(input: ArrayBuffer | ArrayBufferView, source = 'NumPy in
   return makeTable(view, dataStart, rows, recordBytes, fields, source);
 }
 
-function makeTable(view: DataView, dataStart: number, rows: number, recordBytes: number, fields: NpyField[], source: string): NpyTable {
+function makeTable(
+  view: DataView,
+  dataStart: number,
+  rows: number,
+  recordBytes: number,
+  fields: NpyField[],
+  source: string,
+): NpyTable {
   const byName = new Map(fields.map((f) => [f.name, f]));
   const field = (name: string): NpyField => {
     const f = byName.get(name);
-    if (!f) throw new FormatError('field is missing', { source, field: name, found: `fields ${fields.map((x) => x.name).join(', ')}`, expected: name });
+    if (!f)
+      throw new FormatError('field is missing', {
+        source,
+        field: name,
+        found: `fields ${fields.map((x) => x.name).join(', ')}`,
+        expected: name,
+      });
     return f;
   };
   return {
@@ -106,12 +134,16 @@ function makeTable(view: DataView, dataStart: number, rows: number, recordBytes:
     },
     strings(name) {
       const f = field(name);
-      if (f.type[0] !== 'S' && f.type[0] !== 'U') throw new FormatError('field is not text', { source, field: name, found: f.type, expected: 'S<n> or U<n>' });
+      if (f.type[0] !== 'S' && f.type[0] !== 'U')
+        throw new FormatError('field is not text', { source, field: name, found: f.type, expected: 'S<n> or U<n>' });
       const out = new Array<string>(rows);
       const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
       for (let r = 0; r < rows; r++) {
         const base = dataStart + r * recordBytes + f.offset;
-        out[r] = f.type[0] === 'S' ? decodeBytesField(bytes, base, f.itemBytes) : decodeUnicodeField(view, base, f.itemBytes / 4, f.littleEndian);
+        out[r] =
+          f.type[0] === 'S'
+            ? decodeBytesField(bytes, base, f.itemBytes)
+            : decodeUnicodeField(view, base, f.itemBytes / 4, f.littleEndian);
       }
       return out;
     },
@@ -140,33 +172,63 @@ type Getter = (v: DataView, at: number, le: boolean) => number;
 
 function numberGetter(f: NpyField, source: string): Getter {
   switch (f.type) {
-    case 'f4': return (v, a, le) => v.getFloat32(a, le);
-    case 'f8': return (v, a, le) => v.getFloat64(a, le);
-    case 'i1': return (v, a) => v.getInt8(a);
-    case 'u1': case 'b1': return (v, a) => v.getUint8(a);
-    case 'i2': return (v, a, le) => v.getInt16(a, le);
-    case 'u2': return (v, a, le) => v.getUint16(a, le);
-    case 'i4': return (v, a, le) => v.getInt32(a, le);
-    case 'u4': return (v, a, le) => v.getUint32(a, le);
-    case 'i8': return (v, a, le) => Number(v.getBigInt64(a, le));
-    case 'u8': return (v, a, le) => Number(v.getBigUint64(a, le));
+    case 'f4':
+      return (v, a, le) => v.getFloat32(a, le);
+    case 'f8':
+      return (v, a, le) => v.getFloat64(a, le);
+    case 'i1':
+      return (v, a) => v.getInt8(a);
+    case 'u1':
+    case 'b1':
+      return (v, a) => v.getUint8(a);
+    case 'i2':
+      return (v, a, le) => v.getInt16(a, le);
+    case 'u2':
+      return (v, a, le) => v.getUint16(a, le);
+    case 'i4':
+      return (v, a, le) => v.getInt32(a, le);
+    case 'u4':
+      return (v, a, le) => v.getUint32(a, le);
+    case 'i8':
+      return (v, a, le) => Number(v.getBigInt64(a, le));
+    case 'u8':
+      return (v, a, le) => Number(v.getBigUint64(a, le));
     default:
-      throw new FormatError('field is not numeric', { source, field: f.name, found: f.type, expected: 'an integer or float type' });
+      throw new FormatError('field is not numeric', {
+        source,
+        field: f.name,
+        found: f.type,
+        expected: 'an integer or float type',
+      });
   }
 }
 
 function parseDescr(descr: unknown, source: string): NpyField[] {
-  if (!Array.isArray(descr)) throw new FormatError('not a structured (record) array', { source, field: 'descr', found: JSON.stringify(descr), expected: 'a list of (name, type) fields' });
+  if (!Array.isArray(descr))
+    throw new FormatError('not a structured (record) array', {
+      source,
+      field: 'descr',
+      found: JSON.stringify(descr),
+      expected: 'a list of (name, type) fields',
+    });
   const fields: NpyField[] = [];
   let offset = 0;
   for (const entry of descr) {
     const [name, typeStr, sub] = entry as [string, string, number[] | undefined];
-    if (typeof typeStr !== 'string') throw new FormatError('nested record fields are not supported', { source, field: String(name) });
+    if (typeof typeStr !== 'string')
+      throw new FormatError('nested record fields are not supported', { source, field: String(name) });
     const m = /^([<>|=]?)([a-zA-Z])(\d+)$/.exec(typeStr);
-    if (!m) throw new FormatError('unsupported field type', { source, field: name, found: typeStr, expected: 'a NumPy scalar type such as <f4, <u8, |S64' });
+    if (!m)
+      throw new FormatError('unsupported field type', {
+        source,
+        field: name,
+        found: typeStr,
+        expected: 'a NumPy scalar type such as <f4, <u8, |S64',
+      });
     const kind = m[2]!;
     const size = Number(m[3]);
-    if (kind === 'O') throw new FormatError('Python object fields cannot be read', { source, field: name, found: typeStr });
+    if (kind === 'O')
+      throw new FormatError('Python object fields cannot be read', { source, field: name, found: typeStr });
     const itemBytes = kind === 'U' ? size * 4 : size;
     const shape = Array.isArray(sub) ? sub : [];
     const count = shape.reduce((a, b) => a * b, 1);
@@ -181,7 +243,11 @@ function parseDescr(descr: unknown, source: string): NpyField[] {
 export function parsePyLiteral(text: string, source: string): unknown {
   let i = 0;
   const fail = (what: string): never => {
-    throw new FormatError(`cannot parse the .npy header: ${what}`, { source, offset: i, found: JSON.stringify(text.slice(i, i + 20)) });
+    throw new FormatError(`cannot parse the .npy header: ${what}`, {
+      source,
+      offset: i,
+      found: JSON.stringify(text.slice(i, i + 20)),
+    });
   };
   const ws = (): void => {
     while (i < text.length && /\s/.test(text[i]!)) i++;

@@ -10,8 +10,10 @@ export function guessRole(fileName: string): FileRole {
   const stem = base.replace(/\.gz$/, '');
   if (/\.(mrc|map|mrcs|ccp4)$/.test(stem)) {
     if (/mask/.test(stem)) return 'mask';
-    if (/(half[_-]?(map)?[_-]?0?1|half[_-]?a\b|_half_a|half1|(^|[_.-])h1([_.-]|\.)|_a\.mrc$|map_half_a)/.test(stem)) return 'half1';
-    if (/(half[_-]?(map)?[_-]?0?2|half[_-]?b\b|_half_b|half2|(^|[_.-])h2([_.-]|\.)|_b\.mrc$|map_half_b)/.test(stem)) return 'half2';
+    if (/(half[_-]?(map)?[_-]?0?1|half[_-]?a\b|_half_a|half1|(^|[_.-])h1([_.-]|\.)|_a\.mrc$|map_half_a)/.test(stem))
+      return 'half1';
+    if (/(half[_-]?(map)?[_-]?0?2|half[_-]?b\b|_half_b|half2|(^|[_.-])h2([_.-]|\.)|_b\.mrc$|map_half_b)/.test(stem))
+      return 'half2';
     return 'other';
   }
   if (/\.cs$/.test(stem)) return 'particles';

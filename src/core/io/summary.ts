@@ -13,11 +13,29 @@ export type FileSummary =
   | ({ format: 'mrc' } & MapSummary)
   | { format: 'star'; blocks: { name: string; loop: boolean; columns: string[]; rows: number }[] }
   | { format: 'npy'; rows: number; fields: { name: string; type: string; shape: number[] }[] }
-  | { format: 'ctffind'; version: string | null; micrographs: number; pixelSizeA: number | null; voltageKv: number | null; csMm: number | null; amplitudeContrast: number | null; columns: number; defocusUA: [number, number]; fitResolutionA: [number, number] }
+  | {
+      format: 'ctffind';
+      version: string | null;
+      micrographs: number;
+      pixelSizeA: number | null;
+      voltageKv: number | null;
+      csMm: number | null;
+      amplitudeContrast: number | null;
+      columns: number;
+      defocusUA: [number, number];
+      fitResolutionA: [number, number];
+    }
   | { format: 'ctffind-avrot'; micrographs: number; bins: number; spatialFrequencyInvA: [number, number] }
   | { format: 'tlt'; tilts: number; tiltDeg: [number, number] }
   | { format: 'xf'; transforms: number }
-  | { format: 'mdoc'; sections: number; tiltDeg: [number, number] | null; pixelSpacingA: number | null; doseEPerA2: number | null; global: Record<string, string> };
+  | {
+      format: 'mdoc';
+      sections: number;
+      tiltDeg: [number, number] | null;
+      pixelSpacingA: number | null;
+      doseEPerA2: number | null;
+      global: Record<string, string>;
+    };
 
 export interface MapSummary {
   nx: number;
@@ -53,7 +71,8 @@ export function summarizeFile(name: string, input: ArrayBuffer | ArrayBufferView
   if (!format) {
     throw new FormatError('unrecognised file type', {
       source: name,
-      expected: 'MRC (.mrc .map .mrcs .st), STAR (.star), cryoSPARC (.cs), CTFFIND (.txt), IMOD (.tlt .xf) or SerialEM (.mdoc)',
+      expected:
+        'MRC (.mrc .map .mrcs .st), STAR (.star), cryoSPARC (.cs), CTFFIND (.txt), IMOD (.tlt .xf) or SerialEM (.mdoc)',
     });
   }
   return summarize(format, name, bytes);
@@ -77,35 +96,75 @@ function summarize(format: FileFormat, name: string, bytes: Uint8Array): Summary
       const v = f.volume;
       return {
         summary: {
-          format, nx: v.nx, ny: v.ny, nz: v.nz, mode: f.header.mode, kind: f.kind, pixelSizeA: v.pixelSizeA, origin: v.originA, startVoxel: v.startVoxel,
-          min: s.min, max: s.max, mean: s.mean, rms: s.rms, headerStats: headerStats(f.header), axisOrder: f.axisOrder, byteOrder: f.byteOrder,
-          extendedHeaderBytes: f.extendedHeaderBytes, extendedHeaderType: f.extendedHeaderType, labels: f.labels,
+          format,
+          nx: v.nx,
+          ny: v.ny,
+          nz: v.nz,
+          mode: f.header.mode,
+          kind: f.kind,
+          pixelSizeA: v.pixelSizeA,
+          origin: v.originA,
+          startVoxel: v.startVoxel,
+          min: s.min,
+          max: s.max,
+          mean: s.mean,
+          rms: s.rms,
+          headerStats: headerStats(f.header),
+          axisOrder: f.axisOrder,
+          byteOrder: f.byteOrder,
+          extendedHeaderBytes: f.extendedHeaderBytes,
+          extendedHeaderType: f.extendedHeaderType,
+          labels: f.labels,
         },
         warnings: f.warnings,
       };
     }
     case 'star': {
       const doc = readStar(bytes, { source: name });
-      const blocks = doc.blocks.map((b) => (b.loop ? { name: b.name, loop: true, columns: [...b.loop.columns], rows: b.loop.rows } : { name: b.name, loop: false, columns: [...b.pairs.keys()], rows: 1 }));
+      const blocks = doc.blocks.map((b) =>
+        b.loop
+          ? { name: b.name, loop: true, columns: [...b.loop.columns], rows: b.loop.rows }
+          : { name: b.name, loop: false, columns: [...b.pairs.keys()], rows: 1 },
+      );
       return { summary: { format, blocks }, warnings: [] };
     }
     case 'npy': {
       const t = readNpy(bytes, name);
-      return { summary: { format, rows: t.rows, fields: t.fields.map((f) => ({ name: f.name, type: f.type, shape: f.shape })) }, warnings: [] };
+      return {
+        summary: {
+          format,
+          rows: t.rows,
+          fields: t.fields.map((f) => ({ name: f.name, type: f.type, shape: f.shape })),
+        },
+        warnings: [],
+      };
     }
     case 'ctffind': {
       const r = readCtffind(bytes, name);
       return {
         summary: {
-          format, version: r.version, micrographs: r.estimates.length, ...r.settings, columns: r.estimates[0]!.thicknessA === null ? 7 : 10,
-          defocusUA: range(r.estimates.map((e) => e.defocusUA)), fitResolutionA: range(r.estimates.map((e) => e.fitResolutionA)),
+          format,
+          version: r.version,
+          micrographs: r.estimates.length,
+          ...r.settings,
+          columns: r.estimates[0]!.thicknessA === null ? 7 : 10,
+          defocusUA: range(r.estimates.map((e) => e.defocusUA)),
+          fitResolutionA: range(r.estimates.map((e) => e.fitResolutionA)),
         },
         warnings: [],
       };
     }
     case 'ctffind-avrot': {
       const r = readCtffindAvrot(bytes, name);
-      return { summary: { format, micrographs: r.length, bins: r[0]!.spatialFrequencyInvA.length, spatialFrequencyInvA: range(r[0]!.spatialFrequencyInvA) }, warnings: [] };
+      return {
+        summary: {
+          format,
+          micrographs: r.length,
+          bins: r[0]!.spatialFrequencyInvA.length,
+          spatialFrequencyInvA: range(r[0]!.spatialFrequencyInvA),
+        },
+        warnings: [],
+      };
     }
     case 'tlt': {
       const t = readTlt(bytes, name);
@@ -120,8 +179,12 @@ function summarize(format: FileFormat, name: string, bytes: Uint8Array): Summary
       const px = m.global['PixelSpacing'] ?? m.sections[0]?.fields['PixelSpacing'];
       return {
         summary: {
-          format, sections: m.sections.length, tiltDeg: tilts.length ? range(tilts) : null, pixelSpacingA: px !== undefined ? Number(px) : null,
-          doseEPerA2: dose.length ? dose.reduce((a, b) => a + b, 0) : null, global: m.global,
+          format,
+          sections: m.sections.length,
+          tiltDeg: tilts.length ? range(tilts) : null,
+          pixelSpacingA: px !== undefined ? Number(px) : null,
+          doseEPerA2: dose.length ? dose.reduce((a, b) => a + b, 0) : null,
+          global: m.global,
         },
         warnings: [],
       };

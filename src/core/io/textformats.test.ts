@@ -10,8 +10,16 @@ describe('CTFFIND', () => {
     expect(r.settings).toEqual({ pixelSizeA: 1.06, voltageKv: 300, csMm: 2.7, amplitudeContrast: 0.1 });
     expect(r.estimates).toHaveLength(3);
     expect(r.estimates[1]).toEqual({
-      micrograph: '/data/Micrographs/stack_0001.mrc:2', defocusUA: 21987.02, defocusVA: 21770.33, astigmatismAngleDeg: 81.4,
-      phaseShiftRad: 0, crossCorrelation: 0.18001, fitResolutionA: 4.441, tiltAxisDeg: null, tiltAngleDeg: null, thicknessA: null,
+      micrograph: '/data/Micrographs/stack_0001.mrc:2',
+      defocusUA: 21987.02,
+      defocusVA: 21770.33,
+      astigmatismAngleDeg: 81.4,
+      phaseShiftRad: 0,
+      crossCorrelation: 0.18001,
+      fitResolutionA: 4.441,
+      tiltAxisDeg: null,
+      tiltAngleDeg: null,
+      thicknessA: null,
     });
   });
 
@@ -29,9 +37,15 @@ describe('CTFFIND', () => {
   });
 
   it('errors name the line', () => {
-    expect(() => readCtffind('# x\n1 2 3 4 5\n', 'c.txt')).toThrow('c.txt (line 2): wrong number of columns (found 5, expected 7 (CTFFIND 4) or 10 (CTFFIND 5))');
-    expect(() => readCtffind('1 2 3 x 5 6 7\n', 'c.txt')).toThrow('c.txt (line 1, column 4): value is not a number (found "x", expected a number)');
-    expect(() => readCtffindAvrot('0 1\n1 2\n', 'a.txt')).toThrow(/a\.txt: wrong number of data rows \(found 2, expected a multiple of 6/);
+    expect(() => readCtffind('# x\n1 2 3 4 5\n', 'c.txt')).toThrow(
+      'c.txt (line 2): wrong number of columns (found 5, expected 7 (CTFFIND 4) or 10 (CTFFIND 5))',
+    );
+    expect(() => readCtffind('1 2 3 x 5 6 7\n', 'c.txt')).toThrow(
+      'c.txt (line 1, column 4): value is not a number (found "x", expected a number)',
+    );
+    expect(() => readCtffindAvrot('0 1\n1 2\n', 'a.txt')).toThrow(
+      /a\.txt: wrong number of data rows \(found 2, expected a multiple of 6/,
+    );
   });
 });
 
@@ -55,6 +69,8 @@ describe('IMOD and SerialEM', () => {
     expect(mdocNumbers(m, 'TiltAngle')).toEqual([0.0012, 3.0004, -2.9991]);
     expect(mdocNumbers(m, 'ExposureDose')).toEqual([3.05, 3.05, 3.1]);
     expect(mdocNumbers(m, 'Magnification')).toEqual([105000, null, null]);
-    expect(() => readMdoc('[ZValue = x]\n', 'm.mdoc')).toThrow('m.mdoc (line 1): section index is not an integer (found "x", expected e.g. [ZValue = 0])');
+    expect(() => readMdoc('[ZValue = x]\n', 'm.mdoc')).toThrow(
+      'm.mdoc (line 1): section index is not an integer (found "x", expected e.g. [ZValue = 0])',
+    );
   });
 });

@@ -22,7 +22,15 @@ export interface TiltGeometry {
 
 export function geometryFromTlt(text: string, source: string): TiltGeometry {
   const tilts = Array.from(readTlt(text, source));
-  return { source, tiltsDeg: tilts, tiltAxisDeg: null, doseEPerA2: tilts.map(() => null), preExposureEPerA2: null, acquisitionRank: null, pixelSizeA: null };
+  return {
+    source,
+    tiltsDeg: tilts,
+    tiltAxisDeg: null,
+    doseEPerA2: tilts.map(() => null),
+    preExposureEPerA2: null,
+    acquisitionRank: null,
+    pixelSizeA: null,
+  };
 }
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
@@ -40,25 +48,48 @@ export function geometryFromMdoc(text: string, source: string): TiltGeometry {
   const mdoc = readMdoc(text, source);
   const tilts = mdocNumbers(mdoc, 'TiltAngle');
   const missing = tilts.findIndex((t) => t === null);
-  if (!tilts.length) throw new FormatError('no [ZValue] sections with TiltAngle', { source, expected: 'a SerialEM tilt-series .mdoc' });
+  if (!tilts.length)
+    throw new FormatError('no [ZValue] sections with TiltAngle', { source, expected: 'a SerialEM tilt-series .mdoc' });
   if (missing >= 0) throw new FormatError('a section has no TiltAngle', { source, field: `ZValue = ${missing}` });
   const axisTitle = mdoc.titles.map((t) => /Tilt axis angle\s*=\s*([-\d.]+)/i.exec(t)).find(Boolean);
   const zs = mdoc.sections.filter((s) => s.kind === 'ZValue').sort((a, b) => a.index - b.index);
   const times = zs.map((s) => mdocTime(s.fields['DateTime']));
   const rank = times.every((t) => t !== null) ? rankOf(times as number[]) : null;
-  const px = mdocNumbers(mdoc, 'PixelSpacing').find((p) => p !== null) ?? (mdoc.global['PixelSpacing'] ? Number(mdoc.global['PixelSpacing']) : null);
-  return { source, tiltsDeg: tilts as number[], tiltAxisDeg: axisTitle ? Number(axisTitle[1]) : null, doseEPerA2: mdocNumbers(mdoc, 'ExposureDose'), preExposureEPerA2: null, acquisitionRank: rank, pixelSizeA: px };
+  const px =
+    mdocNumbers(mdoc, 'PixelSpacing').find((p) => p !== null) ??
+    (mdoc.global['PixelSpacing'] ? Number(mdoc.global['PixelSpacing']) : null);
+  return {
+    source,
+    tiltsDeg: tilts as number[],
+    tiltAxisDeg: axisTitle ? Number(axisTitle[1]) : null,
+    doseEPerA2: mdocNumbers(mdoc, 'ExposureDose'),
+    preExposureEPerA2: null,
+    acquisitionRank: rank,
+    pixelSizeA: px,
+  };
 }
 
 /** RELION 5 tilt-series STAR (one tomogram's tilts): nominal tilt, axis angle, pre-exposure. */
 export function geometryFromTomoStar(doc: StarDocument): TiltGeometry {
   const block = doc.blocks.find((b) => b.loop?.has('rlnTomoNominalStageTiltAngle'));
-  if (!block) throw new FormatError('no tilt-series table', { source: doc.source, expected: 'a loop with _rlnTomoNominalStageTiltAngle (a RELION 5 tilt-series STAR)' });
+  if (!block)
+    throw new FormatError('no tilt-series table', {
+      source: doc.source,
+      expected: 'a loop with _rlnTomoNominalStageTiltAngle (a RELION 5 tilt-series STAR)',
+    });
   const l = block.loop!;
   const tilts = Array.from(l.numbers('rlnTomoNominalStageTiltAngle')!);
   const axis = l.has('rlnTomoNominalTiltAxisAngle') ? l.numbers('rlnTomoNominalTiltAxisAngle')![0]! : null;
   const pre = l.has('rlnMicrographPreExposure') ? Array.from(l.numbers('rlnMicrographPreExposure')!) : null;
-  return { source: doc.source, tiltsDeg: tilts, tiltAxisDeg: axis, doseEPerA2: tilts.map(() => null), preExposureEPerA2: pre, acquisitionRank: pre ? rankOf(pre) : null, pixelSizeA: null };
+  return {
+    source: doc.source,
+    tiltsDeg: tilts,
+    tiltAxisDeg: axis,
+    doseEPerA2: tilts.map(() => null),
+    preExposureEPerA2: pre,
+    acquisitionRank: pre ? rankOf(pre) : null,
+    pixelSizeA: null,
+  };
 }
 
 function rankOf(values: number[]): number[] {
@@ -73,11 +104,20 @@ function rankOf(values: number[]): number[] {
  * before it. Without time stamps the order is assumed dose-symmetric (Hagen et al. 2017: outward from
  * 0° by |tilt|), and the caller is told so.
  */
-export function preExposures(g: TiltGeometry, dosePerTiltEPerA2: number | null): { preExposureEPerA2: number[]; rank: number[]; assumedOrder: boolean } {
-  if (g.preExposureEPerA2 && dosePerTiltEPerA2 === null) return { preExposureEPerA2: g.preExposureEPerA2, rank: rankOf(g.preExposureEPerA2), assumedOrder: false };
+export function preExposures(
+  g: TiltGeometry,
+  dosePerTiltEPerA2: number | null,
+): { preExposureEPerA2: number[]; rank: number[]; assumedOrder: boolean } {
+  if (g.preExposureEPerA2 && dosePerTiltEPerA2 === null)
+    return { preExposureEPerA2: g.preExposureEPerA2, rank: rankOf(g.preExposureEPerA2), assumedOrder: false };
   const dose = g.doseEPerA2.map((d) => dosePerTiltEPerA2 ?? d);
   const missing = dose.findIndex((d) => d === null || !(d >= 0));
-  if (missing >= 0) throw new FormatError('no exposure dose for a tilt', { source: g.source, field: `tilt ${missing + 1}`, hint: 'give --dose-per-tilt (e/Å² per tilt image)' });
+  if (missing >= 0)
+    throw new FormatError('no exposure dose for a tilt', {
+      source: g.source,
+      field: `tilt ${missing + 1}`,
+      hint: 'give --dose-per-tilt (e/Å² per tilt image)',
+    });
   const assumedOrder = g.acquisitionRank === null;
   const rank = g.acquisitionRank ?? rankOf(g.tiltsDeg.map((t, i) => Math.abs(t) + 1e-6 * i));
   const order = rank.map((r, i) => [r, i] as const).sort((a, b) => a[0] - b[0]);

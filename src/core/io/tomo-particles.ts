@@ -10,8 +10,16 @@ export interface TomoParticle {
 
 export function particlesFromStar(doc: StarDocument): TomoParticle[] {
   const block = doc.blocks.find((b) => b.loop?.has('rlnCenteredCoordinateXAngst'));
-  if (!block) throw new FormatError('no particle coordinates', { source: doc.source, expected: 'a loop with _rlnCenteredCoordinateXAngst, Y and Z (RELION 5 particles)' });
-  const [x, y, z] = block.loop!.numberColumns(['rlnCenteredCoordinateXAngst', 'rlnCenteredCoordinateYAngst', 'rlnCenteredCoordinateZAngst']);
+  if (!block)
+    throw new FormatError('no particle coordinates', {
+      source: doc.source,
+      expected: 'a loop with _rlnCenteredCoordinateXAngst, Y and Z (RELION 5 particles)',
+    });
+  const [x, y, z] = block.loop!.numberColumns([
+    'rlnCenteredCoordinateXAngst',
+    'rlnCenteredCoordinateYAngst',
+    'rlnCenteredCoordinateZAngst',
+  ]);
   return Array.from(x!, (xA, i) => ({ xA, yA: y![i]!, zA: z![i]! }));
 }
 
@@ -28,6 +36,7 @@ export function particlesFromCsv(text: string, source: string): TomoParticle[] {
     }
     out.push({ xA: v[0]!, yA: v[1]!, zA: v[2]! });
   });
-  if (!out.length) throw new FormatError('no particles', { source, expected: 'lines of x, y, z in Å from the tomogram centre' });
+  if (!out.length)
+    throw new FormatError('no particles', { source, expected: 'lines of x, y, z in Å from the tomogram centre' });
   return out;
 }

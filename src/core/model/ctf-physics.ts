@@ -33,7 +33,8 @@ export class Ctf {
 
   constructor(readonly p: CtfParameters) {
     if (!(p.voltageKv > 0)) throw new RangeError(`voltage must be positive, got ${p.voltageKv} kV`);
-    if (!(p.amplitudeContrast >= 0 && p.amplitudeContrast < 1)) throw new RangeError(`amplitude contrast must be in [0, 1), got ${p.amplitudeContrast}`);
+    if (!(p.amplitudeContrast >= 0 && p.amplitudeContrast < 1))
+      throw new RangeError(`amplitude contrast must be in [0, 1), got ${p.amplitudeContrast}`);
     this.lambdaA = wavelengthA(p.voltageKv);
     this.csA = p.csMm * 1e7;
     const w = p.amplitudeContrast;
@@ -64,8 +65,10 @@ export class Ctf {
    * quadratic in k² (the smaller root: the zeros before the Cs term turns χ back).
    */
   zeros(alphaRad: number, count: number): number[] {
-    const l = this.lambdaA, df = this.defocusA(alphaRad);
-    const a = (Math.PI / 2) * l ** 3 * this.csA, b = Math.PI * l * df;
+    const l = this.lambdaA,
+      df = this.defocusA(alphaRad);
+    const a = (Math.PI / 2) * l ** 3 * this.csA,
+      b = Math.PI * l * df;
     const out: number[] = [];
     for (let n = 1; out.length < count; n++) {
       const c = this.phase0 - n * Math.PI;
@@ -86,7 +89,8 @@ export function ctfImage(ctf: Ctf, n: number, pixelSizeA: number, convention: Ct
   const c = Math.floor(n / 2);
   for (let y = 0; y < n; y++)
     for (let x = 0; x < n; x++) {
-      const kx = (x - c) / (n * pixelSizeA), ky = (y - c) / (n * pixelSizeA);
+      const kx = (x - c) / (n * pixelSizeA),
+        ky = (y - c) / (n * pixelSizeA);
       out[x + n * y] = ctf.value(Math.hypot(kx, ky), Math.atan2(ky, kx), convention);
     }
   return out;

@@ -18,13 +18,7 @@ export function voxelCount(v: Pick<Volume, 'nx' | 'ny' | 'nz'>): number {
   return v.nx * v.ny * v.nz;
 }
 
-export function createVolume(
-  nx: number,
-  ny: number,
-  nz: number,
-  pixelSizeA: Vec3 | null,
-  data?: Float32Array,
-): Volume {
+export function createVolume(nx: number, ny: number, nz: number, pixelSizeA: Vec3 | null, data?: Float32Array): Volume {
   const n = nx * ny * nz;
   if (data && data.length !== n) {
     throw new RangeError(`volume data has ${data.length} values, expected ${nx}×${ny}×${nz} = ${n}`);

@@ -1,5 +1,6 @@
 /**
- * Worker side of the shared-memory pool (pool.ts), for Node worker_threads and Web Workers alike: runs one pass over its share of planes or slabs on shared
+ * Worker side of the shared-memory pool (pool.ts), for Node worker_threads and Web Workers alike: runs one pass over
+ * its share of planes or slabs on shared
  * memory and signals completion through an Int32Array slot (Atomics), so the main thread can
  * wait synchronously and the core API stays synchronous.
  */
@@ -23,8 +24,19 @@ export interface PassMessage {
 /** A range of local-resolution windows into this worker's own accumulators. */
 export interface WindowsMessage {
   pass: 'locres-windows';
-  job: Omit<WindowJob, 'h1' | 'h2' | 'p1' | 'p2' | 'sum'> & { h1: SharedArrayBuffer; h2: SharedArrayBuffer; p1: SharedArrayBuffer | null; p2: SharedArrayBuffer | null; sum: SharedArrayBuffer };
-  acc: { locresSum: SharedArrayBuffer; weightSum: SharedArrayBuffer; filtered: SharedArrayBuffer; resolutionA: SharedArrayBuffer };
+  job: Omit<WindowJob, 'h1' | 'h2' | 'p1' | 'p2' | 'sum'> & {
+    h1: SharedArrayBuffer;
+    h2: SharedArrayBuffer;
+    p1: SharedArrayBuffer | null;
+    p2: SharedArrayBuffer | null;
+    sum: SharedArrayBuffer;
+  };
+  acc: {
+    locresSum: SharedArrayBuffer;
+    weightSum: SharedArrayBuffer;
+    filtered: SharedArrayBuffer;
+    resolutionA: SharedArrayBuffer;
+  };
   from: number;
   to: number;
   control: SharedArrayBuffer;
@@ -33,8 +45,25 @@ export interface WindowsMessage {
 
 function runWindows(m: WindowsMessage): void {
   const f = (b: SharedArrayBuffer): Float32Array => new Float32Array(b);
-  const job: WindowJob = { ...m.job, h1: f(m.job.h1), h2: f(m.job.h2), p1: m.job.p1 ? f(m.job.p1) : null, p2: m.job.p2 ? f(m.job.p2) : null, sum: f(m.job.sum) };
-  processWindows(job, { locresSum: f(m.acc.locresSum), weightSum: f(m.acc.weightSum), filtered: f(m.acc.filtered), resolutionA: new Float64Array(m.acc.resolutionA) }, m.from, m.to);
+  const job: WindowJob = {
+    ...m.job,
+    h1: f(m.job.h1),
+    h2: f(m.job.h2),
+    p1: m.job.p1 ? f(m.job.p1) : null,
+    p2: m.job.p2 ? f(m.job.p2) : null,
+    sum: f(m.job.sum),
+  };
+  processWindows(
+    job,
+    {
+      locresSum: f(m.acc.locresSum),
+      weightSum: f(m.acc.weightSum),
+      filtered: f(m.acc.filtered),
+      resolutionA: new Float64Array(m.acc.resolutionA),
+    },
+    m.from,
+    m.to,
+  );
 }
 
 /** One pool message, run on this worker's share; completion is signalled in the control slot. */
@@ -55,7 +84,13 @@ export function handlePoolMessage(m: PassMessage | WindowsMessage): void {
   const n = nx * ny * nz;
   const ctrl = new Int32Array(m.control);
   try {
-    if (m.pass === 'forward-planes') forwardPlanes(m.realFloat64 ? new Float64Array(m.real!, m.realOffset, n) : new Float32Array(m.real!, m.realOffset, n), spec, m.from, m.to);
+    if (m.pass === 'forward-planes')
+      forwardPlanes(
+        m.realFloat64 ? new Float64Array(m.real!, m.realOffset, n) : new Float32Array(m.real!, m.realOffset, n),
+        spec,
+        m.from,
+        m.to,
+      );
     else if (m.pass === 'inverse-planes') inversePlanes(spec, new Float32Array(m.real!, m.realOffset, n), m.from, m.to);
     else zPass(spec, m.from, m.to, m.pass === 'z-forward' ? -1 : 1);
     Atomics.store(ctrl, m.slot, 1);

@@ -1,5 +1,18 @@
-import { processWindows, setWindowRunner, type WindowAccumulators, type WindowJob, type WindowRunner } from '../analysis/locres/locres.js';
-import { forwardPlanes, inversePlanes, setParallelFftRunner, zPass, type ParallelFftRunner, type Spectrum } from '../fourier/rfft3d.js';
+import {
+  processWindows,
+  setWindowRunner,
+  type WindowAccumulators,
+  type WindowJob,
+  type WindowRunner,
+} from '../analysis/locres/locres.js';
+import {
+  forwardPlanes,
+  inversePlanes,
+  setParallelFftRunner,
+  zPass,
+  type ParallelFftRunner,
+  type Spectrum,
+} from '../fourier/rfft3d.js';
 import type { PassMessage, WindowsMessage } from './pool-worker.js';
 
 /**
@@ -46,7 +59,13 @@ export class SharedMemoryPool implements ParallelFftRunner, WindowRunner {
     return true;
   }
 
-  private runPass(pass: PassMessage['pass'], spec: Spectrum, real: Float32Array | Float64Array | null, extent: number, own: (from: number, to: number) => void): void {
+  private runPass(
+    pass: PassMessage['pass'],
+    spec: Spectrum,
+    real: Float32Array | Float64Array | null,
+    extent: number,
+    own: (from: number, to: number) => void,
+  ): void {
     const ctrl = new Int32Array(this.control);
     const t = this.threads;
     const cut = (k: number): number => Math.round((k * extent) / t);
@@ -75,21 +94,44 @@ export class SharedMemoryPool implements ParallelFftRunner, WindowRunner {
 
   /** Local-resolution windows split over the threads, each into its own accumulators, then summed. */
   run(job: WindowJob, acc: WindowAccumulators): boolean {
-    const shared = (a: Float32Array): Float32Array => (a.buffer instanceof SharedArrayBuffer && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength ? a : copyShared(a) as Float32Array);
-    const h1 = shared(job.h1), h2 = shared(job.h2), sum = shared(job.sum);
-    const p1 = job.p1 ? shared(job.p1) : null, p2 = job.p2 ? shared(job.p2) : null;
+    const shared = (a: Float32Array): Float32Array =>
+      a.buffer instanceof SharedArrayBuffer && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength
+        ? a
+        : (copyShared(a) as Float32Array);
+    const h1 = shared(job.h1),
+      h2 = shared(job.h2),
+      sum = shared(job.sum);
+    const p1 = job.p1 ? shared(job.p1) : null,
+      p2 = job.p2 ? shared(job.p2) : null;
     const voxels = acc.locresSum.length;
     const t = this.threads;
     const cut = (k: number): number => Math.round((k * job.points.length) / t);
     const ctrl = new Int32Array(this.control);
-    const own: { locresSum: SharedArrayBuffer; weightSum: SharedArrayBuffer; filtered: SharedArrayBuffer; resolutionA: SharedArrayBuffer }[] = [];
+    const own: {
+      locresSum: SharedArrayBuffer;
+      weightSum: SharedArrayBuffer;
+      filtered: SharedArrayBuffer;
+      resolutionA: SharedArrayBuffer;
+    }[] = [];
     this.workers.forEach((w, i) => {
       Atomics.store(ctrl, i, 0);
-      const a = { locresSum: new SharedArrayBuffer(4 * voxels), weightSum: new SharedArrayBuffer(4 * voxels), filtered: new SharedArrayBuffer(4 * voxels), resolutionA: new SharedArrayBuffer(8 * job.points.length) };
+      const a = {
+        locresSum: new SharedArrayBuffer(4 * voxels),
+        weightSum: new SharedArrayBuffer(4 * voxels),
+        filtered: new SharedArrayBuffer(4 * voxels),
+        resolutionA: new SharedArrayBuffer(8 * job.points.length),
+      };
       own.push(a);
       const msg: WindowsMessage = {
         pass: 'locres-windows',
-        job: { ...job, h1: h1.buffer as SharedArrayBuffer, h2: h2.buffer as SharedArrayBuffer, p1: p1 ? (p1.buffer as SharedArrayBuffer) : null, p2: p2 ? (p2.buffer as SharedArrayBuffer) : null, sum: sum.buffer as SharedArrayBuffer },
+        job: {
+          ...job,
+          h1: h1.buffer as SharedArrayBuffer,
+          h2: h2.buffer as SharedArrayBuffer,
+          p1: p1 ? (p1.buffer as SharedArrayBuffer) : null,
+          p2: p2 ? (p2.buffer as SharedArrayBuffer) : null,
+          sum: sum.buffer as SharedArrayBuffer,
+        },
         acc: a,
         from: cut(i + 1),
         to: cut(i + 2),
@@ -126,12 +168,14 @@ export class SharedMemoryPool implements ParallelFftRunner, WindowRunner {
 }
 
 function addInto(target: Float32Array, add: Float32Array): void {
-  for (let i = 0; i < target.length; i++) target[i] += add[i]!;
+  for (let i = 0; i < target.length; i++) target[i] = target[i]! + add[i]!;
 }
 
 function copyShared(data: Float32Array | Float64Array): Float32Array | Float64Array {
-  const out = data instanceof Float64Array ? new Float64Array(new SharedArrayBuffer(8 * data.length)) : new Float32Array(new SharedArrayBuffer(4 * data.length));
+  const out =
+    data instanceof Float64Array
+      ? new Float64Array(new SharedArrayBuffer(8 * data.length))
+      : new Float32Array(new SharedArrayBuffer(4 * data.length));
   out.set(data);
   return out;
 }
-

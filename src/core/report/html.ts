@@ -11,7 +11,8 @@ export interface HtmlFigures {
   png: { title: string; png: Uint8Array }[];
 }
 
-const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const esc = (s: string): string =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 function base64(bytes: Uint8Array): string {
   let s = '';
@@ -19,36 +20,74 @@ function base64(bytes: Uint8Array): string {
   return btoa(s);
 }
 
-const STRENGTH_CLASS: Record<string, string> = { strong: 'strong', possible: 'possible', 'ruled out': 'ruled', 'not measured': 'unmeasured' };
+const STRENGTH_CLASS: Record<string, string> = {
+  strong: 'strong',
+  possible: 'possible',
+  'ruled out': 'ruled',
+  'not measured': 'unmeasured',
+};
 
 export function renderHtml(r: Report, figures: HtmlFigures): string {
-  const fmt = (v: number | string | null): string => (v === null ? '—' : typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toPrecision(4)) : esc(v));
-  const findings = r.findings
-    .map(
-      (f) => `<section class="finding ${STRENGTH_CLASS[f.strength]}"><h3>${esc(f.title)} <span class="badge">${esc(f.strength)}</span>${f.bCostA2 ? ` <span class="cost">typically +${f.bCostA2[0]}–${f.bCostA2[1]} Å² of B</span>` : ''}</h3>` +
-        (f.evidence.length ? `<ul>${f.evidence.map((e) => `<li>${esc(e.statement)} <span class="thr">(${esc(e.measure)} = ${fmt(e.value)}; threshold ${esc(e.threshold)})</span></li>`).join('')}</ul>` : '') +
-        (f.needs ? `<p class="needs">To test this, add: ${esc(f.needs)}.</p>` : '') +
-        (f.strength === 'strong' || f.strength === 'possible' ? `<details><summary>What to do</summary><ul>${f.remedies.map((x) => `<li>${esc(x)}</li>`).join('')}</ul></details>` : '') +
-        '</section>',
-    )
-    .join('\n');
-  const table = `<table><thead><tr><th>measurement</th><th>value</th><th>unit</th><th>from</th></tr></thead><tbody>${r.measurements.map((m) => `<tr><td>${esc(m.name)}</td><td class="num">${fmt(m.value)}</td><td>${esc(m.unit)}</td><td>${esc(m.source)}</td></tr>`).join('')}</tbody></table>`;
+  const fmt = (v: number | string | null): string =>
+    v === null ? '—' : typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toPrecision(4)) : esc(v);
+  const list = <T>(items: T[], item: (x: T) => string): string => items.map(item).join('');
+  const evidence = (e: Report['findings'][number]['evidence'][number]): string =>
+    `<li>${esc(e.statement)} <span class="thr">(${esc(e.measure)} = ${fmt(e.value)}; ` +
+    `threshold ${esc(e.threshold)})</span></li>`;
+  const item = (x: string): string => `<li>${esc(x)}</li>`;
+  const finding = (f: Report['findings'][number]): string => {
+    const cost = f.bCostA2 ? ` <span class="cost">typically +${f.bCostA2[0]}–${f.bCostA2[1]} Å² of B</span>` : '';
+    const act = f.strength === 'strong' || f.strength === 'possible';
+    return (
+      `<section class="finding ${STRENGTH_CLASS[f.strength]}">` +
+      `<h3>${esc(f.title)} <span class="badge">${esc(f.strength)}</span>${cost}</h3>` +
+      (f.evidence.length ? `<ul>${list(f.evidence, evidence)}</ul>` : '') +
+      (f.needs ? `<p class="needs">To test this, add: ${esc(f.needs)}.</p>` : '') +
+      (act ? `<details><summary>What to do</summary><ul>${list(f.remedies, item)}</ul></details>` : '') +
+      '</section>'
+    );
+  };
+  const findings = r.findings.map(finding).join('\n');
+  const row = (m: Report['measurements'][number]): string =>
+    `<tr><td>${esc(m.name)}</td><td class="num">${fmt(m.value)}</td>` +
+    `<td>${esc(m.unit)}</td><td>${esc(m.source)}</td></tr>`;
+  const head = '<thead><tr><th>measurement</th><th>value</th><th>unit</th><th>from</th></tr></thead>';
+  const table = `<table>${head}<tbody>${list(r.measurements, row)}</tbody></table>`;
   const svgs = figures.svg.map((f) => `<figure><figcaption>${esc(f.title)}</figcaption>${f.svg}</figure>`).join('\n');
-  const pngs = figures.png.map((f) => `<figure class="slice"><img alt="${esc(f.title)}" src="data:image/png;base64,${base64(f.png)}"><figcaption>${esc(f.title)}</figcaption></figure>`).join('\n');
-  const warnings = r.warnings.length ? `<h2>Warnings</h2><ul class="warnings">${r.warnings.map((w) => `<li><code>${esc(w.code)}</code> ${esc(w.message)}</li>`).join('')}</ul>` : '';
+  const slice = (f: HtmlFigures['png'][number]): string =>
+    `<figure class="slice"><img alt="${esc(f.title)}" src="data:image/png;base64,${base64(f.png)}">` +
+    `<figcaption>${esc(f.title)}</figcaption></figure>`;
+  const pngs = figures.png.map(slice).join('\n');
+  const warning = (w: Report['warnings'][number]): string => `<li><code>${esc(w.code)}</code> ${esc(w.message)}</li>`;
+  const warnings = r.warnings.length ? `<h2>Warnings</h2><ul class="warnings">${list(r.warnings, warning)}</ul>` : '';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>cryodx report</title>
 <style>
-body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
-h1{font-size:1.6em;margin-bottom:.2em}.headline{font-size:1.25em;background:#f4f6fb;border-left:5px solid #2b59c3;padding:.7em 1em}
-.finding{border:1px solid #ddd;border-radius:6px;padding:.4em 1em;margin:.6em 0}.finding h3{margin:.3em 0;font-size:1.05em}
+body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;
+  color:#222;line-height:1.45}
+h1{font-size:1.6em;margin-bottom:.2em}
+.headline{font-size:1.25em;background:#f4f6fb;border-left:5px solid #2b59c3;padding:.7em 1em}
+.finding{border:1px solid #ddd;border-radius:6px;padding:.4em 1em;margin:.6em 0}
+.finding h3{margin:.3em 0;font-size:1.05em}
 .badge{font-size:.75em;padding:.1em .5em;border-radius:1em;background:#eee;vertical-align:middle}
-.strong{border-color:#c0392b}.strong .badge{background:#c0392b;color:#fff}.possible{border-color:#e67e22}.possible .badge{background:#e67e22;color:#fff}
-.ruled{opacity:.7}.unmeasured{opacity:.7;border-style:dashed}.cost{font-size:.8em;color:#666}.thr{color:#777;font-size:.85em}.needs{color:#555;font-style:italic}
-figure{display:inline-block;margin:.5em;vertical-align:top}figcaption{font-size:.85em;color:#555}.slice img{width:256px;image-rendering:pixelated;border:1px solid #ccc}
-table{border-collapse:collapse;font-size:.9em}td,th{border-bottom:1px solid #eee;padding:.25em .8em;text-align:left}td.num{text-align:right;font-variant-numeric:tabular-nums}
-.warnings li{margin:.2em 0}footer{margin-top:3em;color:#888;font-size:.8em}
+.strong{border-color:#c0392b}
+.strong .badge{background:#c0392b;color:#fff}
+.possible{border-color:#e67e22}
+.possible .badge{background:#e67e22;color:#fff}
+.ruled{opacity:.7}
+.unmeasured{opacity:.7;border-style:dashed}
+.cost{font-size:.8em;color:#666}
+.thr{color:#777;font-size:.85em}
+.needs{color:#555;font-style:italic}
+figure{display:inline-block;margin:.5em;vertical-align:top}
+figcaption{font-size:.85em;color:#555}
+.slice img{width:256px;image-rendering:pixelated;border:1px solid #ccc}
+table{border-collapse:collapse;font-size:.9em}
+td,th{border-bottom:1px solid #eee;padding:.25em .8em;text-align:left}
+td.num{text-align:right;font-variant-numeric:tabular-nums}
+.warnings li{margin:.2em 0}
+footer{margin-top:3em;color:#888;font-size:.8em}
 </style></head>
 <body>
 <h1>Why does this map stop where it does?</h1>
@@ -61,7 +100,8 @@ ${pngs ? `<h2>Map and mask, central sections</h2>\n${pngs}` : ''}
 <h2>Every number</h2>
 ${table}
 ${warnings}
-<footer>${esc(r.generatedBy)} · report schema ${r.schemaVersion} · computed on this machine; nothing was uploaded.</footer>
+<footer>${esc(r.generatedBy)} · report schema ${r.schemaVersion} ·
+computed on this machine; nothing was uploaded.</footer>
 </body></html>
 `;
 }

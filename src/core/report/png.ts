@@ -41,7 +41,12 @@ export function encodeGreyPng(pixels: Uint8Array, width: number, height: number)
   dv.setUint32(4, height);
   ihdr[8] = 8; // bit depth
   ihdr[9] = 0; // grey
-  const parts = [Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a), chunk('IHDR', ihdr), chunk('IDAT', zlibSync(raw)), chunk('IEND', new Uint8Array(0))];
+  const parts = [
+    Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', zlibSync(raw)),
+    chunk('IEND', new Uint8Array(0)),
+  ];
   const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
   let o = 0;
   for (const p of parts) {
@@ -72,8 +77,10 @@ export function imagePng(data: Float32Array, width: number, height: number): Uin
 
 function scaledPng(vals: Float32Array, width: number, height: number): Uint8Array {
   const sorted = Float32Array.from(vals).sort();
-  const lo = sorted[Math.floor(0.01 * sorted.length)]!, hi = sorted[Math.floor(0.99 * sorted.length)]!;
+  const lo = sorted[Math.floor(0.01 * sorted.length)]!,
+    hi = sorted[Math.floor(0.99 * sorted.length)]!;
   const px = new Uint8Array(width * height);
-  for (let i = 0; i < px.length; i++) px[i] = Math.max(0, Math.min(255, Math.round(((vals[i]! - lo) / (hi - lo || 1)) * 255)));
+  for (let i = 0; i < px.length; i++)
+    px[i] = Math.max(0, Math.min(255, Math.round(((vals[i]! - lo) / (hi - lo || 1)) * 255)));
   return encodeGreyPng(px, width, height);
 }

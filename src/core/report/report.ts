@@ -61,7 +61,8 @@ export function buildReport(p: ReportParts): Report {
     : 'No limiting cause stands out in what was measured; see the causes not measured below for what to add.';
   const m: Measurement[] = [];
   const add = (name: string, value: number | string | null | undefined, unit: string, source: string): void => {
-    if (value !== undefined) m.push({ name, value: typeof value === 'number' && !Number.isFinite(value) ? null : value, unit, source });
+    if (value !== undefined)
+      m.push({ name, value: typeof value === 'number' && !Number.isFinite(value) ? null : value, unit, source });
   };
   const pp = p.postprocess;
   if (pp) {
@@ -88,7 +89,12 @@ export function buildReport(p: ReportParts): Report {
   }
   if (p.locres) {
     add('median local resolution', p.locres.medianA, 'Å', 'locres');
-    add('core / periphery local resolution', `${p.locres.coreA.toFixed(2)} / ${p.locres.peripheryA.toFixed(2)}`, 'Å', 'locres');
+    add(
+      'core / periphery local resolution',
+      `${p.locres.coreA.toFixed(2)} / ${p.locres.peripheryA.toFixed(2)}`,
+      'Å',
+      'locres',
+    );
   }
   if (p.ctf) {
     add('micrographs', p.ctf.micrographs, '', 'ctf');
@@ -99,7 +105,8 @@ export function buildReport(p: ReportParts): Report {
   }
   if (p.budget) {
     add('resolution gained by doubling the particles (from B)', p.budget.doublingGainA, 'Å', 'budget');
-    for (const t of p.budget.targets) add(`particles needed for ${t.resolutionA.toFixed(2)} Å (× now)`, t.factor, '×', 'budget');
+    for (const t of p.budget.targets)
+      add(`particles needed for ${t.resolutionA.toFixed(2)} Å (× now)`, t.factor, '×', 'budget');
   }
   if (p.calibration) {
     add('pixel size implied by the refined Cs', p.calibration.pixelSizeImpliedA, 'Å', 'calibrate');
@@ -117,7 +124,15 @@ export function buildReport(p: ReportParts): Report {
     schemaVersion: REPORT_SCHEMA_VERSION,
     generatedBy: `cryodx ${p.version}`,
     inputs: p.inputs,
-    verdict: { headline, top: top.map((f) => ({ cause: f.cause, title: f.title, strength: f.strength, summary: f.evidence.map((e) => e.statement).join('; ') })) },
+    verdict: {
+      headline,
+      top: top.map((f) => ({
+        cause: f.cause,
+        title: f.title,
+        strength: f.strength,
+        summary: f.evidence.map((e) => e.statement).join('; '),
+      })),
+    },
     findings: p.findings,
     measurements: m,
     postprocess: strip(pp, ['shells', 'guinierShells']),

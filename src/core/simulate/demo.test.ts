@@ -15,15 +15,32 @@ describe('demo dataset from PDB 1TII', () => {
     expect(atoms.length).toBe(5469);
     const d = demoDataset(atoms, { n: 96, pixelSizeA: 1.45 });
     const v = (x: Float32Array): Volume => createVolume(d.n, d.n, d.n, [d.pixelSizeA, d.pixelSizeA, d.pixelSizeA], x);
-    const pp = postprocess(v(d.half1), v(d.half2), { pixelSizeA: d.pixelSizeA, mask: { kind: 'auto' }, bfactor: { kind: 'auto' } });
+    const pp = postprocess(v(d.half1), v(d.half2), {
+      pixelSizeA: d.pixelSizeA,
+      mask: { kind: 'auto' },
+      bfactor: { kind: 'auto' },
+    });
     const an = anisotropy(v(d.half1), v(d.half2), { pixelSizeA: d.pixelSizeA, mask: pp.mask }).result;
     const or = orientationCoverage(d.rotDeg, d.tiltDeg);
     const ctf = summarizeCtf(d.ctf, pp.result.resolutionA);
     const findings = diagnose({
-      fsc: { resolutionA: pp.result.resolutionA, shape: pp.result.fsc.shape.kind, warnings: pp.result.warnings.map((w) => w.code) },
+      fsc: {
+        resolutionA: pp.result.resolutionA,
+        shape: pp.result.fsc.shape.kind,
+        warnings: pp.result.warnings.map((w) => w.code),
+      },
       bfactorA2: pp.result.bfactorA2,
-      anisotropy: { sphericity: an.sphericity, bestA: an.directionalResolutionA.best, worstA: an.directionalResolutionA.worst, cfar: an.cfar },
-      orientations: { scfStar: or.scfStar, unsampledFraction: or.unsampledFraction, recommendedTiltDeg: or.recommendedTiltDeg },
+      anisotropy: {
+        sphericity: an.sphericity,
+        bestA: an.directionalResolutionA.best,
+        worstA: an.directionalResolutionA.worst,
+        cfar: an.cfar,
+      },
+      orientations: {
+        scfStar: or.scfStar,
+        unsampledFraction: or.unsampledFraction,
+        recommendedTiltDeg: or.recommendedTiltDeg,
+      },
       ctf: { ...ctf },
     });
     const strong = findings.filter((f) => f.strength === 'strong').map((f) => f.cause);

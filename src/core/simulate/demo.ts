@@ -1,7 +1,15 @@
 import { ATOMIC_NUMBER, type PdbAtom } from '../io/pdb.js';
 import type { CtfEstimate } from '../model/ctf.js';
 import { seededRandom } from '../util/random.js';
-import { addNoise, applyBfactor, applyDirectionalBfactor, atomsToMap, gaussianRandom, standardDeviation, type Atom } from './maps.js';
+import {
+  addNoise,
+  applyBfactor,
+  applyDirectionalBfactor,
+  atomsToMap,
+  gaussianRandom,
+  standardDeviation,
+  type Atom,
+} from './maps.js';
 
 /**
  * The demo dataset: a real structure (PDB 1TII, shipped in fixtures/structures) turned into half
@@ -29,11 +37,19 @@ export interface DemoDataset {
   rotDeg: Float64Array;
   tiltDeg: Float64Array;
   ctf: CtfEstimate[];
-  planted: { bfactorA2: number; directionalBfactorA2: number; blurAxis: [number, number, number]; clusteredFraction: number; badCtfFraction: number };
+  planted: {
+    bfactorA2: number;
+    directionalBfactorA2: number;
+    blurAxis: [number, number, number];
+    clusteredFraction: number;
+    badCtfFraction: number;
+  };
 }
 
 export function structureAtoms(pdb: PdbAtom[]): Atom[] {
-  let cx = 0, cy = 0, cz = 0;
+  let cx = 0,
+    cy = 0,
+    cz = 0;
   for (const a of pdb) {
     cx += a.xA;
     cy += a.yA;
@@ -42,12 +58,19 @@ export function structureAtoms(pdb: PdbAtom[]): Atom[] {
   cx /= pdb.length;
   cy /= pdb.length;
   cz /= pdb.length;
-  return pdb.map((a) => ({ xA: a.xA - cx, yA: a.yA - cy, zA: a.zA - cz, weight: (ATOMIC_NUMBER[a.element] ?? 6) * a.occupancy }));
+  return pdb.map((a) => ({
+    xA: a.xA - cx,
+    yA: a.yA - cy,
+    zA: a.zA - cz,
+    weight: (ATOMIC_NUMBER[a.element] ?? 6) * a.occupancy,
+  }));
 }
 
 export function demoDataset(pdb: PdbAtom[], o: DemoOptions = {}): DemoDataset {
-  const n = o.n ?? 112, px = o.pixelSizeA ?? 1.25;
-  const b = o.bfactorA2 ?? 180, bDir = o.directionalBfactorA2 ?? 1500;
+  const n = o.n ?? 112,
+    px = o.pixelSizeA ?? 1.25;
+  const b = o.bfactorA2 ?? 180,
+    bDir = o.directionalBfactorA2 ?? 1500;
   const rnd = seededRandom(o.seed ?? 2026);
   const sharp = atomsToMap(structureAtoms(pdb), n, px, 0.7);
   const truth = applyDirectionalBfactor(applyBfactor(sharp, n, px, b), n, px, bDir, [0, 0, 1]);
@@ -55,7 +78,8 @@ export function demoDataset(pdb: PdbAtom[], o: DemoOptions = {}): DemoDataset {
   const sigma = (o.noiseRatio ?? 1.5) * standardDeviation(truth);
   const count = o.particles ?? 5000;
   const clustered = 0.7;
-  const rotDeg = new Float64Array(count), tiltDeg = new Float64Array(count);
+  const rotDeg = new Float64Array(count),
+    tiltDeg = new Float64Array(count);
   for (let i = 0; i < count; i++) {
     rotDeg[i] = 360 * rnd();
     // 70 % top views (tilt within ~15° of 0), the rest uniform on the sphere.
@@ -79,5 +103,21 @@ export function demoDataset(pdb: PdbAtom[], o: DemoOptions = {}): DemoDataset {
       thicknessA: 350 + 300 * rnd(),
     };
   });
-  return { n, pixelSizeA: px, half1: addNoise(truth, sigma, g), half2: addNoise(truth, sigma, g), truth, rotDeg, tiltDeg, ctf, planted: { bfactorA2: b, directionalBfactorA2: bDir, blurAxis: [0, 0, 1], clusteredFraction: clustered, badCtfFraction: bad } };
+  return {
+    n,
+    pixelSizeA: px,
+    half1: addNoise(truth, sigma, g),
+    half2: addNoise(truth, sigma, g),
+    truth,
+    rotDeg,
+    tiltDeg,
+    ctf,
+    planted: {
+      bfactorA2: b,
+      directionalBfactorA2: bDir,
+      blurAxis: [0, 0, 1],
+      clusteredFraction: clustered,
+      badCtfFraction: bad,
+    },
+  };
 }

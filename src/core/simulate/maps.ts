@@ -38,15 +38,21 @@ export function atomsToMap(atoms: readonly Atom[], n: number, pixelSizeA: number
   const reach = Math.ceil(3 * s);
   const inv2s2 = 1 / (2 * s * s);
   for (const a of atoms) {
-    const ax = c + a.xA / pixelSizeA, ay = c + a.yA / pixelSizeA, az = c + a.zA / pixelSizeA;
-    const x0 = Math.max(0, Math.floor(ax - reach)), x1 = Math.min(n - 1, Math.ceil(ax + reach));
-    const y0 = Math.max(0, Math.floor(ay - reach)), y1 = Math.min(n - 1, Math.ceil(ay + reach));
-    const z0 = Math.max(0, Math.floor(az - reach)), z1 = Math.min(n - 1, Math.ceil(az + reach));
+    const ax = c + a.xA / pixelSizeA,
+      ay = c + a.yA / pixelSizeA,
+      az = c + a.zA / pixelSizeA;
+    const x0 = Math.max(0, Math.floor(ax - reach)),
+      x1 = Math.min(n - 1, Math.ceil(ax + reach));
+    const y0 = Math.max(0, Math.floor(ay - reach)),
+      y1 = Math.min(n - 1, Math.ceil(ay + reach));
+    const z0 = Math.max(0, Math.floor(az - reach)),
+      z1 = Math.min(n - 1, Math.ceil(az + reach));
     for (let z = z0; z <= z1; z++)
       for (let y = y0; y <= y1; y++) {
         const dyz = (y - ay) ** 2 + (z - az) ** 2;
         const row = n * (y + n * z);
-        for (let x = x0; x <= x1; x++) out[row + x] += a.weight * Math.exp(-((x - ax) ** 2 + dyz) * inv2s2);
+        for (let x = x0; x <= x1; x++)
+          out[row + x] = out[row + x]! + a.weight * Math.exp(-((x - ax) ** 2 + dyz) * inv2s2);
       }
   }
   return out;
@@ -58,7 +64,12 @@ export function applyBfactor(map: Float32Array, n: number, pixelSizeA: number, b
 }
 
 /** Multiplies the spectrum by f(s²), s² in 1/Å². */
-export function filterRadial(map: Float32Array, n: number, f: (s2InvA2: number) => number, pixelSizeA: number): Float32Array {
+export function filterRadial(
+  map: Float32Array,
+  n: number,
+  f: (s2InvA2: number) => number,
+  pixelSizeA: number,
+): Float32Array {
   const spec = rfft3d(map, n, n, n);
   const boxA = n * pixelSizeA;
   forEachFrequency(spec, (i, r2) => scaleVoxel(spec, i, f(r2 / (boxA * boxA))));
@@ -84,7 +95,9 @@ export function standardDeviation(map: ArrayLike<number>): number {
 export function ellipsoidAtoms(count: number, semiAxesA: [number, number, number], rnd: () => number): Atom[] {
   const atoms: Atom[] = [];
   while (atoms.length < count) {
-    const u = 2 * rnd() - 1, v = 2 * rnd() - 1, w = 2 * rnd() - 1;
+    const u = 2 * rnd() - 1,
+      v = 2 * rnd() - 1,
+      w = 2 * rnd() - 1;
     if (u * u + v * v + w * w > 1) continue;
     atoms.push({ xA: u * semiAxesA[0], yA: v * semiAxesA[1], zA: w * semiAxesA[2], weight: 0.5 + rnd() });
   }
@@ -92,7 +105,13 @@ export function ellipsoidAtoms(count: number, semiAxesA: [number, number, number
 }
 
 /** Blur along one axis only: amplitudes × exp(−B·(s·u)²/4) for the unit axis u (a missing-views signature). */
-export function applyDirectionalBfactor(map: Float32Array, n: number, pixelSizeA: number, bfactorA2: number, axis: [number, number, number]): Float32Array {
+export function applyDirectionalBfactor(
+  map: Float32Array,
+  n: number,
+  pixelSizeA: number,
+  bfactorA2: number,
+  axis: [number, number, number],
+): Float32Array {
   const spec = rfft3d(map, n, n, n);
   const boxA = n * pixelSizeA;
   const len = Math.hypot(...axis);

@@ -33,17 +33,30 @@ export function simulateMicrograph(s: MicrographSimulation): Float32Array {
   const layers = s.thicknessA ? (s.layers ?? 16) : 1;
   const ctfs = Array.from({ length: layers }, (_, l) => {
     const z = s.thicknessA ? ((l + 0.5) / layers - 0.5) * s.thicknessA : 0;
-    return new Ctf({ voltageKv: s.voltageKv ?? 300, csMm: s.csMm ?? 2.7, amplitudeContrast: s.amplitudeContrast ?? 0.07, defocusUA: s.defocusUA + z, defocusVA: s.defocusVA + z, astigmatismAngleDeg: s.astigmatismAngleDeg, phaseShiftRad: s.phaseShiftRad ?? 0 });
+    return new Ctf({
+      voltageKv: s.voltageKv ?? 300,
+      csMm: s.csMm ?? 2.7,
+      amplitudeContrast: s.amplitudeContrast ?? 0.07,
+      defocusUA: s.defocusUA + z,
+      defocusVA: s.defocusVA + z,
+      astigmatismAngleDeg: s.astigmatismAngleDeg,
+      phaseShiftRad: s.phaseShiftRad ?? 0,
+    });
   });
   const gauss = gaussianRandom(seededRandom(s.seed ?? 1));
   const spec = allocateSpectrum(s.nx, s.ny, 1);
-  const b = s.envelopeBA2 ?? 100, noise = s.noise ?? 1, norm = 1 / Math.sqrt(layers);
+  const b = s.envelopeBA2 ?? 100,
+    noise = s.noise ?? 1,
+    norm = 1 / Math.sqrt(layers);
   for (let y = 0; y < s.ny; y++) {
     const ky = signedFrequency(y, s.ny) / (s.ny * s.pixelSizeA);
     for (let x = 0; x < spec.nxh; x++) {
-      const kx = x / (s.nx * s.pixelSizeA), k = Math.hypot(kx, ky), alpha = Math.atan2(ky, kx);
+      const kx = x / (s.nx * s.pixelSizeA),
+        k = Math.hypot(kx, ky),
+        alpha = Math.atan2(ky, kx);
       const amp = Math.exp((-b * k * k) / 4) / Math.sqrt(1 + (k / 0.04) ** 2);
-      let re = 0, im = 0;
+      let re = 0,
+        im = 0;
       for (const ctf of ctfs) {
         const t = amp * ctf.value(k, alpha) * norm;
         re += t * gauss();

@@ -7,7 +7,7 @@ import { gaussianRandom } from './maps.js';
 /**
  * Synthetic tilt series with known per-tilt defocus planes (issue 10): each tilt is one random
  * specimen imaged with a CTF whose defocus steps across strips parallel to the tilt axis
- * (Δf = Δf_centre − h·d·tan θ at the strip centre, src/core/tomo/geometry.ts). Signal falls with
+ * (Δf = Δf_centre − h·d·tan θ at the strip centre, src/core/analysis/tomo/geometry.ts). Signal falls with
  * tilt (inelastic loss through t / cos θ of ice) and with dose (envelope B = B0 + 4·pre-exposure,
  * Warp's rule), against constant detector noise — so the noise grows with tilt and dose.
  */
@@ -52,9 +52,18 @@ export function simulateTiltSeries(s: TiltSeriesSimulation): SimulatedTiltSeries
   return { stack, preExposureEPerA2: pre, envelopeBA2: env };
 }
 
-function simulateTilt(s: TiltSeriesSimulation, tiltDeg: number, centreA: number, bA2: number, scale: number, seed: number): Float32Array {
+function simulateTilt(
+  s: TiltSeriesSimulation,
+  tiltDeg: number,
+  centreA: number,
+  bA2: number,
+  scale: number,
+  seed: number,
+): Float32Array {
   const { nx, ny, pixelSizeA: px } = s;
-  const axis = s.tiltAxisDeg ?? 0, h = s.handedness ?? 1, strip = s.stripPx ?? 128;
+  const axis = s.tiltAxisDeg ?? 0,
+    h = s.handedness ?? 1,
+    strip = s.stripPx ?? 128;
   const gauss = gaussianRandom(seededRandom(seed));
   const base = allocateSpectrum(nx, ny, 1);
   const noise = new Float64Array(base.data.length);
@@ -62,7 +71,9 @@ function simulateTilt(s: TiltSeriesSimulation, tiltDeg: number, centreA: number,
   for (let y = 0; y < ny; y++) {
     const ky = signedFrequency(y, ny) / (ny * px);
     for (let x = 0; x < base.nxh; x++) {
-      const kx = x / (nx * px), k = Math.hypot(kx, ky), i = 2 * (x + base.nxh * y);
+      const kx = x / (nx * px),
+        k = Math.hypot(kx, ky),
+        i = 2 * (x + base.nxh * y);
       const amp = (scale * Math.exp((-bA2 * k * k) / 4)) / Math.sqrt(1 + (k / 0.04) ** 2);
       base.data[i] = amp * gauss();
       base.data[i + 1] = amp * gauss();
@@ -77,12 +88,20 @@ function simulateTilt(s: TiltSeriesSimulation, tiltDeg: number, centreA: number,
     const mid = s0 + Math.min(strip, across - s0) / 2 - across / 2;
     const d = axis === 0 ? distanceFromAxisA(mid, 0, 0, px) : distanceFromAxisA(0, mid, 90, px);
     const df = centreA + planeDefocusOffsetA(d, tiltDeg, h);
-    const ctf = new Ctf({ voltageKv: 300, csMm: 2.7, amplitudeContrast: 0.07, defocusUA: df + (s.astigmatismA ?? 0) / 2, defocusVA: df - (s.astigmatismA ?? 0) / 2, astigmatismAngleDeg: s.astigmatismAngleDeg ?? 0 });
+    const ctf = new Ctf({
+      voltageKv: 300,
+      csMm: 2.7,
+      amplitudeContrast: 0.07,
+      defocusUA: df + (s.astigmatismA ?? 0) / 2,
+      defocusVA: df - (s.astigmatismA ?? 0) / 2,
+      astigmatismAngleDeg: s.astigmatismAngleDeg ?? 0,
+    });
     const spec = allocateSpectrum(nx, ny, 1);
     for (let y = 0; y < ny; y++) {
       const ky = signedFrequency(y, ny) / (ny * px);
       for (let x = 0; x < base.nxh; x++) {
-        const kx = x / (nx * px), i = 2 * (x + base.nxh * y);
+        const kx = x / (nx * px),
+          i = 2 * (x + base.nxh * y);
         const c = ctf.value(Math.hypot(kx, ky), Math.atan2(ky, kx));
         spec.data[i] = base.data[i]! * c + noise[i]!;
         spec.data[i + 1] = base.data[i + 1]! * c + noise[i + 1]!;

@@ -35,7 +35,8 @@ export function nelderMead(f: (x: number[]) => number, x0: number[], options: Si
   const vals = pts.map(evalAt);
   const order = (): void => {
     const idx = vals.map((_, i) => i).sort((a, b) => vals[a]! - vals[b]!);
-    const p = idx.map((i) => pts[i]!), v = idx.map((i) => vals[i]!);
+    const p = idx.map((i) => pts[i]!),
+      v = idx.map((i) => vals[i]!);
     pts.splice(0, pts.length, ...p);
     vals.splice(0, vals.length, ...v);
   };

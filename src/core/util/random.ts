@@ -29,7 +29,9 @@ export function glibcRand(seed = 1): () => number {
   }
   for (let i = 31; i < 34; i++) r[i] = r[i - 31]!;
   // A ring of the last 34 values is all the recurrence needs; a, b, c index r[k−31], r[k−3], r[k].
-  let a = 3, b = 31, c = 0;
+  let a = 3,
+    b = 31,
+    c = 0;
   const next = (): number => {
     const v = (r[a]! + r[b]!) | 0;
     r[c] = v;

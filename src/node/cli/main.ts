@@ -27,7 +27,9 @@ export function buildProgram(): Command {
   const program = new Command();
   program
     .name('cryodx')
-    .description('Why does my cryo-EM map stop at the resolution it does? Measures each known limit from the files you have.')
+    .description(
+      'Why does my cryo-EM map stop at the resolution it does? Measures each known limit from the files you have.',
+    )
     .version(VERSION)
     .option('--debug', 'print stack traces on errors')
     .showHelpAfterError('(run with --help for usage)')

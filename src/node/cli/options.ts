@@ -34,7 +34,9 @@ export function integer(flag: string, min: number, max: number): (value: string)
 
 /** --out DIR, the same in every command: the folder the command's files go to. */
 export function addOutOption(cmd: Command, what: string, defaultDir?: string): Command {
-  return defaultDir === undefined ? cmd.option('--out <dir>', `write ${what} to this folder`) : cmd.option('--out <dir>', `folder for ${what}`, defaultDir);
+  return defaultDir === undefined
+    ? cmd.option('--out <dir>', `write ${what} to this folder`)
+    : cmd.option('--out <dir>', `folder for ${what}`, defaultDir);
 }
 
 export interface MaskFlags {
@@ -48,8 +50,15 @@ export interface MaskFlags {
 export function addMaskOptions(cmd: Command): Command {
   return cmd
     .option('--mask <file>', 'soft mask on the half maps’ grid, values in [0, 1]')
-    .option('--auto-mask', 'make a RELION-like soft mask from the data (low-pass 15 Å, threshold, extend 3 px, 6 px soft edge)')
-    .option('--mask-threshold <value>', 'threshold for --auto-mask instead of the data-driven one', positiveNumber('--mask-threshold'))
+    .option(
+      '--auto-mask',
+      'make a RELION-like soft mask from the data (low-pass 15 Å, threshold, extend 3 px, 6 px soft edge)',
+    )
+    .option(
+      '--mask-threshold <value>',
+      'threshold for --auto-mask instead of the data-driven one',
+      positiveNumber('--mask-threshold'),
+    )
     .option('--sphere-radius <A>', 'spherical soft mask of this radius (Å)', positiveNumber('--sphere-radius'))
     .option('--sphere-edge <A>', 'soft edge of the spherical mask (Å)', positiveNumber('--sphere-edge'), 10);
 }
@@ -59,8 +68,10 @@ export async function maskSpec(flags: MaskFlags): Promise<MaskSpec | undefined> 
   const given = [flags.mask !== undefined, !!flags.autoMask, flags.sphereRadius !== undefined].filter(Boolean).length;
   if (given > 1) throw new InputError('choose one of --mask, --auto-mask and --sphere-radius');
   if (flags.mask !== undefined) return { kind: 'user', file: await readNamed(flags.mask) };
-  if (flags.autoMask) return { kind: 'auto', ...(flags.maskThreshold !== undefined ? { threshold: flags.maskThreshold } : {}) };
-  if (flags.sphereRadius !== undefined) return { kind: 'sphere', radiusA: flags.sphereRadius, edgeA: flags.sphereEdge ?? 10 };
+  if (flags.autoMask)
+    return { kind: 'auto', ...(flags.maskThreshold !== undefined ? { threshold: flags.maskThreshold } : {}) };
+  if (flags.sphereRadius !== undefined)
+    return { kind: 'sphere', radiusA: flags.sphereRadius, edgeA: flags.sphereEdge ?? 10 };
   return undefined;
 }
 
@@ -83,12 +94,31 @@ export function addCtfOptions(cmd: Command, ranges: { defocusRangeA: string; fit
   return cmd
     .option('--voltage-kv <kV>', 'acceleration voltage', positiveNumber('--voltage-kv'), 300)
     .option('--cs-mm <mm>', 'spherical aberration', num('--cs-mm', { min: 0 }), 2.7)
-    .option('--amplitude-contrast <w>', 'amplitude contrast fraction, 0 ≤ w < 1', num('--amplitude-contrast', { min: 0, max: 0.999999, what: 'a fraction in [0, 1) (typically 0.07–0.1)' }), 0.07)
+    .option(
+      '--amplitude-contrast <w>',
+      'amplitude contrast fraction, 0 ≤ w < 1',
+      num('--amplitude-contrast', { min: 0, max: 0.999999, what: 'a fraction in [0, 1) (typically 0.07–0.1)' }),
+      0.07,
+    )
     .option('--defocus-range-a <min:max>', 'defocus search range in Å', ranges.defocusRangeA)
     .option('--fit-range-a <low:high>', 'resolution range of the fit in Å (CTFFIND: 30:5)', ranges.fitRangeA)
     .option('--box <px>', 'tile size of the averaged spectrum', integer('--box', 64, 4096), 512);
 }
 
-export function ctfOptionsOf(f: CtfFlags): { voltageKv: number; csMm: number; amplitudeContrast: number; defocusRangeA: string; fitRangeA: string; boxPx: number } {
-  return { voltageKv: f.voltageKv, csMm: f.csMm, amplitudeContrast: f.amplitudeContrast, defocusRangeA: f.defocusRangeA, fitRangeA: f.fitRangeA, boxPx: f.box };
+export function ctfOptionsOf(f: CtfFlags): {
+  voltageKv: number;
+  csMm: number;
+  amplitudeContrast: number;
+  defocusRangeA: string;
+  fitRangeA: string;
+  boxPx: number;
+} {
+  return {
+    voltageKv: f.voltageKv,
+    csMm: f.csMm,
+    amplitudeContrast: f.amplitudeContrast,
+    defocusRangeA: f.defocusRangeA,
+    fitRangeA: f.fitRangeA,
+    boxPx: f.box,
+  };
 }

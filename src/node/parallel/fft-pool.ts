@@ -5,11 +5,13 @@ import { threadsFor, workerScript } from './jobs.js';
 /** The shared-memory pool on Node worker threads (kept from the event loop with unref). */
 export class FftPool extends SharedMemoryPool {
   constructor(threads: number, workerFile: string) {
-    super(Array.from({ length: threads - 1 }, () => {
-      const w = new Worker(workerFile);
-      w.unref();
-      return w;
-    }));
+    super(
+      Array.from({ length: threads - 1 }, () => {
+        const w = new Worker(workerFile);
+        w.unref();
+        return w;
+      }),
+    );
   }
 }
 

@@ -31,7 +31,14 @@ export function threadsFor(jobs: number): number {
   return Math.min(jobs, Math.max(1, Math.min(4, Number.isFinite(env) && env > 0 ? env : availableParallelism())));
 }
 
-export async function runJobs<J, R>(script: string, jobs: J[], local: (job: J) => Promise<R> | R, fail: (index: number, message: string) => Error, onDone?: (done: number) => void, transfer?: (job: J) => ArrayBuffer[]): Promise<R[]> {
+export async function runJobs<J, R>(
+  script: string,
+  jobs: J[],
+  local: (job: J) => Promise<R> | R,
+  fail: (index: number, message: string) => Error,
+  onDone?: (done: number) => void,
+  transfer?: (job: J) => ArrayBuffer[],
+): Promise<R[]> {
   const out = new Array<R>(jobs.length);
   const threads = threadsFor(jobs.length);
   const file = workerScript(script);
@@ -46,21 +53,26 @@ export async function runJobs<J, R>(script: string, jobs: J[], local: (job: J) =
   const workers = Array.from({ length: threads }, () => new Worker(file));
   try {
     let next = 0;
-    await Promise.all(workers.map((w) => new Promise<void>((resolve, reject) => {
-      const send = (): void => {
-        if (next >= jobs.length) return resolve();
-        const id = next++;
-        w.postMessage({ id, job: jobs[id] }, transfer?.(jobs[id]!) ?? []);
-      };
-      w.on('message', (r: JobReply<R>) => {
-        if (!r.ok) return reject(fail(r.id, r.message ?? 'failed'));
-        out[r.id] = r.result!;
-        onDone?.(++done);
-        send();
-      });
-      w.on('error', reject);
-      send();
-    })));
+    await Promise.all(
+      workers.map(
+        (w) =>
+          new Promise<void>((resolve, reject) => {
+            const send = (): void => {
+              if (next >= jobs.length) return resolve();
+              const id = next++;
+              w.postMessage({ id, job: jobs[id] }, transfer?.(jobs[id]!) ?? []);
+            };
+            w.on('message', (r: JobReply<R>) => {
+              if (!r.ok) return reject(fail(r.id, r.message ?? 'failed'));
+              out[r.id] = r.result!;
+              onDone?.(++done);
+              send();
+            });
+            w.on('error', reject);
+            send();
+          }),
+      ),
+    );
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }

@@ -2,7 +2,17 @@ import { fitTiltJob, tiltJobs, type PreparedTiltSeries } from '../../core/app/ti
 import { runJobs } from './jobs.js';
 
 /** Fits every tilt (both methods), one per worker thread. */
-export function fitTilts(p: PreparedTiltSeries, onDone?: (done: number) => void): Promise<ReturnType<typeof fitTiltJob>[]> {
+export function fitTilts(
+  p: PreparedTiltSeries,
+  onDone?: (done: number) => void,
+): Promise<ReturnType<typeof fitTiltJob>[]> {
   const tilts = p.input.tiltsDeg;
-  return runJobs('tilt-worker', tiltJobs(p), fitTiltJob, (i, message) => new RangeError(`tilt ${i + 1} (${tilts[i]}°): ${message}`), onDone, (j) => [j.image.buffer as ArrayBuffer]);
+  return runJobs(
+    'tilt-worker',
+    tiltJobs(p),
+    fitTiltJob,
+    (i, message) => new RangeError(`tilt ${i + 1} (${tilts[i]}°): ${message}`),
+    onDone,
+    (j) => [j.image.buffer as ArrayBuffer],
+  );
 }

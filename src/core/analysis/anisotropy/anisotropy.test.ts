@@ -3,7 +3,14 @@ import { bytesOf, HAS_SHARED, shared } from '../../../../test/paths.js';
 import { irfft3d, rfft3d, signedFrequency } from '../../fourier/rfft3d.js';
 import { readMrc } from '../../io/mrc/read.js';
 import { createVolume, type Volume } from '../../model/volume.js';
-import { addNoise, applyBfactor, atomsToMap, ellipsoidAtoms, gaussianRandom, standardDeviation } from '../../simulate/maps.js';
+import {
+  addNoise,
+  applyBfactor,
+  atomsToMap,
+  ellipsoidAtoms,
+  gaussianRandom,
+  standardDeviation,
+} from '../../simulate/maps.js';
 import { seededRandom } from '../../util/random.js';
 import { anisotropy } from './anisotropy.js';
 import { fibonacciHemisphere } from './directions.js';
@@ -17,8 +24,8 @@ function blurAlongZ(map: Float32Array, n: number, px: number, b: number): Float3
     const sz = signedFrequency(z, n) / (n * px);
     const g = Math.exp((-b * sz * sz) / 4);
     for (let j = 0; j < n * spec.nxh; j++, i++) {
-      spec.data[2 * i] *= g;
-      spec.data[2 * i + 1] *= g;
+      spec.data[2 * i] = spec.data[2 * i]! * g;
+      spec.data[2 * i + 1] = spec.data[2 * i + 1]! * g;
     }
   }
   return irfft3d(spec);
@@ -35,14 +42,20 @@ function pair(n: number, px: number, directional: boolean): [Volume, Volume] {
 }
 
 describe('conical FSC and sphericity', () => {
-  it.skipIf(!HAS_SHARED)('relion-1tii-128 with its mask: sphericity within 0.05 of 3DFSC’s 0.972, best direction as 3DFSC (3.00 Å)', () => {
-    const d = 'data/relion-1tii-128/';
-    const map = (f: string): Volume => readMrc(bytesOf(shared(d + f))).volume;
-    const { result } = anisotropy(map('half1.mrc'), map('half2.mrc'), { pixelSizeA: 1.1, mask: map('mask.mrc').data });
-    expect(Math.abs(result.sphericity - 0.972)).toBeLessThan(0.05);
-    expect(result.directionalResolutionA.best).toBeCloseTo(3.0, 1);
-    expect(result.directions).toHaveLength(500);
-  });
+  it.skipIf(!HAS_SHARED)(
+    'relion-1tii-128 with its mask: sphericity within 0.05 of 3DFSC’s 0.972, best direction as 3DFSC (3.00 Å)',
+    () => {
+      const d = 'data/relion-1tii-128/';
+      const map = (f: string): Volume => readMrc(bytesOf(shared(d + f))).volume;
+      const { result } = anisotropy(map('half1.mrc'), map('half2.mrc'), {
+        pixelSizeA: 1.1,
+        mask: map('mask.mrc').data,
+      });
+      expect(Math.abs(result.sphericity - 0.972)).toBeLessThan(0.05);
+      expect(result.directionalResolutionA.best).toBeCloseTo(3.0, 1);
+      expect(result.directions).toHaveLength(500);
+    },
+  );
 
   it('a map blurred along z: clearly less spherical than the isotropic one, worst direction within 10° of z', () => {
     const iso = anisotropy(...pair(64, 1.5, false), { pixelSizeA: 1.5 }).result;
@@ -61,7 +74,8 @@ describe('geometry', () => {
   it('iso-surface area of a sphere of radius 20 within 1 % of 4πr²', () => {
     const n = 48;
     const f = new Float32Array(n ** 3);
-    for (let i = 0; i < f.length; i++) f[i] = 20 - Math.hypot((i % n) - 24, (Math.floor(i / n) % n) - 24, Math.floor(i / n / n) - 24);
+    for (let i = 0; i < f.length; i++)
+      f[i] = 20 - Math.hypot((i % n) - 24, (Math.floor(i / n) % n) - 24, Math.floor(i / n / n) - 24);
     expect(isoSurfaceArea(f, n, n, n, 0) / (4 * Math.PI * 400)).toBeCloseTo(1, 2);
   });
 

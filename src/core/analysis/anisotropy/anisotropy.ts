@@ -60,7 +60,12 @@ export interface AnisotropyComputation {
  * sphericity as 3DFSC v3 (binarise at 0.5 outward from the centre, blur σ = 1, iso-surface at 0.5,
  * Ψ = π^⅓(6V)^⅔/A); cFAR (cryoSPARC) = smallest / largest area under the conical FSCs.
  */
-export function anisotropy(half1: Volume, half2: Volume, options: AnisotropyOptions, progress?: ProgressContext): AnisotropyComputation {
+export function anisotropy(
+  half1: Volume,
+  half2: Volume,
+  options: AnisotropyOptions,
+  progress?: ProgressContext,
+): AnisotropyComputation {
   const n = half1.nx;
   const px = options.pixelSizeA;
   const cone = options.coneAngleDeg ?? 20;
@@ -84,7 +89,8 @@ export function anisotropy(half1: Volume, half2: Volume, options: AnisotropyOpti
       const den = Math.sqrt(sums.den1[i]! * sums.den2[i]!);
       // Innermost shells hold few voxels per cone (none, or too few for a meaningful correlation):
       // those take the shell's global FSC.
-      conical[i] = s <= highPassShell ? 1 : den > 0 && sums.count[i]! >= MIN_CONE_VOXELS ? sums.num[i]! / den : global[s]!;
+      conical[i] =
+        s <= highPassShell ? 1 : den > 0 && sums.count[i]! >= MIN_CONE_VOXELS ? sums.num[i]! / den : global[s]!;
     }
   const threshold = thresholdCurve('0.143', new Float64Array(S)).fill(cutoff);
   const directions: DirectionResult[] = [];
@@ -93,7 +99,14 @@ export function anisotropy(half1: Volume, half2: Volume, options: AnisotropyOpti
     let area = 0;
     for (let s = 1; s < S; s++) area += Math.max(0, curve[s]!);
     const c = findCrossing(curve, threshold, n * px, '0.143');
-    directions.push({ x: axes[3 * d]!, y: axes[3 * d + 1]!, z: axes[3 * d + 2]!, resolutionA: c.resolutionA, resolutionInterpolatedA: c.resolutionInterpolatedA, area });
+    directions.push({
+      x: axes[3 * d]!,
+      y: axes[3 * d + 1]!,
+      z: axes[3 * d + 2]!,
+      resolutionA: c.resolutionA,
+      resolutionInterpolatedA: c.resolutionInterpolatedA,
+      area,
+    });
   }
   steps.step(2, '3D FSC volume');
   // The nearest axis is within about one axis spacing (≈ √(2π/D)); search a little wider.
@@ -101,16 +114,20 @@ export function anisotropy(half1: Volume, half2: Volume, options: AnisotropyOpti
   steps.step(2, 'sphericity');
   const sphericity = sphericityOf(fsc3d, n, options.sphericityThreshold ?? 0.5, highPassShell);
   steps.finish();
-  const resolved = directions.filter((d) => d.resolutionInterpolatedA !== null).sort((a, b) => a.resolutionInterpolatedA! - b.resolutionInterpolatedA! || b.area - a.area);
+  const resolved = directions
+    .filter((d) => d.resolutionInterpolatedA !== null)
+    .sort((a, b) => a.resolutionInterpolatedA! - b.resolutionInterpolatedA! || b.area - a.area);
   // Neighbouring cones share most voxels, so single extremes are noisy: the best and worst
   // directions are those of the extremes after averaging 1/d² over axes within half a cone.
   const smooth = smoothedInvRes2(directions, ((cone / 2) * Math.PI) / 180);
-  let bi = 0, wi = 0;
+  let bi = 0,
+    wi = 0;
   smooth.forEach((v, k) => {
     if (v > smooth[bi]!) bi = k;
     if (v < smooth[wi]!) wi = k;
   });
-  const best = directions[bi]!, worst = directions[wi]!;
+  const best = directions[bi]!,
+    worst = directions[wi]!;
   const areas = directions.map((d) => d.area);
   const cfar = Math.min(...areas) / Math.max(...areas);
   const globalResolutionA = findCrossing(global, new Float64Array(S).fill(cutoff), n * px, '0.143').resolutionA;
@@ -147,7 +164,12 @@ interface ConeSums {
 /** One pass over the half spectrum; each voxel (and its Friedel mate) adds to every cone within the angle. */
 function coneSums(a: Spectrum, b: Spectrum, axes: Float64Array, angleRad: number, S: number): ConeSums {
   const D = axes.length / 3;
-  const out: ConeSums = { count: new Float64Array(D * S), num: new Float64Array(D * S), den1: new Float64Array(D * S), den2: new Float64Array(D * S) };
+  const out: ConeSums = {
+    count: new Float64Array(D * S),
+    num: new Float64Array(D * S),
+    den1: new Float64Array(D * S),
+    den2: new Float64Array(D * S),
+  };
   const lookup = new AxisLookup(axes, angleRad, 32);
   const cosA = Math.cos(angleRad);
   const { nx, ny, nz, nxh } = a;
@@ -161,19 +183,26 @@ function coneSums(a: Spectrum, b: Spectrum, axes: Float64Array, angleRad: number
         const r = Math.sqrt(x * x + ky * ky + kz * kz);
         const s = Math.round(r);
         if (s === 0 || s >= S) continue;
-        const ux = x / r, uy = ky / r, uz = kz / r;
-        const ar = a.data[2 * i]!, ai = a.data[2 * i + 1]!, br = b.data[2 * i]!, bi = b.data[2 * i + 1]!;
-        const num = ar * br + ai * bi, d1 = ar * ar + ai * ai, d2 = br * br + bi * bi;
+        const ux = x / r,
+          uy = ky / r,
+          uz = kz / r;
+        const ar = a.data[2 * i]!,
+          ai = a.data[2 * i + 1]!,
+          br = b.data[2 * i]!,
+          bi = b.data[2 * i + 1]!;
+        const num = ar * br + ai * bi,
+          d1 = ar * ar + ai * ai,
+          d2 = br * br + bi * bi;
         const cand = lookup.candidates(ux, uy, uz);
         for (let q = 0; q < cand.length; q++) {
           const d = cand[q]!;
           const dot = ux * axes[3 * d]! + uy * axes[3 * d + 1]! + uz * axes[3 * d + 2]!;
           if (dot < cosA && dot > -cosA) continue;
           const o = d * S + s;
-          count[o]++;
-          numS[o] += num;
-          den1S[o] += d1;
-          den2S[o] += d2;
+          count[o] = count[o]! + 1;
+          numS[o] = numS[o]! + num;
+          den1S[o] = den1S[o]! + d1;
+          den2S[o] = den2S[o]! + d2;
         }
       }
     }
@@ -190,7 +219,9 @@ function fscVolume(conical: Float64Array, axes: Float64Array, S: number, n: numb
   for (let z = 0; z < n; z++)
     for (let y = 0; y < n; y++)
       for (let x = 0; x < n; x++) {
-        const kx = x - c, ky = y - c, kz = z - c;
+        const kx = x - c,
+          ky = y - c,
+          kz = z - c;
         // Friedel symmetry: fill k and −k together from the half with kz > 0 (or kz = 0, ky > 0 …).
         if (kz < 0 || (kz === 0 && (ky < 0 || (ky === 0 && kx < 0)))) continue;
         const r = Math.sqrt(kx * kx + ky * ky + kz * kz);
@@ -198,7 +229,8 @@ function fscVolume(conical: Float64Array, axes: Float64Array, S: number, n: numb
         if (s >= S) continue;
         let v = 1;
         if (s > 0) {
-          let best = -1, bestDot = -1;
+          let best = -1,
+            bestDot = -1;
           for (const d of lookup.candidates(kx / r, ky / r, kz / r)) {
             const dot = Math.abs(kx * axes[3 * d]! + ky * axes[3 * d + 1]! + kz * axes[3 * d + 2]!) / r;
             if (dot > bestDot) {
@@ -209,7 +241,9 @@ function fscVolume(conical: Float64Array, axes: Float64Array, S: number, n: numb
           v = best >= 0 ? conical[best * S + s]! : 0;
         }
         out[x + n * (y + n * z)] = v;
-        const mx = c - kx, my = c - ky, mz = c - kz;
+        const mx = c - kx,
+          my = c - ky,
+          mz = c - kz;
         if (mx < n && my < n && mz < n) out[mx + n * (my + n * mz)] = v;
       }
   return out;
@@ -229,7 +263,9 @@ export function sphericityOf(fsc3d: Float32Array, n: number, threshold: number, 
   const mem = Float32Array.from(fsc3d);
   const bin = new Uint8Array(n * n * n);
   for (const i of order) {
-    const ux = (i % n) - c, uy = (Math.floor(i / n) % n) - c, uz = Math.floor(i / n / n) - c;
+    const ux = (i % n) - c,
+      uy = (Math.floor(i / n) % n) - c,
+      uz = Math.floor(i / n / n) - c;
     if (ux * ux + uy * uy + uz * uz < highPassShell * highPassShell) {
       bin[i] = 1;
       mem[i] = 1;
@@ -245,7 +281,9 @@ export function sphericityOf(fsc3d: Float32Array, n: number, threshold: number, 
   }
   const m = n + 12;
   const padded = new Float32Array(m * m * m);
-  for (let z = 0; z < n; z++) for (let y = 0; y < n; y++) for (let x = 0; x < n; x++) padded[x + 6 + m * (y + 6 + m * (z + 6))] = bin[x + n * (y + n * z)]!;
+  for (let z = 0; z < n; z++)
+    for (let y = 0; y < n; y++)
+      for (let x = 0; x < n; x++) padded[x + 6 + m * (y + 6 + m * (z + 6))] = bin[x + n * (y + n * z)]!;
   const blurred = gaussianBlur(padded, m, m, m, 1);
   const area = isoSurfaceArea(blurred, m, m, m, 0.5);
   let volume = 0;
@@ -256,7 +294,8 @@ export function sphericityOf(fsc3d: Float32Array, n: number, threshold: number, 
 function smoothedInvRes2(directions: DirectionResult[], radiusRad: number): Float64Array {
   const cosR = Math.cos(radiusRad);
   return Float64Array.from(directions, (d) => {
-    let sum = 0, k = 0;
+    let sum = 0,
+      k = 0;
     for (const e of directions) {
       if (Math.abs(d.x * e.x + d.y * e.y + d.z * e.z) < cosR) continue;
       sum += e.resolutionInterpolatedA ? 1 / e.resolutionInterpolatedA ** 2 : 0;
@@ -268,7 +307,8 @@ function smoothedInvRes2(directions: DirectionResult[], radiusRad: number): Floa
 
 /** Voxel indices by increasing |x − c| + |y − c| + |z − c| (counting sort). */
 function byL1(n: number, c: number): Int32Array {
-  const key = (i: number): number => Math.abs((i % n) - c) + Math.abs((Math.floor(i / n) % n) - c) + Math.abs(Math.floor(i / n / n) - c);
+  const key = (i: number): number =>
+    Math.abs((i % n) - c) + Math.abs((Math.floor(i / n) % n) - c) + Math.abs(Math.floor(i / n / n) - c);
   const max = 3 * n;
   const start = new Int32Array(max + 2);
   const total = n * n * n;
@@ -281,7 +321,9 @@ function byL1(n: number, c: number): Int32Array {
 
 function shellFsc(s1: Spectrum, s2: Spectrum, n: number): Float64Array {
   const S = shellCount(n);
-  const num = new Float64Array(S), d1 = new Float64Array(S), d2 = new Float64Array(S);
+  const num = new Float64Array(S),
+    d1 = new Float64Array(S),
+    d2 = new Float64Array(S);
   let i = 0;
   for (let z = 0; z < n; z++) {
     const kz = signedFrequency(z, n);
@@ -290,10 +332,13 @@ function shellFsc(s1: Spectrum, s2: Spectrum, n: number): Float64Array {
       for (let x = 0; x < s1.nxh; x++, i++) {
         const s = Math.round(Math.sqrt(x * x + ky * ky + kz * kz));
         if (s >= S) continue;
-        const ar = s1.data[2 * i]!, ai = s1.data[2 * i + 1]!, br = s2.data[2 * i]!, bi = s2.data[2 * i + 1]!;
-        num[s] += ar * br + ai * bi;
-        d1[s] += ar * ar + ai * ai;
-        d2[s] += br * br + bi * bi;
+        const ar = s1.data[2 * i]!,
+          ai = s1.data[2 * i + 1]!,
+          br = s2.data[2 * i]!,
+          bi = s2.data[2 * i + 1]!;
+        num[s] = num[s]! + ar * br + ai * bi;
+        d1[s] = d1[s]! + ar * ar + ai * ai;
+        d2[s] = d2[s]! + br * br + bi * bi;
       }
     }
   }
@@ -304,8 +349,27 @@ function shellFsc(s1: Spectrum, s2: Spectrum, n: number): Float64Array {
 function readAnisotropy(r: AnisotropyResult): Warning[] {
   const w: Warning[] = [];
   const { best, worst } = r.directionalResolutionA;
-  if (r.sphericity < 0.85) w.push({ code: 'low-sphericity', message: `sphericity ${r.sphericity.toFixed(3)} < 0.85: the resolution depends on direction, the signature of preferred orientation (Tan et al. 2017); check the angular distribution and consider tilted collection (30–40°)` });
-  if (best !== null && worst !== null && worst - best > 1) w.push({ code: 'directional-spread', message: `directional resolution ranges from ${best.toFixed(2)} to ${worst.toFixed(2)} Å (> 1 Å between best and worst directions)` });
-  if (r.cfar < 0.5) w.push({ code: 'low-cfar', message: `cFAR ${r.cfar.toFixed(2)} < 0.5 (cryoSPARC's reading): anisotropic; with a high SCF* this points to junk or heterogeneity rather than missing views` });
+  if (r.sphericity < 0.85)
+    w.push({
+      code: 'low-sphericity',
+      message:
+        `sphericity ${r.sphericity.toFixed(3)} < 0.85: the resolution depends on direction, the signature ` +
+        `of preferred orientation (Tan et al. 2017); check the angular distribution and consider tilted collection ` +
+        `(30–40°)`,
+    });
+  if (best !== null && worst !== null && worst - best > 1)
+    w.push({
+      code: 'directional-spread',
+      message:
+        `directional resolution ranges from ${best.toFixed(2)} to ${worst.toFixed(2)} Å (> 1 Å between best ` +
+        `and worst directions)`,
+    });
+  if (r.cfar < 0.5)
+    w.push({
+      code: 'low-cfar',
+      message:
+        `cFAR ${r.cfar.toFixed(2)} < 0.5 (cryoSPARC's reading): anisotropic; with a high SCF* this points ` +
+        `to junk or heterogeneity rather than missing views`,
+    });
   return w;
 }

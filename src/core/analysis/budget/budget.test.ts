@@ -34,7 +34,10 @@ describe('Rosenthal–Henderson budget', () => {
   });
 
   it('a noisy but real trend has a 95 % band that contains the truth', () => {
-    const pts = pointsFor(80, -0.05, [10000, 20000, 40000, 80000]).map((p, i) => ({ ...p, resolutionA: p.resolutionA * (1 + [0.01, -0.012, 0.008, -0.006][i]!) }));
+    const pts = pointsFor(80, -0.05, [10000, 20000, 40000, 80000]).map((p, i) => ({
+      ...p,
+      resolutionA: p.resolutionA * (1 + [0.01, -0.012, 0.008, -0.006][i]!),
+    }));
     const fit = fitBudget(pts);
     const p = fit.predictions.find((x) => x.factor === 4)!;
     const truth = 1 / Math.sqrt((2 / 80) * Math.log(320000) - 0.05);
@@ -52,6 +55,11 @@ describe('Rosenthal–Henderson budget', () => {
 
   it('refuses what cannot be fitted', () => {
     expect(() => fitBudget([{ particles: 1000, resolutionA: 4 }])).toThrow(/at least 2/);
-    expect(() => fitBudget([{ particles: 1000, resolutionA: 4 }, { particles: 1000, resolutionA: 3.9 }])).toThrow(/same particle count/);
+    expect(() =>
+      fitBudget([
+        { particles: 1000, resolutionA: 4 },
+        { particles: 1000, resolutionA: 3.9 },
+      ]),
+    ).toThrow(/same particle count/);
   });
 });

@@ -37,7 +37,10 @@ export interface BudgetFit {
   warnings: Warning[];
 }
 
-const T975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086];
+const T975 = [
+  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11,
+  2.101, 2.093, 2.086,
+];
 
 /** Two-sided 95 % Student t quantile for `dof` degrees of freedom. */
 export function t975(dof: number): number {
@@ -46,29 +49,43 @@ export function t975(dof: number): number {
 
 export function fitBudget(points: BudgetPoint[], options: { factors?: number[]; targetA?: number } = {}): BudgetFit {
   const warnings: Warning[] = [];
-  if (points.length < 2) throw new RangeError(`a particle budget needs at least 2 (particles, resolution) points, got ${points.length}`);
+  if (points.length < 2)
+    throw new RangeError(`a particle budget needs at least 2 (particles, resolution) points, got ${points.length}`);
   for (const p of points) {
-    if (!(p.particles > 0) || !(p.resolutionA > 0)) throw new RangeError(`point ${p.source ?? ''} has particles ${p.particles} and resolution ${p.resolutionA} Å; both must be positive`);
+    if (!(p.particles > 0) || !(p.resolutionA > 0))
+      throw new RangeError(
+        `point ${p.source ?? ''} has particles ${p.particles} and resolution ${p.resolutionA} Å; both must be positive`,
+      );
   }
   const x = points.map((p) => Math.log(p.particles));
   const y = points.map((p) => 1 / p.resolutionA ** 2);
   const n = points.length;
   const mx = x.reduce((a, b) => a + b, 0) / n;
   const my = y.reduce((a, b) => a + b, 0) / n;
-  let sxx = 0, sxy = 0, syy = 0;
+  let sxx = 0,
+    sxy = 0,
+    syy = 0;
   for (let i = 0; i < n; i++) {
     sxx += (x[i]! - mx) ** 2;
     sxy += (x[i]! - mx) * (y[i]! - my);
     syy += (y[i]! - my) ** 2;
   }
-  if (!(sxx > 0)) throw new RangeError('all points have the same particle count: vary N (e.g. halves, quarters of the data set) to fit a budget');
+  if (!(sxx > 0))
+    throw new RangeError(
+      'all points have the same particle count: vary N (e.g. halves, quarters of the data set) to fit a budget',
+    );
   const slope = sxy / sxx;
   const intercept = my - slope * mx;
   const r2 = syy > 0 ? (sxy * sxy) / (sxx * syy) : 1;
   const sse = Math.max(0, syy - slope * sxy);
   const s = n > 2 ? Math.sqrt(sse / (n - 2)) : null;
   const slopeStdError = s !== null ? s / Math.sqrt(sxx) : null;
-  if (n < 3) warnings.push({ code: 'budget-two-points', message: 'two points give a line but no uncertainty: refine at least 3 subsets (e.g. N/4, N/2, N) for a confidence band' });
+  if (n < 3)
+    warnings.push({
+      code: 'budget-two-points',
+      message:
+        'two points give a line but no uncertainty: refine at least 3 subsets (e.g. N/4, N/2, N) for a confidence band',
+    });
   const nMax = Math.max(...points.map((p) => p.particles));
   const dAt = (lnN: number): number | null => {
     const inv = slope * lnN + intercept;
@@ -88,16 +105,28 @@ export function fitBudget(points: BudgetPoint[], options: { factors?: number[]; 
   if (options.targetA !== undefined) {
     const lnN = slope > 0 ? (1 / options.targetA ** 2 - intercept) / slope : NaN;
     const particles = Number.isFinite(lnN) && lnN < 700 ? Math.exp(lnN) : null;
-    target = { resolutionA: options.targetA, particles: particles !== null ? Math.round(particles) : null, factor: particles !== null ? particles / nMax : null };
+    target = {
+      resolutionA: options.targetA,
+      particles: particles !== null ? Math.round(particles) : null,
+      factor: particles !== null ? particles / nMax : null,
+    };
   }
   const dNow = dAt(Math.log(nMax));
   const dDouble = dAt(Math.log(2 * nMax));
   const gainA = dNow !== null && dDouble !== null ? dNow - dDouble : 0;
   const slopeSignificant = slope > 0 && (slopeStdError === null || slope > 2 * slopeStdError);
   const particleLimited = slopeSignificant && gainA >= 0.1;
+  const notLimitedBecause =
+    slope > 0
+      ? `doubling to ${(2 * nMax).toLocaleString('en-US')} particles buys only ${gainA.toFixed(2)} Å`
+      : 'resolution does not improve with more particles';
   const verdict = particleLimited
-    ? `Particle-limited: doubling to ${(2 * nMax).toLocaleString('en-US')} particles is predicted to go from ${dNow!.toFixed(2)} to ${dDouble!.toFixed(2)} Å (B ≈ ${(2 / slope).toFixed(0)} Å²).`
-    : `Not particle-limited: ${slope > 0 ? `doubling to ${(2 * nMax).toLocaleString('en-US')} particles buys only ${gainA.toFixed(2)} Å` : 'resolution does not improve with more particles'}${slopeSignificant ? '' : ' (the slope is not significantly above zero)'}. Lower the B-factor (heterogeneity, motion, ice, CTF) instead of collecting more data.`;
+    ? `Particle-limited: doubling to ${(2 * nMax).toLocaleString('en-US')} particles is predicted to go from ` +
+      `${dNow!.toFixed(2)} to ${dDouble!.toFixed(2)} Å (B ≈ ${(2 / slope).toFixed(0)} Å²).`
+    : `Not particle-limited: ${notLimitedBecause}` +
+      (slopeSignificant ? '' : ' (the slope is not significantly above zero)') +
+      '. ' +
+      'Lower the B-factor (heterogeneity, motion, ice, CTF) instead of collecting more data.';
   return {
     convention: '1/d² = a·ln N + b (Rosenthal & Henderson 2003); B = 2/a. cryoSPARC ResLog plots 1/d instead.',
     points,
@@ -138,19 +167,28 @@ export interface SingleMapBudget {
   targets: { resolutionA: number; factor: number; particles: number | null }[];
 }
 
-export function singleMapBudget(bfactorA2: number, resolutionA: number, particles: number | null, targetsA?: number[]): SingleMapBudget {
+export function singleMapBudget(
+  bfactorA2: number,
+  resolutionA: number,
+  particles: number | null,
+  targetsA?: number[],
+): SingleMapBudget {
   const b = Math.abs(bfactorA2);
-  const targets = (targetsA ?? [resolutionA - 0.25, resolutionA - 0.5, resolutionA - 1].filter((t) => t > 1)).map((t) => {
-    const factor = particlesFactorFromB(b, resolutionA, t);
-    return { resolutionA: t, factor, particles: particles !== null ? Math.round(particles * factor) : null };
-  });
+  const targets = (targetsA ?? [resolutionA - 0.25, resolutionA - 0.5, resolutionA - 1].filter((t) => t > 1)).map(
+    (t) => {
+      const factor = particlesFactorFromB(b, resolutionA, t);
+      return { resolutionA: t, factor, particles: particles !== null ? Math.round(particles * factor) : null };
+    },
+  );
   const inv = 1 / resolutionA ** 2 + (2 * Math.log(2)) / b;
   return {
     bfactorA2: bfactorA2 > 0 ? -bfactorA2 : bfactorA2,
     overallBfactorA2: b,
     resolutionA,
     particles,
-    assumptions: 'Rosenthal–Henderson with this map’s B-factor: every particle contributes the same, and B does not change with N (more data of the same quality). Real data usually do worse, so these are lower bounds.',
+    assumptions:
+      'Rosenthal–Henderson with this map’s B-factor: every particle contributes the same, and B does not change ' +
+      'with N (more data of the same quality). Real data usually do worse, so these are lower bounds.',
     doublingGainA: resolutionA - 1 / Math.sqrt(inv),
     targets,
   };

@@ -39,7 +39,12 @@ export function impliedPixelSizeA(angpixNominalA: number, csNominalMm: number, c
 }
 
 /** Forward: what a refinement at p_nom finds for a true Δf and Cs when the true pixel is p_true. */
-export function apparentParameters(pNomA: number, pTrueA: number, defocusA: number, csMm: number): { defocusA: number; csMm: number } {
+export function apparentParameters(
+  pNomA: number,
+  pTrueA: number,
+  defocusA: number,
+  csMm: number,
+): { defocusA: number; csMm: number } {
   const r = pNomA / pTrueA;
   return { defocusA: defocusA * r * r, csMm: csMm * r ** 4 };
 }
@@ -51,7 +56,8 @@ export function csFromZernike(csNominalMm: number, z40: number, voltageKv: numbe
 
 export function calibrate(input: CalibrationInput): Calibration {
   const { csRefinedMm: fit, csNominalMm: nom, angpixA: p, voltageKv } = input;
-  if (!(fit > 0) || !(nom > 0)) throw new RangeError(`Cs values must be positive (refined ${fit} mm, nominal ${nom} mm)`);
+  if (!(fit > 0) || !(nom > 0))
+    throw new RangeError(`Cs values must be positive (refined ${fit} mm, nominal ${nom} mm)`);
   const pTrue = impliedPixelSizeA(p, nom, fit);
   const errorPercent = ((p - pTrue) / pTrue) * 100;
   const defocusCorrectedA = input.defocusA !== undefined ? input.defocusA * (pTrue / p) ** 2 : null;
@@ -63,14 +69,31 @@ export function calibrate(input: CalibrationInput): Calibration {
   const COMPENSATED = 2 / 9;
   const phaseErrorUncompensatedDeg = input.resolutionA !== undefined ? raw(input.resolutionA) : null;
   const phaseErrorDeg = phaseErrorUncompensatedDeg !== null ? COMPENSATED * phaseErrorUncompensatedDeg : null;
-  const resolutionAt45DegA = dCsA > 0 ? Math.pow((COMPENSATED * (Math.PI / 2) * l ** 3 * dCsA) / (Math.PI / 4), 0.25) : 0;
+  const resolutionAt45DegA =
+    dCsA > 0 ? Math.pow((COMPENSATED * (Math.PI / 2) * l ** 3 * dCsA) / (Math.PI / 4), 0.25) : 0;
+  const size = (deg: number): string =>
+    deg < 10 ? ' (negligible)' : deg < 45 ? ' (noticeable in high-resolution shells)' : ' (large: it limits the map)';
   const verdict =
     Math.abs(errorPercent) < 0.5
-      ? `The refined Cs agrees with the nominal one to within the pixel-size precision that matters (${Math.abs(errorPercent).toFixed(2)} %): nothing to correct.`
-      : `A refined Cs of ${fit} mm against ${nom} mm implies the pixel size is ${pTrue.toFixed(4)} Å, not ${p} Å (${errorPercent > 0 ? '+' : ''}${errorPercent.toFixed(2)} %) — or that the k⁴ term absorbs other aberrations. ` +
+      ? `The refined Cs agrees with the nominal one to within the pixel-size precision that matters ` +
+        `(${Math.abs(errorPercent).toFixed(2)} %): nothing to correct.`
+      : `A refined Cs of ${fit} mm against ${nom} mm implies the pixel size is ${pTrue.toFixed(4)} Å, not ${p} Å ` +
+        `(${errorPercent > 0 ? '+' : ''}${errorPercent.toFixed(2)} %) — or that the k⁴ term absorbs other ` +
+        `aberrations. ` +
         (phaseErrorDeg !== null
-          ? `Up to ${input.resolutionA} Å the Cs difference leaves a ${phaseErrorDeg.toFixed(1)}° phase error after defocus refinement absorbs what it can${phaseErrorDeg < 10 ? ' (negligible)' : phaseErrorDeg < 45 ? ' (noticeable in high-resolution shells)' : ' (large: it limits the map)'}; it reaches 45° at ${resolutionAt45DegA.toFixed(2)} Å.`
+          ? `Up to ${input.resolutionA} Å the Cs difference leaves a ${phaseErrorDeg.toFixed(1)}° phase error ` +
+            `after defocus refinement absorbs what it can${size(phaseErrorDeg)}; ` +
+            `it reaches 45° at ${resolutionAt45DegA.toFixed(2)} Å.`
           : `The Cs difference alone reaches a 45° phase error at ${resolutionAt45DegA.toFixed(2)} Å.`) +
-        ' Calibrate the pixel size against a known structure (e.g. apoferritin), then refine defocus with Cs fixed at the nominal value.';
-  return { pixelSizeImpliedA: pTrue, pixelSizeErrorPercent: errorPercent, defocusCorrectedA, phaseErrorDeg, phaseErrorUncompensatedDeg, resolutionAt45DegA, verdict };
+        ' Calibrate the pixel size against a known structure (e.g. apoferritin), then refine defocus with Cs fixed ' +
+        'at the nominal value.';
+  return {
+    pixelSizeImpliedA: pTrue,
+    pixelSizeErrorPercent: errorPercent,
+    defocusCorrectedA,
+    phaseErrorDeg,
+    phaseErrorUncompensatedDeg,
+    resolutionAt45DegA,
+    verdict,
+  };
 }

@@ -2,7 +2,8 @@ import { wavelengthA } from '../../model/ctf-physics.js';
 import type { NormalizedSpectrum, SpectrumGrid } from './spectrum.js';
 
 /**
- * The CTF model as the fit sees it: astigmatism as the vector (astigmatismXA, astigmatismYA) = (ΔfU − ΔfV)·(cos 2θ, sin 2θ),
+ * The CTF model as the fit sees it: astigmatism as the vector (astigmatismXA, astigmatismYA) = (ΔfU − ΔfV)·(cos 2θ,
+ * sin 2θ),
  * smooth through zero astigmatism (an angle would be undefined there), so that
  * Δf(α) = mean + ½(X·cos 2α + Y·sin 2α). The fitted shape is the Thon-ring modulation −cos 2χ
  * (CTF² = ½(1 − cos 2χ)), times sinc(π·λ·k²·t) for a specimen of thickness t (CTFFIND5,
@@ -32,7 +33,8 @@ export interface ChiConstants {
 }
 
 export function chiConstants(o: Optics): ChiConstants {
-  const l = wavelengthA(o.voltageKv), w = o.amplitudeContrast;
+  const l = wavelengthA(o.voltageKv),
+    w = o.amplitudeContrast;
   return { lambdaA: l, a: Math.PI * l, b: 0.5 * l * l * o.csMm * 1e7, phase0: Math.atan(w / Math.sqrt(1 - w * w)) };
 }
 
@@ -63,7 +65,13 @@ export interface SpectrumPart {
   offsetA: number;
 }
 
-export function annulus(grid: SpectrumGrid, parts: SpectrumPart[], pixelSizeA: number, kMinInvA: number, kMaxInvA: number): Annulus {
+export function annulus(
+  grid: SpectrumGrid,
+  parts: SpectrumPart[],
+  pixelSizeA: number,
+  kMinInvA: number,
+  kMaxInvA: number,
+): Annulus {
   const scale = 1 / (grid.box * pixelSizeA);
   const idx: number[] = [];
   for (let i = 0; i < grid.radius.length; i++) {
@@ -72,7 +80,13 @@ export function annulus(grid: SpectrumGrid, parts: SpectrumPart[], pixelSizeA: n
     if (k >= kMinInvA && k <= kMaxInvA) idx.push(i);
   }
   const n = idx.length * parts.length;
-  const out: Annulus = { k2: new Float64Array(n), offset: new Float32Array(n), cos2: new Float32Array(n), sin2: new Float32Array(n), value: new Float32Array(n) };
+  const out: Annulus = {
+    k2: new Float64Array(n),
+    offset: new Float32Array(n),
+    cos2: new Float32Array(n),
+    sin2: new Float32Array(n),
+    value: new Float32Array(n),
+  };
   let j = 0;
   for (const part of parts) {
     const { values, binWeight } = part.spectrum;
@@ -95,18 +109,36 @@ export function annulus(grid: SpectrumGrid, parts: SpectrumPart[], pixelSizeA: n
  * stride-th sample (coarse grids).
  */
 export function correlation(c: ChiConstants, p: FitParameters, s: Annulus, stride = 1): number {
-  let sd = 0, sm = 0, sdd = 0, smm = 0, sdm = 0, n = 0;
-  const len = s.k2.length, twoA = 2 * c.a, twoAB = 2 * c.a * c.b, twoPhase = 2 * (c.phase0 + p.phaseShiftRad);
-  const mean = p.meanDefocusA, hx = 0.5 * p.astigmatismXA, hy = 0.5 * p.astigmatismYA, t = p.thicknessA;
+  let sd = 0,
+    sm = 0,
+    sdd = 0,
+    smm = 0,
+    sdm = 0,
+    n = 0;
+  const len = s.k2.length,
+    twoA = 2 * c.a,
+    twoAB = 2 * c.a * c.b,
+    twoPhase = 2 * (c.phase0 + p.phaseShiftRad);
+  const mean = p.meanDefocusA,
+    hx = 0.5 * p.astigmatismXA,
+    hy = 0.5 * p.astigmatismYA,
+    t = p.thicknessA;
   for (let i = 0; i < len; i += stride) {
     const k2 = s.k2[i]!;
     const df = mean + s.offset[i]! + hx * s.cos2[i]! + hy * s.sin2[i]!;
     let m = -Math.cos(twoA * k2 * df - twoAB * k2 * k2 + twoPhase);
     if (t > 0) m *= sinc(c.a * k2 * t);
     const d = s.value[i]!;
-    sd += d; sm += m; sdd += d * d; smm += m * m; sdm += d * m; n++;
+    sd += d;
+    sm += m;
+    sdd += d * d;
+    smm += m * m;
+    sdm += d * m;
+    n++;
   }
-  const cov = sdm - (sd * sm) / n, vd = sdd - (sd * sd) / n, vm = smm - (sm * sm) / n;
+  const cov = sdm - (sd * sm) / n,
+    vd = sdd - (sd * sd) / n,
+    vm = smm - (sm * sm) / n;
   return vd > 0 && vm > 0 ? cov / Math.sqrt(vd * vm) : 0;
 }
 
@@ -137,5 +169,9 @@ export function toUVAngle(p: FitParameters): { defocusUA: number; defocusVA: num
   const ast = Math.hypot(p.astigmatismXA, p.astigmatismYA);
   let angle = (0.5 * Math.atan2(p.astigmatismYA, p.astigmatismXA) * 180) / Math.PI;
   if (angle < 0) angle += 180;
-  return { defocusUA: p.meanDefocusA + ast / 2, defocusVA: p.meanDefocusA - ast / 2, astigmatismAngleDeg: ast > 0 ? angle % 180 : 0 };
+  return {
+    defocusUA: p.meanDefocusA + ast / 2,
+    defocusVA: p.meanDefocusA - ast / 2,
+    astigmatismAngleDeg: ast > 0 ? angle % 180 : 0,
+  };
 }

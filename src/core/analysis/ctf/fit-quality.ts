@@ -35,40 +35,63 @@ export interface NormalizedPart {
   offsetA: number;
 }
 
-function equiPhaseAverage(c: ChiConstants, p: FitParameters, grid: SpectrumGrid, parts: NormalizedPart[], pixelSizeA: number, kMinInvA: number): EquiPhase {
+function equiPhaseAverage(
+  c: ChiConstants,
+  p: FitParameters,
+  grid: SpectrumGrid,
+  parts: NormalizedPart[],
+  pixelSizeA: number,
+  kMinInvA: number,
+): EquiPhase {
   const scale = 1 / (grid.box * pixelSizeA);
   const bins = Math.floor(grid.box / 2) + 1;
-  const data = new Float64Array(bins), count = new Float64Array(bins);
-  const mean = p.meanDefocusA, qa = c.a * c.b, qb = c.a * mean;
+  const data = new Float64Array(bins),
+    count = new Float64Array(bins);
+  const mean = p.meanDefocusA,
+    qa = c.a * c.b,
+    qb = c.a * mean;
   for (const { values: normalized, offsetA } of parts)
-  for (let i = 0; i < normalized.length; i++) {
-    if (!grid.used[i]) continue;
-    const k = grid.radius[i]! * scale;
-    if (k < kMinInvA) continue;
-    const k2 = k * k;
-    const df = mean + offsetA + 0.5 * (p.astigmatismXA * grid.cos2[i]! + p.astigmatismYA * grid.sin2[i]!);
-    const chi = c.a * k2 * (df - c.b * k2);
-    // a·b·u² − a·Δf̄·u + χ = 0 for u = k_eq², the root on the same side of the Cs turn-over.
-    const disc = qb * qb - 4 * qa * chi;
-    if (disc < 0) continue;
-    const u = qa > 0 ? (qb - Math.sqrt(disc)) / (2 * qa) : chi / qb;
-    if (!(u > 0)) continue;
-    const b = Math.round(Math.sqrt(u) / scale);
-    if (b >= bins) continue;
-    data[b]! += normalized[i]!;
-    count[b]! += 1;
-  }
+    for (let i = 0; i < normalized.length; i++) {
+      if (!grid.used[i]) continue;
+      const k = grid.radius[i]! * scale;
+      if (k < kMinInvA) continue;
+      const k2 = k * k;
+      const df = mean + offsetA + 0.5 * (p.astigmatismXA * grid.cos2[i]! + p.astigmatismYA * grid.sin2[i]!);
+      const chi = c.a * k2 * (df - c.b * k2);
+      // a·b·u² − a·Δf̄·u + χ = 0 for u = k_eq², the root on the same side of the Cs turn-over.
+      const disc = qb * qb - 4 * qa * chi;
+      if (disc < 0) continue;
+      const u = qa > 0 ? (qb - Math.sqrt(disc)) / (2 * qa) : chi / qb;
+      if (!(u > 0)) continue;
+      const b = Math.round(Math.sqrt(u) / scale);
+      if (b >= bins) continue;
+      data[b]! += normalized[i]!;
+      count[b]! += 1;
+    }
   for (let b = 0; b < bins; b++) if (count[b]! > 0) data[b]! /= count[b]!;
   return { bMin: Math.ceil(kMinInvA / scale), bins, data, count, scale };
 }
 
 function windowCorrelation(a: ArrayLike<number>, m: ArrayLike<number>, lo: number, hi: number): number {
-  let sa = 0, sm = 0, saa = 0, smm = 0, sam = 0, n = 0;
+  let sa = 0,
+    sm = 0,
+    saa = 0,
+    smm = 0,
+    sam = 0,
+    n = 0;
   for (let b = lo; b <= hi; b++) {
-    const x = a[b]!, y = m[b]!;
-    sa += x; sm += y; saa += x * x; smm += y * y; sam += x * y; n++;
+    const x = a[b]!,
+      y = m[b]!;
+    sa += x;
+    sm += y;
+    saa += x * x;
+    smm += y * y;
+    sam += x * y;
+    n++;
   }
-  const cov = sam - (sa * sm) / n, va = saa - (sa * sa) / n, vm = smm - (sm * sm) / n;
+  const cov = sam - (sa * sm) / n,
+    va = saa - (sa * sa) / n,
+    vm = smm - (sm * sm) / n;
   return va > 0 && vm > 0 ? cov / Math.sqrt(va * vm) : 0;
 }
 
@@ -81,15 +104,24 @@ function isoModel(c: ChiConstants, p: FitParameters, e: EquiPhase): Float64Array
   return m;
 }
 
-export function fitQuality(c: ChiConstants, p: FitParameters, grid: SpectrumGrid, parts: NormalizedPart[], pixelSizeA: number, kMinInvA: number): { fitResolutionA: number; profile: FitProfile } {
+export function fitQuality(
+  c: ChiConstants,
+  p: FitParameters,
+  grid: SpectrumGrid,
+  parts: NormalizedPart[],
+  pixelSizeA: number,
+  kMinInvA: number,
+): { fitResolutionA: number; profile: FitProfile } {
   const e = equiPhaseAverage(c, p, grid, parts, pixelSizeA, kMinInvA);
   const model = isoModel(c, p, e);
   const profile: FitProfile = { spatialFrequencyInvA: [], data: [], fit: [], correlation: [], threshold: [] };
-  let lastGood = e.bMin, failed = false;
+  let lastGood = e.bMin,
+    failed = false;
   const first = e.bMin;
   for (let b = first; b < e.bins; b++) {
     const w = Math.max(3, Math.round(ringPeriodPx(c, p.meanDefocusA, b, grid.box, pixelSizeA)));
-    const lo = Math.max(first, b - w), hi = Math.min(e.bins - 1, b + w);
+    const lo = Math.max(first, b - w),
+      hi = Math.min(e.bins - 1, b + w);
     const cc = windowCorrelation(e.data, model, lo, hi);
     const threshold = Math.max(FIT_CORRELATION_THRESHOLD, 2 / Math.sqrt(hi - lo + 1));
     profile.spatialFrequencyInvA.push(b * e.scale);
@@ -112,16 +144,31 @@ export function fitQuality(c: ChiConstants, p: FitParameters, grid: SpectrumGrid
  * C·exp(−β1·k − β2·k²)·sinc(π·λ·k²·t): the sign reversals of a(k) carry t, the envelope absorbs the
  * rest. Grid over t (20 Å) and β, C by linear least squares, then golden-section refinement of t.
  */
-export function fitThickness(c: ChiConstants, p: FitParameters, grid: SpectrumGrid, parts: NormalizedPart[], pixelSizeA: number, kMinInvA: number, maxThicknessA = 4000): number {
+export function fitThickness(
+  c: ChiConstants,
+  p: FitParameters,
+  grid: SpectrumGrid,
+  parts: NormalizedPart[],
+  pixelSizeA: number,
+  kMinInvA: number,
+  maxThicknessA = 4000,
+): number {
   const e = equiPhaseAverage(c, p, grid, parts, pixelSizeA, kMinInvA);
   const m0 = isoModel(c, { ...p, thicknessA: 0 }, e);
-  const k2: number[] = [], amp: number[] = [], weight: number[] = [];
+  const k2: number[] = [],
+    amp: number[] = [],
+    weight: number[] = [];
   for (let b = e.bMin; b < e.bins; b++) {
     if (ringPeriodPx(c, p.meanDefocusA, b, grid.box, pixelSizeA) < 2) break;
     const w = Math.max(3, Math.round(ringPeriodPx(c, p.meanDefocusA, b, grid.box, pixelSizeA)));
-    const lo = Math.max(e.bMin, b - w), hi = Math.min(e.bins - 1, b + w);
-    let sdm = 0, smm = 0;
-    for (let j = lo; j <= hi; j++) { sdm += e.data[j]! * m0[j]!; smm += m0[j]! * m0[j]!; }
+    const lo = Math.max(e.bMin, b - w),
+      hi = Math.min(e.bins - 1, b + w);
+    let sdm = 0,
+      smm = 0;
+    for (let j = lo; j <= hi; j++) {
+      sdm += e.data[j]! * m0[j]!;
+      smm += m0[j]! * m0[j]!;
+    }
     if (!(smm > 0)) continue;
     const a = sdm / smm;
     let res = 0;
@@ -137,9 +184,11 @@ export function fitThickness(c: ChiConstants, p: FitParameters, grid: SpectrumGr
   const k = k2.map(Math.sqrt);
   const envelopes: Float64Array[] = [];
   for (let b1 = -20; b1 <= 60; b1 += 4)
-    for (let b2 = 0; b2 <= 200; b2 += 10) envelopes.push(Float64Array.from(k, (q, i) => Math.exp(-b1 * q - b2 * k2[i]!)));
+    for (let b2 = 0; b2 <= 200; b2 += 10)
+      envelopes.push(Float64Array.from(k, (q, i) => Math.exp(-b1 * q - b2 * k2[i]!)));
   const misfit = (t: number, env: Float64Array): number => {
-    let sfa = 0, sff = 0;
+    let sfa = 0,
+      sff = 0;
     for (let i = 0; i < k.length; i++) {
       const f = env[i]! * sinc(c.a * k2[i]! * t);
       sfa += weight[i]! * f * amp[i]!;
@@ -156,10 +205,12 @@ export function fitThickness(c: ChiConstants, p: FitParameters, grid: SpectrumGr
       const chi2 = misfit(t, env);
       if (chi2 < best.chi2) best = { t, env, chi2 };
     }
-  let lo = Math.max(0, best.t - 20), hi = best.t + 20;
+  let lo = Math.max(0, best.t - 20),
+    hi = best.t + 20;
   const g = (Math.sqrt(5) - 1) / 2;
   for (let it = 0; it < 20; it++) {
-    const x1 = hi - g * (hi - lo), x2 = lo + g * (hi - lo);
+    const x1 = hi - g * (hi - lo),
+      x2 = lo + g * (hi - lo);
     if (misfit(x1, best.env) < misfit(x2, best.env)) hi = x2;
     else lo = x1;
   }

@@ -1,6 +1,18 @@
 import type { CtfEstimate } from '../../model/ctf.js';
 import { nelderMead } from '../../util/optimize.js';
-import { annulus, chiConstants, correlation, modelSquared, modulation, ringPeriodPx, toUVAngle, type Annulus, type ChiConstants, type FitParameters, type SpectrumPart } from './fit-model.js';
+import {
+  annulus,
+  chiConstants,
+  correlation,
+  modelSquared,
+  modulation,
+  ringPeriodPx,
+  toUVAngle,
+  type Annulus,
+  type ChiConstants,
+  type FitParameters,
+  type SpectrumPart,
+} from './fit-model.js';
 import { fitQuality, fitThickness, type FitProfile } from './fit-quality.js';
 import { normalizeSpectrum, spectrumGrid, type AmplitudeSpectrum, type SpectrumGrid } from './spectrum.js';
 
@@ -33,7 +45,16 @@ export interface CtfFit extends Omit<CtfEstimate, 'micrograph' | 'tiltAxisDeg' |
   box: number;
 }
 
-export const CTF_FIT_DEFAULTS = { voltageKv: 300, csMm: 2.7, amplitudeContrast: 0.07, defocusMinA: 5000, defocusMaxA: 50000, fitLowResolutionA: 30, fitHighResolutionA: 5, maxAstigmatismA: 4000 };
+export const CTF_FIT_DEFAULTS = {
+  voltageKv: 300,
+  csMm: 2.7,
+  amplitudeContrast: 0.07,
+  defocusMinA: 5000,
+  defocusMaxA: 50000,
+  fitLowResolutionA: 30,
+  fitHighResolutionA: 5,
+  maxAstigmatismA: 4000,
+};
 
 /**
  * Several spectra of one exposure whose defocus differs by known offsets — strips of a tilted image
@@ -54,7 +75,14 @@ export interface CtfSetFit extends CtfFit {
 }
 
 export function fitCtf(spec: AmplitudeSpectrum, options: CtfFitOptions = {}): CtfFit {
-  const { ringPower: _unused, ...fit } = fitCtfSet({ box: spec.box, pixelSizeA: spec.pixelSizeA, parts: [{ amplitude: spec.amplitude, offsetA: 0, tiles: spec.tiles }] }, options);
+  const { ringPower: _unused, ...fit } = fitCtfSet(
+    {
+      box: spec.box,
+      pixelSizeA: spec.pixelSizeA,
+      parts: [{ amplitude: spec.amplitude, offsetA: 0, tiles: spec.tiles }],
+    },
+    options,
+  );
   return fit;
 }
 
@@ -62,15 +90,27 @@ export function fitCtfSet(set: SpectrumSet, options: CtfFitOptions = {}): CtfSet
   const o = { ...CTF_FIT_DEFAULTS, findPhaseShift: false, findThickness: false, ...options };
   validate(set, o);
   const px = set.pixelSizeA;
-  const c = chiConstants({ voltageKv: o.voltageKv, csMm: o.csMm, amplitudeContrast: o.amplitudeContrast, pixelSizeA: px });
+  const c = chiConstants({
+    voltageKv: o.voltageKv,
+    csMm: o.csMm,
+    amplitudeContrast: o.amplitudeContrast,
+    pixelSizeA: px,
+  });
   const grid = spectrumGrid(set.box);
-  const kMin = 1 / o.fitLowResolutionA, kMax = Math.min(1 / o.fitHighResolutionA, 1 / (2 * px));
+  const kMin = 1 / o.fitLowResolutionA,
+    kMax = Math.min(1 / o.fitHighResolutionA, 1 / (2 * px));
   // Pass 1: background from a plain local regression, whose window spans a few dense rings.
-  const coarse = set.parts.map((part) => ({ spectrum: normalizeSpectrum(part.amplitude, grid, (r) => Math.max(4, Math.min(set.box / 32, r / 3))), offsetA: part.offsetA }));
+  const coarse = set.parts.map((part) => ({
+    spectrum: normalizeSpectrum(part.amplitude, grid, (r) => Math.max(4, Math.min(set.box / 32, r / 3))),
+    offsetA: part.offsetA,
+  }));
   let data = annulus(grid, coarse, px, kMin, kMax);
   const candidates = searchDefocus(c, grid, coarse, px, kMin, kMax, o);
   // The astigmatism grid ranks the candidates; the simplex refines the two best.
-  const starts = candidates.map((p) => astigmatismGrid(c, data, p, o.maxAstigmatismA)).sort((a, b) => b.score - a.score).slice(0, 2);
+  const starts = candidates
+    .map((p) => astigmatismGrid(c, data, p, o.maxAstigmatismA))
+    .sort((a, b) => b.score - a.score)
+    .slice(0, 2);
   let best = starts.map((g) => refine(c, data, g.p, o.findPhaseShift, 500)).sort((a, b) => b.score - a.score)[0]!;
   // Pass 2: background and contrast regressed with the fitted rings in the model, then refine again.
   const maxOffset = Math.max(...set.parts.map((q) => Math.abs(q.offsetA)));
@@ -91,7 +131,11 @@ export function fitCtfSet(set: SpectrumSet, options: CtfFitOptions = {}): CtfSet
     fitResolutionA: quality.fitResolutionA,
     thicknessA: o.findThickness ? best.p.thicknessA : null,
     profile: quality.profile,
-    diagnostic: diagnosticImage(centre.spectrum.values, modelSquared(c, { ...best.p, meanDefocusA: best.p.meanDefocusA + centre.offsetA }, grid, px), grid),
+    diagnostic: diagnosticImage(
+      centre.spectrum.values,
+      modelSquared(c, { ...best.p, meanDefocusA: best.p.meanDefocusA + centre.offsetA }, grid, px),
+      grid,
+    ),
     box: set.box,
     ringPower: ringPower(set, grid, c, best.p),
   };
@@ -101,23 +145,34 @@ function ringPower(set: SpectrumSet, grid: SpectrumGrid, c: ChiConstants, p: Fit
   const total = set.parts.reduce((a, q) => a + q.tiles, 0);
   const out = new Float64Array(Math.floor(set.box / 2) + 1);
   const power = set.parts.map((part) => ({ ...part, amplitude: part.amplitude.map((a) => a * a) }));
-  normalizeWithModel({ ...set, parts: power }, grid, c, p).forEach((part, i) => part.spectrum.ringAmplitude.forEach((v, b) => (out[b]! += (v * set.parts[i]!.tiles) / total)));
+  normalizeWithModel({ ...set, parts: power }, grid, c, p).forEach((part, i) =>
+    part.spectrum.ringAmplitude.forEach((v, b) => (out[b]! += (v * set.parts[i]!.tiles) / total)),
+  );
   return out;
 }
 
 function validate(spec: SpectrumSet, o: Required<CtfFitOptions>): void {
   if (!spec.parts.length) throw new RangeError('no spectrum to fit');
   if (!(spec.pixelSizeA > 0)) throw new RangeError(`pixel size must be positive, got ${spec.pixelSizeA} Å`);
-  if (!(o.defocusMinA > 0 && o.defocusMaxA > o.defocusMinA)) throw new RangeError(`defocus range ${o.defocusMinA}:${o.defocusMaxA} Å is not a positive, increasing range`);
-  if (!(o.fitLowResolutionA > o.fitHighResolutionA && o.fitHighResolutionA > 0)) throw new RangeError(`fit range ${o.fitLowResolutionA}:${o.fitHighResolutionA} Å must go from low to high resolution`);
-  if (o.fitHighResolutionA < 2 * spec.pixelSizeA) throw new RangeError(`the fit's high-resolution limit ${o.fitHighResolutionA} Å is beyond Nyquist (${(2 * spec.pixelSizeA).toFixed(2)} Å)`);
+  if (!(o.defocusMinA > 0 && o.defocusMaxA > o.defocusMinA))
+    throw new RangeError(`defocus range ${o.defocusMinA}:${o.defocusMaxA} Å is not a positive, increasing range`);
+  if (!(o.fitLowResolutionA > o.fitHighResolutionA && o.fitHighResolutionA > 0))
+    throw new RangeError(
+      `fit range ${o.fitLowResolutionA}:${o.fitHighResolutionA} Å must go from low to high resolution`,
+    );
+  if (o.fitHighResolutionA < 2 * spec.pixelSizeA)
+    throw new RangeError(
+      `the fit's high-resolution limit ${o.fitHighResolutionA} Å is beyond Nyquist ` +
+        `(${(2 * spec.pixelSizeA).toFixed(2)} Å)`,
+    );
 }
 
 function normalizeWithModel(set: SpectrumSet, grid: SpectrumGrid, c: ChiConstants, p: FitParameters): SpectrumPart[] {
   return set.parts.map((part) => {
     const q = { ...p, meanDefocusA: p.meanDefocusA + part.offsetA };
     const model = modelSquared(c, q, grid, set.pixelSizeA);
-    const halfWidth = (r: number): number => Math.min(40, Math.max(3, 0.75 * ringPeriodPx(c, q.meanDefocusA, r, set.box, set.pixelSizeA)));
+    const halfWidth = (r: number): number =>
+      Math.min(40, Math.max(3, 0.75 * ringPeriodPx(c, q.meanDefocusA, r, set.box, set.pixelSizeA)));
     return { spectrum: normalizeSpectrum(part.amplitude, grid, halfWidth, model), offsetA: part.offsetA };
   });
 }
@@ -137,12 +192,23 @@ const NO_ASTIGMATISM = { astigmatismXA: 0, astigmatismYA: 0, thicknessA: 0 };
  * The 1D search: correlation of the rotational average with the isotropic model over a defocus grid
  * fine enough that χ moves < ¼ rad at the highest fitted frequency; returns the best local maxima.
  */
-function searchDefocus(c: ChiConstants, grid: SpectrumGrid, parts: SpectrumPart[], pixelSizeA: number, kMin: number, kMax: number, o: Required<CtfFitOptions>): FitParameters[] {
+function searchDefocus(
+  c: ChiConstants,
+  grid: SpectrumGrid,
+  parts: SpectrumPart[],
+  pixelSizeA: number,
+  kMin: number,
+  kMax: number,
+  o: Required<CtfFitOptions>,
+): FitParameters[] {
   const scale = 1 / (grid.box * pixelSizeA);
   const bins = Math.floor(grid.box / 2) + 1;
-  const k2: number[] = [], prof: number[] = [], offset: number[] = [];
+  const k2: number[] = [],
+    prof: number[] = [],
+    offset: number[] = [];
   for (const part of parts) {
-    const sum = new Float64Array(bins), n = new Float64Array(bins);
+    const sum = new Float64Array(bins),
+      n = new Float64Array(bins);
     const values = part.spectrum.values;
     for (let i = 0; i < values.length; i++) {
       if (!grid.used[i]) continue;
@@ -171,16 +237,26 @@ function searchDefocus(c: ChiConstants, grid: SpectrumGrid, parts: SpectrumPart[
       row.push({ p, score: pearson(prof, model) });
     }
     row.forEach((s, i) => {
-      if ((i === 0 || s.score >= row[i - 1]!.score) && (i === row.length - 1 || s.score >= row[i + 1]!.score)) scored.push(s);
+      if ((i === 0 || s.score >= row[i - 1]!.score) && (i === row.length - 1 || s.score >= row[i + 1]!.score))
+        scored.push(s);
     });
   }
-  return scored.sort((a, b) => b.score - a.score).slice(0, 5).map((s) => s.p);
+  return scored
+    .sort((a, b) => b.score - a.score)
+    .slice(0, 5)
+    .map((s) => s.p);
 }
 
 /** Coarse astigmatism magnitudes × azimuths around a 1D candidate; the best start for the simplex. */
-function astigmatismGrid(c: ChiConstants, data: Annulus, p: FitParameters, maxAstigmatismA: number): { p: FitParameters; score: number } {
+function astigmatismGrid(
+  c: ChiConstants,
+  data: Annulus,
+  p: FitParameters,
+  maxAstigmatismA: number,
+): { p: FitParameters; score: number } {
   // Every third sample is plenty to rank a coarse grid.
-  let best = p, bestScore = correlation(c, p, data, 3);
+  let best = p,
+    bestScore = correlation(c, p, data, 3);
   for (const ast of [250, 500, 1000, 1500, 2500, 4000, 6000].filter((a) => a <= maxAstigmatismA)) {
     for (let deg = 0; deg < 180; deg += 15) {
       const t = (2 * deg * Math.PI) / 180;
@@ -192,10 +268,26 @@ function astigmatismGrid(c: ChiConstants, data: Annulus, p: FitParameters, maxAs
   return { p: best, score: bestScore };
 }
 
-function refine(c: ChiConstants, data: Annulus, start: FitParameters, phase: boolean, step: number): { p: FitParameters; score: number } {
+function refine(
+  c: ChiConstants,
+  data: Annulus,
+  start: FitParameters,
+  phase: boolean,
+  step: number,
+): { p: FitParameters; score: number } {
   const x0 = [start.meanDefocusA, start.astigmatismXA, start.astigmatismYA, ...(phase ? [start.phaseShiftRad] : [])];
-  const toP = (x: number[]): FitParameters => ({ meanDefocusA: x[0]!, astigmatismXA: x[1]!, astigmatismYA: x[2]!, phaseShiftRad: phase ? x[3]! : start.phaseShiftRad, thicknessA: start.thicknessA });
-  const r = nelderMead((x) => -correlation(c, toP(x), data), x0, { steps: [step, step, step, ...(phase ? [0.2] : [])], maxEvaluations: 600, tolerance: 1e-7 });
+  const toP = (x: number[]): FitParameters => ({
+    meanDefocusA: x[0]!,
+    astigmatismXA: x[1]!,
+    astigmatismYA: x[2]!,
+    phaseShiftRad: phase ? x[3]! : start.phaseShiftRad,
+    thicknessA: start.thicknessA,
+  });
+  const r = nelderMead((x) => -correlation(c, toP(x), data), x0, {
+    steps: [step, step, step, ...(phase ? [0.2] : [])],
+    maxEvaluations: 600,
+    tolerance: 1e-7,
+  });
   const p = toP(r.x);
   if (phase) p.phaseShiftRad = ((p.phaseShiftRad % Math.PI) + Math.PI) % Math.PI;
   return { p, score: -r.value };
@@ -203,21 +295,35 @@ function refine(c: ChiConstants, data: Annulus, start: FitParameters, phase: boo
 
 function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
   const n = a.length;
-  let sa = 0, sb = 0, saa = 0, sbb = 0, sab = 0;
+  let sa = 0,
+    sb = 0,
+    saa = 0,
+    sbb = 0,
+    sab = 0;
   for (let i = 0; i < n; i++) {
-    const x = a[i]!, y = b[i]!;
-    sa += x; sb += y; saa += x * x; sbb += y * y; sab += x * y;
+    const x = a[i]!,
+      y = b[i]!;
+    sa += x;
+    sb += y;
+    saa += x * x;
+    sbb += y * y;
+    sab += x * y;
   }
-  const cov = sab - (sa * sb) / n, va = saa - (sa * sa) / n, vb = sbb - (sb * sb) / n;
+  const cov = sab - (sa * sb) / n,
+    va = saa - (sa * sa) / n,
+    vb = sbb - (sb * sb) / n;
   return va > 0 && vb > 0 ? cov / Math.sqrt(va * vb) : 0;
 }
 
 /** CTFFIND's diagnostic layout: data on the left half, the fit on the right, origin at the centre. */
 function diagnosticImage(normalized: Float32Array, model: Float32Array, grid: SpectrumGrid): Float32Array {
-  const n = grid.box, h = n / 2, out = new Float32Array(n * n);
+  const n = grid.box,
+    h = n / 2,
+    out = new Float32Array(n * n);
   for (let y = 0; y < n; y++)
     for (let x = 0; x < n; x++) {
-      const fx = x - h, fy = y - h;
+      const fx = x - h,
+        fy = y - h;
       // Half-plane index of (fx, fy) or of its Friedel mate.
       const [ux, uy] = fx >= 0 ? [fx, fy] : [-fx, -fy];
       const i = ux + grid.nxh * ((uy + n) % n);

@@ -18,7 +18,13 @@ export interface AmplitudeSpectrum {
 /** Tiles transformed per batch: enough to amortise plan set-up, small enough for cache. */
 const TILE_BATCH = 8;
 
-export function tiledAmplitudeSpectrum(image: ArrayLike<number>, nx: number, ny: number, pixelSizeA: number, box = 512): AmplitudeSpectrum {
+export function tiledAmplitudeSpectrum(
+  image: ArrayLike<number>,
+  nx: number,
+  ny: number,
+  pixelSizeA: number,
+  box = 512,
+): AmplitudeSpectrum {
   const [group] = tiledGroups(image, nx, ny, pixelSizeA, box, () => 0, 1);
   return group!;
 }
@@ -27,18 +33,29 @@ export function tiledAmplitudeSpectrum(image: ArrayLike<number>, nx: number, ny:
  * Tiles grouped by `groupOf(tile centre x, y in pixels from the image centre)` (a group index, or −1 to
  * skip the tile): one averaged amplitude spectrum per group, for strips of a tilted image.
  */
-export function tiledGroups(image: ArrayLike<number>, nx: number, ny: number, pixelSizeA: number, box: number, groupOf: (xPx: number, yPx: number) => number, groups: number): AmplitudeSpectrum[] {
+export function tiledGroups(
+  image: ArrayLike<number>,
+  nx: number,
+  ny: number,
+  pixelSizeA: number,
+  box: number,
+  groupOf: (xPx: number, yPx: number) => number,
+  groups: number,
+): AmplitudeSpectrum[] {
   if (image.length < nx * ny) throw new RangeError(`image holds ${image.length} values, expected ${nx}×${ny}`);
   const size = Math.min(box, nx - (nx % 2), ny - (ny % 2));
-  if (size < 64) throw new RangeError(`the image (${nx}×${ny} px) is too small for a CTF fit: it needs at least 64×64 pixels`);
+  if (size < 64)
+    throw new RangeError(`the image (${nx}×${ny} px) is too small for a CTF fit: it needs at least 64×64 pixels`);
   const starts = (n: number): number[] => {
     const count = Math.max(1, Math.floor((n - size) / (size / 2)) + 1);
     const slack = n - size - (count - 1) * (size / 2);
     // Centre the tiling so that the unused border is split evenly.
     return Array.from({ length: count }, (_, i) => Math.floor(slack / 2) + (i * size) / 2);
   };
-  const xs = starts(nx), ys = starts(ny);
-  const origins = ys.flatMap((y0) => xs.map((x0) => [x0, y0] as const))
+  const xs = starts(nx),
+    ys = starts(ny);
+  const origins = ys
+    .flatMap((y0) => xs.map((x0) => [x0, y0] as const))
     .map((o) => ({ o, g: groupOf(o[0] + size / 2 - nx / 2, o[1] + size / 2 - ny / 2) }))
     .filter((t) => t.g >= 0 && t.g < groups);
   const nxh = halfLength(size);
@@ -53,10 +70,13 @@ export function tiledGroups(image: ArrayLike<number>, nx: number, ny: number, pi
     forwardPlanes(tiles, spec, 0, count);
     const d = spec.data;
     for (let t = 0; t < count; t++) {
-      const g = origins[first + t]!.g, acc = power[g]!, off = 2 * nxh * size * t;
+      const g = origins[first + t]!.g,
+        acc = power[g]!,
+        off = 2 * nxh * size * t;
       counts[g]!++;
       for (let i = 0; i < nxh * size; i++) {
-        const re = d[off + 2 * i]!, im = d[off + 2 * i + 1]!;
+        const re = d[off + 2 * i]!,
+          im = d[off + 2 * i + 1]!;
         acc[i]! += re * re + im * im;
       }
     }
@@ -69,7 +89,14 @@ export function tiledGroups(image: ArrayLike<number>, nx: number, ny: number, pi
   });
 }
 
-function copyTile(image: ArrayLike<number>, nx: number, [x0, y0]: readonly [number, number], size: number, out: Float32Array, off: number): void {
+function copyTile(
+  image: ArrayLike<number>,
+  nx: number,
+  [x0, y0]: readonly [number, number],
+  size: number,
+  out: Float32Array,
+  off: number,
+): void {
   let sum = 0;
   for (let y = 0; y < size; y++) {
     const row = (y0 + y) * nx + x0;
@@ -99,12 +126,15 @@ export interface SpectrumGrid {
 
 export function spectrumGrid(box: number): SpectrumGrid {
   const nxh = halfLength(box);
-  const radius = new Float32Array(nxh * box), used = new Uint8Array(nxh * box);
-  const cos2 = new Float32Array(nxh * box), sin2 = new Float32Array(nxh * box);
+  const radius = new Float32Array(nxh * box),
+    used = new Uint8Array(nxh * box);
+  const cos2 = new Float32Array(nxh * box),
+    sin2 = new Float32Array(nxh * box);
   for (let y = 0; y < box; y++) {
     const fy = signedFrequency(y, box);
     for (let x = 0; x < nxh; x++) {
-      const i = x + nxh * y, r = Math.hypot(x, fy);
+      const i = x + nxh * y,
+        r = Math.hypot(x, fy);
       radius[i] = r;
       used[i] = x > 1 && Math.abs(fy) > 1 && r <= box / 2 && !(x === box / 2 && fy < 0) ? 1 : 0;
       const a = Math.atan2(fy, x);
@@ -133,14 +163,21 @@ export interface NormalizedSpectrum {
   ringAmplitude: Float64Array;
 }
 
-export function normalizeSpectrum(amplitude: Float32Array, grid: SpectrumGrid, halfWidth: (r: number) => number, model?: Float32Array): NormalizedSpectrum {
+export function normalizeSpectrum(
+  amplitude: Float32Array,
+  grid: SpectrumGrid,
+  halfWidth: (r: number) => number,
+  model?: Float32Array,
+): NormalizedSpectrum {
   const bins = Math.floor(grid.box / 2) + 1;
   const coef = localRegression(amplitude, grid, halfWidth, model);
   const out = new Float32Array(amplitude.length);
-  const sq = new Float64Array(bins + 1), cnt = new Float64Array(bins + 1);
+  const sq = new Float64Array(bins + 1),
+    cnt = new Float64Array(bins + 1);
   for (let i = 0; i < amplitude.length; i++) {
     if (!grid.used[i]) continue;
-    const r = grid.radius[i]!, b = Math.round(r);
+    const r = grid.radius[i]!,
+      b = Math.round(r);
     // The ring term enters at its mean (½ of CTF²): what stays is the rings' modulation.
     const e = amplitude[i]! - coef[4 * b]! - coef[4 * b + 1]! * r - 0.5 * (coef[4 * b + 2]! + coef[4 * b + 3]! * r);
     out[i] = e;
@@ -154,7 +191,8 @@ export function normalizeSpectrum(amplitude: Float32Array, grid: SpectrumGrid, h
   const rms = new Float64Array(bins);
   for (let b = 0; b < bins; b++) {
     const w = Math.max(2, Math.round(halfWidth(b)));
-    const lo = Math.max(0, b - w), hi = Math.min(bins - 1, b + w);
+    const lo = Math.max(0, b - w),
+      hi = Math.min(bins - 1, b + w);
     const n = cnt[hi + 1]! - cnt[lo]!;
     rms[b] = n > 0 ? Math.sqrt((sq[hi + 1]! - sq[lo]!) / n) : 0;
   }
@@ -171,9 +209,18 @@ export function normalizeSpectrum(amplitude: Float32Array, grid: SpectrumGrid, h
 }
 
 /** Ring amplitude β (≥ 0) over the variance of what the rings leave unexplained, times the RMS. */
-function matchedWeights(residual: Float32Array, model: Float32Array, grid: SpectrumGrid, coef: Float64Array, rms: Float64Array, halfWidth: (r: number) => number, out: Float64Array): void {
+function matchedWeights(
+  residual: Float32Array,
+  model: Float32Array,
+  grid: SpectrumGrid,
+  coef: Float64Array,
+  rms: Float64Array,
+  halfWidth: (r: number) => number,
+  out: Float64Array,
+): void {
   const bins = out.length;
-  const sq = new Float64Array(bins + 1), cnt = new Float64Array(bins + 1);
+  const sq = new Float64Array(bins + 1),
+    cnt = new Float64Array(bins + 1);
   for (let i = 0; i < residual.length; i++) {
     if (!grid.used[i]) continue;
     const b = Math.round(grid.radius[i]!);
@@ -188,7 +235,8 @@ function matchedWeights(residual: Float32Array, model: Float32Array, grid: Spect
   let max = 0;
   for (let b = 0; b < bins; b++) {
     const w = Math.max(2, Math.round(halfWidth(b)));
-    const lo = Math.max(0, b - w), hi = Math.min(bins - 1, b + w);
+    const lo = Math.max(0, b - w),
+      hi = Math.min(bins - 1, b + w);
     const n = cnt[hi + 1]! - cnt[lo]!;
     const variance = n > 0 ? (sq[hi + 1]! - sq[lo]!) / n : 0;
     out[b] = variance > 0 ? (Math.max(0, coef[4 * b + 2]! + coef[4 * b + 3]! * b) * rms[b]!) / variance : 0;
@@ -203,38 +251,56 @@ function matchedWeights(residual: Float32Array, model: Float32Array, grid: Spect
  * (the envelope falls steeply at low frequency; a constant contrast would skew the rings).
  * Returns 4 coefficients per bin (β2 = β3 = 0 without a model).
  */
-function localRegression(amplitude: Float32Array, grid: SpectrumGrid, halfWidth: (r: number) => number, model?: Float32Array): Float64Array {
+function localRegression(
+  amplitude: Float32Array,
+  grid: SpectrumGrid,
+  halfWidth: (r: number) => number,
+  model?: Float32Array,
+): Float64Array {
   const bins = Math.floor(grid.box / 2) + 1;
   const k = model ? 4 : 2;
-  const tri = (k * (k + 1)) / 2, stride = tri + k;
+  const tri = (k * (k + 1)) / 2,
+    stride = tri + k;
   const sums = new Float64Array((bins + 1) * stride);
   const x = new Float64Array(4);
   for (let i = 0; i < amplitude.length; i++) {
     if (!grid.used[i]) continue;
-    const r = grid.radius[i]!, a = amplitude[i]!, o = (Math.round(r) + 1) * stride;
-    x[0] = 1; x[1] = r;
-    if (model) { x[2] = model[i]!; x[3] = r * model[i]!; }
+    const r = grid.radius[i]!,
+      a = amplitude[i]!,
+      o = (Math.round(r) + 1) * stride;
+    x[0] = 1;
+    x[1] = r;
+    if (model) {
+      x[2] = model[i]!;
+      x[3] = r * model[i]!;
+    }
     let t = 0;
     for (let p = 0; p < k; p++) for (let q = p; q < k; q++) sums[o + t++]! += x[p]! * x[q]!;
     for (let p = 0; p < k; p++) sums[o + tri + p]! += a * x[p]!;
   }
   for (let b = 1; b <= bins; b++) for (let j = 0; j < stride; j++) sums[b * stride + j]! += sums[(b - 1) * stride + j]!;
   const coef = new Float64Array(4 * bins);
-  const m = new Float64Array(k * k), rhs = new Float64Array(k);
+  const m = new Float64Array(k * k),
+    rhs = new Float64Array(k);
   for (let b = 0; b < bins; b++) {
     const w = Math.max(2, Math.round(halfWidth(b)));
-    const lo = Math.max(0, b - w), hi = Math.min(bins - 1, b + w);
+    const lo = Math.max(0, b - w),
+      hi = Math.min(bins - 1, b + w);
     let t = 0;
-    for (let p = 0; p < k; p++) for (let q = p; q < k; q++) {
-      const v = sums[(hi + 1) * stride + t]! - sums[lo * stride + t]!;
-      m[p * k + q] = m[q * k + p] = v;
-      t++;
-    }
+    for (let p = 0; p < k; p++)
+      for (let q = p; q < k; q++) {
+        const v = sums[(hi + 1) * stride + t]! - sums[lo * stride + t]!;
+        m[p * k + q] = m[q * k + p] = v;
+        t++;
+      }
     for (let p = 0; p < k; p++) rhs[p] = sums[(hi + 1) * stride + tri + p]! - sums[lo * stride + tri + p]!;
     // Fall back to fewer regressors when the window cannot separate them (e.g. too few rings).
     for (let use = k; use >= 1; use = use === 4 ? 2 : use - 1) {
       const beta = solveSymmetric(m, rhs, k, use);
-      if (beta) { coef.set(beta, 4 * b); break; }
+      if (beta) {
+        coef.set(beta, 4 * b);
+        break;
+      }
     }
   }
   return coef;

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { findCrossing, thresholdCurve } from './criteria.js';
 import { readShape } from './shape.js';
 
-const curve = (n: number, f: (i: number) => number): Float64Array => Float64Array.from({ length: n }, (_, i) => (i === 0 ? 1 : f(i)));
+const curve = (n: number, f: (i: number) => number): Float64Array =>
+  Float64Array.from({ length: n }, (_, i) => (i === 0 ? 1 : f(i)));
 
 describe('crossings', () => {
   it("RELION's rule, interpolation, and a re-rise", () => {
@@ -34,10 +35,14 @@ describe('curve shape (seed 000)', () => {
     expect(readShape(curve(60, (i) => (i < 38 ? 0.95 - i * 0.005 : 0.01))).kind).toBe('high then sharp collapse');
   });
   it('long tail above 0.143', () => {
-    expect(readShape(curve(60, (i) => (i < 10 ? 1 - 0.05 * i : Math.max(0, 0.45 - 0.01 * (i - 10))))).kind).toBe('long tail above 0.143');
+    expect(readShape(curve(60, (i) => (i < 10 ? 1 - 0.05 * i : Math.max(0, 0.45 - 0.01 * (i - 10))))).kind).toBe(
+      'long tail above 0.143',
+    );
   });
   it('bumpy / oscillating', () => {
-    expect(readShape(curve(60, (i) => Math.max(0, 1 - i / 40) + 0.12 * Math.sin(i / 1.5))).kind).toBe('bumpy / oscillating');
+    expect(readShape(curve(60, (i) => Math.max(0, 1 - i / 40) + 0.12 * Math.sin(i / 1.5))).kind).toBe(
+      'bumpy / oscillating',
+    );
   });
   it('clean drop', () => {
     const r = readShape(curve(60, (i) => 1 / (1 + Math.exp((i - 30) / 3))));

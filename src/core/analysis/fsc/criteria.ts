@@ -11,11 +11,21 @@ export function thresholdCurve(name: CriterionName, fullCount: ArrayLike<number>
   for (let i = 0; i < t.length; i++) {
     const rn = Math.sqrt(Math.max(fullCount[i]! / symmetryOrder, 1));
     switch (name) {
-      case '0.143': t[i] = 0.143; break;
-      case '0.5': t[i] = 0.5; break;
-      case 'half-bit': t[i] = (0.2071 + 1.9102 / rn) / (1.2071 + 0.9102 / rn); break;
-      case 'one-bit': t[i] = (0.5 + 2.4142 / rn) / (1.5 + 1.4142 / rn); break;
-      case '3sigma': t[i] = 3 / rn; break;
+      case '0.143':
+        t[i] = 0.143;
+        break;
+      case '0.5':
+        t[i] = 0.5;
+        break;
+      case 'half-bit':
+        t[i] = (0.2071 + 1.9102 / rn) / (1.2071 + 0.9102 / rn);
+        break;
+      case 'one-bit':
+        t[i] = (0.5 + 2.4142 / rn) / (1.5 + 1.4142 / rn);
+        break;
+      case '3sigma':
+        t[i] = 3 / rn;
+        break;
     }
   }
   return t;
@@ -36,7 +46,12 @@ export interface Crossing {
 }
 
 /** boxA = box size × pixel size: shell i is at resolution boxA / i. */
-export function findCrossing(fsc: ArrayLike<number>, threshold: ArrayLike<number>, boxA: number, criterion: CriterionName): Crossing {
+export function findCrossing(
+  fsc: ArrayLike<number>,
+  threshold: ArrayLike<number>,
+  boxA: number,
+  criterion: CriterionName,
+): Crossing {
   const n = fsc.length;
   let first = -1;
   for (let i = 1; i < n; i++) {
@@ -47,7 +62,15 @@ export function findCrossing(fsc: ArrayLike<number>, threshold: ArrayLike<number
   }
   const res = (s: number): number | null => (s > 0 ? boxA / s : null);
   if (first === -1) {
-    return { criterion, shell: n - 1, resolutionA: res(n - 1), interpolatedShell: n - 1, resolutionInterpolatedA: res(n - 1), reachesNyquist: true, reRiseShells: [] };
+    return {
+      criterion,
+      shell: n - 1,
+      resolutionA: res(n - 1),
+      interpolatedShell: n - 1,
+      resolutionInterpolatedA: res(n - 1),
+      reachesNyquist: true,
+      reRiseShells: [],
+    };
   }
   const shell = first - 1;
   const a = fsc[shell]! - threshold[shell]!;

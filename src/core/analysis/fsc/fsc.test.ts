@@ -10,15 +10,27 @@ import { computeFsc, type FscResult } from './suite.js';
 
 const map = (path: string): Volume => readMrc(bytesOf(path), { source: path }).volume;
 
-function compare(result: FscResult, ref: RelionPostprocess): { unmasked: number; masked: number; particle: number; random: number; correctedMean: number; correctedMax: number } {
-  let unmasked = 0, masked = 0, particle = 0, random = 0, sum = 0, k = 0, correctedMax = 0;
+function compare(
+  result: FscResult,
+  ref: RelionPostprocess,
+): { unmasked: number; masked: number; particle: number; random: number; correctedMean: number; correctedMax: number } {
+  let unmasked = 0,
+    masked = 0,
+    particle = 0,
+    random = 0,
+    sum = 0,
+    k = 0,
+    correctedMax = 0;
   const resShell = Math.round((result.boxSize * result.pixelSizeA) / Number(ref.general.get('rlnFinalResolution')));
   for (const [i, row] of ref.shells) {
     const s = result.shells[i]!;
     unmasked = Math.max(unmasked, Math.abs(s.fscUnmasked - row['rlnFourierShellCorrelationUnmaskedMaps']!));
     masked = Math.max(masked, Math.abs(s.fscMasked! - row['rlnFourierShellCorrelationMaskedMaps']!));
     particle = Math.max(particle, Math.abs(s.fscParticle! - row['rlnFourierShellCorrelationParticleMaskFraction']!));
-    random = Math.max(random, Math.abs(s.fscPhaseRandomized! - row['rlnCorrectedFourierShellCorrelationPhaseRandomizedMaskedMaps']!));
+    random = Math.max(
+      random,
+      Math.abs(s.fscPhaseRandomized! - row['rlnCorrectedFourierShellCorrelationPhaseRandomizedMaskedMaps']!),
+    );
     const d = Math.abs(s.fscCorrected! - row['rlnFourierShellCorrelationCorrected']!);
     correctedMax = Math.max(correctedMax, d);
     if (i <= resShell) {
@@ -30,22 +42,31 @@ function compare(result: FscResult, ref: RelionPostprocess): { unmasked: number;
 }
 
 describe('parity with RELION 3.1 relion_postprocess', () => {
-  it.skipIf(!HAS_SHARED)('relion-1tii-128 (../shared): every curve, the resolution shell and the randomisation shell', () => {
-    const d = 'data/relion-1tii-128/';
-    const ref = readRelionPostprocess(shared(d + 'postprocess.star'));
-    const { result } = computeFsc(map(shared(d + 'half1.mrc')), map(shared(d + 'half2.mrc')), { pixelSizeA: 1.1, mask: { kind: 'user', mask: map(shared(d + 'mask.mrc')), source: 'mask.mrc' } });
-    const diff = compare(result, ref);
-    expect(diff.unmasked).toBeLessThan(1e-3);
-    expect(diff.masked).toBeLessThan(1e-3);
-    expect(diff.particle).toBeLessThan(1e-3);
-    expect(diff.correctedMean).toBeLessThan(1e-4);
-    // Same random stream as RELION (glibc rand(), seed 1), so even the randomised curve agrees.
-    expect(diff.random).toBeLessThan(1e-3);
-    expect(diff.correctedMax).toBeLessThan(1e-3);
-    expect(result.resolutionA).toBeCloseTo(Number(ref.general.get('rlnFinalResolution')), 4);
-    expect(result.randomizeFromA).toBeCloseTo(Number(ref.general.get('rlnRandomiseFrom')), 4);
-    expect(1 / result.particleCurve!.particleVolumeFraction).toBeCloseTo(Number(ref.general.get('rlnParticleBoxFractionSolventMask')), 4);
-  });
+  it.skipIf(!HAS_SHARED)(
+    'relion-1tii-128 (../shared): every curve, the resolution shell and the randomisation shell',
+    () => {
+      const d = 'data/relion-1tii-128/';
+      const ref = readRelionPostprocess(shared(d + 'postprocess.star'));
+      const { result } = computeFsc(map(shared(d + 'half1.mrc')), map(shared(d + 'half2.mrc')), {
+        pixelSizeA: 1.1,
+        mask: { kind: 'user', mask: map(shared(d + 'mask.mrc')), source: 'mask.mrc' },
+      });
+      const diff = compare(result, ref);
+      expect(diff.unmasked).toBeLessThan(1e-3);
+      expect(diff.masked).toBeLessThan(1e-3);
+      expect(diff.particle).toBeLessThan(1e-3);
+      expect(diff.correctedMean).toBeLessThan(1e-4);
+      // Same random stream as RELION (glibc rand(), seed 1), so even the randomised curve agrees.
+      expect(diff.random).toBeLessThan(1e-3);
+      expect(diff.correctedMax).toBeLessThan(1e-3);
+      expect(result.resolutionA).toBeCloseTo(Number(ref.general.get('rlnFinalResolution')), 4);
+      expect(result.randomizeFromA).toBeCloseTo(Number(ref.general.get('rlnRandomiseFrom')), 4);
+      expect(1 / result.particleCurve!.particleVolumeFraction).toBeCloseTo(
+        Number(ref.general.get('rlnParticleBoxFractionSolventMask')),
+        4,
+      );
+    },
+  );
 
   for (const c of RELION_CASES) {
     it(`${c.name}: ${c.n}³ at ${c.pixelSizeA} Å (not a power of two)`, () => {
@@ -53,7 +74,10 @@ describe('parity with RELION 3.1 relion_postprocess', () => {
       const ref = readRelionPostprocess(fixture('relion', c.name, 'postprocess.star'));
       const mask = readMrc(bytesOf(fixture('relion', c.name, 'mask.mrc.gz'))).volume;
       const v = (d: Float32Array): Volume => createVolume(c.n, c.n, c.n, [c.pixelSizeA, c.pixelSizeA, c.pixelSizeA], d);
-      const { result } = computeFsc(v(half1), v(half2), { pixelSizeA: c.pixelSizeA, mask: { kind: 'user', mask, source: 'mask' } });
+      const { result } = computeFsc(v(half1), v(half2), {
+        pixelSizeA: c.pixelSizeA,
+        mask: { kind: 'user', mask, source: 'mask' },
+      });
       const diff = compare(result, ref);
       expect(diff.unmasked).toBeLessThan(1e-3);
       expect(diff.masked).toBeLessThan(1e-3);
@@ -77,39 +101,59 @@ describe('known answers', () => {
     const noisy = addNoise(truth, standardDeviation(truth), gaussianRandom(rnd));
     const { result } = computeFsc(vol(noisy), vol(noisy.slice()), { pixelSizeA: px, mask: { kind: 'none' } });
     for (const s of result.shells) expect(s.fscUnmasked).toBeCloseTo(1, 6);
-    expect(result.warnings.map((w) => w.code)).toEqual(expect.arrayContaining(['halves-not-independent', 'nyquist-limited']));
+    expect(result.warnings.map((w) => w.code)).toEqual(
+      expect.arrayContaining(['halves-not-independent', 'nyquist-limited']),
+    );
   });
 
   it('independent noise: FSC within 4σ = 4/√n of zero and the no-signal warning', () => {
     const g = gaussianRandom(rnd);
     const zero = new Float32Array(n * n * n);
-    const { result } = computeFsc(vol(addNoise(zero, 1, g)), vol(addNoise(zero, 1, g)), { pixelSizeA: px, mask: { kind: 'none' } });
+    const { result } = computeFsc(vol(addNoise(zero, 1, g)), vol(addNoise(zero, 1, g)), {
+      pixelSizeA: px,
+      mask: { kind: 'none' },
+    });
     for (const s of result.shells.slice(3)) expect(Math.abs(s.fscUnmasked)).toBeLessThan(4 / Math.sqrt(2 * s.nVoxels));
     expect(result.resolutionA).toBeNull();
   });
 
-  it.skipIf(!HAS_SHARED)('unmasked FSC follows the theoretical SNR/(1 + SNR) of relion-1tii-128 (noise-free truth known)', () => {
-    const d = 'data/relion-1tii-128/';
-    const { result } = computeFsc(map(shared(d + 'half1.mrc')), map(shared(d + 'half2.mrc')), { pixelSizeA: 1.1, mask: { kind: 'none' } });
-    const theory = textOf(shared(d + 'fsc_theory.csv')).trim().split('\n').slice(1).map((l) => Number(l.split(',')[4]));
-    let worstZ = 0;
-    for (let i = 1; i < theory.length; i++) {
-      const sigma = (1 - theory[i]! ** 2) / Math.sqrt(result.shells[i]!.nVoxels) + 1e-4;
-      worstZ = Math.max(worstZ, Math.abs(result.shells[i]!.fscUnmasked - theory[i]!) / sigma);
-    }
-    expect(worstZ).toBeLessThan(5);
-  });
+  it.skipIf(!HAS_SHARED)(
+    'unmasked FSC follows the theoretical SNR/(1 + SNR) of relion-1tii-128 (noise-free truth known)',
+    () => {
+      const d = 'data/relion-1tii-128/';
+      const { result } = computeFsc(map(shared(d + 'half1.mrc')), map(shared(d + 'half2.mrc')), {
+        pixelSizeA: 1.1,
+        mask: { kind: 'none' },
+      });
+      const theory = textOf(shared(d + 'fsc_theory.csv'))
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => Number(l.split(',')[4]));
+      let worstZ = 0;
+      for (let i = 1; i < theory.length; i++) {
+        const sigma = (1 - theory[i]! ** 2) / Math.sqrt(result.shells[i]!.nVoxels) + 1e-4;
+        worstZ = Math.max(worstZ, Math.abs(result.shells[i]!.fscUnmasked - theory[i]!) / sigma);
+      }
+      expect(worstZ).toBeLessThan(5);
+    },
+  );
 });
 
 describe('seed 002: thin elongated particle in a big spherical mask, Part_FSC', () => {
   it('reproduces the noise spikes after the crossing and flags them and the solvent', () => {
-    const n = 64, px = 2;
+    const n = 64,
+      px = 2;
     const rnd = seededRandom(2);
     const rod = atomsToMap(ellipsoidAtoms(300, [55, 5, 5], rnd), n, px, 2.5);
     const g = gaussianRandom(rnd);
     const sigma = 1.2 * standardDeviation(rod);
     const v = (d: Float32Array): Volume => createVolume(n, n, n, [px, px, px], d);
-    const { result } = computeFsc(v(addNoise(rod, sigma, g)), v(addNoise(rod, sigma, g)), { pixelSizeA: px, mask: { kind: 'sphere', radiusA: 60, edgeA: 6 }, mwKDa: 25 });
+    const { result } = computeFsc(v(addNoise(rod, sigma, g)), v(addNoise(rod, sigma, g)), {
+      pixelSizeA: px,
+      mask: { kind: 'sphere', radiusA: 60, edgeA: 6 },
+      mwKDa: 25,
+    });
     const codes = result.warnings.map((w) => w.code);
     expect(codes).toContain('mask-mostly-solvent');
     expect(codes).toContain('particle-fsc-rerise');
@@ -118,47 +162,73 @@ describe('seed 002: thin elongated particle in a big spherical mask, Part_FSC', 
     const masked = result.crossings.fscMasked!['0.143'];
     // The scaled curve crosses later and re-rises over the noise; the masked FSC is the honest one.
     expect(part.reRiseShells.length).toBeGreaterThan(0);
-    const spikes = result.shells.filter((s) => s.shell > (masked.shell ?? 0) + 2 && (s.fscParticle ?? 0) > 0.143).length;
+    const spikes = result.shells.filter(
+      (s) => s.shell > (masked.shell ?? 0) + 2 && (s.fscParticle ?? 0) > 0.143,
+    ).length;
     expect(spikes).toBeGreaterThan(0);
   });
 });
 
 describe('mask-mostly-solvent without --mw', () => {
-  it.skipIf(!HAS_SHARED)('a big sphere around a thin rod is flagged from the density; RELION’s tight mask on 1TII is not', () => {
-    const n = 64, px = 2;
-    const rnd = seededRandom(4);
-    const rod = atomsToMap(ellipsoidAtoms(300, [55, 5, 5], rnd), n, px, 2.5);
-    const g = gaussianRandom(rnd);
-    const sigma = 1.2 * standardDeviation(rod);
-    const v = (d: Float32Array): Volume => createVolume(n, n, n, [px, px, px], d);
-    const { result } = computeFsc(v(addNoise(rod, sigma, g)), v(addNoise(rod, sigma, g)), { pixelSizeA: px, mask: { kind: 'sphere', radiusA: 60, edgeA: 6 } });
-    expect(result.mask!.densityFraction!).toBeLessThan(0.1);
-    expect(result.warnings.map((w) => w.code)).toContain('mask-mostly-solvent');
-    const d = 'data/relion-1tii-128/';
-    const tight = computeFsc(map(shared(d + 'half1.mrc')), map(shared(d + 'half2.mrc')), { pixelSizeA: 1.1, mask: { kind: 'user', mask: map(shared(d + 'mask.mrc')), source: 'mask.mrc' } }).result;
-    expect(tight.mask!.densityFraction!).toBeGreaterThan(0.2);
-    expect(tight.warnings.map((w) => w.code)).not.toContain('mask-mostly-solvent');
-  });
+  it.skipIf(!HAS_SHARED)(
+    'a big sphere around a thin rod is flagged from the density; RELION’s tight mask on 1TII is not',
+    () => {
+      const n = 64,
+        px = 2;
+      const rnd = seededRandom(4);
+      const rod = atomsToMap(ellipsoidAtoms(300, [55, 5, 5], rnd), n, px, 2.5);
+      const g = gaussianRandom(rnd);
+      const sigma = 1.2 * standardDeviation(rod);
+      const v = (d: Float32Array): Volume => createVolume(n, n, n, [px, px, px], d);
+      const { result } = computeFsc(v(addNoise(rod, sigma, g)), v(addNoise(rod, sigma, g)), {
+        pixelSizeA: px,
+        mask: { kind: 'sphere', radiusA: 60, edgeA: 6 },
+      });
+      expect(result.mask!.densityFraction!).toBeLessThan(0.1);
+      expect(result.warnings.map((w) => w.code)).toContain('mask-mostly-solvent');
+      const d = 'data/relion-1tii-128/';
+      const tight = computeFsc(map(shared(d + 'half1.mrc')), map(shared(d + 'half2.mrc')), {
+        pixelSizeA: 1.1,
+        mask: { kind: 'user', mask: map(shared(d + 'mask.mrc')), source: 'mask.mrc' },
+      }).result;
+      expect(tight.mask!.densityFraction!).toBeGreaterThan(0.2);
+      expect(tight.warnings.map((w) => w.code)).not.toContain('mask-mostly-solvent');
+    },
+  );
 });
 
 describe('bad input', () => {
   const a = createVolume(16, 16, 16, [1, 1, 1]);
   a.data.fill(1);
   it('mismatched shapes', () => {
-    expect(() => computeFsc(a, createVolume(16, 16, 18, [1, 1, 1]), { pixelSizeA: 1, mask: { kind: 'none' } })).toThrow('half maps: half maps have different shapes (found 16×16×16 and 16×16×18, expected the same box). Use the two half maps of one refinement');
+    expect(() => computeFsc(a, createVolume(16, 16, 18, [1, 1, 1]), { pixelSizeA: 1, mask: { kind: 'none' } })).toThrow(
+      'half maps: half maps have different shapes (found 16×16×16 and 16×16×18, expected the same box). Use the ' +
+        'two half maps of one refinement',
+    );
   });
   it('NaN-filled map', () => {
     const b = createVolume(16, 16, 16, [1, 1, 1]);
     b.data.fill(NaN);
-    expect(() => computeFsc(a, b, { pixelSizeA: 1, mask: { kind: 'none' } })).toThrow(/half map 2: map contains NaN or infinite values \(found 4096 of 4096 voxels/);
+    expect(() => computeFsc(a, b, { pixelSizeA: 1, mask: { kind: 'none' } })).toThrow(
+      /half map 2: map contains NaN or infinite values \(found 4096 of 4096 voxels/,
+    );
   });
   it('mask outside [0, 1] and mask on another grid', () => {
     const m = createVolume(16, 16, 16, [1, 1, 1]);
     m.data.fill(2);
-    expect(() => computeFsc(a, a, { pixelSizeA: 1, mask: { kind: 'user', mask: m, source: 'm.mrc' } })).toThrow(/m\.mrc: mask values are outside \[0, 1\] \(found range 2\.000 … 2\.000/);
-    expect(() => computeFsc(a, a, { pixelSizeA: 1, mask: { kind: 'user', mask: createVolume(8, 8, 8, [1, 1, 1]), source: 'm.mrc' } })).toThrow(/m\.mrc: mask is not on the half maps’ grid \(found 8×8×8, expected 16×16×16\)/);
+    expect(() => computeFsc(a, a, { pixelSizeA: 1, mask: { kind: 'user', mask: m, source: 'm.mrc' } })).toThrow(
+      /m\.mrc: mask values are outside \[0, 1\] \(found range 2\.000 … 2\.000/,
+    );
+    expect(() =>
+      computeFsc(a, a, {
+        pixelSizeA: 1,
+        mask: { kind: 'user', mask: createVolume(8, 8, 8, [1, 1, 1]), source: 'm.mrc' },
+      }),
+    ).toThrow(/m\.mrc: mask is not on the half maps’ grid \(found 8×8×8, expected 16×16×16\)/);
     const wrongPx = createVolume(16, 16, 16, [1.5, 1.5, 1.5]);
     wrongPx.data.fill(1);
-    expect(() => computeFsc(a, a, { pixelSizeA: 1, mask: { kind: 'user', mask: wrongPx, source: 'm.mrc' } })).toThrow(/voxel size differs/);
+    expect(() => computeFsc(a, a, { pixelSizeA: 1, mask: { kind: 'user', mask: wrongPx, source: 'm.mrc' } })).toThrow(
+      /voxel size differs/,
+    );
   });
 });

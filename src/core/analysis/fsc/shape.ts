@@ -19,10 +19,18 @@ export interface ShapeReading {
 }
 
 const MEANING: Record<CurveShape, string> = {
-  'clean drop': 'Sharp drop to zero past the cutoff: a clean signal limit, likely set by sample homogeneity or optics. An honest map.',
-  'long tail above 0.143': 'Long tail above 0.143: anisotropy or unresolved heterogeneity leaves a small fraction of high-frequency signal. Check the directional FSC and local resolution.',
-  'bumpy / oscillating': 'Bumpy, oscillating FSC: mask too tight, too loose, or solvent-flattening artefacts. Recompute with a softer mask and compare.',
-  'high then sharp collapse': 'FSC above 0.5 over most of the curve, then a sharp collapse: excellent low-frequency agreement; almost certainly a B-factor problem rather than alignment.',
+  'clean drop':
+    'Sharp drop to zero past the cutoff: a clean signal limit, likely set by sample homogeneity or optics. An ' +
+    'honest map.',
+  'long tail above 0.143':
+    'Long tail above 0.143: anisotropy or unresolved heterogeneity leaves a small fraction of high-frequency ' +
+    'signal. Check the directional FSC and local resolution.',
+  'bumpy / oscillating':
+    'Bumpy, oscillating FSC: mask too tight, too loose, or solvent-flattening artefacts. Recompute with a softer ' +
+    'mask and compare.',
+  'high then sharp collapse':
+    'FSC above 0.5 over most of the curve, then a sharp collapse: excellent low-frequency agreement; almost ' +
+    'certainly a B-factor problem rather than alignment.',
 };
 
 function firstBelow(fsc: ArrayLike<number>, t: number): number | null {
@@ -47,7 +55,13 @@ export function readShape(fsc: ArrayLike<number>): ShapeReading {
   const tailFraction = shell05 !== null && shell0143 !== null ? (shell0143 - shell05) / shell0143 : null;
   let kind: CurveShape = 'clean drop';
   if (bumps >= 2) kind = 'bumpy / oscillating';
-  else if (shell05 !== null && shell0143 !== null && shell05 >= 0.75 * shell0143 && shell0143 - shell05 <= Math.max(3, 0.12 * shell0143)) kind = 'high then sharp collapse';
+  else if (
+    shell05 !== null &&
+    shell0143 !== null &&
+    shell05 >= 0.75 * shell0143 &&
+    shell0143 - shell05 <= Math.max(3, 0.12 * shell0143)
+  )
+    kind = 'high then sharp collapse';
   else if (tailFraction !== null && tailFraction > 0.35) kind = 'long tail above 0.143';
   return { kind, meaning: MEANING[kind], evidence: { shell05, shell0143, tailFraction, bumps } };
 }

@@ -37,21 +37,31 @@ export function shellIndexMap(nx: number, ny: number, nz: number): Int32Array {
 
 export function shellSums(a: Spectrum, b: Spectrum, shells: Int32Array): ShellSums {
   const n = shellCount(a.nx);
-  const out: ShellSums = { num: new Float64Array(n), den1: new Float64Array(n), den2: new Float64Array(n), count: new Float64Array(n), fullCount: new Float64Array(n) };
+  const out: ShellSums = {
+    num: new Float64Array(n),
+    den1: new Float64Array(n),
+    den2: new Float64Array(n),
+    count: new Float64Array(n),
+    fullCount: new Float64Array(n),
+  };
   const { num, den1, den2, count, fullCount } = out;
-  const da = a.data, db = b.data;
+  const da = a.data,
+    db = b.data;
   const nxh = a.nxh;
   const nyquistX = a.nx % 2 === 0 ? nxh - 1 : -1;
   for (let i = 0; i < shells.length; i++) {
     const s = shells[i]!;
     if (s < 0) continue;
-    const ar = da[2 * i]!, ai = da[2 * i + 1]!, br = db[2 * i]!, bi = db[2 * i + 1]!;
-    num[s] += ar * br + ai * bi;
-    den1[s] += ar * ar + ai * ai;
-    den2[s] += br * br + bi * bi;
-    count[s]++;
+    const ar = da[2 * i]!,
+      ai = da[2 * i + 1]!,
+      br = db[2 * i]!,
+      bi = db[2 * i + 1]!;
+    num[s] = num[s]! + ar * br + ai * bi;
+    den1[s] = den1[s]! + ar * ar + ai * ai;
+    den2[s] = den2[s]! + br * br + bi * bi;
+    count[s] = count[s]! + 1;
     const x = i % nxh;
-    fullCount[s] += x === 0 || x === nyquistX ? 1 : 2;
+    fullCount[s] = fullCount[s]! + x === 0 || x === nyquistX ? 1 : 2;
   }
   return out;
 }

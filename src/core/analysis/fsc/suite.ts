@@ -81,7 +81,12 @@ export interface FscComputation {
  * The FSC suite: unmasked, masked (user / spherical / automatic mask), phase-randomisation
  * corrected exactly as RELION 3.1 postprocess (Chen et al. 2013), particle-scaled, all criteria.
  */
-export function computeFsc(half1: Volume, half2: Volume, options: FscOptions, progress?: ProgressContext): FscComputation {
+export function computeFsc(
+  half1: Volume,
+  half2: Volume,
+  options: FscOptions,
+  progress?: ProgressContext,
+): FscComputation {
   checkHalves(half1, half2);
   const { nx, ny, nz } = half1;
   const px = options.pixelSizeA;
@@ -99,7 +104,11 @@ export function computeFsc(half1: Volume, half2: Volume, options: FscOptions, pr
   let masked: ShellSums | null = null;
   if (mask) {
     steps.step(2, 'masked FSC');
-    masked = shellSums(rfft3d(multiplyInto(r1!, half1.data, mask), nx, ny, nz, s1), rfft3d(multiplyInto(r2!, half2.data, mask), nx, ny, nz, s2), shells);
+    masked = shellSums(
+      rfft3d(multiplyInto(r1!, half1.data, mask), nx, ny, nz, s1),
+      rfft3d(multiplyInto(r2!, half2.data, mask), nx, ny, nz, s2),
+      shells,
+    );
   }
   steps.step(2, 'unmasked FSC');
   rfft3d(half1.data, nx, ny, nz, s1);
@@ -127,32 +136,75 @@ export function computeFsc(half1: Volume, half2: Volume, options: FscOptions, pr
   steps.step(1, 'criteria');
   const fscCorrected = fscMasked ? correct(fscMasked, fscRandom, r0) : null;
   const particle = particleCurve(fscUnmasked, fscMasked, mask, options, px, nx * ny * nz);
-  const result = assemble({ nx, px, options, info, unmaskedSums, fscUnmasked, fscMasked, fscRandom, fscCorrected, particle, r0, warnings });
+  const result = assemble({
+    nx,
+    px,
+    options,
+    info,
+    unmaskedSums,
+    fscUnmasked,
+    fscMasked,
+    fscRandom,
+    fscCorrected,
+    particle,
+    r0,
+    warnings,
+  });
   steps.finish();
   return { result, autoMask: auto, mask };
 }
 
 function checkHalves(a: Volume, b: Volume): void {
   if (a.nx !== b.nx || a.ny !== b.ny || a.nz !== b.nz) {
-    throw new FormatError('half maps have different shapes', { source: 'half maps', found: `${a.nx}×${a.ny}×${a.nz} and ${b.nx}×${b.ny}×${b.nz}`, expected: 'the same box', hint: 'Use the two half maps of one refinement' });
+    throw new FormatError('half maps have different shapes', {
+      source: 'half maps',
+      found: `${a.nx}×${a.ny}×${a.nz} and ${b.nx}×${b.ny}×${b.nz}`,
+      expected: 'the same box',
+      hint: 'Use the two half maps of one refinement',
+    });
   }
   if (a.nx !== a.ny || a.nx !== a.nz) {
-    throw new FormatError('half maps are not cubic', { source: 'half maps', found: `${a.nx}×${a.ny}×${a.nz}`, expected: 'a cubic box (as RELION requires)', hint: 'Pad or crop the maps to a cube' });
+    throw new FormatError('half maps are not cubic', {
+      source: 'half maps',
+      found: `${a.nx}×${a.ny}×${a.nz}`,
+      expected: 'a cubic box (as RELION requires)',
+      hint: 'Pad or crop the maps to a cube',
+    });
   }
-  if (a.nx < 8) throw new FormatError('box is too small for an FSC', { source: 'half maps', found: `${a.nx}`, expected: 'at least 8 voxels' });
-  for (const [name, v] of [['half map 1', a], ['half map 2', b]] as const) {
+  if (a.nx < 8)
+    throw new FormatError('box is too small for an FSC', {
+      source: 'half maps',
+      found: `${a.nx}`,
+      expected: 'at least 8 voxels',
+    });
+  for (const [name, v] of [
+    ['half map 1', a],
+    ['half map 2', b],
+  ] as const) {
     let bad = 0;
     let first = -1;
-    for (let i = 0; i < v.data.length; i++) if (!Number.isFinite(v.data[i]!)) {
-      bad++;
-      if (first < 0) first = i;
-    }
-    if (bad > 0) throw new FormatError('map contains NaN or infinite values', { source: name, found: `${bad} of ${v.data.length} voxels (first at index ${first})`, expected: 'finite densities', hint: 'The refinement or a conversion went wrong; regenerate the half map' });
+    for (let i = 0; i < v.data.length; i++)
+      if (!Number.isFinite(v.data[i]!)) {
+        bad++;
+        if (first < 0) first = i;
+      }
+    if (bad > 0)
+      throw new FormatError('map contains NaN or infinite values', {
+        source: name,
+        found: `${bad} of ${v.data.length} voxels (first at index ${first})`,
+        expected: 'finite densities',
+        hint: 'The refinement or a conversion went wrong; regenerate the half map',
+      });
   }
 }
 
 /** The mask an FSC option asks for, checked against the half maps (the one place a mask is resolved). */
-export function resolveMask(h1: Volume, h2: Volume, o: Pick<FscOptions, 'pixelSizeA' | 'mask'>, warnings: Warning[]): { mask: Float32Array | null; auto: AutoMask | null; info: FscResult['mask'] } {
+export function resolveMask(
+  h1: Volume,
+  h2: Volume,
+  o: Pick<FscOptions, 'pixelSizeA' | 'mask'>,
+  warnings: Warning[],
+): { mask: Float32Array | null; auto: AutoMask | null; info: FscResult['mask'] } {
   const { nx, ny, nz } = h1;
   const m = o.mask;
   const fraction = (mask: Float32Array): number => {
@@ -166,17 +218,50 @@ export function resolveMask(h1: Volume, h2: Volume, o: Pick<FscOptions, 'pixelSi
     case 'user': {
       warnings.push(...validateMask(m.mask, h1, o.pixelSizeA, m.source));
       const f = fraction(m.mask.data);
-      return { mask: m.mask.data, auto: null, info: { kind: 'user', source: m.source, volumeFraction: f, autoThreshold: null, particleFraction: null, densityFraction: null } };
+      return {
+        mask: m.mask.data,
+        auto: null,
+        info: {
+          kind: 'user',
+          source: m.source,
+          volumeFraction: f,
+          autoThreshold: null,
+          particleFraction: null,
+          densityFraction: null,
+        },
+      };
     }
     case 'sphere': {
       const mask = sphericalMask(nx, ny, nz, o.pixelSizeA, m.radiusA, m.edgeA ?? 10);
-      return { mask, auto: null, info: { kind: 'sphere', source: `sphere r=${m.radiusA} Å, edge ${m.edgeA ?? 10} Å`, volumeFraction: fraction(mask), autoThreshold: null, particleFraction: null, densityFraction: null } };
+      return {
+        mask,
+        auto: null,
+        info: {
+          kind: 'sphere',
+          source: `sphere r=${m.radiusA} Å, edge ${m.edgeA ?? 10} Å`,
+          volumeFraction: fraction(mask),
+          autoThreshold: null,
+          particleFraction: null,
+          densityFraction: null,
+        },
+      };
     }
     case 'auto': {
       const avg = new Float32Array(h1.data.length);
       for (let i = 0; i < avg.length; i++) avg[i] = 0.5 * (h1.data[i]! + h2.data[i]!);
       const auto = autoMask(avg, nx, ny, nz, o.pixelSizeA, m);
-      return { mask: auto.mask, auto, info: { kind: 'auto', source: 'automatic', volumeFraction: auto.volumeFraction, autoThreshold: auto.threshold, particleFraction: null, densityFraction: auto.coreVoxels / sum(auto.mask) } };
+      return {
+        mask: auto.mask,
+        auto,
+        info: {
+          kind: 'auto',
+          source: 'automatic',
+          volumeFraction: auto.volumeFraction,
+          autoThreshold: auto.threshold,
+          particleFraction: null,
+          densityFraction: auto.coreVoxels / sum(auto.mask),
+        },
+      };
     }
   }
 }
@@ -194,25 +279,43 @@ function multiplyInto(out: Float32Array, a: Float32Array, m: Float32Array): Floa
 }
 
 /** RELION: first shell > 0 where the unmasked FSC < 0.8, or round(box·pixel / Å) when given. */
-function randomizationShell(fscUnmasked: Float64Array, o: FscOptions, n: number, px: number, warnings: Warning[]): number | null {
+function randomizationShell(
+  fscUnmasked: Float64Array,
+  o: FscOptions,
+  n: number,
+  px: number,
+  warnings: Warning[],
+): number | null {
   if (o.randomizeFromA !== undefined) {
     const r = Math.round((n * px) / o.randomizeFromA);
-    if (r < 1 || r >= fscUnmasked.length) throw new RangeError(`--randomize-at ${o.randomizeFromA} Å is outside the box's range (${((n * px) / (fscUnmasked.length - 1)).toFixed(2)}–${(n * px).toFixed(1)} Å)`);
+    if (r < 1 || r >= fscUnmasked.length)
+      throw new RangeError(
+        `--randomize-at ${o.randomizeFromA} Å is outside the box's range ` +
+          `(${((n * px) / (fscUnmasked.length - 1)).toFixed(2)}–${(n * px).toFixed(1)} Å)`,
+      );
     return r;
   }
   const at = o.randomizeFscAt ?? 0.8;
   for (let i = 1; i < fscUnmasked.length; i++) if (fscUnmasked[i]! < at) return i;
-  warnings.push({ code: 'no-randomisation', message: `the unmasked FSC never drops below ${at}: no phase randomisation, the corrected FSC equals the masked one` });
+  warnings.push({
+    code: 'no-randomisation',
+    message:
+      `the unmasked FSC never drops below ${at}: no phase randomisation, the corrected FSC equals the ` + `masked one`,
+  });
   return null;
 }
 
-/** RELION randomizePhasesBeyond: voxels with |k|² ≥ r0² get a uniform random phase in [0, 2π) from `rnd`, same amplitude. */
+/**
+ * RELION randomizePhasesBeyond: voxels with |k|² ≥ r0² get a uniform random phase in [0, 2π) from `rnd`, same
+ * amplitude.
+ */
 export function randomizePhasesBeyond(spec: Spectrum, r0: number, rnd: () => number): void {
   const data = spec.data;
   const r02 = r0 * r0;
   forEachFrequency(spec, (i, r2) => {
     if (r2 < r02) return;
-    const re = data[2 * i]!, im = data[2 * i + 1]!;
+    const re = data[2 * i]!,
+      im = data[2 * i + 1]!;
     const amp = Math.sqrt(re * re + im * im);
     const ph = rnd();
     // sin from cos (one trigonometric call per voxel): the sign follows the half-turn.
@@ -231,7 +334,8 @@ function correct(masked: Float64Array, random: Float64Array | null, r0: number |
   if (!random || r0 === null) return masked.slice();
   const out = new Float64Array(masked.length);
   for (let i = 0; i < out.length; i++) {
-    const t = masked[i]!, n = random[i]!;
+    const t = masked[i]!,
+      n = random[i]!;
     out[i] = i < r0 + 2 ? t : (t - n) / (1 - n);
   }
   return out;
@@ -249,9 +353,17 @@ interface ParticleCurve {
  * ParticleMaskFraction, Part = V·FSC/(1 + (V − 1)·FSC) on the unmasked FSC with
  * V = 0.476 / (fraction of mask voxels > 0.5).
  */
-function particleCurve(unmasked: Float64Array, masked: Float64Array | null, mask: Float32Array | null, o: FscOptions, px: number, boxVoxels: number): ParticleCurve | null {
+function particleCurve(
+  unmasked: Float64Array,
+  masked: Float64Array | null,
+  mask: Float32Array | null,
+  o: FscOptions,
+  px: number,
+  boxVoxels: number,
+): ParticleCurve | null {
   // cisTEM takes |FSC| in the denominator; RELION does not (checked against its postprocess.star).
-  const scale = (fsc: Float64Array, v: number, abs: boolean): Float64Array => fsc.map((f) => (v * f) / (1 + (v - 1) * (abs ? Math.abs(f) : f)));
+  const scale = (fsc: Float64Array, v: number, abs: boolean): Float64Array =>
+    fsc.map((f) => (v * f) / (1 + (v - 1) * (abs ? Math.abs(f) : f)));
   if (o.mwKDa !== undefined) {
     const particleA3 = (o.mwKDa * 1000) / 0.81;
     let maskVoxels = boxVoxels;
@@ -301,12 +413,23 @@ function assemble(a: AssembleInput): FscResult {
       nVoxels: a.unmaskedSums.count[i]!,
     });
   }
-  const curves: [CurveName, Float64Array | null][] = [['fscUnmasked', a.fscUnmasked], ['fscMasked', a.fscMasked], ['fscCorrected', a.fscCorrected], ['fscParticle', a.particle?.fsc ?? null]];
+  const curves: [CurveName, Float64Array | null][] = [
+    ['fscUnmasked', a.fscUnmasked],
+    ['fscMasked', a.fscMasked],
+    ['fscCorrected', a.fscCorrected],
+    ['fscParticle', a.particle?.fsc ?? null],
+  ];
   const crossings: FscResult['crossings'] = {};
   for (const [name, curve] of curves) {
     if (!curve) continue;
     const byCriterion = {} as Record<CriterionName, Crossing>;
-    for (const c of CRITERIA) byCriterion[c] = findCrossing(curve, thresholdCurve(c, a.unmaskedSums.fullCount, a.options.symmetryOrder ?? 1), boxA, c);
+    for (const c of CRITERIA)
+      byCriterion[c] = findCrossing(
+        curve,
+        thresholdCurve(c, a.unmaskedSums.fullCount, a.options.symmetryOrder ?? 1),
+        boxA,
+        c,
+      );
     crossings[name] = byCriterion;
   }
   const mainName: CurveName = a.fscCorrected ? 'fscCorrected' : 'fscUnmasked';
@@ -316,13 +439,17 @@ function assemble(a: AssembleInput): FscResult {
   const result: FscResult = {
     resolutionA: main.resolutionA,
     resolutionInterpolatedA: main.resolutionInterpolatedA,
-    criterion: `FSC = 0.143 on the ${a.fscCorrected ? 'phase-randomisation corrected masked' : 'unmasked'} FSC (RELION rule: last shell before the first drop)`,
+    criterion:
+      `FSC = 0.143 on the ${a.fscCorrected ? 'phase-randomisation corrected masked' : 'unmasked'} FSC ` +
+      `(RELION rule: last shell before the first drop)`,
     randomizeFromA: a.r0 !== null ? boxA / a.r0 : null,
     randomizeFromShell: a.r0,
     pixelSizeA: a.px,
     boxSize: a.nx,
     mask: info,
-    particleCurve: a.particle ? { method: a.particle.method, particleVolumeFraction: a.particle.particleVolumeFraction } : null,
+    particleCurve: a.particle
+      ? { method: a.particle.method, particleVolumeFraction: a.particle.particleVolumeFraction }
+      : null,
     shells,
     crossings,
     shape: readShape(mainCurve),
@@ -336,28 +463,82 @@ function assemble(a: AssembleInput): FscResult {
 function diagnose(r: FscResult, a: AssembleInput): Warning[] {
   const w: Warning[] = [];
   const main = r.crossings[a.fscCorrected ? 'fscCorrected' : 'fscUnmasked']!['0.143'];
-  if (main.shell === null) w.push({ code: 'no-signal', message: 'the FSC drops below 0.143 at the first shell: the half maps share no signal (wrong files, or not aligned to each other?)' });
-  if (main.reachesNyquist) w.push({ code: 'nyquist-limited', message: `the FSC stays above 0.143 up to Nyquist (${(2 * a.px).toFixed(2)} Å): the resolution is limited by the pixel size, not the data` });
+  if (main.shell === null)
+    w.push({
+      code: 'no-signal',
+      message:
+        'the FSC drops below 0.143 at the first shell: the half maps share no signal (wrong files, or not aligned ' +
+        'to each other?)',
+    });
+  if (main.reachesNyquist)
+    w.push({
+      code: 'nyquist-limited',
+      message:
+        `the FSC stays above 0.143 up to Nyquist (${(2 * a.px).toFixed(2)} Å): the resolution is limited by ` +
+        `the pixel size, not the data`,
+    });
   if (main.reRiseShells.length > 0) {
     const first = main.reRiseShells[0]!;
-    w.push({ code: 'fsc-rerise', message: `the FSC rises above 0.143 again after crossing it (shells ${main.reRiseShells.slice(0, 5).join(', ')}${main.reRiseShells.length > 5 ? ', …' : ''}, first at ${((a.nx * a.px) / first).toFixed(2)} Å): noise spikes, often from solvent in a loose mask (seed 002); the first crossing (${main.resolutionA?.toFixed(2)} Å) is the honest resolution` });
+    w.push({
+      code: 'fsc-rerise',
+      message:
+        `the FSC rises above 0.143 again after crossing it (shells ` +
+        `${main.reRiseShells.slice(0, 5).join(', ')}${main.reRiseShells.length > 5 ? ', …' : ''}, first at ` +
+        `${((a.nx * a.px) / first).toFixed(2)} Å): noise spikes, often from solvent in a loose mask (seed 002); ` +
+        `the first crossing (${main.resolutionA?.toFixed(2)} Å) is the honest resolution`,
+    });
   }
   if (a.fscCorrected) {
     const um = r.crossings.fscUnmasked!['0.143'];
-    if (um.shell !== null && main.shell !== null && um.shell > main.shell) w.push({ code: 'unmasked-beyond-corrected', message: `the unmasked FSC extends beyond the corrected one (${um.resolutionA?.toFixed(2)} vs ${main.resolutionA?.toFixed(2)} Å): the mask may be cutting off density; check that it covers the whole particle` });
-    if (a.fscRandom && main.shell !== null && a.fscRandom[main.shell]! > 0.1) w.push({ code: 'mask-too-sharp', message: `the phase-randomised masked FSC is ${a.fscRandom[main.shell]!.toFixed(3)} (> 0.1) at the resolution: the mask is too sharp; use a wider soft edge` });
+    if (um.shell !== null && main.shell !== null && um.shell > main.shell)
+      w.push({
+        code: 'unmasked-beyond-corrected',
+        message:
+          `the unmasked FSC extends beyond the corrected one (${um.resolutionA?.toFixed(2)} vs ` +
+          `${main.resolutionA?.toFixed(2)} Å): the mask may be cutting off density; check that it covers the whole ` +
+          `particle`,
+      });
+    if (a.fscRandom && main.shell !== null && a.fscRandom[main.shell]! > 0.1)
+      w.push({
+        code: 'mask-too-sharp',
+        message:
+          `the phase-randomised masked FSC is ${a.fscRandom[main.shell]!.toFixed(3)} (> 0.1) at the ` +
+          `resolution: the mask is too sharp; use a wider soft edge`,
+      });
   }
-  const fill = a.particle?.method === 'cistem-mw' ? a.particle.particleVolumeFraction : a.info?.densityFraction ?? null;
+  const fill =
+    a.particle?.method === 'cistem-mw' ? a.particle.particleVolumeFraction : (a.info?.densityFraction ?? null);
   if (fill !== null && fill < 0.2 && (a.particle?.method === 'cistem-mw' || a.info?.kind !== 'auto')) {
-    const how = a.particle?.method === 'cistem-mw' ? `from --mw ${a.options.mwKDa} kDa` : 'from the thresholded density';
-    w.push({ code: 'mask-mostly-solvent', message: `the particle fills only ${(100 * fill).toFixed(0)} % of the ${a.info ? 'mask' : 'box'} (${how}): solvent noise dominates the masked FSC and any particle scaling of it amplifies that noise (seed 002); use a tighter soft mask (--auto-mask)` });
+    const how =
+      a.particle?.method === 'cistem-mw' ? `from --mw ${a.options.mwKDa} kDa` : 'from the thresholded density';
+    w.push({
+      code: 'mask-mostly-solvent',
+      message:
+        `the particle fills only ${(100 * fill).toFixed(0)} % of the ${a.info ? 'mask' : 'box'} (${how}): ` +
+        `solvent noise dominates the masked FSC and any particle scaling of it amplifies that noise (seed 002); ` +
+        `use a tighter soft mask (--auto-mask)`,
+    });
   }
   if (a.particle) {
     const pc = r.crossings.fscParticle!['0.143'];
-    if (pc.reRiseShells.length > 0) w.push({ code: 'particle-fsc-rerise', message: `the particle-scaled FSC (${a.particle.method === 'cistem-mw' ? "cisTEM's Part_FSC" : "RELION's mask-fraction curve"}) rises above 0.143 again after crossing it (first at ${((a.nx * a.px) / pc.reRiseShells[0]!).toFixed(2)} Å): scaled solvent noise, not signal; read the resolution from the masked, corrected FSC` });
+    if (pc.reRiseShells.length > 0)
+      w.push({
+        code: 'particle-fsc-rerise',
+        message:
+          `the particle-scaled FSC ` +
+          `(${a.particle.method === 'cistem-mw' ? "cisTEM's Part_FSC" : "RELION's mask-fraction curve"}) rises ` +
+          `above 0.143 again after crossing it (first at ${((a.nx * a.px) / pc.reRiseShells[0]!).toFixed(2)} Å): ` +
+          `scaled solvent noise, not signal; read the resolution from the masked, corrected FSC`,
+      });
   }
   const tail = a.fscUnmasked.subarray(Math.max(1, a.fscUnmasked.length - 4));
   const tailMean = tail.reduce((s, v) => s + v, 0) / tail.length;
-  if (tailMean > 0.5) w.push({ code: 'halves-not-independent', message: `the unmasked FSC is ${tailMean.toFixed(2)} near Nyquist: the half maps are not independent (same particles, or refined together); the resolution is not meaningful` });
+  if (tailMean > 0.5)
+    w.push({
+      code: 'halves-not-independent',
+      message:
+        `the unmasked FSC is ${tailMean.toFixed(2)} near Nyquist: the half maps are not independent (same ` +
+        `particles, or refined together); the resolution is not meaningful`,
+    });
   return w;
 }

@@ -51,28 +51,41 @@ export interface LocresComputation {
  * correlation is the same with coarser shells — which is where the speed comes from. Method
  * 'blocres': a larger window (≈ 6× the expected resolution), a finer grid, no randomisation.
  */
-export function localResolution(half1: Volume, half2: Volume, options: LocresOptions, expectedResolutionA: number | null, progress?: ProgressContext): LocresComputation {
+export function localResolution(
+  half1: Volume,
+  half2: Volume,
+  options: LocresOptions,
+  expectedResolutionA: number | null,
+  progress?: ProgressContext,
+): LocresComputation {
   const n = half1.nx;
   const px = options.pixelSizeA;
   const method = options.method ?? 'relion';
   const warnings: Warning[] = [];
-  const defaults = method === 'relion' ? { step: 25, radius: 12.5, edge: 25, randomize: 25 as number | null } : blocresDefaults(expectedResolutionA ?? 8 * px);
+  const defaults =
+    method === 'relion'
+      ? { step: 25, radius: 12.5, edge: 25, randomize: 25 as number | null }
+      : blocresDefaults(expectedResolutionA ?? 8 * px);
   const stepA = options.stepA ?? defaults.step;
-  const radiusA = options.windowRadiusA ?? (options.stepA !== undefined && method === 'relion' ? stepA / 2 : defaults.radius);
+  const radiusA =
+    options.windowRadiusA ?? (options.stepA !== undefined && method === 'relion' ? stepA / 2 : defaults.radius);
   const edgeA = options.edgeA ?? (options.stepA !== undefined && method === 'relion' ? stepA : defaults.edge);
-  const randomizeFromA = method === 'relion' ? options.randomizeFromA ?? defaults.randomize : options.randomizeFromA ?? null;
+  const randomizeFromA =
+    method === 'relion' ? (options.randomizeFromA ?? defaults.randomize) : (options.randomizeFromA ?? null);
   const minRes = options.minResolutionA ?? 50;
   // RELION rounds the step, window radius and edge to whole voxels.
   const step = Math.max(1, Math.round(stepA / px));
   const radius = Math.round(radiusA / px);
   const edge = Math.round(edgeA / px);
   const points = samplePoints(n, step, radius);
-  if (points.length === 0) throw new RangeError(`no sample points: the window (${radiusA} Å) is too large for a ${n}-voxel box`);
+  if (points.length === 0)
+    throw new RangeError(`no sample points: the window (${radiusA} Å) is too large for a ${n}-voxel box`);
   const b = windowBox(radius + edge, n);
   const steps = new ProgressSteps(progress, [2, 8, 1]);
   steps.step(2, 'randomising phases');
   // RELION: randomize_at = (int)(box·pixel / Å), on the unmasked halves, one stream for both.
-  let p1: Float32Array | null = null, p2: Float32Array | null = null;
+  let p1: Float32Array | null = null,
+    p2: Float32Array | null = null;
   if (randomizeFromA !== null) {
     const r0 = Math.trunc((n * px) / randomizeFromA);
     const rnd = relionUniform(glibcRand(1), 0, 2 * Math.PI);
@@ -86,15 +99,28 @@ export function localResolution(half1: Volume, half2: Volume, options: LocresOpt
   const sum = new Float32Array(n * n * n);
   for (let i = 0; i < sum.length; i++) sum[i] = half1.data[i]! + half2.data[i]!;
   const job: WindowJob = {
-    n, pixelSizeA: px, b, radius, edge, minRes,
+    n,
+    pixelSizeA: px,
+    b,
+    radius,
+    edge,
+    minRes,
     // The window's shells live in the small box: r0 scales with it.
     r0b: randomizeFromA !== null ? Math.trunc((b * px) / randomizeFromA) : 0,
-    h1: half1.data, h2: half2.data, p1, p2, sum, points,
+    h1: half1.data,
+    h2: half2.data,
+    p1,
+    p2,
+    sum,
+    points,
   };
   const acc = newAccumulators(n * n * n, points.length);
   steps.step(8, 'windows');
-  if (!(windowRunner && points.length >= 8 && windowRunner.run(job, acc))) processWindows(job, acc, 0, points.length, progress);
-  const locresSum = acc.locresSum, weightSum = acc.weightSum, filtered = acc.filtered;
+  if (!(windowRunner && points.length >= 8 && windowRunner.run(job, acc)))
+    processWindows(job, acc, 0, points.length, progress);
+  const locresSum = acc.locresSum,
+    weightSum = acc.weightSum,
+    filtered = acc.filtered;
   const out: LocresPoint[] = points.map((p, k) => ({ ...p, resolutionA: acc.resolutionA[k]! }));
   steps.step(1, 'blending');
   const locres = new Float32Array(n * n * n);
@@ -104,7 +130,16 @@ export function localResolution(half1: Volume, half2: Volume, options: LocresOpt
     filtered[i] = w > 0 ? filtered[i]! / w : 0;
   }
   steps.finish();
-  return { locres, filtered, points: out, windowA: 2 * (radius + edge) * px, stepA: step * px, randomizeFromA, method, warnings };
+  return {
+    locres,
+    filtered,
+    points: out,
+    windowA: 2 * (radius + edge) * px,
+    stepA: step * px,
+    randomizeFromA,
+    method,
+    warnings,
+  };
 }
 
 function blocresDefaults(expectedA: number): { step: number; radius: number; edge: number; randomize: null } {
@@ -139,7 +174,12 @@ export interface WindowAccumulators {
 }
 
 export function newAccumulators(voxels: number, points: number): WindowAccumulators {
-  return { locresSum: new Float32Array(voxels), weightSum: new Float32Array(voxels), filtered: new Float32Array(voxels), resolutionA: new Float64Array(points) };
+  return {
+    locresSum: new Float32Array(voxels),
+    weightSum: new Float32Array(voxels),
+    filtered: new Float32Array(voxels),
+    resolutionA: new Float64Array(points),
+  };
 }
 
 /**
@@ -157,7 +197,13 @@ export function setWindowRunner(r: WindowRunner | null): void {
 }
 
 /** Windows from ≤ k < to: local resolution at each point and its contributions to the blended maps. */
-export function processWindows(job: WindowJob, acc: WindowAccumulators, from: number, to: number, progress?: ProgressContext): void {
+export function processWindows(
+  job: WindowJob,
+  acc: WindowAccumulators,
+  from: number,
+  to: number,
+  progress?: ProgressContext,
+): void {
   const { n, b, pixelSizeA: px } = job;
   const win = windowValues(b, job.radius, job.edge);
   const taper = windowValues(b, job.radius + job.edge, Math.max(1, b / 2 - job.radius - job.edge - 1));
@@ -166,7 +212,8 @@ export function processWindows(job: WindowJob, acc: WindowAccumulators, from: nu
   const zeros = new Float64Array(shells.length ? Math.floor(b / 2) + 1 : 0);
   const threshold = thresholdCurve('0.143', zeros);
   for (let k = from; k < to; k++) {
-    if (progress && k % 16 === 0) progress.report?.(2 / 11 + ((8 / 11) * (k - from)) / (to - from), `window ${k + 1} of ${to}`);
+    if (progress && k % 16 === 0)
+      progress.report?.(2 / 11 + ((8 / 11) * (k - from)) / (to - from), `window ${k + 1} of ${to}`);
     const p = job.points[k]!;
     const fsc = windowFsc(job.h1, job.h2, job.p1, job.p2, n, p, win, b, shells, job.r0b, bufs);
     const crossing = findCrossing(fsc, threshold, b * px, '0.143');
@@ -179,7 +226,19 @@ export function processWindows(job: WindowJob, acc: WindowAccumulators, from: nu
 }
 
 /** Corrected FSC of the two halves under one window (RELION calculateFSCtrue with the box's r0). */
-function windowFsc(h1: Float32Array, h2: Float32Array, p1: Float32Array | null, p2: Float32Array | null, n: number, p: SamplePoint, win: Float32Array, b: number, shells: Int32Array, r0: number, bufs: Float32Array[]): Float64Array {
+function windowFsc(
+  h1: Float32Array,
+  h2: Float32Array,
+  p1: Float32Array | null,
+  p2: Float32Array | null,
+  n: number,
+  p: SamplePoint,
+  win: Float32Array,
+  b: number,
+  shells: Int32Array,
+  r0: number,
+  bufs: Float32Array[],
+): Float64Array {
   const fft = (map: Float32Array, buf: Float32Array) => {
     cutWindow(map, n, p, win, b, buf);
     return rfft3d(buf, b, b, b);
@@ -194,7 +253,17 @@ function windowFsc(h1: Float32Array, h2: Float32Array, p1: Float32Array | null, 
 }
 
 /** The average map around p, FSC-weighted and low-passed at this window's resolution (tapered box). */
-function filterWindow(sum: Float32Array, n: number, p: SamplePoint, taper: Float32Array, b: number, fsc: Float64Array, resA: number, px: number, buf: Float32Array): Float32Array {
+function filterWindow(
+  sum: Float32Array,
+  n: number,
+  p: SamplePoint,
+  taper: Float32Array,
+  b: number,
+  fsc: Float64Array,
+  resA: number,
+  px: number,
+  buf: Float32Array,
+): Float32Array {
   cutWindow(sum, n, p, taper, b, buf);
   const spec = rfft3d(buf, b, b, b);
   applyFscWeighting(spec, fsc);

@@ -18,7 +18,8 @@ export function samplePoints(n: number, stepPx: number, radiusPx: number): Sampl
   const pts: SamplePoint[] = [];
   for (let k = -c; k <= -c + n - 1; k += stepPx)
     for (let i = -c; i <= -c + n - 1; i += stepPx)
-      for (let j = -c; j <= -c + n - 1; j += stepPx) if (Math.sqrt(k * k + i * i + j * j) < maxR) pts.push({ x: j + c, y: i + c, z: k + c });
+      for (let j = -c; j <= -c + n - 1; j += stepPx)
+        if (Math.sqrt(k * k + i * i + j * j) < maxR) pts.push({ x: j + c, y: i + c, z: k + c });
   return pts;
 }
 
@@ -42,7 +43,8 @@ export function windowValues(b: number, radiusPx: number, edgePx: number): Float
   let i = 0;
   for (let z = 0; z < b; z++)
     for (let y = 0; y < b; y++)
-      for (let x = 0; x < b; x++, i++) w[i] = raisedCosine(Math.sqrt((x - c) ** 2 + (y - c) ** 2 + (z - c) ** 2) - radiusPx, edgePx);
+      for (let x = 0; x < b; x++, i++)
+        w[i] = raisedCosine(Math.sqrt((x - c) ** 2 + (y - c) ** 2 + (z - c) ** 2) - radiusPx, edgePx);
   return w;
 }
 
@@ -50,7 +52,14 @@ export function windowValues(b: number, radiusPx: number, edgePx: number): Float
  * out = window × map cut out around point p (box b, point at b/2); voxels outside the map are 0
  * (RELION's full-box window does not wrap either).
  */
-export function cutWindow(map: Float32Array, n: number, p: SamplePoint, window: Float32Array, b: number, out: Float32Array): void {
+export function cutWindow(
+  map: Float32Array,
+  n: number,
+  p: SamplePoint,
+  window: Float32Array,
+  b: number,
+  out: Float32Array,
+): void {
   const o = b / 2;
   let i = 0;
   for (let z = 0; z < b; z++) {
@@ -68,7 +77,15 @@ export function cutWindow(map: Float32Array, n: number, p: SamplePoint, window: 
 }
 
 /** Adds weight·values (a b³ box around p) into a full map, skipping voxels outside it. */
-export function addWindow(target: Float32Array, n: number, p: SamplePoint, values: Float32Array | null, constant: number, window: Float32Array, b: number): void {
+export function addWindow(
+  target: Float32Array,
+  n: number,
+  p: SamplePoint,
+  values: Float32Array | null,
+  constant: number,
+  window: Float32Array,
+  b: number,
+): void {
   const o = b / 2;
   let i = 0;
   for (let z = 0; z < b; z++) {
@@ -82,7 +99,8 @@ export function addWindow(target: Float32Array, n: number, p: SamplePoint, value
       const row = (mz * n + my) * n;
       for (let x = 0; x < b; x++, i++) {
         const mx = p.x - o + x;
-        if (mx >= 0 && mx < n && window[i]! > 0) target[row + mx] += window[i]! * (values ? values[i]! : constant);
+        if (mx >= 0 && mx < n && window[i]! > 0)
+          target[row + mx] = target[row + mx]! + window[i]! * (values ? values[i]! : constant);
       }
     }
   }

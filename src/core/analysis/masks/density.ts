@@ -16,7 +16,9 @@ export function densityVoxels(s1: Spectrum, s2: Spectrum, pixelSizeA: number, lo
   if (m >= n) m = n;
   const mh = halfLength(m);
   const small: Spectrum = { nx: m, ny: m, nz: m, nxh: mh, data: new Float64Array(2 * mh * m * m) };
-  const lo = Math.max(0, ires - 1) / n, hi = (ires + 1) / n, width = hi - lo;
+  const lo = Math.max(0, ires - 1) / n,
+    hi = (ires + 1) / n,
+    width = hi - lo;
   const half = m / 2;
   for (let z = 0; z < m; z++) {
     const kz = signedFrequency(z, m);

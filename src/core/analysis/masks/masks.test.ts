@@ -18,7 +18,12 @@ describe('distance transform', () => {
     for (let i = 0; i < inside.length; i++) {
       const [x, y, z] = [i % nx, Math.floor(i / nx) % ny, Math.floor(i / (nx * ny))];
       let best = Infinity;
-      for (let j = 0; j < inside.length; j++) if (inside[j]) best = Math.min(best, (x - (j % nx)) ** 2 + (y - (Math.floor(j / nx) % ny)) ** 2 + (z - Math.floor(j / (nx * ny))) ** 2);
+      for (let j = 0; j < inside.length; j++)
+        if (inside[j])
+          best = Math.min(
+            best,
+            (x - (j % nx)) ** 2 + (y - (Math.floor(j / nx) % ny)) ** 2 + (z - Math.floor(j / (nx * ny))) ** 2,
+          );
       expect(d2[i]).toBe(best);
     }
   });
@@ -26,23 +31,34 @@ describe('distance transform', () => {
 
 describe('automatic mask', () => {
   for (const c of RELION_CASES) {
-    it(`${c.name}: same as relion_mask_create --lowpass 15 --ini_threshold ${c.maskThreshold} --extend_inimask 3 --width_soft_edge 6`, () => {
-      const { half1, half2 } = buildCase(c);
-      const avg = half1.map((v, i) => 0.5 * (v + half2[i]!));
-      const ours = autoMask(avg, c.n, c.n, c.n, c.pixelSizeA, { threshold: c.maskThreshold });
-      const relion = readMrc(bytesOf(fixture('relion', c.name, 'mask.mrc.gz'))).volume.data;
-      let worst = 0;
-      for (let i = 0; i < avg.length; i++) worst = Math.max(worst, Math.abs(ours.mask[i]! - relion[i]!));
-      expect(worst).toBeLessThan(1e-3);
-    });
+    it(
+      `${c.name}: same as relion_mask_create --lowpass 15 --ini_threshold ${c.maskThreshold} --extend_inimask 3 ` +
+        `--width_soft_edge 6`,
+      () => {
+        const { half1, half2 } = buildCase(c);
+        const avg = half1.map((v, i) => 0.5 * (v + half2[i]!));
+        const ours = autoMask(avg, c.n, c.n, c.n, c.pixelSizeA, { threshold: c.maskThreshold });
+        const relion = readMrc(bytesOf(fixture('relion', c.name, 'mask.mrc.gz'))).volume.data;
+        let worst = 0;
+        for (let i = 0; i < avg.length; i++) worst = Math.max(worst, Math.abs(ours.mask[i]! - relion[i]!));
+        expect(worst).toBeLessThan(1e-3);
+      },
+    );
   }
 
   it.skipIf(!HAS_SHARED)('data-driven threshold: covers the known particle and leaves most of the box out', () => {
     const rd = (f: string): Float32Array => readMrc(bytesOf(shared('data/relion-1tii-128', f))).volume.data;
     const [h1, h2, truth] = [rd('half1.mrc'), rd('half2.mrc'), rd('truth.mrc')];
-    const m = autoMask(h1.map((v, i) => 0.5 * (v + h2[i]!)), 128, 128, 128, 1.1);
+    const m = autoMask(
+      h1.map((v, i) => 0.5 * (v + h2[i]!)),
+      128,
+      128,
+      128,
+      1.1,
+    );
     expect(m.thresholdFrom).toBe('data');
-    let mass = 0, inMask = 0;
+    let mass = 0,
+      inMask = 0;
     for (let i = 0; i < truth.length; i++) {
       const t = Math.max(0, truth[i]!);
       mass += t;

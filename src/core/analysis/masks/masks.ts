@@ -17,34 +17,75 @@ export function raisedCosine(t: number, w: number): number {
  */
 export function validateMask(mask: Volume, ref: Volume, pixelSizeA: number, source: string): Warning[] {
   if (mask.nx !== ref.nx || mask.ny !== ref.ny || mask.nz !== ref.nz) {
-    throw new FormatError('mask is not on the half maps’ grid', { source, found: `${mask.nx}×${mask.ny}×${mask.nz}`, expected: `${ref.nx}×${ref.ny}×${ref.nz}`, hint: 'Resample the mask onto the half maps (relion_image_handler --new_box / --rescale_angpix)' });
+    throw new FormatError('mask is not on the half maps’ grid', {
+      source,
+      found: `${mask.nx}×${mask.ny}×${mask.nz}`,
+      expected: `${ref.nx}×${ref.ny}×${ref.nz}`,
+      hint: 'Resample the mask onto the half maps (relion_image_handler --new_box / --rescale_angpix)',
+    });
   }
   if (mask.pixelSizeA && Math.abs(mask.pixelSizeA[0] - pixelSizeA) > 1e-3 * pixelSizeA) {
-    throw new FormatError('mask voxel size differs from the half maps’', { source, found: `${mask.pixelSizeA[0]} Å`, expected: `${pixelSizeA} Å`, hint: 'Make the mask at the half maps’ pixel size' });
+    throw new FormatError('mask voxel size differs from the half maps’', {
+      source,
+      found: `${mask.pixelSizeA[0]} Å`,
+      expected: `${pixelSizeA} Å`,
+      hint: 'Make the mask at the half maps’ pixel size',
+    });
   }
-  let lo = Infinity, hi = -Infinity, soft = 0, sum = 0;
+  let lo = Infinity,
+    hi = -Infinity,
+    soft = 0,
+    sum = 0;
   for (let i = 0; i < mask.data.length; i++) {
     const v = mask.data[i]!;
-    if (!Number.isFinite(v)) throw new FormatError('mask contains NaN or infinite values', { source, field: `voxel ${i}`, found: String(v), expected: 'values in [0, 1]' });
+    if (!Number.isFinite(v))
+      throw new FormatError('mask contains NaN or infinite values', {
+        source,
+        field: `voxel ${i}`,
+        found: String(v),
+        expected: 'values in [0, 1]',
+      });
     if (v < lo) lo = v;
     if (v > hi) hi = v;
     if (v > 1e-4 && v < 1 - 1e-4) soft++;
     sum += v;
   }
   if (lo < -1e-4 || hi > 1 + 1e-4) {
-    throw new FormatError('mask values are outside [0, 1]', { source, found: `range ${lo.toPrecision(4)} … ${hi.toPrecision(4)}`, expected: '0 (solvent) … 1 (particle)', hint: 'Is this a map rather than a mask? Make one with cryodx --auto-mask or relion_mask_create' });
+    throw new FormatError('mask values are outside [0, 1]', {
+      source,
+      found: `range ${lo.toPrecision(4)} … ${hi.toPrecision(4)}`,
+      expected: '0 (solvent) … 1 (particle)',
+      hint: 'Is this a map rather than a mask? Make one with cryodx --auto-mask or relion_mask_create',
+    });
   }
   const warnings: Warning[] = [];
-  if (sum === 0) throw new FormatError('mask is empty (all zero)', { source, expected: 'a mask covering the particle' });
-  if (soft === 0) warnings.push({ code: 'mask-hard-edge', message: `${source}: the mask has a hard edge (only 0 and 1): the masked FSC will be inflated by mask–mask correlation; add a soft edge of a few pixels` });
+  if (sum === 0)
+    throw new FormatError('mask is empty (all zero)', { source, expected: 'a mask covering the particle' });
+  if (soft === 0)
+    warnings.push({
+      code: 'mask-hard-edge',
+      message:
+        `${source}: the mask has a hard edge (only 0 and 1): the masked FSC will be inflated by mask–mask ` +
+        `correlation; add a soft edge of a few pixels`,
+    });
   return warnings;
 }
 
 /** Soft spherical mask centred on the box: 1 inside radiusA, raised cosine to 0 over edgeA. */
-export function sphericalMask(nx: number, ny: number, nz: number, pixelSizeA: number, radiusA: number, edgeA: number): Float32Array {
+export function sphericalMask(
+  nx: number,
+  ny: number,
+  nz: number,
+  pixelSizeA: number,
+  radiusA: number,
+  edgeA: number,
+): Float32Array {
   const out = new Float32Array(nx * ny * nz);
-  const cx = Math.floor(nx / 2), cy = Math.floor(ny / 2), cz = Math.floor(nz / 2);
-  const r0 = radiusA / pixelSizeA, w = edgeA / pixelSizeA;
+  const cx = Math.floor(nx / 2),
+    cy = Math.floor(ny / 2),
+    cz = Math.floor(nz / 2);
+  const r0 = radiusA / pixelSizeA,
+    w = edgeA / pixelSizeA;
   let i = 0;
   for (let z = 0; z < nz; z++)
     for (let y = 0; y < ny; y++)
@@ -56,7 +97,14 @@ export function sphericalMask(nx: number, ny: number, nz: number, pixelSizeA: nu
  * Low-pass filter as RELION's lowPassFilterMap (filter_edge_width 2): a raised cosine in |k| from
  * one shell below to one shell above round(box·pixel / resolution).
  */
-export function lowPass(data: Float32Array, nx: number, ny: number, nz: number, pixelSizeA: number, resolutionA: number): Float32Array {
+export function lowPass(
+  data: Float32Array,
+  nx: number,
+  ny: number,
+  nz: number,
+  pixelSizeA: number,
+  resolutionA: number,
+): Float32Array {
   const spec = rfft3d(data, nx, ny, nz);
   applyLowPass(spec, pixelSizeA, resolutionA, 2);
   return irfft3d(spec);
@@ -92,7 +140,14 @@ export interface AutoMask {
  * low-passed map's solvent level (median) plus 6 robust standard deviations of the solvent
  * (1.4826 × median absolute deviation below the median, where particle density does not reach).
  */
-export function autoMask(average: Float32Array, nx: number, ny: number, nz: number, pixelSizeA: number, options: AutoMaskOptions = {}): AutoMask {
+export function autoMask(
+  average: Float32Array,
+  nx: number,
+  ny: number,
+  nz: number,
+  pixelSizeA: number,
+  options: AutoMaskOptions = {},
+): AutoMask {
   const lowPassA = options.lowPassA ?? 15;
   const extendPx = options.extendPx ?? 3;
   const softEdgePx = options.softEdgePx ?? 6;
@@ -100,11 +155,13 @@ export function autoMask(average: Float32Array, nx: number, ny: number, nz: numb
   const threshold = options.threshold ?? dataThreshold(lp);
   const inside = new Uint8Array(lp.length);
   let core = 0;
-  for (let i = 0; i < lp.length; i++) if (lp[i]! >= threshold) {
-    inside[i] = 1;
-    core++;
-  }
-  if (core === 0) throw new RangeError(`auto-mask: no voxel reaches the threshold ${threshold}; give a lower --mask-threshold`);
+  for (let i = 0; i < lp.length; i++)
+    if (lp[i]! >= threshold) {
+      inside[i] = 1;
+      core++;
+    }
+  if (core === 0)
+    throw new RangeError(`auto-mask: no voxel reaches the threshold ${threshold}; give a lower --mask-threshold`);
   // As relion_mask_create: the binary mask grows to voxels strictly closer than extendPx, and the
   // soft edge is measured from that grown mask.
   if (extendPx > 0) {
@@ -116,7 +173,16 @@ export function autoMask(average: Float32Array, nx: number, ny: number, nz: numb
   if (extendPx <= 0 && softEdgePx <= 0) {
     // A plain thresholded mask needs no distances.
     for (let i = 0; i < mask.length; i++) mask[i] = inside[i]!;
-    return { mask, threshold, thresholdFrom: options.threshold === undefined ? 'data' : 'user', lowPassA, extendPx, softEdgePx, volumeFraction: core / mask.length, coreVoxels: core };
+    return {
+      mask,
+      threshold,
+      thresholdFrom: options.threshold === undefined ? 'data' : 'user',
+      lowPassA,
+      extendPx,
+      softEdgePx,
+      volumeFraction: core / mask.length,
+      coreVoxels: core,
+    };
   }
   const d2 = squaredDistanceToInside(inside, nx, ny, nz);
   let above = 0;
@@ -125,7 +191,16 @@ export function autoMask(average: Float32Array, nx: number, ny: number, nz: numb
     mask[i] = v;
     if (v > 0.5) above++;
   }
-  return { mask, threshold, thresholdFrom: options.threshold === undefined ? 'data' : 'user', lowPassA, extendPx, softEdgePx, volumeFraction: above / mask.length, coreVoxels: core };
+  return {
+    mask,
+    threshold,
+    thresholdFrom: options.threshold === undefined ? 'data' : 'user',
+    lowPassA,
+    extendPx,
+    softEdgePx,
+    volumeFraction: above / mask.length,
+    coreVoxels: core,
+  };
 }
 
 export function dataThreshold(lp: Float32Array): number {
@@ -143,7 +218,8 @@ export function dataThreshold(lp: Float32Array): number {
  * only that bin's values are sorted. Sorting 16 M voxels took seconds; this takes tens of ms.
  */
 export function quantile(values: Float32Array, q: number): number {
-  let lo = Infinity, hi = -Infinity;
+  let lo = Infinity,
+    hi = -Infinity;
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
     if (v < lo) lo = v;
@@ -155,7 +231,8 @@ export function quantile(values: Float32Array, q: number): number {
   const hist = new Uint32Array(bins);
   for (let i = 0; i < values.length; i++) hist[Math.floor((values[i]! - lo) * scale)]!++;
   const rank = Math.min(values.length - 1, Math.floor(q * values.length));
-  let bin = 0, below = 0;
+  let bin = 0,
+    below = 0;
   while (below + hist[bin]! <= rank) below += hist[bin++]!;
   const inBin = new Float32Array(hist[bin]!);
   let k = 0;

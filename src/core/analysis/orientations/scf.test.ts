@@ -12,7 +12,8 @@ import { symmetryOperators } from './symmetry.js';
 
 function uniformAngles(n: number, seed: number, maxTiltDeg = 180): { rot: Float64Array; tilt: Float64Array } {
   const r = seededRandom(seed);
-  const rot = new Float64Array(n), tilt = new Float64Array(n);
+  const rot = new Float64Array(n),
+    tilt = new Float64Array(n);
   const cmin = Math.cos((maxTiltDeg * Math.PI) / 180);
   for (let i = 0; i < n; i++) {
     rot[i] = 360 * r();
@@ -29,7 +30,8 @@ function transposedDirections(pose: Float64Array): Float64Array {
     const [x, y, z] = [pose[3 * i]!, pose[3 * i + 1]!, pose[3 * i + 2]!];
     const t = Math.hypot(x, y, z);
     const [wx, wy, wz] = t > 0 ? [x / t, y / t, z / t] : [0, 0, 1];
-    const s = Math.sin(t), c = 1 - Math.cos(t);
+    const s = Math.sin(t),
+      c = 1 - Math.cos(t);
     out[3 * i] = -s * wy + c * wx * wz;
     out[3 * i + 1] = s * wx + c * wy * wz;
     out[3 * i + 2] = 1 - c * (wx * wx + wy * wy);
@@ -73,7 +75,9 @@ describe('SCF and SCF* (Baldwin & Lyumkis)', () => {
     expect(c1.scfStar).toBeLessThan(c4.scfStar);
     expect(c4.scfStar).toBeLessThan(c12.scfStar);
     expect(c12.scfStar).toBeGreaterThan(0.98);
-    expect(['C1', 'C7', 'D2', 'D5', 'T', 'O', 'I'].map((s) => symmetryOperators(s).length)).toEqual([1, 7, 4, 10, 12, 24, 60]);
+    expect(['C1', 'C7', 'D2', 'D5', 'T', 'O', 'I'].map((s) => symmetryOperators(s).length)).toEqual([
+      1, 7, 4, 10, 12, 24, 60,
+    ]);
     expect(() => symmetryOperators('X3')).toThrow(/unknown symmetry/);
   });
 
@@ -91,7 +95,8 @@ describe('SCF and SCF* (Baldwin & Lyumkis)', () => {
       const k2 = 2 * Math.sin(theta);
       pose.set([(theta * (M[7]! - M[5]!)) / k2, (theta * (M[2]! - M[6]!)) / k2, (theta * (M[3]! - M[1]!)) / k2], 3 * i);
     }
-    const k = 50, spiral = scfSpiral(k);
+    const k = 50,
+      spiral = scfSpiral(k);
     const pyem = new Float64Array(3 * 500);
     const m = mat3();
     for (let i = 0; i < 500; i++) {
@@ -106,10 +111,18 @@ describe('SCF and SCF* (Baldwin & Lyumkis)', () => {
   });
 
   it('a RELION STAR and the cryoSPARC .cs of the same particles give the same numbers', () => {
-    const cs = readParticles(readStar(writeStar(csToStar(readNpy(bytesOf(fixture('cs', 'particles.cs'))), 'p.cs').tables))).particles;
-    const expected = JSON.parse(new TextDecoder().decode(bytesOf(fixture('cs', 'particles.expected.json')))) as { angleRotDeg: number; angleTiltDeg: number }[];
+    const cs = readParticles(
+      readStar(writeStar(csToStar(readNpy(bytesOf(fixture('cs', 'particles.cs'))), 'p.cs').tables)),
+    ).particles;
+    const expected = JSON.parse(new TextDecoder().decode(bytesOf(fixture('cs', 'particles.expected.json')))) as {
+      angleRotDeg: number;
+      angleTiltDeg: number;
+    }[];
     const a = orientationCoverage(cs.angleRotDeg!, cs.angleTiltDeg!);
-    const b = orientationCoverage(expected.map((e) => e.angleRotDeg), expected.map((e) => e.angleTiltDeg));
+    const b = orientationCoverage(
+      expected.map((e) => e.angleRotDeg),
+      expected.map((e) => e.angleTiltDeg),
+    );
     expect(a.scf).toBeCloseTo(b.scf, 6);
     expect(a.scfStar).toBeCloseTo(b.scfStar, 6);
   });

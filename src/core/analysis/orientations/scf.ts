@@ -30,13 +30,18 @@ export interface OrientationResult {
 }
 
 /** Viewing directions (third row of RELION's Euler matrix) from rot and tilt, symmetry-expanded. */
-export function viewingDirections(rotDeg: ArrayLike<number>, tiltDeg: ArrayLike<number>, symmetry = 'C1'): Float64Array {
+export function viewingDirections(
+  rotDeg: ArrayLike<number>,
+  tiltDeg: ArrayLike<number>,
+  symmetry = 'C1',
+): Float64Array {
   const ops = symmetryOperators(symmetry);
   const n = rotDeg.length;
   const out = new Float64Array(3 * n * ops.length);
   let k = 0;
   for (let i = 0; i < n; i++) {
-    const r = (rotDeg[i]! * Math.PI) / 180, t = (tiltDeg[i]! * Math.PI) / 180;
+    const r = (rotDeg[i]! * Math.PI) / 180,
+      t = (tiltDeg[i]! * Math.PI) / 180;
     const v = [Math.sin(t) * Math.cos(r), Math.sin(t) * Math.sin(r), Math.cos(t)];
     for (const op of ops) {
       out[k++] = op[0]! * v[0]! + op[1]! * v[1]! + op[2]! * v[2]!;
@@ -53,7 +58,8 @@ export function scfSpiral(fourierRadius: number): Float64Array {
   const ga = ((1 + Math.sqrt(5)) / 2 - 1) * 2 * Math.PI;
   const out = new Float64Array(3 * n);
   for (let j = 0; j < n; j++) {
-    const lat = Math.asin(j / n), lon = ga * j;
+    const lat = Math.asin(j / n),
+      lon = ga * j;
     out[3 * j] = Math.cos(lat) * Math.cos(lon);
     out[3 * j + 1] = Math.cos(lat) * Math.sin(lon);
     out[3 * j + 2] = Math.sin(lat);
@@ -63,11 +69,14 @@ export function scfSpiral(fourierRadius: number): Float64Array {
 
 /** S(q) for every spiral point: projections whose central plane passes within ½ voxel of q. */
 export function samplingCounts(spiral: Float64Array, dirs: Float64Array, fourierRadius: number): Float64Array {
-  const np = spiral.length / 3, nd = dirs.length / 3;
+  const np = spiral.length / 3,
+    nd = dirs.length / 3;
   const eps = 0.5 / fourierRadius;
   const s = new Float64Array(np);
   for (let p = 0; p < np; p++) {
-    const qx = spiral[3 * p]!, qy = spiral[3 * p + 1]!, qz = spiral[3 * p + 2]!;
+    const qx = spiral[3 * p]!,
+      qy = spiral[3 * p + 1]!,
+      qz = spiral[3 * p + 2]!;
     let c = 0;
     for (let j = 0; j < 3 * nd; j += 3) if (Math.abs(qx * dirs[j]! + qy * dirs[j + 1]! + qz * dirs[j + 2]!) < eps) c++;
     s[p] = c;
@@ -76,7 +85,9 @@ export function samplingCounts(spiral: Float64Array, dirs: Float64Array, fourier
 }
 
 export function scfFromCounts(s: Float64Array): { scf: number; scfStar: number; unsampledFraction: number } {
-  let sum = 0, recip = 0, good = 0;
+  let sum = 0,
+    recip = 0,
+    good = 0;
   for (const v of s) {
     sum += v;
     if (v > 0) {
@@ -101,10 +112,14 @@ export function efficiency(spiral: Float64Array, dirs: Float64Array, bfactorA2: 
   const sigma = 1 / (diameterA * (2 / Math.sqrt(bfactorA2)));
   const inv2s2 = 1 / (2 * sigma * sigma);
   const cut = 4 * sigma;
-  const np = spiral.length / 3, nd = dirs.length / 3;
-  let sum = 0, recip = 0;
+  const np = spiral.length / 3,
+    nd = dirs.length / 3;
+  let sum = 0,
+    recip = 0;
   for (let p = 0; p < np; p++) {
-    const qx = spiral[3 * p]!, qy = spiral[3 * p + 1]!, qz = spiral[3 * p + 2]!;
+    const qx = spiral[3 * p]!,
+      qy = spiral[3 * p + 1]!,
+      qz = spiral[3 * p + 2]!;
     let t = 0;
     for (let j = 0; j < 3 * nd; j += 3) {
       const d = qx * dirs[j]! + qy * dirs[j + 1]! + qz * dirs[j + 2]!;
@@ -136,13 +151,18 @@ export function tiltedDirections(dirs: Float64Array, tiltDeg: number, azimuths =
     const w = [n[1]! * u[2]! - n[2]! * u[1]!, n[2]! * u[0]! - n[0]! * u[2]!, n[0]! * u[1]! - n[1]! * u[0]!];
     for (let m = 0; m < azimuths; m++) {
       const ph = (2 * Math.PI * m) / azimuths;
-      for (let c = 0; c < 3; c++) out[k++] = Math.cos(t) * n[c]! + Math.sin(t) * (Math.cos(ph) * u[c]! + Math.sin(ph) * w[c]!);
+      for (let c = 0; c < 3; c++)
+        out[k++] = Math.cos(t) * n[c]! + Math.sin(t) * (Math.cos(ph) * u[c]! + Math.sin(ph) * w[c]!);
     }
   }
   return out;
 }
 
-export function orientationCoverage(rotDeg: ArrayLike<number>, tiltDeg: ArrayLike<number>, options: OrientationOptions = {}): OrientationResult {
+export function orientationCoverage(
+  rotDeg: ArrayLike<number>,
+  tiltDeg: ArrayLike<number>,
+  options: OrientationOptions = {},
+): OrientationResult {
   const symmetry = (options.symmetry ?? 'C1').toUpperCase();
   const k = options.fourierRadius ?? 50;
   const dirs = viewingDirections(rotDeg, tiltDeg, symmetry);
@@ -150,14 +170,48 @@ export function orientationCoverage(rotDeg: ArrayLike<number>, tiltDeg: ArrayLik
   const { scf, scfStar, unsampledFraction } = scfFromCounts(samplingCounts(spiral, dirs, k));
   // The tilt scan works on at most 2000 views (evenly picked) to stay fast.
   const stride = Math.max(1, Math.ceil(dirs.length / 3 / 2000));
-  const sub = stride === 1 ? dirs : Float64Array.from({ length: 3 * Math.floor(dirs.length / 3 / stride) }, (_, i) => dirs[3 * stride * Math.floor(i / 3) + (i % 3)]!);
-  const tiltScan = [0, 10, 20, 30, 40, 50].map((t) => ({ tiltDeg: t, scfStar: scfFromCounts(samplingCounts(spiral, tiltedDirections(sub, t), k)).scfStar }));
+  const sub =
+    stride === 1
+      ? dirs
+      : Float64Array.from(
+          { length: 3 * Math.floor(dirs.length / 3 / stride) },
+          (_, i) => dirs[3 * stride * Math.floor(i / 3) + (i % 3)]!,
+        );
+  const tiltScan = [0, 10, 20, 30, 40, 50].map((t) => ({
+    tiltDeg: t,
+    scfStar: scfFromCounts(samplingCounts(spiral, tiltedDirections(sub, t), k)).scfStar,
+  }));
   const bestStar = Math.max(...tiltScan.map((x) => x.scfStar));
   // The smallest tilt that reaches 0.81 (cryoSPARC's threshold) or, failing that, 95 % of the best.
   const good = tiltScan.find((x) => x.scfStar >= 0.81) ?? tiltScan.find((x) => x.scfStar >= 0.95 * bestStar)!;
   const eff = efficiency(spiral, sub, options.bfactorA2 ?? 160, options.diameterA ?? 200);
   const warnings: Warning[] = [];
-  if (scfStar < 0.81) warnings.push({ code: 'low-scf-star', message: `SCF* ${scfStar.toFixed(3)} < 0.81 (cryoSPARC's threshold): the views do not sample Fourier space evenly — preferred orientation${good.tiltDeg > 0 ? `; collecting at ${good.tiltDeg}° tilt would bring SCF* to ${good.scfStar.toFixed(2)}` : ''}` });
-  if (unsampledFraction > 0.01) warnings.push({ code: 'unsampled-fourier-space', message: `${(100 * unsampledFraction).toFixed(1)} % of the Fourier shell at radius ${k} is not sampled by any view` });
-  return { nParticles: rotDeg.length, symmetry, symmetryOrder: dirs.length / 3 / Math.max(1, rotDeg.length), scf, scfStar, efficiency: eff, recommendedTiltDeg: good.tiltDeg, unsampledFraction, tiltScan, warnings };
+  if (scfStar < 0.81)
+    warnings.push({
+      code: 'low-scf-star',
+      message:
+        `SCF* ${scfStar.toFixed(3)} < 0.81 (cryoSPARC's threshold): the views do not sample Fourier space ` +
+        'evenly — preferred orientation' +
+        (good.tiltDeg > 0
+          ? `; collecting at ${good.tiltDeg}° tilt would bring SCF* to ${good.scfStar.toFixed(2)}`
+          : ''),
+    });
+  if (unsampledFraction > 0.01)
+    warnings.push({
+      code: 'unsampled-fourier-space',
+      message:
+        `${(100 * unsampledFraction).toFixed(1)} % of the Fourier shell at radius ${k} is not sampled by ` + `any view`,
+    });
+  return {
+    nParticles: rotDeg.length,
+    symmetry,
+    symmetryOrder: dirs.length / 3 / Math.max(1, rotDeg.length),
+    scf,
+    scfStar,
+    efficiency: eff,
+    recommendedTiltDeg: good.tiltDeg,
+    unsampledFraction,
+    tiltScan,
+    warnings,
+  };
 }

@@ -10,7 +10,13 @@ export interface LineFit {
 }
 
 export function fitLine(x: ArrayLike<number>, y: ArrayLike<number>, w: ArrayLike<number>): LineFit {
-  let sw = 0, sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0, points = 0;
+  let sw = 0,
+    sx = 0,
+    sy = 0,
+    sxx = 0,
+    syy = 0,
+    sxy = 0,
+    points = 0;
   for (let i = 0; i < x.length; i++) {
     const wi = w[i]!;
     if (!(wi > 0)) continue;
@@ -23,8 +29,11 @@ export function fitLine(x: ArrayLike<number>, y: ArrayLike<number>, w: ArrayLike
     sxy += wi * x[i]! * y[i]!;
   }
   if (sw === 0) return { slope: 0, intercept: 0, r2: 0, points: 0 };
-  const ax = sx / sw, ay = sy / sw;
-  const ssxx = sxx - sw * ax * ax, ssyy = syy - sw * ay * ay, ssxy = sxy - sw * ax * ay;
+  const ax = sx / sw,
+    ay = sy / sw;
+  const ssxx = sxx - sw * ax * ax,
+    ssyy = syy - sw * ay * ay,
+    ssxy = sxy - sw * ax * ay;
   if (!(ssxx > 0)) return { slope: 0, intercept: 0, r2: 0, points };
   const slope = ssxy / ssxx;
   return { slope, intercept: ay - slope * ax, r2: ssyy > 0 ? (ssxy * ssxy) / (ssxx * ssyy) : 1, points };

@@ -14,14 +14,17 @@ import { postprocess } from './postprocess.js';
 const map = (path: string): Volume => readMrc(bytesOf(path), { source: path }).volume;
 
 function correlation(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let ma = 0, mb = 0;
+  let ma = 0,
+    mb = 0;
   for (let i = 0; i < a.length; i++) {
     ma += a[i]!;
     mb += b[i]!;
   }
   ma /= a.length;
   mb /= b.length;
-  let ab = 0, aa = 0, bb = 0;
+  let ab = 0,
+    aa = 0,
+    bb = 0;
   for (let i = 0; i < a.length; i++) {
     ab += (a[i]! - ma) * (b[i]! - mb);
     aa += (a[i]! - ma) ** 2;
@@ -34,14 +37,22 @@ describe('parity with relion_postprocess --auto_bfac --autob_lowres 10', () => {
   it.skipIf(!HAS_SHARED)('relion-1tii-128: B, Guinier slope, intercept and r², every Guinier row', () => {
     const d = 'data/relion-1tii-128/';
     const ref = readRelionPostprocess(shared(d + 'postprocess.star'));
-    const { result } = postprocess(map(shared(d + 'half1.mrc')), map(shared(d + 'half2.mrc')), { pixelSizeA: 1.1, mask: { kind: 'user', mask: map(shared(d + 'mask.mrc')), source: 'mask' }, bfactor: { kind: 'auto' } });
+    const { result } = postprocess(map(shared(d + 'half1.mrc')), map(shared(d + 'half2.mrc')), {
+      pixelSizeA: 1.1,
+      mask: { kind: 'user', mask: map(shared(d + 'mask.mrc')), source: 'mask' },
+      bfactor: { kind: 'auto' },
+    });
     expect(result.bfactorA2).toBeCloseTo(Number(ref.general.get('rlnBfactorUsedForSharpening')), 3);
     expect(result.guinier!.slope).toBeCloseTo(Number(ref.general.get('rlnFittedSlopeGuinierPlot')), 4);
     expect(result.guinier!.intercept).toBeCloseTo(Number(ref.general.get('rlnFittedInterceptGuinierPlot')), 4);
     expect(result.guinier!.r2).toBeCloseTo(Number(ref.general.get('rlnCorrelationFitGuinierPlot')), 5);
     expect(result.resolutionA).toBeCloseTo(Number(ref.general.get('rlnFinalResolution')), 4);
     const g = readStar(bytesOf(shared(d + 'postprocess.star'))).blocks.find((b) => b.name === 'guinier')!.loop!;
-    const [orig, weighted, sharpened] = g.numberColumns(['rlnLogAmplitudesOriginal', 'rlnLogAmplitudesWeighted', 'rlnLogAmplitudesSharpened']);
+    const [orig, weighted, sharpened] = g.numberColumns([
+      'rlnLogAmplitudesOriginal',
+      'rlnLogAmplitudesWeighted',
+      'rlnLogAmplitudesSharpened',
+    ]);
     for (let i = 0; i < g.rows; i++) {
       const s = result.guinierShells[i]!;
       expect(s.lnAmplitudeOriginal).toBeCloseTo(orig![i]!, 3);
@@ -55,7 +66,11 @@ describe('parity with relion_postprocess --auto_bfac --autob_lowres 10', () => {
       const { half1, half2 } = buildCase(c);
       const v = (x: Float32Array): Volume => createVolume(c.n, c.n, c.n, [c.pixelSizeA, c.pixelSizeA, c.pixelSizeA], x);
       const ref = readRelionPostprocess(fixture('relion', c.name, 'postprocess.star'));
-      const { result, sharpened } = postprocess(v(half1), v(half2), { pixelSizeA: c.pixelSizeA, mask: { kind: 'user', mask: map(fixture('relion', c.name, 'mask.mrc.gz')), source: 'mask' }, bfactor: { kind: 'auto' } });
+      const { result, sharpened } = postprocess(v(half1), v(half2), {
+        pixelSizeA: c.pixelSizeA,
+        mask: { kind: 'user', mask: map(fixture('relion', c.name, 'mask.mrc.gz')), source: 'mask' },
+        bfactor: { kind: 'auto' },
+      });
       expect(Math.abs(result.bfactorA2 - Number(ref.general.get('rlnBfactorUsedForSharpening')))).toBeLessThan(0.01);
       expect(result.guinier!.r2).toBeCloseTo(Number(ref.general.get('rlnCorrelationFitGuinierPlot')), 5);
       const relionMap = map(fixture('relion', c.name, 'postprocess.mrc.gz')).data;
@@ -65,25 +80,38 @@ describe('parity with relion_postprocess --auto_bfac --autob_lowres 10', () => {
 });
 
 describe('MTF', () => {
-  it('box96 with a detector MTF: the MTF-corrected Guinier column as relion_postprocess --mtf between 0.11 and 0.4 / px', () => {
-    const c = RELION_CASES[0]!;
-    const { half1, half2 } = buildCase(c);
-    const v = (x: Float32Array): Volume => createVolume(c.n, c.n, c.n, [c.pixelSizeA, c.pixelSizeA, c.pixelSizeA], x);
-    const ref = readRelionPostprocess(fixture('relion', 'box96-mtf', 'postprocess.star'));
-    const mtf = readMtf(readStar(bytesOf(fixture('mtf', 'linear_mtf.star'))));
-    const { result } = postprocess(v(half1), v(half2), { pixelSizeA: c.pixelSizeA, mask: { kind: 'user', mask: map(fixture('relion', c.name, 'mask.mrc.gz')), source: 'mask' }, bfactor: { kind: 'auto' }, mtf });
-    const g = readStar(bytesOf(fixture('relion', 'box96-mtf', 'postprocess.star'))).blocks.find((b) => b.name === 'guinier')!.loop!;
-    const col = g.numbers('rlnLogAmplitudesMTFCorrected');
-    for (let i = 11; i <= 38; i++) expect(result.guinierShells[i]!.lnAmplitudeMtfCorrected!).toBeCloseTo(col[i]!, 3);
-    // Known difference: in the first and last table intervals (< 0.1 and > 0.4 / px) RELION 3.1.3
-    // divides by more than the linear interpolation of its own table; B differs by ~3 Å² here.
-    expect(Math.abs(result.bfactorA2 - Number(ref.general.get('rlnBfactorUsedForSharpening')))).toBeLessThan(3.5);
-  });
+  it(
+    'box96 with a detector MTF: the MTF-corrected Guinier column as relion_postprocess --mtf between 0.11 and 0.4 ' +
+      '/ px',
+    () => {
+      const c = RELION_CASES[0]!;
+      const { half1, half2 } = buildCase(c);
+      const v = (x: Float32Array): Volume => createVolume(c.n, c.n, c.n, [c.pixelSizeA, c.pixelSizeA, c.pixelSizeA], x);
+      const ref = readRelionPostprocess(fixture('relion', 'box96-mtf', 'postprocess.star'));
+      const mtf = readMtf(readStar(bytesOf(fixture('mtf', 'linear_mtf.star'))));
+      const { result } = postprocess(v(half1), v(half2), {
+        pixelSizeA: c.pixelSizeA,
+        mask: { kind: 'user', mask: map(fixture('relion', c.name, 'mask.mrc.gz')), source: 'mask' },
+        bfactor: { kind: 'auto' },
+        mtf,
+      });
+      const g = readStar(bytesOf(fixture('relion', 'box96-mtf', 'postprocess.star'))).blocks.find(
+        (b) => b.name === 'guinier',
+      )!.loop!;
+      const col = g.numbers('rlnLogAmplitudesMTFCorrected');
+      for (let i = 11; i <= 38; i++) expect(result.guinierShells[i]!.lnAmplitudeMtfCorrected!).toBeCloseTo(col[i]!, 3);
+      // Known difference: in the first and last table intervals (< 0.1 and > 0.4 / px) RELION 3.1.3
+      // divides by more than the linear interpolation of its own table; B differs by ~3 Å² here.
+      expect(Math.abs(result.bfactorA2 - Number(ref.general.get('rlnBfactorUsedForSharpening')))).toBeLessThan(3.5);
+    },
+  );
 });
 
 describe('known B-factor', () => {
   it('recovers an applied blur within 5 % (sharpening B = −blur)', () => {
-    const n = 96, px = 1.0, blur = 100;
+    const n = 96,
+      px = 1.0,
+      blur = 100;
     const rnd = seededRandom(31);
     const g = gaussianRandom(rnd);
     // A signal with a flat amplitude spectrum (white noise), blurred by B = 100 Å², in both halves.
@@ -91,14 +119,23 @@ describe('known B-factor', () => {
     const signal = applyBfactor(white, n, px, blur);
     const v = (x: Float32Array): Volume => createVolume(n, n, n, [px, px, px], x);
     const noise = 0.002;
-    const { result } = postprocess(v(addNoise(signal, noise, g)), v(addNoise(signal, noise, g)), { pixelSizeA: px, mask: { kind: 'sphere', radiusA: 60, edgeA: 10 }, bfactor: { kind: 'auto' } });
+    const { result } = postprocess(v(addNoise(signal, noise, g)), v(addNoise(signal, noise, g)), {
+      pixelSizeA: px,
+      mask: { kind: 'sphere', radiusA: 60, edgeA: 10 },
+      bfactor: { kind: 'auto' },
+    });
     expect(Math.abs(result.bfactorA2 + blur) / blur).toBeLessThan(0.05);
     expect(result.guinier!.r2).toBeGreaterThan(0.95);
   });
 
   it.skipIf(!HAS_SHARED)('an ad-hoc B is applied as given and the map is low-passed when asked', () => {
     const d = 'data/relion-1tii-128/';
-    const { result } = postprocess(map(shared(d + 'half1.mrc')), map(shared(d + 'half2.mrc')), { pixelSizeA: 1.1, mask: { kind: 'user', mask: map(shared(d + 'mask.mrc')), source: 'mask' }, bfactor: { kind: 'adhoc', bfactorA2: -50 }, lowPass: 'resolution' });
+    const { result } = postprocess(map(shared(d + 'half1.mrc')), map(shared(d + 'half2.mrc')), {
+      pixelSizeA: 1.1,
+      mask: { kind: 'user', mask: map(shared(d + 'mask.mrc')), source: 'mask' },
+      bfactor: { kind: 'adhoc', bfactorA2: -50 },
+      lowPass: 'resolution',
+    });
     expect(result.bfactorA2).toBe(-50);
     expect(result.guinier).toBeNull();
     expect(result.lowPassA).toBeCloseTo(3.352381, 5);

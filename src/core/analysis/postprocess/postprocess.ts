@@ -7,7 +7,8 @@ import type { AutoMask } from '../masks/masks.js';
 import { fitLine, type LineFit } from './guinier.js';
 import { applyBfactorToSpectrum, applyFscWeighting, applyLowPass, divideByMtf, guinierCurve } from './spectrum-ops.js';
 
-export type BfactorChoice = { kind: 'auto'; lowResA?: number; highResA?: number } | { kind: 'adhoc'; bfactorA2: number } | { kind: 'none' };
+export type BfactorChoice =
+  { kind: 'auto'; lowResA?: number; highResA?: number } | { kind: 'adhoc'; bfactorA2: number } | { kind: 'none' };
 
 export interface Mtf {
   /** Spatial frequency in 1/pixel (RELION rlnResolutionInversePixel), ascending. */
@@ -69,7 +70,12 @@ export interface PostprocessOutput {
  * straight-line fit of ln⟨|F|⟩ against 1/d² from 10 Å to where the weights vanish (B = 4·slope),
  * B-factor up to Nyquist, optional low-pass.
  */
-export function postprocess(half1: Volume, half2: Volume, options: PostprocessOptions, progress?: ProgressContext): PostprocessOutput {
+export function postprocess(
+  half1: Volume,
+  half2: Volume,
+  options: PostprocessOptions,
+  progress?: ProgressContext,
+): PostprocessOutput {
   const { result: fsc, autoMask, mask } = computeFsc(half1, half2, options, progress);
   const { nx, ny, nz } = half1;
   const px = options.pixelSizeA;
@@ -90,10 +96,11 @@ export function postprocess(half1: Volume, half2: Volume, options: PostprocessOp
   applyFscWeighting(spec, fscTrue);
   const weighted = guinierCurve(spec, px);
   const { fit, used, range } = bfactorFit(weighted.invResolutionSquared, weighted.lnAmplitude, options.bfactor, px, nx);
-  const bfactorA2 = options.bfactor.kind === 'auto' ? 4 * fit!.slope : options.bfactor.kind === 'adhoc' ? options.bfactor.bfactorA2 : 0;
+  const bfactorA2 =
+    options.bfactor.kind === 'auto' ? 4 * fit!.slope : options.bfactor.kind === 'adhoc' ? options.bfactor.bfactorA2 : 0;
   if (bfactorA2 !== 0) applyBfactorToSpectrum(spec, px, bfactorA2);
   const sharpenedCurve = guinierCurve(spec, px).lnAmplitude;
-  const lowPassA = options.lowPass === 'resolution' ? fsc.resolutionA : options.lowPass ?? null;
+  const lowPassA = options.lowPass === 'resolution' ? fsc.resolutionA : (options.lowPass ?? null);
   if (lowPassA) applyLowPass(spec, px, lowPassA, 2);
   scaleSpectrum(spec, n3);
   const sharpened = irfft3d(spec, sum);
@@ -117,7 +124,9 @@ export function postprocess(half1: Volume, half2: Volume, options: PostprocessOp
       resolutionA: fsc.resolutionA,
       bfactorA2,
       bfactorFrom: options.bfactor.kind,
-      guinier: fit ? { slope: fit.slope, intercept: fit.intercept, r2: fit.r2, fitRangeA: range, points: fit.points } : null,
+      guinier: fit
+        ? { slope: fit.slope, intercept: fit.intercept, r2: fit.r2, fitRangeA: range, points: fit.points }
+        : null,
       lowPassA,
       randomizeFromA: fsc.randomizeFromA,
       pixelSizeA: px,
@@ -145,7 +154,13 @@ function scaleSpectrum(spec: Spectrum, s: number): void {
 }
 
 /** RELION's fit window: shells with 1/d between 1/lowRes and 1/highRes whose weighted amplitude is not zero. */
-function bfactorFit(x: Float64Array, y: Float64Array, choice: BfactorChoice, px: number, n: number): { fit: LineFit | null; used: Float64Array; range: [number, number] | null } {
+function bfactorFit(
+  x: Float64Array,
+  y: Float64Array,
+  choice: BfactorChoice,
+  px: number,
+  n: number,
+): { fit: LineFit | null; used: Float64Array; range: [number, number] | null } {
   const used = new Float64Array(x.length);
   if (choice.kind !== 'auto') return { fit: null, used, range: null };
   const lowResA = choice.lowResA ?? 10;
@@ -169,10 +184,28 @@ function fitWarnings(fit: LineFit | null, choice: BfactorChoice, b: number, reso
   const w: Warning[] = [];
   if (choice.kind !== 'auto' || !fit) return w;
   if (fit.points < 5 || (resolutionA !== null && resolutionA > 7)) {
-    w.push({ code: 'guinier-too-few-shells', message: `the Guinier fit uses ${fit.points} shells beyond ${choice.lowResA ?? 10} Å${resolutionA ? ` and the map is at ${resolutionA.toFixed(1)} Å` : ''}: an automatic B-factor is meaningless below ~7 Å; give an ad-hoc --bfactor (e.g. −50 to −100 Å²) or none` });
+    w.push({
+      code: 'guinier-too-few-shells',
+      message:
+        `the Guinier fit uses ${fit.points} shells beyond ${choice.lowResA ?? 10} ` +
+        `Å${resolutionA ? ` and the map is at ${resolutionA.toFixed(1)} Å` : ''}: an automatic B-factor is ` +
+        `meaningless below ~7 Å; give an ad-hoc --bfactor (e.g. −50 to −100 Å²) or none`,
+    });
   } else if (fit.r2 < 0.8) {
-    w.push({ code: 'guinier-poor-fit', message: `the Guinier fit is poor (r² = ${fit.r2.toFixed(2)} < 0.8): ln⟨|F|⟩ is not straight between ${choice.lowResA ?? 10} Å and the resolution (mask, MTF or solvent effects); check the Guinier plot and consider --autob-highres or an ad-hoc --bfactor` });
+    w.push({
+      code: 'guinier-poor-fit',
+      message:
+        `the Guinier fit is poor (r² = ${fit.r2.toFixed(2)} < 0.8): ln⟨|F|⟩ is not straight between ` +
+        `${choice.lowResA ?? 10} Å and the resolution (mask, MTF or solvent effects); check the Guinier plot and ` +
+        `consider --autob-highres or an ad-hoc --bfactor`,
+    });
   }
-  if (b > 0) w.push({ code: 'positive-bfactor', message: `the fitted B-factor is positive (${b.toFixed(1)} Å²): the map would be blurred, not sharpened; the fit range is probably wrong` });
+  if (b > 0)
+    w.push({
+      code: 'positive-bfactor',
+      message:
+        `the fitted B-factor is positive (${b.toFixed(1)} Å²): the map would be blurred, not sharpened; the ` +
+        `fit range is probably wrong`,
+    });
   return w;
 }

@@ -12,7 +12,9 @@ export function applyFscWeighting(spec: Spectrum, fsc: ArrayLike<number>): void 
     if (fsc[i]! < 1e-4) break;
     last = i;
   }
-  const w = Float64Array.from({ length: fsc.length }, (_, i) => (i <= last && fsc[i]! > 0 ? Math.sqrt((2 * fsc[i]!) / (1 + fsc[i]!)) : 0));
+  const w = Float64Array.from({ length: fsc.length }, (_, i) =>
+    i <= last && fsc[i]! > 0 ? Math.sqrt((2 * fsc[i]!) / (1 + fsc[i]!)) : 0,
+  );
   forEachFrequency(spec, (i, r2) => {
     const s = Math.round(Math.sqrt(r2));
     scale(spec, i, s <= last ? w[s]! : 0);
@@ -60,7 +62,10 @@ export function divideByMtf(spec: Spectrum, frequencyInvPx: ArrayLike<number>, m
     while (k + 1 < m && frequencyInvPx[k + 1]! <= res) k++;
     let value: number;
     if (k === 0 || k === m - 1) value = mtf[k]!;
-    else value = mtf[k]! + ((mtf[k + 1]! - mtf[k]!) * (res - frequencyInvPx[k]!)) / (frequencyInvPx[k + 1]! - frequencyInvPx[k]!);
+    else
+      value =
+        mtf[k]! +
+        ((mtf[k + 1]! - mtf[k]!) * (res - frequencyInvPx[k]!)) / (frequencyInvPx[k + 1]! - frequencyInvPx[k]!);
     scale(spec, i, 1 / value);
   });
 }
@@ -69,7 +74,10 @@ export function divideByMtf(spec: Spectrum, frequencyInvPx: ArrayLike<number>, m
  * RELION makeGuinierPlot: ln⟨|F|⟩ per shell round(|k|) for shells at or below Nyquist; −99 where
  * a shell has no amplitude. x = 1/d² (Å⁻²).
  */
-export function guinierCurve(spec: Spectrum, pixelSizeA: number): { invResolutionSquared: Float64Array; lnAmplitude: Float64Array } {
+export function guinierCurve(
+  spec: Spectrum,
+  pixelSizeA: number,
+): { invResolutionSquared: Float64Array; lnAmplitude: Float64Array } {
   const n = shellCount(spec.nx);
   const sum = new Float64Array(n);
   const count = new Float64Array(n);
@@ -77,8 +85,8 @@ export function guinierCurve(spec: Spectrum, pixelSizeA: number): { invResolutio
   forEachFrequency(spec, (i, r2) => {
     const s = Math.round(Math.sqrt(r2));
     if (s >= n) return;
-    sum[s] += Math.sqrt(d[2 * i]! ** 2 + d[2 * i + 1]! ** 2);
-    count[s]++;
+    sum[s] = sum[s]! + Math.sqrt(d[2 * i]! ** 2 + d[2 * i + 1]! ** 2);
+    count[s] = count[s]! + 1;
   });
   const boxA = spec.nx * pixelSizeA;
   const x = new Float64Array(n);

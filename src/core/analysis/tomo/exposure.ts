@@ -25,16 +25,34 @@ export interface EnvelopeFit {
  * B and scale of one tilt against the reference, by least squares on ln(R_i/R_ref) over the bins
  * (k in 1/Å, ringPower per bin) where both tilts still show rings; null with fewer than 4 such bins.
  */
-export function relativeEnvelope(kInvA: ArrayLike<number>, ringPower: ArrayLike<number>, referencePower: ArrayLike<number>, kMinInvA: number, kMaxInvA: number): EnvelopeFit | null {
-  let n = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
+export function relativeEnvelope(
+  kInvA: ArrayLike<number>,
+  ringPower: ArrayLike<number>,
+  referencePower: ArrayLike<number>,
+  kMinInvA: number,
+  kMaxInvA: number,
+): EnvelopeFit | null {
+  let n = 0,
+    sx = 0,
+    sy = 0,
+    sxx = 0,
+    sxy = 0;
   for (let b = 0; b < kInvA.length; b++) {
-    const k = kInvA[b]!, r = ringPower[b]!, r0 = referencePower[b]!;
+    const k = kInvA[b]!,
+      r = ringPower[b]!,
+      r0 = referencePower[b]!;
     if (k < kMinInvA || k > kMaxInvA || !(r > 0) || !(r0 > 0)) continue;
-    const x = k * k, y = Math.log(r / r0);
-    n++; sx += x; sy += y; sxx += x * x; sxy += x * y;
+    const x = k * k,
+      y = Math.log(r / r0);
+    n++;
+    sx += x;
+    sy += y;
+    sxx += x * x;
+    sxy += x * y;
   }
   const det = n * sxx - sx * sx;
   if (n < 4 || !(det > 0)) return null;
-  const slope = (n * sxy - sx * sy) / det, intercept = (sy - slope * sx) / n;
+  const slope = (n * sxy - sx * sy) / det,
+    intercept = (sy - slope * sx) / n;
   return { bfactorA2: 2 * slope, scale: Math.exp(intercept / 2), bins: n };
 }

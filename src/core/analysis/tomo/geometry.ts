@@ -28,6 +28,12 @@ export function heightAfterTiltA(xA: number, zA: number, tiltDeg: number): numbe
 }
 
 /** A particle's defocus (Å) in one tilt, from the tilt's centre defocus and the particle's height. */
-export function particleDefocusA(xA: number, zA: number, tiltDeg: number, centreDefocusA: number, handedness: Handedness): number {
+export function particleDefocusA(
+  xA: number,
+  zA: number,
+  tiltDeg: number,
+  centreDefocusA: number,
+  handedness: Handedness,
+): number {
   return centreDefocusA + handedness * heightAfterTiltA(xA, zA, tiltDeg);
 }

@@ -8,5 +8,10 @@ export interface ParticleDefocus extends TomoParticle {
 }
 
 export function particleDefoci(particles: TomoParticle[], tilts: TiltRow[], handedness: Handedness): ParticleDefocus[] {
-  return particles.map((p) => ({ ...p, defocusAPerTilt: tilts.map((t) => particleDefocusA(p.xA, p.zA, t.tiltDeg, (t.defocusUA + t.defocusVA) / 2, handedness)) }));
+  return particles.map((p) => ({
+    ...p,
+    defocusAPerTilt: tilts.map((t) =>
+      particleDefocusA(p.xA, p.zA, t.tiltDeg, (t.defocusUA + t.defocusVA) / 2, handedness),
+    ),
+  }));
 }

@@ -21,14 +21,24 @@ export interface TiltFit extends CtfSetFit {
   strips: number;
 }
 
-export function fitTilt(image: ArrayLike<number>, nx: number, ny: number, pixelSizeA: number, tiltDeg: number, tiltAxisDeg: number, options: TiltCtfOptions = {}): TiltFit {
+export function fitTilt(
+  image: ArrayLike<number>,
+  nx: number,
+  ny: number,
+  pixelSizeA: number,
+  tiltDeg: number,
+  tiltAxisDeg: number,
+  options: TiltCtfOptions = {},
+): TiltFit {
   const box = Math.min(options.boxPx ?? 512, nx - (nx % 2), ny - (ny % 2));
-  const method = options.method ?? 'whole-image', h = options.handedness ?? 1;
+  const method = options.method ?? 'whole-image',
+    h = options.handedness ?? 1;
   const stride = box / 2;
   // Strip index from a tile centre's distance to the axis, in tile strides.
   const maxStrips = Math.ceil(Math.hypot(nx, ny) / stride) + 1;
   const centreIndex = Math.floor(maxStrips / 2);
-  const sums = new Float64Array(maxStrips), counts = new Float64Array(maxStrips);
+  const sums = new Float64Array(maxStrips),
+    counts = new Float64Array(maxStrips);
   const groupOf = (x: number, y: number): number => {
     const dPx = distanceFromAxisA(x, y, tiltAxisDeg, 1);
     if (method === 'axis-strip') return Math.abs(dPx) <= stride ? 0 : -1;
@@ -39,9 +49,14 @@ export function fitTilt(image: ArrayLike<number>, nx: number, ny: number, pixelS
   };
   const groups = tiledGroups(image, nx, ny, pixelSizeA, box, groupOf, method === 'axis-strip' ? 1 : maxStrips);
   const parts = groups
-    .map((g, i) => ({ amplitude: g.amplitude, tiles: g.tiles, offsetA: method === 'axis-strip' ? 0 : planeDefocusOffsetA(sums[i]! / Math.max(1, counts[i]!), tiltDeg, h) }))
+    .map((g, i) => ({
+      amplitude: g.amplitude,
+      tiles: g.tiles,
+      offsetA: method === 'axis-strip' ? 0 : planeDefocusOffsetA(sums[i]! / Math.max(1, counts[i]!), tiltDeg, h),
+    }))
     .filter((p) => p.tiles > 0);
-  if (!parts.length) throw new RangeError(`no tile lies within ${stride} px of the tilt axis (${tiltAxisDeg}°): check --tilt-axis-deg`);
+  if (!parts.length)
+    throw new RangeError(`no tile lies within ${stride} px of the tilt axis (${tiltAxisDeg}°): check --tilt-axis-deg`);
   const set: SpectrumSet = { box: groups[0]!.box, pixelSizeA, parts };
   const fit = fitCtfSet(set, { ...CTF_FIT_DEFAULTS, ...options });
   return { ...fit, tiles: parts.reduce((a, p) => a + p.tiles, 0), strips: parts.length };

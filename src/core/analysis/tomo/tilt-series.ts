@@ -65,16 +65,34 @@ export interface TiltPair {
   flippedScore: number | null;
 }
 
-export function fitTiltPair(image: ArrayLike<number>, input: Pick<TiltSeriesInput, 'nx' | 'ny' | 'pixelSizeA' | 'tiltAxisDeg'>, tiltDeg: number, options: TiltCtfOptions): TiltPair {
-  const method = options.method ?? 'whole-image', other: TiltCtfMethod = method === 'whole-image' ? 'axis-strip' : 'whole-image';
-  const fit = (m: TiltCtfMethod, h: Handedness = options.handedness ?? 1): TiltFit => fitTilt(image, input.nx, input.ny, input.pixelSizeA, tiltDeg, input.tiltAxisDeg, { ...options, method: m, handedness: h });
-  const main = fit(method), alt = fit(other);
-  const flippedScore = Math.abs(tiltDeg) >= 30 ? fit('whole-image', (-(options.handedness ?? 1)) as Handedness).crossCorrelation : null;
+export function fitTiltPair(
+  image: ArrayLike<number>,
+  input: Pick<TiltSeriesInput, 'nx' | 'ny' | 'pixelSizeA' | 'tiltAxisDeg'>,
+  tiltDeg: number,
+  options: TiltCtfOptions,
+): TiltPair {
+  const method = options.method ?? 'whole-image',
+    other: TiltCtfMethod = method === 'whole-image' ? 'axis-strip' : 'whole-image';
+  const fit = (m: TiltCtfMethod, h: Handedness = options.handedness ?? 1): TiltFit =>
+    fitTilt(image, input.nx, input.ny, input.pixelSizeA, tiltDeg, input.tiltAxisDeg, {
+      ...options,
+      method: m,
+      handedness: h,
+    });
+  const main = fit(method),
+    alt = fit(other);
+  const flippedScore =
+    Math.abs(tiltDeg) >= 30 ? fit('whole-image', -(options.handedness ?? 1) as Handedness).crossCorrelation : null;
   return { main, alt, flippedScore };
 }
 
-export function fitTiltSeries(input: TiltSeriesInput, options: TiltCtfOptions, progress?: ProgressContext): TiltSeriesResult {
-  const plane = input.nx * input.ny, n = input.tiltsDeg.length;
+export function fitTiltSeries(
+  input: TiltSeriesInput,
+  options: TiltCtfOptions,
+  progress?: ProgressContext,
+): TiltSeriesResult {
+  const plane = input.nx * input.ny,
+    n = input.tiltsDeg.length;
   const pairs = input.tiltsDeg.map((tilt, i) => {
     const pair = fitTiltPair(input.stack.subarray(i * plane, (i + 1) * plane), input, tilt, options);
     progress?.report?.((i + 1) / n, `tilt ${i + 1}/${n}`);
@@ -84,31 +102,59 @@ export function fitTiltSeries(input: TiltSeriesInput, options: TiltCtfOptions, p
 }
 
 /** Rows, weights, consistency flags and the handedness check from the per-tilt fits. */
-export function assembleTiltSeries(input: Omit<TiltSeriesInput, 'stack'>, pairs: TiltPair[], options: TiltCtfOptions): TiltSeriesResult {
-  const method = options.method ?? 'whole-image', other: TiltCtfMethod = method === 'whole-image' ? 'axis-strip' : 'whole-image';
+export function assembleTiltSeries(
+  input: Omit<TiltSeriesInput, 'stack'>,
+  pairs: TiltPair[],
+  options: TiltCtfOptions,
+): TiltSeriesResult {
+  const method = options.method ?? 'whole-image',
+    other: TiltCtfMethod = method === 'whole-image' ? 'axis-strip' : 'whole-image';
   const h = options.handedness ?? 1;
   const rows = pairs.map(({ main, alt }, i): TiltRow => ({
     index: i,
     tiltDeg: input.tiltsDeg[i]!,
     preExposureEPerA2: input.preExposureEPerA2[i]!,
     ...estimate(main),
-    weight: 1, bfactorA2: 0, scale: 1,
-    doseWeight: doseFilter(WEIGHT_FREQUENCY_INVA, input.preExposureEPerA2[i]! + input.dosePerTiltEPerA2[i]! / 2, options.voltageKv ?? 300),
+    weight: 1,
+    bfactorA2: 0,
+    scale: 1,
+    doseWeight: doseFilter(
+      WEIGHT_FREQUENCY_INVA,
+      input.preExposureEPerA2[i]! + input.dosePerTiltEPerA2[i]! / 2,
+      options.voltageKv ?? 300,
+    ),
     cosWeight: Math.cos((input.tiltsDeg[i]! * Math.PI) / 180),
-    flagged: false, flags: [],
+    flagged: false,
+    flags: [],
     comparison: { ...estimate(alt), method: other },
     tiles: main.tiles,
   }));
-  const warnings = weigh(rows, pairs.map((f) => f.main), input.pixelSizeA);
+  const warnings = weigh(
+    rows,
+    pairs.map((f) => f.main),
+    input.pixelSizeA,
+  );
   flagInconsistent(rows, input.rank);
-  const checked = pairs.map((p) => ({ p, whole: method === 'whole-image' ? p.main : p.alt })).filter((x) => x.p.flippedScore !== null);
+  const checked = pairs
+    .map((p) => ({ p, whole: method === 'whole-image' ? p.main : p.alt }))
+    .filter((x) => x.p.flippedScore !== null);
   const preferFlipped = checked.filter((x) => x.p.flippedScore! > x.whole.crossCorrelation).length;
-  if (checked.length >= 2 && preferFlipped > checked.length / 2) warnings.push(`at ${preferFlipped} of ${checked.length} tilts beyond 30° the defocus gradient fits better with handedness ${-h}: check the tilt-angle sign or pass --handedness ${-h}`);
+  if (checked.length >= 2 && preferFlipped > checked.length / 2)
+    warnings.push(
+      `at ${preferFlipped} of ${checked.length} tilts beyond 30° the defocus gradient fits better with handedness ` +
+        `${-h}: check the tilt-angle sign or pass --handedness ${-h}`,
+    );
   return { tilts: rows, method, handedness: h, warnings };
 }
 
 function estimate(f: TiltFit): TiltEstimate {
-  return { defocusUA: f.defocusUA, defocusVA: f.defocusVA, astigmatismAngleDeg: f.astigmatismAngleDeg, fitResolutionA: f.fitResolutionA, score: f.crossCorrelation };
+  return {
+    defocusUA: f.defocusUA,
+    defocusVA: f.defocusVA,
+    astigmatismAngleDeg: f.astigmatismAngleDeg,
+    fitResolutionA: f.fitResolutionA,
+    score: f.crossCorrelation,
+  };
 }
 
 function weigh(rows: TiltRow[], fits: TiltFit[], pixelSizeA: number): string[] {
@@ -118,8 +164,14 @@ function weigh(rows: TiltRow[], fits: TiltFit[], pixelSizeA: number): string[] {
   const warnings: string[] = [];
   rows.forEach((row, i) => {
     const kMax = 1 / Math.max(row.fitResolutionA, rows[ref]!.fitResolutionA);
-    const env = i === ref ? { bfactorA2: 0, scale: 1 } : relativeEnvelope(k, fits[i]!.ringPower, fits[ref]!.ringPower, 1 / 30, kMax);
-    if (!env) warnings.push(`tilt ${i + 1} (${row.tiltDeg.toFixed(1)}°): too few rings to measure its B-factor; weighted by the dose rule`);
+    const env =
+      i === ref
+        ? { bfactorA2: 0, scale: 1 }
+        : relativeEnvelope(k, fits[i]!.ringPower, fits[ref]!.ringPower, 1 / 30, kMax);
+    if (!env)
+      warnings.push(
+        `tilt ${i + 1} (${row.tiltDeg.toFixed(1)}°): too few rings to measure its B-factor; weighted by the dose rule`,
+      );
     row.bfactorA2 = env?.bfactorA2 ?? -4 * (row.preExposureEPerA2 - rows[ref]!.preExposureEPerA2);
     row.scale = env?.scale ?? row.cosWeight;
     row.weight = row.scale * Math.exp((row.bfactorA2 * WEIGHT_FREQUENCY_INVA ** 2) / 4);
@@ -142,19 +194,31 @@ const median = (v: number[]): number => {
  */
 function flagInconsistent(rows: TiltRow[], rank: number[]): void {
   const mean = (r: TiltRow): number => (r.defocusUA + r.defocusVA) / 2;
-  const x = rank, y = rows.map(mean);
-  let inlier = rows.map(() => true), residual = y.map(() => 0), sd = 0;
+  const x = rank,
+    y = rows.map(mean);
+  let inlier = rows.map(() => true),
+    residual = y.map(() => 0),
+    sd = 0;
   for (let pass = 0; pass < 4; pass++) {
-    const fit = quadratic(x.filter((_, i) => inlier[i]), y.filter((_, i) => inlier[i]));
+    const fit = quadratic(
+      x.filter((_, i) => inlier[i]),
+      y.filter((_, i) => inlier[i]),
+    );
     residual = y.map((v, i) => v - fit(x[i]!));
     sd = 1.4826 * median(residual.filter((_, i) => inlier[i]).map(Math.abs));
     inlier = residual.map((r) => Math.abs(r) <= Math.max(3 * sd, 300));
   }
-  const resMed = median(rows.map((r) => r.fitResolutionA)), scoreMed = median(rows.map((r) => r.score));
+  const resMed = median(rows.map((r) => r.fitResolutionA)),
+    scoreMed = median(rows.map((r) => r.score));
   rows.forEach((r, i) => {
-    if (Math.abs(residual[i]!) > Math.max(4 * sd, 300)) r.flags.push(`defocus ${mean(r).toFixed(0)} Å is ${Math.abs(residual[i]!).toFixed(0)} Å off the series' course`);
-    if (r.fitResolutionA > 1.5 * resMed) r.flags.push(`fit resolution ${r.fitResolutionA.toFixed(1)} Å (series median ${resMed.toFixed(1)} Å)`);
-    if (r.score < scoreMed / 3) r.flags.push(`weak Thon rings (score ${r.score.toFixed(3)}, median ${scoreMed.toFixed(3)}): dark, drifted or contaminated?`);
+    if (Math.abs(residual[i]!) > Math.max(4 * sd, 300))
+      r.flags.push(`defocus ${mean(r).toFixed(0)} Å is ${Math.abs(residual[i]!).toFixed(0)} Å off the series' course`);
+    if (r.fitResolutionA > 1.5 * resMed)
+      r.flags.push(`fit resolution ${r.fitResolutionA.toFixed(1)} Å (series median ${resMed.toFixed(1)} Å)`);
+    if (r.score < scoreMed / 3)
+      r.flags.push(
+        `weak Thon rings (score ${r.score.toFixed(3)}, median ${scoreMed.toFixed(3)}): dark, drifted or contaminated?`,
+      );
     r.flagged = r.flags.length > 0;
   });
 }

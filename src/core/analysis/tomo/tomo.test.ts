@@ -8,16 +8,21 @@ import { readStar } from '../../io/star/read.js';
 import { fitTiltSeries } from './tilt-series.js';
 import { criticalExposureEPerA2, relativeEnvelope } from './exposure.js';
 
-const N = 1024, PX = 2.0;
+const N = 1024,
+  PX = 2.0;
 const fitOptions = { boxPx: 256, fitHighResolutionA: 7 };
 const meanOf = (f: { defocusUA: number; defocusVA: number }): number => (f.defocusUA + f.defocusVA) / 2;
 
 describe('tilt geometry', () => {
   it('a flat specimen: the plane offset and the particle height agree; handedness flips the sign', () => {
-    const tilt = 35, xA = 800;
+    const tilt = 35,
+      xA = 800;
     const d = xA * Math.cos((tilt * Math.PI) / 180); // where the point projects
     expect(particleDefocusA(xA, 0, tilt, 30000, 1)).toBeCloseTo(30000 + planeDefocusOffsetA(d, tilt, 1), 6);
-    expect(particleDefocusA(xA, 0, tilt, 30000, -1) - 30000).toBeCloseTo(-(particleDefocusA(xA, 0, tilt, 30000, 1) - 30000), 6);
+    expect(particleDefocusA(xA, 0, tilt, 30000, -1) - 30000).toBeCloseTo(
+      -(particleDefocusA(xA, 0, tilt, 30000, 1) - 30000),
+      6,
+    );
     // At 0° only the height counts; at 90° only x.
     expect(particleDefocusA(123, 400, 0, 20000, 1)).toBeCloseTo(20400, 6);
     expect(particleDefocusA(123, 400, 90, 20000, 1)).toBeCloseTo(20000 - 123, 6);
@@ -28,7 +33,13 @@ describe('tilt geometry', () => {
     expect(criticalExposureEPerA2(0.1)).toBeCloseTo(0.24499 * 0.1 ** -1.6649 + 2.8141, 9);
     expect(criticalExposureEPerA2(0.05)).toBeGreaterThan(criticalExposureEPerA2(0.2));
     const k = [0.05, 0.07, 0.09, 0.11, 0.13];
-    const env = relativeEnvelope(k, k.map((q) => 0.5 * Math.exp((-80 * q * q) / 2)), k.map(() => 1), 0, 1)!;
+    const env = relativeEnvelope(
+      k,
+      k.map((q) => 0.5 * Math.exp((-80 * q * q) / 2)),
+      k.map(() => 1),
+      0,
+      1,
+    )!;
     expect(env.bfactorA2).toBeCloseTo(-80, 6);
     expect(env.scale).toBeCloseTo(Math.SQRT1_2, 6);
   });
@@ -36,14 +47,33 @@ describe('tilt geometry', () => {
 
 describe('tilt-series metadata', () => {
   it('mdoc: time stamps give the order, the order gives pre-exposure; tilt axis and pixel size', () => {
-    const mdoc = ['PixelSpacing = 1.35', '[T = Tilt axis angle = 85.3, binning = 1]', ...[[0, 0, '10:00:00'], [1, 3, '10:00:30'], [2, -3, '10:01:00'], [3, 6, '10:02:00']].map(([z, t, time]) => `[ZValue = ${z}]\nTiltAngle = ${t}\nExposureDose = 2.5\nDateTime = 30-Nov-22  ${time}`)].join('\n');
+    const mdoc = [
+      'PixelSpacing = 1.35',
+      '[T = Tilt axis angle = 85.3, binning = 1]',
+      ...[
+        [0, 0, '10:00:00'],
+        [1, 3, '10:00:30'],
+        [2, -3, '10:01:00'],
+        [3, 6, '10:02:00'],
+      ].map(([z, t, time]) => `[ZValue = ${z}]\nTiltAngle = ${t}\nExposureDose = 2.5\nDateTime = 30-Nov-22  ${time}`),
+    ].join('\n');
     const g = geometryFromMdoc(mdoc, 'ts.mdoc');
     expect(g.tiltAxisDeg).toBe(85.3);
     expect(g.pixelSizeA).toBe(1.35);
     expect(preExposures(g, null).preExposureEPerA2).toEqual([0, 2.5, 5, 7.5]);
   });
   it('RELION 5 tilt-series STAR: tilt, axis and pre-exposure as written', () => {
-    const text = 'data_TS_01\nloop_\n_rlnMicrographName\n_rlnTomoNominalStageTiltAngle\n_rlnTomoNominalTiltAxisAngle\n_rlnMicrographPreExposure\n' + [[-3, 6], [0, 0], [3, 3]].map(([t, p], i) => `f${i}.mrc ${t} 84.7 ${p}`).join('\n') + '\n';
+    const text =
+      'data_TS_01\nloop_\n_rlnMicrographName\n_rlnTomoNominalStageTiltAngle\n' +
+      '_rlnTomoNominalTiltAxisAngle\n_rlnMicrographPreExposure\n' +
+      [
+        [-3, 6],
+        [0, 0],
+        [3, 3],
+      ]
+        .map(([t, p], i) => `f${i}.mrc ${t} 84.7 ${p}`)
+        .join('\n') +
+      '\n';
     const g = geometryFromTomoStar(readStar(text, { source: 'TS_01.star' }));
     expect(g.tiltsDeg).toEqual([-3, 0, 3]);
     expect(g.tiltAxisDeg).toBe(84.7);
@@ -65,7 +95,22 @@ describe('tilted CTF on simulated tilt series (strips of known defocus, noise gr
   const order = [6, 4, 2, 0, 1, 3, 5];
   const series = [1, 2, 3].map((seed) => {
     const defocusA = order.map((r) => 28000 + 150 * r + 500 * seed);
-    return { defocusA, sim: simulateTiltSeries({ nx: N, ny: N, pixelSizeA: PX, tiltsDeg: tilts, order, dosePerTiltEPerA2: 4, defocusA, astigmatismA: 600, astigmatismAngleDeg: 30, noise: 1.0, seed }) };
+    return {
+      defocusA,
+      sim: simulateTiltSeries({
+        nx: N,
+        ny: N,
+        pixelSizeA: PX,
+        tiltsDeg: tilts,
+        order,
+        dosePerTiltEPerA2: 4,
+        defocusA,
+        astigmatismA: 600,
+        astigmatismAngleDeg: 30,
+        noise: 1.0,
+        seed,
+      }),
+    };
   });
 
   it('whole image: 1 % at |tilt| ≤ 30°, 2 % beyond; more precise than the axis strip at |tilt| ≥ 45°', () => {
@@ -89,7 +134,20 @@ describe('tilted CTF on simulated tilt series (strips of known defocus, noise gr
 
   it('series: per-particle defocus within 1 %, B-factors follow the dose, weights fall with exposure', () => {
     const { defocusA, sim } = series[0]!;
-    const r = fitTiltSeries({ stack: sim.stack, nx: N, ny: N, pixelSizeA: PX, tiltsDeg: tilts, tiltAxisDeg: 0, preExposureEPerA2: sim.preExposureEPerA2, rank: order, dosePerTiltEPerA2: tilts.map(() => 4) }, fitOptions);
+    const r = fitTiltSeries(
+      {
+        stack: sim.stack,
+        nx: N,
+        ny: N,
+        pixelSizeA: PX,
+        tiltsDeg: tilts,
+        tiltAxisDeg: 0,
+        preExposureEPerA2: sim.preExposureEPerA2,
+        rank: order,
+        dosePerTiltEPerA2: tilts.map(() => 4),
+      },
+      fitOptions,
+    );
     // A particle on the (flat) specimen at x = 600 Å: truth is the strip plane at its projected position.
     const [p] = particleDefoci([{ xA: 600, yA: 0, zA: 0 }], r.tilts, 1);
     tilts.forEach((tilt, i) => {
@@ -97,11 +155,17 @@ describe('tilted CTF on simulated tilt series (strips of known defocus, noise gr
       expect(Math.abs(p!.defocusAPerTilt[i]! / truth - 1)).toBeLessThan(0.01);
     });
     // Simulated envelope B = 60 + 4·pre-exposure: the fitted relative B follows −4 per e/Å².
-    const pre = r.tilts.map((t) => t.preExposureEPerA2), b = r.tilts.map((t) => t.bfactorA2);
+    const pre = r.tilts.map((t) => t.preExposureEPerA2),
+      b = r.tilts.map((t) => t.bfactorA2);
     const slope = regressionSlope(pre, b);
     expect(slope).toBeGreaterThan(-5.5);
     expect(slope).toBeLessThan(-2.5);
-    expect(spearman(pre, r.tilts.map((t) => t.weight))).toBeLessThan(-0.8);
+    expect(
+      spearman(
+        pre,
+        r.tilts.map((t) => t.weight),
+      ),
+    ).toBeLessThan(-0.8);
     expect(r.tilts.filter((t) => t.flagged)).toEqual([]);
     expect(r.warnings.filter((w) => /handedness/.test(w))).toEqual([]);
   }, 240_000);
@@ -113,7 +177,16 @@ describe('tilted CTF on simulated tilt series (strips of known defocus, noise gr
     keep.forEach((k, j) => stack.set(sim.stack.subarray(k * N * N, (k + 1) * N * N), j * N * N));
     const dark = 1; // −30°: replaced by faint noise without rings
     for (let j = dark * N * N; j < (dark + 1) * N * N; j++) stack[j] = Math.sin(j * 12.9898) * 0.01;
-    const input = { nx: N, ny: N, pixelSizeA: PX, tiltsDeg: keep.map((k) => tilts[k]!), tiltAxisDeg: 0, preExposureEPerA2: keep.map((k) => sim.preExposureEPerA2[k]!), rank: keep.map((k) => order[k]!), dosePerTiltEPerA2: keep.map(() => 4) };
+    const input = {
+      nx: N,
+      ny: N,
+      pixelSizeA: PX,
+      tiltsDeg: keep.map((k) => tilts[k]!),
+      tiltAxisDeg: 0,
+      preExposureEPerA2: keep.map((k) => sim.preExposureEPerA2[k]!),
+      rank: keep.map((k) => order[k]!),
+      dosePerTiltEPerA2: keep.map(() => 4),
+    };
     const r = fitTiltSeries({ ...input, stack }, fitOptions);
     expect(r.tilts.filter((t) => t.flagged).map((t) => t.index)).toEqual([dark]);
     expect(r.warnings.filter((w) => /handedness/.test(w))).toEqual([]);
@@ -126,7 +199,9 @@ describe('tilted CTF on simulated tilt series (strips of known defocus, noise gr
 });
 
 function regressionSlope(x: number[], y: number[]): number {
-  const n = x.length, mx = x.reduce((a, b) => a + b) / n, my = y.reduce((a, b) => a + b) / n;
+  const n = x.length,
+    mx = x.reduce((a, b) => a + b) / n,
+    my = y.reduce((a, b) => a + b) / n;
   return x.reduce((a, xi, i) => a + (xi - mx) * (y[i]! - my), 0) / x.reduce((a, xi) => a + (xi - mx) ** 2, 0);
 }
 
@@ -137,6 +212,8 @@ function spearman(x: number[], y: number[]): number {
     idx.forEach((i, k) => (r[i] = k));
     return r;
   };
-  const rx = rank(x), ry = rank(y), n = x.length;
+  const rx = rank(x),
+    ry = rank(y),
+    n = x.length;
   return 1 - (6 * rx.reduce((a, r, i) => a + (r - ry[i]!) ** 2, 0)) / (n * (n * n - 1));
 }

@@ -19,7 +19,12 @@ type Col = { name: string; values: Float64Array | number[] | string[] };
 export function csToStar(cs: NpyTable, source: string): CsToStarResult {
   const warnings: Warning[] = [];
   const require = (name: string): void => {
-    if (!cs.has(name)) throw new FormatError('field is missing', { source, field: name, expected: `${name} (a particle .cs from cryoSPARC 2 or later)` });
+    if (!cs.has(name))
+      throw new FormatError('field is missing', {
+        source,
+        field: name,
+        expected: `${name} (a particle .cs from cryoSPARC 2 or later)`,
+      });
   };
   ['blob/path', 'blob/idx', 'blob/psize_A'].forEach(require);
   const n = cs.rows;
@@ -29,21 +34,27 @@ export function csToStar(cs: NpyTable, source: string): CsToStarResult {
   const paths = cs.strings('blob/path').map((p) => p.replace(/^>/, ''));
   const idx = cs.numbers('blob/idx');
   cols.push({ name: 'rlnImageName', values: paths.map((p, i) => `${String(idx[i]! + 1).padStart(6, '0')}@${p}`) });
-  if (cs.has('location/micrograph_path')) cols.push({ name: 'rlnMicrographName', values: cs.strings('location/micrograph_path').map((p) => p.replace(/^>/, '')) });
+  if (cs.has('location/micrograph_path'))
+    cols.push({
+      name: 'rlnMicrographName',
+      values: cs.strings('location/micrograph_path').map((p) => p.replace(/^>/, '')),
+    });
   addCoordinates(cs, cols);
   if (cs.has('ctf/df1_A')) {
     cols.push({ name: 'rlnDefocusU', values: cs.numbers('ctf/df1_A') });
     cols.push({ name: 'rlnDefocusV', values: cs.numbers('ctf/df2_A') });
     cols.push({ name: 'rlnDefocusAngle', values: cs.numbers('ctf/df_angle_rad').map((r) => r * DEG) });
   } else warnings.push({ code: 'no-ctf', message: `${source}: no ctf/df1_A field; defocus columns left out` });
-  if (cs.has('ctf/phase_shift_rad')) cols.push({ name: 'rlnPhaseShift', values: cs.numbers('ctf/phase_shift_rad').map((r) => r * DEG) });
+  if (cs.has('ctf/phase_shift_rad'))
+    cols.push({ name: 'rlnPhaseShift', values: cs.numbers('ctf/phase_shift_rad').map((r) => r * DEG) });
   addPoses(cs, psize, cols, warnings, source);
   cols.push({ name: 'rlnOpticsGroup', values: Array.from(groupOf, (g) => g + 1) });
   if (cs.has('alignments3D/split')) {
     const split = cs.numbers('alignments3D/split');
     if (new Set(split).size > 1) cols.push({ name: 'rlnRandomSubset', values: split.map((s) => s + 1) });
   }
-  for (const c of cols) if (c.values.length !== n) throw new Error(`internal: column ${c.name} has ${c.values.length} rows, expected ${n}`);
+  for (const c of cols)
+    if (c.values.length !== n) throw new Error(`internal: column ${c.name} has ${c.values.length} rows, expected ${n}`);
   return {
     tables: [
       { name: 'optics', loop: { columns: optics.map((c) => c.name), values: optics.map((c) => c.values) } },
@@ -104,7 +115,9 @@ function addPoses(cs: NpyTable, psize: Float64Array, cols: Col[], warnings: Warn
   }
   const pose = cs.numbers('alignments3D/pose');
   const n = cs.rows;
-  const rot = new Float64Array(n), tilt = new Float64Array(n), psi = new Float64Array(n);
+  const rot = new Float64Array(n),
+    tilt = new Float64Array(n),
+    psi = new Float64Array(n);
   const m = mat3();
   for (let i = 0; i < n; i++) {
     rotationVectorToRelionMatrix(m, pose[3 * i]!, pose[3 * i + 1]!, pose[3 * i + 2]!);
@@ -113,7 +126,11 @@ function addPoses(cs: NpyTable, psize: Float64Array, cols: Col[], warnings: Warn
     tilt[i] = b * DEG;
     psi[i] = c * DEG;
   }
-  cols.push({ name: 'rlnAngleRot', values: rot }, { name: 'rlnAngleTilt', values: tilt }, { name: 'rlnAnglePsi', values: psi });
+  cols.push(
+    { name: 'rlnAngleRot', values: rot },
+    { name: 'rlnAngleTilt', values: tilt },
+    { name: 'rlnAnglePsi', values: psi },
+  );
   if (cs.has('alignments3D/shift')) {
     const shift = cs.numbers('alignments3D/shift');
     cols.push({ name: 'rlnOriginXAngst', values: psize.map((p, i) => shift[2 * i]! * p) });

@@ -40,13 +40,18 @@ describe('readNpy', () => {
   });
 
   it('says what it found when the file is not .npy', () => {
-    expect(() => readNpy(new TextEncoder().encode('data_\nloop_\n'), 'x.cs')).toThrow('x.cs (byte 0): not a NumPy .npy file (found "data_\\n", expected "\\x93NUMPY" (cryoSPARC .cs files are NumPy record arrays))');
+    expect(() => readNpy(new TextEncoder().encode('data_\nloop_\n'), 'x.cs')).toThrow(
+      'x.cs (byte 0): not a NumPy .npy file (found "data_\\n", expected "\\x93NUMPY" (cryoSPARC .cs files are ' +
+        'NumPy record arrays))',
+    );
   });
 
   it('recognises cryoSPARC’s compressed format and says what to do', () => {
     const b = new Uint8Array(64);
     b.set(new TextEncoder().encode('\x94CSDAT'), 0);
-    expect(() => readNpy(b, 'new.cs')).toThrow(/new\.cs \(byte 0\): this is cryoSPARC’s compressed dataset format.*Export the particles/);
+    expect(() => readNpy(b, 'new.cs')).toThrow(
+      /new\.cs \(byte 0\): this is cryoSPARC’s compressed dataset format.*Export the particles/,
+    );
   });
 
   it('reports truncated data', () => {
@@ -81,7 +86,12 @@ describe('csToStar (pyem csparc2star conventions)', () => {
     expected.forEach((e, i) => {
       expect(particles.angleTiltDeg![i]).toBeCloseTo(e.angleTiltDeg, 3);
       const rad = Math.PI / 180;
-      eulerToMatrix(m, particles.angleRotDeg![i]! * rad, particles.angleTiltDeg![i]! * rad, particles.anglePsiDeg![i]! * rad);
+      eulerToMatrix(
+        m,
+        particles.angleRotDeg![i]! * rad,
+        particles.angleTiltDeg![i]! * rad,
+        particles.anglePsiDeg![i]! * rad,
+      );
       // The viewing direction is the third row of RELION's matrix.
       expect(m[6]).toBeCloseTo(e.viewDirection[0], 5);
       expect(m[7]).toBeCloseTo(e.viewDirection[1], 5);
@@ -93,7 +103,12 @@ describe('csToStar (pyem csparc2star conventions)', () => {
     const m = mat3();
     const differ = expected.filter((e, i) => {
       const rad = Math.PI / 180;
-      eulerToMatrix(m, particles.angleRotDeg![i]! * rad, particles.angleTiltDeg![i]! * rad, particles.anglePsiDeg![i]! * rad);
+      eulerToMatrix(
+        m,
+        particles.angleRotDeg![i]! * rad,
+        particles.angleTiltDeg![i]! * rad,
+        particles.anglePsiDeg![i]! * rad,
+      );
       // Third column = third row of the transpose.
       return Math.hypot(m[2]! - e.viewDirection[0], m[5]! - e.viewDirection[1], m[8]! - e.viewDirection[2]) > 0.1;
     });

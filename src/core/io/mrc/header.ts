@@ -83,17 +83,35 @@ export const HEADER_FIELDS: readonly FieldSpec[] = [
   { name: 'ispg', offset: 88, type: 'i32', doc: 'space group: 0 image or stack, 1 volume, 401 volume stack' },
   { name: 'nsymbt', offset: 92, type: 'i32', doc: 'extended header length, bytes' },
   { name: 'extra1', offset: 96, type: 'bytes', length: 8, doc: 'extra space' },
-  { name: 'exttyp', offset: 104, type: 'bytes', length: 4, doc: 'extended header type (CCP4, MRCO, SERI, AGAR, FEI1, FEI2, HDF5)' },
+  {
+    name: 'exttyp',
+    offset: 104,
+    type: 'bytes',
+    length: 4,
+    doc: 'extended header type (CCP4, MRCO, SERI, AGAR, FEI1, FEI2, HDF5)',
+  },
   { name: 'nversion', offset: 108, type: 'i32', doc: 'format version, 20140 for MRC2014' },
   { name: 'extra2', offset: 112, type: 'bytes', length: 84, doc: 'extra space' },
   { name: 'originX', offset: 196, type: 'f32', doc: 'origin X, Å' },
   { name: 'originY', offset: 200, type: 'f32', doc: 'origin Y, Å' },
   { name: 'originZ', offset: 204, type: 'f32', doc: 'origin Z, Å' },
   { name: 'map', offset: 208, type: 'bytes', length: 4, doc: "'MAP ' file type identifier" },
-  { name: 'machst', offset: 212, type: 'bytes', length: 4, doc: 'machine stamp: 0x44 0x44 little-endian, 0x11 0x11 big-endian' },
+  {
+    name: 'machst',
+    offset: 212,
+    type: 'bytes',
+    length: 4,
+    doc: 'machine stamp: 0x44 0x44 little-endian, 0x11 0x11 big-endian',
+  },
   { name: 'rms', offset: 216, type: 'f32', doc: 'RMS deviation from the mean (unknown when negative)' },
   { name: 'nlabl', offset: 220, type: 'i32', doc: 'number of labels in use' },
-  { name: 'labels', offset: 224, type: 'bytes', length: LABEL_COUNT * LABEL_BYTES, doc: '10 text labels of 80 characters' },
+  {
+    name: 'labels',
+    offset: 224,
+    type: 'bytes',
+    length: LABEL_COUNT * LABEL_BYTES,
+    doc: '10 text labels of 80 characters',
+  },
 ];
 
 export function readHeaderFields(view: DataView, littleEndian: boolean): MrcHeader {

@@ -125,25 +125,38 @@ describe('corrupt one field: exact messages', () => {
 
   it('truncated data', () => {
     expect(message(good.subarray(0, good.length - 10))).toBe(
-      'bad.mrc (byte 1024): data block is truncated (found 246 bytes of data, expected 256 bytes for 4×4×4 float32 values). The file was cut short (interrupted copy or download?); copy it again',
+      'bad.mrc (byte 1024): data block is truncated (found 246 bytes of data, expected 256 bytes for 4×4×4 float32 ' +
+        'values). The file was cut short (interrupted copy or download?); copy it again',
     );
   });
   it('short header', () => {
-    expect(message(good.subarray(0, 100))).toBe('bad.mrc: file is too short to hold an MRC header (found 100 bytes, expected at least 1024). The file is truncated or not an MRC file');
+    expect(message(good.subarray(0, 100))).toBe(
+      'bad.mrc: file is too short to hold an MRC header (found 100 bytes, expected at least 1024). The file is ' +
+        'truncated or not an MRC file',
+    );
   });
   it('unknown mode', () => {
     expect(message(corrupt(12, 7))).toBe(
-      'bad.mrc (mode, byte 12): unknown data mode (found 7, expected one of 0 (int8), 1 (int16), 2 (float32), 6 (uint16), 12 (float16)). The header is corrupt or this is not an MRC file',
+      'bad.mrc (mode, byte 12): unknown data mode (found 7, expected one of 0 (int8), 1 (int16), 2 (float32), 6 ' +
+        '(uint16), 12 (float16)). The header is corrupt or this is not an MRC file',
     );
   });
   it('complex mode', () => {
-    expect(message(corrupt(12, 4))).toMatch(/^bad\.mrc \(mode, byte 12\): mode 4 \(complex float32\) is not supported .*Convert the file to float32/);
+    expect(message(corrupt(12, 4))).toMatch(
+      /^bad\.mrc \(mode, byte 12\): mode 4 \(complex float32\) is not supported .*Convert the file to float32/,
+    );
   });
   it('bad axis order', () => {
-    expect(message(corrupt(68, 1))).toBe('bad.mrc (mapc/mapr/maps, byte 64): axis order is not a permutation of 1, 2, 3 (found 1, 1, 3, expected a permutation of 1, 2, 3)');
+    expect(message(corrupt(68, 1))).toBe(
+      'bad.mrc (mapc/mapr/maps, byte 64): axis order is not a permutation of 1, 2, 3 (found 1, 1, 3, expected a ' +
+        'permutation of 1, 2, 3)',
+    );
   });
   it('non-positive dimension', () => {
-    expect(message(corrupt(4, 0))).toBe('bad.mrc (ny, byte 4): dimension must be positive (found 0, expected > 0). The header is corrupt or this is not an MRC file');
+    expect(message(corrupt(4, 0))).toBe(
+      'bad.mrc (ny, byte 4): dimension must be positive (found 0, expected > 0). The header is corrupt or this is ' +
+        'not an MRC file',
+    );
   });
   it('extended header longer than the file', () => {
     expect(message(corrupt(92, 4096))).toMatch(/data block is truncated/);
@@ -165,7 +178,8 @@ describe('corrupt one field: exact messages', () => {
 
 describe('float16', () => {
   it('converts exactly representable values both ways', () => {
-    for (const v of [0, 1, -2, 0.5, 65504, 2 ** -14, 2 ** -24, -0.0999755859375]) expect(halfToFloat(floatToHalf(v))).toBe(v);
+    for (const v of [0, 1, -2, 0.5, 65504, 2 ** -14, 2 ** -24, -0.0999755859375])
+      expect(halfToFloat(floatToHalf(v))).toBe(v);
     expect(halfToFloat(floatToHalf(1e6))).toBe(Infinity);
     expect(Number.isNaN(halfToFloat(floatToHalf(NaN)))).toBe(true);
   });

@@ -104,7 +104,9 @@ function detectByteOrder(
   const le = plausible(true) || !plausible(false);
   warnings.push({
     code: 'machine-stamp',
-    message: `${source}: machine stamp 0x${hex(m0)} 0x${hex(m1)} is not valid; read as ${le ? 'little' : 'big'}-endian from the header values`,
+    message:
+      `${source}: machine stamp 0x${hex(m0)} 0x${hex(m1)} is not valid; read as ` +
+      `${le ? 'little' : 'big'}-endian from the header values`,
   });
   return { littleEndian: le, from: 'guessed' };
 }
@@ -120,14 +122,27 @@ function checkMapId(header: MrcHeader, source: string, warnings: Warning[]): voi
   if (id === 'MAP\0') return;
   warnings.push({
     code: 'map-id',
-    message: `${source}: map identifier at byte 208 is ${JSON.stringify(id)}, not 'MAP ' (older CCP4/MRC file?); read anyway`,
+    message:
+      `${source}: map identifier at byte 208 is ${JSON.stringify(id)}, not 'MAP ' (older CCP4/MRC file?); ` +
+      `read anyway`,
   });
 }
 
 function validateStructure(h: MrcHeader, source: string): void {
-  for (const [field, v] of [['nx', h.nx], ['ny', h.ny], ['nz', h.nz]] as const) {
+  for (const [field, v] of [
+    ['nx', h.nx],
+    ['ny', h.ny],
+    ['nz', h.nz],
+  ] as const) {
     if (!(v > 0)) {
-      throw new FormatError('dimension must be positive', { source, field, offset: field === 'nx' ? 0 : field === 'ny' ? 4 : 8, found: String(v), expected: '> 0', hint: 'The header is corrupt or this is not an MRC file' });
+      throw new FormatError('dimension must be positive', {
+        source,
+        field,
+        offset: field === 'nx' ? 0 : field === 'ny' ? 4 : 8,
+        found: String(v),
+        expected: '> 0',
+        hint: 'The header is corrupt or this is not an MRC file',
+      });
     }
   }
   if (!(h.mode in MODES)) {
@@ -152,7 +167,13 @@ function validateStructure(h: MrcHeader, source: string): void {
     });
   }
   if (h.nsymbt < 0) {
-    throw new FormatError('extended header length is negative', { source, field: 'nsymbt', offset: 92, found: String(h.nsymbt), expected: '≥ 0' });
+    throw new FormatError('extended header length is negative', {
+      source,
+      field: 'nsymbt',
+      offset: 92,
+      found: String(h.nsymbt),
+      expected: '≥ 0',
+    });
   }
 }
 
@@ -226,11 +247,19 @@ function voxelSize(h: MrcHeader, source: string, warnings: Warning[]): Vec3 | nu
   const cell: Vec3 = [h.cellaX, h.cellaY, h.cellaZ];
   const sampling: Vec3 = [h.mx, h.my, h.mz];
   if (cell.every((c) => c === 0)) {
-    warnings.push({ code: 'no-pixel-size', message: `${source}: the header gives no cell size, so the pixel size is unknown; pass it explicitly (--angpix)` });
+    warnings.push({
+      code: 'no-pixel-size',
+      message: `${source}: the header gives no cell size, so the pixel size is unknown; pass it explicitly (--angpix)`,
+    });
     return null;
   }
   if (sampling.some((m) => !(m > 0)) || cell.some((c) => !(c > 0) || !Number.isFinite(c))) {
-    warnings.push({ code: 'bad-cell', message: `${source}: cell (${cell.join(', ')}) Å over sampling (${sampling.join(', ')}) does not give a voxel size; pass it explicitly (--angpix)` });
+    warnings.push({
+      code: 'bad-cell',
+      message:
+        `${source}: cell (${cell.join(', ')}) Å over sampling (${sampling.join(', ')}) does not give a ` +
+        `voxel size; pass it explicitly (--angpix)`,
+    });
     return null;
   }
   // The cell is float32 (7 significant digits): 1.1 Å stays 1.1, not 1.100000023841858.
@@ -255,7 +284,12 @@ function classify(h: MrcHeader, source: string): MrcKind {
 }
 
 /** MRC2014 header statistics, or null where the header marks them unknown. */
-export function headerStats(h: MrcHeader): { min: number | null; max: number | null; mean: number | null; rms: number | null } {
+export function headerStats(h: MrcHeader): {
+  min: number | null;
+  max: number | null;
+  mean: number | null;
+  rms: number | null;
+} {
   const known = h.dmax >= h.dmin;
   return {
     min: known ? h.dmin : null,

@@ -1,7 +1,15 @@
 import { densityStats, type Volume } from '../../model/volume.js';
 import { FormatError } from '../../errors.js';
 import { floatToHalf, halfToFloat } from './float16.js';
-import { HEADER_BYTES, LABEL_COUNT, MACHST_LITTLE, MODES, stringsToLabels, writeHeaderFields, type MrcHeader } from './header.js';
+import {
+  HEADER_BYTES,
+  LABEL_COUNT,
+  MACHST_LITTLE,
+  MODES,
+  stringsToLabels,
+  writeHeaderFields,
+  type MrcHeader,
+} from './header.js';
 
 export interface WriteMrcOptions {
   /** Output data mode (default 2, float32). Integer modes round and refuse out-of-range values. */
@@ -31,20 +39,37 @@ export function writeMrc(volume: Volume, options: WriteMrcOptions = {}): Uint8Ar
   const px = volume.pixelSizeA ?? [0, 0, 0];
   const labels = (options.labels ?? ['cryodx']).slice(0, LABEL_COUNT);
   const header: MrcHeader = {
-    nx, ny, nz, mode,
-    nxstart: volume.startVoxel[0], nystart: volume.startVoxel[1], nzstart: volume.startVoxel[2],
-    mx: nx, my: ny, mz: nz,
-    cellaX: px[0] * nx, cellaY: px[1] * ny, cellaZ: px[2] * nz,
-    cellbAlpha: 90, cellbBeta: 90, cellbGamma: 90,
-    mapc: 1, mapr: 2, maps: 3,
-    dmin: stats.min, dmax: stats.max, dmean: stats.mean,
+    nx,
+    ny,
+    nz,
+    mode,
+    nxstart: volume.startVoxel[0],
+    nystart: volume.startVoxel[1],
+    nzstart: volume.startVoxel[2],
+    mx: nx,
+    my: ny,
+    mz: nz,
+    cellaX: px[0] * nx,
+    cellaY: px[1] * ny,
+    cellaZ: px[2] * nz,
+    cellbAlpha: 90,
+    cellbBeta: 90,
+    cellbGamma: 90,
+    mapc: 1,
+    mapr: 2,
+    maps: 3,
+    dmin: stats.min,
+    dmax: stats.max,
+    dmean: stats.mean,
     ispg: options.ispg ?? (nz > 1 ? 1 : 0),
     nsymbt: 0,
     extra1: new Uint8Array(8),
     exttyp: new Uint8Array(4),
     nversion: 20140,
     extra2: new Uint8Array(84),
-    originX: volume.originA[0], originY: volume.originA[1], originZ: volume.originA[2],
+    originX: volume.originA[0],
+    originY: volume.originA[1],
+    originZ: volume.originA[2],
     map: Uint8Array.of(0x4d, 0x41, 0x50, 0x20),
     machst: MACHST_LITTLE,
     rms: stats.rms,

@@ -86,7 +86,10 @@ export class StarLoop {
     return idx;
   }
 
-  private scan(wanted: readonly number[], visit: (row: number, col: number, start: number, end: number, bytes: Uint8Array) => void): void {
+  private scan(
+    wanted: readonly number[],
+    visit: (row: number, col: number, start: number, end: number, bytes: Uint8Array) => void,
+  ): void {
     const want = new Uint8Array(this.columns.length);
     let last = -1;
     for (const c of wanted) {

@@ -23,7 +23,14 @@ export function readParticles(doc: StarDocument): ParticlesResult {
   const { optics, opticsIndex, convention } = opticsBlock
     ? joinOptics(opticsBlock.loop!, loop, doc.source)
     : perParticleOptics(loop);
-  const num = numericColumns(loop, ['rlnAngleRot', 'rlnAngleTilt', 'rlnAnglePsi', 'rlnDefocusU', 'rlnDefocusV', 'rlnDefocusAngle']);
+  const num = numericColumns(loop, [
+    'rlnAngleRot',
+    'rlnAngleTilt',
+    'rlnAnglePsi',
+    'rlnDefocusU',
+    'rlnDefocusV',
+    'rlnDefocusAngle',
+  ]);
   const str = (name: string): string[] | null => (loop.has(name) ? loop.strings(name) : null);
   const { originXA, originYA } = origins(loop, optics, opticsIndex, warnings, doc.source);
   return {
@@ -70,7 +77,11 @@ function findParticleBlock(doc: StarDocument): StarBlock {
   return other;
 }
 
-function joinOptics(optLoop: StarLoop, loop: StarLoop, source: string): { optics: OpticsGroup[]; opticsIndex: Int32Array; convention: 'relion-3.1' } {
+function joinOptics(
+  optLoop: StarLoop,
+  loop: StarLoop,
+  source: string,
+): { optics: OpticsGroup[]; opticsIndex: Int32Array; convention: 'relion-3.1' } {
   if (!optLoop.has('rlnOpticsGroup')) {
     throw new FormatError('column is missing', { source, field: 'data_optics', expected: '_rlnOpticsGroup' });
   }
@@ -108,12 +119,20 @@ function joinOptics(optLoop: StarLoop, loop: StarLoop, source: string): { optics
       opticsIndex[r] = k;
     }
   } else if (optics.length > 1) {
-    throw new FormatError('column is missing', { source, field: 'data_particles', expected: '_rlnOpticsGroup (data_optics has several groups)' });
+    throw new FormatError('column is missing', {
+      source,
+      field: 'data_particles',
+      expected: '_rlnOpticsGroup (data_optics has several groups)',
+    });
   }
   return { optics, opticsIndex, convention: 'relion-3.1' };
 }
 
-function perParticleOptics(loop: StarLoop): { optics: OpticsGroup[]; opticsIndex: Int32Array; convention: 'relion-3.0' } {
+function perParticleOptics(loop: StarLoop): {
+  optics: OpticsGroup[];
+  opticsIndex: Int32Array;
+  convention: 'relion-3.0';
+} {
   const get = (c: string): Float64Array | null => (loop.has(c) ? loop.numbers(c) : null);
   const [volt, cs, amp, det, mag] = [...OPTICS_COLUMNS, 'rlnDetectorPixelSize', 'rlnMagnification'].map(get);
   const optics: OpticsGroup[] = [];
@@ -127,7 +146,15 @@ function perParticleOptics(loop: StarLoop): { optics: OpticsGroup[]; opticsIndex
     if (k === undefined) {
       k = optics.length;
       keyToIndex.set(key, k);
-      optics.push({ id: k + 1, name: `opticsGroup${k + 1}`, voltageKv: volt?.[r] ?? null, csMm: cs?.[r] ?? null, amplitudeContrast: amp?.[r] ?? null, imagePixelSizeA: px, imageSize: null });
+      optics.push({
+        id: k + 1,
+        name: `opticsGroup${k + 1}`,
+        voltageKv: volt?.[r] ?? null,
+        csMm: cs?.[r] ?? null,
+        amplitudeContrast: amp?.[r] ?? null,
+        imagePixelSizeA: px,
+        imageSize: null,
+      });
     }
     opticsIndex[r] = k;
   }
@@ -135,7 +162,13 @@ function perParticleOptics(loop: StarLoop): { optics: OpticsGroup[]; opticsIndex
 }
 
 /** Origins in Å: 3.1's rlnOriginXAngst, or 3.0's rlnOriginX (pixels) × pixel size. */
-function origins(loop: StarLoop, optics: OpticsGroup[], idx: Int32Array, warnings: Warning[], source: string): { originXA: Float64Array | null; originYA: Float64Array | null } {
+function origins(
+  loop: StarLoop,
+  optics: OpticsGroup[],
+  idx: Int32Array,
+  warnings: Warning[],
+  source: string,
+): { originXA: Float64Array | null; originYA: Float64Array | null } {
   if (loop.has('rlnOriginXAngst') && loop.has('rlnOriginYAngst')) {
     const [x, y] = loop.numberColumns(['rlnOriginXAngst', 'rlnOriginYAngst']);
     return { originXA: x!, originYA: y! };
@@ -145,7 +178,10 @@ function origins(loop: StarLoop, optics: OpticsGroup[], idx: Int32Array, warning
     for (let r = 0; r < loop.rows; r++) {
       const px = optics[idx[r]!]!.imagePixelSizeA;
       if (px === null) {
-        warnings.push({ code: 'origin-pixels', message: `${source}: origins are in pixels (rlnOriginX) and no pixel size is given; origins left out` });
+        warnings.push({
+          code: 'origin-pixels',
+          message: `${source}: origins are in pixels (rlnOriginX) and no pixel size is given; origins left out`,
+        });
         return { originXA: null, originYA: null };
       }
       x![r]! *= px;

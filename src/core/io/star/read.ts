@@ -68,7 +68,14 @@ class Parser {
     if (!nextToken(bytes, start, end, cur)) return;
     const c0 = bytes[cur.start];
     // Most lines are loop rows: only lines starting with d, l, _ or ; can be anything else.
-    if (!cur.quoted && c0 !== 0x64 && c0 !== 0x6c && c0 !== 0x5f && c0 !== 0x3b && (this.state === 'loop-header' || this.state === 'loop-rows')) {
+    if (
+      !cur.quoted &&
+      c0 !== 0x64 &&
+      c0 !== 0x6c &&
+      c0 !== 0x5f &&
+      c0 !== 0x3b &&
+      (this.state === 'loop-header' || this.state === 'loop-rows')
+    ) {
       return this.addRow(start, end);
     }
     const first = decodeAscii(bytes.subarray(cur.start, cur.end));
@@ -82,7 +89,8 @@ class Parser {
 
   private openBlock(name: string, after: number, end: number): void {
     this.closeLoop();
-    if (nextToken(this.bytes, after, end, this.cur)) this.fail('unexpected text after the block name', this.tokenText());
+    if (nextToken(this.bytes, after, end, this.cur))
+      this.fail('unexpected text after the block name', this.tokenText());
     this.block = { name, pairs: new Map(), loop: null, line: this.line };
     this.blocks.push(this.block);
     this.state = 'block';
@@ -91,7 +99,8 @@ class Parser {
   private openLoop(): void {
     if (!this.block) this.fail('loop_ before any data_ block', 'loop_');
     this.closeLoop();
-    if (this.block!.loop) this.fail('a second loop_ in one data_ block', 'loop_', 'one loop per block, as RELION writes');
+    if (this.block!.loop)
+      this.fail('a second loop_ in one data_ block', 'loop_', 'one loop per block, as RELION writes');
     this.state = 'loop-header';
     this.columns = [];
     this.rowStarts = [];
@@ -107,7 +116,8 @@ class Parser {
       return;
     }
     if (this.state === 'loop-rows') this.closeLoop();
-    if (!nextToken(this.bytes, after, end, this.cur)) this.fail(`no value for _${name}`, 'end of line', 'a value after the name');
+    if (!nextToken(this.bytes, after, end, this.cur))
+      this.fail(`no value for _${name}`, 'end of line', 'a value after the name');
     const value = this.tokenText();
     this.block!.pairs.set(name, value);
     this.state = 'block';
@@ -133,7 +143,14 @@ class Parser {
 
   private closeLoop(): void {
     if (this.state !== 'loop-header' && this.state !== 'loop-rows') return;
-    this.block!.loop = new StarLoop(this.bytes, this.columns, Uint32Array.from(this.rowStarts), Uint32Array.from(this.rowLines), this.source, this.block!.name);
+    this.block!.loop = new StarLoop(
+      this.bytes,
+      this.columns,
+      Uint32Array.from(this.rowStarts),
+      Uint32Array.from(this.rowLines),
+      this.source,
+      this.block!.name,
+    );
     this.state = 'block';
   }
 
@@ -142,7 +159,12 @@ class Parser {
   }
 
   private fail(problem: string, found: string, expected?: string): never {
-    throw new FormatError(problem, { source: this.source, line: this.line, found: JSON.stringify(found), ...(expected ? { expected } : {}) });
+    throw new FormatError(problem, {
+      source: this.source,
+      line: this.line,
+      found: JSON.stringify(found),
+      ...(expected ? { expected } : {}),
+    });
   }
 }
 
@@ -172,4 +194,3 @@ export function looksLikeStar(bytes: Uint8Array): boolean {
   }
   return false;
 }
-

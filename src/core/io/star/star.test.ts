@@ -9,14 +9,20 @@ const pub = (name: string): Uint8Array => bytesOf(shared('data/public/starfile',
 
 const own = (name: string): Uint8Array => bytesOf(fixture('star', name));
 
-// Hand-written edge cases (fixtures/star, see fixtures/README.md); the public files below repeat them when ../shared is there.
+// Hand-written edge cases (fixtures/star, see fixtures/README.md); the public files below repeat them when ../shared
+// is there.
 describe('readStar edge cases (fixtures/star)', () => {
   it('key–value block with quoted, whitespace and empty strings', () => {
     for (const file of ['pairs_single_quote.star', 'pairs_double_quote.star']) {
       const b = readStar(own(file)).blocks[0]!;
       expect(b.name).toBe('');
       expect(b.loop).toBeNull();
-      expect(Object.fromEntries(b.pairs)).toEqual({ no_quote_string: 'noquote', quote_string: 'quote string', whitespace_string: ' ', empty_string: '' });
+      expect(Object.fromEntries(b.pairs)).toEqual({
+        no_quote_string: 'noquote',
+        quote_string: 'quote string',
+        whitespace_string: ' ',
+        empty_string: '',
+      });
     }
   });
 
@@ -62,7 +68,12 @@ describe.skipIf(!HAS_SHARED)('readStar on the public starfile test files (../sha
       const b = readStar(pub(file)).blocks[0]!;
       expect(b.name).toBe('');
       expect(b.loop).toBeNull();
-      expect(Object.fromEntries(b.pairs)).toEqual({ no_quote_string: 'noquote', quote_string: 'quote string', whitespace_string: ' ', empty_string: '' });
+      expect(Object.fromEntries(b.pairs)).toEqual({
+        no_quote_string: 'noquote',
+        quote_string: 'quote string',
+        whitespace_string: ' ',
+        empty_string: '',
+      });
     }
   });
 
@@ -93,7 +104,7 @@ describe.skipIf(!HAS_SHARED)('readStar on the public starfile test files (../sha
     expect(doc.blocks[1]!.loop!.strings('col3')).toEqual(['C']);
   });
 
-  it("RELION 3.0.8 postprocess.star: general pairs and the FSC table", () => {
+  it('RELION 3.0.8 postprocess.star: general pairs and the FSC table', () => {
     const doc = readStar(pub('postprocess.star'));
     const general = doc.blocks.find((b) => b.name === 'general')!;
     expect(Number(general.pairs.get('rlnFinalResolution'))).toBe(16.363636);
@@ -103,7 +114,14 @@ describe.skipIf(!HAS_SHARED)('readStar on the public starfile test files (../sha
   });
 
   it('reads the other public files without error', () => {
-    for (const f of ['default_pipeline.star', 'one_loop.star', 'two_basic_blocks.star', 'rln3.1_data_style.star', 'relion_tutorial/run_it025_optimiser_3D.star', 'relion_tutorial/run_it025_sampling_3D.star']) {
+    for (const f of [
+      'default_pipeline.star',
+      'one_loop.star',
+      'two_basic_blocks.star',
+      'rln3.1_data_style.star',
+      'relion_tutorial/run_it025_optimiser_3D.star',
+      'relion_tutorial/run_it025_sampling_3D.star',
+    ]) {
       expect(readStar(pub(f), { source: f }).blocks.length).toBeGreaterThan(0);
     }
   });
@@ -116,7 +134,13 @@ describe('particles', () => {
     expect(particles.count).toBe(2000);
     expect(particles.convention).toBe('relion-3.1');
     expect(particles.optics).toHaveLength(1);
-    expect(particles.optics[0]).toMatchObject({ voltageKv: 300, csMm: 2.7, amplitudeContrast: 0.1, imagePixelSizeA: 2.2, imageSize: 64 });
+    expect(particles.optics[0]).toMatchObject({
+      voltageKv: 300,
+      csMm: 2.7,
+      amplitudeContrast: 0.1,
+      imagePixelSizeA: 2.2,
+      imageSize: 64,
+    });
     expect(particles.angleTiltDeg).toHaveLength(2000);
     expect(particles.originXA).not.toBeNull();
   });
@@ -129,18 +153,29 @@ describe('particles', () => {
   });
 
   it('RELION 3.0: per-particle optics, pixel size from detector pixel and magnification, origins in pixels', () => {
-    const text = `data_images\nloop_\n_rlnImageName #1\n_rlnVoltage #2\n_rlnSphericalAberration #3\n_rlnAmplitudeContrast #4\n_rlnDetectorPixelSize #5\n_rlnMagnification #6\n_rlnOriginX #7\n_rlnOriginY #8\n_rlnAngleTilt #9\n` +
-      `1@a.mrcs 300 2.7 0.1 5.0 50000 2 -1 10\n2@a.mrcs 300 2.7 0.1 5.0 50000 0 4 20\n3@b.mrcs 200 2.7 0.1 5.0 50000 1 1 30\n`;
+    const text =
+      `data_images\nloop_\n_rlnImageName #1\n_rlnVoltage #2\n_rlnSphericalAberration #3\n_rlnAmplitudeContrast ` +
+      `#4\n_rlnDetectorPixelSize #5\n_rlnMagnification #6\n_rlnOriginX #7\n_rlnOriginY #8\n_rlnAngleTilt #9\n` +
+      `1@a.mrcs 300 2.7 0.1 5.0 50000 2 -1 10\n2@a.mrcs 300 2.7 0.1 5.0 50000 0 4 20\n3@b.mrcs 200 2.7 0.1 5.0 ` +
+      `50000 1 1 30\n`;
     const { particles } = readParticles(readStar(text));
     expect(particles.convention).toBe('relion-3.0');
-    expect(particles.optics.map((o) => [o.voltageKv, o.imagePixelSizeA])).toEqual([[300, 1], [200, 1]]);
+    expect(particles.optics.map((o) => [o.voltageKv, o.imagePixelSizeA])).toEqual([
+      [300, 1],
+      [200, 1],
+    ]);
     expect(Array.from(particles.opticsIndex)).toEqual([0, 0, 1]);
     expect(Array.from(particles.originXA!)).toEqual([2, 0, 1]);
   });
 
   it('a particle pointing at an undefined optics group is an error', () => {
-    const text = `data_optics\nloop_\n_rlnOpticsGroup\n_rlnVoltage\n1 300\n\ndata_particles\nloop_\n_rlnOpticsGroup\n_rlnAngleTilt\n1 10\n3 20\n`;
-    expect(() => readParticles(readStar(text, { source: 'p.star' }))).toThrow('p.star (_rlnOpticsGroup): particle refers to an optics group that data_optics does not define (found 3, expected one of 1)');
+    const text =
+      `data_optics\nloop_\n_rlnOpticsGroup\n_rlnVoltage\n1 ` +
+      `300\n\ndata_particles\nloop_\n_rlnOpticsGroup\n_rlnAngleTilt\n1 10\n3 20\n`;
+    expect(() => readParticles(readStar(text, { source: 'p.star' }))).toThrow(
+      'p.star (_rlnOpticsGroup): particle refers to an optics group that data_optics does not define (found 3, ' +
+        'expected one of 1)',
+    );
   });
 });
 
@@ -148,16 +183,21 @@ describe('errors name the line', () => {
   it('wrong number of values', () => {
     const text = 'data_x\nloop_\n_a #1\n_b #2\n1 2\n3\n';
     expect(() => readStar(text, { source: 'x.star' })).toThrow(
-      'x.star (line 6, data_x): wrong number of values in a loop row (found 1 values, expected 2 (one per column)). The file may be truncated or a value may contain an unquoted space',
+      'x.star (line 6, data_x): wrong number of values in a loop row (found 1 values, expected 2 (one per ' +
+        'column)). The file may be truncated or a value may contain an unquoted space',
     );
   });
   it('value that is not a number', () => {
     const loop = readStar('data_x\nloop_\n_rlnDefocusU\n12000\nabc\n', { source: 'x.star' }).blocks[0]!.loop!;
-    expect(() => loop.numbers('rlnDefocusU')).toThrow('x.star (line 5, _rlnDefocusU): value is not a number (found "abc", expected a number)');
+    expect(() => loop.numbers('rlnDefocusU')).toThrow(
+      'x.star (line 5, _rlnDefocusU): value is not a number (found "abc", expected a number)',
+    );
   });
   it('missing column', () => {
     const loop = readStar('data_particles\nloop_\n_rlnAngleRot\n1\n', { source: 'x.star' }).blocks[0]!.loop!;
-    expect(() => loop.numbers('rlnAngleTilt')).toThrow('x.star (data_particles): column is missing (found columns _rlnAngleRot, expected _rlnAngleTilt)');
+    expect(() => loop.numbers('rlnAngleTilt')).toThrow(
+      'x.star (data_particles): column is missing (found columns _rlnAngleRot, expected _rlnAngleTilt)',
+    );
   });
   it('text before any block', () => {
     expect(() => readStar('hello\n', { source: 'x.star' })).toThrow(FormatError);
@@ -182,12 +222,25 @@ describe('writeStar', () => {
   };
 
   it('round-trips every fixture value for value (quotes, empty strings, empty loops, RELION 3.1)', () => {
-    for (const f of ['loop_quoted.star', 'pairs_double_quote.star', 'pairs_single_quote.star', 'empty_loop.star', 'single_row_middle.star']) roundTrip(own(f));
+    for (const f of [
+      'loop_quoted.star',
+      'pairs_double_quote.star',
+      'pairs_single_quote.star',
+      'empty_loop.star',
+      'single_row_middle.star',
+    ])
+      roundTrip(own(f));
     roundTrip(bytesOf(fixture('relion', 'box96', 'postprocess.star')));
   });
 
   it.skipIf(!HAS_SHARED)('round-trips every public file value for value (../shared)', () => {
-    for (const f of ['loop_single_quote.star', 'basic_double_quote.star', 'postprocess.star', 'empty_loop.star', 'rln3.1_data_style.star']) {
+    for (const f of [
+      'loop_single_quote.star',
+      'basic_double_quote.star',
+      'postprocess.star',
+      'empty_loop.star',
+      'rln3.1_data_style.star',
+    ]) {
       const a = readStar(pub(f));
       const b = readStar(writeStar(documentToTables(a)));
       expect(b.blocks.map((x) => x.name)).toEqual(a.blocks.map((x) => x.name));
@@ -200,7 +253,9 @@ describe('writeStar', () => {
 
   it('writes numbers that read back to the same double', () => {
     const values = Float64Array.of(0.1, -1e-300, 12345.678901234567, 3);
-    const back = readStar(writeStar([{ name: 't', loop: { columns: ['v'], values: [values] } }])).blocks[0]!.loop!.numbers('v');
+    const back = readStar(
+      writeStar([{ name: 't', loop: { columns: ['v'], values: [values] } }]),
+    ).blocks[0]!.loop!.numbers('v');
     expect(Array.from(back)).toEqual(Array.from(values));
   });
 });

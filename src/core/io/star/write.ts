@@ -24,10 +24,12 @@ export function writeStar(tables: readonly StarTableOut[]): string {
 }
 
 function writeLoop(columns: readonly string[], values: readonly StarColumnValues[]): string {
-  if (values.length !== columns.length) throw new RangeError(`STAR writer: ${columns.length} columns but ${values.length} value arrays`);
+  if (values.length !== columns.length)
+    throw new RangeError(`STAR writer: ${columns.length} columns but ${values.length} value arrays`);
   const rows = values.length ? values[0]!.length : 0;
   for (const [i, v] of values.entries()) {
-    if (v.length !== rows) throw new RangeError(`STAR writer: column _${columns[i]} has ${v.length} values, expected ${rows}`);
+    if (v.length !== rows)
+      throw new RangeError(`STAR writer: column _${columns[i]} has ${v.length} values, expected ${rows}`);
   }
   const out: string[] = ['loop_\n'];
   columns.forEach((c, i) => out.push(`_${c.replace(/^_/, '')} #${i + 1}\n`));

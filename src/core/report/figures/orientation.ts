@@ -11,13 +11,18 @@ export interface OrientationFigureOptions {
   title?: string;
 }
 
-export function orientationDensitySpec(directions: Float64Array, options: OrientationFigureOptions = {}): Record<string, unknown> {
+export function orientationDensitySpec(
+  directions: Float64Array,
+  options: OrientationFigureOptions = {},
+): Record<string, unknown> {
   const bins = options.bins ?? Math.min(64, Math.max(16, Math.round(Math.sqrt(directions.length / 3) / 1.5)));
   const half = Math.SQRT2;
   const counts = new Float64Array(bins * bins);
   const n = directions.length / 3;
   for (let i = 0; i < n; i++) {
-    let x = directions[3 * i]!, y = directions[3 * i + 1]!, z = directions[3 * i + 2]!;
+    let x = directions[3 * i]!,
+      y = directions[3 * i + 1]!,
+      z = directions[3 * i + 2]!;
     if (z < 0) {
       x = -x;
       y = -y;
@@ -25,7 +30,8 @@ export function orientationDensitySpec(directions: Float64Array, options: Orient
     }
     const r = Math.sqrt(Math.max(0, 2 * (1 - z)));
     const phi = Math.atan2(y, x);
-    const px = r * Math.cos(phi), py = r * Math.sin(phi);
+    const px = r * Math.cos(phi),
+      py = r * Math.sin(phi);
     const bx = Math.min(bins - 1, Math.floor(((px + half) / (2 * half)) * bins));
     const by = Math.min(bins - 1, Math.floor(((py + half) / (2 * half)) * bins));
     counts[bx + bins * by]!++;
@@ -36,10 +42,15 @@ export function orientationDensitySpec(directions: Float64Array, options: Orient
     for (let bx = 0; bx < bins; bx++) {
       const c = counts[bx + bins * by]!;
       if (c === 0) continue;
-      const x = -half + bx * cell, y = -half + by * cell;
+      const x = -half + bx * cell,
+        y = -half + by * cell;
       values.push({ x, x2: x + cell, y, y2: y + cell, particles: c });
     }
-  const rim = Array.from({ length: 181 }, (_, i) => ({ t: i, x: half * Math.cos((2 * Math.PI * i) / 180), y: half * Math.sin((2 * Math.PI * i) / 180) }));
+  const rim = Array.from({ length: 181 }, (_, i) => ({
+    t: i,
+    x: half * Math.cos((2 * Math.PI * i) / 180),
+    y: half * Math.sin((2 * Math.PI * i) / 180),
+  }));
   const ring45 = Array.from({ length: 181 }, (_, i) => {
     const r = Math.sqrt(2 * (1 - Math.cos(Math.PI / 4)));
     return { t: i, x: r * Math.cos((2 * Math.PI * i) / 180), y: r * Math.sin((2 * Math.PI * i) / 180) };
@@ -48,7 +59,12 @@ export function orientationDensitySpec(directions: Float64Array, options: Orient
   const axisOff = { axis: null, scale };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: options.title ?? 'Orientation distribution', subtitle: `${n.toLocaleString('en-US')} views; equal-area projection: centre = top view (tilt 0°), rim = side views (90°), ring = 45°` },
+    title: {
+      text: options.title ?? 'Orientation distribution',
+      subtitle:
+        `${n.toLocaleString('en-US')} views; equal-area projection: centre = top view (tilt 0°), rim = ` +
+        `side views (90°), ring = 45°`,
+    },
     width: 360,
     height: 360,
     layer: [
@@ -60,12 +76,33 @@ export function orientationDensitySpec(directions: Float64Array, options: Orient
           x2: { field: 'x2' },
           y: { field: 'y', type: 'quantitative', ...axisOff },
           y2: { field: 'y2' },
-          color: { field: 'particles', type: 'quantitative', scale: { type: 'log', scheme: 'viridis' }, title: 'views per bin' },
+          color: {
+            field: 'particles',
+            type: 'quantitative',
+            scale: { type: 'log', scheme: 'viridis' },
+            title: 'views per bin',
+          },
           tooltip: [{ field: 'particles', type: 'quantitative', title: 'views' }],
         },
       },
-      { data: { values: rim }, mark: { type: 'line', color: '#444', strokeWidth: 1 }, encoding: { x: { field: 'x', type: 'quantitative', ...axisOff }, y: { field: 'y', type: 'quantitative', ...axisOff }, order: { field: 't' } } },
-      { data: { values: ring45 }, mark: { type: 'line', color: '#999', strokeDash: [3, 3], strokeWidth: 1 }, encoding: { x: { field: 'x', type: 'quantitative', ...axisOff }, y: { field: 'y', type: 'quantitative', ...axisOff }, order: { field: 't' } } },
+      {
+        data: { values: rim },
+        mark: { type: 'line', color: '#444', strokeWidth: 1 },
+        encoding: {
+          x: { field: 'x', type: 'quantitative', ...axisOff },
+          y: { field: 'y', type: 'quantitative', ...axisOff },
+          order: { field: 't' },
+        },
+      },
+      {
+        data: { values: ring45 },
+        mark: { type: 'line', color: '#999', strokeDash: [3, 3], strokeWidth: 1 },
+        encoding: {
+          x: { field: 'x', type: 'quantitative', ...axisOff },
+          y: { field: 'y', type: 'quantitative', ...axisOff },
+          order: { field: 't' },
+        },
+      },
     ],
     config: { view: { stroke: null }, font: 'sans-serif' },
   };

@@ -16,23 +16,44 @@ interface AnisotropyFlags extends MaskFlags {
 export function registerAnisotropy(program: Command): void {
   const cmd = program
     .command('anisotropy')
-    .description('directional resolution from the half maps: conical FSCs (3DFSC), sphericity, cFAR and the 3D FSC volume')
+    .description(
+      'directional resolution from the half maps: conical FSCs (3DFSC), sphericity, cFAR and the 3D FSC volume',
+    )
     .argument('<half1>', 'first half map (MRC)')
     .argument('<half2>', 'second half map (MRC)');
   addMaskOptions(cmd)
     .option('--angpix <A>', 'pixel size in Å (overrides the header)', positiveNumber('--angpix'))
-    .option('--cone-angle <deg>', 'half-angle of each cone (3DFSC: 20)', num('--cone-angle', { min: 0, exclusiveMin: true, max: 90 }), 20)
+    .option(
+      '--cone-angle <deg>',
+      'half-angle of each cone (3DFSC: 20)',
+      num('--cone-angle', { min: 0, exclusiveMin: true, max: 90 }),
+      20,
+    )
     .option('--directions <n>', 'number of cone axes on the hemisphere', integer('--directions', 10, 20000), 500)
     .option('--json', 'print one JSON object to stdout')
-    .option('--out <dir>', 'write 3dfsc.mrc (the 3D FSC volume), directions.star (axis and resolution) and anisotropy.json to this folder')
-    .addHelpText('after', '\nExamples:\n  cryodx anisotropy run_half1_class001_unfil.mrc run_half2_class001_unfil.mrc --mask mask.mrc --out 3DFSC/\n  cryodx anisotropy half1.mrc half2.mrc --auto-mask --cone-angle 20 --directions 1000 --json')
+    .option(
+      '--out <dir>',
+      'write 3dfsc.mrc (the 3D FSC volume), directions.star (axis and resolution) and anisotropy.json to this folder',
+    )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  cryodx anisotropy run_half1_class001_unfil.mrc run_half2_class001_unfil.mrc --mask mask.mrc ' +
+        '--out 3DFSC/\n  cryodx anisotropy half1.mrc half2.mrc --auto-mask --cone-angle 20 --directions 1000 --json',
+    )
     .action(async (h1: string, h2: string, opts: AnisotropyFlags) => {
       const mask = await maskSpec(opts);
       const progress = terminalProgress('anisotropy');
       let job;
       try {
         job = anisotropyJob(
-          { half1: await readNamed(h1), half2: await readNamed(h2), ...(mask ? { mask } : {}), angpixA: opts.angpix ?? null, coneAngleDeg: opts.coneAngle, directions: opts.directions },
+          {
+            half1: await readNamed(h1),
+            half2: await readNamed(h2),
+            ...(mask ? { mask } : {}),
+            angpixA: opts.angpix ?? null,
+            coneAngleDeg: opts.coneAngle,
+            directions: opts.directions,
+          },
           progress.ctx,
         );
       } finally {
@@ -42,10 +63,16 @@ export function registerAnisotropy(program: Command): void {
       const r = job.result;
       if (opts.json) return printJson(r);
       const dir = (a: [number, number, number]): string => `(${a.map((c) => c.toFixed(2)).join(', ')})`;
-      process.stdout.write([
-        `Sphericity ${r.sphericity.toFixed(3)} (3DFSC: < 0.85 suggests preferred orientation); cFAR ${r.cfar.toFixed(2)} (cryoSPARC: < 0.5 is anisotropic)`,
-        `Directional resolution over ${r.directions.length} cones of ${r.coneAngleDeg}°: best ${fmt(r.directionalResolutionA.best)} Å along ${dir(r.bestDirection)}, worst ${fmt(r.directionalResolutionA.worst)} Å along ${dir(r.worstDirection)}, median ${fmt(r.directionalResolutionA.median)} Å; global ${fmt(r.globalResolutionA)} Å`,
-      ].join('\n') + '\n');
+      process.stdout.write(
+        [
+          `Sphericity ${r.sphericity.toFixed(3)} (3DFSC: < 0.85 suggests preferred orientation); cFAR ` +
+            `${r.cfar.toFixed(2)} (cryoSPARC: < 0.5 is anisotropic)`,
+          `Directional resolution over ${r.directions.length} cones of ${r.coneAngleDeg}°: best ` +
+            `${fmt(r.directionalResolutionA.best)} Å along ${dir(r.bestDirection)}, worst ` +
+            `${fmt(r.directionalResolutionA.worst)} Å along ${dir(r.worstDirection)}, median ` +
+            `${fmt(r.directionalResolutionA.median)} Å; global ${fmt(r.globalResolutionA)} Å`,
+        ].join('\n') + '\n',
+      );
       job.warnings.forEach((w) => warn(w.message));
     });
 }

@@ -25,7 +25,10 @@ function render(file: string, s: FileSummary): string {
         ['file', file],
         ['kind', `${s.kind} (MRC mode ${s.mode}, ${s.byteOrder}-endian)`],
         ['size (x, y, z)', `${s.nx} × ${s.ny} × ${s.nz}`],
-        ['pixel size (Å)', s.pixelSizeA ? s.pixelSizeA.map((p) => fmt(p, 6)).join(', ') : 'unknown (header has no cell size)'],
+        [
+          'pixel size (Å)',
+          s.pixelSizeA ? s.pixelSizeA.map((p) => fmt(p, 6)).join(', ') : 'unknown (header has no cell size)',
+        ],
         ['origin (Å)', s.origin.map((o) => fmt(o)).join(', ')],
         ['axis order', s.axisOrder.join(', ')],
         ['min / max', `${fmt(s.min)} / ${fmt(s.max)}`],
@@ -34,25 +37,53 @@ function render(file: string, s: FileSummary): string {
         ...s.labels.map((l, i) => [`label ${i + 1}`, l] as const),
       ]);
     case 'star':
-      return [`file  ${file}`, ...s.blocks.map((b) => `data_${b.name}: ${b.loop ? `loop, ${b.rows} rows × ${b.columns.length} columns` : `${b.columns.length} values`}\n  ${b.columns.map((c) => '_' + c).join(' ')}`)].join('\n');
+      return [
+        `file  ${file}`,
+        ...s.blocks.map(
+          (b) =>
+            `data_${b.name}: ` +
+            `${b.loop ? `loop, ${b.rows} rows × ${b.columns.length} columns` : `${b.columns.length} values`}\n  ` +
+            `${b.columns.map((c) => '_' + c).join(' ')}`,
+        ),
+      ].join('\n');
     case 'npy':
-      return [`file  ${file}`, `rows  ${s.rows}`, 'fields', ...s.fields.map((f) => `  ${f.name}  ${f.type}${f.shape.length ? ` ×(${f.shape.join(', ')})` : ''}`)].join('\n');
+      return [
+        `file  ${file}`,
+        `rows  ${s.rows}`,
+        'fields',
+        ...s.fields.map((f) => `  ${f.name}  ${f.type}${f.shape.length ? ` ×(${f.shape.join(', ')})` : ''}`),
+      ].join('\n');
     case 'ctffind':
       return table([
         ['file', file],
         ['CTFFIND version', s.version ?? 'unknown'],
         ['micrographs', String(s.micrographs)],
         ['pixel size (Å)', fmt(s.pixelSizeA)],
-        ['voltage (kV) / Cs (mm) / amp. contrast', `${fmt(s.voltageKv)} / ${fmt(s.csMm)} / ${fmt(s.amplitudeContrast)}`],
+        [
+          'voltage (kV) / Cs (mm) / amp. contrast',
+          `${fmt(s.voltageKv)} / ${fmt(s.csMm)} / ${fmt(s.amplitudeContrast)}`,
+        ],
         ['defocus U range (Å)', s.defocusUA.map((d) => fmt(d, 6)).join(' – ')],
         ['fit resolution range (Å)', s.fitResolutionA.map((d) => fmt(d)).join(' – ')],
       ]);
     case 'ctffind-avrot':
-      return table([['file', file], ['micrographs', String(s.micrographs)], ['frequency bins', String(s.bins)], ['frequency range (1/Å)', s.spatialFrequencyInvA.map((d) => fmt(d)).join(' – ')]]);
+      return table([
+        ['file', file],
+        ['micrographs', String(s.micrographs)],
+        ['frequency bins', String(s.bins)],
+        ['frequency range (1/Å)', s.spatialFrequencyInvA.map((d) => fmt(d)).join(' – ')],
+      ]);
     case 'tlt':
-      return table([['file', file], ['tilts', String(s.tilts)], ['tilt range (°)', s.tiltDeg.map((d) => fmt(d)).join(' – ')]]);
+      return table([
+        ['file', file],
+        ['tilts', String(s.tilts)],
+        ['tilt range (°)', s.tiltDeg.map((d) => fmt(d)).join(' – ')],
+      ]);
     case 'xf':
-      return table([['file', file], ['transforms', String(s.transforms)]]);
+      return table([
+        ['file', file],
+        ['transforms', String(s.transforms)],
+      ]);
     case 'mdoc':
       return table([
         ['file', file],

@@ -28,7 +28,10 @@ interface ReportFlags extends MaskFlags {
 export function registerReport(program: Command): void {
   const cmd = program
     .command('report')
-    .description('run every analysis the inputs allow, rank the likely causes with their evidence, and write report.html, report.json and figures');
+    .description(
+      'run every analysis the inputs allow, rank the likely causes with their evidence, and write report.html, ' +
+        'report.json and figures',
+    );
   cmd.option('--half1 <map>', 'first half map').option('--half2 <map>', 'second half map');
   addMaskOptions(cmd)
     .option('--particles <file>', 'particles with angles (RELION STAR or cryoSPARC .cs)')
@@ -36,18 +39,34 @@ export function registerReport(program: Command): void {
     .option('--angpix <A>', 'pixel size in Å (overrides the headers)', positiveNumber('--angpix'))
     .option('--sym <group>', 'point group of the particle (C1, Cn, Dn, T, O, I)', 'C1')
     .option('--mw <kDa>', 'molecular weight, for the particle-scaled FSC', positiveNumber('--mw'))
-    .option('--cs-refined <mm>', 'Cs found by CTF refinement (with --cs-nominal: the microscope cause is measured)', positiveNumber('--cs-refined'))
-    .option('--zernike-z40 <A>', "instead of --cs-refined: RELION's fourth-order even Zernike term Z40 (Å)", finiteNumber('--zernike-z40'))
+    .option(
+      '--cs-refined <mm>',
+      'Cs found by CTF refinement (with --cs-nominal: the microscope cause is measured)',
+      positiveNumber('--cs-refined'),
+    )
+    .option(
+      '--zernike-z40 <A>',
+      "instead of --cs-refined: RELION's fourth-order even Zernike term Z40 (Å)",
+      finiteNumber('--zernike-z40'),
+    )
     .option('--cs-nominal <mm>', 'the microscope’s Cs (Krios: 2.7)', positiveNumber('--cs-nominal'))
     .option('--voltage-kv <kV>', 'acceleration voltage (for --zernike-z40)', positiveNumber('--voltage-kv'), 300)
     .option('--out <dir>', 'output folder', 'cryodx-report')
     .option('--json', 'print report.json to stdout as well')
-    .addHelpText('after', '\nExamples:\n  cryodx report --half1 run_half1_class001_unfil.mrc --half2 run_half2_class001_unfil.mrc --auto-mask --particles run_data.star --ctf CtfFind/job003/micrographs_ctf.star --out report/\n  cryodx report --particles P3_J45_particles.cs --sym D2')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  cryodx report --half1 run_half1_class001_unfil.mrc --half2 run_half2_class001_unfil.mrc ' +
+        '--auto-mask --particles run_data.star --ctf CtfFind/job003/micrographs_ctf.star --out report/\n  cryodx ' +
+        'report --particles P3_J45_particles.cs --sym D2',
+    )
     .action(async (opts: ReportFlags) => {
       const calibration = opts.csRefined !== undefined || opts.zernikeZ40 !== undefined || opts.csNominal !== undefined;
-      if (calibration && opts.csNominal === undefined) throw new InputError('--cs-refined / --zernike-z40 need --cs-nominal (the microscope’s Cs)');
+      if (calibration && opts.csNominal === undefined)
+        throw new InputError('--cs-refined / --zernike-z40 need --cs-nominal (the microscope’s Cs)');
       const mask = await maskSpec(opts);
-      const [half1, half2, particles] = await Promise.all([opts.half1, opts.half2, opts.particles].map(readNamedOptional));
+      const [half1, half2, particles] = await Promise.all(
+        [opts.half1, opts.half2, opts.particles].map(readNamedOptional),
+      );
       const input: ReportJobInput = {
         ...(half1 ? { half1 } : {}),
         ...(half2 ? { half2 } : {}),
@@ -58,11 +77,22 @@ export function registerReport(program: Command): void {
         symmetry: opts.sym,
         ...(opts.mw ? { mwKDa: opts.mw } : {}),
         ...(calibration
-          ? { calibration: { csNominalMm: opts.csNominal!, voltageKv: opts.voltageKv, ...(opts.csRefined !== undefined ? { csRefinedMm: opts.csRefined } : {}), ...(opts.zernikeZ40 !== undefined ? { zernikeZ40: opts.zernikeZ40 } : {}) } }
+          ? {
+              calibration: {
+                csNominalMm: opts.csNominal!,
+                voltageKv: opts.voltageKv,
+                ...(opts.csRefined !== undefined ? { csRefinedMm: opts.csRefined } : {}),
+                ...(opts.zernikeZ40 !== undefined ? { zernikeZ40: opts.zernikeZ40 } : {}),
+              },
+            }
           : {}),
         version: VERSION,
       };
-      const report = await runReportCommand(input, opts.out, inputPaths(opts.half1, opts.half2, opts.mask, opts.particles, opts.ctf));
+      const report = await runReportCommand(
+        input,
+        opts.out,
+        inputPaths(opts.half1, opts.half2, opts.mask, opts.particles, opts.ctf),
+      );
       if (opts.json) return printJson(report);
       printVerdict(report, opts.out);
     });
@@ -84,5 +114,8 @@ export async function runReportCommand(input: ReportJobInput, out: string, input
 
 export function printVerdict(report: Report, out: string): void {
   const top = report.verdict.top.map((t, i) => `  ${i + 1}. ${t.title} (${t.strength}): ${t.summary}`);
-  process.stdout.write([report.verdict.headline, ...top, `Report: ${join(out, 'report.html')} (and report.json, figures/)`].join('\n') + '\n');
+  process.stdout.write(
+    [report.verdict.headline, ...top, `Report: ${join(out, 'report.html')} (and report.json, figures/)`].join('\n') +
+      '\n',
+  );
 }
