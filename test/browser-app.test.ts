@@ -1,24 +1,13 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { serveApp, webRoot } from '../src/node/serve.js';
-import { caseFiles } from './cli.js';
+import { HAVE_CHROMIUM, launchChromium, requireChromiumInCi, watchedPage } from './browser.js';
+import { caseFiles, cryodxIn } from './cli.js';
 import { ROOT } from './paths.js';
 
-const chromium = '/usr/bin/chromium';
-const haveChromium = existsSync(chromium);
-if (!haveChromium && process.env['CI'] === 'true')
-  throw new Error('CI needs Debian’s chromium for the browser-app test (.ci/run installs it)');
-
-function cryodx(args: string[], cwd = ROOT): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [join(ROOT, 'dist', 'node', 'cli', 'main.js'), ...args], {
-    encoding: 'utf8',
-    cwd,
-  });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
+requireChromiumInCi('the browser-app test');
 
 /** Paths where two JSON values differ: keys, strings, booleans exactly; numbers to a relative tolerance. */
 function jsonDifferences(a: unknown, b: unknown, rel: number, path = '$'): string[] {
@@ -41,7 +30,7 @@ function jsonDifferences(a: unknown, b: unknown, rel: number, path = '$'): strin
 
 // Issue 8: serve the app, give it half maps and a mask, compare with the CLI on the same files,
 // no request off the origin, no console errors, a screenshot kept (test-output/browser-app.png).
-describe.skipIf(!haveChromium)('the browser app in headless Chromium', () => {
+describe.skipIf(!HAVE_CHROMIUM)('the browser app in headless Chromium', () => {
   it(
     'gives the CLI’s numbers for the same files, offline, without console errors; bad files get the CLI’s ' + 'message',
     async () => {
@@ -49,41 +38,32 @@ describe.skipIf(!haveChromium)('the browser app in headless Chromium', () => {
       const files = [K.half1, K.half2, K.mask];
       const dir = mkdtempSync(join(tmpdir(), 'cryodx-app-'));
       // Run where the files are, so that the CLI names them as the page does (by their names alone).
-      const cli = cryodx(
-        ['report', '--half1', 'half1.mrc', '--half2', 'half2.mrc', '--mask', 'mask.mrc', '--out', join(dir, 'cli')],
+      const cli = cryodxIn(
         K.dir,
+        'report',
+        '--half1',
+        'half1.mrc',
+        '--half2',
+        'half2.mrc',
+        '--mask',
+        'mask.mrc',
+        '--out',
+        join(dir, 'cli'),
       );
       expect(cli.code, cli.stderr).toBe(0);
       const expected = JSON.parse(readFileSync(join(dir, 'cli', 'report.json'), 'utf8'));
       const bad = join(dir, 'truncated_half1.mrc');
       writeFileSync(bad, readFileSync(files[0]!).subarray(0, 300000));
-      const cliError = cryodx(['info', 'truncated_half1.mrc'], dir)
+      const cliError = cryodxIn(dir, 'info', 'truncated_half1.mrc')
         .stderr.replace(/^cryodx: /, '')
         .trim();
 
       const { server, url } = await serveApp(webRoot(), 0, '127.0.0.1');
-      const { chromium: pw } = await import('playwright-core');
-      const browser = await pw.launch({
-        executablePath: chromium,
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--no-first-run',
-        ],
-      });
+      const browser = await launchChromium();
       try {
-        const page = await browser.newPage();
-        const errors: string[] = [],
-          offOrigin: string[] = [];
-        page.on('console', (m) => {
-          if (m.type() === 'error') errors.push(m.text());
-        });
-        page.on('pageerror', (e) => errors.push(String(e)));
-        page.on('request', (r) => {
-          if (!r.url().startsWith(url) && !/^(blob|data):/.test(r.url())) offOrigin.push(r.url());
-        });
+        const watched = await watchedPage(browser, (u) => u.startsWith(url) || /^(blob|data):/.test(u));
+        const { page, errors } = watched;
+        const offOrigin = watched.requests;
         await page.goto(url);
         expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
         // A bad file first: the same sentence as the CLI, next to the file.

@@ -162,3 +162,41 @@ describe('bad input: exit code ≠ 0, one sentence, no stack trace', () => {
     }
   });
 });
+
+describe('options: one parser, one --out rule', () => {
+  it('text where a number belongs is refused with the option’s name, never NaN downstream', () => {
+    const budget = cryodx('budget', '--bfactor', 'abc', '--resolution-a', '3');
+    expect(budget.code).not.toBe(0);
+    expect(budget.stderr).toMatch(/--bfactor takes a number, got "abc"/);
+    expect(budget.stdout).not.toMatch(/NaN/);
+    const pp = cryodx('postprocess', 'a.mrc', 'b.mrc', '--autob-highres', 'xyz');
+    expect(pp.code).not.toBe(0);
+    expect(pp.stderr).toMatch(/--autob-highres takes a number ≥ 0, got "xyz"/);
+    expect(cryodx('budget', '--particle-count', '12.5', '--bfactor', '-80', '--resolution-a', '3').stderr).toMatch(
+      /--particle-count takes an integer ≥ 1, got "12.5"/,
+    );
+    expect(cryodx('anisotropy', 'a.mrc', 'b.mrc', '--cone-angle', 'Infinity').stderr).toMatch(/--cone-angle takes/);
+  });
+
+  it('--out naming an existing file is refused in one sentence and the file is left alone', () => {
+    const file = join(tmp, 'not-a-folder.txt');
+    writeFileSync(file, 'keep me');
+    const r = cryodx('budget', '--point', '1000:5', '--point', '4000:4', '--out', file);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--out .*not-a-folder\.txt: is an existing file, not a folder/);
+    expect(readFileSync(file, 'utf8')).toBe('keep me');
+  });
+
+  it('budget: the sign postprocess uses, the old spellings as aliases, and clear words for points that cannot be fitted', () => {
+    const j = JSON.parse(cryodx('budget', '--bfactor', '80', '--resolution', '3.5', '--json').stdout);
+    expect(j.singleMap.bfactorA2).toBe(-80);
+    expect(j.singleMap.overallBfactorA2).toBe(80);
+    const k = JSON.parse(cryodx('budget', '--bfactor', '-80', '--resolution-a', '3.5', '--json').stdout);
+    expect(k).toEqual(j);
+    const same = cryodx('budget', '--point', '1000:5', '--point', '1000:4.8', '--point', '1000:4.9');
+    expect(same.code).toBe(2);
+    expect(same.stderr).toMatch(/all 3 points have 1000 particles/);
+    const one = cryodx('budget', '--point', '1000:5');
+    expect(one.stderr).toMatch(/one \(particles, resolution\) point .* cannot be fitted/);
+  });
+});

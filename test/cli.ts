@@ -16,7 +16,15 @@ export interface CliRun {
 
 /** Runs the built CLI as a user would (a separate process, exit code and both streams). */
 export function cryodx(...args: string[]): CliRun {
-  const r = spawnSync(process.execPath, [join(ROOT, 'dist', 'node', 'cli', 'main.js'), ...args], { encoding: 'utf8' });
+  return cryodxIn(ROOT, ...args);
+}
+
+/** The same, run from `cwd` (so that relative file names are what the CLI reports). */
+export function cryodxIn(cwd: string, ...args: string[]): CliRun {
+  const r = spawnSync(process.execPath, [join(ROOT, 'dist', 'node', 'cli', 'main.js'), ...args], {
+    encoding: 'utf8',
+    cwd,
+  });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
+import { HAVE_CHROMIUM, launchChromium, requireChromiumInCi, watchedPage } from './browser.js';
 import { caseFiles, cryodx } from './cli.js';
 import { fixture, ROOT } from './paths.js';
 
@@ -94,36 +95,17 @@ describe('every analysis the report computes reaches the diagnosis', () => {
   });
 });
 
-const chromium = '/usr/bin/chromium';
-const haveChromium = existsSync(chromium);
-if (!haveChromium && process.env['CI'] === 'true')
-  throw new Error('CI needs Debian’s chromium for the report test (.ci/run installs it)');
+requireChromiumInCi('the report test');
 
-describe.skipIf(!haveChromium)('report.html in headless Chromium', () => {
+describe.skipIf(!HAVE_CHROMIUM)('report.html in headless Chromium', () => {
   it('opens offline with no console errors and no network requests; every figure renders', async () => {
     if (!existsSync(join(demoDir, 'report.html'))) cryodx('demo', '--out', demoDir);
-    const { chromium: pw } = await import('playwright-core');
-    const browser = await pw.launch({
-      executablePath: chromium,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-      ],
-    });
+    const browser = await launchChromium();
     try {
-      const page = await browser.newPage();
-      const errors: string[] = [];
-      const requests: string[] = [];
-      page.on('console', (m) => {
-        if (m.type() === 'error') errors.push(m.text());
-      });
-      page.on('pageerror', (e) => errors.push(String(e)));
-      page.on('request', (req) => {
-        if (!req.url().startsWith('file://') && !req.url().startsWith('data:')) requests.push(req.url());
-      });
+      const { page, errors, requests } = await watchedPage(
+        browser,
+        (u) => u.startsWith('file://') || u.startsWith('data:'),
+      );
       await page.goto(`file://${join(demoDir, 'report.html')}`);
       expect(await page.locator('#verdict').textContent()).toMatch(/Most likely limiting/);
       expect(await page.locator('figure svg').count()).toBeGreaterThanOrEqual(6);

@@ -32,4 +32,5 @@ export {
 } from './tilt-ctf.js';
 export { reportJob, type ReportJobInput, type ReportJobResult, type ReportFigure } from './report.js';
 export { inspectFile, type DroppedFileSummary } from './inspect.js';
+export { demoInputs, type DemoInputs } from './demo.js';
 export { particleAngles, particleStar } from './particles.js';

@@ -14,23 +14,33 @@ const fitOptions = { boxPx: 256, fitHighResolutionA: 7 };
 const meanOf = (f: { defocusUA: number; defocusVA: number }): number => (f.defocusUA + f.defocusVA) / 2;
 
 describe('tilt geometry', () => {
-  it('a flat specimen: the plane offset and the particle height agree; handedness flips the sign', () => {
+  it('a flat specimen, by hand: the plane offset and the particle height; handedness flips the sign', () => {
+    // A point 800 Å from the axis, tilted by 35°: it projects to d = 800·cos 35° = 655.3 Å from the axis and
+    // rises by 800·sin 35° = 458.9 Å towards the source on one side (lower defocus with handedness +1 means
+    // height adds underfocus: Δf = Δf₀ − h·x·sin θ, written out here, not through the module).
     const tilt = 35,
       xA = 800;
-    const d = xA * Math.cos((tilt * Math.PI) / 180); // where the point projects
-    expect(particleDefocusA(xA, 0, tilt, 30000, 1)).toBeCloseTo(30000 + planeDefocusOffsetA(d, tilt, 1), 6);
-    expect(particleDefocusA(xA, 0, tilt, 30000, -1) - 30000).toBeCloseTo(
-      -(particleDefocusA(xA, 0, tilt, 30000, 1) - 30000),
-      6,
-    );
+    const rad = (tilt * Math.PI) / 180;
+    const d = xA * Math.cos(rad);
+    expect(d).toBeCloseTo(655.322, 3);
+    expect(particleDefocusA(xA, 0, tilt, 30000, 1)).toBeCloseTo(30000 - 458.861, 3);
+    expect(planeDefocusOffsetA(d, tilt, 1)).toBeCloseTo(-458.861, 3);
+    expect(particleDefocusA(xA, 0, tilt, 30000, -1)).toBeCloseTo(30000 + 458.861, 3);
     // At 0° only the height counts; at 90° only x.
     expect(particleDefocusA(123, 400, 0, 20000, 1)).toBeCloseTo(20400, 6);
     expect(particleDefocusA(123, 400, 90, 20000, 1)).toBeCloseTo(20000 - 123, 6);
+    // The axis along image Y (0°): distance is x; along X (90°): distance is y.
+    expect(distanceFromAxisA(10, 20, 0, 2)).toBeCloseTo(20, 9);
     expect(distanceFromAxisA(10, 20, 90, 2)).toBeCloseTo(40, 9);
   });
 
-  it('critical exposure (Grant & Grigorieff 2015): ~ 8.3 e/Å² at 1/10 Å, more at low resolution', () => {
-    expect(criticalExposureEPerA2(0.1)).toBeCloseTo(0.24499 * 0.1 ** -1.6649 + 2.8141, 9);
+  it('critical exposure (Grant & Grigorieff 2015): 14.1 e/Å² at 1/10 Å (300 kV), 5.3 at 1/4 Å', () => {
+    // Their fit N_e = 0.24499·k^−1.6649 + 2.8141, evaluated by hand: 10^1.6649 = 46.23 → 11.33 + 2.81 = 14.14;
+    // 4^1.6649 = 10.05 → 2.46 + 2.81 = 5.28.
+    expect(criticalExposureEPerA2(0.1)).toBeCloseTo(14.14, 2);
+    expect(criticalExposureEPerA2(0.25)).toBeCloseTo(5.28, 2);
+    // 200 kV: 0.8× the 300 kV value (cisTEM's voltage scaling).
+    expect(criticalExposureEPerA2(0.1, 200) / criticalExposureEPerA2(0.1, 300)).toBeCloseTo(0.8, 9);
     expect(criticalExposureEPerA2(0.05)).toBeGreaterThan(criticalExposureEPerA2(0.2));
     const k = [0.05, 0.07, 0.09, 0.11, 0.13];
     const env = relativeEnvelope(

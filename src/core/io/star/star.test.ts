@@ -9,48 +9,56 @@ const pub = (name: string): Uint8Array => bytesOf(shared('data/public/starfile',
 
 const own = (name: string): Uint8Array => bytesOf(fixture('star', name));
 
-// Hand-written edge cases (fixtures/star, see fixtures/README.md); the public files below repeat them when ../shared
-// is there.
-describe('readStar edge cases (fixtures/star)', () => {
-  it('key–value block with quoted, whitespace and empty strings', () => {
-    for (const file of ['pairs_single_quote.star', 'pairs_double_quote.star']) {
-      const b = readStar(own(file)).blocks[0]!;
-      expect(b.name).toBe('');
-      expect(b.loop).toBeNull();
-      expect(Object.fromEntries(b.pairs)).toEqual({
-        no_quote_string: 'noquote',
-        quote_string: 'quote string',
-        whitespace_string: ' ',
-        empty_string: '',
-      });
-    }
-  });
-
-  it('loop with quoted values in both quote styles', () => {
-    const loop = readStar(own('loop_quoted.star')).blocks[0]!.loop!;
+/** The edge cases every STAR file set is checked for: one set of checks, two sets of files. */
+const edgeCases = {
+  pairs(bytes: Uint8Array): void {
+    const b = readStar(bytes).blocks[0]!;
+    expect(b.name).toBe('');
+    expect(b.loop).toBeNull();
+    const expected = {
+      no_quote_string: 'noquote',
+      quote_string: 'quote string',
+      whitespace_string: ' ',
+      empty_string: '',
+    };
+    expect(Object.fromEntries(b.pairs)).toEqual(expected);
+  },
+  quotedLoop(bytes: Uint8Array): void {
+    const loop = readStar(bytes).blocks[0]!.loop!;
     expect(loop.rows).toBe(2);
     expect(loop.strings('quote_string')).toEqual(['quote string', 'quote string']);
     expect(loop.strings('whitespace_string')).toEqual([' ', ' ']);
     expect(loop.strings('empty_string')).toEqual(['', '']);
     expect(loop.column('number_and_string')).toEqual(['4.0', 'noquote']);
     expect(Array.from(loop.numbers('number'))).toEqual([6, 7]);
-  });
-
-  it('empty loop', () => {
-    const loop = readStar(own('empty_loop.star')).blocks[0]!.loop!;
+  },
+  emptyLoop(bytes: Uint8Array): void {
+    const loop = readStar(bytes).blocks[0]!.loop!;
     expect(loop.columns).toEqual(['rlnCoordinateX']);
     expect(loop.rows).toBe(0);
+  },
+  /** The second block holds one row, the last line may lack its newline. */
+  oneRowBlock(bytes: Uint8Array): void {
+    const doc = readStar(bytes);
+    expect(doc.blocks.slice(0, 2).map((b) => b.name)).toEqual(['block_1', 'block_2']);
+    expect(doc.blocks[1]!.loop!.rows).toBe(1);
+    expect(doc.blocks[1]!.loop!.numbers('rlnCoordinateZ')[0]).toBe(-51.5227);
+  },
+};
+
+// Hand-written edge cases (fixtures/star, see fixtures/README.md); the public files repeat them with ../shared.
+describe('readStar edge cases (fixtures/star)', () => {
+  it('key–value block with quoted, whitespace and empty strings', () => {
+    for (const file of ['pairs_single_quote.star', 'pairs_double_quote.star']) edgeCases.pairs(own(file));
   });
 
+  it('loop with quoted values in both quote styles', () => edgeCases.quotedLoop(own('loop_quoted.star')));
+
+  it('empty loop', () => edgeCases.emptyLoop(own('empty_loop.star')));
+
   it('single-row blocks in the middle and at the end, and a last line without newline', () => {
-    const end = readStar(own('single_row_end.star'));
-    expect(end.blocks.map((b) => b.name)).toEqual(['block_1', 'block_2']);
-    expect(end.blocks[1]!.loop!.rows).toBe(1);
-    expect(end.blocks[1]!.loop!.numbers('rlnCoordinateZ')[0]).toBe(-51.5227);
-    const mid = readStar(own('single_row_middle.star'));
-    expect(mid.blocks.map((b) => b.name)).toEqual(['block_1', 'block_2', 'block_3']);
-    expect(mid.blocks[1]!.loop!.rows).toBe(1);
-    expect(mid.blocks[2]!.pairs.get('rlnSomething')).toBe('1');
+    for (const file of ['single_row_end.star', 'single_row_middle.star']) edgeCases.oneRowBlock(own(file));
+    expect(readStar(own('single_row_middle.star')).blocks[2]!.pairs.get('rlnSomething')).toBe('1');
   });
 
   it('RELION 3.1 postprocess.star (fixtures/relion/box96): general pairs and the FSC table', () => {
@@ -63,45 +71,14 @@ describe('readStar edge cases (fixtures/star)', () => {
 });
 
 describe.skipIf(!HAS_SHARED)('readStar on the public starfile test files (../shared)', () => {
-  it('key–value block with quoted, whitespace and empty strings', () => {
-    for (const file of ['basic_single_quote.star', 'basic_double_quote.star']) {
-      const b = readStar(pub(file)).blocks[0]!;
-      expect(b.name).toBe('');
-      expect(b.loop).toBeNull();
-      expect(Object.fromEntries(b.pairs)).toEqual({
-        no_quote_string: 'noquote',
-        quote_string: 'quote string',
-        whitespace_string: ' ',
-        empty_string: '',
-      });
-    }
-  });
-
-  it('loop with quoted values', () => {
-    const loop = readStar(pub('loop_single_quote.star')).blocks[0]!.loop!;
-    expect(loop.rows).toBe(2);
-    expect(loop.strings('quote_string')).toEqual(['quote string', 'quote string']);
-    expect(loop.strings('whitespace_string')).toEqual([' ', ' ']);
-    expect(loop.strings('empty_string')).toEqual(['', '']);
-    expect(loop.column('number_and_string')).toEqual(['4.0', 'noquote']);
-    expect(Array.from(loop.numbers('number'))).toEqual([6, 7]);
-  });
-
-  it('empty loop', () => {
-    const loop = readStar(pub('empty_loop.star')).blocks[0]!.loop!;
-    expect(loop.columns).toEqual(['rlnCoordinateX']);
-    expect(loop.rows).toBe(0);
-  });
-
-  it('single-row blocks in the middle and at the end, and a last line without newline', () => {
+  it('the same edge cases in the starfile project’s files', () => {
+    for (const file of ['basic_single_quote.star', 'basic_double_quote.star']) edgeCases.pairs(pub(file));
+    edgeCases.quotedLoop(pub('loop_single_quote.star'));
+    edgeCases.emptyLoop(pub('empty_loop.star'));
     for (const file of ['single_line_middle_of_multiblock.star', 'single_line_end_of_multiblock.star']) {
-      const doc = readStar(pub(file));
-      expect(doc.blocks.map((b) => b.name)).toEqual(['block_1', 'block_2']);
-      expect(doc.blocks[1]!.loop!.rows).toBe(1);
-      expect(doc.blocks[1]!.loop!.numbers('rlnCoordinateZ')[0]).toBe(-51.5227);
+      edgeCases.oneRowBlock(pub(file));
     }
-    const doc = readStar(pub('two_single_line_loop_blocks.star'));
-    expect(doc.blocks[1]!.loop!.strings('col3')).toEqual(['C']);
+    expect(readStar(pub('two_single_line_loop_blocks.star')).blocks[1]!.loop!.strings('col3')).toEqual(['C']);
   });
 
   it('RELION 3.0.8 postprocess.star: general pairs and the FSC table', () => {
