@@ -187,7 +187,7 @@ describe('options: one parser, one --out rule', () => {
     expect(readFileSync(file, 'utf8')).toBe('keep me');
   });
 
-  it('budget: the sign postprocess uses, the old spellings as aliases, and clear words for points that cannot be fitted', () => {
+  it('budget: postprocess’s sign, old spellings as aliases, clear words for points that cannot be fitted', () => {
     const j = JSON.parse(cryodx('budget', '--bfactor', '80', '--resolution', '3.5', '--json').stdout);
     expect(j.singleMap.bfactorA2).toBe(-80);
     expect(j.singleMap.overallBfactorA2).toBe(80);
