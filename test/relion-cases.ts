@@ -45,6 +45,19 @@ export const RELION_CASES: RelionCase[] = [
     maskThreshold: 0.02,
     seed: 75,
   },
+  // Limited by its pixel size: the corrected FSC is still above 0.143 at Nyquist (7.08 Å), where RELION's
+  // Guinier fit includes the Nyquist shell.
+  {
+    name: 'nyq64',
+    n: 64,
+    pixelSizeA: 3.54,
+    atoms: 2500,
+    semiAxesA: [70, 60, 50],
+    bfactorA2: 150,
+    noiseRatio: 2.5,
+    maskThreshold: 0.02,
+    seed: 64,
+  },
 ];
 
 export function buildCase(c: RelionCase): { half1: Float32Array; half2: Float32Array; truth: Float32Array } {

@@ -65,7 +65,8 @@ export function postprocessStarTables(
     { ...g, bfactorA2: r.bfactorA2, guinier: r.guinier },
   );
   // Guinier rows stop at Nyquist, as RELION's.
-  const rows = r.guinierShells.filter((s) => s.shell === 0 || (r.boxSize * r.pixelSizeA) / s.shell >= 2 * r.pixelSizeA);
+  const pxf = Math.fround(r.pixelSizeA);
+  const rows = r.guinierShells.filter((s) => s.shell === 0 || (r.boxSize * pxf) / s.shell >= 2 * pxf);
   const columns = ['rlnResolutionSquared', 'rlnLogAmplitudesOriginal'];
   const values: number[][] = [rows.map((s) => s.invResolutionSquaredInvA2), rows.map((s) => s.lnAmplitudeOriginal)];
   if (rows.some((s) => s.lnAmplitudeMtfCorrected !== null)) {

@@ -167,11 +167,13 @@ function bfactorFit(
   const highResA = choice.highResA ?? 0;
   let finest = Infinity;
   // RELION holds the pixel size in single precision: a shell at exactly the fit limit (75 × 1.6 / 12
-  // = 10 Å) falls just outside it there, and must here too for the same B.
+  // = 10 Å) falls just outside it there, and must here too for the same B. Nyquist is compared in the
+  // same precision (RELION's res ≥ 2·angpix): where the corrected FSC is still positive there, the
+  // Nyquist shell is in the fit (comparing with the double 2·px dropped it whenever fround(px) < px).
   const pxf = Math.fround(px);
   for (let i = 1; i < x.length; i++) {
     const res = (n * pxf) / i;
-    if (res >= 2 * px && y[i]! > -99 && res <= lowResA && res >= highResA) {
+    if (res >= 2 * pxf && y[i]! > -99 && res <= lowResA && res >= highResA) {
       used[i] = 1;
       finest = Math.min(finest, res);
     }
