@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { HAVE_CHROMIUM, launchChromium, requireChromiumInCi, watchedPage } from './browser.js';
 import { caseFiles, cryodx } from './cli.js';
 import { fixture, ROOT } from './paths.js';
+import { readRelionPostprocess } from './relion-reference.js';
 
 const schema = JSON.parse(readFileSync(join(ROOT, 'schema', 'report.schema.json'), 'utf8'));
 const validate = new Ajv({ allErrors: true }).compile(schema);
@@ -39,6 +40,33 @@ describe('cryodx demo and report', () => {
     const po = report.findings.find((f: { cause: string }) => f.cause === '2-preferred-orientation');
     expect(po.strength).toBe('ruled out');
     expect(report.findings.filter((f: { strength: string }) => f.strength === 'strong')).toEqual([]);
+  });
+});
+
+describe('a map limited by its pixel size', () => {
+  it('names sampling-limit first (the corrected FSC is above 0.143 at Nyquist in RELION’s own numbers)', () => {
+    const K = caseFiles('nyq64');
+    const relion = readRelionPostprocess(K.relionStar);
+    const nyquist = relion.shells.get(K.n / 2)!;
+    expect(nyquist['rlnFourierShellCorrelationCorrected']!).toBeGreaterThan(0.143);
+    const r = cryodx(
+      'report',
+      '--half1',
+      K.half1,
+      '--half2',
+      K.half2,
+      '--mask',
+      K.mask,
+      '--out',
+      join(demoDir, '..', 'nyq'),
+      '--json',
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
+    expect(report.findings[0].cause).toBe('sampling-limit');
+    expect(report.verdict.top[0].cause).toBe('sampling-limit');
+    expect(report.findings.find((f: { cause: string }) => f.cause === '4-motion-damage').strength).toBe('not measured');
   });
 });
 

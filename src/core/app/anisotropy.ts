@@ -36,6 +36,7 @@ export function anisotropyJob(inp: AnisotropyJobInput, progress?: ProgressContex
   const warnings = uniqueWarnings([...h.warnings, ...m.warnings, ...r.warnings]);
   const result: AnisotropyJobResult = {
     sphericity: r.sphericity,
+    sphericityNoiseFloor: r.sphericityNoiseFloor,
     cfar: r.cfar,
     directionalResolutionA: r.directionalResolutionA,
     bestDirection: r.bestDirection,

@@ -1,4 +1,10 @@
-import { orientationCoverage, viewingDirections, type OrientationResult } from '../analysis/orientations/scf.js';
+import {
+  coverageProblem,
+  orientationCoverage,
+  orientationProblem,
+  viewingDirections,
+  type OrientationResult,
+} from '../analysis/orientations/scf.js';
 import { symmetryOperators } from '../analysis/orientations/symmetry.js';
 import { InputError } from '../errors.js';
 import { orientationDensitySpec } from '../report/figures/orientation.js';
@@ -18,12 +24,16 @@ export interface OrientationsJobInput {
 export async function orientationsJob(inp: OrientationsJobInput): Promise<JobResult<OrientationResult>> {
   const symmetry = checkSymmetry(inp.symmetry ?? 'C1');
   const a = particleAngles(inp.particles);
+  const problem = orientationProblem(a.rotDeg, a.tiltDeg);
+  if (problem) throw new InputError(`${inp.particles.name}: ${problem}`);
   const r = orientationCoverage(a.rotDeg, a.tiltDeg, {
     symmetry,
     ...(inp.bfactorA2 !== undefined ? { bfactorA2: inp.bfactorA2 } : {}),
     ...(inp.diameterA !== undefined ? { diameterA: inp.diameterA } : {}),
     ...(inp.fourierRadius !== undefined ? { fourierRadius: inp.fourierRadius } : {}),
   });
+  const sparse = coverageProblem(r);
+  if (sparse) throw new InputError(`${inp.particles.name}: ${sparse}`);
   const result = { ...r, warnings: uniqueWarnings([...a.warnings, ...r.warnings]) };
   const spec = orientationDensitySpec(viewingDirections(a.rotDeg, a.tiltDeg, symmetry), {
     title: `Orientation distribution (${r.symmetry}, symmetry-expanded)`,

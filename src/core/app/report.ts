@@ -3,7 +3,13 @@ import { singleMapBudget, type SingleMapBudget } from '../analysis/budget/budget
 import { calibrate, csFromZernike, type Calibration } from '../analysis/ctf/calibration.js';
 import { localResolution } from '../analysis/locres/locres.js';
 import { readLocres, type LocresReading } from '../analysis/locres/reading.js';
-import { orientationCoverage, viewingDirections, type OrientationResult } from '../analysis/orientations/scf.js';
+import {
+  coverageProblem,
+  orientationCoverage,
+  orientationProblem,
+  viewingDirections,
+  type OrientationResult,
+} from '../analysis/orientations/scf.js';
 import { postprocess, type PostprocessResult } from '../analysis/postprocess/postprocess.js';
 import { summarizeCtf, type CtfSummary } from '../diagnosis/ctf-triage.js';
 import { diagnose } from '../diagnosis/diagnose.js';
@@ -105,15 +111,7 @@ export async function reportJob(inp: ReportJobInput, progress?: ProgressContext)
   if (inp.half1 && inp.half2) halfMapAnalyses(inp, c, progress);
   if (inp.particles) {
     progress?.report?.(0.8, 'orientations');
-    const a = particleAngles(inp.particles);
-    c.or = orientationCoverage(a.rotDeg, a.tiltDeg, { symmetry });
-    c.warnings.push(...a.warnings, ...c.or.warnings);
-    c.specs.push({
-      name: 'orientations',
-      spec: orientationDensitySpec(viewingDirections(a.rotDeg, a.tiltDeg, symmetry), {
-        title: `Orientation distribution (SCF* ${c.or.scfStar.toFixed(2)})`,
-      }),
-    });
+    orientationAnalysis(inp.particles, symmetry, c);
   }
   if (inp.ctf?.length) {
     const est = ctfFromFiles(inp.ctf);
@@ -285,6 +283,30 @@ function halfMapAnalyses(inp: ReportJobInput, c: Collected, progress?: ProgressC
       title: 'local resolution, central z-section (bright = worse)',
       png: centralSlicePng(c.volumes.locres, n, 'z'),
     });
+}
+
+/** Orientation coverage, or a warning saying why these angles cannot carry it (the rest of the report goes on). */
+function orientationAnalysis(file: NamedBytes, symmetry: string, c: Collected): void {
+  const a = particleAngles(file);
+  c.warnings.push(...a.warnings);
+  const problem = orientationProblem(a.rotDeg, a.tiltDeg);
+  if (problem) {
+    c.warnings.push({ code: 'orientations-skipped', message: `${file.name}: ${problem}` });
+    return;
+  }
+  const or = orientationCoverage(a.rotDeg, a.tiltDeg, { symmetry });
+  const sparse = coverageProblem(or);
+  if (sparse) {
+    c.warnings.push({ code: 'orientations-skipped', message: `${file.name}: ${sparse}` });
+    return;
+  }
+  c.or = or;
+  c.warnings.push(...c.or.warnings);
+  const title = `Orientation distribution (SCF* ${c.or.scfStar.toFixed(2)})`;
+  c.specs.push({
+    name: 'orientations',
+    spec: orientationDensitySpec(viewingDirections(a.rotDeg, a.tiltDeg, symmetry), { title }),
+  });
 }
 
 function calibration(o: NonNullable<ReportJobInput['calibration']>, c: Collected): Calibration {

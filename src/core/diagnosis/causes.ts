@@ -11,7 +11,8 @@ export type CauseId =
   | '5-ctf'
   | '6-picking'
   | '7-microscope'
-  | 'particle-limited';
+  | 'particle-limited'
+  | 'sampling-limit';
 
 export interface CauseInfo {
   id: CauseId;
@@ -101,6 +102,16 @@ export const CAUSES: Record<CauseId, CauseInfo> = {
       'Coma-free alignment and stigmation; energy-filter slit at 10–20 eV',
       'Fresh gain references; counting mode at the right dose rate',
       'Calibrate the pixel size (apoferritin) and refine Cs only if it is real',
+    ],
+  },
+  'sampling-limit': {
+    id: 'sampling-limit',
+    title: 'Sampling (pixel size)',
+    typicalBCostA2: null,
+    remedies: [
+      'Re-extract the particles with less binning (a smaller pixel size) and refine again',
+      'Keep the box at ≥ 1.5× the particle diameter after re-extraction',
+      'Judge B-factor, budget and local resolution again on the finer map: at Nyquist they measure the sampling',
     ],
   },
   'particle-limited': {

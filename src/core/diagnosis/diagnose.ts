@@ -33,10 +33,31 @@ export interface Finding {
 
 /** The measurements the diagnosis reads; every field optional — missing inputs mean "not measured". */
 export interface DiagnosisInput {
-  fsc?: { resolutionA: number | null; shape: string; warnings: string[] };
+  fsc?: {
+    resolutionA: number | null;
+    shape: string;
+    warnings: string[];
+    /** The corrected (or, without a mask, unmasked) FSC at the Nyquist shell, and Nyquist in Å. */
+    fscAtNyquist?: number | null;
+    nyquistA?: number | null;
+  };
   bfactorA2?: number | null;
-  anisotropy?: { sphericity: number; bestA: number | null; worstA: number | null; cfar: number };
-  orientations?: { scfStar: number; unsampledFraction: number; recommendedTiltDeg: number };
+  anisotropy?: {
+    sphericity: number;
+    bestA: number | null;
+    worstA: number | null;
+    cfar: number;
+    /** The sphericity an isotropic map with this FSC, box and cones shows (lowest realisation). */
+    sphericityFloor?: number | null;
+  };
+  orientations?: {
+    scfStar: number;
+    unsampledFraction: number;
+    recommendedTiltDeg: number;
+    /** SCF* of as many uniformly random views: the finite-sample floor. */
+    scfStarUniform?: number | null;
+    particles?: number;
+  };
   locres?: { medianA: number; coreA: number; peripheryA: number; worseRegions: number };
   /**
    * From refinements of different sizes ('fit') or from one map's B ('single-map', a lower bound on what more data
@@ -66,16 +87,37 @@ export function diagnose(input: DiagnosisInput): Finding[] {
     picking(input),
     microscope(input),
     particles(input),
+    sampling(input),
   ];
   // Strong first, then possible (larger typical B cost first), then not measured, then ruled out.
+  // A map cut by its pixel size is limited by that first: nothing else can show beyond Nyquist.
+  const first = (f: Finding): number => (f.cause === 'sampling-limit' && f.strength === 'strong' ? 0 : 1);
+  const cost = (f: Finding): number => f.bCostA2?.[1] ?? 0;
+  const weight = (f: Finding): number => SUPPORT.get(f) ?? 0;
   return findings.sort(
-    (a, b) => STRENGTH_RANK[a.strength] - STRENGTH_RANK[b.strength] || (b.bCostA2?.[1] ?? 0) - (a.bCostA2?.[1] ?? 0),
+    (a, b) =>
+      first(a) - first(b) ||
+      STRENGTH_RANK[a.strength] - STRENGTH_RANK[b.strength] ||
+      weight(b) - weight(a) ||
+      cost(b) - cost(a),
   );
 }
 
-function finding(cause: CauseId, strength: Strength, evidence: Evidence[], needs: string | null = null): Finding {
+/**
+ * How many independent measurements carry a finding past its thresholds: among causes of the same
+ * strength, the better supported comes first (before the typical B cost decides).
+ */
+const SUPPORT = new WeakMap<Finding, number>();
+
+function finding(
+  cause: CauseId,
+  strength: Strength,
+  evidence: Evidence[],
+  needs: string | null = null,
+  support = evidence.length,
+): Finding {
   const info = CAUSES[cause];
-  return {
+  const f: Finding = {
     cause,
     title: info.title,
     strength,
@@ -84,6 +126,8 @@ function finding(cause: CauseId, strength: Strength, evidence: Evidence[], needs
     remedies: info.remedies,
     needs,
   };
+  SUPPORT.set(f, support);
+  return f;
 }
 
 /** One piece of evidence judged against its threshold: the text and the comparison come from the same row. */
@@ -135,6 +179,7 @@ function heterogeneity(i: DiagnosisInput): Finding {
     score >= 2 ? 'strong' : score === 1 ? 'possible' : i.locres ? 'ruled out' : 'not measured',
     ev,
     i.locres ? null : 'local resolution (cryodx locres)',
+    score,
   );
 }
 
@@ -158,6 +203,8 @@ function compositional(i: DiagnosisInput): Finding {
         },
       ],
       '3D classification results (class populations)',
+      // A hint, not a measurement of composition: it ranks after measured causes of the same strength.
+      0.5,
     );
   }
   return finding(
@@ -172,10 +219,39 @@ function orientation(i: DiagnosisInput): Finding {
   if (!i.anisotropy && !i.orientations)
     return finding('2-preferred-orientation', 'not measured', [], 'particle angles (STAR / .cs) or half maps');
   const parts: { evidence: Evidence; level: Level }[] = [];
+  // The views themselves, against what as many uniformly random views give (a small set is uneven by chance).
+  let viewsEven: boolean | null = null;
+  if (i.orientations) {
+    const { scfStar, recommendedTiltDeg } = i.orientations;
+    const floor = i.orientations.scfStarUniform ?? 1;
+    const relative = Math.min(1, scfStar / floor);
+    const n = i.orientations.particles;
+    const chance = floor < 0.99 && n ? ` (${n} uniformly random views give ${floor.toFixed(3)})` : '';
+    const p = judged(
+      T.scfStarRelative,
+      relative,
+      `SCF* ${scfStar.toFixed(3)}, ${relative.toFixed(2)} of an even set${chance}`,
+    );
+    const tilt =
+      p.level !== 'none' && recommendedTiltDeg > 0 ? `; a ${recommendedTiltDeg}° tilt would fill the gaps` : '';
+    parts.push({ ...p, evidence: { ...p.evidence, statement: p.evidence.statement + tilt } });
+    viewsEven = p.level === 'none';
+  }
   if (i.anisotropy) {
     const { sphericity, bestA, worstA, cfar } = i.anisotropy;
-    const sph = judged(T.sphericity, sphericity, `3DFSC sphericity ${sphericity.toFixed(3)}`);
-    parts.push(sph);
+    const floor = i.anisotropy.sphericityFloor ?? 1;
+    // Below the isotropic floor by more than its realisations scatter: only that part is anisotropy of the data.
+    const beyond = sphericity < floor - SPHERICITY_FLOOR_MARGIN;
+    const floorText = floor < 0.99 ? `; an isotropic map with this FSC and box gives ${floor.toFixed(3)}` : '';
+    const sph = judged(T.sphericity, sphericity, `3DFSC sphericity ${sphericity.toFixed(3)}${floorText}`);
+    // Views as even as their number allows: a low sphericity is the sparseness of the set (more particles
+    // fill it: see the particle budget), not a sample that prefers views (which a tilt would fix).
+    const level: Level = beyond && viewsEven !== true ? sph.level : 'none';
+    const why =
+      beyond && viewsEven === true
+        ? ' — with views as even as their number allows: a sparse set, not preferred views'
+        : '';
+    parts.push({ level, evidence: { ...sph.evidence, statement: sph.evidence.statement + why } });
     if (bestA !== null && worstA !== null) {
       // The spread of conical FSCs has a floor of its own (few voxels per cone in a small box, the
       // particle's shape): it strengthens a low sphericity but does not grade the cause alone.
@@ -185,39 +261,41 @@ function orientation(i: DiagnosisInput): Finding {
         `directional resolution ${bestA.toFixed(2)}–${worstA.toFixed(2)} Å`,
         2,
       );
-      parts.push(sph.level === 'none' ? { ...spread, level: 'none' } : spread);
+      parts.push(
+        level === 'none'
+          ? { ...spread, level: 'none' }
+          : { ...spread, level: spread.level === 'none' ? 'none' : level },
+      );
     }
     // cFAR is reported beside sphericity; alone it does not grade the cause.
     parts.push({ ...judged(T.cfar, cfar, `cFAR ${cfar.toFixed(2)}`, 2), level: 'none' });
   }
-  if (i.orientations) {
-    const { scfStar, recommendedTiltDeg } = i.orientations;
-    const low = levelOf(T.scfStar, scfStar) !== 'none';
-    parts.push(
-      judged(
-        T.scfStar,
-        scfStar,
-        `SCF* ${scfStar.toFixed(3)}` +
-          (low && recommendedTiltDeg > 0 ? `; a ${recommendedTiltDeg}° tilt would fill the gaps` : ''),
-      ),
-    );
-  }
-  return finding(
-    '2-preferred-orientation',
-    strongest(parts.map((p) => p.level)),
-    parts.map((p) => p.evidence),
-  );
+  return graded('2-preferred-orientation', parts);
 }
+
+/** How far below its isotropic floor sphericity must fall to count (the realisations scatter by ~0.005). */
+const SPHERICITY_FLOOR_MARGIN = 0.02;
 
 function ice(i: DiagnosisInput): Finding {
   if (!i.ctf || i.ctf.medianThicknessA === null)
     return finding('3-ice-thickness', 'not measured', [], 'CTFFIND5 results with sample thickness');
   const t = i.ctf.medianThicknessA;
   const g = judged(T.thickness, t, `median sample thickness ${(t / 10).toFixed(0)} nm`, 0);
-  return finding('3-ice-thickness', strongest([g.level]), [g.evidence]);
+  return graded('3-ice-thickness', [g]);
 }
 
+/** True when the map is cut by its pixel size: then its B-factor measures the sampling, not the data. */
+function samplingLimited(i: DiagnosisInput): boolean {
+  return (i.fsc?.fscAtNyquist ?? -1) >= T.fscAtNyquist.possible;
+}
+
+const AT_NYQUIST =
+  'a map not limited by its pixel size (re-extract with less binning): at Nyquist the B-factor measures the sampling';
+
 function motion(i: DiagnosisInput): Finding {
+  if (samplingLimited(i) && i.bfactorA2 !== undefined && i.bfactorA2 !== null) {
+    return finding('4-motion-damage', 'not measured', [], AT_NYQUIST);
+  }
   if (i.bfactorA2 === undefined || i.bfactorA2 === null)
     return finding(
       '4-motion-damage',
@@ -253,11 +331,7 @@ function ctf(i: DiagnosisInput): Finding {
     ),
     judged(T.defocus, df, `median defocus ${(df / 10000).toFixed(2)} µm`, 0),
   ];
-  return finding(
-    '5-ctf',
-    strongest(parts.map((p) => p.level)),
-    parts.map((p) => p.evidence),
-  );
+  return graded('5-ctf', parts);
 }
 
 function picking(i: DiagnosisInput): Finding {
@@ -295,14 +369,37 @@ function microscope(i: DiagnosisInput): Finding {
         1,
       ),
     );
-  return finding(
-    '7-microscope',
-    strongest(parts.map((p) => p.level)),
-    parts.map((p) => p.evidence),
-  );
+  return graded('7-microscope', parts);
+}
+
+/**
+ * Evidence of a sparse set: the views are as even as their number allows, yet the map is anisotropic
+ * beyond its noise floor — what more particles fill.
+ */
+function sparseViews(i: DiagnosisInput): Evidence | null {
+  const o = i.orientations,
+    a = i.anisotropy;
+  if (!o || !a || !o.particles) return null;
+  const relative = Math.min(1, o.scfStar / (o.scfStarUniform ?? 1));
+  const floor = a.sphericityFloor ?? 1;
+  if (levelOf(T.scfStarRelative, relative) !== 'none' || !(a.sphericity < floor - SPHERICITY_FLOOR_MARGIN)) return null;
+  return {
+    measure: 'sphericity',
+    value: round(a.sphericity, 3),
+    threshold: `< ${(floor - SPHERICITY_FLOOR_MARGIN).toFixed(3)} (the isotropic floor) with even views`,
+    statement: `${o.particles} particles whose views are as even as their number allows (SCF* ${relative.toFixed(2)} of an even set), yet sphericity ${a.sphericity.toFixed(3)}: the set is too sparse to fill Fourier space`,
+  };
 }
 
 function particles(i: DiagnosisInput): Finding {
+  if (i.budget?.from === 'single-map' && samplingLimited(i))
+    return finding('particle-limited', 'not measured', [], AT_NYQUIST);
+  const sparse = sparseViews(i);
+  if (sparse && i.budget?.from !== 'fit') {
+    const needs = 'refinements of 1/4, 1/2 and all the particles (cryodx budget) to measure it';
+    // Two measurements agree here: the views' evenness and the map's anisotropy.
+    return finding('particle-limited', 'possible', [sparse], needs, 2);
+  }
   if (!i.budget)
     return finding(
       'particle-limited',
@@ -326,6 +423,44 @@ function particles(i: DiagnosisInput): Finding {
     strength,
     [g.evidence],
     b.from === 'single-map' ? 'refinements of 1/4, 1/2 and all the particles (cryodx budget) to measure it' : null,
+  );
+}
+
+function sampling(i: DiagnosisInput): Finding {
+  const f = i.fsc;
+  if (!f || f.fscAtNyquist === undefined || f.fscAtNyquist === null || !f.nyquistA) {
+    return finding('sampling-limit', 'not measured', [], 'half maps (the FSC at Nyquist)');
+  }
+  const parts = [
+    judged(
+      T.fscAtNyquist,
+      f.fscAtNyquist,
+      `the FSC is ${f.fscAtNyquist.toFixed(3)} at Nyquist (${f.nyquistA.toFixed(2)} Å)`,
+    ),
+  ];
+  if (f.resolutionA !== null) {
+    const ratio = f.resolutionA / f.nyquistA;
+    parts.push(
+      judged(
+        T.resolutionOverNyquist,
+        ratio,
+        `the resolution (${f.resolutionA.toFixed(2)} Å) is ${ratio.toFixed(2)}× Nyquist`,
+        2,
+      ),
+    );
+  }
+  return graded('sampling-limit', parts);
+}
+
+/** A finding from judged evidence: its strength from the strongest, its support from how many passed. */
+function graded(cause: CauseId, parts: { evidence: Evidence; level: Level }[], needs: string | null = null): Finding {
+  const passed = parts.filter((p) => p.level !== 'none').length;
+  return finding(
+    cause,
+    strongest(parts.map((p) => p.level)),
+    parts.map((p) => p.evidence),
+    needs,
+    passed,
   );
 }
 

@@ -10,8 +10,14 @@ import type { DiagnosisInput } from './diagnose.js';
 /** Whatever analyses ran; every one given here reaches the diagnosis. */
 export interface AnalysisResults {
   postprocess?: PostprocessResult | null;
-  anisotropy?: Pick<AnisotropyResult, 'sphericity' | 'directionalResolutionA' | 'cfar'> | null;
-  orientations?: Pick<OrientationResult, 'scfStar' | 'unsampledFraction' | 'recommendedTiltDeg'> | null;
+  anisotropy?:
+    | (Pick<AnisotropyResult, 'sphericity' | 'directionalResolutionA' | 'cfar'> &
+        Partial<Pick<AnisotropyResult, 'sphericityNoiseFloor'>>)
+    | null;
+  orientations?:
+    | (Pick<OrientationResult, 'scfStar' | 'unsampledFraction' | 'recommendedTiltDeg' | 'nParticles'> &
+        Partial<Pick<OrientationResult, 'scfStarUniform'>>)
+    | null;
   locres?: Pick<LocresReading, 'medianA' | 'coreA' | 'peripheryA' | 'regions'> | null;
   ctf?: CtfSummary | null;
   budget?: { fit?: BudgetFit | null; singleMap?: SingleMapBudget | null } | null;
@@ -19,21 +25,38 @@ export interface AnalysisResults {
 }
 
 /** A Guinier fit this poor (or this short) gives no B-factor to reason with. */
-export const GUINIER_MIN = { r2: 0.5, points: 5 };
+export const GUINIER_MIN = { r2: 0.5, points: 5, resolutionA: 7 };
+
+/**
+ * A B-factor the diagnosis may reason with: fitted (not given), over enough shells, on a straight Guinier
+ * plot, and from a map fine enough for the fit to have a range (RELION fits from 10 Å; beyond ~7 Å there is
+ * next to nothing to fit).
+ */
+export function credibleBfactor(pp: PostprocessResult): boolean {
+  const g = pp.guinier;
+  const fine = pp.resolutionA !== null && pp.resolutionA <= GUINIER_MIN.resolutionA;
+  return pp.bfactorFrom === 'auto' && !!g && g.points >= GUINIER_MIN.points && g.r2 >= GUINIER_MIN.r2 && fine;
+}
 
 /** The one mapping from analysis results to the diagnosis's evidence, used by the report, the browser and the tests. */
 export function evidenceFrom(r: AnalysisResults): DiagnosisInput {
   const dx: DiagnosisInput = {};
   const pp = r.postprocess;
   if (pp) {
-    dx.fsc = { resolutionA: pp.resolutionA, shape: pp.fsc.shape.kind, warnings: pp.warnings.map((w) => w.code) };
-    const g = pp.guinier;
-    dx.bfactorA2 =
-      pp.bfactorFrom === 'auto' && g && g.points >= GUINIER_MIN.points && g.r2 >= GUINIER_MIN.r2 ? pp.bfactorA2 : null;
+    const last = pp.shells[pp.shells.length - 1];
+    dx.fsc = {
+      resolutionA: pp.resolutionA,
+      shape: pp.fsc.shape.kind,
+      warnings: pp.warnings.map((w) => w.code),
+      fscAtNyquist: last ? (last.fscCorrected ?? last.fscUnmasked) : null,
+      nyquistA: 2 * pp.pixelSizeA,
+    };
+    dx.bfactorA2 = credibleBfactor(pp) ? pp.bfactorA2 : null;
   }
   if (r.anisotropy) {
     const a = r.anisotropy;
     dx.anisotropy = {
+      sphericityFloor: a.sphericityNoiseFloor?.low ?? null,
       sphericity: a.sphericity,
       bestA: a.directionalResolutionA.best,
       worstA: a.directionalResolutionA.worst,
@@ -44,8 +67,11 @@ export function evidenceFrom(r: AnalysisResults): DiagnosisInput {
     const o = r.orientations;
     dx.orientations = {
       scfStar: o.scfStar,
-      unsampledFraction: o.unsampledFraction,
+      // What the views leave empty beyond what as many random views would.
+      unsampledFraction: Math.max(0, o.unsampledFraction - (o.scfStarUniform?.unsampledFraction ?? 0)),
       recommendedTiltDeg: o.recommendedTiltDeg,
+      scfStarUniform: o.scfStarUniform?.mean ?? null,
+      particles: o.nParticles,
     };
   }
   if (r.locres)

@@ -40,7 +40,8 @@ function show(t: Threshold, v: number): string {
 
 /** "> 500 Å (strong > 800 Å)": the threshold as a user reads it, from the same numbers as levelOf. */
 export function thresholdText(t: Threshold): string {
-  return `${t.op} ${show(t, t.possible)}${t.strong !== undefined ? ` (strong ${t.op} ${show(t, t.strong)})` : ''}`;
+  const strong = t.strong !== undefined && t.strong !== t.possible ? ` (strong ${t.op} ${show(t, t.strong)})` : '';
+  return `${t.op} ${show(t, t.possible)}${strong}`;
 }
 
 const SEED = 'seed 000';
@@ -86,6 +87,14 @@ export const THRESHOLDS = {
     strong: 0.6,
     unit: '',
     source: 'Baldwin & Lyumkis 2020; cryoSPARC flags SCF* < 0.81',
+  },
+  scfStarRelative: {
+    measure: 'scfStarRelative',
+    op: '<',
+    possible: 0.81,
+    strong: 0.6,
+    unit: '',
+    source: 'Baldwin & Lyumkis 2020; cryoSPARC flags SCF* < 0.81 — here relative to as many random views',
   },
   thickness: {
     measure: 'medianThicknessA',
@@ -150,6 +159,21 @@ export const THRESHOLDS = {
     strong: 45,
     unit: '°',
     source: 'a quarter of the way to a CTF sign flip',
+  },
+  fscAtNyquist: {
+    measure: 'fscAtNyquist',
+    op: '≥',
+    possible: 0.143,
+    strong: 0.143,
+    unit: '',
+    source: 'Rosenthal & Henderson 2003 (0.143); an FSC still above it at Nyquist is cut by the sampling',
+  },
+  resolutionOverNyquist: {
+    measure: 'resolutionOverNyquist',
+    op: '<',
+    possible: 1.15,
+    unit: '',
+    source: 'cryodx: the 0.143 crossing within 15 % of Nyquist (two to three shells in a typical box)',
   },
   doublingGain: {
     measure: 'gainFromDoublingA',

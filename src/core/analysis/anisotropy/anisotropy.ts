@@ -1,7 +1,9 @@
 import type { Warning } from '../../errors.js';
+import { forEachFrequency } from '../../fourier/frequencies.js';
 import { rfft3d, signedFrequency, type Spectrum } from '../../fourier/rfft3d.js';
 import type { Volume } from '../../model/volume.js';
 import { ProgressSteps, type ProgressContext } from '../../util/progress.js';
+import { seededRandom } from '../../util/random.js';
 import { findCrossing, thresholdCurve } from '../fsc/criteria.js';
 import { shellCount } from '../fsc/shells.js';
 import { AxisLookup, fibonacciHemisphere } from './directions.js';
@@ -35,6 +37,11 @@ export interface DirectionResult {
 
 export interface AnisotropyResult {
   sphericity: number;
+  /**
+   * The sphericity an isotropic map with this shell FSC, box and cones shows (mean and lowest of the
+   * realisations): sphericity is evidence of anisotropy only below it.
+   */
+  sphericityNoiseFloor: { mean: number; low: number; replicates: number };
   cfar: number;
   directionalResolutionA: { best: number | null; worst: number | null; median: number | null };
   bestDirection: [number, number, number];
@@ -113,6 +120,17 @@ export function anisotropy(
   const fsc3d = fscVolume(conical, axes, S, n, Math.min((cone * Math.PI) / 180, 1.5 * Math.sqrt((2 * Math.PI) / D)));
   steps.step(2, 'sphericity');
   const sphericity = sphericityOf(fsc3d, n, options.sphericityThreshold ?? 0.5, highPassShell);
+  const floor = sphericityNoiseFloor(
+    s1,
+    global,
+    axes,
+    cone,
+    S,
+    n,
+    D,
+    options.sphericityThreshold ?? 0.5,
+    highPassShell,
+  );
   steps.finish();
   const resolved = directions
     .filter((d) => d.resolutionInterpolatedA !== null)
@@ -133,6 +151,7 @@ export function anisotropy(
   const globalResolutionA = findCrossing(global, new Float64Array(S).fill(cutoff), n * px, '0.143').resolutionA;
   const result: AnisotropyResult = {
     sphericity,
+    sphericityNoiseFloor: floor,
     cfar,
     directionalResolutionA: {
       best: resolved[0]?.resolutionA ?? null,
@@ -212,6 +231,62 @@ function coneSums(a: Spectrum, b: Spectrum, axes: Float64Array, angleRad: number
 }
 
 /** The 3D FSC: each voxel of an n³ grid (origin n/2) takes the conical FSC of its nearest axis at its shell. */
+/**
+ * The sphericity an isotropic map with the same shell FSC, box and cones would show: half spectra
+ * whose voxels correlate by exactly the global FSC of their shell (F₁ = A + N₁, F₂ = A + N₂ with
+ * |A|² : |N|² = ρ : 1 − ρ), through the same cones, 3D FSC volume and iso-surface. Few voxels per cone
+ * (small boxes, coarse maps) make an isotropic map look anisotropic; only sphericity below this floor
+ * says anything about the views. Two realisations (one above 160³, where the floor nears 1).
+ */
+function sphericityNoiseFloor(
+  like: Spectrum,
+  global: Float64Array,
+  axes: Float64Array,
+  coneDeg: number,
+  S: number,
+  n: number,
+  D: number,
+  threshold: number,
+  highPassShell: number,
+): { mean: number; low: number; replicates: number } {
+  const reps = n > 160 ? 1 : 2;
+  const rnd = seededRandom(4711);
+  const gauss = (): number => Math.sqrt(-2 * Math.log(1 - rnd())) * Math.cos(2 * Math.PI * rnd());
+  const values: number[] = [];
+  for (let r = 0; r < reps; r++) {
+    const a: Spectrum = { ...like, data: new Float64Array(like.data.length) };
+    const b: Spectrum = { ...like, data: new Float64Array(like.data.length) };
+    forEachFrequency(like, (i, r2) => {
+      const s = Math.round(Math.sqrt(r2));
+      const rho = s < S ? Math.min(0.999, Math.max(0, global[s]!)) : 0;
+      const sa = Math.sqrt(rho),
+        sn = Math.sqrt(1 - rho);
+      for (const part of [0, 1]) {
+        const common = sa * gauss();
+        a.data[2 * i + part] = common + sn * gauss();
+        b.data[2 * i + part] = common + sn * gauss();
+      }
+    });
+    const sums = coneSums(a, b, axes, (coneDeg * Math.PI) / 180, S);
+    const conical = new Float64Array(D * S);
+    for (let i = 0; i < D * S; i++) {
+      const s = i % S;
+      const den = Math.sqrt(sums.den1[i]! * sums.den2[i]!);
+      conical[i] =
+        s <= highPassShell ? 1 : den > 0 && sums.count[i]! >= MIN_CONE_VOXELS ? sums.num[i]! / den : global[s]!;
+    }
+    const volume = fscVolume(
+      conical,
+      axes,
+      S,
+      n,
+      Math.min((coneDeg * Math.PI) / 180, 1.5 * Math.sqrt((2 * Math.PI) / D)),
+    );
+    values.push(sphericityOf(volume, n, threshold, highPassShell));
+  }
+  return { mean: values.reduce((x, y) => x + y, 0) / values.length, low: Math.min(...values), replicates: reps };
+}
+
 function fscVolume(conical: Float64Array, axes: Float64Array, S: number, n: number, angleRad: number): Float32Array {
   const out = new Float32Array(n * n * n);
   const lookup = new AxisLookup(axes, Math.min(Math.PI / 2, angleRad));

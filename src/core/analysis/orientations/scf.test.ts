@@ -7,7 +7,14 @@ import { readStar } from '../../io/star/read.js';
 import { writeStar } from '../../io/star/write.js';
 import { seededRandom } from '../../util/random.js';
 import { mat3, rotationVectorToRelionMatrix } from '../../geometry/rotation.js';
-import { orientationCoverage, samplingCounts, scfFromCounts, scfSpiral } from './scf.js';
+import {
+  coverageProblem,
+  orientationCoverage,
+  orientationProblem,
+  samplingCounts,
+  scfFromCounts,
+  scfSpiral,
+} from './scf.js';
 import { symmetryOperators } from './symmetry.js';
 
 function uniformAngles(n: number, seed: number, maxTiltDeg = 180): { rot: Float64Array; tilt: Float64Array } {
@@ -125,5 +132,56 @@ describe('SCF and SCF* (Baldwin & Lyumkis)', () => {
     );
     expect(a.scf).toBeCloseTo(b.scf, 6);
     expect(a.scfStar).toBeCloseTo(b.scfStar, 6);
+  });
+});
+
+describe('small, symmetric and 2D sets', () => {
+  it('too few particles, a mostly empty shell and 2D-classification angles are refused, never an SCF above 1', () => {
+    expect(orientationProblem([10], [20])).toMatch(/1 particle: SCF and SCF\* need at least 50 views/);
+    const zeros = Array.from({ length: 300 }, () => 0);
+    expect(orientationProblem(zeros, zeros)).toMatch(/300 of 300 particles have rot = tilt = 0, the angles of a 2D/);
+    // 60 random C1 views leave much of the shell empty: CommandLineSCF's SCF exceeds 1 there.
+    const a = uniformAngles(60, 3);
+    expect(orientationProblem(a.rot, a.tilt)).toBeNull();
+    const r = orientationCoverage(a.rot, a.tilt);
+    expect(coverageProblem(r)).toMatch(/of the Fourier shell has no view from these 60 views/);
+    // Any set that passes both checks has SCF and SCF* in [0, 1].
+    for (const [n, sym] of [
+      [120, 'C1'],
+      [238, 'D2'],
+      [500, 'C4'],
+    ] as [number, string][]) {
+      const b = uniformAngles(n, n);
+      const c = orientationCoverage(b.rot, b.tilt, { symmetry: sym });
+      if (coverageProblem(c) === null) {
+        expect(c.scf).toBeLessThanOrEqual(1);
+        expect(c.scfStar).toBeLessThanOrEqual(c.scf);
+      }
+    }
+  });
+
+  it('with symmetry the tilt scan starts at the headline SCF*, and an even set is recommended no tilt', () => {
+    const a = uniformAngles(3000, 17);
+    const r = orientationCoverage(a.rot, a.tilt, { symmetry: 'D2' });
+    expect(r.tiltScan[0]!.scfStar).toBe(r.scfStar);
+    expect(r.scfStar).toBeGreaterThan(0.95);
+    expect(r.recommendedTiltDeg).toBe(0);
+    for (let k = 1; k < r.tiltScan.length; k++) expect(r.tiltScan[k]!.scfStar).toBeGreaterThanOrEqual(r.scfStar - 0.02);
+  });
+
+  it('a sparse but uniform set sits at its finite-sample floor; a clustered one of the same size falls well below it', () => {
+    const a = uniformAngles(238, 5);
+    const even = orientationCoverage(a.rot, a.tilt, { symmetry: 'D2' });
+    // 238 random D2 particles give SCF* ≈ 0.87 (not 1): the floor says so, and the relative SCF* is ~1.
+    expect(even.scfStarUniform.mean).toBeGreaterThan(0.8);
+    expect(even.scfStarUniform.mean).toBeLessThan(0.93);
+    expect(even.scfStarRelative).toBeGreaterThan(0.93);
+    // The same number of views, 80 % within 20° of the top view.
+    const r = seededRandom(8);
+    const rot = a.rot.map(() => 360 * r());
+    const tilt = a.tilt.map((t) => (r() < 0.8 ? 20 * r() : t));
+    const clustered = orientationCoverage(rot, tilt, { symmetry: 'D2' });
+    expect(clustered.scfStarRelative).toBeLessThan(0.7);
+    expect(clustered.recommendedTiltDeg).toBeGreaterThan(0);
   });
 });

@@ -1,4 +1,5 @@
 import type { Warning } from '../../errors.js';
+import { seededRandom } from '../../util/random.js';
 import { symmetryOperators } from './symmetry.js';
 
 /**
@@ -6,8 +7,13 @@ import { symmetryOperators } from './symmetry.js';
  * SCF and SCF* (Baldwin & Lyumkis 2020, CommandLineSCF): N = min(2πk², 5000) Fibonacci points q on
  * a hemisphere of Fourier radius k (default 50); S(q) counts projections whose central section passes
  * within half a voxel of q (|q·n|·k < ½); SCF = 1/(⟨1/S⟩_{S>0}·⟨S⟩), SCF* = SCF/(1 + (Q/P)·⟨S⟩·SCF/2)
- * with Q/P the ratio of unsampled to sampled points.
+ * with Q/P the ratio of unsampled to sampled points — CommandLineSCF's numbers. On sets so sparse that
+ * much of the shell has no view the definition exceeds 1 (1 particle: 96); such sets are refused
+ * (`orientationProblem`, `coverageProblem`) rather than reported.
  */
+/** Below this many particles SCF says nothing about the sample: the views are too few to tell. */
+export const MIN_PARTICLES_FOR_SCF = 50;
+
 export interface OrientationOptions {
   symmetry?: string;
   fourierRadius?: number;
@@ -26,6 +32,13 @@ export interface OrientationResult {
   recommendedTiltDeg: number;
   unsampledFraction: number;
   tiltScan: { tiltDeg: number; scfStar: number }[];
+  /**
+   * SCF* of as many uniformly random views (same particle count and symmetry): its finite-sample floor.
+   * A small set is uneven by chance alone; only SCF* well below this says the sample prefers views.
+   */
+  scfStarUniform: { mean: number; low: number; realisations: number; unsampledFraction: number };
+  /** SCF* / the uniform mean: cryoSPARC's 0.81 applies to this for sets of any size. */
+  scfStarRelative: number;
   warnings: Warning[];
 }
 
@@ -168,35 +181,46 @@ export function orientationCoverage(
   const dirs = viewingDirections(rotDeg, tiltDeg, symmetry);
   const spiral = scfSpiral(k);
   const { scf, scfStar, unsampledFraction } = scfFromCounts(samplingCounts(spiral, dirs, k));
-  // The tilt scan works on at most 2000 views (evenly picked) to stay fast.
-  const stride = Math.max(1, Math.ceil(dirs.length / 3 / 2000));
-  const sub =
-    stride === 1
-      ? dirs
-      : Float64Array.from(
-          { length: 3 * Math.floor(dirs.length / 3 / stride) },
-          (_, i) => dirs[3 * stride * Math.floor(i / 3) + (i % 3)]!,
-        );
+  const order = dirs.length / 3 / Math.max(1, rotDeg.length);
+  // The tilt scan works on at most ~2000 views: whole particles are picked, each with all its symmetry
+  // copies (picking every n-th *view* kept only some symmetry copies and biased the scan). Row 0 is the
+  // headline; the other rows add to it what tilting adds to the subset.
+  const stride = Math.max(1, Math.ceil(rotDeg.length / Math.max(1, Math.floor(2000 / order))));
+  const pick = <T extends ArrayLike<number>>(a: T): number[] =>
+    Array.from({ length: Math.ceil(a.length / stride) }, (_, i) => a[i * stride]!);
+  const sub = stride === 1 ? dirs : viewingDirections(pick(rotDeg), pick(tiltDeg), symmetry);
+  const base = stride === 1 ? scfStar : scfFromCounts(samplingCounts(spiral, sub, k)).scfStar;
   const tiltScan = [0, 10, 20, 30, 40, 50].map((t) => ({
     tiltDeg: t,
-    scfStar: scfFromCounts(samplingCounts(spiral, tiltedDirections(sub, t), k)).scfStar,
+    scfStar:
+      t === 0
+        ? scfStar
+        : Math.min(1, scfStar + scfFromCounts(samplingCounts(spiral, tiltedDirections(sub, t), k)).scfStar - base),
   }));
+  const uniform = uniformScfStar(rotDeg.length, symmetry, spiral, k);
+  const scfStarRelative = Math.min(1, scfStar / uniform.mean);
   const bestStar = Math.max(...tiltScan.map((x) => x.scfStar));
-  // The smallest tilt that reaches 0.81 (cryoSPARC's threshold) or, failing that, 95 % of the best.
-  const good = tiltScan.find((x) => x.scfStar >= 0.81) ?? tiltScan.find((x) => x.scfStar >= 0.95 * bestStar)!;
+  // No tilt when the views are already as even as their number allows; otherwise the smallest tilt that
+  // reaches 0.81 of the uniform floor (cryoSPARC's threshold) or, failing that, 95 % of the best.
+  const good =
+    scfStarRelative >= 0.81
+      ? tiltScan[0]!
+      : (tiltScan.find((x) => x.scfStar >= 0.81 * uniform.mean) ?? tiltScan.find((x) => x.scfStar >= 0.95 * bestStar)!);
   const eff = efficiency(spiral, sub, options.bfactorA2 ?? 160, options.diameterA ?? 200);
   const warnings: Warning[] = [];
-  if (scfStar < 0.81)
+  if (scfStarRelative < 0.81)
     warnings.push({
       code: 'low-scf-star',
       message:
-        `SCF* ${scfStar.toFixed(3)} < 0.81 (cryoSPARC's threshold): the views do not sample Fourier space ` +
-        'evenly — preferred orientation' +
+        `SCF* ${scfStar.toFixed(3)} is ${scfStarRelative.toFixed(2)} of what ${rotDeg.length} uniformly random views ` +
+        `give (${uniform.mean.toFixed(3)}), below cryoSPARC's 0.81: the views do not sample Fourier space evenly — ` +
+        'preferred orientation' +
         (good.tiltDeg > 0
           ? `; collecting at ${good.tiltDeg}° tilt would bring SCF* to ${good.scfStar.toFixed(2)}`
           : ''),
     });
-  if (unsampledFraction > 0.01)
+  // As many random views leave part of the shell empty too: only what these leave beyond that is a gap.
+  if (unsampledFraction > uniform.unsampledFraction + 0.01)
     warnings.push({
       code: 'unsampled-fourier-space',
       message:
@@ -205,13 +229,74 @@ export function orientationCoverage(
   return {
     nParticles: rotDeg.length,
     symmetry,
-    symmetryOrder: dirs.length / 3 / Math.max(1, rotDeg.length),
+    symmetryOrder: order,
     scf,
     scfStar,
     efficiency: eff,
     recommendedTiltDeg: good.tiltDeg,
     unsampledFraction,
     tiltScan,
+    scfStarUniform: uniform,
+    scfStarRelative,
     warnings,
   };
+}
+
+/**
+ * SCF* of `count` uniformly random particles with this symmetry (two fixed-seed realisations; one above
+ * 20 000 views, where the floor is within 0.01 of 1 and the spread far smaller).
+ */
+export function uniformScfStar(
+  count: number,
+  symmetry: string,
+  spiral: Float64Array,
+  k: number,
+): { mean: number; low: number; realisations: number; unsampledFraction: number } {
+  const views = count * symmetryOperators(symmetry).length;
+  // Past 50 000 views the floor is 1 to three decimals; simulating it would double the cost.
+  if (views > 50000) return { mean: 1, low: 1, realisations: 0, unsampledFraction: 0 };
+  const reps = views > 20000 ? 1 : 2;
+  const values: number[] = [];
+  let unsampled = 0;
+  for (let r = 0; r < reps; r++) {
+    const rnd = seededRandom(9001 + r);
+    const rot = Array.from({ length: count }, () => 360 * rnd());
+    const tilt = Array.from({ length: count }, () => (Math.acos(1 - 2 * rnd()) * 180) / Math.PI);
+    const c = scfFromCounts(samplingCounts(spiral, viewingDirections(rot, tilt, symmetry), k));
+    values.push(c.scfStar);
+    unsampled += c.unsampledFraction / reps;
+  }
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  return { mean, low: Math.min(...values), realisations: reps, unsampledFraction: unsampled };
+}
+
+/**
+ * Why a set of angles cannot carry orientation statistics, or null: too few particles, or the angles of
+ * a 2D classification (RELION writes rot = tilt = 0 for every particle there; psi alone is in-plane).
+ */
+export function orientationProblem(rotDeg: ArrayLike<number>, tiltDeg: ArrayLike<number>): string | null {
+  const n = rotDeg.length;
+  if (n < MIN_PARTICLES_FOR_SCF) {
+    return `${n} particle${n === 1 ? '' : 's'}: SCF and SCF* need at least ${MIN_PARTICLES_FOR_SCF} views to say anything about the sample (fewer are uneven by chance); give the particles of a refinement`;
+  }
+  let flat = 0;
+  for (let i = 0; i < n; i++) if (rotDeg[i] === 0 && tiltDeg[i] === 0) flat++;
+  if (flat > 0.95 * n) {
+    return `${flat} of ${n} particles have rot = tilt = 0, the angles of a 2D classification (only psi, in the plane): orientation coverage needs the particles of a 3D refinement`;
+  }
+  return null;
+}
+
+/** Past this unsampled fraction of the shell the views are too few for SCF to describe their spread. */
+export const MAX_UNSAMPLED_FOR_SCF = 0.25;
+
+/** Why a computed coverage is not a statement about the sample (SCF above 1, a mostly empty shell), or null. */
+export function coverageProblem(
+  r: Pick<OrientationResult, 'scf' | 'unsampledFraction' | 'nParticles' | 'symmetryOrder'>,
+): string | null {
+  if (r.scf > 1 || r.unsampledFraction > MAX_UNSAMPLED_FOR_SCF) {
+    const views = r.nParticles * r.symmetryOrder;
+    return `${(100 * r.unsampledFraction).toFixed(0)} % of the Fourier shell has no view from these ${views} views: too few to say how evenly the sample is seen (SCF would read ${r.scf.toFixed(2)}); give the particles of a refinement`;
+  }
+  return null;
 }
