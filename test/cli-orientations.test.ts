@@ -43,7 +43,8 @@ describe('cryodx orientations', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'cryodx-or-')), 'even.star');
     writeFileSync(
       file,
-      `data_particles\nloop_\n_rlnAngleRot\n_rlnAngleTilt\n_rlnAnglePsi\n${rot.map((x, i) => `${x} ${tilt[i]} 0`).join('\n')}\n`,
+      'data_particles\nloop_\n_rlnAngleRot\n_rlnAngleTilt\n_rlnAnglePsi\n' +
+        `${rot.map((x, i) => `${x} ${tilt[i]} 0`).join('\n')}\n`,
     );
     const res = cryodx('orientations', file, '--json');
     expect(res.code, res.stderr).toBe(0);

@@ -45,20 +45,23 @@ describe('diagnosis rules', () => {
 });
 
 describe('sampling limit', () => {
-  it('an FSC still above 0.143 at Nyquist ranks the pixel size first and takes the B-factor out of the evidence', () => {
-    const f = diagnose({
-      fsc: { resolutionA: 7.08, shape: 'clean drop', warnings: [], fscAtNyquist: 0.41, nyquistA: 7.08 },
-      bfactorA2: -400,
-      budget: { particleLimited: false, gainFromDoublingA: 0.4, from: 'single-map' },
-      anisotropy: { sphericity: 0.95, bestA: 7.08, worstA: 7.5, cfar: 0.8 },
-    });
-    expect(f[0]!.cause).toBe('sampling-limit');
-    expect(f[0]!.strength).toBe('strong');
-    expect(f[0]!.evidence[0]).toMatchObject({ measure: 'fscAtNyquist', value: 0.41, threshold: '≥ 0.143' });
-    // B −400 Å² would otherwise be motion/damage evidence; at Nyquist it measures the sampling.
-    expect(f.find((x) => x.cause === '4-motion-damage')!.strength).toBe('not measured');
-    expect(f.find((x) => x.cause === 'particle-limited')!.strength).toBe('not measured');
-  });
+  it(
+    'an FSC still above 0.143 at Nyquist ranks the pixel size first and takes the B-factor out of the ' + 'evidence',
+    () => {
+      const f = diagnose({
+        fsc: { resolutionA: 7.08, shape: 'clean drop', warnings: [], fscAtNyquist: 0.41, nyquistA: 7.08 },
+        bfactorA2: -400,
+        budget: { particleLimited: false, gainFromDoublingA: 0.4, from: 'single-map' },
+        anisotropy: { sphericity: 0.95, bestA: 7.08, worstA: 7.5, cfar: 0.8 },
+      });
+      expect(f[0]!.cause).toBe('sampling-limit');
+      expect(f[0]!.strength).toBe('strong');
+      expect(f[0]!.evidence[0]).toMatchObject({ measure: 'fscAtNyquist', value: 0.41, threshold: '≥ 0.143' });
+      // B −400 Å² would otherwise be motion/damage evidence; at Nyquist it measures the sampling.
+      expect(f.find((x) => x.cause === '4-motion-damage')!.strength).toBe('not measured');
+      expect(f.find((x) => x.cause === 'particle-limited')!.strength).toBe('not measured');
+    },
+  );
 
   it('a map resolved well short of Nyquist is not sampling-limited', () => {
     const f = diagnose({

@@ -387,7 +387,10 @@ function sparseViews(i: DiagnosisInput): Evidence | null {
     measure: 'sphericity',
     value: round(a.sphericity, 3),
     threshold: `< ${(floor - SPHERICITY_FLOOR_MARGIN).toFixed(3)} (the isotropic floor) with even views`,
-    statement: `${o.particles} particles whose views are as even as their number allows (SCF* ${relative.toFixed(2)} of an even set), yet sphericity ${a.sphericity.toFixed(3)}: the set is too sparse to fill Fourier space`,
+    statement:
+      `${o.particles} particles whose views are as even as their number allows (SCF* ` +
+      `${relative.toFixed(2)} of an even set), yet sphericity ${a.sphericity.toFixed(3)}: ` +
+      'the set is too sparse to fill Fourier space',
   };
 }
 

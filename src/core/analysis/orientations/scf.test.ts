@@ -169,19 +169,23 @@ describe('small, symmetric and 2D sets', () => {
     for (let k = 1; k < r.tiltScan.length; k++) expect(r.tiltScan[k]!.scfStar).toBeGreaterThanOrEqual(r.scfStar - 0.02);
   });
 
-  it('a sparse but uniform set sits at its finite-sample floor; a clustered one of the same size falls well below it', () => {
-    const a = uniformAngles(238, 5);
-    const even = orientationCoverage(a.rot, a.tilt, { symmetry: 'D2' });
-    // 238 random D2 particles give SCF* ≈ 0.87 (not 1): the floor says so, and the relative SCF* is ~1.
-    expect(even.scfStarUniform.mean).toBeGreaterThan(0.8);
-    expect(even.scfStarUniform.mean).toBeLessThan(0.93);
-    expect(even.scfStarRelative).toBeGreaterThan(0.93);
-    // The same number of views, 80 % within 20° of the top view.
-    const r = seededRandom(8);
-    const rot = a.rot.map(() => 360 * r());
-    const tilt = a.tilt.map((t) => (r() < 0.8 ? 20 * r() : t));
-    const clustered = orientationCoverage(rot, tilt, { symmetry: 'D2' });
-    expect(clustered.scfStarRelative).toBeLessThan(0.7);
-    expect(clustered.recommendedTiltDeg).toBeGreaterThan(0);
-  });
+  it(
+    'a sparse but uniform set sits at its finite-sample floor; a clustered one of the same size falls well below ' +
+      'it',
+    () => {
+      const a = uniformAngles(238, 5);
+      const even = orientationCoverage(a.rot, a.tilt, { symmetry: 'D2' });
+      // 238 random D2 particles give SCF* ≈ 0.87 (not 1): the floor says so, and the relative SCF* is ~1.
+      expect(even.scfStarUniform.mean).toBeGreaterThan(0.8);
+      expect(even.scfStarUniform.mean).toBeLessThan(0.93);
+      expect(even.scfStarRelative).toBeGreaterThan(0.93);
+      // The same number of views, 80 % within 20° of the top view.
+      const r = seededRandom(8);
+      const rot = a.rot.map(() => 360 * r());
+      const tilt = a.tilt.map((t) => (r() < 0.8 ? 20 * r() : t));
+      const clustered = orientationCoverage(rot, tilt, { symmetry: 'D2' });
+      expect(clustered.scfStarRelative).toBeLessThan(0.7);
+      expect(clustered.recommendedTiltDeg).toBeGreaterThan(0);
+    },
+  );
 });

@@ -277,12 +277,18 @@ export function uniformScfStar(
 export function orientationProblem(rotDeg: ArrayLike<number>, tiltDeg: ArrayLike<number>): string | null {
   const n = rotDeg.length;
   if (n < MIN_PARTICLES_FOR_SCF) {
-    return `${n} particle${n === 1 ? '' : 's'}: SCF and SCF* need at least ${MIN_PARTICLES_FOR_SCF} views to say anything about the sample (fewer are uneven by chance); give the particles of a refinement`;
+    return (
+      `${n} particle${n === 1 ? '' : 's'}: SCF and SCF* need at least ${MIN_PARTICLES_FOR_SCF} views to say ` +
+      `anything about the sample (fewer are uneven by chance); give the particles of a refinement`
+    );
   }
   let flat = 0;
   for (let i = 0; i < n; i++) if (rotDeg[i] === 0 && tiltDeg[i] === 0) flat++;
   if (flat > 0.95 * n) {
-    return `${flat} of ${n} particles have rot = tilt = 0, the angles of a 2D classification (only psi, in the plane): orientation coverage needs the particles of a 3D refinement`;
+    return (
+      `${flat} of ${n} particles have rot = tilt = 0, the angles of a 2D classification (only psi, in the ` +
+      `plane): orientation coverage needs the particles of a 3D refinement`
+    );
   }
   return null;
 }
@@ -296,7 +302,11 @@ export function coverageProblem(
 ): string | null {
   if (r.scf > 1 || r.unsampledFraction > MAX_UNSAMPLED_FOR_SCF) {
     const views = r.nParticles * r.symmetryOrder;
-    return `${(100 * r.unsampledFraction).toFixed(0)} % of the Fourier shell has no view from these ${views} views: too few to say how evenly the sample is seen (SCF would read ${r.scf.toFixed(2)}); give the particles of a refinement`;
+    return (
+      `${(100 * r.unsampledFraction).toFixed(0)} % of the Fourier shell has no view from these ${views} ` +
+      `views: too few to say how evenly the sample is seen (SCF would read ${r.scf.toFixed(2)}); ` +
+      'give the particles of a refinement'
+    );
   }
   return null;
 }
