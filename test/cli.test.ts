@@ -200,3 +200,45 @@ describe('options: one parser, one --out rule', () => {
     expect(one.stderr).toMatch(/one \(particles, resolution\) point .* cannot be fitted/);
   });
 });
+
+describe('budget: no prediction from a B the fit does not support, none beyond Nyquist', () => {
+  const star = (b: number, r2: number, res: number, nyquist: number): string => {
+    const file = join(tmp, `pp_${b}_${r2}.star`);
+    writeFileSync(
+      file,
+      'data_general\n\n' +
+        `_rlnFinalResolution ${res}\n_rlnBfactorUsedForSharpening ${b}\n_rlnFittedSlopeGuinierPlot ${b / 4}\n` +
+        `_rlnCorrelationFitGuinierPlot ${r2}\n\ndata_fsc\n\nloop_\n_rlnSpectralIndex #1\n_rlnAngstromResolution #2\n` +
+        `_rlnFourierShellCorrelationCorrected #3\n0 999 1\n10 ${(nyquist * 3).toFixed(3)} 0.9\n30 ${nyquist} 0.05\n`,
+    );
+    return file;
+  };
+
+  it('a Guinier fit with r² 0.007 (B −1.6 Å²) is refused, not turned into "doubling buys 1.8 Å"', () => {
+    const r = cryodx('budget', '--from-postprocess', star(-1.56, 0.007, 2.818, 1.77), '--particle-count', '4501');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /comes from a Guinier fit with r² 0\.007 \(< 0\.5\): it is not a fall-off a budget can use/,
+    );
+    expect(r.stdout).toBe('');
+  });
+
+  it('targets and doublings stop at Nyquist, with a word', () => {
+    // B −80 Å² at 3.0 Å with Nyquist 2.9 Å: doubling would reach 2.72 Å, past Nyquist.
+    const j = JSON.parse(cryodx('budget', '--from-postprocess', star(-80, 0.95, 3.0, 2.9), '--json').stdout);
+    expect(j.singleMap.nyquistA).toBe(2.9);
+    expect(j.singleMap.doublingGainA).toBeCloseTo(0.1, 9);
+    expect(j.singleMap.targets.every((t: { resolutionA: number }) => t.resolutionA >= 2.9)).toBe(true);
+    expect(j.warnings.map((w: { code: string }) => w.code)).toContain('budget-beyond-nyquist');
+    // A fitted line through (10⁴, 4 Å) and (4·10⁴, 3.5 Å) reaches 3.15 Å at 4×: past Nyquist (3.2 Å) at 1.6 Å/px.
+    const fit = JSON.parse(
+      cryodx('budget', '--point', '10000:4', '--point', '40000:3.5', '--angpix', '1.6', '--json').stdout,
+    ).fit;
+    expect(fit.nyquistA).toBe(3.2);
+    for (const p of fit.predictions) {
+      if (p.beyondNyquist) expect(p.resolutionA).toBeNull();
+      else expect(p.resolutionA).toBeGreaterThanOrEqual(3.2);
+    }
+    expect(fit.predictions.some((p: { beyondNyquist: boolean }) => p.beyondNyquist)).toBe(true);
+  });
+});

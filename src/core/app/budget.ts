@@ -1,8 +1,9 @@
 import { fitBudget, singleMapBudget, type BudgetFit, type SingleMapBudget } from '../analysis/budget/budget.js';
 
 export type { BudgetFit, SingleMapBudget };
+import { GUINIER_MIN } from '../diagnosis/evidence.js';
 import { InputError, type Warning } from '../errors.js';
-import { bfactorFromStar, readBudgetCsv, resolutionFromStar } from '../io/budget-points.js';
+import { bfactorFromStar, nyquistFromStar, readBudgetCsv, resolutionFromStar } from '../io/budget-points.js';
 import { decodeText } from '../io/bytes.js';
 import { readStar } from '../io/star/read.js';
 import type { BudgetPoint } from '../model/budget.js';
@@ -24,6 +25,8 @@ export interface BudgetJobInput {
   postprocess?: NamedBytes;
   /** Particles in the current map (single-map estimate). */
   particleCount?: number;
+  /** Pixel size in Å: no prediction beyond its Nyquist (taken from postprocess.star files when not given). */
+  angpixA?: number;
 }
 
 export interface BudgetJobResult {
@@ -44,36 +47,39 @@ export function budgetJob(inp: BudgetJobInput): JobResult<BudgetJobResult> {
     })),
   ];
   const target = inp.targetA !== undefined ? [inp.targetA] : undefined;
+  // Nyquist from --angpix, or from the finest shell of the postprocess.star files given.
+  const stars = [...(inp.refinements ?? []).map((r) => r.file), ...(inp.postprocess ? [inp.postprocess] : [])];
+  const nyquists = stars
+    .map((f) => nyquistFromStar(readStar(f.bytes, { source: f.name })))
+    .filter((x): x is number => x !== null);
+  const nyquistA = inp.angpixA !== undefined ? 2 * inp.angpixA : nyquists.length ? Math.min(...nyquists) : null;
   let fit: BudgetFit | null = null;
-  if (points.length === 1)
+  if (points.length === 1) {
     throw new InputError(
-      `one (particles, resolution) point (${points[0]!.source ?? ''}) cannot be fitted: give at least two ` +
-        `refinements of different sizes, or a B-factor`,
+      `one (particles, resolution) point (${points[0]!.source ?? ''}) cannot be fitted: give at least two refinements of different sizes, or a B-factor`,
     );
+  }
   if (points.length > 1) {
     if (new Set(points.map((p) => p.particles)).size < 2) {
       throw new InputError(
-        `all ${points.length} points have ${points[0]!.particles} particles: a budget needs refinements of ` +
-          `different sizes (e.g. N/4, N/2, N)`,
+        `all ${points.length} points have ${points[0]!.particles} particles: a budget needs refinements of different sizes (e.g. N/4, N/2, N)`,
       );
     }
-    fit = fitBudget(points, inp.targetA !== undefined ? { targetA: inp.targetA } : {});
+    fit = fitBudget(points, { ...(inp.targetA !== undefined ? { targetA: inp.targetA } : {}), nyquistA });
   }
   let singleMap: SingleMapBudget | null = null;
   const count = inp.particleCount ?? null;
   if (inp.postprocess) {
-    const { bfactorA2, resolutionA } = bfactorFromStar(
-      readStar(inp.postprocess.bytes, { source: inp.postprocess.name }),
-    );
-    singleMap = singleMapBudget(bfactorA2, resolutionA, count, target);
+    const pp = bfactorFromStar(readStar(inp.postprocess.bytes, { source: inp.postprocess.name }));
+    checkBfactor(pp.bfactorA2, pp.guinierR2, inp.postprocess.name);
+    singleMap = singleMapBudget(pp.bfactorA2, pp.resolutionA, count, target, nyquistA);
+    if (pp.resolutionA > BUDGET_B.maxResolutionA) singleMap.warnings.push(coarseMap(pp.resolutionA));
   } else if (inp.bfactorA2 !== undefined) {
     if (inp.resolutionA === undefined)
       throw new InputError('--bfactor needs --resolution-a (the map’s current resolution in Å)');
-    if (inp.bfactorA2 === 0)
-      throw new InputError(
-        '--bfactor 0 says the map has no fall-off: a budget needs a B-factor (e.g. −80 Å² from postprocess)',
-      );
-    singleMap = singleMapBudget(inp.bfactorA2, inp.resolutionA, count, target);
+    checkBfactor(inp.bfactorA2, null, '--bfactor');
+    singleMap = singleMapBudget(inp.bfactorA2, inp.resolutionA, count, target, nyquistA);
+    if (inp.resolutionA > BUDGET_B.maxResolutionA) singleMap.warnings.push(coarseMap(inp.resolutionA));
   }
   if (!fit && !singleMap) {
     throw new InputError(
@@ -81,9 +87,40 @@ export function budgetJob(inp: BudgetJobInput): JobResult<BudgetJobResult> {
         '(--bfactor with --resolution-a, or --from-postprocess)',
     );
   }
-  const warnings = fit?.warnings ?? [];
+  const warnings = [...(fit?.warnings ?? []), ...(singleMap?.warnings ?? [])];
   const result = { fit, singleMap, warnings };
   return { result, outputs: [{ name: 'budget.json', text: jsonText(result) }], warnings };
+}
+
+/**
+ * What a single-map budget needs of its B: a Guinier fit that is a line (RELION's r²) and a fall-off a
+ * budget can use. Below these the "prediction" is the fit's noise (a real r² 0.007, B −1.6 Å² gave
+ * "doubling buys 1.83 Å").
+ */
+export const BUDGET_B = {
+  minR2: GUINIER_MIN.r2,
+  minAbsA2: GUINIER_MIN.absBfactorA2,
+  maxResolutionA: GUINIER_MIN.resolutionA,
+};
+
+function checkBfactor(bfactorA2: number, r2: number | null, source: string): void {
+  if (r2 !== null && r2 < BUDGET_B.minR2) {
+    throw new InputError(
+      `${source}: its B-factor (${bfactorA2.toFixed(1)} Å²) comes from a Guinier fit with r² ${r2.toFixed(3)} (< ${BUDGET_B.minR2}): it is not a fall-off a budget can use; refine subsets of 1/4, 1/2 and all the particles and give their resolutions instead`,
+    );
+  }
+  if (Math.abs(bfactorA2) < BUDGET_B.minAbsA2) {
+    throw new InputError(
+      `${source}: a B-factor of ${bfactorA2.toFixed(1)} Å² (|B| < ${BUDGET_B.minAbsA2}) says the map barely falls off, which no real map does: check the postprocessing, or give refinements of different sizes instead`,
+    );
+  }
+}
+
+function coarseMap(resolutionA: number): { code: string; message: string } {
+  return {
+    code: 'budget-coarse-map',
+    message: `at ${resolutionA.toFixed(1)} Å the Guinier fit (from 10 Å) has next to no range: a B-factor from this map is a rough guide, and so is this budget`,
+  };
 }
 
 /** "N:d" → a point (particles, resolution in Å). */

@@ -210,7 +210,7 @@ function halfMapAnalyses(inp: ReportJobInput, c: Collected, progress?: ProgressC
   c.pp = pp;
   c.warnings.push(...pp.warnings);
   const dx = evidenceFrom({ postprocess: pp });
-  if (dx.bfactorA2 && pp.resolutionA) c.budget = singleMapBudget(dx.bfactorA2, pp.resolutionA, null);
+  if (dx.bfactorA2 && pp.resolutionA) c.budget = singleMapBudget(dx.bfactorA2, pp.resolutionA, null, undefined, 2 * px);
   const curves = pp.shells.flatMap((s) => [
     { spatialFrequencyInvA: s.spatialFrequencyInvA, value: s.fscUnmasked, curve: 'unmasked' },
     { spatialFrequencyInvA: s.spatialFrequencyInvA, value: s.fscMasked, curve: 'masked' },

@@ -25,7 +25,13 @@ export interface AnalysisResults {
 }
 
 /** A Guinier fit this poor (or this short) gives no B-factor to reason with. */
-export const GUINIER_MIN = { r2: 0.5, points: 5, resolutionA: 7 };
+export const GUINIER_MIN = {
+  r2: 0.5,
+  points: 5,
+  resolutionA: 7,
+  /** A |B| below this is no real map's fall-off (the fit's noise). */
+  absBfactorA2: 10,
+};
 
 /**
  * A B-factor the diagnosis may reason with: fitted (not given), over enough shells, on a straight Guinier
@@ -35,7 +41,8 @@ export const GUINIER_MIN = { r2: 0.5, points: 5, resolutionA: 7 };
 export function credibleBfactor(pp: PostprocessResult): boolean {
   const g = pp.guinier;
   const fine = pp.resolutionA !== null && pp.resolutionA <= GUINIER_MIN.resolutionA;
-  return pp.bfactorFrom === 'auto' && !!g && g.points >= GUINIER_MIN.points && g.r2 >= GUINIER_MIN.r2 && fine;
+  const real = Math.abs(pp.bfactorA2) >= GUINIER_MIN.absBfactorA2;
+  return pp.bfactorFrom === 'auto' && !!g && g.points >= GUINIER_MIN.points && g.r2 >= GUINIER_MIN.r2 && fine && real;
 }
 
 /** The one mapping from analysis results to the diagnosis's evidence, used by the report, the browser and the tests. */

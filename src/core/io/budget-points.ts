@@ -58,12 +58,37 @@ export function resolutionFromStar(doc: StarDocument): number {
 }
 
 /** B-factor and resolution of a postprocess.star, for the single-map estimate. */
-export function bfactorFromStar(doc: StarDocument): { bfactorA2: number; resolutionA: number } {
+export interface PostprocessBfactor {
+  bfactorA2: number;
+  resolutionA: number;
+  /** RELION's rlnCorrelationFitGuinierPlot (r² of the Guinier fit), when the B was fitted. */
+  guinierR2: number | null;
+  /** Nyquist in Å: the finest rlnAngstromResolution of the FSC table, when there is one. */
+  nyquistA: number | null;
+}
+
+export function bfactorFromStar(doc: StarDocument): PostprocessBfactor {
   const general = doc.blocks.find((b) => b.pairs.has('rlnBfactorUsedForSharpening'));
   if (!general)
     throw new FormatError('no B-factor', {
       source: doc.source,
       expected: '_rlnBfactorUsedForSharpening (a postprocess.star with --auto_bfac)',
     });
-  return { bfactorA2: Number(general.pairs.get('rlnBfactorUsedForSharpening')), resolutionA: resolutionFromStar(doc) };
+  const r2 = general.pairs.get('rlnCorrelationFitGuinierPlot');
+  return {
+    bfactorA2: Number(general.pairs.get('rlnBfactorUsedForSharpening')),
+    resolutionA: resolutionFromStar(doc),
+    guinierR2: r2 !== undefined && Number.isFinite(Number(r2)) ? Number(r2) : null,
+    nyquistA: nyquistFromStar(doc),
+  };
+}
+
+/** Nyquist (Å) of a postprocess.star or run_model.star: its finest shell, or null without an FSC table. */
+export function nyquistFromStar(doc: StarDocument): number | null {
+  const fsc = doc.blocks.find((b) => b.loop?.has('rlnAngstromResolution'))?.loop;
+  if (!fsc || fsc.rows === 0) return null;
+  const res = fsc.numbers('rlnAngstromResolution');
+  let finest = Infinity;
+  for (let i = 0; i < res.length; i++) if (res[i]! > 0 && res[i]! < finest) finest = res[i]!;
+  return Number.isFinite(finest) ? finest : null;
 }

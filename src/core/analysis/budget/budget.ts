@@ -14,6 +14,8 @@ export interface BudgetPrediction {
   resolutionA: number | null;
   /** 95 % confidence band of the fitted line at this N, in Å (better, worse). */
   bandA: [number | null, number | null];
+  /** The line would pass Nyquist here: resolutionA is null. */
+  beyondNyquist: boolean;
 }
 
 export interface BudgetFit {
@@ -32,6 +34,8 @@ export interface BudgetFit {
   target: { resolutionA: number; particles: number | null; factor: number | null } | null;
   /** What doubling the largest refinement's particles buys on the fitted line, Å. */
   doublingGainA: number;
+  /** Nyquist in Å when known: no prediction goes beyond it. */
+  nyquistA: number | null;
   particleLimited: boolean;
   verdict: string;
   warnings: Warning[];
@@ -47,7 +51,10 @@ export function t975(dof: number): number {
   return dof >= 1 && dof <= T975.length ? T975[dof - 1]! : 1.96 + 2.4 / Math.max(dof, 1);
 }
 
-export function fitBudget(points: BudgetPoint[], options: { factors?: number[]; targetA?: number } = {}): BudgetFit {
+export function fitBudget(
+  points: BudgetPoint[],
+  options: { factors?: number[]; targetA?: number; nyquistA?: number | null } = {},
+): BudgetFit {
   const warnings: Warning[] = [];
   if (points.length < 2)
     throw new RangeError(`a particle budget needs at least 2 (particles, resolution) points, got ${points.length}`);
@@ -97,13 +104,30 @@ export function fitBudget(points: BudgetPoint[], options: { factors?: number[]; 
     const inv = slope * lnN + intercept;
     return [inv + half > 0 ? 1 / Math.sqrt(inv + half) : null, inv - half > 0 ? 1 / Math.sqrt(inv - half) : null];
   };
+  const nyquistA = options.nyquistA ?? null;
   const predictions = (options.factors ?? [1.5, 2, 4, 8]).map((factor) => {
     const lnN = Math.log(nMax * factor);
-    return { factor, particles: Math.round(nMax * factor), resolutionA: dAt(lnN), bandA: band(lnN) };
+    const d = dAt(lnN);
+    // Nothing past Nyquist: the line would go on, the map cannot.
+    const beyondNyquist = d !== null && nyquistA !== null && d < nyquistA;
+    return {
+      factor,
+      particles: Math.round(nMax * factor),
+      resolutionA: beyondNyquist ? null : d,
+      bandA: band(lnN),
+      beyondNyquist,
+    };
   });
+  if (predictions.some((p) => p.beyondNyquist)) {
+    warnings.push({
+      code: 'budget-beyond-nyquist',
+      message: `the fitted line passes Nyquist (${nyquistA!.toFixed(2)} Å) within 8× the particles: those predictions are left out; a finer pixel size comes first`,
+    });
+  }
   let target: BudgetFit['target'] = null;
   if (options.targetA !== undefined) {
-    const lnN = slope > 0 ? (1 / options.targetA ** 2 - intercept) / slope : NaN;
+    const reachable = nyquistA === null || options.targetA >= nyquistA;
+    const lnN = slope > 0 && reachable ? (1 / options.targetA ** 2 - intercept) / slope : NaN;
     const particles = Number.isFinite(lnN) && lnN < 700 ? Math.exp(lnN) : null;
     target = {
       resolutionA: options.targetA,
@@ -128,6 +152,7 @@ export function fitBudget(points: BudgetPoint[], options: { factors?: number[]; 
       '. ' +
       'Lower the B-factor (heterogeneity, motion, ice, CTF) instead of collecting more data.';
   return {
+    nyquistA,
     convention: '1/d² = a·ln N + b (Rosenthal & Henderson 2003); B = 2/a. cryoSPARC ResLog plots 1/d instead.',
     points,
     slope,
@@ -162,8 +187,11 @@ export interface SingleMapBudget {
   resolutionA: number;
   particles: number | null;
   assumptions: string;
-  /** What doubling the particles buys at this B. */
+  /** What doubling the particles buys at this B (never past Nyquist). */
   doublingGainA: number;
+  /** Nyquist in Å when known: no prediction goes beyond it. */
+  nyquistA: number | null;
+  warnings: Warning[];
   targets: { resolutionA: number; factor: number; particles: number | null }[];
 }
 
@@ -172,15 +200,28 @@ export function singleMapBudget(
   resolutionA: number,
   particles: number | null,
   targetsA?: number[],
+  nyquistA: number | null = null,
 ): SingleMapBudget {
   const b = Math.abs(bfactorA2);
-  const targets = (targetsA ?? [resolutionA - 0.25, resolutionA - 0.5, resolutionA - 1].filter((t) => t > 1)).map(
-    (t) => {
+  const warnings: Warning[] = [];
+  // Nothing is predicted beyond Nyquist: finer needs a smaller pixel, not more particles.
+  const floorA = nyquistA ?? 0;
+  const asked = targetsA ?? [resolutionA - 0.25, resolutionA - 0.5, resolutionA - 1].filter((t) => t > 1);
+  const beyond = asked.filter((t) => t < floorA);
+  if (beyond.length) {
+    warnings.push({
+      code: 'budget-beyond-nyquist',
+      message: `${beyond.map((t) => `${t.toFixed(2)} Å`).join(', ')} lie beyond Nyquist (${floorA.toFixed(2)} Å): no number of particles reaches them at this pixel size`,
+    });
+  }
+  const targets = asked
+    .filter((t) => t >= floorA)
+    .map((t) => {
       const factor = particlesFactorFromB(b, resolutionA, t);
       return { resolutionA: t, factor, particles: particles !== null ? Math.round(particles * factor) : null };
-    },
-  );
+    });
   const inv = 1 / resolutionA ** 2 + (2 * Math.log(2)) / b;
+  const doubled = Math.max(1 / Math.sqrt(inv), floorA);
   return {
     bfactorA2: bfactorA2 > 0 ? -bfactorA2 : bfactorA2,
     overallBfactorA2: b,
@@ -189,7 +230,9 @@ export function singleMapBudget(
     assumptions:
       'Rosenthal–Henderson with this map’s B-factor: every particle contributes the same, and B does not change ' +
       'with N (more data of the same quality). Real data usually do worse, so these are lower bounds.',
-    doublingGainA: resolutionA - 1 / Math.sqrt(inv),
+    doublingGainA: Math.max(0, resolutionA - doubled),
+    nyquistA,
     targets,
+    warnings,
   };
 }

@@ -6,6 +6,7 @@ import { fmt, printJson, warn } from '../output.js';
 import { finiteNumber, inputPaths, num, positiveNumber } from '../options.js';
 
 interface BudgetFlags {
+  angpix?: number;
   point: string[];
   targetA?: number;
   target?: number;
@@ -52,6 +53,11 @@ export function registerBudget(program: Command): void {
       num('--particles', { integer: true, min: 1, what: 'a particle count (a whole number ≥ 1), not a file' }),
     )
     .option('--from-postprocess <star>', 'single-map estimate from a postprocess.star (its B-factor and resolution)')
+    .option(
+      '--angpix <A>',
+      'pixel size: nothing is predicted beyond its Nyquist (default: from the postprocess.star files)',
+      positiveNumber('--angpix'),
+    )
     .option('--json', 'print one JSON object to stdout')
     .option('--out <dir>', 'write budget.json to this folder')
     .addHelpText(
@@ -84,6 +90,7 @@ export function registerBudget(program: Command): void {
         ...(resolutionA !== undefined ? { resolutionA } : {}),
         ...(particleCount !== undefined ? { particleCount } : {}),
         ...(postprocess ? { postprocess } : {}),
+        ...(opts.angpix !== undefined ? { angpixA: opts.angpix } : {}),
       });
       if (opts.out)
         await writeOutputs(
