@@ -56,13 +56,15 @@ export function budgetJob(inp: BudgetJobInput): JobResult<BudgetJobResult> {
   let fit: BudgetFit | null = null;
   if (points.length === 1) {
     throw new InputError(
-      `one (particles, resolution) point (${points[0]!.source ?? ''}) cannot be fitted: give at least two refinements of different sizes, or a B-factor`,
+      `one (particles, resolution) point (${points[0]!.source ?? ''}) cannot be fitted: give at least two ` +
+        `refinements of different sizes, or a B-factor`,
     );
   }
   if (points.length > 1) {
     if (new Set(points.map((p) => p.particles)).size < 2) {
       throw new InputError(
-        `all ${points.length} points have ${points[0]!.particles} particles: a budget needs refinements of different sizes (e.g. N/4, N/2, N)`,
+        `all ${points.length} points have ${points[0]!.particles} particles: a budget needs refinements of ` +
+          `different sizes (e.g. N/4, N/2, N)`,
       );
     }
     fit = fitBudget(points, { ...(inp.targetA !== undefined ? { targetA: inp.targetA } : {}), nyquistA });
@@ -106,12 +108,15 @@ export const BUDGET_B = {
 function checkBfactor(bfactorA2: number, r2: number | null, source: string): void {
   if (r2 !== null && r2 < BUDGET_B.minR2) {
     throw new InputError(
-      `${source}: its B-factor (${bfactorA2.toFixed(1)} Å²) comes from a Guinier fit with r² ${r2.toFixed(3)} (< ${BUDGET_B.minR2}): it is not a fall-off a budget can use; refine subsets of 1/4, 1/2 and all the particles and give their resolutions instead`,
+      `${source}: its B-factor (${bfactorA2.toFixed(1)} Å²) comes from a Guinier fit with r² ${r2.toFixed(3)} (< ` +
+        `${BUDGET_B.minR2}): it is not a fall-off a budget can use; refine subsets of 1/4, 1/2 and all the ` +
+        `particles and give their resolutions instead`,
     );
   }
   if (Math.abs(bfactorA2) < BUDGET_B.minAbsA2) {
     throw new InputError(
-      `${source}: a B-factor of ${bfactorA2.toFixed(1)} Å² (|B| < ${BUDGET_B.minAbsA2}) says the map barely falls off, which no real map does: check the postprocessing, or give refinements of different sizes instead`,
+      `${source}: a B-factor of ${bfactorA2.toFixed(1)} Å² (|B| < ${BUDGET_B.minAbsA2}) says the map barely falls ` +
+        `off, which no real map does: check the postprocessing, or give refinements of different sizes instead`,
     );
   }
 }
@@ -119,7 +124,9 @@ function checkBfactor(bfactorA2: number, r2: number | null, source: string): voi
 function coarseMap(resolutionA: number): { code: string; message: string } {
   return {
     code: 'budget-coarse-map',
-    message: `at ${resolutionA.toFixed(1)} Å the Guinier fit (from 10 Å) has next to no range: a B-factor from this map is a rough guide, and so is this budget`,
+    message:
+      `at ${resolutionA.toFixed(1)} Å the Guinier fit (from 10 Å) has next to no range: a B-factor from ` +
+      `this map is a rough guide, and so is this budget`,
   };
 }
 

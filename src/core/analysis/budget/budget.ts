@@ -121,7 +121,9 @@ export function fitBudget(
   if (predictions.some((p) => p.beyondNyquist)) {
     warnings.push({
       code: 'budget-beyond-nyquist',
-      message: `the fitted line passes Nyquist (${nyquistA!.toFixed(2)} Å) within 8× the particles: those predictions are left out; a finer pixel size comes first`,
+      message:
+        `the fitted line passes Nyquist (${nyquistA!.toFixed(2)} Å) within 8× the particles: those ` +
+        `predictions are left out; a finer pixel size comes first`,
     });
   }
   let target: BudgetFit['target'] = null;
@@ -211,7 +213,9 @@ export function singleMapBudget(
   if (beyond.length) {
     warnings.push({
       code: 'budget-beyond-nyquist',
-      message: `${beyond.map((t) => `${t.toFixed(2)} Å`).join(', ')} lie beyond Nyquist (${floorA.toFixed(2)} Å): no number of particles reaches them at this pixel size`,
+      message:
+        `${beyond.map((t) => `${t.toFixed(2)} Å`).join(', ')} lie beyond Nyquist (${floorA.toFixed(2)} Å): ` +
+        `no number of particles reaches them at this pixel size`,
     });
   }
   const targets = asked
