@@ -9,6 +9,7 @@ import { writeMrc } from '../src/core/io/mrc/write.js';
 import { readStar } from '../src/core/io/star/read.js';
 import { createVolume } from '../src/core/model/volume.js';
 import { simulateMicrograph } from '../src/core/simulate/micrograph.js';
+import { seededRandom } from '../src/core/util/random.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cryodx-ctf-'));
 const truth = [
@@ -87,6 +88,24 @@ describe('cryodx ctf', () => {
       /tiny\.mrc: the image \(48×48 px\) is too small for a CTF fit/,
     );
   }, 60_000);
+});
+
+describe('cryodx ctf on micrographs without a CTF', () => {
+  it('a blank micrograph is refused; pure noise is fitted but flagged as having no Thon rings', () => {
+    const blank = join(dir, 'blank.mrc');
+    writeFileSync(blank, writeMrc(createVolume(512, 512, 1, [1.2, 1.2, 1], new Float32Array(512 * 512))));
+    const b = cryodx('ctf', blank, '--out', join(dir, 'blank'));
+    expect(b.code).toBe(2);
+    expect(b.stderr).toMatch(/blank\.mrc: every pixel is 0: the micrograph is blank/);
+    const r = seededRandom(12);
+    const noise = join(dir, 'noise.mrc');
+    const data = Float32Array.from({ length: 512 * 512 }, () => r() - 0.5);
+    writeFileSync(noise, writeMrc(createVolume(512, 512, 1, [1.2, 1.2, 1], data)));
+    const n = cryodx('ctf', noise, '--out', join(dir, 'noise'), '--json');
+    expect(n.code).toBe(0);
+    const row = JSON.parse(n.stdout)[0];
+    expect(row.warnings.map((w: { code: string }) => w.code)).toContain('no-thon-rings');
+  });
 });
 
 describe('cryodx ctf-report', () => {

@@ -124,6 +124,18 @@ export function fitMicrograph(file: NamedBytes, o: MicrographFitOptions): Microg
     throw new InputError(
       `${path}: ${nonFinite} pixels are NaN or infinite; the micrograph is damaged — re-run motion correction`,
     );
+  let lo = Infinity,
+    hi = -Infinity;
+  for (let i = 0; i < image.length; i++) {
+    const x = image[i]!;
+    if (x < lo) lo = x;
+    if (x > hi) hi = x;
+  }
+  if (!(hi > lo)) {
+    throw new InputError(
+      `${path}: every pixel is ${lo}: the micrograph is blank (a failed or truncated motion correction?)`,
+    );
+  }
   const spec = named(path, () => tiledAmplitudeSpectrum(image, v.nx, v.ny, pixelSizeA, o.boxPx));
   if (spec.box < o.boxPx)
     warnings.push({
@@ -144,8 +156,16 @@ export function fitMicrograph(file: NamedBytes, o: MicrographFitOptions): Microg
       });
     }
   }
-  if (fit.fitResolutionA > 8)
+  if (fit.fitResolutionA >= 0.9 * o.fitLowResolutionA) {
+    warnings.push({
+      code: 'no-thon-rings',
+      message:
+        `${path}: no Thon rings found (the fit holds nowhere past ${fit.fitResolutionA.toFixed(1)} Å, CC ` +
+        `${fit.crossCorrelation.toFixed(3)}): an empty, drifted or carbon-only micrograph; its defocus is meaningless`,
+    });
+  } else if (fit.fitResolutionA > 8) {
     warnings.push({ code: 'poor-fit', message: `${path}: Thon rings fit only to ${fit.fitResolutionA.toFixed(1)} Å` });
+  }
   const estimate: CtfEstimate = {
     micrograph: path,
     defocusUA: fit.defocusUA,

@@ -424,13 +424,31 @@ function shellFsc(s1: Spectrum, s2: Spectrum, n: number): Float64Array {
 function readAnisotropy(r: AnisotropyResult): Warning[] {
   const w: Warning[] = [];
   const { best, worst } = r.directionalResolutionA;
-  if (r.sphericity < 0.85)
+  const floor = r.sphericityNoiseFloor.low;
+  if (r.sphericity < 0.85 && r.sphericity < floor - 0.02)
     w.push({
       code: 'low-sphericity',
       message:
-        `sphericity ${r.sphericity.toFixed(3)} < 0.85: the resolution depends on direction, the signature ` +
-        `of preferred orientation (Tan et al. 2017); check the angular distribution and consider tilted collection ` +
-        `(30–40°)`,
+        `sphericity ${r.sphericity.toFixed(3)} < 0.85 (an isotropic map with this FSC and box gives ` +
+        `${floor.toFixed(3)}): the resolution depends on direction, the signature of preferred orientation or of ` +
+        `too few views (Tan et al. 2017); check the angular distribution`,
+    });
+  else if (r.sphericity < 0.85)
+    w.push({
+      code: 'sphericity-at-noise-floor',
+      message:
+        `sphericity ${r.sphericity.toFixed(3)} is what an isotropic map with this FSC and box gives ` +
+        `(${floor.toFixed(3)}): too few voxels per cone to see anisotropy here, not evidence of it`,
+    });
+  const { median } = r.directionalResolutionA;
+  // A median direction finer than the whole-shell FSC is not possible for a proper cone set: it points at
+  // cones too narrow for their voxels, a mask that differs from the global one, or an FSC shaped by the mask.
+  if (median !== null && r.globalResolutionA !== null && median < 0.97 * r.globalResolutionA)
+    w.push({
+      code: 'directional-median-finer-than-global',
+      message:
+        `the median directional resolution (${median.toFixed(2)} Å) is finer than the global FSC's ` +
+        `(${r.globalResolutionA.toFixed(2)} Å): check the mask and the cone angle before reading the directions`,
     });
   if (best !== null && worst !== null && worst - best > 1)
     w.push({
