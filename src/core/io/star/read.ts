@@ -29,7 +29,29 @@ export interface ReadStarOptions {
 export function readStar(input: ArrayBuffer | ArrayBufferView | string, options: ReadStarOptions = {}): StarDocument {
   const source = options.source ?? 'STAR input';
   const bytes = typeof input === 'string' ? new TextEncoder().encode(input) : maybeGunzip(asBytes(input));
-  return new Parser(bytes, source).parse();
+  try {
+    return new Parser(bytes, source).parse();
+  } catch (e) {
+    // RELION 3.1 writes job.star option texts with a literal TAB inside a value ("…__\t__…") and reads
+    // them back as one value: read such TABs as part of their value and try once more.
+    const mended =
+      e instanceof FormatError && e.message.includes('wrong number of values') ? tabsInsideValues(bytes) : null;
+    if (!mended) throw e;
+    return new Parser(mended, source).parse();
+  }
+}
+
+const TAB = 0x09;
+
+/** A copy with every TAB that sits between two non-blank bytes made an underscore, or null if there is none. */
+function tabsInsideValues(bytes: Uint8Array): Uint8Array | null {
+  const blank = (b: number | undefined): boolean =>
+    b === undefined || b === 0x20 || b === TAB || b === 0x0a || b === 0x0d;
+  let copy: Uint8Array | null = null;
+  for (let i = bytes.indexOf(TAB); i >= 0; i = bytes.indexOf(TAB, i + 1)) {
+    if (!blank(bytes[i - 1]) && !blank(bytes[i + 1])) (copy ??= bytes.slice())[i] = 0x5f;
+  }
+  return copy;
 }
 
 type State = 'top' | 'block' | 'loop-header' | 'loop-rows';
@@ -67,6 +89,12 @@ class Parser {
     const { bytes, cur } = this;
     if (!nextToken(bytes, start, end, cur)) return;
     const c0 = bytes[cur.start];
+    // relion_postprocess --locres writes "kk= … ii= … jj= … local resolution= …" after each block's
+    // loop: not STAR, and not a row. A first token ending in '=' ends the loop and is passed over.
+    if (!cur.quoted && (this.state === 'loop-rows' || this.state === 'block') && bytes[cur.end - 1] === 0x3d) {
+      this.closeLoop();
+      return;
+    }
     // Most lines are loop rows: only lines starting with d, l, _ or ; can be anything else.
     if (
       !cur.quoted &&

@@ -70,6 +70,29 @@ describe('readStar edge cases (fixtures/star)', () => {
   });
 });
 
+describe('files RELION writes that bend the format', () => {
+  it('a job.star with a TAB inside a value (RELION 3.1): one value, as RELION reads it back', () => {
+    const doc = readStar(own('job_tab.star'), { source: 'job.star' });
+    const loop = doc.blocks.find((b) => b.name === 'joboptions_full_definition')!.loop!;
+    expect(loop.rows).toBe(3);
+    expect(loop.strings('rlnJobOptionGuiLabel')[2]).toBe('Files__(*.star)_____Image__stacks__(*.mrcs)');
+    expect(loop.strings('rlnJobOptionVariable')).toEqual(['fn_img', 'fn_cont', 'other']);
+  });
+
+  it('relion_locres_fscs.star: the "kk= … local resolution= …" lines between blocks are passed over', () => {
+    const doc = readStar(own('locres_fscs.star'));
+    expect(doc.blocks.map((b) => b.name)).toEqual(['fsc_-0100_00000_00000', 'fsc_00000_00000_00000']);
+    expect(doc.blocks.map((b) => b.loop!.rows)).toEqual([2, 2]);
+    expect(doc.blocks[1]!.loop!.numbers('rlnFourierShellCorrelationCorrected')[1]).toBe(0.97);
+  });
+
+  it('a real row count mismatch is still an error that names the line', () => {
+    expect(() => readStar('data_x\nloop_\n_a\n_b\n1 2\n3 4 5\n', { source: 'bad.star' })).toThrow(
+      /bad\.star \(line 6, data_x\): wrong number of values in a loop row/,
+    );
+  });
+});
+
 describe.skipIf(!HAS_SHARED)('readStar on the public starfile test files (../shared)', () => {
   it('the same edge cases in the starfile project’s files', () => {
     for (const file of ['basic_single_quote.star', 'basic_double_quote.star']) edgeCases.pairs(pub(file));
