@@ -242,3 +242,79 @@ describe('budget: no prediction from a B the fit does not support, none beyond N
     expect(fit.predictions.some((p: { beyondNyquist: boolean }) => p.beyondNyquist)).toBe(true);
   });
 });
+
+describe('info recognises what users bring besides maps', () => {
+  const put = (name: string, text: string): string => {
+    const p = join(tmp, name);
+    writeFileSync(p, text);
+    return p;
+  };
+
+  it('an EMDB FSC XML: its 0.143 crossing interpolated in 1/Å', () => {
+    const pts = [
+      [0, 1],
+      [0.1, 0.9],
+      [0.2, 0.3],
+      [0.25, 0.1],
+      [0.3, 0.0],
+    ];
+    const coordinate = ([x, y]: number[]): string =>
+      `  <coordinate>\n    <x>${x}</x>\n    <y>${y}</y>\n  </coordinate>`;
+    const head = '<fsc title="test FSC" xaxis="Resolution (A-1)" yaxis="Correlation Coefficient">';
+    const xml = `${head}\n${pts.map(coordinate).join('\n')}\n</fsc>\n`;
+    const j = JSON.parse(cryodx('info', put('fsc.xml', xml), '--json').stdout);
+    expect(j.format).toBe('fsc-xml');
+    expect(j.points).toBe(5);
+    // 0.143 between (0.2, 0.3) and (0.25, 0.1): k = 0.2 + 0.05·(0.157/0.2) = 0.23925 1/Å → 4.180 Å.
+    expect(j.resolutionA.fsc0143).toBeCloseTo(1 / 0.23925, 3);
+  });
+
+  it('picks from EMAN, crYOLO and Topaz', () => {
+    const box = JSON.parse(cryodx('info', put('mic1.box', '10 20 180 180\n300 400 180 180\n'), '--json').stdout);
+    expect(box).toMatchObject({ format: 'picks', program: 'EMAN .box', picks: 2, boxPx: 180 });
+    const cbox =
+      'data_cryolo\n\nloop_\n_CoordinateX #1\n_CoordinateY #2\n_Width #3\n_Height #4\n_Confidence #5\n1 2 160 160 ' +
+      '0.4\n5 6 160 160 0.9\n7 8 160 160 0.7\n';
+    expect(JSON.parse(cryodx('info', put('mic1.cbox', cbox), '--json').stdout)).toMatchObject({
+      program: 'crYOLO .cbox',
+      picks: 3,
+      score: [0.4, 0.9],
+    });
+    const topaz = 'image_name\tx_coord\ty_coord\tscore\nmic1\t10\t20\t-1.5\nmic2\t30\t40\t2.5\nmic2\t50\t60\t0.5\n';
+    expect(JSON.parse(cryodx('info', put('topaz_picks.txt', topaz), '--json').stdout)).toMatchObject({
+      program: 'Topaz',
+      picks: 3,
+      micrographs: 2,
+    });
+  });
+
+  it('an AlphaFold model: pLDDT in the B column, with the disordered share', () => {
+    const atom = (i: number, b: number): string =>
+      `ATOM  ${String(i).padStart(5)}  CA  ALA A${String(i).padStart(4)}    ` +
+      `${'1.000'.padStart(8)}${'2.000'.padStart(8)}${'3.000'.padStart(8)}  1.00${b.toFixed(2).padStart(6)}         ` +
+      `  C  `;
+    const pdb = [
+      'HEADER    AF-P12345-F1 ALPHAFOLD MONOMER',
+      ...[95, 90, 85, 40, 30].map((b, i) => atom(i + 1, b)),
+      'END',
+      '',
+    ].join('\n');
+    const r = cryodx('info', put('AF-P12345-F1-model_v4.pdb', pdb), '--json');
+    const j = JSON.parse(r.stdout);
+    expect(j.format).toBe('model');
+    expect(j.plddt.meanCa).toBeCloseTo(68, 9);
+    expect(j.plddt.fractionBelow50).toBeCloseTo(0.4, 9);
+    expect(j.warnings.map((w: { code: string }) => w.code)).toContain('low-plddt');
+  });
+
+  it('an .mdoc with ExposureDose = 0 is flagged; a map shows its NSTART', () => {
+    const mdoc =
+      'PixelSpacing = 1.35\n\n[ZValue = 0]\nTiltAngle = 0\nExposureDose = 0\n\n[ZValue = 1]\nTiltAngle = ' +
+      '3\nExposureDose = 0\n';
+    const r = cryodx('info', put('ts.mdoc', mdoc));
+    expect(r.stderr).toMatch(/2 of 2 sections record ExposureDose = 0/);
+    expect(cryodx('info', fixture('mrc', 'axes_312.mrc')).stdout).toMatch(
+      /first voxel \(NXSTART, NYSTART, NZSTART\)\s+-?\d+, -?\d+, -?\d+/,
+    );
+  });
+});

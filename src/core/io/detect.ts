@@ -2,7 +2,8 @@ import { decodeAscii, isGzip } from './bytes.js';
 import { isNpy } from './npy.js';
 import { looksLikeStar } from './star/read.js';
 
-export type FileFormat = 'mrc' | 'star' | 'npy' | 'ctffind' | 'ctffind-avrot' | 'tlt' | 'xf' | 'mdoc';
+export type FileFormat =
+  'mrc' | 'star' | 'npy' | 'ctffind' | 'ctffind-avrot' | 'tlt' | 'xf' | 'mdoc' | 'fsc-xml' | 'picks' | 'model';
 
 const BY_EXTENSION: ReadonlyArray<[RegExp, FileFormat]> = [
   [/\.(mrc|mrcs|map|ccp4|st|ali|rec|mrc2014)$/i, 'mrc'],
@@ -12,6 +13,9 @@ const BY_EXTENSION: ReadonlyArray<[RegExp, FileFormat]> = [
   [/\.(tlt|rawtlt)$/i, 'tlt'],
   [/\.xf$/i, 'xf'],
   [/\.mdoc$/i, 'mdoc'],
+  [/\.xml$/i, 'fsc-xml'],
+  [/\.(box|cbox)$/i, 'picks'],
+  [/\.(pdb|ent)$/i, 'model'],
 ];
 
 /**
@@ -28,5 +32,8 @@ export function detectFormat(name: string, head: Uint8Array): FileFormat | null 
   if (/^# Output from CTFFind/im.test(text))
     return /spatial frequency/i.test(text) || /rotational average/i.test(text) ? 'ctffind-avrot' : 'ctffind';
   if (head.length >= 1024 && decodeAscii(head.subarray(208, 211)) === 'MAP') return 'mrc';
+  if (/^\s*image_name\s+x_coord\s+y_coord/.test(text)) return 'picks';
+  if (/^\s*(<\?xml[^>]*>\s*)?<fsc[\s>]/.test(text)) return 'fsc-xml';
+  if (/^(HEADER|ATOM {2}|REMARK|TITLE )/m.test(text) && /^ATOM {2}/m.test(text)) return 'model';
   return null;
 }

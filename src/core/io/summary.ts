@@ -7,6 +7,7 @@ import { headerStats, readMrc } from './mrc/read.js';
 import { readNpy } from './npy.js';
 import { readStar } from './star/read.js';
 import { asBytes, maybeGunzip } from './bytes.js';
+import { crossingA, readFscXml, readPicks, summarizeModel, type ModelSummary, type Picks } from './misc-formats.js';
 
 /** What `cryodx info` prints: one plain object per format, units in the names. */
 export type FileSummary =
@@ -28,6 +29,14 @@ export type FileSummary =
   | { format: 'ctffind-avrot'; micrographs: number; bins: number; spatialFrequencyInvA: [number, number] }
   | { format: 'tlt'; tilts: number; tiltDeg: [number, number] }
   | { format: 'xf'; transforms: number }
+  | {
+      format: 'fsc-xml';
+      title: string | null;
+      points: number;
+      resolutionA: { fsc0143: number | null; fsc05: number | null };
+    }
+  | ({ format: 'picks' } & Picks)
+  | ({ format: 'model' } & ModelSummary)
   | {
       format: 'mdoc';
       sections: number;
@@ -72,7 +81,9 @@ export function summarizeFile(name: string, input: ArrayBuffer | ArrayBufferView
     throw new FormatError('unrecognised file type', {
       source: name,
       expected:
-        'MRC (.mrc .map .mrcs .st), STAR (.star), cryoSPARC (.cs), CTFFIND (.txt), IMOD (.tlt .xf) or SerialEM (.mdoc)',
+        'MRC (.mrc .map .mrcs .st), STAR (.star), cryoSPARC (.cs), CTFFIND (.txt), IMOD (.tlt .xf), SerialEM ' +
+        '(.mdoc), ' +
+        'EMDB FSC XML, picks (.box .cbox, Topaz) or a PDB model',
     });
   }
   return summarize(format, name, bytes);
@@ -177,6 +188,16 @@ function summarize(format: FileFormat, name: string, bytes: Uint8Array): Summary
       const tilts = mdocNumbers(m, 'TiltAngle').filter((x): x is number => x !== null);
       const dose = mdocNumbers(m, 'ExposureDose').filter((x): x is number => x !== null);
       const px = m.global['PixelSpacing'] ?? m.sections[0]?.fields['PixelSpacing'];
+      const zero = dose.filter((d) => d === 0).length;
+      const warnings: Warning[] = [];
+      if (dose.length && zero > 0) {
+        warnings.push({
+          code: 'zero-exposure-dose',
+          message:
+            `${name}: ${zero} of ${dose.length} sections record ExposureDose = 0 (SerialEM without a dose ` +
+            `calibration): pre-exposures and dose weighting need the dose per tilt (tilt-ctf --dose-per-tilt)`,
+        });
+      }
       return {
         summary: {
           format,
@@ -186,8 +207,19 @@ function summarize(format: FileFormat, name: string, bytes: Uint8Array): Summary
           doseEPerA2: dose.length ? dose.reduce((a, b) => a + b, 0) : null,
           global: m.global,
         },
-        warnings: [],
+        warnings,
       };
+    }
+    case 'fsc-xml': {
+      const c = readFscXml(bytes, name);
+      const resolutionA = { fsc0143: crossingA(c.x, c.y, 0.143), fsc05: crossingA(c.x, c.y, 0.5) };
+      return { summary: { format, title: c.title, points: c.x.length, resolutionA }, warnings: [] };
+    }
+    case 'picks':
+      return { summary: { format, ...readPicks(name, bytes) }, warnings: [] };
+    case 'model': {
+      const m = summarizeModel(bytes, name);
+      return { summary: { format, ...m.summary }, warnings: m.warnings };
     }
   }
 }

@@ -30,6 +30,7 @@ function render(file: string, s: FileSummary): string {
           s.pixelSizeA ? s.pixelSizeA.map((p) => fmt(p, 6)).join(', ') : 'unknown (header has no cell size)',
         ],
         ['origin (Å)', s.origin.map((o) => fmt(o)).join(', ')],
+        ['first voxel (NXSTART, NYSTART, NZSTART)', s.startVoxel.join(', ')],
         ['axis order', s.axisOrder.join(', ')],
         ['min / max', `${fmt(s.min)} / ${fmt(s.max)}`],
         ['mean / rms', `${fmt(s.mean)} / ${fmt(s.rms)}`],
@@ -91,6 +92,39 @@ function render(file: string, s: FileSummary): string {
         ['tilt range (°)', s.tiltDeg ? s.tiltDeg.map((d) => fmt(d)).join(' – ') : '—'],
         ['pixel spacing (Å)', fmt(s.pixelSpacingA)],
         ['total dose (e/Å²)', fmt(s.doseEPerA2)],
+      ]);
+    case 'fsc-xml':
+      return table([
+        ['file', file],
+        ['kind', `EMDB FSC XML${s.title ? ` ("${s.title}")` : ''}`],
+        ['points', String(s.points)],
+        ['resolution at 0.143 / 0.5 (Å)', `${fmt(s.resolutionA.fsc0143)} / ${fmt(s.resolutionA.fsc05)}`],
+      ]);
+    case 'picks':
+      return table([
+        ['file', file],
+        ['kind', `particle picks (${s.program})`],
+        ['picks', String(s.picks)],
+        ['micrographs', String(s.micrographs)],
+        ['box (px)', fmt(s.boxPx)],
+        ['score range', s.score ? s.score.map((x) => fmt(x)).join(' – ') : '—'],
+      ]);
+    case 'model':
+      return table([
+        ['file', file],
+        ['kind', s.plddt ? 'atomic model (AlphaFold: pLDDT in the B column)' : 'atomic model (PDB)'],
+        ['atoms / residues', `${s.atoms} / ${s.residues}`],
+        ['chains', s.chains.join(', ')],
+        [s.plddt ? 'pLDDT range' : 'B range (Å²)', s.bRange.map((x) => fmt(x)).join(' – ')],
+        ...(s.plddt
+          ? ([
+              ['mean pLDDT (Cα)', fmt(s.plddt.meanCa)],
+              [
+                'residues with pLDDT < 70 / < 50',
+                `${(100 * s.plddt.fractionBelow70).toFixed(0)} % / ${(100 * s.plddt.fractionBelow50).toFixed(0)} %`,
+              ],
+            ] as [string, string][])
+          : []),
       ]);
   }
 }
