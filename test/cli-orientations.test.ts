@@ -69,4 +69,11 @@ describe('cryodx orientations', () => {
     expect(j.recommendedTiltDeg).toBe(0);
     expect(j.warnings).toEqual([]);
   });
+  it('a pose-only cryoSPARC .cs (no blob/path) is read: its angles, with a word on what it lacks', () => {
+    const r = cryodx('orientations', fixture('cs', 'poses_only.cs'), '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.nParticles).toBe(300);
+    expect(j.warnings.map((w: { code: string }) => w.code)).toEqual(['no-blob']);
+  });
 });

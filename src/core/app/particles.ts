@@ -1,4 +1,4 @@
-import { FormatError, InputError } from '../errors.js';
+import { FormatError, InputError, type Warning } from '../errors.js';
 import { maybeGunzip } from '../io/bytes.js';
 import { csToStar } from '../io/cryosparc/convert.js';
 import { detectFormat } from '../io/detect.js';
@@ -9,12 +9,14 @@ import { writeStar } from '../io/star/write.js';
 import type { NamedBytes } from './job.js';
 
 /** A particle file as a STAR document: RELION STAR (3.0–5) as is, cryoSPARC .cs through pyem's conventions. */
-export function particleStar(file: NamedBytes): StarDocument {
+export function particleStar(file: NamedBytes): { doc: StarDocument; warnings: Warning[] } {
   const bytes = maybeGunzip(file.bytes);
   const kind = detectFormat(file.name, bytes.subarray(0, 4096));
-  if (kind === 'npy')
-    return readStar(writeStar(csToStar(readNpy(bytes, file.name), file.name).tables), { source: file.name });
-  if (kind === 'star') return readStar(bytes, { source: file.name });
+  if (kind === 'npy') {
+    const cs = csToStar(readNpy(bytes, file.name), file.name);
+    return { doc: readStar(writeStar(cs.tables), { source: file.name }), warnings: cs.warnings };
+  }
+  if (kind === 'star') return { doc: readStar(bytes, { source: file.name }), warnings: [] };
   throw new InputError(`${file.name}: expected a RELION particle STAR or a cryoSPARC .cs file`);
 }
 
@@ -23,9 +25,11 @@ export function particleAngles(file: NamedBytes): {
   rotDeg: ArrayLike<number>;
   tiltDeg: ArrayLike<number>;
   count: number;
-  warnings: ReturnType<typeof readParticles>['warnings'];
+  warnings: Warning[];
 } {
-  const { particles, warnings } = readParticles(particleStar(file));
+  const star = particleStar(file);
+  const { particles, warnings: read } = readParticles(star.doc);
+  const warnings = [...star.warnings.filter((w) => w.code !== 'no-ctf'), ...read];
   if (!particles.angleRotDeg || !particles.angleTiltDeg) {
     throw new FormatError('the particles have no angles', {
       source: file.name,

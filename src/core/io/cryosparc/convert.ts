@@ -26,14 +26,25 @@ export function csToStar(cs: NpyTable, source: string): CsToStarResult {
         expected: `${name} (a particle .cs from cryoSPARC 2 or later)`,
       });
   };
-  ['blob/path', 'blob/idx', 'blob/psize_A'].forEach(require);
+  // A pose-only .cs (exported alignments, no blob/* fields) still carries the angles: read them, and
+  // leave out the image names, pixel size and shifts it cannot give.
+  const blob = cs.has('blob/path') && cs.has('blob/idx');
+  if (!blob && !cs.has('alignments3D/pose')) ['blob/path', 'blob/idx', 'blob/psize_A'].forEach(require);
+  if (blob) require('blob/psize_A');
   const n = cs.rows;
-  const psize = cs.numbers('blob/psize_A');
+  const psize = blob ? cs.numbers('blob/psize_A') : new Float64Array(n).fill(NaN);
   const { groupOf, optics } = opticsGroups(cs, psize);
   const cols: Col[] = [];
-  const paths = cs.strings('blob/path').map((p) => p.replace(/^>/, ''));
-  const idx = cs.numbers('blob/idx');
-  cols.push({ name: 'rlnImageName', values: paths.map((p, i) => `${String(idx[i]! + 1).padStart(6, '0')}@${p}`) });
+  if (blob) {
+    const paths = cs.strings('blob/path').map((p) => p.replace(/^>/, ''));
+    const idx = cs.numbers('blob/idx');
+    cols.push({ name: 'rlnImageName', values: paths.map((p, i) => `${String(idx[i]! + 1).padStart(6, '0')}@${p}`) });
+  } else {
+    warnings.push({
+      code: 'no-blob',
+      message: `${source}: no blob/path (a pose-only export): image names, pixel size and shifts left out; the angles are read`,
+    });
+  }
   if (cs.has('location/micrograph_path'))
     cols.push({
       name: 'rlnMicrographName',
@@ -92,7 +103,7 @@ function opticsGroups(cs: NpyTable, psize: Float64Array): { groupOf: Int32Array;
   if (amp) optics.push({ name: 'rlnAmplitudeContrast', values: rows.map((i) => amp[i]!) });
   if (csmm) optics.push({ name: 'rlnSphericalAberration', values: rows.map((i) => csmm[i]!) });
   if (volt) optics.push({ name: 'rlnVoltage', values: rows.map((i) => volt[i]!) });
-  optics.push({ name: 'rlnImagePixelSize', values: rows.map((i) => psize[i]!) });
+  if (psize.every(Number.isFinite)) optics.push({ name: 'rlnImagePixelSize', values: rows.map((i) => psize[i]!) });
   if (shape) optics.push({ name: 'rlnImageSize', values: rows.map((i) => shape[i * shapeCount]!) });
   optics.push({ name: 'rlnImageDimensionality', values: rows.map(() => 2) });
   return { groupOf, optics };
@@ -131,7 +142,7 @@ function addPoses(cs: NpyTable, psize: Float64Array, cols: Col[], warnings: Warn
     { name: 'rlnAngleTilt', values: tilt },
     { name: 'rlnAnglePsi', values: psi },
   );
-  if (cs.has('alignments3D/shift')) {
+  if (cs.has('alignments3D/shift') && psize.every(Number.isFinite)) {
     const shift = cs.numbers('alignments3D/shift');
     cols.push({ name: 'rlnOriginXAngst', values: psize.map((p, i) => shift[2 * i]! * p) });
     cols.push({ name: 'rlnOriginYAngst', values: psize.map((p, i) => shift[2 * i + 1]! * p) });
