@@ -42,7 +42,9 @@ export function csToStar(cs: NpyTable, source: string): CsToStarResult {
   } else {
     warnings.push({
       code: 'no-blob',
-      message: `${source}: no blob/path (a pose-only export): image names, pixel size and shifts left out; the angles are read`,
+      message:
+        `${source}: no blob/path (a pose-only export): image names, pixel size and shifts left out; the ` +
+        `angles are read`,
     });
   }
   if (cs.has('location/micrograph_path'))
