@@ -108,6 +108,44 @@ describe('cryodx ctf on micrographs without a CTF', () => {
   });
 });
 
+describe('cryodx ctf catches inputs users get wrong', () => {
+  it(
+    'a power spectrum given as a micrograph is recognised and refused; a coarse pixel clamps the fit to ' + 'Nyquist',
+    () => {
+      // Thon rings as a spectrum shows them: positive, centred, point-symmetric.
+      const n = 256;
+      const ps = new Float32Array(n * n);
+      for (let y = 0; y < n; y++)
+        for (let x = 0; x < n; x++) {
+          const r2 = ((x - n / 2) ** 2 + (y - n / 2) ** 2) / (n * n);
+          ps[y * n + x] = 1 + Math.sin(400 * r2) ** 2 + 0.1 * Math.cos(3 * Math.atan2(y - n / 2, x - n / 2)) ** 2;
+        }
+      const file = join(dir, 'mic_PS.mrc');
+      writeFileSync(file, writeMrc(createVolume(n, n, 1, [1.4, 1.4, 1], ps)));
+      const r = cryodx('ctf', file, '--out', join(dir, 'ps'));
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/mic_PS\.mrc: this is a power spectrum, not a micrograph/);
+      const coarse = join(dir, 'coarse.mrc');
+      const img = simulateMicrograph({
+        nx: 512,
+        ny: 512,
+        pixelSizeA: 3.54,
+        defocusUA: 15000,
+        defocusVA: 14500,
+        astigmatismAngleDeg: 30,
+        seed: 3,
+      });
+      writeFileSync(coarse, writeMrc(createVolume(512, 512, 1, [3.54, 3.54, 1], img)));
+      const c = cryodx('ctf', coarse, '--out', join(dir, 'coarse'), '--json');
+      expect(c.code, c.stderr).toBe(0);
+      const row = JSON.parse(c.stdout)[0];
+      expect(row.warnings.map((w: { code: string }) => w.code)).toContain('fit-limit-clamped');
+      expect((row.defocusUA + row.defocusVA) / 2).toBeGreaterThan(14750 * 0.98);
+      expect((row.defocusUA + row.defocusVA) / 2).toBeLessThan(14750 * 1.02);
+    },
+  );
+});
+
 describe('cryodx ctf-report', () => {
   it('reads CTFFIND outputs and a micrographs_ctf.star; findings with remedies in --json', () => {
     const star = join(dir, 'micrographs_ctf.star');
@@ -140,4 +178,32 @@ describe('cryodx ctf-report', () => {
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toMatch(/2 micrographs/);
   }, 60_000);
+
+  it('a particle STAR is summarised per micrograph, with the per-particle defocus spread', () => {
+    const star = join(dir, 'particles_ctf_refine.star');
+    const rnd = seededRandom(24);
+    const rows: string[] = [];
+    for (let m = 0; m < 3; m++) {
+      for (let p = 0; p < 20; p++) {
+        // Micrograph 2's particles wander by ±1 µm (a refinement gone astray); the others by ±50 Å.
+        const df = 10000 + 1000 * m + (m === 2 ? 2000 : 100) * (rnd() - 0.5);
+        rows.push(
+          `${String(p + 1).padStart(6, '0')}@Extract/mic${m}.mrcs mic${m}.mrc ${df + 150} ${df - 150} 45 0.15 3.5`,
+        );
+      }
+    }
+    writeFileSync(
+      star,
+      'data_particles\nloop_\n_rlnImageName\n_rlnMicrographName\n_rlnDefocusU\n_rlnDefocusV\n_rlnDefocusAngle\n' +
+        `_rlnCtfFigureOfMerit\n_rlnCtfMaxResolution\n${rows.join('\n')}\n`,
+    );
+    const r = cryodx('ctf-report', star, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.micrographs).toBe(3);
+    expect(j.summary.micrographs).toBe(3);
+    expect(j.outliers.length).toBeLessThanOrEqual(3);
+    const spread = j.findings.find((f: { code: string }) => f.code === 'defocus-spread-in-micrographs');
+    expect(spread.fraction).toBeCloseTo(1 / 3, 9);
+  });
 });

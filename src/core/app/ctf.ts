@@ -136,13 +136,41 @@ export function fitMicrograph(file: NamedBytes, o: MicrographFitOptions): Microg
       `${path}: every pixel is ${lo}: the micrograph is blank (a failed or truncated motion correction?)`,
     );
   }
+  const ps = powerSpectrumLikeness(image, v.nx, v.ny);
+  if (ps > POWER_SPECTRUM_SYMMETRY) {
+    throw new InputError(
+      `${path}: this is a power spectrum, not a micrograph (non-negative and point-symmetric about its centre: ` +
+        `correlation ${ps.toFixed(2)} with itself turned by 180°, where a micrograph has ~0); give the ` +
+        'motion-corrected micrograph it was computed from (RELION writes both: the _PS.mrc is the spectrum)',
+    );
+  }
   const spec = named(path, () => tiledAmplitudeSpectrum(image, v.nx, v.ny, pixelSizeA, o.boxPx));
   if (spec.box < o.boxPx)
     warnings.push({
       code: 'box-reduced',
       message: `${path}: ${v.nx}×${v.ny} px is smaller than the ${o.boxPx}-px box; fitted with ${spec.box} px`,
     });
-  const fit = named(path, () => fitCtf(spec, o));
+  // A coarse pixel (a binned stack, particle images) puts the default fit limit past Nyquist: fit to just
+  // inside Nyquist instead of stopping, and say so.
+  const nyquistA = 2 * pixelSizeA;
+  let fitOptions: MicrographFitOptions = o;
+  if (o.fitHighResolutionA < 1.05 * nyquistA) {
+    const high = 1.05 * nyquistA;
+    if (!(high < o.fitLowResolutionA)) {
+      throw new InputError(
+        `${path}: at ${pixelSizeA} Å/px Nyquist (${nyquistA.toFixed(1)} Å) leaves no fit range below ` +
+          `${o.fitLowResolutionA} Å; give --fit-range-a with a coarser low limit`,
+      );
+    }
+    warnings.push({
+      code: 'fit-limit-clamped',
+      message:
+        `${path}: the fit's high-resolution limit ${o.fitHighResolutionA} Å lies beyond Nyquist ` +
+        `(${nyquistA.toFixed(2)} Å at ${pixelSizeA} Å/px): fitted to ${high.toFixed(2)} Å`,
+    });
+    fitOptions = { ...o, fitHighResolutionA: high };
+  }
+  const fit = named(path, () => fitCtf(spec, fitOptions));
   if (fit.thicknessA !== null) {
     // The first node of sinc(π·λ·k²·t) must lie inside the fitted range for t to be determined.
     const nodeA = Math.sqrt(wavelengthA(o.voltageKv) * fit.thicknessA);
@@ -179,6 +207,44 @@ export function fitMicrograph(file: NamedBytes, o: MicrographFitOptions): Microg
     thicknessA: fit.thicknessA,
   };
   return { estimate, fit, pixelSizeA, warnings };
+}
+
+/** Above this a picture is a spectrum: micrographs correlate with their 180° turn by noise (|r| < 0.05). */
+const POWER_SPECTRUM_SYMMETRY = 0.8;
+
+/**
+ * How much an image looks like a centred power spectrum: 0 unless every value is ≥ 0; otherwise the
+ * correlation of the image with itself turned by 180° about the centre (P(k) = P(−k) for any spectrum).
+ */
+export function powerSpectrumLikeness(image: Float32Array, nx: number, ny: number): number {
+  let min = Infinity;
+  for (let i = 0; i < image.length; i++) if (image[i]! < min) min = image[i]!;
+  if (min < 0) return 0;
+  // Turned about (nx/2, ny/2): x → nx − x, y → ny − y (the centre of an FFT-shifted spectrum).
+  let sa = 0,
+    sb = 0,
+    saa = 0,
+    sbb = 0,
+    sab = 0,
+    n = 0;
+  for (let y = 1; y < ny; y++) {
+    const row = y * nx,
+      turned = (ny - y) * nx;
+    for (let x = 1; x < nx; x++) {
+      const a = image[row + x]!,
+        b = image[turned + nx - x]!;
+      sa += a;
+      sb += b;
+      saa += a * a;
+      sbb += b * b;
+      sab += a * b;
+      n++;
+    }
+  }
+  const cov = sab / n - (sa / n) * (sb / n);
+  const va = saa / n - (sa / n) ** 2,
+    vb = sbb / n - (sb / n) ** 2;
+  return va > 0 && vb > 0 ? cov / Math.sqrt(va * vb) : 0;
 }
 
 /** Fitting errors (a micrograph too small, a fit range beyond Nyquist) name the file they concern. */

@@ -9,6 +9,12 @@ import { CTF_LIMITS, levelOf, thresholdText, THRESHOLDS, type Threshold } from '
  */
 export interface CtfSummary {
   micrographs: number;
+  /** Fits whose numbers cannot be used (figure of merit too low, rings not past 8 Å, no defocus). */
+  fractionUnreliable: number;
+  /**
+   * Of the reliable fits, the share whose defocus alone supports less than the map's resolution (a fit to r
+   * pins the defocus to about ±r²/4λ, a 90° phase error at r/√2): per-particle CTF refinement carries the rest.
+   */
   fractionFitWorseThanMap: number;
   medianDefocusUA: number;
   medianFitResolutionA: number;
@@ -26,7 +32,15 @@ export interface Distribution {
 }
 
 export interface CtfFinding {
-  code: 'fit-worse-than-map' | 'high-defocus' | 'thick-ice' | 'thin-ice' | 'astigmatism' | 'failed-fits';
+  code:
+    | 'unreliable-fits'
+    | 'fit-worse-than-map'
+    | 'high-defocus'
+    | 'thick-ice'
+    | 'thin-ice'
+    | 'astigmatism'
+    | 'failed-fits'
+    | 'defocus-spread-in-micrographs';
   severity: 'strong' | 'possible';
   fraction: number;
   threshold: string;
@@ -79,19 +93,38 @@ export function distribution(values: number[]): Distribution {
 }
 
 const meanDefocus = (e: CtfEstimate): number => (e.defocusUA + e.defocusVA) / 2;
+
+/** Why a fit's numbers cannot be used, or null: judged before any of them feeds a finding. */
+export function unreliableBecause(e: CtfEstimate): string | null {
+  if (!(meanDefocus(e) > 0)) return `no defocus (${meanDefocus(e).toFixed(0)} Å)`;
+  if (Number.isFinite(e.crossCorrelation) && e.crossCorrelation < CTF_LIMITS.minFigureOfMerit) {
+    return `figure of merit ${e.crossCorrelation.toFixed(3)} < ${CTF_LIMITS.minFigureOfMerit}`;
+  }
+  if (e.fitResolutionA > CTF_LIMITS.failedFitA) return `rings fit only to ${e.fitResolutionA.toFixed(1)} Å`;
+  return null;
+}
+
+/** The resolution a fit's defocus alone supports: r/√2 for a fit to r (see CtfSummary.fractionFitWorseThanMap). */
+export function supportedResolutionA(e: CtfEstimate): number {
+  return e.fitResolutionA / Math.SQRT2;
+}
 const astigmatism = (e: CtfEstimate): number => Math.abs(e.defocusUA - e.defocusVA);
 
-export function summarizeCtf(estimates: CtfEstimate[], mapResolutionA: number | null): CtfSummary {
-  if (estimates.length === 0) throw new RangeError('no CTF estimates to summarise');
-  const worse = mapResolutionA === null ? 0 : estimates.filter((e) => e.fitResolutionA > mapResolutionA).length;
-  const thickness = estimates.map((e) => e.thicknessA).filter((t): t is number => t !== null && t > 0);
+export function summarizeCtf(all: CtfEstimate[], mapResolutionA: number | null): CtfSummary {
+  if (all.length === 0) throw new RangeError('no CTF estimates to summarise');
+  // Unreliable fits do not feed the medians: a failed run's defocus is not the session's.
+  const good = all.filter((e) => unreliableBecause(e) === null);
+  const use = good.length ? good : all;
+  const worse = mapResolutionA === null ? 0 : good.filter((e) => supportedResolutionA(e) > mapResolutionA).length;
+  const thickness = use.map((e) => e.thicknessA).filter((t): t is number => t !== null && t > 0);
   return {
-    micrographs: estimates.length,
-    fractionFitWorseThanMap: worse / estimates.length,
-    medianDefocusUA: distribution(estimates.map(meanDefocus)).median,
-    medianFitResolutionA: distribution(estimates.map((e) => e.fitResolutionA)).median,
+    micrographs: all.length,
+    fractionUnreliable: (all.length - good.length) / all.length,
+    fractionFitWorseThanMap: good.length ? worse / good.length : 0,
+    medianDefocusUA: distribution(use.map(meanDefocus)).median,
+    medianFitResolutionA: distribution(use.map((e) => e.fitResolutionA)).median,
     medianThicknessA: thickness.length ? distribution(thickness).median : null,
-    medianAstigmatismA: distribution(estimates.map(astigmatism)).median,
+    medianAstigmatismA: distribution(use.map(astigmatism)).median,
   };
 }
 
@@ -105,10 +138,18 @@ export function triageCtf(estimates: CtfEstimate[], options: TriageOptions = {})
     fitResolutionA: distribution(estimates.map((e) => e.fitResolutionA)),
     thicknessA: thick.length ? distribution(thick.map((e) => e.thicknessA!)) : null,
   };
+  const good = estimates.filter((e) => unreliableBecause(e) === null);
+  const goodThick = good.filter((e) => e.thicknessA !== null && e.thicknessA > 0);
+  const first = unreliableFinding(estimates, good.length);
   return {
     summary,
     distributions,
-    findings: findings(estimates, thick, map, options.particleSizeA ?? null),
+    // Unreliable fits first; their defocus, astigmatism and thickness feed no other finding.
+    findings: [
+      ...(first ? [first] : []),
+      ...findings(good, goodThick, map, options.particleSizeA ?? null),
+      ...spreadFinding(estimates),
+    ],
     outliers: outliers(estimates),
   };
 }
@@ -130,22 +171,30 @@ function findings(
   };
   const T = CTF_THRESHOLDS;
   if (map !== null) {
-    const f = frac(all.filter((e) => e.fitResolutionA > map).length);
-    add(
-      {
-        code: 'fit-worse-than-map',
-        severity: 'possible',
-        fraction: f,
-        threshold: `fit resolution > ${map} Å (the map)`,
-        statement:
-          `${pct(f)} of micrographs have Thon rings that fit only to worse than the map's ${map} Å: ` +
-          `beyond that their CTF is a guess`,
-        remedy:
-          'exclude them (RELION Subset selection on rlnCtfMaxResolution) or re-estimate with a larger box; then ' +
-          'per-particle CTF refinement (reason 5)',
-      },
-      THRESHOLDS.ctfFractionFitWorse,
-    );
+    const f = frac(all.filter((e) => supportedResolutionA(e) > map).length);
+    const median = distribution(all.map((e) => e.fitResolutionA)).median;
+    const finding: CtfFinding = {
+      code: 'fit-worse-than-map',
+      severity: 'possible',
+      fraction: f,
+      threshold: `fit resolution / √2 > ${map} Å (the map)`,
+      statement:
+        `${pct(f)} of micrographs have a CTF fit whose defocus alone supports less than the map's ${map} Å ` +
+        `(a fit to ${median.toFixed(1)} Å pins the defocus to ±r²/4λ, a 90° phase error at r/√2 = ` +
+        `${(median / Math.SQRT2).toFixed(1)} Å): per-particle CTF refinement must carry the rest`,
+      remedy:
+        'per-particle defocus and aberration refinement (RELION CtfRefine, cryoSPARC local and global CTF ' +
+        'refinement); exclude only micrographs whose fit failed — a single micrograph fits routinely worse than ' +
+        'the map it contributes to (reason 5)',
+    };
+    // A graded prompt for refinement, never a call to exclude: at most "possible".
+    const level = levelOf(THRESHOLDS.ctfFractionFitWorse, f);
+    if (level !== 'none') {
+      out.push({
+        ...finding,
+        threshold: `${finding.threshold}; fraction ${thresholdText(THRESHOLDS.ctfFractionFitWorse)}`,
+      });
+    }
   }
   const fd = frac(all.filter((e) => meanDefocus(e) > T.highDefocusA).length);
   add(
@@ -215,21 +264,62 @@ function findings(
     },
     THRESHOLDS.ctfFractionAstigmatism,
   );
-  const ff = frac(all.filter((e) => e.fitResolutionA > T.failedFitA).length);
-  add(
-    {
-      code: 'failed-fits',
-      severity: 'possible',
-      fraction: ff,
-      threshold: `fit resolution > ${T.failedFitA} Å`,
-      statement:
-        `${pct(ff)} of CTF fits failed or stopped before ${T.failedFitA} Å (empty, drifted or ` +
-        `contaminated micrographs)`,
-      remedy: 'inspect and exclude these micrographs before picking',
-    },
-    THRESHOLDS.ctfFractionFailed,
-  );
   return out.sort((a, b) => (a.severity === b.severity ? b.fraction - a.fraction : a.severity === 'strong' ? -1 : 1));
+}
+
+/** The unreliable fits as one finding (first in the report), or null when every fit can be used. */
+function unreliableFinding(all: CtfEstimate[], good: number): CtfFinding | null {
+  const f = (all.length - good) / all.length;
+  const level = levelOf(THRESHOLDS.ctfFractionUnreliable, f);
+  if (level === 'none') return null;
+  const foms = all.map((e) => e.crossCorrelation).filter(Number.isFinite);
+  const fom = foms.length ? `; figures of merit ${Math.min(...foms).toFixed(3)}–${Math.max(...foms).toFixed(3)}` : '';
+  return {
+    code: 'unreliable-fits',
+    severity: level,
+    fraction: f,
+    threshold:
+      `figure of merit < ${CTF_LIMITS.minFigureOfMerit}, or rings not past ${CTF_LIMITS.failedFitA} Å; ` +
+      `fraction ${thresholdText(THRESHOLDS.ctfFractionUnreliable)}`,
+    statement:
+      `${(100 * f).toFixed(0)} % of the CTF fits are unreliable${fom}: their defocus, astigmatism and thickness ` +
+      'are left out of every other finding',
+    remedy:
+      're-run CTF estimation on the motion-corrected micrographs (not on their power spectra), with the right pixel ' +
+      'size, voltage, Cs and defocus range; inspect and exclude the micrographs that still fail',
+  };
+}
+
+/**
+ * Per-particle defocus within one micrograph (a particle STAR after CTF refinement): a spread far beyond the
+ * ice thickness's share says the per-particle refinement wandered, or the micrograph is tilted or the ice thick.
+ */
+function spreadFinding(all: CtfEstimate[]): CtfFinding[] {
+  const spreads = all.flatMap((e) => (e.particles && e.particles.count >= 5 ? [e.particles.defocusSpreadA] : []));
+  if (!spreads.length) return [];
+  const limitA = CTF_LIMITS.particleDefocusSpreadA;
+  const f = spreads.filter((s) => s > limitA).length / spreads.length;
+  const level = levelOf(THRESHOLDS.ctfFractionIce, f);
+  if (level === 'none') return [];
+  return [
+    {
+      code: 'defocus-spread-in-micrographs',
+      severity: 'possible',
+      fraction: f,
+      threshold:
+        `per-particle defocus SD > ${limitA} Å within a micrograph; fraction ` +
+        `${thresholdText(THRESHOLDS.ctfFractionIce)}`,
+      statement:
+        `${(100 * f).toFixed(0)} % of micrographs have particles whose refined defocus spreads by more than ` +
+        `${limitA} Å ` +
+        `(median SD ${distribution(spreads).median.toFixed(0)} Å): thick or tilted ice, or a per-particle ` +
+        `refinement that wandered`,
+      remedy:
+        'check the ice (thickness, tilt) of those micrographs; refine per-particle defocus with a smaller search ' +
+        'range ' +
+        'or per micrograph only (reason 5)',
+    },
+  ];
 }
 
 /** Micrographs far from the rest (median ± 4 robust SD, MAD × 1.4826) or past the absolute limits. */

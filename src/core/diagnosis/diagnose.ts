@@ -65,6 +65,8 @@ export interface DiagnosisInput {
    */
   budget?: { particleLimited: boolean; gainFromDoublingA: number; from: 'fit' | 'single-map' };
   ctf?: {
+    /** Fits whose numbers cannot be used; the other fields come from the rest. */
+    fractionUnreliable?: number;
     fractionFitWorseThanMap: number;
     medianDefocusUA: number;
     medianFitResolutionA: number;
@@ -323,14 +325,23 @@ function motion(i: DiagnosisInput): Finding {
 function ctf(i: DiagnosisInput): Finding {
   if (!i.ctf) return finding('5-ctf', 'not measured', [], 'CTFFIND or RELION micrograph CTF results');
   const { fractionFitWorseThanMap: f, medianDefocusUA: df } = i.ctf;
+  const bad = i.ctf.fractionUnreliable ?? 0;
   const parts = [
     judged(
-      T.fitWorseThanMap,
-      f,
-      `${(100 * f).toFixed(0)} % of micrographs have a CTF fit worse than the map's resolution`,
+      T.ctfFractionUnreliable,
+      bad,
+      `${(100 * bad).toFixed(0)} % of the CTF fits are unreliable (figure of merit or fit resolution)`,
     ),
-    judged(T.defocus, df, `median defocus ${(df / 10000).toFixed(2)} µm`, 0),
   ];
+  // A fit's defocus supporting less than the map calls for per-particle refinement: a prompt, never strong.
+  const worse = judged(
+    T.fitWorseThanMap,
+    f,
+    `${(100 * f).toFixed(0)} % of the reliable fits support less than the map's resolution on their own ` +
+      `(per-particle CTF refinement carries the rest)`,
+  );
+  parts.push({ ...worse, level: worse.level === 'strong' ? 'possible' : worse.level });
+  parts.push(judged(T.defocus, df, `median defocus ${(df / 10000).toFixed(2)} µm (reliable fits)`, 0));
   return graded('5-ctf', parts);
 }
 

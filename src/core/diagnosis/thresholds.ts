@@ -183,6 +183,15 @@ export const THRESHOLDS = {
     source: 'Rosenthal & Henderson 2003',
   },
   /** CTF triage: fractions of micrographs (the per-micrograph limits are below). */
+  ctfFractionUnreliable: {
+    measure: 'fractionUnreliable',
+    op: '>',
+    possible: 0.1,
+    strong: 0.5,
+    unit: '%',
+    scale: 100,
+    source: 'a failed run (figures of merit 0.02–0.08) is unreliable throughout; a good one has none',
+  },
   ctfFractionFitWorse: {
     measure: 'fraction',
     op: '>',
@@ -240,4 +249,12 @@ export const CTF_LIMITS = {
   astigmatismA: 1000,
   /** A Thon-ring fit stopping before 8 Å means the estimate failed. */
   failedFitA: 8,
+  /**
+   * Below this figure of merit (CTFFIND's cross-correlation, RELION's rlnCtfFigureOfMerit) the rings barely
+   * correlate with the model: the RELION tutorial's good CTFFIND 4.1 run has 0.13–0.21, a failed run of the
+   * same micrographs 0.017–0.08.
+   */
+  minFigureOfMerit: 0.1,
+  /** Refined per-particle defocus within one micrograph: SD beyond this (Å) exceeds thick ice's ~500 Å range. */
+  particleDefocusSpreadA: 500,
 };

@@ -3,39 +3,76 @@ import type { CtfEstimate } from '../model/ctf.js';
 import type { StarDocument } from './star/read.js';
 import type { StarTableOut } from './star/write.js';
 
-/** CTF results from a RELION micrographs_ctf.star (rlnDefocusU/V, rlnDefocusAngle, rlnCtfMaxResolution …). */
+/**
+ * CTF results from a RELION micrographs_ctf.star (rlnDefocusU/V, rlnDefocusAngle, rlnCtfMaxResolution …), or
+ * from a particle STAR (after CTF refinement): then one estimate per micrograph — the particles' median
+ * defocus, figure of merit and fit resolution — with the spread of their defocus.
+ */
 export function ctfFromStar(doc: StarDocument): CtfEstimate[] {
-  const block = doc.blocks.find((b) => b.loop && b.loop.has('rlnDefocusU') && b.loop.has('rlnCtfMaxResolution'));
+  const block =
+    doc.blocks.find((b) => b.loop && b.loop.has('rlnDefocusU') && b.loop.has('rlnCtfMaxResolution')) ??
+    doc.blocks.find((b) => b.loop && b.loop.has('rlnDefocusU') && b.loop.has('rlnImageName'));
   if (!block)
     throw new FormatError('no micrograph CTF table', {
       source: doc.source,
-      expected: 'a loop with _rlnDefocusU and _rlnCtfMaxResolution (micrographs_ctf.star)',
+      expected:
+        'a loop with _rlnDefocusU and _rlnCtfMaxResolution (micrographs_ctf.star), or particles with _rlnDefocusU',
     });
   const l = block.loop!;
-  const [du, dv, ang, maxres] = l.numberColumns([
-    'rlnDefocusU',
-    'rlnDefocusV',
-    'rlnDefocusAngle',
-    'rlnCtfMaxResolution',
-  ]);
+  const [du, dv, ang] = l.numberColumns(['rlnDefocusU', 'rlnDefocusV', 'rlnDefocusAngle']);
+  const maxres = l.has('rlnCtfMaxResolution') ? l.numbers('rlnCtfMaxResolution') : null;
   // RELION writes rlnPhaseShift in degrees.
   const phase = l.has('rlnPhaseShift') ? l.numbers('rlnPhaseShift') : null;
   const fom = l.has('rlnCtfFigureOfMerit') ? l.numbers('rlnCtfFigureOfMerit') : null;
   // Thickness is not a RELION 3.1 column; cryodx writes it (from CTFFIND5) as rlnMicrographIceThickness.
   const thick = l.has('rlnMicrographIceThickness') ? l.numbers('rlnMicrographIceThickness') : null;
   const names = l.has('rlnMicrographName') ? l.strings('rlnMicrographName') : null;
-  return Array.from({ length: l.rows }, (_, i) => ({
+  const rows: CtfEstimate[] = Array.from({ length: l.rows }, (_, i) => ({
     micrograph: names?.[i] ?? `micrograph ${i + 1}`,
     defocusUA: du![i]!,
     defocusVA: dv![i]!,
     astigmatismAngleDeg: ang![i]!,
     phaseShiftRad: phase ? (phase[i]! * Math.PI) / 180 : 0,
     crossCorrelation: fom?.[i] ?? NaN,
-    fitResolutionA: maxres![i]!,
+    fitResolutionA: maxres?.[i] ?? NaN,
     tiltAxisDeg: null,
     tiltAngleDeg: null,
     thicknessA: thick && thick[i]! > 0 ? thick[i]! : null,
   }));
+  return l.has('rlnImageName') && names ? perMicrograph(rows) : rows;
+}
+
+/** Particles grouped by micrograph: medians, and the SD of the particles' mean defocus. */
+function perMicrograph(rows: CtfEstimate[]): CtfEstimate[] {
+  const groups = new Map<string, CtfEstimate[]>();
+  for (const r of rows) {
+    const g = groups.get(r.micrograph);
+    if (g) g.push(r);
+    else groups.set(r.micrograph, [r]);
+  }
+  const median = (v: number[]): number => {
+    const s = v.filter(Number.isFinite).sort((a, b) => a - b);
+    return s.length ? s[s.length >> 1]! : NaN;
+  };
+  return [...groups.entries()].map(([micrograph, g]) => {
+    const mean = g.map((e) => (e.defocusUA + e.defocusVA) / 2);
+    const m = mean.reduce((a, b) => a + b, 0) / mean.length;
+    const sd = Math.sqrt(mean.reduce((a, b) => a + (b - m) ** 2, 0) / Math.max(1, mean.length - 1));
+    const thickness = median(g.map((e) => e.thicknessA ?? NaN));
+    return {
+      micrograph,
+      defocusUA: median(g.map((e) => e.defocusUA)),
+      defocusVA: median(g.map((e) => e.defocusVA)),
+      astigmatismAngleDeg: median(g.map((e) => e.astigmatismAngleDeg)),
+      phaseShiftRad: median(g.map((e) => e.phaseShiftRad)),
+      crossCorrelation: median(g.map((e) => e.crossCorrelation)),
+      fitResolutionA: median(g.map((e) => e.fitResolutionA)),
+      tiltAxisDeg: null,
+      tiltAngleDeg: null,
+      thicknessA: Number.isFinite(thickness) ? thickness : null,
+      particles: { count: g.length, defocusSpreadA: sd },
+    };
+  });
 }
 
 /** Optics of a micrographs_ctf.star's data_optics block (RELION 3.1+). */

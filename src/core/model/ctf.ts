@@ -11,6 +11,8 @@ export interface CtfEstimate {
   tiltAxisDeg: number | null;
   tiltAngleDeg: number | null;
   thicknessA: number | null;
+  /** For a micrograph summarised from a particle STAR: its particles and the SD of their mean defocus (Å). */
+  particles?: { count: number; defocusSpreadA: number };
 }
 
 /** Acquisition settings CTFFIND prints in its header. */
