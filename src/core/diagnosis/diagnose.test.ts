@@ -70,3 +70,34 @@ describe('sampling limit', () => {
     expect(f.find((x) => x.cause === 'sampling-limit')!.strength).toBe('ruled out');
   });
 });
+
+describe('evidence that its own measure calls unreliable carries no cause', () => {
+  it('a sparse but even set is too few particles, not preferred orientation', () => {
+    // The real 238-particle D2 subset: SCF* 0.754 against 0.875 for as many random views; sphericity 0.791
+    // against an isotropic floor of 0.976.
+    const f = diagnose({
+      orientations: {
+        scfStar: 0.754,
+        unsampledFraction: 0,
+        recommendedTiltDeg: 0,
+        scfStarUniform: 0.875,
+        particles: 238,
+      },
+      anisotropy: { sphericity: 0.791, bestA: 7.08, worstA: 17.4, cfar: 0.61, sphericityFloor: 0.976 },
+    });
+    expect(f.find((x) => x.cause === '2-preferred-orientation')!.strength).toBe('ruled out');
+    expect(f[0]!.cause).toBe('particle-limited');
+    expect(f[0]!.evidence[0]!.statement).toMatch(/238 particles whose views are as even as their number allows/);
+  });
+
+  it('sphericity at its noise floor is no evidence; below it, it is', () => {
+    const at = diagnose({
+      anisotropy: { sphericity: 0.69, bestA: 7.1, worstA: 7.5, cfar: 0.9, sphericityFloor: 0.68 },
+    });
+    expect(at.find((x) => x.cause === '2-preferred-orientation')!.strength).toBe('ruled out');
+    const below = diagnose({
+      anisotropy: { sphericity: 0.69, bestA: 3.1, worstA: 5.5, cfar: 0.4, sphericityFloor: 0.97 },
+    });
+    expect(below.find((x) => x.cause === '2-preferred-orientation')!.strength).toBe('strong');
+  });
+});

@@ -12,7 +12,7 @@ import {
   standardDeviation,
 } from '../../simulate/maps.js';
 import { seededRandom } from '../../util/random.js';
-import { anisotropy } from './anisotropy.js';
+import { anisotropy, readAnisotropy } from './anisotropy.js';
 import { fibonacciHemisphere } from './directions.js';
 import { isoSurfaceArea } from './surface.js';
 
@@ -88,5 +88,39 @@ describe('geometry', () => {
       minDot = Math.min(minDot, a[3 * i + 2]!);
     }
     expect(minDot).toBeLessThan(0.01);
+  });
+});
+
+describe('reading the directional resolution', () => {
+  const base = {
+    cfar: 0.9,
+    bestDirection: [0, 0, 1] as [number, number, number],
+    worstDirection: [1, 0, 0] as [number, number, number],
+    coneAngleDeg: 20,
+    directions: [],
+    conicalFsc: new Float64Array(0),
+    shells: 0,
+    warnings: [],
+  };
+  it('a median direction finer than the global FSC is flagged; sphericity at its floor is read as noise', () => {
+    const w = readAnisotropy({
+      ...base,
+      sphericity: 0.7,
+      sphericityNoiseFloor: { mean: 0.71, low: 0.7, replicates: 2 },
+      directionalResolutionA: { best: 3.0, worst: 3.4, median: 3.1 },
+      globalResolutionA: 3.5,
+    }).map((x) => x.code);
+    expect(w).toContain('directional-median-finer-than-global');
+    expect(w).toContain('sphericity-at-noise-floor');
+    expect(w).not.toContain('low-sphericity');
+    const ok = readAnisotropy({
+      ...base,
+      sphericity: 0.7,
+      sphericityNoiseFloor: { mean: 0.98, low: 0.975, replicates: 2 },
+      directionalResolutionA: { best: 3.4, worst: 4.9, median: 3.6 },
+      globalResolutionA: 3.5,
+    }).map((x) => x.code);
+    expect(ok).toContain('low-sphericity');
+    expect(ok).not.toContain('directional-median-finer-than-global');
   });
 });

@@ -421,7 +421,7 @@ function shellFsc(s1: Spectrum, s2: Spectrum, n: number): Float64Array {
 }
 
 /** Seed 000, reason 2: sphericity < 0.85 and a best–worst spread > 1 Å suggest preferred orientation. */
-function readAnisotropy(r: AnisotropyResult): Warning[] {
+export function readAnisotropy(r: AnisotropyResult): Warning[] {
   const w: Warning[] = [];
   const { best, worst } = r.directionalResolutionA;
   const floor = r.sphericityNoiseFloor.low;
