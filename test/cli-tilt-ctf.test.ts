@@ -150,4 +150,37 @@ describe('cryodx tilt-ctf', () => {
       cryodx('tilt-ctf', stack, '--tlt', join(dir, 'TS_01.tlt'), '--angpix', '2', '--tilt-axis-deg', '90').stderr,
     ).toMatch(/give --dose-per-tilt/);
   }, 60_000);
+
+  it('a tilt axis 90° off (measured from X, not Y) is caught on the most tilted image; the right one is not', () => {
+    const run = (
+      axis: string,
+    ): { axisCheck: { rotatedBetter: boolean; tiltDeg: number }; warnings: { code: string }[] } => {
+      const r = cryodx(
+        'tilt-ctf',
+        stack,
+        '--tlt',
+        join(dir, 'TS_01.tlt'),
+        '--angpix',
+        '2',
+        '--box',
+        '256',
+        '--dose-per-tilt',
+        '3',
+        '--tilt-axis-deg',
+        axis,
+        '--out',
+        join(dir, `axis${axis}`),
+        '--json',
+      );
+      expect(r.code, r.stderr).toBe(0);
+      return JSON.parse(r.stdout);
+    };
+    const right = run('90');
+    expect(right.axisCheck.rotatedBetter).toBe(false);
+    expect(right.warnings.map((w) => w.code)).not.toContain('tilt-axis-90-off');
+    const wrong = run('0');
+    expect(Math.abs(wrong.axisCheck.tiltDeg)).toBe(Math.max(...tilts.map(Math.abs)));
+    expect(wrong.axisCheck.rotatedBetter).toBe(true);
+    expect(wrong.warnings.map((w) => w.code)).toContain('tilt-axis-90-off');
+  }, 120_000);
 });

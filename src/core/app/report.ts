@@ -11,7 +11,7 @@ import {
   type OrientationResult,
 } from '../analysis/orientations/scf.js';
 import { postprocess, type PostprocessResult } from '../analysis/postprocess/postprocess.js';
-import { summarizeCtf, type CtfSummary } from '../diagnosis/ctf-triage.js';
+import { summarizeCtf, triageCtf, type CtfFinding, type CtfSummary } from '../diagnosis/ctf-triage.js';
 import { diagnose } from '../diagnosis/diagnose.js';
 import { evidenceFrom } from '../diagnosis/evidence.js';
 import { InputError, type Warning } from '../errors.js';
@@ -76,6 +76,7 @@ interface Collected {
   or: OrientationResult | null;
   lr: LocresReading | null;
   ctf: CtfSummary | null;
+  ctfTriage: { findings: CtfFinding[]; outliers: number } | null;
   budget: SingleMapBudget | null;
   calibration: Calibration | null;
   specs: { name: string; spec: Record<string, unknown> }[];
@@ -95,6 +96,7 @@ export async function reportJob(inp: ReportJobInput, progress?: ProgressContext)
   if (!inp.half1 !== !inp.half2) throw new InputError('give both half maps (--half1 and --half2), or neither');
   const symmetry = checkSymmetry(inp.symmetry ?? 'C1');
   const c: Collected = {
+    ctfTriage: null,
     pp: null,
     an: null,
     or: null,
@@ -119,6 +121,8 @@ export async function reportJob(inp: ReportJobInput, progress?: ProgressContext)
       throw new InputError(`${inp.ctf.map((f) => f.name).join(', ')}: no micrograph CTF results in these files`);
     const mapA = c.pp?.resolutionA ?? null;
     c.ctf = summarizeCtf(est, mapA);
+    const triage = triageCtf(est, { mapResolutionA: mapA });
+    c.ctfTriage = { findings: triage.findings, outliers: triage.outliers.length };
     c.specs.push({
       name: 'ctf-fit',
       spec: histogramSpec(
@@ -168,6 +172,7 @@ export async function reportJob(inp: ReportJobInput, progress?: ProgressContext)
     orientations: c.or,
     locres: c.lr,
     ctf: c.ctf,
+    ctfTriage: c.ctfTriage,
     budget: c.budget,
     calibration: c.calibration,
     warnings,

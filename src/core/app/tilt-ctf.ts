@@ -3,7 +3,9 @@ import { particleDefoci, type ParticleDefocus } from '../analysis/tomo/particles
 import type { TiltCtfMethod, TiltCtfOptions } from '../analysis/tomo/tilt-ctf.js';
 import {
   assembleTiltSeries,
+  checkAxisConvention,
   fitTiltPair,
+  type AxisCheck,
   type TiltPair,
   type TiltRow,
   type TiltSeriesInput,
@@ -179,6 +181,26 @@ export function fitTiltJob(j: TiltJob): TiltPair {
   return fitTiltPair(j.image, j, j.tiltDeg, j.options);
 }
 
+/** The axis-convention check on the most tilted image (none below 30°, where the gradient is too small to tell). */
+function axisConvention(p: PreparedTiltSeries, pairs: TiltPair[]): AxisCheck | null {
+  const tilts = p.input.tiltsDeg;
+  let i = 0;
+  tilts.forEach((t, k) => {
+    if (Math.abs(t) > Math.abs(tilts[i]!)) i = k;
+  });
+  if (Math.abs(tilts[i]!) < 30) return null;
+  const pair = pairs[i]!;
+  const whole = p.options.method === 'whole-image' ? pair.main : pair.alt;
+  const plane = p.input.nx * p.input.ny;
+  return checkAxisConvention(
+    p.input.stack.subarray(i * plane, (i + 1) * plane),
+    p.input,
+    tilts[i]!,
+    p.options,
+    whole.crossCorrelation,
+  );
+}
+
 /** Both methods' fits of every tilt, one after another (the CLI spreads them over worker threads). */
 export function fitTiltsSerially(p: PreparedTiltSeries): TiltPair[] {
   const { input } = p;
@@ -194,6 +216,8 @@ export interface TiltCtfJobResult {
   handedness: Handedness;
   method: TiltCtfMethod;
   tiltAxisDeg: number;
+  /** The axis as given against the axis turned by 90°, on the most tilted image (|tilt| ≥ 30°). */
+  axisCheck: AxisCheck | null;
   warnings: Warning[];
 }
 
@@ -204,6 +228,7 @@ export async function tiltCtfJob(
   version: string,
 ): Promise<JobResult<TiltCtfJobResult>> {
   const series = assembleTiltSeries(p.input, pairs, p.options);
+  const axisCheck = axisConvention(p, pairs);
   const pf = p.names.particles;
   const particles: ParticleDefocus[] = pf
     ? particleDefoci(
@@ -215,6 +240,17 @@ export async function tiltCtfJob(
       )
     : [];
   const warnings: Warning[] = [...p.warnings, ...series.warnings.map((message) => ({ code: 'tilt-series', message }))];
+  if (axisCheck?.rotatedBetter) {
+    warnings.push({
+      code: 'tilt-axis-90-off',
+      message:
+        `at ${axisCheck.tiltDeg}° the whole-image fit is better with the tilt axis turned by 90° (score ` +
+        `${axisCheck.scoreRotatedAxis.toFixed(3)} against ${axisCheck.scoreGivenAxis.toFixed(3)}): cryodx measures ` +
+        `the axis ` +
+        `from the image Y axis (IMOD, SerialEM, RELION 5); an angle measured from X (some programs) is 90° off — ` +
+        `try --tilt-axis-deg ${(p.input.tiltAxisDeg + 90).toFixed(1)}`,
+    });
+  }
   const axis = p.input.tiltAxisDeg;
   const result: TiltCtfJobResult = {
     tilts: series.tilts,
@@ -230,6 +266,7 @@ export async function tiltCtfJob(
     handedness: series.handedness,
     method: series.method,
     tiltAxisDeg: axis,
+    axisCheck,
     warnings,
   };
   const o = p.fitOptions;

@@ -59,6 +59,17 @@ export function renderHtml(r: Report, figures: HtmlFigures): string {
     `<figcaption>${esc(f.title)}</figcaption></figure>`;
   const pngs = figures.png.map(slice).join('\n');
   const warning = (w: Report['warnings'][number]): string => `<li><code>${esc(w.code)}</code> ${esc(w.message)}</li>`;
+  const ctfFinding = (f: NonNullable<Report['ctfTriage']>['findings'][number]): string =>
+    `<li><b>[${esc(f.severity)}]</b> ${esc(f.statement)} <span class="thr">(${esc(f.threshold)})</span>` +
+    `<br>→ ${esc(f.remedy)}</li>`;
+  const t = r.ctfTriage;
+  const ctf =
+    t && (t.findings.length || t.outliers)
+      ? `<h2>Micrograph CTF</h2><ul>${list(t.findings, ctfFinding)}</ul>` +
+        (t.outliers
+          ? `<p>${t.outliers} micrograph(s) stand out from the rest (see cryodx ctf-report for the list).</p>`
+          : '')
+      : '';
   const warnings = r.warnings.length ? `<h2>Warnings</h2><ul class="warnings">${list(r.warnings, warning)}</ul>` : '';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -94,6 +105,7 @@ footer{margin-top:3em;color:#888;font-size:.8em}
 <p class="headline" id="verdict">${esc(r.verdict.headline)}</p>
 <h2>Causes, ranked</h2>
 ${findings}
+${ctf}
 <h2>Evidence</h2>
 ${svgs}
 ${pngs ? `<h2>Map and mask, central sections</h2>\n${pngs}` : ''}

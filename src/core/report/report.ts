@@ -1,5 +1,5 @@
 import type { AnisotropyResult } from '../analysis/anisotropy/anisotropy.js';
-import type { CtfSummary } from '../diagnosis/ctf-triage.js';
+import type { CtfFinding, CtfSummary } from '../diagnosis/ctf-triage.js';
 import type { SingleMapBudget } from '../analysis/budget/budget.js';
 import type { Calibration } from '../analysis/ctf/calibration.js';
 import type { OrientationResult } from '../analysis/orientations/scf.js';
@@ -31,6 +31,8 @@ export interface Report {
   orientations: OrientationResult | null;
   locres: Omit<LocresReading, 'histogram'> | null;
   ctf: CtfSummary | null;
+  /** The dataset CTF findings (as `cryodx ctf-report`), and how many micrographs stand out. */
+  ctfTriage?: { findings: CtfFinding[]; outliers: number } | null;
   /** Rosenthal–Henderson estimate from this map's B-factor (a single refinement). */
   budget: SingleMapBudget | null;
   /** The Cs / pixel-size coupling, when a refined Cs was given. */
@@ -47,6 +49,7 @@ export interface ReportParts {
   orientations?: OrientationResult | null;
   locres?: LocresReading | null;
   ctf?: CtfSummary | null;
+  ctfTriage?: { findings: CtfFinding[]; outliers: number } | null;
   budget?: SingleMapBudget | null;
   calibration?: Calibration | null;
   warnings?: Warning[];
@@ -140,6 +143,7 @@ export function buildReport(p: ReportParts): Report {
     orientations: or ?? null,
     locres: strip(p.locres, ['histogram']),
     ctf: p.ctf ?? null,
+    ctfTriage: p.ctfTriage ?? null,
     budget: p.budget ?? null,
     calibration: p.calibration ?? null,
     warnings: p.warnings ?? [],
