@@ -24,6 +24,9 @@ describe('cryodx demo and report', () => {
     expect(strong.sort()).toEqual(['2-preferred-orientation', '5-ctf']);
     expect(report.verdict.top.map((t: { cause: string }) => t.cause)).toContain('4-motion-damage');
     expect(r.stdout).toMatch(/SCF\* 0\.\d+/);
+    // The planted poor CTF fits (35 %) reach the report as the dataset CTF finding, first.
+    expect(report.ctfTriage.findings[0].code).toBe('unreliable-fits');
+    expect(report.ctfTriage.findings[0].fraction).toBeCloseTo(0.35, 2);
     for (const f of ['fsc', 'guinier', 'directional', 'orientations', 'ctf-fit'])
       expect(existsSync(join(demoDir, 'figures', `${f}.svg`))).toBe(true);
     const html = readFileSync(join(demoDir, 'report.html'), 'utf8');

@@ -187,7 +187,7 @@ export const THRESHOLDS = {
     measure: 'fractionUnreliable',
     op: '>',
     possible: 0.1,
-    strong: 0.5,
+    strong: 0.3,
     unit: '%',
     scale: 100,
     source: 'a failed run (figures of merit 0.02–0.08) is unreliable throughout; a good one has none',
