@@ -46,6 +46,43 @@ describe('cryodx demo and report', () => {
   });
 });
 
+describe('CTF refinement outputs reach the microscope cause', () => {
+  it(
+    'beam tilt and anisotropic magnification from a CtfRefine particle STAR are judged at the map’s ' + 'resolution',
+    () => {
+      const K = caseFiles('box96');
+      const star = fixture('star', 'ctf_refine_particles.star');
+      const r = cryodx(
+        'report',
+        '--half1',
+        K.half1,
+        '--half2',
+        K.half2,
+        '--mask',
+        K.mask,
+        '--ctf',
+        star,
+        '--out',
+        join(demoDir, '..', 'aberr'),
+        '--json',
+      );
+      expect(r.code, r.stderr).toBe(0);
+      const report = JSON.parse(r.stdout);
+      expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
+      expect(report.ctf.micrographs).toBe(2); // six particles on two micrographs
+      const a = report.aberrations[0];
+      // 1 mrad at 300 kV, Cs 2.7 mm: 139.5° at 3 Å, scaled by (3/d)³ to the map's resolution.
+      expect(a.comaPhaseDeg).toBeCloseTo(139.5 * (3 / report.postprocess.resolutionA) ** 3, 0);
+      const micro = report.findings.find((f: { cause: string }) => f.cause === '7-microscope');
+      expect(micro.strength).toBe('strong'); // 2 % magnification anisotropy (> 1 %)
+      expect(micro.evidence.map((e: { measure: string }) => e.measure)).toEqual([
+        'comaPhaseDeg',
+        'magAnisotropyPercent',
+      ]);
+    },
+  );
+});
+
 describe('a map limited by its pixel size', () => {
   it('names sampling-limit first (the corrected FSC is above 0.143 at Nyquist in RELION’s own numbers)', () => {
     const K = caseFiles('nyq64');

@@ -4,7 +4,8 @@ export type { Distribution };
 import { InputError } from '../errors.js';
 import { histogramSpec } from '../report/figures/charts.js';
 import { renderSvg } from '../report/figures/svg.js';
-import { ctfFromFiles } from './ctf-results.js';
+import type { AberrationReading } from '../analysis/ctf/aberrations.js';
+import { aberrationsFromFiles, ctfFromFiles } from './ctf-results.js';
 import { jsonText, type JobOutput, type JobResult, type NamedBytes } from './job.js';
 
 export interface CtfReportJobInput {
@@ -13,7 +14,12 @@ export interface CtfReportJobInput {
   particleSizeA?: number;
 }
 
-export type CtfReportJobResult = CtfTriage & { micrographs: number; warnings: [] };
+export type CtfReportJobResult = CtfTriage & {
+  micrographs: number;
+  /** CTF refinement's aberrations (particle STARs with a refined optics table), read at the map's resolution. */
+  aberrations: AberrationReading[];
+  warnings: [];
+};
 
 /** `cryodx ctf-report`: the dataset's CTF triage, its JSON and its histograms. */
 export async function ctfReportJob(inp: CtfReportJobInput): Promise<JobResult<CtfReportJobResult>> {
@@ -24,7 +30,10 @@ export async function ctfReportJob(inp: CtfReportJobInput): Promise<JobResult<Ct
     mapResolutionA: inp.mapResolutionA ?? null,
     particleSizeA: inp.particleSizeA ?? null,
   });
-  const result: CtfReportJobResult = { ...triage, micrographs: estimates.length, warnings: [] };
+  // Read at the map's resolution when given, else where the fits reach (the median fit resolution).
+  const atA = inp.mapResolutionA ?? triage.summary.medianFitResolutionA;
+  const aberrations = Number.isFinite(atA) ? aberrationsFromFiles(inp.results, atA) : [];
+  const result: CtfReportJobResult = { ...triage, micrographs: estimates.length, aberrations, warnings: [] };
   const outputs: JobOutput[] = [{ name: 'ctf_report.json', text: jsonText(result) }];
   const figures: [string, number[], string, string][] = [
     ['defocus', estimates.map((e) => (e.defocusUA + e.defocusVA) / 20000), 'mean defocus (µm)', 'Defocus'],

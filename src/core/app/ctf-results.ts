@@ -4,6 +4,8 @@ import { readCtffind } from '../io/ctffind.js';
 import { readStar } from '../io/star/read.js';
 import type { CtfEstimate } from '../model/ctf.js';
 import type { NamedBytes } from './job.js';
+import { readAberrations, type AberrationReading } from '../analysis/ctf/aberrations.js';
+import { readOpticsAberrations } from '../io/star/aberrations.js';
 
 /** CTF results (RELION micrographs_ctf.star or CTFFIND 4 / 5 text) from a file's bytes. */
 export function ctfFromBytes(name: string, raw: Uint8Array): CtfEstimate[] {
@@ -15,4 +17,12 @@ export function ctfFromBytes(name: string, raw: Uint8Array): CtfEstimate[] {
 
 export function ctfFromFiles(files: NamedBytes[]): CtfEstimate[] {
   return files.flatMap((f) => ctfFromBytes(f.name, f.bytes));
+}
+
+/** CTF refinement's aberrations (optics tables of particle STARs) read at a resolution; [] when none. */
+export function aberrationsFromFiles(files: NamedBytes[], resolutionA: number): AberrationReading[] {
+  return files
+    .filter((f) => /\.star(\.gz)?$/i.test(f.name))
+    .flatMap((f) => readOpticsAberrations(readStar(maybeGunzip(f.bytes), { source: f.name })))
+    .map((o) => readAberrations(o, resolutionA));
 }

@@ -22,7 +22,8 @@ import { renderHtml } from '../report/html.js';
 import { centralSlicePng } from '../report/png.js';
 import { buildReport, type Report } from '../report/report.js';
 import type { ProgressContext } from '../util/progress.js';
-import { ctfFromFiles } from './ctf-results.js';
+import { aberrationsFromFiles, ctfFromFiles } from './ctf-results.js';
+import type { AberrationReading } from '../analysis/ctf/aberrations.js';
 import { jsonText, uniqueWarnings, type JobOutput, type JobResult, type NamedBytes } from './job.js';
 import { loadHalfMaps, type MaskSpec } from './maps.js';
 import { checkSymmetry } from './orientations.js';
@@ -77,6 +78,7 @@ interface Collected {
   lr: LocresReading | null;
   ctf: CtfSummary | null;
   ctfTriage: { findings: CtfFinding[]; outliers: number } | null;
+  aberrations: AberrationReading[];
   budget: SingleMapBudget | null;
   calibration: Calibration | null;
   specs: { name: string; spec: Record<string, unknown> }[];
@@ -97,6 +99,7 @@ export async function reportJob(inp: ReportJobInput, progress?: ProgressContext)
   const symmetry = checkSymmetry(inp.symmetry ?? 'C1');
   const c: Collected = {
     ctfTriage: null,
+    aberrations: [],
     pp: null,
     an: null,
     or: null,
@@ -122,6 +125,7 @@ export async function reportJob(inp: ReportJobInput, progress?: ProgressContext)
     const mapA = c.pp?.resolutionA ?? null;
     c.ctf = summarizeCtf(est, mapA);
     const triage = triageCtf(est, { mapResolutionA: mapA });
+    if (mapA) c.aberrations = aberrationsFromFiles(inp.ctf, mapA);
     c.ctfTriage = { findings: triage.findings, outliers: triage.outliers.length };
     c.specs.push({
       name: 'ctf-fit',
@@ -152,6 +156,7 @@ export async function reportJob(inp: ReportJobInput, progress?: ProgressContext)
       ctf: c.ctf,
       budget: { singleMap: c.budget },
       calibration: c.calibration,
+      aberrations: c.aberrations,
     }),
   );
   const warnings = uniqueWarnings(c.warnings);
@@ -173,6 +178,7 @@ export async function reportJob(inp: ReportJobInput, progress?: ProgressContext)
     locres: c.lr,
     ctf: c.ctf,
     ctfTriage: c.ctfTriage,
+    aberrations: c.aberrations.length ? c.aberrations : null,
     budget: c.budget,
     calibration: c.calibration,
     warnings,

@@ -1,3 +1,4 @@
+import type { AberrationReading } from '../analysis/ctf/aberrations.js';
 import { CAUSES, type CauseId } from './causes.js';
 import { levelOf, thresholdText, THRESHOLDS, type Level, type Threshold } from './thresholds.js';
 
@@ -74,6 +75,8 @@ export interface DiagnosisInput {
     micrographs: number;
   };
   calibration?: { pixelSizeErrorPercent: number; phaseErrorDeg: number | null };
+  /** CTF refinement's aberrations read at the map's resolution (analysis/ctf/aberrations.ts). */
+  aberrations?: AberrationReading[];
 }
 
 const STRENGTH_RANK: Record<Strength, number> = { strong: 0, possible: 1, 'not measured': 2, 'ruled out': 3 };
@@ -360,17 +363,42 @@ function picking(i: DiagnosisInput): Finding {
 }
 
 function microscope(i: DiagnosisInput): Finding {
-  if (!i.calibration)
+  if (!i.calibration && !i.aberrations?.length)
     return finding(
       '7-microscope',
       'not measured',
       [],
-      'refined Cs / aberrations (report --cs-refined with --cs-nominal, or cryodx calibrate)',
+      'refined Cs / aberrations (report --cs-refined with --cs-nominal, or a CTF refinement’s particles with --ctf)',
     );
+  const parts: { evidence: Evidence; level: Level }[] = [];
+  for (const a of i.aberrations ?? []) {
+    const at = `at the map's ${a.resolutionA.toFixed(2)} Å (optics group ${a.group})`;
+    if (a.comaPhaseDeg !== null && a.beamTiltMrad !== null) {
+      parts.push(
+        judged(
+          T.comaPhase,
+          a.comaPhaseDeg,
+          `beam tilt ${a.beamTiltMrad.toFixed(2)} mrad: ${a.comaPhaseDeg.toFixed(0)}° of coma ${at} if uncorrected`,
+          1,
+        ),
+      );
+    }
+    if (a.magAnisotropyPercent !== null) {
+      parts.push(
+        judged(
+          T.magAnisotropy,
+          a.magAnisotropyPercent,
+          `anisotropic magnification ${a.magAnisotropyPercent.toFixed(2)} % (group ${a.group})`,
+          2,
+        ),
+      );
+    }
+  }
+  if (!i.calibration) return graded('7-microscope', parts);
   const { pixelSizeErrorPercent: e, phaseErrorDeg } = i.calibration;
-  const parts = [
+  parts.push(
     judged(T.pixelSizeError, Math.abs(e), `the refined Cs implies a ${Math.abs(e).toFixed(1)} % pixel-size error`, 2),
-  ];
+  );
   if (phaseErrorDeg !== null)
     parts.push(
       judged(

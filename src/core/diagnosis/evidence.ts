@@ -1,5 +1,6 @@
 import type { AnisotropyResult } from '../analysis/anisotropy/anisotropy.js';
 import type { BudgetFit, SingleMapBudget } from '../analysis/budget/budget.js';
+import type { AberrationReading } from '../analysis/ctf/aberrations.js';
 import type { Calibration } from '../analysis/ctf/calibration.js';
 import type { LocresReading } from '../analysis/locres/reading.js';
 import type { OrientationResult } from '../analysis/orientations/scf.js';
@@ -22,6 +23,7 @@ export interface AnalysisResults {
   ctf?: CtfSummary | null;
   budget?: { fit?: BudgetFit | null; singleMap?: SingleMapBudget | null } | null;
   calibration?: Pick<Calibration, 'pixelSizeErrorPercent' | 'phaseErrorDeg'> | null;
+  aberrations?: AberrationReading[] | null;
 }
 
 /** A Guinier fit this poor (or this short) gives no B-factor to reason with. */
@@ -96,6 +98,7 @@ export function evidenceFrom(r: AnalysisResults): DiagnosisInput {
   } else if (single) {
     dx.budget = { particleLimited: false, gainFromDoublingA: single.doublingGainA, from: 'single-map' };
   }
+  if (r.aberrations?.length) dx.aberrations = r.aberrations;
   if (r.calibration)
     dx.calibration = {
       pixelSizeErrorPercent: r.calibration.pixelSizeErrorPercent,

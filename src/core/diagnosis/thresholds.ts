@@ -175,6 +175,22 @@ export const THRESHOLDS = {
     unit: '',
     source: 'cryodx: the 0.143 crossing within 15 % of Nyquist (two to three shells in a typical box)',
   },
+  comaPhase: {
+    measure: 'comaPhaseDeg',
+    op: '>',
+    possible: 45,
+    strong: 90,
+    unit: '°',
+    source: 'Glaeser et al. 2011 (coma from beam tilt, 2π·Cs·λ²·k³·τ); a quarter of the way to a sign flip',
+  },
+  magAnisotropy: {
+    measure: 'magAnisotropyPercent',
+    op: '>',
+    possible: 0.5,
+    strong: 1,
+    unit: '%',
+    source: 'Grant & Grigorieff 2015 (magnification distortion); RELION 3.1 refines it when it matters',
+  },
   doublingGain: {
     measure: 'gainFromDoublingA',
     op: '≥',

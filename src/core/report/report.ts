@@ -1,4 +1,5 @@
 import type { AnisotropyResult } from '../analysis/anisotropy/anisotropy.js';
+import type { AberrationReading } from '../analysis/ctf/aberrations.js';
 import type { CtfFinding, CtfSummary } from '../diagnosis/ctf-triage.js';
 import type { SingleMapBudget } from '../analysis/budget/budget.js';
 import type { Calibration } from '../analysis/ctf/calibration.js';
@@ -33,6 +34,8 @@ export interface Report {
   ctf: CtfSummary | null;
   /** The dataset CTF findings (as `cryodx ctf-report`), and how many micrographs stand out. */
   ctfTriage?: { findings: CtfFinding[]; outliers: number } | null;
+  /** CTF refinement's aberrations at the map's resolution, per optics group. */
+  aberrations?: AberrationReading[] | null;
   /** Rosenthal–Henderson estimate from this map's B-factor (a single refinement). */
   budget: SingleMapBudget | null;
   /** The Cs / pixel-size coupling, when a refined Cs was given. */
@@ -50,6 +53,7 @@ export interface ReportParts {
   locres?: LocresReading | null;
   ctf?: CtfSummary | null;
   ctfTriage?: { findings: CtfFinding[]; outliers: number } | null;
+  aberrations?: AberrationReading[] | null;
   budget?: SingleMapBudget | null;
   calibration?: Calibration | null;
   warnings?: Warning[];
@@ -144,6 +148,7 @@ export function buildReport(p: ReportParts): Report {
     locres: strip(p.locres, ['histogram']),
     ctf: p.ctf ?? null,
     ctfTriage: p.ctfTriage ?? null,
+    aberrations: p.aberrations ?? null,
     budget: p.budget ?? null,
     calibration: p.calibration ?? null,
     warnings: p.warnings ?? [],

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { ctfReportJob, type Distribution } from '../../../core/app/ctf-report.js';
 import { readNamed, writeOutputs } from '../../job-io.js';
-import { printJson } from '../output.js';
+import { fmt, printJson } from '../output.js';
 import { positiveNumber } from '../options.js';
 
 interface CtfReportFlags {
@@ -52,6 +52,13 @@ export function registerCtfReport(program: Command): void {
             `${(x.p5 / scale).toFixed(digits)}–${(x.p95 / scale).toFixed(digits)})`
           : `  ${name.padEnd(16)} not in these results`;
       const out = triage.outliers;
+      const ab = triage.aberrations.map(
+        (a) =>
+          `  optics group ${a.group} at ${fmt(a.resolutionA)} Å: beam tilt ${fmt(a.beamTiltMrad)} mrad (coma ` +
+          `${fmt(a.comaPhaseDeg, 3)}°), ` +
+          `odd aberrations ${fmt(a.oddPhaseDeg, 3)}°, higher even ${fmt(a.evenHigherOrderPhaseDeg, 3)}°, ` +
+          `magnification anisotropy ${fmt(a.magAnisotropyPercent, 3)} % (scale ${fmt(a.magScalePercent, 3)} %)`,
+      );
       process.stdout.write(
         [
           `${triage.micrographs} micrographs`,
@@ -59,6 +66,7 @@ export function registerCtfReport(program: Command): void {
           line('astigmatism', d.astigmatismA, 'Å', 1, 0),
           line('fit resolution', d.fitResolutionA, 'Å'),
           line('thickness', d.thicknessA, 'nm', 10, 0),
+          ...(ab.length ? ['CTF refinement (phase each aberration would leave uncorrected):', ...ab] : []),
           triage.findings.length ? 'Findings:' : 'No CTF problem found at the thresholds used.',
           ...triage.findings.map((f) => `  [${f.severity}] ${f.statement} (${f.threshold})\n    → ${f.remedy}`),
           ...(out.length
