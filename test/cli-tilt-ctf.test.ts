@@ -183,4 +183,32 @@ describe('cryodx tilt-ctf', () => {
     expect(wrong.axisCheck.rotatedBetter).toBe(true);
     expect(wrong.warnings.map((w) => w.code)).toContain('tilt-axis-90-off');
   }, 120_000);
+
+  it('--fit-axis: a coarse search finds the simulated axis (90°) from a given 70°, with no tilt offset', () => {
+    const r = cryodx(
+      'tilt-ctf',
+      stack,
+      '--tlt',
+      join(dir, 'TS_01.tlt'),
+      '--angpix',
+      '2',
+      '--box',
+      '256',
+      '--dose-per-tilt',
+      '3',
+      '--tilt-axis-deg',
+      '70',
+      '--fit-axis',
+      '--out',
+      join(dir, 'fit'),
+      '--json',
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    const off = Math.abs(((((j.fittedAxis.tiltAxisDeg - 90) % 180) + 270) % 180) - 90);
+    expect(off).toBeLessThanOrEqual(10);
+    expect(Math.abs(j.fittedAxis.tiltOffsetDeg)).toBeLessThanOrEqual(2);
+    expect(j.fittedAxis.score).toBeGreaterThan(j.fittedAxis.scoreGiven);
+    expect(j.warnings.map((w: { code: string }) => w.code)).toContain('tilt-axis-fitted');
+  }, 120_000);
 });

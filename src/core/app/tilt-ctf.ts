@@ -4,8 +4,10 @@ import type { TiltCtfMethod, TiltCtfOptions } from '../analysis/tomo/tilt-ctf.js
 import {
   assembleTiltSeries,
   checkAxisConvention,
+  fitAxisAndOffset,
   fitTiltPair,
   type AxisCheck,
+  type FittedAxis,
   type TiltPair,
   type TiltRow,
   type TiltSeriesInput,
@@ -47,6 +49,8 @@ export interface TiltCtfJobInput {
   handedness?: number;
   particles?: NamedBytes;
   ctf?: CtfJobOptions;
+  /** Also search the tilt-axis angle and a tilt offset on the most tilted image (~30 extra fits). */
+  fitAxis?: boolean;
 }
 
 /** A tilt series checked and ready to fit: the stack, its geometry and the options every tilt shares. */
@@ -55,6 +59,7 @@ export interface PreparedTiltSeries {
   options: TiltCtfOptions & { method: TiltCtfMethod; handedness: Handedness };
   fitOptions: MicrographFitOptions;
   names: { stack: string; particles: TiltCtfJobInput['particles'] };
+  fitAxis: boolean;
   warnings: Warning[];
 }
 
@@ -148,6 +153,7 @@ export function prepareTiltSeries(inp: TiltCtfJobInput): PreparedTiltSeries {
     options: { ...fit, method, handedness: handedness as Handedness },
     fitOptions,
     names: { stack: stackPath, particles: inp.particles },
+    fitAxis: !!inp.fitAxis,
     warnings,
   };
 }
@@ -201,6 +207,21 @@ function axisConvention(p: PreparedTiltSeries, pairs: TiltPair[]): AxisCheck | n
   );
 }
 
+/** The axis and tilt-offset search on the most tilted image. */
+function searchAxis(p: PreparedTiltSeries, pairs: TiltPair[]): FittedAxis | null {
+  const tilts = p.input.tiltsDeg;
+  let i = 0;
+  tilts.forEach((t, k) => {
+    if (Math.abs(t) > Math.abs(tilts[i]!)) i = k;
+  });
+  if (Math.abs(tilts[i]!) < 20) return null;
+  const pair = pairs[i]!;
+  const whole = p.options.method === 'whole-image' ? pair.main : pair.alt;
+  const plane = p.input.nx * p.input.ny;
+  const image = p.input.stack.subarray(i * plane, (i + 1) * plane);
+  return fitAxisAndOffset(image, p.input, tilts[i]!, p.options, whole.crossCorrelation);
+}
+
 /** Both methods' fits of every tilt, one after another (the CLI spreads them over worker threads). */
 export function fitTiltsSerially(p: PreparedTiltSeries): TiltPair[] {
   const { input } = p;
@@ -218,6 +239,8 @@ export interface TiltCtfJobResult {
   tiltAxisDeg: number;
   /** The axis as given against the axis turned by 90°, on the most tilted image (|tilt| ≥ 30°). */
   axisCheck: AxisCheck | null;
+  /** With fitAxis: the axis angle and tilt offset that fit the most tilted image best. */
+  fittedAxis: FittedAxis | null;
   warnings: Warning[];
 }
 
@@ -229,6 +252,7 @@ export async function tiltCtfJob(
 ): Promise<JobResult<TiltCtfJobResult>> {
   const series = assembleTiltSeries(p.input, pairs, p.options);
   const axisCheck = axisConvention(p, pairs);
+  const fittedAxis = p.fitAxis ? searchAxis(p, pairs) : null;
   const pf = p.names.particles;
   const particles: ParticleDefocus[] = pf
     ? particleDefoci(
@@ -240,6 +264,19 @@ export async function tiltCtfJob(
       )
     : [];
   const warnings: Warning[] = [...p.warnings, ...series.warnings.map((message) => ({ code: 'tilt-series', message }))];
+  if (fittedAxis) {
+    const turn = Math.abs(((((fittedAxis.tiltAxisDeg - p.input.tiltAxisDeg) % 180) + 270) % 180) - 90);
+    if (turn > 10 || Math.abs(fittedAxis.tiltOffsetDeg) >= 2) {
+      warnings.push({
+        code: 'tilt-axis-fitted',
+        message:
+          `the most tilted image (${fittedAxis.tiltDeg}°) fits best with the axis at ` +
+          `${fittedAxis.tiltAxisDeg.toFixed(1)}° ` +
+          `and a tilt offset of ${fittedAxis.tiltOffsetDeg}° (score ${fittedAxis.score.toFixed(3)} against ` +
+          `${fittedAxis.scoreGiven.toFixed(3)} as given): check --tilt-axis-deg and the tilt angles`,
+      });
+    }
+  }
   if (axisCheck?.rotatedBetter) {
     warnings.push({
       code: 'tilt-axis-90-off',
@@ -267,6 +304,7 @@ export async function tiltCtfJob(
     method: series.method,
     tiltAxisDeg: axis,
     axisCheck,
+    fittedAxis,
     warnings,
   };
   const o = p.fitOptions;

@@ -280,3 +280,45 @@ export function checkAxisConvention(
   const rotatedBetter = scoreRotatedAxis > 1.02 * scoreGivenAxis && scoreRotatedAxis - scoreGivenAxis > 0.003;
   return { tiltDeg, scoreGivenAxis, scoreRotatedAxis, rotatedBetter };
 }
+
+export interface FittedAxis {
+  tiltDeg: number;
+  /** The axis angle (from the image Y axis) and tilt offset that fit the most tilted image best. */
+  tiltAxisDeg: number;
+  tiltOffsetDeg: number;
+  score: number;
+  scoreGiven: number;
+}
+
+/**
+ * A coarse search of the tilt-axis angle and a tilt offset on the most tilted image, as CTFFIND5 and Warp fit
+ * them: whole-image fit scores over the axis in 10° steps across 180° (then ±5° in 2.5° steps), then the tilt in
+ * 2° steps within ±6° at the best axis. The handedness sign is searched with the axis (a 180° turn flips it).
+ */
+export function fitAxisAndOffset(
+  image: ArrayLike<number>,
+  input: Pick<TiltSeriesInput, 'nx' | 'ny' | 'pixelSizeA' | 'tiltAxisDeg'>,
+  tiltDeg: number,
+  options: TiltCtfOptions,
+  scoreGiven: number,
+): FittedAxis {
+  const score = (axis: number, tilt: number, h: Handedness): number =>
+    fitTilt(image, input.nx, input.ny, input.pixelSizeA, tilt, axis, {
+      ...options,
+      method: 'whole-image',
+      handedness: h,
+    }).crossCorrelation;
+  const h0 = options.handedness ?? 1;
+  let best = { axis: input.tiltAxisDeg, tilt: tiltDeg, h: h0 as Handedness, s: scoreGiven };
+  const tryAt = (axis: number, tilt: number, h: Handedness): void => {
+    const s = score(axis, tilt, h);
+    if (s > best.s) best = { axis, tilt, h, s };
+  };
+  for (let d = -80; d <= 90; d += 10) if (d !== 0) tryAt(input.tiltAxisDeg + d, tiltDeg, h0 as Handedness);
+  const coarse = best.axis;
+  for (const d of [-5, -2.5, 2.5, 5]) tryAt(coarse + d, tiltDeg, best.h);
+  const axis = best.axis;
+  for (let o = -6; o <= 6; o += 2) if (o !== 0) tryAt(axis, tiltDeg + o, best.h);
+  const wrapped = ((((best.axis + 90) % 180) + 180) % 180) - 90;
+  return { tiltDeg, tiltAxisDeg: wrapped, tiltOffsetDeg: best.tilt - tiltDeg, score: best.s, scoreGiven };
+}

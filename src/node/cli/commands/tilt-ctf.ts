@@ -19,6 +19,7 @@ interface TiltCtfFlags extends CtfFlags {
   method: string;
   handedness: string;
   particles?: string;
+  fitAxis?: boolean;
   json?: boolean;
   out: string;
 }
@@ -61,6 +62,7 @@ export function registerTiltCtf(program: Command): void {
       '--particles <file>',
       'particles in the tomogram frame: RELION 5 STAR (rlnCenteredCoordinate{X,Y,Z}Angst) or CSV x, y, z in Å',
     )
+    .option('--fit-axis', 'also search the tilt-axis angle and a tilt offset on the most tilted image (~30 s more)')
     .option('--json', 'print one JSON object to stdout')
     .option(
       '--out <dir>',
@@ -97,6 +99,7 @@ async function run(stackPath: string, opts: TiltCtfFlags): Promise<void> {
     method: opts.method,
     handedness: Number(opts.handedness),
     ctf: ctfOptionsOf(opts),
+    fitAxis: !!opts.fitAxis,
   });
   const quiet = opts.json || !process.stderr.isTTY;
   const n = prepared.input.tiltsDeg.length;
