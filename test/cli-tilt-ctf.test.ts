@@ -211,4 +211,32 @@ describe('cryodx tilt-ctf', () => {
     expect(j.fittedAxis.score).toBeGreaterThan(j.fittedAxis.scoreGiven);
     expect(j.warnings.map((w: { code: string }) => w.code)).toContain('tilt-axis-fitted');
   }, 120_000);
+
+  it('report --tilt-series carries the per-tilt CTF table (report.json and report.html)', () => {
+    const out = join(dir, 'report');
+    const r = cryodx(
+      'report',
+      '--tilt-series',
+      stack,
+      '--tlt',
+      join(dir, 'TS_01.tlt'),
+      '--tilt-angpix',
+      '2',
+      '--tilt-axis-deg',
+      '90',
+      '--dose-per-tilt',
+      '3',
+      '--out',
+      out,
+      '--json',
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.tiltSeries.tilts.map((t: { tiltDeg: number }) => t.tiltDeg)).toEqual(tilts);
+    for (const t of j.tiltSeries.tilts) expect((t.defocusUA + t.defocusVA) / 2).toBeCloseTo(30000, -3);
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toMatch(/<h2>Tilt series .*TS_01\.mrc/);
+    expect(cryodx('report', '--tilt-series', stack, '--tlt', join(dir, 'TS_01.tlt')).stderr).toMatch(
+      /--tilt-series needs --tilt-angpix/,
+    );
+  }, 120_000);
 });

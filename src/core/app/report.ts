@@ -15,7 +15,7 @@ import { summarizeCtf, triageCtf, type CtfFinding, type CtfSummary } from '../di
 import { diagnose } from '../diagnosis/diagnose.js';
 import { evidenceFrom } from '../diagnosis/evidence.js';
 import { InputError, type Warning } from '../errors.js';
-import { fscChartSpec, guinierChartSpec, histogramSpec } from '../report/figures/charts.js';
+import { fscChartSpec, guinierChartSpec, histogramSpec, tiltDefocusSpec } from '../report/figures/charts.js';
 import { orientationDensitySpec } from '../report/figures/orientation.js';
 import { renderSvg } from '../report/figures/svg.js';
 import { renderHtml } from '../report/html.js';
@@ -23,6 +23,15 @@ import { centralSlicePng } from '../report/png.js';
 import { buildReport, type Report } from '../report/report.js';
 import type { ProgressContext } from '../util/progress.js';
 import { aberrationsFromFiles, ctfFromFiles } from './ctf-results.js';
+import {
+  fitTiltsSerially,
+  prepareTiltSeries,
+  tiltCtfJob,
+  type PreparedTiltSeries,
+  type TiltCtfJobInput,
+} from './tilt-ctf.js';
+import type { TiltPair, TiltRow } from '../analysis/tomo/tilt-series.js';
+import type { TiltSeriesSummary } from '../report/report.js';
 import type { AberrationReading } from '../analysis/ctf/aberrations.js';
 import { jsonText, uniqueWarnings, type JobOutput, type JobResult, type NamedBytes } from './job.js';
 import { loadHalfMaps, type MaskSpec } from './maps.js';
@@ -44,6 +53,10 @@ export interface ReportJobInput {
   version: string;
   /** Directional FSC and local resolution are the slow parts; both run unless switched off. */
   analyses?: { anisotropy?: boolean; localResolution?: boolean };
+  /** A tilt series (stack and geometry): its per-tilt CTF table joins the report. */
+  tiltSeries?: TiltCtfJobInput;
+  /** How the tilts are fitted (the CLI passes worker threads); one after another by default. */
+  fitTilts?: (p: PreparedTiltSeries) => Promise<TiltPair[]>;
 }
 
 export interface ReportFigure {
@@ -69,6 +82,7 @@ const CAPTIONS: Record<string, string> = {
   orientations: 'Orientation distribution of the particles',
   'ctf-fit': 'CTF fit resolution per micrograph against the map resolution (red)',
   'ctf-defocus': 'Defocus per micrograph',
+  'tilt-defocus': 'Defocus of each tilt (the reported method and the other)',
 };
 
 interface Collected {
@@ -79,6 +93,7 @@ interface Collected {
   ctf: CtfSummary | null;
   ctfTriage: { findings: CtfFinding[]; outliers: number } | null;
   aberrations: AberrationReading[];
+  tiltSeries: TiltSeriesSummary | null;
   budget: SingleMapBudget | null;
   calibration: Calibration | null;
   specs: { name: string; spec: Record<string, unknown> }[];
@@ -90,7 +105,7 @@ interface Collected {
 
 /** Every analysis the inputs allow, then the diagnosis, report.json, report.html and the figures. */
 export async function reportJob(inp: ReportJobInput, progress?: ProgressContext): Promise<JobResult<ReportJobResult>> {
-  if (!inp.half1 && !inp.half2 && !inp.particles && !inp.ctf?.length) {
+  if (!inp.half1 && !inp.half2 && !inp.particles && !inp.ctf?.length && !inp.tiltSeries) {
     throw new InputError(
       'nothing to analyse: give half maps (--half1 and --half2), particles (--particles) or CTF results (--ctf)',
     );
@@ -99,6 +114,7 @@ export async function reportJob(inp: ReportJobInput, progress?: ProgressContext)
   const symmetry = checkSymmetry(inp.symmetry ?? 'C1');
   const c: Collected = {
     ctfTriage: null,
+    tiltSeries: null,
     aberrations: [],
     pp: null,
     an: null,
@@ -146,6 +162,20 @@ export async function reportJob(inp: ReportJobInput, progress?: ProgressContext)
     });
   }
   if (inp.calibration) c.calibration = calibration(inp.calibration, c);
+  if (inp.tiltSeries) {
+    progress?.report?.(0.85, 'tilt series');
+    const prepared = prepareTiltSeries(inp.tiltSeries);
+    const pairs = inp.fitTilts ? await inp.fitTilts(prepared) : fitTiltsSerially(prepared);
+    const t = (await tiltCtfJob(prepared, pairs, inp.version)).result;
+    c.tiltSeries = {
+      stack: inp.tiltSeries.stack.name,
+      method: t.method,
+      tiltAxisDeg: t.tiltAxisDeg,
+      tilts: t.tilts.map(tiltRow),
+    };
+    c.warnings.push(...t.warnings);
+    c.specs.push({ name: 'tilt-defocus', spec: tiltDefocusSpec(t.tilts, t.method) });
+  }
   progress?.report?.(0.9, 'report');
   const findings = diagnose(
     evidenceFrom({
@@ -179,6 +209,7 @@ export async function reportJob(inp: ReportJobInput, progress?: ProgressContext)
     ctf: c.ctf,
     ctfTriage: c.ctfTriage,
     aberrations: c.aberrations.length ? c.aberrations : null,
+    tiltSeries: c.tiltSeries,
     budget: c.budget,
     calibration: c.calibration,
     warnings,
@@ -294,6 +325,20 @@ function halfMapAnalyses(inp: ReportJobInput, c: Collected, progress?: ProgressC
       title: 'local resolution, central z-section (bright = worse)',
       png: centralSlicePng(c.volumes.locres, n, 'z'),
     });
+}
+
+/** One tilt as the report shows it. */
+function tiltRow(t: TiltRow): TiltSeriesSummary['tilts'][number] {
+  return {
+    tiltDeg: t.tiltDeg,
+    preExposureEPerA2: t.preExposureEPerA2,
+    defocusUA: t.defocusUA,
+    defocusVA: t.defocusVA,
+    fitResolutionA: t.fitResolutionA,
+    bfactorA2: t.bfactorA2,
+    weight: t.weight,
+    flags: t.flags,
+  };
 }
 
 /** Orientation coverage, or a warning saying why these angles cannot carry it (the rest of the report goes on). */

@@ -70,6 +70,20 @@ export function renderHtml(r: Report, figures: HtmlFigures): string {
           ? `<p>${t.outliers} micrograph(s) stand out from the rest (see cryodx ctf-report for the list).</p>`
           : '')
       : '';
+  const ts = r.tiltSeries;
+  const tiltRow = (t: NonNullable<Report['tiltSeries']>['tilts'][number]): string =>
+    `<tr><td class="num">${fmt(t.tiltDeg)}</td><td class="num">${fmt(t.preExposureEPerA2)}</td>` +
+    `<td class="num">${((t.defocusUA + t.defocusVA) / 20000).toFixed(3)}</td><td ` +
+    `class="num">${fmt(t.fitResolutionA)}</td>` +
+    `<td class="num">${fmt(t.bfactorA2)}</td><td ` +
+    `class="num">${fmt(t.weight)}</td><td>${esc(t.flags.join('; '))}</td></tr>`;
+  const tiltHead =
+    '<thead><tr><th>tilt °</th><th>pre-exposure e/Å²</th><th>defocus µm</th><th>fit Å</th><th>B ' +
+    'Å²</th><th>weight</th><th>flags</th></tr></thead>';
+  const tilts = ts
+    ? `<h2>Tilt series ${esc(ts.stack)} (${esc(ts.method)}, axis ` +
+      `${fmt(ts.tiltAxisDeg)}°)</h2><table>${tiltHead}<tbody>${list(ts.tilts, tiltRow)}</tbody></table>`
+    : '';
   const warnings = r.warnings.length ? `<h2>Warnings</h2><ul class="warnings">${list(r.warnings, warning)}</ul>` : '';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -106,6 +120,7 @@ footer{margin-top:3em;color:#888;font-size:.8em}
 <h2>Causes, ranked</h2>
 ${findings}
 ${ctf}
+${tilts}
 <h2>Evidence</h2>
 ${svgs}
 ${pngs ? `<h2>Map and mask, central sections</h2>\n${pngs}` : ''}

@@ -12,6 +12,23 @@ import type { Warning } from '../errors.js';
 /** report.json: everything the HTML report shows, versioned (schema/report.schema.json). */
 export const REPORT_SCHEMA_VERSION = 1;
 
+/** A tilt series' per-tilt CTF, as the report shows it (the full table is `cryodx tilt-ctf`'s). */
+export interface TiltSeriesSummary {
+  stack: string;
+  method: string;
+  tiltAxisDeg: number;
+  tilts: {
+    tiltDeg: number;
+    preExposureEPerA2: number;
+    defocusUA: number;
+    defocusVA: number;
+    fitResolutionA: number;
+    bfactorA2: number;
+    weight: number;
+    flags: string[];
+  }[];
+}
+
 export interface Measurement {
   name: string;
   value: number | string | null;
@@ -36,6 +53,8 @@ export interface Report {
   ctfTriage?: { findings: CtfFinding[]; outliers: number } | null;
   /** CTF refinement's aberrations at the map's resolution, per optics group. */
   aberrations?: AberrationReading[] | null;
+  /** A tilt series' per-tilt CTF, when one was given. */
+  tiltSeries?: TiltSeriesSummary | null;
   /** Rosenthal–Henderson estimate from this map's B-factor (a single refinement). */
   budget: SingleMapBudget | null;
   /** The Cs / pixel-size coupling, when a refined Cs was given. */
@@ -54,6 +73,7 @@ export interface ReportParts {
   ctf?: CtfSummary | null;
   ctfTriage?: { findings: CtfFinding[]; outliers: number } | null;
   aberrations?: AberrationReading[] | null;
+  tiltSeries?: TiltSeriesSummary | null;
   budget?: SingleMapBudget | null;
   calibration?: Calibration | null;
   warnings?: Warning[];
@@ -149,6 +169,7 @@ export function buildReport(p: ReportParts): Report {
     ctf: p.ctf ?? null,
     ctfTriage: p.ctfTriage ?? null,
     aberrations: p.aberrations ?? null,
+    tiltSeries: p.tiltSeries ?? null,
     budget: p.budget ?? null,
     calibration: p.calibration ?? null,
     warnings: p.warnings ?? [],

@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { join } from 'node:path';
 import { reportJob, type ReportJobInput } from '../../../core/app/report.js';
+import type { TiltCtfJobInput } from '../../../core/app/tilt-ctf.js';
+import { fitTilts } from '../../parallel/tilt-pool.js';
 import type { Report } from '../../../core/report/report.js';
 import { InputError } from '../../files.js';
 import { readNamed, readNamedOptional, writeOutputs } from '../../job-io.js';
@@ -21,6 +23,13 @@ interface ReportFlags extends MaskFlags {
   zernikeZ40?: number;
   csNominal?: number;
   voltageKv: number;
+  tiltSeries?: string;
+  tlt?: string;
+  mdoc?: string;
+  tomoStar?: string;
+  tiltAxisDeg?: number;
+  tiltAngpix?: number;
+  dosePerTilt?: number;
   out: string;
   json?: boolean;
 }
@@ -51,6 +60,20 @@ export function registerReport(program: Command): void {
     )
     .option('--cs-nominal <mm>', 'the microscope’s Cs (Krios: 2.7)', positiveNumber('--cs-nominal'))
     .option('--voltage-kv <kV>', 'acceleration voltage (for --zernike-z40)', positiveNumber('--voltage-kv'), 300)
+    .option(
+      '--tilt-series <stack>',
+      'a tilt-series stack: its per-tilt CTF table joins the report (with --tlt, --mdoc or --tomo-star)',
+    )
+    .option('--tlt <file>', 'IMOD .tlt tilt angles of --tilt-series')
+    .option('--mdoc <file>', 'SerialEM .mdoc of --tilt-series')
+    .option('--tomo-star <file>', 'RELION 5 tilt-series STAR of --tilt-series')
+    .option(
+      '--tilt-axis-deg <deg>',
+      'tilt-axis angle of --tilt-series, from the image Y axis',
+      finiteNumber('--tilt-axis-deg'),
+    )
+    .option('--tilt-angpix <A>', 'pixel size of --tilt-series in Å', positiveNumber('--tilt-angpix'))
+    .option('--dose-per-tilt <e>', 'exposure per tilt of --tilt-series, e/Å²', positiveNumber('--dose-per-tilt'))
     .option('--out <dir>', 'output folder', 'cryodx-report')
     .option('--json', 'print report.json to stdout as well')
     .addHelpText(
@@ -87,15 +110,41 @@ export function registerReport(program: Command): void {
             }
           : {}),
         version: VERSION,
+        ...(opts.tiltSeries ? { tiltSeries: await tiltSeriesInput(opts), fitTilts: (p) => fitTilts(p) } : {}),
       };
       const report = await runReportCommand(
         input,
         opts.out,
-        inputPaths(opts.half1, opts.half2, opts.mask, opts.particles, opts.ctf),
+        inputPaths(
+          opts.half1,
+          opts.half2,
+          opts.mask,
+          opts.particles,
+          opts.ctf,
+          opts.tiltSeries,
+          opts.tlt,
+          opts.mdoc,
+          opts.tomoStar,
+        ),
       );
       if (opts.json) return printJson(report);
       printVerdict(report, opts.out);
     });
+}
+
+async function tiltSeriesInput(opts: ReportFlags): Promise<TiltCtfJobInput> {
+  if (opts.tiltAngpix === undefined)
+    throw new InputError('--tilt-series needs --tilt-angpix (the stack’s pixel size in Å)');
+  const [tlt, mdoc, tomoStar] = await Promise.all([opts.tlt, opts.mdoc, opts.tomoStar].map(readNamedOptional));
+  return {
+    stack: await readNamed(opts.tiltSeries!),
+    ...(tlt ? { tlt } : {}),
+    ...(mdoc ? { mdoc } : {}),
+    ...(tomoStar ? { tomoStar } : {}),
+    ...(opts.tiltAxisDeg !== undefined ? { tiltAxisDeg: opts.tiltAxisDeg } : {}),
+    ...(opts.dosePerTilt !== undefined ? { dosePerTiltEPerA2: opts.dosePerTilt } : {}),
+    angpixA: opts.tiltAngpix,
+  };
 }
 
 /** Runs the report job with a progress bar and writes its files; shared with `demo`. */
