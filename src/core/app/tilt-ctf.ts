@@ -187,39 +187,33 @@ export function fitTiltJob(j: TiltJob): TiltPair {
   return fitTiltPair(j.image, j, j.tiltDeg, j.options);
 }
 
-/** The axis-convention check on the most tilted image (none below 30°, where the gradient is too small to tell). */
-function axisConvention(p: PreparedTiltSeries, pairs: TiltPair[]): AxisCheck | null {
+/** The most tilted image, its tilt and its whole-image fit score (for the axis checks). */
+function mostTilted(p: PreparedTiltSeries, pairs: TiltPair[]): { image: Float32Array; tiltDeg: number; score: number } {
   const tilts = p.input.tiltsDeg;
   let i = 0;
   tilts.forEach((t, k) => {
     if (Math.abs(t) > Math.abs(tilts[i]!)) i = k;
   });
-  if (Math.abs(tilts[i]!) < 30) return null;
   const pair = pairs[i]!;
   const whole = p.options.method === 'whole-image' ? pair.main : pair.alt;
   const plane = p.input.nx * p.input.ny;
-  return checkAxisConvention(
-    p.input.stack.subarray(i * plane, (i + 1) * plane),
-    p.input,
-    tilts[i]!,
-    p.options,
-    whole.crossCorrelation,
-  );
+  return {
+    image: p.input.stack.subarray(i * plane, (i + 1) * plane),
+    tiltDeg: tilts[i]!,
+    score: whole.crossCorrelation,
+  };
+}
+
+/** The axis-convention check on the most tilted image (none below 30°, where the gradient is too small to tell). */
+function axisConvention(p: PreparedTiltSeries, pairs: TiltPair[]): AxisCheck | null {
+  const m = mostTilted(p, pairs);
+  return Math.abs(m.tiltDeg) < 30 ? null : checkAxisConvention(m.image, p.input, m.tiltDeg, p.options, m.score);
 }
 
 /** The axis and tilt-offset search on the most tilted image. */
 function searchAxis(p: PreparedTiltSeries, pairs: TiltPair[]): FittedAxis | null {
-  const tilts = p.input.tiltsDeg;
-  let i = 0;
-  tilts.forEach((t, k) => {
-    if (Math.abs(t) > Math.abs(tilts[i]!)) i = k;
-  });
-  if (Math.abs(tilts[i]!) < 20) return null;
-  const pair = pairs[i]!;
-  const whole = p.options.method === 'whole-image' ? pair.main : pair.alt;
-  const plane = p.input.nx * p.input.ny;
-  const image = p.input.stack.subarray(i * plane, (i + 1) * plane);
-  return fitAxisAndOffset(image, p.input, tilts[i]!, p.options, whole.crossCorrelation);
+  const m = mostTilted(p, pairs);
+  return Math.abs(m.tiltDeg) < 20 ? null : fitAxisAndOffset(m.image, p.input, m.tiltDeg, p.options, m.score);
 }
 
 /** Both methods' fits of every tilt, one after another (the CLI spreads them over worker threads). */
