@@ -11,6 +11,14 @@ function sources(dir: string): string[] {
   });
 }
 
+/** Every .ts file below a folder, tests included. */
+function sourcesAll(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    return statSync(p).isDirectory() ? sourcesAll(p) : name.endsWith('.ts') ? [p] : [];
+  });
+}
+
 const IMPORT = /(?:from\s+|import\s*\(\s*|import\s+)['"]([^'"]+)['"]/g;
 
 function importsOf(file: string): string[] {
@@ -106,6 +114,18 @@ describe('layers', () => {
       expect(bad).toEqual([]);
     },
   );
+
+  it('every test that reads ../shared is skipped, visibly, when it is not there', () => {
+    const tests = [...sourcesAll(join(ROOT, 'src')), ...sourcesAll(join(ROOT, 'test'))].filter((f) =>
+      f.endsWith('.test.ts'),
+    );
+    const unguarded = tests.filter((f) => {
+      const text = readFileSync(f, 'utf8');
+      return /\bshared\(/.test(text) && !/skipIf\(!HAS_SHARED\)/.test(text);
+    });
+    expect(tests.length).toBeGreaterThan(30);
+    expect(unguarded.map((f) => relative(ROOT, f))).toEqual([]);
+  });
 
   it('the checks catch what they should', () => {
     expect(importsOf(join(ROOT, 'test', 'layers.test.ts'))).toContain('node:fs');

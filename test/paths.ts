@@ -12,11 +12,12 @@ export function fixture(...parts: string[]): string {
   return join(ROOT, 'fixtures', ...parts);
 }
 
-/** A path in ../shared; only call it inside a test that is skipped when HAS_SHARED is false. */
+/**
+ * A path in ../shared. Every test that calls it is marked `skipIf(!HAS_SHARED)`, so a clone with nothing beside it
+ * lists those tests as skipped (test/layers.test.ts checks the marking); this never throws.
+ */
 export function shared(...parts: string[]): string {
-  const p = join(SHARED, ...parts);
-  if (!existsSync(p)) throw new Error(`missing shared data ${p}: this test should be marked skipIf(!HAS_SHARED)`);
-  return p;
+  return join(SHARED, ...parts);
 }
 
 export function bytesOf(path: string): Uint8Array {

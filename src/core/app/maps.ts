@@ -1,4 +1,4 @@
-import { resolveMask, type MaskChoice } from '../analysis/fsc/suite.js';
+import { checkHalves, resolveMask, type MaskChoice } from '../analysis/fsc/suite.js';
 import { FormatError, InputError, type Warning } from '../errors.js';
 import { readMrc } from '../io/mrc/read.js';
 import { createVolume, type Volume } from '../model/volume.js';
@@ -105,27 +105,6 @@ export function resolvePixelSize(
   return { pixelSizeA: first.p, from: 'header', warnings };
 }
 
-/** Two half maps of one refinement: same box, cubic. */
-export function checkHalfMaps(a: LoadedMap, b: LoadedMap): void {
-  const [u, v] = [a.volume, b.volume];
-  if (u.nx !== v.nx || u.ny !== v.ny || u.nz !== v.nz) {
-    throw new FormatError('half maps have different shapes', {
-      source: `${a.name} and ${b.name}`,
-      found: `${u.nx}×${u.ny}×${u.nz} and ${v.nx}×${v.ny}×${v.nz}`,
-      expected: 'the same box',
-      hint: 'Use the two half maps of one refinement',
-    });
-  }
-  if (u.nx !== u.ny || u.nx !== u.nz) {
-    throw new FormatError('half maps are not cubic', {
-      source: a.name,
-      found: `${u.nx}×${u.ny}×${u.nz}`,
-      expected: 'a cubic box (as RELION requires)',
-      hint: 'Pad or crop the maps to a cube',
-    });
-  }
-}
-
 /** How the user asked to mask: a file, an automatic mask, a sphere, or none. */
 export type MaskSpec =
   | { kind: 'none' }
@@ -154,7 +133,7 @@ export interface LoadedHalves {
 export function loadHalfMaps(inp: HalfMapInputs): LoadedHalves {
   const half1 = readMap(inp.half1, 'half map');
   const half2 = readMap(inp.half2, 'half map');
-  checkHalfMaps(half1, half2);
+  checkHalves(half1.volume, half2.volume, [half1.name, half2.name]);
   const spec = inp.mask ?? { kind: 'none' };
   const maskFile = spec.kind === 'user' ? readMap(spec.file, 'mask') : null;
   const px = resolvePixelSize([half1, half2], inp.angpixA);

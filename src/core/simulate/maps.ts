@@ -1,6 +1,8 @@
 import { forEachFrequency, scaleVoxel } from '../fourier/frequencies.js';
 import { rfft3d, irfft3d } from '../fourier/rfft3d.js';
 
+export { gaussianRandom } from '../util/random.js';
+
 /**
  * Synthetic maps with known answers, for tests, benchmarks and the demo: atoms as Gaussian blobs,
  * a B-factor applied in Fourier space (amplitudes × exp(−B·s²/4), s = 1/d), white noise.
@@ -11,23 +13,6 @@ export interface Atom {
   yA: number;
   zA: number;
   weight: number;
-}
-
-export function gaussianRandom(rnd: () => number): () => number {
-  let spare: number | null = null;
-  return () => {
-    if (spare !== null) {
-      const s = spare;
-      spare = null;
-      return s;
-    }
-    let u = 0;
-    while (u === 0) u = rnd();
-    const v = rnd();
-    const r = Math.sqrt(-2 * Math.log(u));
-    spare = r * Math.sin(2 * Math.PI * v);
-    return r * Math.cos(2 * Math.PI * v);
-  };
 }
 
 /** Sums Gaussian blobs of standard deviation sigmaA (Å) on an n³ grid; cut off at 3σ. */

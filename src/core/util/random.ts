@@ -10,6 +10,24 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
+/** Standard normal deviates from a uniform source (Box–Muller; the second value of each pair is kept). */
+export function gaussianRandom(rnd: () => number): () => number {
+  let spare: number | null = null;
+  return () => {
+    if (spare !== null) {
+      const s = spare;
+      spare = null;
+      return s;
+    }
+    let u = 0;
+    while (u === 0) u = rnd();
+    const v = rnd();
+    const r = Math.sqrt(-2 * Math.log(u));
+    spare = r * Math.sin(2 * Math.PI * v);
+    return r * Math.cos(2 * Math.PI * v);
+  };
+}
+
 /**
  * The C library's rand() as glibc implements it (TYPE_3 additive feedback generator, degree 31:
  * r[i] = r[i−3] + r[i−31] mod 2³², output r >> 1; seeded by a Lehmer sequence r[i] = 16807·r[i−1]

@@ -204,8 +204,8 @@ describe('bad input', () => {
   a.data.fill(1);
   it('mismatched shapes', () => {
     expect(() => computeFsc(a, createVolume(16, 16, 18, [1, 1, 1]), { pixelSizeA: 1, mask: { kind: 'none' } })).toThrow(
-      'half maps: half maps have different shapes (found 16×16×16 and 16×16×18, expected the same box). Use the ' +
-        'two half maps of one refinement',
+      'half map 1 and half map 2: half maps have different shapes (found 16×16×16 and 16×16×18, ' +
+        'expected the same box). Use the two half maps of one refinement',
     );
   });
   it('NaN-filled map', () => {

@@ -1,14 +1,19 @@
-import { FormatError, type Warning } from '../../errors.js';
-import { forEachFrequency } from '../../fourier/frequencies.js';
-import { allocateReal, allocateSpectrum, irfft3d, rfft3d, type Spectrum } from '../../fourier/rfft3d.js';
+import type { Warning } from '../../errors.js';
+import { allocateReal, allocateSpectrum, irfft3d, rfft3d } from '../../fourier/rfft3d.js';
 import type { Volume } from '../../model/volume.js';
 import { ProgressSteps, type ProgressContext } from '../../util/progress.js';
 import { glibcRand, relionUniform } from '../../util/random.js';
-import { autoMask, sphericalMask, validateMask, type AutoMask } from '../masks/masks.js';
+import type { AutoMask } from '../masks/masks.js';
 import { densityVoxels } from '../masks/density.js';
 import { CRITERIA, findCrossing, thresholdCurve, type Crossing, type CriterionName } from './criteria.js';
 import { readShape, type ShapeReading } from './shape.js';
 import { fscFromSums, shellIndexMap, shellSums, type ShellSums } from './shells.js';
+import { checkHalves } from './halves.js';
+import { resolveMask, sum } from './mask-choice.js';
+import { particleCurve, type ParticleCurve } from './particle-curve.js';
+import { correct, randomizationShell, randomizePhasesBeyond } from './randomize.js';
+
+export { checkHalves, randomizePhasesBeyond, resolveMask };
 
 export type MaskChoice =
   | { kind: 'none' }
@@ -154,231 +159,10 @@ export function computeFsc(
   return { result, autoMask: auto, mask };
 }
 
-function checkHalves(a: Volume, b: Volume): void {
-  if (a.nx !== b.nx || a.ny !== b.ny || a.nz !== b.nz) {
-    throw new FormatError('half maps have different shapes', {
-      source: 'half maps',
-      found: `${a.nx}×${a.ny}×${a.nz} and ${b.nx}×${b.ny}×${b.nz}`,
-      expected: 'the same box',
-      hint: 'Use the two half maps of one refinement',
-    });
-  }
-  if (a.nx !== a.ny || a.nx !== a.nz) {
-    throw new FormatError('half maps are not cubic', {
-      source: 'half maps',
-      found: `${a.nx}×${a.ny}×${a.nz}`,
-      expected: 'a cubic box (as RELION requires)',
-      hint: 'Pad or crop the maps to a cube',
-    });
-  }
-  if (a.nx < 8)
-    throw new FormatError('box is too small for an FSC', {
-      source: 'half maps',
-      found: `${a.nx}`,
-      expected: 'at least 8 voxels',
-    });
-  for (const [name, v] of [
-    ['half map 1', a],
-    ['half map 2', b],
-  ] as const) {
-    let bad = 0;
-    let first = -1;
-    for (let i = 0; i < v.data.length; i++)
-      if (!Number.isFinite(v.data[i]!)) {
-        bad++;
-        if (first < 0) first = i;
-      }
-    if (bad > 0)
-      throw new FormatError('map contains NaN or infinite values', {
-        source: name,
-        found: `${bad} of ${v.data.length} voxels (first at index ${first})`,
-        expected: 'finite densities',
-        hint: 'The refinement or a conversion went wrong; regenerate the half map',
-      });
-  }
-}
-
-/** The mask an FSC option asks for, checked against the half maps (the one place a mask is resolved). */
-export function resolveMask(
-  h1: Volume,
-  h2: Volume,
-  o: Pick<FscOptions, 'pixelSizeA' | 'mask'>,
-  warnings: Warning[],
-): { mask: Float32Array | null; auto: AutoMask | null; info: FscResult['mask'] } {
-  const { nx, ny, nz } = h1;
-  const m = o.mask;
-  const fraction = (mask: Float32Array): number => {
-    let k = 0;
-    for (let i = 0; i < mask.length; i++) if (mask[i]! > 0.5) k++;
-    return k / mask.length;
-  };
-  switch (m.kind) {
-    case 'none':
-      return { mask: null, auto: null, info: null };
-    case 'user': {
-      warnings.push(...validateMask(m.mask, h1, o.pixelSizeA, m.source));
-      const f = fraction(m.mask.data);
-      return {
-        mask: m.mask.data,
-        auto: null,
-        info: {
-          kind: 'user',
-          source: m.source,
-          volumeFraction: f,
-          autoThreshold: null,
-          particleFraction: null,
-          densityFraction: null,
-        },
-      };
-    }
-    case 'sphere': {
-      const mask = sphericalMask(nx, ny, nz, o.pixelSizeA, m.radiusA, m.edgeA ?? 10);
-      return {
-        mask,
-        auto: null,
-        info: {
-          kind: 'sphere',
-          source: `sphere r=${m.radiusA} Å, edge ${m.edgeA ?? 10} Å`,
-          volumeFraction: fraction(mask),
-          autoThreshold: null,
-          particleFraction: null,
-          densityFraction: null,
-        },
-      };
-    }
-    case 'auto': {
-      const avg = new Float32Array(h1.data.length);
-      for (let i = 0; i < avg.length; i++) avg[i] = 0.5 * (h1.data[i]! + h2.data[i]!);
-      const auto = autoMask(avg, nx, ny, nz, o.pixelSizeA, m);
-      return {
-        mask: auto.mask,
-        auto,
-        info: {
-          kind: 'auto',
-          source: 'automatic',
-          volumeFraction: auto.volumeFraction,
-          autoThreshold: auto.threshold,
-          particleFraction: null,
-          densityFraction: auto.coreVoxels / sum(auto.mask),
-        },
-      };
-    }
-  }
-}
-
 /** out = a·m voxel by voxel (out may be a). */
-function sum(a: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]!;
-  return s;
-}
-
 function multiplyInto(out: Float32Array, a: Float32Array, m: Float32Array): Float32Array {
   for (let i = 0; i < a.length; i++) out[i] = a[i]! * m[i]!;
   return out;
-}
-
-/** RELION: first shell > 0 where the unmasked FSC < 0.8, or round(box·pixel / Å) when given. */
-function randomizationShell(
-  fscUnmasked: Float64Array,
-  o: FscOptions,
-  n: number,
-  px: number,
-  warnings: Warning[],
-): number | null {
-  if (o.randomizeFromA !== undefined) {
-    const r = Math.round((n * px) / o.randomizeFromA);
-    if (r < 1 || r >= fscUnmasked.length)
-      throw new RangeError(
-        `--randomize-at ${o.randomizeFromA} Å is outside the box's range ` +
-          `(${((n * px) / (fscUnmasked.length - 1)).toFixed(2)}–${(n * px).toFixed(1)} Å)`,
-      );
-    return r;
-  }
-  const at = o.randomizeFscAt ?? 0.8;
-  for (let i = 1; i < fscUnmasked.length; i++) if (fscUnmasked[i]! < at) return i;
-  warnings.push({
-    code: 'no-randomisation',
-    message:
-      `the unmasked FSC never drops below ${at}: no phase randomisation, the corrected FSC equals the ` + `masked one`,
-  });
-  return null;
-}
-
-/**
- * RELION randomizePhasesBeyond: voxels with |k|² ≥ r0² get a uniform random phase in [0, 2π) from `rnd`, same
- * amplitude.
- */
-export function randomizePhasesBeyond(spec: Spectrum, r0: number, rnd: () => number): void {
-  const data = spec.data;
-  const r02 = r0 * r0;
-  forEachFrequency(spec, (i, r2) => {
-    if (r2 < r02) return;
-    const re = data[2 * i]!,
-      im = data[2 * i + 1]!;
-    const amp = Math.sqrt(re * re + im * im);
-    const ph = rnd();
-    // sin from cos (one trigonometric call per voxel): the sign follows the half-turn.
-    const c = Math.cos(ph);
-    const sn = Math.sqrt(Math.max(0, 1 - c * c));
-    data[2 * i] = amp * c;
-    data[2 * i + 1] = ph < Math.PI ? amp * sn : -amp * sn;
-  });
-}
-
-/**
- * FSC_true = (FSC_t − FSC_n)/(1 − FSC_n) from shell r0 + 2 on (RELION moves it two shells up to
- * avoid artefacts at the randomisation edge). RELION 3.1.3 keeps negative values (no clamp to 0).
- */
-function correct(masked: Float64Array, random: Float64Array | null, r0: number | null): Float64Array {
-  if (!random || r0 === null) return masked.slice();
-  const out = new Float64Array(masked.length);
-  for (let i = 0; i < out.length; i++) {
-    const t = masked[i]!,
-      n = random[i]!;
-    out[i] = i < r0 + 2 ? t : (t - n) / (1 - n);
-  }
-  return out;
-}
-
-interface ParticleCurve {
-  fsc: Float64Array;
-  method: 'cistem-mw' | 'relion-mask-fraction';
-  particleVolumeFraction: number;
-}
-
-/**
- * With --mw: cisTEM's Part_FSC on the masked FSC (unmasked when there is no mask), the particle
- * taking MW·1000/0.81 Å³ of the mask volume. Without: RELION 3.1's rlnFourierShellCorrelation-
- * ParticleMaskFraction, Part = V·FSC/(1 + (V − 1)·FSC) on the unmasked FSC with
- * V = 0.476 / (fraction of mask voxels > 0.5).
- */
-function particleCurve(
-  unmasked: Float64Array,
-  masked: Float64Array | null,
-  mask: Float32Array | null,
-  o: FscOptions,
-  px: number,
-  boxVoxels: number,
-): ParticleCurve | null {
-  // cisTEM takes |FSC| in the denominator; RELION does not (checked against its postprocess.star).
-  const scale = (fsc: Float64Array, v: number, abs: boolean): Float64Array =>
-    fsc.map((f) => (v * f) / (1 + (v - 1) * (abs ? Math.abs(f) : f)));
-  if (o.mwKDa !== undefined) {
-    const particleA3 = (o.mwKDa * 1000) / 0.81;
-    let maskVoxels = boxVoxels;
-    if (mask) {
-      maskVoxels = 0;
-      for (let i = 0; i < mask.length; i++) maskVoxels += mask[i]!;
-    }
-    const vf = particleA3 / (px ** 3 * maskVoxels);
-    return { fsc: scale(masked ?? unmasked, 1 / vf, true), method: 'cistem-mw', particleVolumeFraction: vf };
-  }
-  if (!mask) return null;
-  let above = 0;
-  for (let i = 0; i < mask.length; i++) if (mask[i]! > 0.5) above++;
-  const v = 0.476 / (above / mask.length);
-  return { fsc: scale(unmasked, v, false), method: 'relion-mask-fraction', particleVolumeFraction: 1 / v };
 }
 
 interface AssembleInput {

@@ -1,0 +1,57 @@
+import { gaussianBlur, isoSurfaceArea } from './surface.js';
+
+/**
+ * 3DFSC v3: voxels in order of distance from the centre are 1 when ≥ threshold and their neighbour
+ * closest to the centre is 1 (shells inside the high-pass are 1); then pad, blur σ = 1, iso-surface
+ * at 0.5: Ψ = π^⅓ (6V)^⅔ / A, V = voxels of the blurred volume ≥ 0.5.
+ */
+export function sphericityOf(fsc3d: Float32Array, n: number, threshold: number, highPassShell: number): number {
+  const c = n / 2;
+  // The neighbour closest to the centre is one step towards it on every axis where the voxel is
+  // off-centre (for integer offsets this is unique), so processing by increasing L1 distance from
+  // the centre always visits it first.
+  const order = byL1(n, c);
+  const mem = Float32Array.from(fsc3d);
+  const bin = new Uint8Array(n * n * n);
+  for (const i of order) {
+    const ux = (i % n) - c,
+      uy = (Math.floor(i / n) % n) - c,
+      uz = Math.floor(i / n / n) - c;
+    if (ux * ux + uy * uy + uz * uz < highPassShell * highPassShell) {
+      bin[i] = 1;
+      mem[i] = 1;
+      continue;
+    }
+    if (mem[i]! < threshold) {
+      mem[i] = 0;
+      continue;
+    }
+    const j = i - Math.sign(ux) - n * Math.sign(uy) - n * n * Math.sign(uz);
+    if (mem[j]! >= threshold) bin[i] = 1;
+    else mem[i] = 0;
+  }
+  const m = n + 12;
+  const padded = new Float32Array(m * m * m);
+  for (let z = 0; z < n; z++)
+    for (let y = 0; y < n; y++)
+      for (let x = 0; x < n; x++) padded[x + 6 + m * (y + 6 + m * (z + 6))] = bin[x + n * (y + n * z)]!;
+  const blurred = gaussianBlur(padded, m, m, m, 1);
+  const area = isoSurfaceArea(blurred, m, m, m, 0.5);
+  let volume = 0;
+  for (const v of blurred) if (v >= 0.5) volume++;
+  return area > 0 ? (Math.cbrt(Math.PI) * Math.pow(6 * volume, 2 / 3)) / area : 0;
+}
+
+/** Voxel indices by increasing |x − c| + |y − c| + |z − c| (counting sort). */
+function byL1(n: number, c: number): Int32Array {
+  const key = (i: number): number =>
+    Math.abs((i % n) - c) + Math.abs((Math.floor(i / n) % n) - c) + Math.abs(Math.floor(i / n / n) - c);
+  const max = 3 * n;
+  const start = new Int32Array(max + 2);
+  const total = n * n * n;
+  for (let i = 0; i < total; i++) start[key(i) + 1]!++;
+  for (let b = 0; b <= max; b++) start[b + 1]! += start[b]!;
+  const order = new Int32Array(total);
+  for (let i = 0; i < total; i++) order[start[key(i)]!++] = i;
+  return order;
+}
