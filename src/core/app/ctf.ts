@@ -12,6 +12,7 @@ import { createVolume } from '../model/volume.js';
 import { ctfFitChartSpec } from '../report/figures/charts.js';
 import { renderSvg } from '../report/figures/svg.js';
 import { imagePng } from '../report/png.js';
+import { pearsonFromSums } from '../util/stats.js';
 import { jsonText, type JobOutput, type JobResult, type NamedBytes } from './job.js';
 import { checkAmplitudeContrast, parseRange } from './options.js';
 
@@ -241,10 +242,7 @@ export function powerSpectrumLikeness(image: Float32Array, nx: number, ny: numbe
       n++;
     }
   }
-  const cov = sab / n - (sa / n) * (sb / n);
-  const va = saa / n - (sa / n) ** 2,
-    vb = sbb / n - (sb / n) ** 2;
-  return va > 0 && vb > 0 ? cov / Math.sqrt(va * vb) : 0;
+  return pearsonFromSums(n, sa, sb, saa, sbb, sab);
 }
 
 /** Fitting errors (a micrograph too small, a fit range beyond Nyquist) name the file they concern. */

@@ -1,4 +1,5 @@
 import { wavelengthA } from '../../model/ctf-physics.js';
+import { pearsonFromSums } from '../../util/stats.js';
 import type { NormalizedSpectrum, SpectrumGrid } from './spectrum.js';
 
 /**
@@ -136,10 +137,7 @@ export function correlation(c: ChiConstants, p: FitParameters, s: Annulus, strid
     sdm += d * m;
     n++;
   }
-  const cov = sdm - (sd * sm) / n,
-    vd = sdd - (sd * sd) / n,
-    vm = smm - (sm * sm) / n;
-  return vd > 0 && vm > 0 ? cov / Math.sqrt(vd * vm) : 0;
+  return pearsonFromSums(n, sd, sm, sdd, smm, sdm);
 }
 
 /** CTF² (0 … 1) of every half-plane sample, for the background regression and the diagnostic image. */

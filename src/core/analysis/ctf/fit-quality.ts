@@ -1,3 +1,4 @@
+import { pearson } from '../../util/stats.js';
 import { modulation, ringPeriodPx, sinc, type ChiConstants, type FitParameters } from './fit-model.js';
 import type { SpectrumGrid } from './spectrum.js';
 
@@ -72,29 +73,6 @@ function equiPhaseAverage(
   return { bMin: Math.ceil(kMinInvA / scale), bins, data, count, scale };
 }
 
-function windowCorrelation(a: ArrayLike<number>, m: ArrayLike<number>, lo: number, hi: number): number {
-  let sa = 0,
-    sm = 0,
-    saa = 0,
-    smm = 0,
-    sam = 0,
-    n = 0;
-  for (let b = lo; b <= hi; b++) {
-    const x = a[b]!,
-      y = m[b]!;
-    sa += x;
-    sm += y;
-    saa += x * x;
-    smm += y * y;
-    sam += x * y;
-    n++;
-  }
-  const cov = sam - (sa * sm) / n,
-    va = saa - (sa * sa) / n,
-    vm = smm - (sm * sm) / n;
-  return va > 0 && vm > 0 ? cov / Math.sqrt(va * vm) : 0;
-}
-
 function isoModel(c: ChiConstants, p: FitParameters, e: EquiPhase): Float64Array {
   const m = new Float64Array(e.bins);
   for (let b = 0; b < e.bins; b++) {
@@ -122,7 +100,7 @@ export function fitQuality(
     const w = Math.max(3, Math.round(ringPeriodPx(c, p.meanDefocusA, b, grid.box, pixelSizeA)));
     const lo = Math.max(first, b - w),
       hi = Math.min(e.bins - 1, b + w);
-    const cc = windowCorrelation(e.data, model, lo, hi);
+    const cc = pearson(e.data, model, lo, hi);
     const threshold = Math.max(FIT_CORRELATION_THRESHOLD, 2 / Math.sqrt(hi - lo + 1));
     profile.spatialFrequencyInvA.push(b * e.scale);
     profile.data.push(e.data[b]!);

@@ -1,5 +1,6 @@
 import type { CtfEstimate } from '../../model/ctf.js';
 import { nelderMead } from '../../util/optimize.js';
+import { pearson } from '../../util/stats.js';
 import {
   annulus,
   chiConstants,
@@ -291,28 +292,6 @@ function refine(
   const p = toP(r.x);
   if (phase) p.phaseShiftRad = ((p.phaseShiftRad % Math.PI) + Math.PI) % Math.PI;
   return { p, score: -r.value };
-}
-
-function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  const n = a.length;
-  let sa = 0,
-    sb = 0,
-    saa = 0,
-    sbb = 0,
-    sab = 0;
-  for (let i = 0; i < n; i++) {
-    const x = a[i]!,
-      y = b[i]!;
-    sa += x;
-    sb += y;
-    saa += x * x;
-    sbb += y * y;
-    sab += x * y;
-  }
-  const cov = sab - (sa * sb) / n,
-    va = saa - (sa * sa) / n,
-    vb = sbb - (sb * sb) / n;
-  return va > 0 && vb > 0 ? cov / Math.sqrt(va * vb) : 0;
 }
 
 /** CTFFIND's diagnostic layout: data on the left half, the fit on the right, origin at the centre. */
