@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -113,4 +113,35 @@ describe.skipIf(!HAS_SHARED)('real data (../shared/data/real)', () => {
     },
     120_000,
   );
+
+  it('report --project on the RELION 3.1 tutorial: causes 1a, 4, 5, 6, 7 measured from its own files', () => {
+    const dir = tutorial();
+    const out = join(mkdtempSync(join(tmpdir(), 'cryodx-real-')), 'project');
+    const r = cryodx('report', '--project', dir, '--out', out);
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+    const f = (c: string) => j.findings.find((x: { cause: string }) => x.cause === c);
+    for (const c of ['1a-compositional', '4-motion-damage', '5-ctf', '6-picking', '7-microscope'])
+      expect(f(c).strength, c).not.toBe('not measured');
+    // rlnAccumMotionTotal is the path length of the shifts in pixels (0.885 Å): read here with a plain split.
+    const rows = readFileSync(join(dir, 'MotionCorr/job002/corrected_micrographs.star'), 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('_PS.mrc'))
+      .map((l) => Number(l.trim().split(/\s+/)[4]));
+    const p = j.processing;
+    expect(p.motion.columnUnit).toBe('pixels (checked against the shifts)');
+    expect(p.motion.micrographs.map((m: { totalA: number }) => m.totalA / 0.885)).toEqual(
+      rows.map((x) => expect.closeTo(x, 4)),
+    );
+    // Class3D/job016: one class of four holds signal (84 %, 10.3 Å; the others ~20 Å), and Select/job017 kept it.
+    expect(p.classes.signalClasses).toEqual([4]);
+    expect(p.classes.keptSignalClasses).toEqual([4]);
+    expect(f('1a-compositional').strength).toBe('ruled out');
+    // PostProcess 030 (after polishing) 2.818265 Å against 026 2.976299 Å; 026 against 021 (CTF refinement) 3.03299 Å.
+    expect(p.gains.polishingA).toBeCloseTo(2.976299 - 2.818265, 6);
+    expect(p.gains.ctfRefinementA).toBeCloseTo(3.03299 - 2.976299, 6);
+    expect(p.picking.usedPicker).toBe('AutoPick/job011 (template)');
+    expect(f('6-picking').strength).toBe('ruled out');
+    expect(j.inputs.used.length).toBeGreaterThan(8);
+  });
 });

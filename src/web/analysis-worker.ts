@@ -1,6 +1,7 @@
 import { inspectFile } from '../core/app/inspect.js';
 import { jsonText, type NamedBytes } from '../core/app/job.js';
-import { reportJob } from '../core/app/report.js';
+import { projectInputs, withProject } from '../core/app/project.js';
+import { reportJob, type ReportJobInput } from '../core/app/report.js';
 import { SharedMemoryPool } from '../core/parallel/pool.js';
 import type { FileInfo, InspectRequest, RunRequest, WorkerReply } from './protocol.js';
 
@@ -55,25 +56,24 @@ async function run(m: RunRequest): Promise<void> {
     [mask] = of('mask'),
     [particles] = of('particles');
   const ctf = of('ctf');
-  const job = await reportJob(
-    {
-      ...(half1 ? { half1 } : {}),
-      ...(half2 ? { half2 } : {}),
-      ...(mask
-        ? { mask: { kind: 'user' as const, file: mask } }
-        : m.autoMask
-          ? { mask: { kind: 'auto' as const } }
-          : {}),
-      angpixA: m.pixelSizeA,
-      ...(particles ? { particles } : {}),
-      ...(ctf.length ? { ctf } : {}),
-      symmetry: m.symmetry,
-      ...(m.mwKDa ? { mwKDa: m.mwKDa } : {}),
-      version: m.version,
-      analyses: m.analyses,
-    },
-    { report: (fraction: number, label: string) => ctx.postMessage({ kind: 'progress', fraction, label }) },
-  );
+  const given: ReportJobInput = {
+    ...(half1 ? { half1 } : {}),
+    ...(half2 ? { half2 } : {}),
+    ...(mask ? { mask: { kind: 'user' as const, file: mask } } : {}),
+    angpixA: m.pixelSizeA,
+    ...(particles ? { particles } : {}),
+    ...(ctf.length ? { ctf } : {}),
+    symmetry: m.symmetry,
+    ...(m.mwKDa ? { mwKDa: m.mwKDa } : {}),
+    version: m.version,
+    analyses: m.analyses,
+  };
+  const input = m.project ? await fromProject(m.project, given, m.symmetryGiven) : given;
+  // The automatic mask stands in only where neither the user nor the project gave one.
+  if (!input.mask && m.autoMask) input.mask = { kind: 'auto' };
+  const job = await reportJob(input, {
+    report: (fraction: number, label: string) => ctx.postMessage({ kind: 'progress', fraction, label }),
+  });
   const r = job.result;
   const result = {
     report: r.report,
@@ -85,4 +85,19 @@ async function run(m: RunRequest): Promise<void> {
     seconds: (performance.now() - t0) / 1000,
   };
   ctx.postMessage({ kind: 'result', result });
+}
+
+/** A dropped project folder read by the same reader as `cryodx report --project`; files read when asked for. */
+async function fromProject(
+  p: NonNullable<RunRequest['project']>,
+  given: ReportJobInput,
+  symmetryGiven: boolean,
+): Promise<ReportJobInput> {
+  const byPath = new Map(p.files.map((f) => [f.path, f.file]));
+  const found = await projectInputs({
+    root: p.root,
+    paths: [...byPath.keys()],
+    read: async (path) => new Uint8Array(await byPath.get(path)!.arrayBuffer()),
+  });
+  return withProject(found, p.root, given, { symmetryGiven });
 }

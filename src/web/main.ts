@@ -17,6 +17,8 @@ interface Entry {
 const VERSION = '0.1.0';
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 const entries: Entry[] = [];
+/** A processing project folder (RELION or cryoSPARC), read by the worker with `report --project`'s reader. */
+let project: { root: string; files: { path: string; file: File }[] } | null = null;
 let nextId = 1;
 let worker: Worker | null = null;
 let inspector: Worker | null = null;
@@ -82,9 +84,66 @@ function renderFiles(): void {
       return tr;
     }),
   );
+  if (project) body.append(projectRow(project));
   updatePixelSize();
-  const ready = entries.length > 0 && entries.every((e) => e.info && (e.info.ok || e.role === 'other'));
+  const filesReady = entries.every((e) => e.info && (e.info.ok || e.role === 'other'));
+  const ready = (entries.length > 0 || project !== null) && filesReady;
   $<HTMLButtonElement>('run').disabled = !ready || worker !== null;
+}
+
+function projectRow(p: NonNullable<typeof project>): HTMLTableRowElement {
+  const tr = document.createElement('tr');
+  const cells = [p.root, 'project', `${p.files.length} files: read as a RELION or cryoSPARC project on Diagnose`];
+  for (const text of cells) {
+    const td = document.createElement('td');
+    td.textContent = text;
+    tr.append(td);
+  }
+  tr.lastElementChild!.setAttribute('data-testid', 'info-project');
+  const remove = document.createElement('td');
+  const x = document.createElement('button');
+  x.textContent = 'remove';
+  x.onclick = () => {
+    project = null;
+    renderFiles();
+  };
+  remove.append(x);
+  tr.append(remove);
+  return tr;
+}
+
+/** A chosen folder (webkitdirectory): its files by path below the folder. */
+function setProject(files: { path: string; file: File }[]): void {
+  if (!files.length) return;
+  const root = files[0]!.path.split('/')[0]!;
+  const inside = files.every((f) => f.path.startsWith(`${root}/`));
+  project = {
+    root,
+    files: files.map((f) => ({ path: inside ? f.path.slice(root.length + 1) : f.path, file: f.file })),
+  };
+  renderFiles();
+}
+
+/** Every file under a dropped folder, with its path from the folder (the File System entries API). */
+async function folderFiles(entry: FileSystemDirectoryEntry): Promise<{ path: string; file: File }[]> {
+  const out: { path: string; file: File }[] = [];
+  const walk = async (dir: FileSystemDirectoryEntry, prefix: string): Promise<void> => {
+    const reader = dir.createReader();
+    for (;;) {
+      const batch = await new Promise<FileSystemEntry[]>((ok, fail) => reader.readEntries(ok, fail));
+      if (!batch.length) break;
+      for (const e of batch) {
+        if (e.isDirectory) await walk(e as FileSystemDirectoryEntry, `${prefix}${e.name}/`);
+        else
+          out.push({
+            path: `${prefix}${e.name}`,
+            file: await new Promise<File>((ok, fail) => (e as FileSystemFileEntry).file(ok, fail)),
+          });
+      }
+    }
+  };
+  await walk(entry, `${entry.name}/`);
+  return out;
 }
 
 /** Pixel size from the headers of the maps in use, by the same rule the run applies (core/app/maps.ts). */
@@ -147,6 +206,8 @@ async function run(): Promise<void> {
     },
     version: VERSION,
     ports: await helperPorts(),
+    project,
+    symmetryGiven: $<HTMLInputElement>('sym').dataset['edited'] === '1',
   };
   worker = newWorker();
   performance.mark('cryodx-run');
@@ -202,8 +263,18 @@ drop.addEventListener('dragleave', () => drop.classList.remove('over'));
 drop.addEventListener('drop', (e) => {
   e.preventDefault();
   drop.classList.remove('over');
-  if (e.dataTransfer?.files) void addFiles(e.dataTransfer.files);
+  const dirs = Array.from(e.dataTransfer?.items ?? [])
+    .map((i) => i.webkitGetAsEntry?.())
+    .filter((x): x is FileSystemDirectoryEntry => !!x && x.isDirectory);
+  if (dirs.length) void folderFiles(dirs[0]!).then(setProject);
+  else if (e.dataTransfer?.files) void addFiles(e.dataTransfer.files);
 });
+$<HTMLInputElement>('project').addEventListener('change', (e) => {
+  const input = e.target as HTMLInputElement;
+  setProject(Array.from(input.files ?? [], (file) => ({ path: file.webkitRelativePath || file.name, file })));
+  input.value = '';
+});
+$<HTMLInputElement>('sym').addEventListener('input', (e) => ((e.target as HTMLInputElement).dataset['edited'] = '1'));
 $<HTMLInputElement>('files').addEventListener('change', (e) => {
   const input = e.target as HTMLInputElement;
   if (input.files) void addFiles(input.files);

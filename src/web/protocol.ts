@@ -30,6 +30,10 @@ export interface RunRequest {
   version: string;
   /** Ports to the parallel helpers (empty when not cross-origin isolated). */
   ports: MessagePort[];
+  /** A dropped project folder: its files by path (read in the worker only when the project reader asks). */
+  project: { root: string; files: { path: string; file: File }[] } | null;
+  /** True when the user changed the symmetry field (else the project's refinement decides). */
+  symmetryGiven: boolean;
 }
 
 export interface RunResult {

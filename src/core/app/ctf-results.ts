@@ -2,6 +2,8 @@ import { decodeText, maybeGunzip } from '../io/bytes.js';
 import { ctfFromStar } from '../io/ctf-star.js';
 import { readCtffind } from '../io/ctffind.js';
 import { readStar } from '../io/star/read.js';
+import { isNpy, readNpy } from '../io/npy.js';
+import { ctfFromCryosparcExposures } from '../io/cryosparc/processing.js';
 import type { CtfEstimate } from '../model/ctf.js';
 import type { NamedBytes } from './job.js';
 import { readAberrations, type AberrationReading } from '../analysis/ctf/aberrations.js';
@@ -10,6 +12,7 @@ import { readOpticsAberrations } from '../io/star/aberrations.js';
 /** CTF results (RELION micrographs_ctf.star or CTFFIND 4 / 5 text) from a file's bytes. */
 export function ctfFromBytes(name: string, raw: Uint8Array): CtfEstimate[] {
   const bytes = maybeGunzip(raw);
+  if (isNpy(bytes)) return ctfFromCryosparcExposures(readNpy(bytes, name), name);
   return /\.star(\.gz)?$/i.test(name)
     ? ctfFromStar(readStar(bytes, { source: name }))
     : readCtffind(decodeText(bytes), name).estimates;

@@ -2,6 +2,7 @@ import { anisotropy, type AnisotropyResult } from '../analysis/anisotropy/anisot
 import { singleMapBudget, type SingleMapBudget } from '../analysis/budget/budget.js';
 import { calibrate, csFromZernike, type Calibration } from '../analysis/ctf/calibration.js';
 import { localResolution } from '../analysis/locres/locres.js';
+import { longestDimensionA } from '../analysis/masks/extent.js';
 import { readLocres, type LocresReading } from '../analysis/locres/reading.js';
 import {
   coverageProblem,
@@ -37,9 +38,11 @@ import { jsonText, uniqueWarnings, type JobOutput, type JobResult, type NamedByt
 import { loadHalfMaps, type MaskSpec } from './maps.js';
 import { checkSymmetry } from './orientations.js';
 import { particleAngles } from './particles.js';
+import { processingAnalyses, type ProcessingInputs, type ProcessingResults } from './report-processing.js';
+import type { InputUse, ProcessingSummary } from '../report/report.js';
 
 /** Everything `cryodx report` and the browser app accept; each analysis runs when its inputs are there. */
-export interface ReportJobInput {
+export interface ReportJobInput extends ProcessingInputs {
   half1?: NamedBytes;
   half2?: NamedBytes;
   mask?: MaskSpec;
@@ -57,6 +60,8 @@ export interface ReportJobInput {
   tiltSeries?: TiltCtfJobInput;
   /** How the tilts are fitted (the CLI passes worker threads); one after another by default. */
   fitTilts?: (p: PreparedTiltSeries) => Promise<TiltPair[]>;
+  /** What `--project` found: every file it used with its job and why, and what it could not use. */
+  project?: { root: string; kind: string; used: InputUse[]; notes: Warning[] };
 }
 
 export interface ReportFigure {
@@ -82,6 +87,10 @@ const CAPTIONS: Record<string, string> = {
   orientations: 'Orientation distribution of the particles',
   'ctf-fit': 'CTF fit resolution per micrograph against the map resolution (red)',
   'ctf-defocus': 'Defocus per micrograph',
+  motion: 'Accumulated motion per micrograph (early: the first 4 e⁻/Å²), outliers in full colour',
+  polishing: 'Bayesian polishing: per-frame B-factor and the weight each frame carries at the map’s resolution',
+  classes: 'Class populations: classes holding real signal against junk / noise',
+  picking: 'Two pickers compared micrograph by micrograph: picks both found, and those only one found',
   'tilt-defocus': 'Defocus of each tilt (the reported method and the other)',
 };
 
@@ -101,13 +110,25 @@ interface Collected {
   volumes: ReportJobResult['volumes'];
   warnings: Warning[];
   pixelSizeA: number | null;
+  /** The particle's longest dimension from the mask (an upper bound), when no size was given. */
+  maskDiameterA: number | null;
 }
 
 /** Every analysis the inputs allow, then the diagnosis, report.json, report.html and the figures. */
 export async function reportJob(inp: ReportJobInput, progress?: ProgressContext): Promise<JobResult<ReportJobResult>> {
-  if (!inp.half1 && !inp.half2 && !inp.particles && !inp.ctf?.length && !inp.tiltSeries) {
+  const processing = [inp.motion, inp.classes, inp.picks, inp.ctfRefine, inp.postprocessStars].some((x) => x?.length);
+  if (
+    !inp.half1 &&
+    !inp.half2 &&
+    !inp.particles &&
+    !inp.ctf?.length &&
+    !inp.tiltSeries &&
+    !inp.bfactors &&
+    !processing
+  ) {
     throw new InputError(
-      'nothing to analyse: give half maps (--half1 and --half2), particles (--particles) or CTF results (--ctf)',
+      'nothing to analyse: give half maps (--half1 and --half2), particles (--particles), CTF results (--ctf), ' +
+        'processing results (--motion, --bfactors, --classes, --picks, --postprocess) or a project (--project)',
     );
   }
   if (!inp.half1 !== !inp.half2) throw new InputError('give both half maps (--half1 and --half2), or neither');
@@ -128,7 +149,9 @@ export async function reportJob(inp: ReportJobInput, progress?: ProgressContext)
     volumes: null,
     warnings: [],
     pixelSizeA: inp.angpixA ?? null,
+    maskDiameterA: null,
   };
+  if (inp.project) c.warnings.push(...inp.project.notes);
   if (inp.half1 && inp.half2) halfMapAnalyses(inp, c, progress);
   if (inp.particles) {
     progress?.report?.(0.8, 'orientations');
@@ -161,7 +184,26 @@ export async function reportJob(inp: ReportJobInput, progress?: ProgressContext)
       ),
     });
   }
+  const proc = processingAnalyses(inp, {
+    mapResolutionA: c.pp?.resolutionA ?? null,
+    ctf: inp.ctf?.length ? ctfFromFiles(inp.ctf) : null,
+    particles: inp.particles ?? null,
+    pixelSizeA: c.pixelSizeA,
+  });
+  c.warnings.push(...proc.warnings);
+  c.specs.push(...proc.specs);
+  const mapA = c.pp?.resolutionA ?? proc.relionPostprocess?.resolutionA ?? null;
+  if (inp.ctfRefine?.length && mapA) c.aberrations.push(...aberrationsFromFiles(inp.ctfRefine, mapA));
+  if (!c.pp && proc.relionPostprocess && c.ctf && inp.ctf?.length) {
+    // Without half maps the CTF fits are judged against RELION's resolution.
+    const est = ctfFromFiles(inp.ctf);
+    c.ctf = summarizeCtf(est, mapA);
+    c.ctfTriage = { findings: triageCtf(est, { mapResolutionA: mapA }).findings, outliers: c.ctfTriage?.outliers ?? 0 };
+    if (mapA && !c.aberrations.length) c.aberrations = aberrationsFromFiles(inp.ctf, mapA);
+  }
+  c.budget ??= proc.budgetSingle;
   if (inp.calibration) c.calibration = calibration(inp.calibration, c);
+  else c.calibration = proc.calibration;
   if (inp.tiltSeries) {
     progress?.report?.(0.85, 'tilt series');
     const prepared = prepareTiltSeries(inp.tiltSeries);
@@ -184,9 +226,16 @@ export async function reportJob(inp: ReportJobInput, progress?: ProgressContext)
       orientations: c.or,
       locres: c.lr,
       ctf: c.ctf,
-      budget: { singleMap: c.budget },
       calibration: c.calibration,
       aberrations: c.aberrations,
+      budget: { fit: proc.budgetFit, singleMap: c.budget },
+      relionPostprocess: proc.relionPostprocess,
+      motion: proc.motion,
+      polishing: proc.polishing,
+      gains: proc.gains,
+      classes: proc.classes,
+      picking: proc.picking,
+      particleDiameterA: inp.particleDiameterA ?? c.maskDiameterA,
     }),
   );
   const warnings = uniqueWarnings(c.warnings);
@@ -200,6 +249,8 @@ export async function reportJob(inp: ReportJobInput, progress?: ProgressContext)
       ctf: inp.ctf?.map((f) => f.name).join(', ') || null,
       pixelSizeA: c.pixelSizeA,
       symmetry,
+      ...processingInputNames(inp),
+      ...(inp.project ? { project: inp.project.root, projectKind: inp.project.kind, used: inp.project.used } : {}),
     },
     findings,
     postprocess: c.pp,
@@ -212,6 +263,7 @@ export async function reportJob(inp: ReportJobInput, progress?: ProgressContext)
     tiltSeries: c.tiltSeries,
     budget: c.budget,
     calibration: c.calibration,
+    processing: processingSummary(proc),
     warnings,
   });
   const figures = await Promise.all(
@@ -309,6 +361,7 @@ function halfMapAnalyses(inp: ReportJobInput, c: Collected, progress?: ProgressC
     });
   }
   const n = v1.nx;
+  if (post.mask && !inp.particleDiameterA) c.maskDiameterA = longestDimensionA(post.mask, n, px);
   c.volumes = { n, sharpened: post.sharpened, mask: post.mask, locres: null };
   if (run.localResolution) {
     progress?.report?.(0.55, 'local resolution');
@@ -381,4 +434,33 @@ function calibration(o: NonNullable<ReportJobInput['calibration']>, c: Collected
     voltageKv,
     ...(resolutionA ? { resolutionA } : {}),
   });
+}
+
+/** The processing files given, by role, as report.json lists its inputs. */
+function processingInputNames(inp: ReportJobInput): Record<string, string | null> {
+  const names = (f?: NamedBytes[]): string | null => (f?.length ? f.map((x) => x.name).join(', ') : null);
+  return {
+    motion: inp.motion?.length
+      ? `${inp.motion.length} file(s): ${inp.motion[0]!.name}${inp.motion.length > 1 ? ', …' : ''}`
+      : null,
+    bfactors: inp.bfactors?.name ?? null,
+    classes: names(inp.classes),
+    picks: inp.picks?.length ? inp.picks.map((p) => `${p.name} (${p.files.length} files)`).join('; ') : null,
+    ctfRefine: names(inp.ctfRefine),
+    postprocess: inp.postprocessStars?.length ? inp.postprocessStars.map((p) => p.file.name).join(', ') : null,
+  };
+}
+
+/** What report.json keeps of the processing analyses (per-micrograph tables trimmed to what the figures show). */
+function processingSummary(p: ProcessingResults): ProcessingSummary | null {
+  if (!p.motion && !p.polishing && !p.classes && !p.picking && !p.relionPostprocess) return null;
+  return {
+    relionPostprocess: p.relionPostprocess,
+    gains: p.gains,
+    motion: p.motion,
+    polishing: p.polishing,
+    classes: p.classes,
+    picking: p.picking,
+    budgetFit: p.budgetFit,
+  };
 }

@@ -5,6 +5,10 @@ import type { Calibration } from '../analysis/ctf/calibration.js';
 import type { LocresReading } from '../analysis/locres/reading.js';
 import type { OrientationResult } from '../analysis/orientations/scf.js';
 import type { PostprocessResult } from '../analysis/postprocess/postprocess.js';
+import type { ClassReading } from '../analysis/processing/classes.js';
+import type { MotionReading } from '../analysis/processing/motion.js';
+import type { PickingReading } from '../analysis/processing/picking.js';
+import type { PolishingReading } from '../analysis/processing/polishing.js';
 import type { CtfSummary } from './ctf-triage.js';
 import type { DiagnosisInput } from './diagnose.js';
 
@@ -24,6 +28,25 @@ export interface AnalysisResults {
   budget?: { fit?: BudgetFit | null; singleMap?: SingleMapBudget | null } | null;
   calibration?: Pick<Calibration, 'pixelSizeErrorPercent' | 'phaseErrorDeg'> | null;
   aberrations?: AberrationReading[] | null;
+  /** RELION's own post-processing (postprocess.star), used when cryodx has no half maps to post-process. */
+  relionPostprocess?: RelionPostprocess | null;
+  motion?: MotionReading | null;
+  polishing?: PolishingReading | null;
+  gains?: { polishingA: number | null; ctfRefinementA: number | null } | null;
+  classes?: ClassReading | null;
+  picking?: PickingReading | null;
+  /** The particle's longest dimension (Å), given or from the project's jobs. */
+  particleDiameterA?: number | null;
+}
+
+/** What a postprocess.star says: resolution, sharpening B and its Guinier fit, the FSC at Nyquist. */
+export interface RelionPostprocess {
+  source: string;
+  resolutionA: number;
+  bfactorA2: number | null;
+  guinierR2: number | null;
+  fscAtNyquist: number | null;
+  nyquistA: number | null;
 }
 
 /** A Guinier fit this poor (or this short) gives no B-factor to reason with. */
@@ -62,6 +85,25 @@ export function evidenceFrom(r: AnalysisResults): DiagnosisInput {
     };
     dx.bfactorA2 = credibleBfactor(pp) ? pp.bfactorA2 : null;
   }
+  if (!pp && r.relionPostprocess) {
+    const rp = r.relionPostprocess;
+    dx.fsc = {
+      resolutionA: rp.resolutionA,
+      shape: 'unknown',
+      warnings: [],
+      fscAtNyquist: rp.fscAtNyquist,
+      nyquistA: rp.nyquistA,
+    };
+    const credible =
+      rp.bfactorA2 !== null &&
+      rp.guinierR2 !== null &&
+      rp.guinierR2 >= GUINIER_MIN.r2 &&
+      Math.abs(rp.bfactorA2) >= GUINIER_MIN.absBfactorA2 &&
+      rp.resolutionA <= GUINIER_MIN.resolutionA;
+    dx.bfactorA2 = credible ? rp.bfactorA2 : null;
+  }
+  processingEvidence(r, dx);
+  if (r.particleDiameterA) dx.particleDiameterA = r.particleDiameterA;
   if (r.anisotropy) {
     const a = r.anisotropy;
     dx.anisotropy = {
@@ -105,4 +147,53 @@ export function evidenceFrom(r: AnalysisResults): DiagnosisInput {
       phaseErrorDeg: r.calibration.phaseErrorDeg,
     };
   return dx;
+}
+
+/** Motion, polishing, classes and picks: the project's own processing results. */
+function processingEvidence(r: AnalysisResults, dx: DiagnosisInput): void {
+  if (r.motion)
+    dx.motion = {
+      micrographs: r.motion.micrographs.length,
+      medianTotalA: r.motion.medianTotalA,
+      medianEarlyA: r.motion.medianEarlyA,
+      earlyToLateRate: r.motion.earlyToLateRate,
+      outlierFraction: r.motion.outliers.length / r.motion.micrographs.length,
+    };
+  if (r.polishing)
+    dx.polishing = {
+      resolutionA: r.polishing.resolutionA,
+      firstFrameWeight: r.polishing.firstFrameWeight,
+      criticalExposureRatio: r.polishing.criticalExposureRatio,
+      measuredCriticalExposureEPerA2: r.polishing.measuredCriticalExposureEPerA2,
+      modelCriticalExposureEPerA2: r.polishing.modelCriticalExposureEPerA2,
+    };
+  if (r.gains) dx.gains = { ...r.gains };
+  if (r.classes)
+    dx.classes = {
+      dimensionality: r.classes.dimensionality,
+      classes: r.classes.classes.length,
+      signalClasses: r.classes.signalClasses.length,
+      resolved: r.classes.classes.some((c) => c.resolutionA !== null),
+      keptSignalClasses: r.classes.keptSignalClasses?.length ?? null,
+      junkFraction: r.classes.junkFraction,
+      changesOptimalClasses: r.classes.changesOptimalClasses,
+      jumpFraction: r.classes.jumpFraction,
+      pMaxMedian: r.classes.pMaxMedian,
+      pMaxBimodality: r.classes.pMaxBimodality,
+    };
+  if (r.picking)
+    dx.picking = {
+      pickers: r.picking.comparison ? [r.picking.comparison.a, r.picking.comparison.b] : null,
+      jaccard: r.picking.comparison?.jaccard ?? null,
+      chanceJaccard: r.picking.comparison?.chanceJaccard ?? null,
+      micrographs: r.picking.comparison?.micrographs ?? 0,
+      countDefocusR: r.picking.countDefocus?.r ?? null,
+      usedPicker: r.picking.usedPicker,
+      missedByUsed: r.picking.missedByUsed,
+      survival: r.picking.survival.map((s) => ({
+        picker: s.picker,
+        fractionOfFinal: s.fractionOfFinal,
+        fractionSurvived: s.fractionSurvived,
+      })),
+    };
 }

@@ -45,4 +45,54 @@ export interface DiagnosisInput {
   calibration?: { pixelSizeErrorPercent: number; phaseErrorDeg: number | null };
   /** CTF refinement's aberrations read at the map's resolution (analysis/ctf/aberrations.ts). */
   aberrations?: AberrationReading[];
+  /** The particle's longest dimension (Å): ice is judged against 1.1–1.5× it. */
+  particleDiameterA?: number;
+  /** Motion correction's statistics per micrograph (Å). */
+  motion?: {
+    micrographs: number;
+    medianTotalA: number;
+    medianEarlyA: number | null;
+    earlyToLateRate: number | null;
+    outlierFraction: number;
+  };
+  /** Polishing's per-frame weights read at the map's resolution. */
+  polishing?: {
+    resolutionA: number;
+    firstFrameWeight: number;
+    criticalExposureRatio: number | null;
+    measuredCriticalExposureEPerA2: number | null;
+    modelCriticalExposureEPerA2: number;
+  };
+  /** What each processing step bought, from the project's post-processing before and after it (Å). */
+  gains?: { polishingA: number | null; ctfRefinementA: number | null };
+  /** A 2D or 3D classification. */
+  classes?: {
+    dimensionality: 2 | 3 | null;
+    classes: number;
+    signalClasses: number;
+    /** False when the file gives no class resolutions: "signal" then means populated only. */
+    resolved: boolean;
+    /** Signal classes the downstream selection kept, when known. */
+    keptSignalClasses: number | null;
+    junkFraction: number;
+    changesOptimalClasses: number | null;
+    jumpFraction: number | null;
+    pMaxMedian: number | null;
+    pMaxBimodality: number | null;
+  };
+  /** Two pickers compared, and picks per micrograph against the micrographs' CTF. */
+  picking?: {
+    pickers: [string, string] | null;
+    jaccard: number | null;
+    /** What unrelated pick sets of the same densities would share by chance. */
+    chanceJaccard: number | null;
+    micrographs: number;
+    /** Pearson's r of picks per micrograph against defocus, when enough micrographs. */
+    countDefocusR: number | null;
+    /** Fraction of the final particles each picker found (on the micrographs both cover). */
+    survival: { picker: string; fractionOfFinal: number; fractionSurvived: number }[];
+    /** The picker the final particles came from, and the share of the other's picks it did not find. */
+    usedPicker: string | null;
+    missedByUsed: number | null;
+  };
 }

@@ -51,7 +51,8 @@ export function heterogeneity(i: DiagnosisInput): Finding {
 }
 
 export function compositional(i: DiagnosisInput): Finding {
-  // Needs 2D/3D classification results, which cryodx does not read yet; local asymmetric drops are a hint.
+  if (i.classes) return classEvidence(i.classes);
+  // Without a classification, local asymmetric drops are a hint.
   if (
     i.locres &&
     i.locres.worseRegions > 0 &&
@@ -69,7 +70,7 @@ export function compositional(i: DiagnosisInput): Finding {
             'regions of poor local resolution that are not simply the periphery (partial occupancy of a partner?)',
         },
       ],
-      '3D classification results (class populations)',
+      '3D classification results (--classes run_itNNN_model.star)',
       // A hint, not a measurement of composition: it ranks after measured causes of the same strength.
       0.5,
     );
@@ -78,8 +79,60 @@ export function compositional(i: DiagnosisInput): Finding {
     '1a-compositional',
     'not measured',
     [],
-    '3D classification results (class populations and compositions)',
+    '3D classification results (--classes run_itNNN_model.star, or a cryoSPARC classification .cs)',
   );
+}
+
+function classEvidence(c: NonNullable<DiagnosisInput['classes']>): Finding {
+  const kind = c.dimensionality === 2 ? '2D' : '3D';
+  const parts: { evidence: Evidence; level: Level }[] = [];
+  const junk = c.junkFraction > 0 ? `; ${(100 * c.junkFraction).toFixed(0)} % of the particles sit in the others` : '';
+  // 2D classes differ by view as much as by composition: they can hint, never decide.
+  const signal = judged(
+    T.signalClasses,
+    c.signalClasses,
+    c.resolved
+      ? `${c.signalClasses} of ${c.classes} ${kind} classes hold real signal${junk}`
+      : `${c.signalClasses} of ${c.classes} ${kind} classes hold ≥ 5 % of the particles (no class resolutions in the ` +
+          `file: junk cannot be told from signal; compare the class maps)`,
+    0,
+  );
+  parts.push(kind === '2D' ? { ...signal, level: 'none' } : signal);
+  if (c.keptSignalClasses !== null && kind === '3D')
+    parts.push(
+      judged(
+        T.keptSignalClasses,
+        c.keptSignalClasses,
+        c.keptSignalClasses > 1
+          ? `the selection kept ${c.keptSignalClasses} distinct classes together: the refined set mixes them`
+          : `the selection kept ${c.keptSignalClasses} class with signal for refinement`,
+        0,
+      ),
+    );
+  const moving = c.jumpFraction ?? c.changesOptimalClasses;
+  if (moving !== null) {
+    const what =
+      c.jumpFraction !== null ? 'changed class between the last two iterations' : 'changed class in the last iteration';
+    parts.push(judged(T.classChanges, moving, `${(100 * moving).toFixed(1)} % of the particles ${what}`));
+  }
+  if (c.pMaxMedian !== null)
+    parts.push({
+      evidence: {
+        measure: 'pMaxMedian',
+        value: Number(c.pMaxMedian.toFixed(3)),
+        threshold: 'reported',
+        statement:
+          `median pMax ${c.pMaxMedian.toFixed(2)}` +
+          (c.pMaxBimodality !== null
+            ? `, bimodality coefficient ${c.pMaxBimodality.toFixed(2)} ` +
+              (c.pMaxBimodality > 0.555
+                ? '(> 0.555: confident and uncertain particles form two groups)'
+                : '(one group)')
+            : ''),
+      },
+      level: 'none',
+    });
+  return graded('1a-compositional', parts);
 }
 
 export function orientation(i: DiagnosisInput): Finding {

@@ -1,10 +1,9 @@
 import { decodeText } from './bytes.js';
 import { FormatError, type Warning } from '../errors.js';
-import { readStar } from './star/read.js';
 
 /**
- * Smaller formats users hand over with their maps: the EMDB FSC XML, particle picks (EMAN .box,
- * crYOLO .cbox, Topaz .txt) and atomic models whose B column may hold AlphaFold's pLDDT.
+ * Smaller formats users hand over with their maps: the EMDB FSC XML and atomic models whose B column may hold
+ * AlphaFold's pLDDT (particle picks: processing/picks.ts).
  */
 
 /** EMDB FSC XML: <fsc title=…><coordinate><x>1/Å</x><y>FSC</y></coordinate>…</fsc> (RELION's _fsc.xml). */
@@ -41,69 +40,6 @@ export function crossingA(x: number[], y: number[], threshold: number): number |
     }
   }
   return null;
-}
-
-export interface Picks {
-  program: 'EMAN .box' | 'crYOLO .cbox' | 'Topaz';
-  picks: number;
-  micrographs: number;
-  /** Box size in pixels when the format records it. */
-  boxPx: number | null;
-  score: [number, number] | null;
-}
-
-/**
- * Picks from an EMAN .box (x y w h per line), a crYOLO .cbox (STAR) or a Topaz table (image_name x_coord y_coord
- * score).
- */
-export function readPicks(name: string, bytes: Uint8Array): Picks {
-  const text = decodeText(bytes);
-  if (/\.cbox$/i.test(name)) {
-    const loop = readStar(bytes, { source: name }).blocks.find((b) => b.loop?.has('CoordinateX'))?.loop;
-    if (!loop)
-      throw new FormatError('no picks', { source: name, expected: 'a cryolo loop with _CoordinateX, _CoordinateY' });
-    const conf = loop.has('Confidence') ? Array.from(loop.numbers('Confidence')) : null;
-    const w = loop.has('Width') ? (loop.numbers('Width')[0] ?? null) : null;
-    return {
-      program: 'crYOLO .cbox',
-      picks: loop.rows,
-      micrographs: 1,
-      boxPx: w,
-      score: conf?.length ? [Math.min(...conf), Math.max(...conf)] : null,
-    };
-  }
-  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
-  const header = lines[0]?.trim().split(/\s+/) ?? [];
-  if (header[0] === 'image_name' && header.includes('x_coord')) {
-    const si = header.indexOf('score');
-    const rows = lines.slice(1).map((l) => l.trim().split(/\s+/));
-    const scores = si >= 0 ? rows.map((r) => Number(r[si])).filter(Number.isFinite) : [];
-    return {
-      program: 'Topaz',
-      picks: rows.length,
-      micrographs: new Set(rows.map((r) => r[0])).size,
-      boxPx: null,
-      score: scores.length ? [Math.min(...scores), Math.max(...scores)] : null,
-    };
-  }
-  if (/\.box$/i.test(name)) {
-    const rows = lines.map((l, i) => {
-      const v = l.trim().split(/\s+/).map(Number);
-      if (v.length < 4 || v.slice(0, 4).some((x) => !Number.isFinite(x))) {
-        throw new FormatError('expected x y width height', {
-          source: name,
-          line: i + 1,
-          found: JSON.stringify(l.trim()),
-        });
-      }
-      return v;
-    });
-    return { program: 'EMAN .box', picks: rows.length, micrographs: 1, boxPx: rows[0]?.[2] ?? null, score: null };
-  }
-  throw new FormatError('not a pick file', {
-    source: name,
-    expected: 'EMAN .box, crYOLO .cbox or a Topaz table (image_name x_coord y_coord score)',
-  });
 }
 
 export interface ModelSummary {

@@ -6,8 +6,9 @@ import { readMdoc, readTlt, readXf, mdocNumbers } from './imod.js';
 import { headerStats, readMrc } from './mrc/read.js';
 import { readNpy } from './npy.js';
 import { readStar } from './star/read.js';
-import { asBytes, maybeGunzip } from './bytes.js';
-import { crossingA, readFscXml, readPicks, summarizeModel, type ModelSummary, type Picks } from './misc-formats.js';
+import { asBytes, decodeText, maybeGunzip } from './bytes.js';
+import { crossingA, readFscXml, summarizeModel, type ModelSummary } from './misc-formats.js';
+import { summarizePicks, type Picks } from './processing/picks.js';
 
 /** What `cryodx info` prints: one plain object per format, units in the names. */
 export type FileSummary =
@@ -216,7 +217,7 @@ function summarize(format: FileFormat, name: string, bytes: Uint8Array): Summary
       return { summary: { format, title: c.title, points: c.x.length, resolutionA }, warnings: [] };
     }
     case 'picks':
-      return { summary: { format, ...readPicks(name, bytes) }, warnings: [] };
+      return { summary: { format, ...summarizePicks(name, decodeText(bytes)) }, warnings: [] };
     case 'model': {
       const m = summarizeModel(bytes, name);
       return { summary: { format, ...m.summary }, warnings: m.warnings };

@@ -84,6 +84,14 @@ export function renderHtml(r: Report, figures: HtmlFigures): string {
     ? `<h2>Tilt series ${esc(ts.stack)} (${esc(ts.method)}, axis ` +
       `${fmt(ts.tiltAxisDeg)}°)</h2><table>${tiltHead}<tbody>${list(ts.tilts, tiltRow)}</tbody></table>`
     : '';
+  const used = Array.isArray(r.inputs.used) ? r.inputs.used : [];
+  const useRow = (u: (typeof used)[number]): string =>
+    `<tr><td>${esc(u.role)}</td><td><code>${esc(u.file)}</code></td><td>${esc(u.job ?? '')}</td>` +
+    `<td>${esc(u.note ?? '')}</td></tr>`;
+  const inputs = used.length
+    ? `<h2>What was read from ${esc(String(r.inputs.project ?? 'the project'))}</h2><table><thead><tr><th>role</th>` +
+      `<th>file</th><th>job</th><th>why</th></tr></thead><tbody>${list(used, useRow)}</tbody></table>`
+    : '';
   const warnings = r.warnings.length ? `<h2>Warnings</h2><ul class="warnings">${list(r.warnings, warning)}</ul>` : '';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -126,6 +134,7 @@ ${svgs}
 ${pngs ? `<h2>Map and mask, central sections</h2>\n${pngs}` : ''}
 <h2>Every number</h2>
 ${table}
+${inputs}
 ${warnings}
 <footer>${esc(r.generatedBy)} · report schema ${r.schemaVersion} ·
 computed on this machine; nothing was uploaded.</footer>

@@ -8,6 +8,33 @@ import type { PostprocessResult } from '../analysis/postprocess/postprocess.js';
 import type { LocresReading } from '../analysis/locres/reading.js';
 import type { Finding } from '../diagnosis/diagnose.js';
 import type { Warning } from '../errors.js';
+import type { BudgetFit } from '../analysis/budget/budget.js';
+import type { ClassReading } from '../analysis/processing/classes.js';
+import type { MotionReading } from '../analysis/processing/motion.js';
+import type { PickingReading } from '../analysis/processing/picking.js';
+import type { PolishingReading } from '../analysis/processing/polishing.js';
+import type { RelionPostprocess } from '../diagnosis/evidence.js';
+
+/** A file a project reader used: its role, the job it came from and why that job. */
+export interface InputUse {
+  role: string;
+  file: string;
+  job: string | null;
+  note: string | null;
+}
+
+export type ReportInputs = Record<string, string | number | null | InputUse[]>;
+
+/** The project's processing as measured (motion, polishing, classes, picks, RELION's post-processing). */
+export interface ProcessingSummary {
+  relionPostprocess: RelionPostprocess | null;
+  gains: { polishingA: number | null; ctfRefinementA: number | null } | null;
+  motion: MotionReading | null;
+  polishing: PolishingReading | null;
+  classes: ClassReading | null;
+  picking: PickingReading | null;
+  budgetFit: BudgetFit | null;
+}
 
 /** report.json: everything the HTML report shows, versioned (schema/report.schema.json). */
 export const REPORT_SCHEMA_VERSION = 1;
@@ -40,7 +67,7 @@ export interface Report {
   schema: 'cryodx-report';
   schemaVersion: number;
   generatedBy: string;
-  inputs: Record<string, string | number | null>;
+  inputs: ReportInputs;
   verdict: { headline: string; top: { cause: string; title: string; strength: string; summary: string }[] };
   findings: Finding[];
   measurements: Measurement[];
@@ -59,12 +86,14 @@ export interface Report {
   budget: SingleMapBudget | null;
   /** The Cs / pixel-size coupling, when a refined Cs was given. */
   calibration?: Calibration | null;
+  /** Motion, polishing, classes and picks, when processing results were given. */
+  processing?: ProcessingSummary | null;
   warnings: Warning[];
 }
 
 export interface ReportParts {
   version: string;
-  inputs: Record<string, string | number | null>;
+  inputs: ReportInputs;
   findings: Finding[];
   postprocess?: PostprocessResult | null;
   anisotropy?: AnisotropyResult | null;
@@ -76,6 +105,7 @@ export interface ReportParts {
   tiltSeries?: TiltSeriesSummary | null;
   budget?: SingleMapBudget | null;
   calibration?: Calibration | null;
+  processing?: ProcessingSummary | null;
   warnings?: Warning[];
 }
 
@@ -140,6 +170,7 @@ export function buildReport(p: ReportParts): Report {
     add('pixel-size error', p.calibration.pixelSizeErrorPercent, '%', 'calibrate');
     add('phase error from the Cs difference at the resolution', p.calibration.phaseErrorDeg, '°', 'calibrate');
   }
+  processingMeasurements(p.processing ?? null, add);
   const strip = <T extends object, K extends keyof T>(o: T | null | undefined, keys: K[]): Omit<T, K> | null => {
     if (!o) return null;
     const c = { ...o };
@@ -172,6 +203,49 @@ export function buildReport(p: ReportParts): Report {
     tiltSeries: p.tiltSeries ?? null,
     budget: p.budget ?? null,
     calibration: p.calibration ?? null,
+    processing: p.processing ?? null,
     warnings: p.warnings ?? [],
   };
+}
+
+type Add = (name: string, value: number | string | null | undefined, unit: string, source: string) => void;
+
+function processingMeasurements(p: ProcessingSummary | null, add: Add): void {
+  if (!p) return;
+  const rp = p.relionPostprocess;
+  if (rp) {
+    add('resolution (RELION post-processing)', rp.resolutionA, 'Å', rp.source);
+    add('B-factor (RELION post-processing)', rp.bfactorA2, 'Å²', rp.source);
+    add('Guinier fit r² (RELION)', rp.guinierR2, '', rp.source);
+  }
+  if (p.gains?.polishingA != null) add('resolution gained by polishing', p.gains.polishingA, 'Å', 'project');
+  if (p.gains?.ctfRefinementA != null)
+    add('resolution gained by CTF refinement', p.gains.ctfRefinementA, 'Å', 'project');
+  if (p.motion) {
+    add('median accumulated motion', p.motion.medianTotalA, 'Å', 'motion');
+    add('median early motion (first 4 e⁻/Å²)', p.motion.medianEarlyA, 'Å', 'motion');
+    add('motion outliers', p.motion.outliers.length, 'micrographs', 'motion');
+  }
+  if (p.polishing) {
+    add('first-frame weight at the map resolution', p.polishing.firstFrameWeight, '', 'polishing');
+    add('measured critical exposure', p.polishing.measuredCriticalExposureEPerA2, 'e⁻/Å²', 'polishing');
+    add('critical exposure (Grant & Grigorieff)', p.polishing.modelCriticalExposureEPerA2, 'e⁻/Å²', 'polishing');
+  }
+  if (p.classes) {
+    add('classes holding signal', `${p.classes.signalClasses.length} of ${p.classes.classes.length}`, '', 'classes');
+    add('particles in junk classes', p.classes.junkFraction * 100, '%', 'classes');
+    add(
+      'particles changing class (last iteration)',
+      p.classes.changesOptimalClasses !== null ? p.classes.changesOptimalClasses * 100 : null,
+      '%',
+      'classes',
+    );
+  }
+  const c = p.picking?.comparison;
+  if (c) {
+    add('picker agreement (Jaccard)', c.jaccard, '', `${c.a} vs ${c.b}`);
+    add(`picks by ${c.a} found by ${c.b}`, c.fractionOfAFoundByB * 100, '%', 'picking');
+    add(`picks by ${c.b} found by ${c.a}`, c.fractionOfBFoundByA * 100, '%', 'picking');
+  }
+  if (p.budgetFit) add('resolution gained by doubling the particles (fit)', p.budgetFit.doublingGainA, 'Å', 'budget');
 }

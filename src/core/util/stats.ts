@@ -28,3 +28,50 @@ export function pearson(a: ArrayLike<number>, b: ArrayLike<number>, lo = 0, hi =
   }
   return pearsonFromSums(hi - lo + 1, sa, sb, saa, sbb, sab);
 }
+
+/** The median of finite values (NaN when there are none). */
+export function median(values: ArrayLike<number>): number {
+  const v = Array.from(values)
+    .filter(Number.isFinite)
+    .sort((a, b) => a - b);
+  if (!v.length) return NaN;
+  const m = v.length >> 1;
+  return v.length % 2 ? v[m]! : (v[m - 1]! + v[m]!) / 2;
+}
+
+/** Robust outliers above the bulk: values beyond median + k·1.4826·MAD (k = 3 by default). */
+export function upperOutliers(values: ArrayLike<number>, k = 3): { limit: number; indices: number[] } {
+  const m = median(values);
+  const mad = median(Array.from(values, (x) => Math.abs(x - m)));
+  // A flat set (MAD 0) has no outliers to speak of unless values differ at all.
+  const limit = m + k * 1.4826 * (mad > 0 ? mad : Math.abs(m) * 0.05);
+  const indices: number[] = [];
+  for (let i = 0; i < values.length; i++) if (values[i]! > limit) indices.push(i);
+  return { limit, indices };
+}
+
+/** Sarle's bimodality coefficient (g² + 1) / (κ + 3(n−1)²/((n−2)(n−3))): above 5/9 suggests two modes. */
+export function bimodalityCoefficient(values: ArrayLike<number>): number {
+  const n = values.length;
+  if (n < 4) return NaN;
+  let mean = 0;
+  for (let i = 0; i < n; i++) mean += values[i]!;
+  mean /= n;
+  let m2 = 0,
+    m3 = 0,
+    m4 = 0;
+  for (let i = 0; i < n; i++) {
+    const d = values[i]! - mean;
+    m2 += d * d;
+    m3 += d * d * d;
+    m4 += d * d * d * d;
+  }
+  m2 /= n;
+  m3 /= n;
+  m4 /= n;
+  if (m2 === 0) return NaN;
+  // Sample skewness and excess kurtosis with the usual small-sample corrections (SAS / Sarle).
+  const g = (Math.sqrt(n * (n - 1)) / (n - 2)) * (m3 / m2 ** 1.5);
+  const k = ((n - 1) / ((n - 2) * (n - 3))) * ((n + 1) * (m4 / (m2 * m2) - 3) + 6);
+  return (g * g + 1) / (k + (3 * (n - 1) ** 2) / ((n - 2) * (n - 3)));
+}

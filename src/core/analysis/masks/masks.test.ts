@@ -7,6 +7,7 @@ import { squaredDistanceToInside } from './distance.js';
 import { densityVoxels } from './density.js';
 import { rfft3d } from '../../fourier/rfft3d.js';
 import { autoMask, quantile, raisedCosine, sphericalMask } from './masks.js';
+import { longestDimensionA } from './extent.js';
 
 describe('distance transform', () => {
   it('equals brute force on a random binary volume', () => {
@@ -100,5 +101,23 @@ describe('density volume from spectra on a coarse grid', () => {
     const full = autoMask(avg, c.n, c.n, c.n, c.pixelSizeA, { extendPx: 0, softEdgePx: 0 }).coreVoxels;
     const coarse = densityVoxels(rfft3d(half1, c.n, c.n, c.n), rfft3d(half2, c.n, c.n, c.n), c.pixelSizeA);
     expect(Math.abs(coarse / full - 1)).toBeLessThan(0.1);
+  });
+});
+
+describe('longest dimension from a mask', () => {
+  it('a sphere gives its diameter; an ellipsoid its long axis; an empty mask none', () => {
+    const n = 48;
+    const shape = (a: number, b: number, c: number): Float32Array => {
+      const m = new Float32Array(n ** 3);
+      for (let z = 0, i = 0; z < n; z++)
+        for (let y = 0; y < n; y++)
+          for (let x = 0; x < n; x++, i++)
+            m[i] = ((x - 24) / a) ** 2 + ((y - 24) / b) ** 2 + ((z - 24) / c) ** 2 <= 1 ? 1 : 0;
+      return m;
+    };
+    // Voxel centres within radius 10 span 21 voxels along an axis.
+    expect(longestDimensionA(shape(10, 10, 10), n, 2)).toBeCloseTo(42, 6);
+    expect(longestDimensionA(shape(20, 8, 6), n, 1)).toBeCloseTo(41, 6);
+    expect(longestDimensionA(new Float32Array(n ** 3), n, 1)).toBeNull();
   });
 });

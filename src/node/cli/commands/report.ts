@@ -1,6 +1,9 @@
 import type { Command } from 'commander';
 import { join } from 'node:path';
 import { reportJob, type ReportJobInput } from '../../../core/app/report.js';
+import { projectInputs, withProject } from '../../../core/app/project.js';
+import { parsePostprocessSpec } from '../../../core/app/processing.js';
+import { pickerFiles, projectSource } from '../../project.js';
 import type { TiltCtfJobInput } from '../../../core/app/tilt-ctf.js';
 import { fitTilts } from '../../parallel/tilt-pool.js';
 import type { Report } from '../../../core/report/report.js';
@@ -32,6 +35,15 @@ interface ReportFlags extends MaskFlags {
   dosePerTilt?: number;
   out: string;
   json?: boolean;
+  project?: string;
+  motion?: string[];
+  bfactors?: string;
+  classes?: string[];
+  picks?: string[];
+  ctfRefine?: string[];
+  postprocess?: string[];
+  particleDiameterA?: number;
+  micrographAngpix?: number;
 }
 
 export function registerReport(program: Command): void {
@@ -74,13 +86,44 @@ export function registerReport(program: Command): void {
     )
     .option('--tilt-angpix <A>', 'pixel size of --tilt-series in Å', positiveNumber('--tilt-angpix'))
     .option('--dose-per-tilt <e>', 'exposure per tilt of --tilt-series, e/Å²', positiveNumber('--dose-per-tilt'))
+    .option(
+      '--project <dir>',
+      'a RELION (3.1–5) or cryoSPARC project or job folder: every input below is found there (explicit flags win)',
+    )
+    .option('--motion <files...>', 'corrected_micrographs.star (+ per-micrograph motion STARs) or MotionCor2 logs')
+    .option('--bfactors <file>', "Bayesian polishing's bfactors.star (per-frame B-factors)")
+    .option(
+      '--classes <files...>',
+      'a classification: run_itNNN_model.star (+ _optimiser.star, _data.star, a Select job’s particles.star) or a ' +
+        'cryoSPARC .cs with class posteriors',
+    )
+    .option('--picks <dir|file>', 'one picker’s coordinates (repeat for a second picker)', collect, [] as string[])
+    .option(
+      '--ctf-refine <files...>',
+      "CTF refinement's particles_ctf_refine.star (beam tilt, aberrations, magnification)",
+    )
+    .option(
+      '--postprocess <files...>',
+      'RELION postprocess.star files in processing order (the last = the current map); append :N for its particle ' +
+        'count and :polished or :ctf-refined for the step before its refinement',
+    )
+    .option(
+      '--particle-diameter-a <A>',
+      'particle size in Å (pick matching, ice)',
+      positiveNumber('--particle-diameter-a'),
+    )
+    .option(
+      '--micrograph-angpix <A>',
+      'pixel size of the micrographs the picks are on',
+      positiveNumber('--micrograph-angpix'),
+    )
     .option('--out <dir>', 'output folder', 'cryodx-report')
     .option('--json', 'print report.json to stdout as well')
     .addHelpText(
       'after',
       '\nExamples:\n  cryodx report --half1 run_half1_class001_unfil.mrc --half2 run_half2_class001_unfil.mrc ' +
         '--auto-mask --particles run_data.star --ctf CtfFind/job003/micrographs_ctf.star --out report/\n  cryodx ' +
-        'report --particles P3_J45_particles.cs --sym D2',
+        'report --particles P3_J45_particles.cs --sym D2\n  cryodx report --project /data/relion_project --out report/',
     )
     .action(async (opts: ReportFlags) => {
       const calibration = opts.csRefined !== undefined || opts.zernikeZ40 !== undefined || opts.csNominal !== undefined;
@@ -90,7 +133,8 @@ export function registerReport(program: Command): void {
       const [half1, half2, particles] = await Promise.all(
         [opts.half1, opts.half2, opts.particles].map(readNamedOptional),
       );
-      const input: ReportJobInput = {
+      const project = opts.project ? await projectInputs(await projectSource(opts.project)) : null;
+      const given: ReportJobInput = {
         ...(half1 ? { half1 } : {}),
         ...(half2 ? { half2 } : {}),
         ...(mask ? { mask } : {}),
@@ -111,7 +155,10 @@ export function registerReport(program: Command): void {
           : {}),
         version: VERSION,
         ...(opts.tiltSeries ? { tiltSeries: await tiltSeriesInput(opts), fitTilts: (p) => fitTilts(p) } : {}),
+        ...(await processingFlags(opts)),
       };
+      const symmetryGiven = process.argv.includes('--sym');
+      const input = project ? withProject(project, opts.project!, given, { symmetryGiven }) : given;
       const report = await runReportCommand(
         input,
         opts.out,
@@ -125,11 +172,47 @@ export function registerReport(program: Command): void {
           opts.tlt,
           opts.mdoc,
           opts.tomoStar,
+          opts.motion,
+          opts.bfactors,
+          opts.classes,
+          opts.ctfRefine,
+          opts.postprocess?.map((p) => parsePostprocessSpec(p).path),
         ),
       );
       if (opts.json) return printJson(report);
       printVerdict(report, opts.out);
     });
+}
+
+function collect(v: string, list: string[]): string[] {
+  return [...list, v];
+}
+
+/** The processing flags as job inputs (files read, picks folders listed). */
+async function processingFlags(opts: ReportFlags): Promise<Partial<ReportJobInput>> {
+  const out: Partial<ReportJobInput> = {};
+  if (opts.motion?.length) out.motion = await Promise.all(opts.motion.map(readNamed));
+  if (opts.bfactors) out.bfactors = await readNamed(opts.bfactors);
+  if (opts.classes?.length) out.classes = await Promise.all(opts.classes.map(readNamed));
+  if (opts.picks?.length)
+    out.picks = await Promise.all(
+      opts.picks.map(async (p) => ({ name: p, files: await Promise.all((await pickerFiles(p)).map(readNamed)) })),
+    );
+  if (opts.ctfRefine?.length) out.ctfRefine = await Promise.all(opts.ctfRefine.map(readNamed));
+  if (opts.postprocess?.length)
+    out.postprocessStars = await Promise.all(
+      opts.postprocess.map(async (spec) => {
+        const s = parsePostprocessSpec(spec);
+        return {
+          file: await readNamed(s.path),
+          ...(s.particles !== undefined ? { particles: s.particles } : {}),
+          ...(s.after ? { after: s.after } : {}),
+        };
+      }),
+    );
+  if (opts.particleDiameterA !== undefined) out.particleDiameterA = opts.particleDiameterA;
+  if (opts.micrographAngpix !== undefined) out.micrographPixelSizeA = opts.micrographAngpix;
+  return out;
 }
 
 async function tiltSeriesInput(opts: ReportFlags): Promise<TiltCtfJobInput> {

@@ -1,0 +1,183 @@
+import { fitBudget, singleMapBudget, type BudgetFit, type SingleMapBudget } from '../analysis/budget/budget.js';
+import { calibrate, csFromZernike, type Calibration } from '../analysis/ctf/calibration.js';
+import type { ClassReading } from '../analysis/processing/classes.js';
+import type { MotionReading } from '../analysis/processing/motion.js';
+import type { PickingReading } from '../analysis/processing/picking.js';
+import type { PolishingReading } from '../analysis/processing/polishing.js';
+import { evidenceFrom, type RelionPostprocess } from '../diagnosis/evidence.js';
+import type { Warning } from '../errors.js';
+import { maybeGunzip } from '../io/bytes.js';
+import { evenIndexToMN } from '../analysis/ctf/aberrations.js';
+import { readOpticsAberrations, type OpticsAberrations } from '../io/star/aberrations.js';
+import { readStar } from '../io/star/read.js';
+import type { CtfEstimate } from '../model/ctf.js';
+import { classPopulationSpec, frameWeightSpec, motionSpec, pickerOverlapSpec } from '../report/figures/processing.js';
+import type { NamedBytes } from './job.js';
+import {
+  classesFromFiles,
+  motionFromFiles,
+  pickingFromFiles,
+  polishingFromFile,
+  postprocessFromFiles,
+  type PickerFiles,
+  type PostprocessEntry,
+} from './processing.js';
+
+/** The processing evidence a report takes beside the maps; each also found by `report --project`. */
+export interface ProcessingInputs {
+  /** corrected_micrographs.star, per-micrograph motion STARs, MotionCor2 logs. */
+  motion?: NamedBytes[];
+  /** Polishing's bfactors.star. */
+  bfactors?: NamedBytes;
+  /** A classification's model / optimiser / data STARs (or a cryoSPARC .cs with class posteriors). */
+  classes?: NamedBytes[];
+  /** One entry per picker. */
+  picks?: PickerFiles[];
+  /** CTF refinement's particle STARs (optics table with beam tilt, Zernike terms, magnification). */
+  ctfRefine?: NamedBytes[];
+  /** RELION post-processing of the project's refinements, in processing order (the last = the current map). */
+  postprocessStars?: PostprocessEntry[];
+  particleDiameterA?: number;
+  micrographPixelSizeA?: number;
+}
+
+export interface ProcessingResults {
+  relionPostprocess: RelionPostprocess | null;
+  gains: { polishingA: number | null; ctfRefinementA: number | null } | null;
+  motion: MotionReading | null;
+  polishing: PolishingReading | null;
+  classes: ClassReading | null;
+  picking: PickingReading | null;
+  budgetFit: BudgetFit | null;
+  budgetSingle: SingleMapBudget | null;
+  optics: OpticsAberrations[];
+  calibration: Calibration | null;
+  specs: { name: string; spec: Record<string, unknown> }[];
+  warnings: Warning[];
+}
+
+export interface ProcessingContext {
+  /** The map's resolution from cryodx's own post-processing, when half maps were given. */
+  mapResolutionA: number | null;
+  ctf: CtfEstimate[] | null;
+  particles: NamedBytes | null;
+  pixelSizeA: number | null;
+}
+
+export function processingAnalyses(inp: ProcessingInputs, ctx: ProcessingContext): ProcessingResults {
+  const r: ProcessingResults = {
+    relionPostprocess: null,
+    gains: null,
+    motion: null,
+    polishing: null,
+    classes: null,
+    picking: null,
+    budgetFit: null,
+    budgetSingle: null,
+    optics: [],
+    calibration: null,
+    specs: [],
+    warnings: [],
+  };
+  if (inp.postprocessStars?.length) postprocessEvidence(inp.postprocessStars, r, ctx);
+  const mapA = ctx.mapResolutionA ?? r.relionPostprocess?.resolutionA ?? null;
+  let micPx = inp.micrographPixelSizeA ?? null;
+  let dose = null;
+  if (inp.motion?.length) {
+    const m = motionFromFiles(inp.motion, inp.micrographPixelSizeA ?? null);
+    r.motion = m.reading;
+    micPx ??= m.micrographPixelSizeA;
+    dose = m.dose;
+    r.warnings.push(...m.warnings);
+    if (r.motion) r.specs.push({ name: 'motion', spec: motionSpec(r.motion.micrographs, r.motion.outliers) });
+  }
+  if (inp.ctfRefine?.length) {
+    r.optics = inp.ctfRefine.flatMap((f) => readOpticsAberrations(readStar(maybeGunzip(f.bytes), { source: f.name })));
+    r.calibration = calibrationFromZernike(r.optics, mapA, ctx.pixelSizeA);
+  }
+  if (inp.bfactors) {
+    const voltage = r.optics[0]?.voltageKv ?? null;
+    const p = polishingFromFile(inp.bfactors, mapA, dose, voltage);
+    r.polishing = p.reading;
+    r.warnings.push(...p.warnings);
+    if (r.polishing)
+      r.specs.push({ name: 'polishing', spec: frameWeightSpec(r.polishing.frames, r.polishing.resolutionA) });
+  }
+  if (inp.classes?.length) {
+    r.classes = classesFromFiles(inp.classes);
+    const kind = r.classes.dimensionality === 2 ? '2D' : '3D';
+    r.specs.push({
+      name: 'classes',
+      spec: classPopulationSpec(r.classes.classes, r.classes.history, r.classes.signalClasses, kind),
+    });
+  }
+  if (inp.picks?.length) {
+    const p = pickingFromFiles(inp.picks, {
+      diameterA: inp.particleDiameterA ?? null,
+      micrographPixelSizeA: micPx,
+      finalParticles: ctx.particles,
+      ctf: ctx.ctf,
+    });
+    r.picking = p.reading;
+    r.warnings.push(...p.warnings);
+    const c = r.picking?.comparison;
+    if (c) r.specs.push({ name: 'picking', spec: pickerOverlapSpec(c.a, c.b, c.perMicrograph) });
+  }
+  return r;
+}
+
+function postprocessEvidence(entries: PostprocessEntry[], r: ProcessingResults, ctx: ProcessingContext): void {
+  const p = postprocessFromFiles(entries);
+  r.relionPostprocess = p.latest;
+  r.gains = p.gains;
+  const distinct = new Set(p.points.map((x) => x.particles)).size;
+  if (distinct >= 2) {
+    r.budgetFit = fitBudget(p.points, { nyquistA: p.latest.nyquistA });
+    r.warnings.push(...r.budgetFit.warnings);
+  } else if (p.points.length >= 2)
+    r.warnings.push({
+      code: 'budget-same-size',
+      message:
+        `the project's ${p.points.length} refinements all have ${p.points[0]!.particles} particles: the ` +
+        'Rosenthal–Henderson fit needs refinements of different sizes; the estimate comes from the B-factor',
+    });
+  // Without cryodx's own post-processing, the single-map estimate comes from RELION's B when it is credible.
+  if (!r.budgetFit && ctx.mapResolutionA === null) {
+    const dx = evidenceFrom({ relionPostprocess: p.latest });
+    if (dx.bfactorA2) {
+      const n = p.points[p.points.length - 1]?.particles ?? null;
+      r.budgetSingle = singleMapBudget(dx.bfactorA2, p.latest.resolutionA, n, undefined, p.latest.nyquistA);
+    } else if (p.latest.bfactorA2 !== null)
+      r.warnings.push({
+        code: 'budget-bfactor',
+        message:
+          `${p.latest.source}: B ${p.latest.bfactorA2.toFixed(1)} Å² from a Guinier fit with r² ` +
+          `${p.latest.guinierR2?.toFixed(3) ?? '?'}: too poor a fit for a particle budget or a motion verdict`,
+      });
+  }
+}
+
+/** RELION's refined Z₄⁰ (even Zernike index 6) as a Cs, judged against the nominal Cs of the optics group. */
+function calibrationFromZernike(
+  optics: OpticsAberrations[],
+  resolutionA: number | null,
+  pixelSizeA: number | null,
+): Calibration | null {
+  const z40Index = Array.from({ length: 16 }, (_, i) => i).find((i) => {
+    const [m, n] = evenIndexToMN(i);
+    return m === 0 && n === 4;
+  })!;
+  for (const o of optics) {
+    const z = o.evenZernike[z40Index];
+    const px = pixelSizeA ?? o.pixelSizeA;
+    if (z === undefined || z === 0 || o.csMm === null || o.voltageKv === null || px === null) continue;
+    return calibrate({
+      csRefinedMm: csFromZernike(o.csMm, z, o.voltageKv),
+      csNominalMm: o.csMm,
+      angpixA: px,
+      voltageKv: o.voltageKv,
+      ...(resolutionA ? { resolutionA } : {}),
+    });
+  }
+  return null;
+}

@@ -1,0 +1,55 @@
+import { FormatError } from '../../errors.js';
+import type { CtfEstimate } from '../../model/ctf.js';
+import type { NpyTable } from '../npy.js';
+import { micrographKey, type MicrographPicks } from '../processing/picks.js';
+
+/**
+ * cryoSPARC processing outputs beside particles: exposures (per-micrograph CTF: ctf/df1_A, df2_A, df_angle_rad,
+ * ctf/ctf_fit_to_A, ctf/cross_corr_ctffind4 when CTFFIND ran, ctf/phase_shift_rad) and picks (particles with
+ * location/center_x_frac, center_y_frac as fractions of location/micrograph_shape = [ny, nx]).
+ */
+export function ctfFromCryosparcExposures(cs: NpyTable, source: string): CtfEstimate[] {
+  for (const f of ['ctf/df1_A', 'ctf/df2_A', 'ctf/df_angle_rad'])
+    if (!cs.has(f))
+      throw new FormatError('field is missing', { source, field: f, expected: `${f} (exposures from a CTF job)` });
+  const du = cs.numbers('ctf/df1_A'),
+    dv = cs.numbers('ctf/df2_A'),
+    ang = cs.numbers('ctf/df_angle_rad');
+  const num = (f: string): Float64Array | null => (cs.has(f) ? cs.numbers(f) : null);
+  const fit = num('ctf/ctf_fit_to_A');
+  const cc = num('ctf/cross_corr_ctffind4');
+  const phase = num('ctf/phase_shift_rad');
+  const names = cs.has('micrograph_blob/path') ? cs.strings('micrograph_blob/path') : null;
+  return Array.from({ length: cs.rows }, (_, i) => ({
+    micrograph: names?.[i]?.replace(/^>/, '') ?? `micrograph ${i + 1}`,
+    defocusUA: du[i]!,
+    defocusVA: dv[i]!,
+    astigmatismAngleDeg: (ang[i]! * 180) / Math.PI,
+    phaseShiftRad: phase?.[i] ?? 0,
+    crossCorrelation: cc?.[i] ?? NaN,
+    fitResolutionA: fit?.[i] ?? NaN,
+    tiltAxisDeg: null,
+    tiltAngleDeg: null,
+    thicknessA: null,
+  }));
+}
+
+export function picksFromCryosparc(cs: NpyTable, source: string): MicrographPicks[] {
+  for (const f of ['location/center_x_frac', 'location/center_y_frac', 'location/micrograph_shape'])
+    if (!cs.has(f))
+      throw new FormatError('field is missing', { source, field: f, expected: `${f} (particles from a picker)` });
+  const fx = cs.numbers('location/center_x_frac'),
+    fy = cs.numbers('location/center_y_frac'),
+    shape = cs.numbers('location/micrograph_shape');
+  const mic = cs.has('location/micrograph_path')
+    ? cs.strings('location/micrograph_path').map((p) => micrographKey(p.replace(/^>/, '')))
+    : new Array<string>(cs.rows).fill(micrographKey(source));
+  const out = new Map<string, MicrographPicks>();
+  for (let i = 0; i < cs.rows; i++) {
+    let p = out.get(mic[i]!);
+    if (!p) out.set(mic[i]!, (p = { micrograph: mic[i]!, x: [], y: [] }));
+    p.x.push(fx[i]! * shape[2 * i + 1]!);
+    p.y.push(fy[i]! * shape[2 * i]!);
+  }
+  return [...out.values()];
+}
