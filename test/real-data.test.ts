@@ -5,6 +5,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cryodx } from './cli.js';
 import { HAS_SHARED, shared } from './paths.js';
+import { trackPathPx } from '../src/core/analysis/processing/motion.js';
+import { readClassChanges, readClassMembership, readClassModel } from '../src/core/io/processing/classes.js';
+import { readMotionStar } from '../src/core/io/processing/motion.js';
+import { readPicks } from '../src/core/io/processing/picks.js';
+import { readJobOptions, readPipeline } from '../src/core/io/processing/pipeline.js';
+import { readPolishBfactors } from '../src/core/io/processing/polish.js';
+import { readStar } from '../src/core/io/star/read.js';
 
 /**
  * Checks on the real data in ../shared/data/real (half maps reconstructed from the RELION tutorial's particles,
@@ -143,5 +150,35 @@ describe.skipIf(!HAS_SHARED)('real data (../shared/data/real)', () => {
     expect(p.picking.usedPicker).toBe('AutoPick/job011 (template)');
     expect(f('6-picking').strength).toBe('ruled out');
     expect(j.inputs.used.length).toBeGreaterThan(8);
+  });
+
+  it('every processing reader on the tutorial’s own files (RELION 3.1 as it wrote them)', () => {
+    const dir = tutorial();
+    const doc = (f: string) => readStar(readFileSync(join(dir, f)), { source: f });
+    const jobs = readPipeline(doc('default_pipeline.star'));
+    expect(jobs).toHaveLength(31);
+    expect(jobs.every((j) => j.status === 'succeeded')).toBe(true);
+    // job.star files hold a literal TAB inside a value; the options still read.
+    expect(readJobOptions(doc('Refine3D/job029/job.star')).get('fn_img')).toBe('Polish/job028/shiny.star');
+    const track = readMotionStar(doc('MotionCorr/job002/Movies/20170629_00021_frameImage.star'));
+    expect(track.frames).toHaveLength(24);
+    expect(track.dosePerFrameEPerA2).toBeCloseTo(1.277, 6);
+    expect(trackPathPx(track).totalPx).toBeCloseTo(16.420495, 3);
+    expect(trackPathPx(track).earlyPx!).toBeCloseTo(2.506308, 3);
+    const b = readPolishBfactors(doc('Polish/job028/bfactors.star'));
+    expect(b).toHaveLength(24);
+    expect(b[0]).toEqual({ frame: 0, bfactorA2: -5.41701, lnScale: 0.008131 });
+    const m3 = readClassModel(doc('Class3D/job016/run_it025_model.star'));
+    expect(m3.classes.map((c) => c.population)).toEqual([0.055685, 0.033127, 0.072245, 0.838943]);
+    expect(readClassChanges(doc('Class3D/job016/run_it025_optimiser.star'))).toBeCloseTo(0.011179, 6);
+    expect(readClassModel(doc('Class2D/job013/run_it025_model.star')).dimensionality).toBe(2);
+    const kept = readClassMembership(doc('Select/job017/particles.star'));
+    expect(new Set(kept.classNumber)).toEqual(new Set([4]));
+    const picks = readPicks(
+      'AutoPick/job006/Movies/20170629_00021_frameImage_autopick.star',
+      readFileSync(join(dir, 'AutoPick/job006/Movies/20170629_00021_frameImage_autopick.star'), 'utf8'),
+    );
+    expect(picks[0]!.micrograph).toBe('20170629_00021_frameImage');
+    expect(picks[0]!.x[0]).toBeCloseTo(1614.217657, 6);
   });
 });

@@ -216,15 +216,24 @@ export function pickingFromFiles(
       final = null; // particles without coordinates (or a .cs): survival is not measured
     }
   }
-  const defocus = opts.ctf?.length
-    ? new Map(opts.ctf.map((e) => [micrographKey(e.micrograph), (e.defocusUA + e.defocusVA) / 2]))
-    : undefined;
+  const per = (f: (e: CtfEstimate) => number | null): Map<string, number> =>
+    new Map(
+      (opts.ctf ?? []).flatMap((e) => {
+        const v = f(e);
+        return v !== null && Number.isFinite(v) ? [[micrographKey(e.micrograph), v] as [string, number]] : [];
+      }),
+    );
+  const properties = {
+    defocus: per((e) => (e.defocusUA + e.defocusVA) / 2),
+    'CTF fit resolution': per((e) => e.fitResolutionA),
+    'ice thickness': per((e) => e.thicknessA),
+  };
   return {
     reading: readPicking(sets, {
       radiusPx: (MATCH_RADIUS_OF_DIAMETER * opts.diameterA) / opts.micrographPixelSizeA,
       diameterA: opts.diameterA,
       final,
-      ...(defocus ? { defocusA: defocus } : {}),
+      properties,
     }),
     warnings: [],
   };

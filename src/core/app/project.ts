@@ -304,7 +304,8 @@ async function ctfRefinement(p: RelionProject, input: ProjectInput): Promise<voi
 async function classes(p: RelionProject, input: ProjectInput): Promise<void> {
   for (const kind of ['Class3D', 'Class2D']) {
     const models = (j: Job): string[] =>
-      [...p.paths].filter((f) => f.startsWith(`${j.name}/`) && /_it\d+_model\.star$/.test(f) && !f.includes('_ct'));
+      // Continued runs write run_ctNN_itMMM_model.star: their iterations count on from the original run's.
+      [...p.paths].filter((f) => f.startsWith(`${j.name}/`) && /_it\d+_model\.star$/.test(f));
     const job = await p.latest(kind, (j) => models(j).length > 0, kind);
     if (!job) continue;
     const sorted = models(job).sort((a, b) => (iterationOf(a) ?? 0) - (iterationOf(b) ?? 0));

@@ -166,6 +166,7 @@ function processingEvidence(r: AnalysisResults, dx: DiagnosisInput): void {
       criticalExposureRatio: r.polishing.criticalExposureRatio,
       measuredCriticalExposureEPerA2: r.polishing.measuredCriticalExposureEPerA2,
       modelCriticalExposureEPerA2: r.polishing.modelCriticalExposureEPerA2,
+      contributingExposureEPerA2: r.polishing.contributingExposureEPerA2,
     };
   if (r.gains) dx.gains = { ...r.gains };
   if (r.classes)
@@ -180,6 +181,7 @@ function processingEvidence(r: AnalysisResults, dx: DiagnosisInput): void {
       jumpFraction: r.classes.jumpFraction,
       pMaxMedian: r.classes.pMaxMedian,
       pMaxBimodality: r.classes.pMaxBimodality,
+      significantSamplesMedian: r.classes.significantSamplesMedian,
     };
   if (r.picking)
     dx.picking = {
@@ -187,7 +189,7 @@ function processingEvidence(r: AnalysisResults, dx: DiagnosisInput): void {
       jaccard: r.picking.comparison?.jaccard ?? null,
       chanceJaccard: r.picking.comparison?.chanceJaccard ?? null,
       micrographs: r.picking.comparison?.micrographs ?? 0,
-      countDefocusR: r.picking.countDefocus?.r ?? null,
+      countCorrelations: r.picking.countCorrelations.map((c) => ({ property: c.property, r: c.r })),
       usedPicker: r.picking.usedPicker,
       missedByUsed: r.picking.missedByUsed,
       survival: r.picking.survival.map((s) => ({

@@ -62,6 +62,8 @@ export interface DiagnosisInput {
     criticalExposureRatio: number | null;
     measuredCriticalExposureEPerA2: number | null;
     modelCriticalExposureEPerA2: number;
+    /** Exposure after which frames carry < 10 % of the best frame's weight at the map's resolution. */
+    contributingExposureEPerA2?: number | null;
   };
   /** What each processing step bought, from the project's post-processing before and after it (Å). */
   gains?: { polishingA: number | null; ctfRefinementA: number | null };
@@ -79,6 +81,7 @@ export interface DiagnosisInput {
     jumpFraction: number | null;
     pMaxMedian: number | null;
     pMaxBimodality: number | null;
+    significantSamplesMedian?: number | null;
   };
   /** Two pickers compared, and picks per micrograph against the micrographs' CTF. */
   picking?: {
@@ -88,7 +91,7 @@ export interface DiagnosisInput {
     chanceJaccard: number | null;
     micrographs: number;
     /** Pearson's r of picks per micrograph against defocus, when enough micrographs. */
-    countDefocusR: number | null;
+    countCorrelations: { property: string; r: number }[];
     /** Fraction of the final particles each picker found (on the micrographs both cover). */
     survival: { picker: string; fractionOfFinal: number; fractionSurvived: number }[];
     /** The picker the final particles came from, and the share of the other's picks it did not find. */

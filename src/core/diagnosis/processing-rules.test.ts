@@ -78,7 +78,7 @@ describe('picking from two pickers', () => {
     jaccard: 0.3,
     chanceJaccard: 0.02,
     micrographs: 10,
-    countDefocusR: 0.1,
+    countCorrelations: [{ property: 'defocus', r: 0.1 }],
     survival: [],
     usedPicker: null,
     missedByUsed: null,
@@ -91,7 +91,8 @@ describe('picking from two pickers', () => {
     expect(of({ picking: { ...used, missedByUsed: 0.55 } }, '6-picking').strength).toBe('strong');
   });
   it('picks following defocus (|r| > 0.5) are a contrast bias', () => {
-    expect(of({ picking: picking({ jaccard: 0.8, countDefocusR: -0.6 }) }, '6-picking').strength).toBe('possible');
+    const contrast = picking({ jaccard: 0.8, countCorrelations: [{ property: 'ice thickness', r: -0.6 }] });
+    expect(of({ picking: contrast }, '6-picking').strength).toBe('possible');
   });
 });
 

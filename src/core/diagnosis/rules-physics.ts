@@ -101,6 +101,21 @@ function motionStatistics(i: DiagnosisInput): { evidence: Evidence; level: Level
         ),
       );
   }
+  if (p?.contributingExposureEPerA2) {
+    // Grant & Grigorieff 2015: the exposure that maximises signal at a frequency is 2.51 Nₑ.
+    const optimal = 2.51 * p.modelCriticalExposureEPerA2;
+    parts.push({
+      evidence: {
+        measure: 'contributingExposureEPerA2',
+        value: Number(p.contributingExposureEPerA2.toFixed(1)),
+        threshold: 'reported',
+        statement:
+          `frames after ${p.contributingExposureEPerA2.toFixed(1)} e⁻/Å² carry < 10 % of the best frame's weight at ` +
+          `${p.resolutionA.toFixed(2)} Å (Grant & Grigorieff's optimal exposure there: ${optimal.toFixed(1)} e⁻/Å²)`,
+      },
+      level: 'none',
+    });
+  }
   const g = i.gains?.polishingA;
   if (g !== undefined && g !== null)
     parts.push(
@@ -188,14 +203,14 @@ export function picking(i: DiagnosisInput): Finding {
     // lowers the Jaccard without biasing the map.
     parts.push(p.usedPicker && p.missedByUsed !== null ? { ...agreement, level: 'none' } : agreement);
   }
-  if (p?.countDefocusR !== null && p?.countDefocusR !== undefined) {
-    const r = p.countDefocusR;
+  for (const c of p?.countCorrelations ?? []) {
+    const follows = Math.abs(c.r) > T.pickDefocusCorrelation.possible;
     parts.push(
       judged(
         T.pickDefocusCorrelation,
-        Math.abs(r),
-        `picks per micrograph ${r > 0 ? 'rise' : 'fall'} with defocus (r = ${r.toFixed(2)}): ` +
-          `${Math.abs(r) > T.pickDefocusCorrelation.possible ? 'the picker follows contrast' : 'no contrast bias'}`,
+        Math.abs(c.r),
+        `picks per micrograph ${c.r > 0 ? 'rise' : 'fall'} with ${c.property} (r = ${c.r.toFixed(2)})` +
+          (follows ? ': the picker follows the micrographs’ contrast' : ''),
         2,
       ),
     );

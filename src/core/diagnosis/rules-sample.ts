@@ -128,7 +128,8 @@ function classEvidence(c: NonNullable<DiagnosisInput['classes']>): Finding {
               (c.pMaxBimodality > 0.555
                 ? '(> 0.555: confident and uncertain particles form two groups)'
                 : '(one group)')
-            : ''),
+            : '') +
+          (c.significantSamplesMedian != null ? `; median significant samples ${c.significantSamplesMedian}` : ''),
       },
       level: 'none',
     });

@@ -295,11 +295,11 @@ export const THRESHOLDS = {
     source: `${SEED}, reason 6 (validate that the picker does not miss particles another method finds)`,
   },
   pickDefocusCorrelation: {
-    measure: 'pickDefocusCorrelationAbs',
+    measure: 'pickCountCorrelationAbs',
     op: '>',
     possible: 0.5,
     unit: '',
-    source: `${SEED}, reason 6 (pickers favour high-contrast micrographs)`,
+    source: `${SEED}, reason 6 (pickers favour high-contrast micrographs: thick ice, high defocus)`,
   },
   /** CTF triage: fractions of micrographs (the per-micrograph limits are below). */
   ctfFractionUnreliable: {

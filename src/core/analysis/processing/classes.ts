@@ -30,6 +30,8 @@ export interface ClassReading {
   pMaxMedian: number | null;
   /** Sarle's bimodality coefficient of pMax (> 0.555: two groups of particles). */
   pMaxBimodality: number | null;
+  /** Median rlnNrOfSignificantSamples (orientations × classes that carry the particle), when written. */
+  significantSamplesMedian: number | null;
   /** Signal classes the selection downstream kept (when a Select job's particles are at hand). */
   keptSignalClasses: number[] | null;
   /** Populations per class over iterations, when several model files are at hand. */
@@ -91,6 +93,7 @@ export function readClasses(inp: ClassInputs): ClassReading {
     jumpIterations: jumpIt,
     pMaxMedian: pmax ? median(pmax) : (model.averagePmax ?? null),
     pMaxBimodality: pmax && pmax.length >= 50 ? bimodalityCoefficient(pmax) : null,
+    significantSamplesMedian: b?.significantSamples ? median(b.significantSamples) : null,
     keptSignalClasses: kept,
     history,
   };

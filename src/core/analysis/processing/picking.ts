@@ -79,23 +79,75 @@ export function assign(cost: Float64Array, rows: number, cols: number): Int32Arr
   return match;
 }
 
-/** Pairs of picks closer than the radius, from the optimal assignment. */
+/**
+ * Pairs of picks closer than the radius, from the optimal assignment. With pairs beyond the radius costing the
+ * same as no pair, the assignment splits into the connected groups of picks within the radius of each other
+ * (the optimum maximises Σ(r² − d²) over close pairs); each group is solved on its own, so a micrograph with
+ * thousands of picks costs what its small clusters cost, not the cube of its pick count.
+ */
 export function matchPicks(ax: number[], ay: number[], bx: number[], by: number[], radiusPx: number): number {
   if (!ax.length || !bx.length) return 0;
-  const flip = ax.length > bx.length;
-  const [rx, ry, cx, cy] = flip ? [bx, by, ax, ay] : [ax, ay, bx, by];
   const r2 = radiusPx * radiusPx;
-  const cost = new Float64Array(rx.length * cx.length);
-  // Pairs beyond the radius cost the same as no pair: the assignment never trades a true pair for them.
-  for (let i = 0; i < rx.length; i++)
-    for (let j = 0; j < cx.length; j++)
-      cost[i * cx.length + j] = Math.min(r2, (rx[i]! - cx[j]!) ** 2 + (ry[i]! - cy[j]!) ** 2);
-  const m = assign(cost, rx.length, cx.length);
-  let n = 0;
-  m.forEach((j, i) => {
-    if (j >= 0 && cost[i * cx.length + j]! < r2) n++;
+  const na = ax.length;
+  // Union–find over a (a picks, then b picks), joined by every close a–b pair found through a grid of cells r wide.
+  const parent = Int32Array.from({ length: na + bx.length }, (_, i) => i);
+  const find = (i: number): number => {
+    while (parent[i] !== i) i = parent[i] = parent[parent[i]!]!;
+    return i;
+  };
+  const cell = (x: number, y: number): string => `${Math.floor(x / radiusPx)},${Math.floor(y / radiusPx)}`;
+  const grid = new Map<string, number[]>();
+  bx.forEach((x, j) => {
+    const k = cell(x, by[j]!);
+    const list = grid.get(k);
+    if (list) list.push(j);
+    else grid.set(k, [j]);
   });
-  return n;
+  const close: [number, number][] = [];
+  for (let i = 0; i < na; i++) {
+    const cx = Math.floor(ax[i]! / radiusPx),
+      cy = Math.floor(ay[i]! / radiusPx);
+    for (let dx = -1; dx <= 1; dx++)
+      for (let dy = -1; dy <= 1; dy++)
+        for (const j of grid.get(`${cx + dx},${cy + dy}`) ?? []) {
+          if ((ax[i]! - bx[j]!) ** 2 + (ay[i]! - by[j]!) ** 2 >= r2) continue;
+          close.push([i, j]);
+          parent[find(i)] = find(na + j);
+        }
+  }
+  const groups = new Map<number, { a: number[]; b: number[] }>();
+  const group = (root: number): { a: number[]; b: number[] } => {
+    let g = groups.get(root);
+    if (!g) groups.set(root, (g = { a: [], b: [] }));
+    return g;
+  };
+  const seenA = new Set<number>(),
+    seenB = new Set<number>();
+  for (const [i, j] of close) {
+    const g = group(find(i));
+    if (!seenA.has(i)) {
+      seenA.add(i);
+      g.a.push(i);
+    }
+    if (!seenB.has(j)) {
+      seenB.add(j);
+      g.b.push(j);
+    }
+  }
+  let matched = 0;
+  for (const { a, b } of groups.values()) {
+    const flip = a.length > b.length;
+    const [rows, cols] = flip ? [b, a] : [a, b];
+    const d2 = (r: number, c: number): number =>
+      flip ? (ax[c]! - bx[r]!) ** 2 + (ay[c]! - by[r]!) ** 2 : (ax[r]! - bx[c]!) ** 2 + (ay[r]! - by[c]!) ** 2;
+    const cost = new Float64Array(rows.length * cols.length);
+    rows.forEach((r, i) => cols.forEach((c, j) => (cost[i * cols.length + j] = Math.min(r2, d2(r, c)))));
+    const m = assign(cost, rows.length, cols.length);
+    m.forEach((j, i) => {
+      if (j >= 0 && cost[i * cols.length + j]! < r2) matched++;
+    });
+  }
+  return matched;
 }
 
 export function comparePickers(
@@ -175,7 +227,8 @@ export interface PickingReading {
    * fraction of its picks that survived into the final refinement.
    */
   survival: { picker: string; fractionOfFinal: number; fractionSurvived: number; micrographs: number }[];
-  countDefocus: { picker: string; r: number; micrographs: number } | null;
+  /** Picks per micrograph (the picker covering the most micrographs) against each micrograph's CTF. */
+  countCorrelations: { picker: string; property: CountProperty; r: number; micrographs: number }[];
   /** The picker the final particles came from (it found ≥ 90 % of them), when the survival says so. */
   usedPicker: string | null;
   /** Of the other picker's picks, the fraction the used picker did not find (objects it may be blind to). */
@@ -185,13 +238,15 @@ export interface PickingReading {
 /** A picker that found this share of the final particles is where they came from. */
 export const USED_PICKER_MIN_FRACTION = 0.9;
 
+export type CountProperty = 'defocus' | 'CTF fit resolution' | 'ice thickness';
+
 export function readPicking(
   pickers: { name: string; picks: MicrographPicks[] }[],
   opts: {
     radiusPx: number;
     diameterA: number | null;
     final?: MicrographPicks[] | null;
-    defocusA?: Map<string, number>;
+    properties?: Partial<Record<CountProperty, Map<string, number>>>;
   },
 ): PickingReading {
   const [a, b] = pickers;
@@ -213,7 +268,12 @@ export function readPicking(
     : [];
   // The picker that covers the most micrographs says most about counts against defocus.
   const widest = [...pickers].sort((x, y) => y.picks.length - x.picks.length)[0];
-  const corr = widest && opts.defocusA ? countCorrelation(widest.picks, opts.defocusA) : null;
+  const countCorrelations = widest
+    ? (Object.entries(opts.properties ?? {}) as [CountProperty, Map<string, number>][]).flatMap(([property, m]) => {
+        const c = countCorrelation(widest.picks, m);
+        return c ? [{ picker: widest.name, property, ...c }] : [];
+      })
+    : [];
   const used = [...survival].sort((x, y) => y.fractionOfFinal - x.fractionOfFinal)[0];
   const usedPicker = used && used.fractionOfFinal >= USED_PICKER_MIN_FRACTION ? used.picker : null;
   let missedByUsed: number | null = null;
@@ -232,6 +292,6 @@ export function readPicking(
     })),
     comparison,
     survival,
-    countDefocus: corr && widest ? { picker: widest.name, ...corr } : null,
+    countCorrelations,
   };
 }

@@ -196,6 +196,29 @@ describe('picking', () => {
     expect(c.chanceJaccard).toBeLessThan(0.05);
   });
 
+  it('solving each cluster of close picks alone gives the dense assignment’s count (crowded random sets)', () => {
+    const rnd = seededRandom(5);
+    for (let t = 0; t < 20; t++) {
+      const n = 30 + Math.floor(rnd() * 30),
+        m = 20 + Math.floor(rnd() * 40),
+        r = 40;
+      const ax = Array.from({ length: n }, () => rnd() * 400),
+        ay = Array.from({ length: n }, () => rnd() * 400);
+      const bx = Array.from({ length: m }, () => rnd() * 400),
+        by = Array.from({ length: m }, () => rnd() * 400);
+      // Dense reference: the whole cost matrix (rows = the smaller set) in one assignment.
+      const [rx, ry, cx, cy] = n <= m ? [ax, ay, bx, by] : [bx, by, ax, ay];
+      const cost = new Float64Array(rx.length * cx.length);
+      rx.forEach((_, i) =>
+        cx.forEach(
+          (_, j) => (cost[i * cx.length + j] = Math.min(r * r, (rx[i]! - cx[j]!) ** 2 + (ry[i]! - cy[j]!) ** 2)),
+        ),
+      );
+      const dense = Array.from(assign(cost, rx.length, cx.length)).filter((j, i) => cost[i * cx.length + j]! < r * r);
+      expect(matchPicks(ax, ay, bx, by, r)).toBe(dense.length);
+    }
+  });
+
   it('a pick set against itself shifted by less than the radius matches fully; beyond it, not at all', () => {
     const x = [100, 400, 700],
       y = [100, 500, 900];

@@ -15,6 +15,7 @@ export function motionSpec(
   outliers: string[],
 ): Spec {
   const out = new Set(outliers);
+  if (rows.length > MAX_BARS) return motionPointsSpec(rows, out);
   const row = (r: (typeof rows)[number], i: number): Record<string, unknown> => ({
     index: i + 1,
     micrograph: r.micrograph,
@@ -49,6 +50,32 @@ export function motionSpec(
       order: { field: 'order', type: 'quantitative' },
       opacity: { condition: { test: 'datum.outlier', value: 1 }, value: 0.75 },
       tooltip: [{ field: 'micrograph' }, { field: 'part' }, { field: 'motionA', format: '.1f' }],
+    },
+  };
+}
+
+/** Above this many micrographs a bar each is unreadable: points instead. */
+const MAX_BARS = 300;
+
+function motionPointsSpec(rows: { micrograph: string; totalA: number }[], out: Set<string>): Spec {
+  const values = rows.map((r, i) => ({
+    index: i + 1,
+    micrograph: r.micrograph,
+    motionA: r.totalA,
+    outlier: out.has(r.micrograph) ? 'outlier' : 'bulk',
+  }));
+  return {
+    ...BASE,
+    title: `Accumulated motion per micrograph (${rows.length}, ${out.size} outliers)`,
+    width: 480,
+    height: 200,
+    data: { values },
+    mark: { type: 'point', filled: true, size: 12 },
+    encoding: {
+      x: { field: 'index', type: 'quantitative', title: 'micrograph (in collection order)' },
+      y: { field: 'motionA', type: 'quantitative', title: 'accumulated motion (Å)' },
+      color: { field: 'outlier', type: 'nominal', title: null, legend: { orient: 'bottom' } },
+      tooltip: [{ field: 'micrograph' }, { field: 'motionA', format: '.1f' }],
     },
   };
 }
@@ -133,21 +160,27 @@ export function classPopulationSpec(
   };
 }
 
+const MAX_PICK_BARS = 60;
+
 /** Two pickers per micrograph: picks both found, and those only one found. */
 export function pickerOverlapSpec(
   a: string,
   b: string,
   rows: { micrograph: string; picksA: number; picksB: number; matched: number }[],
 ): Spec {
-  const values = rows.flatMap((r, i) => [
+  const shown = rows.slice(0, MAX_PICK_BARS);
+  const values = shown.flatMap((r, i) => [
     { index: i + 1, micrograph: r.micrograph, set: 'both', picks: r.matched },
     { index: i + 1, micrograph: r.micrograph, set: `only ${a}`, picks: r.picksA - r.matched },
     { index: i + 1, micrograph: r.micrograph, set: `only ${b}`, picks: r.picksB - r.matched },
   ]);
   return {
     ...BASE,
-    title: 'Two pickers, micrograph by micrograph',
-    width: Math.min(480, 60 + 24 * rows.length),
+    title:
+      rows.length > shown.length
+        ? `Two pickers, micrograph by micrograph (the first ${shown.length} of ${rows.length})`
+        : 'Two pickers, micrograph by micrograph',
+    width: Math.min(480, 60 + 24 * shown.length),
     height: 200,
     data: { values },
     mark: { type: 'bar' },
