@@ -1,8 +1,8 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cryodx } from './cli.js';
+import { caseFiles, cryodx } from './cli.js';
 import { Ajv } from 'ajv';
 import { fixture, ROOT } from './paths.js';
 
@@ -188,6 +188,24 @@ describe('report --project', () => {
     expect(r.json.processing.motion).toBeNull();
     expect(r.json.processing.polishing).toBeNull();
     expect(value(f.get('4-motion-damage'), 'polishingGainA')).toBeCloseTo(0.3, 2);
+  });
+
+  it('with half maps in the project: cryodx post-processes them with the mask RELION used, as the CLI does', () => {
+    const K = caseFiles('box96');
+    const dir = join(tmp(), 'p');
+    cpSync(fixture('projects', 'relion31'), dir, { recursive: true });
+    cpSync(K.half1, join(dir, 'Refine3D/job012/run_half1_class001_unfil.mrc'));
+    cpSync(K.half2, join(dir, 'Refine3D/job012/run_half2_class001_unfil.mrc'));
+    mkdirSync(join(dir, 'MaskCreate/job099'), { recursive: true });
+    cpSync(K.mask, join(dir, 'MaskCreate/job099/mask.mrc'));
+    const r = report('--project', dir, '--sym', 'C1');
+    const used = new Map((r.json.inputs.used as Used[]).map((u) => [u.role, u]));
+    expect(used.get('mask')).toMatchObject({ file: 'MaskCreate/job099/mask.mrc', job: 'PostProcess/job013' });
+    const direct = report('--half1', K.half1, '--half2', K.half2, '--mask', K.mask);
+    expect(r.json.postprocess.resolutionA).toBeCloseTo(direct.json.postprocess.resolutionA, 9);
+    expect(r.json.postprocess.bfactorA2).toBeCloseTo(direct.json.postprocess.bfactorA2, 6);
+    // The map's own resolution now judges the aberrations (not RELION's 3.9 Å from the project).
+    expect(r.json.aberrations[0].resolutionA).toBeCloseTo(direct.json.postprocess.resolutionA, 9);
   });
 
   it('a folder that is no project, and a missing one, get one clear sentence', () => {

@@ -17,6 +17,9 @@ import { registerDemo } from './commands/demo.js';
 import { registerFsc } from './commands/fsc.js';
 import { registerInfo } from './commands/info.js';
 import { registerReport } from './commands/report.js';
+import { registerBatch } from './commands/batch.js';
+import { registerInternal } from './commands/internal.js';
+import { registerWatch } from './commands/watch.js';
 import { VERSION } from './version.js';
 import { registerLocres } from './commands/locres.js';
 import { registerOrientations } from './commands/orientations.js';
@@ -49,6 +52,9 @@ export function buildProgram(): Command {
   registerReport(program);
   registerDemo(program);
   registerServe(program);
+  registerBatch(program);
+  registerWatch(program);
+  registerInternal(program);
   return program;
 }
 
@@ -58,7 +64,7 @@ export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return 0;
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode;
     const debug = argv.includes('--debug');

@@ -298,3 +298,17 @@ export function headerStats(h: MrcHeader): {
     rms: h.rms >= 0 ? h.rms : null,
   };
 }
+
+/**
+ * The size an MRC file must reach, from its first 1024 bytes: header, extended header and data. A file still being
+ * written is shorter; null when the bytes are no MRC header (an unknown mode, a negative size).
+ */
+export function mrcExpectedBytes(head: Uint8Array): number | null {
+  if (head.length < HEADER_BYTES) return null;
+  const view = new DataView(head.buffer, head.byteOffset, HEADER_BYTES);
+  const { littleEndian } = detectByteOrder(view, 'MRC header', []);
+  const h = readHeaderFields(view, littleEndian);
+  const mode = MODES[h.mode];
+  if (!mode || h.nx < 1 || h.ny < 1 || h.nz < 1 || h.nsymbt < 0) return null;
+  return HEADER_BYTES + h.nsymbt + h.nx * h.ny * h.nz * mode.bytes;
+}

@@ -1,6 +1,16 @@
 import type { Command } from 'commander';
 import { join } from 'node:path';
-import { ctfJob, micrographFitOptions, type MicrographFit } from '../../../core/app/ctf.js';
+import { readFileSync } from 'node:fs';
+import { ctfJob, micrographFitOptions, type MicrographFit, type MicrographFitOptions } from '../../../core/app/ctf.js';
+import {
+  addExecutorOptions,
+  positiveInt,
+  shards,
+  startRun,
+  type ExecutorFlags,
+  type TaskSpec,
+} from '../../executor/index.js';
+import { contentKey } from '../../executor/run.js';
 import { InputError } from '../../files.js';
 import { writeOutputs } from '../../job-io.js';
 import { fitMicrographs } from '../../parallel/ctf-pool.js';
@@ -8,7 +18,8 @@ import { VERSION } from '../version.js';
 import { fmt, printJson, warn } from '../output.js';
 import { addCtfOptions, ctfOptionsOf, positiveNumber, type CtfFlags } from '../options.js';
 
-interface CtfCommandFlags extends CtfFlags {
+interface CtfCommandFlags extends CtfFlags, ExecutorFlags {
+  shards?: number;
   angpix?: number;
   phaseShift?: boolean;
   thickness?: boolean;
@@ -30,14 +41,22 @@ export function registerCtf(program: Command): void {
     .option('--thickness', 'also estimate the sample thickness (CTFFIND5)')
     .option('--json', 'print the results as a JSON array to stdout')
     .option(
+      '--shards <n>',
+      'with --executor slurm: tasks to split the micrographs into (default: about 25 micrographs each)',
+      positiveInt('--shards'),
+    )
+    .option(
       '--out <dir>',
       'output folder: per micrograph NAME.txt (CTFFIND), NAME_avrot.txt, NAME_diag.mrc/.png, NAME_fit.svg; ' +
         'micrographs_ctf.star, ctf.json',
       'ctf',
-    )
+    );
+  addExecutorOptions(cmd)
     .addHelpText(
       'after',
-      '\nExamples:\n  cryodx ctf MotionCorr/job002/Movies/*.mrc --angpix 0.83 --out CtfFind\n  cryodx ctf mic.mrc ' +
+      '\nExamples:\n  cryodx ctf MotionCorr/job002/Movies/*.mrc --angpix 0.83 --out CtfFind\n  cryodx ctf ' +
+        'Movies/*.mrc ' +
+        '--angpix 0.83 --executor slurm --partition gpu --shards 40 --wait --out CtfFind\n  cryodx ctf mic.mrc ' +
         '--angpix 1.06 --voltage-kv 200 --thickness --json\n  cryodx ctf vpp_mic.mrc --angpix 1.1 --phase-shift ' +
         '--defocus-range-a 3000:15000',
     )
@@ -48,6 +67,7 @@ export function registerCtf(program: Command): void {
         findPhaseShift: !!opts.phaseShift,
         findThickness: !!opts.thickness,
       });
+      if (opts.executor === 'slurm') return shardedCtf(paths, options, opts);
       const quiet = opts.json || !process.stderr.isTTY;
       let fits: MicrographFit[];
       try {
@@ -78,3 +98,30 @@ export function registerCtf(program: Command): void {
       job.warnings.forEach((w) => warn(w.message));
     });
 }
+
+/** The micrographs in shards on the executor (SLURM), merged into the same files as a local run writes. */
+async function shardedCtf(paths: string[], options: MicrographFitOptions, opts: CtfCommandFlags): Promise<void> {
+  const groups = shards(paths, opts.shards ?? Math.ceil(paths.length / MICROGRAPHS_PER_SHARD));
+  const tasks: TaskSpec[] = await Promise.all(
+    groups.map(async (g, k) => ({
+      kind: 'ctf-shard' as const,
+      name: `shard ${k + 1} (${g[0]}${g.length > 1 ? ` … ${g[g.length - 1]}` : ''})`,
+      paths: g,
+      options,
+      key: await contentKey('ctf-shard', { options, version: VERSION }, g),
+    })),
+  );
+  const say = (l: string): void => void (opts.json ? undefined : process.stderr.write(l));
+  const r = await startRun({ kind: 'ctf', out: opts.out, version: VERSION, tasks, merge: { options } }, opts, say);
+  if (!r.complete) {
+    process.stdout.write(`${r.message}; outputs will be in ${opts.out}/ when the merge job ends\n`);
+    return;
+  }
+  if (opts.json) return printJson(JSON.parse(readFileSync(join(opts.out, 'ctf.json'), 'utf8')));
+  process.stdout.write(
+    `${r.message}. Wrote ${join(opts.out, 'micrographs_ctf.star')}, ctf.json and per-micrograph files\n`,
+  );
+}
+
+/** About this many micrographs per task: each fit takes seconds, a scheduler's start about one. */
+const MICROGRAPHS_PER_SHARD = 25;

@@ -1,0 +1,150 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
+import { ctfJob, type MicrographFit, type MicrographFitOptions } from '../../core/app/ctf.js';
+import { facilityJob, facilityRow, type FacilityRow } from '../../core/app/facility.js';
+import { projectInputs, withProject } from '../../core/app/project.js';
+import { reportJob, type ReportJobInput } from '../../core/app/report.js';
+import type { Dataset } from '../../core/io/datasets.js';
+import type { Report } from '../../core/report/report.js';
+import { InputError } from '../files.js';
+import { readNamed, writeOutputs } from '../job-io.js';
+import { fitMicrographs } from '../parallel/ctf-pool.js';
+import { projectSource } from '../project.js';
+import {
+  cachePath,
+  doneMarker,
+  failedMarker,
+  failures,
+  finished,
+  readJson,
+  specOf,
+  stateOf,
+  writeJson,
+  type RunSpec,
+  type TaskSpec,
+} from './run.js';
+
+/**
+ * What a task does, wherever it runs (in this process for the local executor, as a SLURM array task otherwise):
+ * a shard of micrographs fitted, or one dataset's report. Its result goes to the cache under its content key and a
+ * marker says it is done; a failure leaves a marker with the reason, for the retry and for the final message.
+ */
+export async function runTask(dir: string, index: number): Promise<void> {
+  const spec = specOf(dir);
+  const task = spec.tasks[index];
+  if (!task) throw new InputError(`${dir}: no task ${index} (the run has ${spec.tasks.length})`);
+  if (finished(dir, spec)[index]) return;
+  process.chdir(spec.cwd);
+  try {
+    if (task.kind === 'ctf-shard') await ctfShard(dir, task);
+    else await datasetReport(dir, spec, task);
+    await writeJson(doneMarker(dir, index), { key: task.key, at: new Date().toISOString() });
+  } catch (e) {
+    const attempt = stateOf(dir).attempts[index] ?? 1;
+    await writeJson(failedMarker(dir, index), { message: (e as Error).message, attempt });
+    throw e;
+  }
+}
+
+async function ctfShard(dir: string, task: Extract<TaskSpec, { kind: 'ctf-shard' }>): Promise<void> {
+  if (process.env['CRYODX_FAIL_TASK'] && task.name.includes(process.env['CRYODX_FAIL_TASK']))
+    throw new InputError(`${task.name}: failed on purpose (CRYODX_FAIL_TASK)`);
+  const fits = await fitMicrographs(task.paths, task.options as MicrographFitOptions);
+  await saveBytes(cachePath(dir, task.key, '.v8'), serialize(fits));
+}
+
+async function datasetReport(dir: string, spec: RunSpec, task: Extract<TaskSpec, { kind: 'report' }>): Promise<void> {
+  const d = task.dataset as Dataset;
+  const read = async (p: string | undefined) => (p ? await readNamed(p) : undefined);
+  const [half1, half2, mask, particles, ctf] = await Promise.all(
+    [d.half1, d.half2, d.mask, d.particles, d.ctf].map(read),
+  );
+  let input: ReportJobInput = {
+    ...(half1 ? { half1 } : {}),
+    ...(half2 ? { half2 } : {}),
+    ...(mask ? { mask: { kind: 'user' as const, file: mask } } : {}),
+    angpixA: d.angpix ? Number(d.angpix) : null,
+    ...(particles ? { particles } : {}),
+    ...(ctf ? { ctf: [ctf] } : {}),
+    symmetry: d['sym'] || 'C1',
+    version: spec.version,
+  };
+  if (d.project)
+    input = withProject(await projectInputs(await projectSource(d.project)), d.project, input, {
+      symmetryGiven: !!d['sym'],
+    });
+  if (!input.mask && input.half1) input.mask = { kind: 'auto' };
+  const job = await reportJob(input);
+  await writeOutputs(join(spec.out, 'datasets', d.name), job.outputs, []);
+  await saveBytes(cachePath(dir, task.key, '.json'), Buffer.from(JSON.stringify(job.result.report)));
+}
+
+async function saveBytes(path: string, bytes: Uint8Array): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const tmp = `${path}.${process.pid}.tmp`;
+  await writeFile(tmp, bytes);
+  const { rename } = await import('node:fs/promises');
+  await rename(tmp, path);
+}
+
+export type MergeOutcome =
+  | { kind: 'complete'; message: string }
+  | { kind: 'retry'; indices: number[] }
+  | { kind: 'incomplete'; message: string };
+
+/**
+ * After the tasks: retry the failed ones while attempts remain, else write the merged outputs — or, when a task
+ * failed every attempt, say which inputs are missing and write none of the merged files (nothing partial is
+ * presented as complete). A batch's failed dataset is a row marked failed, the other reports stand.
+ */
+export async function merge(dir: string): Promise<MergeOutcome> {
+  const spec = specOf(dir);
+  const state = stateOf(dir);
+  const done = finished(dir, spec);
+  const pending = spec.tasks.map((_, i) => i).filter((i) => !done[i]);
+  const retry = pending.filter((i) => (state.attempts[i] ?? 0) < spec.maxAttempts);
+  if (retry.length) return { kind: 'retry', indices: retry };
+  if (spec.kind === 'ctf') return mergeCtf(dir, spec, pending);
+  return mergeBatch(dir, spec, done);
+}
+
+async function mergeCtf(dir: string, spec: RunSpec, pending: number[]): Promise<MergeOutcome> {
+  if (pending.length) {
+    const failed = failures(dir, spec);
+    const missing = pending.flatMap((i) => (spec.tasks[i] as Extract<TaskSpec, { kind: 'ctf-shard' }>).paths);
+    const why = failed.map((f) => (f.message.includes(f.name) ? f.message : `${f.name}: ${f.message}`)).join('; ');
+    const message =
+      `${pending.length} of ${spec.tasks.length} shards failed after ${spec.maxAttempts} attempts; ` +
+      `missing micrographs: ${missing.join(', ')}${why ? ` (${why})` : ''}. No merged outputs were written.`;
+    await writeJson(join(dir, 'incomplete.json'), { missing, failed });
+    return { kind: 'incomplete', message };
+  }
+  const fits = spec.tasks.flatMap((t) => deserialize(readFileSync(cachePath(dir, t.key, '.v8'))) as MicrographFit[]);
+  const job = await ctfJob(fits, spec.merge['options'] as MicrographFitOptions, spec.version);
+  const inputs = spec.tasks.flatMap((t) => (t.kind === 'ctf-shard' ? t.paths : []));
+  await writeOutputs(spec.out, job.outputs, inputs);
+  return { kind: 'complete', message: `${fits.length} micrographs fitted in ${spec.tasks.length} shards` };
+}
+
+async function mergeBatch(dir: string, spec: RunSpec, done: boolean[]): Promise<MergeOutcome> {
+  const failed = new Map(failures(dir, spec).map((f) => [f.index, f.message]));
+  const rows: FacilityRow[] = spec.tasks.map((t, i) => {
+    const d = (t as Extract<TaskSpec, { kind: 'report' }>).dataset as Dataset;
+    const report = done[i] ? readJson<Report>(cachePath(dir, t.key, '.json')) : null;
+    const error = done[i] ? null : (failed.get(i) ?? 'did not run');
+    return facilityRow(d, report, error, `datasets/${d.name}/report.html`);
+  });
+  const job = await facilityJob(rows, spec.version);
+  await writeOutputs(spec.out, job.outputs, []);
+  const bad = rows.filter((r) => r.status === 'failed');
+  const message = bad.length
+    ? `${bad.length} of ${rows.length} datasets failed: ${bad.map((r) => `${r.name} (${r.error})`).join('; ')}`
+    : `${rows.length} datasets reported`;
+  return bad.length ? { kind: 'incomplete', message } : { kind: 'complete', message };
+}
+
+export function hasRun(dir: string): boolean {
+  return existsSync(join(dir, 'tasks.json'));
+}

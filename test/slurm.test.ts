@@ -1,0 +1,148 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeMrc } from '../src/core/io/mrc/write.js';
+import { createVolume } from '../src/core/model/volume.js';
+import { simulateMicrograph } from '../src/core/simulate/micrograph.js';
+import { caseFiles } from './cli.js';
+import { ROOT } from './paths.js';
+import { slurmMissing, startCluster, type Cluster } from './slurm.js';
+
+/**
+ * Issue 20: cryodx on a real (single-node) SLURM cluster started here. CI must have it (.ci/run installs
+ * slurm-wlm and munge): there a missing SLURM fails the run; on a machine without it the tests are skipped, saying so.
+ */
+const missing = slurmMissing();
+if (missing.length && process.env['CI'] === 'true')
+  throw new Error(`CI needs SLURM for the executor tests (missing ${missing.join(', ')}; .ci/run installs them)`);
+if (missing.length) process.stderr.write(`SLURM tests skipped: ${missing.join(', ')} not installed\n`);
+
+let cluster: Cluster;
+const dir = mkdtempSync(join(tmpdir(), 'cryodx-slurm-run-'));
+
+function cryodx(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const r = spawnSync(process.execPath, [join(ROOT, 'dist', 'node', 'cli', 'main.js'), ...args], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...cluster.env, CRYODX_THREADS: '1', ...env },
+  });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+const mics = [0, 1, 2, 3].map((i) => {
+  const name = `mic_${i}.mrc`;
+  const img = simulateMicrograph({
+    nx: 768,
+    ny: 768,
+    pixelSizeA: 1.1,
+    noise: 0.2,
+    seed: 300 + i,
+    defocusUA: 12000 + 2000 * i,
+    defocusVA: 11500 + 2000 * i,
+    astigmatismAngleDeg: 20 + 30 * i,
+  });
+  writeFileSync(join(dir, name), writeMrc(createVolume(768, 768, 1, [1.1, 1.1, 1.1], img)));
+  return name;
+});
+
+describe.skipIf(missing.length > 0)('SLURM executor (a single-node cluster started by the test)', () => {
+  beforeAll(() => {
+    cluster = startCluster();
+  }, 60_000);
+  afterAll(() => cluster?.stop());
+
+  it('ctf on SLURM (2 shards, job array + dependent merge) writes what the local run writes', () => {
+    const local = cryodx(['ctf', ...mics, '--out', 'local']);
+    expect(local.code, local.stderr).toBe(0);
+    const slurm = cryodx([
+      'ctf',
+      ...mics,
+      '--executor',
+      'slurm',
+      '--shards',
+      '2',
+      '--threads',
+      '1',
+      '--wait',
+      '--out',
+      'slurm',
+    ]);
+    expect(slurm.code, slurm.stderr).toBe(0);
+    expect(slurm.stderr).toMatch(/submitted: job array and merge \d+, \d+/);
+    for (const f of ['micrographs_ctf.star', 'ctf.json', 'mic_2.txt'])
+      expect(readFileSync(join(dir, 'slurm', f), 'utf8'), f).toBe(readFileSync(join(dir, 'local', f), 'utf8'));
+  }, 120_000);
+
+  it('a task made to fail is retried, then named; nothing merged; a new run redoes only that shard', () => {
+    const env = { CRYODX_FAIL_TASK: 'shard 2' };
+    const r = cryodx(['ctf', ...mics, '--executor', 'slurm', '--shards', '2', '--wait', '--out', 'failing'], env);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/1 of 2 shards failed after 2 attempts; missing micrographs: mic_2\.mrc, mic_3\.mrc/);
+    expect(existsSync(join(dir, 'failing', 'micrographs_ctf.star'))).toBe(false);
+    const state = JSON.parse(readFileSync(join(dir, 'failing', '.cryodx-run', 'state.json'), 'utf8'));
+    expect(state.attempts).toEqual([1, 2]);
+    const again = cryodx(['ctf', ...mics, '--executor', 'slurm', '--shards', '2', '--wait', '--out', 'failing']);
+    expect(again.code, again.stderr).toBe(0);
+    const after = JSON.parse(readFileSync(join(dir, 'failing', '.cryodx-run', 'state.json'), 'utf8'));
+    expect(after.attempts).toEqual([0, 1]);
+    expect(readFileSync(join(dir, 'failing', 'ctf.json'), 'utf8')).toBe(
+      readFileSync(join(dir, 'local', 'ctf.json'), 'utf8'),
+    );
+  }, 180_000);
+
+  it('without --wait: prints the job ids and returns; the merge job finishes the outputs', async () => {
+    const r = cryodx(['ctf', ...mics.slice(0, 2), '--executor', 'slurm', '--out', 'nowait']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/submitted \d+, \d+; outputs will be in nowait\//);
+    const state = join(dir, 'nowait', '.cryodx-run', 'state.json');
+    for (let i = 0; i < 120 && JSON.parse(readFileSync(state, 'utf8')).outcome === 'running'; i++)
+      await new Promise((ok) => setTimeout(ok, 500));
+    expect(JSON.parse(readFileSync(state, 'utf8')).outcome).toBe('complete');
+    expect(existsSync(join(dir, 'nowait', 'micrographs_ctf.star'))).toBe(true);
+  }, 120_000);
+
+  it('batch on two datasets gives each its own numbers; a broken dataset is retried, then named as failed', () => {
+    const a = caseFiles('box96'),
+      b = caseFiles('box75');
+    writeFileSync(
+      join(dir, 'datasets.csv'),
+      'name,half1,half2,mask,microscope,date,sample\n' +
+        `d96,${a.half1},${a.half2},${a.mask},Krios1,2026-05-01,apoferritin\n` +
+        `d75,${b.half1},${b.half2},${b.mask},Krios1,2026-06-01,GPCR\n` +
+        `broken,${a.half1},missing_half2.mrc,${a.mask},Krios2,2026-06-02,GPCR\n`,
+    );
+    const r = cryodx(['batch', 'datasets.csv', '--executor', 'slurm', '--wait', '--out', 'facility']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/1 of 3 datasets failed: broken \(.*missing_half2\.mrc: no such file\)/);
+    const f = JSON.parse(readFileSync(join(dir, 'facility', 'facility.json'), 'utf8'));
+    for (const [name, K] of [
+      ['d96', a],
+      ['d75', b],
+    ] as const) {
+      const direct = cryodx([
+        'report',
+        '--half1',
+        K.half1,
+        '--half2',
+        K.half2,
+        '--mask',
+        K.mask,
+        '--json',
+        '--out',
+        `direct-${name}`,
+      ]);
+      const own = JSON.parse(direct.stdout);
+      const row = f.datasets.find((d: { name: string }) => d.name === name);
+      expect(row.status).toBe('done');
+      expect(row.resolutionA).toBeCloseTo(own.postprocess.resolutionA, 9);
+      expect(row.bfactorA2).toBeCloseTo(own.postprocess.bfactorA2, 6);
+    }
+    expect(f.datasets.find((d: { name: string }) => d.name === 'd96').reference).toBe(true);
+    expect(f.datasets.find((d: { name: string }) => d.name === 'broken')).toMatchObject({ status: 'failed' });
+    const state = JSON.parse(readFileSync(join(dir, 'facility', '.cryodx-run', 'state.json'), 'utf8'));
+    expect(state.attempts).toEqual([1, 1, 2]);
+    expect(readFileSync(join(dir, 'facility', 'facility.html'), 'utf8')).toMatch(/<svg[\s\S]*d75/);
+  }, 240_000);
+});
