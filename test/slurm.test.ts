@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -101,6 +101,47 @@ describe.skipIf(missing.length > 0)('SLURM executor (a single-node cluster start
       await new Promise((ok) => setTimeout(ok, 500));
     expect(JSON.parse(readFileSync(state, 'utf8')).outcome).toBe('complete');
     expect(existsSync(join(dir, 'nowait', 'micrographs_ctf.star'))).toBe(true);
+  }, 120_000);
+
+  it('watch --executor slurm fits the folder as a sharded run; Ctrl-C on --wait cancels the jobs', async () => {
+    spawnSync('mkdir', ['-p', join(dir, 'incoming')]);
+    for (const m of mics.slice(0, 2)) spawnSync('cp', [join(dir, m), join(dir, 'incoming', m)]);
+    const w = cryodx(['watch', 'incoming', '--once', '--settle-s', '0.3', '--executor', 'slurm', '--out', 'watched']);
+    expect(w.code, w.stderr).toBe(0);
+    expect(w.stdout).toMatch(/^2 micrographs fitted/);
+    const rows = JSON.parse(readFileSync(join(dir, 'watched', 'ctf.json'), 'utf8'));
+    const local = JSON.parse(readFileSync(join(dir, 'local', 'ctf.json'), 'utf8'));
+    expect(rows.map((r: { defocusUA: number }) => r.defocusUA)).toEqual(
+      local.slice(0, 2).map((r: { defocusUA: number }) => r.defocusUA),
+    );
+    // Ctrl-C while waiting: every job of the run is cancelled, and the command says which.
+    const child = spawn(
+      process.execPath,
+      [
+        join(ROOT, 'dist', 'node', 'cli', 'main.js'),
+        'ctf',
+        ...mics,
+        '--executor',
+        'slurm',
+        '--shards',
+        '4',
+        '--wait',
+        '--out',
+        'cancelled',
+      ],
+      { cwd: dir, env: { ...cluster.env, CRYODX_THREADS: '1' } },
+    );
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+      if (/submitted/.test(err)) child.kill('SIGINT');
+    });
+    const code = await new Promise<number | null>((ok) => child.on('close', ok));
+    expect(code).not.toBe(0);
+    expect(err).toMatch(/cancelled: scancel \d+/);
+    const jobs: string[] = JSON.parse(readFileSync(join(dir, 'cancelled', '.cryodx-run', 'state.json'), 'utf8')).jobs;
+    const q = spawnSync('squeue', ['-h', '-o', '%i'], { env: cluster.env, encoding: 'utf8' }).stdout;
+    expect(q.split('\n').filter((l) => jobs.includes(l.trim().split('_')[0]!))).toEqual([]);
   }, 120_000);
 
   it('batch on two datasets gives each its own numbers; a broken dataset is retried, then named as failed', () => {
