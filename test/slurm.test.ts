@@ -140,7 +140,11 @@ describe.skipIf(missing.length > 0)('SLURM executor (a single-node cluster start
     expect(code).not.toBe(0);
     expect(err).toMatch(/cancelled: scancel \d+/);
     const jobs: string[] = JSON.parse(readFileSync(join(dir, 'cancelled', '.cryodx-run', 'state.json'), 'utf8')).jobs;
-    const q = spawnSync('squeue', ['-h', '-o', '%i'], { env: cluster.env, encoding: 'utf8' }).stdout;
+    // Cancelled jobs may linger a moment as completing; none of the run's may still be pending or running.
+    const q = spawnSync('squeue', ['-h', '-t', 'PENDING,RUNNING', '-o', '%i'], {
+      env: cluster.env,
+      encoding: 'utf8',
+    }).stdout;
     expect(q.split('\n').filter((l) => jobs.includes(l.trim().split('_')[0]!))).toEqual([]);
   }, 120_000);
 

@@ -15,7 +15,7 @@ const BY_EXTENSION: ReadonlyArray<[RegExp, FileFormat]> = [
   [/\.mdoc$/i, 'mdoc'],
   [/\.xml$/i, 'fsc-xml'],
   [/\.(box|cbox)$/i, 'picks'],
-  [/\.(pdb|ent)$/i, 'model'],
+  [/\.(pdb|ent|cif|mmcif)$/i, 'model'],
 ];
 
 /**

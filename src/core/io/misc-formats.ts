@@ -1,5 +1,6 @@
 import { decodeText } from './bytes.js';
 import { FormatError, type Warning } from '../errors.js';
+import { readStructure } from './structure.js';
 
 /**
  * Smaller formats users hand over with their maps: the EMDB FSC XML and atomic models whose B column may hold
@@ -51,34 +52,21 @@ export interface ModelSummary {
   plddt: { meanCa: number; fractionBelow70: number; fractionBelow50: number } | null;
 }
 
-/** A PDB-format model; an AlphaFold model is recognised by its header or by a B column that reads as pLDDT. */
+/** A model (PDB or mmCIF, io/structure.ts); an AlphaFold model is recognised by its header or its pLDDT records. */
 export function summarizeModel(bytes: Uint8Array, source: string): { summary: ModelSummary; warnings: Warning[] } {
-  const text = decodeText(bytes);
-  const chains = new Set<string>(),
-    residues = new Set<string>();
-  const b: number[] = [],
-    caB: number[] = [];
-  for (const line of text.split(/\r?\n/)) {
-    if (!line.startsWith('ATOM  ') && !line.startsWith('HETATM')) continue;
-    const bf = Number(line.slice(60, 66));
-    if (!Number.isFinite(bf)) continue;
-    b.push(bf);
-    chains.add(line.slice(21, 22).trim() || '_');
-    residues.add(`${line.slice(21, 22)}:${line.slice(22, 27)}`);
-    if (line.slice(12, 16).trim() === 'CA') caB.push(bf);
-  }
-  if (!b.length) throw new FormatError('no atoms', { source, expected: 'ATOM records (PDB format)' });
-  const alphafold =
-    /ALPHAFOLD|AF-[A-Z0-9]+-F\d/i.test(text.slice(0, 4000)) ||
-    (b.every((v) => v >= 0 && v <= 100) && caB.length > 0 && /pLDDT/i.test(text.slice(0, 4000)));
-  const ca = caB.length ? caB : b;
-  const plddt = alphafold
-    ? {
-        meanCa: ca.reduce((s, v) => s + v, 0) / ca.length,
-        fractionBelow70: ca.filter((v) => v < 70).length / ca.length,
-        fractionBelow50: ca.filter((v) => v < 50).length / ca.length,
-      }
-    : null;
+  const st = readStructure(bytes, source);
+  const b = st.atoms.map((a) => a.bfactorA2);
+  const chains = new Set(st.atoms.map((a) => a.chain || '_'));
+  const ca = st.residues.map((r) => r.plddt).filter((x): x is number => x !== null);
+  const plddt =
+    st.predicted && ca.length
+      ? {
+          meanCa: ca.reduce((s, v) => s + v, 0) / ca.length,
+          fractionBelow70: ca.filter((v) => v < 70).length / ca.length,
+          fractionBelow50: ca.filter((v) => v < 50).length / ca.length,
+        }
+      : null;
+  const residues = { size: st.residues.length };
   const warnings: Warning[] = [];
   if (plddt && plddt.fractionBelow50 > 0.1) {
     warnings.push({
@@ -93,7 +81,7 @@ export function summarizeModel(bytes: Uint8Array, source: string): { summary: Mo
       atoms: b.length,
       residues: residues.size,
       chains: [...chains],
-      bRange: [Math.min(...b), Math.max(...b)],
+      bRange: [Math.min(...b), Math.max(...b)] as [number, number],
       plddt,
     },
     warnings,

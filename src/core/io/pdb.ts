@@ -1,4 +1,4 @@
-import { asBytes, decodeText } from './bytes.js';
+import { readStructure } from './structure.js';
 import { FormatError } from '../errors.js';
 
 /**
@@ -19,43 +19,16 @@ export function readPdb(
   source = 'PDB file',
   options: { hetatm?: boolean } = {},
 ): PdbAtom[] {
-  const text = typeof input === 'string' ? input : decodeText(asBytes(input));
-  const atoms: PdbAtom[] = [];
-  text.split(/\r?\n/).forEach((line, i) => {
-    const rec = line.slice(0, 6);
-    if (rec !== 'ATOM  ' && !(options.hetatm && rec === 'HETATM')) return;
-    if (line.startsWith('ENDMDL')) return;
-    const num = (a: number, b: number, field: string): number => {
-      const v = Number(line.slice(a - 1, b));
-      if (!Number.isFinite(v) || line.slice(a - 1, b).trim() === '')
-        throw new FormatError('value is not a number', {
-          source,
-          line: i + 1,
-          field,
-          found: JSON.stringify(line.slice(a - 1, b)),
-          expected: `a number in columns ${a}–${b}`,
-        });
-      return v;
-    };
-    const element = (
-      line.slice(76, 78).trim() ||
-      line
-        .slice(12, 16)
-        .trim()
-        .replace(/[^A-Za-z]/g, '')
-        .slice(0, 1)
-    ).toUpperCase();
-    atoms.push({
-      element,
-      xA: num(31, 38, 'x'),
-      yA: num(39, 46, 'y'),
-      zA: num(47, 54, 'z'),
-      occupancy: line.length >= 60 ? Number(line.slice(54, 60)) || 1 : 1,
-      bfactorA2: line.length >= 66 ? Number(line.slice(60, 66)) || 0 : 0,
-    });
-  });
+  const atoms = readStructure(input, source).atoms.filter((a) => options.hetatm || !a.hetero);
   if (atoms.length === 0) throw new FormatError('no ATOM records', { source, expected: 'PDB ATOM lines' });
-  return atoms;
+  return atoms.map((a) => ({
+    element: a.element,
+    xA: a.xA,
+    yA: a.yA,
+    zA: a.zA,
+    occupancy: a.occupancy,
+    bfactorA2: a.bfactorA2,
+  }));
 }
 
 /** Electrons per element, for a density weighted by scattering power (a simple Z weighting). */

@@ -20,6 +20,7 @@ import { registerReport } from './commands/report.js';
 import { registerBatch } from './commands/batch.js';
 import { registerInternal } from './commands/internal.js';
 import { registerWatch } from './commands/watch.js';
+import { registerModel } from './commands/model.js';
 import { VERSION } from './version.js';
 import { registerLocres } from './commands/locres.js';
 import { registerOrientations } from './commands/orientations.js';
@@ -52,6 +53,7 @@ export function buildProgram(): Command {
   registerReport(program);
   registerDemo(program);
   registerServe(program);
+  registerModel(program);
   registerBatch(program);
   registerWatch(program);
   registerInternal(program);

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { InputError } from '../files.js';
 import { runLocal } from './local.js';
 import { prepareRunDir, runDir, writeJson, type RunSpec, type TaskSpec } from './run.js';
-import { readTemplate, startSlurm, waitForSlurm } from './slurm.js';
+import { cancelRun, readTemplate, startSlurm, waitForSlurm, watchSignals } from './slurm.js';
 import { DEFAULT_TEMPLATE } from './template.js';
 
 /**
@@ -77,13 +77,20 @@ export async function startRun(
     const message = await runLocal(dir, progress);
     return { complete: true, message, jobs: [] };
   }
-  const jobs = await startSlurm(dir);
-  say(`submitted: job array and merge ${jobs.join(', ')} (state in ${dir})\n`);
-  if (!flags.wait) return { complete: false, message: `submitted ${jobs.join(', ')}`, jobs };
-  const r = await waitForSlurm(dir, progress);
-  say('\n');
-  if (r.outcome !== 'complete') throw new InputError(r.message);
-  return { complete: true, message: r.message, jobs };
+  // Signals are caught from before the first sbatch: a Ctrl-C at any moment cancels what was submitted.
+  const { stop, release } = watchSignals();
+  try {
+    const jobs = await startSlurm(dir);
+    say(`submitted: job array and merge ${jobs.join(', ')} (state in ${dir})\n`);
+    if (stop.requested) await cancelRun(dir);
+    if (!flags.wait) return { complete: false, message: `submitted ${jobs.join(', ')}`, jobs };
+    const r = await waitForSlurm(dir, stop, progress);
+    say('\n');
+    if (r.outcome !== 'complete') throw new InputError(r.message);
+    return { complete: true, message: r.message, jobs };
+  } finally {
+    release();
+  }
 }
 
 /** Items into `count` shards in order (each shard a task: seconds of work, so a scheduler's second is small). */

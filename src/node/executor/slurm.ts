@@ -102,43 +102,55 @@ export async function mergeOnSlurm(dir: string): Promise<number> {
   return m.kind === 'complete' ? 0 : 1;
 }
 
-/** Follows a submitted run until its outcome; Ctrl-C cancels every job it submitted. */
+/** Ctrl-C or a termination signal, noted from before the first submission until the run is followed to its end. */
+export interface StopSignal {
+  requested: boolean;
+}
+
+export function watchSignals(): { stop: StopSignal; release: () => void } {
+  const stop: StopSignal = { requested: false };
+  const on = (): void => {
+    stop.requested = true;
+  };
+  process.on('SIGINT', on);
+  process.on('SIGTERM', on);
+  return {
+    stop,
+    release: () => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+    },
+  };
+}
+
+/** Cancels every job the run submitted, and says so. */
+export async function cancelRun(dir: string): Promise<never> {
+  const jobs = stateOf(dir).jobs;
+  if (jobs.length) await run('scancel', jobs).catch(() => undefined);
+  throw new InputError(`cancelled: scancel ${jobs.join(' ')}`);
+}
+
+/** Follows a submitted run until its outcome; a stop request cancels every job it submitted. */
 export async function waitForSlurm(
   dir: string,
+  stop: StopSignal,
   onProgress?: (done: number, total: number) => void,
   pollMs = 1000,
 ): Promise<{ outcome: string; message: string }> {
-  let stop = false;
-  const cancel = (): void => {
-    stop = true;
-  };
-  process.once('SIGINT', cancel);
-  process.once('SIGTERM', cancel);
-  try {
-    for (;;) {
-      if (stop) {
-        const jobs = stateOf(dir).jobs;
-        if (jobs.length) await run('scancel', jobs).catch(() => undefined);
-        throw new InputError(`cancelled: scancel ${jobs.join(' ')}`);
-      }
-      const state = stateOf(dir);
-      const spec = specOf(dir);
-      onProgress?.(finished(dir, spec).filter(Boolean).length, spec.tasks.length);
-      if (state.outcome !== 'running') return { outcome: state.outcome, message: state.message ?? '' };
-      if (!(await anyAlive(state.jobs))) {
-        // The chain ended without writing an outcome (a merge job killed, a node lost): say so, with the logs.
-        await new Promise((r) => setTimeout(r, pollMs));
-        const again = stateOf(dir);
-        if (again.outcome !== 'running') return { outcome: again.outcome, message: again.message ?? '' };
-        throw new InputError(
-          `the SLURM jobs ${state.jobs.join(', ')} ended without a result: see ${join(dir, 'logs')}`,
-        );
-      }
+  for (;;) {
+    if (stop.requested) return cancelRun(dir);
+    const state = stateOf(dir);
+    const spec = specOf(dir);
+    onProgress?.(finished(dir, spec).filter(Boolean).length, spec.tasks.length);
+    if (state.outcome !== 'running') return { outcome: state.outcome, message: state.message ?? '' };
+    if (!(await anyAlive(state.jobs))) {
+      // The chain ended without writing an outcome (a merge job killed, a node lost): say so, with the logs.
       await new Promise((r) => setTimeout(r, pollMs));
+      const again = stateOf(dir);
+      if (again.outcome !== 'running') return { outcome: again.outcome, message: again.message ?? '' };
+      throw new InputError(`the SLURM jobs ${state.jobs.join(', ')} ended without a result: see ${join(dir, 'logs')}`);
     }
-  } finally {
-    process.off('SIGINT', cancel);
-    process.off('SIGTERM', cancel);
+    await new Promise((r) => setTimeout(r, pollMs));
   }
 }
 

@@ -1,0 +1,183 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { bytesOf, fixture, textOf } from '../../../../test/paths.js';
+import { hasPythonModules, runPython } from '../../../../test/python.js';
+import { readMrc } from '../../io/mrc/read.js';
+import { writeMrc } from '../../io/mrc/write.js';
+import { readPae } from '../../io/pae.js';
+import { readStructure, type Residue } from '../../io/structure.js';
+import { createVolume } from '../../model/volume.js';
+import { gaussianRandom, seededRandom } from '../../util/random.js';
+import { constructAdvice } from './construct.js';
+import { paeDomains } from './domains.js';
+import { fscBetween, mapModelFsc, overfittingVerdict } from './map-model.js';
+import { modelMap } from './model-map.js';
+
+const st = readStructure(textOf(fixture('model', 'fragment.pdb')), 'fragment.pdb');
+const gemmi = readMrc(bytesOf(fixture('model', 'gemmi_density.mrc')), { source: 'gemmi_density.mrc' }).volume;
+const GRID = {
+  nx: 48,
+  ny: 48,
+  nz: 48,
+  originA: [0, 0, 0] as [number, number, number],
+  startVoxel: [0, 0, 0] as [number, number, number],
+  pixelSizeA: 1,
+};
+
+function noisy(data: Float32Array, sigma: number, seed: number): Float32Array {
+  const g = gaussianRandom(seededRandom(seed));
+  return data.map((v) => v + sigma * g());
+}
+
+describe('model map', () => {
+  it('equals gemmi’s DensityCalculatorE on the same grid (1TII fragment, 48³, 1 Å)', () => {
+    const { data } = modelMap(st.atoms, GRID);
+    let max = 0,
+      diff = 0;
+    for (let i = 0; i < data.length; i++) {
+      max = Math.max(max, Math.abs(gemmi.data[i]!));
+      diff = Math.max(diff, Math.abs(data[i]! - gemmi.data[i]!));
+    }
+    expect(diff / max).toBeLessThan(1e-4);
+  });
+
+  it('the same atoms placed by the map’s origin and start: a shifted grid gives the shifted map', () => {
+    const shifted = st.atoms.map((a) => ({ ...a, xA: a.xA + 10, yA: a.yA - 4, zA: a.zA + 2 }));
+    const a = modelMap(st.atoms, GRID).data;
+    const b = modelMap(shifted, { ...GRID, originA: [8, -4, 0], startVoxel: [2, 0, 2] }).data;
+    let d = 0;
+    for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i]! - b[i]!));
+    expect(d).toBeLessThan(1e-5);
+  });
+
+  it('mmCIF and PDB of the same model (both written by gemmi) give the same atoms and residues', () => {
+    const cif = readStructure(textOf(fixture('model', 'fragment.cif')), 'fragment.cif');
+    expect(cif.format).toBe('mmCIF');
+    expect(cif.atoms.length).toBe(st.atoms.length);
+    cif.atoms.forEach((a, i) => {
+      const p = st.atoms[i]!;
+      expect([a.element, a.name, a.resName, a.chain, a.resSeq]).toEqual([
+        p.element,
+        p.name,
+        p.resName,
+        p.chain,
+        p.resSeq,
+      ]);
+      expect(Math.abs(a.xA - p.xA) + Math.abs(a.yA - p.yA) + Math.abs(a.zA - p.zA)).toBeLessThan(2e-3);
+    });
+    expect(cif.residues.length).toBe(40);
+  });
+});
+
+describe('map–model FSC', () => {
+  const map = createVolume(48, 48, 48, [1, 1, 1], noisy(gemmi.data, 0.05, 7));
+
+  it.skipIf(!hasPythonModules('numpy', 'mrcfile'))(
+    'equals an independent numpy FSC (full-sphere shells, rounded radius)',
+    () => {
+      const dir = mkdtempSync(join(tmpdir(), 'cryodx-mapmodel-'));
+      const model = modelMap(st.atoms, GRID).data;
+      writeFileSync(join(dir, 'map.mrc'), writeMrc(map));
+      writeFileSync(join(dir, 'model.mrc'), writeMrc(createVolume(48, 48, 48, [1, 1, 1], model)));
+      const out = runPython(
+        `import sys, json, numpy as np, mrcfile
+a = mrcfile.open(sys.argv[1]).data.astype(np.float64); b = mrcfile.open(sys.argv[2]).data.astype(np.float64)
+A = np.fft.rfftn(a); B = np.fft.rfftn(b); n = a.shape[0]
+f = np.fft.fftfreq(n) * n; h = np.fft.rfftfreq(n) * n
+r = np.rint(np.sqrt(f[:, None, None]**2 + f[None, :, None]**2 + h[None, None, :]**2)).astype(int)
+num = np.bincount(r.ravel(), (A * np.conj(B)).real.ravel())
+da = np.bincount(r.ravel(), (abs(A)**2).ravel()); db = np.bincount(r.ravel(), (abs(B)**2).ravel())
+print(json.dumps((num / np.sqrt(da * db))[: n // 2 + 1].tolist()))`,
+        [join(dir, 'map.mrc'), join(dir, 'model.mrc')],
+      );
+      const numpy: number[] = JSON.parse(out);
+      const ours = fscBetween(map.data, model, 48);
+      for (let s = 1; s < numpy.length; s++) expect(Math.abs(ours[s]! - numpy[s]!), `shell ${s}`).toBeLessThan(1e-5);
+    },
+  );
+
+  it('the model map matches the noise-free map (FSC ≥ 0.9 to 4 Å); masked ≥ unmasked; crossings', () => {
+    const r = mapModelFsc(map, st.atoms, { pixelSizeA: 1 });
+    const clean = fscBetween(gemmi.data, r.modelMap, 48);
+    for (let s = 1; s <= 12; s++) expect(clean[s]!, `shell ${s} (${(48 / s).toFixed(1)} Å)`).toBeGreaterThan(0.9);
+    const hi = r.result.shells.slice(8, 20);
+    expect(hi.every((x) => x.fscMapModelMasked >= x.fscMapModel - 1e-6)).toBe(true);
+    expect(r.result.crossings.masked.fsc05A).not.toBeNull();
+    expect(r.result.overfitting.verdict).toBe('not measured');
+  });
+
+  it('overfitting: a model that took half 1’s noise is caught; an honest one is not', () => {
+    const truth = gemmi.data;
+    const n1 = noisy(new Float32Array(truth.length), 0.3, 11),
+      n2 = noisy(new Float32Array(truth.length), 0.3, 12);
+    const h1 = truth.map((v, i) => v + n1[i]!),
+      h2 = truth.map((v, i) => v + n2[i]!);
+    const honest = truth;
+    const overfit = truth.map((v, i) => v + 0.5 * n1[i]!);
+    const judge = (m: Float32Array) => overfittingVerdict(fscBetween(h1, m, 48), fscBetween(h2, m, 48), 8, 48);
+    expect(judge(honest).verdict).toBe('not overfitted');
+    expect(judge(overfit).verdict).toBe('overfitted');
+    expect(judge(overfit).meanWorkMinusFree!).toBeGreaterThan(0.1);
+  });
+});
+
+describe('construct advice', () => {
+  const residues: Residue[] = Array.from({ length: 120 }, (_, i) => ({
+    chain: 'A',
+    resSeq: i + 1,
+    insCode: '',
+    resName: 'ALA',
+    atoms: [],
+    // N-terminal tail 1–12 disordered, loop 71–80 disordered, the rest confident.
+    plddt: i < 12 ? 30 : i >= 70 && i < 80 ? 40 : 90,
+  }));
+  // Two domains built by hand: residues 1–60 and 61–120, 2 Å within, 22 Å between.
+  const n = 120;
+  const pae = {
+    n,
+    maxA: 31.75,
+    values: Float32Array.from({ length: n * n }, (_, k) => (((k / n) | 0) < 60 === k % n < 60 ? 2 : 22)),
+  };
+
+  it('PAE domains and the hinge between them; the disordered tail and loop proposed for truncation', () => {
+    const d = paeDomains(pae);
+    expect(d.domains).toBe(2);
+    expect(new Set(d.domainOf.slice(0, 60))).toEqual(new Set([0]));
+    expect(new Set(d.domainOf.slice(60))).toEqual(new Set([1]));
+    const a = constructAdvice(residues, pae);
+    expect(a.truncations.map((t) => [t.start, t.end])).toEqual([
+      [1, 12],
+      [71, 80],
+    ]);
+    expect(a.truncations[0]!.reason).toMatch(/N-terminal 12 residues with pLDDT < 50/);
+    expect(a.domains.map((x) => x.segments)).toEqual([
+      [{ chain: 'A', start: 1, end: 60 }],
+      [{ chain: 'A', start: 61, end: 120 }],
+    ]);
+    expect(a.hinges).toHaveLength(1);
+    expect(Math.abs(a.hinges[0]!.residue - 60.5)).toBeLessThanOrEqual(1);
+  });
+
+  it('PAE in the three layouts reads the same matrix', () => {
+    const m = [
+      [0, 1.5],
+      [2.5, 0],
+    ];
+    const afdb = readPae(
+      JSON.stringify([{ predicted_aligned_error: m, max_predicted_aligned_error: 31.75 }]),
+      'a.json',
+    );
+    const old = readPae(
+      JSON.stringify([{ residue1: [1, 1, 2, 2], residue2: [1, 2, 1, 2], distance: [0, 1.5, 2.5, 0] }]),
+      'b.json',
+    );
+    const colab = readPae(JSON.stringify({ pae: m, max_pae: 31.75 }), 'c.json');
+    for (const p of [afdb, old, colab]) expect(Array.from(p.values)).toEqual([0, 1.5, 2.5, 0]);
+    expect(afdb.maxA).toBe(31.75);
+    expect(() => readPae('{"pae": [[1, 2], [3]]}', 'd.json')).toThrow(
+      /d\.json \(row 2\): the PAE matrix is not square/,
+    );
+  });
+});

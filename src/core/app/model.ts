@@ -1,0 +1,161 @@
+import { constructAdvice, type ConstructAdvice } from '../analysis/model/construct.js';
+import { mapModelFsc, type MapModelResult } from '../analysis/model/map-model.js';
+import { InputError, type Warning } from '../errors.js';
+import { decodeText } from '../io/bytes.js';
+import { writeMrc } from '../io/mrc/write.js';
+import { readPae } from '../io/pae.js';
+import { readStructure, type Residue, type Structure } from '../io/structure.js';
+import type { Volume } from '../model/volume.js';
+import { fscChartSpec } from '../report/figures/charts.js';
+import { renderSvg } from '../report/figures/svg.js';
+import { jsonText, type JobResult, type NamedBytes } from './job.js';
+import { readMap, resolvePixelSize, volumeLike } from './maps.js';
+
+/** `cryodx model-fsc` and `cryodx construct`: a model against its map, and construct advice from a prediction. */
+export interface ModelFscJobInput {
+  map: NamedBytes;
+  model: NamedBytes;
+  half1?: NamedBytes;
+  half2?: NamedBytes;
+  angpixA?: number | null;
+  /** The resolution the mask radius follows (default: the model's 0.5 crossing). */
+  resolutionA?: number | null;
+}
+
+export type ModelFscJobResult = Omit<MapModelResult, 'warnings'> & {
+  model: string;
+  map: string;
+  atoms: number;
+  warnings: Warning[];
+};
+
+export function structureOf(file: NamedBytes): Structure {
+  return readStructure(file.bytes, file.name);
+}
+
+export async function modelFscJob(inp: ModelFscJobInput): Promise<JobResult<ModelFscJobResult>> {
+  const map = readMap(inp.map);
+  const halves = [inp.half1, inp.half2].map((h) => (h ? readMap(h, 'half map') : null));
+  if (!halves[0] !== !halves[1]) throw new InputError('give both half maps (--half1 and --half2), or neither');
+  const all = [map, ...halves.filter((h): h is NonNullable<typeof h> => !!h)];
+  const v = map.volume;
+  if (v.nx !== v.ny || v.ny !== v.nz)
+    throw new InputError(`${inp.map.name}: a cubic box is needed (${v.nx}×${v.ny}×${v.nz})`);
+  for (const h of all.slice(1))
+    if (h.volume.nx !== v.nx || h.volume.ny !== v.ny || h.volume.nz !== v.nz)
+      throw new InputError(`${h.name}: ${h.volume.nx}×${h.volume.ny}×${h.volume.nz}, not the map's ${v.nx}³ grid`);
+  const px = resolvePixelSize(all, inp.angpixA);
+  const st = structureOf(inp.model);
+  const r = mapModelFsc(v, st.atoms, {
+    pixelSizeA: px.pixelSizeA,
+    half1: halves[0]?.volume ?? null,
+    half2: halves[1]?.volume ?? null,
+    ...(inp.resolutionA ? { resolutionA: inp.resolutionA } : {}),
+  });
+  const warnings: Warning[] = [
+    ...all.flatMap((m) => m.warnings),
+    ...px.warnings,
+    ...r.result.warnings.map((m) => ({ code: 'model-map', message: `${inp.model.name}: ${m}` })),
+  ];
+  if (inside(st, v, px.pixelSizeA) < 0.5)
+    warnings.push({
+      code: 'model-outside-map',
+      message:
+        `${inp.model.name}: fewer than half the atoms lie inside the map's box: is the model placed in this map ` +
+        `(origin ${v.originA.map((x) => x.toFixed(1)).join(', ')} Å)?`,
+    });
+  const result: ModelFscJobResult = {
+    ...r.result,
+    model: inp.model.name,
+    map: inp.map.name,
+    atoms: st.atoms.length,
+    warnings,
+  };
+  const curves = r.result.shells
+    .filter((s) => s.shell > 0)
+    .flatMap((s) => [
+      { spatialFrequencyInvA: s.spatialFrequencyInvA, value: s.fscMapModel, curve: 'map vs model' },
+      { spatialFrequencyInvA: s.spatialFrequencyInvA, value: s.fscMapModelMasked, curve: 'map vs model (masked)' },
+      ...(s.fscHalf1Model !== null
+        ? [
+            { spatialFrequencyInvA: s.spatialFrequencyInvA, value: s.fscHalf1Model, curve: 'half 1 vs model' },
+            { spatialFrequencyInvA: s.spatialFrequencyInvA, value: s.fscHalf2Model, curve: 'half 2 vs model' },
+          ]
+        : []),
+    ]);
+  const svg = await renderSvg(fscChartSpec(curves, `Map–model FSC (${inp.model.name})`));
+  return {
+    result,
+    outputs: [
+      { name: 'model_fsc.json', text: jsonText(result) },
+      { name: 'model_map.mrc', bytes: writeMrc(volumeLike(v, px.pixelSizeA, r.modelMap)) },
+      { name: 'model_fsc.svg', text: svg },
+    ],
+    warnings,
+  };
+}
+
+function inside(st: Structure, v: Volume, px: number): number {
+  let k = 0;
+  for (const a of st.atoms) {
+    const g = [a.xA, a.yA, a.zA].map((c, i) => (c - v.originA[i]!) / px - v.startVoxel[i]!);
+    if (g.every((c, i) => c >= 0 && c < [v.nx, v.ny, v.nz][i]!)) k++;
+  }
+  return st.atoms.length ? k / st.atoms.length : 0;
+}
+
+export interface ConstructJobInput {
+  model: NamedBytes;
+  pae?: NamedBytes;
+  /** A local-resolution map and the model placed in it (same residue numbering as `model`). */
+  locres?: NamedBytes;
+  modelInMap?: NamedBytes;
+}
+
+export type ConstructJobResult = ConstructAdvice & { model: string; predicted: boolean; warnings: Warning[] };
+
+export async function constructJob(inp: ConstructJobInput): Promise<JobResult<ConstructJobResult>> {
+  const st = structureOf(inp.model);
+  const warnings: Warning[] = [];
+  if (!st.predicted)
+    warnings.push({
+      code: 'not-predicted',
+      message: `${inp.model.name}: no AlphaFold / ModelCIF marks: the B column is read as pLDDT anyway`,
+    });
+  const residues: Residue[] = st.predicted
+    ? st.residues
+    : st.residues.map((r) => ({ ...r, plddt: st.atoms[r.atoms[0]!]!.bfactorA2 }));
+  const pae = inp.pae ? readPae(decodeText(inp.pae.bytes), inp.pae.name) : null;
+  if (pae && pae.n !== residues.length)
+    warnings.push({
+      code: 'pae-size',
+      message: `${inp.pae!.name}: ${pae.n} residues, the model has ${residues.length}: domains left out`,
+    });
+  if (!!inp.locres !== !!inp.modelInMap)
+    throw new InputError('--locres needs --model-in-map (the model placed in that map), and the other way round');
+  const locres =
+    inp.locres && inp.modelInMap
+      ? sampleLocres(readMap(inp.locres, 'local-resolution map').volume, structureOf(inp.modelInMap), residues)
+      : null;
+  const advice = constructAdvice(residues, pae && pae.n === residues.length ? pae : null, locres);
+  const result: ConstructJobResult = { ...advice, model: inp.model.name, predicted: st.predicted, warnings };
+  return { result, outputs: [{ name: 'construct.json', text: jsonText(result) }], warnings };
+}
+
+/** Local resolution at each residue's Cα in the placed model, matched to the prediction by chain and number. */
+function sampleLocres(
+  map: Volume,
+  placed: Structure,
+  residues: Residue[],
+): (Residue & { localResolutionA: number | null })[] {
+  const px = map.pixelSizeA?.[0];
+  if (!px) throw new InputError('the local-resolution map has no pixel size in its header');
+  const at = new Map<string, number>();
+  for (const r of placed.residues) {
+    const ca = placed.atoms[r.atoms.find((i) => placed.atoms[i]!.name === 'CA') ?? r.atoms[0]!]!;
+    const g = [ca.xA, ca.yA, ca.zA].map((c, i) => Math.round((c - map.originA[i]!) / px - map.startVoxel[i]!));
+    if (g.every((c, i) => c >= 0 && c < [map.nx, map.ny, map.nz][i]!))
+      at.set(`${r.chain}:${r.resSeq}`, map.data[(g[2]! * map.ny + g[1]!) * map.nx + g[0]!]!);
+  }
+  return residues.map((r) => ({ ...r, localResolutionA: at.get(`${r.chain}:${r.resSeq}`) ?? null }));
+}

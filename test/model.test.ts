@@ -1,0 +1,137 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readMrc } from '../src/core/io/mrc/read.js';
+import { writeMrc } from '../src/core/io/mrc/write.js';
+import { createVolume } from '../src/core/model/volume.js';
+import { gaussianRandom, seededRandom } from '../src/core/util/random.js';
+import { cryodx } from './cli.js';
+import { bytesOf, fixture, textOf } from './paths.js';
+
+/** Issue 18's commands as a user runs them: model-fsc's JSON contract and outputs, construct's proposals. */
+const dir = mkdtempSync(join(tmpdir(), 'cryodx-model-'));
+const gemmi = readMrc(bytesOf(fixture('model', 'gemmi_density.mrc'))).volume;
+const g = gaussianRandom(seededRandom(21));
+const noisy = (s: number) =>
+  createVolume(
+    48,
+    48,
+    48,
+    [1, 1, 1],
+    gemmi.data.map((v) => v + s * g()),
+  );
+for (const [name, s] of [
+  ['map.mrc', 0.03],
+  ['half1.mrc', 0.1],
+  ['half2.mrc', 0.1],
+] as const)
+  writeFileSync(join(dir, name), writeMrc(noisy(s)));
+
+describe('cryodx model-fsc', () => {
+  it('--json: the named shell fields, crossings, an overfitting verdict; model_map.mrc on the map’s grid', () => {
+    const out = join(dir, 'mfsc');
+    const r = cryodx(
+      'model-fsc',
+      ...['--map', join(dir, 'map.mrc'), '--model', fixture('model', 'fragment.pdb')],
+      ...['--half1', join(dir, 'half1.mrc'), '--half2', join(dir, 'half2.mrc'), '--json', '--out', out],
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(Object.keys(j.shells[3]).sort()).toEqual(
+      [
+        'fscHalf1Model',
+        'fscHalf2Model',
+        'fscMapModel',
+        'fscMapModelMasked',
+        'resolutionA',
+        'shell',
+        'spatialFrequencyInvA',
+      ].sort(),
+    );
+    expect(j.shells[6].fscMapModelMasked).toBeGreaterThan(0.9);
+    expect(j.crossings.masked).toHaveProperty('fsc05A');
+    expect(j.overfitting.verdict).toBe('not overfitted');
+    const mm = readMrc(bytesOf(join(out, 'model_map.mrc'))).volume;
+    expect([mm.nx, mm.ny, mm.nz, mm.pixelSizeA?.[0]]).toEqual([48, 48, 48, 1]);
+  });
+
+  it('one half map, or a model outside the map: one sentence each', () => {
+    const one = cryodx(
+      'model-fsc',
+      '--map',
+      join(dir, 'map.mrc'),
+      '--model',
+      fixture('model', 'fragment.pdb'),
+      '--half1',
+      join(dir, 'half1.mrc'),
+      '--out',
+      join(dir, 'o1'),
+    );
+    expect(one.code).not.toBe(0);
+    expect(one.stderr).toMatch(/give both half maps/);
+    const far = textOf(fixture('model', 'fragment.pdb')).replace(
+      /^(ATOM.{26})(.{8})/gm,
+      (_m, a: string, x: string) => a + (Number(x) + 500).toFixed(3).padStart(8),
+    );
+    writeFileSync(join(dir, 'far.pdb'), far);
+    const r = cryodx(
+      'model-fsc',
+      '--map',
+      join(dir, 'map.mrc'),
+      '--model',
+      join(dir, 'far.pdb'),
+      '--out',
+      join(dir, 'o2'),
+    );
+    expect(r.stderr).toMatch(/fewer than half the atoms lie inside the map's box/);
+  });
+});
+
+describe('cryodx construct', () => {
+  it('an AlphaFold-style model (pLDDT in B) with a PAE of two domains: truncations, domains and the hinge', () => {
+    // The 1TII fragment as a prediction: residues 1–6 and 25–34 given low pLDDT, the rest high.
+    const plddt = (res: number): number => (res <= 6 ? 35 : res >= 25 && res <= 34 ? 42 : 92);
+    const text = textOf(fixture('model', 'fragment.pdb'))
+      .split('\n')
+      .map((l) =>
+        l.startsWith('ATOM')
+          ? l.slice(0, 60) +
+            plddt(Number(l.slice(22, 26)))
+              .toFixed(2)
+              .padStart(6) +
+            l.slice(66)
+          : l,
+      )
+      .join('\n')
+      .replace(/^TITLE .*$/m, 'TITLE     ALPHAFOLD MONOMER V2.0 PREDICTION FOR A TEST FRAGMENT');
+    writeFileSync(join(dir, 'af.pdb'), text);
+    const n = 40;
+    const pae = Array.from({ length: n }, (_, i) =>
+      Array.from({ length: n }, (_, j) => (i < 20 === j < 20 ? 1.5 : 25)),
+    );
+    writeFileSync(
+      join(dir, 'pae.json'),
+      JSON.stringify([{ predicted_aligned_error: pae, max_predicted_aligned_error: 31.75 }]),
+    );
+    const r = cryodx(
+      'construct',
+      join(dir, 'af.pdb'),
+      '--pae',
+      join(dir, 'pae.json'),
+      '--json',
+      '--out',
+      join(dir, 'c'),
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.predicted).toBe(true);
+    expect(j.truncations.map((t: { start: number; end: number }) => [t.start, t.end])).toEqual([
+      [1, 6],
+      [25, 34],
+    ]);
+    expect(j.domains).toHaveLength(2);
+    expect(j.hinges).toHaveLength(1);
+    expect(JSON.parse(readFileSync(join(dir, 'c', 'construct.json'), 'utf8')).residues).toBe(40);
+  });
+});
