@@ -135,3 +135,32 @@ describe('cryodx construct', () => {
     expect(JSON.parse(readFileSync(join(dir, 'c', 'construct.json'), 'utf8')).residues).toBe(40);
   });
 });
+
+describe('cryodx report --model', () => {
+  it('half maps and a placed AlphaFold-style model: the model section, its figures, the flexible regions', () => {
+    const out = join(dir, 'report');
+    const r = cryodx(
+      'report',
+      ...['--half1', join(dir, 'half1.mrc'), '--half2', join(dir, 'half2.mrc'), '--auto-mask'],
+      ...['--model', join(dir, 'af.pdb'), '--pae', join(dir, 'pae.json'), '--out', out, '--json'],
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.model.predicted).toBe(true);
+    expect(j.model.mapModel.overfitting.verdict).toBe('not overfitted');
+    expect(j.model.construct.truncations).toHaveLength(2);
+    expect(j.model.residues).toHaveLength(40);
+    expect(
+      j.model.residues.filter((x: { localResolutionA: number | null }) => x.localResolutionA !== null).length,
+    ).toBeGreaterThan(30);
+    const flex = j.findings.find((f: { cause: string }) => f.cause === '1b-conformational');
+    // 16 of 40 residues below pLDDT 50: 40 % > 10 %.
+    expect(flex.evidence.find((e: { measure: string }) => e.measure === 'disorderedFraction').value).toBeCloseTo(
+      0.4,
+      3,
+    );
+    for (const f of ['model-fsc', 'residues'])
+      expect(readFileSync(join(out, 'figures', `${f}.svg`), 'utf8')).toMatch(/<svg/);
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toMatch(/Model .*af\.pdb[\s\S]*truncate/);
+  });
+});

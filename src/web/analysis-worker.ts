@@ -56,6 +56,8 @@ async function run(m: RunRequest): Promise<void> {
     [mask] = of('mask'),
     [particles] = of('particles');
   const ctf = of('ctf');
+  const [model] = of('model'),
+    [pae] = of('pae');
   const given: ReportJobInput = {
     ...(half1 ? { half1 } : {}),
     ...(half2 ? { half2 } : {}),
@@ -63,6 +65,8 @@ async function run(m: RunRequest): Promise<void> {
     angpixA: m.pixelSizeA,
     ...(particles ? { particles } : {}),
     ...(ctf.length ? { ctf } : {}),
+    ...(model ? { model } : {}),
+    ...(pae ? { pae } : {}),
     symmetry: m.symmetry,
     ...(m.mwKDa ? { mwKDa: m.mwKDa } : {}),
     version: m.version,

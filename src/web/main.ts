@@ -50,7 +50,7 @@ async function addFiles(files: FileList | File[]): Promise<void> {
   renderFiles();
 }
 
-const ROLES: FileRole[] = ['half1', 'half2', 'mask', 'particles', 'ctf', 'other'];
+const ROLES: FileRole[] = ['half1', 'half2', 'mask', 'particles', 'ctf', 'model', 'pae', 'other'];
 
 function renderFiles(): void {
   const body = $('file-table').querySelector('tbody')!;

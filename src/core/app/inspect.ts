@@ -2,9 +2,11 @@ import { detectFormat } from '../io/detect.js';
 import { readNpy } from '../io/npy.js';
 import { readParticles } from '../io/star/particles.js';
 import { readStar } from '../io/star/read.js';
-import { maybeGunzip } from '../io/bytes.js';
+import { decodeText, maybeGunzip } from '../io/bytes.js';
 import { ctfFromBytes } from './ctf-results.js';
 import type { NamedBytes } from './job.js';
+import { summarizeModel } from '../io/misc-formats.js';
+import { readPae } from '../io/pae.js';
 import { readMap } from './maps.js';
 
 export interface DroppedFileSummary {
@@ -31,6 +33,15 @@ export function inspectFile(file: NamedBytes): DroppedFileSummary {
         pixelSizeA: px,
         box: v.nx,
       };
+    }
+    if (fmt === 'model') {
+      const m = summarizeModel(bytes, name).summary;
+      const plddt = m.plddt ? `, mean pLDDT ${m.plddt.meanCa.toFixed(1)}` : '';
+      return { ok: true, text: `model: ${m.atoms} atoms, ${m.residues} residues${plddt}`, pixelSizeA: null, box: null };
+    }
+    if (/\.json$/i.test(name)) {
+      const p = readPae(decodeText(bytes), name);
+      return { ok: true, text: `PAE of ${p.n} residues`, pixelSizeA: null, box: null };
     }
     if ((fmt === 'npy' || fmt === 'star') && !(/ctf|micrograph/i.test(name) || /\.txt$/i.test(name))) {
       const count =

@@ -39,7 +39,9 @@ import { loadHalfMaps, type MaskSpec } from './maps.js';
 import { checkSymmetry } from './orientations.js';
 import { particleAngles } from './particles.js';
 import { processingAnalyses, type ProcessingInputs, type ProcessingResults } from './report-processing.js';
-import type { InputUse, ProcessingSummary } from '../report/report.js';
+import type { InputUse, ModelSummaryReport, ProcessingSummary } from '../report/report.js';
+import type { Volume } from '../model/volume.js';
+import { modelAnalyses } from './report-model.js';
 
 /** Everything `cryodx report` and the browser app accept; each analysis runs when its inputs are there. */
 export interface ReportJobInput extends ProcessingInputs {
@@ -60,6 +62,9 @@ export interface ReportJobInput extends ProcessingInputs {
   tiltSeries?: TiltCtfJobInput;
   /** How the tilts are fitted (the CLI passes worker threads); one after another by default. */
   fitTilts?: (p: PreparedTiltSeries) => Promise<TiltPair[]>;
+  /** A model placed in the maps (PDB / mmCIF), and AlphaFold's PAE for it. */
+  model?: NamedBytes;
+  pae?: NamedBytes;
   /** What `--project` found: every file it used with its job and why, and what it could not use. */
   project?: { root: string; kind: string; used: InputUse[]; notes: Warning[] };
 }
@@ -87,6 +92,8 @@ const CAPTIONS: Record<string, string> = {
   orientations: 'Orientation distribution of the particles',
   'ctf-fit': 'CTF fit resolution per micrograph against the map resolution (red)',
   'ctf-defocus': 'Defocus per micrograph',
+  'model-fsc': 'Map–model FSC: the model against the map and against each half (overfitting: half 1 above half 2)',
+  residues: 'Per residue: AlphaFold pLDDT and the local resolution at the residue',
   motion: 'Accumulated motion per micrograph (early: the first 4 e⁻/Å²), outliers in full colour',
   polishing: 'Bayesian polishing: per-frame B-factor and the weight each frame carries at the map’s resolution',
   classes: 'Class populations: classes holding real signal against junk / noise',
@@ -112,6 +119,8 @@ interface Collected {
   pixelSizeA: number | null;
   /** The particle's longest dimension from the mask (an upper bound), when no size was given. */
   maskDiameterA: number | null;
+  halves: { half1: Volume; half2: Volume } | null;
+  model: ModelSummaryReport | null;
 }
 
 /** Every analysis the inputs allow, then the diagnosis, report.json, report.html and the figures. */
@@ -150,6 +159,8 @@ export async function reportJob(inp: ReportJobInput, progress?: ProgressContext)
     warnings: [],
     pixelSizeA: inp.angpixA ?? null,
     maskDiameterA: null,
+    halves: null,
+    model: null,
   };
   if (inp.project) c.warnings.push(...inp.project.notes);
   if (inp.half1 && inp.half2) halfMapAnalyses(inp, c, progress);
@@ -204,6 +215,28 @@ export async function reportJob(inp: ReportJobInput, progress?: ProgressContext)
   c.budget ??= proc.budgetSingle;
   if (inp.calibration) c.calibration = calibration(inp.calibration, c);
   else c.calibration = proc.calibration;
+  if (inp.model) {
+    progress?.report?.(0.88, 'model');
+    const m = modelAnalyses(
+      { model: inp.model, ...(inp.pae ? { pae: inp.pae } : {}) },
+      c.halves && c.pixelSizeA
+        ? {
+            ...c.halves,
+            pixelSizeA: c.pixelSizeA,
+            locres: c.volumes?.locres ?? null,
+            resolutionA: c.pp?.resolutionA ?? null,
+          }
+        : null,
+    );
+    c.model = m.summary;
+    c.specs.push(...m.specs);
+    c.warnings.push(...m.warnings);
+    if (m.summary.mapModel?.overfitting.verdict === 'overfitted')
+      c.warnings.push({
+        code: 'model-overfitted',
+        message: `${inp.model.name}: ${m.summary.mapModel.overfitting.evidence} (Brown et al. 2015)`,
+      });
+  }
   if (inp.tiltSeries) {
     progress?.report?.(0.85, 'tilt series');
     const prepared = prepareTiltSeries(inp.tiltSeries);
@@ -236,6 +269,7 @@ export async function reportJob(inp: ReportJobInput, progress?: ProgressContext)
       classes: proc.classes,
       picking: proc.picking,
       particleDiameterA: inp.particleDiameterA ?? c.maskDiameterA,
+      model: c.model,
     }),
   );
   const warnings = uniqueWarnings(c.warnings);
@@ -247,6 +281,8 @@ export async function reportJob(inp: ReportJobInput, progress?: ProgressContext)
       mask: inp.mask?.kind === 'user' ? inp.mask.file.name : (inp.mask?.kind ?? 'none'),
       particles: inp.particles?.name ?? null,
       ctf: inp.ctf?.map((f) => f.name).join(', ') || null,
+      model: inp.model?.name ?? null,
+      pae: inp.pae?.name ?? null,
       pixelSizeA: c.pixelSizeA,
       symmetry,
       ...processingInputNames(inp),
@@ -264,6 +300,7 @@ export async function reportJob(inp: ReportJobInput, progress?: ProgressContext)
     budget: c.budget,
     calibration: c.calibration,
     processing: processingSummary(proc),
+    model: c.model,
     warnings,
   });
   const figures = await Promise.all(
@@ -292,6 +329,7 @@ function halfMapAnalyses(inp: ReportJobInput, c: Collected, progress?: ProgressC
   c.pixelSizeA = px;
   c.warnings.push(...h.warnings);
   const [v1, v2] = [h.half1.volume, h.half2.volume];
+  c.halves = { half1: v1, half2: v2 };
   const run = { anisotropy: inp.analyses?.anisotropy ?? true, localResolution: inp.analyses?.localResolution ?? true };
   progress?.report?.(0.05, 'post-processing');
   const post = postprocess(v1, v2, {

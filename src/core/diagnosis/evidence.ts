@@ -10,6 +10,7 @@ import type { MotionReading } from '../analysis/processing/motion.js';
 import type { PickingReading } from '../analysis/processing/picking.js';
 import type { PolishingReading } from '../analysis/processing/polishing.js';
 import type { CtfSummary } from './ctf-triage.js';
+import type { ModelSummaryReport } from '../report/report.js';
 import type { DiagnosisInput } from './diagnose.js';
 
 /** Whatever analyses ran; every one given here reaches the diagnosis. */
@@ -37,6 +38,7 @@ export interface AnalysisResults {
   picking?: PickingReading | null;
   /** The particle's longest dimension (Å), given or from the project's jobs. */
   particleDiameterA?: number | null;
+  model?: ModelSummaryReport | null;
 }
 
 /** What a postprocess.star says: resolution, sharpening B and its Guinier fit, the FSC at Nyquist. */
@@ -104,6 +106,16 @@ export function evidenceFrom(r: AnalysisResults): DiagnosisInput {
   }
   processingEvidence(r, dx);
   if (r.particleDiameterA) dx.particleDiameterA = r.particleDiameterA;
+  if (r.model) {
+    const c = r.model.construct;
+    const scored = r.model.residues.filter((x) => x.plddt !== null);
+    dx.model = {
+      disorderedFraction: scored.length ? scored.filter((x) => x.plddt! < 50).length / scored.length : null,
+      agreement: c?.agreement.map((a) => a.statement) ?? [],
+      overfitted: r.model.mapModel ? r.model.mapModel.overfitting.verdict === 'overfitted' : null,
+      overfittingEvidence: r.model.mapModel?.overfitting.evidence ?? null,
+    };
+  }
   if (r.anisotropy) {
     const a = r.anisotropy;
     dx.anisotropy = {

@@ -45,6 +45,13 @@ export interface DiagnosisInput {
   calibration?: { pixelSizeErrorPercent: number; phaseErrorDeg: number | null };
   /** CTF refinement's aberrations read at the map's resolution (analysis/ctf/aberrations.ts). */
   aberrations?: AberrationReading[];
+  /** A model with the maps: its disordered share (pLDDT < 50), where that meets poor local resolution, overfitting. */
+  model?: {
+    disorderedFraction: number | null;
+    agreement: string[];
+    overfitted: boolean | null;
+    overfittingEvidence: string | null;
+  };
   /** The particle's longest dimension (Å): ice is judged against 1.1–1.5× it. */
   particleDiameterA?: number;
   /** Motion correction's statistics per micrograph (Å). */

@@ -8,9 +8,30 @@ const T = THRESHOLDS;
 /** The rules that read the map and the particles: heterogeneity, orientation, the particle budget, sampling. */
 
 export function heterogeneity(i: DiagnosisInput): Finding {
-  if (!i.locres && !i.fsc) return finding('1b-conformational', 'not measured', [], 'half maps (for local resolution)');
+  if (!i.locres && !i.fsc && !i.model)
+    return finding('1b-conformational', 'not measured', [], 'half maps (for local resolution)');
   const ev: Evidence[] = [];
   let score = 0;
+  const m = i.model;
+  if (m && m.disorderedFraction !== null) {
+    const d = judged(
+      T.disorderedFraction,
+      m.disorderedFraction,
+      `${(100 * m.disorderedFraction).toFixed(0)} % of the model's residues have pLDDT < 50 (predicted flexible)`,
+    );
+    ev.push(d.evidence);
+    if (d.level !== 'none') score += 1;
+  }
+  if (m && i.locres) {
+    const a = judged(
+      T.plddtLocresSegments,
+      m.agreement.length,
+      m.agreement.length ? m.agreement.join('; ') : 'no segment is both predicted disordered and poorly resolved',
+      0,
+    );
+    ev.push(a.evidence);
+    score += a.level === 'strong' ? 2 : a.level === 'possible' ? 1 : 0;
+  }
   if (i.locres) {
     const g = judged(
       T.peripheryOverCore,
@@ -41,9 +62,10 @@ export function heterogeneity(i: DiagnosisInput): Finding {
     });
     score += 1;
   }
+  const measured = !!i.locres || (m?.disorderedFraction ?? null) !== null;
   return finding(
     '1b-conformational',
-    score >= 2 ? 'strong' : score === 1 ? 'possible' : i.locres ? 'ruled out' : 'not measured',
+    score >= 2 ? 'strong' : score === 1 ? 'possible' : measured ? 'ruled out' : 'not measured',
     ev,
     i.locres ? null : 'local resolution (cryodx locres)',
     score,

@@ -119,6 +119,22 @@ export const THRESHOLDS = {
     unit: '',
     source: `${SEED}, reason 3 (ice thinner than the particle pushes it to the air–water interface)`,
   },
+  disorderedFraction: {
+    measure: 'disorderedFraction',
+    op: '>',
+    possible: 0.1,
+    unit: '%',
+    scale: 100,
+    source: `${SEED}, reason 1 and its construct advice; AlphaFold's pLDDT < 50 = likely disordered`,
+  },
+  plddtLocresSegments: {
+    measure: 'disorderedAndPoorlyResolvedSegments',
+    op: '>',
+    possible: 0,
+    strong: 1,
+    unit: '',
+    source: `${SEED}: pLDDT and local resolution telling the same story (segments < 50 and > 1.25× the median)`,
+  },
   bfactor: {
     measure: 'overallBfactorA2',
     op: '>',

@@ -21,6 +21,11 @@ describe('file roles from names', () => {
     ['micrographs_ctf.star', 'ctf'],
     ['mic_0001.txt', 'ctf'],
     ['mic_0001_avrot.txt', 'other'],
+    ['AF-P69905-F1-model_v4.cif', 'model'],
+    ['model.pdb', 'model'],
+    ['AF-P69905-F1-predicted_aligned_error_v4.json', 'pae'],
+    ['colabfold_scores_rank_001.json', 'pae'],
+    ['settings.json', 'other'],
   ] as const)('%s → %s', (name, role) => {
     expect(guessRole(name)).toBe(role);
   });

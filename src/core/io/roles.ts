@@ -3,7 +3,7 @@
  * (run_half1_class001_unfil.mrc, postprocess masks), cryoSPARC (…_map_half_A.mrc, …_mask_fsc.mrc),
  * EMDB (emd_1234_half_map_1.map), generic (half1, h2, mask). The user can always reassign.
  */
-export type FileRole = 'half1' | 'half2' | 'mask' | 'particles' | 'ctf' | 'other';
+export type FileRole = 'half1' | 'half2' | 'mask' | 'particles' | 'ctf' | 'model' | 'pae' | 'other';
 
 export function guessRole(fileName: string): FileRole {
   const base = fileName.split(/[\\/]/).pop()!.toLowerCase();
@@ -16,6 +16,8 @@ export function guessRole(fileName: string): FileRole {
       return 'half2';
     return 'other';
   }
+  if (/\.(pdb|ent|cif|mmcif)$/.test(stem)) return 'model';
+  if (/\.json$/.test(stem)) return /pae|predicted_aligned_error|scores/.test(stem) ? 'pae' : 'other';
   if (/\.cs$/.test(stem)) return 'particles';
   if (/\.star$/.test(stem)) return /ctf|micrograph/.test(stem) ? 'ctf' : 'particles';
   if (/\.txt$/.test(stem) && !/avrot/.test(stem)) return 'ctf';

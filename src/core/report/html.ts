@@ -92,6 +92,7 @@ export function renderHtml(r: Report, figures: HtmlFigures): string {
     ? `<h2>What was read from ${esc(String(r.inputs.project ?? 'the project'))}</h2><table><thead><tr><th>role</th>` +
       `<th>file</th><th>job</th><th>why</th></tr></thead><tbody>${list(used, useRow)}</tbody></table>`
     : '';
+  const model = modelSection(r, esc);
   const warnings = r.warnings.length ? `<h2>Warnings</h2><ul class="warnings">${list(r.warnings, warning)}</ul>` : '';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -129,6 +130,7 @@ footer{margin-top:3em;color:#888;font-size:.8em}
 ${findings}
 ${ctf}
 ${tilts}
+${model}
 <h2>Evidence</h2>
 ${svgs}
 ${pngs ? `<h2>Map and mask, central sections</h2>\n${pngs}` : ''}
@@ -140,4 +142,39 @@ ${warnings}
 computed on this machine; nothing was uploaded.</footer>
 </body></html>
 `;
+}
+
+/** The model: its agreement with the map and each half, and the construct proposals. */
+function modelSection(r: Report, esc: (s: string) => string): string {
+  const m = r.model;
+  if (!m) return '';
+  const f = (v: number | null | undefined): string => (v === null || v === undefined ? '—' : `${v.toFixed(2)} Å`);
+  const fit = m.mapModel
+    ? `<p>Map vs model: FSC 0.5 at ${f(m.mapModel.crossings.masked.fsc05A)} inside a ` +
+      `${m.mapModel.maskRadiusA.toFixed(1)} Å ` +
+      `mask around the model (unmasked ${f(m.mapModel.crossings.mapModel.fsc05A)}). Overfitting: ` +
+      `<b>${esc(m.mapModel.overfitting.verdict)}</b> — ${esc(m.mapModel.overfitting.evidence)}.</p>`
+    : '';
+  const c = m.construct;
+  const rows = c
+    ? [
+        ...c.truncations.map((t) => ['truncate', `${t.chain} ${t.start}–${t.end}`, t.reason]),
+        ...c.hinges.map((h) => ['hinge', `${h.chain} ${h.residue}`, h.reason]),
+        ...c.agreement.map((a) => ['pLDDT and local resolution agree', `${a.chain} ${a.start}–${a.end}`, a.statement]),
+      ]
+    : [];
+  const table = rows.length
+    ? `<table><thead><tr><th>proposal</th><th>residues</th><th>why</th></tr></thead><tbody>` +
+      rows.map((x) => `<tr>${x.map((v) => `<td>${esc(v)}</td>`).join('')}</tr>`).join('') +
+      '</tbody></table>'
+    : '';
+  const domains = c?.domains.length
+    ? `<p>${c.domains.length} domains from PAE: ` +
+      c.domains
+        .map((d, i) => `${i + 1}: ${d.segments.map((s) => `${s.chain} ${s.start}–${s.end}`).join(', ')}`)
+        .join('; ') +
+      '.</p>'
+    : '';
+  const head = `<h2>Model ${esc(m.model)} (${m.atoms} atoms${m.predicted ? ', a prediction' : ''})</h2>`;
+  return `${head}${fit}${domains}${table}`;
 }

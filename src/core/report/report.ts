@@ -14,6 +14,8 @@ import type { MotionReading } from '../analysis/processing/motion.js';
 import type { PickingReading } from '../analysis/processing/picking.js';
 import type { PolishingReading } from '../analysis/processing/polishing.js';
 import type { RelionPostprocess } from '../diagnosis/evidence.js';
+import type { ConstructAdvice } from '../analysis/model/construct.js';
+import type { MapModelResult } from '../analysis/model/map-model.js';
 
 /** A file a project reader used: its role, the job it came from and why that job. */
 export interface InputUse {
@@ -24,6 +26,20 @@ export interface InputUse {
 }
 
 export type ReportInputs = Record<string, string | number | null | InputUse[]>;
+
+/** The model against the map, construct advice, and the residues' pLDDT beside their local resolution. */
+export interface ModelSummaryReport {
+  model: string;
+  atoms: number;
+  predicted: boolean;
+  mapModel: {
+    crossings: MapModelResult['crossings'];
+    overfitting: MapModelResult['overfitting'];
+    maskRadiusA: number;
+  } | null;
+  construct: ConstructAdvice | null;
+  residues: { chain: string; resSeq: number; plddt: number | null; localResolutionA: number | null }[];
+}
 
 /** The project's processing as measured (motion, polishing, classes, picks, RELION's post-processing). */
 export interface ProcessingSummary {
@@ -88,6 +104,8 @@ export interface Report {
   calibration?: Calibration | null;
   /** Motion, polishing, classes and picks, when processing results were given. */
   processing?: ProcessingSummary | null;
+  /** A model given with the maps (map–model FSC, construct advice, per residue). */
+  model?: ModelSummaryReport | null;
   warnings: Warning[];
 }
 
@@ -106,6 +124,7 @@ export interface ReportParts {
   budget?: SingleMapBudget | null;
   calibration?: Calibration | null;
   processing?: ProcessingSummary | null;
+  model?: ModelSummaryReport | null;
   warnings?: Warning[];
 }
 
@@ -204,6 +223,7 @@ export function buildReport(p: ReportParts): Report {
     budget: p.budget ?? null,
     calibration: p.calibration ?? null,
     processing: p.processing ?? null,
+    model: p.model ?? null,
     warnings: p.warnings ?? [],
   };
 }

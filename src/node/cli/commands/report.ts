@@ -44,6 +44,8 @@ interface ReportFlags extends MaskFlags {
   postprocess?: string[];
   particleDiameterA?: number;
   micrographAngpix?: number;
+  model?: string;
+  pae?: string;
 }
 
 export function registerReport(program: Command): void {
@@ -107,6 +109,8 @@ export function registerReport(program: Command): void {
       'RELION postprocess.star files in processing order (the last = the current map); append :N for its particle ' +
         'count and :polished or :ctf-refined for the step before its refinement',
     )
+    .option('--model <file>', 'a model placed in the maps (PDB or mmCIF): map–model FSC, overfitting, per residue')
+    .option('--pae <json>', 'AlphaFold PAE for the model: domains and hinges in the construct advice')
     .option(
       '--particle-diameter-a <A>',
       'particle size in Å (pick matching, ice)',
@@ -177,6 +181,8 @@ export function registerReport(program: Command): void {
           opts.classes,
           opts.ctfRefine,
           opts.postprocess?.map((p) => parsePostprocessSpec(p).path),
+          opts.model,
+          opts.pae,
         ),
       );
       if (opts.json) return printJson(report);
@@ -211,6 +217,8 @@ async function processingFlags(opts: ReportFlags): Promise<Partial<ReportJobInpu
       }),
     );
   if (opts.particleDiameterA !== undefined) out.particleDiameterA = opts.particleDiameterA;
+  if (opts.model) out.model = await readNamed(opts.model);
+  if (opts.pae) out.pae = await readNamed(opts.pae);
   if (opts.micrographAngpix !== undefined) out.micrographPixelSizeA = opts.micrographAngpix;
   return out;
 }

@@ -1,0 +1,108 @@
+import { constructAdvice, type ConstructAdvice } from '../analysis/model/construct.js';
+import { mapModelFsc, type MapModelResult } from '../analysis/model/map-model.js';
+import type { Warning } from '../errors.js';
+import { decodeText } from '../io/bytes.js';
+import { readPae } from '../io/pae.js';
+import { readStructure, type Residue } from '../io/structure.js';
+import { createVolume, type Volume } from '../model/volume.js';
+import { fscChartSpec } from '../report/figures/charts.js';
+import { residueSpec } from '../report/figures/model.js';
+import type { ModelSummaryReport } from '../report/report.js';
+import type { NamedBytes } from './job.js';
+
+/**
+ * The report's model section: the model against the map (cryodx's average of the half maps, and each half for
+ * overfitting), construct advice from its pLDDT and PAE, and, with local resolution on the same grid, the two
+ * per residue. The model is expected placed in the maps (its coordinates in their frame).
+ */
+export interface ModelInputs {
+  model: NamedBytes;
+  pae?: NamedBytes;
+}
+
+export function modelAnalyses(
+  inp: ModelInputs,
+  maps: {
+    half1: Volume;
+    half2: Volume;
+    pixelSizeA: number;
+    locres: Float32Array | null;
+    resolutionA: number | null;
+  } | null,
+): { summary: ModelSummaryReport; specs: { name: string; spec: Record<string, unknown> }[]; warnings: Warning[] } {
+  const st = readStructure(inp.model.bytes, inp.model.name);
+  const pae = inp.pae ? readPae(decodeText(inp.pae.bytes), inp.pae.name) : null;
+  const warnings: Warning[] = [];
+  const specs: { name: string; spec: Record<string, unknown> }[] = [];
+  let fit: MapModelResult | null = null;
+  let perResidue: (Residue & { localResolutionA: number | null })[] | null = null;
+  if (maps) {
+    const { half1, half2, pixelSizeA: px } = maps;
+    const avg = createVolume(
+      half1.nx,
+      half1.ny,
+      half1.nz,
+      [px, px, px],
+      half1.data.map((v, i) => (v + half2.data[i]!) / 2),
+    );
+    avg.originA = half1.originA;
+    avg.startVoxel = half1.startVoxel;
+    fit = mapModelFsc(avg, st.atoms, { pixelSizeA: px, half1, half2, resolutionA: maps.resolutionA }).result;
+    warnings.push(...fit.warnings.map((m) => ({ code: 'model-map', message: `${inp.model.name}: ${m}` })));
+    specs.push({ name: 'model-fsc', spec: fscChartSpec(curves(fit), 'Map–model FSC (half maps against the model)') });
+    if (maps.locres) perResidue = sampleAtResidues(st.residues, st.atoms, half1, px, maps.locres);
+  }
+  const residues = st.predicted ? st.residues : null;
+  const advice: ConstructAdvice | null = residues
+    ? constructAdvice(residues, pae && pae.n === residues.length ? pae : null, perResidue)
+    : null;
+  if (pae && residues && pae.n !== residues.length)
+    warnings.push({ code: 'pae-size', message: `${inp.pae!.name}: ${pae.n} residues, the model ${residues.length}` });
+  const rows = (perResidue ?? st.residues).map((r) => ({
+    chain: r.chain,
+    resSeq: r.resSeq,
+    plddt: r.plddt,
+    localResolutionA: 'localResolutionA' in r ? (r as { localResolutionA: number | null }).localResolutionA : null,
+  }));
+  if (rows.some((r) => r.plddt !== null || r.localResolutionA !== null))
+    specs.push({ name: 'residues', spec: residueSpec(rows) });
+  return {
+    summary: {
+      model: inp.model.name,
+      atoms: st.atoms.length,
+      predicted: st.predicted,
+      mapModel: fit ? { crossings: fit.crossings, overfitting: fit.overfitting, maskRadiusA: fit.maskRadiusA } : null,
+      construct: advice,
+      residues: rows,
+    },
+    specs,
+    warnings,
+  };
+}
+
+function curves(f: MapModelResult): { spatialFrequencyInvA: number; value: number | null; curve: string }[] {
+  return f.shells
+    .filter((s) => s.shell > 0)
+    .flatMap((s) => [
+      { spatialFrequencyInvA: s.spatialFrequencyInvA, value: s.fscMapModelMasked, curve: 'map vs model (masked)' },
+      { spatialFrequencyInvA: s.spatialFrequencyInvA, value: s.fscHalf1Model, curve: 'half 1 vs model' },
+      { spatialFrequencyInvA: s.spatialFrequencyInvA, value: s.fscHalf2Model, curve: 'half 2 vs model' },
+    ]);
+}
+
+/** A map's value at each residue's Cα (nearest voxel), or null outside the box. */
+function sampleAtResidues(
+  residues: Residue[],
+  atoms: { name: string; xA: number; yA: number; zA: number }[],
+  grid: Volume,
+  px: number,
+  values: Float32Array,
+): (Residue & { localResolutionA: number | null })[] {
+  return residues.map((r) => {
+    const ca = atoms[r.atoms.find((i) => atoms[i]!.name === 'CA') ?? r.atoms[0]!]!;
+    const g = [ca.xA, ca.yA, ca.zA].map((c, i) => Math.round((c - grid.originA[i]!) / px - grid.startVoxel[i]!));
+    const inside = g.every((c, i) => c >= 0 && c < [grid.nx, grid.ny, grid.nz][i]!);
+    const v = inside ? values[(g[2]! * grid.ny + g[1]!) * grid.nx + g[0]!]! : NaN;
+    return { ...r, localResolutionA: Number.isFinite(v) && v > 0 ? v : null };
+  });
+}

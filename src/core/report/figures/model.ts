@@ -1,0 +1,31 @@
+/** Per residue: pLDDT (AlphaFold's confidence) and the local resolution at the residue, along the sequence. */
+type Spec = Record<string, unknown>;
+
+export function residueSpec(
+  rows: { chain: string; resSeq: number; plddt: number | null; localResolutionA: number | null }[],
+): Spec {
+  const values = rows.flatMap((r) => [
+    ...(r.plddt !== null ? [{ residue: r.resSeq, chain: r.chain, measure: 'pLDDT', value: r.plddt }] : []),
+    ...(r.localResolutionA !== null
+      ? [{ residue: r.resSeq, chain: r.chain, measure: 'local resolution (Å)', value: r.localResolutionA }]
+      : []),
+  ]);
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    config: { font: 'sans-serif', view: { stroke: null } },
+    title: 'Per residue: pLDDT (< 50 likely disordered) and local resolution',
+    data: { values },
+    facet: { row: { field: 'measure', type: 'nominal', title: null } },
+    resolve: { scale: { y: 'independent' } },
+    spec: {
+      width: 520,
+      height: 120,
+      mark: { type: 'line', interpolate: 'step-after' },
+      encoding: {
+        x: { field: 'residue', type: 'quantitative' },
+        y: { field: 'value', type: 'quantitative', title: null, scale: { zero: false } },
+        color: { field: 'chain', type: 'nominal' },
+      },
+    },
+  };
+}
