@@ -52,6 +52,10 @@ describe('cryodx model-fsc', () => {
     expect(j.shells[6].fscMapModelMasked).toBeGreaterThan(0.9);
     expect(j.crossings.masked).toHaveProperty('fsc05A');
     expect(j.overfitting.verdict).toBe('not overfitted');
+    // Per residue Q on a map that is the model's own density (plus a little noise): well above what 2 Å expects.
+    expect(j.residues).toHaveLength(40);
+    const meanQ = j.residues.reduce((s: number, r: { qScore: number }) => s + r.qScore, 0) / 40;
+    expect(meanQ).toBeGreaterThan(0.5);
     const mm = readMrc(bytesOf(join(out, 'model_map.mrc'))).volume;
     expect([mm.nx, mm.ny, mm.nz, mm.pixelSizeA?.[0]]).toEqual([48, 48, 48, 1]);
   });

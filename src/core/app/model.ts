@@ -1,5 +1,6 @@
 import { constructAdvice, type ConstructAdvice } from '../analysis/model/construct.js';
 import { mapModelFsc, type MapModelResult } from '../analysis/model/map-model.js';
+import { expectedQ, qScores } from '../analysis/model/qscore.js';
 import { InputError, type Warning } from '../errors.js';
 import { decodeText } from '../io/bytes.js';
 import { writeMrc } from '../io/mrc/write.js';
@@ -26,6 +27,10 @@ export type ModelFscJobResult = Omit<MapModelResult, 'warnings'> & {
   model: string;
   map: string;
   atoms: number;
+  /** Per residue: Q-score on the map (Pintilie et al. 2020) and the model's mean B. */
+  residues: { chain: string; resSeq: number; resName: string; qScore: number | null; bfactorA2: number }[];
+  /** Pintilie's expected Q at the map–model resolution (masked FSC 0.5), when there is one. */
+  expectedQ: number | null;
   warnings: Warning[];
 };
 
@@ -64,11 +69,25 @@ export async function modelFscJob(inp: ModelFscJobInput): Promise<JobResult<Mode
         `${inp.model.name}: fewer than half the atoms lie inside the map's box: is the model placed in this map ` +
         `(origin ${v.originA.map((x) => x.toFixed(1)).join(', ')} Å)?`,
     });
+  const q = qScores(v, px.pixelSizeA, st.atoms);
+  const residues = st.residues.map((res) => {
+    const qs = res.atoms.map((k) => q[k]!).filter(Number.isFinite);
+    return {
+      chain: res.chain,
+      resSeq: res.resSeq,
+      resName: res.resName,
+      qScore: qs.length ? qs.reduce((a, b) => a + b, 0) / qs.length : null,
+      bfactorA2: res.atoms.reduce((s, k) => s + st.atoms[k]!.bfactorA2, 0) / res.atoms.length,
+    };
+  });
+  const d05 = r.result.crossings.masked.fsc05A;
   const result: ModelFscJobResult = {
     ...r.result,
     model: inp.model.name,
     map: inp.map.name,
     atoms: st.atoms.length,
+    residues,
+    expectedQ: d05 ? expectedQ(d05) : null,
     warnings,
   };
   const curves = r.result.shells

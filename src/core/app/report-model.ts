@@ -1,5 +1,6 @@
 import { constructAdvice, type ConstructAdvice } from '../analysis/model/construct.js';
 import { mapModelFsc, type MapModelResult } from '../analysis/model/map-model.js';
+import { expectedQ, qScores, sampleMap } from '../analysis/model/qscore.js';
 import type { Warning } from '../errors.js';
 import { decodeText } from '../io/bytes.js';
 import { readPae } from '../io/pae.js';
@@ -36,6 +37,8 @@ export function modelAnalyses(
   const specs: { name: string; spec: Record<string, unknown> }[] = [];
   let fit: MapModelResult | null = null;
   let perResidue: (Residue & { localResolutionA: number | null })[] | null = null;
+  const qByResidue: (number | null)[] = st.residues.map(() => null);
+  const mapValue: (number | null)[] = st.residues.map(() => null);
   if (maps) {
     const { half1, half2, pixelSizeA: px } = maps;
     const avg = createVolume(
@@ -51,6 +54,14 @@ export function modelAnalyses(
     warnings.push(...fit.warnings.map((m) => ({ code: 'model-map', message: `${inp.model.name}: ${m}` })));
     specs.push({ name: 'model-fsc', spec: fscChartSpec(curves(fit), 'Map–model FSC (half maps against the model)') });
     if (maps.locres) perResidue = sampleAtResidues(st.residues, st.atoms, half1, px, maps.locres);
+    const q = qScores(avg, px, st.atoms);
+    for (const [i, r] of st.residues.entries()) {
+      const qs = r.atoms.map((k) => q[k]!).filter(Number.isFinite);
+      qByResidue[i] = qs.length ? qs.reduce((a, b) => a + b, 0) / qs.length : null;
+      const ca = st.atoms[r.atoms.find((k) => st.atoms[k]!.name === 'CA') ?? r.atoms[0]!]!;
+      const v = sampleMap(avg, px, ca.xA, ca.yA, ca.zA);
+      mapValue[i] = Number.isFinite(v) ? v : null;
+    }
   }
   const residues = st.predicted ? st.residues : null;
   const advice: ConstructAdvice | null = residues
@@ -58,12 +69,17 @@ export function modelAnalyses(
     : null;
   if (pae && residues && pae.n !== residues.length)
     warnings.push({ code: 'pae-size', message: `${inp.pae!.name}: ${pae.n} residues, the model ${residues.length}` });
-  const rows = (perResidue ?? st.residues).map((r) => ({
+  const rows = (perResidue ?? st.residues).map((r, i) => ({
     chain: r.chain,
     resSeq: r.resSeq,
+    resName: r.resName,
     plddt: r.plddt,
     localResolutionA: 'localResolutionA' in r ? (r as { localResolutionA: number | null }).localResolutionA : null,
+    qScore: qByResidue[i] ?? null,
+    mapValue: mapValue[i] ?? null,
+    bfactorA2: r.atoms.reduce((s, k) => s + st.atoms[k]!.bfactorA2, 0) / r.atoms.length,
   }));
+  const worse = maps?.resolutionA ? worseSegments(rows, maps.resolutionA) : [];
   if (rows.some((r) => r.plddt !== null || r.localResolutionA !== null))
     specs.push({ name: 'residues', spec: residueSpec(rows) });
   return {
@@ -74,6 +90,7 @@ export function modelAnalyses(
       mapModel: fit ? { crossings: fit.crossings, overfitting: fit.overfitting, maskRadiusA: fit.maskRadiusA } : null,
       construct: advice,
       residues: rows,
+      worseSegments: worse,
     },
     specs,
     warnings,
@@ -105,4 +122,43 @@ function sampleAtResidues(
     const v = inside ? values[(g[2]! * grid.ny + g[1]!) * grid.nx + g[0]!]! : NaN;
     return { ...r, localResolutionA: Number.isFinite(v) && v > 0 ? v : null };
   });
+}
+
+/**
+ * Runs of ≥ 3 residues whose Q-score falls 0.15 or more below what a protein at the map's resolution gives
+ * (Pintilie's expected Q): the model's parts the map does not support.
+ */
+function worseSegments(
+  rows: { chain: string; resSeq: number; qScore: number | null }[],
+  resolutionA: number,
+): { chain: string; start: number; end: number; meanQ: number; statement: string }[] {
+  const expected = expectedQ(resolutionA);
+  const out: { chain: string; start: number; end: number; meanQ: number; statement: string }[] = [];
+  let run: typeof rows = [];
+  const flush = (): void => {
+    if (run.length >= 3) {
+      const meanQ = run.reduce((s, r) => s + r.qScore!, 0) / run.length;
+      const [a, b] = [run[0]!, run[run.length - 1]!];
+      out.push({
+        chain: a.chain,
+        start: a.resSeq,
+        end: b.resSeq,
+        meanQ,
+        statement:
+          `residues ${a.chain} ${a.resSeq}–${b.resSeq}: Q ${meanQ.toFixed(2)}, expected ${expected.toFixed(2)} at ` +
+          `${resolutionA.toFixed(2)} Å`,
+      });
+    }
+    run = [];
+  };
+  for (const r of rows) {
+    const low = r.qScore !== null && r.qScore < expected - 0.15;
+    if (low && (!run.length || run[0]!.chain === r.chain)) run.push(r);
+    else {
+      flush();
+      if (low) run.push(r);
+    }
+  }
+  flush();
+  return out;
 }

@@ -163,6 +163,9 @@ function modelSection(r: Report, esc: (s: string) => string): string {
         ...c.agreement.map((a) => ['pLDDT and local resolution agree', `${a.chain} ${a.start}–${a.end}`, a.statement]),
       ]
     : [];
+  rows.push(
+    ...m.worseSegments.map((w) => ['weak in the map (Q-score)', `${w.chain} ${w.start}–${w.end}`, w.statement]),
+  );
   const table = rows.length
     ? `<table><thead><tr><th>proposal</th><th>residues</th><th>why</th></tr></thead><tbody>` +
       rows.map((x) => `<tr>${x.map((v) => `<td>${esc(v)}</td>`).join('')}</tr>`).join('') +

@@ -38,7 +38,19 @@ export interface ModelSummaryReport {
     maskRadiusA: number;
   } | null;
   construct: ConstructAdvice | null;
-  residues: { chain: string; resSeq: number; plddt: number | null; localResolutionA: number | null }[];
+  residues: {
+    chain: string;
+    resSeq: number;
+    resName: string;
+    plddt: number | null;
+    localResolutionA: number | null;
+    /** Pintilie's Q-score (the residue's atoms' mean) and the map at Cα (the average of the half maps). */
+    qScore: number | null;
+    mapValue: number | null;
+    bfactorA2: number;
+  }[];
+  /** Stretches the map does not support: Q well below the expected at the map's resolution. */
+  worseSegments: { chain: string; start: number; end: number; meanQ: number; statement: string }[];
 }
 
 /** The project's processing as measured (motion, polishing, classes, picks, RELION's post-processing). */

@@ -14,6 +14,7 @@ import { constructAdvice } from './construct.js';
 import { paeDomains } from './domains.js';
 import { fscBetween, mapModelFsc, overfittingVerdict } from './map-model.js';
 import { modelMap } from './model-map.js';
+import { expectedQ, qScores } from './qscore.js';
 
 const st = readStructure(textOf(fixture('model', 'fragment.pdb')), 'fragment.pdb');
 const gemmi = readMrc(bytesOf(fixture('model', 'gemmi_density.mrc')), { source: 'gemmi_density.mrc' }).volume;
@@ -179,5 +180,39 @@ describe('construct advice', () => {
     expect(() => readPae('{"pae": [[1, 2], [3]]}', 'd.json')).toThrow(
       /d\.json \(row 2\): the PAE matrix is not square/,
     );
+  });
+});
+
+describe('Q-score', () => {
+  // Isolated atoms 6 Å apart on a 0.5 Å grid.
+  const n = 64,
+    px = 0.5;
+  const atoms = [0, 1, 2].flatMap((i) =>
+    [0, 1, 2].map((j) => ({ ...st.atoms[0]!, xA: 10 + 6 * i, yA: 10 + 6 * j, zA: 16, name: 'C', element: 'C' })),
+  );
+  const gaussMap = (sigma: number, noise = 0): Float32Array => {
+    const g = gaussianRandom(seededRandom(5));
+    const d = new Float32Array(n ** 3);
+    for (let z = 0, k = 0; z < n; z++)
+      for (let y = 0; y < n; y++)
+        for (let x = 0; x < n; x++, k++) {
+          let v = 0;
+          for (const a of atoms)
+            v += Math.exp(-((x * px - a.xA) ** 2 + (y * px - a.yA) ** 2 + (z * px - a.zA) ** 2) / (2 * sigma * sigma));
+          d[k] = v + noise * g();
+        }
+    return d;
+  };
+  const vol = (d: Float32Array) => createVolume(n, n, n, [px, px, px], d);
+
+  it('a map made of σ = 0.6 Å Gaussians on the atoms scores 1; wider blobs less; noise about 0', () => {
+    const sharp = qScores(vol(gaussMap(0.6)), px, atoms);
+    const blurred = qScores(vol(gaussMap(1.5)), px, atoms);
+    const noise = qScores(vol(noisy(new Float32Array(n ** 3), 1, 3)), px, atoms);
+    for (const q of sharp) expect(q).toBeGreaterThan(0.99);
+    for (let i = 0; i < atoms.length; i++) expect(blurred[i]!).toBeLessThan(sharp[i]! - 0.05);
+    // Noise scores about 0 on average (a single atom's Q scatters: its centre counts N times, as Pintilie's).
+    expect(Math.abs(noise.reduce((a, b) => a + b, 0) / noise.length)).toBeLessThan(0.2);
+    expect(expectedQ(3)).toBeCloseTo(0.5867, 4);
   });
 });

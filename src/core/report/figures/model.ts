@@ -2,9 +2,18 @@
 type Spec = Record<string, unknown>;
 
 export function residueSpec(
-  rows: { chain: string; resSeq: number; plddt: number | null; localResolutionA: number | null }[],
+  rows: {
+    chain: string;
+    resSeq: number;
+    plddt: number | null;
+    localResolutionA: number | null;
+    qScore?: number | null;
+  }[],
 ): Spec {
   const values = rows.flatMap((r) => [
+    ...(r.qScore !== null && r.qScore !== undefined
+      ? [{ residue: r.resSeq, chain: r.chain, measure: 'Q-score', value: r.qScore }]
+      : []),
     ...(r.plddt !== null ? [{ residue: r.resSeq, chain: r.chain, measure: 'pLDDT', value: r.plddt }] : []),
     ...(r.localResolutionA !== null
       ? [{ residue: r.resSeq, chain: r.chain, measure: 'local resolution (Å)', value: r.localResolutionA }]
@@ -13,7 +22,7 @@ export function residueSpec(
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     config: { font: 'sans-serif', view: { stroke: null } },
-    title: 'Per residue: pLDDT (< 50 likely disordered) and local resolution',
+    title: 'Per residue: Q-score, pLDDT (< 50 likely disordered) and local resolution',
     data: { values },
     facet: { row: { field: 'measure', type: 'nominal', title: null } },
     resolve: { scale: { y: 'independent' } },
