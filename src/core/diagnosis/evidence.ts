@@ -10,7 +10,7 @@ import type { MotionReading } from '../analysis/processing/motion.js';
 import type { PickingReading } from '../analysis/processing/picking.js';
 import type { PolishingReading } from '../analysis/processing/polishing.js';
 import type { CtfSummary } from './ctf-triage.js';
-import type { ModelSummaryReport } from '../report/report.js';
+import type { ModelSummaryReport } from '../analysis/model/summary.js';
 import type { DiagnosisInput } from './diagnose.js';
 
 /** Whatever analyses ran; every one given here reaches the diagnosis. */

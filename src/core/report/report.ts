@@ -14,8 +14,7 @@ import type { MotionReading } from '../analysis/processing/motion.js';
 import type { PickingReading } from '../analysis/processing/picking.js';
 import type { PolishingReading } from '../analysis/processing/polishing.js';
 import type { RelionPostprocess } from '../diagnosis/evidence.js';
-import type { ConstructAdvice } from '../analysis/model/construct.js';
-import type { MapModelResult } from '../analysis/model/map-model.js';
+import type { ModelSummaryReport } from '../analysis/model/summary.js';
 
 /** A file a project reader used: its role, the job it came from and why that job. */
 export interface InputUse {
@@ -27,31 +26,7 @@ export interface InputUse {
 
 export type ReportInputs = Record<string, string | number | null | InputUse[]>;
 
-/** The model against the map, construct advice, and the residues' pLDDT beside their local resolution. */
-export interface ModelSummaryReport {
-  model: string;
-  atoms: number;
-  predicted: boolean;
-  mapModel: {
-    crossings: MapModelResult['crossings'];
-    overfitting: MapModelResult['overfitting'];
-    maskRadiusA: number;
-  } | null;
-  construct: ConstructAdvice | null;
-  residues: {
-    chain: string;
-    resSeq: number;
-    resName: string;
-    plddt: number | null;
-    localResolutionA: number | null;
-    /** Pintilie's Q-score (the residue's atoms' mean) and the map at Cα (the average of the half maps). */
-    qScore: number | null;
-    mapValue: number | null;
-    bfactorA2: number;
-  }[];
-  /** Stretches the map does not support: Q well below the expected at the map's resolution. */
-  worseSegments: { chain: string; start: number; end: number; meanQ: number; statement: string }[];
-}
+export type { ModelSummaryReport };
 
 /** The project's processing as measured (motion, polishing, classes, picks, RELION's post-processing). */
 export interface ProcessingSummary {
