@@ -94,6 +94,17 @@ describe('layers', () => {
     expect(bad).toEqual([]);
   });
 
+  it('tests beside src/core import no Node module themselves (files come through test/paths.ts)', () => {
+    const tests = sourcesAll(join(ROOT, 'src', 'core')).filter((f) => f.endsWith('.test.ts'));
+    expect(tests.length).toBeGreaterThan(20);
+    const bad = tests.flatMap((f) =>
+      importsOf(f)
+        .filter((spec) => /^node:/.test(spec))
+        .map((spec) => `${relative(ROOT, f)} imports ${spec}`),
+    );
+    expect(bad).toEqual([]);
+  });
+
   it('no module imports a layer above its own', () => {
     const bad = edges(all)
       .filter(({ from, to }) => (layerOf(to) ?? -1) > (layerOf(from) ?? -1))

@@ -7,6 +7,11 @@ import { writeMrc } from '../src/core/io/mrc/write.js';
 import { createVolume } from '../src/core/model/volume.js';
 import { gaussianRandom, seededRandom } from '../src/core/util/random.js';
 import { cryodx } from './cli.js';
+import { hasPythonModules, runPython } from './python.js';
+import { fscBetween } from '../src/core/analysis/model/map-model.js';
+import { modelMap } from '../src/core/analysis/model/model-map.js';
+import { readStructure } from '../src/core/io/structure.js';
+import type { Vec3 } from '../src/core/model/volume.js';
 import { bytesOf, fixture, textOf } from './paths.js';
 
 /** Issue 18's commands as a user runs them: model-fsc's JSON contract and outputs, construct's proposals. */
@@ -27,6 +32,34 @@ for (const [name, s] of [
   ['half2.mrc', 0.1],
 ] as const)
   writeFileSync(join(dir, name), writeMrc(noisy(s)));
+
+describe('map–model FSC against numpy', () => {
+  it.skipIf(!hasPythonModules('numpy', 'mrcfile'))(
+    'fscBetween equals an independent numpy FSC (RELION’s half-spectrum shells, rounded radius)',
+    () => {
+      const st = readStructure(textOf(fixture('model', 'fragment.pdb')), 'fragment.pdb');
+      const map = noisy(0.05);
+      const grid = { nx: 48, ny: 48, nz: 48, originA: [0, 0, 0] as Vec3, startVoxel: [0, 0, 0] as Vec3, pixelSizeA: 1 };
+      const model = modelMap(st.atoms, grid).data;
+      writeFileSync(join(dir, 'fsc-map.mrc'), writeMrc(map));
+      writeFileSync(join(dir, 'fsc-model.mrc'), writeMrc(createVolume(48, 48, 48, [1, 1, 1], model)));
+      const out = runPython(
+        `import sys, json, numpy as np, mrcfile
+a = mrcfile.open(sys.argv[1]).data.astype(np.float64); b = mrcfile.open(sys.argv[2]).data.astype(np.float64)
+A = np.fft.rfftn(a); B = np.fft.rfftn(b); n = a.shape[0]
+f = np.fft.fftfreq(n) * n; h = np.fft.rfftfreq(n) * n
+r = np.rint(np.sqrt(f[:, None, None]**2 + f[None, :, None]**2 + h[None, None, :]**2)).astype(int)
+num = np.bincount(r.ravel(), (A * np.conj(B)).real.ravel())
+da = np.bincount(r.ravel(), (abs(A)**2).ravel()); db = np.bincount(r.ravel(), (abs(B)**2).ravel())
+print(json.dumps((num / np.sqrt(da * db))[: n // 2 + 1].tolist()))`,
+        [join(dir, 'fsc-map.mrc'), join(dir, 'fsc-model.mrc')],
+      );
+      const numpy: number[] = JSON.parse(out);
+      const ours = fscBetween(map.data, model, 48);
+      for (let s = 1; s < numpy.length; s++) expect(Math.abs(ours[s]! - numpy[s]!), `shell ${s}`).toBeLessThan(1e-5);
+    },
+  );
+});
 
 describe('cryodx model-fsc', () => {
   it('--json: the named shell fields, crossings, an overfitting verdict; model_map.mrc on the map’s grid', () => {

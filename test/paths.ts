@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -27,4 +27,9 @@ export function bytesOf(path: string): Uint8Array {
 
 export function textOf(path: string): string {
   return readFileSync(path, 'utf8');
+}
+
+/** The file names in a fixture folder (core tests read fixtures through these helpers, never node: modules). */
+export function fixtureFiles(...parts: string[]): string[] {
+  return readdirSync(fixture(...parts)).sort();
 }

@@ -1,11 +1,6 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bytesOf, fixture, textOf } from '../../../../test/paths.js';
-import { hasPythonModules, runPython } from '../../../../test/python.js';
 import { readMrc } from '../../io/mrc/read.js';
-import { writeMrc } from '../../io/mrc/write.js';
 import { readPae } from '../../io/pae.js';
 import { readStructure, type Residue } from '../../io/structure.js';
 import { createVolume } from '../../model/volume.js';
@@ -74,30 +69,6 @@ describe('model map', () => {
 
 describe('map–model FSC', () => {
   const map = createVolume(48, 48, 48, [1, 1, 1], noisy(gemmi.data, 0.05, 7));
-
-  it.skipIf(!hasPythonModules('numpy', 'mrcfile'))(
-    'equals an independent numpy FSC (full-sphere shells, rounded radius)',
-    () => {
-      const dir = mkdtempSync(join(tmpdir(), 'cryodx-mapmodel-'));
-      const model = modelMap(st.atoms, GRID).data;
-      writeFileSync(join(dir, 'map.mrc'), writeMrc(map));
-      writeFileSync(join(dir, 'model.mrc'), writeMrc(createVolume(48, 48, 48, [1, 1, 1], model)));
-      const out = runPython(
-        `import sys, json, numpy as np, mrcfile
-a = mrcfile.open(sys.argv[1]).data.astype(np.float64); b = mrcfile.open(sys.argv[2]).data.astype(np.float64)
-A = np.fft.rfftn(a); B = np.fft.rfftn(b); n = a.shape[0]
-f = np.fft.fftfreq(n) * n; h = np.fft.rfftfreq(n) * n
-r = np.rint(np.sqrt(f[:, None, None]**2 + f[None, :, None]**2 + h[None, None, :]**2)).astype(int)
-num = np.bincount(r.ravel(), (A * np.conj(B)).real.ravel())
-da = np.bincount(r.ravel(), (abs(A)**2).ravel()); db = np.bincount(r.ravel(), (abs(B)**2).ravel())
-print(json.dumps((num / np.sqrt(da * db))[: n // 2 + 1].tolist()))`,
-        [join(dir, 'map.mrc'), join(dir, 'model.mrc')],
-      );
-      const numpy: number[] = JSON.parse(out);
-      const ours = fscBetween(map.data, model, 48);
-      for (let s = 1; s < numpy.length; s++) expect(Math.abs(ours[s]! - numpy[s]!), `shell ${s}`).toBeLessThan(1e-5);
-    },
-  );
 
   it('the model map matches the noise-free map (FSC ≥ 0.9 to 4 Å); masked ≥ unmasked; crossings', () => {
     const r = mapModelFsc(map, st.atoms, { pixelSizeA: 1 });

@@ -1,7 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fixture } from '../../../../test/paths.js';
+import { bytesOf, fixture, fixtureFiles, textOf } from '../../../../test/paths.js';
 import { readCorrectedMicrographs, readMotionStar } from '../../io/processing/motion.js';
 import { readPolishBfactors } from '../../io/processing/polish.js';
 import {
@@ -27,13 +25,13 @@ import { readPolishing } from './polishing.js';
  * lengths with RELION's early/late rule, scipy's linear_sum_assignment, numpy frame weights) and analytic cases.
  */
 const P = fixture('projects', 'relion31');
-const expected = JSON.parse(readFileSync(fixture('projects', 'expected.json'), 'utf8'));
-const star = (rel: string) => readStar(readFileSync(join(P, rel)), { source: rel });
+const expected = JSON.parse(textOf(fixture('projects', 'expected.json')));
+const star = (rel: string) => readStar(bytesOf(`${P}/${rel}`), { source: rel });
 
 describe('motion', () => {
   const rows = readCorrectedMicrographs(star('MotionCorr/job002/corrected_micrographs.star'));
   const tracks = new Map(
-    readdirSync(join(P, 'MotionCorr/job002/Movies')).map((f) => [
+    fixtureFiles('projects', 'relion31', 'MotionCorr/job002/Movies').map((f) => [
       `MotionCorr/job002/Movies/${f}`,
       readMotionStar(star(`MotionCorr/job002/Movies/${f}`)),
     ]),
@@ -185,7 +183,9 @@ describe('picking', () => {
 
   it('pairs within the radius as scipy’s linear_sum_assignment does; Jaccard from the matched count', () => {
     const read = (job: string) =>
-      readdirSync(join(P, job, 'Movies')).flatMap((f) => readPicks(f, readFileSync(join(P, job, 'Movies', f), 'utf8')));
+      fixtureFiles('projects', 'relion31', job, 'Movies').flatMap((f) =>
+        readPicks(f, textOf(`${P}/${job}/Movies/${f}`)),
+      );
     const a = read('AutoPick/job004'),
       b = read('AutoPick/job005');
     const c = comparePickers({ name: 'A', picks: a }, { name: 'B', picks: b }, expected.picks.radiusPx)!;

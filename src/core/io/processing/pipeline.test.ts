@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { fixture } from '../../../../test/paths.js';
+import { bytesOf, fixture } from '../../../../test/paths.js';
 import { readStar } from '../star/read.js';
 import { jobTypeOf, parseJobName, readJobOptions, readPipeline } from './pipeline.js';
 
-const star = (...p: string[]) => readStar(readFileSync(fixture(...p)), { source: p.join('/') });
+const star = (...p: string[]) => readStar(bytesOf(fixture(...p)), { source: p.join('/') });
 
 describe('RELION pipeline and job options', () => {
   it('3.1 numbers and 5 labels give the same jobs, kinds and statuses', () => {
