@@ -1,10 +1,6 @@
-import { fitBudget, singleMapBudget, type BudgetFit, type SingleMapBudget } from '../analysis/budget/budget.js';
+import { fitBudget, singleMapBudget, type SingleMapBudget } from '../analysis/budget/budget.js';
 import { calibrate, csFromZernike, type Calibration } from '../analysis/ctf/calibration.js';
-import type { ClassReading } from '../analysis/processing/classes.js';
-import type { MotionReading } from '../analysis/processing/motion.js';
-import type { PickingReading } from '../analysis/processing/picking.js';
-import type { PolishingReading } from '../analysis/processing/polishing.js';
-import { evidenceFrom, type RelionPostprocess } from '../diagnosis/evidence.js';
+import { evidenceFrom } from '../diagnosis/evidence.js';
 import type { Warning } from '../errors.js';
 import { maybeGunzip } from '../io/bytes.js';
 import { evenIndexToMN } from '../analysis/ctf/aberrations.js';
@@ -13,6 +9,7 @@ import { readStar } from '../io/star/read.js';
 import type { CtfEstimate } from '../model/ctf.js';
 import { classPopulationSpec, frameWeightSpec, motionSpec, pickerOverlapSpec } from '../report/figures/processing.js';
 import type { NamedBytes } from './job.js';
+import type { ProcessingSummary } from '../report/report.js';
 import {
   classesFromFiles,
   motionFromFiles,
@@ -41,14 +38,8 @@ export interface ProcessingInputs {
   micrographPixelSizeA?: number;
 }
 
-export interface ProcessingResults {
-  relionPostprocess: RelionPostprocess | null;
-  gains: { polishingA: number | null; ctfRefinementA: number | null } | null;
-  motion: MotionReading | null;
-  polishing: PolishingReading | null;
-  classes: ClassReading | null;
-  picking: PickingReading | null;
-  budgetFit: BudgetFit | null;
+/** What report.json keeps (ProcessingSummary), and what the report job uses besides. */
+export interface ProcessingResults extends ProcessingSummary {
   budgetSingle: SingleMapBudget | null;
   optics: OpticsAberrations[];
   calibration: Calibration | null;
@@ -180,4 +171,33 @@ function calibrationFromZernike(
     });
   }
   return null;
+}
+
+/** The processing files given, by role, as report.json lists its inputs. */
+export function processingInputNames(inp: ProcessingInputs & { bfactors?: NamedBytes }): Record<string, string | null> {
+  const names = (f?: NamedBytes[]): string | null => (f?.length ? f.map((x) => x.name).join(', ') : null);
+  return {
+    motion: inp.motion?.length
+      ? `${inp.motion.length} file(s): ${inp.motion[0]!.name}${inp.motion.length > 1 ? ', …' : ''}`
+      : null,
+    bfactors: inp.bfactors?.name ?? null,
+    classes: names(inp.classes),
+    picks: inp.picks?.length ? inp.picks.map((p) => `${p.name} (${p.files.length} files)`).join('; ') : null,
+    ctfRefine: names(inp.ctfRefine),
+    postprocess: inp.postprocessStars?.length ? inp.postprocessStars.map((p) => p.file.name).join(', ') : null,
+  };
+}
+
+/** What report.json keeps of the processing analyses (per-micrograph tables trimmed to what the figures show). */
+export function processingSummary(p: ProcessingResults): ProcessingSummary | null {
+  if (!p.motion && !p.polishing && !p.classes && !p.picking && !p.relionPostprocess) return null;
+  return {
+    relionPostprocess: p.relionPostprocess,
+    gains: p.gains,
+    motion: p.motion,
+    polishing: p.polishing,
+    classes: p.classes,
+    picking: p.picking,
+    budgetFit: p.budgetFit,
+  };
 }
