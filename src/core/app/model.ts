@@ -6,7 +6,8 @@ import { decodeText } from '../io/bytes.js';
 import { writeMrc } from '../io/mrc/write.js';
 import { readPae } from '../io/pae.js';
 import { readStructure, type Residue, type Structure } from '../io/structure.js';
-import type { Volume } from '../model/volume.js';
+import { voxelOf, type Volume } from '../model/volume.js';
+import { valuesAtResidues } from '../analysis/model/residue-values.js';
 import { fscChartSpec } from '../report/figures/charts.js';
 import { renderSvg } from '../report/figures/svg.js';
 import { jsonText, type JobResult, type NamedBytes } from './job.js';
@@ -117,7 +118,7 @@ export async function modelFscJob(inp: ModelFscJobInput): Promise<JobResult<Mode
 function inside(st: Structure, v: Volume, px: number): number {
   let k = 0;
   for (const a of st.atoms) {
-    const g = [a.xA, a.yA, a.zA].map((c, i) => (c - v.originA[i]!) / px - v.startVoxel[i]!);
+    const g = voxelOf(v, px, a.xA, a.yA, a.zA);
     if (g.every((c, i) => c >= 0 && c < [v.nx, v.ny, v.nz][i]!)) k++;
   }
   return st.atoms.length ? k / st.atoms.length : 0;
@@ -169,12 +170,7 @@ function sampleLocres(
 ): (Residue & { localResolutionA: number | null })[] {
   const px = map.pixelSizeA?.[0];
   if (!px) throw new InputError('the local-resolution map has no pixel size in its header');
-  const at = new Map<string, number>();
-  for (const r of placed.residues) {
-    const ca = placed.atoms[r.atoms.find((i) => placed.atoms[i]!.name === 'CA') ?? r.atoms[0]!]!;
-    const g = [ca.xA, ca.yA, ca.zA].map((c, i) => Math.round((c - map.originA[i]!) / px - map.startVoxel[i]!));
-    if (g.every((c, i) => c >= 0 && c < [map.nx, map.ny, map.nz][i]!))
-      at.set(`${r.chain}:${r.resSeq}`, map.data[(g[2]! * map.ny + g[1]!) * map.nx + g[0]!]!);
-  }
+  const values = valuesAtResidues(map, map.data, px, placed.atoms, placed.residues);
+  const at = new Map(placed.residues.map((r, i) => [`${r.chain}:${r.resSeq}`, values[i] ?? null]));
   return residues.map((r) => ({ ...r, localResolutionA: at.get(`${r.chain}:${r.resSeq}`) ?? null }));
 }

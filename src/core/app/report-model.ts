@@ -4,7 +4,8 @@ import { expectedQ, qScores, sampleMap } from '../analysis/model/qscore.js';
 import type { Warning } from '../errors.js';
 import { decodeText } from '../io/bytes.js';
 import { readPae } from '../io/pae.js';
-import { readStructure, type Residue } from '../io/structure.js';
+import { anchorAtom, readStructure, type Residue } from '../io/structure.js';
+import { valuesAtResidues } from '../analysis/model/residue-values.js';
 import { createVolume, type Volume } from '../model/volume.js';
 import { fscChartSpec } from '../report/figures/charts.js';
 import { residueSpec } from '../report/figures/model.js';
@@ -53,12 +54,16 @@ export function modelAnalyses(
     fit = mapModelFsc(avg, st.atoms, { pixelSizeA: px, half1, half2, resolutionA: maps.resolutionA }).result;
     warnings.push(...fit.warnings.map((m) => ({ code: 'model-map', message: `${inp.model.name}: ${m}` })));
     specs.push({ name: 'model-fsc', spec: fscChartSpec(curves(fit), 'Map–model FSC (half maps against the model)') });
-    if (maps.locres) perResidue = sampleAtResidues(st.residues, st.atoms, half1, px, maps.locres);
+    if (maps.locres) {
+      const lr = valuesAtResidues(half1, maps.locres, px, st.atoms, st.residues);
+      // Local resolution is a positive number of Å; 0 marks voxels outside the mask.
+      perResidue = st.residues.map((r, i) => ({ ...r, localResolutionA: (lr[i] ?? 0) > 0 ? lr[i]! : null }));
+    }
     const q = qScores(avg, px, st.atoms);
     for (const [i, r] of st.residues.entries()) {
       const qs = r.atoms.map((k) => q[k]!).filter(Number.isFinite);
       qByResidue[i] = qs.length ? qs.reduce((a, b) => a + b, 0) / qs.length : null;
-      const ca = st.atoms[r.atoms.find((k) => st.atoms[k]!.name === 'CA') ?? r.atoms[0]!]!;
+      const ca = anchorAtom(st.atoms, r);
       const v = sampleMap(avg, px, ca.xA, ca.yA, ca.zA);
       mapValue[i] = Number.isFinite(v) ? v : null;
     }
@@ -105,23 +110,6 @@ function curves(f: MapModelResult): { spatialFrequencyInvA: number; value: numbe
       { spatialFrequencyInvA: s.spatialFrequencyInvA, value: s.fscHalf1Model, curve: 'half 1 vs model' },
       { spatialFrequencyInvA: s.spatialFrequencyInvA, value: s.fscHalf2Model, curve: 'half 2 vs model' },
     ]);
-}
-
-/** A map's value at each residue's Cα (nearest voxel), or null outside the box. */
-function sampleAtResidues(
-  residues: Residue[],
-  atoms: { name: string; xA: number; yA: number; zA: number }[],
-  grid: Volume,
-  px: number,
-  values: Float32Array,
-): (Residue & { localResolutionA: number | null })[] {
-  return residues.map((r) => {
-    const ca = atoms[r.atoms.find((i) => atoms[i]!.name === 'CA') ?? r.atoms[0]!]!;
-    const g = [ca.xA, ca.yA, ca.zA].map((c, i) => Math.round((c - grid.originA[i]!) / px - grid.startVoxel[i]!));
-    const inside = g.every((c, i) => c >= 0 && c < [grid.nx, grid.ny, grid.nz][i]!);
-    const v = inside ? values[(g[2]! * grid.ny + g[1]!) * grid.nx + g[0]!]! : NaN;
-    return { ...r, localResolutionA: Number.isFinite(v) && v > 0 ? v : null };
-  });
 }
 
 /**

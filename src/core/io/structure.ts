@@ -66,12 +66,13 @@ function residuesOf(atoms: Atom[], predicted: boolean, plddt: Map<string, number
     }
     out[out.length - 1]!.atoms.push(i);
   });
-  if (predicted)
-    for (const r of out) {
-      const ca = r.atoms.find((i) => atoms[i]!.name === 'CA') ?? r.atoms[0]!;
-      r.plddt = plddt?.get(`${r.chain}:${r.resSeq}`) ?? atoms[ca]!.bfactorA2;
-    }
+  if (predicted) for (const r of out) r.plddt = plddt?.get(`${r.chain}:${r.resSeq}`) ?? anchorAtom(atoms, r).bfactorA2;
   return out;
+}
+
+/** The atom that stands for a residue: its Cα, else its first atom (a ligand, an ion, a nucleotide). */
+export function anchorAtom(atoms: Atom[], r: Residue): Atom {
+  return atoms[r.atoms.find((i) => atoms[i]!.name === 'CA') ?? r.atoms[0]!]!;
 }
 
 function readPdbAtoms(text: string, source: string): Atom[] {

@@ -68,3 +68,21 @@ export function densityStats(data: ArrayLike<number>): DensityStats {
   if (n === 0) return { min: NaN, max: NaN, mean: NaN, rms: NaN, nonFinite };
   return { min, max, mean, rms: Math.sqrt(m2 / n), nonFinite };
 }
+
+/**
+ * A position in Å, in a map's frame, in voxel units of that map: (position − origin)/voxel size − start
+ * (MRC2014 ORIGIN and NXSTART…), the frame a model placed in the map uses.
+ */
+export function voxelOf(
+  v: Pick<Volume, 'originA' | 'startVoxel'>,
+  pixelSizeA: number,
+  xA: number,
+  yA: number,
+  zA: number,
+): Vec3 {
+  return [
+    (xA - v.originA[0]) / pixelSizeA - v.startVoxel[0],
+    (yA - v.originA[1]) / pixelSizeA - v.startVoxel[1],
+    (zA - v.originA[2]) / pixelSizeA - v.startVoxel[2],
+  ];
+}

@@ -39,7 +39,10 @@ export function median(values: ArrayLike<number>): number {
   return v.length % 2 ? v[m]! : (v[m - 1]! + v[m]!) / 2;
 }
 
-/** Robust outliers above the bulk: values beyond median + k·1.4826·MAD (k = 3 by default). */
+/**
+ * Robust outliers above the bulk: values beyond median + k·1.4826·MAD (k = 3 by default); 1.4826·MAD estimates the
+ * standard deviation of normally distributed data (Rousseeuw & Croux 1993).
+ */
 export function upperOutliers(values: ArrayLike<number>, k = 3): { limit: number; indices: number[] } {
   const m = median(values);
   const mad = median(Array.from(values, (x) => Math.abs(x - m)));

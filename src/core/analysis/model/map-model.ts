@@ -1,8 +1,8 @@
 import { allocateSpectrum, rfft3d } from '../../fourier/rfft3d.js';
 import type { Atom } from '../../io/structure.js';
-import type { Volume } from '../../model/volume.js';
+import { voxelOf, type Volume } from '../../model/volume.js';
 import { findCrossing, type Crossing } from '../fsc/criteria.js';
-import { fscFromSums, shellIndexMap, shellSums } from '../fsc/shells.js';
+import { fscFromSums, shellIndexMap, shellSums, type ShellSums } from '../fsc/shells.js';
 import { squaredDistanceToInside } from '../masks/distance.js';
 import { raisedCosine } from '../masks/masks.js';
 import { modelMap } from './model-map.js';
@@ -45,13 +45,18 @@ export interface MapModelResult {
   warnings: string[];
 }
 
-/** FSC of two maps on the same grid, optionally both multiplied by a mask. */
-export function fscBetween(a: Float32Array, b: Float32Array, n: number, mask?: Float32Array | null): Float64Array {
+/** The shell sums of two maps on the same n³ grid, optionally both multiplied by a mask (fsc/shells.ts). */
+export function shellSumsBetween(a: Float32Array, b: Float32Array, n: number, mask?: Float32Array | null): ShellSums {
   const ma = mask ? a.map((v, i) => v * mask[i]!) : a;
   const mb = mask ? b.map((v, i) => v * mask[i]!) : b;
   const sa = rfft3d(ma, n, n, n, allocateSpectrum(n, n, n));
   const sb = rfft3d(mb, n, n, n, allocateSpectrum(n, n, n));
-  return fscFromSums(shellSums(sa, sb, shellIndexMap(n, n, n)));
+  return shellSums(sa, sb, shellIndexMap(n, n, n));
+}
+
+/** FSC of two maps on the same grid, optionally both multiplied by a mask. */
+export function fscBetween(a: Float32Array, b: Float32Array, n: number, mask?: Float32Array | null): Float64Array {
+  return fscFromSums(shellSumsBetween(a, b, n, mask));
 }
 
 /** A soft mask around the atoms: within `radiusA` of an atom 1, falling to 0 over `edgeA` by a raised cosine. */
@@ -66,7 +71,7 @@ export function modelMask(
   const inside = new Uint8Array(n * n * n);
   const r = radiusA / px;
   for (const a of atoms) {
-    const g = [0, 1, 2].map((k) => ([a.xA, a.yA, a.zA][k]! - grid.originA[k]!) / px - grid.startVoxel[k]!);
+    const g = voxelOf(grid, px, a.xA, a.yA, a.zA);
     const lo = g.map((c) => Math.max(0, Math.ceil(c - r))),
       hi = g.map((c) => Math.min(n - 1, Math.floor(c + r)));
     for (let z = lo[2]!; z <= hi[2]!; z++)
@@ -99,8 +104,10 @@ export function mapModelFsc(
   const radiusA = Math.max(3, res);
   const mask = modelMask(atoms, grid, n, px, radiusA, res);
   const masked = fscBetween(map.data, model.data, n, mask);
-  const h1 = o.half1 ? fscBetween(o.half1.data, model.data, n, mask) : null;
-  const h2 = o.half2 ? fscBetween(o.half2.data, model.data, n, mask) : null;
+  const s1 = o.half1 ? shellSumsBetween(o.half1.data, model.data, n, mask) : null;
+  const s2 = o.half2 ? shellSumsBetween(o.half2.data, model.data, n, mask) : null;
+  const h1 = s1 ? fscFromSums(s1) : null;
+  const h2 = s2 ? fscFromSums(s2) : null;
   const shells: MapModelShell[] = Array.from({ length: unmasked.length }, (_, s) => ({
     shell: s,
     spatialFrequencyInvA: s / (n * px),
@@ -120,7 +127,7 @@ export function mapModelFsc(
         masked: { fsc05A: crossAt(masked, 0.5), fsc0143A: crossAt(masked, 0.143) },
       },
       maskRadiusA: radiusA,
-      overfitting: h1 && h2 ? overfittingVerdict(h1, h2, from, n) : notMeasured(),
+      overfitting: h1 && h2 && s1 ? overfittingVerdict(h1, h2, from, s1.fullCount) : notMeasured(),
       warnings,
     },
     modelMap: model.data,
@@ -144,11 +151,16 @@ function notMeasured(): Overfitting {
 /**
  * Brown et al. 2015: FSC(half 1, model) above FSC(half 2, model) beyond the resolution the model explains is noise the
  * model took from half 1. Judged against what noise alone gives: the FSC of a shell with N Fourier voxels scatters by
- * about 1/√N (a shell-by-shell standard error); the mean difference counts when it exceeds 3 standard errors of
- * that mean and 0.05.
+ * about 1/√N (van Heel & Schatz 2005, J Struct Biol 151:250: the 3σ curve is 3/√N); the mean difference counts when
+ * it exceeds 3 standard errors of that mean and 0.05.
  */
-export function overfittingVerdict(work: Float64Array, free: Float64Array, fromShell: number, n: number): Overfitting {
-  const shellsN = shellCounts(n);
+export function overfittingVerdict(
+  work: Float64Array,
+  free: Float64Array,
+  fromShell: number,
+  fullCount: ArrayLike<number>,
+): Overfitting {
+  const shellsN = fullCount;
   let sum = 0,
     varSum = 0,
     k = 0;
@@ -170,12 +182,4 @@ export function overfittingVerdict(work: Float64Array, free: Float64Array, fromS
       `(noise ${se.toFixed(3)}): ` +
       (over ? 'the model fits the half it was refined against better — overfitted' : 'no sign of fitted noise'),
   };
-}
-
-/** Fourier voxels per shell of an n³ real-to-complex grid (the full sphere). */
-function shellCounts(n: number): Float64Array {
-  const idx = shellIndexMap(n, n, n);
-  const out = new Float64Array(Math.floor(n / 2) + 1);
-  for (let i = 0; i < idx.length; i++) if (idx[i]! >= 0 && idx[i]! < out.length) out[idx[i]!]! += 2;
-  return out;
 }

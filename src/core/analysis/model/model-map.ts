@@ -1,6 +1,6 @@
 import { ELECTRON_SCATTERING } from '../../model/scattering.js';
 import type { Atom } from '../../io/structure.js';
-import type { Volume } from '../../model/volume.js';
+import { voxelOf, type Volume } from '../../model/volume.js';
 
 /**
  * The density a model gives on a map's grid: each atom's 5-Gaussian electron scattering factor (ITC Vol. C 4.3.2.2)
@@ -45,9 +45,7 @@ export function modelMap(
     }
     const radius = Math.sqrt((Math.log(1 / MODEL_MAP_CUTOFF) * widest) / (4 * Math.PI * Math.PI));
     // The atom in voxel units of this grid.
-    const gx = (a.xA - grid.originA[0]) / px - grid.startVoxel[0],
-      gy = (a.yA - grid.originA[1]) / px - grid.startVoxel[1],
-      gz = (a.zA - grid.originA[2]) / px - grid.startVoxel[2];
+    const [gx, gy, gz] = voxelOf(grid, px, a.xA, a.yA, a.zA);
     const r = radius / px;
     const x0 = Math.max(0, Math.ceil(gx - r)),
       x1 = Math.min(nx - 1, Math.floor(gx + r));

@@ -7,7 +7,8 @@ import { createVolume } from '../../model/volume.js';
 import { gaussianRandom, seededRandom } from '../../util/random.js';
 import { constructAdvice } from './construct.js';
 import { paeDomains } from './domains.js';
-import { fscBetween, mapModelFsc, overfittingVerdict } from './map-model.js';
+import { fscFromSums } from '../fsc/shells.js';
+import { fscBetween, mapModelFsc, overfittingVerdict, shellSumsBetween } from './map-model.js';
 import { modelMap } from './model-map.js';
 import { expectedQ, qScores } from './qscore.js';
 
@@ -88,7 +89,10 @@ describe('map–model FSC', () => {
       h2 = truth.map((v, i) => v + n2[i]!);
     const honest = truth;
     const overfit = truth.map((v, i) => v + 0.5 * n1[i]!);
-    const judge = (m: Float32Array) => overfittingVerdict(fscBetween(h1, m, 48), fscBetween(h2, m, 48), 8, 48);
+    const judge = (m: Float32Array) => {
+      const work = shellSumsBetween(h1, m, 48);
+      return overfittingVerdict(fscFromSums(work), fscBetween(h2, m, 48), 8, work.fullCount);
+    };
     expect(judge(honest).verdict).toBe('not overfitted');
     expect(judge(overfit).verdict).toBe('overfitted');
     expect(judge(overfit).meanWorkMinusFree!).toBeGreaterThan(0.1);

@@ -1,5 +1,6 @@
 import type { Atom } from '../../io/structure.js';
-import type { Volume } from '../../model/volume.js';
+import { voxelOf, type Volume } from '../../model/volume.js';
+import { pearson } from '../../util/stats.js';
 
 /**
  * Q-score (Pintilie et al. 2020, Nat Methods 17:328): how well the map around an atom looks like a Gaussian of
@@ -27,7 +28,7 @@ function fibonacciSphere(n: number): [number, number, number][] {
 
 /** Trilinear interpolation of a map at a position in Å (the map's frame); NaN outside. */
 export function sampleMap(map: Volume, px: number, x: number, y: number, z: number): number {
-  const g = [x, y, z].map((c, i) => (c - map.originA[i]!) / px - map.startVoxel[i]!);
+  const g = voxelOf(map, px, x, y, z);
   const i0 = g.map(Math.floor);
   const f = g.map((c, i) => c - i0[i]!);
   if (i0.some((c, i) => c < 0 || c + 1 >= [map.nx, map.ny, map.nz][i]!)) return NaN;
@@ -100,23 +101,7 @@ export function qScores(map: Volume, px: number, atoms: Atom[]): Float64Array {
         found += copies;
       }
     }
-    out[ai] = correlationAboutMean(u, ref);
+    out[ai] = u.length >= 3 ? pearson(u, ref) : NaN;
   });
   return out;
-}
-
-function correlationAboutMean(a: number[], b: number[]): number {
-  const n = a.length;
-  if (n < 3) return NaN;
-  const ma = a.reduce((s, x) => s + x, 0) / n,
-    mb = b.reduce((s, x) => s + x, 0) / n;
-  let num = 0,
-    da = 0,
-    db = 0;
-  for (let i = 0; i < n; i++) {
-    num += (a[i]! - ma) * (b[i]! - mb);
-    da += (a[i]! - ma) ** 2;
-    db += (b[i]! - mb) ** 2;
-  }
-  return da > 0 && db > 0 ? num / Math.sqrt(da * db) : 0;
 }

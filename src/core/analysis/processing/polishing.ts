@@ -1,4 +1,5 @@
 import type { PerFrameBfactor } from '../../io/processing/polish.js';
+import { fitLine } from '../postprocess/guinier.js';
 import { criticalExposureEPerA2 } from '../tomo/exposure.js';
 
 /**
@@ -60,14 +61,14 @@ export function readPolishing(
     contributing: number | null = null;
   if (dose && rows.length - best >= 3) {
     const tail = frames.slice(best);
-    slope = lineSlope(
-      tail.map((f) => f.exposureEPerA2!),
+    const x = tail.map((f) => f.exposureEPerA2!);
+    const ones = x.map(() => 1);
+    slope = fitLine(
+      x,
       tail.map((f) => f.bfactorA2),
-    );
-    const lnSlope = lineSlope(
-      tail.map((f) => f.exposureEPerA2!),
-      lnW.slice(best),
-    );
+      ones,
+    ).slope;
+    const lnSlope = fitLine(x, lnW.slice(best), ones).slope;
     measured = lnSlope < 0 ? 0.5 / -lnSlope : null;
     const last = frames.filter((f) => f.weight >= 0.1).pop();
     contributing = last ? pre + dose * (last.frame + 1) : null;
@@ -83,18 +84,4 @@ export function readPolishing(
     criticalExposureRatio: measured !== null ? measured / modelNe : null,
     contributingExposureEPerA2: contributing,
   };
-}
-
-/** Least-squares slope of y on x. */
-function lineSlope(x: number[], y: number[]): number {
-  const n = x.length;
-  const mx = x.reduce((a, b) => a + b, 0) / n,
-    my = y.reduce((a, b) => a + b, 0) / n;
-  let sxy = 0,
-    sxx = 0;
-  for (let i = 0; i < n; i++) {
-    sxy += (x[i]! - mx) * (y[i]! - my);
-    sxx += (x[i]! - mx) ** 2;
-  }
-  return sxx > 0 ? sxy / sxx : 0;
 }
