@@ -4,13 +4,11 @@
  * same simulated 2048² micrographs. Prints micrographs per minute for both and their ratio (docs/facility.md).
  * Run: npm run bench:facility (needs Debian's slurm-wlm and munge).
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeMrc } from '../src/core/io/mrc/write.js';
-import { createVolume } from '../src/core/model/volume.js';
-import { simulateMicrograph } from '../src/core/simulate/micrograph.js';
+import { cryodxWith } from '../test/cli.js';
+import { micrographMrc } from '../test/micrographs.js';
 import { slurmMissing, startCluster } from '../test/slurm.js';
 
 const COUNT = Number(process.env['BENCH_MICROGRAPHS'] ?? 16),
@@ -22,29 +20,23 @@ if (missing.length) {
 }
 const dir = mkdtempSync(join(tmpdir(), 'cryodx-bench-facility-'));
 const mics = Array.from({ length: COUNT }, (_, i) => {
-  const img = simulateMicrograph({
-    nx: N,
-    ny: N,
-    pixelSizeA: 1.1,
+  const name = `mic_${i}.mrc`;
+  const mrc = micrographMrc({
+    n: N,
     noise: 0.3,
     seed: 900 + i,
     defocusUA: 10000 + 500 * i,
     defocusVA: 9500 + 500 * i,
     astigmatismAngleDeg: 30,
   });
-  const name = `mic_${i}.mrc`;
-  writeFileSync(join(dir, name), writeMrc(createVolume(N, N, 1, [1.1, 1.1, 1.1], img)));
+  writeFileSync(join(dir, name), mrc);
   return name;
 });
 const cluster = startCluster();
 const time = (args: string[]): number => {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, [join(import.meta.dirname, '..', 'dist', 'node', 'cli', 'main.js'), ...args], {
-    cwd: dir,
-    env: cluster.env,
-    encoding: 'utf8',
-  });
-  if (r.status !== 0) throw new Error(r.stderr);
+  const r = cryodxWith({ cwd: dir, env: cluster.env }, ...args);
+  if (r.code !== 0) throw new Error(r.stderr);
   return (performance.now() - t0) / 1000;
 };
 try {

@@ -21,9 +21,15 @@ export function cryodx(...args: string[]): CliRun {
 
 /** The same, run from `cwd` (so that relative file names are what the CLI reports). */
 export function cryodxIn(cwd: string, ...args: string[]): CliRun {
+  return cryodxWith({ cwd }, ...args);
+}
+
+/** The same with an environment (a cluster's SLURM_CONF, CRYODX_THREADS). */
+export function cryodxWith(o: { cwd: string; env?: NodeJS.ProcessEnv }, ...args: string[]): CliRun {
   const r = spawnSync(process.execPath, [join(ROOT, 'dist', 'node', 'cli', 'main.js'), ...args], {
     encoding: 'utf8',
-    cwd,
+    cwd: o.cwd,
+    ...(o.env ? { env: o.env } : {}),
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

@@ -7,10 +7,10 @@ import { readDatasets } from '../src/core/io/datasets.js';
 import { mrcExpectedBytes } from '../src/core/io/mrc/read.js';
 import { writeMrc } from '../src/core/io/mrc/write.js';
 import { createVolume } from '../src/core/model/volume.js';
-import { simulateMicrograph } from '../src/core/simulate/micrograph.js';
 import { shards } from '../src/node/executor/index.js';
 import { DEFAULT_TEMPLATE, fillTemplate, templateValues } from '../src/node/executor/template.js';
 import { globToRegExp } from '../src/node/watch.js';
+import { micrographMrc } from './micrographs.js';
 import { ROOT } from './paths.js';
 
 /** The executor's pieces that need no scheduler: templates, sharding, dataset lists, watching a folder. */
@@ -78,24 +78,13 @@ describe('cryodx watch', () => {
   it('fits complete micrographs, leaves a half-written one, resumes without redoing, keeps the report current', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cryodx-watch-'));
     const mic = (i: number): Uint8Array =>
-      writeMrc(
-        createVolume(
-          768,
-          768,
-          1,
-          [1.1, 1.1, 1.1],
-          simulateMicrograph({
-            nx: 768,
-            ny: 768,
-            pixelSizeA: 1.1,
-            noise: 0.2,
-            seed: 500 + i,
-            defocusUA: 13000 + 1500 * i,
-            defocusVA: 12500 + 1500 * i,
-            astigmatismAngleDeg: 45,
-          }),
-        ),
-      );
+      micrographMrc({
+        n: 768,
+        seed: 500 + i,
+        defocusUA: 13000 + 1500 * i,
+        defocusVA: 12500 + 1500 * i,
+        astigmatismAngleDeg: 45,
+      });
     const incoming = join(dir, 'incoming');
     spawnSync('mkdir', ['-p', incoming]);
     writeFileSync(join(incoming, 'a.mrc'), mic(0));

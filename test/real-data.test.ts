@@ -179,6 +179,6 @@ describe.skipIf(!HAS_SHARED)('real data (../shared/data/real)', () => {
       readFileSync(join(dir, 'AutoPick/job006/Movies/20170629_00021_frameImage_autopick.star'), 'utf8'),
     );
     expect(picks[0]!.micrograph).toBe('20170629_00021_frameImage');
-    expect(picks[0]!.x[0]).toBeCloseTo(1614.217657, 6);
+    expect(picks[0]!.xPx[0]).toBeCloseTo(1614.217657, 6);
   });
 });

@@ -3,10 +3,8 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeMrc } from '../src/core/io/mrc/write.js';
-import { createVolume } from '../src/core/model/volume.js';
-import { simulateMicrograph } from '../src/core/simulate/micrograph.js';
-import { caseFiles } from './cli.js';
+import { caseFiles, cryodxWith } from './cli.js';
+import { micrographMrc } from './micrographs.js';
 import { ROOT } from './paths.js';
 import { slurmMissing, startCluster, type Cluster } from './slurm.js';
 
@@ -23,27 +21,19 @@ let cluster: Cluster;
 const dir = mkdtempSync(join(tmpdir(), 'cryodx-slurm-run-'));
 
 function cryodx(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const r = spawnSync(process.execPath, [join(ROOT, 'dist', 'node', 'cli', 'main.js'), ...args], {
-    cwd: dir,
-    encoding: 'utf8',
-    env: { ...cluster.env, CRYODX_THREADS: '1', ...env },
-  });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+  return cryodxWith({ cwd: dir, env: { ...cluster.env, CRYODX_THREADS: '1', ...env } }, ...args);
 }
 
 const mics = [0, 1, 2, 3].map((i) => {
   const name = `mic_${i}.mrc`;
-  const img = simulateMicrograph({
-    nx: 768,
-    ny: 768,
-    pixelSizeA: 1.1,
-    noise: 0.2,
+  const mrc = micrographMrc({
+    n: 768,
     seed: 300 + i,
     defocusUA: 12000 + 2000 * i,
     defocusVA: 11500 + 2000 * i,
     astigmatismAngleDeg: 20 + 30 * i,
   });
-  writeFileSync(join(dir, name), writeMrc(createVolume(768, 768, 1, [1.1, 1.1, 1.1], img)));
+  writeFileSync(join(dir, name), mrc);
   return name;
 });
 

@@ -249,9 +249,9 @@ function mergePicks(list: MicrographPicks[]): MicrographPicks[] {
   for (const p of list) {
     const q = m.get(p.micrograph);
     if (q) {
-      q.x.push(...p.x);
-      q.y.push(...p.y);
-    } else m.set(p.micrograph, { micrograph: p.micrograph, x: [...p.x], y: [...p.y] });
+      q.xPx.push(...p.xPx);
+      q.yPx.push(...p.yPx);
+    } else m.set(p.micrograph, { micrograph: p.micrograph, xPx: [...p.xPx], yPx: [...p.yPx] });
   }
   return [...m.values()];
 }

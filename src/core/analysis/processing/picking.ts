@@ -162,9 +162,9 @@ export function comparePickers(
     if (!pb) continue;
     rows.push({
       micrograph: pa.micrograph,
-      picksA: pa.x.length,
-      picksB: pb.x.length,
-      matched: matchPicks(pa.x, pa.y, pb.x, pb.y, radiusPx),
+      picksA: pa.xPx.length,
+      picksB: pb.xPx.length,
+      matched: matchPicks(pa.xPx, pa.yPx, pb.xPx, pb.yPx, radiusPx),
     });
   }
   if (!rows.length) return null;
@@ -175,9 +175,10 @@ export function comparePickers(
   let chanceTp = 0;
   for (const pa of a.picks) {
     const pb = bMap.get(pa.micrograph);
-    if (!pb || !pa.x.length || !pb.x.length) continue;
-    const area = Math.max(1, Math.max(...pa.x, ...pb.x) * Math.max(...pa.y, ...pb.y));
-    const [few, many] = pa.x.length <= pb.x.length ? [pa.x.length, pb.x.length] : [pb.x.length, pa.x.length];
+    if (!pb || !pa.xPx.length || !pb.xPx.length) continue;
+    const area = Math.max(1, Math.max(...pa.xPx, ...pb.xPx) * Math.max(...pa.yPx, ...pb.yPx));
+    const [few, many] =
+      pa.xPx.length <= pb.xPx.length ? [pa.xPx.length, pb.xPx.length] : [pb.xPx.length, pa.xPx.length];
     chanceTp += few * (1 - Math.exp((-many / area) * Math.PI * radiusPx * radiusPx));
   }
   return {
@@ -206,14 +207,14 @@ export function countCorrelation(
   for (const p of picks) {
     const v = property.get(p.micrograph);
     if (v === undefined || !Number.isFinite(v)) continue;
-    xs.push(p.x.length);
+    xs.push(p.xPx.length);
     ys.push(v);
   }
   return xs.length >= 8 ? { r: pearson(xs, ys), micrographs: xs.length } : null;
 }
 
 export function medianPicks(picks: MicrographPicks[]): number {
-  return median(picks.map((p) => p.x.length));
+  return median(picks.map((p) => p.xPx.length));
 }
 
 export interface PickingReading {
@@ -287,7 +288,7 @@ export function readPicking(
     pickers: pickers.map((p) => ({
       name: p.name,
       micrographs: p.picks.length,
-      picks: p.picks.reduce((s, m) => s + m.x.length, 0),
+      picks: p.picks.reduce((s, m) => s + m.xPx.length, 0),
       medianPerMicrograph: medianPicks(p.picks),
     })),
     comparison,

@@ -244,17 +244,20 @@ describe('picking', () => {
   });
 
   it('EMAN .box corners become centres; Topaz rows by micrograph; an empty RELION table is no picks', () => {
-    expect(readPicks('m1.box', '10 20 100 100\n50 60 100 100\n')[0]).toMatchObject({ micrograph: 'm1', x: [60, 100] });
+    expect(readPicks('m1.box', '10 20 100 100\n50 60 100 100\n')[0]).toMatchObject({
+      micrograph: 'm1',
+      xPx: [60, 100],
+    });
     const t = readPicks(
       'all.txt',
       'image_name\tx_coord\ty_coord\tscore\nm1\t5\t6\t0.1\nm2\t7\t8\t0.9\nm1\t1\t2\t0.5\n',
     );
-    expect(t.map((p) => [p.micrograph, p.x, p.score])).toEqual([
+    expect(t.map((p) => [p.micrograph, p.xPx, p.score])).toEqual([
       ['m1', [5, 1], [0.1, 0.5]],
       ['m2', [7], [0.9]],
     ]);
     const empty = readPicks('Movies/m9_autopick.star', 'data_\nloop_\n_rlnCoordinateX #1\n_rlnCoordinateY #2\n');
-    expect(empty).toEqual([{ micrograph: 'm9', x: [], y: [] }]);
+    expect(empty).toEqual([{ micrograph: 'm9', xPx: [], yPx: [] }]);
     expect(() => readPicks('x.box', '1 2 3\n')).toThrow(/x\.box \(line 1\).*expected x y width height/);
   });
 });

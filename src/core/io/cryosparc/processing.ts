@@ -47,9 +47,9 @@ export function picksFromCryosparc(cs: NpyTable, source: string): MicrographPick
   const out = new Map<string, MicrographPicks>();
   for (let i = 0; i < cs.rows; i++) {
     let p = out.get(mic[i]!);
-    if (!p) out.set(mic[i]!, (p = { micrograph: mic[i]!, x: [], y: [] }));
-    p.x.push(fx[i]! * shape[2 * i + 1]!);
-    p.y.push(fy[i]! * shape[2 * i]!);
+    if (!p) out.set(mic[i]!, (p = { micrograph: mic[i]!, xPx: [], yPx: [] }));
+    p.xPx.push(fx[i]! * shape[2 * i + 1]!);
+    p.yPx.push(fy[i]! * shape[2 * i]!);
   }
   return [...out.values()];
 }

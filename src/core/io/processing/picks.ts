@@ -11,8 +11,9 @@ import { readStar } from '../star/read.js';
 export interface MicrographPicks {
   /** The micrograph's key: its base name without folders, extension and picker suffix. */
   micrograph: string;
-  x: number[];
-  y: number[];
+  /** Centres in micrograph pixels. */
+  xPx: number[];
+  yPx: number[];
   /** The picker's score per pick, when the format records one. */
   score?: number[];
   /** Box size in pixels, when the format records it. */
@@ -40,7 +41,7 @@ export function summarizePicks(name: string, text: string): Picks {
         : lower.endsWith('.star')
           ? 'RELION'
           : 'Topaz',
-    picks: list.reduce((s, p) => s + p.x.length, 0),
+    picks: list.reduce((s, p) => s + p.xPx.length, 0),
     micrographs: list.length,
     boxPx: list[0]?.boxPx ?? null,
     score: scores.length ? [Math.min(...scores), Math.max(...scores)] : null,
@@ -64,9 +65,9 @@ function byMicrograph(
   const out = new Map<string, MicrographPicks>();
   keys.forEach((k, i) => {
     let p = out.get(k);
-    if (!p) out.set(k, (p = { micrograph: k, x: [], y: [], ...(score ? { score: [] } : {}) }));
-    p.x.push(x[i]!);
-    p.y.push(y[i]!);
+    if (!p) out.set(k, (p = { micrograph: k, xPx: [], yPx: [], ...(score ? { score: [] } : {}) }));
+    p.xPx.push(x[i]!);
+    p.yPx.push(y[i]!);
     if (score) p.score!.push(score[i]!);
   });
   return [...out.values()];
@@ -91,18 +92,18 @@ function starPicks(name: string, text: string): MicrographPicks[] {
   const loop = doc.blocks.find((b) => b.loop?.has('rlnCoordinateX'))?.loop;
   if (!loop) {
     // An empty coordinate file (a micrograph with no picks) has the header only, or nothing.
-    if (!doc.blocks.some((b) => b.loop)) return [{ micrograph: micrographKey(name), x: [], y: [] }];
+    if (!doc.blocks.some((b) => b.loop)) return [{ micrograph: micrographKey(name), xPx: [], yPx: [] }];
     throw new FormatError('no coordinates', { source: name, expected: '_rlnCoordinateX and _rlnCoordinateY' });
   }
   const [x, y] = loop.numberColumns(['rlnCoordinateX', 'rlnCoordinateY']);
   const keys = loop.has('rlnMicrographName')
     ? loop.strings('rlnMicrographName').map(micrographKey)
     : new Array<string>(loop.rows).fill(micrographKey(name));
-  return loop.rows ? byMicrograph(keys, x!, y!) : [{ micrograph: micrographKey(name), x: [], y: [] }];
+  return loop.rows ? byMicrograph(keys, x!, y!) : [{ micrograph: micrographKey(name), xPx: [], yPx: [] }];
 }
 
 function boxPicks(name: string, text: string): MicrographPicks {
-  const p: MicrographPicks = { micrograph: micrographKey(name), x: [], y: [], boxPx: null };
+  const p: MicrographPicks = { micrograph: micrographKey(name), xPx: [], yPx: [], boxPx: null };
   text.split(/\r?\n/).forEach((line, i) => {
     const t = line.trim();
     if (!t) return;
@@ -113,8 +114,8 @@ function boxPicks(name: string, text: string): MicrographPicks {
         line: i + 1,
         found: JSON.stringify(t.slice(0, 60)),
       });
-    p.x.push(v[0]! + v[2]! / 2);
-    p.y.push(v[1]! + v[3]! / 2);
+    p.xPx.push(v[0]! + v[2]! / 2);
+    p.yPx.push(v[1]! + v[3]! / 2);
     p.boxPx ??= v[2]!;
   });
   return p;
@@ -130,14 +131,14 @@ function cboxPicks(name: string, text: string): MicrographPicks {
   const h = loop.has('Height') ? loop.numbers('Height') : null;
   const p: MicrographPicks = {
     micrograph: micrographKey(name),
-    x: [],
-    y: [],
+    xPx: [],
+    yPx: [],
     boxPx: w?.[0] ?? null,
     ...(loop.has('Confidence') ? { score: Array.from(loop.numbers('Confidence')) } : {}),
   };
   for (let i = 0; i < loop.rows; i++) {
-    p.x.push(x![i]! + (w?.[i] ?? 0) / 2);
-    p.y.push(y![i]! + (h?.[i] ?? 0) / 2);
+    p.xPx.push(x![i]! + (w?.[i] ?? 0) / 2);
+    p.yPx.push(y![i]! + (h?.[i] ?? 0) / 2);
   }
   return p;
 }
