@@ -67,6 +67,18 @@ describe('sharding and dataset lists', () => {
 });
 
 describe('cryodx watch', () => {
+  it('a folder that is not there: one sentence', () => {
+    const r = spawnSync(
+      process.execPath,
+      [join(ROOT, 'dist', 'node', 'cli', 'main.js'), 'watch', '/nonexistent/x', '--once'],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/\/nonexistent\/x: no such folder/);
+  });
+
   it('globs, and the size an MRC must reach before it is complete', () => {
     expect(globToRegExp('**/*.mrc').test('a/b/c.mrc')).toBe(true);
     expect(globToRegExp('**/*.mrc').test('c.mrc')).toBe(true);

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { statSync } from 'node:fs';
 import { micrographFitOptions } from '../../../core/app/ctf.js';
 import { addExecutorOptions, type ExecutorFlags } from '../../executor/index.js';
 import { InputError } from '../../files.js';
@@ -48,6 +49,8 @@ export function registerWatch(program: Command): void {
       '\nExamples:\n  cryodx watch /data/session42 --pattern "**/*_aligned.mrc" --angpix 0.83 --out ctf/',
     )
     .action(async (dir: string, opts: WatchFlags) => {
+      if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory())
+        throw new InputError(`${dir}: no such folder (the folder the micrographs arrive in)`);
       const fit = micrographFitOptions({
         ...ctfOptionsOf(opts),
         ...(opts.angpix !== undefined ? { angpixA: opts.angpix } : {}),
