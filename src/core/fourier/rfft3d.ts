@@ -1,5 +1,7 @@
 import { fftBatch } from './fft.js';
 import { planFft } from './plan.js';
+import { simdForwardPlanes, simdInversePlanes, simdZPass } from './rfft-simd.js';
+import { simdKernels } from './simd.js';
 
 /**
  * The half spectrum of a real 3D map, FFTW's layout (as RELION uses): [z][y][x] with
@@ -103,6 +105,8 @@ export function irfft3d(spec: Spectrum, out?: Float32Array): Float32Array {
 
 /** Pass 1 of the forward transform for planes z0 ≤ z < z1: x rows (real → half complex), then y. */
 export function forwardPlanes(data: ArrayLike<number>, spec: Spectrum, z0: number, z1: number): void {
+  const simd = simdKernels();
+  if (simd) return simdForwardPlanes(simd, data, spec, z0, z1);
   const { nx, ny, nxh } = spec;
   const plane = 2 * nxh * ny;
   const rows = new RealRows(nx, ny);
@@ -117,6 +121,8 @@ export function forwardPlanes(data: ArrayLike<number>, spec: Spectrum, z0: numbe
 
 /** Last pass of the inverse for planes z0 ≤ z < z1: inverse y, then half complex → real rows. */
 export function inversePlanes(spec: Spectrum, out: Float32Array, z0: number, z1: number): void {
+  const simd = simdKernels();
+  if (simd) return simdInversePlanes(simd, spec, out, z0, z1);
   const { nx, ny, nz, nxh } = spec;
   const plane = 2 * nxh * ny;
   const rows = new RealRows(nx, ny);
@@ -133,6 +139,8 @@ export function inversePlanes(spec: Spectrum, out: Float32Array, z0: number, z1:
 export function zPass(spec: Spectrum, y0: number, y1: number, dir: -1 | 1): void {
   const { ny, nz, nxh, data } = spec;
   if (nz <= 1) return;
+  const simd = simdKernels();
+  if (simd) return simdZPass(simd, spec, y0, y1, dir);
   const plane = 2 * nxh * ny;
   const pz = planFft(nz);
   const line = 2 * nxh;

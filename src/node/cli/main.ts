@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { FormatError } from '../../core/errors.js';
 import { InputError } from '../files.js';
 import { installFftPool } from '../parallel/fft-pool.js';
+import { applySimdSetting } from '../simd-setting.js';
 import { registerAnisotropy } from './commands/anisotropy.js';
 import { registerBudget } from './commands/budget.js';
 import { registerCalibrate } from './commands/calibrate.js';
@@ -62,6 +63,7 @@ export function buildProgram(): Command {
 
 /** Runs the CLI; returns the exit code. Bad input → one sentence on stderr, no stack trace. */
 export async function main(argv: string[]): Promise<number> {
+  applySimdSetting();
   installFftPool();
   const program = buildProgram();
   try {

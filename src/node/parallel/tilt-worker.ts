@@ -1,6 +1,8 @@
 import { parentPort } from 'node:worker_threads';
 import { fitTiltJob, type TiltJob } from '../../core/app/tilt-ctf.js';
+import { applySimdSetting } from '../simd-setting.js';
 
+applySimdSetting();
 parentPort?.on('message', ({ id, job }: { id: number; job: TiltJob }) => {
   try {
     parentPort!.postMessage({ id, ok: true, result: fitTiltJob(job) });

@@ -1,0 +1,95 @@
+/**
+ * Transform speed beside scipy.fft (pocketfft, one thread) in one run: 3D real FFTs of n³ boxes
+ * from 64 to 512 (powers of two, 2·3·5·7 and 11 factors, a prime) and a batch of 512² tiles (the
+ * CTF fit's periodograms). cryodx runs on its WebAssembly SIMD kernels (float64) and, for
+ * comparison, on the TypeScript kernels. scipy is timed in float32 (what it does with a float32
+ * map) and float64 (cryodx's precision). Run: npm run bench:fft. Sizes: BENCH_FFT_SIZES.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { allocateSpectrum, forwardPlanes, rfft3d } from '../src/core/fourier/rfft3d.js';
+import { setSimdEnabled } from '../src/core/fourier/simd.js';
+import { seededRandom } from '../src/core/util/random.js';
+
+const SIZES = (process.env['BENCH_FFT_SIZES'] ?? '64,128,256,257,360,420,440,448,512').split(',').map(Number);
+const TILE = 512;
+const TILES = 16;
+/** The TypeScript kernels take 3–8 s on the larger odd boxes: timed once, above this size. */
+const TS_REPEAT_MAX = 256;
+
+function median(f: () => void, repeat = 3): number {
+  f();
+  const ts: number[] = [];
+  for (let i = 0; i < repeat; i++) {
+    const t = performance.now();
+    f();
+    ts.push((performance.now() - t) / 1000);
+  }
+  return ts.sort((a, b) => a - b)[repeat >> 1]!;
+}
+
+function randomVolume(length: number, seed: number): Float32Array {
+  const r = seededRandom(seed);
+  return Float32Array.from({ length }, () => r() - 0.5);
+}
+
+interface Reference {
+  rfftn: Record<string, { f32: number; f64: number }>;
+  tiles: { f32: number; f64: number };
+}
+
+let ref: Reference | null = null;
+if (spawnSync('/usr/bin/python3', ['-c', 'import numpy, scipy.fft']).status === 0) {
+  console.log('scipy.fft reference running …');
+  ref = JSON.parse(
+    execFileSync(
+      '/usr/bin/python3',
+      [join(import.meta.dirname, 'fft_reference.py'), SIZES.join(','), String(TILE), String(TILES)],
+      {
+        encoding: 'utf8',
+      },
+    ),
+  ) as Reference;
+} else console.log('python3-scipy missing: the scipy references are skipped');
+
+const rows: string[][] = [];
+const ratio = (ours: number, theirs: number | undefined) => (theirs ? `${(ours / theirs).toFixed(2)}×` : '–');
+for (const n of SIZES) {
+  const v = randomVolume(n ** 3, n);
+  setSimdEnabled(true);
+  const simd = median(() => rfft3d(v, n, n, n));
+  setSimdEnabled(false);
+  const ts = median(() => rfft3d(v, n, n, n), n > TS_REPEAT_MAX ? 1 : 3);
+  setSimdEnabled(true);
+  const r = ref?.rfftn[String(n)];
+  rows.push([`3D real FFT ${n}³`, simd.toFixed(3), ts.toFixed(3), ratio(simd, r?.f32), ratio(simd, r?.f64)]);
+  console.log(`  ${n}³ done`);
+}
+{
+  const tiles = randomVolume(TILE * TILE * TILES, 5);
+  const spec = allocateSpectrum(TILE, TILE, TILES);
+  const run = () => forwardPlanes(tiles, spec, 0, TILES);
+  setSimdEnabled(true);
+  const simd = median(run);
+  setSimdEnabled(false);
+  const ts = median(run);
+  setSimdEnabled(true);
+  rows.push([
+    `${TILES} tiles 512² (2D real FFT)`,
+    simd.toFixed(3),
+    ts.toFixed(3),
+    ratio(simd, ref?.tiles.f32),
+    ratio(simd, ref?.tiles.f64),
+  ]);
+}
+
+const head = [
+  'transform (one thread)',
+  'cryodx SIMD (s)',
+  'cryodx TypeScript (s)',
+  '÷ scipy float32',
+  '÷ scipy float64',
+];
+console.log(`\n| ${head.join(' | ')} |\n| --- | ---: | ---: | ---: | ---: |`);
+for (const r of rows) console.log(`| ${r.join(' | ')} |`);
+console.log('\n÷ scipy: cryodx SIMD time divided by scipy.fft (workers=1) on the same box; below 1 is faster.');

@@ -1,0 +1,95 @@
+import type { Spectrum } from './rfft3d.js';
+import type { SimdKernels } from './simd.js';
+
+/**
+ * The passes of rfft3d.ts (forwardPlanes, inversePlanes, zPass) on the WebAssembly SIMD kernels:
+ * each plane or slab is copied into the kernels' memory, transformed there, and copied back.
+ * Same layout, same conventions, same results to rounding.
+ */
+
+/** Buffers of one operation, allocated after the plans so that no view outlives a memory grow. */
+function planeBuffers(k: SimdKernels, nx: number, ny: number) {
+  const nxh = (nx >> 1) + 1;
+  const rowsN = nx % 2 === 0 ? nx >> 1 : nx;
+  const rows = k.plan(rowsN);
+  const cols = k.plan(ny);
+  const tw = k.rowTwiddles(nx);
+  const mark = k.mark();
+  const complex = Math.max(rowsN, nxh) * (ny + 1);
+  const real = k.alloc(8 * nx * ny);
+  const half = k.alloc(16 * nxh * ny);
+  const work = k.alloc(16 * complex);
+  const scratch = k.alloc(16 * complex);
+  const tmp = k.alloc(Math.max(k.tempBytes(rowsN, ny + 1), k.tempBytes(ny, nxh)));
+  return { nxh, rows, cols, tw, mark, real, half, work, scratch, tmp };
+}
+
+export function simdForwardPlanes(
+  k: SimdKernels,
+  data: ArrayLike<number>,
+  spec: Spectrum,
+  z0: number,
+  z1: number,
+): void {
+  const { nx, ny } = spec;
+  const b = planeBuffers(k, nx, ny);
+  const realView = k.f64(b.real, nx * ny);
+  const halfView = k.f64(b.half, 2 * b.nxh * ny);
+  const typed = ArrayBuffer.isView(data) ? (data as unknown as Float32Array | Float64Array) : null;
+  for (let z = z0; z < z1; z++) {
+    const s = z * nx * ny;
+    if (typed) realView.set(typed.subarray(s, s + nx * ny));
+    else for (let i = 0; i < nx * ny; i++) realView[i] = data[s + i]!;
+    k.exports.forwardPlane(b.rows, b.cols, nx, ny, b.real, b.half, b.tw, b.work, b.scratch, b.tmp);
+    spec.data.set(halfView, z * halfView.length);
+  }
+  k.release(b.mark);
+}
+
+export function simdInversePlanes(k: SimdKernels, spec: Spectrum, out: Float32Array, z0: number, z1: number): void {
+  const { nx, ny, nz } = spec;
+  const b = planeBuffers(k, nx, ny);
+  const realView = k.f64(b.real, nx * ny);
+  const halfView = k.f64(b.half, 2 * b.nxh * ny);
+  const scale = 1 / (nx * ny * nz);
+  for (let z = z0; z < z1; z++) {
+    halfView.set(spec.data.subarray(z * halfView.length, (z + 1) * halfView.length));
+    k.exports.inversePlane(b.rows, b.cols, nx, ny, b.half, b.real, b.tw, b.work, b.scratch, b.tmp, scale);
+    out.set(realView, z * nx * ny);
+  }
+  k.release(b.mark);
+}
+
+/** The z transforms of the (z, x) slabs y0 ≤ y < y1, gathered into the kernels' memory. */
+export function simdZPass(k: SimdKernels, spec: Spectrum, y0: number, y1: number, dir: -1 | 1): void {
+  const { ny, nz, nxh, data } = spec;
+  const pz = k.plan(nz);
+  const mark = k.mark();
+  const line = 2 * nxh;
+  const plane = line * ny;
+  const work = k.alloc(8 * line * nz);
+  const scratch = k.alloc(8 * line * nz);
+  const tmp = k.alloc(k.tempBytes(nz, nxh));
+  const view = k.f64(work, line * nz);
+  for (let y = y0; y < y1; y++) {
+    for (let z = 0, s = y * line; z < nz; z++, s += plane) view.set(data.subarray(s, s + line), z * line);
+    k.exports.fft(pz, work, scratch, nxh, dir, tmp);
+    for (let z = 0, s = y * line; z < nz; z++, s += plane) data.set(view.subarray(z * line, (z + 1) * line), s);
+  }
+  k.release(mark);
+}
+
+/** fftBatch on the kernels: `batch` interleaved signals of length n, in place. */
+export function simdFftBatch(k: SimdKernels, n: number, data: Float64Array, batch: number, dir: -1 | 1): void {
+  const plan = k.plan(n);
+  const mark = k.mark();
+  const len = 2 * n * batch;
+  const ptr = k.alloc(8 * len);
+  const scratch = k.alloc(8 * len);
+  const tmp = k.alloc(k.tempBytes(n, batch));
+  const view = k.f64(ptr, len);
+  view.set(data.subarray(0, len));
+  k.exports.fft(plan, ptr, scratch, batch, dir, tmp);
+  data.set(view);
+  k.release(mark);
+}

@@ -1,0 +1,107 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { fftBatch } from './fft.js';
+import { rng } from './fft.test.js';
+import { planFft } from './plan.js';
+import { simdFftBatch } from './rfft-simd.js';
+import { irfft3d, rfft3d } from './rfft3d.js';
+import { setSimdEnabled, simdFactors, simdKernels } from './simd.js';
+
+// The WebAssembly SIMD kernels against the TypeScript ones (the reference) and a naive DFT: every
+// radix the kernels have (2, 3, 4, 5, 8, the paired odd radices 7 … 31, Bluestein), odd and even
+// rows, one-line and one-plane maps. Float64 in both, so they agree to rounding.
+
+const kernels = simdKernels();
+afterAll(() => setSimdEnabled(true));
+
+function maxRelDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let d = 0,
+    m = 0;
+  for (let i = 0; i < a.length; i++) {
+    d = Math.max(d, Math.abs(a[i]! - b[i]!));
+    m = Math.max(m, Math.abs(a[i]!));
+  }
+  return d / m;
+}
+
+function naiveColumn(x: Float64Array, n: number, batch: number, b: number, dir: -1 | 1): Float64Array {
+  const out = new Float64Array(2 * n);
+  for (let k = 0; k < n; k++)
+    for (let j = 0; j < n; j++) {
+      const a = (dir * 2 * Math.PI * ((j * k) % n)) / n;
+      const xr = x[2 * (j * batch + b)]!,
+        xi = x[2 * (j * batch + b) + 1]!;
+      out[2 * k]! += xr * Math.cos(a) - xi * Math.sin(a);
+      out[2 * k + 1]! += xr * Math.sin(a) + xi * Math.cos(a);
+    }
+  return out;
+}
+
+describe('WebAssembly SIMD kernels', () => {
+  it('load in Node 20 (no fallback here)', () => {
+    expect(kernels).not.toBeNull();
+  });
+
+  it('factor powers of two into radix 8 first, leftover twos as 4·4, 4 or 2', () => {
+    expect(simdFactors(256)).toEqual([8, 8, 4]);
+    expect(simdFactors(128)).toEqual([8, 4, 4]);
+    expect(simdFactors(512)).toEqual([8, 8, 8]);
+    expect(simdFactors(448)).toEqual([8, 8, 7]);
+    expect(simdFactors(420)).toEqual([4, 3, 5, 7]);
+    expect(simdFactors(2)).toEqual([2]);
+    expect(simdFactors(257)).toEqual([257]);
+  });
+
+  const lengths = [2, 3, 4, 5, 6, 7, 8, 9, 11, 13, 16, 17, 19, 23, 29, 31, 32, 37, 49, 64, 77, 120, 143, 257];
+  for (const dir of [-1, 1] as const) {
+    it(`batched complex transforms, every radix and Bluestein (dir ${dir})`, () => {
+      const r = rng(7);
+      for (const n of lengths) {
+        const batch = 3;
+        const x = Float64Array.from({ length: 2 * n * batch }, r);
+        const ours = x.slice();
+        simdFftBatch(kernels!, n, ours, batch, dir);
+        const ref = x.slice();
+        fftBatch(planFft(n), ref, new Float64Array(ref.length), batch, dir);
+        expect(maxRelDiff(ref, ours), `n = ${n}`).toBeLessThan(1e-13);
+        const col = new Float64Array(2 * n);
+        for (let j = 0; j < n; j++) col.set(ours.subarray(2 * (j * batch + 1), 2 * (j * batch + 1) + 2), 2 * j);
+        expect(maxRelDiff(naiveColumn(x, n, batch, 1, dir), col), `n = ${n} vs DFT`).toBeLessThan(1e-12);
+      }
+    });
+  }
+
+  for (const [nx, ny, nz] of [
+    [4, 6, 5],
+    [7, 4, 3],
+    [6, 1, 1],
+    [1, 9, 4],
+    [9, 10, 11],
+    [12, 7, 37],
+    [64, 64, 64],
+    [60, 42, 44],
+    [38, 41, 1],
+    [22, 26, 14],
+    [74, 37, 33],
+  ] as const) {
+    it(`3D real transform ${nx}×${ny}×${nz}: same spectrum and inverse as the TypeScript kernels`, () => {
+      const r = rng(nx * 1000 + ny * 10 + nz);
+      const f = Float32Array.from({ length: nx * ny * nz }, r);
+      setSimdEnabled(false);
+      const ref = rfft3d(f, nx, ny, nz);
+      const refBack = irfft3d({ ...ref, data: ref.data.slice() });
+      setSimdEnabled(true);
+      const ours = rfft3d(f, nx, ny, nz);
+      const back = irfft3d({ ...ours, data: ours.data.slice() });
+      expect(maxRelDiff(ref.data, ours.data)).toBeLessThan(1e-13);
+      expect(maxRelDiff(refBack, back)).toBeLessThan(1e-6);
+      expect(maxRelDiff(f, back)).toBeLessThan(1e-6);
+    });
+  }
+
+  it('switched off, rfft3d runs the TypeScript kernels (what CRYODX_SIMD=off does)', () => {
+    setSimdEnabled(false);
+    expect(simdKernels()).toBeNull();
+    setSimdEnabled(true);
+    expect(simdKernels()).toBe(kernels);
+  });
+});

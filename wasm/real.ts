@@ -1,0 +1,184 @@
+// AssemblyScript: real ↔ half-complex planes, FFTW's layout (see src/core/fourier/rfft3d.ts).
+// One call does a whole z-plane: the x rows of ny real lines (packed two reals per complex, one
+// batched nx/2 transform, then the split into the half spectrum) and the y transform of the plane.
+import { fft } from './fft';
+
+// Rows handled together when a plane is transposed: reads and writes both stay in a few cache lines.
+const YB = 16;
+
+// The rows' batch stride: odd, so that a power-of-two ny does not put every butterfly input in the
+// same cache set. The extra signal (zeros) costs 1/ny more arithmetic.
+@inline
+function rowStride(ny: i32): i32 {
+  return ny | 1;
+}
+
+/** Zeros the padding signal of a rows batch (n elements at stride S, column S − 1). */
+function zeroPad(work: usize, n: i32, ny: i32, S: i32): void {
+  if (S == ny) return;
+  for (let j = 0; j < n; j++) v128.store(work + off(j * S + ny), f64x2.splat(0));
+}
+
+@inline
+function off(i: i32): usize {
+  return (<usize>i) << 4;
+}
+
+@inline
+function cmul(x: v128, wr: v128, wi: v128): v128 {
+  return f64x2.add(f64x2.mul(x, wr), f64x2.mul(v128.shuffle<f64>(x, x, 1, 0), wi));
+}
+
+/**
+ * Forward: ny rows of nx reals (f64 at `src`) → ny rows of nx/2 + 1 complex at `dst`, then the y
+ * transform. `rows` is the plan of nx/2 (even nx) or nx (odd), `cols` of ny; `tw` holds
+ * exp(−2πi·k/nx) for k ≤ nx/2; `work` and `scratch` hold nx·ny complex each.
+ */
+export function forwardPlane(
+  rows: usize,
+  cols: usize,
+  nx: i32,
+  ny: i32,
+  src: usize,
+  dst: usize,
+  tw: usize,
+  work: usize,
+  scratch: usize,
+  tmp: usize,
+): void {
+  const nxh = (nx >> 1) + 1;
+  const S = rowStride(ny);
+  if (nx & 1) {
+    const zero = f64x2.splat(0);
+    for (let y0 = 0; y0 < ny; y0 += YB) {
+      const y1 = min(y0 + YB, ny);
+      for (let j = 0; j < nx; j++)
+        for (let y = y0; y < y1; y++)
+          v128.store(work + off(j * S + y), f64x2.replace_lane(zero, 0, load<f64>(src + 8 * <usize>(y * nx + j))));
+    }
+    zeroPad(work, nx & 1 ? nx : nx >> 1, ny, S);
+    fft(rows, work, scratch, S, -1, tmp);
+    for (let y0 = 0; y0 < ny; y0 += YB) {
+      const y1 = min(y0 + YB, ny);
+      for (let k = 0; k < nxh; k++)
+        for (let y = y0; y < y1; y++) v128.store(dst + off(y * nxh + k), v128.load(work + off(k * S + y)));
+    }
+  } else {
+    const h = nx >> 1;
+    for (let y0 = 0; y0 < ny; y0 += YB) {
+      const y1 = min(y0 + YB, ny);
+      for (let j = 0; j < h; j++) {
+        let w = work + off(j * S + y0),
+          r = src + off(y0 * h + j);
+        const end = w + off(y1 - y0);
+        for (; w < end; w += 16, r += off(h)) v128.store(w, v128.load(r));
+      }
+    }
+    zeroPad(work, nx & 1 ? nx : nx >> 1, ny, S);
+    fft(rows, work, scratch, S, -1, tmp);
+    const half = f64x2.splat(0.5);
+    const conj = f64x2(1, -1);
+    const oSign = f64x2(0.5, -0.5);
+    const pos = f64x2(-1, 1);
+    for (let y0 = 0; y0 < ny; y0 += YB) {
+      const y1 = min(y0 + YB, ny);
+      for (let k = 0; k <= h; k++) {
+      const a = work + off((k % h) * S),
+        b = work + off(((h - k) % h) * S);
+      const wr = f64x2.splat(load<f64>(tw + off(k))),
+        wi = f64x2.mul(f64x2.splat(load<f64>(tw + off(k), 8)), pos);
+      let q = dst + off(y0 * nxh + k);
+      for (let y = y0; y < y1; y++, q += off(nxh)) {
+        // E = (Z_k + conj Z_{h−k})/2, O = (Z_k − conj Z_{h−k})/(2i), X = E + w^k·O
+        const z = v128.load(a + off(y)),
+          c = f64x2.mul(v128.load(b + off(y)), conj);
+        const e = f64x2.mul(half, f64x2.add(z, c));
+        const d = f64x2.sub(z, c);
+        const o = f64x2.mul(v128.shuffle<f64>(d, d, 1, 0), oSign);
+        v128.store(q, f64x2.add(e, cmul(o, wr, wi)));
+      }
+      }
+    }
+  }
+  if (ny > 1) fft(cols, dst, scratch, nxh, -1, tmp);
+}
+
+/**
+ * Inverse of forwardPlane times `scale` (the spectrum at `src` is overwritten): the y transform,
+ * then half-complex rows → ny rows of nx reals (f64 at `dst`). Like FFTW, the imaginary parts of
+ * the DC and Nyquist terms are ignored.
+ */
+export function inversePlane(
+  rows: usize,
+  cols: usize,
+  nx: i32,
+  ny: i32,
+  src: usize,
+  dst: usize,
+  tw: usize,
+  work: usize,
+  scratch: usize,
+  tmp: usize,
+  scale: f64,
+): void {
+  const nxh = (nx >> 1) + 1;
+  const S = rowStride(ny);
+  if (ny > 1) fft(cols, src, scratch, nxh, 1, tmp);
+  const conj = f64x2(1, -1);
+  const realOnly = f64x2(1, 0);
+  if (nx & 1) {
+    for (let y0 = 0; y0 < ny; y0 += YB) {
+      const y1 = min(y0 + YB, ny);
+      for (let k = 0; k < nxh; k++)
+        for (let y = y0; y < y1; y++) {
+          const v = v128.load(src + off(y * nxh + k));
+          v128.store(work + off(k * S + y), v);
+          if (k > 0) v128.store(work + off((nx - k) * S + y), f64x2.mul(v, conj));
+        }
+    }
+    zeroPad(work, nx, ny, S);
+    fft(rows, work, scratch, S, 1, tmp);
+    for (let y0 = 0; y0 < ny; y0 += YB) {
+      const y1 = min(y0 + YB, ny);
+      for (let j = 0; j < nx; j++)
+        for (let y = y0; y < y1; y++)
+          store<f64>(dst + 8 * <usize>(y * nx + j), load<f64>(work + off(j * S + y)) * scale);
+    }
+    return;
+  }
+  const h = nx >> 1;
+  const half = f64x2.splat(0.5);
+  const negI = f64x2(1, -1); // conj(w^k) = (wr, −wi): cmul's (−wi', wi') with wi' = −wi
+  const iRot = f64x2(-1, 1);
+  for (let y0 = 0; y0 < ny; y0 += YB) {
+    const y1 = min(y0 + YB, ny);
+    for (let k = 0; k < h; k++) {
+    const wr = f64x2.splat(load<f64>(tw + off(k))),
+      wi = f64x2.mul(f64x2.splat(load<f64>(tw + off(k), 8)), negI);
+    const dcMask = k == 0 ? realOnly : f64x2.splat(1);
+    let row = src + off(y0 * nxh);
+    for (let y = y0; y < y1; y++, row += off(nxh)) {
+      const x = f64x2.mul(v128.load(row + off(k)), dcMask);
+      const c = f64x2.mul(f64x2.mul(v128.load(row + off(h - k)), dcMask), conj);
+      const e = f64x2.mul(half, f64x2.add(x, c));
+      const d = f64x2.mul(half, f64x2.sub(x, c));
+      const o = cmul(d, wr, wi);
+      // Z = E + i·O
+      v128.store(work + off(k * S + y), f64x2.add(e, f64x2.mul(v128.shuffle<f64>(o, o, 1, 0), iRot)));
+    }
+    }
+  }
+  zeroPad(work, h, ny, S);
+  fft(rows, work, scratch, S, 1, tmp);
+  const s2 = f64x2.splat(2 * scale);
+  for (let y0 = 0; y0 < ny; y0 += YB) {
+    const y1 = min(y0 + YB, ny);
+    for (let j = 0; j < h; j++)
+    {
+      let w = work + off(j * S + y0),
+        r = dst + off(y0 * h + j);
+      const end = w + off(y1 - y0);
+      for (; w < end; w += 16, r += off(h)) v128.store(r, f64x2.mul(v128.load(w), s2));
+    }
+  }
+}
