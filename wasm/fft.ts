@@ -46,18 +46,18 @@ function off(i: i32): usize {
   return (<usize>i) << 4;
 }
 
-function radix2(n: i32, span: i32, tw: usize, x: usize, y: usize, B: i32, dir: f64): void {
+function radix2(n: i32, span: i32, tw: usize, x: usize, y: usize, B: i32, S: i32, dir: f64): void {
   const L = n >> 1;
-  const sL = off(L * B);
-  const sOut = off(span * B);
+  const sL = off(L * S);
+  const sOut = off(span * S);
   const sg = f64x2(dir, -dir);
   for (let j = 0; j < L; j++) {
     const k = j % span;
     const t = tw + off(2 * k);
     const w1r = twr(t + 16),
       w1i = twi(t + 16, sg);
-    let p = x + off(j * B);
-    let q = y + off(((j - k) * 2 + k) * B);
+    let p = x + off(j * S);
+    let q = y + off(((j - k) * 2 + k) * S);
     const end = p + off(B);
     if (k == 0) {
       for (; p < end; p += 16, q += 16) {
@@ -77,10 +77,10 @@ function radix2(n: i32, span: i32, tw: usize, x: usize, y: usize, B: i32, dir: f
   }
 }
 
-function radix3(n: i32, span: i32, tw: usize, x: usize, y: usize, B: i32, dir: f64): void {
+function radix3(n: i32, span: i32, tw: usize, x: usize, y: usize, B: i32, S: i32, dir: f64): void {
   const L = n / 3;
-  const sL = off(L * B);
-  const sOut = off(span * B);
+  const sL = off(L * S);
+  const sOut = off(span * S);
   const sg = f64x2(dir, -dir);
   const half = f64x2.splat(0.5);
   const ds = f64x2(-dir * S3, dir * S3);
@@ -91,8 +91,8 @@ function radix3(n: i32, span: i32, tw: usize, x: usize, y: usize, B: i32, dir: f
       w1i = twi(t + 16, sg),
       w2r = twr(t + 32),
       w2i = twi(t + 32, sg);
-    let p = x + off(j * B);
-    let q = y + off(((j - k) * 3 + k) * B);
+    let p = x + off(j * S);
+    let q = y + off(((j - k) * 3 + k) * S);
     const end = p + off(B);
     for (; p < end; p += 16, q += 16) {
       const a0 = v128.load(p);
@@ -112,10 +112,10 @@ function radix3(n: i32, span: i32, tw: usize, x: usize, y: usize, B: i32, dir: f
   }
 }
 
-function radix4(n: i32, span: i32, tw: usize, x: usize, y: usize, B: i32, dir: f64): void {
+function radix4(n: i32, span: i32, tw: usize, x: usize, y: usize, B: i32, S: i32, dir: f64): void {
   const L = n >> 2;
-  const sL = off(L * B);
-  const sOut = off(span * B);
+  const sL = off(L * S);
+  const sOut = off(span * S);
   const sg = f64x2(dir, -dir);
   const di = f64x2(-dir, dir);
   for (let j = 0; j < L; j++) {
@@ -127,8 +127,8 @@ function radix4(n: i32, span: i32, tw: usize, x: usize, y: usize, B: i32, dir: f
       w2i = twi(t + 32, sg),
       w3r = twr(t + 48),
       w3i = twi(t + 48, sg);
-    let p = x + off(j * B);
-    let q = y + off(((j - k) * 4 + k) * B);
+    let p = x + off(j * S);
+    let q = y + off(((j - k) * 4 + k) * S);
     const end = p + off(B);
     for (; p < end; p += 16, q += 16) {
       const a0 = v128.load(p);
@@ -152,10 +152,10 @@ function radix4(n: i32, span: i32, tw: usize, x: usize, y: usize, B: i32, dir: f
   }
 }
 
-function radix5(n: i32, span: i32, tw: usize, x: usize, y: usize, B: i32, dir: f64): void {
+function radix5(n: i32, span: i32, tw: usize, x: usize, y: usize, B: i32, S: i32, dir: f64): void {
   const L = n / 5;
-  const sL = off(L * B);
-  const sOut = off(span * B);
+  const sL = off(L * S);
+  const sOut = off(span * S);
   const sg = f64x2(dir, -dir);
   const c1 = f64x2.splat(C51),
     c2 = f64x2.splat(C52);
@@ -173,8 +173,8 @@ function radix5(n: i32, span: i32, tw: usize, x: usize, y: usize, B: i32, dir: f
       w3i = twi(t + 48, sg),
       w4r = twr(t + 64),
       w4i = twi(t + 64, sg);
-    let p = x + off(j * B);
-    let q = y + off(((j - k) * 5 + k) * B);
+    let p = x + off(j * S);
+    let q = y + off(((j - k) * 5 + k) * S);
     const end = p + off(B);
     for (; p < end; p += 16, q += 16) {
       const a0 = v128.load(p);
@@ -207,18 +207,18 @@ function radix5(n: i32, span: i32, tw: usize, x: usize, y: usize, B: i32, dir: f
 }
 
 // Radix 8 as two radix-4 halves (even and odd inputs) joined with the eighth roots of unity.
-function radix8(n: i32, span: i32, tw: usize, x: usize, y: usize, B: i32, dir: f64): void {
+function radix8(n: i32, span: i32, tw: usize, x: usize, y: usize, B: i32, S: i32, dir: f64): void {
   const L = n >> 3;
-  const sL = off(L * B);
-  const sOut = off(span * B);
+  const sL = off(L * S);
+  const sOut = off(span * S);
   const sg = f64x2(dir, -dir);
   const di = f64x2(-dir, dir);
   const h = f64x2.splat(R8);
   for (let j = 0; j < L; j++) {
     const k = j % span;
     const t = tw + off(8 * k);
-    let p = x + off(j * B);
-    let q = y + off(((j - k) * 8 + k) * B);
+    let p = x + off(j * S);
+    let q = y + off(((j - k) * 8 + k) * S);
     const end = p + off(B);
     for (; p < end; p += 16, q += 16) {
       const a0 = v128.load(p);
@@ -284,13 +284,14 @@ function radixAny(
   x: usize,
   y: usize,
   B: i32,
+  S: i32,
   dir: f64,
   tmp: usize,
 ): void {
   const L = n / R;
   const H = (R - 1) >> 1;
-  const sL = off(L * B);
-  const sOut = off(span * B);
+  const sL = off(L * S);
+  const sOut = off(span * S);
   const sg = f64x2(dir, -dir);
   const di = f64x2(-dir, dir);
   const a = tmp,
@@ -303,8 +304,8 @@ function radixAny(
       v128.store(wr + off(r), twr(t + off(r)));
       v128.store(wi + off(r), twi(t + off(r), sg));
     }
-    const i0 = x + off(j * B);
-    const o0 = y + off(((j - k) * R + k) * B);
+    const i0 = x + off(j * S);
+    const o0 = y + off(((j - k) * R + k) * S);
     for (let b = 0; b < B; b++) {
       const p = i0 + off(b);
       const a0 = v128.load(p);
@@ -342,17 +343,26 @@ function radixAny(
   }
 }
 
-function stage(p: usize, n: i32, x: usize, y: usize, B: i32, dir: f64, tmp: usize): void {
+function stage(p: usize, n: i32, x: usize, y: usize, B: i32, S: i32, dir: f64, tmp: usize): void {
   const radix = load<i32>(p),
     span = load<i32>(p, 4);
   const tw = <usize>load<i32>(p, 8),
     roots = <usize>load<i32>(p, 12);
-  if (radix == 4) radix4(n, span, tw, x, y, B, dir);
-  else if (radix == 8) radix8(n, span, tw, x, y, B, dir);
-  else if (radix == 2) radix2(n, span, tw, x, y, B, dir);
-  else if (radix == 3) radix3(n, span, tw, x, y, B, dir);
-  else if (radix == 5) radix5(n, span, tw, x, y, B, dir);
-  else radixAny(radix, n, span, tw, roots, x, y, B, dir, tmp);
+  if (radix == 4) radix4(n, span, tw, x, y, B, S, dir);
+  else if (radix == 8) radix8(n, span, tw, x, y, B, S, dir);
+  else if (radix == 2) radix2(n, span, tw, x, y, B, S, dir);
+  else if (radix == 3) radix3(n, span, tw, x, y, B, S, dir);
+  else if (radix == 5) radix5(n, span, tw, x, y, B, S, dir);
+  else radixAny(radix, n, span, tw, roots, x, y, B, S, dir, tmp);
+}
+
+// Bytes of data plus scratch one chunk of signals may take: all stages of a chunk then run in the
+// L2 cache instead of streaming the whole batch through memory once per stage.
+const CHUNK_BYTES = 1024 * 1024;
+const MIN_CHUNK = 16;
+
+function chunkOf(n: i32, B: i32): i32 {
+  return min(B, max(MIN_CHUNK, CHUNK_BYTES / (32 * n)));
 }
 
 /**
@@ -362,25 +372,33 @@ function stage(p: usize, n: i32, x: usize, y: usize, B: i32, dir: f64, tmp: usiz
 export function fft(plan: usize, data: usize, scratch: usize, B: i32, dir: f64, tmp: usize): void {
   const n = load<i32>(plan, 4);
   if (n == 1) return;
-  if (load<i32>(plan) == 1) {
-    bluestein(plan, data, B, dir, tmp);
-    return;
+  const bluesteinPlan = load<i32>(plan) == 1;
+  const C = chunkOf(bluesteinPlan ? load<i32>(plan, 8) : n, B);
+  for (let b0 = 0; b0 < B; b0 += C) {
+    const count = min(C, B - b0);
+    if (bluesteinPlan) bluestein(plan, data + off(b0), count, B, dir, tmp);
+    else stockham(plan, data + off(b0), scratch + off(b0), count, B, dir, tmp);
   }
-  const count = load<i32>(plan, 8);
+}
+
+/** `count` signals at stride S (element j of signal b at j·S + b). */
+function stockham(plan: usize, data: usize, scratch: usize, count: i32, S: i32, dir: f64, tmp: usize): void {
+  const n = load<i32>(plan, 4);
+  const stages = load<i32>(plan, 8);
   let src = data,
     dst = scratch;
-  for (let s = 0; s < count; s++) {
-    stage(plan + 12 + <usize>(16 * s), n, src, dst, B, dir, tmp);
+  for (let s = 0; s < stages; s++) {
+    stage(plan + 12 + <usize>(16 * s), n, src, dst, count, S, dir, tmp);
     const t = src;
     src = dst;
     dst = t;
   }
-  if (src != data) memory.copy(data, src, off(n * B));
+  if (src != data) for (let j = 0; j < n; j++) memory.copy(data + off(j * S), src + off(j * S), off(count));
 }
 
 // X_k = w_k·Σ_j (x_j·w_j)·conj(w_{k−j}) with w_j = exp(−πi·j²/n): a convolution done by a smooth
-// length-m FFT. The inverse is conj(forward(conj x)).
-function bluestein(plan: usize, data: usize, B: i32, dir: f64, tmp: usize): void {
+// length-m FFT on contiguous work arrays. The inverse is conj(forward(conj x)).
+function bluestein(plan: usize, data: usize, B: i32, S: i32, dir: f64, tmp: usize): void {
   const n = load<i32>(plan, 4),
     m = load<i32>(plan, 8);
   const inner = <usize>load<i32>(plan, 12),
@@ -394,23 +412,25 @@ function bluestein(plan: usize, data: usize, B: i32, dir: f64, tmp: usize): void
   for (let j = 0; j < n; j++) {
     const cr = twr(chirp + off(j)),
       ci = twi(chirp + off(j), pos);
-    const p = off(j * B);
-    for (let b = 0; b < B; b++) v128.store(work + p + off(b), cmul(f64x2.mul(v128.load(data + p + off(b)), conj), cr, ci));
+    const p = data + off(j * S),
+      w = work + off(j * B);
+    for (let b = 0; b < B; b++) v128.store(w + off(b), cmul(f64x2.mul(v128.load(p + off(b)), conj), cr, ci));
   }
   memory.fill(work + off(n * B), 0, off((m - n) * B));
-  fft(inner, work, scratch, B, -1, innerTmp);
+  stockham(inner, work, scratch, B, B, -1, innerTmp);
   for (let j = 0; j < m; j++) {
     const kr = twr(kernel + off(j)),
       ki = twi(kernel + off(j), pos);
     const p = work + off(j * B);
     for (let b = 0; b < B; b++) v128.store(p + off(b), cmul(v128.load(p + off(b)), kr, ki));
   }
-  fft(inner, work, scratch, B, 1, innerTmp);
+  stockham(inner, work, scratch, B, B, 1, innerTmp);
   const scale = f64x2.splat(1 / <f64>m);
   for (let j = 0; j < n; j++) {
     const cr = f64x2.mul(twr(chirp + off(j)), scale),
       ci = f64x2.mul(twi(chirp + off(j), pos), scale);
-    const p = off(j * B);
-    for (let b = 0; b < B; b++) v128.store(data + p + off(b), f64x2.mul(cmul(v128.load(work + p + off(b)), cr, ci), conj));
+    const p = data + off(j * S),
+      w = work + off(j * B);
+    for (let b = 0; b < B; b++) v128.store(p + off(b), f64x2.mul(cmul(v128.load(w + off(b)), cr, ci), conj));
   }
 }
