@@ -61,7 +61,7 @@ export function shellSums(a: Spectrum, b: Spectrum, shells: Int32Array): ShellSu
     den2[s] = den2[s]! + br * br + bi * bi;
     count[s] = count[s]! + 1;
     const x = i % nxh;
-    fullCount[s] = fullCount[s]! + x === 0 || x === nyquistX ? 1 : 2;
+    fullCount[s] = fullCount[s]! + (x === 0 || x === nyquistX ? 1 : 2);
   }
   return out;
 }
