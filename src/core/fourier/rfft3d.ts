@@ -37,6 +37,15 @@ export interface ParallelFftRunner {
   allocateFloat32(length: number): Float32Array;
   forward(data: Float32Array | Float64Array, spec: Spectrum): boolean;
   inverse(spec: Spectrum, out: Float32Array): boolean;
+  /** RELION's phase randomisation applied plane by plane (phases drawn beforehand, in shared memory). */
+  applyPhases(spec: Spectrum, task: PhaseTask): boolean;
+}
+
+/** Random phases for the voxels with |k|² ≥ r0², in storage order; plane z's start at offsets[z]. */
+export interface PhaseTask {
+  r0: number;
+  phases: Float32Array;
+  offsets: Float64Array;
 }
 
 let runner: ParallelFftRunner | null = null;
@@ -61,7 +70,8 @@ export function allocateReal(length: number): Float32Array {
   return par ? par.allocateFloat32(length) : new Float32Array(length);
 }
 
-function parallelFor(voxels: number): ParallelFftRunner | null {
+/** The installed runner when a map of this many voxels is worth splitting over threads. */
+export function parallelFor(voxels: number): ParallelFftRunner | null {
   return runner && voxels >= PARALLEL_MIN_VOXELS ? runner : null;
 }
 

@@ -6,9 +6,10 @@
  */
 import { forwardPlanes, inversePlanes, zPass, type Spectrum } from '../fourier/rfft3d.js';
 import { processWindows, type WindowJob } from '../analysis/locres/locres.js';
+import { applyPhases } from '../analysis/fsc/randomize.js';
 
 export interface PassMessage {
-  pass: 'forward-planes' | 'inverse-planes' | 'z-forward' | 'z-inverse';
+  pass: 'forward-planes' | 'inverse-planes' | 'z-forward' | 'z-inverse' | 'apply-phases';
   dims: [number, number, number];
   /** Real data (input of forward-planes, output of inverse-planes). */
   real: SharedArrayBuffer | null;
@@ -19,6 +20,8 @@ export interface PassMessage {
   to: number;
   control: SharedArrayBuffer;
   slot: number;
+  /** apply-phases: the drawn phases (shared) and where each plane's start. */
+  phases?: { r0: number; phases: SharedArrayBuffer; offsets: Float64Array };
 }
 
 /** A range of local-resolution windows into this worker's own accumulators. */
@@ -92,7 +95,10 @@ export function handlePoolMessage(m: PassMessage | WindowsMessage): void {
         m.to,
       );
     else if (m.pass === 'inverse-planes') inversePlanes(spec, new Float32Array(m.real!, m.realOffset, n), m.from, m.to);
-    else zPass(spec, m.from, m.to, m.pass === 'z-forward' ? -1 : 1);
+    else if (m.pass === 'apply-phases') {
+      const t = m.phases!;
+      applyPhases(spec, { r0: t.r0, phases: new Float32Array(t.phases), offsets: t.offsets }, m.from, m.to);
+    } else zPass(spec, m.from, m.to, m.pass === 'z-forward' ? -1 : 1);
     Atomics.store(ctrl, m.slot, 1);
   } catch {
     Atomics.store(ctrl, m.slot, 2);

@@ -11,8 +11,10 @@ import {
   setParallelFftRunner,
   zPass,
   type ParallelFftRunner,
+  type PhaseTask,
   type Spectrum,
 } from '../fourier/rfft3d.js';
+import { applyPhases } from '../analysis/fsc/randomize.js';
 import type { PassMessage, WindowsMessage } from './pool-worker.js';
 
 /**
@@ -59,12 +61,21 @@ export class SharedMemoryPool implements ParallelFftRunner, WindowRunner {
     return true;
   }
 
+  applyPhases(spec: Spectrum, task: PhaseTask): boolean {
+    if (!(spec.data.buffer instanceof SharedArrayBuffer) || !(task.phases.buffer instanceof SharedArrayBuffer))
+      return false;
+    const phases = { r0: task.r0, phases: task.phases.buffer, offsets: task.offsets };
+    this.runPass('apply-phases', spec, null, spec.nz, (a, b) => applyPhases(spec, task, a, b), phases);
+    return true;
+  }
+
   private runPass(
     pass: PassMessage['pass'],
     spec: Spectrum,
     real: Float32Array | Float64Array | null,
     extent: number,
     own: (from: number, to: number) => void,
+    phases?: PassMessage['phases'],
   ): void {
     const ctrl = new Int32Array(this.control);
     const t = this.threads;
@@ -82,6 +93,7 @@ export class SharedMemoryPool implements ParallelFftRunner, WindowRunner {
         to: cut(i + 2),
         control: this.control,
         slot: i,
+        ...(phases ? { phases } : {}),
       };
       w.postMessage(msg);
     });

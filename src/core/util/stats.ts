@@ -78,3 +78,31 @@ export function bimodalityCoefficient(values: ArrayLike<number>): number {
   const k = ((n - 1) / ((n - 2) * (n - 3))) * ((n + 1) * (m4 / (m2 * m2) - 3) + 6);
   return (g * g + 1) / (k + (3 * (n - 1) ** 2) / ((n - 2) * (n - 3)));
 }
+
+/**
+ * Number of NaN or infinite values. The common case (none) is one multiply-add per value in four
+ * independent sums (x·0 is NaN exactly when x is not finite); only then are they counted.
+ */
+export function countNonFinite(data: ArrayLike<number>): { count: number; first: number } {
+  let s0 = 0,
+    s1 = 0,
+    s2 = 0,
+    s3 = 0;
+  const n4 = data.length & ~3;
+  for (let i = 0; i < n4; i += 4) {
+    s0 += data[i]! * 0;
+    s1 += data[i + 1]! * 0;
+    s2 += data[i + 2]! * 0;
+    s3 += data[i + 3]! * 0;
+  }
+  for (let i = n4; i < data.length; i++) s0 += data[i]! * 0;
+  if (s0 + s1 + s2 + s3 === 0) return { count: 0, first: -1 };
+  let count = 0,
+    first = -1;
+  for (let i = 0; i < data.length; i++)
+    if (!Number.isFinite(data[i]!)) {
+      count++;
+      if (first < 0) first = i;
+    }
+  return { count, first };
+}

@@ -1,5 +1,6 @@
 import { FormatError } from '../../errors.js';
 import type { Volume } from '../../model/volume.js';
+import { countNonFinite } from '../../util/stats.js';
 
 /**
  * Two half maps one FSC can be computed from: the same cubic box of at least 8 voxels, finite values. The
@@ -32,13 +33,7 @@ export function checkHalves(a: Volume, b: Volume, names: [string, string] = ['ha
     [names[0], a],
     [names[1], b],
   ] as const) {
-    let bad = 0;
-    let first = -1;
-    for (let i = 0; i < v.data.length; i++)
-      if (!Number.isFinite(v.data[i]!)) {
-        bad++;
-        if (first < 0) first = i;
-      }
+    const { count: bad, first } = countNonFinite(v.data);
     if (bad > 0)
       throw new FormatError('map contains NaN or infinite values', {
         source: name,

@@ -49,19 +49,21 @@ export function shellSums(a: Spectrum, b: Spectrum, shells: Int32Array): ShellSu
     db = b.data;
   const nxh = a.nxh;
   const nyquistX = a.nx % 2 === 0 ? nxh - 1 : -1;
-  for (let i = 0; i < shells.length; i++) {
-    const s = shells[i]!;
-    if (s < 0) continue;
-    const ar = da[2 * i]!,
-      ai = da[2 * i + 1]!,
-      br = db[2 * i]!,
-      bi = db[2 * i + 1]!;
-    num[s] = num[s]! + ar * br + ai * bi;
-    den1[s] = den1[s]! + ar * ar + ai * ai;
-    den2[s] = den2[s]! + br * br + bi * bi;
-    count[s] = count[s]! + 1;
-    const x = i % nxh;
-    fullCount[s] = fullCount[s]! + (x === 0 || x === nyquistX ? 1 : 2);
+  // Row by row, so x is known without a division; the counts depend only on the shell map.
+  for (let row = 0; row < shells.length; row += nxh) {
+    for (let x = 0, i = row; x < nxh; x++, i++) {
+      const s = shells[i]!;
+      if (s < 0) continue;
+      const ar = da[2 * i]!,
+        ai = da[2 * i + 1]!,
+        br = db[2 * i]!,
+        bi = db[2 * i + 1]!;
+      num[s] = num[s]! + (ar * br + ai * bi);
+      den1[s] = den1[s]! + (ar * ar + ai * ai);
+      den2[s] = den2[s]! + (br * br + bi * bi);
+      count[s] = count[s]! + 1;
+      fullCount[s] = fullCount[s]! + (x === 0 || x === nyquistX ? 1 : 2);
+    }
   }
   return out;
 }

@@ -3,6 +3,7 @@ import { irfft3d, rfft3d } from '../../fourier/rfft3d.js';
 import { applyLowPass } from '../postprocess/spectrum-ops.js';
 import type { Volume } from '../../model/volume.js';
 import { squaredDistanceToInside } from './distance.js';
+import { countNonFinite } from '../../util/stats.js';
 
 /** Value of a raised-cosine edge at distance t into an edge of width w (1 at t ≤ 0, 0 at t ≥ w). */
 export function raisedCosine(t: number, w: number): number {
@@ -32,19 +33,20 @@ export function validateMask(mask: Volume, ref: Volume, pixelSizeA: number, sour
       hint: 'Make the mask at the half maps’ pixel size',
     });
   }
+  const { first } = countNonFinite(mask.data);
+  if (first >= 0)
+    throw new FormatError('mask contains NaN or infinite values', {
+      source,
+      field: `voxel ${first}`,
+      found: String(mask.data[first]),
+      expected: 'values in [0, 1]',
+    });
   let lo = Infinity,
     hi = -Infinity,
     soft = 0,
     sum = 0;
   for (let i = 0; i < mask.data.length; i++) {
     const v = mask.data[i]!;
-    if (!Number.isFinite(v))
-      throw new FormatError('mask contains NaN or infinite values', {
-        source,
-        field: `voxel ${i}`,
-        found: String(v),
-        expected: 'values in [0, 1]',
-      });
     if (v < lo) lo = v;
     if (v > hi) hi = v;
     if (v > 1e-4 && v < 1 - 1e-4) soft++;

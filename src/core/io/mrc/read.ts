@@ -3,6 +3,7 @@ import { FormatError, type Warning } from '../../errors.js';
 import type { Vec3, Volume } from '../../model/volume.js';
 import { halfToFloat } from './float16.js';
 import { HEADER_BYTES, MODES, UNSUPPORTED_MODES, labelsToStrings, readHeaderFields, type MrcHeader } from './header.js';
+import { countNonFinite } from '../../util/stats.js';
 
 export type ByteOrder = 'little' | 'big';
 export type MrcKind = 'volume' | 'image' | 'image-stack' | 'volume-stack';
@@ -268,8 +269,7 @@ function voxelSize(h: MrcHeader, source: string, warnings: Warning[]): Vec3 | nu
 }
 
 function checkValues(data: Float32Array, source: string, warnings: Warning[]): void {
-  let bad = 0;
-  for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i]!)) bad++;
+  const bad = countNonFinite(data).count;
   if (bad > 0) {
     warnings.push({ code: 'non-finite', message: `${source}: ${bad} of ${data.length} values are NaN or infinite` });
   }
