@@ -7,6 +7,7 @@
 import { forwardPlanes, inversePlanes, zPass, type Spectrum } from '../fourier/rfft3d.js';
 import { processWindows, type WindowJob } from '../analysis/locres/locres.js';
 import { applyPhases } from '../analysis/fsc/randomize.js';
+import { runNoiseFloorJob, type NoiseFloorJob } from '../analysis/anisotropy/noise-floor.js';
 
 export interface PassMessage {
   pass: 'forward-planes' | 'inverse-planes' | 'z-forward' | 'z-inverse' | 'apply-phases';
@@ -69,12 +70,27 @@ function runWindows(m: WindowsMessage): void {
   );
 }
 
+/** A whole job for one worker (the anisotropy noise floor); the result goes to a shared Float64Array. */
+export interface NoiseFloorMessage {
+  pass: 'noise-floor';
+  job: NoiseFloorJob;
+  result: SharedArrayBuffer;
+  control: SharedArrayBuffer;
+  slot: number;
+}
+
+function runNoiseFloor(m: NoiseFloorMessage): void {
+  const r = runNoiseFloorJob(m.job);
+  new Float64Array(m.result).set([r.mean, r.low, r.replicates]);
+}
+
 /** One pool message, run on this worker's share; completion is signalled in the control slot. */
-export function handlePoolMessage(m: PassMessage | WindowsMessage): void {
-  if (m.pass === 'locres-windows') {
+export function handlePoolMessage(m: PassMessage | WindowsMessage | NoiseFloorMessage): void {
+  if (m.pass === 'noise-floor' || m.pass === 'locres-windows') {
     const ctrl = new Int32Array(m.control);
     try {
-      runWindows(m);
+      if (m.pass === 'noise-floor') runNoiseFloor(m);
+      else runWindows(m);
       Atomics.store(ctrl, m.slot, 1);
     } catch {
       Atomics.store(ctrl, m.slot, 2);

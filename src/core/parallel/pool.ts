@@ -15,7 +15,11 @@ import {
   type Spectrum,
 } from '../fourier/rfft3d.js';
 import { applyPhases } from '../analysis/fsc/randomize.js';
-import type { PassMessage, WindowsMessage } from './pool-worker.js';
+import type { NoiseFloorMessage, PassMessage, WindowsMessage } from './pool-worker.js';
+import { setNoiseFloorOffloader, type NoiseFloor, type NoiseFloorJob } from '../analysis/anisotropy/noise-floor.js';
+
+/** Control slots 0 … 31 belong to the workers' passes; whole-job tasks use this one. */
+const TASK_SLOT = 32;
 
 /**
  * Threads over shared memory for the 3D FFT and the local-resolution windows: each pass is split
@@ -166,9 +170,28 @@ export class SharedMemoryPool implements ParallelFftRunner, WindowRunner {
     return true;
   }
 
+  /** The anisotropy noise floor on the last worker, in a control slot of its own; the join waits for it. */
+  noiseFloor(job: NoiseFloorJob): (() => NoiseFloor) | null {
+    const w = this.workers[this.workers.length - 1];
+    if (!w) return null;
+    const ctrl = new Int32Array(this.control);
+    const slot = TASK_SLOT;
+    Atomics.store(ctrl, slot, 0);
+    const result = new SharedArrayBuffer(3 * 8);
+    const msg: NoiseFloorMessage = { pass: 'noise-floor', job, result, control: this.control, slot };
+    w.postMessage(msg);
+    return () => {
+      while (Atomics.load(ctrl, slot) === 0) Atomics.wait(ctrl, slot, 0, 60_000);
+      if (Atomics.load(ctrl, slot) === 2) throw new Error('worker failed on the anisotropy noise floor');
+      const [mean, low, replicates] = new Float64Array(result);
+      return { mean: mean!, low: low!, replicates: replicates! };
+    };
+  }
+
   terminate(): void {
     setWindowRunner(null);
     setParallelFftRunner(null);
+    setNoiseFloorOffloader(null);
     for (const w of this.workers) void w.terminate();
   }
 
@@ -176,6 +199,7 @@ export class SharedMemoryPool implements ParallelFftRunner, WindowRunner {
   install(): void {
     setParallelFftRunner(this);
     setWindowRunner(this);
+    setNoiseFloorOffloader((job) => this.noiseFloor(job));
   }
 }
 

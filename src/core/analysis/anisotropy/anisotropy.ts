@@ -6,7 +6,7 @@ import { findCrossing, thresholdCurve } from '../fsc/criteria.js';
 import { shellCount } from '../fsc/shells.js';
 import { coneSums, fscVolume, MIN_CONE_VOXELS } from './cones.js';
 import { fibonacciHemisphere } from './directions.js';
-import { sphericityNoiseFloor } from './noise-floor.js';
+import { startNoiseFloor } from './noise-floor.js';
 import { readAnisotropy } from './reading.js';
 import { sphericityOf } from './sphericity.js';
 
@@ -89,10 +89,21 @@ export function anisotropy(
   steps.step(3, 'cones');
   const axes = fibonacciHemisphere(D);
   const S = shellCount(n);
-  const sums = coneSums(s1, s2, axes, (cone * Math.PI) / 180, S);
-  const conical = new Float64Array(D * S);
   const highPassShell = Math.floor((n * px) / (options.highPassA ?? 200));
   const global = shellFsc(s1, s2, n);
+  // Independent of the map's own cones: on another thread while this one measures them.
+  const joinFloor = startNoiseFloor({
+    dims: [n, n, n],
+    global,
+    axes,
+    coneDeg: cone,
+    S,
+    D,
+    threshold: options.sphericityThreshold ?? 0.5,
+    highPassShell,
+  });
+  const sums = coneSums(s1, s2, axes, (cone * Math.PI) / 180, S);
+  const conical = new Float64Array(D * S);
   for (let d = 0; d < D; d++)
     for (let s = 0; s < S; s++) {
       const i = d * S + s;
@@ -123,17 +134,7 @@ export function anisotropy(
   const fsc3d = fscVolume(conical, axes, S, n, Math.min((cone * Math.PI) / 180, 1.5 * Math.sqrt((2 * Math.PI) / D)));
   steps.step(2, 'sphericity');
   const sphericity = sphericityOf(fsc3d, n, options.sphericityThreshold ?? 0.5, highPassShell);
-  const floor = sphericityNoiseFloor(
-    s1,
-    global,
-    axes,
-    cone,
-    S,
-    n,
-    D,
-    options.sphericityThreshold ?? 0.5,
-    highPassShell,
-  );
+  const floor = joinFloor();
   steps.finish();
   const resolved = directions
     .filter((d) => d.resolutionInterpolatedA !== null)

@@ -12,7 +12,7 @@ import { sphericityOf } from './sphericity.js';
  * says anything about the views. Two realisations (one above 160³, where the floor nears 1).
  */
 export function sphericityNoiseFloor(
-  like: Spectrum,
+  like: Pick<Spectrum, 'nx' | 'ny' | 'nz' | 'nxh'>,
   global: Float64Array,
   axes: Float64Array,
   coneDeg: number,
@@ -26,8 +26,9 @@ export function sphericityNoiseFloor(
   const gauss = gaussianRandom(seededRandom(4711));
   const values: number[] = [];
   for (let r = 0; r < reps; r++) {
-    const a: Spectrum = { ...like, data: new Float64Array(like.data.length) };
-    const b: Spectrum = { ...like, data: new Float64Array(like.data.length) };
+    const length = 2 * like.nxh * like.ny * like.nz;
+    const a: Spectrum = { ...like, data: new Float64Array(length) };
+    const b: Spectrum = { ...like, data: new Float64Array(length) };
     forEachFrequency(like, (i, r2) => {
       const s = Math.round(Math.sqrt(r2));
       const rho = s < S ? Math.min(0.999, Math.max(0, global[s]!)) : 0;
@@ -57,4 +58,43 @@ export function sphericityNoiseFloor(
     values.push(sphericityOf(volume, n, threshold, highPassShell));
   }
   return { mean: values.reduce((x, y) => x + y, 0) / values.length, low: Math.min(...values), replicates: reps };
+}
+
+export type NoiseFloor = ReturnType<typeof sphericityNoiseFloor>;
+
+/** Everything sphericityNoiseFloor needs, as plain data a worker can be sent. */
+export interface NoiseFloorJob {
+  dims: [number, number, number];
+  global: Float64Array;
+  axes: Float64Array;
+  coneDeg: number;
+  S: number;
+  D: number;
+  threshold: number;
+  highPassShell: number;
+}
+
+export function runNoiseFloorJob(j: NoiseFloorJob): NoiseFloor {
+  const [nx, ny, nz] = j.dims;
+  const like = { nx, ny, nz, nxh: Math.floor(nx / 2) + 1 };
+  return sphericityNoiseFloor(like, j.global, j.axes, j.coneDeg, j.S, nx, j.D, j.threshold, j.highPassShell);
+}
+
+/** Starts a job on another thread and returns the call that waits for its result, or null to run it here. */
+export type NoiseFloorOffloader = (job: NoiseFloorJob) => (() => NoiseFloor) | null;
+
+let offloader: NoiseFloorOffloader | null = null;
+
+export function setNoiseFloorOffloader(o: NoiseFloorOffloader | null): void {
+  offloader = o;
+}
+
+/**
+ * The noise floor, started now and collected by the returned call: on a pool thread while the
+ * caller measures the map itself (the two are independent), or here when no pool is installed.
+ */
+export function startNoiseFloor(job: NoiseFloorJob): () => NoiseFloor {
+  const join = offloader?.(job) ?? null;
+  if (join) return join;
+  return () => runNoiseFloorJob(job);
 }

@@ -13,11 +13,16 @@ export function sphericityOf(fsc3d: Float32Array, n: number, threshold: number, 
   const order = byL1(n, c);
   const mem = Float32Array.from(fsc3d);
   const bin = new Uint8Array(n * n * n);
-  for (const i of order) {
-    const ux = (i % n) - c,
-      uy = (Math.floor(i / n) % n) - c,
-      uz = Math.floor(i / n / n) - c;
-    if (ux * ux + uy * uy + uz * uz < highPassShell * highPassShell) {
+  const n2 = n * n;
+  const hp2 = highPassShell * highPassShell;
+  for (let k = 0; k < order.length; k++) {
+    const i = order[k]!;
+    const iz = (i / n2) | 0,
+      iy = ((i - iz * n2) / n) | 0;
+    const ux = i - iz * n2 - iy * n - c,
+      uy = iy - c,
+      uz = iz - c;
+    if (ux * ux + uy * uy + uz * uz < hp2) {
       bin[i] = 1;
       mem[i] = 1;
       continue;
@@ -26,7 +31,7 @@ export function sphericityOf(fsc3d: Float32Array, n: number, threshold: number, 
       mem[i] = 0;
       continue;
     }
-    const j = i - Math.sign(ux) - n * Math.sign(uy) - n * n * Math.sign(uz);
+    const j = i - Math.sign(ux) - n * Math.sign(uy) - n2 * Math.sign(uz);
     if (mem[j]! >= threshold) bin[i] = 1;
     else mem[i] = 0;
   }
@@ -44,14 +49,16 @@ export function sphericityOf(fsc3d: Float32Array, n: number, threshold: number, 
 
 /** Voxel indices by increasing |x − c| + |y − c| + |z − c| (counting sort). */
 function byL1(n: number, c: number): Int32Array {
-  const key = (i: number): number =>
-    Math.abs((i % n) - c) + Math.abs((Math.floor(i / n) % n) - c) + Math.abs(Math.floor(i / n / n) - c);
+  const d = Int32Array.from({ length: n }, (_, i) => Math.abs(i - c));
   const max = 3 * n;
   const start = new Int32Array(max + 2);
   const total = n * n * n;
-  for (let i = 0; i < total; i++) start[key(i) + 1]!++;
+  for (let z = 0; z < n; z++)
+    for (let y = 0; y < n; y++) for (let x = 0; x < n; x++) start[d[x]! + d[y]! + d[z]! + 1]!++;
   for (let b = 0; b <= max; b++) start[b + 1]! += start[b]!;
   const order = new Int32Array(total);
-  for (let i = 0; i < total; i++) order[start[key(i)]!++] = i;
+  let i = 0;
+  for (let z = 0; z < n; z++)
+    for (let y = 0; y < n; y++) for (let x = 0; x < n; x++, i++) order[start[d[x]! + d[y]! + d[z]!]!++] = i;
   return order;
 }

@@ -28,31 +28,36 @@ export function isoSurfaceArea(f: Float32Array, nx: number, ny: number, nz: numb
   const v = new Float64Array(8);
   const p = new Float64Array(24);
   const pts: number[][] = [];
+  // Corner c of the cube at index i is at i + offset[c].
+  const offset = CUBE.map(([dx, dy, dz]) => dx + nx * (dy + ny * dz));
   for (let z = 0; z < nz - 1; z++)
-    for (let y = 0; y < ny - 1; y++)
+    for (let y = 0; y < ny - 1; y++) {
+      const row = nx * (y + ny * z);
       for (let x = 0; x < nx - 1; x++) {
+        const i = row + x;
+        // Most cubes lie wholly on one side: decide that from the eight values before any geometry.
         let inside = 0;
+        for (let c = 0; c < 8; c++) if (f[i + offset[c]!]! >= level) inside++;
+        if (inside === 0 || inside === 8) continue;
         for (let c = 0; c < 8; c++) {
           const [dx, dy, dz] = CUBE[c]!;
-          v[c] = f[x + dx + nx * (y + dy + ny * (z + dz))]! - level;
-          if (v[c]! >= 0) inside++;
+          v[c] = f[i + offset[c]!]! - level;
           p[3 * c] = x + dx;
           p[3 * c + 1] = y + dy;
           p[3 * c + 2] = z + dz;
         }
-        if (inside === 0 || inside === 8) continue;
         for (const t of TETS) {
           pts.length = 0;
-          for (let i = 0; i < 4; i++)
-            for (let j = i + 1; j < 4; j++) {
-              const a = t[i]!,
-                b = t[j]!;
-              if (v[a]! >= 0 !== v[b]! >= 0) {
-                const s = v[a]! / (v[a]! - v[b]!);
+          for (let a = 0; a < 4; a++)
+            for (let b = a + 1; b < 4; b++) {
+              const ca = t[a]!,
+                cb = t[b]!;
+              if (v[ca]! >= 0 !== v[cb]! >= 0) {
+                const s = v[ca]! / (v[ca]! - v[cb]!);
                 pts.push([
-                  p[3 * a]! + s * (p[3 * b]! - p[3 * a]!),
-                  p[3 * a + 1]! + s * (p[3 * b + 1]! - p[3 * a + 1]!),
-                  p[3 * a + 2]! + s * (p[3 * b + 2]! - p[3 * a + 2]!),
+                  p[3 * ca]! + s * (p[3 * cb]! - p[3 * ca]!),
+                  p[3 * ca + 1]! + s * (p[3 * cb + 1]! - p[3 * ca + 1]!),
+                  p[3 * ca + 2]! + s * (p[3 * cb + 2]! - p[3 * ca + 2]!),
                 ]);
               }
             }
@@ -63,6 +68,7 @@ export function isoSurfaceArea(f: Float32Array, nx: number, ny: number, nz: numb
           }
         }
       }
+    }
   return area;
 }
 
@@ -85,25 +91,49 @@ export function gaussianBlur(f: Float32Array, nx: number, ny: number, nz: number
   const k = Float64Array.from({ length: 2 * r + 1 }, (_, i) => Math.exp(-((i - r) ** 2) / (2 * sigma * sigma)));
   const s = k.reduce((a, b) => a + b, 0);
   for (let i = 0; i < k.length; i++) k[i]! /= s;
-  let src = f;
-  for (const [n, stride, lines] of [
-    [nx, 1, ny * nz],
-    [ny, nx, nx * nz],
-    [nz, nx * ny, nx * ny],
-  ] as const) {
-    const dst = new Float32Array(src.length);
-    for (let l = 0; l < lines; l++) {
-      const base = stride === 1 ? l * nx : stride === nx ? (l % nx) + Math.floor(l / nx) * nx * ny : l;
-      for (let i = 0; i < n; i++) {
-        let acc = 0;
-        for (let j = -r; j <= r; j++) {
-          const q = i + j;
-          if (q >= 0 && q < n) acc += k[j + r]! * src[base + q * stride]!;
-        }
-        dst[base + i * stride] = acc;
+  const a = new Float32Array(f.length);
+  const b = new Float32Array(f.length);
+  // x: along each row. y and z: whole rows at once (out row += weight · in row), so the inner loop
+  // is contiguous; the taps that fall outside the box are skipped (zero outside).
+  for (let row = 0; row < ny * nz; row++) {
+    const o = row * nx;
+    for (let j = -r; j <= r; j++) {
+      const w = k[j + r]!;
+      const x0 = Math.max(0, -j),
+        x1 = Math.min(nx, nx - j);
+      for (let x = x0; x < x1; x++) a[o + x] = a[o + x]! + w * f[o + x + j]!;
+    }
+  }
+  blurRows(a, b, nx, ny, nz, nx, ny, k, r);
+  a.fill(0);
+  blurRows(b, a, nx * ny, nz, 1, nx * ny, nz, k, r);
+  return a;
+}
+
+/** out[line i] = Σ_j k_j · in[line i + j] over `count` lines of nx values `stride` apart, in `blocks` blocks. */
+function blurRows(
+  src: Float32Array,
+  dst: Float32Array,
+  nx: number,
+  count: number,
+  blocks: number,
+  stride: number,
+  n: number,
+  k: Float64Array,
+  r: number,
+): void {
+  const blockSize = count * stride;
+  for (let blk = 0; blk < blocks; blk++) {
+    const base = blk * blockSize;
+    for (let i = 0; i < n; i++) {
+      const out = base + i * stride;
+      const lo = Math.max(-r, -i),
+        hi = Math.min(r, n - 1 - i);
+      for (let j = lo; j <= hi; j++) {
+        const w = k[j + r]!;
+        const from = base + (i + j) * stride;
+        for (let x = 0; x < nx; x++) dst[out + x] = dst[out + x]! + w * src[from + x]!;
       }
     }
-    src = dst;
   }
-  return src;
 }
