@@ -12,22 +12,24 @@ import { createVolume } from '../src/core/model/volume.js';
 import { simulateMicrograph } from '../src/core/simulate/micrograph.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cryodx-bench-ctf-'));
-const n = 4096;
-const mics = [0, 1, 2, 3].map((i) => {
-  const path = join(dir, `mic${i}.mrc`);
-  const img = simulateMicrograph({
-    nx: n,
-    ny: n,
-    pixelSizeA: 0.83,
-    defocusUA: 15000 + 2000 * i,
-    defocusVA: 14200 + 2000 * i,
-    astigmatismAngleDeg: 30 * i,
-    noise: 0.6,
-    seed: i + 1,
+const simulate = (n: number, prefix: string) =>
+  [0, 1, 2, 3].map((i) => {
+    const path = join(dir, `${prefix}${i}.mrc`);
+    const img = simulateMicrograph({
+      nx: n,
+      ny: n,
+      pixelSizeA: 0.83,
+      defocusUA: 15000 + 2000 * i,
+      defocusVA: 14200 + 2000 * i,
+      astigmatismAngleDeg: 30 * i,
+      noise: 0.6,
+      seed: i + 1,
+    });
+    writeFileSync(path, writeMrc(createVolume(n, n, 1, [0.83, 0.83, 0.83], img)));
+    return path;
   });
-  writeFileSync(path, writeMrc(createVolume(n, n, 1, [0.83, 0.83, 0.83], img)));
-  return path;
-});
+const mics = simulate(4096, 'mic');
+const small = simulate(2048, 'small');
 const cli = join(import.meta.dirname, '..', 'dist', 'node', 'cli', 'main.js');
 const time = (cmd: string, args: string[]): { s: number; out: string } | null => {
   const t = performance.now();
@@ -40,14 +42,24 @@ const time = (cmd: string, args: string[]): { s: number; out: string } | null =>
 };
 const one = time(process.execPath, [cli, 'ctf', mics[0]!, '--out', 'o1', '--json']);
 const four = time(process.execPath, [cli, 'ctf', ...mics, '--out', 'o4', '--json']);
-const ref = time('/usr/bin/python3', [join(import.meta.dirname, 'ctf_reference.py'), mics[0]!]);
-const numpy = ref ? (JSON.parse(ref.out) as { numpy_periodogram_s: number }).numpy_periodogram_s : null;
+const fourSmall = time(process.execPath, [cli, 'ctf', ...small, '--out', 'o4s', '--json']);
+type Ref = { numpy_periodogram_s: number; numpy_load_and_periodograms_s: number };
+const py = (files: string[]) => time('/usr/bin/python3', [join(import.meta.dirname, 'ctf_reference.py'), ...files]);
+const ref = py([mics[0]!]);
+const numpy = ref ? (JSON.parse(ref.out) as Ref).numpy_periodogram_s : null;
+const refSmall = py(small);
+const numpySmall = refSmall ? (JSON.parse(refSmall.out) as Ref).numpy_load_and_periodograms_s : null;
 console.log('\n| what | cryodx (s) | reference | reference (s) | cryodx / reference |');
 console.log('| --- | ---: | --- | ---: | ---: |');
 console.log(
   `| one 4096² micrograph, whole \`cryodx ctf\` (read, periodogram, fit, outputs) | ${one?.s.toFixed(2) ?? '—'} | ` +
     `numpy periodogram only (225 tiles of 512²) | ${numpy?.toFixed(2) ?? '—'} | ` +
     `${one && numpy ? (one.s / numpy).toFixed(2) : '—'} |`,
+);
+console.log(
+  `| four 2048² micrographs, whole \`cryodx ctf\` | ${fourSmall?.s.toFixed(2) ?? '—'} | ` +
+    `numpy: read the four files and average their 512² tile spectra (in process) | ` +
+    `${numpySmall?.toFixed(2) ?? '—'} | ${fourSmall && numpySmall ? (fourSmall.s / numpySmall).toFixed(2) : '—'} |`,
 );
 console.log(
   `| four 4096² micrographs on worker threads | ${four?.s.toFixed(2) ?? '—'} | 4 × the single run | ` +

@@ -182,3 +182,27 @@ export function inversePlane(
     }
   }
 }
+
+/**
+ * Adds |F|² of `count` complex values at `half` to the f64 accumulator at `acc` (the averaged
+ * periodogram of CTF tiles), two values per step.
+ */
+export function accumulatePower(half: usize, acc: usize, count: i32): void {
+  const pairs = count >> 1;
+  for (let i = 0; i < pairs; i++) {
+    const a = v128.load(half + off(2 * i)),
+      b = v128.load(half + off(2 * i + 1));
+    const a2 = f64x2.mul(a, a),
+      b2 = f64x2.mul(b, b);
+    // (re_a², re_b²) + (im_a², im_b²)
+    const sum = f64x2.add(v128.shuffle<f64>(a2, b2, 0, 2), v128.shuffle<f64>(a2, b2, 1, 3));
+    const p = acc + (<usize>(2 * i) << 3);
+    v128.store(p, f64x2.add(v128.load(p), sum));
+  }
+  if (count & 1) {
+    const c = v128.load(half + off(count - 1));
+    const c2 = f64x2.mul(c, c);
+    const p = acc + (<usize>(count - 1) << 3);
+    store<f64>(p, load<f64>(p) + f64x2.extract_lane(c2, 0) + f64x2.extract_lane(c2, 1));
+  }
+}

@@ -93,3 +93,30 @@ export function simdFftBatch(k: SimdKernels, n: number, data: Float64Array, batc
   data.set(view);
   k.release(mark);
 }
+
+/**
+ * Σ |F|² of real size×size tiles (tile t at tiles[t·size²], t < count) into power[group[t]] (the
+ * half spectrum's nxh·size values): the periodogram accumulates in the kernels' memory, so no
+ * tile's spectrum is copied out.
+ */
+export function simdTilePower(
+  k: SimdKernels,
+  tiles: Float32Array,
+  size: number,
+  count: number,
+  group: ArrayLike<number>,
+  power: Float64Array[],
+): void {
+  const b = planeBuffers(k, size, size);
+  const values = b.nxh * size;
+  const acc = power.map(() => k.alloc(8 * values));
+  const realView = k.f64(b.real, size * size);
+  power.forEach((p, g) => k.f64(acc[g]!, values).set(p));
+  for (let t = 0; t < count; t++) {
+    realView.set(tiles.subarray(t * size * size, (t + 1) * size * size));
+    k.exports.forwardPlane(b.rows, b.cols, size, size, b.real, b.half, b.tw, b.work, b.scratch, b.tmp);
+    k.exports.accumulatePower(b.half, acc[group[t]!]!, values);
+  }
+  power.forEach((p, g) => p.set(k.f64(acc[g]!, values)));
+  k.release(b.mark);
+}

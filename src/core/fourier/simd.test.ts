@@ -5,6 +5,7 @@ import { planFft } from './plan.js';
 import { simdFftBatch } from './rfft-simd.js';
 import { irfft3d, rfft3d } from './rfft3d.js';
 import { setSimdEnabled, simdFactors, simdKernels } from './simd.js';
+import { tiledGroups } from '../analysis/ctf/spectrum.js';
 
 // The WebAssembly SIMD kernels against the TypeScript ones (the reference) and a naive DFT: every
 // radix the kernels have (2, 3, 4, 5, 8, the paired odd radices 7 … 31, Bluestein), odd and even
@@ -97,6 +98,22 @@ describe('WebAssembly SIMD kernels', () => {
       expect(maxRelDiff(f, back)).toBeLessThan(1e-6);
     });
   }
+
+  it('CTF tile periodogram (power accumulated in the kernels): the TypeScript kernels’ to rounding', () => {
+    const r = rng(21);
+    const [nx, ny] = [700, 520];
+    const image = Float32Array.from({ length: nx * ny }, r);
+    const strips = (x: number) => (x < 0 ? 0 : 1);
+    setSimdEnabled(false);
+    const ref = tiledGroups(image, nx, ny, 1.1, 256, strips, 2);
+    setSimdEnabled(true);
+    const ours = tiledGroups(image, nx, ny, 1.1, 256, strips, 2);
+    for (let g = 0; g < 2; g++) {
+      expect(ours[g]!.tiles).toBe(ref[g]!.tiles);
+      expect(ours[g]!.tiles).toBeGreaterThan(0);
+      expect(maxRelDiff(ref[g]!.amplitude, ours[g]!.amplitude)).toBeLessThan(1e-6);
+    }
+  });
 
   it('switched off, rfft3d runs the TypeScript kernels (what CRYODX_SIMD=off does)', () => {
     setSimdEnabled(false);

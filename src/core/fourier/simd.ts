@@ -12,6 +12,7 @@ interface KernelExports {
   fft(plan: number, data: number, scratch: number, batch: number, dir: number, tmp: number): void;
   forwardPlane(...args: number[]): void;
   inversePlane(...args: number[]): void;
+  accumulatePower(half: number, acc: number, count: number): void;
 }
 
 const ALIGN = 16;

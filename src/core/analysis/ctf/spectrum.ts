@@ -1,3 +1,5 @@
+import { simdTilePower } from '../../fourier/rfft-simd.js';
+import { simdKernels } from '../../fourier/simd.js';
 import { halfLength, signedFrequency, type Spectrum } from '../../fourier/rfft3d.js';
 import { forwardPlanes } from '../../fourier/rfft3d.js';
 
@@ -63,17 +65,30 @@ export function tiledGroups(
   const counts = new Array<number>(groups).fill(0);
   const batch = Math.max(1, Math.min(TILE_BATCH, origins.length));
   const tiles = new Float32Array(size * size * batch);
-  const spec: Spectrum = { nx: size, ny: size, nz: batch, nxh, data: new Float64Array(2 * nxh * size * batch) };
+  const simd = simdKernels();
+  // The SIMD path accumulates inside the kernels' memory; only the TypeScript one needs the spectra.
+  const spec: Spectrum = {
+    nx: size,
+    ny: size,
+    nz: batch,
+    nxh,
+    data: new Float64Array(simd ? 0 : 2 * nxh * size * batch),
+  };
   for (let first = 0; first < origins.length; first += batch) {
     const count = Math.min(batch, origins.length - first);
     for (let t = 0; t < count; t++) copyTile(image, nx, origins[first + t]!.o, size, tiles, t * size * size);
+    for (let t = 0; t < count; t++) counts[origins[first + t]!.g]!++;
+    if (simd) {
+      const group = origins.slice(first, first + count).map((t) => t.g);
+      simdTilePower(simd, tiles, size, count, group, power);
+      continue;
+    }
     forwardPlanes(tiles, spec, 0, count);
     const d = spec.data;
     for (let t = 0; t < count; t++) {
       const g = origins[first + t]!.g,
         acc = power[g]!,
         off = 2 * nxh * size * t;
-      counts[g]!++;
       for (let i = 0; i < nxh * size; i++) {
         const re = d[off + 2 * i]!,
           im = d[off + 2 * i + 1]!;
