@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { writeMrc } from '../src/core/io/mrc/write.js';
 import { createVolume } from '../src/core/model/volume.js';
 import { simulateMicrograph } from '../src/core/simulate/micrograph.js';
+import { recordTarget } from './targets.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cryodx-bench-ctf-'));
 const simulate = (n: number, prefix: string) =>
@@ -65,3 +66,10 @@ console.log(
   `| four 4096² micrographs on worker threads | ${four?.s.toFixed(2) ?? '—'} | 4 × the single run | ` +
     `${one ? (4 * one.s).toFixed(2) : '—'} | ${four && one ? (four.s / (4 * one.s)).toFixed(2) : '—'} |`,
 );
+recordTarget({
+  what: 'cryodx ctf, four 2048² micrographs (whole command)',
+  cryodxS: fourSmall?.s ?? null,
+  reference: 'numpy: read them and average their 512² tile spectra',
+  referenceS: numpySmall,
+  maxRatio: 1.5,
+});

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { allocateSpectrum, forwardPlanes, rfft3d } from '../src/core/fourier/rfft3d.js';
 import { setSimdEnabled } from '../src/core/fourier/simd.js';
 import { seededRandom } from '../src/core/util/random.js';
+import { recordTarget } from './targets.js';
 
 const SIZES = (process.env['BENCH_FFT_SIZES'] ?? '64,128,256,257,360,420,440,448,512').split(',').map(Number);
 const TILE = 512;
@@ -63,6 +64,17 @@ for (const n of SIZES) {
   setSimdEnabled(true);
   const r = ref?.rfftn[String(n)];
   rows.push([`3D real FFT ${n}³`, simd.toFixed(3), ts.toFixed(3), ratio(simd, r?.f32), ratio(simd, r?.f64)]);
+  for (const [precision, refS] of [
+    ['float32', r?.f32],
+    ['float64', r?.f64],
+  ] as const)
+    recordTarget({
+      what: `3D real FFT ${n}³, one thread`,
+      cryodxS: simd,
+      reference: `scipy.fft.rfftn ${precision}, workers=1`,
+      referenceS: refS ?? null,
+      maxRatio: n === 256 ? 1.5 : 2,
+    });
   console.log(`  ${n}³ done`);
 }
 {
@@ -74,6 +86,13 @@ for (const n of SIZES) {
   setSimdEnabled(false);
   const ts = median(run);
   setSimdEnabled(true);
+  recordTarget({
+    what: `${TILES} tiles 512² (2D real FFT), one thread`,
+    cryodxS: simd,
+    reference: 'scipy.fft.rfft2 float32, workers=1',
+    referenceS: ref?.tiles.f32 ?? null,
+    maxRatio: 1.5,
+  });
   rows.push([
     `${TILES} tiles 512² (2D real FFT)`,
     simd.toFixed(3),

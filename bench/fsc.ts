@@ -21,6 +21,7 @@ import {
 } from '../src/core/simulate/maps.js';
 import { seededRandom } from '../src/core/util/random.js';
 import { installFftPool } from '../src/node/parallel/fft-pool.js';
+import { recordTarget } from './targets.js';
 
 const N = Number(process.env['BENCH_N'] ?? 256);
 const PX = 1.1;
@@ -209,6 +210,39 @@ if (have('relion_mask_create')) {
     ]),
   });
 } else console.log('  relion not installed (apt-get install relion): RELION references skipped');
+
+const refOf = (what: string) => rows.find((r) => r.reference.startsWith(what))?.refSeconds ?? null;
+recordTarget({
+  what: `cryodx postprocess --mask --auto-bfactor ${N}³ (whole command, writes maps)`,
+  cryodxS: ppOurs,
+  reference: 'relion_postprocess --auto_bfac',
+  referenceS: refOf('relion_postprocess --auto_bfac'),
+  maxRatio: 0.25,
+});
+const fscAuto = timeCommand(process.execPath, [cli, 'fsc', 'half1.mrc', 'half2.mrc', '--auto-mask', '--json']);
+recordTarget({
+  what: `cryodx fsc --auto-mask ${N}³ (whole command: mask, masked and corrected FSC)`,
+  cryodxS: fscAuto,
+  reference: 'relion_mask_create (the mask alone)',
+  referenceS: refOf('relion_mask_create'),
+  maxRatio: 0.1,
+});
+const aniso = timeCommand(process.execPath, [
+  cli,
+  'anisotropy',
+  'half1.mrc',
+  'half2.mrc',
+  '--mask',
+  'mask.mrc',
+  '--json',
+]);
+recordTarget({
+  what: `cryodx anisotropy ${N}³, 500 cones of 20°, mask (whole command)`,
+  cryodxS: aniso,
+  reference: null,
+  referenceS: null,
+  maxSeconds: 5,
+});
 
 console.log('\n| what | cryodx (s) | reference | reference (s) | reference / cryodx |');
 console.log('| --- | ---: | --- | ---: | ---: |');

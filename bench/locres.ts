@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { recordTarget } from './targets.js';
 
 const shared = join(import.meta.dirname, '..', '..', 'shared', 'data', 'relion-1tii-128');
 if (!existsSync(shared)) {
@@ -57,3 +58,10 @@ console.log(
     `${ours?.toFixed(2) ?? '—'} | relion_postprocess --locres | ${relion?.toFixed(2) ?? '—'} | ` +
     `${ours && relion ? (ours / relion).toFixed(2) : '—'} |`,
 );
+recordTarget({
+  what: 'cryodx locres --mask 128³ (whole command)',
+  cryodxS: ours,
+  reference: 'relion_postprocess --locres',
+  referenceS: relion,
+  maxRatio: 0.25,
+});

@@ -44,29 +44,37 @@ export interface DensityStats {
   nonFinite: number;
 }
 
-/** Statistics in one pass with Float64 accumulators (Welford for the variance). */
+/**
+ * Statistics in one pass with Float64 accumulators. The sums are of v − K, K the first finite value
+ * (a shifted two-sum: no division per voxel as in Welford's update, and no cancellation beyond
+ * (mean − K)²/variance, which is small for a map).
+ */
 export function densityStats(data: ArrayLike<number>): DensityStats {
-  let min = Infinity;
-  let max = -Infinity;
-  let mean = 0;
-  let m2 = 0;
-  let n = 0;
-  let nonFinite = 0;
+  let k = NaN;
+  for (let i = 0; i < data.length && !(k === k && Number.isFinite(k)); i++) k = data[i]!;
+  if (!Number.isFinite(k)) return { min: NaN, max: NaN, mean: NaN, rms: NaN, nonFinite: data.length };
+  let min = k,
+    max = k,
+    s1 = 0,
+    s2 = 0,
+    n = 0,
+    nonFinite = 0;
   for (let i = 0; i < data.length; i++) {
     const v = data[i]!;
-    if (!Number.isFinite(v)) {
+    // v − v is 0 for every finite v, NaN otherwise: one test for NaN and ±∞.
+    if (v - v !== 0) {
       nonFinite++;
       continue;
     }
     if (v < min) min = v;
-    if (v > max) max = v;
+    else if (v > max) max = v;
+    const d = v - k;
+    s1 += d;
+    s2 += d * d;
     n++;
-    const d = v - mean;
-    mean += d / n;
-    m2 += d * (v - mean);
   }
-  if (n === 0) return { min: NaN, max: NaN, mean: NaN, rms: NaN, nonFinite };
-  return { min, max, mean, rms: Math.sqrt(m2 / n), nonFinite };
+  const meanShift = s1 / n;
+  return { min, max, mean: k + meanShift, rms: Math.sqrt(Math.max(0, s2 / n - meanShift * meanShift)), nonFinite };
 }
 
 /**

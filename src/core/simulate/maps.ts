@@ -1,4 +1,4 @@
-import { forEachFrequency, scaleVoxel } from '../fourier/frequencies.js';
+import { scaleRadially, scaleVoxel } from '../fourier/frequencies.js';
 import { rfft3d, irfft3d } from '../fourier/rfft3d.js';
 
 export { gaussianRandom } from '../util/random.js';
@@ -57,7 +57,7 @@ export function filterRadial(
 ): Float32Array {
   const spec = rfft3d(map, n, n, n);
   const boxA = n * pixelSizeA;
-  forEachFrequency(spec, (i, r2) => scaleVoxel(spec, i, f(r2 / (boxA * boxA))));
+  scaleRadially(spec, (r2) => f(r2 / (boxA * boxA)));
   return irfft3d(spec);
 }
 

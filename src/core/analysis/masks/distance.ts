@@ -2,9 +2,20 @@
  * Exact Euclidean distance transform (Felzenszwalb & Huttenlocher 2012): separable lower envelopes
  * of parabolas along x, y, z. O(voxels), so extending a mask and adding a soft edge cost the same
  * whatever their width (relion_mask_create loops over a neighbourhood per voxel).
+ *
+ * With `maxDistance`, distances at or beyond it come out as 1e20: after each pass the values that
+ * far are dropped, which never changes a nearer distance (its minimising point's partial sums are
+ * all smaller), and the lines left with nothing nearer are skipped by the next pass.
  */
-export function squaredDistanceToInside(inside: Uint8Array, nx: number, ny: number, nz: number): Float32Array {
+export function squaredDistanceToInside(
+  inside: Uint8Array,
+  nx: number,
+  ny: number,
+  nz: number,
+  maxDistance = Infinity,
+): Float32Array {
   const INF = 1e20;
+  const cap = Math.min(INF, maxDistance * maxDistance);
   // Float32 holds squared integer distances exactly (< 2^24) at half the memory traffic.
   const d = new Float32Array(inside.length);
   for (let i = 0; i < inside.length; i++) d[i] = inside[i] ? 0 : INF;
@@ -23,7 +34,7 @@ export function squaredDistanceToInside(inside: Uint8Array, nx: number, ny: numb
     }
     if (!any) return;
     envelope(f, n, out, v, zc);
-    for (let i = 0, p = s; i < n; i++, p += stride) d[p] = out[i]!;
+    for (let i = 0, p = s; i < n; i++, p += stride) d[p] = out[i]! <= cap ? out[i]! : INF;
   };
   for (let k = 0; k < ny * nz; k++) line(k * nx, nx, 1);
   for (let z = 0; z < nz; z++) for (let x = 0; x < nx; x++) line(x + z * nx * ny, ny, nx);

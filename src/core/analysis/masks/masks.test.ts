@@ -28,6 +28,24 @@ describe('distance transform', () => {
       expect(d2[i]).toBe(best);
     }
   });
+
+  it('capped at a distance: the same below it, nothing nearer lost, 1e20 at or beyond it', () => {
+    const [nx, ny, nz] = [40, 36, 30];
+    const rnd = seededRandom(9);
+    const inside = Uint8Array.from({ length: nx * ny * nz }, () => (rnd() < 0.0015 ? 1 : 0));
+    const full = squaredDistanceToInside(inside, nx, ny, nz);
+    for (const cap of [0, 3, 6]) {
+      const capped = squaredDistanceToInside(inside, nx, ny, nz, cap);
+      let near = 0;
+      for (let i = 0; i < full.length; i++) {
+        if (full[i]! <= cap * cap) {
+          expect(capped[i]).toBe(full[i]);
+          near++;
+        } else expect(capped[i]).toBe(Math.fround(1e20));
+      }
+      expect(near).toBeGreaterThan(0);
+    }
+  });
 });
 
 describe('automatic mask', () => {

@@ -167,7 +167,7 @@ export function autoMask(
   // As relion_mask_create: the binary mask grows to voxels strictly closer than extendPx, and the
   // soft edge is measured from that grown mask.
   if (extendPx > 0) {
-    const dCore = squaredDistanceToInside(inside, nx, ny, nz);
+    const dCore = squaredDistanceToInside(inside, nx, ny, nz, extendPx);
     const e2 = extendPx * extendPx;
     for (let i = 0; i < inside.length; i++) if (dCore[i]! < e2) inside[i] = 1;
   }
@@ -186,7 +186,7 @@ export function autoMask(
       coreVoxels: core,
     };
   }
-  const d2 = squaredDistanceToInside(inside, nx, ny, nz);
+  const d2 = squaredDistanceToInside(inside, nx, ny, nz, softEdgePx);
   let above = 0;
   for (let i = 0; i < mask.length; i++) {
     const v = raisedCosine(Math.sqrt(d2[i]!), softEdgePx);

@@ -1,4 +1,4 @@
-import { forEachFrequency, scaleVoxel as scale } from '../../fourier/frequencies.js';
+import { forEachFrequency, scaleRadially } from '../../fourier/frequencies.js';
 import type { Spectrum } from '../../fourier/rfft3d.js';
 import { shellCount } from '../fsc/shells.js';
 
@@ -15,9 +15,9 @@ export function applyFscWeighting(spec: Spectrum, fsc: ArrayLike<number>): void 
   const w = Float64Array.from({ length: fsc.length }, (_, i) =>
     i <= last && fsc[i]! > 0 ? Math.sqrt((2 * fsc[i]!) / (1 + fsc[i]!)) : 0,
   );
-  forEachFrequency(spec, (i, r2) => {
+  scaleRadially(spec, (r2) => {
     const s = Math.round(Math.sqrt(r2));
-    scale(spec, i, s <= last ? w[s]! : 0);
+    return s <= last ? w[s]! : 0;
   });
 }
 
@@ -25,9 +25,9 @@ export function applyFscWeighting(spec: Spectrum, fsc: ArrayLike<number>): void 
 export function applyBfactorToSpectrum(spec: Spectrum, pixelSizeA: number, bfactorA2: number): void {
   const boxA = spec.nx * pixelSizeA;
   const nyquist = 1 / (2 * pixelSizeA);
-  forEachFrequency(spec, (i, r2) => {
+  scaleRadially(spec, (r2) => {
     const s = Math.sqrt(r2) / boxA;
-    scale(spec, i, s <= nyquist ? Math.exp((-bfactorA2 / 4) * s * s) : 0);
+    return s <= nyquist ? Math.exp((-bfactorA2 / 4) * s * s) : 0;
   });
 }
 
@@ -40,10 +40,10 @@ export function applyLowPass(spec: Spectrum, pixelSizeA: number, resolutionA: nu
   const ires = Math.round((n * pixelSizeA) / resolutionA);
   const lo = Math.max(0, ires - edgeShells / 2) / n;
   const hi = (ires + edgeShells / 2) / n;
-  forEachFrequency(spec, (i, r2) => {
+  scaleRadially(spec, (r2) => {
     const res = Math.sqrt(r2) / n;
-    if (res < lo) return;
-    scale(spec, i, res > hi ? 0 : 0.5 + 0.5 * Math.cos((Math.PI * (res - lo)) / (hi - lo)));
+    if (res < lo) return 1;
+    return res > hi ? 0 : 0.5 + 0.5 * Math.cos((Math.PI * (res - lo)) / (hi - lo));
   });
 }
 
@@ -54,9 +54,9 @@ export function applyLowPass(spec: Spectrum, pixelSizeA: number, resolutionA: nu
 export function divideByMtf(spec: Spectrum, frequencyInvPx: ArrayLike<number>, mtf: ArrayLike<number>): void {
   const n = spec.nx;
   const m = frequencyInvPx.length;
-  forEachFrequency(spec, (i, r2) => {
+  scaleRadially(spec, (r2) => {
     const res = Math.sqrt(r2) / n;
-    if (res >= 0.5) return;
+    if (res >= 0.5) return 1;
     // RELION's lookup: k = last entry at or below res; entries 0 and m−1 are used as they are.
     let k = 0;
     while (k + 1 < m && frequencyInvPx[k + 1]! <= res) k++;
@@ -66,7 +66,7 @@ export function divideByMtf(spec: Spectrum, frequencyInvPx: ArrayLike<number>, m
       value =
         mtf[k]! +
         ((mtf[k + 1]! - mtf[k]!) * (res - frequencyInvPx[k]!)) / (frequencyInvPx[k + 1]! - frequencyInvPx[k]!);
-    scale(spec, i, 1 / value);
+    return 1 / value;
   });
 }
 
