@@ -44,6 +44,22 @@ describe.skipIf(!existsSync(workerFile))('3D FFT on worker threads', () => {
     });
   }
 
+  it('masked transform on the threads (mask multiplied plane by plane): identical to one thread', () => {
+    const [nx, ny, nz] = [100, 104, 110];
+    const rnd = seededRandom(8);
+    const f = Float32Array.from({ length: nx * ny * nz }, () => rnd() - 0.5);
+    const mask = Float32Array.from({ length: nx * ny * nz }, () => rnd());
+    setParallelFftRunner(null);
+    const serial = rfft3d(f, nx, ny, nz, undefined, mask);
+    setParallelFftRunner(pool);
+    const par = rfft3d(f, nx, ny, nz, undefined, mask);
+    setParallelFftRunner(null);
+    expect(par.data.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(maxDiff(par.data, serial.data)).toBe(0);
+    const plain = rfft3d(f, nx, ny, nz);
+    expect(maxDiff(plain.data, serial.data)).toBeGreaterThan(1);
+  });
+
   it('phase randomisation on the threads draws RELION’s stream in the same order: identical spectra', () => {
     const [nx, ny, nz] = [104, 110, 100];
     const rnd = seededRandom(5);

@@ -206,3 +206,16 @@ export function accumulatePower(half: usize, acc: usize, count: i32): void {
     store<f64>(p, load<f64>(p) + f64x2.extract_lane(c2, 0) + f64x2.extract_lane(c2, 1));
   }
 }
+
+/** a[i] ·= b[i] for n float64 values (a map times its mask, before the transform). */
+export function multiply(a: usize, b: usize, n: i32): void {
+  const pairs = n >> 1;
+  for (let i = 0; i < pairs; i++) {
+    const p = a + off(i);
+    v128.store(p, f64x2.mul(v128.load(p), v128.load(b + off(i))));
+  }
+  if (n & 1) {
+    const p = a + (<usize>(n - 1) << 3);
+    store<f64>(p, load<f64>(p) * load<f64>(b + (<usize>(n - 1) << 3)));
+  }
+}

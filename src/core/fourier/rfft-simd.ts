@@ -30,9 +30,12 @@ export function simdForwardPlanes(
   spec: Spectrum,
   z0: number,
   z1: number,
+  mask: Float32Array | null = null,
 ): void {
   const { nx, ny } = spec;
   const b = planeBuffers(k, nx, ny);
+  const maskPtr = mask ? k.alloc(8 * nx * ny) : 0;
+  const maskView = mask ? k.f64(maskPtr, nx * ny) : null;
   const realView = k.f64(b.real, nx * ny);
   const halfView = k.f64(b.half, 2 * b.nxh * ny);
   const typed = ArrayBuffer.isView(data) ? (data as unknown as Float32Array | Float64Array) : null;
@@ -40,6 +43,10 @@ export function simdForwardPlanes(
     const s = z * nx * ny;
     if (typed) realView.set(typed.subarray(s, s + nx * ny));
     else for (let i = 0; i < nx * ny; i++) realView[i] = data[s + i]!;
+    if (maskView) {
+      maskView.set(mask!.subarray(s, s + nx * ny));
+      k.exports.multiply(b.real, maskPtr, nx * ny);
+    }
     k.exports.forwardPlane(b.rows, b.cols, nx, ny, b.real, b.half, b.tw, b.work, b.scratch, b.tmp);
     spec.data.set(halfView, z * halfView.length);
   }

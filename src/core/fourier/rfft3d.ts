@@ -35,7 +35,7 @@ export interface ParallelFftRunner {
   /** Float64 storage the workers can write (SharedArrayBuffer-backed). */
   allocate(length: number): Float64Array;
   allocateFloat32(length: number): Float32Array;
-  forward(data: Float32Array | Float64Array, spec: Spectrum): boolean;
+  forward(data: Float32Array | Float64Array, spec: Spectrum, mask?: Float32Array | null): boolean;
   inverse(spec: Spectrum, out: Float32Array): boolean;
   /** RELION's phase randomisation applied plane by plane (phases drawn beforehand, in shared memory). */
   applyPhases(spec: Spectrum, task: PhaseTask): boolean;
@@ -78,6 +78,7 @@ export function parallelFor(voxels: number): ParallelFftRunner | null {
 /**
  * Forward real-to-complex 3D transform, unnormalised: F(k) = Σ f(r)·exp(−2πi k·r/N).
  * Per z-plane: x rows, then the y transform of the plane while it is in cache; then z.
+ * With `mask`, the transform of data·mask, multiplied plane by plane on the way in.
  */
 export function rfft3d(
   data: Float32Array | Float64Array,
@@ -85,7 +86,10 @@ export function rfft3d(
   ny: number,
   nz: number,
   out?: Spectrum,
+  mask: Float32Array | null = null,
 ): Spectrum {
+  if (mask && mask.length !== data.length)
+    throw new RangeError(`rfft3d: mask of ${mask.length} values for ${nx}×${ny}×${nz}`);
   if (data.length !== nx * ny * nz) throw new RangeError(`rfft3d: ${data.length} values for ${nx}×${ny}×${nz}`);
   const nxh = halfLength(nx);
   const par = parallelFor(data.length);
@@ -96,8 +100,8 @@ export function rfft3d(
     nxh,
     data: par ? par.allocate(2 * nxh * ny * nz) : new Float64Array(2 * nxh * ny * nz),
   };
-  if (par && par.forward(data, spec)) return spec;
-  forwardPlanes(data, spec, 0, nz);
+  if (par && par.forward(data, spec, mask)) return spec;
+  forwardPlanes(data, spec, 0, nz, mask);
   zPass(spec, 0, ny, -1);
   return spec;
 }
@@ -114,16 +118,25 @@ export function irfft3d(spec: Spectrum, out?: Float32Array): Float32Array {
 }
 
 /** Pass 1 of the forward transform for planes z0 ≤ z < z1: x rows (real → half complex), then y. */
-export function forwardPlanes(data: ArrayLike<number>, spec: Spectrum, z0: number, z1: number): void {
+export function forwardPlanes(
+  data: ArrayLike<number>,
+  spec: Spectrum,
+  z0: number,
+  z1: number,
+  mask: Float32Array | null = null,
+): void {
   const simd = simdKernels();
-  if (simd) return simdForwardPlanes(simd, data, spec, z0, z1);
+  if (simd) return simdForwardPlanes(simd, data, spec, z0, z1, mask);
   const { nx, ny, nxh } = spec;
   const plane = 2 * nxh * ny;
   const rows = new RealRows(nx, ny);
   const py = ny > 1 ? planFft(ny) : null;
   const scratch = new Float64Array(plane);
+  const masked = mask ? new Float64Array(nx * ny) : null;
   for (let z = z0; z < z1; z++) {
-    rows.forward(data, z * ny * nx, spec.data, z * plane);
+    const s = z * ny * nx;
+    if (masked) for (let i = 0; i < masked.length; i++) masked[i] = data[s + i]! * mask![s + i]!;
+    rows.forward(masked ?? data, masked ? 0 : s, spec.data, z * plane);
     // A z-plane is [y][x]: already y-major with x contiguous, the batched layout.
     if (py) fftBatch(py, spec.data.subarray(z * plane, (z + 1) * plane), scratch, nxh, -1);
   }

@@ -13,6 +13,7 @@ interface KernelExports {
   forwardPlane(...args: number[]): void;
   inversePlane(...args: number[]): void;
   accumulatePower(half: number, acc: number, count: number): void;
+  multiply(a: number, b: number, n: number): void;
 }
 
 const ALIGN = 16;

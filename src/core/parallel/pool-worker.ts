@@ -23,6 +23,8 @@ export interface PassMessage {
   slot: number;
   /** apply-phases: the drawn phases (shared) and where each plane's start. */
   phases?: { r0: number; phases: SharedArrayBuffer; offsets: Float64Array };
+  /** forward-planes: multiply by this mask (Float32, shared) on the way in. */
+  mask?: { buffer: SharedArrayBuffer; offset: number };
 }
 
 /** A range of local-resolution windows into this worker's own accumulators. */
@@ -109,6 +111,7 @@ export function handlePoolMessage(m: PassMessage | WindowsMessage | NoiseFloorMe
         spec,
         m.from,
         m.to,
+        m.mask ? new Float32Array(m.mask.buffer, m.mask.offset, n) : null,
       );
     else if (m.pass === 'inverse-planes') inversePlanes(spec, new Float32Array(m.real!, m.realOffset, n), m.from, m.to);
     else if (m.pass === 'apply-phases') {

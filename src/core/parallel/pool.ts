@@ -50,10 +50,12 @@ export class SharedMemoryPool implements ParallelFftRunner, WindowRunner {
     return new Float32Array(new SharedArrayBuffer(4 * length));
   }
 
-  forward(data: Float32Array | Float64Array, spec: Spectrum): boolean {
+  forward(data: Float32Array | Float64Array, spec: Spectrum, mask: Float32Array | null = null): boolean {
     if (!(spec.data.buffer instanceof SharedArrayBuffer)) return false;
     const real = data.buffer instanceof SharedArrayBuffer ? data : copyShared(data);
-    this.runPass('forward-planes', spec, real, spec.nz, (a, b) => forwardPlanes(real, spec, a, b));
+    const m = mask && !(mask.buffer instanceof SharedArrayBuffer) ? (copyShared(mask) as Float32Array) : mask;
+    const extra = m ? { mask: { buffer: m.buffer as SharedArrayBuffer, offset: m.byteOffset } } : {};
+    this.runPass('forward-planes', spec, real, spec.nz, (a, b) => forwardPlanes(real, spec, a, b, m), extra);
     this.runPass('z-forward', spec, null, spec.ny, (a, b) => zPass(spec, a, b, -1));
     return true;
   }
@@ -69,7 +71,7 @@ export class SharedMemoryPool implements ParallelFftRunner, WindowRunner {
     if (!(spec.data.buffer instanceof SharedArrayBuffer) || !(task.phases.buffer instanceof SharedArrayBuffer))
       return false;
     const phases = { r0: task.r0, phases: task.phases.buffer, offsets: task.offsets };
-    this.runPass('apply-phases', spec, null, spec.nz, (a, b) => applyPhases(spec, task, a, b), phases);
+    this.runPass('apply-phases', spec, null, spec.nz, (a, b) => applyPhases(spec, task, a, b), { phases });
     return true;
   }
 
@@ -79,7 +81,7 @@ export class SharedMemoryPool implements ParallelFftRunner, WindowRunner {
     real: Float32Array | Float64Array | null,
     extent: number,
     own: (from: number, to: number) => void,
-    phases?: PassMessage['phases'],
+    extra: Pick<PassMessage, 'phases' | 'mask'> = {},
   ): void {
     const ctrl = new Int32Array(this.control);
     const t = this.threads;
@@ -97,7 +99,7 @@ export class SharedMemoryPool implements ParallelFftRunner, WindowRunner {
         to: cut(i + 2),
         control: this.control,
         slot: i,
-        ...(phases ? { phases } : {}),
+        ...extra,
       };
       w.postMessage(msg);
     });

@@ -109,11 +109,7 @@ export function computeFsc(
   let masked: ShellSums | null = null;
   if (mask) {
     steps.step(2, 'masked FSC');
-    masked = shellSums(
-      rfft3d(multiplyInto(r1!, half1.data, mask), nx, ny, nz, s1),
-      rfft3d(multiplyInto(r2!, half2.data, mask), nx, ny, nz, s2),
-      shells,
-    );
+    masked = shellSums(rfft3d(half1.data, nx, ny, nz, s1, mask), rfft3d(half2.data, nx, ny, nz, s2, mask), shells);
   }
   steps.step(2, 'unmasked FSC');
   rfft3d(half1.data, nx, ny, nz, s1);
@@ -133,9 +129,9 @@ export function computeFsc(
       const rnd = relionUniform(glibcRand(options.seed ?? 1), 0, 2 * Math.PI);
       randomizePhasesBeyond(s1, r0, rnd);
       randomizePhasesBeyond(s2, r0, rnd);
-      const m1 = multiplyInto(r1!, irfft3d(s1, r1!), mask);
-      const m2 = multiplyInto(r2!, irfft3d(s2, r2!), mask);
-      fscRandom = fscFromSums(shellSums(rfft3d(m1, nx, ny, nz, s1), rfft3d(m2, nx, ny, nz, s2), shells));
+      const m1 = rfft3d(irfft3d(s1, r1!), nx, ny, nz, s1, mask);
+      const m2 = rfft3d(irfft3d(s2, r2!), nx, ny, nz, s2, mask);
+      fscRandom = fscFromSums(shellSums(m1, m2, shells));
     }
   }
   steps.step(1, 'criteria');
@@ -157,12 +153,6 @@ export function computeFsc(
   });
   steps.finish();
   return { result, autoMask: auto, mask };
-}
-
-/** out = a·m voxel by voxel (out may be a). */
-function multiplyInto(out: Float32Array, a: Float32Array, m: Float32Array): Float32Array {
-  for (let i = 0; i < a.length; i++) out[i] = a[i]! * m[i]!;
-  return out;
 }
 
 interface AssembleInput {
