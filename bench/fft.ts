@@ -11,23 +11,13 @@ import { allocateSpectrum, forwardPlanes, rfft3d } from '../src/core/fourier/rff
 import { setSimdEnabled } from '../src/core/fourier/simd.js';
 import { seededRandom } from '../src/core/util/random.js';
 import { recordTarget } from './targets.js';
+import { median } from './timing.js';
 
 const SIZES = (process.env['BENCH_FFT_SIZES'] ?? '64,128,256,257,360,420,440,448,512').split(',').map(Number);
 const TILE = 512;
 const TILES = 16;
 /** The TypeScript kernels take 3–8 s on the larger odd boxes: timed once, above this size. */
 const TS_REPEAT_MAX = 256;
-
-function median(f: () => void, repeat = 3): number {
-  f();
-  const ts: number[] = [];
-  for (let i = 0; i < repeat; i++) {
-    const t = performance.now();
-    f();
-    ts.push((performance.now() - t) / 1000);
-  }
-  return ts.sort((a, b) => a - b)[repeat >> 1]!;
-}
 
 function randomVolume(length: number, seed: number): Float32Array {
   const r = seededRandom(seed);
@@ -61,9 +51,9 @@ for (const n of SIZES) {
   // garbage collection of the last one (Python frees its output at once).
   const out = allocateSpectrum(n, n, n);
   setSimdEnabled(true);
-  const simd = median(() => rfft3d(v, n, n, n, out));
+  const simd = median(() => rfft3d(v, n, n, n, out), 3, 1);
   setSimdEnabled(false);
-  const ts = median(() => rfft3d(v, n, n, n, out), n > TS_REPEAT_MAX ? 1 : 3);
+  const ts = median(() => rfft3d(v, n, n, n, out), n > TS_REPEAT_MAX ? 1 : 3, 1);
   setSimdEnabled(true);
   const r = ref?.rfftn[String(n)];
   rows.push([`3D real FFT ${n}³`, simd.toFixed(3), ts.toFixed(3), ratio(simd, r?.f32), ratio(simd, r?.f64)]);
@@ -85,9 +75,9 @@ for (const n of SIZES) {
   const spec = allocateSpectrum(TILE, TILE, TILES);
   const run = () => forwardPlanes(tiles, spec, 0, TILES);
   setSimdEnabled(true);
-  const simd = median(run);
+  const simd = median(run, 3, 1);
   setSimdEnabled(false);
-  const ts = median(run);
+  const ts = median(run, 3, 1);
   setSimdEnabled(true);
   recordTarget({
     what: `${TILES} tiles 512² (2D real FFT), one thread`,

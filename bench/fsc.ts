@@ -22,6 +22,7 @@ import {
 import { seededRandom } from '../src/core/util/random.js';
 import { installFftPool } from '../src/node/parallel/fft-pool.js';
 import { recordTarget } from './targets.js';
+import { median } from './timing.js';
 
 const N = Number(process.env['BENCH_N'] ?? 256);
 const PX = 1.1;
@@ -40,16 +41,6 @@ function timeCommand(cmd: string, args: string[], cwd = dir): number | null {
     return null;
   }
   return (performance.now() - t) / 1000;
-}
-
-function median(f: () => void, repeat = 3): number {
-  const ts: number[] = [];
-  for (let i = 0; i < repeat; i++) {
-    const t = performance.now();
-    f();
-    ts.push((performance.now() - t) / 1000);
-  }
-  return ts.sort((a, b) => a - b)[repeat >> 1]!;
 }
 
 console.log(`cryodx benchmark: synthetic ${N}³ half maps at ${PX} Å/px in ${dir}`);

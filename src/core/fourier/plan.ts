@@ -121,6 +121,11 @@ function planBluestein(n: number): BluesteinPlan {
     chirp[2 * j] = Math.cos(a);
     chirp[2 * j + 1] = Math.sin(a);
   }
+  return { m, inner, chirp, kernelSpectrum: bluesteinKernel(chirp, n, m) };
+}
+
+/** The conjugate chirp, zero-padded and wrapped to length m (before its transform). */
+export function bluesteinKernel(chirp: Float64Array, n: number, m: number): Float64Array {
   const kernel = new Float64Array(2 * m);
   for (let j = 0; j < n; j++) {
     kernel[2 * j] = chirp[2 * j]!;
@@ -130,5 +135,5 @@ function planBluestein(n: number): BluesteinPlan {
       kernel[2 * (m - j) + 1] = -chirp[2 * j + 1]!;
     }
   }
-  return { m, inner, chirp, kernelSpectrum: kernel };
+  return kernel;
 }

@@ -1,4 +1,4 @@
-import { factorize, planFft } from './plan.js';
+import { bluesteinKernel, factorize, planFft } from './plan.js';
 import { SIMD_KERNELS_BASE64 } from './simd-kernels.generated.js';
 
 /**
@@ -121,15 +121,7 @@ export class SimdKernels {
   /** Chirp from plan.ts; the kernel spectrum transformed here, by these kernels. */
   private bluesteinPlan(n: number): number {
     const { m, chirp } = planFft(n).bluestein!;
-    const kernel = new Float64Array(2 * m);
-    for (let j = 0; j < n; j++) {
-      kernel[2 * j] = chirp[2 * j]!;
-      kernel[2 * j + 1] = -chirp[2 * j + 1]!;
-      if (j > 0) {
-        kernel[2 * (m - j)] = chirp[2 * j]!;
-        kernel[2 * (m - j) + 1] = -chirp[2 * j + 1]!;
-      }
-    }
+    const kernel = bluesteinKernel(chirp, n, m);
     const inner = this.plan(m);
     const chirpPtr = this.store(chirp);
     const kernelPtr = this.store(kernel);
