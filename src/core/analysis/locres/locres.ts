@@ -7,7 +7,14 @@ import { findCrossing, thresholdCurve } from '../fsc/criteria.js';
 import { fscFromSums, shellIndexMap, shellSums } from '../fsc/shells.js';
 import { randomizePhasesBeyond } from '../fsc/suite.js';
 import { applyFscWeighting, applyLowPass } from '../postprocess/spectrum-ops.js';
-import { addWindow, cutWindow, samplePoints, windowBox, windowValues, type SamplePoint } from './windows.js';
+import {
+  addWindowContributions,
+  cutWindow,
+  samplePoints,
+  windowBox,
+  windowValues,
+  type SamplePoint,
+} from './windows.js';
 
 export type LocresMethod = 'relion' | 'blocres';
 
@@ -219,9 +226,8 @@ export function processWindows(
     const crossing = findCrossing(fsc, threshold, b * px, '0.143');
     const res = Math.min(job.minRes, crossing.resolutionA ?? job.minRes);
     acc.resolutionA[k] = res;
-    addWindow(acc.locresSum, n, p, null, 1 / res, win, b);
-    addWindow(acc.weightSum, n, p, null, 1, win, b);
-    addWindow(acc.filtered, n, p, filterWindow(job.sum, n, p, taper, b, fsc, res, px, bufs[0]!), 1, win, b);
+    const filtered = filterWindow(job.sum, n, p, taper, b, fsc, res, px, bufs[0]!);
+    addWindowContributions(acc, n, p, win, b, 1 / res, filtered);
   }
 }
 

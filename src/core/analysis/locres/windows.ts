@@ -49,6 +49,31 @@ export function windowValues(b: number, radiusPx: number, edgePx: number): Float
 }
 
 /**
+ * For each row (z, y) of a b³ window, the x range [start, end) where it is non-zero: a sphere with a
+ * soft edge, so one contiguous run per row; cutting and adding windows then skip the empty corners.
+ */
+const rowsOf = new WeakMap<Float32Array, Int32Array>();
+
+function windowRows(window: Float32Array, b: number): Int32Array {
+  const cached = rowsOf.get(window);
+  if (cached) return cached;
+  const rows = new Int32Array(2 * b * b);
+  for (let r = 0; r < b * b; r++) {
+    let start = b,
+      end = 0;
+    for (let x = 0; x < b; x++)
+      if (window[r * b + x]! > 0) {
+        if (start === b) start = x;
+        end = x + 1;
+      }
+    rows[2 * r] = Math.min(start, end);
+    rows[2 * r + 1] = end;
+  }
+  rowsOf.set(window, rows);
+  return rows;
+}
+
+/**
  * out = window × map cut out around point p (box b, point at b/2); voxels outside the map are 0
  * (RELION's full-box window does not wrap either).
  */
@@ -61,46 +86,58 @@ export function cutWindow(
   out: Float32Array,
 ): void {
   const o = b / 2;
-  let i = 0;
+  const rows = windowRows(window, b);
+  const dx = p.x - o;
+  out.fill(0);
   for (let z = 0; z < b; z++) {
     const mz = p.z - o + z;
+    if (mz < 0 || mz >= n) continue;
     for (let y = 0; y < b; y++) {
       const my = p.y - o + y;
-      const inside = mz >= 0 && mz < n && my >= 0 && my < n;
-      const row = (mz * n + my) * n;
-      for (let x = 0; x < b; x++, i++) {
-        const mx = p.x - o + x;
-        out[i] = inside && mx >= 0 && mx < n ? window[i]! * map[row + mx]! : 0;
-      }
+      if (my < 0 || my >= n) continue;
+      const r = z * b + y;
+      const x0 = Math.max(rows[2 * r]!, -dx),
+        x1 = Math.min(rows[2 * r + 1]!, n - dx);
+      const i = r * b,
+        m = (mz * n + my) * n + dx;
+      for (let x = x0; x < x1; x++) out[i + x] = window[i + x]! * map[m + x]!;
     }
   }
 }
 
-/** Adds weight·values (a b³ box around p) into a full map, skipping voxels outside it. */
-export function addWindow(
-  target: Float32Array,
+/**
+ * One window's contributions at point p: weight into weightSum, weight / resolution into
+ * locresSum, weight · filtered into filtered (the blended maps), in one pass over the window.
+ */
+export function addWindowContributions(
+  acc: { locresSum: Float32Array; weightSum: Float32Array; filtered: Float32Array },
   n: number,
   p: SamplePoint,
-  values: Float32Array | null,
-  constant: number,
   window: Float32Array,
   b: number,
+  invResolution: number,
+  filtered: Float32Array,
 ): void {
   const o = b / 2;
-  let i = 0;
+  const rows = windowRows(window, b);
+  const dx = p.x - o;
+  const { locresSum, weightSum, filtered: blend } = acc;
   for (let z = 0; z < b; z++) {
     const mz = p.z - o + z;
+    if (mz < 0 || mz >= n) continue;
     for (let y = 0; y < b; y++) {
       const my = p.y - o + y;
-      if (mz < 0 || mz >= n || my < 0 || my >= n) {
-        i += b;
-        continue;
-      }
-      const row = (mz * n + my) * n;
-      for (let x = 0; x < b; x++, i++) {
-        const mx = p.x - o + x;
-        if (mx >= 0 && mx < n && window[i]! > 0)
-          target[row + mx] = target[row + mx]! + window[i]! * (values ? values[i]! : constant);
+      if (my < 0 || my >= n) continue;
+      const r = z * b + y;
+      const x0 = Math.max(rows[2 * r]!, -dx),
+        x1 = Math.min(rows[2 * r + 1]!, n - dx);
+      const i = r * b,
+        m = (mz * n + my) * n + dx;
+      for (let x = x0; x < x1; x++) {
+        const w = window[i + x]!;
+        locresSum[m + x] = locresSum[m + x]! + w * invResolution;
+        weightSum[m + x] = weightSum[m + x]! + w;
+        blend[m + x] = blend[m + x]! + w * filtered[i + x]!;
       }
     }
   }
