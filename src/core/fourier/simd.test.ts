@@ -11,8 +11,12 @@ import { tiledGroups } from '../analysis/ctf/spectrum.js';
 // radix the kernels have (2, 3, 4, 5, 8, the paired odd radices 7 … 31, Bluestein), odd and even
 // rows, one-line and one-plane maps. Float64 in both, so they agree to rounding.
 
+// These tests are of the kernels themselves: they run them even when the suite runs on the
+// TypeScript kernels (CRYODX_SIMD=off), and leave that setting as they found it.
+const enabledBefore = simdKernels() !== null;
+setSimdEnabled(true);
 const kernels = simdKernels();
-afterAll(() => setSimdEnabled(true));
+afterAll(() => setSimdEnabled(enabledBefore));
 
 function maxRelDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let d = 0,
