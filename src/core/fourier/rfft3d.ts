@@ -64,6 +64,18 @@ export function allocateSpectrum(nx: number, ny: number, nz: number): Spectrum {
   return { nx, ny, nz, nxh, data: par ? par.allocate(len) : new Float64Array(len) };
 }
 
+/**
+ * `a` itself, or a copy in shared memory when transforms of this size run on the pool's threads:
+ * a caller that transforms the same map several times shares it once instead of once per transform.
+ */
+export function shareable(a: Float32Array): Float32Array {
+  const par = parallelFor(a.length);
+  if (!par || a.buffer instanceof SharedArrayBuffer) return a;
+  const s = par.allocateFloat32(a.length);
+  s.set(a);
+  return s;
+}
+
 /** Real-space storage a parallel transform can use without a copy (plain memory otherwise). */
 export function allocateReal(length: number): Float32Array {
   const par = parallelFor(length);

@@ -1,5 +1,5 @@
 import type { Warning } from '../../errors.js';
-import { allocateReal, allocateSpectrum, irfft3d, rfft3d } from '../../fourier/rfft3d.js';
+import { allocateReal, allocateSpectrum, irfft3d, rfft3d, shareable } from '../../fourier/rfft3d.js';
 import type { Volume } from '../../model/volume.js';
 import { ProgressSteps, type ProgressContext } from '../../util/progress.js';
 import { glibcRand, relionUniform } from '../../util/random.js';
@@ -104,16 +104,20 @@ export function computeFsc(
   // is 2 GB, so allocating per step would triple the peak memory.
   const s1 = allocateSpectrum(nx, ny, nz);
   const s2 = allocateSpectrum(nx, ny, nz);
+  // Each map is transformed twice or more: shared with the pool's threads once, not per transform.
+  const d1 = shareable(half1.data),
+    d2 = shareable(half2.data);
+  const m = mask ? shareable(mask) : null;
   const r1 = mask ? allocateReal(nx * ny * nz) : null;
   const r2 = mask ? allocateReal(nx * ny * nz) : null;
   let masked: ShellSums | null = null;
   if (mask) {
     steps.step(2, 'masked FSC');
-    masked = shellSums(rfft3d(half1.data, nx, ny, nz, s1, mask), rfft3d(half2.data, nx, ny, nz, s2, mask), shells);
+    masked = shellSums(rfft3d(d1, nx, ny, nz, s1, m), rfft3d(d2, nx, ny, nz, s2, m), shells);
   }
   steps.step(2, 'unmasked FSC');
-  rfft3d(half1.data, nx, ny, nz, s1);
-  rfft3d(half2.data, nx, ny, nz, s2);
+  rfft3d(d1, nx, ny, nz, s1);
+  rfft3d(d2, nx, ny, nz, s2);
   const unmaskedSums = shellSums(s1, s2, shells);
   if (mask && info && info.densityFraction === null) info.densityFraction = densityVoxels(s1, s2, px) / sum(mask);
   const fscUnmasked = fscFromSums(unmaskedSums);
@@ -129,8 +133,8 @@ export function computeFsc(
       const rnd = relionUniform(glibcRand(options.seed ?? 1), 0, 2 * Math.PI);
       randomizePhasesBeyond(s1, r0, rnd);
       randomizePhasesBeyond(s2, r0, rnd);
-      const m1 = rfft3d(irfft3d(s1, r1!), nx, ny, nz, s1, mask);
-      const m2 = rfft3d(irfft3d(s2, r2!), nx, ny, nz, s2, mask);
+      const m1 = rfft3d(irfft3d(s1, r1!), nx, ny, nz, s1, m);
+      const m2 = rfft3d(irfft3d(s2, r2!), nx, ny, nz, s2, m);
       fscRandom = fscFromSums(shellSums(m1, m2, shells));
     }
   }

@@ -18,7 +18,9 @@ export function squaredDistanceToInside(
   const cap = Math.min(INF, maxDistance * maxDistance);
   // Float32 holds squared integer distances exactly (< 2^24) at half the memory traffic.
   const d = new Float32Array(inside.length);
-  for (let i = 0; i < inside.length; i++) d[i] = inside[i] ? 0 : INF;
+  // Pass 1 (x) on the binary input needs no parabolas: the distance to the nearest inside voxel
+  // of the row, from one sweep each way.
+  for (let row = 0; row < ny * nz; row++) xRow(inside, d, row * nx, nx, cap, INF);
   const maxN = Math.max(nx, ny, nz);
   const f = new Float64Array(maxN);
   const out = new Float64Array(maxN);
@@ -36,10 +38,28 @@ export function squaredDistanceToInside(
     envelope(f, n, out, v, zc);
     for (let i = 0, p = s; i < n; i++, p += stride) d[p] = out[i]! <= cap ? out[i]! : INF;
   };
-  for (let k = 0; k < ny * nz; k++) line(k * nx, nx, 1);
   for (let z = 0; z < nz; z++) for (let x = 0; x < nx; x++) line(x + z * nx * ny, ny, nx);
   for (let y = 0; y < ny; y++) for (let x = 0; x < nx; x++) line(x + y * nx, nz, nx * ny);
   return d;
+}
+
+/** Squared distance along one row to its nearest inside voxel (inf beyond `cap`, or with none inside). */
+function xRow(inside: Uint8Array, d: Float32Array, s: number, n: number, cap: number, inf: number): void {
+  let last = -1;
+  for (let i = 0; i < n; i++) {
+    if (inside[s + i]) last = i;
+    const dist = last < 0 ? inf : (i - last) * (i - last);
+    d[s + i] = dist <= cap ? dist : inf;
+  }
+  if (last < 0) return;
+  let next = -1;
+  for (let i = n - 1; i >= 0; i--) {
+    if (inside[s + i]) next = i;
+    if (next >= 0) {
+      const dist = (next - i) * (next - i);
+      if (dist < d[s + i]! && dist <= cap) d[s + i] = dist;
+    }
+  }
 }
 
 /** 1D squared distance transform of sampled function f (lower envelope of parabolas). */
