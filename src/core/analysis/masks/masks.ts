@@ -187,9 +187,14 @@ export function autoMask(
     };
   }
   const d2 = squaredDistanceToInside(inside, nx, ny, nz, softEdgePx);
+  // Squared distances are integers, and beyond the edge they come out as 1e20 (edge value 0):
+  // the edge is a table of the few values it can take.
+  const last = Math.floor(softEdgePx * softEdgePx);
+  const edge = Float64Array.from({ length: last + 1 }, (_, k) => raisedCosine(Math.sqrt(k), softEdgePx));
   let above = 0;
   for (let i = 0; i < mask.length; i++) {
-    const v = raisedCosine(Math.sqrt(d2[i]!), softEdgePx);
+    const d = d2[i]!;
+    const v = d <= last ? edge[d]! : 0;
     mask[i] = v;
     if (v > 0.5) above++;
   }
