@@ -27,23 +27,17 @@ for (const r of rows) {
   const ratio = r.cryodxS !== null && r.referenceS ? r.cryodxS / r.referenceS : null;
   const target =
     r.maxRatio !== undefined ? `≤ ${r.maxRatio}×` : r.maxSeconds !== undefined ? `≤ ${r.maxSeconds} s` : '—';
-  const met =
-    r.cryodxS === null
-      ? '—'
-      : r.maxRatio !== undefined
-        ? ratio === null
-          ? '—'
-          : ratio <= r.maxRatio
-            ? 'yes'
-            : 'no'
-        : r.maxSeconds !== undefined
-          ? r.cryodxS <= r.maxSeconds
-            ? 'yes'
-            : 'no'
-          : '—';
+  const met = verdict(r, ratio);
   console.log(
     `| ${r.what} | ${r.cryodxS?.toFixed(3) ?? '—'} | ${r.reference ?? '—'} | ${r.referenceS?.toFixed(3) ?? '—'} | ` +
       `${ratio === null ? '—' : ratio.toFixed(2) + '×'} | ${target} | ${met} |`,
   );
 }
 rmSync(RECORD_FILE);
+
+function verdict(r: TargetRow, ratio: number | null): string {
+  if (r.cryodxS === null) return '—';
+  if (r.maxRatio !== undefined) return ratio === null ? '—' : ratio <= r.maxRatio ? 'yes' : 'no';
+  if (r.maxSeconds !== undefined) return r.cryodxS <= r.maxSeconds ? 'yes' : 'no';
+  return '—';
+}

@@ -1,6 +1,7 @@
 // AssemblyScript, compiled to WebAssembly SIMD by wasm/build.mjs (npm run build:wasm).
 //
-// Batched complex FFTs in float64, one complex number per v128 (f64x2: re, im). Layout as in
+// Batched complex FFTs in float64 (Stockham autosort: Cochran et al. 1967; mixed radix as in
+// Temperton 1983), one complex number per v128 (f64x2: re, im). Layout as in
 // src/core/fourier/plan.ts: element j of signal b at complex index j·B + b, so every butterfly's
 // inner loop runs over B contiguous complex numbers. Float64 keeps the results within 1e-15 of the
 // TypeScript kernels (which stay as the fallback and the tests' reference).
@@ -396,8 +397,8 @@ function stockham(plan: usize, data: usize, scratch: usize, count: i32, S: i32, 
   if (src != data) for (let j = 0; j < n; j++) memory.copy(data + off(j * S), src + off(j * S), off(count));
 }
 
-// X_k = w_k·Σ_j (x_j·w_j)·conj(w_{k−j}) with w_j = exp(−πi·j²/n): a convolution done by a smooth
-// length-m FFT on contiguous work arrays. The inverse is conj(forward(conj x)).
+// Bluestein (1970): X_k = w_k·Σ_j (x_j·w_j)·conj(w_{k−j}) with w_j = exp(−πi·j²/n), a convolution
+// done by a smooth length-m FFT on contiguous work arrays. The inverse is conj(forward(conj x)).
 function bluestein(plan: usize, data: usize, B: i32, S: i32, dir: f64, tmp: usize): void {
   const n = load<i32>(plan, 4),
     m = load<i32>(plan, 8);

@@ -1,13 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { fft, fftBatch } from './fft.js';
 import { factorize, planFft } from './plan.js';
-import { seededRandom } from '../util/random.js';
+import { signedRandom } from '../util/random.js';
 
-/** Seeded values in [−0.5, 0.5), so failures reproduce. */
-export function rng(seed: number): () => number {
-  const r = seededRandom(seed);
-  return () => r() - 0.5;
-}
+const rng = signedRandom;
 
 function naiveDft(x: Float64Array, dir: -1 | 1): Float64Array {
   const n = x.length / 2;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rng } from './fft.test.js';
+import { signedRandom as rng } from '../util/random.js';
 import { halfLength, irfft3d, rfft3d, signedFrequency } from './rfft3d.js';
 
 function naive3d(

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { fftBatch } from './fft.js';
-import { rng } from './fft.test.js';
+import { signedRandom as rng } from '../util/random.js';
 import { planFft } from './plan.js';
 import { simdFftBatch } from './rfft-simd.js';
 import { irfft3d, rfft3d } from './rfft3d.js';

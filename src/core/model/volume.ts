@@ -46,8 +46,8 @@ export interface DensityStats {
 
 /**
  * Statistics in one pass with Float64 accumulators. The sums are of v − K, K the first finite value
- * (a shifted two-sum: no division per voxel as in Welford's update, and no cancellation beyond
- * (mean − K)²/variance, which is small for a map).
+ * (the shifted-data sums of Chan, Golub & LeVeque 1983: no division per voxel as in Welford's
+ * update, and no cancellation beyond (mean − K)²/variance, which is small for a map).
  */
 export function densityStats(data: ArrayLike<number>): DensityStats {
   let k = NaN;

@@ -10,6 +10,12 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
+/** Seeded uniform values in [−0.5, 0.5): test signals that reproduce. */
+export function signedRandom(seed: number): () => number {
+  const r = seededRandom(seed);
+  return () => r() - 0.5;
+}
+
 /** Standard normal deviates from a uniform source (Box–Muller; the second value of each pair is kept). */
 export function gaussianRandom(rnd: () => number): () => number {
   let spare: number | null = null;

@@ -74,6 +74,32 @@ function windowRows(window: Float32Array, b: number): Int32Array {
 }
 
 /**
+ * Calls `run(i, m, x0, x1)` for each row of the window around p that lies in the map: window
+ * indices i + x and map indices m + x for x0 ≤ x < x1, the row's non-zero run clipped to the map.
+ */
+function forEachRun(
+  n: number,
+  p: SamplePoint,
+  window: Float32Array,
+  b: number,
+  run: (i: number, m: number, x0: number, x1: number) => void,
+): void {
+  const o = b / 2;
+  const rows = windowRows(window, b);
+  const dx = p.x - o;
+  for (let z = 0; z < b; z++) {
+    const mz = p.z - o + z;
+    if (mz < 0 || mz >= n) continue;
+    for (let y = 0; y < b; y++) {
+      const my = p.y - o + y;
+      if (my < 0 || my >= n) continue;
+      const r = z * b + y;
+      run(r * b, (mz * n + my) * n + dx, Math.max(rows[2 * r]!, -dx), Math.min(rows[2 * r + 1]!, n - dx));
+    }
+  }
+}
+
+/**
  * out = window × map cut out around point p (box b, point at b/2); voxels outside the map are 0
  * (RELION's full-box window does not wrap either).
  */
@@ -85,24 +111,10 @@ export function cutWindow(
   b: number,
   out: Float32Array,
 ): void {
-  const o = b / 2;
-  const rows = windowRows(window, b);
-  const dx = p.x - o;
   out.fill(0);
-  for (let z = 0; z < b; z++) {
-    const mz = p.z - o + z;
-    if (mz < 0 || mz >= n) continue;
-    for (let y = 0; y < b; y++) {
-      const my = p.y - o + y;
-      if (my < 0 || my >= n) continue;
-      const r = z * b + y;
-      const x0 = Math.max(rows[2 * r]!, -dx),
-        x1 = Math.min(rows[2 * r + 1]!, n - dx);
-      const i = r * b,
-        m = (mz * n + my) * n + dx;
-      for (let x = x0; x < x1; x++) out[i + x] = window[i + x]! * map[m + x]!;
-    }
-  }
+  forEachRun(n, p, window, b, (i, m, x0, x1) => {
+    for (let x = x0; x < x1; x++) out[i + x] = window[i + x]! * map[m + x]!;
+  });
 }
 
 /**
@@ -118,27 +130,13 @@ export function addWindowContributions(
   invResolution: number,
   filtered: Float32Array,
 ): void {
-  const o = b / 2;
-  const rows = windowRows(window, b);
-  const dx = p.x - o;
   const { locresSum, weightSum, filtered: blend } = acc;
-  for (let z = 0; z < b; z++) {
-    const mz = p.z - o + z;
-    if (mz < 0 || mz >= n) continue;
-    for (let y = 0; y < b; y++) {
-      const my = p.y - o + y;
-      if (my < 0 || my >= n) continue;
-      const r = z * b + y;
-      const x0 = Math.max(rows[2 * r]!, -dx),
-        x1 = Math.min(rows[2 * r + 1]!, n - dx);
-      const i = r * b,
-        m = (mz * n + my) * n + dx;
-      for (let x = x0; x < x1; x++) {
-        const w = window[i + x]!;
-        locresSum[m + x] = locresSum[m + x]! + w * invResolution;
-        weightSum[m + x] = weightSum[m + x]! + w;
-        blend[m + x] = blend[m + x]! + w * filtered[i + x]!;
-      }
+  forEachRun(n, p, window, b, (i, m, x0, x1) => {
+    for (let x = x0; x < x1; x++) {
+      const w = window[i + x]!;
+      locresSum[m + x] = locresSum[m + x]! + w * invResolution;
+      weightSum[m + x] = weightSum[m + x]! + w;
+      blend[m + x] = blend[m + x]! + w * filtered[i + x]!;
     }
-  }
+  });
 }
