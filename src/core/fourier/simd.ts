@@ -165,6 +165,7 @@ function roots(r: number): Float64Array {
 let enabled = true;
 /** undefined: not tried yet; null: this engine has no WebAssembly SIMD. */
 let loaded: SimdKernels | null | undefined;
+let syncRefused = false;
 
 function bytes(): Uint8Array<ArrayBuffer> {
   const text = atob(SIMD_KERNELS_BASE64);
@@ -186,11 +187,14 @@ export function setSimdEnabled(on: boolean): void {
 export function simdKernels(): SimdKernels | null {
   if (!enabled) return null;
   if (loaded !== undefined) return loaded;
+  if (syncRefused) return null;
   const code = bytes();
   if (typeof WebAssembly === 'undefined' || !WebAssembly.validate(code)) return (loaded = null);
   try {
     loaded = new SimdKernels(new WebAssembly.Instance(new WebAssembly.Module(code)));
   } catch {
+    // A browser's main thread: asked once, not on every transform; prepareSimdKernels() still can.
+    syncRefused = true;
     return null;
   }
   return loaded;
