@@ -1,3 +1,3 @@
 // Entry of the WebAssembly SIMD kernels (see fft.ts and real.ts).
 export { fft } from './fft';
-export { accumulatePower, forwardPlane, inversePlane, multiply } from './real';
+export { accumulatePower, forwardPlane, inversePlane, multiply, promote } from './real';

@@ -219,3 +219,15 @@ export function multiply(a: usize, b: usize, n: i32): void {
     store<f64>(p, load<f64>(p) * load<f64>(b + (<usize>(n - 1) << 3)));
   }
 }
+
+/** dst[i] = src[i] for n float32 values widened to float64 (micrograph tiles into a transform's input). */
+export function promote(src: usize, dst: usize, n: i32): void {
+  const quads = n >> 2;
+  for (let i = 0; i < quads; i++) {
+    const v = v128.load(src + (<usize>i << 4));
+    const d = dst + (<usize>i << 5);
+    v128.store(d, f64x2.promote_low_f32x4(v));
+    v128.store(d + 16, f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1)));
+  }
+  for (let i = quads << 2; i < n; i++) store<f64>(dst + (<usize>i << 3), <f64>load<f32>(src + (<usize>i << 2)));
+}

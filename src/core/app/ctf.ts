@@ -119,25 +119,29 @@ export function fitMicrograph(file: NamedBytes, o: MicrographFitOptions): Microg
       message: `${path}: ${v.nz} frames summed without alignment; fit the motion-corrected sum for the best result`,
     });
   }
-  let nonFinite = 0;
-  for (let i = 0; i < image.length; i++) if (!Number.isFinite(image[i]!)) nonFinite++;
+  // One pass for damage, range and sign: x − x is NaN exactly when x is NaN or infinite.
+  let nonFinite = 0,
+    lo = Infinity,
+    hi = -Infinity;
+  for (let i = 0; i < image.length; i++) {
+    const x = image[i]!;
+    if (x - x !== 0) {
+      nonFinite++;
+      continue;
+    }
+    if (x < lo) lo = x;
+    if (x > hi) hi = x;
+  }
   if (nonFinite)
     throw new InputError(
       `${path}: ${nonFinite} pixels are NaN or infinite; the micrograph is damaged — re-run motion correction`,
     );
-  let lo = Infinity,
-    hi = -Infinity;
-  for (let i = 0; i < image.length; i++) {
-    const x = image[i]!;
-    if (x < lo) lo = x;
-    if (x > hi) hi = x;
-  }
   if (!(hi > lo)) {
     throw new InputError(
       `${path}: every pixel is ${lo}: the micrograph is blank (a failed or truncated motion correction?)`,
     );
   }
-  const ps = powerSpectrumLikeness(image, v.nx, v.ny);
+  const ps = lo < 0 ? 0 : powerSpectrumLikeness(image, v.nx, v.ny);
   if (ps > POWER_SPECTRUM_SYMMETRY) {
     throw new InputError(
       `${path}: this is a power spectrum, not a micrograph (non-negative and point-symmetric about its centre: ` +

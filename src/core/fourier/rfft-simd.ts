@@ -102,28 +102,36 @@ export function simdFftBatch(k: SimdKernels, n: number, data: Float64Array, batc
 }
 
 /**
- * Σ |F|² of real size×size tiles (tile t at tiles[t·size²], t < count) into power[group[t]] (the
- * half spectrum's nxh·size values): the periodogram accumulates in the kernels' memory, so no
- * tile's spectrum is copied out.
+ * Σ |F|² of the size×size tiles of an nx-wide image whose corners are `origins` into power[group[t]] (the
+ * half spectrum's nxh·size values): rows go straight from the image into the kernels' memory and the
+ * periodogram accumulates there, so no tile is copied twice and no tile's spectrum is copied out.
  */
 export function simdTilePower(
   k: SimdKernels,
-  tiles: Float32Array,
+  image: Float32Array | Float64Array,
+  nx: number,
   size: number,
-  count: number,
+  origins: readonly (readonly [number, number])[],
   group: ArrayLike<number>,
   power: Float64Array[],
 ): void {
   const b = planeBuffers(k, size, size);
   const values = b.nxh * size;
   const acc = power.map(() => k.alloc(8 * values));
-  const realView = k.f64(b.real, size * size);
+  // Float32 rows are copied as they are (a plain memory copy) and widened in the kernels: a typed-array
+  // set() that converts costs several times more.
+  const stage = image instanceof Float32Array ? k.alloc(4 * size * size) : b.real;
+  const stageView = image instanceof Float32Array ? k.f32(stage, size * size) : k.f64(stage, size * size);
   power.forEach((p, g) => k.f64(acc[g]!, values).set(p));
-  for (let t = 0; t < count; t++) {
-    realView.set(tiles.subarray(t * size * size, (t + 1) * size * size));
+  origins.forEach(([x0, y0], t) => {
+    for (let y = 0; y < size; y++) {
+      const row = (y0 + y) * nx + x0;
+      stageView.set(image.subarray(row, row + size), y * size);
+    }
+    if (stage !== b.real) k.exports.promote(stage, b.real, size * size);
     k.exports.forwardPlane(b.rows, b.cols, size, size, b.real, b.half, b.tw, b.work, b.scratch, b.tmp);
     k.exports.accumulatePower(b.half, acc[group[t]!]!, values);
-  }
+  });
   power.forEach((p, g) => p.set(k.f64(acc[g]!, values)));
   k.release(b.mark);
 }

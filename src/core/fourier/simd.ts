@@ -14,6 +14,7 @@ interface KernelExports {
   inversePlane(...args: number[]): void;
   accumulatePower(half: number, acc: number, count: number): void;
   multiply(a: number, b: number, n: number): void;
+  promote(src: number, dst: number, n: number): void;
 }
 
 const ALIGN = 16;
@@ -55,6 +56,10 @@ export class SimdKernels {
 
   f64(ptr: number, length: number): Float64Array {
     return new Float64Array(this.exports.memory.buffer, ptr, length);
+  }
+
+  f32(ptr: number, length: number): Float32Array {
+    return new Float32Array(this.exports.memory.buffer, ptr, length);
   }
 
   /** The plan of a length-n complex transform, built once, in the kernels' memory. */

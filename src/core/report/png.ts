@@ -1,4 +1,5 @@
 import { zlibSync } from 'fflate';
+import { quantile } from '../util/stats.js';
 
 /**
  * A grey-scale 8-bit PNG (PNG specification, ISO/IEC 15948: signature, IHDR, one IDAT of zlib
@@ -76,9 +77,8 @@ export function imagePng(data: Float32Array, width: number, height: number): Uin
 }
 
 function scaledPng(vals: Float32Array, width: number, height: number): Uint8Array {
-  const sorted = Float32Array.from(vals).sort();
-  const lo = sorted[Math.floor(0.01 * sorted.length)]!,
-    hi = sorted[Math.floor(0.99 * sorted.length)]!;
+  const lo = quantile(vals, 0.01),
+    hi = quantile(vals, 0.99);
   const px = new Uint8Array(width * height);
   for (let i = 0; i < px.length; i++)
     px[i] = Math.max(0, Math.min(255, Math.round(((vals[i]! - lo) / (hi - lo || 1)) * 255)));

@@ -106,3 +106,31 @@ export function countNonFinite(data: ArrayLike<number>): { count: number; first:
     }
   return { count, first };
 }
+
+/**
+ * The q-quantile (nearest rank) in O(n): a histogram narrows the rank to one of 65536 bins, and
+ * only that bin's values are sorted. Sorting 16 M voxels took seconds; this takes tens of ms.
+ */
+export function quantile(values: Float32Array, q: number): number {
+  let lo = Infinity,
+    hi = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  if (!(hi > lo)) return lo;
+  const bins = 65536;
+  const scale = (bins - 1) / (hi - lo);
+  const hist = new Uint32Array(bins);
+  for (let i = 0; i < values.length; i++) hist[Math.floor((values[i]! - lo) * scale)]!++;
+  const rank = Math.min(values.length - 1, Math.floor(q * values.length));
+  let bin = 0,
+    below = 0;
+  while (below + hist[bin]! <= rank) below += hist[bin++]!;
+  const inBin = new Float32Array(hist[bin]!);
+  let k = 0;
+  for (let i = 0; i < values.length; i++) if (Math.floor((values[i]! - lo) * scale) === bin) inBin[k++] = values[i]!;
+  inBin.sort();
+  return inBin[rank - below]!;
+}

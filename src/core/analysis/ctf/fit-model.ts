@@ -1,5 +1,6 @@
 import { wavelengthA } from '../../model/ctf-physics.js';
 import { pearsonFromSums } from '../../util/stats.js';
+import { fastCos } from '../../util/trig.js';
 import type { NormalizedSpectrum, SpectrumGrid } from './spectrum.js';
 
 /**
@@ -46,7 +47,7 @@ export function sinc(x: number): number {
 /** The ring modulation at squared frequency k2 (1/Å²) with defocus df (Å). */
 export function modulation(c: ChiConstants, p: FitParameters, k2: number, df: number): number {
   const chi = c.a * k2 * (df - c.b * k2) + c.phase0 + p.phaseShiftRad;
-  const m = -Math.cos(2 * chi);
+  const m = -fastCos(2 * chi);
   return p.thicknessA > 0 ? m * sinc(c.a * k2 * p.thicknessA) : m;
 }
 
@@ -97,7 +98,7 @@ export function annulus(
       out.offset[j] = part.offsetA;
       out.cos2[j] = grid.cos2[i]!;
       out.sin2[j] = grid.sin2[i]!;
-      out.value[j] = values[i]! * binWeight[Math.round(grid.radius[i]!)]!;
+      out.value[j] = values[i]! * binWeight[grid.bin[i]!]!;
       j++;
     }
   }
@@ -127,7 +128,7 @@ export function correlation(c: ChiConstants, p: FitParameters, s: Annulus, strid
   for (let i = 0; i < len; i += stride) {
     const k2 = s.k2[i]!;
     const df = mean + s.offset[i]! + hx * s.cos2[i]! + hy * s.sin2[i]!;
-    let m = -Math.cos(twoA * k2 * df - twoAB * k2 * k2 + twoPhase);
+    let m = -fastCos(twoA * k2 * df - twoAB * k2 * k2 + twoPhase);
     if (t > 0) m *= sinc(c.a * k2 * t);
     const d = s.value[i]!;
     sd += d;

@@ -76,18 +76,24 @@ export interface CtfSetFit extends CtfFit {
 }
 
 export function fitCtf(spec: AmplitudeSpectrum, options: CtfFitOptions = {}): CtfFit {
-  const { ringPower: _unused, ...fit } = fitCtfSet(
-    {
-      box: spec.box,
-      pixelSizeA: spec.pixelSizeA,
-      parts: [{ amplitude: spec.amplitude, offsetA: 0, tiles: spec.tiles }],
-    },
-    options,
-  );
-  return fit;
+  const set = {
+    box: spec.box,
+    pixelSizeA: spec.pixelSizeA,
+    parts: [{ amplitude: spec.amplitude, offsetA: 0, tiles: spec.tiles }],
+  };
+  return fitSpectra(set, options).fit;
 }
 
+/** A tilted exposure's strips fitted together, with the ring power its exposure weighting needs. */
 export function fitCtfSet(set: SpectrumSet, options: CtfFitOptions = {}): CtfSetFit {
+  const { fit, grid, c, p } = fitSpectra(set, options);
+  return { ...fit, ringPower: ringPower(set, grid, c, p) };
+}
+
+function fitSpectra(
+  set: SpectrumSet,
+  options: CtfFitOptions,
+): { fit: CtfFit; grid: SpectrumGrid; c: ChiConstants; p: FitParameters } {
   const o = { ...CTF_FIT_DEFAULTS, findPhaseShift: false, findThickness: false, ...options };
   validate(set, o);
   const px = set.pixelSizeA;
@@ -125,7 +131,7 @@ export function fitCtfSet(set: SpectrumSet, options: CtfFitOptions = {}): CtfSet
   if (o.findThickness) best.p.thicknessA = fitThickness(c, best.p, grid, parts, px, kMin);
   const quality = fitQuality(c, best.p, grid, parts, px, kMin);
   const centre = final.reduce((a, b) => (Math.abs(b.offsetA) < Math.abs(a.offsetA) ? b : a));
-  return {
+  const fit: CtfFit = {
     ...toUVAngle(best.p),
     phaseShiftRad: best.p.phaseShiftRad,
     crossCorrelation: correlation(c, best.p, data),
@@ -138,8 +144,8 @@ export function fitCtfSet(set: SpectrumSet, options: CtfFitOptions = {}): CtfSet
       grid,
     ),
     box: set.box,
-    ringPower: ringPower(set, grid, c, best.p),
   };
+  return { fit, grid, c, p: best.p };
 }
 
 function ringPower(set: SpectrumSet, grid: SpectrumGrid, c: ChiConstants, p: FitParameters): Float64Array {
@@ -213,7 +219,7 @@ function searchDefocus(
     const values = part.spectrum.values;
     for (let i = 0; i < values.length; i++) {
       if (!grid.used[i]) continue;
-      const b = Math.round(grid.radius[i]!);
+      const b = grid.bin[i]!;
       sum[b]! += values[i]!;
       n[b]! += 1;
     }

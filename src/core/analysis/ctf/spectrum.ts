@@ -63,31 +63,52 @@ export function tiledGroups(
   const nxh = halfLength(size);
   const power = Array.from({ length: groups }, () => new Float64Array(nxh * size));
   const counts = new Array<number>(groups).fill(0);
+  for (const t of origins) counts[t.g]!++;
+  const simd = simdKernels();
+  if (simd) {
+    const pixels = image instanceof Float32Array || image instanceof Float64Array ? image : Float64Array.from(image);
+    simdTilePower(
+      simd,
+      pixels,
+      nx,
+      size,
+      origins.map((t) => t.o),
+      origins.map((t) => t.g),
+      power,
+    );
+  } else {
+    scalarTilePower(image, nx, size, origins, power);
+  }
+  return power.map((acc, g) => {
+    // Each tile's mean is subtracted before its transform, which zeroes F(0) and changes nothing else:
+    // the sum of the tile sits in F(0) alone, so it is zeroed here instead of subtracted from every pixel.
+    acc[0] = 0;
+    const amplitude = new Float32Array(nxh * size);
+    const norm = counts[g]! ? 1 / (counts[g]! * size * size) : 0;
+    for (let i = 0; i < amplitude.length; i++) amplitude[i] = Math.sqrt(acc[i]! * norm);
+    return { box: size, pixelSizeA, nxh, amplitude, tiles: counts[g]! };
+  });
+}
+
+/** The TypeScript kernels' periodogram: tiles copied out in batches, transformed, |F|² summed. */
+function scalarTilePower(
+  image: ArrayLike<number>,
+  nx: number,
+  size: number,
+  origins: { o: readonly [number, number]; g: number }[],
+  power: Float64Array[],
+): void {
+  const nxh = halfLength(size);
   const batch = Math.max(1, Math.min(TILE_BATCH, origins.length));
   const tiles = new Float32Array(size * size * batch);
-  const simd = simdKernels();
-  // The SIMD path accumulates inside the kernels' memory; only the TypeScript one needs the spectra.
-  const spec: Spectrum = {
-    nx: size,
-    ny: size,
-    nz: batch,
-    nxh,
-    data: new Float64Array(simd ? 0 : 2 * nxh * size * batch),
-  };
+  const spec: Spectrum = { nx: size, ny: size, nz: batch, nxh, data: new Float64Array(2 * nxh * size * batch) };
   for (let first = 0; first < origins.length; first += batch) {
     const count = Math.min(batch, origins.length - first);
     for (let t = 0; t < count; t++) copyTile(image, nx, origins[first + t]!.o, size, tiles, t * size * size);
-    for (let t = 0; t < count; t++) counts[origins[first + t]!.g]!++;
-    if (simd) {
-      const group = origins.slice(first, first + count).map((t) => t.g);
-      simdTilePower(simd, tiles, size, count, group, power);
-      continue;
-    }
     forwardPlanes(tiles, spec, 0, count);
     const d = spec.data;
     for (let t = 0; t < count; t++) {
-      const g = origins[first + t]!.g,
-        acc = power[g]!,
+      const acc = power[origins[first + t]!.g]!,
         off = 2 * nxh * size * t;
       for (let i = 0; i < nxh * size; i++) {
         const re = d[off + 2 * i]!,
@@ -96,12 +117,6 @@ export function tiledGroups(
       }
     }
   }
-  return power.map((acc, g) => {
-    const amplitude = new Float32Array(nxh * size);
-    const norm = counts[g]! ? 1 / (counts[g]! * size * size) : 0;
-    for (let i = 0; i < amplitude.length; i++) amplitude[i] = Math.sqrt(acc[i]! * norm);
-    return { box: size, pixelSizeA, nxh, amplitude, tiles: counts[g]! };
-  });
 }
 
 function copyTile(
@@ -112,36 +127,46 @@ function copyTile(
   out: Float32Array,
   off: number,
 ): void {
-  let sum = 0;
   for (let y = 0; y < size; y++) {
     const row = (y0 + y) * nx + x0;
-    for (let x = 0; x < size; x++) {
-      const v = image[row + x]!;
-      out[off + y * size + x] = v;
-      sum += v;
-    }
+    for (let x = 0; x < size; x++) out[off + y * size + x] = image[row + x]!;
   }
-  const mean = sum / (size * size);
-  for (let i = 0; i < size * size; i++) out[off + i]! -= mean;
 }
 
 /**
  * Radius (pixels) of every half-plane sample, and whether it takes part in fits: one of each
  * Friedel pair, within Nyquist, off the axes (tile edges leave a cross of leakage along them).
+ * Shared between fits of the same box: read only.
  */
 export interface SpectrumGrid {
   box: number;
   nxh: number;
   radius: Float32Array;
+  /** The radial bin of each sample: its radius rounded to the nearest pixel. */
+  bin: Uint16Array;
   used: Uint8Array;
   /** cos 2α and sin 2α of each sample's azimuth α (from the x axis). */
   cos2: Float32Array;
   sin2: Float32Array;
 }
 
+const grids = new Map<number, SpectrumGrid>();
+
 export function spectrumGrid(box: number): SpectrumGrid {
+  let grid = grids.get(box);
+  if (!grid) {
+    grid = makeGrid(box);
+    // A facility run fits one or two box sizes; a few grids of ~2 MB each are worth keeping.
+    if (grids.size >= 4) grids.clear();
+    grids.set(box, grid);
+  }
+  return grid;
+}
+
+function makeGrid(box: number): SpectrumGrid {
   const nxh = halfLength(box);
   const radius = new Float32Array(nxh * box),
+    bin = new Uint16Array(nxh * box),
     used = new Uint8Array(nxh * box);
   const cos2 = new Float32Array(nxh * box),
     sin2 = new Float32Array(nxh * box);
@@ -151,13 +176,14 @@ export function spectrumGrid(box: number): SpectrumGrid {
       const i = x + nxh * y,
         r = Math.hypot(x, fy);
       radius[i] = r;
+      bin[i] = Math.round(r);
       used[i] = x > 1 && Math.abs(fy) > 1 && r <= box / 2 && !(x === box / 2 && fy < 0) ? 1 : 0;
       const a = Math.atan2(fy, x);
       cos2[i] = Math.cos(2 * a);
       sin2[i] = Math.sin(2 * a);
     }
   }
-  return { box, nxh, radius, used, cos2, sin2 };
+  return { box, nxh, radius, bin, used, cos2, sin2 };
 }
 
 /**
@@ -192,7 +218,7 @@ export function normalizeSpectrum(
   for (let i = 0; i < amplitude.length; i++) {
     if (!grid.used[i]) continue;
     const r = grid.radius[i]!,
-      b = Math.round(r);
+      b = grid.bin[i]!;
     // The ring term enters at its mean (½ of CTF²): what stays is the rings' modulation.
     const e = amplitude[i]! - coef[4 * b]! - coef[4 * b + 1]! * r - 0.5 * (coef[4 * b + 2]! + coef[4 * b + 3]! * r);
     out[i] = e;
@@ -217,7 +243,7 @@ export function normalizeSpectrum(
   for (let b = 0; b < bins; b++) ringAmplitude[b] = coef[4 * b + 2]! + coef[4 * b + 3]! * b;
   for (let i = 0; i < out.length; i++) {
     if (!grid.used[i]) continue;
-    const s = rms[Math.round(grid.radius[i]!)]!;
+    const s = rms[grid.bin[i]!]!;
     out[i] = s > 0 ? out[i]! / s : 0;
   }
   return { values: out, binWeight, ringAmplitude };
@@ -238,7 +264,7 @@ function matchedWeights(
     cnt = new Float64Array(bins + 1);
   for (let i = 0; i < residual.length; i++) {
     if (!grid.used[i]) continue;
-    const b = Math.round(grid.radius[i]!);
+    const b = grid.bin[i]!;
     const u = residual[i]! - (coef[4 * b + 2]! + coef[4 * b + 3]! * grid.radius[i]!) * (model[i]! - 0.5);
     sq[b + 1]! += u * u;
     cnt[b + 1]! += 1;
@@ -277,22 +303,8 @@ function localRegression(
   const tri = (k * (k + 1)) / 2,
     stride = tri + k;
   const sums = new Float64Array((bins + 1) * stride);
-  const x = new Float64Array(4);
-  for (let i = 0; i < amplitude.length; i++) {
-    if (!grid.used[i]) continue;
-    const r = grid.radius[i]!,
-      a = amplitude[i]!,
-      o = (Math.round(r) + 1) * stride;
-    x[0] = 1;
-    x[1] = r;
-    if (model) {
-      x[2] = model[i]!;
-      x[3] = r * model[i]!;
-    }
-    let t = 0;
-    for (let p = 0; p < k; p++) for (let q = p; q < k; q++) sums[o + t++]! += x[p]! * x[q]!;
-    for (let p = 0; p < k; p++) sums[o + tri + p]! += a * x[p]!;
-  }
+  if (model) accumulateWithModel(amplitude, grid, model, sums);
+  else accumulateLine(amplitude, grid, sums);
   for (let b = 1; b <= bins; b++) for (let j = 0; j < stride; j++) sums[b * stride + j]! += sums[(b - 1) * stride + j]!;
   const coef = new Float64Array(4 * bins);
   const m = new Float64Array(k * k),
@@ -319,6 +331,55 @@ function localRegression(
     }
   }
   return coef;
+}
+
+/**
+ * Per bin (offset by one, for the running sums that follow) the upper triangle of XᵀX and Xᵀa for the
+ * regressors x = (1, r, m, r·m), written out: this loop runs over every sample five times per fit.
+ */
+function accumulateWithModel(
+  amplitude: Float32Array,
+  grid: SpectrumGrid,
+  model: Float32Array,
+  sums: Float64Array,
+): void {
+  for (let i = 0; i < amplitude.length; i++) {
+    if (!grid.used[i]) continue;
+    const r = grid.radius[i]!,
+      a = amplitude[i]!,
+      m = model[i]!,
+      rm = r * m,
+      o = (grid.bin[i]! + 1) * 14;
+    sums[o]! += 1;
+    sums[o + 1]! += r;
+    sums[o + 2]! += m;
+    sums[o + 3]! += rm;
+    sums[o + 4]! += r * r;
+    sums[o + 5]! += r * m;
+    sums[o + 6]! += r * rm;
+    sums[o + 7]! += m * m;
+    sums[o + 8]! += m * rm;
+    sums[o + 9]! += rm * rm;
+    sums[o + 10]! += a;
+    sums[o + 11]! += a * r;
+    sums[o + 12]! += a * m;
+    sums[o + 13]! += a * rm;
+  }
+}
+
+/** As accumulateWithModel for x = (1, r). */
+function accumulateLine(amplitude: Float32Array, grid: SpectrumGrid, sums: Float64Array): void {
+  for (let i = 0; i < amplitude.length; i++) {
+    if (!grid.used[i]) continue;
+    const r = grid.radius[i]!,
+      a = amplitude[i]!,
+      o = (grid.bin[i]! + 1) * 5;
+    sums[o]! += 1;
+    sums[o + 1]! += r;
+    sums[o + 2]! += r * r;
+    sums[o + 3]! += a;
+    sums[o + 4]! += a * r;
+  }
 }
 
 /** Solves the leading use × use block of a k × k system by Gaussian elimination; null if singular. */

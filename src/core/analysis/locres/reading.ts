@@ -1,5 +1,5 @@
 import type { Warning } from '../../errors.js';
-import { quantile } from '../masks/masks.js';
+import { quantile } from '../../util/stats.js';
 
 /**
  * Reading a local-resolution map as evidence (seed 000, reason 1b): distribution within the mask,

@@ -6,7 +6,8 @@ import { seededRandom } from '../../util/random.js';
 import { squaredDistanceToInside } from './distance.js';
 import { densityVoxels } from './density.js';
 import { rfft3d } from '../../fourier/rfft3d.js';
-import { autoMask, quantile, raisedCosine, sphericalMask } from './masks.js';
+import { autoMask, raisedCosine, sphericalMask } from './masks.js';
+import { quantile } from '../../util/stats.js';
 import { longestDimensionA } from './extent.js';
 
 describe('distance transform', () => {

@@ -1,11 +1,23 @@
-import { parse, View } from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
+
+type VegaModules = [typeof import('vega'), typeof import('vega-lite')];
+let modules: Promise<VegaModules> | null = null;
+
+/**
+ * Vega and Vega-Lite take ~0.2 s to load; loaded on the first figure, not with every module that can
+ * draw one (worker threads and commands that write no figure never pay for them).
+ */
+function vegaModules(): Promise<VegaModules> {
+  modules ??= Promise.all([import('vega'), import('vega-lite')]);
+  return modules;
+}
 
 /**
  * Vega-Lite → SVG in Node with no browser and no native dependency (Vega's headless renderer);
  * the HTML report and the browser app render the same specifications.
  */
 export async function renderSvg(spec: Record<string, unknown>): Promise<string> {
+  const [{ parse, View }, { compile }] = await vegaModules();
   const vega = compile(spec as unknown as TopLevelSpec).spec;
   const view = new View(parse(vega), { renderer: 'none' });
   try {
