@@ -13,8 +13,10 @@ import {
 } from '../../simulate/maps.js';
 import { seededRandom } from '../../util/random.js';
 import { anisotropy, readAnisotropy } from './anisotropy.js';
+import { fscVolume } from './cones.js';
 import { fibonacciHemisphere } from './directions.js';
-import { isoSurfaceArea } from './surface.js';
+import { sphericityOf } from './sphericity.js';
+import { gaussianBlur, isoSurfaceArea } from './surface.js';
 
 /** Blur along z only: amplitudes × exp(−B·s_z²/4). */
 function blurAlongZ(map: Float32Array, n: number, px: number, b: number): Float32Array {
@@ -77,6 +79,56 @@ describe('geometry', () => {
     for (let i = 0; i < f.length; i++)
       f[i] = 20 - Math.hypot((i % n) - 24, (Math.floor(i / n) % n) - 24, Math.floor(i / n / n) - 24);
     expect(isoSurfaceArea(f, n, n, n, 0) / (4 * Math.PI * 400)).toBeCloseTo(1, 2);
+  });
+
+  it('sphericity works in the cube that can hold 1s: same value as the whole padded box, and a spheroid’s', () => {
+    // A prolate spheroid (semi-axes 9, 9, 16 voxels) of FSC values falling outward, off-centre in a 64³ box:
+    // every voxel ≥ 0.5 has its inward neighbour ≥ 0.5 too, so 3DFSC's binarisation is the threshold.
+    const n = 64,
+      c = n / 2;
+    const f = new Float32Array(n ** 3);
+    for (let z = 0; z < n; z++)
+      for (let y = 0; y < n; y++)
+        for (let x = 0; x < n; x++) {
+          const q = Math.hypot((x - c) / 9, (y - c) / 9, (z - c) / 16);
+          f[x + n * (y + n * z)] = Math.max(0, 1 - 0.5 * q);
+        }
+    const m = n + 12;
+    const padded = new Float32Array(m ** 3);
+    for (let z = 0; z < n; z++)
+      for (let y = 0; y < n; y++)
+        for (let x = 0; x < n; x++) padded[x + 6 + m * (y + 6 + m * (z + 6))] = f[x + n * (y + n * z)]! >= 0.5 ? 1 : 0;
+    const blurred = gaussianBlur(padded, m, m, m, 1);
+    let volume = 0;
+    for (const v of blurred) if (v >= 0.5) volume++;
+    const whole = (Math.cbrt(Math.PI) * Math.pow(6 * volume, 2 / 3)) / isoSurfaceArea(blurred, m, m, m, 0.5);
+    const ours = sphericityOf(f, n, 0.5, 0);
+    expect(Math.abs(ours - whole)).toBeLessThan(1e-12);
+    // Prolate spheroid a = 9, c = 16: Ψ = π^⅓(6V)^⅔ / A with A = 2πa²(1 + c·asin(e)/(a·e)).
+    const [a, cc] = [9, 16];
+    const e = Math.sqrt(1 - (a * a) / (cc * cc));
+    const area = 2 * Math.PI * a * a * (1 + (cc * Math.asin(e)) / (a * e));
+    const psi = (Math.cbrt(Math.PI) * Math.pow(6 * ((4 / 3) * Math.PI * a * a * cc), 2 / 3)) / area;
+    expect(Math.abs(ours - psi)).toBeLessThan(0.02);
+  });
+
+  it('3D FSC volume up to a shell: the whole volume there, 0 beyond', () => {
+    const [n, S, D] = [32, 17, 60];
+    const axes = fibonacciHemisphere(D);
+    const r = seededRandom(3);
+    const conical = Float64Array.from({ length: D * S }, () => r());
+    const full = fscVolume(conical, axes, S, n, 0.5);
+    const inner = fscVolume(conical, axes, S, n, 0.5, 9);
+    let filled = 0;
+    for (let z = 0; z < n; z++)
+      for (let y = 0; y < n; y++)
+        for (let x = 0; x < n; x++) {
+          const i = x + n * (y + n * z);
+          const s = Math.round(Math.hypot(x - n / 2, y - n / 2, z - n / 2));
+          expect(inner[i]).toBe(s <= 9 ? full[i] : 0);
+          if (s <= 9 && full[i]! > 0) filled++;
+        }
+    expect(filled).toBeGreaterThan(3000);
   });
 
   it('Fibonacci hemisphere: unit axes, z ≥ 0, evenly spread', () => {

@@ -49,9 +49,13 @@ export class AxisLookup {
         }
   }
 
+  /** Called once per Fourier voxel: no closure, no allocation. */
   candidates(ux: number, uy: number, uz: number): Int32Array {
-    const g = this.g;
-    const cell = (v: number): number => Math.min(g - 1, Math.max(0, Math.floor(((v + 1) / 2) * g)));
-    return this.cells[cell(ux) + g * (cell(uy) + g * cell(uz))]!;
+    const g = this.g,
+      h = 0.5 * g;
+    const cx = Math.min(g - 1, Math.max(0, Math.floor((ux + 1) * h))),
+      cy = Math.min(g - 1, Math.max(0, Math.floor((uy + 1) * h))),
+      cz = Math.min(g - 1, Math.max(0, Math.floor((uz + 1) * h)));
+    return this.cells[cx + g * (cy + g * cz)]!;
   }
 }

@@ -6,10 +6,11 @@ import { sphericityOf } from './sphericity.js';
 
 /**
  * The sphericity an isotropic map with the same shell FSC, box and cones would show: half spectra
- * whose voxels correlate by exactly the global FSC of their shell (F₁ = A + N₁, F₂ = A + N₂ with
- * |A|² : |N|² = ρ : 1 − ρ), through the same cones, 3D FSC volume and iso-surface. Few voxels per cone
- * (small boxes, coarse maps) make an isotropic map look anisotropic; only sphericity below this floor
- * says anything about the views. Two realisations (one above 160³, where the floor nears 1).
+ * whose voxels correlate by exactly the global FSC ρ of their shell (unit-variance normal parts with
+ * correlation ρ, as F₁ = A + N₁, F₂ = A + N₂ with |A|² : |N|² = ρ : 1 − ρ would have), through the same
+ * cones, 3D FSC volume and iso-surface. Few voxels per cone (small boxes, coarse maps) make an isotropic
+ * map look anisotropic; only sphericity below this floor says anything about the views. Two
+ * realisations (one above 160³, where the floor nears 1).
  */
 export function sphericityNoiseFloor(
   like: Pick<Spectrum, 'nx' | 'ny' | 'nz' | 'nxh'>,
@@ -26,41 +27,56 @@ export function sphericityNoiseFloor(
   const gauss = gaussianRandom(seededRandom(4711));
   const values: number[] = [];
   for (let r = 0; r < reps; r++) {
-    const length = 2 * like.nxh * like.ny * like.nz;
-    const a: Spectrum = { ...like, data: new Float64Array(length) };
-    const b: Spectrum = { ...like, data: new Float64Array(length) };
-    forEachFrequency(like, (i, r2) => {
-      const s = Math.round(Math.sqrt(r2));
-      const rho = s < S ? Math.min(0.999, Math.max(0, global[s]!)) : 0;
-      const sa = Math.sqrt(rho),
-        sn = Math.sqrt(1 - rho);
-      for (const part of [0, 1]) {
-        const common = sa * gauss();
-        a.data[2 * i + part] = common + sn * gauss();
-        b.data[2 * i + part] = common + sn * gauss();
-      }
-    });
+    const { a, b } = correlatedSpectra(like, global, S, gauss);
     const sums = coneSums(a, b, axes, (coneDeg * Math.PI) / 180, S);
     const conical = new Float64Array(D * S);
+    // The last shell any cone reaches the threshold at: the sphericity looks no further.
+    let reach = highPassShell;
     for (let i = 0; i < D * S; i++) {
       const s = i % S;
       const den = Math.sqrt(sums.den1[i]! * sums.den2[i]!);
       conical[i] =
         s <= highPassShell ? 1 : den > 0 && sums.count[i]! >= MIN_CONE_VOXELS ? sums.num[i]! / den : global[s]!;
+      if (conical[i]! >= threshold) reach = Math.max(reach, s);
     }
-    const volume = fscVolume(
-      conical,
-      axes,
-      S,
-      n,
-      Math.min((coneDeg * Math.PI) / 180, 1.5 * Math.sqrt((2 * Math.PI) / D)),
-    );
+    const angle = Math.min((coneDeg * Math.PI) / 180, 1.5 * Math.sqrt((2 * Math.PI) / D));
+    const volume = fscVolume(conical, axes, S, n, angle, reach);
     values.push(sphericityOf(volume, n, threshold, highPassShell));
   }
   return { mean: values.reduce((x, y) => x + y, 0) / values.length, low: Math.min(...values), replicates: reps };
 }
 
 export type NoiseFloor = ReturnType<typeof sphericityNoiseFloor>;
+
+/**
+ * Half spectra whose voxels correlate by the global FSC of their shell. Only shells 1 … S − 1 are drawn
+ * (the cones use no others); the rest stay 0.
+ */
+function correlatedSpectra(
+  like: Pick<Spectrum, 'nx' | 'ny' | 'nz' | 'nxh'>,
+  global: Float64Array,
+  S: number,
+  gauss: () => number,
+): { a: Spectrum; b: Spectrum } {
+  const length = 2 * like.nxh * like.ny * like.nz;
+  const a: Spectrum = { ...like, data: new Float64Array(length) };
+  const b: Spectrum = { ...like, data: new Float64Array(length) };
+  const rho = Float64Array.from(global, (g) => Math.min(0.999, Math.max(0, g))),
+    rest = Float64Array.from(rho, (r) => Math.sqrt(1 - r * r));
+  // (g₁, ρ·g₁ + √(1 − ρ²)·g₂) for independent standard normals g₁, g₂ (one Box–Muller pair) is the
+  // bivariate normal with correlation ρ and unit variances (two draws: the two values of one Box–Muller pair).
+  forEachFrequency(like, (i, r2) => {
+    const s = Math.round(Math.sqrt(r2));
+    if (s === 0 || s >= S) return;
+    for (let part = 0; part < 2; part++) {
+      const g1 = gauss(),
+        g2 = gauss();
+      a.data[2 * i + part] = g1;
+      b.data[2 * i + part] = rho[s]! * g1 + rest[s]! * g2;
+    }
+  });
+  return { a, b };
+}
 
 /** Everything sphericityNoiseFloor needs, as plain data a worker can be sent. */
 export interface NoiseFloorJob {
