@@ -53,13 +53,26 @@ export function densityStats(data: ArrayLike<number>): DensityStats {
   let k = NaN;
   for (let i = 0; i < data.length && !(k === k && Number.isFinite(k)); i++) k = data[i]!;
   if (!Number.isFinite(k)) return { min: NaN, max: NaN, mean: NaN, rms: NaN, nonFinite: data.length };
-  let min = k,
-    max = k,
+  // [min, max, Σ(v − K), Σ(v − K)², finite count, non-finite count]
+  const acc = Float64Array.of(k, k, 0, 0, 0, 0);
+  // In blocks: a small function called many times is optimised early, where one long loop runs for its
+  // first ~100 ms in slower on-stack-replaced code (twice as slow on a 256³ map).
+  for (let from = 0; from < data.length; from += STATS_BLOCK)
+    accumulateStats(data, from, Math.min(data.length, from + STATS_BLOCK), k, acc);
+  const [min, max, s1, s2, n, nonFinite] = acc as unknown as [number, number, number, number, number, number];
+  const meanShift = s1 / n;
+  return { min, max, mean: k + meanShift, rms: Math.sqrt(Math.max(0, s2 / n - meanShift * meanShift)), nonFinite };
+}
+
+const STATS_BLOCK = 1 << 16;
+
+function accumulateStats(data: ArrayLike<number>, from: number, to: number, k: number, acc: Float64Array): void {
+  let min = acc[0]!,
+    max = acc[1]!,
     s1 = 0,
     s2 = 0,
-    n = 0,
     nonFinite = 0;
-  for (let i = 0; i < data.length; i++) {
+  for (let i = from; i < to; i++) {
     const v = data[i]!;
     // v − v is 0 for every finite v, NaN otherwise: one test for NaN and ±∞.
     if (v - v !== 0) {
@@ -71,10 +84,13 @@ export function densityStats(data: ArrayLike<number>): DensityStats {
     const d = v - k;
     s1 += d;
     s2 += d * d;
-    n++;
   }
-  const meanShift = s1 / n;
-  return { min, max, mean: k + meanShift, rms: Math.sqrt(Math.max(0, s2 / n - meanShift * meanShift)), nonFinite };
+  acc[0] = min;
+  acc[1] = max;
+  acc[2]! += s1;
+  acc[3]! += s2;
+  acc[4]! += to - from - nonFinite;
+  acc[5]! += nonFinite;
 }
 
 /**

@@ -30,6 +30,30 @@ describe('distance transform', () => {
     }
   });
 
+  it('equals brute force with solid blobs (runs of inside voxels) across several 16-line blocks', () => {
+    const [nx, ny, nz] = [37, 11, 10];
+    const rnd = seededRandom(11);
+    const inside = Uint8Array.from({ length: nx * ny * nz }, (_, i) => {
+      const [x, y, z] = [i % nx, Math.floor(i / nx) % ny, Math.floor(i / (nx * ny))];
+      const blob = (x - 8) ** 2 / 30 + (y - 5) ** 2 / 9 + (z - 4) ** 2 / 6 <= 1 || (x >= 20 && x < 31 && y < 4);
+      return blob || rnd() < 0.01 ? 1 : 0;
+    });
+    const brute = new Float64Array(inside.length).fill(Infinity);
+    for (let i = 0; i < inside.length; i++)
+      for (let j = 0; j < inside.length; j++)
+        if (inside[j])
+          brute[i] = Math.min(
+            brute[i]!,
+            ((i % nx) - (j % nx)) ** 2 +
+              ((Math.floor(i / nx) % ny) - (Math.floor(j / nx) % ny)) ** 2 +
+              (Math.floor(i / (nx * ny)) - Math.floor(j / (nx * ny))) ** 2,
+          );
+    for (const cap of [Infinity, 4]) {
+      const d2 = squaredDistanceToInside(inside, nx, ny, nz, cap);
+      for (let i = 0; i < inside.length; i++) expect(d2[i]).toBe(brute[i]! <= cap * cap ? brute[i] : Math.fround(1e20));
+    }
+  });
+
   it('capped at a distance: the same below it, nothing nearer lost, 1e20 at or beyond it', () => {
     const [nx, ny, nz] = [40, 36, 30];
     const rnd = seededRandom(9);
