@@ -1,11 +1,20 @@
 import type { Warning } from '../../errors.js';
-import { allocateReal, irfft3d, rfft3d, type Spectrum } from '../../fourier/rfft3d.js';
+import { allocateReal, irfft3d, rfft3d } from '../../fourier/rfft3d.js';
 import type { Volume } from '../../model/volume.js';
 import type { ProgressContext } from '../../util/progress.js';
 import { computeFsc, type FscOptions, type FscResult, type FscShell } from '../fsc/suite.js';
 import type { AutoMask } from '../masks/masks.js';
 import { fitLine, type LineFit } from './guinier.js';
-import { applyBfactorToSpectrum, applyFscWeighting, applyLowPass, divideByMtf, guinierCurve } from './spectrum-ops.js';
+import { scaleRadially } from '../../fourier/frequencies.js';
+import {
+  bfactorFactor,
+  fscWeightingFactor,
+  guinierFromRadial,
+  lowPassFactor,
+  mtfFactor,
+  radialAmplitudes,
+  type RadialFactor,
+} from './spectrum-ops.js';
 
 export type BfactorChoice =
   { kind: 'auto'; lowResA?: number; highResA?: number } | { kind: 'adhoc'; bfactorA2: number } | { kind: 'none' };
@@ -86,23 +95,25 @@ export function postprocess(
   const sum = allocateReal(n3);
   for (let i = 0; i < n3; i++) sum[i] = 0.5 * (half1.data[i]! + half2.data[i]!);
   const spec = rfft3d(sum, nx, ny, nz);
-  scaleSpectrum(spec, 1 / n3);
-  const original = guinierCurve(spec, px).lnAmplitude;
-  let mtfCorrected: Float64Array | null = null;
-  if (options.mtf) {
-    divideByMtf(spec, options.mtf.frequencyInvPx, options.mtf.value);
-    mtfCorrected = guinierCurve(spec, px).lnAmplitude;
-  }
-  applyFscWeighting(spec, fscTrue);
-  const weighted = guinierCurve(spec, px);
+  // Every filter below is radial: the Guinier curves come from one pass of |F| sums per |k|² and the
+  // filters' product, and the map from one pass of that product (RELION's 1/N³ scaling of the spectrum
+  // enters the curves only; it cancels in the map).
+  const radial = radialAmplitudes(spec);
+  const unit: RadialFactor = () => 1 / n3;
+  const original = guinierFromRadial(radial, px, unit).lnAmplitude;
+  const mtf = options.mtf ? mtfFactor(nx, options.mtf.frequencyInvPx, options.mtf.value) : null;
+  const afterMtf: RadialFactor = mtf ? (r2) => mtf(r2) / n3 : unit;
+  const mtfCorrected = mtf ? guinierFromRadial(radial, px, afterMtf).lnAmplitude : null;
+  const weight = fscWeightingFactor(fscTrue);
+  const weighted = guinierFromRadial(radial, px, (r2) => afterMtf(r2) * weight(r2));
   const { fit, used, range } = bfactorFit(weighted.invResolutionSquared, weighted.lnAmplitude, options.bfactor, px, nx);
   const bfactorA2 =
     options.bfactor.kind === 'auto' ? 4 * fit!.slope : options.bfactor.kind === 'adhoc' ? options.bfactor.bfactorA2 : 0;
-  if (bfactorA2 !== 0) applyBfactorToSpectrum(spec, px, bfactorA2);
-  const sharpenedCurve = guinierCurve(spec, px).lnAmplitude;
+  const sharpen = bfactorA2 !== 0 ? bfactorFactor(nx, px, bfactorA2) : () => 1;
+  const sharpenedCurve = guinierFromRadial(radial, px, (r2) => afterMtf(r2) * weight(r2) * sharpen(r2)).lnAmplitude;
   const lowPassA = options.lowPass === 'resolution' ? fsc.resolutionA : (options.lowPass ?? null);
-  if (lowPassA) applyLowPass(spec, px, lowPassA, 2);
-  scaleSpectrum(spec, n3);
+  const lowPass = lowPassA ? lowPassFactor(nx, px, lowPassA, 2) : () => 1;
+  scaleRadially(spec, (r2) => (mtf ? mtf(r2) : 1) * weight(r2) * sharpen(r2) * lowPass(r2));
   const sharpened = irfft3d(spec, sum);
   let maskedSharpened: Float32Array | null = null;
   if (mask) {
@@ -146,11 +157,6 @@ export function postprocess(
 function withoutShells(f: FscResult): Omit<FscResult, 'shells' | 'warnings'> {
   const { shells: _s, warnings: _w, ...rest } = f;
   return rest;
-}
-
-function scaleSpectrum(spec: Spectrum, s: number): void {
-  const d = spec.data;
-  for (let i = 0; i < d.length; i++) d[i]! *= s;
 }
 
 /** RELION's fit window: shells with 1/d between 1/lowRes and 1/highRes whose weighted amplitude is not zero. */

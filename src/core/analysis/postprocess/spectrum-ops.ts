@@ -1,12 +1,18 @@
-import { forEachFrequency, scaleRadially } from '../../fourier/frequencies.js';
-import type { Spectrum } from '../../fourier/rfft3d.js';
+import { scaleRadially } from '../../fourier/frequencies.js';
+import { signedFrequency, type Spectrum } from '../../fourier/rfft3d.js';
 import { shellCount } from '../fsc/shells.js';
+
+/**
+ * RELION's radial filters as factors of the integer |k|² (voxel units): applied with scaleRadially, or
+ * multiplied together first so that a chain of filters costs one pass over the spectrum.
+ */
+export type RadialFactor = (r2: number) => number;
 
 /**
  * RELION applyFscWeighting: × √(2·FSC/(1 + FSC)) per shell (Rosenthal & Henderson 2003), zero
  * where FSC ≤ 0 and beyond the last shell before the FSC first drops below 1e-4.
  */
-export function applyFscWeighting(spec: Spectrum, fsc: ArrayLike<number>): void {
+export function fscWeightingFactor(fsc: ArrayLike<number>): RadialFactor {
   let last = 0;
   for (let i = 0; i < fsc.length; i++) {
     if (fsc[i]! < 1e-4) break;
@@ -15,47 +21,57 @@ export function applyFscWeighting(spec: Spectrum, fsc: ArrayLike<number>): void 
   const w = Float64Array.from({ length: fsc.length }, (_, i) =>
     i <= last && fsc[i]! > 0 ? Math.sqrt((2 * fsc[i]!) / (1 + fsc[i]!)) : 0,
   );
-  scaleRadially(spec, (r2) => {
+  return (r2) => {
     const s = Math.round(Math.sqrt(r2));
     return s <= last ? w[s]! : 0;
-  });
+  };
+}
+
+export function applyFscWeighting(spec: Spectrum, fsc: ArrayLike<number>): void {
+  scaleRadially(spec, fscWeightingFactor(fsc));
 }
 
 /** RELION applyBFactorToMap: × exp(−B·s²/4), s in 1/Å, up to Nyquist; zero beyond. */
-export function applyBfactorToSpectrum(spec: Spectrum, pixelSizeA: number, bfactorA2: number): void {
-  const boxA = spec.nx * pixelSizeA;
+export function bfactorFactor(nx: number, pixelSizeA: number, bfactorA2: number): RadialFactor {
+  const boxA = nx * pixelSizeA;
   const nyquist = 1 / (2 * pixelSizeA);
-  scaleRadially(spec, (r2) => {
+  return (r2) => {
     const s = Math.sqrt(r2) / boxA;
     return s <= nyquist ? Math.exp((-bfactorA2 / 4) * s * s) : 0;
-  });
+  };
+}
+
+export function applyBfactorToSpectrum(spec: Spectrum, pixelSizeA: number, bfactorA2: number): void {
+  scaleRadially(spec, bfactorFactor(spec.nx, pixelSizeA, bfactorA2));
 }
 
 /**
  * RELION lowPassFilterMap: raised cosine over `edgeShells` shells centred on
  * round(box·pixel / resolution).
  */
-export function applyLowPass(spec: Spectrum, pixelSizeA: number, resolutionA: number, edgeShells = 2): void {
-  const n = spec.nx;
-  const ires = Math.round((n * pixelSizeA) / resolutionA);
-  const lo = Math.max(0, ires - edgeShells / 2) / n;
-  const hi = (ires + edgeShells / 2) / n;
-  scaleRadially(spec, (r2) => {
-    const res = Math.sqrt(r2) / n;
+export function lowPassFactor(nx: number, pixelSizeA: number, resolutionA: number, edgeShells = 2): RadialFactor {
+  const ires = Math.round((nx * pixelSizeA) / resolutionA);
+  const lo = Math.max(0, ires - edgeShells / 2) / nx;
+  const hi = (ires + edgeShells / 2) / nx;
+  return (r2) => {
+    const res = Math.sqrt(r2) / nx;
     if (res < lo) return 1;
     return res > hi ? 0 : 0.5 + 0.5 * Math.cos((Math.PI * (res - lo)) / (hi - lo));
-  });
+  };
+}
+
+export function applyLowPass(spec: Spectrum, pixelSizeA: number, resolutionA: number, edgeShells = 2): void {
+  scaleRadially(spec, lowPassFactor(spec.nx, pixelSizeA, resolutionA, edgeShells));
 }
 
 /**
  * RELION divideByMtf: divide by the detector MTF, linearly interpolated in frequency (1/pixel),
  * below Nyquist. `frequencyInvPx` ascending.
  */
-export function divideByMtf(spec: Spectrum, frequencyInvPx: ArrayLike<number>, mtf: ArrayLike<number>): void {
-  const n = spec.nx;
+export function mtfFactor(nx: number, frequencyInvPx: ArrayLike<number>, mtf: ArrayLike<number>): RadialFactor {
   const m = frequencyInvPx.length;
-  scaleRadially(spec, (r2) => {
-    const res = Math.sqrt(r2) / n;
+  return (r2) => {
+    const res = Math.sqrt(r2) / nx;
     if (res >= 0.5) return 1;
     // RELION's lookup: k = last entry at or below res; entries 0 and m−1 are used as they are.
     let k = 0;
@@ -67,28 +83,62 @@ export function divideByMtf(spec: Spectrum, frequencyInvPx: ArrayLike<number>, m
         mtf[k]! +
         ((mtf[k + 1]! - mtf[k]!) * (res - frequencyInvPx[k]!)) / (frequencyInvPx[k + 1]! - frequencyInvPx[k]!);
     return 1 / value;
-  });
+  };
+}
+
+export function divideByMtf(spec: Spectrum, frequencyInvPx: ArrayLike<number>, mtf: ArrayLike<number>): void {
+  scaleRadially(spec, mtfFactor(spec.nx, frequencyInvPx, mtf));
+}
+
+/** Σ|F| and the voxel count per integer |k|² (voxel units) of a half spectrum: what every Guinier curve needs. */
+export interface RadialAmplitudes {
+  nx: number;
+  sum: Float64Array;
+  count: Float64Array;
+}
+
+export function radialAmplitudes(spec: Spectrum): RadialAmplitudes {
+  const { nx, ny, nz, nxh, data } = spec;
+  const max = (nxh - 1) ** 2 + Math.floor(ny / 2) ** 2 + Math.floor(nz / 2) ** 2;
+  const sum = new Float64Array(max + 1),
+    count = new Float64Array(max + 1);
+  let p = 0;
+  for (let z = 0; z < nz; z++) {
+    const kz = signedFrequency(z, nz);
+    for (let y = 0; y < ny; y++) {
+      const ky = signedFrequency(y, ny);
+      const r2yz = ky * ky + kz * kz;
+      for (let x = 0; x < nxh; x++, p += 2) {
+        const r2 = x * x + r2yz;
+        sum[r2] = sum[r2]! + Math.sqrt(data[p]! * data[p]! + data[p + 1]! * data[p + 1]!);
+        count[r2] = count[r2]! + 1;
+      }
+    }
+  }
+  return { nx, sum, count };
 }
 
 /**
  * RELION makeGuinierPlot: ln⟨|F|⟩ per shell round(|k|) for shells at or below Nyquist; −99 where
- * a shell has no amplitude. x = 1/d² (Å⁻²).
+ * a shell has no amplitude. x = 1/d² (Å⁻²). With `factor`, the curve of the spectrum after that radial
+ * filter: the factor is constant over each |k|², so Σ factor·|F| = factor·Σ|F| there.
  */
-export function guinierCurve(
-  spec: Spectrum,
+export function guinierFromRadial(
+  radial: RadialAmplitudes,
   pixelSizeA: number,
+  factor: RadialFactor = () => 1,
 ): { invResolutionSquared: Float64Array; lnAmplitude: Float64Array } {
-  const n = shellCount(spec.nx);
+  const n = shellCount(radial.nx);
   const sum = new Float64Array(n);
   const count = new Float64Array(n);
-  const d = spec.data;
-  forEachFrequency(spec, (i, r2) => {
+  for (let r2 = 0; r2 < radial.sum.length; r2++) {
+    if (!radial.count[r2]) continue;
     const s = Math.round(Math.sqrt(r2));
-    if (s >= n) return;
-    sum[s] = sum[s]! + Math.sqrt(d[2 * i]! ** 2 + d[2 * i + 1]! ** 2);
-    count[s] = count[s]! + 1;
-  });
-  const boxA = spec.nx * pixelSizeA;
+    if (s >= n) continue;
+    sum[s]! += factor(r2) * radial.sum[r2]!;
+    count[s]! += radial.count[r2]!;
+  }
+  const boxA = radial.nx * pixelSizeA;
   const x = new Float64Array(n);
   const y = new Float64Array(n);
   for (let i = 0; i < n; i++) {
@@ -96,4 +146,11 @@ export function guinierCurve(
     y[i] = sum[i]! > 0 ? Math.log(sum[i]! / count[i]!) : -99;
   }
   return { invResolutionSquared: x, lnAmplitude: y };
+}
+
+export function guinierCurve(
+  spec: Spectrum,
+  pixelSizeA: number,
+): { invResolutionSquared: Float64Array; lnAmplitude: Float64Array } {
+  return guinierFromRadial(radialAmplitudes(spec), pixelSizeA);
 }
