@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CtfRow } from '../core/app/ctf.js';
+import { outputStems, type CtfRow } from '../core/app/ctf.js';
 import { shards, startRun } from './executor/index.js';
 import { contentKey } from './executor/run.js';
 import type { WatchOptions } from './watch.js';
@@ -8,14 +8,23 @@ import type { WatchOptions } from './watch.js';
 /** A watch batch on SLURM: the new micrographs as one sharded CTF run (waited for), its rows read back. */
 export async function shardedRows(o: WatchOptions, paths: string[], pass: number): Promise<CtfRow[]> {
   const out = join(o.out, 'batches', `pass-${String(pass).padStart(5, '0')}`);
-  const groups = shards(paths, Math.ceil(paths.length / 25));
+  const stems = outputStems(paths);
+  const groups = shards(
+    paths.map((_, i) => i),
+    Math.ceil(paths.length / 25),
+  );
   const tasks = await Promise.all(
-    groups.map(async (g, k) => ({
+    groups.map(async (ix, k) => ({
       kind: 'ctf-shard' as const,
       name: `shard ${k + 1} of pass ${pass}`,
-      paths: g,
+      paths: ix.map((i) => paths[i]!),
+      stems: ix.map((i) => stems[i]!),
       options: o.fit,
-      key: await contentKey('ctf-shard', { options: o.fit, version: o.version }, g),
+      key: await contentKey(
+        'ctf-shard',
+        { options: o.fit, version: o.version },
+        ix.map((i) => paths[i]!),
+      ),
     })),
   );
   await startRun(

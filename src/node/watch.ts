@@ -1,14 +1,14 @@
 import { readdirSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { ctfJob, type CtfRow, type MicrographFitOptions } from '../core/app/ctf.js';
+import { outputStems, type CtfRow, type MicrographFitOptions } from '../core/app/ctf.js';
 import { ctfReportJob } from '../core/app/ctf-report.js';
 import { ctfToStar } from '../core/io/ctf-star.js';
 import { mrcExpectedBytes } from '../core/io/mrc/read.js';
 import { writeStar } from '../core/io/star/write.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { writeOutputs } from './job-io.js';
-import { fitMicrographs } from './parallel/ctf-pool.js';
+import { streamMicrographs } from './parallel/ctf-pool.js';
 import type { ExecutorFlags } from './executor/index.js';
 import { fileHash, writeJson } from './executor/run.js';
 
@@ -136,15 +136,15 @@ async function fitBatch(o: WatchOptions, paths: string[], pass: number): Promise
     const { shardedRows } = await import('./watch-slurm.js');
     return shardedRows(o, paths, pass);
   }
-  const fits = await fitMicrographs(paths, o.fit);
-  const job = await ctfJob(fits, o.fit, o.version);
-  // Per-micrograph files now; the dataset's STAR, JSON and report are rewritten from every fit below.
-  await writeOutputs(
-    o.out,
-    job.outputs.filter((f) => f.name !== 'micrographs_ctf.star' && f.name !== 'ctf.json'),
-    paths,
-  );
-  return job.result;
+  // Per-micrograph files as each fit arrives; the dataset's STAR, JSON and report are rewritten from every
+  // row below.
+  const stems = outputStems(paths);
+  const rows = new Array<CtfRow>(paths.length);
+  await streamMicrographs(paths, stems, o.fit, o.version, async (i, r) => {
+    rows[i] = r.row;
+    await writeOutputs(o.out, r.outputs, paths);
+  });
+  return rows;
 }
 
 async function writeDatasetReport(o: WatchOptions, state: WatchState): Promise<void> {

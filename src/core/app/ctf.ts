@@ -274,6 +274,74 @@ export function outputStems(names: string[]): string[] {
   });
 }
 
+/** The row a fit leaves in micrographs_ctf.star and ctf.json: small, kept for every micrograph of a run. */
+export function ctfRow(f: MicrographFit): CtfRow {
+  return { ...f.estimate, pixelSizeA: f.pixelSizeA, warnings: f.warnings };
+}
+
+/**
+ * One micrograph's files (CTFFIND text, rotational average, diagnostic MRC and PNG, fit plot), written as
+ * soon as its fit is done: a run over thousands of micrographs keeps only their rows, not their images.
+ */
+export async function micrographOutputs(
+  f: MicrographFit,
+  stem: string,
+  o: MicrographFitOptions,
+  version: string,
+): Promise<JobOutput[]> {
+  const header = {
+    inputFile: f.estimate.micrograph,
+    pixelSizeA: f.pixelSizeA,
+    voltageKv: o.voltageKv,
+    csMm: o.csMm,
+    amplitudeContrast: o.amplitudeContrast,
+    boxPx: f.fit.box,
+    fitLowResolutionA: o.fitLowResolutionA,
+    fitHighResolutionA: o.fitHighResolutionA,
+    defocusMinA: o.defocusMinA,
+    defocusMaxA: o.defocusMaxA,
+  };
+  const p = f.fit.profile;
+  const avrot = [p.spatialFrequencyInvA, p.data, p.data, p.fit, p.correlation, p.threshold]
+    .map((row) => row.map((v) => v.toFixed(6)).join(' '))
+    .join('\n');
+  const n = f.fit.box;
+  const k = 1 / (n * f.pixelSizeA);
+  return [
+    { name: `${stem}.txt`, text: formatCtffind(header, [f.estimate], `cryodx ${version}`) },
+    {
+      name: `${stem}_avrot.txt`,
+      text:
+        `# cryodx ${version}: CTFFIND-style rows: spatial frequency (1/Å); equi-phase average; equi-phase ` +
+        `average; fitted CTF; fit correlation; threshold\n${avrot}\n`,
+    },
+    {
+      name: `${stem}_diag.mrc`,
+      bytes: writeMrc(createVolume(n, n, 1, [k, k, 1], f.fit.diagnostic), {
+        labels: ['cryodx ctf: left half data, right half fit'],
+      }),
+    },
+    { name: `${stem}_diag.png`, bytes: imagePng(f.fit.diagnostic, n, n) },
+    { name: `${stem}_fit.svg`, text: await renderSvg(ctfFitChartSpec(p, f.fit.fitResolutionA, `${stem}: CTF fit`)) },
+  ];
+}
+
+/** The run's tables from every micrograph's row: micrographs_ctf.star (RELION) and ctf.json. */
+export function ctfTables(rows: CtfRow[], o: MicrographFitOptions): JobOutput[] {
+  if (!rows.length) throw new InputError('no micrographs to fit');
+  const optics = {
+    pixelSizeA: rows[0]!.pixelSizeA,
+    voltageKv: o.voltageKv,
+    csMm: o.csMm,
+    amplitudeContrast: o.amplitudeContrast,
+  };
+  const estimates: CtfEstimate[] = rows.map(({ pixelSizeA: _p, warnings: _w, ...estimate }) => estimate);
+  return [
+    { name: 'micrographs_ctf.star', text: writeStar(ctfToStar(estimates, optics)) },
+    { name: 'ctf.json', text: jsonText(rows) },
+  ];
+}
+
 /** `cryodx ctf`'s results and files, from the fits of every micrograph (fitted here or on worker threads). */
 export async function ctfJob(
   fits: MicrographFit[],
@@ -281,58 +349,10 @@ export async function ctfJob(
   version: string,
 ): Promise<JobResult<CtfRow[]>> {
   if (!fits.length) throw new InputError('no micrographs to fit');
-  const rows: CtfRow[] = fits.map((f) => ({ ...f.estimate, pixelSizeA: f.pixelSizeA, warnings: f.warnings }));
-  const outputs: JobOutput[] = [];
+  const rows = fits.map(ctfRow);
   const stems = outputStems(fits.map((f) => f.estimate.micrograph));
-  for (const [i, f] of fits.entries()) {
-    const stem = stems[i]!;
-    const header = {
-      inputFile: f.estimate.micrograph,
-      pixelSizeA: f.pixelSizeA,
-      voltageKv: o.voltageKv,
-      csMm: o.csMm,
-      amplitudeContrast: o.amplitudeContrast,
-      boxPx: f.fit.box,
-      fitLowResolutionA: o.fitLowResolutionA,
-      fitHighResolutionA: o.fitHighResolutionA,
-      defocusMinA: o.defocusMinA,
-      defocusMaxA: o.defocusMaxA,
-    };
-    outputs.push({ name: `${stem}.txt`, text: formatCtffind(header, [f.estimate], `cryodx ${version}`) });
-    const p = f.fit.profile;
-    const avrot = [p.spatialFrequencyInvA, p.data, p.data, p.fit, p.correlation, p.threshold]
-      .map((row) => row.map((v) => v.toFixed(6)).join(' '))
-      .join('\n');
-    outputs.push({
-      name: `${stem}_avrot.txt`,
-      text:
-        `# cryodx ${version}: CTFFIND-style rows: spatial frequency (1/Å); equi-phase average; equi-phase ` +
-        `average; fitted CTF; fit correlation; threshold\n${avrot}\n`,
-    });
-    const n = f.fit.box;
-    const k = 1 / (n * f.pixelSizeA);
-    outputs.push({
-      name: `${stem}_diag.mrc`,
-      bytes: writeMrc(createVolume(n, n, 1, [k, k, 1], f.fit.diagnostic), {
-        labels: ['cryodx ctf: left half data, right half fit'],
-      }),
-    });
-    outputs.push({ name: `${stem}_diag.png`, bytes: imagePng(f.fit.diagnostic, n, n) });
-    outputs.push({
-      name: `${stem}_fit.svg`,
-      text: await renderSvg(ctfFitChartSpec(p, f.fit.fitResolutionA, `${stem}: CTF fit`)),
-    });
-  }
-  const first = fits[0]!;
-  outputs.push({
-    name: 'micrographs_ctf.star',
-    text: writeStar(
-      ctfToStar(
-        fits.map((f) => f.estimate),
-        { pixelSizeA: first.pixelSizeA, voltageKv: o.voltageKv, csMm: o.csMm, amplitudeContrast: o.amplitudeContrast },
-      ),
-    ),
-  });
-  outputs.push({ name: 'ctf.json', text: jsonText(rows) });
+  const outputs: JobOutput[] = [];
+  for (const [i, f] of fits.entries()) outputs.push(...(await micrographOutputs(f, stems[i]!, o, version)));
+  outputs.push(...ctfTables(rows, o));
   return { result: rows, outputs, warnings: rows.flatMap((r) => r.warnings) };
 }

@@ -9,7 +9,15 @@ import { writeOutputAtomic } from '../files.js';
  * by the content of their inputs, so that a run started again does only what is not done yet.
  */
 export type TaskSpec =
-  | { kind: 'ctf-shard'; name: string; paths: string[]; options: unknown; key: string }
+  | {
+      kind: 'ctf-shard';
+      name: string;
+      paths: string[];
+      /** Output stems of the paths, from the whole run (absent in runs planned before 0.1: from the shard's paths). */
+      stems?: string[];
+      options: unknown;
+      key: string;
+    }
   | { kind: 'report'; name: string; dataset: Record<string, string>; key: string };
 
 export interface RunSpec {
@@ -58,7 +66,8 @@ export const cachePath = (dir: string, key: string, ext: string): string => join
 
 /** Where a task's result lives: keyed by the content of its inputs, whatever its place in this run. */
 export function resultPath(dir: string, t: TaskSpec): string {
-  return cachePath(dir, t.key, t.kind === 'ctf-shard' ? '.v8' : '.json');
+  // A CTF shard keeps its rows (its micrographs' files are written by the task itself).
+  return cachePath(dir, t.key, t.kind === 'ctf-shard' ? '.rows.json' : '.json');
 }
 
 /** Tasks whose result is in the cache (done before, by this run or an earlier one, with the same inputs). */

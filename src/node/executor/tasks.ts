@@ -1,8 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { deserialize, serialize } from 'node:v8';
-import { ctfJob, type MicrographFit, type MicrographFitOptions } from '../../core/app/ctf.js';
+import { ctfTables, outputStems, type CtfRow, type MicrographFitOptions } from '../../core/app/ctf.js';
 import { facilityJob, facilityRow, type FacilityRow } from '../../core/app/facility.js';
 import { projectInputs, withProject } from '../../core/app/project.js';
 import { reportJob, type ReportJobInput } from '../../core/app/report.js';
@@ -10,7 +9,7 @@ import type { Dataset } from '../../core/io/datasets.js';
 import type { Report } from '../../core/report/report.js';
 import { InputError } from '../files.js';
 import { readNamed, writeOutputs } from '../job-io.js';
-import { fitMicrographs } from '../parallel/ctf-pool.js';
+import { streamMicrographs } from '../parallel/ctf-pool.js';
 import { projectSource } from '../project.js';
 import {
   cachePath,
@@ -19,6 +18,7 @@ import {
   failures,
   finished,
   readJson,
+  resultPath,
   specOf,
   stateOf,
   writeJson,
@@ -51,8 +51,16 @@ export async function runTask(dir: string, index: number): Promise<void> {
 async function ctfShard(dir: string, task: Extract<TaskSpec, { kind: 'ctf-shard' }>): Promise<void> {
   if (process.env['CRYODX_FAIL_TASK'] && task.name.includes(process.env['CRYODX_FAIL_TASK']))
     throw new InputError(`${task.name}: failed on purpose (CRYODX_FAIL_TASK)`);
-  const fits = await fitMicrographs(task.paths, task.options as MicrographFitOptions);
-  await saveBytes(cachePath(dir, task.key, '.v8'), serialize(fits));
+  const spec = specOf(dir);
+  const options = task.options as MicrographFitOptions;
+  const stems = task.stems ?? outputStems(task.paths);
+  const rows = new Array<CtfRow>(task.paths.length);
+  // Each micrograph's files go straight to the run's folder; the merge needs only the rows.
+  await streamMicrographs(task.paths, stems, options, spec.version, async (i, r) => {
+    rows[i] = r.row;
+    await writeOutputs(spec.out, r.outputs, task.paths);
+  });
+  await saveBytes(resultPath(dir, task), Buffer.from(JSON.stringify(rows)));
 }
 
 async function datasetReport(dir: string, spec: RunSpec, task: Extract<TaskSpec, { kind: 'report' }>): Promise<void> {
@@ -121,11 +129,10 @@ async function mergeCtf(dir: string, spec: RunSpec, pending: number[]): Promise<
     await writeJson(join(dir, 'incomplete.json'), { missing, failed });
     return { kind: 'incomplete', message };
   }
-  const fits = spec.tasks.flatMap((t) => deserialize(readFileSync(cachePath(dir, t.key, '.v8'))) as MicrographFit[]);
-  const job = await ctfJob(fits, spec.merge['options'] as MicrographFitOptions, spec.version);
+  const rows = spec.tasks.flatMap((t) => readJson<CtfRow[]>(resultPath(dir, t)));
   const inputs = spec.tasks.flatMap((t) => (t.kind === 'ctf-shard' ? t.paths : []));
-  await writeOutputs(spec.out, job.outputs, inputs);
-  return { kind: 'complete', message: `${fits.length} micrographs fitted in ${spec.tasks.length} shards` };
+  await writeOutputs(spec.out, ctfTables(rows, spec.merge['options'] as MicrographFitOptions), inputs);
+  return { kind: 'complete', message: `${rows.length} micrographs fitted in ${spec.tasks.length} shards` };
 }
 
 async function mergeBatch(dir: string, spec: RunSpec, done: boolean[]): Promise<MergeOutcome> {

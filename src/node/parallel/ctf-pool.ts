@@ -1,7 +1,15 @@
-import { fitMicrograph, type MicrographFit, type MicrographFitOptions } from '../../core/app/ctf.js';
+import {
+  ctfRow,
+  fitMicrograph,
+  micrographOutputs,
+  type CtfRow,
+  type MicrographFit,
+  type MicrographFitOptions,
+} from '../../core/app/ctf.js';
+import type { JobOutput } from '../../core/app/job.js';
 import { InputError } from '../files.js';
 import { readNamed } from '../job-io.js';
-import { runJobs } from './jobs.js';
+import { runJobs, streamJobs } from './jobs.js';
 
 /** One micrograph, read and fitted where it runs (a worker thread, or the main thread for one file). */
 export async function fitMicrographFile(path: string, options: MicrographFitOptions): Promise<MicrographFit> {
@@ -22,6 +30,49 @@ export function fitMicrographs(
     paths.map((path) => ({ path, options })),
     (j) => fitMicrographFile(j.path, j.options),
     (_i, message) => new InputError(message),
+    onDone,
+  );
+}
+
+/** A micrograph to fit and whose files to make (stem: its files' name; version: for their headers). */
+export interface RenderJob {
+  path: string;
+  options: MicrographFitOptions;
+  stem: string;
+  version: string;
+}
+
+/** A fitted micrograph as the tables need it, and its files. */
+export interface RenderedMicrograph {
+  row: CtfRow;
+  outputs: JobOutput[];
+}
+
+/** One micrograph read, fitted and its files made, where it runs (a worker thread, or here for one file). */
+export async function fitAndRender(j: RenderJob): Promise<RenderedMicrograph> {
+  const fit = await fitMicrographFile(j.path, j.options);
+  return { row: ctfRow(fit), outputs: await micrographOutputs(fit, j.stem, j.options, j.version) };
+}
+
+/**
+ * Fits micrographs on worker threads, which also make each one's files (the plots and images would
+ * otherwise queue on this thread), handing each result to `onResult` as it arrives and keeping none: a run
+ * of thousands of micrographs holds only what is in flight. Resolves when every onResult has settled.
+ */
+export function streamMicrographs(
+  paths: string[],
+  stems: string[],
+  options: MicrographFitOptions,
+  version: string,
+  onResult: (index: number, r: RenderedMicrograph) => unknown,
+  onDone?: (done: number) => void,
+): Promise<void> {
+  return streamJobs(
+    'ctf-worker',
+    paths.map((path, i): RenderJob => ({ path, options, stem: stems[i]!, version })),
+    fitAndRender,
+    (_i, message) => new InputError(message),
+    onResult,
     onDone,
   );
 }

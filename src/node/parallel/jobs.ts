@@ -31,6 +31,7 @@ export function threadsFor(jobs: number): number {
   return Math.min(jobs, Math.max(1, Math.min(4, Number.isFinite(env) && env > 0 ? env : availableParallelism())));
 }
 
+/** As streamJobs, every result kept and returned in input order. */
 export async function runJobs<J, R>(
   script: string,
   jobs: J[],
@@ -40,15 +41,41 @@ export async function runJobs<J, R>(
   transfer?: (job: J) => ArrayBuffer[],
 ): Promise<R[]> {
   const out = new Array<R>(jobs.length);
+  await streamJobs(script, jobs, local, fail, (i, r) => void (out[i] = r), onDone, transfer);
+  return out;
+}
+
+/**
+ * Each job's result handed to `onResult` as it arrives (in any order) and not kept: a caller that writes
+ * results out holds only those in flight. `onResult` may return a promise (a file being written): the run
+ * ends when every one has settled.
+ */
+export async function streamJobs<J, R>(
+  script: string,
+  jobs: J[],
+  local: (job: J) => Promise<R> | R,
+  fail: (index: number, message: string) => Error,
+  onResult: (index: number, result: R) => unknown,
+  onDone?: (done: number) => void,
+  transfer?: (job: J) => ArrayBuffer[],
+): Promise<void> {
   const threads = threadsFor(jobs.length);
   const file = workerScript(script);
+  const handling: Promise<unknown>[] = [];
+  // A failed write is reported by the Promise.all at the end, not as an unhandled rejection meanwhile.
+  const handle = (i: number, r: R): void => {
+    const h = Promise.resolve(onResult(i, r));
+    h.catch(() => undefined);
+    handling.push(h);
+  };
   let done = 0;
   if (threads < 2 || !file) {
     for (const [i, job] of jobs.entries()) {
-      out[i] = await local(job);
+      handle(i, await local(job));
       onDone?.(++done);
     }
-    return out;
+    await Promise.all(handling);
+    return;
   }
   const workers = Array.from({ length: threads }, () => new Worker(file));
   try {
@@ -64,9 +91,10 @@ export async function runJobs<J, R>(
             };
             w.on('message', (r: JobReply<R>) => {
               if (!r.ok) return reject(fail(r.id, r.message ?? 'failed'));
-              out[r.id] = r.result!;
-              onDone?.(++done);
+              // The next job first: the worker computes while this thread handles the result.
               send();
+              handle(r.id, r.result!);
+              onDone?.(++done);
             });
             w.on('error', reject);
             send();
@@ -76,5 +104,5 @@ export async function runJobs<J, R>(
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
-  return out;
+  await Promise.all(handling);
 }

@@ -1,7 +1,13 @@
 import type { Command } from 'commander';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { ctfJob, micrographFitOptions, type MicrographFit, type MicrographFitOptions } from '../../../core/app/ctf.js';
+import {
+  ctfTables,
+  micrographFitOptions,
+  outputStems,
+  type CtfRow,
+  type MicrographFitOptions,
+} from '../../../core/app/ctf.js';
 import {
   addExecutorOptions,
   positiveInt,
@@ -12,8 +18,8 @@ import {
 } from '../../executor/index.js';
 import { contentKey } from '../../executor/run.js';
 import { InputError } from '../../files.js';
-import { writeOutputs } from '../../job-io.js';
-import { fitMicrographs } from '../../parallel/ctf-pool.js';
+import { outputFolder, writeOutputs } from '../../job-io.js';
+import { streamMicrographs } from '../../parallel/ctf-pool.js';
 import { VERSION } from '../version.js';
 import { fmt, printJson, warn } from '../output.js';
 import { addCtfOptions, ctfOptionsOf, positiveNumber, type CtfFlags } from '../options.js';
@@ -69,17 +75,30 @@ export function registerCtf(program: Command): void {
       });
       if (opts.executor === 'slurm') return shardedCtf(paths, options, opts);
       const quiet = opts.json || !process.stderr.isTTY;
-      let fits: MicrographFit[];
+      // Each micrograph's files are written as its fit arrives; only the rows are kept for the tables.
+      const stems = outputStems(paths);
+      const rows = new Array<CtfRow>(paths.length);
+      await outputFolder(opts.out);
       try {
-        fits = await fitMicrographs(paths, options, (n) => {
-          if (!quiet) process.stderr.write(`\rfitted ${n}/${paths.length}`);
-        });
+        await streamMicrographs(
+          paths,
+          stems,
+          options,
+          VERSION,
+          async (i, r) => {
+            rows[i] = r.row;
+            await writeOutputs(opts.out, r.outputs, paths);
+          },
+          (n) => {
+            if (!quiet) process.stderr.write(`\rfitted ${n}/${paths.length}`);
+          },
+        );
       } catch (e) {
         throw e instanceof RangeError ? new InputError(e.message) : e;
       }
       if (!quiet) process.stderr.write('\n');
-      const job = await ctfJob(fits, options, VERSION);
-      await writeOutputs(opts.out, job.outputs, paths);
+      await writeOutputs(opts.out, ctfTables(rows, options), paths);
+      const job = { result: rows, warnings: rows.flatMap((r) => r.warnings) };
       if (opts.json) return printJson(job.result);
       for (const r of job.result) {
         process.stdout.write(
@@ -101,15 +120,23 @@ export function registerCtf(program: Command): void {
 
 /** The micrographs in shards on the executor (SLURM), merged into the same files as a local run writes. */
 async function shardedCtf(paths: string[], options: MicrographFitOptions, opts: CtfCommandFlags): Promise<void> {
-  const groups = shards(paths, opts.shards ?? Math.ceil(paths.length / MICROGRAPHS_PER_SHARD));
+  // Stems from the whole run (names that repeat across folders stay apart), sharded with their paths.
+  const stems = outputStems(paths);
+  const groups = shards(
+    paths.map((_, i) => i),
+    opts.shards ?? Math.ceil(paths.length / MICROGRAPHS_PER_SHARD),
+  );
   const tasks: TaskSpec[] = await Promise.all(
-    groups.map(async (g, k) => ({
-      kind: 'ctf-shard' as const,
-      name: `shard ${k + 1} (${g[0]}${g.length > 1 ? ` … ${g[g.length - 1]}` : ''})`,
-      paths: g,
-      options,
-      key: await contentKey('ctf-shard', { options, version: VERSION }, g),
-    })),
+    groups
+      .map((ix) => ix.map((i) => paths[i]!))
+      .map(async (g, k) => ({
+        kind: 'ctf-shard' as const,
+        name: `shard ${k + 1} (${g[0]}${g.length > 1 ? ` … ${g[g.length - 1]}` : ''})`,
+        paths: g,
+        stems: groups[k]!.map((i) => stems[i]!),
+        options,
+        key: await contentKey('ctf-shard', { options, version: VERSION }, g),
+      })),
   );
   const say = (l: string): void => void (opts.json ? undefined : process.stderr.write(l));
   const r = await startRun({ kind: 'ctf', out: opts.out, version: VERSION, tasks, merge: { options } }, opts, say);
