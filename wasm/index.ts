@@ -1,3 +1,12 @@
 // Entry of the WebAssembly SIMD kernels (see fft.ts and real.ts).
-export { fft } from './fft';
-export { accumulatePower, forwardPlane, inversePlane, multiply, promote } from './real';
+export { fft, fft32 } from './fft';
+export {
+  accumulatePower,
+  accumulatePower32,
+  centre32,
+  forwardPlane,
+  forwardPlane32,
+  inversePlane,
+  multiply,
+  promote,
+} from './real';

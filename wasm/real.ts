@@ -1,7 +1,7 @@
 // AssemblyScript: real ↔ half-complex planes, FFTW's layout (see src/core/fourier/rfft3d.ts).
 // One call does a whole z-plane: the x rows of ny real lines (packed two reals per complex, one
 // batched nx/2 transform, then the split into the half spectrum) and the y transform of the plane.
-import { fft } from './fft';
+import { fft, fft32 } from './fft';
 
 // Rows handled together when a plane is transposed: reads and writes both stay in a few cache lines.
 const YB = 16;
@@ -230,4 +230,131 @@ export function promote(src: usize, dst: usize, n: i32): void {
     v128.store(d + 16, f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1)));
   }
   for (let i = quads << 2; i < n; i++) store<f64>(dst + (<usize>i << 3), <f64>load<f32>(src + (<usize>i << 2)));
+}
+
+// ---- float32 planes (two complex numbers per v128; fft32 rows and columns) ----
+
+// The rows' batch stride in float32: even (lanes pair up), not a multiple of a large power of two.
+@inline
+function rowStride32(ny: i32): i32 {
+  return (ny | 1) + 1;
+}
+
+// The half spectrum's row stride in float32: nx/2 + 1 rounded up to even, for the column transform.
+@inline
+function halfStride32(nx: i32): i32 {
+  const nxh = (nx >> 1) + 1;
+  return nxh + (nxh & 1);
+}
+
+/**
+ * forwardPlane in float32 for even nx: ny rows of nx reals (f32 at `src`) → the half spectrum at `dst`
+ * (f32 complex, rows of halfStride32(nx), the last column padding), then the y transform. `rows`, `cols`
+ * are fft32 plans of nx/2 and ny; `tw` holds exp(−2πi·k/nx), k ≤ nx/2, in f32.
+ */
+export function forwardPlane32(
+  rows: usize,
+  cols: usize,
+  nx: i32,
+  ny: i32,
+  src: usize,
+  dst: usize,
+  tw: usize,
+  work: usize,
+  scratch: usize,
+  tmp: usize,
+): void {
+  const h = nx >> 1;
+  const S = rowStride32(ny);
+  const H = halfStride32(nx);
+  // Two reals of a row are one complex number (8 bytes): transposed into the rows batch.
+  for (let y0 = 0; y0 < ny; y0 += YB) {
+    const y1 = min(y0 + YB, ny);
+    for (let j = 0; j < h; j++) {
+      let w = work + ((<usize>(j * S + y0)) << 3),
+        r = src + ((<usize>(y0 * h + j)) << 3);
+      const end = w + ((<usize>(y1 - y0)) << 3);
+      for (; w < end; w += 8, r += (<usize>h) << 3) store<i64>(w, load<i64>(r));
+    }
+  }
+  for (let j = 0; j < h; j++) for (let y = ny; y < S; y++) store<i64>(work + ((<usize>(j * S + y)) << 3), 0);
+  fft32(rows, work, scratch, S, -1, tmp);
+  const half = f32x4.splat(0.5);
+  const conj = f32x4(1, -1, 1, -1);
+  const oSign = f32x4(0.5, -0.5, 0.5, -0.5);
+  const pos = f32x4(-1, 1, -1, 1);
+  const rowBytes = (<usize>H) << 3;
+  // Pairs of rows (y, y + 1) share a vector; with odd ny the last row's partner is the zero padding.
+  for (let k = 0; k <= h; k++) {
+    const a = work + ((<usize>((k % h) * S)) << 3),
+      b = work + ((<usize>(((h - k) % h) * S)) << 3);
+    const wr = f32x4.splat(load<f32>(tw + ((<usize>k) << 3))),
+      wi = f32x4.mul(f32x4.splat(load<f32>(tw + ((<usize>k) << 3), 4)), pos);
+    let q = dst + ((<usize>k) << 3);
+    for (let y = 0; y < ny; y += 2, q += rowBytes << 1) {
+      // E = (Z_k + conj Z_{h−k})/2, O = (Z_k − conj Z_{h−k})/(2i), X = E + w^k·O
+      const z = v128.load(a + ((<usize>y) << 3)),
+        c = f32x4.mul(v128.load(b + ((<usize>y) << 3)), conj);
+      const e = f32x4.mul(half, f32x4.add(z, c));
+      const d = f32x4.sub(z, c);
+      const o = f32x4.mul(v128.shuffle<f32>(d, d, 1, 0, 3, 2), oSign);
+      const x = f32x4.add(e, f32x4.add(f32x4.mul(o, wr), f32x4.mul(v128.shuffle<f32>(o, o, 1, 0, 3, 2), wi)));
+      v128.store64_lane(q, x, 0);
+      if (y + 1 < ny) v128.store64_lane(q + rowBytes, x, 1);
+    }
+  }
+  // The padding column of each row: zeros, so the column transform's spare signal stays finite.
+  if (H > h + 1) for (let y = 0; y < ny; y++) store<i64>(dst + (<usize>y) * rowBytes + ((<usize>(h + 1)) << 3), 0);
+  if (ny > 1) fft32(cols, dst, scratch, H, -1, tmp);
+}
+
+/**
+ * Adds |F|² of a float32 half spectrum (ny rows of `stride` complex, the first `count` used) to the
+ * float64 accumulator `acc` (ny rows of `count` values): a CTF tile's periodogram in double precision.
+ */
+export function accumulatePower32(half: usize, acc: usize, count: i32, ny: i32, stride: i32): void {
+  for (let y = 0; y < ny; y++) {
+    const row = half + ((<usize>(y * stride)) << 3);
+    const out = acc + ((<usize>(y * count)) << 3);
+    const pairs = count >> 1;
+    for (let i = 0; i < pairs; i++) {
+      // Two complex numbers (re₀, im₀, re₁, im₁) → |F₀|², |F₁|² in float64.
+      const v = v128.load(row + ((<usize>i) << 4));
+      const lo = f64x2.promote_low_f32x4(v),
+        hi = f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1));
+      const l2 = f64x2.mul(lo, lo),
+        h2 = f64x2.mul(hi, hi);
+      const sum = f64x2.add(v128.shuffle<f64>(l2, h2, 0, 2), v128.shuffle<f64>(l2, h2, 1, 3));
+      const p = out + ((<usize>i) << 4);
+      v128.store(p, f64x2.add(v128.load(p), sum));
+    }
+    if (count & 1) {
+      const re = <f64>load<f32>(row + ((<usize>(count - 1)) << 3)),
+        im = <f64>load<f32>(row + ((<usize>(count - 1)) << 3), 4);
+      const p = out + ((<usize>(count - 1)) << 3);
+      store<f64>(p, load<f64>(p) + re * re + im * im);
+    }
+  }
+}
+
+/**
+ * Subtracts the mean of n float32 values (summed in float64): a tile's large mean would otherwise put
+ * float32 rounding of F(0) into every other frequency of its spectrum.
+ */
+export function centre32(ptr: usize, n: i32): void {
+  let sum = f64x2.splat(0);
+  const quads = n >> 2;
+  for (let i = 0; i < quads; i++) {
+    const v = v128.load(ptr + ((<usize>i) << 4));
+    sum = f64x2.add(sum, f64x2.add(f64x2.promote_low_f32x4(v), f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1))));
+  }
+  let total = f64x2.extract_lane(sum, 0) + f64x2.extract_lane(sum, 1);
+  for (let i = quads << 2; i < n; i++) total += <f64>load<f32>(ptr + ((<usize>i) << 2));
+  const mean = f32x4.splat(<f32>(total / <f64>n));
+  for (let i = 0; i < quads; i++) {
+    const p = ptr + ((<usize>i) << 4);
+    v128.store(p, f32x4.sub(v128.load(p), mean));
+  }
+  const m = f32x4.extract_lane(mean, 0);
+  for (let i = quads << 2; i < n; i++) store<f32>(ptr + ((<usize>i) << 2), load<f32>(ptr + ((<usize>i) << 2)) - m);
 }

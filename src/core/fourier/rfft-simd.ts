@@ -86,6 +86,22 @@ export function simdZPass(k: SimdKernels, spec: Spectrum, y0: number, y1: number
   k.release(mark);
 }
 
+/** fftBatch in float32 on the kernels (fft32): `batch` (even) interleaved signals of length n, in place. */
+export function simdFftBatch32(k: SimdKernels, n: number, data: Float32Array, batch: number, dir: -1 | 1): void {
+  if (batch % 2) throw new RangeError(`fft32 takes an even batch, got ${batch}`);
+  const plan = k.plan(n, true);
+  const mark = k.mark();
+  const len = 2 * n * batch;
+  const ptr = k.alloc(4 * len);
+  const scratch = k.alloc(4 * len);
+  const tmp = k.alloc(k.tempBytes(n, batch));
+  const view = k.f32(ptr, len);
+  view.set(data.subarray(0, len));
+  k.exports.fft32(plan, ptr, scratch, batch, dir, tmp);
+  data.set(view);
+  k.release(mark);
+}
+
 /** fftBatch on the kernels: `batch` interleaved signals of length n, in place. */
 export function simdFftBatch(k: SimdKernels, n: number, data: Float64Array, batch: number, dir: -1 | 1): void {
   const plan = k.plan(n);
@@ -102,9 +118,10 @@ export function simdFftBatch(k: SimdKernels, n: number, data: Float64Array, batc
 }
 
 /**
- * Σ |F|² of the size×size tiles of an nx-wide image whose corners are `origins` into power[group[t]] (the
- * half spectrum's nxh·size values): rows go straight from the image into the kernels' memory and the
- * periodogram accumulates there, so no tile is copied twice and no tile's spectrum is copied out.
+ * Σ |F|² of the size×size tiles (size even) of an nx-wide image whose corners are `origins` into
+ * power[group[t]] (the half spectrum's nxh·size values). In float32 (fft32, forwardPlane32): a periodogram
+ * of float32 pixels needs no more once each tile's mean is subtracted, and |F|² is summed in float64. The
+ * sums stay in the kernels' memory: no tile's spectrum is copied out.
  */
 export function simdTilePower(
   k: SimdKernels,
@@ -115,23 +132,38 @@ export function simdTilePower(
   group: ArrayLike<number>,
   power: Float64Array[],
 ): void {
-  const b = planeBuffers(k, size, size);
-  const values = b.nxh * size;
+  if (size % 2) throw new RangeError(`tiles of an even size, got ${size}`);
+  const nxh = (size >> 1) + 1;
+  const rows = k.plan(size >> 1, true);
+  const cols = k.plan(size, true);
+  const tw = k.rowTwiddles(size, true);
+  const mark = k.mark();
+  const stride = nxh + (nxh & 1);
+  const complex = (size >> 1) * ((size | 1) + 1);
+  const real = k.alloc(4 * size * size);
+  const half = k.alloc(8 * stride * size);
+  const work = k.alloc(8 * complex);
+  const scratch = k.alloc(8 * Math.max(complex, stride * size));
+  const tmp = k.alloc(Math.max(k.tempBytes(size >> 1, size + 2), k.tempBytes(size, stride)));
+  const values = nxh * size;
   const acc = power.map(() => k.alloc(8 * values));
-  // Float32 rows are copied as they are (a plain memory copy) and widened in the kernels: a typed-array
-  // set() that converts costs several times more.
-  const stage = image instanceof Float32Array ? k.alloc(4 * size * size) : b.real;
-  const stageView = image instanceof Float32Array ? k.f32(stage, size * size) : k.f64(stage, size * size);
   power.forEach((p, g) => k.f64(acc[g]!, values).set(p));
+  // The rows the tiles cover, copied in once as float32 (one copy, not one per row per tile): each
+  // tile's rows are then moved inside the kernels' memory.
+  const top = Math.min(...origins.map((o) => o[1])),
+    bottom = Math.max(...origins.map((o) => o[1])) + size;
+  const pixels = k.alloc(4 * nx * (bottom - top));
+  k.f32(pixels, nx * (bottom - top)).set(image.subarray(top * nx, bottom * nx));
+  const bytes = new Uint8Array(k.exports.memory.buffer);
   origins.forEach(([x0, y0], t) => {
     for (let y = 0; y < size; y++) {
-      const row = (y0 + y) * nx + x0;
-      stageView.set(image.subarray(row, row + size), y * size);
+      const from = pixels + 4 * ((y0 - top + y) * nx + x0);
+      bytes.copyWithin(real + 4 * y * size, from, from + 4 * size);
     }
-    if (stage !== b.real) k.exports.promote(stage, b.real, size * size);
-    k.exports.forwardPlane(b.rows, b.cols, size, size, b.real, b.half, b.tw, b.work, b.scratch, b.tmp);
-    k.exports.accumulatePower(b.half, acc[group[t]!]!, values);
+    k.exports.centre32(real, size * size);
+    k.exports.forwardPlane32(rows, cols, size, size, real, half, tw, work, scratch, tmp);
+    k.exports.accumulatePower32(half, acc[group[t]!]!, nxh, size, stride);
   });
   power.forEach((p, g) => p.set(k.f64(acc[g]!, values)));
-  k.release(b.mark);
+  k.release(mark);
 }

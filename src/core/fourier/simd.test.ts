@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { fftBatch } from './fft.js';
 import { signedRandom as rng } from '../util/random.js';
 import { planFft } from './plan.js';
-import { simdFftBatch } from './rfft-simd.js';
+import { simdFftBatch, simdFftBatch32 } from './rfft-simd.js';
 import { irfft3d, rfft3d } from './rfft3d.js';
 import { setSimdEnabled, simdFactors, simdKernels } from './simd.js';
 import { tiledGroups } from '../analysis/ctf/spectrum.js';
@@ -71,6 +71,22 @@ describe('WebAssembly SIMD kernels', () => {
         const col = new Float64Array(2 * n);
         for (let j = 0; j < n; j++) col.set(ours.subarray(2 * (j * batch + 1), 2 * (j * batch + 1) + 2), 2 * j);
         expect(maxRelDiff(naiveColumn(x, n, batch, 1, dir), col), `n = ${n} vs DFT`).toBeLessThan(1e-12);
+      }
+    });
+  }
+
+  for (const dir of [-1, 1] as const) {
+    it(`float32 transforms (fft32), every radix and Bluestein, batches chunked in pairs (dir ${dir})`, () => {
+      const r = rng(8);
+      const cases: [number, number][] = [...lengths.map((n): [number, number] => [n, 4]), [512, 300], [257, 90]];
+      for (const [n, batch] of cases) {
+        const x = Float64Array.from({ length: 2 * n * batch }, r);
+        const ours = Float32Array.from(x);
+        simdFftBatch32(kernels!, n, ours, batch, dir);
+        const ref = Float64Array.from(Float32Array.from(x));
+        fftBatch(planFft(n), ref, new Float64Array(ref.length), batch, dir);
+        // Float32 rounding through log₂ n stages (and Bluestein's chirps): a few 1e-7 of the largest value.
+        expect(maxRelDiff(ref, ours), `n = ${n}, batch ${batch}`).toBeLessThan(n > 100 ? 2e-6 : 1e-6);
       }
     });
   }

@@ -10,7 +10,11 @@ import { SIMD_KERNELS_BASE64 } from './simd-kernels.generated.js';
 interface KernelExports {
   memory: WebAssembly.Memory;
   fft(plan: number, data: number, scratch: number, batch: number, dir: number, tmp: number): void;
+  fft32(plan: number, data: number, scratch: number, batch: number, dir: number, tmp: number): void;
   forwardPlane(...args: number[]): void;
+  forwardPlane32(...args: number[]): void;
+  accumulatePower32(half: number, acc: number, count: number, ny: number, stride: number): void;
+  centre32(ptr: number, n: number): void;
   inversePlane(...args: number[]): void;
   accumulatePower(half: number, acc: number, count: number): void;
   multiply(a: number, b: number, n: number): void;
@@ -29,6 +33,7 @@ export class SimdKernels {
   private top = HEAP_START;
   private permanentEnd = HEAP_START;
   private readonly plans = new Map<number, number>();
+  private readonly plans32 = new Map<number, number>();
   private readonly realTwiddles = new Map<number, number>();
 
   constructor(instance: WebAssembly.Instance) {
@@ -62,12 +67,18 @@ export class SimdKernels {
     return new Float32Array(this.exports.memory.buffer, ptr, length);
   }
 
-  /** The plan of a length-n complex transform, built once, in the kernels' memory. */
-  plan(n: number): number {
-    const cached = this.plans.get(n);
+  /**
+   * The plan of a length-n complex transform, built once, in the kernels' memory: for fft, or with
+   * `single` for fft32 (its twiddles in float32).
+   */
+  plan(n: number, single = false): number {
+    const plans = single ? this.plans32 : this.plans;
+    const cached = plans.get(n);
     if (cached !== undefined) return cached;
-    const ptr = factorize(n).some((p) => p > MAX_DIRECT_RADIX) ? this.bluesteinPlan(n) : this.stockhamPlan(n);
-    this.plans.set(n, ptr);
+    const ptr = factorize(n).some((p) => p > MAX_DIRECT_RADIX)
+      ? this.bluesteinPlan(n, single)
+      : this.stockhamPlan(n, single);
+    plans.set(n, ptr);
     return ptr;
   }
 
@@ -78,9 +89,10 @@ export class SimdKernels {
     return bp ? 2 * ALIGN * bp.m * batch + direct : direct;
   }
 
-  /** exp(−2πi·k/n) for k ≤ n/2, the split of real rows of length n. */
-  rowTwiddles(n: number): number {
-    const cached = this.realTwiddles.get(n);
+  /** exp(−2πi·k/n) for k ≤ n/2, the split of real rows of length n (in float32 with `single`). */
+  rowTwiddles(n: number, single = false): number {
+    const key = single ? -n : n;
+    const cached = this.realTwiddles.get(key);
     if (cached !== undefined) return cached;
     const h = n >> 1;
     const values = new Float64Array(2 * (h + 1));
@@ -88,14 +100,14 @@ export class SimdKernels {
       values[2 * k] = Math.cos((-2 * Math.PI * k) / n);
       values[2 * k + 1] = Math.sin((-2 * Math.PI * k) / n);
     }
-    const ptr = this.store(values);
-    this.realTwiddles.set(n, ptr);
+    const ptr = this.store(values, single);
+    this.realTwiddles.set(key, ptr);
     return ptr;
   }
 
-  private store(values: Float64Array): number {
-    const ptr = this.alloc(values.byteLength, true);
-    this.f64(ptr, values.length).set(values);
+  private store(values: Float64Array, single = false): number {
+    const ptr = this.alloc((single ? 4 : 8) * values.length, true);
+    (single ? this.f32(ptr, values.length) : this.f64(ptr, values.length)).set(values);
     return ptr;
   }
 
@@ -105,7 +117,7 @@ export class SimdKernels {
     return ptr;
   }
 
-  private stockhamPlan(n: number): number {
+  private stockhamPlan(n: number, single: boolean): number {
     const factors = simdFactors(n);
     const header = [0, n, factors.length];
     let span = 1;
@@ -117,25 +129,27 @@ export class SimdKernels {
           tw[2 * (k * radix + r)] = Math.cos(a);
           tw[2 * (k * radix + r) + 1] = Math.sin(a);
         }
-      header.push(radix, span, this.store(tw), radix > 5 && radix !== 8 ? this.store(roots(radix)) : 0);
+      header.push(radix, span, this.store(tw, single), radix > 5 && radix !== 8 ? this.store(roots(radix), single) : 0);
       span *= radix;
     }
     return this.words(header);
   }
 
-  /** Chirp from plan.ts; the kernel spectrum transformed here, by these kernels. */
-  private bluesteinPlan(n: number): number {
+  /** Chirp from plan.ts; the kernel spectrum transformed here, by these kernels (in float64 for both). */
+  private bluesteinPlan(n: number, single: boolean): number {
     const { m, chirp } = planFft(n).bluestein!;
     const kernel = bluesteinKernel(chirp, n, m);
-    const inner = this.plan(m);
-    const chirpPtr = this.store(chirp);
+    const inner64 = this.plan(m);
+    const inner = single ? this.plan(m, true) : inner64;
+    const chirpPtr = this.store(chirp, single);
     const kernelPtr = this.store(kernel);
     const mark = this.mark();
     const scratch = this.alloc(8 * kernel.length);
     const tmp = this.alloc(this.tempBytes(m, 1));
-    this.exports.fft(inner, kernelPtr, scratch, 1, -1, tmp);
+    this.exports.fft(inner64, kernelPtr, scratch, 1, -1, tmp);
     this.release(mark);
-    return this.words([1, n, m, inner, chirpPtr, kernelPtr]);
+    const spectrum = single ? this.store(this.f64(kernelPtr, kernel.length).slice(), true) : kernelPtr;
+    return this.words([1, n, m, inner, chirpPtr, spectrum]);
   }
 }
 
