@@ -420,7 +420,7 @@ const MIN_CHUNK = 16;
 
 function chunkOf<T>(n: i32, B: i32): i32 {
   // Data and scratch: two complex numbers per element of a signal. An even chunk keeps f32 lanes paired.
-  const c = min(B, max(MIN_CHUNK, <i32>(CHUNK_BYTES / (2 * <usize>n * cbytes<T>()))));
+  const c = min(B, max(MIN_CHUNK, CHUNK_BYTES / (2 * n * (sizeof<T>() << 1))));
   return c < B ? c & ~1 : c;
 }
 
@@ -437,21 +437,43 @@ export function fft32(plan: usize, data: usize, scratch: usize, B: i32, dir: f64
   transform<f32>(plan, data, scratch, B, dir, tmp);
 }
 
+/**
+ * The transform of `fft`/`fft32`. With copyBack false, a plan with an odd number of stages leaves the
+ * result in `scratch` instead of copying it back (a pass over the data saved): returns where it is.
+ */
 @inline
-function transform<T>(plan: usize, data: usize, scratch: usize, B: i32, dir: f64, tmp: usize): void {
+export function transform<T>(
+  plan: usize,
+  data: usize,
+  scratch: usize,
+  B: i32,
+  dir: f64,
+  tmp: usize,
+  copyBack: bool = true,
+): usize {
   const n = load<i32>(plan, 4);
-  if (n == 1) return;
+  if (n == 1) return data;
   const bluesteinPlan = load<i32>(plan) == 1;
   const C = chunkOf<T>(bluesteinPlan ? load<i32>(plan, 8) : n, B);
   for (let b0 = 0; b0 < B; b0 += C) {
     const count = min(C, B - b0);
     if (bluesteinPlan) bluestein<T>(plan, data + off<T>(b0), count, B, dir, tmp);
-    else stockham<T>(plan, data + off<T>(b0), scratch + off<T>(b0), count, B, dir, tmp);
+    else stockham<T>(plan, data + off<T>(b0), scratch + off<T>(b0), count, B, dir, tmp, copyBack);
   }
+  return bluesteinPlan || copyBack || (load<i32>(plan, 8) & 1) == 0 ? data : scratch;
 }
 
 /** `count` signals at stride S (element j of signal b at j·S + b). */
-function stockham<T>(plan: usize, data: usize, scratch: usize, count: i32, S: i32, dir: f64, tmp: usize): void {
+function stockham<T>(
+  plan: usize,
+  data: usize,
+  scratch: usize,
+  count: i32,
+  S: i32,
+  dir: f64,
+  tmp: usize,
+  copyBack: bool = true,
+): void {
   const n = load<i32>(plan, 4);
   const stages = load<i32>(plan, 8);
   let src = data,
@@ -462,7 +484,8 @@ function stockham<T>(plan: usize, data: usize, scratch: usize, count: i32, S: i3
     src = dst;
     dst = t;
   }
-  if (src != data) for (let j = 0; j < n; j++) memory.copy(data + off<T>(j * S), src + off<T>(j * S), off<T>(count));
+  if (copyBack && src != data)
+    for (let j = 0; j < n; j++) memory.copy(data + off<T>(j * S), src + off<T>(j * S), off<T>(count));
 }
 
 // Bluestein (1970): X_k = w_k·Σ_j (x_j·w_j)·conj(w_{k−j}) with w_j = exp(−πi·j²/n), a convolution

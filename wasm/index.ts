@@ -1,12 +1,10 @@
 // Entry of the WebAssembly SIMD kernels (see fft.ts and real.ts).
 export { fft, fft32 } from './fft';
 export {
-  accumulatePower,
   accumulatePower32,
-  centre32,
+  loadTile32,
   forwardPlane,
   forwardPlane32,
   inversePlane,
   multiply,
-  promote,
 } from './real';

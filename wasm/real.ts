@@ -1,7 +1,7 @@
 // AssemblyScript: real ↔ half-complex planes, FFTW's layout (see src/core/fourier/rfft3d.ts).
 // One call does a whole z-plane: the x rows of ny real lines (packed two reals per complex, one
 // batched nx/2 transform, then the split into the half spectrum) and the y transform of the plane.
-import { fft, fft32 } from './fft';
+import { fft, transform } from './fft';
 
 // Rows handled together when a plane is transposed: reads and writes both stay in a few cache lines.
 const YB = 16;
@@ -183,30 +183,6 @@ export function inversePlane(
   }
 }
 
-/**
- * Adds |F|² of `count` complex values at `half` to the f64 accumulator at `acc` (the averaged
- * periodogram of CTF tiles), two values per step.
- */
-export function accumulatePower(half: usize, acc: usize, count: i32): void {
-  const pairs = count >> 1;
-  for (let i = 0; i < pairs; i++) {
-    const a = v128.load(half + off(2 * i)),
-      b = v128.load(half + off(2 * i + 1));
-    const a2 = f64x2.mul(a, a),
-      b2 = f64x2.mul(b, b);
-    // (re_a², re_b²) + (im_a², im_b²)
-    const sum = f64x2.add(v128.shuffle<f64>(a2, b2, 0, 2), v128.shuffle<f64>(a2, b2, 1, 3));
-    const p = acc + (<usize>(2 * i) << 3);
-    v128.store(p, f64x2.add(v128.load(p), sum));
-  }
-  if (count & 1) {
-    const c = v128.load(half + off(count - 1));
-    const c2 = f64x2.mul(c, c);
-    const p = acc + (<usize>(count - 1) << 3);
-    store<f64>(p, load<f64>(p) + f64x2.extract_lane(c2, 0) + f64x2.extract_lane(c2, 1));
-  }
-}
-
 /** a[i] ·= b[i] for n float64 values (a map times its mask, before the transform). */
 export function multiply(a: usize, b: usize, n: i32): void {
   const pairs = n >> 1;
@@ -218,18 +194,6 @@ export function multiply(a: usize, b: usize, n: i32): void {
     const p = a + (<usize>(n - 1) << 3);
     store<f64>(p, load<f64>(p) * load<f64>(b + (<usize>(n - 1) << 3)));
   }
-}
-
-/** dst[i] = src[i] for n float32 values widened to float64 (micrograph tiles into a transform's input). */
-export function promote(src: usize, dst: usize, n: i32): void {
-  const quads = n >> 2;
-  for (let i = 0; i < quads; i++) {
-    const v = v128.load(src + (<usize>i << 4));
-    const d = dst + (<usize>i << 5);
-    v128.store(d, f64x2.promote_low_f32x4(v));
-    v128.store(d + 16, f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1)));
-  }
-  for (let i = quads << 2; i < n; i++) store<f64>(dst + (<usize>i << 3), <f64>load<f32>(src + (<usize>i << 2)));
 }
 
 // ---- float32 planes (two complex numbers per v128; fft32 rows and columns) ----
@@ -248,9 +212,10 @@ function halfStride32(nx: i32): i32 {
 }
 
 /**
- * forwardPlane in float32 for even nx: ny rows of nx reals (f32 at `src`) → the half spectrum at `dst`
- * (f32 complex, rows of halfStride32(nx), the last column padding), then the y transform. `rows`, `cols`
- * are fft32 plans of nx/2 and ny; `tw` holds exp(−2πi·k/nx), k ≤ nx/2, in f32.
+ * forwardPlane in float32 for even nx: ny rows of nx reals (f32 at `src`) → the half spectrum (f32
+ * complex, rows of halfStride32(nx), the last column padding), then the y transform. `rows`, `cols` are
+ * fft32 plans of nx/2 and ny; `tw` holds exp(−2πi·k/nx), k ≤ nx/2, in f32. Returns where the spectrum is:
+ * `dst`, or `scratch` when the column transform ends there (no pass to copy it back).
  */
 export function forwardPlane32(
   rows: usize,
@@ -263,7 +228,7 @@ export function forwardPlane32(
   work: usize,
   scratch: usize,
   tmp: usize,
-): void {
+): usize {
   const h = nx >> 1;
   const S = rowStride32(ny);
   const H = halfStride32(nx);
@@ -278,7 +243,7 @@ export function forwardPlane32(
     }
   }
   for (let j = 0; j < h; j++) for (let y = ny; y < S; y++) store<i64>(work + ((<usize>(j * S + y)) << 3), 0);
-  fft32(rows, work, scratch, S, -1, tmp);
+  const z0 = transform<f32>(rows, work, scratch, S, -1, tmp, false);
   const half = f32x4.splat(0.5);
   const conj = f32x4(1, -1, 1, -1);
   const oSign = f32x4(0.5, -0.5, 0.5, -0.5);
@@ -286,8 +251,8 @@ export function forwardPlane32(
   const rowBytes = (<usize>H) << 3;
   // Pairs of rows (y, y + 1) share a vector; with odd ny the last row's partner is the zero padding.
   for (let k = 0; k <= h; k++) {
-    const a = work + ((<usize>((k % h) * S)) << 3),
-      b = work + ((<usize>(((h - k) % h) * S)) << 3);
+    const a = z0 + ((<usize>((k % h) * S)) << 3),
+      b = z0 + ((<usize>(((h - k) % h) * S)) << 3);
     const wr = f32x4.splat(load<f32>(tw + ((<usize>k) << 3))),
       wi = f32x4.mul(f32x4.splat(load<f32>(tw + ((<usize>k) << 3), 4)), pos);
     let q = dst + ((<usize>k) << 3);
@@ -305,7 +270,7 @@ export function forwardPlane32(
   }
   // The padding column of each row: zeros, so the column transform's spare signal stays finite.
   if (H > h + 1) for (let y = 0; y < ny; y++) store<i64>(dst + (<usize>y) * rowBytes + ((<usize>(h + 1)) << 3), 0);
-  if (ny > 1) fft32(cols, dst, scratch, H, -1, tmp);
+  return ny > 1 ? transform<f32>(cols, dst, scratch, H, -1, tmp, false) : dst;
 }
 
 /**
@@ -338,23 +303,37 @@ export function accumulatePower32(half: usize, acc: usize, count: i32, ny: i32, 
 }
 
 /**
- * Subtracts the mean of n float32 values (summed in float64): a tile's large mean would otherwise put
- * float32 rounding of F(0) into every other frequency of its spectrum.
+ * Copies the size×size tile at (x0, y0) of an nx-wide float32 image into `dst` and subtracts its mean
+ * (summed in float64 while copying): a tile's large mean would otherwise put float32 rounding of F(0)
+ * into every other frequency of its spectrum.
  */
-export function centre32(ptr: usize, n: i32): void {
+export function loadTile32(pixels: usize, nx: i32, x0: i32, y0: i32, size: i32, dst: usize): void {
   let sum = f64x2.splat(0);
-  const quads = n >> 2;
-  for (let i = 0; i < quads; i++) {
-    const v = v128.load(ptr + ((<usize>i) << 4));
-    sum = f64x2.add(sum, f64x2.add(f64x2.promote_low_f32x4(v), f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1))));
+  const quads = size >> 2;
+  for (let y = 0; y < size; y++) {
+    const from = pixels + ((<usize>((y0 + y) * nx + x0)) << 2),
+      to = dst + ((<usize>(y * size)) << 2);
+    for (let i = 0; i < quads; i++) {
+      const v = v128.load(from + ((<usize>i) << 4));
+      v128.store(to + ((<usize>i) << 4), v);
+      sum = f64x2.add(
+        sum,
+        f64x2.add(f64x2.promote_low_f32x4(v), f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1))),
+      );
+    }
+    for (let i = quads << 2; i < size; i++) {
+      const v = load<f32>(from + ((<usize>i) << 2));
+      store<f32>(to + ((<usize>i) << 2), v);
+      sum = f64x2.add(sum, f64x2(<f64>v, 0));
+    }
   }
-  let total = f64x2.extract_lane(sum, 0) + f64x2.extract_lane(sum, 1);
-  for (let i = quads << 2; i < n; i++) total += <f64>load<f32>(ptr + ((<usize>i) << 2));
-  const mean = f32x4.splat(<f32>(total / <f64>n));
-  for (let i = 0; i < quads; i++) {
-    const p = ptr + ((<usize>i) << 4);
+  const n = size * size;
+  const mean = f32x4.splat(<f32>((f64x2.extract_lane(sum, 0) + f64x2.extract_lane(sum, 1)) / <f64>n));
+  const all = n >> 2;
+  for (let i = 0; i < all; i++) {
+    const p = dst + ((<usize>i) << 4);
     v128.store(p, f32x4.sub(v128.load(p), mean));
   }
   const m = f32x4.extract_lane(mean, 0);
-  for (let i = quads << 2; i < n; i++) store<f32>(ptr + ((<usize>i) << 2), load<f32>(ptr + ((<usize>i) << 2)) - m);
+  for (let i = all << 2; i < n; i++) store<f32>(dst + ((<usize>i) << 2), load<f32>(dst + ((<usize>i) << 2)) - m);
 }

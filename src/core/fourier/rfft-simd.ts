@@ -149,20 +149,15 @@ export function simdTilePower(
   const acc = power.map(() => k.alloc(8 * values));
   power.forEach((p, g) => k.f64(acc[g]!, values).set(p));
   // The rows the tiles cover, copied in once as float32 (one copy, not one per row per tile): each
-  // tile's rows are then moved inside the kernels' memory.
+  // tile is then moved, and its mean subtracted, inside the kernels' memory.
   const top = Math.min(...origins.map((o) => o[1])),
     bottom = Math.max(...origins.map((o) => o[1])) + size;
   const pixels = k.alloc(4 * nx * (bottom - top));
   k.f32(pixels, nx * (bottom - top)).set(image.subarray(top * nx, bottom * nx));
-  const bytes = new Uint8Array(k.exports.memory.buffer);
   origins.forEach(([x0, y0], t) => {
-    for (let y = 0; y < size; y++) {
-      const from = pixels + 4 * ((y0 - top + y) * nx + x0);
-      bytes.copyWithin(real + 4 * y * size, from, from + 4 * size);
-    }
-    k.exports.centre32(real, size * size);
-    k.exports.forwardPlane32(rows, cols, size, size, real, half, tw, work, scratch, tmp);
-    k.exports.accumulatePower32(half, acc[group[t]!]!, nxh, size, stride);
+    k.exports.loadTile32(pixels, nx, x0, y0 - top, size, real);
+    const spectrum = k.exports.forwardPlane32(rows, cols, size, size, real, half, tw, work, scratch, tmp);
+    k.exports.accumulatePower32(spectrum, acc[group[t]!]!, nxh, size, stride);
   });
   power.forEach((p, g) => p.set(k.f64(acc[g]!, values)));
   k.release(mark);

@@ -12,13 +12,12 @@ interface KernelExports {
   fft(plan: number, data: number, scratch: number, batch: number, dir: number, tmp: number): void;
   fft32(plan: number, data: number, scratch: number, batch: number, dir: number, tmp: number): void;
   forwardPlane(...args: number[]): void;
-  forwardPlane32(...args: number[]): void;
+  /** Returns where the half spectrum is (dst, or scratch when the column transform ended there). */
+  forwardPlane32(...args: number[]): number;
   accumulatePower32(half: number, acc: number, count: number, ny: number, stride: number): void;
-  centre32(ptr: number, n: number): void;
+  loadTile32(pixels: number, nx: number, x0: number, y0: number, size: number, dst: number): void;
   inversePlane(...args: number[]): void;
-  accumulatePower(half: number, acc: number, count: number): void;
   multiply(a: number, b: number, n: number): void;
-  promote(src: number, dst: number, n: number): void;
 }
 
 const ALIGN = 16;
