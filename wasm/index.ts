@@ -8,3 +8,4 @@ export {
   inversePlane,
   multiply,
 } from './real';
+export { ctfScoreSums } from './ctf';

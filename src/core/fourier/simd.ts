@@ -18,6 +18,7 @@ interface KernelExports {
   loadTile32(pixels: number, nx: number, x0: number, y0: number, size: number, dst: number): void;
   inversePlane(...args: number[]): void;
   multiply(a: number, b: number, n: number): void;
+  ctfScoreSums(...args: number[]): void;
 }
 
 const ALIGN = 16;

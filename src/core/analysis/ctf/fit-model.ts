@@ -1,6 +1,8 @@
 import { wavelengthA } from '../../model/ctf-physics.js';
 import { pearsonFromSums } from '../../util/stats.js';
 import { fastCos } from '../../util/trig.js';
+import { simdKernels } from '../../fourier/simd.js';
+import { simdScoreSums } from './score-simd.js';
 import type { NormalizedSpectrum, SpectrumGrid } from './spectrum.js';
 
 /**
@@ -125,6 +127,18 @@ export function correlation(c: ChiConstants, p: FitParameters, s: Annulus, strid
     hx = 0.5 * p.astigmatismXA,
     hy = 0.5 * p.astigmatismYA,
     t = p.thicknessA;
+  const k = t > 0 ? null : simdKernels();
+  if (k) {
+    const [a, b, aa, bb, ab, count] = simdScoreSums(k, s, stride, mean, hx, hy, twoA, twoAB, twoPhase) as unknown as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
+    return pearsonFromSums(count, a, b, aa, bb, ab);
+  }
   for (let i = 0; i < len; i += stride) {
     const k2 = s.k2[i]!;
     const df = mean + s.offset[i]! + hx * s.cos2[i]! + hy * s.sin2[i]!;
