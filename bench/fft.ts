@@ -71,56 +71,43 @@ for (const n of SIZES) {
     });
   console.log(`  ${n}³ done`);
 }
-{
-  const tiles = randomVolume(TILE * TILE * TILES, 5);
-  const spec = allocateSpectrum(TILE, TILE, TILES);
-  const run = () => forwardPlanes(tiles, spec, 0, TILES);
+/** A batch of 2D tiles on both kernel sets, beside scipy's rfft2 of 16 tiles (float32 and float64). */
+function tileBatch(row: string, target: string, run: () => unknown): void {
   setSimdEnabled(true);
   const simd = median(run, 3, 1);
   setSimdEnabled(false);
   const ts = median(run, 3, 1);
   setSimdEnabled(true);
   recordTarget({
-    what: `${TILES} tiles 512² (2D real FFT, float64 planes as maps use them), one thread`,
+    what: target,
     cryodxS: simd,
-    reference: 'scipy.fft.rfft2 float32, workers=1',
+    reference: 'scipy.fft.rfft2 float32 of the tiles, workers=1',
     referenceS: ref?.tiles.f32 ?? null,
     maxRatio: 1.5,
   });
-  rows.push([
-    `${TILES} tiles 512² (2D real FFT)`,
-    simd.toFixed(3),
-    ts.toFixed(3),
-    ratio(simd, ref?.tiles.f32),
-    ratio(simd, ref?.tiles.f64),
-  ]);
+  rows.push([row, simd.toFixed(3), ts.toFixed(3), ratio(simd, ref?.tiles.f32), ratio(simd, ref?.tiles.f64)]);
 }
 
+{
+  const tiles = randomVolume(TILE * TILE * TILES, 5);
+  const spec = allocateSpectrum(TILE, TILE, TILES);
+  tileBatch(
+    `${TILES} tiles 512² (2D real FFT)`,
+    `${TILES} tiles 512² (2D real FFT, float64 planes as maps use them), one thread`,
+    () => forwardPlanes(tiles, spec, 0, TILES),
+  );
+}
 {
   // The CTF periodogram's own batch: 16 overlapping 512² tiles of a 512 × 4352 image, in float32 on the
   // kernels (mean removed, |F|² summed in float64) — more work than scipy's bare rfft2 of the tiles.
   const image = randomVolume(TILE * (TILE / 2) * (TILES + 1), 6);
   const run = () => tiledAmplitudeSpectrum(image, TILE, (TILE / 2) * (TILES + 1), 1, TILE);
   if (run().tiles !== TILES) throw new Error('periodogram bench: tiling changed');
-  setSimdEnabled(true);
-  const simd = median(run, 3, 1);
-  setSimdEnabled(false);
-  const ts = median(run, 3, 1);
-  setSimdEnabled(true);
-  recordTarget({
-    what: `${TILES} tiles 512², CTF periodogram (float32 kernels, |F|² summed), one thread`,
-    cryodxS: simd,
-    reference: 'scipy.fft.rfft2 float32 of the tiles, workers=1',
-    referenceS: ref?.tiles.f32 ?? null,
-    maxRatio: 1.5,
-  });
-  rows.push([
+  tileBatch(
     `${TILES} tiles 512², CTF periodogram (float32; TypeScript: float64)`,
-    simd.toFixed(3),
-    ts.toFixed(3),
-    ratio(simd, ref?.tiles.f32),
-    ratio(simd, ref?.tiles.f64),
-  ]);
+    `${TILES} tiles 512², CTF periodogram (float32 kernels, power summed), one thread`,
+    run,
+  );
 }
 
 const head = [

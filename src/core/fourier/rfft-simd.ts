@@ -86,33 +86,29 @@ export function simdZPass(k: SimdKernels, spec: Spectrum, y0: number, y1: number
   k.release(mark);
 }
 
-/** fftBatch in float32 on the kernels (fft32): `batch` (even) interleaved signals of length n, in place. */
-export function simdFftBatch32(k: SimdKernels, n: number, data: Float32Array, batch: number, dir: -1 | 1): void {
-  if (batch % 2) throw new RangeError(`fft32 takes an even batch, got ${batch}`);
-  const plan = k.plan(n, true);
+/**
+ * fftBatch on the kernels: `batch` interleaved signals of length n, in place; in float32 (fft32, an even
+ * batch) for a Float32Array.
+ */
+export function simdFftBatch(
+  k: SimdKernels,
+  n: number,
+  data: Float64Array | Float32Array,
+  batch: number,
+  dir: -1 | 1,
+): void {
+  const single = data instanceof Float32Array;
+  if (single && batch % 2) throw new RangeError(`fft32 takes an even batch, got ${batch}`);
+  const plan = k.plan(n, single);
   const mark = k.mark();
   const len = 2 * n * batch;
-  const ptr = k.alloc(4 * len);
-  const scratch = k.alloc(4 * len);
+  const bytes = single ? 4 : 8;
+  const ptr = k.alloc(bytes * len);
+  const scratch = k.alloc(bytes * len);
   const tmp = k.alloc(k.tempBytes(n, batch));
-  const view = k.f32(ptr, len);
+  const view = single ? k.f32(ptr, len) : k.f64(ptr, len);
   view.set(data.subarray(0, len));
-  k.exports.fft32(plan, ptr, scratch, batch, dir, tmp);
-  data.set(view);
-  k.release(mark);
-}
-
-/** fftBatch on the kernels: `batch` interleaved signals of length n, in place. */
-export function simdFftBatch(k: SimdKernels, n: number, data: Float64Array, batch: number, dir: -1 | 1): void {
-  const plan = k.plan(n);
-  const mark = k.mark();
-  const len = 2 * n * batch;
-  const ptr = k.alloc(8 * len);
-  const scratch = k.alloc(8 * len);
-  const tmp = k.alloc(k.tempBytes(n, batch));
-  const view = k.f64(ptr, len);
-  view.set(data.subarray(0, len));
-  k.exports.fft(plan, ptr, scratch, batch, dir, tmp);
+  (single ? k.exports.fft32 : k.exports.fft)(plan, ptr, scratch, batch, dir, tmp);
   data.set(view);
   k.release(mark);
 }
