@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cryodx } from './cli.js';
@@ -51,6 +51,30 @@ describe('cryodx ctf', () => {
     expect(star.map((e) => e.micrograph)).toEqual(mics);
     for (const f of ['mic_0_diag.mrc', 'mic_0_diag.png', 'mic_0_fit.svg', 'mic_1_avrot.txt', 'ctf.json'])
       expect(existsSync(join(out, f)), f).toBe(true);
+  }, 120_000);
+
+  it('writes each micrograph as it is fitted: repeated names stay apart; a bad one fails the run, no tables', () => {
+    // The same file name in two folders: stems from the whole run (mic_0, mic_0_2).
+    const other = join(dir, 'other');
+    mkdirSync(other, { recursive: true });
+    const twin = join(other, 'mic_0.mrc');
+    copyFileSync(mics[0]!, twin);
+    const out = join(dir, 'stream');
+    const r = cryodx('ctf', mics[0]!, twin, '--out', out, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    for (const f of ['mic_0.txt', 'mic_0_2.txt', 'mic_0_diag.png', 'mic_0_2_fit.svg', 'micrographs_ctf.star'])
+      expect(existsSync(join(out, f)), f).toBe(true);
+    const rows = JSON.parse(r.stdout) as { micrograph: string; defocusUA: number }[];
+    expect(rows.map((x) => x.micrograph)).toEqual([mics[0], twin]);
+    expect(rows[1]!.defocusUA).toBeCloseTo(rows[0]!.defocusUA, 6);
+    const cut = join(dir, 'cut_stream.mrc');
+    writeFileSync(cut, readFileSync(mics[1]!).subarray(0, 300000));
+    const bad = join(dir, 'stream_bad');
+    const b = cryodx('ctf', mics[0]!, cut, mics[1]!, '--out', bad);
+    expect(b.code).toBe(2);
+    expect(b.stderr).toMatch(/cut_stream\.mrc/);
+    expect(existsSync(join(bad, 'micrographs_ctf.star'))).toBe(false);
+    expect(existsSync(join(bad, 'ctf.json'))).toBe(false);
   }, 120_000);
 
   it('clear errors: no pixel size, a 3D map, a truncated file', () => {
