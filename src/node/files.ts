@@ -48,7 +48,7 @@ export async function readInput(path: string): Promise<Uint8Array> {
  */
 export async function writeOutputAtomic(
   path: string,
-  data: Uint8Array | string,
+  data: Uint8Array | Uint8Array[] | string,
   protectedInputs: readonly string[] = [],
 ): Promise<void> {
   const target = resolve(path);

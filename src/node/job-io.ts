@@ -31,7 +31,7 @@ export async function writeOutputs(dir: string, outputs: JobOutput[], inputs: re
   for (const o of outputs) {
     const path = join(dir, o.name);
     await mkdir(dirname(path), { recursive: true });
-    await writeOutputAtomic(path, 'bytes' in o ? o.bytes : o.text, inputs);
+    await writeOutputAtomic(path, 'bytes' in o ? o.bytes : 'parts' in o ? o.parts : o.text, inputs);
     written.push(path);
   }
   return written;

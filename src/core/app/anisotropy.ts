@@ -1,6 +1,6 @@
 import { anisotropy, type AnisotropyResult } from '../analysis/anisotropy/anisotropy.js';
 import { InputError } from '../errors.js';
-import { writeMrc } from '../io/mrc/write.js';
+import { writeMrcParts } from '../io/mrc/write.js';
 import { writeStar } from '../io/star/write.js';
 import { createVolume } from '../model/volume.js';
 import type { ProgressContext } from '../util/progress.js';
@@ -54,7 +54,7 @@ export function anisotropyJob(inp: AnisotropyJobInput, progress?: ProgressContex
     outputs: [
       {
         name: '3dfsc.mrc',
-        bytes: writeMrc(createVolume(v.nx, v.ny, v.nz, [k, k, k], out.fsc3d), {
+        parts: writeMrcParts(createVolume(v.nx, v.ny, v.nz, [k, k, k], out.fsc3d), {
           labels: ['cryodx 3D FSC: voxel = conical FSC of its nearest axis; voxel size in 1/A'],
         }),
       },

@@ -2,7 +2,7 @@ import { computeFsc, type FscResult } from '../analysis/fsc/suite.js';
 
 export type { FscResult };
 import { emdbFscXml, fscStarTables } from '../exports/relion-postprocess.js';
-import { writeMrc } from '../io/mrc/write.js';
+import { writeMrcParts } from '../io/mrc/write.js';
 import { writeStar } from '../io/star/write.js';
 import type { ProgressContext } from '../util/progress.js';
 import { jsonText, uniqueWarnings, type JobOutput, type JobResult } from './job.js';
@@ -49,7 +49,7 @@ export function fscJob(inp: FscJobInput, progress?: ProgressContext): JobResult<
       `${autoMask.threshold.toPrecision(4)}, extend ${autoMask.extendPx} px, soft edge ${autoMask.softEdgePx} px`;
     outputs.push({
       name: 'auto_mask.mrc',
-      bytes: writeMrc(volumeLike(h.half1.volume, h.pixelSizeA, autoMask.mask), { labels: [label] }),
+      parts: writeMrcParts(volumeLike(h.half1.volume, h.pixelSizeA, autoMask.mask), { labels: [label] }),
     });
   }
   return { result, outputs, warnings: result.warnings };

@@ -9,7 +9,9 @@ export interface NamedBytes {
   bytes: Uint8Array;
 }
 
-export type JobOutput = { name: string; bytes: Uint8Array } | { name: string; text: string };
+/** A file a job made: bytes, text, or parts written one after the other (a map's header and its data). */
+export type JobOutput =
+  { name: string; bytes: Uint8Array } | { name: string; text: string } | { name: string; parts: Uint8Array[] };
 
 export interface JobResult<R> {
   result: R;

@@ -2,7 +2,7 @@ import { computeFsc } from '../analysis/fsc/suite.js';
 import { localResolution, type LocresMethod } from '../analysis/locres/locres.js';
 import { readLocres, type LocresReading } from '../analysis/locres/reading.js';
 import { InputError } from '../errors.js';
-import { writeMrc } from '../io/mrc/write.js';
+import { writeMrcParts } from '../io/mrc/write.js';
 import { writeStar } from '../io/star/write.js';
 import type { ProgressContext } from '../util/progress.js';
 import { jsonText, uniqueWarnings, type JobResult } from './job.js';
@@ -114,13 +114,13 @@ export function locresJob(inp: LocresJobInput, progress?: ProgressContext): JobR
     outputs: [
       {
         name: 'locres.mrc',
-        bytes: writeMrc(vol(lr.locres), {
+        parts: writeMrcParts(vol(lr.locres), {
           labels: [`cryodx locres (${lr.method}): local resolution in A, window ${lr.windowA.toFixed(1)} A`],
         }),
       },
       {
         name: 'locres_filtered.mrc',
-        bytes: writeMrc(vol(lr.filtered), { labels: ['cryodx locres: locally filtered average'] }),
+        parts: writeMrcParts(vol(lr.filtered), { labels: ['cryodx locres: locally filtered average'] }),
       },
       {
         name: 'locres_points.star',

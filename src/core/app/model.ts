@@ -3,7 +3,7 @@ import { mapModelFsc, type MapModelResult } from '../analysis/model/map-model.js
 import { expectedQ, qScores } from '../analysis/model/qscore.js';
 import { InputError, type Warning } from '../errors.js';
 import { decodeText } from '../io/bytes.js';
-import { writeMrc } from '../io/mrc/write.js';
+import { writeMrcParts } from '../io/mrc/write.js';
 import { readPae } from '../io/pae.js';
 import { readStructure, type Residue, type Structure } from '../io/structure.js';
 import { voxelOf, type Volume } from '../model/volume.js';
@@ -108,7 +108,7 @@ export async function modelFscJob(inp: ModelFscJobInput): Promise<JobResult<Mode
     result,
     outputs: [
       { name: 'model_fsc.json', text: jsonText(result) },
-      { name: 'model_map.mrc', bytes: writeMrc(volumeLike(v, px.pixelSizeA, r.modelMap)) },
+      { name: 'model_map.mrc', parts: writeMrcParts(volumeLike(v, px.pixelSizeA, r.modelMap)) },
       { name: 'model_fsc.svg', text: svg },
     ],
     warnings,

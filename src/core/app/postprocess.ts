@@ -3,7 +3,7 @@ import { postprocess, type BfactorChoice, type PostprocessResult } from '../anal
 export type { PostprocessResult };
 import { InputError } from '../errors.js';
 import { emdbFscXml, postprocessStarTables } from '../exports/relion-postprocess.js';
-import { writeMrc } from '../io/mrc/write.js';
+import { writeMrcParts } from '../io/mrc/write.js';
 import { readMtf } from '../io/mtf.js';
 import { readStar } from '../io/star/read.js';
 import { writeStar } from '../io/star/write.js';
@@ -51,13 +51,15 @@ export function postprocessJob(inp: PostprocessJobInput, progress?: ProgressCont
   const label =
     `cryodx postprocess: B ${result.bfactorA2.toFixed(2)} A^2, resolution ` +
     `${result.resolutionA?.toFixed(3) ?? '-'} A`;
-  const outputs: JobOutput[] = [{ name: 'postprocess.mrc', bytes: writeMrc(like(out.sharpened), { labels: [label] }) }];
+  const outputs: JobOutput[] = [
+    { name: 'postprocess.mrc', parts: writeMrcParts(like(out.sharpened), { labels: [label] }) },
+  ];
   if (out.maskedSharpened)
     outputs.push({
       name: 'postprocess_masked.mrc',
-      bytes: writeMrc(like(out.maskedSharpened), { labels: [label + ', masked'] }),
+      parts: writeMrcParts(like(out.maskedSharpened), { labels: [label + ', masked'] }),
     });
-  if (out.autoMask) outputs.push({ name: 'postprocess_automask.mrc', bytes: writeMrc(like(out.autoMask.mask)) });
+  if (out.autoMask) outputs.push({ name: 'postprocess_automask.mrc', parts: writeMrcParts(like(out.autoMask.mask)) });
   const maskName = h.maskFile?.name ?? (out.autoMask ? 'postprocess_automask.mrc' : null);
   outputs.push({
     name: 'postprocess.star',

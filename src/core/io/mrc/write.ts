@@ -1,4 +1,4 @@
-import { densityStats, type Volume } from '../../model/volume.js';
+import { densityStats, type DensityStats, type Volume } from '../../model/volume.js';
 import { FormatError } from '../../errors.js';
 import { floatToHalf, halfToFloat } from './float16.js';
 import {
@@ -33,9 +33,33 @@ export function writeMrc(volume: Volume, options: WriteMrcOptions = {}): Uint8Ar
   const count = nx * ny * nz;
   const bytesPer = MODES[mode]!.bytes;
   const out = new Uint8Array(HEADER_BYTES + count * bytesPer);
-  const view = new DataView(out.buffer);
   const stored = encodeData(volume.data, mode, new DataView(out.buffer, HEADER_BYTES));
-  const stats = densityStats(stored);
+  writeHeader(new DataView(out.buffer), volume, mode, densityStats(stored), options);
+  return out;
+}
+
+/**
+ * writeMrc in two parts, the header and the data, which written one after the other are the same file.
+ * Float32 on a little-endian machine (the usual case) is stored as it lies in memory, so the data part
+ * is a view of the map itself: a 64 MB map is not copied to be written. Other modes: one part.
+ */
+export function writeMrcParts(volume: Volume, options: WriteMrcOptions = {}): Uint8Array[] {
+  const mode = options.mode ?? 2;
+  if (mode !== 2 || !LITTLE_ENDIAN_HOST) return [writeMrc(volume, options)];
+  const header = new Uint8Array(HEADER_BYTES);
+  writeHeader(new DataView(header.buffer), volume, mode, densityStats(volume.data), options);
+  const d = volume.data;
+  return [header, new Uint8Array(d.buffer, d.byteOffset, d.byteLength)];
+}
+
+function writeHeader(
+  view: DataView,
+  volume: Volume,
+  mode: number,
+  stats: DensityStats,
+  options: WriteMrcOptions,
+): void {
+  const { nx, ny, nz } = volume;
   const px = volume.pixelSizeA ?? [0, 0, 0];
   const labels = (options.labels ?? ['cryodx']).slice(0, LABEL_COUNT);
   const header: MrcHeader = {
@@ -77,7 +101,6 @@ export function writeMrc(volume: Volume, options: WriteMrcOptions = {}): Uint8Ar
     labels: stringsToLabels(labels),
   };
   writeHeaderFields(view, header, true);
-  return out;
 }
 
 /** Encodes into the output and returns the values as stored (rounded), for the header stats. */
