@@ -1,5 +1,5 @@
 import type { Warning } from '../../errors.js';
-import { allocateReal, allocateSpectrum, irfft3d, rfft3d, shareable } from '../../fourier/rfft3d.js';
+import { allocateReal, allocateSpectrum, irfft3d, rfft3d, shareable, type Spectrum } from '../../fourier/rfft3d.js';
 import type { Volume } from '../../model/volume.js';
 import { ProgressSteps, type ProgressContext } from '../../util/progress.js';
 import { glibcRand, relionUniform } from '../../util/random.js';
@@ -80,6 +80,11 @@ export interface FscComputation {
   autoMask: AutoMask | null;
   /** The mask used (user, spherical or automatic), null without one. */
   mask: Float32Array | null;
+  /**
+   * The suite's work buffers, free once it returns: a caller that transforms the same box again reuses
+   * them (fresh 100 MB buffers cost their first touch, page by page). reals is null without a mask.
+   */
+  scratch: { spectra: [Spectrum, Spectrum]; reals: [Float32Array, Float32Array] | null };
 }
 
 /**
@@ -156,7 +161,7 @@ export function computeFsc(
     warnings,
   });
   steps.finish();
-  return { result, autoMask: auto, mask };
+  return { result, autoMask: auto, mask, scratch: { spectra: [s1, s2], reals: r1 && r2 ? [r1, r2] : null } };
 }
 
 interface AssembleInput {

@@ -85,16 +85,17 @@ export function postprocess(
   options: PostprocessOptions,
   progress?: ProgressContext,
 ): PostprocessOutput {
-  const { result: fsc, autoMask, mask } = computeFsc(half1, half2, options, progress);
+  const { result: fsc, autoMask, mask, scratch } = computeFsc(half1, half2, options, progress);
   const { nx, ny, nz } = half1;
   const px = options.pixelSizeA;
   const n3 = nx * ny * nz;
   const warnings: Warning[] = [...fsc.warnings];
   const fscTrue = Float64Array.from(fsc.shells, (s) => s.fscCorrected ?? s.fscUnmasked);
   // RELION 3.1 sharpens the average of the unmasked halves (its map and Guinier intercept match this).
-  const sum = allocateReal(n3);
+  // Into the suite's own buffers: the average, its spectrum, the sharpened map (and the masked one below).
+  const sum = scratch.reals?.[0] ?? allocateReal(n3);
   for (let i = 0; i < n3; i++) sum[i] = 0.5 * (half1.data[i]! + half2.data[i]!);
-  const spec = rfft3d(sum, nx, ny, nz);
+  const spec = rfft3d(sum, nx, ny, nz, scratch.spectra[0]);
   // Every filter below is radial: the Guinier curves come from one pass of |F| sums per |k|² and the
   // filters' product, and the map from one pass of that product (RELION's 1/N³ scaling of the spectrum
   // enters the curves only; it cancels in the map).
@@ -117,7 +118,7 @@ export function postprocess(
   const sharpened = irfft3d(spec, sum);
   let maskedSharpened: Float32Array | null = null;
   if (mask) {
-    maskedSharpened = new Float32Array(n3);
+    maskedSharpened = scratch.reals?.[1] ?? new Float32Array(n3);
     for (let i = 0; i < n3; i++) maskedSharpened[i] = sharpened[i]! * mask[i]!;
   }
   warnings.push(...fitWarnings(fit, options.bfactor, bfactorA2, fsc.resolutionA));
