@@ -12,6 +12,26 @@ export function raisedCosine(t: number, w: number): number {
   return 0.5 + 0.5 * Math.cos((Math.PI * t) / w);
 }
 
+const MASK_BLOCK = 1 << 16;
+
+function maskBlock(data: Float32Array, from: number, to: number, acc: Float64Array): void {
+  let lo = acc[0]!,
+    hi = acc[1]!,
+    soft = 0,
+    sum = 0;
+  for (let i = from; i < to; i++) {
+    const v = data[i]!;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+    if (v > 1e-4 && v < 1 - 1e-4) soft++;
+    sum += v;
+  }
+  acc[0] = lo;
+  acc[1] = hi;
+  acc[2]! += soft;
+  acc[3]! += sum;
+}
+
 /**
  * Checks a user mask against the half maps: same grid, same voxel size, values within [0, 1]
  * (RELION refuses otherwise). Returns warnings for a hard (binary) edge or an empty mask.
@@ -41,17 +61,11 @@ export function validateMask(mask: Volume, ref: Volume, pixelSizeA: number, sour
       found: String(mask.data[first]),
       expected: 'values in [0, 1]',
     });
-  let lo = Infinity,
-    hi = -Infinity,
-    soft = 0,
-    sum = 0;
-  for (let i = 0; i < mask.data.length; i++) {
-    const v = mask.data[i]!;
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-    if (v > 1e-4 && v < 1 - 1e-4) soft++;
-    sum += v;
-  }
+  // [lo, hi, soft voxels, sum], in blocks (a small function called often is optimised early).
+  const acc = Float64Array.of(Infinity, -Infinity, 0, 0);
+  for (let from = 0; from < mask.data.length; from += MASK_BLOCK)
+    maskBlock(mask.data, from, Math.min(mask.data.length, from + MASK_BLOCK), acc);
+  const [lo, hi, soft, sum] = acc as unknown as [number, number, number, number];
   if (lo < -1e-4 || hi > 1 + 1e-4) {
     throw new FormatError('mask values are outside [0, 1]', {
       source,
