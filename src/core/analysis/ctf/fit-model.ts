@@ -2,7 +2,7 @@ import { wavelengthA } from '../../model/ctf-physics.js';
 import { pearsonFromSums } from '../../util/stats.js';
 import { fastCos } from '../../util/trig.js';
 import { simdKernels } from '../../fourier/simd.js';
-import { simdScoreSums } from './score-simd.js';
+import { simdCorrelation } from './score-simd.js';
 import type { NormalizedSpectrum, SpectrumGrid } from './spectrum.js';
 
 /**
@@ -53,7 +53,10 @@ export function modulation(c: ChiConstants, p: FitParameters, k2: number, df: nu
   return p.thicknessA > 0 ? m * sinc(c.a * k2 * p.thicknessA) : m;
 }
 
-/** The samples of one frequency annulus, gathered once so that each evaluation is a tight loop. */
+/**
+ * The samples of one frequency annulus, gathered once so that each evaluation is a tight loop. Read only
+ * once scored: the WebAssembly kernels keep a copy of the annulus they last scored.
+ */
 export interface Annulus {
   k2: Float64Array;
   /** Defocus offset of each sample's spectrum (a strip of a tilted image), Å. */
@@ -128,17 +131,7 @@ export function correlation(c: ChiConstants, p: FitParameters, s: Annulus, strid
     hy = 0.5 * p.astigmatismYA,
     t = p.thicknessA;
   const k = t > 0 ? null : simdKernels();
-  if (k) {
-    const [a, b, aa, bb, ab, count] = simdScoreSums(k, s, stride, mean, hx, hy, twoA, twoAB, twoPhase) as unknown as [
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-    ];
-    return pearsonFromSums(count, a, b, aa, bb, ab);
-  }
+  if (k) return simdCorrelation(k, s, stride, mean, hx, hy, twoA, twoAB, twoPhase);
   for (let i = 0; i < len; i += stride) {
     const k2 = s.k2[i]!;
     const df = mean + s.offset[i]! + hx * s.cos2[i]! + hy * s.sin2[i]!;

@@ -1,4 +1,5 @@
 import type { SimdKernels } from '../../fourier/simd.js';
+import { pearsonFromSums } from '../../util/stats.js';
 import type { Annulus } from './fit-model.js';
 
 /**
@@ -35,8 +36,8 @@ function resident(k: SimdKernels, s: Annulus): number {
   return slot.ptr;
 }
 
-/** [Σd, Σm, Σd², Σm², Σd·m, count] over every stride-th sample (see correlation() in fit-model.ts). */
-export function simdScoreSums(
+/** correlation() of fit-model.ts on the kernels: the sums over every stride-th sample, then Pearson's r. */
+export function simdCorrelation(
   k: SimdKernels,
   s: Annulus,
   stride: number,
@@ -46,25 +47,13 @@ export function simdScoreSums(
   twoA: number,
   twoAB: number,
   twoPhase: number,
-): Float64Array {
+): number {
   const base = resident(k, s);
   const n = s.k2.length;
   const out = base + 24 * n + 48 - ((24 * n + 48) % 16);
-  k.exports.ctfScoreSums(
-    base,
-    base + 8 * n,
-    base + 12 * n,
-    base + 16 * n,
-    base + 20 * n,
-    n,
-    stride,
-    mean,
-    hx,
-    hy,
-    twoA,
-    twoAB,
-    twoPhase,
-    out,
-  );
-  return k.f64(out, 6);
+  const [o1, o2, o3, o4] = [base + 8 * n, base + 12 * n, base + 16 * n, base + 20 * n];
+  k.exports.ctfScoreSums(base, o1, o2, o3, o4, n, stride, mean, hx, hy, twoA, twoAB, twoPhase, out);
+  // Σd, Σm, Σd², Σm², Σd·m, count
+  const r = k.f64(out, 6);
+  return pearsonFromSums(r[5]!, r[0]!, r[1]!, r[2]!, r[3]!, r[4]!);
 }
