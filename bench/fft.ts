@@ -7,7 +7,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { tiledAmplitudeSpectrum } from '../src/core/analysis/ctf/spectrum.js';
+import { tiledAmplitudeSpectrum } from '../src/core/analysis/ctf/periodogram.js';
 import { allocateSpectrum, forwardPlanes, rfft3d } from '../src/core/fourier/rfft3d.js';
 import { setSimdEnabled } from '../src/core/fourier/simd.js';
 import { seededRandom } from '../src/core/util/random.js';

@@ -1,5 +1,5 @@
 import { CTF_FIT_DEFAULTS, fitCtf, type CtfFit, type CtfFitOptions } from '../analysis/ctf/fit.js';
-import { tiledAmplitudeSpectrum } from '../analysis/ctf/spectrum.js';
+import { tiledAmplitudeSpectrum } from '../analysis/ctf/periodogram.js';
 import { InputError, type Warning } from '../errors.js';
 import { ctfToStar } from '../io/ctf-star.js';
 import { formatCtffind } from '../io/ctffind.js';

@@ -5,7 +5,7 @@ import { planFft } from './plan.js';
 import { simdFftBatch } from './rfft-simd.js';
 import { irfft3d, rfft3d } from './rfft3d.js';
 import { setSimdEnabled, simdFactors, simdKernels } from './simd.js';
-import { tiledGroups } from '../analysis/ctf/spectrum.js';
+import { tiledGroups } from '../analysis/ctf/periodogram.js';
 
 // The WebAssembly SIMD kernels against the TypeScript ones (the reference) and a naive DFT: every
 // radix the kernels have (2, 3, 4, 5, 8, the paired odd radices 7 … 31, Bluestein), odd and even

@@ -64,7 +64,8 @@ function correlatedSpectra(
   const rho = Float64Array.from(global, (g) => Math.min(0.999, Math.max(0, g))),
     rest = Float64Array.from(rho, (r) => Math.sqrt(1 - r * r));
   // (g₁, ρ·g₁ + √(1 − ρ²)·g₂) for independent standard normals g₁, g₂ (one Box–Muller pair) is the
-  // bivariate normal with correlation ρ and unit variances (two draws: the two values of one Box–Muller pair).
+  // bivariate normal with correlation ρ and unit variances (two draws: the two values of one Box–Muller pair,
+  // Box & Muller 1958).
   forEachFrequency(like, (i, r2) => {
     const s = Math.round(Math.sqrt(r2));
     if (s === 0 || s >= S) return;

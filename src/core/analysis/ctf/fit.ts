@@ -15,7 +15,8 @@ import {
   type SpectrumPart,
 } from './fit-model.js';
 import { fitQuality, fitThickness, type FitProfile } from './fit-quality.js';
-import { normalizeSpectrum, spectrumGrid, type AmplitudeSpectrum, type SpectrumGrid } from './spectrum.js';
+import type { AmplitudeSpectrum } from './periodogram.js';
+import { normalizeSpectrum, spectrumGrid, type SpectrumGrid } from './spectrum.js';
 
 /**
  * Micrograph CTF fitting in CTFFIND's manner (Rohou & Grigorieff 2015): background-subtracted

@@ -1,5 +1,5 @@
-import { scaleRadially } from '../../fourier/frequencies.js';
-import { signedFrequency, type Spectrum } from '../../fourier/rfft3d.js';
+import { forEachRow, maxSquaredFrequency, scaleRadially } from '../../fourier/frequencies.js';
+import type { Spectrum } from '../../fourier/rfft3d.js';
 import { shellCount } from '../fsc/shells.js';
 
 /**
@@ -98,23 +98,17 @@ export interface RadialAmplitudes {
 }
 
 export function radialAmplitudes(spec: Spectrum): RadialAmplitudes {
-  const { nx, ny, nz, nxh, data } = spec;
-  const max = (nxh - 1) ** 2 + Math.floor(ny / 2) ** 2 + Math.floor(nz / 2) ** 2;
+  const { nx, nxh, data } = spec;
+  const max = maxSquaredFrequency(spec);
   const sum = new Float64Array(max + 1),
     count = new Float64Array(max + 1);
-  let p = 0;
-  for (let z = 0; z < nz; z++) {
-    const kz = signedFrequency(z, nz);
-    for (let y = 0; y < ny; y++) {
-      const ky = signedFrequency(y, ny);
-      const r2yz = ky * ky + kz * kz;
-      for (let x = 0; x < nxh; x++, p += 2) {
-        const r2 = x * x + r2yz;
-        sum[r2] = sum[r2]! + Math.sqrt(data[p]! * data[p]! + data[p + 1]! * data[p + 1]!);
-        count[r2] = count[r2]! + 1;
-      }
+  forEachRow(spec, (first, r2yz) => {
+    for (let x = 0, p = 2 * first; x < nxh; x++, p += 2) {
+      const r2 = x * x + r2yz;
+      sum[r2] = sum[r2]! + Math.sqrt(data[p]! * data[p]! + data[p + 1]! * data[p + 1]!);
+      count[r2] = count[r2]! + 1;
     }
-  }
+  });
   return { nx, sum, count };
 }
 

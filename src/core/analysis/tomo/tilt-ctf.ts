@@ -1,5 +1,5 @@
 import { CTF_FIT_DEFAULTS, fitCtfSet, type CtfFitOptions, type CtfSetFit, type SpectrumSet } from '../ctf/fit.js';
-import { tiledGroups } from '../ctf/spectrum.js';
+import { tiledGroups } from '../ctf/periodogram.js';
 import { distanceFromAxisA, planeDefocusOffsetA, type Handedness } from './geometry.js';
 
 /**

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { signedFrequency } from '../../fourier/rfft3d.js';
 import { setSimdEnabled, simdKernels } from '../../fourier/simd.js';
 import { signedRandom } from '../../util/random.js';
-import { tiledAmplitudeSpectrum } from './spectrum.js';
+import { tiledAmplitudeSpectrum } from './periodogram.js';
 
 const enabledBefore = simdKernels() !== null;
 afterAll(() => setSimdEnabled(enabledBefore));
