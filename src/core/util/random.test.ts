@@ -17,4 +17,21 @@ describe('glibcRand', () => {
       expect(Math.fround(v)).toBe(v);
     }
   });
+  it('fill gives the same stream as one call per value, across its blocks and between calls', () => {
+    const calls = glibcRand(3),
+      bulk = glibcRand(3);
+    const want = Array.from({ length: 10000 }, () => calls());
+    const got = new Int32Array(10000);
+    got[0] = bulk();
+    bulk.fill(got.subarray(1, 9000));
+    got[9000] = bulk();
+    bulk.fill(got.subarray(9001));
+    expect(Array.from(got)).toEqual(want);
+    const u = relionUniform(glibcRand(), 0, 2 * Math.PI),
+      v = relionUniform(glibcRand(), 0, 2 * Math.PI);
+    const one = Float32Array.from({ length: 5000 }, () => u());
+    const many = new Float32Array(5000);
+    v.fill(many);
+    expect(Array.from(many)).toEqual(Array.from(one));
+  });
 });

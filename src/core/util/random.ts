@@ -40,7 +40,13 @@ export function gaussianRandom(rnd: () => number): () => number {
  * mod 2³¹−1). RELION 3.1 draws its phase randomisation from rand() without seeding it, i.e. seed 1;
  * replaying the same stream reproduces relion_postprocess's corrected FSC to the last digit.
  */
-export function glibcRand(seed = 1): () => number {
+export interface GlibcRand {
+  (): number;
+  /** The next out.length values of the same stream at once (what out.length calls would return). */
+  fill(out: Int32Array): void;
+}
+
+export function glibcRand(seed = 1): GlibcRand {
   const r = new Int32Array(34);
   r[0] = seed === 0 ? 1 : seed | 0;
   for (let i = 1; i < 31; i++) {
@@ -64,8 +70,26 @@ export function glibcRand(seed = 1): () => number {
     c = c === 33 ? 0 : c + 1;
     return v >>> 1;
   };
+  // In bulk: the ring unrolled into a line (oldest first), the recurrence run along it without index
+  // wrapping, and its last 34 values put back as a fresh ring.
+  const line = new Int32Array(34 + 4096);
+  const fill = (out: Int32Array): void => {
+    for (let o = 0; o < out.length;) {
+      const m = Math.min(4096, out.length - o);
+      for (let j = 0; j < 34; j++) line[j] = r[(c + j) % 34]!;
+      for (let i = 34; i < 34 + m; i++) {
+        const v = (line[i - 31]! + line[i - 3]!) | 0;
+        line[i] = v;
+        out[o++] = v >>> 1;
+      }
+      r.set(line.subarray(m, m + 34));
+      a = 3;
+      b = 31;
+      c = 0;
+    }
+  };
   for (let i = 34; i < 344; i++) next();
-  return next;
+  return Object.assign(next, { fill });
 }
 
 const F_RAND_MAX = Math.fround(2147483647);
@@ -74,8 +98,23 @@ const F_RAND_MAX = Math.fround(2147483647);
  * RELION 3.1 rnd_unif(a, b) on top of rand(), in single precision as compiled:
  * a + (float)rand() / (float)(RAND_MAX / (b − a)).
  */
-export function relionUniform(rand: () => number, a: number, b: number): () => number {
+export interface UniformStream {
+  (): number;
+  /** The next out.length values at once, exactly as out.length calls would give them. */
+  fill(out: Float32Array): void;
+}
+
+export function relionUniform(rand: GlibcRand, a: number, b: number): UniformStream {
   const fa = Math.fround(a);
   const div = Math.fround(F_RAND_MAX / Math.fround(Math.fround(b) - fa));
-  return () => Math.fround(fa + Math.fround(Math.fround(rand()) / div));
+  const raw = new Int32Array(4096);
+  const fill = (out: Float32Array): void => {
+    for (let o = 0; o < out.length; o += raw.length) {
+      const block = raw.subarray(0, Math.min(raw.length, out.length - o));
+      rand.fill(block);
+      // Float32 stores fround(fa + fround(fround(v) / div)) as is: the stores do the roundings.
+      for (let i = 0; i < block.length; i++) out[o + i] = fa + Math.fround(Math.fround(block[i]!) / div);
+    }
+  };
+  return Object.assign(() => Math.fround(fa + Math.fround(Math.fround(rand()) / div)), { fill });
 }

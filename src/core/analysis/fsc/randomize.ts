@@ -1,5 +1,7 @@
 import type { Warning } from '../../errors.js';
 import { parallelFor, signedFrequency, type PhaseTask, type Spectrum } from '../../fourier/rfft3d.js';
+import { fastCos } from '../../util/trig.js';
+import type { UniformStream } from '../../util/random.js';
 import type { FscOptions } from './suite.js';
 
 /** RELION: first shell > 0 where the unmasked FSC < 0.8, or round(box·pixel / Å) when given. */
@@ -34,13 +36,14 @@ export function randomizationShell(
  * amplitude. The stream is sequential, so its values are drawn first, in storage order; the trigonometry is
  * then applied plane by plane, on the pool's threads when one is installed: the same phases either way.
  */
-export function randomizePhasesBeyond(spec: Spectrum, r0: number, rnd: () => number): void {
+export function randomizePhasesBeyond(spec: Spectrum, r0: number, rnd: (() => number) | UniformStream): void {
   const offsets = phaseOffsets(spec, r0);
   const total = offsets[spec.nz]!;
   const par = parallelFor(spec.nx * spec.ny * spec.nz);
   const phases = par ? par.allocateFloat32(total) : new Float32Array(total);
   // rnd() is RELION's single-precision rnd_unif: Float32 storage keeps every value exactly.
-  for (let i = 0; i < total; i++) phases[i] = rnd();
+  if ('fill' in rnd) rnd.fill(phases);
+  else for (let i = 0; i < total; i++) phases[i] = rnd();
   const task = { r0, phases, offsets };
   if (par && par.applyPhases(spec, task)) return;
   applyPhases(spec, task, 0, spec.nz);
@@ -49,48 +52,45 @@ export function randomizePhasesBeyond(spec: Spectrum, r0: number, rnd: () => num
 /** Where each z-plane's share of the stream starts (entry nz: the whole draw). */
 function phaseOffsets(spec: Spectrum, r0: number): Float64Array {
   const { ny, nz, nxh } = spec;
-  const r02 = r0 * r0;
   const offsets = new Float64Array(nz + 1);
   for (let z = 0; z < nz; z++) {
     const kz = signedFrequency(z, nz);
     let count = 0;
-    for (let y = 0; y < ny; y++) {
-      const ky = signedFrequency(y, ny);
-      // x² ≥ r0² − ky² − kz²: every x from the first such one to nxh − 1.
-      const rest = r02 - ky * ky - kz * kz;
-      const first = rest <= 0 ? 0 : Math.ceil(Math.sqrt(rest) - 1e-9);
-      let x0 = Math.max(0, first - 1);
-      while (x0 < nxh && x0 * x0 < rest) x0++;
-      count += Math.max(0, nxh - x0);
-    }
+    for (let y = 0; y < ny; y++) count += nxh - firstBeyond(r0, signedFrequency(y, ny) ** 2 + kz * kz, nxh);
     offsets[z + 1] = offsets[z]! + count;
   }
   return offsets;
 }
 
+/** The first x of a row (ky² + kz² = r2yz) with x² + r2yz ≥ r0², or nxh when none is. */
+function firstBeyond(r0: number, r2yz: number, nxh: number): number {
+  const rest = r0 * r0 - r2yz;
+  if (rest <= 0) return 0;
+  let x = Math.max(0, Math.ceil(Math.sqrt(rest) - 1e-9) - 1);
+  while (x < nxh && x * x < rest) x++;
+  return x;
+}
+
+const HALF_PI = Math.PI / 2;
+
 /** The phases of planes z0 ≤ z < z1 (a worker's share, or all of them). */
 export function applyPhases(spec: Spectrum, task: PhaseTask, z0: number, z1: number): void {
   const { data, ny, nz, nxh } = spec;
   const { phases } = task;
-  const r02 = task.r0 * task.r0;
   for (let z = z0; z < z1; z++) {
     const kz = signedFrequency(z, nz);
     let k = task.offsets[z]!;
-    let p = 2 * z * ny * nxh;
     for (let y = 0; y < ny; y++) {
       const ky = signedFrequency(y, ny);
-      const r2yz = ky * ky + kz * kz;
-      for (let x = 0; x < nxh; x++, p += 2) {
-        if (x * x + r2yz < r02) continue;
+      const row = 2 * (z * ny + y) * nxh;
+      for (let x = firstBeyond(task.r0, ky * ky + kz * kz, nxh), p = row + 2 * x; x < nxh; x++, p += 2) {
         const re = data[p]!,
           im = data[p + 1]!;
         const amp = Math.sqrt(re * re + im * im);
         const ph = phases[k++]!;
-        // sin from cos (one trigonometric call per voxel): the sign follows the half-turn.
-        const c = Math.cos(ph);
-        const sn = Math.sqrt(Math.max(0, 1 - c * c));
-        data[p] = amp * c;
-        data[p + 1] = ph < Math.PI ? amp * sn : -amp * sn;
+        // Both from fastCos (sin φ = cos(φ − π/2)): within 3e-11 of Math.cos and Math.sin, several times quicker.
+        data[p] = amp * fastCos(ph);
+        data[p + 1] = amp * fastCos(ph - HALF_PI);
       }
     }
   }
