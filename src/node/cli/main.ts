@@ -6,29 +6,41 @@ import { FormatError } from '../../core/errors.js';
 import { InputError } from '../files.js';
 import { installFftPool } from '../parallel/fft-pool.js';
 import { applySimdSetting } from '../simd-setting.js';
-import { registerAnisotropy } from './commands/anisotropy.js';
-import { registerBudget } from './commands/budget.js';
-import { registerCalibrate } from './commands/calibrate.js';
-import { registerConvert } from './commands/convert.js';
-import { registerCtf } from './commands/ctf.js';
-import { registerCtfReport } from './commands/ctf-report.js';
-import { registerTiltCtf } from './commands/tilt-ctf.js';
-import { registerServe } from './commands/serve.js';
-import { registerDemo } from './commands/demo.js';
-import { registerFsc } from './commands/fsc.js';
-import { registerInfo } from './commands/info.js';
-import { registerReport } from './commands/report.js';
-import { registerBatch } from './commands/batch.js';
-import { registerInternal } from './commands/internal.js';
-import { registerWatch } from './commands/watch.js';
-import { registerModel } from './commands/model.js';
 import { VERSION } from './version.js';
-import { registerLocres } from './commands/locres.js';
-import { registerOrientations } from './commands/orientations.js';
-import { registerPostprocess } from './commands/postprocess.js';
 
-/** Builds the program; exported so tests can run commands in-process. */
-export function buildProgram(): Command {
+/**
+ * Each command's module, loaded when it is needed: a run loads the command it names (its analysis
+ * modules cost ~0.1 s to load), help and unknown names load them all.
+ */
+const COMMANDS: Record<string, () => Promise<(program: Command) => void>> = {
+  info: async () => (await import('./commands/info.js')).registerInfo,
+  convert: async () => (await import('./commands/convert.js')).registerConvert,
+  fsc: async () => (await import('./commands/fsc.js')).registerFsc,
+  postprocess: async () => (await import('./commands/postprocess.js')).registerPostprocess,
+  budget: async () => (await import('./commands/budget.js')).registerBudget,
+  locres: async () => (await import('./commands/locres.js')).registerLocres,
+  anisotropy: async () => (await import('./commands/anisotropy.js')).registerAnisotropy,
+  orientations: async () => (await import('./commands/orientations.js')).registerOrientations,
+  ctf: async () => (await import('./commands/ctf.js')).registerCtf,
+  'ctf-report': async () => (await import('./commands/ctf-report.js')).registerCtfReport,
+  'tilt-ctf': async () => (await import('./commands/tilt-ctf.js')).registerTiltCtf,
+  calibrate: async () => (await import('./commands/calibrate.js')).registerCalibrate,
+  report: async () => (await import('./commands/report.js')).registerReport,
+  demo: async () => (await import('./commands/demo.js')).registerDemo,
+  serve: async () => (await import('./commands/serve.js')).registerServe,
+  model: async () => (await import('./commands/model.js')).registerModel,
+  batch: async () => (await import('./commands/batch.js')).registerBatch,
+  watch: async () => (await import('./commands/watch.js')).registerWatch,
+  internal: async () => (await import('./commands/internal.js')).registerInternal,
+};
+
+/** The command a command line names: its first word that is not a global flag. */
+function commandOf(argv: readonly string[]): string | undefined {
+  return argv.find((a) => !a.startsWith('-'));
+}
+
+/** Builds the program with the named command, or with every command when none (or an unknown one) is named. */
+export async function buildProgram(command?: string): Promise<Command> {
   const program = new Command();
   program
     .name('cryodx')
@@ -39,25 +51,8 @@ export function buildProgram(): Command {
     .option('--debug', 'print stack traces on errors')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  registerInfo(program);
-  registerConvert(program);
-  registerFsc(program);
-  registerPostprocess(program);
-  registerBudget(program);
-  registerLocres(program);
-  registerAnisotropy(program);
-  registerOrientations(program);
-  registerCtf(program);
-  registerCtfReport(program);
-  registerTiltCtf(program);
-  registerCalibrate(program);
-  registerReport(program);
-  registerDemo(program);
-  registerServe(program);
-  registerModel(program);
-  registerBatch(program);
-  registerWatch(program);
-  registerInternal(program);
+  const wanted = command !== undefined && command in COMMANDS ? [command] : Object.keys(COMMANDS);
+  for (const register of await Promise.all(wanted.map((c) => COMMANDS[c]!()))) register(program);
   return program;
 }
 
@@ -65,7 +60,7 @@ export function buildProgram(): Command {
 export async function main(argv: string[]): Promise<number> {
   applySimdSetting();
   installFftPool();
-  const program = buildProgram();
+  const program = await buildProgram(commandOf(argv));
   try {
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
