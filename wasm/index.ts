@@ -6,6 +6,8 @@ export {
   forwardPlane,
   forwardPlane32,
   inversePlane,
+  inversePlane32,
   multiply,
+  multiply32,
 } from './real';
 export { ctfScoreSums } from './ctf';

@@ -337,3 +337,90 @@ export function loadTile32(pixels: usize, nx: i32, x0: i32, y0: i32, size: i32, 
   const m = f32x4.extract_lane(mean, 0);
   for (let i = all << 2; i < n; i++) store<f32>(dst + ((<usize>i) << 2), load<f32>(dst + ((<usize>i) << 2)) - m);
 }
+
+/**
+ * Inverse of forwardPlane32 times `scale` (even nx): the y transform of the half spectrum at `src` (rows of
+ * halfStride32(nx) complex, the padding column included; overwritten), then half-complex rows → ny rows of nx
+ * reals (f32 at `dst`). Like FFTW, the imaginary parts of the DC and Nyquist terms are ignored.
+ */
+export function inversePlane32(
+  rows: usize,
+  cols: usize,
+  nx: i32,
+  ny: i32,
+  src: usize,
+  dst: usize,
+  tw: usize,
+  work: usize,
+  scratch: usize,
+  tmp: usize,
+  scale: f64,
+): void {
+  const h = nx >> 1;
+  const S = rowStride32(ny);
+  const rowBytes = (<usize>halfStride32(nx)) << 3;
+  const spec = ny > 1 ? transform<f32>(cols, src, scratch, halfStride32(nx), 1, tmp, false) : src;
+  const half = f32x4.splat(0.5);
+  const conj = f32x4(1, -1, 1, -1);
+  const negI = f32x4(1, -1, 1, -1); // conj(w^k) = (wr, −wi): the multiply's (wi', −wi') with wi' = wi
+  const iRot = f32x4(-1, 1, -1, 1);
+  const realOnly = f32x4(1, 0, 1, 0);
+  const zero = f32x4.splat(0);
+  for (let k = 0; k < h; k++) {
+    const wr = f32x4.splat(load<f32>(tw + ((<usize>k) << 3))),
+      wi = f32x4.mul(f32x4.splat(load<f32>(tw + ((<usize>k) << 3), 4)), negI);
+    const dcMask = k == 0 ? realOnly : f32x4.splat(1);
+    const a = spec + ((<usize>k) << 3),
+      b = spec + ((<usize>(h - k)) << 3);
+    // Rows y and y + 1 share a vector; with odd ny the last row's partner is zero (and lands in the padding).
+    for (let y = 0; y < ny; y += 2) {
+      const ra = a + (<usize>y) * rowBytes,
+        rb = b + (<usize>y) * rowBytes;
+      let x = v128.load64_zero(ra),
+        c = v128.load64_zero(rb);
+      if (y + 1 < ny) {
+        x = v128.load64_lane(ra + rowBytes, x, 1);
+        c = v128.load64_lane(rb + rowBytes, c, 1);
+      }
+      x = f32x4.mul(x, dcMask);
+      c = f32x4.mul(f32x4.mul(c, dcMask), conj);
+      const e = f32x4.mul(half, f32x4.add(x, c));
+      const d = f32x4.mul(half, f32x4.sub(x, c));
+      const o = f32x4.add(f32x4.mul(d, wr), f32x4.mul(v128.shuffle<f32>(d, d, 1, 0, 3, 2), wi));
+      // Z = E + i·O
+      v128.store(
+        work + ((<usize>(k * S + y)) << 3),
+        f32x4.add(e, f32x4.mul(v128.shuffle<f32>(o, o, 1, 0, 3, 2), iRot)),
+      );
+    }
+    for (let y = ny + (ny & 1); y < S; y += 2) v128.store(work + ((<usize>(k * S + y)) << 3), zero);
+  }
+  const z0 = transform<f32>(rows, work, scratch, S, 1, tmp, false);
+  const s2 = f32x4.splat(<f32>(2 * scale));
+  const outRow = (<usize>h) << 3;
+  for (let y0 = 0; y0 < ny; y0 += YB) {
+    const y1 = min(y0 + YB, ny);
+    for (let j = 0; j < h; j++) {
+      const from = z0 + ((<usize>(j * S)) << 3);
+      let q = dst + ((<usize>(y0 * h + j)) << 3);
+      for (let y = y0; y < y1; y += 2, q += outRow << 1) {
+        const v = f32x4.mul(v128.load(from + ((<usize>y) << 3)), s2);
+        v128.store64_lane(q, v, 0);
+        if (y + 1 < ny) v128.store64_lane(q + outRow, v, 1);
+      }
+    }
+  }
+}
+
+/** a[i] ·= b[i] for n float32 values (a map times its mask, before the transform). */
+export function multiply32(a: usize, b: usize, n: i32): void {
+  const quads = n >> 2;
+  for (let i = 0; i < quads; i++) {
+    const p = a + ((<usize>i) << 4);
+    v128.store(p, f32x4.mul(v128.load(p), v128.load(b + ((<usize>i) << 4))));
+  }
+  for (let i = quads << 2; i < n; i++) {
+    const p = a + ((<usize>i) << 2);
+    store<f32>(p, load<f32>(p) * load<f32>(b + ((<usize>i) << 2)));
+  }
+}

@@ -2,6 +2,7 @@ import { inspectFile } from '../core/app/inspect.js';
 import { jsonText, type NamedBytes } from '../core/app/job.js';
 import { projectInputs, withProject } from '../core/app/project.js';
 import { reportJob, type ReportJobInput } from '../core/app/report.js';
+import { setSimdEnabled } from '../core/fourier/simd.js';
 import { SharedMemoryPool } from '../core/parallel/pool.js';
 import type { FileInfo, InspectRequest, RunRequest, WorkerReply } from './protocol.js';
 
@@ -47,6 +48,7 @@ function installPool(ports: MessagePort[]): void {
 }
 
 async function run(m: RunRequest): Promise<void> {
+  setSimdEnabled(m.simd);
   installPool(m.ports);
   const t0 = performance.now();
   const of = (role: string): NamedBytes[] =>

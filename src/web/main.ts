@@ -1,6 +1,6 @@
 import { pixelSizeAdvice } from '../core/app/maps.js';
 import { guessRole, type FileRole } from '../core/io/roles.js';
-import type { FileInfo, RunRequest, RunResult, WorkerReply } from './protocol.js';
+import type { FileInfo, HelperStart, RunRequest, RunResult, WorkerReply } from './protocol.js';
 import { showResults } from './results.js';
 
 /**
@@ -165,6 +165,9 @@ function typedPixelSize(): number | null {
   return input.dataset['edited'] && input.value.trim() !== '' && v > 0 ? v : null;
 }
 
+/** The page's ?simd=off (or 0, false, no): the TypeScript kernels everywhere, as CRYODX_SIMD=off in the CLI. */
+const SIMD = !/^(off|0|false|no)$/i.test(new URLSearchParams(location.search).get('simd') ?? '');
+
 let helpers: Worker[] | null = null;
 
 /** Helper workers for the parallel FFT (started once, when the page is cross-origin isolated). */
@@ -181,7 +184,8 @@ async function helperPorts(): Promise<MessagePort[]> {
         new Promise<MessagePort>((ready) => {
           const channel = new MessageChannel();
           h.onmessage = () => ready(channel.port1);
-          h.postMessage(channel.port2, [channel.port2]);
+          const start: HelperStart = { port: channel.port2, simd: SIMD };
+          h.postMessage(start, [channel.port2]);
         }),
     ),
   );
@@ -208,6 +212,7 @@ async function run(): Promise<void> {
     ports: await helperPorts(),
     project,
     symmetryGiven: $<HTMLInputElement>('sym').dataset['edited'] === '1',
+    simd: SIMD,
   };
   worker = newWorker();
   performance.mark('cryodx-run');

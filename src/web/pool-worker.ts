@@ -1,4 +1,6 @@
+import { setSimdEnabled } from '../core/fourier/simd.js';
 import { handlePoolMessage } from '../core/parallel/pool-worker.js';
+import type { HelperStart } from './protocol.js';
 
 /**
  * A Web Worker of the shared-memory pool (FFT passes, local-resolution windows on its share). The page
@@ -6,11 +8,12 @@ import { handlePoolMessage } from '../core/parallel/pool-worker.js';
  * the analysis worker then blocks in Atomics.wait while its helpers work, with no thread in between.
  */
 const ctx = self as unknown as {
-  onmessage: ((e: MessageEvent<MessagePort>) => void) | null;
+  onmessage: ((e: MessageEvent<HelperStart>) => void) | null;
   postMessage(m: unknown): void;
 };
 ctx.onmessage = (e) => {
-  const port = e.data;
+  const { port, simd } = e.data;
+  setSimdEnabled(simd);
   port.onmessage = (m) => handlePoolMessage(m.data);
   ctx.postMessage('ready');
 };

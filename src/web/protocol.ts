@@ -34,6 +34,14 @@ export interface RunRequest {
   project: { root: string; files: { path: string; file: File }[] } | null;
   /** True when the user changed the symmetry field (else the project's refinement decides). */
   symmetryGiven: boolean;
+  /** False: every transform on the TypeScript kernels (the page's ?simd=off, as CRYODX_SIMD=off in the CLI). */
+  simd: boolean;
+}
+
+/** What the page sends a parallel helper once: its end of the channel, and the kernel setting. */
+export interface HelperStart {
+  port: MessagePort;
+  simd: boolean;
 }
 
 export interface RunResult {

@@ -33,6 +33,7 @@ export function simdForwardPlanes(
   mask: Float32Array | null = null,
 ): void {
   const { nx, ny } = spec;
+  if (spec.data instanceof Float32Array && nx % 2 === 0) return forwardPlanes32(k, data, spec, z0, z1, mask);
   const b = planeBuffers(k, nx, ny);
   const maskPtr = mask ? k.alloc(8 * nx * ny) : 0;
   const maskView = mask ? k.f64(maskPtr, nx * ny) : null;
@@ -55,6 +56,7 @@ export function simdForwardPlanes(
 
 export function simdInversePlanes(k: SimdKernels, spec: Spectrum, out: Float32Array, z0: number, z1: number): void {
   const { nx, ny, nz } = spec;
+  if (spec.data instanceof Float32Array && nx % 2 === 0) return inversePlanes32(k, spec, out, z0, z1);
   const b = planeBuffers(k, nx, ny);
   const realView = k.f64(b.real, nx * ny);
   const halfView = k.f64(b.half, 2 * b.nxh * ny);
@@ -70,6 +72,7 @@ export function simdInversePlanes(k: SimdKernels, spec: Spectrum, out: Float32Ar
 /** The z transforms of the (z, x) slabs y0 ≤ y < y1, gathered into the kernels' memory. */
 export function simdZPass(k: SimdKernels, spec: Spectrum, y0: number, y1: number, dir: -1 | 1): void {
   const { ny, nz, nxh, data } = spec;
+  if (data instanceof Float32Array) return zPass32(k, spec as Spectrum & { data: Float32Array }, y0, y1, dir);
   const pz = k.plan(nz);
   const mark = k.mark();
   const line = 2 * nxh;
@@ -82,6 +85,110 @@ export function simdZPass(k: SimdKernels, spec: Spectrum, y0: number, y1: number
     for (let z = 0, s = y * line; z < nz; z++, s += plane) view.set(data.subarray(s, s + line), z * line);
     k.exports.fft(pz, work, scratch, nxh, dir, tmp);
     for (let z = 0, s = y * line; z < nz; z++, s += plane) data.set(view.subarray(z * line, (z + 1) * line), s);
+  }
+  k.release(mark);
+}
+
+// ---- float32 spectra: the same passes on fft32, forwardPlane32 and inversePlane32 (even nx; an odd nx
+// takes the float64 planes above, converted on the way in and out) ----
+
+/** The kernels' float32 half-spectrum rows: nx/2 + 1 complex rounded up to even (fft32 pairs them). */
+function halfStride32(nxh: number): number {
+  return nxh + (nxh & 1);
+}
+
+function planeBuffers32(k: SimdKernels, nx: number, ny: number) {
+  const nxh = (nx >> 1) + 1;
+  const H = halfStride32(nxh);
+  const S = (ny | 1) + 1;
+  const rows = k.plan(nx >> 1, true);
+  const cols = k.plan(ny, true);
+  const tw = k.rowTwiddles(nx, true);
+  const mark = k.mark();
+  const complex = Math.max((nx >> 1) * S, H * ny);
+  const real = k.alloc(4 * nx * ny);
+  const half = k.alloc(8 * H * ny);
+  const work = k.alloc(8 * complex);
+  const scratch = k.alloc(8 * complex);
+  const tmp = k.alloc(Math.max(k.tempBytes(nx >> 1, S), k.tempBytes(ny, H)));
+  return { nxh, H, rows, cols, tw, mark, real, half, work, scratch, tmp };
+}
+
+function forwardPlanes32(
+  k: SimdKernels,
+  data: ArrayLike<number>,
+  spec: Spectrum,
+  z0: number,
+  z1: number,
+  mask: Float32Array | null,
+): void {
+  const { nx, ny } = spec;
+  const b = planeBuffers32(k, nx, ny);
+  const area = nx * ny;
+  const maskPtr = mask ? k.alloc(4 * area) : 0;
+  const maskView = mask ? k.f32(maskPtr, area) : null;
+  const realView = k.f32(b.real, area);
+  const typed = ArrayBuffer.isView(data) ? (data as unknown as Float32Array | Float64Array) : null;
+  const line = 2 * b.nxh;
+  for (let z = z0; z < z1; z++) {
+    const s = z * area;
+    if (typed) realView.set(typed.subarray(s, s + area));
+    else for (let i = 0; i < area; i++) realView[i] = data[s + i]!;
+    if (maskView) {
+      maskView.set(mask!.subarray(s, s + area));
+      k.exports.multiply32(b.real, maskPtr, area);
+    }
+    const at = k.exports.forwardPlane32(b.rows, b.cols, nx, ny, b.real, b.half, b.tw, b.work, b.scratch, b.tmp);
+    const plane = k.f32(at, 2 * b.H * ny);
+    const o = z * line * ny;
+    if (b.H === b.nxh) spec.data.set(plane, o);
+    else for (let y = 0; y < ny; y++) spec.data.set(plane.subarray(2 * b.H * y, 2 * b.H * y + line), o + y * line);
+  }
+  k.release(b.mark);
+}
+
+function inversePlanes32(k: SimdKernels, spec: Spectrum, out: Float32Array, z0: number, z1: number): void {
+  const { nx, ny, nz } = spec;
+  const b = planeBuffers32(k, nx, ny);
+  const area = nx * ny;
+  const realView = k.f32(b.real, area);
+  const halfView = k.f32(b.half, 2 * b.H * ny);
+  const line = 2 * b.nxh;
+  const scale = 1 / (nx * ny * nz);
+  for (let z = z0; z < z1; z++) {
+    const o = z * line * ny;
+    if (b.H === b.nxh) halfView.set(spec.data.subarray(o, o + line * ny));
+    else
+      for (let y = 0; y < ny; y++) {
+        const r = 2 * b.H * y;
+        halfView.set(spec.data.subarray(o + y * line, o + (y + 1) * line), r);
+        // The padding column: zeros, so the column transform's spare signal stays finite.
+        halfView[r + line] = 0;
+        halfView[r + line + 1] = 0;
+      }
+    k.exports.inversePlane32(b.rows, b.cols, nx, ny, b.half, b.real, b.tw, b.work, b.scratch, b.tmp, scale);
+    out.set(realView, z * area);
+  }
+  k.release(b.mark);
+}
+
+function zPass32(k: SimdKernels, spec: Spectrum & { data: Float32Array }, y0: number, y1: number, dir: -1 | 1): void {
+  const { ny, nz, nxh, data } = spec;
+  const H = halfStride32(nxh);
+  const pz = k.plan(nz, true);
+  const mark = k.mark();
+  const line = 2 * nxh;
+  const plane = line * ny;
+  const work = k.alloc(8 * H * nz);
+  const scratch = k.alloc(8 * H * nz);
+  const tmp = k.alloc(k.tempBytes(nz, H));
+  const view = k.f32(work, 2 * H * nz);
+  // The padding column (odd nxh) stays zero: each column is transformed on its own.
+  view.fill(0);
+  for (let y = y0; y < y1; y++) {
+    for (let z = 0, s = y * line; z < nz; z++, s += plane) view.set(data.subarray(s, s + line), 2 * H * z);
+    k.exports.fft32(pz, work, scratch, H, dir, tmp);
+    for (let z = 0, s = y * line; z < nz; z++, s += plane) data.set(view.subarray(2 * H * z, 2 * H * z + line), s);
   }
   k.release(mark);
 }

@@ -3,7 +3,7 @@ import { fftBatch } from './fft.js';
 import { signedRandom as rng } from '../util/random.js';
 import { planFft } from './plan.js';
 import { simdFftBatch } from './rfft-simd.js';
-import { irfft3d, rfft3d } from './rfft3d.js';
+import { allocateSpectrum, irfft3d, rfft3d } from './rfft3d.js';
 import { setSimdEnabled, simdFactors, simdKernels } from './simd.js';
 import { tiledGroups } from '../analysis/ctf/periodogram.js';
 
@@ -136,6 +136,42 @@ describe('WebAssembly SIMD kernels', () => {
         expect(ours[g]!.tiles).toBeGreaterThan(0);
         expect(maxRelDiff(ref[g]!.amplitude, ours[g]!.amplitude)).toBeLessThan(1e-6);
       }
+    });
+  }
+
+  // Float32 spectra (the FSC suite's): even rows on forwardPlane32/inversePlane32, odd rows on the float64
+  // planes converted; the z pass on fft32 with an odd or even half width, radix and Bluestein lengths.
+  for (const [nx, ny, nz] of [
+    [64, 64, 64],
+    [60, 42, 44],
+    [22, 27, 14],
+    [38, 41, 1],
+    [33, 20, 37],
+    [74, 37, 33],
+  ] as const) {
+    it(`float32 spectrum ${nx}×${ny}×${nz}: the float64 transform to float32 rounding, both kernel sets`, () => {
+      const r = rng(nx * 7 + ny * 3 + nz);
+      const f = Float32Array.from({ length: nx * ny * nz }, r);
+      const mask = Float32Array.from({ length: f.length }, () => Math.abs(r()));
+      setSimdEnabled(false);
+      const ref = rfft3d(f, nx, ny, nz, undefined, mask);
+      for (const on of [true, false]) {
+        setSimdEnabled(on);
+        const single = rfft3d(f, nx, ny, nz, allocateSpectrum(nx, ny, nz, true), mask);
+        expect(single.data).toBeInstanceOf(Float32Array);
+        const label = on ? 'SIMD' : 'TypeScript';
+        // float32 kernels: ~1e-7 of the largest coefficient per pass (a broken split or pass is O(1)).
+        expect(maxRelDiff(ref.data, single.data), label).toBeLessThan(on ? 2e-6 : 1e-7);
+        const back = irfft3d(single);
+        expect(
+          maxRelDiff(
+            f.map((v, i) => v * mask[i]!),
+            back,
+          ),
+          label,
+        ).toBeLessThan(on ? 2e-6 : 1e-6);
+      }
+      setSimdEnabled(true);
     });
   }
 

@@ -17,7 +17,9 @@ interface KernelExports {
   accumulatePower32(half: number, acc: number, count: number, ny: number, stride: number): void;
   loadTile32(pixels: number, nx: number, x0: number, y0: number, size: number, dst: number): void;
   inversePlane(...args: number[]): void;
+  inversePlane32(...args: number[]): void;
   multiply(a: number, b: number, n: number): void;
+  multiply32(a: number, b: number, n: number): void;
   ctfScoreSums(...args: number[]): void;
 }
 

@@ -17,6 +17,8 @@ export interface PassMessage {
   realOffset: number;
   realFloat64: boolean;
   spectrum: SharedArrayBuffer;
+  /** The spectrum is float32 (allocateSpectrum's `single`). */
+  spectrumFloat32: boolean;
   from: number;
   to: number;
   control: SharedArrayBuffer;
@@ -101,7 +103,13 @@ export function handlePoolMessage(m: PassMessage | WindowsMessage | NoiseFloorMe
     return;
   }
   const [nx, ny, nz] = m.dims;
-  const spec: Spectrum = { nx, ny, nz, nxh: Math.floor(nx / 2) + 1, data: new Float64Array(m.spectrum) };
+  const spec: Spectrum = {
+    nx,
+    ny,
+    nz,
+    nxh: Math.floor(nx / 2) + 1,
+    data: m.spectrumFloat32 ? new Float32Array(m.spectrum) : new Float64Array(m.spectrum),
+  };
   const n = nx * ny * nz;
   const ctrl = new Int32Array(m.control);
   try {

@@ -95,6 +95,7 @@ export class SharedMemoryPool implements ParallelFftRunner, WindowRunner {
         realOffset: real ? real.byteOffset : 0,
         realFloat64: real instanceof Float64Array,
         spectrum: spec.data.buffer as SharedArrayBuffer,
+        spectrumFloat32: spec.data instanceof Float32Array,
         from: cut(i + 1),
         to: cut(i + 2),
         control: this.control,
