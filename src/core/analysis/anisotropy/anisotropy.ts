@@ -1,5 +1,5 @@
 import type { Warning } from '../../errors.js';
-import { rfft3d, signedFrequency, type Spectrum } from '../../fourier/rfft3d.js';
+import { allocateSpectrum, rfft3d, signedFrequency, type Spectrum } from '../../fourier/rfft3d.js';
 import type { Volume } from '../../model/volume.js';
 import { ProgressSteps, type ProgressContext } from '../../util/progress.js';
 import { findCrossing, thresholdCurve } from '../fsc/criteria.js';
@@ -84,8 +84,9 @@ export function anisotropy(
   const steps = new ProgressSteps(progress, [2, 3, 2, 2]);
   steps.step(2, 'transforms');
   // 3DFSC multiplies both halves by the mask; the transform does it on the way in.
-  const s1 = rfft3d(half1.data, n, n, n, undefined, options.mask ?? null);
-  const s2 = rfft3d(half2.data, n, n, n, undefined, options.mask ?? null);
+  // Float32 spectra, as the FSC suite's: cone and shell sums are taken in float64.
+  const s1 = rfft3d(half1.data, n, n, n, allocateSpectrum(n, n, n, true), options.mask ?? null);
+  const s2 = rfft3d(half2.data, n, n, n, allocateSpectrum(n, n, n, true), options.mask ?? null);
   steps.step(3, 'cones');
   const axes = fibonacciHemisphere(D);
   const S = shellCount(n);

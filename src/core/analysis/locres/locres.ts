@@ -1,5 +1,5 @@
 import type { Warning } from '../../errors.js';
-import { irfft3d, rfft3d } from '../../fourier/rfft3d.js';
+import { allocateSpectrum, irfft3d, rfft3d } from '../../fourier/rfft3d.js';
 import type { Volume } from '../../model/volume.js';
 import { ProgressSteps, type ProgressContext } from '../../util/progress.js';
 import { glibcRand, relionUniform } from '../../util/random.js';
@@ -96,10 +96,10 @@ export function localResolution(
   if (randomizeFromA !== null) {
     const r0 = Math.trunc((n * px) / randomizeFromA);
     const rnd = relionUniform(glibcRand(1), 0, 2 * Math.PI);
-    const s1 = rfft3d(half1.data, n, n, n);
+    const s1 = rfft3d(half1.data, n, n, n, allocateSpectrum(n, n, n, true));
     randomizePhasesBeyond(s1, r0, rnd);
     p1 = irfft3d(s1);
-    const s2 = rfft3d(half2.data, n, n, n);
+    const s2 = rfft3d(half2.data, n, n, n, s1);
     randomizePhasesBeyond(s2, r0, rnd);
     p2 = irfft3d(s2);
   }

@@ -1,5 +1,5 @@
 import { FormatError, type Warning } from '../../errors.js';
-import { irfft3d, rfft3d } from '../../fourier/rfft3d.js';
+import { allocateSpectrum, irfft3d, rfft3d } from '../../fourier/rfft3d.js';
 import { applyLowPass } from '../postprocess/spectrum-ops.js';
 import type { Volume } from '../../model/volume.js';
 import { squaredDistanceToInside } from './distance.js';
@@ -121,7 +121,8 @@ export function lowPass(
   pixelSizeA: number,
   resolutionA: number,
 ): Float32Array {
-  const spec = rfft3d(data, nx, ny, nz);
+  // Float32: the filtered map is thresholded for a mask; float32 rounding is far below any threshold's reach.
+  const spec = rfft3d(data, nx, ny, nz, allocateSpectrum(nx, ny, nz, true));
   applyLowPass(spec, pixelSizeA, resolutionA, 2);
   return irfft3d(spec);
 }

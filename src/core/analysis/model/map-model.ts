@@ -49,8 +49,8 @@ export interface MapModelResult {
 export function shellSumsBetween(a: Float32Array, b: Float32Array, n: number, mask?: Float32Array | null): ShellSums {
   const ma = mask ? a.map((v, i) => v * mask[i]!) : a;
   const mb = mask ? b.map((v, i) => v * mask[i]!) : b;
-  const sa = rfft3d(ma, n, n, n, allocateSpectrum(n, n, n));
-  const sb = rfft3d(mb, n, n, n, allocateSpectrum(n, n, n));
+  const sa = rfft3d(ma, n, n, n, allocateSpectrum(n, n, n, true));
+  const sb = rfft3d(mb, n, n, n, allocateSpectrum(n, n, n, true));
   return shellSums(sa, sb, shellIndexMap(n, n, n));
 }
 
