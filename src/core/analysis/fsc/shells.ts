@@ -37,35 +37,61 @@ export function shellIndexMap(nx: number, ny: number, nz: number): Int32Array {
 
 export function shellSums(a: Spectrum, b: Spectrum, shells: Int32Array): ShellSums {
   const n = shellCount(a.nx);
-  const out: ShellSums = {
-    num: new Float64Array(n),
-    den1: new Float64Array(n),
-    den2: new Float64Array(n),
-    count: new Float64Array(n),
-    fullCount: new Float64Array(n),
-  };
-  const { num, den1, den2, count, fullCount } = out;
+  const acc = new Float64Array(3 * n);
   const da = a.data,
     db = b.data;
   const nxh = a.nxh;
-  const nyquistX = a.nx % 2 === 0 ? nxh - 1 : -1;
-  // Row by row, so x is known without a division; the counts depend only on the shell map.
+  // Row by row, so x is known without a division. The three sums of a shell side by side: one cache line
+  // per voxel instead of three. The counts depend only on the shell map, so they are counted once per map.
   for (let row = 0; row < shells.length; row += nxh) {
     for (let x = 0, i = row; x < nxh; x++, i++) {
-      const s = shells[i]!;
+      const s = 3 * shells[i]!;
       if (s < 0) continue;
       const ar = da[2 * i]!,
         ai = da[2 * i + 1]!,
         br = db[2 * i]!,
         bi = db[2 * i + 1]!;
-      num[s] = num[s]! + (ar * br + ai * bi);
-      den1[s] = den1[s]! + (ar * ar + ai * ai);
-      den2[s] = den2[s]! + (br * br + bi * bi);
+      acc[s] = acc[s]! + (ar * br + ai * bi);
+      acc[s + 1] = acc[s + 1]! + (ar * ar + ai * ai);
+      acc[s + 2] = acc[s + 2]! + (br * br + bi * bi);
+    }
+  }
+  const num = new Float64Array(n),
+    den1 = new Float64Array(n),
+    den2 = new Float64Array(n);
+  for (let s = 0; s < n; s++) {
+    num[s] = acc[3 * s]!;
+    den1[s] = acc[3 * s + 1]!;
+    den2[s] = acc[3 * s + 2]!;
+  }
+  const { count, fullCount } = shellCounts(shells, a.nx, nxh, n);
+  return { num, den1, den2, count: count.slice(), fullCount: fullCount.slice() };
+}
+
+const countsOf = new WeakMap<Int32Array, { count: Float64Array; fullCount: Float64Array }>();
+
+/** Voxels per shell of a shell map, stored and over the full sphere; counted once per map (maps are not changed). */
+function shellCounts(
+  shells: Int32Array,
+  nx: number,
+  nxh: number,
+  n: number,
+): { count: Float64Array; fullCount: Float64Array } {
+  const known = countsOf.get(shells);
+  if (known && known.count.length === n) return known;
+  const count = new Float64Array(n),
+    fullCount = new Float64Array(n);
+  const nyquistX = nx % 2 === 0 ? nxh - 1 : -1;
+  for (let row = 0; row < shells.length; row += nxh)
+    for (let x = 0, i = row; x < nxh; x++, i++) {
+      const s = shells[i]!;
+      if (s < 0) continue;
       count[s] = count[s]! + 1;
       fullCount[s] = fullCount[s]! + (x === 0 || x === nyquistX ? 1 : 2);
     }
-  }
-  return out;
+  const counts = { count, fullCount };
+  countsOf.set(shells, counts);
+  return counts;
 }
 
 /** FSC per shell; shell 0 is 1 by convention (RELION); an empty or zero-power shell is NaN. */
