@@ -5,9 +5,13 @@ export {
   loadTile32,
   forwardPlane,
   forwardPlane32,
+  forwardPlaneOdd32,
   inversePlane,
   inversePlane32,
+  inversePlaneOdd32,
   multiply,
   multiply32,
+  packRows,
+  unpackRows,
 } from './real';
 export { ctfScoreSums } from './ctf';

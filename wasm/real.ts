@@ -424,3 +424,130 @@ export function multiply32(a: usize, b: usize, n: i32): void {
     store<f32>(p, load<f32>(p) * load<f32>(b + ((<usize>i) << 2)));
   }
 }
+
+/**
+ * In place: `rows` rows of `count` bytes at a stride of `stride` bytes made contiguous (packRows) or spread
+ * back out with the gap after each row zeroed (unpackRows): the float32 half spectrum between the kernels'
+ * even row stride and the Spectrum's nx/2 + 1, so that JavaScript copies a plane in one piece.
+ */
+export function packRows(at: usize, stride: i32, count: i32, rows: i32): void {
+  for (let y = 1; y < rows; y++) memory.copy(at + <usize>(y * count), at + <usize>(y * stride), <usize>count);
+}
+
+export function unpackRows(at: usize, stride: i32, count: i32, rows: i32): void {
+  for (let y = rows - 1; y >= 0; y--) {
+    memory.copy(at + <usize>(y * stride), at + <usize>(y * count), <usize>count);
+    memory.fill(at + <usize>(y * stride + count), 0, <usize>(stride - count));
+  }
+}
+
+/**
+ * forwardPlane32 for odd nx: rows 2p and 2p + 1 packed as the real and imaginary parts of one complex
+ * signal, one batched length-nx transform of the ⌈ny/2⌉ pairs, then each pair split by Hermitian symmetry
+ * (X_a = (Z_k + conj Z_{n−k})/2, X_b = (Z_k − conj Z_{n−k})/2i) into the half spectrum (rows of
+ * halfStride32(nx), the padding column zero) and the y transform. `rows` is the fft32 plan of nx, `cols`
+ * of ny. Returns where the spectrum is.
+ */
+export function forwardPlaneOdd32(
+  rows: usize,
+  cols: usize,
+  nx: i32,
+  ny: i32,
+  src: usize,
+  dst: usize,
+  work: usize,
+  scratch: usize,
+  tmp: usize,
+): usize {
+  const pairs = (ny + 1) >> 1;
+  const S = rowStride32(pairs);
+  const H = halfStride32(nx);
+  const nxh = (nx >> 1) + 1;
+  for (let j = 0; j < nx; j++) {
+    const w = work + ((<usize>(j * S)) << 3);
+    for (let p = 0; p < pairs; p++) {
+      const a = load<f32>(src + ((<usize>(2 * p * nx + j)) << 2));
+      const b = 2 * p + 1 < ny ? load<f32>(src + ((<usize>((2 * p + 1) * nx + j)) << 2)) : <f32>0;
+      store<f32>(w + ((<usize>p) << 3), a);
+      store<f32>(w + ((<usize>p) << 3), b, 4);
+    }
+    for (let p = pairs; p < S; p++) store<i64>(w + ((<usize>p) << 3), 0);
+  }
+  const z0 = transform<f32>(rows, work, scratch, S, -1, tmp, false);
+  const rowBytes = (<usize>H) << 3;
+  for (let k = 0; k < nxh; k++) {
+    const zk = z0 + ((<usize>(k * S)) << 3),
+      zc = z0 + ((<usize>(((nx - k) % nx) * S)) << 3);
+    for (let p = 0; p < pairs; p++) {
+      const zr = load<f32>(zk + ((<usize>p) << 3)),
+        zi = load<f32>(zk + ((<usize>p) << 3), 4);
+      const cr = load<f32>(zc + ((<usize>p) << 3)),
+        ci = -load<f32>(zc + ((<usize>p) << 3), 4);
+      const q = dst + (<usize>(2 * p)) * rowBytes + ((<usize>k) << 3);
+      store<f32>(q, <f32>0.5 * (zr + cr));
+      store<f32>(q, <f32>0.5 * (zi + ci), 4);
+      if (2 * p + 1 < ny) {
+        // (Z − C)/2i = (Im(Z − C), −Re(Z − C))/2
+        store<f32>(q + rowBytes, <f32>0.5 * (zi - ci));
+        store<f32>(q + rowBytes, <f32>-0.5 * (zr - cr), 4);
+      }
+    }
+  }
+  if (H > nxh) for (let y = 0; y < ny; y++) store<i64>(dst + (<usize>y) * rowBytes + ((<usize>nxh) << 3), 0);
+  return ny > 1 ? transform<f32>(cols, dst, scratch, H, -1, tmp, false) : dst;
+}
+
+/**
+ * Inverse of forwardPlaneOdd32 times `scale` (the spectrum at `src`, rows of halfStride32(nx) with the
+ * padding column zero, is overwritten): the y transform, then rows 2p and 2p + 1 rebuilt as one complex
+ * signal Z = X_a + i·X_b over all nx frequencies (the upper half from Hermitian symmetry, the DC term's
+ * imaginary part ignored as FFTW does), one batched inverse, real and imaginary parts out as the two rows.
+ */
+export function inversePlaneOdd32(
+  rows: usize,
+  cols: usize,
+  nx: i32,
+  ny: i32,
+  src: usize,
+  dst: usize,
+  work: usize,
+  scratch: usize,
+  tmp: usize,
+  scale: f64,
+): void {
+  const pairs = (ny + 1) >> 1;
+  const S = rowStride32(pairs);
+  const H = halfStride32(nx);
+  const nxh = (nx >> 1) + 1;
+  const rowBytes = (<usize>H) << 3;
+  const spec = ny > 1 ? transform<f32>(cols, src, scratch, H, 1, tmp, false) : src;
+  for (let k = 0; k < nx; k++) {
+    const upper = k >= nxh;
+    const at = spec + ((<usize>(upper ? nx - k : k)) << 3);
+    const sign: f32 = upper ? -1 : 1;
+    const w = work + ((<usize>(k * S)) << 3);
+    for (let p = 0; p < pairs; p++) {
+      const ra = at + (<usize>(2 * p)) * rowBytes;
+      const ar = load<f32>(ra),
+        ai = k == 0 ? <f32>0 : sign * load<f32>(ra, 4);
+      let br: f32 = 0,
+        bi: f32 = 0;
+      if (2 * p + 1 < ny) {
+        br = load<f32>(ra + rowBytes);
+        bi = k == 0 ? <f32>0 : sign * load<f32>(ra + rowBytes, 4);
+      }
+      store<f32>(w + ((<usize>p) << 3), ar - bi);
+      store<f32>(w + ((<usize>p) << 3), ai + br, 4);
+    }
+    for (let p = pairs; p < S; p++) store<i64>(w + ((<usize>p) << 3), 0);
+  }
+  const z0 = transform<f32>(rows, work, scratch, S, 1, tmp, false);
+  const s = <f32>scale;
+  for (let j = 0; j < nx; j++) {
+    const w = z0 + ((<usize>(j * S)) << 3);
+    for (let p = 0; p < pairs; p++) {
+      store<f32>(dst + ((<usize>(2 * p * nx + j)) << 2), load<f32>(w + ((<usize>p) << 3)) * s);
+      if (2 * p + 1 < ny) store<f32>(dst + ((<usize>((2 * p + 1) * nx + j)) << 2), load<f32>(w + ((<usize>p) << 3), 4) * s);
+    }
+  }
+}

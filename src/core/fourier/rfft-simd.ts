@@ -33,7 +33,7 @@ export function simdForwardPlanes(
   mask: Float32Array | null = null,
 ): void {
   const { nx, ny } = spec;
-  if (spec.data instanceof Float32Array && nx % 2 === 0) return forwardPlanes32(k, data, spec, z0, z1, mask);
+  if (spec.data instanceof Float32Array) return forwardPlanes32(k, data, spec, z0, z1, mask);
   const b = planeBuffers(k, nx, ny);
   const maskPtr = mask ? k.alloc(8 * nx * ny) : 0;
   const maskView = mask ? k.f64(maskPtr, nx * ny) : null;
@@ -56,7 +56,7 @@ export function simdForwardPlanes(
 
 export function simdInversePlanes(k: SimdKernels, spec: Spectrum, out: Float32Array, z0: number, z1: number): void {
   const { nx, ny, nz } = spec;
-  if (spec.data instanceof Float32Array && nx % 2 === 0) return inversePlanes32(k, spec, out, z0, z1);
+  if (spec.data instanceof Float32Array) return inversePlanes32(k, spec, out, z0, z1);
   const b = planeBuffers(k, nx, ny);
   const realView = k.f64(b.real, nx * ny);
   const halfView = k.f64(b.half, 2 * b.nxh * ny);
@@ -69,28 +69,39 @@ export function simdInversePlanes(k: SimdKernels, spec: Spectrum, out: Float32Ar
   k.release(b.mark);
 }
 
-/** The z transforms of the (z, x) slabs y0 ≤ y < y1, gathered into the kernels' memory. */
+/**
+ * Rows (y) whose z lines are transformed together: each z-plane's run of them is contiguous in the
+ * spectrum, so one block is gathered with one copy per z instead of one per row and z (small boxes are
+ * otherwise bound by the copies' overhead). About 512 KB per block; at least one row.
+ */
+function zBlockRows(nxh: number, nz: number, complexBytes: number, rows: number): number {
+  return Math.max(1, Math.min(rows, Math.floor((1 << 19) / (nxh * nz * complexBytes))));
+}
+
+/** The z transforms of the (z, x) slabs y0 ≤ y < y1, gathered into the kernels' memory a block of rows at a time. */
 export function simdZPass(k: SimdKernels, spec: Spectrum, y0: number, y1: number, dir: -1 | 1): void {
   const { ny, nz, nxh, data } = spec;
   if (data instanceof Float32Array) return zPass32(k, spec as Spectrum & { data: Float32Array }, y0, y1, dir);
   const pz = k.plan(nz);
+  const rows = zBlockRows(nxh, nz, 16, y1 - y0);
   const mark = k.mark();
   const line = 2 * nxh;
   const plane = line * ny;
-  const work = k.alloc(8 * line * nz);
-  const scratch = k.alloc(8 * line * nz);
-  const tmp = k.alloc(k.tempBytes(nz, nxh));
-  const view = k.f64(work, line * nz);
-  for (let y = y0; y < y1; y++) {
-    for (let z = 0, s = y * line; z < nz; z++, s += plane) view.set(data.subarray(s, s + line), z * line);
-    k.exports.fft(pz, work, scratch, nxh, dir, tmp);
-    for (let z = 0, s = y * line; z < nz; z++, s += plane) data.set(view.subarray(z * line, (z + 1) * line), s);
+  const work = k.alloc(8 * line * rows * nz);
+  const scratch = k.alloc(8 * line * rows * nz);
+  const tmp = k.alloc(k.tempBytes(nz, nxh * rows));
+  const view = k.f64(work, line * rows * nz);
+  for (let y = y0; y < y1; y += rows) {
+    const count = line * Math.min(rows, y1 - y);
+    for (let z = 0, s = y * line; z < nz; z++, s += plane) view.set(data.subarray(s, s + count), z * count);
+    k.exports.fft(pz, work, scratch, count >> 1, dir, tmp);
+    for (let z = 0, s = y * line; z < nz; z++, s += plane) data.set(view.subarray(z * count, (z + 1) * count), s);
   }
   k.release(mark);
 }
 
-// ---- float32 spectra: the same passes on fft32, forwardPlane32 and inversePlane32 (even nx; an odd nx
-// takes the float64 planes above, converted on the way in and out) ----
+// ---- float32 spectra: the same passes on fft32 and the float32 planes (forwardPlane32/inversePlane32 for
+// even nx, forwardPlaneOdd32/inversePlaneOdd32 for odd) ----
 
 /** The kernels' float32 half-spectrum rows: nx/2 + 1 complex rounded up to even (fft32 pairs them). */
 function halfStride32(nxh: number): number {
@@ -100,18 +111,22 @@ function halfStride32(nxh: number): number {
 function planeBuffers32(k: SimdKernels, nx: number, ny: number) {
   const nxh = (nx >> 1) + 1;
   const H = halfStride32(nxh);
-  const S = (ny | 1) + 1;
-  const rows = k.plan(nx >> 1, true);
+  const odd = nx % 2 === 1;
+  // Even nx: rows packed two reals per complex (length nx/2); odd nx: pairs of rows as one complex signal.
+  const length = odd ? nx : nx >> 1;
+  const signals = odd ? (ny + 1) >> 1 : ny;
+  const S = (signals | 1) + 1;
+  const rows = k.plan(length, true);
   const cols = k.plan(ny, true);
-  const tw = k.rowTwiddles(nx, true);
+  const tw = odd ? 0 : k.rowTwiddles(nx, true);
   const mark = k.mark();
-  const complex = Math.max((nx >> 1) * S, H * ny);
+  const complex = Math.max(length * S, H * ny);
   const real = k.alloc(4 * nx * ny);
   const half = k.alloc(8 * H * ny);
   const work = k.alloc(8 * complex);
   const scratch = k.alloc(8 * complex);
-  const tmp = k.alloc(Math.max(k.tempBytes(nx >> 1, S), k.tempBytes(ny, H)));
-  return { nxh, H, rows, cols, tw, mark, real, half, work, scratch, tmp };
+  const tmp = k.alloc(Math.max(k.tempBytes(length, S), k.tempBytes(ny, H)));
+  return { nxh, H, odd, rows, cols, tw, mark, real, half, work, scratch, tmp };
 }
 
 function forwardPlanes32(
@@ -138,11 +153,11 @@ function forwardPlanes32(
       maskView.set(mask!.subarray(s, s + area));
       k.exports.multiply32(b.real, maskPtr, area);
     }
-    const at = k.exports.forwardPlane32(b.rows, b.cols, nx, ny, b.real, b.half, b.tw, b.work, b.scratch, b.tmp);
-    const plane = k.f32(at, 2 * b.H * ny);
-    const o = z * line * ny;
-    if (b.H === b.nxh) spec.data.set(plane, o);
-    else for (let y = 0; y < ny; y++) spec.data.set(plane.subarray(2 * b.H * y, 2 * b.H * y + line), o + y * line);
+    const at = b.odd
+      ? k.exports.forwardPlaneOdd32(b.rows, b.cols, nx, ny, b.real, b.half, b.work, b.scratch, b.tmp)
+      : k.exports.forwardPlane32(b.rows, b.cols, nx, ny, b.real, b.half, b.tw, b.work, b.scratch, b.tmp);
+    if (b.H !== b.nxh) k.exports.packRows(at, 8 * b.H, 4 * line, ny);
+    spec.data.set(k.f32(at, line * ny), z * line * ny);
   }
   k.release(b.mark);
 }
@@ -152,21 +167,16 @@ function inversePlanes32(k: SimdKernels, spec: Spectrum, out: Float32Array, z0: 
   const b = planeBuffers32(k, nx, ny);
   const area = nx * ny;
   const realView = k.f32(b.real, area);
-  const halfView = k.f32(b.half, 2 * b.H * ny);
   const line = 2 * b.nxh;
+  const halfView = k.f32(b.half, line * ny);
   const scale = 1 / (nx * ny * nz);
   for (let z = z0; z < z1; z++) {
     const o = z * line * ny;
-    if (b.H === b.nxh) halfView.set(spec.data.subarray(o, o + line * ny));
-    else
-      for (let y = 0; y < ny; y++) {
-        const r = 2 * b.H * y;
-        halfView.set(spec.data.subarray(o + y * line, o + (y + 1) * line), r);
-        // The padding column: zeros, so the column transform's spare signal stays finite.
-        halfView[r + line] = 0;
-        halfView[r + line + 1] = 0;
-      }
-    k.exports.inversePlane32(b.rows, b.cols, nx, ny, b.half, b.real, b.tw, b.work, b.scratch, b.tmp, scale);
+    halfView.set(spec.data.subarray(o, o + line * ny));
+    // Spread to the kernels' stride; the padding column zeroed, so the column transform's spare signal stays finite.
+    if (b.H !== b.nxh) k.exports.unpackRows(b.half, 8 * b.H, 4 * line, ny);
+    if (b.odd) k.exports.inversePlaneOdd32(b.rows, b.cols, nx, ny, b.half, b.real, b.work, b.scratch, b.tmp, scale);
+    else k.exports.inversePlane32(b.rows, b.cols, nx, ny, b.half, b.real, b.tw, b.work, b.scratch, b.tmp, scale);
     out.set(realView, z * area);
   }
   k.release(b.mark);
@@ -174,21 +184,27 @@ function inversePlanes32(k: SimdKernels, spec: Spectrum, out: Float32Array, z0: 
 
 function zPass32(k: SimdKernels, spec: Spectrum & { data: Float32Array }, y0: number, y1: number, dir: -1 | 1): void {
   const { ny, nz, nxh, data } = spec;
-  const H = halfStride32(nxh);
   const pz = k.plan(nz, true);
+  const rows = zBlockRows(nxh, nz, 8, y1 - y0);
   const mark = k.mark();
   const line = 2 * nxh;
   const plane = line * ny;
-  const work = k.alloc(8 * H * nz);
-  const scratch = k.alloc(8 * H * nz);
-  const tmp = k.alloc(k.tempBytes(nz, H));
-  const view = k.f32(work, 2 * H * nz);
-  // The padding column (odd nxh) stays zero: each column is transformed on its own.
-  view.fill(0);
-  for (let y = y0; y < y1; y++) {
-    for (let z = 0, s = y * line; z < nz; z++, s += plane) view.set(data.subarray(s, s + line), 2 * H * z);
-    k.exports.fft32(pz, work, scratch, H, dir, tmp);
-    for (let z = 0, s = y * line; z < nz; z++, s += plane) data.set(view.subarray(2 * H * z, 2 * H * z + line), s);
+  // fft32 pairs signals: an odd block gets one spare signal (zeros, transformed on its own).
+  const most = halfStride32(nxh * rows);
+  const work = k.alloc(8 * most * nz);
+  const scratch = k.alloc(8 * most * nz);
+  const tmp = k.alloc(k.tempBytes(nz, most));
+  const view = k.f32(work, 2 * most * nz);
+  for (let y = y0; y < y1; y += rows) {
+    const count = line * Math.min(rows, y1 - y);
+    const batch = halfStride32(count >> 1);
+    for (let z = 0, s = y * line, o = 0; z < nz; z++, s += plane, o += 2 * batch) {
+      view.set(data.subarray(s, s + count), o);
+      if (batch > count >> 1) view.fill(0, o + count, o + count + 2);
+    }
+    k.exports.fft32(pz, work, scratch, batch, dir, tmp);
+    for (let z = 0, s = y * line, o = 0; z < nz; z++, s += plane, o += 2 * batch)
+      data.set(view.subarray(o, o + count), s);
   }
   k.release(mark);
 }

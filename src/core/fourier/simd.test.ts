@@ -139,14 +139,17 @@ describe('WebAssembly SIMD kernels', () => {
     });
   }
 
-  // Float32 spectra (the FSC suite's): even rows on forwardPlane32/inversePlane32, odd rows on the float64
-  // planes converted; the z pass on fft32 with an odd or even half width, radix and Bluestein lengths.
+  // Float32 spectra (the FSC suite's): even rows on forwardPlane32/inversePlane32, odd rows in pairs on
+  // forwardPlaneOdd32/inversePlaneOdd32 (an odd ny leaves the last row alone); the z pass on fft32 in blocks
+  // of rows with an odd or even half width, radix and Bluestein lengths.
   for (const [nx, ny, nz] of [
     [64, 64, 64],
     [60, 42, 44],
     [22, 27, 14],
     [38, 41, 1],
     [33, 20, 37],
+    [35, 27, 9],
+    [37, 1, 1],
     [74, 37, 33],
   ] as const) {
     it(`float32 spectrum ${nx}×${ny}×${nz}: the float64 transform to float32 rounding, both kernel sets`, () => {

@@ -18,8 +18,13 @@ interface KernelExports {
   loadTile32(pixels: number, nx: number, x0: number, y0: number, size: number, dst: number): void;
   inversePlane(...args: number[]): void;
   inversePlane32(...args: number[]): void;
+  /** Odd nx: returns where the half spectrum is, as forwardPlane32. */
+  forwardPlaneOdd32(...args: number[]): number;
+  inversePlaneOdd32(...args: number[]): void;
   multiply(a: number, b: number, n: number): void;
   multiply32(a: number, b: number, n: number): void;
+  packRows(at: number, stride: number, count: number, rows: number): void;
+  unpackRows(at: number, stride: number, count: number, rows: number): void;
   ctfScoreSums(...args: number[]): void;
 }
 
