@@ -66,6 +66,24 @@ describe('shell sums', () => {
     expect(again.fullCount[3]!).toBeGreaterThan(0);
   });
 
+  it('the shell map is round(|k|) of every stored voxel, −1 past the last shell', () => {
+    for (const [nx, ny, nz] of [
+      [16, 16, 16],
+      [17, 12, 9],
+      [300, 2, 3],
+    ] as const) {
+      const map = shellIndexMap(nx, ny, nz);
+      const nxh = Math.floor(nx / 2) + 1;
+      let i = 0;
+      for (let z = 0; z < nz; z++)
+        for (let y = 0; y < ny; y++)
+          for (let x = 0; x < nxh; x++, i++) {
+            const s = Math.round(Math.hypot(x, signedFrequency(y, ny), signedFrequency(z, nz)));
+            expect(map[i]).toBe(s <= nx / 2 ? s : -1);
+          }
+    }
+  });
+
   it('half-bit threshold falls with shell size (van Heel & Schatz 2005): ≈ 0.2 at 10 000 voxels', () => {
     const n = 64;
     const counts = bruteForceCounts(n);

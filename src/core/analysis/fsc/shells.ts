@@ -1,4 +1,4 @@
-import { forEachFrequency } from '../../fourier/frequencies.js';
+import { forEachRow } from '../../fourier/frequencies.js';
 import type { Spectrum } from '../../fourier/rfft3d.js';
 
 /**
@@ -28,9 +28,16 @@ export function shellIndexMap(nx: number, ny: number, nz: number): Int32Array {
   const nxh = Math.floor(nx / 2) + 1;
   const nShells = shellCount(nx);
   const map = new Int32Array(nxh * ny * nz);
-  forEachFrequency({ ny, nz, nxh }, (i, r2) => {
-    const s = Math.round(Math.sqrt(r2));
-    map[i] = s < nShells ? s : -1;
+  // round(√r²) without a square root per voxel: for an integer r² it is the s with s² − s < r² ≤ s² + s,
+  // and along a row r² = x² + ky² + kz² only grows, so s only steps up.
+  forEachRow({ ny, nz, nxh }, (first, r2yz) => {
+    let s = Math.round(Math.sqrt(r2yz));
+    let edge = s * s + s;
+    for (let x = 0; x < nxh; x++) {
+      const r2 = x * x + r2yz;
+      while (r2 > edge) edge = ++s * s + s;
+      map[first + x] = s < nShells ? s : -1;
+    }
   });
   return map;
 }
