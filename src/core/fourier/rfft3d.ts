@@ -2,6 +2,7 @@ import { fftBatch } from './fft.js';
 import { planFft } from './plan.js';
 import { simdForwardPlanes, simdInversePlanes, simdZPass } from './rfft-simd.js';
 import { simdKernels } from './simd.js';
+import type { UniformState } from '../util/random.js';
 
 /**
  * The half spectrum of a real 3D map, FFTW's layout (as RELION uses): [z][y][x] with
@@ -45,10 +46,15 @@ export interface ParallelFftRunner {
   applyPhases(spec: Spectrum, task: PhaseTask): boolean;
 }
 
-/** Random phases for the voxels with |k|² ≥ r0², in storage order; plane z's start at offsets[z]. */
+/**
+ * Random phases for the voxels with |k|² ≥ r0², in storage order; plane z's start at offsets[z] of the
+ * stream. Either drawn beforehand (`phases`), or drawn by each thread for its own planes from `stream`,
+ * the stream's state at the first voxel (it jumps ahead to its planes: the same values either way).
+ */
 export interface PhaseTask {
   r0: number;
-  phases: Float32Array;
+  phases: Float32Array | null;
+  stream: UniformState | null;
   offsets: Float64Array;
 }
 

@@ -8,6 +8,7 @@ import { forwardPlanes, inversePlanes, zPass, type Spectrum } from '../fourier/r
 import { processWindows, type WindowJob } from '../analysis/locres/locres.js';
 import { applyPhases } from '../analysis/fsc/randomize.js';
 import { runNoiseFloorJob, type NoiseFloorJob } from '../analysis/anisotropy/noise-floor.js';
+import type { UniformState } from '../util/random.js';
 
 export interface PassMessage {
   pass: 'forward-planes' | 'inverse-planes' | 'z-forward' | 'z-inverse' | 'apply-phases';
@@ -23,8 +24,8 @@ export interface PassMessage {
   to: number;
   control: SharedArrayBuffer;
   slot: number;
-  /** apply-phases: the drawn phases (shared) and where each plane's start. */
-  phases?: { r0: number; phases: SharedArrayBuffer; offsets: Float64Array };
+  /** apply-phases: the drawn phases (shared) or the stream to draw them from, and where each plane's start. */
+  phases?: { r0: number; phases: SharedArrayBuffer | null; stream: UniformState | null; offsets: Float64Array };
   /** forward-planes: multiply by this mask (Float32, shared) on the way in. */
   mask?: { buffer: SharedArrayBuffer; offset: number };
 }
@@ -124,7 +125,8 @@ export function handlePoolMessage(m: PassMessage | WindowsMessage | NoiseFloorMe
     else if (m.pass === 'inverse-planes') inversePlanes(spec, new Float32Array(m.real!, m.realOffset, n), m.from, m.to);
     else if (m.pass === 'apply-phases') {
       const t = m.phases!;
-      applyPhases(spec, { r0: t.r0, phases: new Float32Array(t.phases), offsets: t.offsets }, m.from, m.to);
+      const phases = t.phases ? new Float32Array(t.phases) : null;
+      applyPhases(spec, { r0: t.r0, phases, stream: t.stream, offsets: t.offsets }, m.from, m.to);
     } else zPass(spec, m.from, m.to, m.pass === 'z-forward' ? -1 : 1);
     Atomics.store(ctrl, m.slot, 1);
   } catch {

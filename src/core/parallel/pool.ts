@@ -68,9 +68,14 @@ export class SharedMemoryPool implements ParallelFftRunner, WindowRunner {
   }
 
   applyPhases(spec: Spectrum, task: PhaseTask): boolean {
-    if (!(spec.data.buffer instanceof SharedArrayBuffer) || !(task.phases.buffer instanceof SharedArrayBuffer))
-      return false;
-    const phases = { r0: task.r0, phases: task.phases.buffer, offsets: task.offsets };
+    if (!(spec.data.buffer instanceof SharedArrayBuffer)) return false;
+    if (task.phases && !(task.phases.buffer instanceof SharedArrayBuffer)) return false;
+    const phases = {
+      r0: task.r0,
+      phases: task.phases ? (task.phases.buffer as SharedArrayBuffer) : null,
+      stream: task.stream,
+      offsets: task.offsets,
+    };
     this.runPass('apply-phases', spec, null, spec.nz, (a, b) => applyPhases(spec, task, a, b), { phases });
     return true;
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { glibcRand, relionUniform } from './random.js';
+import { glibcRand, glibcRandAt, jumpAhead, relionUniform, relionUniformAt } from './random.js';
 
 describe('glibcRand', () => {
   it('reproduces glibc rand() for the default seed and srand(7) (values printed by a C program)', () => {
@@ -33,5 +33,24 @@ describe('glibcRand', () => {
     const many = new Float32Array(5000);
     v.fill(many);
     expect(Array.from(many)).toEqual(Array.from(one));
+  });
+  it('jumps ahead to where drawing one value at a time gets, near and far (threads draw their own parts)', () => {
+    const start = glibcRand(5);
+    start();
+    const state = start.state();
+    const walk = glibcRandAt(state);
+    const values = Array.from({ length: 100_050 }, () => walk());
+    for (const n of [0, 1, 2, 3, 33, 34, 35, 1000, 65_537, 100_000]) {
+      const jumped = glibcRandAt(jumpAhead(state, n));
+      expect([jumped(), jumped(), jumped()], `n = ${n}`).toEqual(values.slice(n, n + 3));
+    }
+    // skip moves the generator itself; the uniform stream continues the same way on "another thread".
+    const g = glibcRandAt(state);
+    g.skip(99_999);
+    expect(g()).toBe(values[99_999]);
+    const u = relionUniform(glibcRandAt(state), 0, 2 * Math.PI);
+    const elsewhere = relionUniformAt(u.state(), 777);
+    const direct = Array.from({ length: 780 }, () => u());
+    expect(elsewhere()).toBe(direct[777]);
   });
 });

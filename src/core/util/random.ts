@@ -44,6 +44,10 @@ export interface GlibcRand {
   (): number;
   /** The next out.length values of the same stream at once (what out.length calls would return). */
   fill(out: Int32Array): void;
+  /** Where the stream is: its last 34 values, oldest first (glibcRandAt continues from there). */
+  state(): Int32Array;
+  /** Moves on by n values without drawing them (jumpAhead). */
+  skip(n: number): void;
 }
 
 export function glibcRand(seed = 1): GlibcRand {
@@ -58,6 +62,15 @@ export function glibcRand(seed = 1): GlibcRand {
     r[i] = word;
   }
   for (let i = 31; i < 34; i++) r[i] = r[i - 31]!;
+  // glibc discards the first 310 outputs.
+  const rand = glibcRandAt(r);
+  rand.skip(310);
+  return rand;
+}
+
+/** The generator that continues from `state` (its last 34 values, oldest first). */
+export function glibcRandAt(start: Int32Array): GlibcRand {
+  const r = Int32Array.from(start);
   // A ring of the last 34 values is all the recurrence needs; a, b, c index r[k−31], r[k−3], r[k].
   let a = 3,
     b = 31,
@@ -70,26 +83,84 @@ export function glibcRand(seed = 1): GlibcRand {
     c = c === 33 ? 0 : c + 1;
     return v >>> 1;
   };
+  const reset = (values: Int32Array): void => {
+    r.set(values);
+    a = 3;
+    b = 31;
+    c = 0;
+  };
+  const state = (): Int32Array => Int32Array.from({ length: 34 }, (_, j) => r[(c + j) % 34]!);
   // In bulk: the ring unrolled into a line (oldest first), the recurrence run along it without index
   // wrapping, and its last 34 values put back as a fresh ring.
   const line = new Int32Array(34 + 4096);
   const fill = (out: Int32Array): void => {
     for (let o = 0; o < out.length;) {
       const m = Math.min(4096, out.length - o);
-      for (let j = 0; j < 34; j++) line[j] = r[(c + j) % 34]!;
+      line.set(state());
       for (let i = 34; i < 34 + m; i++) {
         const v = (line[i - 31]! + line[i - 3]!) | 0;
         line[i] = v;
         out[o++] = v >>> 1;
       }
-      r.set(line.subarray(m, m + 34));
-      a = 3;
-      b = 31;
-      c = 0;
+      reset(line.subarray(m, m + 34));
     }
   };
-  for (let i = 34; i < 344; i++) next();
-  return Object.assign(next, { fill });
+  const skip = (n: number): void => reset(jumpAhead(state(), n));
+  return Object.assign(next, { fill, state, skip });
+}
+
+/**
+ * The state (last 34 values, oldest first) n values further on, without drawing them: the recurrence is
+ * linear, so r[t + N] = Σⱼ qⱼ·r[t + j] with q = x^N mod (x³¹ − x²⁸ − 1), coefficients mod 2³² (Knuth, TAOCP
+ * vol. 2 §3.6, on jumping ahead in linear recurrences). Lets threads draw their own parts of one stream.
+ */
+export function jumpAhead(state: Int32Array, n: number): Int32Array {
+  if (n < 34) {
+    const line = new Int32Array(34 + n);
+    line.set(state);
+    for (let i = 34; i < line.length; i++) line[i] = (line[i - 31]! + line[i - 3]!) | 0;
+    return line.slice(n);
+  }
+  // base[j] = r[t + j], j < 31, with t the oldest of the last 31 values; the new state is r[t + n − 3 + i], i < 34.
+  const base = state.subarray(3);
+  let q = powerOfX(n - 3);
+  const out = new Int32Array(34);
+  for (let i = 0; i < 34; i++) {
+    let v = 0;
+    for (let j = 0; j < DEGREE; j++) v = (v + Math.imul(q[j]!, base[j]!)) | 0;
+    out[i] = v;
+    q = timesPoly(q, X);
+  }
+  return out;
+}
+
+const DEGREE = 31;
+const X = Int32Array.from({ length: DEGREE }, (_, i) => (i === 1 ? 1 : 0));
+
+/** x^e mod (x³¹ − x²⁸ − 1), coefficients mod 2³², lowest first. */
+function powerOfX(e: number): Int32Array {
+  let result: Int32Array = Int32Array.from({ length: DEGREE }, (_, i) => (i === 0 ? 1 : 0));
+  let square: Int32Array = X;
+  for (; e > 0; e = Math.floor(e / 2)) {
+    if (e % 2) result = timesPoly(result, square);
+    square = timesPoly(square, square);
+  }
+  return result;
+}
+
+/** p·q mod (x³¹ − x²⁸ − 1): x^d = x^(d−3) + x^(d−31) for d ≥ 31 (the recurrence itself). */
+function timesPoly(p: Int32Array, q: Int32Array): Int32Array {
+  const prod = new Int32Array(2 * DEGREE - 1);
+  for (let i = 0; i < DEGREE; i++) {
+    const pi = p[i]!;
+    if (pi !== 0) for (let j = 0; j < DEGREE; j++) prod[i + j] = (prod[i + j]! + Math.imul(pi, q[j]!)) | 0;
+  }
+  for (let d = 2 * DEGREE - 2; d >= DEGREE; d--) {
+    const c = prod[d]!;
+    prod[d - 3] = (prod[d - 3]! + c) | 0;
+    prod[d - DEGREE] = (prod[d - DEGREE]! + c) | 0;
+  }
+  return prod.slice(0, DEGREE);
 }
 
 const F_RAND_MAX = Math.fround(2147483647);
@@ -102,6 +173,16 @@ export interface UniformStream {
   (): number;
   /** The next out.length values at once, exactly as out.length calls would give them. */
   fill(out: Float32Array): void;
+  /** What relionUniformAt needs to continue this stream elsewhere (another thread). */
+  state(): UniformState;
+  /** Moves on by n values without drawing them. */
+  skip(n: number): void;
+}
+
+export interface UniformState {
+  rand: Int32Array;
+  a: number;
+  b: number;
 }
 
 export function relionUniform(rand: GlibcRand, a: number, b: number): UniformStream {
@@ -116,5 +197,14 @@ export function relionUniform(rand: GlibcRand, a: number, b: number): UniformStr
       for (let i = 0; i < block.length; i++) out[o + i] = fa + Math.fround(Math.fround(block[i]!) / div);
     }
   };
-  return Object.assign(() => Math.fround(fa + Math.fround(Math.fround(rand()) / div)), { fill });
+  return Object.assign(() => Math.fround(fa + Math.fround(Math.fround(rand()) / div)), {
+    fill,
+    state: (): UniformState => ({ rand: rand.state(), a, b }),
+    skip: (n: number) => rand.skip(n),
+  });
+}
+
+/** The stream `state` describes, `skip` values further on. */
+export function relionUniformAt(state: UniformState, skip = 0): UniformStream {
+  return relionUniform(glibcRandAt(jumpAhead(state.rand, skip)), state.a, state.b);
 }

@@ -1,7 +1,7 @@
 import type { Warning } from '../../errors.js';
 import { parallelFor, signedFrequency, type PhaseTask, type Spectrum } from '../../fourier/rfft3d.js';
 import { fastCos } from '../../util/trig.js';
-import type { UniformStream } from '../../util/random.js';
+import { relionUniformAt, type UniformStream } from '../../util/random.js';
 import type { FscOptions } from './suite.js';
 
 /** RELION: first shell > 0 where the unmasked FSC < 0.8, or round(box·pixel / Å) when given. */
@@ -33,20 +33,23 @@ export function randomizationShell(
 
 /**
  * RELION randomizePhasesBeyond: voxels with |k|² ≥ r0² get a uniform random phase in [0, 2π) from `rnd`, same
- * amplitude. The stream is sequential, so its values are drawn first, in storage order; the trigonometry is
- * then applied plane by plane, on the pool's threads when one is installed: the same phases either way.
+ * amplitude, in storage order. A UniformStream is drawn by each thread for its own planes (the stream jumps
+ * ahead to them; `rnd` is then moved past them all); any other function is drawn here first. Then the phases
+ * are applied plane by plane, on the pool's threads when one is installed: the same phases every way.
  */
 export function randomizePhasesBeyond(spec: Spectrum, r0: number, rnd: (() => number) | UniformStream): void {
   const offsets = phaseOffsets(spec, r0);
   const total = offsets[spec.nz]!;
   const par = parallelFor(spec.nx * spec.ny * spec.nz);
-  const phases = par ? par.allocateFloat32(total) : new Float32Array(total);
-  // rnd() is RELION's single-precision rnd_unif: Float32 storage keeps every value exactly.
-  if ('fill' in rnd) rnd.fill(phases);
-  else for (let i = 0; i < total; i++) phases[i] = rnd();
-  const task = { r0, phases, offsets };
-  if (par && par.applyPhases(spec, task)) return;
-  applyPhases(spec, task, 0, spec.nz);
+  let task: PhaseTask;
+  if ('state' in rnd) task = { r0, phases: null, stream: rnd.state(), offsets };
+  else {
+    const phases = par ? par.allocateFloat32(total) : new Float32Array(total);
+    for (let i = 0; i < total; i++) phases[i] = rnd();
+    task = { r0, phases, stream: null, offsets };
+  }
+  if (!(par && par.applyPhases(spec, task))) applyPhases(spec, task, 0, spec.nz);
+  if ('state' in rnd) rnd.skip(total);
 }
 
 /** Where each z-plane's share of the stream starts (entry nz: the whole draw). */
@@ -76,10 +79,18 @@ const HALF_PI = Math.PI / 2;
 /** The phases of planes z0 ≤ z < z1 (a worker's share, or all of them). */
 export function applyPhases(spec: Spectrum, task: PhaseTask, z0: number, z1: number): void {
   const { data, ny, nz, nxh } = spec;
-  const { phases } = task;
+  // From a stream: this range's values drawn plane by plane into one plane's worth of storage.
+  const stream = task.stream ? relionUniformAt(task.stream, task.offsets[z0]!) : null;
+  const own = stream ? new Float32Array(nxh * ny) : null;
   for (let z = z0; z < z1; z++) {
     const kz = signedFrequency(z, nz);
     let k = task.offsets[z]!;
+    let phases = task.phases!;
+    if (stream) {
+      phases = own!.subarray(0, task.offsets[z + 1]! - k);
+      stream.fill(phases);
+      k = 0;
+    }
     for (let y = 0; y < ny; y++) {
       const ky = signedFrequency(y, ny);
       const row = 2 * (z * ny + y) * nxh;
