@@ -27,12 +27,13 @@ export async function outputFolder(dir: string): Promise<string> {
 /** Writes a job's outputs under `dir` (subfolders as named), never replacing one of `inputs`. */
 export async function writeOutputs(dir: string, outputs: JobOutput[], inputs: readonly string[]): Promise<string[]> {
   await outputFolder(dir);
-  const written: string[] = [];
-  for (const o of outputs) {
-    const path = join(dir, o.name);
+  const paths = outputs.map((o) => join(dir, o.name));
+  const write = async (o: JobOutput, path: string): Promise<void> => {
     await mkdir(dirname(path), { recursive: true });
     await writeOutputAtomic(path, 'bytes' in o ? o.bytes : 'parts' in o ? o.parts : o.text, inputs);
-    written.push(path);
-  }
-  return written;
+  };
+  // Side by side (each through its own temporary file and rename); one after another if a name repeats.
+  if (new Set(paths).size === paths.length) await Promise.all(outputs.map((o, i) => write(o, paths[i]!)));
+  else for (const [i, o] of outputs.entries()) await write(o, paths[i]!);
+  return paths;
 }

@@ -48,14 +48,15 @@ export function registerFsc(program: Command): void {
         'cryodx fsc half1.mrc half2.mrc --auto-mask --angpix 1.06 --out fsc/ --json',
     )
     .action(async (h1: string, h2: string, opts: FscFlags) => {
-      const mask = await maskSpec(opts);
+      // The files read side by side (hundreds of MB at 400³ and above).
+      const [mask, half1, half2] = await Promise.all([maskSpec(opts), readNamed(h1), readNamed(h2)]);
       const progress = terminalProgress('FSC');
       let job;
       try {
         job = fscJob(
           {
-            half1: await readNamed(h1),
-            half2: await readNamed(h2),
+            half1,
+            half2,
             ...(mask ? { mask } : {}),
             angpixA: opts.angpix ?? null,
             ...(opts.mw !== undefined ? { mwKDa: opts.mw } : {}),

@@ -61,16 +61,21 @@ export function registerPostprocess(program: Command): void {
     .action(async (h1: string, h2: string, opts: PostprocessFlags) => {
       if (opts.autoBfactor && opts.bfactor !== undefined)
         throw new InputError('choose --auto-bfactor or --bfactor, not both');
-      const mask = await maskSpec(opts);
       const lowPass = parseLowPass(opts.lowPass);
+      // The files read side by side (hundreds of MB at 400³ and above).
+      const [mask, mtf, half1, half2] = await Promise.all([
+        maskSpec(opts),
+        readNamedOptional(opts.mtf),
+        readNamed(h1),
+        readNamed(h2),
+      ]);
       const progress = terminalProgress('postprocess');
       let job;
       try {
-        const mtf = await readNamedOptional(opts.mtf);
         job = postprocessJob(
           {
-            half1: await readNamed(h1),
-            half2: await readNamed(h2),
+            half1,
+            half2,
             ...(mask ? { mask } : {}),
             angpixA: opts.angpix ?? null,
             ...(opts.bfactor !== undefined ? { bfactorA2: opts.bfactor } : {}),
