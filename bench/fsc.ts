@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { autoMask } from '../src/core/analysis/masks/masks.js';
-import { rfft3d } from '../src/core/fourier/rfft3d.js';
+import { allocateSpectrum, rfft3d } from '../src/core/fourier/rfft3d.js';
 import { writeMrc } from '../src/core/io/mrc/write.js';
 import { createVolume } from '../src/core/model/volume.js';
 import {
@@ -77,7 +77,9 @@ const threshold = autoMask(avg, N, N, N, PX).threshold;
 writeFileSync(join(dir, 'mask.mrc'), writeMrc(vol(autoMask(avg, N, N, N, PX, { threshold }).mask)));
 
 const rows: { what: string; cryodx: number | null; reference: string; refSeconds: number | null }[] = [];
-const fftOurs = median(() => rfft3d(h1, N, N, N));
+// Into one float32 spectrum reused, as the FSC suite transforms (bench/fft.ts has both precisions).
+const single = allocateSpectrum(N, N, N, true);
+const fftOurs = median(() => rfft3d(h1, N, N, N, single));
 let py: Record<string, number | null> = {};
 if (spawnSync('/usr/bin/python3', ['-c', 'import numpy, mrcfile']).status === 0) {
   py = JSON.parse(
@@ -94,21 +96,22 @@ if (spawnSync('/usr/bin/python3', ['-c', 'import numpy, mrcfile']).status === 0)
   );
 } else console.log('  python3-numpy / python3-mrcfile missing: numpy and scipy references skipped');
 rows.push({
-  what: `3D real FFT ${N}³ (in process, one thread)`,
+  what: `3D real FFT ${N}³ into a float32 spectrum (in process, one thread)`,
   cryodx: fftOurs,
   reference: 'numpy.fft.rfftn',
   refSeconds: py['numpy_rfftn_s'] ?? null,
 });
 rows.push({
-  what: `3D real FFT ${N}³ (in process, one thread)`,
+  what: `3D real FFT ${N}³ into a float32 spectrum (in process, one thread)`,
   cryodx: fftOurs,
   reference: 'scipy.fft.rfftn, workers=1',
   refSeconds: py['scipy_rfftn_s'] ?? null,
 });
 const threads = installFftPool();
-const fftPar = median(() => rfft3d(h1, N, N, N));
+const shared = allocateSpectrum(N, N, N, true);
+const fftPar = median(() => rfft3d(h1, N, N, N, shared));
 rows.push({
-  what: `3D real FFT ${N}³ (in process, ${threads} threads)`,
+  what: `3D real FFT ${N}³ into a float32 spectrum (in process, ${threads} threads)`,
   cryodx: fftPar,
   reference: 'scipy.fft.rfftn, workers=1',
   refSeconds: py['scipy_rfftn_s'] ?? null,
