@@ -106,7 +106,7 @@ export function computeFsc(
   const { mask, auto, info } = resolveMask(half1, half2, options, warnings);
   const shells = shellIndexMap(nx, ny, nz);
   // Two spectra and (with a mask) two real buffers, reused by every step: at 512³ each spectrum
-  // is 1 GB, so allocating per step would triple the peak memory. Float32: the shell sums are taken in
+  // is 0.5 GB (float32), so allocating per step would triple the peak memory. The shell sums are taken in
   // float64 over float32 coefficients, and the FSCs stay within 1e-6 of RELION's (test/cli-fsc, the
   // RELION cases); the float32 kernels halve the memory each pass moves.
   const s1 = allocateSpectrum(nx, ny, nz, true);
