@@ -48,6 +48,12 @@ function timeCommand(cmd: string, args: string[], repeat = 1): number | null {
   return times.sort((a, b) => a - b)[repeat >> 1]!;
 }
 
+/** relion_postprocess on the bench maps and mask, writing into `out`/. */
+function relionPostprocessArgs(out: string, extra: string[] = []): string[] {
+  const files = ['--i', 'half1.mrc', '--i2', 'half2.mrc', '--mask', 'mask.mrc', '--angpix', String(PX)];
+  return [...files, ...extra, '--o', `${out}/postprocess`];
+}
+
 /** The postprocess pair, cryodx and RELION alike: median of three (a single run moved by ±0.5 s). */
 const PP_REPEAT = 3;
 
@@ -139,18 +145,7 @@ if (have('relion_postprocess')) {
     what: 'masked + corrected FSC (cryodx fsc --mask, whole command)',
     cryodx: fscMasked,
     reference: 'relion_postprocess --mask (no B-factor)',
-    refSeconds: timeCommand('relion_postprocess', [
-      '--i',
-      'half1.mrc',
-      '--i2',
-      'half2.mrc',
-      '--mask',
-      'mask.mrc',
-      '--angpix',
-      String(PX),
-      '--o',
-      'pp/postprocess',
-    ]),
+    refSeconds: timeCommand('relion_postprocess', relionPostprocessArgs('pp')),
   });
 }
 const ppOurs = timeCommand(
@@ -177,21 +172,7 @@ if (have('relion_postprocess')) {
     reference: 'relion_postprocess --auto_bfac --autob_lowres 10',
     refSeconds: timeCommand(
       'relion_postprocess',
-      [
-        '--i',
-        'half1.mrc',
-        '--i2',
-        'half2.mrc',
-        '--mask',
-        'mask.mrc',
-        '--angpix',
-        String(PX),
-        '--auto_bfac',
-        '--autob_lowres',
-        '10',
-        '--o',
-        'ppb/postprocess',
-      ],
+      relionPostprocessArgs('ppb', ['--auto_bfac', '--autob_lowres', '10']),
       PP_REPEAT,
     ),
   });
