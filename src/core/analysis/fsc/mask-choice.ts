@@ -9,7 +9,7 @@ export function resolveMask(
   h2: Volume,
   o: Pick<FscOptions, 'pixelSizeA' | 'mask'>,
   warnings: Warning[],
-): { mask: Float32Array | null; auto: AutoMask | null; info: FscResult['mask'] } {
+): { mask: Float32Array | null; auto: AutoMask | null; info: FscResult['mask']; sum: number | null } {
   const { nx, ny, nz } = h1;
   const m = o.mask;
   const fraction = (mask: Float32Array): number => {
@@ -19,17 +19,18 @@ export function resolveMask(
   };
   switch (m.kind) {
     case 'none':
-      return { mask: null, auto: null, info: null };
+      return { mask: null, auto: null, info: null, sum: null };
     case 'user': {
-      warnings.push(...validateMask(m.mask, h1, o.pixelSizeA, m.source));
-      const f = fraction(m.mask.data);
+      const check = validateMask(m.mask, h1, o.pixelSizeA, m.source);
+      warnings.push(...check.warnings);
       return {
         mask: m.mask.data,
         auto: null,
+        sum: check.sum,
         info: {
           kind: 'user',
           source: m.source,
-          volumeFraction: f,
+          volumeFraction: check.volumeFraction,
           autoThreshold: null,
           particleFraction: null,
           densityFraction: null,
@@ -41,6 +42,7 @@ export function resolveMask(
       return {
         mask,
         auto: null,
+        sum: null,
         info: {
           kind: 'sphere',
           source: `sphere r=${m.radiusA} Å, edge ${m.edgeA ?? 10} Å`,
@@ -58,6 +60,7 @@ export function resolveMask(
       return {
         mask: auto.mask,
         auto,
+        sum: null,
         info: {
           kind: 'auto',
           source: 'automatic',

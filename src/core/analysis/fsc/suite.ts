@@ -103,7 +103,7 @@ export function computeFsc(
   const warnings: Warning[] = [];
   const steps = new ProgressSteps(progress, [1, 2, 2, 4, 1]);
   steps.step(1, 'preparing mask');
-  const { mask, auto, info } = resolveMask(half1, half2, options, warnings);
+  const { mask, auto, info, sum: maskSum } = resolveMask(half1, half2, options, warnings);
   const shells = shellIndexMap(nx, ny, nz);
   // Two spectra and (with a mask) two real buffers, reused by every step: at 512³ each spectrum
   // is 0.5 GB (float32), so allocating per step would triple the peak memory. The shell sums are taken in
@@ -126,7 +126,8 @@ export function computeFsc(
   rfft3d(d1, nx, ny, nz, s1);
   rfft3d(d2, nx, ny, nz, s2);
   const unmaskedSums = shellSums(s1, s2, shells);
-  if (mask && info && info.densityFraction === null) info.densityFraction = densityVoxels(s1, s2, px) / sum(mask);
+  if (mask && info && info.densityFraction === null)
+    info.densityFraction = densityVoxels(s1, s2, px) / (maskSum ?? sum(mask));
   const fscUnmasked = fscFromSums(unmaskedSums);
   const fscMasked = masked ? fscFromSums(masked) : null;
   let fscRandom: Float64Array | null = null;

@@ -6,7 +6,8 @@ import { seededRandom } from '../../util/random.js';
 import { squaredDistanceToInside } from './distance.js';
 import { densityVoxels } from './density.js';
 import { rfft3d } from '../../fourier/rfft3d.js';
-import { autoMask, raisedCosine, sphericalMask } from './masks.js';
+import { autoMask, raisedCosine, sphericalMask, validateMask } from './masks.js';
+import { createVolume } from '../../model/volume.js';
 import { quantile } from '../../util/stats.js';
 import { longestDimensionA } from './extent.js';
 
@@ -124,6 +125,30 @@ describe('spherical mask and raised cosine', () => {
     expect(at(16 + 14)).toBe(0);
     expect(raisedCosine(-1, 4)).toBe(1);
     expect(raisedCosine(1, 4)).toBeCloseTo(0.5 + 0.5 * Math.cos(Math.PI / 4), 12);
+  });
+});
+
+describe('checking a user mask', () => {
+  const n = 24;
+  const ref = createVolume(n, n, n, [1.5, 1.5, 1.5]);
+  it('measures Σ mask and the fraction above 0.5 in the same pass (a direct count agrees)', () => {
+    const data = sphericalMask(n, n, n, 1.5, 12, 6);
+    const check = validateMask(createVolume(n, n, n, [1.5, 1.5, 1.5], data), ref, 1.5, 'm.mrc');
+    expect(check.warnings).toEqual([]);
+    expect(check.sum).toBeCloseTo(
+      data.reduce((a, v) => a + v, 0),
+      6,
+    );
+    expect(check.volumeFraction).toBe(data.filter((v) => v > 0.5).length / data.length);
+  });
+  it('a NaN or infinite voxel is named, whatever else is wrong with the mask', () => {
+    for (const bad of [NaN, Infinity, -Infinity]) {
+      const data = sphericalMask(n, n, n, 1.5, 12, 6);
+      data[1234] = bad;
+      expect(() => validateMask(createVolume(n, n, n, [1.5, 1.5, 1.5], data), ref, 1.5, 'm.mrc')).toThrow(
+        expect.objectContaining({ message: expect.stringMatching(/voxel 1234\): mask contains NaN or infinite/) }),
+      );
+    }
   });
 });
 

@@ -18,25 +18,35 @@ function maskBlock(data: Float32Array, from: number, to: number, acc: Float64Arr
   let lo = acc[0]!,
     hi = acc[1]!,
     soft = 0,
-    sum = 0;
+    sum = 0,
+    above = 0;
   for (let i = from; i < to; i++) {
     const v = data[i]!;
     if (v < lo) lo = v;
     if (v > hi) hi = v;
     if (v > 1e-4 && v < 1 - 1e-4) soft++;
+    if (v > 0.5) above++;
     sum += v;
   }
   acc[0] = lo;
   acc[1] = hi;
   acc[2]! += soft;
   acc[3]! += sum;
+  acc[4]! += above;
+}
+
+/** What checking a mask measured on the way: Σ mask and the fraction of the box above 0.5. */
+export interface MaskCheck {
+  warnings: Warning[];
+  sum: number;
+  volumeFraction: number;
 }
 
 /**
  * Checks a user mask against the half maps: same grid, same voxel size, values within [0, 1]
  * (RELION refuses otherwise). Returns warnings for a hard (binary) edge or an empty mask.
  */
-export function validateMask(mask: Volume, ref: Volume, pixelSizeA: number, source: string): Warning[] {
+export function validateMask(mask: Volume, ref: Volume, pixelSizeA: number, source: string): MaskCheck {
   if (mask.nx !== ref.nx || mask.ny !== ref.ny || mask.nz !== ref.nz) {
     throw new FormatError('mask is not on the half maps’ grid', {
       source,
@@ -53,7 +63,13 @@ export function validateMask(mask: Volume, ref: Volume, pixelSizeA: number, sour
       hint: 'Make the mask at the half maps’ pixel size',
     });
   }
-  const { first } = countNonFinite(mask.data);
+  // [lo, hi, soft voxels, sum, voxels above 0.5], in blocks (a small function called often is optimised early).
+  const acc = Float64Array.of(Infinity, -Infinity, 0, 0, 0);
+  for (let from = 0; from < mask.data.length; from += MASK_BLOCK)
+    maskBlock(mask.data, from, Math.min(mask.data.length, from + MASK_BLOCK), acc);
+  const [lo, hi, soft, sum, above] = acc as unknown as [number, number, number, number, number];
+  // The sum is finite exactly when every value is: only then is the first bad one looked for.
+  const { first } = Number.isFinite(sum) ? { first: -1 } : countNonFinite(mask.data);
   if (first >= 0)
     throw new FormatError('mask contains NaN or infinite values', {
       source,
@@ -61,11 +77,6 @@ export function validateMask(mask: Volume, ref: Volume, pixelSizeA: number, sour
       found: String(mask.data[first]),
       expected: 'values in [0, 1]',
     });
-  // [lo, hi, soft voxels, sum], in blocks (a small function called often is optimised early).
-  const acc = Float64Array.of(Infinity, -Infinity, 0, 0);
-  for (let from = 0; from < mask.data.length; from += MASK_BLOCK)
-    maskBlock(mask.data, from, Math.min(mask.data.length, from + MASK_BLOCK), acc);
-  const [lo, hi, soft, sum] = acc as unknown as [number, number, number, number];
   if (lo < -1e-4 || hi > 1 + 1e-4) {
     throw new FormatError('mask values are outside [0, 1]', {
       source,
@@ -84,7 +95,7 @@ export function validateMask(mask: Volume, ref: Volume, pixelSizeA: number, sour
         `${source}: the mask has a hard edge (only 0 and 1): the masked FSC will be inflated by mask–mask ` +
         `correlation; add a soft edge of a few pixels`,
     });
-  return warnings;
+  return { warnings, sum, volumeFraction: above / mask.data.length };
 }
 
 /** Soft spherical mask centred on the box: 1 inside radiusA, raised cosine to 0 over edgeA. */
