@@ -443,7 +443,8 @@ export function unpackRows(at: usize, stride: i32, count: i32, rows: i32): void 
 
 /**
  * forwardPlane32 for odd nx: rows 2p and 2p + 1 packed as the real and imaginary parts of one complex
- * signal, one batched length-nx transform of the ⌈ny/2⌉ pairs, then each pair split by Hermitian symmetry
+ * signal (two real FFTs for the price of one: Press et al., Numerical Recipes, 2nd ed., §12.3), one batched
+ * length-nx transform of the ⌈ny/2⌉ pairs, then each pair split by Hermitian symmetry
  * (X_a = (Z_k + conj Z_{n−k})/2, X_b = (Z_k − conj Z_{n−k})/2i) into the half spectrum (rows of
  * halfStride32(nx), the padding column zero) and the y transform. `rows` is the fft32 plan of nx, `cols`
  * of ny. Returns where the spectrum is.

@@ -4,11 +4,10 @@
  * memory and signals completion through an Int32Array slot (Atomics), so the main thread can
  * wait synchronously and the core API stays synchronous.
  */
-import { forwardPlanes, inversePlanes, zPass, type Spectrum } from '../fourier/rfft3d.js';
+import { forwardPlanes, inversePlanes, zPass, type PhaseTask, type Spectrum } from '../fourier/rfft3d.js';
 import { processWindows, type WindowJob } from '../analysis/locres/locres.js';
 import { applyPhases } from '../analysis/fsc/randomize.js';
 import { runNoiseFloorJob, type NoiseFloorJob } from '../analysis/anisotropy/noise-floor.js';
-import type { UniformState } from '../util/random.js';
 
 export interface PassMessage {
   pass: 'forward-planes' | 'inverse-planes' | 'z-forward' | 'z-inverse' | 'apply-phases';
@@ -24,8 +23,8 @@ export interface PassMessage {
   to: number;
   control: SharedArrayBuffer;
   slot: number;
-  /** apply-phases: the drawn phases (shared) or the stream to draw them from, and where each plane's start. */
-  phases?: { r0: number; phases: SharedArrayBuffer | null; stream: UniformState | null; offsets: Float64Array };
+  /** apply-phases: the stream to draw the phases from and where each plane's start. */
+  phases?: PhaseTask;
   /** forward-planes: multiply by this mask (Float32, shared) on the way in. */
   mask?: { buffer: SharedArrayBuffer; offset: number };
 }
@@ -124,9 +123,7 @@ export function handlePoolMessage(m: PassMessage | WindowsMessage | NoiseFloorMe
       );
     else if (m.pass === 'inverse-planes') inversePlanes(spec, new Float32Array(m.real!, m.realOffset, n), m.from, m.to);
     else if (m.pass === 'apply-phases') {
-      const t = m.phases!;
-      const phases = t.phases ? new Float32Array(t.phases) : null;
-      applyPhases(spec, { r0: t.r0, phases, stream: t.stream, offsets: t.offsets }, m.from, m.to);
+      applyPhases(spec, m.phases!, m.from, m.to);
     } else zPass(spec, m.from, m.to, m.pass === 'z-forward' ? -1 : 1);
     Atomics.store(ctrl, m.slot, 1);
   } catch {

@@ -69,14 +69,7 @@ export class SharedMemoryPool implements ParallelFftRunner, WindowRunner {
 
   applyPhases(spec: Spectrum, task: PhaseTask): boolean {
     if (!(spec.data.buffer instanceof SharedArrayBuffer)) return false;
-    if (task.phases && !(task.phases.buffer instanceof SharedArrayBuffer)) return false;
-    const phases = {
-      r0: task.r0,
-      phases: task.phases ? (task.phases.buffer as SharedArrayBuffer) : null,
-      stream: task.stream,
-      offsets: task.offsets,
-    };
-    this.runPass('apply-phases', spec, null, spec.nz, (a, b) => applyPhases(spec, task, a, b), { phases });
+    this.runPass('apply-phases', spec, null, spec.nz, (a, b) => applyPhases(spec, task, a, b), { phases: task });
     return true;
   }
 

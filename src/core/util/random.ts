@@ -111,8 +111,9 @@ export function glibcRandAt(start: Int32Array): GlibcRand {
 
 /**
  * The state (last 34 values, oldest first) n values further on, without drawing them: the recurrence is
- * linear, so r[t + N] = Σⱼ qⱼ·r[t + j] with q = x^N mod (x³¹ − x²⁸ − 1), coefficients mod 2³² (Knuth, TAOCP
- * vol. 2 §3.6, on jumping ahead in linear recurrences). Lets threads draw their own parts of one stream.
+ * linear, so r[t + N] = Σⱼ qⱼ·r[t + j] with q = x^N mod (x³¹ − x²⁸ − 1), coefficients mod 2³² (jumping ahead
+ * in a multiple recursive generator by powers of its companion, L'Ecuyer 1990, CACM 33(10):85–97, here as
+ * polynomials). Lets threads draw their own parts of one stream.
  */
 export function jumpAhead(state: Int32Array, n: number): Int32Array {
   if (n < 34) {

@@ -33,23 +33,16 @@ export function randomizationShell(
 
 /**
  * RELION randomizePhasesBeyond: voxels with |k|² ≥ r0² get a uniform random phase in [0, 2π) from `rnd`, same
- * amplitude, in storage order. A UniformStream is drawn by each thread for its own planes (the stream jumps
- * ahead to them; `rnd` is then moved past them all); any other function is drawn here first. Then the phases
- * are applied plane by plane, on the pool's threads when one is installed: the same phases every way.
+ * amplitude, in storage order. Plane by plane, on the pool's threads when one is installed: each thread draws
+ * its own planes' phases (the stream jumps ahead to them), and `rnd` is then moved past them all, so the
+ * phases are the ones a single sequential draw would give.
  */
-export function randomizePhasesBeyond(spec: Spectrum, r0: number, rnd: (() => number) | UniformStream): void {
+export function randomizePhasesBeyond(spec: Spectrum, r0: number, rnd: UniformStream): void {
   const offsets = phaseOffsets(spec, r0);
-  const total = offsets[spec.nz]!;
+  const task: PhaseTask = { r0, stream: rnd.state(), offsets };
   const par = parallelFor(spec.nx * spec.ny * spec.nz);
-  let task: PhaseTask;
-  if ('state' in rnd) task = { r0, phases: null, stream: rnd.state(), offsets };
-  else {
-    const phases = par ? par.allocateFloat32(total) : new Float32Array(total);
-    for (let i = 0; i < total; i++) phases[i] = rnd();
-    task = { r0, phases, stream: null, offsets };
-  }
   if (!(par && par.applyPhases(spec, task))) applyPhases(spec, task, 0, spec.nz);
-  if ('state' in rnd) rnd.skip(total);
+  rnd.skip(offsets[spec.nz]!);
 }
 
 /** Where each z-plane's share of the stream starts (entry nz: the whole draw). */
@@ -79,18 +72,14 @@ const HALF_PI = Math.PI / 2;
 /** The phases of planes z0 ≤ z < z1 (a worker's share, or all of them). */
 export function applyPhases(spec: Spectrum, task: PhaseTask, z0: number, z1: number): void {
   const { data, ny, nz, nxh } = spec;
-  // From a stream: this range's values drawn plane by plane into one plane's worth of storage.
-  const stream = task.stream ? relionUniformAt(task.stream, task.offsets[z0]!) : null;
-  const own = stream ? new Float32Array(nxh * ny) : null;
+  // This range's values drawn plane by plane into one plane's worth of storage.
+  const stream = relionUniformAt(task.stream, task.offsets[z0]!);
+  const own = new Float32Array(nxh * ny);
   for (let z = z0; z < z1; z++) {
     const kz = signedFrequency(z, nz);
-    let k = task.offsets[z]!;
-    let phases = task.phases!;
-    if (stream) {
-      phases = own!.subarray(0, task.offsets[z + 1]! - k);
-      stream.fill(phases);
-      k = 0;
-    }
+    const phases = own.subarray(0, task.offsets[z + 1]! - task.offsets[z]!);
+    stream.fill(phases);
+    let k = 0;
     for (let y = 0; y < ny; y++) {
       const ky = signedFrequency(y, ny);
       const row = 2 * (z * ny + y) * nxh;
