@@ -9,8 +9,8 @@ import { writeStar } from '../io/star/write.js';
 import type { CtfEstimate } from '../model/ctf.js';
 import { wavelengthA } from '../model/ctf-physics.js';
 import { createVolume } from '../model/volume.js';
-import { ctfFitChartSpec } from '../report/figures/charts.js';
-import { renderSvg } from '../report/figures/svg.js';
+import { ctfFitChart } from '../report/figures/charts.js';
+import { lineChartSvg } from '../report/figures/line-svg.js';
 import { imagePng } from '../report/png.js';
 import { pearsonFromSums } from '../util/stats.js';
 import { jsonText, type JobOutput, type JobResult, type NamedBytes } from './job.js';
@@ -283,12 +283,12 @@ export function ctfRow(f: MicrographFit): CtfRow {
  * One micrograph's files (CTFFIND text, rotational average, diagnostic MRC and PNG, fit plot), written as
  * soon as its fit is done: a run over thousands of micrographs keeps only their rows, not their images.
  */
-export async function micrographOutputs(
+export function micrographOutputs(
   f: MicrographFit,
   stem: string,
   o: MicrographFitOptions,
   version: string,
-): Promise<JobOutput[]> {
+): JobOutput[] {
   const header = {
     inputFile: f.estimate.micrograph,
     pixelSizeA: f.pixelSizeA,
@@ -322,7 +322,7 @@ export async function micrographOutputs(
       }),
     },
     { name: `${stem}_diag.png`, bytes: imagePng(f.fit.diagnostic, n, n) },
-    { name: `${stem}_fit.svg`, text: await renderSvg(ctfFitChartSpec(p, f.fit.fitResolutionA, `${stem}: CTF fit`)) },
+    { name: `${stem}_fit.svg`, text: lineChartSvg(ctfFitChart(p, f.fit.fitResolutionA, `${stem}: CTF fit`)) },
   ];
 }
 
@@ -352,7 +352,7 @@ export async function ctfJob(
   const rows = fits.map(ctfRow);
   const stems = outputStems(fits.map((f) => f.estimate.micrograph));
   const outputs: JobOutput[] = [];
-  for (const [i, f] of fits.entries()) outputs.push(...(await micrographOutputs(f, stems[i]!, o, version)));
+  for (const [i, f] of fits.entries()) outputs.push(...micrographOutputs(f, stems[i]!, o, version));
   outputs.push(...ctfTables(rows, o));
   return { result: rows, outputs, warnings: rows.flatMap((r) => r.warnings) };
 }

@@ -51,7 +51,7 @@ export interface RenderedMicrograph {
 /** One micrograph read, fitted and its files made, where it runs (a worker thread, or here for one file). */
 export async function fitAndRender(j: RenderJob): Promise<RenderedMicrograph> {
   const fit = await fitMicrographFile(j.path, j.options);
-  return { row: ctfRow(fit), outputs: await micrographOutputs(fit, j.stem, j.options, j.version) };
+  return { row: ctfRow(fit), outputs: micrographOutputs(fit, j.stem, j.options, j.version) };
 }
 
 /**

@@ -1,7 +1,10 @@
 /**
  * Vega-Lite specifications for the report's charts (plain JSON, rendered to SVG in Node and
- * interactively in the browser app). Units in axis titles.
+ * interactively in the browser app), and the per-micrograph CTF fit plot, drawn by lineChartSvg.
+ * Units in axis titles.
  */
+import type { LineChart } from './line-svg.js';
+
 type Spec = Record<string, unknown>;
 
 const BASE = {
@@ -118,60 +121,34 @@ export function histogramSpec(
   return { ...BASE, title, width: 360, height: 200, layer: layers };
 }
 
-/** A micrograph's CTF fit in 1D: equi-phase average, fitted rings, their windowed correlation, fit resolution. */
-export function ctfFitChartSpec(
+/**
+ * A micrograph's CTF fit: the equi-phase average beside the fitted rings, the fit's correlation, and
+ * where the fit holds to. Drawn without Vega (lineChartSvg): one per micrograph, by the thousand.
+ */
+export function ctfFitChart(
   profile: {
     spatialFrequencyInvA: number[];
     data: number[];
     fit: number[];
     correlation: number[];
-    threshold: number[];
   },
   fitResolutionA: number,
   title: string,
-): Spec {
-  const rows = profile.spatialFrequencyInvA.flatMap((k, i) => [
-    { spatialFrequencyInvA: k, value: profile.data[i]!, curve: 'data (equi-phase average)' },
-    { spatialFrequencyInvA: k, value: profile.fit[i]!, curve: 'fitted CTF rings' },
-    { spatialFrequencyInvA: k, value: profile.correlation[i]!, curve: 'fit correlation' },
-  ]);
+): LineChart {
+  const x = profile.spatialFrequencyInvA;
   return {
-    ...BASE,
     title,
+    xTitle: 'spatial frequency (1/Å)',
+    yTitle: 'normalised amplitude / correlation',
     width: 560,
     height: 260,
-    layer: [
-      {
-        data: { values: rows },
-        mark: { type: 'line', strokeWidth: 1.2, clip: true },
-        encoding: {
-          x: { field: 'spatialFrequencyInvA', type: 'quantitative', title: 'spatial frequency (1/Å)' },
-          y: {
-            field: 'value',
-            type: 'quantitative',
-            title: 'normalised amplitude / correlation',
-            scale: { domain: [-3, 3] },
-          },
-          color: {
-            field: 'curve',
-            type: 'nominal',
-            title: null,
-            scale: { range: ['#999999', '#d62728', '#1f77b4'] },
-            legend: { labelLimit: 320, orient: 'bottom' },
-          },
-          tooltip: [
-            { field: 'curve' },
-            { field: 'spatialFrequencyInvA', format: '.4f' },
-            { field: 'value', format: '.3f' },
-          ],
-        },
-      },
-      {
-        data: { values: [{ k: 1 / fitResolutionA, label: `fit to ${fitResolutionA.toFixed(1)} Å` }] },
-        mark: { type: 'rule', strokeDash: [4, 4], color: '#2ca02c' },
-        encoding: { x: { field: 'k', type: 'quantitative' }, tooltip: [{ field: 'label' }] },
-      },
+    yDomain: [-3, 3],
+    series: [
+      { name: 'data (equi-phase average)', color: '#999999', x, y: profile.data },
+      { name: 'fitted CTF rings', color: '#d62728', x, y: profile.fit },
+      { name: 'fit correlation', color: '#1f77b4', x, y: profile.correlation },
     ],
+    rules: [{ x: 1 / fitResolutionA, color: '#2ca02c', label: `fit to ${fitResolutionA.toFixed(1)} Å` }],
   };
 }
 
