@@ -45,13 +45,15 @@ function makeGrid(box: number): SpectrumGrid {
     const fy = signedFrequency(y, box);
     for (let x = 0; x < nxh; x++) {
       const i = x + nxh * y,
-        r = Math.hypot(x, fy);
+        r2 = x * x + fy * fy,
+        r = Math.sqrt(r2);
       radius[i] = r;
       bin[i] = Math.round(r);
       used[i] = x > 1 && Math.abs(fy) > 1 && r <= box / 2 && !(x === box / 2 && fy < 0) ? 1 : 0;
-      const a = Math.atan2(fy, x);
-      cos2[i] = Math.cos(2 * a);
-      sin2[i] = Math.sin(2 * a);
+      // cos 2α = (x² − y²)/r², sin 2α = 2xy/r²: no atan2, cos and sin per sample (a worker's first fit
+      // built this grid in ~25 ms); α = 0 at the origin, as atan2(0, 0) gives.
+      cos2[i] = r2 > 0 ? (x * x - fy * fy) / r2 : 1;
+      sin2[i] = r2 > 0 ? (2 * x * fy) / r2 : 0;
     }
   }
   return { box, nxh, radius, bin, used, cos2, sin2 };
