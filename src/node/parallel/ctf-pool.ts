@@ -30,7 +30,7 @@ export function fitMicrographs(
     paths.map((path) => ({ path, options })),
     (j) => fitMicrographFile(j.path, j.options),
     (_i, message) => new InputError(message),
-    onDone,
+    { onDone, inFlight: 2 },
   );
 }
 
@@ -73,6 +73,6 @@ export function streamMicrographs(
     fitAndRender,
     (_i, message) => new InputError(message),
     onResult,
-    onDone,
+    { onDone, inFlight: 2 },
   );
 }

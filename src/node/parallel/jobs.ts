@@ -37,12 +37,23 @@ export async function runJobs<J, R>(
   jobs: J[],
   local: (job: J) => Promise<R> | R,
   fail: (index: number, message: string) => Error,
-  onDone?: (done: number) => void,
-  transfer?: (job: J) => ArrayBuffer[],
+  options: JobOptions<J> = {},
 ): Promise<R[]> {
   const out = new Array<R>(jobs.length);
-  await streamJobs(script, jobs, local, fail, (i, r) => void (out[i] = r), onDone, transfer);
+  await streamJobs(script, jobs, local, fail, (i, r) => void (out[i] = r), options);
   return out;
+}
+
+export interface JobOptions<J> {
+  /** Called with the number of jobs done after each one. */
+  onDone?: (done: number) => void;
+  /** The buffers of a job to transfer to its worker rather than copy. */
+  transfer?: (job: J) => ArrayBuffer[];
+  /**
+   * Jobs sent to each worker ahead of its replies (default 1). A worker that reads its own input from
+   * disk takes 2: the next file is read (on libuv's threads) while the current one computes.
+   */
+  inFlight?: number;
 }
 
 /**
@@ -56,8 +67,7 @@ export async function streamJobs<J, R>(
   local: (job: J) => Promise<R> | R,
   fail: (index: number, message: string) => Error,
   onResult: (index: number, result: R) => unknown,
-  onDone?: (done: number) => void,
-  transfer?: (job: J) => ArrayBuffer[],
+  { onDone, transfer, inFlight = 1 }: JobOptions<J> = {},
 ): Promise<void> {
   const threads = threadsFor(jobs.length);
   const file = workerScript(script);
@@ -80,27 +90,32 @@ export async function streamJobs<J, R>(
   const workers = Array.from({ length: threads }, () => new Worker(file));
   try {
     let next = 0;
-    await Promise.all(
-      workers.map(
-        (w) =>
-          new Promise<void>((resolve, reject) => {
-            const send = (): void => {
-              if (next >= jobs.length) return resolve();
-              const id = next++;
-              w.postMessage({ id, job: jobs[id] }, transfer?.(jobs[id]!) ?? []);
-            };
-            w.on('message', (r: JobReply<R>) => {
-              if (!r.ok) return reject(fail(r.id, r.message ?? 'failed'));
-              // The next job first: the worker computes while this thread handles the result.
-              send();
-              handle(r.id, r.result!);
-              onDone?.(++done);
-            });
-            w.on('error', reject);
+    const senders: (() => void)[] = [];
+    const running = workers.map(
+      (w) =>
+        new Promise<void>((resolve, reject) => {
+          let pending = 0;
+          const send = (): void => {
+            if (next >= jobs.length) return void (pending === 0 && resolve());
+            pending++;
+            const id = next++;
+            w.postMessage({ id, job: jobs[id] }, transfer?.(jobs[id]!) ?? []);
+          };
+          w.on('message', (r: JobReply<R>) => {
+            if (!r.ok) return reject(fail(r.id, r.message ?? 'failed'));
+            pending--;
+            // The next job first: the worker computes while this thread handles the result.
             send();
-          }),
-      ),
+            handle(r.id, r.result!);
+            onDone?.(++done);
+          });
+          w.on('error', reject);
+          senders.push(send);
+        }),
     );
+    // Round by round, so that every worker has a job before any has two.
+    for (let k = 0; k < inFlight; k++) senders.forEach((send) => send());
+    await Promise.all(running);
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }

@@ -12,7 +12,6 @@ export function fitTilts(
     tiltJobs(p),
     fitTiltJob,
     (i, message) => new RangeError(`tilt ${i + 1} (${tilts[i]}°): ${message}`),
-    onDone,
-    (j) => [j.image.buffer as ArrayBuffer],
+    { onDone, transfer: (j) => [j.image.buffer as ArrayBuffer] },
   );
 }
