@@ -11,7 +11,7 @@ import { readOpticsAberrations } from '../io/star/aberrations.js';
 
 /** CTF results (RELION micrographs_ctf.star or CTFFIND 4 / 5 text) from a file's bytes. */
 export function ctfFromBytes(name: string, raw: Uint8Array): CtfEstimate[] {
-  const bytes = maybeGunzip(raw);
+  const bytes = maybeGunzip(raw, name);
   if (isNpy(bytes)) return ctfFromCryosparcExposures(readNpy(bytes, name), name);
   return /\.star(\.gz)?$/i.test(name)
     ? ctfFromStar(readStar(bytes, { source: name }))
@@ -26,6 +26,6 @@ export function ctfFromFiles(files: NamedBytes[]): CtfEstimate[] {
 export function aberrationsFromFiles(files: NamedBytes[], resolutionA: number): AberrationReading[] {
   return files
     .filter((f) => /\.star(\.gz)?$/i.test(f.name))
-    .flatMap((f) => readOpticsAberrations(readStar(maybeGunzip(f.bytes), { source: f.name })))
+    .flatMap((f) => readOpticsAberrations(readStar(maybeGunzip(f.bytes, f.name), { source: f.name })))
     .map((o) => readAberrations(o, resolutionA));
 }

@@ -46,8 +46,8 @@ export function inspectFile(file: NamedBytes): DroppedFileSummary {
     if ((fmt === 'npy' || fmt === 'star') && !(/ctf|micrograph/i.test(name) || /\.txt$/i.test(name))) {
       const count =
         fmt === 'npy'
-          ? readNpy(maybeGunzip(bytes), name).rows
-          : readParticles(readStar(maybeGunzip(bytes), { source: name })).particles.count;
+          ? readNpy(maybeGunzip(bytes, name), name).rows
+          : readParticles(readStar(maybeGunzip(bytes, name), { source: name })).particles.count;
       return { ok: true, text: `${count} particles`, pixelSizeA: null, box: null };
     }
     const est = ctfFromBytes(name, bytes);

@@ -10,7 +10,7 @@ import type { NamedBytes } from './job.js';
 
 /** A particle file as a STAR document: RELION STAR (3.0–5) as is, cryoSPARC .cs through pyem's conventions. */
 export function particleStar(file: NamedBytes): { doc: StarDocument; warnings: Warning[] } {
-  const bytes = maybeGunzip(file.bytes);
+  const bytes = maybeGunzip(file.bytes, file.name);
   const kind = detectFormat(file.name, bytes.subarray(0, 4096));
   if (kind === 'npy') {
     const cs = csToStar(readNpy(bytes, file.name), file.name);

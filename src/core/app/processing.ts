@@ -49,7 +49,7 @@ export interface PickerFiles {
 }
 
 function star(f: NamedBytes): StarDocument {
-  return readStar(maybeGunzip(f.bytes), { source: f.name });
+  return readStar(maybeGunzip(f.bytes, f.name), { source: f.name });
 }
 
 /** Motion statistics from corrected_micrographs.star, per-micrograph motion STARs and/or MotionCor2 logs. */
@@ -141,7 +141,7 @@ export function classesFromFiles(files: NamedBytes[]): ClassReading {
   let kept: Int32Array | null = null;
   for (const f of files) {
     if (detectFormat(f.name, f.bytes.subarray(0, 4096)) === 'npy') {
-      const c = readCryosparcClasses(readNpy(maybeGunzip(f.bytes), f.name), f.name);
+      const c = readCryosparcClasses(readNpy(maybeGunzip(f.bytes, f.name), f.name), f.name);
       models.push(c.model);
       members.push(c.membership);
       continue;
@@ -240,7 +240,7 @@ export function pickingFromFiles(
 }
 
 function picksOf(f: NamedBytes): MicrographPicks[] {
-  const bytes = maybeGunzip(f.bytes);
+  const bytes = maybeGunzip(f.bytes, f.name);
   return isNpy(bytes) ? picksFromCryosparc(readNpy(bytes, f.name), f.name) : readPicks(f.name, decodeText(bytes));
 }
 

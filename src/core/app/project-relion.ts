@@ -51,7 +51,7 @@ class RelionProject {
     let d = this.stars.get(path);
     if (!d) {
       try {
-        d = readStar(maybeGunzip(await this.src.read(path)), { source: path });
+        d = readStar(maybeGunzip(await this.src.read(path), path), { source: path });
       } catch (e) {
         this.note('unreadable', `${path}: ${(e as Error).message}`);
         return null;
@@ -103,7 +103,9 @@ async function relionJobs(src: ProjectSource, paths: Set<string>): Promise<{ job
   const byName = new Map<string, Job>();
   let version = 'RELION';
   if (paths.has('default_pipeline.star')) {
-    const doc = readStar(maybeGunzip(await src.read('default_pipeline.star')), { source: 'default_pipeline.star' });
+    const doc = readStar(maybeGunzip(await src.read('default_pipeline.star'), 'default_pipeline.star'), {
+      source: 'default_pipeline.star',
+    });
     const jobs = readPipeline(doc);
     version = jobs.some((j) => j.type.includes('.')) ? 'RELION 4/5' : 'RELION 3.1';
     jobs.forEach((j) => byName.set(j.name, { ...j }));

@@ -83,7 +83,9 @@ export function processingAnalyses(inp: ProcessingInputs, ctx: ProcessingContext
     if (r.motion) r.specs.push({ name: 'motion', spec: motionSpec(r.motion.micrographs, r.motion.outliers) });
   }
   if (inp.ctfRefine?.length) {
-    r.optics = inp.ctfRefine.flatMap((f) => readOpticsAberrations(readStar(maybeGunzip(f.bytes), { source: f.name })));
+    r.optics = inp.ctfRefine.flatMap((f) =>
+      readOpticsAberrations(readStar(maybeGunzip(f.bytes, f.name), { source: f.name })),
+    );
     r.calibration = calibrationFromZernike(r.optics, mapA, ctx.pixelSizeA);
   }
   if (inp.bfactors) {

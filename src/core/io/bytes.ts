@@ -1,4 +1,5 @@
-import { gunzipSync } from 'fflate';
+import { gunzip } from './compression.js';
+import { FormatError } from '../errors.js';
 
 /** Bytes as a Uint8Array view, without copying. */
 export function asBytes(input: ArrayBuffer | ArrayBufferView): Uint8Array {
@@ -13,10 +14,19 @@ export function isGzip(bytes: Uint8Array): boolean {
 
 /**
  * Gzip is detected by its magic number, not the file name, so `.map.gz` and a gzip stream
- * renamed to `.mrc` both read. fflate is used because it is synchronous and runs in the browser.
+ * renamed to `.mrc` both read. A truncated or damaged stream is the file's fault: said so, by name.
  */
-export function maybeGunzip(bytes: Uint8Array): Uint8Array {
-  return isGzip(bytes) ? gunzipSync(bytes) : bytes;
+export function maybeGunzip(bytes: Uint8Array, source = 'input'): Uint8Array {
+  if (!isGzip(bytes)) return bytes;
+  try {
+    return gunzip(bytes);
+  } catch (e) {
+    throw new FormatError('the gzip data are truncated or damaged', {
+      source,
+      found: (e as Error).message,
+      hint: 'Copy or download the file again (gzip -t FILE tests it)',
+    });
+  }
 }
 
 const latin1 = new TextDecoder('latin1');

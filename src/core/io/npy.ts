@@ -40,7 +40,7 @@ export function isNpy(bytes: Uint8Array): boolean {
 }
 
 export function readNpy(input: ArrayBuffer | ArrayBufferView, source = 'NumPy input'): NpyTable {
-  const bytes = maybeGunzip(asBytes(input));
+  const bytes = maybeGunzip(asBytes(input), source);
   if (!isNpy(bytes) && decodeAscii(bytes.subarray(0, 16)).includes('CSDAT')) {
     throw new FormatError('this is cryoSPARC’s compressed dataset format, not a NumPy record array', {
       source,

@@ -43,7 +43,7 @@ export interface Structure {
 }
 
 export function readStructure(input: ArrayBuffer | ArrayBufferView | string, source: string): Structure {
-  const text = typeof input === 'string' ? input : decodeText(maybeGunzip(asBytes(input)));
+  const text = typeof input === 'string' ? input : decodeText(maybeGunzip(asBytes(input), source));
   const cif = /^\s*data_/m.test(text.slice(0, 2000)) && text.includes('_atom_site.');
   const { atoms, plddt } = cif ? readCif(text, source) : { atoms: readPdbAtoms(text, source), plddt: null };
   if (!atoms.length)

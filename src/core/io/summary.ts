@@ -76,7 +76,7 @@ export interface SummaryResult {
 
 export function summarizeFile(name: string, input: ArrayBuffer | ArrayBufferView): SummaryResult {
   const raw = asBytes(input);
-  const bytes = maybeGunzip(raw);
+  const bytes = maybeGunzip(raw, name);
   const format = detectFormat(name, bytes.subarray(0, 4096));
   if (!format) {
     throw new FormatError('unrecognised file type', {

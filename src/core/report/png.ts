@@ -1,4 +1,4 @@
-import { zlibSync } from 'fflate';
+import { crc32, zlibCompress } from '../io/compression.js';
 import { quantile } from '../util/stats.js';
 
 /**
@@ -6,22 +6,6 @@ import { quantile } from '../util/stats.js';
  * data with filter byte 0 per row, IEND; CRC-32 per chunk), so a report can embed map slices as
  * images without a canvas or a native library.
  */
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-
-export function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (const b of bytes) c = CRC_TABLE[(c ^ b) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
 function chunk(type: string, data: Uint8Array): Uint8Array {
   const out = new Uint8Array(12 + data.length);
   const dv = new DataView(out.buffer);
@@ -45,7 +29,7 @@ export function encodeGreyPng(pixels: Uint8Array, width: number, height: number)
   const parts = [
     Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a),
     chunk('IHDR', ihdr),
-    chunk('IDAT', zlibSync(raw)),
+    chunk('IDAT', zlibCompress(raw)),
     chunk('IEND', new Uint8Array(0)),
   ];
   const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));

@@ -6,6 +6,7 @@ import { FormatError } from '../../core/errors.js';
 import { InputError } from '../files.js';
 import { installFftPool } from '../parallel/fft-pool.js';
 import { applySimdSetting } from '../simd-setting.js';
+import { useNativeZlib } from '../native-zlib.js';
 import { VERSION } from './version.js';
 
 /**
@@ -59,6 +60,7 @@ export async function buildProgram(command?: string): Promise<Command> {
 /** Runs the CLI; returns the exit code. Bad input → one sentence on stderr, no stack trace. */
 export async function main(argv: string[]): Promise<number> {
   applySimdSetting();
+  useNativeZlib();
   installFftPool();
   const program = await buildProgram(commandOf(argv));
   try {

@@ -2,6 +2,7 @@ import { parentPort } from 'node:worker_threads';
 import type { MicrographFitOptions } from '../../core/app/ctf.js';
 import { fitAndRender, fitMicrographFile, type RenderJob } from './ctf-pool.js';
 import { applySimdSetting } from '../simd-setting.js';
+import { useNativeZlib } from '../native-zlib.js';
 
 type Job = { path: string; options: MicrographFitOptions } | RenderJob;
 
@@ -10,6 +11,7 @@ type Job = { path: string; options: MicrographFitOptions } | RenderJob;
  * for the main thread to report.
  */
 applySimdSetting();
+useNativeZlib();
 parentPort?.on('message', ({ id, job }: { id: number; job: Job }) => {
   const fail = (e: unknown): void => parentPort!.postMessage({ id, ok: false, message: (e as Error).message });
   if ('stem' in job) {

@@ -35,7 +35,7 @@ export interface ReadMrcOptions {
  */
 export function readMrc(input: ArrayBuffer | ArrayBufferView, options: ReadMrcOptions = {}): MrcFile {
   const source = options.source ?? 'MRC input';
-  const bytes = maybeGunzip(asBytes(input));
+  const bytes = maybeGunzip(asBytes(input), source);
   if (bytes.length < HEADER_BYTES) {
     throw new FormatError('file is too short to hold an MRC header', {
       source,

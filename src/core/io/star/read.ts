@@ -28,7 +28,7 @@ export interface ReadStarOptions {
  */
 export function readStar(input: ArrayBuffer | ArrayBufferView | string, options: ReadStarOptions = {}): StarDocument {
   const source = options.source ?? 'STAR input';
-  const bytes = typeof input === 'string' ? new TextEncoder().encode(input) : maybeGunzip(asBytes(input));
+  const bytes = typeof input === 'string' ? new TextEncoder().encode(input) : maybeGunzip(asBytes(input), source);
   try {
     return new Parser(bytes, source).parse();
   } catch (e) {

@@ -21,7 +21,7 @@ export function registerConvert(program: Command): void {
       '\nExamples:\n  cryodx convert emd_3197.map.gz emd_3197.mrc\n  cryodx convert P1_J42_particles.cs particles.star',
     )
     .action(async (input: string, output: string) => {
-      const bytes = maybeGunzip(await readInput(input));
+      const bytes = maybeGunzip(await readInput(input), input);
       const fmt = detectFormat(input, bytes.subarray(0, 4096));
       if (fmt === 'mrc') {
         if (!/\.(mrc|map|mrcs)$/i.test(output))
