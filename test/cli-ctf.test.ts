@@ -77,7 +77,7 @@ describe('cryodx ctf', () => {
     expect(existsSync(join(bad, 'ctf.json'))).toBe(false);
   }, 120_000);
 
-  it('clear errors: no pixel size, a 3D map, a truncated file', () => {
+  it('clear errors: no pixel size, a 3D map, a truncated file, NaN pixels', () => {
     const noPx = join(dir, 'nopx.mrc');
     writeFileSync(noPx, writeMrc(createVolume(256, 256, 1, null, new Float32Array(256 * 256))));
     expect(cryodx('ctf', noPx, '--out', join(dir, 'e1')).stderr).toMatch(
@@ -94,6 +94,13 @@ describe('cryodx ctf', () => {
     expect(cryodx('ctf', mics[0]!, '--fit-range-a', '5:30').stderr).toMatch(/from low to high resolution/);
     expect(cryodx('ctf', mics[0]!, '--amplitude-contrast', '1.5').stderr).toMatch(
       /--amplitude-contrast takes a fraction in \[0, 1\)/,
+    );
+    const nan = join(dir, 'nan.mrc');
+    const holes = new Float32Array(256 * 256).map((_, i) => Math.sin(i));
+    holes.set([NaN, Infinity, NaN], 1000);
+    writeFileSync(nan, writeMrc(createVolume(256, 256, 1, [1, 1, 1], holes)));
+    expect(cryodx('ctf', nan, '--out', join(dir, 'e5')).stderr).toMatch(
+      /nan\.mrc: 3 values are NaN or infinite; the micrograph is damaged/,
     );
     const tiny = join(dir, 'tiny.mrc');
     writeFileSync(

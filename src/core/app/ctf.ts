@@ -12,7 +12,7 @@ import { createVolume } from '../model/volume.js';
 import { ctfFitChart } from '../report/figures/charts.js';
 import { lineChartSvg } from '../report/figures/line-svg.js';
 import { imagePng } from '../report/png.js';
-import { pearsonFromSums } from '../util/stats.js';
+import { pearsonFromSums, valueRange } from '../util/stats.js';
 import { jsonText, type JobOutput, type JobResult, type NamedBytes } from './job.js';
 import { checkAmplitudeContrast, parseRange } from './options.js';
 
@@ -119,23 +119,12 @@ export function fitMicrograph(file: NamedBytes, o: MicrographFitOptions): Microg
       message: `${path}: ${v.nz} frames summed without alignment; fit the motion-corrected sum for the best result`,
     });
   }
-  // One pass for damage, range and sign: x − x is NaN exactly when x is NaN or infinite.
-  let nonFinite = 0,
-    lo = Infinity,
-    hi = -Infinity;
-  for (let i = 0; i < image.length; i++) {
-    const x = image[i]!;
-    if (x - x !== 0) {
-      nonFinite++;
-      continue;
-    }
-    if (x < lo) lo = x;
-    if (x > hi) hi = x;
-  }
-  if (nonFinite)
+  // The reader has counted NaN and ±∞ (a frame's carry into the movie's sum).
+  if (f.nonFiniteValues)
     throw new InputError(
-      `${path}: ${nonFinite} pixels are NaN or infinite; the micrograph is damaged — re-run motion correction`,
+      `${path}: ${f.nonFiniteValues} values are NaN or infinite; the micrograph is damaged — re-run motion correction`,
     );
+  const [lo, hi] = valueRange(image);
   if (!(hi > lo)) {
     throw new InputError(
       `${path}: every pixel is ${lo}: the micrograph is blank (a failed or truncated motion correction?)`,
@@ -218,13 +207,11 @@ export function fitMicrograph(file: NamedBytes, o: MicrographFitOptions): Microg
 const POWER_SPECTRUM_SYMMETRY = 0.8;
 
 /**
- * How much an image looks like a centred power spectrum: 0 unless every value is ≥ 0; otherwise the
- * correlation of the image with itself turned by 180° about the centre (P(k) = P(−k) for any spectrum).
+ * How much an image whose values are all ≥ 0 looks like a centred power spectrum: the correlation of
+ * the image with itself turned by 180° about the centre (P(k) = P(−k) for any spectrum). Every 4th row
+ * is enough: a 2048² image still gives ~10⁶ pairs, a standard error of ~0.001 against a verdict at 0.8.
  */
 export function powerSpectrumLikeness(image: Float32Array, nx: number, ny: number): number {
-  let min = Infinity;
-  for (let i = 0; i < image.length; i++) if (image[i]! < min) min = image[i]!;
-  if (min < 0) return 0;
   // Turned about (nx/2, ny/2): x → nx − x, y → ny − y (the centre of an FFT-shifted spectrum).
   let sa = 0,
     sb = 0,
@@ -232,7 +219,7 @@ export function powerSpectrumLikeness(image: Float32Array, nx: number, ny: numbe
     sbb = 0,
     sab = 0,
     n = 0;
-  for (let y = 1; y < ny; y++) {
+  for (let y = 1; y < ny; y += 4) {
     const row = y * nx,
       turned = (ny - y) * nx;
     for (let x = 1; x < nx; x++) {

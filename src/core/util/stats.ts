@@ -112,12 +112,8 @@ export function countNonFinite(data: ArrayLike<number>): { count: number; first:
  * only that bin's values are sorted. Sorting 16 M voxels took seconds; this takes tens of ms.
  */
 export function quantile(values: Float32Array, q: number): number {
-  const range = Float64Array.of(Infinity, -Infinity);
   // Each pass in blocks: small functions called often are optimised early (see densityStats).
-  for (let from = 0; from < values.length; from += BLOCK)
-    rangeOf(values, from, Math.min(values.length, from + BLOCK), range);
-  const lo = range[0]!,
-    hi = range[1]!;
+  const [lo, hi] = valueRange(values);
   if (!(hi > lo)) return lo;
   const bins = 65536;
   const scale = (bins - 1) / (hi - lo);
@@ -137,6 +133,14 @@ export function quantile(values: Float32Array, q: number): number {
 }
 
 const BLOCK = 1 << 16;
+
+/** Lowest and highest value (of finite data), in blocks as quantile's passes. */
+export function valueRange(values: Float32Array): [number, number] {
+  const range = Float64Array.of(Infinity, -Infinity);
+  for (let from = 0; from < values.length; from += BLOCK)
+    rangeOf(values, from, Math.min(values.length, from + BLOCK), range);
+  return [range[0]!, range[1]!];
+}
 
 function rangeOf(values: Float32Array, from: number, to: number, range: Float64Array): void {
   let lo = range[0]!,

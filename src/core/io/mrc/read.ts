@@ -21,6 +21,8 @@ export interface MrcFile {
   labels: string[];
   /** Data resolved to x fastest, as float32. */
   volume: Volume;
+  /** NaN and ±∞ values in the data (also a warning): callers that refuse them need not scan again. */
+  nonFiniteValues: number;
   warnings: Warning[];
 }
 
@@ -72,7 +74,7 @@ export function readMrc(input: ArrayBuffer | ArrayBufferView, options: ReadMrcOp
   }
   const fileData = decodeData(bytes, dataOffset, count, header.mode, littleEndian);
   const volume = toVolume(header, fileData, axisOrder, source, warnings);
-  checkValues(volume.data, source, warnings);
+  const nonFiniteValues = checkValues(volume.data, source, warnings);
   return {
     header,
     byteOrder: littleEndian ? 'little' : 'big',
@@ -83,6 +85,7 @@ export function readMrc(input: ArrayBuffer | ArrayBufferView, options: ReadMrcOp
     extendedHeaderType: decodeAscii(header.exttyp).replace(/\0/g, '').trim(),
     labels: labelsToStrings(header.labels, header.nlabl),
     volume,
+    nonFiniteValues,
     warnings,
   };
 }
@@ -268,11 +271,12 @@ function voxelSize(h: MrcHeader, source: string, warnings: Warning[]): Vec3 | nu
   return [px(0), px(1), px(2)];
 }
 
-function checkValues(data: Float32Array, source: string, warnings: Warning[]): void {
+function checkValues(data: Float32Array, source: string, warnings: Warning[]): number {
   const bad = countNonFinite(data).count;
   if (bad > 0) {
     warnings.push({ code: 'non-finite', message: `${source}: ${bad} of ${data.length} values are NaN or infinite` });
   }
+  return bad;
 }
 
 function classify(h: MrcHeader, source: string): MrcKind {
