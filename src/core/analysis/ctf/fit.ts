@@ -306,16 +306,18 @@ function diagnosticImage(normalized: Float32Array, model: Float32Array, grid: Sp
   const n = grid.box,
     h = n / 2,
     out = new Float32Array(n * n);
-  for (let y = 0; y < n; y++)
+  for (let y = 0; y < n; y++) {
+    const fy = y - h;
+    // Left half: the data at the Friedel mate (−fx, −fy) of each sample; right half: the fit at (fx, fy).
+    const mate = grid.nxh * ((n - fy) % n),
+      own = grid.nxh * ((fy + n) % n);
     for (let x = 0; x < n; x++) {
-      const fx = x - h,
-        fy = y - h;
-      // Half-plane index of (fx, fy) or of its Friedel mate.
-      const [ux, uy] = fx >= 0 ? [fx, fy] : [-fx, -fy];
-      const i = ux + grid.nxh * ((uy + n) % n);
-      if (ux >= grid.nxh) continue;
-      out[x + n * y] = fx < 0 ? Math.max(-3, Math.min(3, normalized[i]!)) : 2 * model[i]! - 1;
+      const fx = x - h;
+      if (fx < 0) {
+        if (-fx < grid.nxh) out[x + n * y] = Math.max(-3, Math.min(3, normalized[mate - fx]!));
+      } else if (fx < grid.nxh) out[x + n * y] = 2 * model[own + fx]! - 1;
     }
+  }
   return out;
 }
 
