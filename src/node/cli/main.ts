@@ -35,6 +35,23 @@ const COMMANDS: Record<string, () => Promise<(program: Command) => void>> = {
   internal: async () => (await import('./commands/internal.js')).registerInternal,
 };
 
+/**
+ * Commands with no 3D transform and no local-resolution window: they do not start the FFT pool's threads
+ * (`cryodx ctf` has its own workers, and a pool thread starting beside them took ~60 ms of a core).
+ */
+const WITHOUT_FFT_POOL = new Set([
+  'info',
+  'convert',
+  'budget',
+  'orientations',
+  'ctf',
+  'ctf-report',
+  'tilt-ctf',
+  'calibrate',
+  'serve',
+  'watch',
+]);
+
 /** The command a command line names: its first word that is not a global flag. */
 function commandOf(argv: readonly string[]): string | undefined {
   return argv.find((a) => !a.startsWith('-'));
@@ -61,8 +78,9 @@ export async function buildProgram(command?: string): Promise<Command> {
 export async function main(argv: string[]): Promise<number> {
   applySimdSetting();
   useNativeZlib();
-  installFftPool();
-  const program = await buildProgram(commandOf(argv));
+  const command = commandOf(argv);
+  if (command !== undefined && !WITHOUT_FFT_POOL.has(command)) installFftPool();
+  const program = await buildProgram(command);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
