@@ -42,3 +42,14 @@ describe('streamJobs', () => {
     ).rejects.toThrow('disk full');
   });
 });
+
+describe('cryodx ctf: workers started before the CLI loads', () => {
+  it('counts the micrographs of a local ctf command line, and none for anything else', async () => {
+    const { ctfMicrographs } = await import('../src/node/cli/main.js');
+    expect(ctfMicrographs(['ctf', 'a.mrc', 'b.mrc', '--angpix', '0.83', '--out', 'x.mrc', 'c.MRCS'])).toBe(3);
+    expect(ctfMicrographs(['ctf', 'a.mrc', 'b.mrc', '--executor', 'slurm'])).toBe(0);
+    expect(ctfMicrographs(['ctf', 'a.mrc', 'b.mrc', '--executor=slurm'])).toBe(0);
+    expect(ctfMicrographs(['ctf', 'a.mrc', 'b.mrc', '--help'])).toBe(0);
+    expect(ctfMicrographs(['fsc', 'a.mrc', 'b.mrc'])).toBe(0);
+  });
+});

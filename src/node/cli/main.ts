@@ -1,101 +1,24 @@
 #!/usr/bin/env node
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Command, CommanderError } from 'commander';
-import { FormatError } from '../../core/errors.js';
-import { InputError } from '../files.js';
-import { installFftPool } from '../parallel/fft-pool.js';
-import { applySimdSetting } from '../simd-setting.js';
-import { useNativeZlib } from '../native-zlib.js';
-import { VERSION } from './version.js';
+import { prestartWorkers } from '../parallel/jobs.js';
 
 /**
- * Each command's module, loaded when it is needed: a run loads the command it names (its analysis
- * modules cost ~0.1 s to load), help and unknown names load them all.
+ * The `cryodx` program. Kept small: a `cryodx ctf` over several micrographs starts its worker threads
+ * here, so that they load their modules while this thread loads the CLI's (~0.1 s), not after.
  */
-const COMMANDS: Record<string, () => Promise<(program: Command) => void>> = {
-  info: async () => (await import('./commands/info.js')).registerInfo,
-  convert: async () => (await import('./commands/convert.js')).registerConvert,
-  fsc: async () => (await import('./commands/fsc.js')).registerFsc,
-  postprocess: async () => (await import('./commands/postprocess.js')).registerPostprocess,
-  budget: async () => (await import('./commands/budget.js')).registerBudget,
-  locres: async () => (await import('./commands/locres.js')).registerLocres,
-  anisotropy: async () => (await import('./commands/anisotropy.js')).registerAnisotropy,
-  orientations: async () => (await import('./commands/orientations.js')).registerOrientations,
-  ctf: async () => (await import('./commands/ctf.js')).registerCtf,
-  'ctf-report': async () => (await import('./commands/ctf-report.js')).registerCtfReport,
-  'tilt-ctf': async () => (await import('./commands/tilt-ctf.js')).registerTiltCtf,
-  calibrate: async () => (await import('./commands/calibrate.js')).registerCalibrate,
-  report: async () => (await import('./commands/report.js')).registerReport,
-  demo: async () => (await import('./commands/demo.js')).registerDemo,
-  serve: async () => (await import('./commands/serve.js')).registerServe,
-  model: async () => (await import('./commands/model.js')).registerModel,
-  batch: async () => (await import('./commands/batch.js')).registerBatch,
-  watch: async () => (await import('./commands/watch.js')).registerWatch,
-  internal: async () => (await import('./commands/internal.js')).registerInternal,
-};
-
-/**
- * Commands with no 3D transform and no local-resolution window: they do not start the FFT pool's threads
- * (`cryodx ctf` has its own workers, and a pool thread starting beside them took ~60 ms of a core).
- */
-const WITHOUT_FFT_POOL = new Set([
-  'info',
-  'convert',
-  'budget',
-  'orientations',
-  'ctf',
-  'ctf-report',
-  'tilt-ctf',
-  'calibrate',
-  'serve',
-  'watch',
-]);
-
-/** The command a command line names: its first word that is not a global flag. */
-function commandOf(argv: readonly string[]): string | undefined {
-  return argv.find((a) => !a.startsWith('-'));
+export async function run(argv: string[]): Promise<number> {
+  const micrographs = ctfMicrographs(argv);
+  if (micrographs > 1) prestartWorkers('ctf-worker', micrographs);
+  const { main } = await import('./program.js');
+  return main(argv);
 }
 
-/** Builds the program with the named command, or with every command when none (or an unknown one) is named. */
-export async function buildProgram(command?: string): Promise<Command> {
-  const program = new Command();
-  program
-    .name('cryodx')
-    .description(
-      'Why does my cryo-EM map stop at the resolution it does? Measures each known limit from the files you have.',
-    )
-    .version(VERSION)
-    .option('--debug', 'print stack traces on errors')
-    .showHelpAfterError('(run with --help for usage)')
-    .exitOverride();
-  const wanted = command !== undefined && command in COMMANDS ? [command] : Object.keys(COMMANDS);
-  for (const register of await Promise.all(wanted.map((c) => COMMANDS[c]!()))) register(program);
-  return program;
-}
-
-/** Runs the CLI; returns the exit code. Bad input → one sentence on stderr, no stack trace. */
-export async function main(argv: string[]): Promise<number> {
-  applySimdSetting();
-  useNativeZlib();
-  const command = commandOf(argv);
-  if (command !== undefined && !WITHOUT_FFT_POOL.has(command)) installFftPool();
-  const program = await buildProgram(command);
-  try {
-    await program.parseAsync(argv, { from: 'user' });
-    return typeof process.exitCode === 'number' ? process.exitCode : 0;
-  } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode;
-    const debug = argv.includes('--debug');
-    if (e instanceof FormatError || e instanceof InputError) {
-      process.stderr.write(`cryodx: ${e.message}\n`);
-      if (debug) process.stderr.write(`${e.stack}\n`);
-      return 2;
-    }
-    process.stderr.write(`cryodx: internal error: ${(e as Error).message}\n`);
-    process.stderr.write(debug ? `${(e as Error).stack}\n` : 'Run again with --debug for details, and report it.\n');
-    return 1;
-  }
+/** How many micrographs a local `cryodx ctf` command line names (0 for any other command line). */
+export function ctfMicrographs(argv: readonly string[]): number {
+  if (argv[0] !== 'ctf' || argv.some((a) => a === '--help' || a === '-h' || a === '--executor=slurm')) return 0;
+  if (argv.some((a, i) => a === '--executor' && argv[i + 1] === 'slurm')) return 0;
+  return argv.filter((a, i) => i > 0 && /\.mrcs?$/i.test(a) && argv[i - 1] !== '--out').length;
 }
 
 /** True when run as a program (also through npm's bin symlink), not imported. */
@@ -109,9 +32,8 @@ function isEntryPoint(): boolean {
   }
 }
 
-const isEntry = isEntryPoint();
-if (isEntry) {
-  main(process.argv.slice(2)).then(
+if (isEntryPoint()) {
+  run(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
     },

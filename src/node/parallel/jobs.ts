@@ -25,6 +25,29 @@ export function workerScript(name: string): string | null {
   return existsSync(built) ? built : null;
 }
 
+const prestarted = new Map<string, Worker[]>();
+
+/**
+ * Starts the workers a run of `jobs` jobs on `script` will take, before the caller has loaded what it
+ * needs to send them (the CLI's modules): they load theirs meanwhile. Unreferenced until taken, so a
+ * command that fails first still exits.
+ */
+export function prestartWorkers(script: string, jobs: number): void {
+  const file = workerScript(script);
+  const threads = threadsFor(jobs);
+  if (!file || threads < 2 || prestarted.has(script)) return;
+  const workers = Array.from({ length: threads }, () => new Worker(file));
+  for (const w of workers) w.unref();
+  prestarted.set(script, workers);
+}
+
+/** `threads` workers on `file`: those prestarted for `script` first, new ones for the rest. */
+function startWorkers(script: string, file: string, threads: number): Worker[] {
+  const ready = (prestarted.get(script) ?? []).splice(0, threads);
+  for (const w of ready) w.ref();
+  return [...ready, ...Array.from({ length: threads - ready.length }, () => new Worker(file))];
+}
+
 /** Threads for `jobs` jobs: the cores, at most 4, CRYODX_THREADS overriding (1 = no workers). */
 export function threadsFor(jobs: number): number {
   const env = Number(process.env['CRYODX_THREADS']);
@@ -87,7 +110,7 @@ export async function streamJobs<J, R>(
     await Promise.all(handling);
     return;
   }
-  const workers = Array.from({ length: threads }, () => new Worker(file));
+  const workers = startWorkers(script, file, threads);
   try {
     let next = 0;
     const senders: (() => void)[] = [];
