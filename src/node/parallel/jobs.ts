@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import { packageRoot } from '../paths.js';
 
@@ -28,6 +29,17 @@ export function workerScript(name: string): string | null {
 const prestarted = new Map<string, Worker[]>();
 
 /**
+ * A job worker optimises its hot functions on its own thread, not on V8's background compiler thread:
+ * with one busy worker per core that thread only queues behind them, and every function stays
+ * unoptimised meanwhile. Read by each isolate when it is created (not by those already running).
+ * cryodx ctf, four 2048² micrographs on 2 cores: 0.91 → 0.76 s, CPU 1.61 → 1.38 s.
+ */
+function newJobWorker(file: string): Worker {
+  setFlagsFromString('--no-concurrent-recompilation');
+  return new Worker(file);
+}
+
+/**
  * Starts the workers a run of `jobs` jobs on `script` will take, before the caller has loaded what it
  * needs to send them (the CLI's modules): they load theirs meanwhile. Unreferenced until taken, so a
  * command that fails first still exits.
@@ -36,7 +48,7 @@ export function prestartWorkers(script: string, jobs: number): void {
   const file = workerScript(script);
   const threads = threadsFor(jobs);
   if (!file || threads < 2 || prestarted.has(script)) return;
-  const workers = Array.from({ length: threads }, () => new Worker(file));
+  const workers = Array.from({ length: threads }, () => newJobWorker(file));
   for (const w of workers) w.unref();
   prestarted.set(script, workers);
 }
@@ -45,7 +57,7 @@ export function prestartWorkers(script: string, jobs: number): void {
 function startWorkers(script: string, file: string, threads: number): Worker[] {
   const ready = (prestarted.get(script) ?? []).splice(0, threads);
   for (const w of ready) w.ref();
-  return [...ready, ...Array.from({ length: threads - ready.length }, () => new Worker(file))];
+  return [...ready, ...Array.from({ length: threads - ready.length }, () => newJobWorker(file))];
 }
 
 /** Threads for `jobs` jobs: the cores, at most 4, CRYODX_THREADS overriding (1 = no workers). */
