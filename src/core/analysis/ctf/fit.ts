@@ -1,12 +1,12 @@
 import type { CtfEstimate } from '../../model/ctf.js';
 import { nelderMead } from '../../util/optimize.js';
-import { pearson } from '../../util/stats.js';
+import { pearsonFromSums } from '../../util/stats.js';
+import { fastCos } from '../../util/trig.js';
 import {
   annulus,
   chiConstants,
   correlation,
   modelSquared,
-  modulation,
   ringPeriodPx,
   toUVAngle,
   type Annulus,
@@ -236,13 +236,12 @@ function searchDefocus(
   const step = 0.25 / (c.a * kMax * kMax);
   const phases = o.findPhaseShift ? Array.from({ length: 32 }, (_, i) => (i * Math.PI) / 32) : [0];
   const scored: { p: FitParameters; score: number }[] = [];
-  const model = new Float64Array(k2.length);
+  const profile = { k2: Float64Array.from(k2), value: Float64Array.from(prof), offset: Float64Array.from(offset) };
   for (const phaseShiftRad of phases) {
     const row: { p: FitParameters; score: number }[] = [];
     for (let df = o.defocusMinA; df <= o.defocusMaxA; df += step) {
       const p = { ...NO_ASTIGMATISM, meanDefocusA: df, phaseShiftRad };
-      for (let i = 0; i < k2.length; i++) model[i] = modulation(c, p, k2[i]!, df + offset[i]!);
-      row.push({ p, score: pearson(prof, model) });
+      row.push({ p, score: profileScore(c, profile, df, phaseShiftRad) });
     }
     row.forEach((s, i) => {
       if ((i === 0 || s.score >= row[i - 1]!.score) && (i === row.length - 1 || s.score >= row[i + 1]!.score))
@@ -253,6 +252,35 @@ function searchDefocus(
     .sort((a, b) => b.score - a.score)
     .slice(0, 5)
     .map((s) => s.p);
+}
+
+/**
+ * Pearson's r of the rotational average against the isotropic ring modulation at defocus df, in one pass
+ * over typed arrays (~450 defoci per micrograph): the sums of pearson() over modulation()'s values, in
+ * the same order, so the same score to the last bit.
+ */
+function profileScore(
+  c: ChiConstants,
+  s: { k2: Float64Array; value: Float64Array; offset: Float64Array },
+  df: number,
+  phaseShiftRad: number,
+): number {
+  let sa = 0,
+    sb = 0,
+    saa = 0,
+    sbb = 0,
+    sab = 0;
+  for (let i = 0; i < s.k2.length; i++) {
+    const q = s.k2[i]!,
+      x = s.value[i]!;
+    const y = -fastCos(2 * (c.a * q * (df + s.offset[i]! - c.b * q) + c.phase0 + phaseShiftRad));
+    sa += x;
+    sb += y;
+    saa += x * x;
+    sbb += y * y;
+    sab += x * y;
+  }
+  return pearsonFromSums(s.k2.length, sa, sb, saa, sbb, sab);
 }
 
 /** Coarse astigmatism magnitudes × azimuths around a 1D candidate; the best start for the simplex. */
