@@ -1,5 +1,5 @@
 import { crc32, zlibCompress } from '../io/compression.js';
-import { quantile } from '../util/stats.js';
+import { quantiles } from '../util/stats.js';
 
 /**
  * A grey-scale 8-bit PNG (PNG specification, ISO/IEC 15948: signature, IHDR, one IDAT of zlib
@@ -50,21 +50,24 @@ export function centralSlicePng(data: Float32Array, n: number, axis: 'z' | 'y' |
       const idx = axis === 'z' ? b + n * (a + n * c) : axis === 'y' ? b + n * (c + n * a) : c + n * (b + n * a);
       vals[(n - 1 - a) * n + b] = data[idx]!;
     }
-  return scaledPng(vals, n, n);
+  return scaledPng(vals, n, n, false);
 }
 
 /** A 2D image (x fastest), flipped so y runs up, scaled like centralSlicePng. */
 export function imagePng(data: Float32Array, width: number, height: number): Uint8Array {
-  const vals = new Float32Array(width * height);
-  for (let y = 0; y < height; y++) vals.set(data.subarray(y * width, (y + 1) * width), (height - 1 - y) * width);
-  return scaledPng(vals, width, height);
+  return scaledPng(data, width, height, true);
 }
 
-function scaledPng(vals: Float32Array, width: number, height: number): Uint8Array {
-  const lo = quantile(vals, 0.01),
-    hi = quantile(vals, 0.99);
+/** Grey levels between the 1st and 99th percentiles; rows in reverse order when flipY. */
+function scaledPng(vals: Float32Array, width: number, height: number, flipY: boolean): Uint8Array {
+  const [lo, hi] = quantiles(vals, [0.01, 0.99]) as [number, number];
+  const range = hi - lo || 1;
   const px = new Uint8Array(width * height);
-  for (let i = 0; i < px.length; i++)
-    px[i] = Math.max(0, Math.min(255, Math.round(((vals[i]! - lo) / (hi - lo || 1)) * 255)));
+  for (let y = 0; y < height; y++) {
+    const from = y * width,
+      to = (flipY ? height - 1 - y : y) * width;
+    for (let x = 0; x < width; x++)
+      px[to + x] = Math.max(0, Math.min(255, Math.round(((vals[from + x]! - lo) / range) * 255)));
+  }
   return encodeGreyPng(px, width, height);
 }

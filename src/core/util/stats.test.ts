@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { pearson } from './stats.js';
+import { pearson, quantile, quantiles } from './stats.js';
+import { seededRandom } from './random.js';
 
 describe('pearson', () => {
   it('is ±1 for exact linear relations and 0 for a constant series', () => {
@@ -13,5 +14,18 @@ describe('pearson', () => {
     expect(pearson([1, 2, 3, 4, 5], [2, 4, 5, 4, 5])).toBeCloseTo(6 / Math.sqrt(60), 12);
     // The window 1..3 of the same series: x = 2, 3, 4, y = 4, 5, 4 → Sxy = 0 → r = 0.
     expect(pearson([1, 2, 3, 4, 5], [2, 4, 5, 4, 5], 1, 3)).toBeCloseTo(0, 12);
+  });
+});
+
+describe('quantiles', () => {
+  it('nearest-rank quantiles as a full sort gives them, several from one pass, ties and one bin shared', () => {
+    const r = seededRandom(5);
+    const values = Float32Array.from({ length: 100_003 }, () => (r() < 0.1 ? 7 : r() * 1000 - 500));
+    const sorted = Float32Array.from(values).sort();
+    const qs = [0, 0.01, 0.5, 0.5, 0.99, 1 - 1e-9];
+    const exact = qs.map((q) => sorted[Math.min(values.length - 1, Math.floor(q * values.length))]!);
+    expect(quantiles(values, qs)).toEqual(exact);
+    expect(qs.map((q) => quantile(values, q))).toEqual(exact);
+    expect(quantiles(new Float32Array(10).fill(3), [0.1, 0.9])).toEqual([3, 3]);
   });
 });

@@ -112,24 +112,34 @@ export function countNonFinite(data: ArrayLike<number>): { count: number; first:
  * only that bin's values are sorted. Sorting 16 M voxels took seconds; this takes tens of ms.
  */
 export function quantile(values: Float32Array, q: number): number {
+  return quantiles(values, [q])[0]!;
+}
+
+/** Several quantiles as quantile() gives them, from one range, one histogram and one collecting pass. */
+export function quantiles(values: Float32Array, qs: readonly number[]): number[] {
   // Each pass in blocks: small functions called often are optimised early (see densityStats).
   const [lo, hi] = valueRange(values);
-  if (!(hi > lo)) return lo;
+  if (!(hi > lo)) return qs.map(() => lo);
   const bins = 65536;
   const scale = (bins - 1) / (hi - lo);
   const hist = new Uint32Array(bins);
   for (let from = 0; from < values.length; from += BLOCK)
     histogram(values, from, Math.min(values.length, from + BLOCK), lo, scale, hist);
-  const rank = Math.min(values.length - 1, Math.floor(q * values.length));
-  let bin = 0,
-    below = 0;
-  while (below + hist[bin]! <= rank) below += hist[bin++]!;
-  const inBin = new Float32Array(hist[bin]!);
-  let k = 0;
+  // Each quantile's bin and its rank within it; values of every distinct bin gathered in one pass.
+  const wanted = qs.map((q) => {
+    const rank = Math.min(values.length - 1, Math.floor(q * values.length));
+    let bin = 0,
+      below = 0;
+    while (below + hist[bin]! <= rank) below += hist[bin++]!;
+    return { bin, rank: rank - below };
+  });
+  const targets = Int32Array.from(new Set(wanted.map((w) => w.bin)));
+  const outs = Array.from(targets, (b) => new Float32Array(hist[b]!));
+  const fill = new Int32Array(targets.length);
   for (let from = 0; from < values.length; from += BLOCK)
-    k = collectBin(values, from, Math.min(values.length, from + BLOCK), lo, scale, bin, inBin, k);
-  inBin.sort();
-  return inBin[rank - below]!;
+    collectBins(values, from, Math.min(values.length, from + BLOCK), lo, scale, targets, outs, fill);
+  for (const o of outs) o.sort();
+  return wanted.map((w) => outs[targets.indexOf(w.bin)]![w.rank]!);
 }
 
 const BLOCK = 1 << 16;
@@ -158,16 +168,22 @@ function histogram(values: Float32Array, from: number, to: number, lo: number, s
   for (let i = from; i < to; i++) hist[Math.floor((values[i]! - lo) * scale)]!++;
 }
 
-function collectBin(
+function collectBins(
   values: Float32Array,
   from: number,
   to: number,
   lo: number,
   scale: number,
-  bin: number,
-  out: Float32Array,
-  k: number,
-): number {
-  for (let i = from; i < to; i++) if (Math.floor((values[i]! - lo) * scale) === bin) out[k++] = values[i]!;
-  return k;
+  targets: Int32Array,
+  outs: Float32Array[],
+  fill: Int32Array,
+): void {
+  for (let i = from; i < to; i++) {
+    const b = Math.floor((values[i]! - lo) * scale);
+    for (let j = 0; j < targets.length; j++)
+      if (b === targets[j]) {
+        outs[j]![fill[j]!++] = values[i]!;
+        break;
+      }
+  }
 }
