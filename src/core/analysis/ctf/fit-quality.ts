@@ -48,29 +48,43 @@ function equiPhaseAverage(
   const bins = Math.floor(grid.box / 2) + 1;
   const data = new Float64Array(bins),
     count = new Float64Array(bins);
+  for (const part of parts) accumulateEquiPhase(c, p, grid, part, scale, kMinInvA, data, count);
+  for (let b = 0; b < bins; b++) if (count[b]! > 0) data[b]! /= count[b]!;
+  return { bMin: Math.ceil(kMinInvA / scale), bins, data, count, scale };
+}
+
+/** One part's samples into the equi-phase bins (a pass of its own: see annulus in fit-model.ts). */
+function accumulateEquiPhase(
+  c: ChiConstants,
+  p: FitParameters,
+  grid: SpectrumGrid,
+  { values: normalized, offsetA }: NormalizedPart,
+  scale: number,
+  kMinInvA: number,
+  data: Float64Array,
+  count: Float64Array,
+): void {
+  const bins = data.length;
   const mean = p.meanDefocusA,
     qa = c.a * c.b,
     qb = c.a * mean;
-  for (const { values: normalized, offsetA } of parts)
-    for (let i = 0; i < normalized.length; i++) {
-      if (!grid.used[i]) continue;
-      const k = grid.radius[i]! * scale;
-      if (k < kMinInvA) continue;
-      const k2 = k * k;
-      const df = mean + offsetA + 0.5 * (p.astigmatismXA * grid.cos2[i]! + p.astigmatismYA * grid.sin2[i]!);
-      const chi = c.a * k2 * (df - c.b * k2);
-      // a·b·u² − a·Δf̄·u + χ = 0 for u = k_eq², the root on the same side of the Cs turn-over.
-      const disc = qb * qb - 4 * qa * chi;
-      if (disc < 0) continue;
-      const u = qa > 0 ? (qb - Math.sqrt(disc)) / (2 * qa) : chi / qb;
-      if (!(u > 0)) continue;
-      const b = Math.round(Math.sqrt(u) / scale);
-      if (b >= bins) continue;
-      data[b]! += normalized[i]!;
-      count[b]! += 1;
-    }
-  for (let b = 0; b < bins; b++) if (count[b]! > 0) data[b]! /= count[b]!;
-  return { bMin: Math.ceil(kMinInvA / scale), bins, data, count, scale };
+  for (let i = 0; i < normalized.length; i++) {
+    if (!grid.used[i]) continue;
+    const k = grid.radius[i]! * scale;
+    if (k < kMinInvA) continue;
+    const k2 = k * k;
+    const df = mean + offsetA + 0.5 * (p.astigmatismXA * grid.cos2[i]! + p.astigmatismYA * grid.sin2[i]!);
+    const chi = c.a * k2 * (df - c.b * k2);
+    // a·b·u² − a·Δf̄·u + χ = 0 for u = k_eq², the root on the same side of the Cs turn-over.
+    const disc = qb * qb - 4 * qa * chi;
+    if (disc < 0) continue;
+    const u = qa > 0 ? (qb - Math.sqrt(disc)) / (2 * qa) : chi / qb;
+    if (!(u > 0)) continue;
+    const b = Math.round(Math.sqrt(u) / scale);
+    if (b >= bins) continue;
+    data[b]! += normalized[i]!;
+    count[b]! += 1;
+  }
 }
 
 function isoModel(c: ChiConstants, p: FitParameters, e: EquiPhase): Float64Array {

@@ -217,13 +217,7 @@ function searchDefocus(
   for (const part of parts) {
     const sum = new Float64Array(bins),
       n = new Float64Array(bins);
-    const values = part.spectrum.values;
-    for (let i = 0; i < values.length; i++) {
-      if (!grid.used[i]) continue;
-      const b = grid.bin[i]!;
-      sum[b]! += values[i]!;
-      n[b]! += 1;
-    }
+    radialSums(part.spectrum.values, grid, sum, n);
     for (let b = 0; b < bins; b++) {
       const k = b * scale;
       if (k >= kMin && k <= kMax && n[b]! > 0) {
@@ -252,6 +246,16 @@ function searchDefocus(
     .sort((a, b) => b.score - a.score)
     .slice(0, 5)
     .map((s) => s.p);
+}
+
+/** Per radial bin, the sum and count of the used samples (a pass of its own: see annulus in fit-model.ts). */
+function radialSums(values: Float32Array, grid: SpectrumGrid, sum: Float64Array, n: Float64Array): void {
+  for (let i = 0; i < values.length; i++) {
+    if (!grid.used[i]) continue;
+    const b = grid.bin[i]!;
+    sum[b]! += values[i]!;
+    n[b]! += 1;
+  }
 }
 
 /**

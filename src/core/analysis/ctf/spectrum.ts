@@ -88,16 +88,7 @@ export function normalizeSpectrum(
   const out = new Float32Array(amplitude.length);
   const sq = new Float64Array(bins + 1),
     cnt = new Float64Array(bins + 1);
-  for (let i = 0; i < amplitude.length; i++) {
-    if (!grid.used[i]) continue;
-    const r = grid.radius[i]!,
-      b = grid.bin[i]!;
-    // The ring term enters at its mean (½ of CTF²): what stays is the rings' modulation.
-    const e = amplitude[i]! - coef[4 * b]! - coef[4 * b + 1]! * r - 0.5 * (coef[4 * b + 2]! + coef[4 * b + 3]! * r);
-    out[i] = e;
-    sq[b + 1]! += e * e;
-    cnt[b + 1]! += 1;
-  }
+  subtractBackground(amplitude, grid, coef, out, sq, cnt);
   for (let b = 1; b <= bins; b++) {
     sq[b]! += sq[b - 1]!;
     cnt[b]! += cnt[b - 1]!;
@@ -114,12 +105,39 @@ export function normalizeSpectrum(
   if (model) matchedWeights(out, model, grid, coef, rms, halfWidth, binWeight);
   const ringAmplitude = new Float64Array(bins);
   for (let b = 0; b < bins; b++) ringAmplitude[b] = coef[4 * b + 2]! + coef[4 * b + 3]! * b;
+  divideByRms(out, grid, rms);
+  return { values: out, binWeight, ringAmplitude };
+}
+
+// Each pass over the samples in a function of its own (see annulus in fit-model.ts for why).
+
+/** The residual of each used sample from its bin's regression, and per bin (offset by one) Σ e² and count. */
+function subtractBackground(
+  amplitude: Float32Array,
+  grid: SpectrumGrid,
+  coef: Float64Array,
+  out: Float32Array,
+  sq: Float64Array,
+  cnt: Float64Array,
+): void {
+  for (let i = 0; i < amplitude.length; i++) {
+    if (!grid.used[i]) continue;
+    const r = grid.radius[i]!,
+      b = grid.bin[i]!;
+    // The ring term enters at its mean (½ of CTF²): what stays is the rings' modulation.
+    const e = amplitude[i]! - coef[4 * b]! - coef[4 * b + 1]! * r - 0.5 * (coef[4 * b + 2]! + coef[4 * b + 3]! * r);
+    out[i] = e;
+    sq[b + 1]! += e * e;
+    cnt[b + 1]! += 1;
+  }
+}
+
+function divideByRms(out: Float32Array, grid: SpectrumGrid, rms: Float64Array): void {
   for (let i = 0; i < out.length; i++) {
     if (!grid.used[i]) continue;
     const s = rms[grid.bin[i]!]!;
     out[i] = s > 0 ? out[i]! / s : 0;
   }
-  return { values: out, binWeight, ringAmplitude };
 }
 
 /** Ring amplitude β (≥ 0) over the variance of what the rings leave unexplained, times the RMS. */
@@ -135,13 +153,7 @@ function matchedWeights(
   const bins = out.length;
   const sq = new Float64Array(bins + 1),
     cnt = new Float64Array(bins + 1);
-  for (let i = 0; i < residual.length; i++) {
-    if (!grid.used[i]) continue;
-    const b = grid.bin[i]!;
-    const u = residual[i]! - (coef[4 * b + 2]! + coef[4 * b + 3]! * grid.radius[i]!) * (model[i]! - 0.5);
-    sq[b + 1]! += u * u;
-    cnt[b + 1]! += 1;
-  }
+  unexplainedSquares(residual, model, grid, coef, sq, cnt);
   for (let b = 1; b <= bins; b++) {
     sq[b]! += sq[b - 1]!;
     cnt[b]! += cnt[b - 1]!;
@@ -157,6 +169,24 @@ function matchedWeights(
     max = Math.max(max, out[b]!);
   }
   if (max > 0) for (let b = 0; b < bins; b++) out[b]! /= max;
+}
+
+/** Per bin (offset by one) Σ u² and count of what the rings leave of each used sample's residual. */
+function unexplainedSquares(
+  residual: Float32Array,
+  model: Float32Array,
+  grid: SpectrumGrid,
+  coef: Float64Array,
+  sq: Float64Array,
+  cnt: Float64Array,
+): void {
+  for (let i = 0; i < residual.length; i++) {
+    if (!grid.used[i]) continue;
+    const b = grid.bin[i]!;
+    const u = residual[i]! - (coef[4 * b + 2]! + coef[4 * b + 3]! * grid.radius[i]!) * (model[i]! - 0.5);
+    sq[b + 1]! += u * u;
+    cnt[b + 1]! += 1;
+  }
 }
 
 /**
