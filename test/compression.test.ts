@@ -71,3 +71,14 @@ it('CRC-32 as node:zlib computes it', () => {
   expect(crc32(bytes)).toBe(zlibCrc32(bytes));
   expect(crc32(new Uint8Array(0))).toBe(0);
 });
+
+it('node:zlib results own their memory (a small Buffer from Node’s pool is copied, never shared)', () => {
+  useNativeZlib();
+  const small = maybeGunzip(new Uint8Array(gzipSync(Uint8Array.of(1, 2, 3))), 'small.gz');
+  expect([...small]).toEqual([1, 2, 3]);
+  expect(small.byteOffset).toBe(0);
+  expect(small.buffer.byteLength).toBe(3);
+  expect(small).not.toBeInstanceOf(Buffer);
+  const big = maybeGunzip(new Uint8Array(gzipSync(new Uint8Array(100_000).fill(7))), 'big.gz');
+  expect(big.buffer.byteLength).toBe(100_000);
+});
