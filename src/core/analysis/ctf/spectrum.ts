@@ -89,18 +89,7 @@ export function normalizeSpectrum(
   const sq = new Float64Array(bins + 1),
     cnt = new Float64Array(bins + 1);
   subtractBackground(amplitude, grid, coef, out, sq, cnt);
-  for (let b = 1; b <= bins; b++) {
-    sq[b]! += sq[b - 1]!;
-    cnt[b]! += cnt[b - 1]!;
-  }
-  const rms = new Float64Array(bins);
-  for (let b = 0; b < bins; b++) {
-    const w = Math.max(2, Math.round(halfWidth(b)));
-    const lo = Math.max(0, b - w),
-      hi = Math.min(bins - 1, b + w);
-    const n = cnt[hi + 1]! - cnt[lo]!;
-    rms[b] = n > 0 ? Math.sqrt((sq[hi + 1]! - sq[lo]!) / n) : 0;
-  }
+  const rms = windowedMeanSquare(sq, cnt, halfWidth).map(Math.sqrt);
   const binWeight = new Float64Array(bins).fill(1);
   if (model) matchedWeights(out, model, grid, coef, rms, halfWidth, binWeight);
   const ringAmplitude = new Float64Array(bins);
@@ -140,6 +129,27 @@ function divideByRms(out: Float32Array, grid: SpectrumGrid, rms: Float64Array): 
   }
 }
 
+/**
+ * Per bin b, the mean of the squares over bins b ± max(2, round(halfWidth(b))), from per-bin sums and counts
+ * stored one bin on (index b + 1), which are made running sums here, in place; 0 where the window is empty.
+ */
+function windowedMeanSquare(sq: Float64Array, cnt: Float64Array, halfWidth: (r: number) => number): Float64Array {
+  const bins = sq.length - 1;
+  for (let b = 1; b <= bins; b++) {
+    sq[b]! += sq[b - 1]!;
+    cnt[b]! += cnt[b - 1]!;
+  }
+  const out = new Float64Array(bins);
+  for (let b = 0; b < bins; b++) {
+    const w = Math.max(2, Math.round(halfWidth(b)));
+    const lo = Math.max(0, b - w),
+      hi = Math.min(bins - 1, b + w);
+    const n = cnt[hi + 1]! - cnt[lo]!;
+    out[b] = n > 0 ? (sq[hi + 1]! - sq[lo]!) / n : 0;
+  }
+  return out;
+}
+
 /** Ring amplitude β (≥ 0) over the variance of what the rings leave unexplained, times the RMS. */
 function matchedWeights(
   residual: Float32Array,
@@ -154,17 +164,10 @@ function matchedWeights(
   const sq = new Float64Array(bins + 1),
     cnt = new Float64Array(bins + 1);
   unexplainedSquares(residual, model, grid, coef, sq, cnt);
-  for (let b = 1; b <= bins; b++) {
-    sq[b]! += sq[b - 1]!;
-    cnt[b]! += cnt[b - 1]!;
-  }
+  const meanSquare = windowedMeanSquare(sq, cnt, halfWidth);
   let max = 0;
   for (let b = 0; b < bins; b++) {
-    const w = Math.max(2, Math.round(halfWidth(b)));
-    const lo = Math.max(0, b - w),
-      hi = Math.min(bins - 1, b + w);
-    const n = cnt[hi + 1]! - cnt[lo]!;
-    const variance = n > 0 ? (sq[hi + 1]! - sq[lo]!) / n : 0;
+    const variance = meanSquare[b]!;
     out[b] = variance > 0 ? (Math.max(0, coef[4 * b + 2]! + coef[4 * b + 3]! * b) * rms[b]!) / variance : 0;
     max = Math.max(max, out[b]!);
   }
