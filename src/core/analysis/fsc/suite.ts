@@ -9,7 +9,7 @@ import { CRITERIA, findCrossing, thresholdCurve, type Crossing, type CriterionNa
 import { readShape, type ShapeReading } from './shape.js';
 import { fscFromSums, shellIndexMap, shellSums, type ShellSums } from './shells.js';
 import { checkHalves } from './halves.js';
-import { resolveMask, sum } from './mask-choice.js';
+import { resolveMask } from './mask-choice.js';
 import { particleCurve, type ParticleCurve } from './particle-curve.js';
 import { correct, randomizationShell, randomizePhasesBeyond } from './randomize.js';
 
@@ -126,8 +126,7 @@ export function computeFsc(
   rfft3d(d1, nx, ny, nz, s1);
   rfft3d(d2, nx, ny, nz, s2);
   const unmaskedSums = shellSums(s1, s2, shells);
-  if (mask && info && info.densityFraction === null)
-    info.densityFraction = densityVoxels(s1, s2, px) / (maskSum ?? sum(mask));
+  if (mask && info && info.densityFraction === null) info.densityFraction = densityVoxels(s1, s2, px) / maskSum;
   const fscUnmasked = fscFromSums(unmaskedSums);
   const fscMasked = masked ? fscFromSums(masked) : null;
   let fscRandom: Float64Array | null = null;
