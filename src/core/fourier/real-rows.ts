@@ -14,14 +14,14 @@ export class RealRows {
   private readonly work: Float64Array;
   private readonly scratch: Float64Array;
   private readonly tw: Float64Array;
-  private readonly single: RealRowTransform | null;
+  private readonly single: OddRealRow | null;
 
   constructor(
     private readonly nx: number,
     private readonly ny: number,
   ) {
     this.h = nx % 2 === 0 ? nx / 2 : 0;
-    this.single = this.h ? null : new RealRowTransform(nx);
+    this.single = this.h ? null : new OddRealRow(nx);
     this.work = new Float64Array(2 * Math.max(1, this.h) * ny);
     this.scratch = new Float64Array(this.work.length);
     this.tw = new Float64Array(2 * (this.h + 1));
@@ -109,102 +109,41 @@ export class RealRows {
   }
 }
 
-/** Real ↔ half-complex rows. Even n: an n/2 complex FFT plus a twiddle pass; odd n: full complex FFT. */
-class RealRowTransform {
-  private readonly n: number;
-  private readonly half: number;
+/**
+ * One real row of odd length n ↔ its (n + 1)/2 half-complex values, through a full length-n complex
+ * transform (RealRows packs even rows two samples to a complex value instead).
+ */
+class OddRealRow {
   private readonly buf: Float64Array;
   private readonly scratch: Float64Array;
-  private readonly tw: Float64Array;
 
-  constructor(n: number) {
-    this.n = n;
-    this.half = n % 2 === 0 ? n / 2 : 0;
-    const len = this.half || n;
-    this.buf = new Float64Array(2 * len);
-    this.scratch = new Float64Array(2 * len);
-    this.tw = new Float64Array(2 * (this.half + 1));
-    for (let k = 0; k <= this.half; k++) {
-      this.tw[2 * k] = Math.cos((-2 * Math.PI * k) / n);
-      this.tw[2 * k + 1] = Math.sin((-2 * Math.PI * k) / n);
-    }
+  constructor(private readonly n: number) {
+    this.buf = new Float64Array(2 * n);
+    this.scratch = new Float64Array(2 * n);
   }
 
   forward(src: ArrayLike<number>, s0: number, dst: Float64Array, d0: number): void {
-    const { n, half: h, buf, tw } = this;
-    if (h === 0) {
-      for (let j = 0; j < n; j++) {
-        buf[2 * j] = src[s0 + j]!;
-        buf[2 * j + 1] = 0;
-      }
-      fftBatch(planFft(n), buf, this.scratch, 1, -1);
-      dst.set(buf.subarray(0, 2 * ((n + 1) / 2)), d0);
-      return;
+    const { n, buf } = this;
+    for (let j = 0; j < n; j++) {
+      buf[2 * j] = src[s0 + j]!;
+      buf[2 * j + 1] = 0;
     }
-    for (let j = 0; j < h; j++) {
-      buf[2 * j] = src[s0 + 2 * j]!;
-      buf[2 * j + 1] = src[s0 + 2 * j + 1]!;
-    }
-    fftBatch(planFft(h), buf, this.scratch, 1, -1);
-    for (let k = 0; k <= h; k++) {
-      const a = k % h,
-        b = (h - k) % h;
-      const zr = buf[2 * a]!,
-        zi = buf[2 * a + 1]!;
-      const cr = buf[2 * b]!,
-        ci = -buf[2 * b + 1]!;
-      // E = (Z_k + conj Z_{h−k})/2, O = (Z_k − conj Z_{h−k})/(2i), X = E + w^k·O
-      const er = 0.5 * (zr + cr),
-        ei = 0.5 * (zi + ci);
-      const or = 0.5 * (zi - ci),
-        oi = -0.5 * (zr - cr);
-      const wr = tw[2 * k]!,
-        wi = tw[2 * k + 1]!;
-      dst[d0 + 2 * k] = er + wr * or - wi * oi;
-      dst[d0 + 2 * k + 1] = ei + wr * oi + wi * or;
-    }
+    fftBatch(planFft(n), buf, this.scratch, 1, -1);
+    dst.set(buf.subarray(0, 2 * ((n + 1) / 2)), d0);
   }
 
   inverse(src: Float64Array, s0: number, dst: Float32Array, d0: number, scale: number): void {
-    const { n, half: h, buf, tw } = this;
-    if (h === 0) {
-      const m = (n + 1) / 2;
-      for (let k = 0; k < m; k++) {
-        buf[2 * k] = src[s0 + 2 * k]!;
-        buf[2 * k + 1] = src[s0 + 2 * k + 1]!;
-        if (k > 0) {
-          buf[2 * (n - k)] = src[s0 + 2 * k]!;
-          buf[2 * (n - k) + 1] = -src[s0 + 2 * k + 1]!;
-        }
+    const { n, buf } = this;
+    const m = (n + 1) / 2;
+    for (let k = 0; k < m; k++) {
+      buf[2 * k] = src[s0 + 2 * k]!;
+      buf[2 * k + 1] = src[s0 + 2 * k + 1]!;
+      if (k > 0) {
+        buf[2 * (n - k)] = src[s0 + 2 * k]!;
+        buf[2 * (n - k) + 1] = -src[s0 + 2 * k + 1]!;
       }
-      fftBatch(planFft(n), buf, this.scratch, 1, 1);
-      for (let j = 0; j < n; j++) dst[d0 + j] = buf[2 * j]! * scale;
-      return;
     }
-    for (let k = 0; k < h; k++) {
-      // Like FFTW, ignore the imaginary parts of the DC and Nyquist terms (zero for a real signal).
-      const xr = src[s0 + 2 * k]!,
-        xi = k === 0 ? 0 : src[s0 + 2 * k + 1]!;
-      const cr = src[s0 + 2 * (h - k)]!,
-        ci = k === 0 ? 0 : -src[s0 + 2 * (h - k) + 1]!;
-      const er = 0.5 * (xr + cr),
-        ei = 0.5 * (xi + ci);
-      // O = (X_k − conj X_{h−k}) · conj(w^k) / 2
-      const dr = 0.5 * (xr - cr),
-        di = 0.5 * (xi - ci);
-      const wr = tw[2 * k]!,
-        wi = -tw[2 * k + 1]!;
-      const or = dr * wr - di * wi,
-        oi = dr * wi + di * wr;
-      // Z = E + i·O
-      buf[2 * k] = er - oi;
-      buf[2 * k + 1] = ei + or;
-    }
-    fftBatch(planFft(h), buf, this.scratch, 1, 1);
-    const s2 = 2 * scale;
-    for (let j = 0; j < h; j++) {
-      dst[d0 + 2 * j] = buf[2 * j]! * s2;
-      dst[d0 + 2 * j + 1] = buf[2 * j + 1]! * s2;
-    }
+    fftBatch(planFft(n), buf, this.scratch, 1, 1);
+    for (let j = 0; j < n; j++) dst[d0 + j] = buf[2 * j]! * scale;
   }
 }
