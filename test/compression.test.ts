@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { crc32 as zlibCrc32, gzipSync, inflateSync } from 'node:zlib';
 import { maybeGunzip } from '../src/core/io/bytes.js';
 import { crc32, useCodec } from '../src/core/io/compression.js';
-import { encodeGreyPng } from '../src/core/report/png.js';
+import { encodeGreyPng, imagePng } from '../src/core/report/png.js';
 import { useNativeZlib } from '../src/node/native-zlib.js';
 
 afterAll(() => useCodec());
@@ -81,4 +81,16 @@ it('node:zlib results own their memory (a small Buffer from Node’s pool is cop
   expect(small).not.toBeInstanceOf(Buffer);
   const big = maybeGunzip(new Uint8Array(gzipSync(new Uint8Array(100_000).fill(7))), 'big.gz');
   expect(big.buffer.byteLength).toBe(100_000);
+});
+
+it('imagePng: y runs up (the last row on top), grey levels between the 1st and 99th percentiles', () => {
+  useNativeZlib();
+  // Row y holds the value y: the percentiles are rows 0 and 4, so row y is grey round(255·y/4).
+  const [w, h] = [6, 5];
+  const data = Float32Array.from({ length: w * h }, (_, i) => Math.floor(i / w));
+  const png = decodePng(imagePng(data, w, h));
+  for (let top = 0; top < h; top++) {
+    const grey = Math.round((255 * (h - 1 - top)) / 4);
+    expect([...png.rows.subarray(top * (w + 1) + 1, (top + 1) * (w + 1))]).toEqual(new Array(w).fill(grey));
+  }
 });

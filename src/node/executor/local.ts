@@ -7,7 +7,7 @@ import { InputError } from '../files.js';
  * worker threads), failed ones retried while attempts remain, then the merge. No scheduler, no waiting.
  */
 export async function runLocal(dir: string, onProgress?: (done: number, total: number) => void): Promise<string> {
-  const { merge, runTask } = await tasks();
+  const { merge, runTask } = await loadTasks();
   for (;;) {
     const spec = specOf(dir);
     const state = stateOf(dir);
@@ -31,4 +31,4 @@ export async function runLocal(dir: string, onProgress?: (done: number, total: n
  * The tasks' module (every job a task can run: CTF shards, reports, facility rows) is loaded when a run
  * starts, not with every command that offers --executor: `cryodx ctf` starts its workers ~50 ms sooner.
  */
-export const tasks = (): Promise<typeof import('./tasks.js')> => import('./tasks.js');
+export const loadTasks = (): Promise<typeof import('./tasks.js')> => import('./tasks.js');

@@ -7,7 +7,7 @@ import { InputError } from '../files.js';
 import { packageRoot } from '../paths.js';
 import { fillTemplate, templateValues } from './template.js';
 import { finished, specOf, stateOf, writeJson, type RunSpec } from './run.js';
-import { tasks } from './local.js';
+import { loadTasks } from './local.js';
 
 /**
  * The SLURM executor: the tasks as one job array submitted through the site's template, a merge job that depends on
@@ -92,7 +92,7 @@ export async function startSlurm(dir: string): Promise<string[]> {
 
 /** The merge job's work: merge, or resubmit the failures with a new merge job after them. */
 export async function mergeOnSlurm(dir: string): Promise<number> {
-  const m = await (await tasks()).merge(dir);
+  const m = await (await loadTasks()).merge(dir);
   if (m.kind === 'retry') {
     await submit(dir, m.indices);
     return 0;
