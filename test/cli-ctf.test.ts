@@ -95,6 +95,9 @@ describe('cryodx ctf', () => {
     expect(cryodx('ctf', mics[0]!, '--amplitude-contrast', '1.5').stderr).toMatch(
       /--amplitude-contrast takes a fraction in \[0, 1\)/,
     );
+    expect(cryodx('ctf', mics[0]!, '--box', '511').stderr).toMatch(
+      /--box takes an even tile size from 64 to 4096 px, got 511/,
+    );
     const nan = join(dir, 'nan.mrc');
     const holes = new Float32Array(256 * 256).map((_, i) => Math.sin(i));
     holes.set([NaN, Infinity, NaN], 1000);

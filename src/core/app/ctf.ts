@@ -69,8 +69,8 @@ export function micrographFitOptions(
   if (!(high > 0 && high < low))
     throw new InputError(`--fit-range-a goes from low to high resolution (e.g. 30:5), got ${low}:${high}`);
   const box = o.boxPx ?? 512;
-  if (!(Number.isInteger(box) && box >= 64 && box <= 4096))
-    throw new InputError(`--box takes a tile size from 64 to 4096 px, got ${box}`);
+  if (!(Number.isInteger(box) && box >= 64 && box <= 4096 && box % 2 === 0))
+    throw new InputError(`--box takes an even tile size from 64 to 4096 px, got ${box}`);
   return {
     angpixA: o.angpixA ?? null,
     voltageKv: o.voltageKv ?? CTF_FIT_DEFAULTS.voltageKv,

@@ -76,3 +76,10 @@ describe('tiled amplitude spectrum (Welch periodogram)', () => {
     });
   }
 });
+
+describe('periodogram input', () => {
+  it('an odd tile size is refused on both kernel sets (the layout puts the origin at box/2)', () => {
+    const image = new Float32Array(256 * 256);
+    expect(() => tiledAmplitudeSpectrum(image, 256, 256, 1, 127)).toThrow(/tiles of an even size, got 127/);
+  });
+});

@@ -44,6 +44,8 @@ export function tiledGroups(
   groups: number,
 ): AmplitudeSpectrum[] {
   if (image.length < nx * ny) throw new RangeError(`image holds ${image.length} values, expected ${nx}×${ny}`);
+  // Even tiles on both kernel sets: the half-plane layout and the diagnostic image put the origin at box/2.
+  if (!(Number.isInteger(box) && box % 2 === 0)) throw new RangeError(`tiles of an even size, got ${box}`);
   const size = Math.min(box, nx - (nx % 2), ny - (ny % 2));
   if (size < 64)
     throw new RangeError(`the image (${nx}×${ny} px) is too small for a CTF fit: it needs at least 64×64 pixels`);
