@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pearson, quantile, quantiles } from './stats.js';
+import { countNonFinite, pearson, quantile, quantiles, valueRange } from './stats.js';
 import { seededRandom } from './random.js';
 
 describe('pearson', () => {
@@ -27,5 +27,25 @@ describe('quantiles', () => {
     expect(quantiles(values, qs)).toEqual(exact);
     expect(qs.map((q) => quantile(values, q))).toEqual(exact);
     expect(quantiles(new Float32Array(10).fill(3), [0.1, 0.9])).toEqual([3, 3]);
+  });
+});
+
+describe('valueRange and countNonFinite', () => {
+  it('agree with a naive pass across block boundaries, a NaN and ±∞ found where they are', () => {
+    const r = seededRandom(9);
+    const values = Float32Array.from({ length: 200_003 }, () => r() * 2 - 1);
+    values[150_000] = 7.5;
+    values[70] = -3.25;
+    let lo = Infinity,
+      hi = -Infinity;
+    for (const v of values) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
+    expect(valueRange(values)).toEqual([lo, hi]);
+    expect(valueRange(values)).toEqual([-3.25, 7.5]);
+    expect(countNonFinite(values)).toEqual({ count: 0, first: -1 });
+    values[131_077] = NaN;
+    values[199_999] = -Infinity;
+    values[65_600] = Infinity;
+    expect(countNonFinite(values)).toEqual({ count: 3, first: 65_600 });
+    expect(countNonFinite(Float64Array.of(1, 2, NaN))).toEqual({ count: 1, first: 2 });
   });
 });

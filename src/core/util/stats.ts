@@ -1,3 +1,4 @@
+import { forEachBlock } from './blocks.js';
 /**
  * Pearson's correlation coefficient, from the five running sums (n, Σa, Σb, Σa², Σb², Σab) so that hot loops can
  * fuse it with computing one of the two series. 0 when either series is constant (no correlation to report).
@@ -81,22 +82,13 @@ export function bimodalityCoefficient(values: ArrayLike<number>): number {
 
 /**
  * Number of NaN or infinite values. The common case (none) is one multiply-add per value in four
- * independent sums (x·0 is NaN exactly when x is not finite); only then are they counted.
+ * independent sums (x·0 is NaN exactly when x is not finite), in blocks (see forEachBlock); only then
+ * are they counted.
  */
 export function countNonFinite(data: ArrayLike<number>): { count: number; first: number } {
-  let s0 = 0,
-    s1 = 0,
-    s2 = 0,
-    s3 = 0;
-  const n4 = data.length & ~3;
-  for (let i = 0; i < n4; i += 4) {
-    s0 += data[i]! * 0;
-    s1 += data[i + 1]! * 0;
-    s2 += data[i + 2]! * 0;
-    s3 += data[i + 3]! * 0;
-  }
-  for (let i = n4; i < data.length; i++) s0 += data[i]! * 0;
-  if (s0 + s1 + s2 + s3 === 0) return { count: 0, first: -1 };
+  let probe = 0;
+  forEachBlock(data.length, (from, to) => (probe += timesZero(data, from, to)));
+  if (probe === 0) return { count: 0, first: -1 };
   let count = 0,
     first = -1;
   for (let i = 0; i < data.length; i++)
@@ -105,6 +97,22 @@ export function countNonFinite(data: ArrayLike<number>): { count: number; first:
       if (first < 0) first = i;
     }
   return { count, first };
+}
+
+function timesZero(data: ArrayLike<number>, from: number, to: number): number {
+  let s0 = 0,
+    s1 = 0,
+    s2 = 0,
+    s3 = 0;
+  const n4 = from + ((to - from) & ~3);
+  for (let i = from; i < n4; i += 4) {
+    s0 += data[i]! * 0;
+    s1 += data[i + 1]! * 0;
+    s2 += data[i + 2]! * 0;
+    s3 += data[i + 3]! * 0;
+  }
+  for (let i = n4; i < to; i++) s0 += data[i]! * 0;
+  return s0 + s1 + s2 + s3;
 }
 
 /**
@@ -117,14 +125,13 @@ export function quantile(values: Float32Array, q: number): number {
 
 /** Several quantiles as quantile() gives them, from one range, one histogram and one collecting pass. */
 export function quantiles(values: Float32Array, qs: readonly number[]): number[] {
-  // Each pass in blocks: small functions called often are optimised early (see densityStats).
+  // Each pass in blocks (see forEachBlock).
   const [lo, hi] = valueRange(values);
   if (!(hi > lo)) return qs.map(() => lo);
   const bins = 65536;
   const scale = (bins - 1) / (hi - lo);
   const hist = new Uint32Array(bins);
-  for (let from = 0; from < values.length; from += BLOCK)
-    histogram(values, from, Math.min(values.length, from + BLOCK), lo, scale, hist);
+  forEachBlock(values.length, (from, to) => histogram(values, from, to, lo, scale, hist));
   // Each quantile's bin and its rank within it; values of every distinct bin gathered in one pass.
   const wanted = qs.map((q) => {
     const rank = Math.min(values.length - 1, Math.floor(q * values.length));
@@ -136,19 +143,15 @@ export function quantiles(values: Float32Array, qs: readonly number[]): number[]
   const targets = Int32Array.from(new Set(wanted.map((w) => w.bin)));
   const outs = Array.from(targets, (b) => new Float32Array(hist[b]!));
   const fill = new Int32Array(targets.length);
-  for (let from = 0; from < values.length; from += BLOCK)
-    collectBins(values, from, Math.min(values.length, from + BLOCK), lo, scale, targets, outs, fill);
+  forEachBlock(values.length, (from, to) => collectBins(values, from, to, lo, scale, targets, outs, fill));
   for (const o of outs) o.sort();
   return wanted.map((w) => outs[targets.indexOf(w.bin)]![w.rank]!);
 }
 
-const BLOCK = 1 << 16;
-
 /** Lowest and highest value (of finite data), in blocks as quantile's passes. */
 export function valueRange(values: Float32Array): [number, number] {
   const range = Float64Array.of(Infinity, -Infinity);
-  for (let from = 0; from < values.length; from += BLOCK)
-    rangeOf(values, from, Math.min(values.length, from + BLOCK), range);
+  forEachBlock(values.length, (from, to) => rangeOf(values, from, to, range));
   return [range[0]!, range[1]!];
 }
 

@@ -4,6 +4,7 @@ import { applyLowPass } from '../postprocess/spectrum-ops.js';
 import type { Volume } from '../../model/volume.js';
 import { squaredDistanceToInside } from './distance.js';
 import { countNonFinite, quantile } from '../../util/stats.js';
+import { forEachBlock } from '../../util/blocks.js';
 
 /** Value of a raised-cosine edge at distance t into an edge of width w (1 at t ≤ 0, 0 at t ≥ w). */
 export function raisedCosine(t: number, w: number): number {
@@ -11,8 +12,6 @@ export function raisedCosine(t: number, w: number): number {
   if (t >= w) return 0;
   return 0.5 + 0.5 * Math.cos((Math.PI * t) / w);
 }
-
-const MASK_BLOCK = 1 << 16;
 
 function maskBlock(data: Float32Array, from: number, to: number, acc: Float64Array): void {
   let lo = acc[0]!,
@@ -63,10 +62,9 @@ export function validateMask(mask: Volume, ref: Volume, pixelSizeA: number, sour
       hint: 'Make the mask at the half maps’ pixel size',
     });
   }
-  // [lo, hi, soft voxels, sum, voxels above 0.5], in blocks (a small function called often is optimised early).
+  // [lo, hi, soft voxels, sum, voxels above 0.5], in blocks (see forEachBlock).
   const acc = Float64Array.of(Infinity, -Infinity, 0, 0, 0);
-  for (let from = 0; from < mask.data.length; from += MASK_BLOCK)
-    maskBlock(mask.data, from, Math.min(mask.data.length, from + MASK_BLOCK), acc);
+  forEachBlock(mask.data.length, (from, to) => maskBlock(mask.data, from, to, acc));
   const [lo, hi, soft, sum, above] = acc as unknown as [number, number, number, number, number];
   // The sum is finite exactly when every value is: only then is the first bad one looked for.
   const { first } = Number.isFinite(sum) ? { first: -1 } : countNonFinite(mask.data);
