@@ -174,10 +174,17 @@ export function correlation(c: ChiConstants, p: FitParameters, s: Annulus, strid
 export function modelSquared(c: ChiConstants, p: FitParameters, grid: SpectrumGrid, pixelSizeA: number): Float32Array {
   const out = new Float32Array(grid.radius.length);
   const scale = 1 / (grid.box * pixelSizeA);
+  // modulation() written out with its constants in locals (the same arithmetic, to the last bit): called
+  // per sample with a new parameter object each time, it ran at ~20 ns a sample.
+  const { radius, cos2, sin2 } = grid;
+  const { a, b, phase0 } = c;
+  const { meanDefocusA: mean, astigmatismXA: ax, astigmatismYA: ay, phaseShiftRad: shift, thicknessA: t } = p;
   for (let i = 0; i < out.length; i++) {
-    const k = grid.radius[i]! * scale;
-    const df = p.meanDefocusA + 0.5 * (p.astigmatismXA * grid.cos2[i]! + p.astigmatismYA * grid.sin2[i]!);
-    out[i] = 0.5 * (1 + modulation(c, p, k * k, df));
+    const k = radius[i]! * scale,
+      k2 = k * k;
+    const df = mean + 0.5 * (ax * cos2[i]! + ay * sin2[i]!);
+    const m = -fastCos(2 * (a * k2 * (df - b * k2) + phase0 + shift));
+    out[i] = 0.5 * (1 + (t > 0 ? m * sinc(a * k2 * t) : m));
   }
   return out;
 }

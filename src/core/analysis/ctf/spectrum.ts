@@ -214,7 +214,8 @@ function localRegression(
   for (let b = 1; b <= bins; b++) for (let j = 0; j < stride; j++) sums[b * stride + j]! += sums[(b - 1) * stride + j]!;
   const coef = new Float64Array(4 * bins);
   const m = new Float64Array(k * k),
-    rhs = new Float64Array(k);
+    rhs = new Float64Array(k),
+    work = new Float64Array(k * (k + 1));
   for (let b = 0; b < bins; b++) {
     const w = Math.max(2, Math.round(halfWidth(b)));
     const lo = Math.max(0, b - w),
@@ -228,13 +229,8 @@ function localRegression(
       }
     for (let p = 0; p < k; p++) rhs[p] = sums[(hi + 1) * stride + tri + p]! - sums[lo * stride + tri + p]!;
     // Fall back to fewer regressors when the window cannot separate them (e.g. too few rings).
-    for (let use = k; use >= 1; use = use === 4 ? 2 : use - 1) {
-      const beta = solveSymmetric(m, rhs, k, use);
-      if (beta) {
-        coef.set(beta, 4 * b);
-        break;
-      }
-    }
+    for (let use = k; use >= 1; use = use === 4 ? 2 : use - 1)
+      if (solveLeading(m, rhs, k, use, work, coef, 4 * b)) break;
   }
   return coef;
 }
@@ -288,21 +284,41 @@ function accumulateLine(amplitude: Float32Array, grid: SpectrumGrid, sums: Float
   }
 }
 
-/** Solves the leading use × use block of a k × k system by Gaussian elimination; null if singular. */
-function solveSymmetric(m: Float64Array, rhs: Float64Array, k: number, use: number): number[] | null {
-  const a = Array.from({ length: use }, (_, p) => [...Array.from({ length: use }, (_, q) => m[p * k + q]!), rhs[p]!]);
+/**
+ * Solves the leading use × use block of a k × k system by Gauss-Jordan elimination with partial pivoting
+ * into out[at …], in `work` (use × (use + 1), the right-hand side as the last column; no allocation: it
+ * runs for every bin of every regression); false, out untouched, if singular.
+ */
+function solveLeading(
+  m: Float64Array,
+  rhs: Float64Array,
+  k: number,
+  use: number,
+  work: Float64Array,
+  out: Float64Array,
+  at: number,
+): boolean {
+  const w = use + 1;
+  for (let p = 0; p < use; p++) {
+    for (let q = 0; q < use; q++) work[p * w + q] = m[p * k + q]!;
+    work[p * w + use] = rhs[p]!;
+  }
   for (let col = 0; col < use; col++) {
     let piv = col;
-    for (let r = col + 1; r < use; r++) if (Math.abs(a[r]![col]!) > Math.abs(a[piv]![col]!)) piv = r;
-    if (Math.abs(a[piv]![col]!) < 1e-9 * Math.abs(a[0]![0]! || 1) * (col === 0 ? 1 : 1e-3)) return null;
-    [a[col], a[piv]] = [a[piv]!, a[col]!];
+    for (let r = col + 1; r < use; r++) if (Math.abs(work[r * w + col]!) > Math.abs(work[piv * w + col]!)) piv = r;
+    if (Math.abs(work[piv * w + col]!) < 1e-9 * Math.abs(work[0]! || 1) * (col === 0 ? 1 : 1e-3)) return false;
+    if (piv !== col)
+      for (let c = 0; c < w; c++) {
+        const t = work[col * w + c]!;
+        work[col * w + c] = work[piv * w + c]!;
+        work[piv * w + c] = t;
+      }
     for (let r = 0; r < use; r++) {
       if (r === col) continue;
-      const f = a[r]![col]! / a[col]![col]!;
-      for (let c = col; c <= use; c++) a[r]![c]! -= f * a[col]![c]!;
+      const f = work[r * w + col]! / work[col * w + col]!;
+      for (let c = col; c <= use; c++) work[r * w + c]! -= f * work[col * w + c]!;
     }
   }
-  const out = [0, 0, 0, 0];
-  for (let p = 0; p < use; p++) out[p] = a[p]![use]! / a[p]![p]!;
-  return out;
+  for (let p = 0; p < 4; p++) out[at + p] = p < use ? work[p * w + use]! / work[p * w + p]! : 0;
+  return true;
 }
