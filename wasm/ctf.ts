@@ -15,7 +15,7 @@ const S13: f64 = 1.0 / 6227020800;
 const S15: f64 = -1.0 / 1307674368000;
 
 @inline
-function cos2(x: v128): v128 {
+export function cos2(x: v128): v128 {
   const n = f64x2.nearest(f64x2.mul(x, f64x2.splat(INV_TWO_PI)));
   const y = f64x2.sub(f64x2.sub(x, f64x2.mul(n, f64x2.splat(TWO_PI_HI))), f64x2.mul(n, f64x2.splat(TWO_PI_LO)));
   const z = f64x2.mul(y, f64x2.splat(0.5));

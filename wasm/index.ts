@@ -15,3 +15,10 @@ export {
   unpackRows,
 } from './real';
 export { ctfScoreSums } from './ctf';
+export {
+  ctfDivideByRms,
+  ctfModelSquared,
+  ctfRegressionSums,
+  ctfSubtractBackground,
+  ctfUnexplainedSquares,
+} from './spectrum';

@@ -26,6 +26,11 @@ interface KernelExports {
   packRows(at: number, stride: number, count: number, rows: number): void;
   unpackRows(at: number, stride: number, count: number, rows: number): void;
   ctfScoreSums(...args: number[]): void;
+  ctfModelSquared(...args: number[]): void;
+  ctfRegressionSums(...args: number[]): void;
+  ctfSubtractBackground(...args: number[]): void;
+  ctfUnexplainedSquares(...args: number[]): void;
+  ctfDivideByRms(...args: number[]): void;
 }
 
 const ALIGN = 16;

@@ -3,6 +3,7 @@ import { pearsonFromSums } from '../../util/stats.js';
 import { fastCos } from '../../util/trig.js';
 import { simdKernels } from '../../fourier/simd.js';
 import { simdCorrelation } from './score-simd.js';
+import { simdModelSquared } from './spectrum-simd.js';
 import type { NormalizedSpectrum, SpectrumGrid } from './spectrum.js';
 
 /**
@@ -172,8 +173,10 @@ export function correlation(c: ChiConstants, p: FitParameters, s: Annulus, strid
 
 /** CTF² (0 … 1) of every half-plane sample, for the background regression and the diagnostic image. */
 export function modelSquared(c: ChiConstants, p: FitParameters, grid: SpectrumGrid, pixelSizeA: number): Float32Array {
-  const out = new Float32Array(grid.radius.length);
   const scale = 1 / (grid.box * pixelSizeA);
+  const kernels = p.thicknessA > 0 ? null : simdKernels();
+  if (kernels) return simdModelSquared(kernels, grid, scale, c, p);
+  const out = new Float32Array(grid.radius.length);
   // modulation() written out with its constants in locals (the same arithmetic, to the last bit): called
   // per sample with a new parameter object each time, it ran at ~20 ns a sample.
   const { radius, cos2, sin2 } = grid;

@@ -1,6 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { signedFrequency } from '../../fourier/rfft3d.js';
-import { spectrumGrid } from './spectrum.js';
+import { setSimdEnabled, simdKernels } from '../../fourier/simd.js';
+import { seededRandom } from '../../util/random.js';
+import { chiConstants, modelSquared } from './fit-model.js';
+import { normalizeSpectrum, spectrumGrid } from './spectrum.js';
 
 describe('spectrum grid', () => {
   it.each([64, 65])(
@@ -23,4 +26,51 @@ describe('spectrum grid', () => {
       expect([g.cos2[0], g.sin2[0]]).toEqual([1, 0]);
     },
   );
+});
+
+describe('background subtraction on the WebAssembly kernels', () => {
+  const enabledBefore = simdKernels() !== null;
+  afterAll(() => setSimdEnabled(enabledBefore));
+  const c = chiConstants({ voltageKv: 300, csMm: 2.7, amplitudeContrast: 0.07, pixelSizeA: 1.1 });
+  const p = { meanDefocusA: 14000, astigmatismXA: 600, astigmatismYA: -250, phaseShiftRad: 0.2, thicknessA: 0 };
+
+  /** Falling background, Thon rings of the model above, noise. */
+  function spectrum(box: number, seed: number): Float32Array {
+    const g = spectrumGrid(box);
+    const ctf2 = (setSimdEnabled(false), modelSquared(c, p, g, 1.1));
+    const r = seededRandom(seed);
+    return Float32Array.from(g.radius, (rad, i) => 50 / (1 + rad / 8) + (3 * ctf2[i]!) / (1 + rad / 40) + r() - 0.5);
+  }
+
+  it.each([96, 128])('box %i: the same bits as the TypeScript passes, with and without a model', (box) => {
+    const g = spectrumGrid(box);
+    const amplitude = spectrum(box, box);
+    const width = (b: number): number => Math.max(3, b / 6);
+    const run = (simd: boolean, withModel: boolean): unknown[] => {
+      setSimdEnabled(simd);
+      const model = withModel ? modelSquared(c, p, g, 1.1) : undefined;
+      const n = normalizeSpectrum(amplitude, g, width, model);
+      return [model, n.values, n.binWeight, n.ringAmplitude];
+    };
+    for (const withModel of [false, true]) {
+      const ref = run(false, withModel);
+      expect(run(true, withModel)).toEqual(ref);
+      // The reference is not trivial: normalised values of unit order, rings found with the model.
+      const values = ref[1] as Float32Array;
+      expect(Math.max(...values.map(Math.abs))).toBeGreaterThan(1);
+      if (withModel) expect(Math.max(...(ref[3] as Float64Array))).toBeGreaterThan(0.5);
+    }
+  });
+
+  it('gives back what it takes of the kernels’ memory', () => {
+    setSimdEnabled(true);
+    const k = simdKernels()!;
+    const g = spectrumGrid(128);
+    const amplitude = spectrum(128, 7);
+    setSimdEnabled(true);
+    normalizeSpectrum(amplitude, g, () => 4, modelSquared(c, p, g, 1.1));
+    const top = k.mark();
+    for (let i = 0; i < 5; i++) normalizeSpectrum(amplitude, g, () => 4, modelSquared(c, p, g, 1.1));
+    expect(k.mark()).toBe(top);
+  });
 });

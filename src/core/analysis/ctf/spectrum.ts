@@ -1,4 +1,6 @@
 import { halfLength, signedFrequency } from '../../fourier/rfft3d.js';
+import { simdKernels } from '../../fourier/simd.js';
+import { simdSamplePasses } from './spectrum-simd.js';
 
 // A periodogram's samples as the fit sees them (radius, azimuth, which take part) and its background
 // subtraction and contrast equalisation (CTFFIND: Rohou & Grigorieff 2015). The periodogram itself is
@@ -83,19 +85,56 @@ export function normalizeSpectrum(
   halfWidth: (r: number) => number,
   model?: Float32Array,
 ): NormalizedSpectrum {
-  const bins = Math.floor(grid.box / 2) + 1;
-  const coef = localRegression(amplitude, grid, halfWidth, model);
+  const passes = samplePasses(amplitude, grid, model);
+  try {
+    const bins = Math.floor(grid.box / 2) + 1;
+    const coef = localRegression(passes, bins, halfWidth, model !== undefined);
+    const sq = new Float64Array(bins + 1),
+      cnt = new Float64Array(bins + 1);
+    passes.subtractBackground(coef, sq, cnt);
+    const rms = windowedMeanSquare(sq, cnt, halfWidth).map(Math.sqrt);
+    const binWeight = new Float64Array(bins).fill(1);
+    if (model) matchedWeights(passes, coef, rms, halfWidth, binWeight);
+    const ringAmplitude = new Float64Array(bins);
+    for (let b = 0; b < bins; b++) ringAmplitude[b] = coef[4 * b + 2]! + coef[4 * b + 3]! * b;
+    passes.divideByRms(rms);
+    return { values: passes.values(), binWeight, ringAmplitude };
+  } finally {
+    passes.release();
+  }
+}
+
+/**
+ * The passes over every sample of one normalisation, on the WebAssembly kernels when there are any
+ * (spectrum-simd.ts: no warm-up, which a worker fitting a few micrographs spends much of its time in),
+ * else here. Both give the same bits. Sums are per bin, offset by one, added into the caller's arrays.
+ */
+export interface SamplePasses {
+  /** The regression's sums: 5 per bin for x = (1, r), 14 with the model for x = (1, r, m, r·m). */
+  regressionSums(sums: Float64Array): void;
+  /** Residuals from the regression (4 coefficients per bin), and Σ e², count per bin. */
+  subtractBackground(coef: Float64Array, sq: Float64Array, cnt: Float64Array): void;
+  /** Σ u², count per bin of what the rings leave of the residuals. */
+  unexplainedSquares(coef: Float64Array, sq: Float64Array, cnt: Float64Array): void;
+  divideByRms(rms: Float64Array): void;
+  /** The residuals (after divideByRms: the normalised spectrum), the caller's to keep. */
+  values(): Float32Array;
+  release(): void;
+}
+
+function samplePasses(amplitude: Float32Array, grid: SpectrumGrid, model?: Float32Array): SamplePasses {
+  const k = simdKernels();
+  if (k) return simdSamplePasses(k, amplitude, grid, model);
   const out = new Float32Array(amplitude.length);
-  const sq = new Float64Array(bins + 1),
-    cnt = new Float64Array(bins + 1);
-  subtractBackground(amplitude, grid, coef, out, sq, cnt);
-  const rms = windowedMeanSquare(sq, cnt, halfWidth).map(Math.sqrt);
-  const binWeight = new Float64Array(bins).fill(1);
-  if (model) matchedWeights(out, model, grid, coef, rms, halfWidth, binWeight);
-  const ringAmplitude = new Float64Array(bins);
-  for (let b = 0; b < bins; b++) ringAmplitude[b] = coef[4 * b + 2]! + coef[4 * b + 3]! * b;
-  divideByRms(out, grid, rms);
-  return { values: out, binWeight, ringAmplitude };
+  return {
+    regressionSums: (sums) =>
+      model ? accumulateWithModel(amplitude, grid, model, sums) : accumulateLine(amplitude, grid, sums),
+    subtractBackground: (coef, sq, cnt) => subtractBackground(amplitude, grid, coef, out, sq, cnt),
+    unexplainedSquares: (coef, sq, cnt) => unexplainedSquares(out, model!, grid, coef, sq, cnt),
+    divideByRms: (rms) => divideByRms(out, grid, rms),
+    values: () => out,
+    release: () => undefined,
+  };
 }
 
 // Each pass over the samples in a function of its own (see annulus in fit-model.ts for why).
@@ -152,9 +191,7 @@ function windowedMeanSquare(sq: Float64Array, cnt: Float64Array, halfWidth: (r: 
 
 /** Ring amplitude β (≥ 0) over the variance of what the rings leave unexplained, times the RMS. */
 function matchedWeights(
-  residual: Float32Array,
-  model: Float32Array,
-  grid: SpectrumGrid,
+  passes: SamplePasses,
   coef: Float64Array,
   rms: Float64Array,
   halfWidth: (r: number) => number,
@@ -163,7 +200,7 @@ function matchedWeights(
   const bins = out.length;
   const sq = new Float64Array(bins + 1),
     cnt = new Float64Array(bins + 1);
-  unexplainedSquares(residual, model, grid, coef, sq, cnt);
+  passes.unexplainedSquares(coef, sq, cnt);
   const meanSquare = windowedMeanSquare(sq, cnt, halfWidth);
   let max = 0;
   for (let b = 0; b < bins; b++) {
@@ -199,18 +236,16 @@ function unexplainedSquares(
  * Returns 4 coefficients per bin (β2 = β3 = 0 without a model).
  */
 function localRegression(
-  amplitude: Float32Array,
-  grid: SpectrumGrid,
+  passes: SamplePasses,
+  bins: number,
   halfWidth: (r: number) => number,
-  model?: Float32Array,
+  withModel: boolean,
 ): Float64Array {
-  const bins = Math.floor(grid.box / 2) + 1;
-  const k = model ? 4 : 2;
+  const k = withModel ? 4 : 2;
   const tri = (k * (k + 1)) / 2,
     stride = tri + k;
   const sums = new Float64Array((bins + 1) * stride);
-  if (model) accumulateWithModel(amplitude, grid, model, sums);
-  else accumulateLine(amplitude, grid, sums);
+  passes.regressionSums(sums);
   for (let b = 1; b <= bins; b++) for (let j = 0; j < stride; j++) sums[b * stride + j]! += sums[(b - 1) * stride + j]!;
   const coef = new Float64Array(4 * bins);
   const m = new Float64Array(k * k),

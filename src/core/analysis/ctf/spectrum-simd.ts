@@ -1,0 +1,128 @@
+import type { SimdKernels } from '../../fourier/simd.js';
+import type { SamplePasses, SpectrumGrid } from './spectrum.js';
+
+/**
+ * The CTF fit's passes over every spectrum sample on the WebAssembly kernels (wasm/spectrum.ts). The
+ * kernels are compiled with the module, where TypeScript passes run their first calls unoptimised and
+ * are then compiled on the worker's own thread: a worker fits only a few micrographs, and this warm-up
+ * was most of their time. Same arithmetic, same bits (spectrum.test.ts compares both).
+ */
+interface GridPointers {
+  radius: number;
+  bin: number;
+  used: number;
+  cos2: number;
+  sin2: number;
+}
+
+/** Each box's grid, copied into the kernels' memory once (a run fits one or two box sizes). */
+const resident = new WeakMap<SimdKernels, Map<number, GridPointers>>();
+
+function gridPointers(k: SimdKernels, grid: SpectrumGrid): GridPointers {
+  let byBox = resident.get(k);
+  if (!byBox) resident.set(k, (byBox = new Map()));
+  let p = byBox.get(grid.box);
+  if (!p) {
+    const n = grid.radius.length;
+    p = {
+      radius: k.alloc(4 * n, true),
+      cos2: k.alloc(4 * n, true),
+      sin2: k.alloc(4 * n, true),
+      bin: k.alloc(2 * n, true),
+      used: k.alloc(n, true),
+    };
+    const buffer = k.exports.memory.buffer;
+    k.f32(p.radius, n).set(grid.radius);
+    k.f32(p.cos2, n).set(grid.cos2);
+    k.f32(p.sin2, n).set(grid.sin2);
+    new Uint16Array(buffer, p.bin, n).set(grid.bin);
+    new Uint8Array(buffer, p.used, n).set(grid.used);
+    byBox.set(grid.box, p);
+  }
+  return p;
+}
+
+/** modelSquared() of fit-model.ts (no specimen thickness) on the kernels. */
+export function simdModelSquared(
+  k: SimdKernels,
+  grid: SpectrumGrid,
+  scale: number,
+  c: { a: number; b: number; phase0: number },
+  p: { meanDefocusA: number; astigmatismXA: number; astigmatismYA: number; phaseShiftRad: number },
+): Float32Array {
+  const g = gridPointers(k, grid);
+  const n = grid.radius.length;
+  const mark = k.mark();
+  const out = k.alloc(4 * n);
+  k.exports.ctfModelSquared(
+    g.radius,
+    g.cos2,
+    g.sin2,
+    n,
+    scale,
+    p.meanDefocusA,
+    p.astigmatismXA,
+    p.astigmatismYA,
+    c.a,
+    c.b,
+    c.phase0,
+    p.phaseShiftRad,
+    out,
+  );
+  const result = k.f32(out, n).slice();
+  k.release(mark);
+  return result;
+}
+
+/** One normalisation's sample passes with its arrays in the kernels' memory until release(). */
+export function simdSamplePasses(
+  k: SimdKernels,
+  amplitude: Float32Array,
+  grid: SpectrumGrid,
+  model?: Float32Array,
+): SamplePasses {
+  const g = gridPointers(k, grid);
+  const n = grid.radius.length,
+    bins = Math.floor(grid.box / 2) + 1;
+  const mark = k.mark();
+  const amp = k.alloc(4 * n),
+    mod = model ? k.alloc(4 * n) : 0,
+    out = k.alloc(4 * n),
+    sums = k.alloc(8 * 14 * (bins + 1)),
+    coef = k.alloc(8 * 4 * bins),
+    sq = k.alloc(8 * (bins + 1)),
+    cnt = k.alloc(8 * (bins + 1)),
+    rms = k.alloc(8 * bins);
+  // Every allocation is made: views taken from here on stay valid until release.
+  k.f32(amp, n).set(amplitude);
+  if (model) k.f32(mod, n).set(model);
+  k.f32(out, n).fill(0);
+  /** Zeroes `length` f64 at ptr, runs the kernel, adds them into `into`. */
+  const summed = (ptr: number, into: Float64Array, run: () => void): void => {
+    const view = k.f64(ptr, into.length);
+    view.fill(0);
+    run();
+    for (let i = 0; i < into.length; i++) into[i]! += view[i]!;
+  };
+  const squares = (coefs: Float64Array, sqOut: Float64Array, cntOut: Float64Array, run: () => void): void => {
+    k.f64(coef, coefs.length).set(coefs);
+    k.f64(cnt, cntOut.length).fill(0);
+    summed(sq, sqOut, run);
+    const counts = k.f64(cnt, cntOut.length);
+    for (let i = 0; i < cntOut.length; i++) cntOut[i]! += counts[i]!;
+  };
+  const e = k.exports;
+  return {
+    regressionSums: (into) => summed(sums, into, () => e.ctfRegressionSums(amp, mod, g.radius, g.bin, g.used, n, sums)),
+    subtractBackground: (coefs, sqOut, cntOut) =>
+      squares(coefs, sqOut, cntOut, () => e.ctfSubtractBackground(amp, g.radius, g.bin, g.used, n, coef, out, sq, cnt)),
+    unexplainedSquares: (coefs, sqOut, cntOut) =>
+      squares(coefs, sqOut, cntOut, () => e.ctfUnexplainedSquares(out, mod, g.radius, g.bin, g.used, n, coef, sq, cnt)),
+    divideByRms: (values) => {
+      k.f64(rms, values.length).set(values);
+      e.ctfDivideByRms(out, g.bin, g.used, n, rms);
+    },
+    values: () => k.f32(out, n).slice(),
+    release: () => k.release(mark),
+  };
+}
