@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { ctfTables, outputStems, type CtfRow, type MicrographFitOptions } from '../../core/app/ctf.js';
+import { ctfTables, outputStems, type CtfRow, type MicrographFitOptions } from '../../core/app/ctf-run.js';
 import { facilityJob, facilityRow, type FacilityRow } from '../../core/app/facility.js';
 import { projectInputs, withProject } from '../../core/app/project.js';
 import { reportJob, type ReportJobInput } from '../../core/app/report.js';

@@ -1,5 +1,5 @@
 import { parentPort } from 'node:worker_threads';
-import type { MicrographFitOptions } from '../../core/app/ctf.js';
+import type { MicrographFitOptions } from '../../core/app/ctf-run.js';
 import { fitAndRender, fitMicrographFile, type RenderJob } from './ctf-pool.js';
 import { applySimdSetting } from '../simd-setting.js';
 import { useNativeZlib } from '../native-zlib.js';

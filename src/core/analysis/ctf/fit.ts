@@ -17,27 +17,14 @@ import {
 import { fitQuality, fitThickness, type FitProfile } from './fit-quality.js';
 import type { AmplitudeSpectrum } from './periodogram.js';
 import { normalizeSpectrum, spectrumGrid, type SpectrumGrid } from './spectrum.js';
+import { CTF_FIT_DEFAULTS, type CtfFitOptions } from './fit-options.js';
 
-/**
- * Micrograph CTF fitting in CTFFIND's manner (Rohou & Grigorieff 2015): background-subtracted
- * amplitude spectrum, a 1D search of the rotational average over the defocus range (and phase shift),
- * a coarse astigmatism grid around the best candidates, simplex refinement of the 2D correlation,
- * then a second background estimate that knows where the rings are, and a final refinement.
- */
-export interface CtfFitOptions {
-  voltageKv?: number;
-  csMm?: number;
-  amplitudeContrast?: number;
-  defocusMinA?: number;
-  defocusMaxA?: number;
-  /** Fit range, low and high resolution limits (Å); CTFFIND's defaults 30 and 5 Å. */
-  fitLowResolutionA?: number;
-  fitHighResolutionA?: number;
-  findPhaseShift?: boolean;
-  findThickness?: boolean;
-  /** Largest |ΔfU − ΔfV| the coarse grid tries, Å. */
-  maxAstigmatismA?: number;
-}
+export { CTF_FIT_DEFAULTS, type CtfFitOptions } from './fit-options.js';
+
+// Micrograph CTF fitting in CTFFIND's manner (Rohou & Grigorieff 2015): background-subtracted
+// amplitude spectrum, a 1D search of the rotational average over the defocus range (and phase shift),
+// a coarse astigmatism grid around the best candidates, simplex refinement of the 2D correlation,
+// then a second background estimate that knows where the rings are, and a final refinement.
 
 /** A micrograph's fit: CTFFIND's numbers (as CtfEstimate has them) and what shows how good it is. */
 export interface CtfFit extends Omit<CtfEstimate, 'micrograph' | 'tiltAxisDeg' | 'tiltAngleDeg'> {
@@ -46,17 +33,6 @@ export interface CtfFit extends Omit<CtfEstimate, 'micrograph' | 'tiltAxisDeg' |
   diagnostic: Float32Array;
   box: number;
 }
-
-export const CTF_FIT_DEFAULTS = {
-  voltageKv: 300,
-  csMm: 2.7,
-  amplitudeContrast: 0.07,
-  defocusMinA: 5000,
-  defocusMaxA: 50000,
-  fitLowResolutionA: 30,
-  fitHighResolutionA: 5,
-  maxAstigmatismA: 4000,
-};
 
 /**
  * Several spectra of one exposure whose defocus differs by known offsets — strips of a tilted image

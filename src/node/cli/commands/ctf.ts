@@ -7,7 +7,7 @@ import {
   outputStems,
   type CtfRow,
   type MicrographFitOptions,
-} from '../../../core/app/ctf.js';
+} from '../../../core/app/ctf-run.js';
 import {
   addExecutorOptions,
   positiveInt,
