@@ -53,17 +53,3 @@ describe('cryodx ctf: workers started before the CLI loads', () => {
     expect(ctfMicrographs(['fsc', 'a.mrc', 'b.mrc'])).toBe(0);
   });
 });
-
-describe('workerScript and packageRoot', () => {
-  it('start the built bundle of a worker, and find the package root from anywhere below it', async () => {
-    const { workerScript } = await import('../src/node/parallel/jobs.js');
-    const { packageRoot } = await import('../src/node/paths.js');
-    const { existsSync } = await import('node:fs');
-    const { join } = await import('node:path');
-    const root = packageRoot();
-    expect(existsSync(join(root, 'package.json')) && existsSync(join(root, 'fixtures'))).toBe(true);
-    // npm test builds first: the bundle is what a run starts.
-    expect(workerScript('ctf-worker')).toBe(join(root, 'dist', 'node', 'parallel', 'ctf-worker.bundle.js'));
-    expect(workerScript('no-such-worker')).toBeNull();
-  });
-});

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
@@ -17,17 +17,13 @@ export interface JobReply<R> {
   message?: string;
 }
 
-/**
- * The worker script `name`: its bundle (scripts/bundle-workers.ts; one file to load, not ~45 modules)
- * or tsc's output, beside this module or in dist/ when running from sources.
- */
+/** The compiled worker script `name`.js beside this module, or in dist/ when running from sources. */
 export function workerScript(name: string): string | null {
   const here = fileURLToPath(import.meta.url);
-  const dirs = [join(packageRoot(), 'dist', 'node', 'parallel')];
-  if (here.endsWith('.js')) dirs.unshift(dirname(here));
-  for (const dir of dirs)
-    for (const file of [`${name}.bundle.js`, `${name}.js`]) if (existsSync(join(dir, file))) return join(dir, file);
-  return null;
+  const beside = join(here, '..', `${name}.js`);
+  if (here.endsWith('.js') && existsSync(beside)) return beside;
+  const built = join(packageRoot(), 'dist', 'node', 'parallel', `${name}.js`);
+  return existsSync(built) ? built : null;
 }
 
 const prestarted = new Map<string, Worker[]>();
