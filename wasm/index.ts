@@ -16,7 +16,9 @@ export {
 } from './real';
 export { ctfScoreSums } from './ctf';
 export {
+  ctfAnnulus,
   ctfDivideByRms,
+  ctfEquiPhase,
   ctfModelSquared,
   ctfRegressionSums,
   ctfSubtractBackground,

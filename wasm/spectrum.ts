@@ -189,3 +189,92 @@ export function ctfDivideByRms(values: usize, bin: usize, used: usize, n: i32, r
     store<f32>(p, s > 0 ? <f32>(<f64>load<f32>(p) / s) : 0);
   }
 }
+
+/**
+ * The used samples of one spectrum part with kMin ≤ k ≤ kMax (k = radius·scale), gathered for the fit's
+ * score: k² (f64), the part's defocus offset, cos 2α, sin 2α and value × its bin's weight (f32) from
+ * index j of each output on. Returns how many.
+ */
+export function ctfAnnulus(
+  radius: usize,
+  cos2a: usize,
+  sin2a: usize,
+  bin: usize,
+  used: usize,
+  n: i32,
+  scale: f64,
+  kMin: f64,
+  kMax: f64,
+  values: usize,
+  binWeight: usize,
+  offset: f64,
+  k2Out: usize,
+  offsetOut: usize,
+  cos2Out: usize,
+  sin2Out: usize,
+  valueOut: usize,
+): i32 {
+  let j = 0;
+  for (let i = 0; i < n; i++) {
+    if (!load<u8>(used + <usize>i)) continue;
+    const k = f32At(radius, i) * scale;
+    if (!(k >= kMin && k <= kMax)) continue;
+    store<f64>(k2Out + ((<usize>j) << 3), k * k);
+    const o = (<usize>j) << 2;
+    store<f32>(offsetOut + o, <f32>offset);
+    store<f32>(cos2Out + o, load<f32>(cos2a + ((<usize>i) << 2)));
+    store<f32>(sin2Out + o, load<f32>(sin2a + ((<usize>i) << 2)));
+    store<f32>(valueOut + o, <f32>(f32At(values, i) * f64At(binWeight, binAt(bin, i))));
+    j++;
+  }
+  return j;
+}
+
+/**
+ * One part's samples into the equi-phase bins (CTFFIND 4.1's equi-phase average): each used sample with
+ * k ≥ kMin moved to the k_eq where an unastigmatic CTF of the mean defocus has its phase χ — the root u =
+ * k_eq² of a·b·u² − a·Δf̄·u + χ = 0 on the same side of the Cs turn-over — and summed, with its count,
+ * into bin round(k_eq / scale) below `bins`.
+ */
+export function ctfEquiPhase(
+  radius: usize,
+  cos2a: usize,
+  sin2a: usize,
+  used: usize,
+  n: i32,
+  values: usize,
+  scale: f64,
+  kMin: f64,
+  a: f64,
+  b: f64,
+  mean: f64,
+  offset: f64,
+  ax: f64,
+  ay: f64,
+  bins: i32,
+  data: usize,
+  count: usize,
+): void {
+  const qa = a * b,
+    qb = a * mean;
+  for (let i = 0; i < n; i++) {
+    if (!load<u8>(used + <usize>i)) continue;
+    const k = f32At(radius, i) * scale;
+    if (k < kMin) continue;
+    const k2 = k * k;
+    const df = mean + offset + 0.5 * (ax * f32At(cos2a, i) + ay * f32At(sin2a, i));
+    const chi = a * k2 * (df - b * k2);
+    const disc = qb * qb - 4 * qa * chi;
+    if (disc < 0) continue;
+    const u = qa > 0 ? (qb - Math.sqrt(disc)) / (2 * qa) : chi / qb;
+    if (!(u > 0)) continue;
+    // Math.round's halves upwards (x ≥ 0 here), not f64.nearest's halves to even.
+    const x = Math.sqrt(u) / scale;
+    let r = Math.floor(x);
+    if (x - r >= 0.5) r += 1;
+    if (r >= <f64>bins) continue;
+    const bi = <i32>r;
+    f64Add(data, bi, f32At(values, i));
+    f64Add(count, bi, 1);
+  }
+}

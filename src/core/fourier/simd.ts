@@ -31,6 +31,9 @@ interface KernelExports {
   ctfSubtractBackground(...args: number[]): void;
   ctfUnexplainedSquares(...args: number[]): void;
   ctfDivideByRms(...args: number[]): void;
+  /** Returns how many samples it gathered. */
+  ctfAnnulus(...args: number[]): number;
+  ctfEquiPhase(...args: number[]): void;
 }
 
 const ALIGN = 16;

@@ -3,7 +3,7 @@ import { pearsonFromSums } from '../../util/stats.js';
 import { fastCos } from '../../util/trig.js';
 import { simdKernels } from '../../fourier/simd.js';
 import { simdCorrelation } from './score-simd.js';
-import { simdModelSquared } from './spectrum-simd.js';
+import { simdAnnulus, simdModelSquared } from './spectrum-simd.js';
 import type { NormalizedSpectrum, SpectrumGrid } from './spectrum.js';
 
 /**
@@ -81,6 +81,11 @@ export function annulus(
   kMaxInvA: number,
 ): Annulus {
   const scale = 1 / (grid.box * pixelSizeA);
+  const kernels = simdKernels();
+  if (kernels) {
+    const gathered = parts.map((p) => ({ ...p.spectrum, offsetA: p.offsetA }));
+    return simdAnnulus(kernels, grid, gathered, scale, kMinInvA, kMaxInvA);
+  }
   const idx = annulusIndices(grid, scale, kMinInvA, kMaxInvA);
   const n = idx.length * parts.length;
   const out: Annulus = {

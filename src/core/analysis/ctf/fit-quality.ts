@@ -1,6 +1,8 @@
 import { pearson } from '../../util/stats.js';
 import { modulation, ringPeriodPx, sinc, type ChiConstants, type FitParameters } from './fit-model.js';
+import { simdKernels } from '../../fourier/simd.js';
 import type { SpectrumGrid } from './spectrum.js';
+import { simdEquiPhase } from './spectrum-simd.js';
 
 /**
  * How far the fit holds. The normalised spectrum is averaged along the fitted iso-phase curves
@@ -48,7 +50,10 @@ function equiPhaseAverage(
   const bins = Math.floor(grid.box / 2) + 1;
   const data = new Float64Array(bins),
     count = new Float64Array(bins);
-  for (const part of parts) accumulateEquiPhase(c, p, grid, part, scale, kMinInvA, data, count);
+  const kernels = simdKernels();
+  for (const part of parts)
+    if (kernels) simdEquiPhase(kernels, grid, c, p, part, scale, kMinInvA, data, count);
+    else accumulateEquiPhase(c, p, grid, part, scale, kMinInvA, data, count);
   for (let b = 0; b < bins; b++) if (count[b]! > 0) data[b]! /= count[b]!;
   return { bMin: Math.ceil(kMinInvA / scale), bins, data, count, scale };
 }

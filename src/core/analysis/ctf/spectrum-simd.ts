@@ -1,4 +1,5 @@
 import type { SimdKernels } from '../../fourier/simd.js';
+import type { Annulus } from './fit-model.js';
 import type { SamplePasses, SpectrumGrid } from './spectrum.js';
 
 /**
@@ -125,4 +126,107 @@ export function simdSamplePasses(
     values: () => k.f32(out, n).slice(),
     release: () => k.release(mark),
   };
+}
+
+/** annulus() of fit-model.ts on the kernels: the parts' samples in [kMin, kMax], gathered in turn. */
+export function simdAnnulus(
+  k: SimdKernels,
+  grid: SpectrumGrid,
+  parts: { values: Float32Array; binWeight: Float64Array; offsetA: number }[],
+  scale: number,
+  kMinInvA: number,
+  kMaxInvA: number,
+): Annulus {
+  const g = gridPointers(k, grid);
+  const n = grid.radius.length,
+    cap = n * parts.length,
+    bins = parts[0]?.binWeight.length ?? 0;
+  const mark = k.mark();
+  const values = k.alloc(4 * n),
+    weight = k.alloc(8 * bins),
+    k2 = k.alloc(8 * cap),
+    offset = k.alloc(4 * cap),
+    cos2 = k.alloc(4 * cap),
+    sin2 = k.alloc(4 * cap),
+    value = k.alloc(4 * cap);
+  let j = 0;
+  for (const part of parts) {
+    k.f32(values, n).set(part.values);
+    k.f64(weight, bins).set(part.binWeight);
+    const at = (ptr: number, bytes: number): number => ptr + bytes * j;
+    j += k.exports.ctfAnnulus(
+      g.radius,
+      g.cos2,
+      g.sin2,
+      g.bin,
+      g.used,
+      n,
+      scale,
+      kMinInvA,
+      kMaxInvA,
+      values,
+      weight,
+      part.offsetA,
+      at(k2, 8),
+      at(offset, 4),
+      at(cos2, 4),
+      at(sin2, 4),
+      at(value, 4),
+    );
+  }
+  const out: Annulus = {
+    k2: k.f64(k2, j).slice(),
+    offset: k.f32(offset, j).slice(),
+    cos2: k.f32(cos2, j).slice(),
+    sin2: k.f32(sin2, j).slice(),
+    value: k.f32(value, j).slice(),
+  };
+  k.release(mark);
+  return out;
+}
+
+/** accumulateEquiPhase() of fit-quality.ts on the kernels: one part into `data` and `count`. */
+export function simdEquiPhase(
+  k: SimdKernels,
+  grid: SpectrumGrid,
+  c: { a: number; b: number },
+  p: { meanDefocusA: number; astigmatismXA: number; astigmatismYA: number },
+  part: { values: Float32Array; offsetA: number },
+  scale: number,
+  kMinInvA: number,
+  data: Float64Array,
+  count: Float64Array,
+): void {
+  const g = gridPointers(k, grid);
+  const n = grid.radius.length,
+    bins = data.length;
+  const mark = k.mark();
+  const values = k.alloc(4 * n),
+    sums = k.alloc(8 * bins),
+    counts = k.alloc(8 * bins);
+  k.f32(values, n).set(part.values);
+  k.f64(sums, bins).set(data);
+  k.f64(counts, bins).set(count);
+  k.exports.ctfEquiPhase(
+    g.radius,
+    g.cos2,
+    g.sin2,
+    g.used,
+    n,
+    values,
+    scale,
+    kMinInvA,
+    c.a,
+    c.b,
+    p.meanDefocusA,
+    part.offsetA,
+    p.astigmatismXA,
+    p.astigmatismYA,
+    bins,
+    sums,
+    counts,
+  );
+  data.set(k.f64(sums, bins));
+  count.set(k.f64(counts, bins));
+  k.release(mark);
 }

@@ -2,7 +2,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { signedFrequency } from '../../fourier/rfft3d.js';
 import { setSimdEnabled, simdKernels } from '../../fourier/simd.js';
 import { seededRandom } from '../../util/random.js';
-import { chiConstants, modelSquared } from './fit-model.js';
+import { annulus, chiConstants, modelSquared, type Annulus } from './fit-model.js';
+import { fitQuality } from './fit-quality.js';
 import { normalizeSpectrum, spectrumGrid } from './spectrum.js';
 
 describe('spectrum grid', () => {
@@ -60,6 +61,31 @@ describe('background subtraction on the WebAssembly kernels', () => {
       expect(Math.max(...values.map(Math.abs))).toBeGreaterThan(1);
       if (withModel) expect(Math.max(...(ref[3] as Float64Array))).toBeGreaterThan(0.5);
     }
+  });
+
+  it('the score’s annulus and the equi-phase average: the same bits, two parts at different defocus', () => {
+    const g = spectrumGrid(128);
+    const width = (b: number): number => Math.max(3, b / 6);
+    const amplitudes = [spectrum(128, 20), spectrum(128, 21)];
+    const run = (simd: boolean): unknown[] => {
+      setSimdEnabled(simd);
+      const model = modelSquared(c, p, g, 1.1);
+      const parts = amplitudes.map((amplitude, i) => ({
+        spectrum: normalizeSpectrum(amplitude, g, width, model),
+        offsetA: i ? -800 : 350,
+      }));
+      const ring = annulus(g, parts, 1.1, 1 / 30, 1 / 4);
+      const norm = parts.map((q) => ({ values: q.spectrum.values, offsetA: q.offsetA }));
+      return [ring, fitQuality(c, p, g, norm, 1.1, 1 / 30)];
+    };
+    const ref = run(false);
+    expect(run(true)).toEqual(ref);
+    // Not vacuous: both parts gathered, and the profile follows the rings.
+    const [ring, quality] = ref as [Annulus, ReturnType<typeof fitQuality>];
+    expect(ring.k2.length).toBeGreaterThan(2000);
+    expect(new Set(ring.offset).size).toBe(2);
+    expect(quality.fitResolutionA).toBeLessThan(15);
+    expect(quality.profile.data.filter((v) => v !== 0).length).toBeGreaterThan(20);
   });
 
   it('gives back what it takes of the kernels’ memory', () => {
