@@ -1,5 +1,4 @@
-import type { CtfFitOptions } from '../analysis/ctf/fit-options.js';
-import { CTF_FIT_DEFAULTS } from '../analysis/ctf/fit-options.js';
+import { CTF_FIT_DEFAULTS, type CtfFitOptions } from '../analysis/ctf/fit-options.js';
 import { InputError, type Warning } from '../errors.js';
 import { ctfToStar } from '../io/ctf-star.js';
 import { writeStar } from '../io/star/write.js';

@@ -14,15 +14,6 @@ import { pearsonFromSums, valueRange } from '../util/stats.js';
 import { ctfTables, outputStems, type CtfRow, type MicrographFitOptions } from './ctf-run.js';
 import type { JobOutput, JobResult, NamedBytes } from './job.js';
 
-export {
-  ctfTables,
-  micrographFitOptions,
-  outputStems,
-  type CtfJobOptions,
-  type CtfRow,
-  type MicrographFitOptions,
-} from './ctf-run.js';
-
 export interface MicrographFit {
   estimate: CtfEstimate;
   fit: CtfFit;

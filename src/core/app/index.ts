@@ -12,15 +12,8 @@ export { anisotropyJob, type AnisotropyJobInput, type AnisotropyJobResult } from
 export { orientationsJob, checkSymmetry, type OrientationsJobInput } from './orientations.js';
 export { budgetJob, parsePoint, type BudgetJobInput, type BudgetJobResult } from './budget.js';
 export { calibrateJob, type CalibrateJobInput, type CalibrateJobResult } from './calibrate.js';
-export {
-  ctfJob,
-  fitMicrograph,
-  micrographFitOptions,
-  outputStems,
-  type CtfJobOptions,
-  type MicrographFit,
-  type MicrographFitOptions,
-} from './ctf.js';
+export { ctfJob, fitMicrograph, type MicrographFit } from './ctf.js';
+export { micrographFitOptions, outputStems, type CtfJobOptions, type MicrographFitOptions } from './ctf-run.js';
 export { ctfFromBytes, ctfFromFiles } from './ctf-results.js';
 export { ctfReportJob, type CtfReportJobInput } from './ctf-report.js';
 export {

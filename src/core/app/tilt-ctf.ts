@@ -31,7 +31,7 @@ import { particlesFromCsv, particlesFromStar } from '../io/tomo-particles.js';
 import { tiltDefocusSpec, tiltFitResolutionSpec, tiltWeightSpec } from '../report/figures/charts.js';
 import { renderSvg } from '../report/figures/svg.js';
 import { jsonText, type JobOutput, type JobResult, type NamedBytes } from './job.js';
-import { micrographFitOptions, type CtfJobOptions, type MicrographFitOptions } from './ctf.js';
+import { micrographFitOptions, type CtfJobOptions, type MicrographFitOptions } from './ctf-run.js';
 
 export interface TiltCtfJobInput {
   stack: NamedBytes;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { simulateMicrograph, type MicrographSimulation } from '../../simulate/micrograph.js';
-import { fitCtf, type CtfFitOptions } from './fit.js';
+import { fitCtf } from './fit.js';
+import type { CtfFitOptions } from './fit-options.js';
 import { tiledAmplitudeSpectrum } from './periodogram.js';
 import { formatCtffind, readCtffind } from '../../io/ctffind.js';
 import { ctfFromStar, ctfToStar } from '../../io/ctf-star.js';

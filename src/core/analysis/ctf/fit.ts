@@ -1,3 +1,8 @@
+// Micrograph CTF fitting in CTFFIND's manner (Rohou & Grigorieff 2015): background-subtracted
+// amplitude spectrum, a 1D search of the rotational average over the defocus range (and phase shift),
+// a coarse astigmatism grid around the best candidates, simplex refinement of the 2D correlation,
+// then a second background estimate that knows where the rings are, and a final refinement.
+
 import type { CtfEstimate } from '../../model/ctf.js';
 import { nelderMead } from '../../util/optimize.js';
 import { pearsonFromSums } from '../../util/stats.js';
@@ -18,13 +23,6 @@ import { fitQuality, fitThickness, type FitProfile } from './fit-quality.js';
 import type { AmplitudeSpectrum } from './periodogram.js';
 import { normalizeSpectrum, spectrumGrid, type SpectrumGrid } from './spectrum.js';
 import { CTF_FIT_DEFAULTS, type CtfFitOptions } from './fit-options.js';
-
-export { CTF_FIT_DEFAULTS, type CtfFitOptions } from './fit-options.js';
-
-// Micrograph CTF fitting in CTFFIND's manner (Rohou & Grigorieff 2015): background-subtracted
-// amplitude spectrum, a 1D search of the rotational average over the defocus range (and phase shift),
-// a coarse astigmatism grid around the best candidates, simplex refinement of the 2D correlation,
-// then a second background estimate that knows where the rings are, and a final refinement.
 
 /** A micrograph's fit: CTFFIND's numbers (as CtfEstimate has them) and what shows how good it is. */
 export interface CtfFit extends Omit<CtfEstimate, 'micrograph' | 'tiltAxisDeg' | 'tiltAngleDeg'> {

@@ -1,4 +1,5 @@
-import { CTF_FIT_DEFAULTS, fitCtfSet, type CtfFitOptions, type CtfSetFit, type SpectrumSet } from '../ctf/fit.js';
+import { fitCtfSet, type CtfSetFit, type SpectrumSet } from '../ctf/fit.js';
+import { CTF_FIT_DEFAULTS, type CtfFitOptions } from '../ctf/fit-options.js';
 import { tiledGroups } from '../ctf/periodogram.js';
 import { distanceFromAxisA, planeDefocusOffsetA, type Handedness } from './geometry.js';
 
