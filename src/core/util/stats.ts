@@ -87,7 +87,7 @@ export function bimodalityCoefficient(values: ArrayLike<number>): number {
  */
 export function countNonFinite(data: ArrayLike<number>): { count: number; first: number } {
   let probe = 0;
-  forEachBlock(data.length, (from, to) => (probe += timesZero(data, from, to)));
+  forEachBlock(data.length, (from, to) => (probe += nonFiniteProbe(data, from, to)));
   if (probe === 0) return { count: 0, first: -1 };
   let count = 0,
     first = -1;
@@ -99,7 +99,8 @@ export function countNonFinite(data: ArrayLike<number>): { count: number; first:
   return { count, first };
 }
 
-function timesZero(data: ArrayLike<number>, from: number, to: number): number {
+/** Σ x·0 over [from, to): 0 when every value is finite, NaN otherwise. */
+function nonFiniteProbe(data: ArrayLike<number>, from: number, to: number): number {
   let s0 = 0,
     s1 = 0,
     s2 = 0,

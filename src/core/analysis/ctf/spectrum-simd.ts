@@ -43,6 +43,16 @@ function gridPointers(k: SimdKernels, grid: SpectrumGrid): GridPointers {
   return p;
 }
 
+/**
+ * The caller's sums copied into the kernels' memory, the kernel adding to them, copied back (as the TypeScript
+ * passes add to them).
+ */
+function adding(k: SimdKernels, run: () => void, ...pairs: [number, Float64Array][]): void {
+  for (const [ptr, a] of pairs) k.f64(ptr, a.length).set(a);
+  run();
+  for (const [ptr, a] of pairs) a.set(k.f64(ptr, a.length));
+}
+
 /** modelSquared() of fit-model.ts (no specimen thickness) on the kernels. */
 export function simdModelSquared(
   k: SimdKernels,
@@ -98,27 +108,28 @@ export function simdSamplePasses(
   k.f32(amp, n).set(amplitude);
   if (model) k.f32(mod, n).set(model);
   k.f32(out, n).fill(0);
-  /** Zeroes `length` f64 at ptr, runs the kernel, adds them into `into`. */
-  const summed = (ptr: number, into: Float64Array, run: () => void): void => {
-    const view = k.f64(ptr, into.length);
-    view.fill(0);
-    run();
-    for (let i = 0; i < into.length; i++) into[i]! += view[i]!;
-  };
-  const squares = (coefs: Float64Array, sqOut: Float64Array, cntOut: Float64Array, run: () => void): void => {
-    k.f64(coef, coefs.length).set(coefs);
-    k.f64(cnt, cntOut.length).fill(0);
-    summed(sq, sqOut, run);
-    const counts = k.f64(cnt, cntOut.length);
-    for (let i = 0; i < cntOut.length; i++) cntOut[i]! += counts[i]!;
-  };
   const e = k.exports;
   return {
-    regressionSums: (into) => summed(sums, into, () => e.ctfRegressionSums(amp, mod, g.radius, g.bin, g.used, n, sums)),
-    subtractBackground: (coefs, sqOut, cntOut) =>
-      squares(coefs, sqOut, cntOut, () => e.ctfSubtractBackground(amp, g.radius, g.bin, g.used, n, coef, out, sq, cnt)),
-    unexplainedSquares: (coefs, sqOut, cntOut) =>
-      squares(coefs, sqOut, cntOut, () => e.ctfUnexplainedSquares(out, mod, g.radius, g.bin, g.used, n, coef, sq, cnt)),
+    regressionSums: (into) =>
+      adding(k, () => e.ctfRegressionSums(amp, mod, g.radius, g.bin, g.used, n, sums), [sums, into]),
+    subtractBackground: (coefs, sqOut, cntOut) => {
+      k.f64(coef, coefs.length).set(coefs);
+      adding(
+        k,
+        () => e.ctfSubtractBackground(amp, g.radius, g.bin, g.used, n, coef, out, sq, cnt),
+        [sq, sqOut],
+        [cnt, cntOut],
+      );
+    },
+    unexplainedSquares: (coefs, sqOut, cntOut) => {
+      k.f64(coef, coefs.length).set(coefs);
+      adding(
+        k,
+        () => e.ctfUnexplainedSquares(out, mod, g.radius, g.bin, g.used, n, coef, sq, cnt),
+        [sq, sqOut],
+        [cnt, cntOut],
+      );
+    },
     divideByRms: (values) => {
       k.f64(rms, values.length).set(values);
       e.ctfDivideByRms(out, g.bin, g.used, n, rms);
@@ -205,28 +216,30 @@ export function simdEquiPhase(
     sums = k.alloc(8 * bins),
     counts = k.alloc(8 * bins);
   k.f32(values, n).set(part.values);
-  k.f64(sums, bins).set(data);
-  k.f64(counts, bins).set(count);
-  k.exports.ctfEquiPhase(
-    g.radius,
-    g.cos2,
-    g.sin2,
-    g.used,
-    n,
-    values,
-    scale,
-    kMinInvA,
-    c.a,
-    c.b,
-    p.meanDefocusA,
-    part.offsetA,
-    p.astigmatismXA,
-    p.astigmatismYA,
-    bins,
-    sums,
-    counts,
+  adding(
+    k,
+    () =>
+      k.exports.ctfEquiPhase(
+        g.radius,
+        g.cos2,
+        g.sin2,
+        g.used,
+        n,
+        values,
+        scale,
+        kMinInvA,
+        c.a,
+        c.b,
+        p.meanDefocusA,
+        part.offsetA,
+        p.astigmatismXA,
+        p.astigmatismYA,
+        bins,
+        sums,
+        counts,
+      ),
+    [sums, data],
+    [counts, count],
   );
-  data.set(k.f64(sums, bins));
-  count.set(k.f64(counts, bins));
   k.release(mark);
 }
