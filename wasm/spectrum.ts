@@ -36,7 +36,7 @@ export function ctfModelSquared(
   sin2a: usize,
   n: i32,
   scale: f64,
-  mean: f64,
+  meanDefocusA: f64,
   ax: f64,
   ay: f64,
   a: f64,
@@ -46,7 +46,7 @@ export function ctfModelSquared(
   out: usize,
 ): void {
   const vScale = f64x2.splat(scale),
-    vMean = f64x2.splat(mean),
+    vMean = f64x2.splat(meanDefocusA),
     vax = f64x2.splat(ax),
     vay = f64x2.splat(ay),
     va = f64x2.splat(a),
@@ -76,7 +76,7 @@ export function ctfModelSquared(
   if (i < n) {
     const k = f32At(radius, i) * scale,
       k2 = k * k;
-    const df = mean + 0.5 * (ax * f32At(cos2a, i) + ay * f32At(sin2a, i));
+    const df = meanDefocusA + 0.5 * (ax * f32At(cos2a, i) + ay * f32At(sin2a, i));
     const m = -f64x2.extract_lane(cos2(f64x2.splat(2 * (a * k2 * (df - b * k2) + phase0 + shift))), 0);
     store<f32>(out + ((<usize>i) << 2), <f32>(0.5 * (1 + m)));
   }
@@ -203,11 +203,11 @@ export function ctfAnnulus(
   used: usize,
   n: i32,
   scale: f64,
-  kMin: f64,
-  kMax: f64,
+  kMinInvA: f64,
+  kMaxInvA: f64,
   values: usize,
   binWeight: usize,
-  offset: f64,
+  offsetA: f64,
   k2Out: usize,
   offsetOut: usize,
   cos2Out: usize,
@@ -218,10 +218,10 @@ export function ctfAnnulus(
   for (let i = 0; i < n; i++) {
     if (!load<u8>(used + <usize>i)) continue;
     const k = f32At(radius, i) * scale;
-    if (!(k >= kMin && k <= kMax)) continue;
+    if (!(k >= kMinInvA && k <= kMaxInvA)) continue;
     store<f64>(k2Out + ((<usize>j) << 3), k * k);
     const o = (<usize>j) << 2;
-    store<f32>(offsetOut + o, <f32>offset);
+    store<f32>(offsetOut + o, <f32>offsetA);
     store<f32>(cos2Out + o, load<f32>(cos2a + ((<usize>i) << 2)));
     store<f32>(sin2Out + o, load<f32>(sin2a + ((<usize>i) << 2)));
     store<f32>(valueOut + o, <f32>(f32At(values, i) * f64At(binWeight, binAt(bin, i))));
@@ -232,7 +232,7 @@ export function ctfAnnulus(
 
 /**
  * One part's samples into the equi-phase bins (CTFFIND 4.1's equi-phase average): each used sample with
- * k ≥ kMin moved to the k_eq where an unastigmatic CTF of the mean defocus has its phase χ — the root u =
+ * k ≥ kMinInvA moved to the k_eq where an unastigmatic CTF of the mean defocus has its phase χ — the root u =
  * k_eq² of a·b·u² − a·Δf̄·u + χ = 0 on the same side of the Cs turn-over — and summed, with its count,
  * into bin round(k_eq / scale) below `bins`.
  */
@@ -244,11 +244,11 @@ export function ctfEquiPhase(
   n: i32,
   values: usize,
   scale: f64,
-  kMin: f64,
+  kMinInvA: f64,
   a: f64,
   b: f64,
-  mean: f64,
-  offset: f64,
+  meanDefocusA: f64,
+  offsetA: f64,
   ax: f64,
   ay: f64,
   bins: i32,
@@ -256,13 +256,13 @@ export function ctfEquiPhase(
   count: usize,
 ): void {
   const qa = a * b,
-    qb = a * mean;
+    qb = a * meanDefocusA;
   for (let i = 0; i < n; i++) {
     if (!load<u8>(used + <usize>i)) continue;
     const k = f32At(radius, i) * scale;
-    if (k < kMin) continue;
+    if (k < kMinInvA) continue;
     const k2 = k * k;
-    const df = mean + offset + 0.5 * (ax * f32At(cos2a, i) + ay * f32At(sin2a, i));
+    const df = meanDefocusA + offsetA + 0.5 * (ax * f32At(cos2a, i) + ay * f32At(sin2a, i));
     const chi = a * k2 * (df - b * k2);
     const disc = qb * qb - 4 * qa * chi;
     if (disc < 0) continue;
