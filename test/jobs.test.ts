@@ -47,6 +47,7 @@ describe('cryodx ctf: workers started before the CLI loads', () => {
   it('counts the micrographs of a local ctf command line, and none for anything else', async () => {
     const { ctfMicrographs } = await import('../src/node/cli/main.js');
     expect(ctfMicrographs(['ctf', 'a.mrc', 'b.mrc', '--angpix', '0.83', '--out', 'x.mrc', 'c.MRCS'])).toBe(3);
+    expect(ctfMicrographs(['ctf', 'a.mrc.gz', 'b.mrcs.GZ', 'notes.txt'])).toBe(2);
     expect(ctfMicrographs(['ctf', 'a.mrc', 'b.mrc', '--executor', 'slurm'])).toBe(0);
     expect(ctfMicrographs(['ctf', 'a.mrc', 'b.mrc', '--executor=slurm'])).toBe(0);
     expect(ctfMicrographs(['ctf', 'a.mrc', 'b.mrc', '--help'])).toBe(0);

@@ -18,7 +18,7 @@ export async function run(argv: string[]): Promise<number> {
 export function ctfMicrographs(argv: readonly string[]): number {
   if (argv[0] !== 'ctf' || argv.some((a) => a === '--help' || a === '-h' || a === '--executor=slurm')) return 0;
   if (argv.some((a, i) => a === '--executor' && argv[i + 1] === 'slurm')) return 0;
-  return argv.filter((a, i) => i > 0 && /\.mrcs?$/i.test(a) && argv[i - 1] !== '--out').length;
+  return argv.filter((a, i) => i > 0 && /\.mrcs?(\.gz)?$/i.test(a) && argv[i - 1] !== '--out').length;
 }
 
 /** True when run as a program (also through npm's bin symlink), not imported. */
