@@ -31,4 +31,12 @@ export interface ParticleSet {
   defocusAngleDeg: Float64Array | null;
   imageName: string[] | null;
   micrographName: string[] | null;
+  /** rlnPhaseShift (degrees), where given. */
+  phaseShiftDeg?: Float64Array;
+  /** rlnCtfBfactor (Å², RELION's sign: positive damps), where given. */
+  ctfBfactorA2?: Float64Array;
+  /** rlnCtfScalefactor, where given. */
+  ctfScale?: Float64Array;
+  /** rlnRandomSubset (1 or 2), where given. */
+  randomSubset?: Float64Array;
 }

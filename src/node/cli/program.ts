@@ -23,6 +23,7 @@ const COMMANDS: Record<string, () => Promise<(program: Command) => void>> = {
   'tilt-ctf': async () => (await import('./commands/tilt-ctf.js')).registerTiltCtf,
   calibrate: async () => (await import('./commands/calibrate.js')).registerCalibrate,
   report: async () => (await import('./commands/report.js')).registerReport,
+  reconstruct: async () => (await import('./commands/reconstruct.js')).registerReconstruct,
   demo: async () => (await import('./commands/demo.js')).registerDemo,
   serve: async () => (await import('./commands/serve.js')).registerServe,
   model: async () => (await import('./commands/model.js')).registerModel,

@@ -18,10 +18,12 @@ export type TaskSpec =
       options: unknown;
       key: string;
     }
-  | { kind: 'report'; name: string; dataset: Record<string, string>; key: string };
+  | { kind: 'report'; name: string; dataset: Record<string, string>; key: string }
+  /** One cryodx command line (a reconstruction shard), run in the task's process. */
+  | { kind: 'command'; name: string; args: string[]; key: string };
 
 export interface RunSpec {
-  kind: 'ctf' | 'batch';
+  kind: 'ctf' | 'batch' | 'reconstruct';
   out: string;
   /** The working folder the user ran from (relative input paths resolve there). */
   cwd: string;

@@ -39,6 +39,7 @@ export async function runTask(dir: string, index: number): Promise<void> {
   process.chdir(spec.cwd);
   try {
     if (task.kind === 'ctf-shard') await ctfShard(dir, task);
+    else if (task.kind === 'command') await commandTask(dir, task);
     else await datasetReport(dir, spec, task);
     await writeJson(doneMarker(dir, index), { key: task.key, at: new Date().toISOString() });
   } catch (e) {
@@ -61,6 +62,14 @@ async function ctfShard(dir: string, task: Extract<TaskSpec, { kind: 'ctf-shard'
     await writeOutputs(spec.out, r.outputs, task.paths);
   });
   await saveBytes(resultPath(dir, task), Buffer.from(JSON.stringify(rows)));
+}
+
+/** A cryodx command line run here; its exit status decides, its files are its result. */
+async function commandTask(dir: string, task: Extract<TaskSpec, { kind: 'command' }>): Promise<void> {
+  const { main } = await import('../cli/program.js');
+  const code = await main(task.args);
+  if (code !== 0) throw new InputError(`${task.name}: cryodx ${task.args[0]} exited with status ${code}`);
+  await saveBytes(resultPath(dir, task), Buffer.from(JSON.stringify({ args: task.args })));
 }
 
 async function datasetReport(dir: string, spec: RunSpec, task: Extract<TaskSpec, { kind: 'report' }>): Promise<void> {
@@ -115,6 +124,7 @@ export async function merge(dir: string): Promise<MergeOutcome> {
   const retry = pending.filter((i) => (state.attempts[i] ?? 0) < spec.maxAttempts);
   if (retry.length) return { kind: 'retry', indices: retry };
   if (spec.kind === 'ctf') return mergeCtf(dir, spec, pending);
+  if (spec.kind === 'reconstruct') return mergeCommand(dir, spec, pending);
   return mergeBatch(dir, spec, done);
 }
 
@@ -133,6 +143,25 @@ async function mergeCtf(dir: string, spec: RunSpec, pending: number[]): Promise<
   const inputs = spec.tasks.flatMap((t) => (t.kind === 'ctf-shard' ? t.paths : []));
   await writeOutputs(spec.out, ctfTables(rows, spec.merge['options'] as MicrographFitOptions), inputs);
   return { kind: 'complete', message: `${rows.length} micrographs fitted in ${spec.tasks.length} shards` };
+}
+
+/** The merge command of a sharded command run (reconstruct --merge), once every shard is done. */
+async function mergeCommand(dir: string, spec: RunSpec, pending: number[]): Promise<MergeOutcome> {
+  if (pending.length) {
+    const why = failures(dir, spec)
+      .map((f) => `${f.name}: ${f.message}`)
+      .join('; ');
+    const message =
+      `${pending.length} of ${spec.tasks.length} shards failed after ${spec.maxAttempts} attempts` +
+      `${why ? ` (${why})` : ''}. No merged outputs were written.`;
+    await writeJson(join(dir, 'incomplete.json'), { failed: failures(dir, spec) });
+    return { kind: 'incomplete', message };
+  }
+  const { main } = await import('../cli/program.js');
+  const args = spec.merge['args'] as string[];
+  const code = await main(args);
+  if (code !== 0) return { kind: 'incomplete', message: `the merge (cryodx ${args.slice(0, 2).join(' ')}) failed` };
+  return { kind: 'complete', message: `${spec.tasks.length} shards inserted and merged` };
 }
 
 async function mergeBatch(dir: string, spec: RunSpec, done: boolean[]): Promise<MergeOutcome> {

@@ -2,9 +2,8 @@ import { FormatError } from '../../errors.js';
 
 /**
  * Point-group rotations (row-major 3×3) generated from a few axes and closed under products.
- * Orientations as RELION: Cn and Dn about z, Dn's two-fold along x; T and O with two-folds on x, y,
- * z and three-folds along the cube diagonals; I with two-folds on x, y, z and five-folds through
- * (0, ±1, ±φ).
+ * Orientations as RELION (symmetries.cpp): Cn and Dn about z, Dn's two-fold along x; T with its three-fold
+ * on z; O with four-folds on x, y, z; I (= I2) with a two-fold on z and a five-fold in the xz plane; I1–I4.
  */
 export type Mat = number[];
 
@@ -50,8 +49,6 @@ function close(generators: Mat[], expected: number): Mat[] {
   return group;
 }
 
-const PHI = (1 + Math.sqrt(5)) / 2;
-
 export function symmetryOperators(symbol: string): Mat[] {
   const s = symbol.trim().toUpperCase();
   const m = /^([CD])(\d+)$/.exec(s);
@@ -66,17 +63,63 @@ export function symmetryOperators(symbol: string): Mat[] {
     const cn = axisRotation(0, 0, 1, (2 * Math.PI) / n);
     return m[1] === 'C' ? close([cn], n) : close([cn, axisRotation(1, 0, 0, Math.PI)], 2 * n);
   }
+  // Axes as RELION's symmetries.cpp lists them, so that maps and angles agree with RELION's for each symbol.
+  const gen = (axes: [number, number, number, number][], n: number): Mat[] =>
+    close(
+      axes.map(([order, x, y, z]) => axisRotation(x, y, z, (2 * Math.PI) / order)),
+      n,
+    );
   switch (s) {
     case 'T':
-      return close([axisRotation(0, 0, 1, Math.PI), axisRotation(1, 1, 1, (2 * Math.PI) / 3)], 12);
-    case 'O':
-      return close([axisRotation(0, 0, 1, Math.PI / 2), axisRotation(1, 1, 1, (2 * Math.PI) / 3)], 24);
-    case 'I':
-      return close(
+      return gen(
         [
-          axisRotation(0, 0, 1, Math.PI),
-          axisRotation(1, 1, 1, (2 * Math.PI) / 3),
-          axisRotation(0, 1, PHI, (2 * Math.PI) / 5),
+          [3, 0, 0, 1],
+          [2, 0, 0.816496, 0.57735],
+        ],
+        12,
+      );
+    case 'O':
+      return gen(
+        [
+          [3, 0.5773502, 0.5773502, 0.5773502],
+          [4, 0, 0, 1],
+        ],
+        24,
+      );
+    case 'I':
+    case 'I2':
+      return gen(
+        [
+          [2, 0, 0, 1],
+          [5, 0.525731114, 0, 0.850650807],
+          [3, 0, 0.356822076, 0.934172364],
+        ],
+        60,
+      );
+    case 'I1':
+      return gen(
+        [
+          [2, 1, 0, 0],
+          [5, 0.8506508070267, 0, -0.5257311142635],
+          [3, 0.934172364, 0.3568220765, 0],
+        ],
+        60,
+      );
+    case 'I3':
+      return gen(
+        [
+          [2, -0.5257311143, 0, 0.850650807],
+          [5, 0, 0, 1],
+          [3, -0.4911234778630044, 0.3568220764705179, 0.7946544753759428],
+        ],
+        60,
+      );
+    case 'I4':
+      return gen(
+        [
+          [2, 0.5257311143, 0, 0.850650807],
+          [5, 0.8944271932547096, 0, 0.4472135909903704],
+          [3, 0.4911234778630044, 0.3568220764705179, 0.7946544753759428],
         ],
         60,
       );
@@ -84,7 +127,7 @@ export function symmetryOperators(symbol: string): Mat[] {
       throw new FormatError('unknown symmetry', {
         source: 'symmetry',
         found: JSON.stringify(symbol),
-        expected: 'C1, Cn, Dn, T, O or I',
+        expected: 'C1, Cn, Dn, T, O, I (I1–I4)',
       });
   }
 }

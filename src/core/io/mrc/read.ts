@@ -90,7 +90,7 @@ export function readMrc(input: ArrayBuffer | ArrayBufferView, options: ReadMrcOp
   };
 }
 
-function detectByteOrder(
+export function detectByteOrder(
   view: DataView,
   source: string,
   warnings: Warning[],

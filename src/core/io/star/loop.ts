@@ -23,6 +23,11 @@ export class StarLoop {
     this.rows = rowStarts.length;
   }
 
+  /** 1-based line of row r in the source, for messages that name a particle's line. */
+  lineOf(row: number): number {
+    return this.rowLines[row]!;
+  }
+
   has(name: string): boolean {
     return this.columns.includes(stripUnderscore(name));
   }

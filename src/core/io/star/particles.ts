@@ -2,13 +2,14 @@ import { FormatError, type Warning } from '../../errors.js';
 import type { OpticsGroup, ParticleSet } from '../../model/particles.js';
 import type { StarBlock, StarDocument } from './read.js';
 import type { StarLoop } from './loop.js';
+import { RLN } from './labels.js';
 
 export interface ParticlesResult {
   particles: ParticleSet;
   warnings: Warning[];
 }
 
-const OPTICS_COLUMNS = ['rlnVoltage', 'rlnSphericalAberration', 'rlnAmplitudeContrast'] as const;
+const OPTICS_COLUMNS = [RLN.voltage, RLN.sphericalAberration, RLN.amplitudeContrast] as const;
 
 /**
  * Particles from a RELION STAR document. 3.1+ files join data_optics on rlnOpticsGroup;
@@ -24,12 +25,12 @@ export function readParticles(doc: StarDocument): ParticlesResult {
     ? joinOptics(opticsBlock.loop!, loop, doc.source)
     : perParticleOptics(loop);
   const num = numericColumns(loop, [
-    'rlnAngleRot',
-    'rlnAngleTilt',
-    'rlnAnglePsi',
-    'rlnDefocusU',
-    'rlnDefocusV',
-    'rlnDefocusAngle',
+    RLN.angleRot,
+    RLN.angleTilt,
+    RLN.anglePsi,
+    RLN.defocusU,
+    RLN.defocusV,
+    RLN.defocusAngle,
   ]);
   const str = (name: string): string[] | null => (loop.has(name) ? loop.strings(name) : null);
   const { originXA, originYA } = origins(loop, optics, opticsIndex, warnings, doc.source);
@@ -39,16 +40,17 @@ export function readParticles(doc: StarDocument): ParticlesResult {
       convention,
       optics,
       opticsIndex,
-      angleRotDeg: num('rlnAngleRot'),
-      angleTiltDeg: num('rlnAngleTilt'),
-      anglePsiDeg: num('rlnAnglePsi'),
+      angleRotDeg: num(RLN.angleRot),
+      angleTiltDeg: num(RLN.angleTilt),
+      anglePsiDeg: num(RLN.anglePsi),
       originXA,
       originYA,
-      defocusUA: num('rlnDefocusU'),
-      defocusVA: num('rlnDefocusV'),
-      defocusAngleDeg: num('rlnDefocusAngle'),
-      imageName: str('rlnImageName'),
-      micrographName: str('rlnMicrographName'),
+      defocusUA: num(RLN.defocusU),
+      defocusVA: num(RLN.defocusV),
+      defocusAngleDeg: num(RLN.defocusAngle),
+      imageName: str(RLN.imageName),
+      micrographName: str(RLN.micrographName),
+      ...extraColumns(loop),
     },
     warnings,
   };
@@ -62,7 +64,7 @@ function numericColumns(loop: StarLoop, names: string[]): (name: string) => Floa
   return (name) => byName.get(name) ?? null;
 }
 
-function findParticleBlock(doc: StarDocument): StarBlock {
+export function findParticleBlock(doc: StarDocument): StarBlock {
   const named = doc.blocks.find((b) => b.name === 'particles' && b.loop);
   if (named) return named;
   // RELION 3.0 writes 'data_' or 'data_images'; take the first loop that is not optics.
@@ -82,13 +84,13 @@ function joinOptics(
   loop: StarLoop,
   source: string,
 ): { optics: OpticsGroup[]; opticsIndex: Int32Array; convention: 'relion-3.1' } {
-  if (!optLoop.has('rlnOpticsGroup')) {
+  if (!optLoop.has(RLN.opticsGroup)) {
     throw new FormatError('column is missing', { source, field: 'data_optics', expected: '_rlnOpticsGroup' });
   }
-  const ids = optLoop.numbers('rlnOpticsGroup');
-  const names = optLoop.has('rlnOpticsGroupName') ? optLoop.strings('rlnOpticsGroupName') : null;
+  const ids = optLoop.numbers(RLN.opticsGroup);
+  const names = optLoop.has(RLN.opticsGroupName) ? optLoop.strings(RLN.opticsGroupName) : null;
   const get = (c: string): Float64Array | null => (optLoop.has(c) ? optLoop.numbers(c) : null);
-  const [volt, cs, amp, px, size] = [...OPTICS_COLUMNS, 'rlnImagePixelSize', 'rlnImageSize'].map(get);
+  const [volt, cs, amp, px, size] = [...OPTICS_COLUMNS, RLN.imagePixelSize, RLN.imageSize].map(get);
   const optics: OpticsGroup[] = [];
   const byId = new Map<number, number>();
   for (let i = 0; i < optLoop.rows; i++) {
@@ -104,8 +106,8 @@ function joinOptics(
     });
   }
   const opticsIndex = new Int32Array(loop.rows);
-  if (loop.has('rlnOpticsGroup')) {
-    const g = loop.numbers('rlnOpticsGroup');
+  if (loop.has(RLN.opticsGroup)) {
+    const g = loop.numbers(RLN.opticsGroup);
     for (let r = 0; r < loop.rows; r++) {
       const k = byId.get(g[r]!);
       if (k === undefined) {
@@ -134,7 +136,7 @@ function perParticleOptics(loop: StarLoop): {
   convention: 'relion-3.0';
 } {
   const get = (c: string): Float64Array | null => (loop.has(c) ? loop.numbers(c) : null);
-  const [volt, cs, amp, det, mag] = [...OPTICS_COLUMNS, 'rlnDetectorPixelSize', 'rlnMagnification'].map(get);
+  const [volt, cs, amp, det, mag] = [...OPTICS_COLUMNS, RLN.detectorPixelSize, RLN.magnification].map(get);
   const optics: OpticsGroup[] = [];
   const keyToIndex = new Map<string, number>();
   const opticsIndex = new Int32Array(loop.rows);
@@ -169,12 +171,12 @@ function origins(
   warnings: Warning[],
   source: string,
 ): { originXA: Float64Array | null; originYA: Float64Array | null } {
-  if (loop.has('rlnOriginXAngst') && loop.has('rlnOriginYAngst')) {
-    const [x, y] = loop.numberColumns(['rlnOriginXAngst', 'rlnOriginYAngst']);
+  if (loop.has(RLN.originXAngst) && loop.has(RLN.originYAngst)) {
+    const [x, y] = loop.numberColumns([RLN.originXAngst, RLN.originYAngst]);
     return { originXA: x!, originYA: y! };
   }
-  if (loop.has('rlnOriginX') && loop.has('rlnOriginY')) {
-    const [x, y] = loop.numberColumns(['rlnOriginX', 'rlnOriginY']);
+  if (loop.has(RLN.originX) && loop.has(RLN.originY)) {
+    const [x, y] = loop.numberColumns([RLN.originX, RLN.originY]);
     for (let r = 0; r < loop.rows; r++) {
       const px = optics[idx[r]!]!.imagePixelSizeA;
       if (px === null) {
@@ -190,4 +192,21 @@ function origins(
     return { originXA: x!, originYA: y! };
   }
   return { originXA: null, originYA: null };
+}
+
+/** Per-particle CTF and subset columns beyond the common ones (absent columns absent). */
+function extraColumns(
+  loop: StarLoop,
+): Pick<ParticleSet, 'phaseShiftDeg' | 'ctfBfactorA2' | 'ctfScale' | 'randomSubset'> {
+  const num = numericColumns(loop, [RLN.phaseShift, RLN.ctfBfactor, RLN.ctfScalefactor, RLN.randomSubset]);
+  const out: Pick<ParticleSet, 'phaseShiftDeg' | 'ctfBfactorA2' | 'ctfScale' | 'randomSubset'> = {};
+  const ps = num(RLN.phaseShift),
+    b = num(RLN.ctfBfactor),
+    sc = num(RLN.ctfScalefactor),
+    sub = num(RLN.randomSubset);
+  if (ps) out.phaseShiftDeg = ps;
+  if (b) out.ctfBfactorA2 = b;
+  if (sc) out.ctfScale = sc;
+  if (sub) out.randomSubset = sub;
+  return out;
 }

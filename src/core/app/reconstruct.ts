@@ -1,0 +1,283 @@
+import { symmetryOperators } from '../analysis/orientations/symmetry.js';
+import { InputError, type Warning } from '../errors.js';
+import { writeMrc } from '../io/mrc/write.js';
+import { createVolume } from '../model/volume.js';
+import { BatchInserter, type ParticleBatch } from '../reconstruct/batch.js';
+import { finishReconstruction } from '../reconstruct/finish.js';
+import { InsertionGrid, type GridShape } from '../reconstruct/grid.js';
+import { decodePartials, encodePartials, sumPartials } from '../reconstruct/partial.js';
+import { reconstructionPlan, type ReconstructionPlan, type SubsetChoice } from '../reconstruct/particles.js';
+import { checkStacks, streamBatches, type ImageSource } from '../reconstruct/stream.js';
+import type { ProgressContext } from '../util/progress.js';
+import { fscJob, type FscResult } from './fsc.js';
+import { jsonText, uniqueWarnings, type JobOutput, type JobResult, type NamedBytes } from './job.js';
+import type { MaskSpec } from './maps.js';
+import { particleStar } from './particles.js';
+
+export interface ReconstructJobInput {
+  particles: NamedBytes;
+  images: ImageSource;
+  symmetry?: string;
+  /** Default: 'both' when the particles carry half-set numbers, else 'all'. */
+  subset?: SubsetChoice;
+  /** Highest resolution inserted (Å); default Nyquist. */
+  maxresA?: number | null;
+  pad?: number;
+  noCtf?: boolean;
+  angpixA?: number | null;
+  /** Mask for the half maps' FSC (with subset 'both'). */
+  mask?: MaskSpec;
+  /** Gridding-weight iterations (RELION --iter). */
+  iterations?: number;
+  /**
+   * Inserts the batches into grids[target]: the CLI hands them to worker threads; without it they are
+   * inserted here, one after the other. Returns the filled grids (the given ones or their sums).
+   */
+  inserter?: Inserter;
+  /** Insert only shard `index` of `count` (contiguous ranges of the STAR's rows) and give partial sums. */
+  shard?: { index: number; count: number };
+}
+
+/** Partial sums from shards, finished into the same maps as one local run. */
+export interface MergeJobInput {
+  partials: NamedBytes[];
+  symmetry?: string;
+  mask?: MaskSpec;
+  iterations?: number;
+}
+
+/** Fills grids from batches; `finish` returns one summed grid per target. */
+export interface Inserter {
+  start(shape: GridShape, targets: number): Promise<void> | void;
+  insert(batch: ParticleBatch): Promise<void> | void;
+  finish(): Promise<InsertionGrid[]> | InsertionGrid[];
+}
+
+export interface ReconstructResult {
+  particles: number;
+  /** Particles in half 1 and 2 (subset 'both'), or in the one map. */
+  perHalf: number[];
+  boxSize: number;
+  pixelSizeA: number;
+  symmetry: string;
+  subset: SubsetChoice;
+  ctfCorrected: boolean;
+  maxresA: number;
+  pad: number;
+  /** Half-map FSC resolution (masked and corrected with a mask), null for a single map. */
+  resolutionA: number | null;
+  fsc: FscResult | null;
+  seconds: number;
+  warnings: Warning[];
+}
+
+/** `cryodx reconstruct`: half maps (or one map) by direct Fourier inversion, as relion_reconstruct. */
+export async function reconstructJob(
+  inp: ReconstructJobInput,
+  progress?: ProgressContext,
+): Promise<JobResult<ReconstructResult>> {
+  const t0 = Date.now();
+  const star = particleStar(inp.particles);
+  const plan = reconstructionPlan(star.doc, { noCtf: !!inp.noCtf, angpixA: inp.angpixA ?? null });
+  const warnings: Warning[] = [...star.warnings, ...plan.warnings];
+  const symmetry = (inp.symmetry ?? 'C1').toUpperCase();
+  symmetryOperators(symmetry);
+  const subset = inp.subset ?? (plan.hasSubsets ? 'both' : 'all');
+  if (subset !== 'all' && !plan.hasSubsets)
+    throw new InputError(
+      `${plan.source}: --subset ${subset} needs half-set numbers (rlnRandomSubset or alignments3D/split); ` +
+        'use --subset all',
+    );
+  const layouts = await checkStacks(plan, inp.images, inp.angpixA !== undefined && inp.angpixA !== null);
+  const box = plan.boxSize || layouts.values().next().value!.nx;
+  const pad = inp.pad ?? 2;
+  if (!(pad >= 1 && pad <= 4)) throw new InputError(`--pad must be between 1 and 4, got ${pad}`);
+  const rMax = maxRadius(box, plan.pixelSizeA, inp.maxresA ?? null);
+  const { targets, counts } = assignTargets(plan, subset, inp.shard);
+  if (!inp.shard && counts.some((c) => c === 0))
+    throw new InputError(
+      `${plan.source}: no particles in ${subset === 'both' ? 'one of the half sets' : `subset ${subset}`}`,
+    );
+  const shape: GridShape = { oriSize: box, pad, rMax };
+  const inserter = inp.inserter ?? serialInserter();
+  await inserter.start(shape, counts.length);
+  const total = counts.reduce((a, b) => a + b, 0);
+  let done = 0;
+  await streamBatches(
+    plan,
+    targets,
+    layouts,
+    inp.images,
+    async (batch) => {
+      await inserter.insert(batch);
+      done += batch.count;
+      progress?.report?.(0.8 * (done / total), `inserting particles ${done}/${total}`);
+    },
+    progress?.signal ? { signal: progress.signal } : {},
+  );
+  const grids = await inserter.finish();
+  if (inp.shard) {
+    const range = shardRange(plan.count, inp.shard);
+    const header = { shape, source: plan.source, subset, ctf: !inp.noCtf, pixelSizeA: plan.pixelSizeA, range };
+    const name = `partial_sums_${String(inp.shard.index + 1).padStart(3, '0')}.cxps`;
+    const result = resultOf(
+      plan.source,
+      grids,
+      { symmetry, subset, ctf: !inp.noCtf, pixelSizeA: plan.pixelSizeA, t0 },
+      null,
+      warnings,
+    );
+    return { result, outputs: [{ name, parts: encodePartials(header, grids) }], warnings: result.warnings };
+  }
+  return finishJob(
+    grids,
+    { symmetry, subset, ctf: !inp.noCtf, pixelSizeA: plan.pixelSizeA, t0, source: plan.source },
+    inp,
+    warnings,
+    progress,
+  );
+}
+
+/** `cryodx reconstruct --merge`: shards' partial sums added and finished (the SLURM merge job). */
+export function mergeReconstructJob(inp: MergeJobInput, progress?: ProgressContext): JobResult<ReconstructResult> {
+  const t0 = Date.now();
+  const parts = inp.partials.map((p) => decodePartials(p.bytes, p.name));
+  const grids = sumPartials(
+    parts,
+    inp.partials.map((p) => p.name),
+  );
+  const h = parts[0]!.header;
+  const px = h.pixelSizeA;
+  const meta = {
+    symmetry: (inp.symmetry ?? 'C1').toUpperCase(),
+    subset: h.subset as SubsetChoice,
+    ctf: h.ctf,
+    pixelSizeA: px,
+    t0,
+    source: h.source,
+  };
+  return finishJob(grids, meta, inp, [], progress);
+}
+
+interface FinishMeta {
+  symmetry: string;
+  subset: SubsetChoice;
+  ctf: boolean;
+  pixelSizeA: number;
+  t0: number;
+  source?: string;
+}
+
+/** Symmetry, gridding and the back-transform of every grid; the maps, their FSC and the summary. */
+function finishJob(
+  grids: InsertionGrid[],
+  meta: FinishMeta,
+  inp: { mask?: MaskSpec; iterations?: number },
+  warnings: Warning[],
+  progress?: ProgressContext,
+): JobResult<ReconstructResult> {
+  const operators = symmetryOperators(meta.symmetry);
+  const box = grids[0]!.oriSize;
+  const px = meta.pixelSizeA;
+  const maps = grids.map((g, k) => {
+    progress?.report?.(0.8 + (0.15 * k) / grids.length, `finishing map ${k + 1}/${grids.length}`);
+    g.symmetrise(operators);
+    return finishReconstruction(g, { iterations: inp.iterations ?? 10 });
+  });
+  const names =
+    meta.subset === 'both'
+      ? ['half1.mrc', 'half2.mrc']
+      : [meta.subset === 'all' ? 'map.mrc' : `half${meta.subset}.mrc`];
+  const files = maps.map((data, k) => ({
+    name: names[k]!,
+    bytes: writeMrc(createVolume(box, box, box, [px, px, px], data), {
+      labels: [`cryodx reconstruct: ${grids[k]!.particles} particles, ${meta.symmetry}, pad ${grids[k]!.pad}`],
+    }),
+  }));
+  let fsc: FscResult | null = null;
+  const outputs: JobOutput[] = [...files];
+  if (meta.subset === 'both') {
+    progress?.report?.(0.96, 'half-map FSC');
+    const f = fscJob({ half1: files[0]!, half2: files[1]!, ...(inp.mask ? { mask: inp.mask } : {}), angpixA: px });
+    fsc = f.result;
+    warnings.push(...f.warnings);
+    outputs.push(...f.outputs.filter((o) => o.name !== 'fsc.json'));
+  }
+  const result = resultOf(meta.source ?? '', grids, meta, fsc, warnings);
+  outputs.push({ name: 'reconstruct.json', text: jsonText(result) });
+  progress?.report?.(1, 'done');
+  return { result, outputs, warnings: result.warnings };
+}
+
+function resultOf(
+  _source: string,
+  grids: InsertionGrid[],
+  meta: Omit<FinishMeta, 'source'>,
+  fsc: FscResult | null,
+  warnings: Warning[],
+): ReconstructResult {
+  const g = grids[0]!;
+  const perHalf = grids.map((x) => x.particles);
+  return {
+    particles: perHalf.reduce((a, b) => a + b, 0),
+    perHalf,
+    boxSize: g.oriSize,
+    pixelSizeA: meta.pixelSizeA,
+    symmetry: meta.symmetry,
+    subset: meta.subset,
+    ctfCorrected: meta.ctf,
+    maxresA: (g.oriSize * meta.pixelSizeA) / g.rMax,
+    pad: g.pad,
+    resolutionA: fsc?.resolutionA ?? null,
+    fsc,
+    seconds: (Date.now() - meta.t0) / 1000,
+    warnings: uniqueWarnings(warnings),
+  };
+}
+
+/** Rows [start, end) of shard `index` of `count`. */
+export function shardRange(n: number, shard: { index: number; count: number }): [number, number] {
+  if (!(Number.isInteger(shard.count) && shard.count >= 1 && shard.index >= 0 && shard.index < shard.count))
+    throw new InputError(`shard ${shard.index + 1} of ${shard.count} does not exist`);
+  return [Math.floor((shard.index * n) / shard.count), Math.floor(((shard.index + 1) * n) / shard.count)];
+}
+
+/** RELION: r_max = ⌈box · pixel / maxres⌉, never beyond Nyquist (box/2). */
+function maxRadius(box: number, px: number, maxresA: number | null): number {
+  if (maxresA === null) return box >> 1;
+  if (!(maxresA > 0)) throw new InputError(`--maxres-a must be a positive number of Å, got ${maxresA}`);
+  return Math.min(box >> 1, Math.ceil((box * px) / maxresA));
+}
+
+/** Grid index of each particle (−1: left out) and the particles per grid. */
+function assignTargets(
+  plan: ReconstructionPlan,
+  subset: SubsetChoice,
+  shard?: { index: number; count: number },
+): { targets: Int32Array; counts: number[] } {
+  const targets = new Int32Array(plan.count).fill(-1);
+  const counts = subset === 'both' ? [0, 0] : [0];
+  const [start, end] = shard ? shardRange(plan.count, shard) : [0, plan.count];
+  for (let i = start; i < end; i++) {
+    const s = plan.subset[i]!;
+    const t = subset === 'all' ? 0 : subset === 'both' ? s - 1 : s === Number(subset) ? 0 : -1;
+    targets[i] = t;
+    if (t >= 0) counts[t]!++;
+  }
+  return { targets, counts };
+}
+
+/** Inserts on the calling thread (the browser's worker, tests, small jobs). */
+export function serialInserter(): Inserter {
+  let grids: InsertionGrid[] = [];
+  const inserter = new BatchInserter();
+  return {
+    start(shape, n) {
+      grids = Array.from({ length: n }, () => new InsertionGrid(shape));
+    },
+    insert(batch) {
+      inserter.insert(batch, grids);
+    },
+    finish: () => grids,
+  };
+}

@@ -1,0 +1,269 @@
+import type { Mat } from '../analysis/orientations/symmetry.js';
+
+/**
+ * The padded Fourier grid that particles are inserted into, laid out as RELION's BackProjector
+ * (backprojector.cpp, projector.cpp initialiseData): x = 0 … R + 1 (the half with x ≥ 0), y and z = −(R + 1)
+ * … R + 1, with R = round(pad · rMax) the largest radius kept. Data (complex, interleaved) and weights are
+ * float32 sums, as RELION's single-precision build keeps them; each value is computed in float64.
+ */
+export interface GridShape {
+  /** Box of the particle images (and of the map). */
+  oriSize: number;
+  pad: number;
+  /** Largest frequency kept, in pixels of the unpadded box. */
+  rMax: number;
+}
+
+export class InsertionGrid {
+  readonly oriSize: number;
+  readonly pad: number;
+  readonly rMax: number;
+  /** round(pad · rMax): the radius of the padded sphere. */
+  readonly radius: number;
+  /** RELION's pad_size: 2·(radius + 1) + 1. */
+  readonly padSize: number;
+  /** Extents: x from 0, y and z from −half. */
+  readonly nx: number;
+  readonly ny: number;
+  readonly half: number;
+  /** Interleaved re, im per voxel: [z][y][x]. */
+  readonly data: Float32Array;
+  readonly weight: Float32Array;
+  /** Particles inserted into this grid. */
+  particles = 0;
+
+  /** Voxels of the half grid (nx · ny²). */
+  readonly voxels: number;
+
+  /** `shapeOnly`: the geometry without arrays (to size a file before reading it). */
+  constructor(shape: GridShape, data?: Float32Array, weight?: Float32Array, shapeOnly = false) {
+    this.oriSize = shape.oriSize;
+    this.pad = shape.pad;
+    this.rMax = shape.rMax;
+    this.radius = Math.round(shape.pad * shape.rMax);
+    this.padSize = 2 * (this.radius + 1) + 1;
+    this.half = this.radius + 1;
+    this.nx = this.half + 1;
+    this.ny = this.padSize;
+    const voxels = this.nx * this.ny * this.ny;
+    this.voxels = voxels;
+    this.data = data ?? new Float32Array(shapeOnly ? 0 : 2 * voxels);
+    this.weight = weight ?? new Float32Array(shapeOnly ? 0 : voxels);
+    if (!shapeOnly && (this.data.length !== 2 * voxels || this.weight.length !== voxels))
+      throw new RangeError(`grid arrays do not fit a ${this.nx}×${this.ny}² grid`);
+  }
+
+  get shape(): GridShape {
+    return { oriSize: this.oriSize, pad: this.pad, rMax: this.rMax };
+  }
+
+  /** Adds another grid of the same shape (a worker's or a shard's partial sums). */
+  add(other: InsertionGrid): void {
+    if (other.nx !== this.nx || other.ny !== this.ny || other.oriSize !== this.oriSize)
+      throw new RangeError('cannot add grids of different shapes');
+    const d = this.data,
+      od = other.data,
+      w = this.weight,
+      ow = other.weight;
+    for (let i = 0; i < d.length; i++) d[i]! += od[i]!;
+    for (let i = 0; i < w.length; i++) w[i]! += ow[i]!;
+    this.particles += other.particles;
+  }
+
+  /**
+   * Inserts one image's half spectrum (n×(n/2+1) complex, [y][x], centred and shifted) with its weights
+   * (CTF², or 1) by trilinear interpolation at A⁻¹·(x, y)·pad, as RELION's backproject2Dto3D: only the points
+   * whose 3D radius is within the padded sphere, the x = 0 column once, the x < 0 half as complex conjugates.
+   * `rot` is RELION's Euler matrix A (row-major); its transpose is its inverse.
+   */
+  insert(f: Float64Array, w: Float64Array | null, n: number, rot: Float64Array): void {
+    const nh = (n >> 1) + 1;
+    const p = this.pad;
+    // Ainv = Aᵀ · pad: column j of A is row j of Ainv.
+    const a00 = rot[0]! * p,
+      a01 = rot[3]! * p,
+      a10 = rot[1]! * p,
+      a11 = rot[4]! * p,
+      a20 = rot[2]! * p,
+      a21 = rot[5]! * p;
+    const maxR2 = this.radius * this.radius;
+    const atAxx = a00 * a00 + a10 * a10 + a20 * a20;
+    const atAxy = a00 * a01 + a10 * a11 + a20 * a21;
+    const atAyy = a01 * a01 + a11 * a11 + a21 * a21;
+    const nx = this.nx,
+      plane = nx * this.ny,
+      off = this.half,
+      ny = this.ny;
+    const data = this.data,
+      weight = this.weight;
+    for (let i = 0; i < n; i++) {
+      const y = i < nh ? i : i - n;
+      const firstAllowed = i < nh ? 0 : 1;
+      // The x range inside the ellipse |Ainv·(x, y)|² ≤ R² (RELION's discriminant, the same roundings).
+      const discr = atAxy * atAxy * y * y - atAxx * (atAyy * y * y - maxR2);
+      if (discr < 0) continue;
+      const d = Math.sqrt(discr) / atAxx;
+      const q = (-atAxy * y) / atAxx;
+      let first = Math.ceil(q - d);
+      let last = Math.floor(q + d);
+      if (first < firstAllowed) first = firstAllowed;
+      if (last > nh - 1) last = nh - 1;
+      for (let x = first; x <= last; x++) {
+        const k = i * nh + x;
+        const wt = w ? w[k]! : 1;
+        if (wt <= 0) continue;
+        let xp = a00 * x + a01 * y;
+        let yp = a10 * x + a11 * y;
+        let zp = a20 * x + a21 * y;
+        if (xp * xp + yp * yp + zp * zp > maxR2) continue;
+        const re = f[2 * k]!;
+        let im = f[2 * k + 1]!;
+        if (xp < 0) {
+          xp = -xp;
+          yp = -yp;
+          zp = -zp;
+          im = -im;
+        }
+        const x0 = Math.floor(xp),
+          fx = xp - x0;
+        const yf = Math.floor(yp),
+          fy = yp - yf;
+        const zf = Math.floor(zp),
+          fz = zp - zf;
+        const y0 = yf + off,
+          z0 = zf + off;
+        if (x0 < 0 || x0 + 1 >= nx || y0 < 0 || y0 + 1 >= ny || z0 < 0 || z0 + 1 >= ny) continue;
+        const mfx = 1 - fx,
+          mfy = 1 - fy,
+          mfz = 1 - fz;
+        const b = z0 * plane + y0 * nx + x0;
+        splat(data, weight, b, mfz * mfy * mfx, re, im, wt);
+        splat(data, weight, b + 1, mfz * mfy * fx, re, im, wt);
+        splat(data, weight, b + nx, mfz * fy * mfx, re, im, wt);
+        splat(data, weight, b + nx + 1, mfz * fy * fx, re, im, wt);
+        splat(data, weight, b + plane, fz * mfy * mfx, re, im, wt);
+        splat(data, weight, b + plane + 1, fz * mfy * fx, re, im, wt);
+        splat(data, weight, b + plane + nx, fz * fy * mfx, re, im, wt);
+        splat(data, weight, b + plane + nx + 1, fz * fy * fx, re, im, wt);
+      }
+    }
+    this.particles++;
+  }
+
+  /**
+   * RELION's symmetrise (backprojector.cpp): the x = 0 plane made Hermitian (each pair summed), then for every
+   * operator but the identity the grid read at R·k by trilinear interpolation and added, inside the padded
+   * sphere. Symmetry acts on the summed grid, not per particle, as relion_reconstruct does.
+   */
+  symmetrise(operators: readonly Mat[]): void {
+    this.enforceHermitian();
+    const others = operators.filter((r) => !isIdentity(r));
+    if (others.length === 0) return;
+    const sumData = this.data.slice();
+    const sumWeight = this.weight.slice();
+    const { nx, ny, half } = this;
+    const plane = nx * ny;
+    const r2max = this.radius * this.radius;
+    for (const r of others) {
+      for (let z = -half; z <= half; z++)
+        for (let y = -half; y <= half; y++)
+          for (let x = 0; x < nx; x++) {
+            if (x * x + y * y + z * z > r2max) continue;
+            let xp = x * r[0]! + y * r[1]! + z * r[2]!;
+            let yp = x * r[3]! + y * r[4]! + z * r[5]!;
+            let zp = x * r[6]! + y * r[7]! + z * r[8]!;
+            let conj = 1;
+            if (xp < 0) {
+              xp = -xp;
+              yp = -yp;
+              zp = -zp;
+              conj = -1;
+            }
+            const x0 = Math.floor(xp),
+              fx = xp - x0;
+            const yf = Math.floor(yp),
+              fy = yp - yf;
+            const zf = Math.floor(zp),
+              fz = zp - zf;
+            const b = (zf + half) * plane + (yf + half) * nx + x0;
+            const o = (z + half) * plane + (y + half) * nx + x;
+            sumData[2 * o]! += trilinear(this.data, 2 * b, 2, 2 * nx, 2 * plane, fx, fy, fz);
+            sumData[2 * o + 1]! += conj * trilinear(this.data, 2 * b + 1, 2, 2 * nx, 2 * plane, fx, fy, fz);
+            sumWeight[o]! += trilinear(this.weight, b, 1, nx, plane, fx, fy, fz);
+          }
+    }
+    this.data.set(sumData);
+    this.weight.set(sumWeight);
+  }
+
+  /** The x = 0 plane: F(0, y, z) and F(0, −y, −z) summed and made conjugate (RELION enforceHermitianSymmetry). */
+  enforceHermitian(): void {
+    const { nx, ny, half } = this;
+    const plane = nx * ny;
+    const at = (z: number, y: number): number => (z + half) * plane + (y + half) * nx;
+    for (let z = -half; z <= half; z++) {
+      for (let y = z < 0 ? 0 : 1; y <= half; y++) {
+        const a = at(z, y),
+          b = at(-z, -y);
+        const re = this.data[2 * a]! + this.data[2 * b]!;
+        const im = this.data[2 * a + 1]! - this.data[2 * b + 1]!;
+        this.data[2 * a] = re;
+        this.data[2 * a + 1] = im;
+        this.data[2 * b] = re;
+        this.data[2 * b + 1] = -im;
+        const s = this.weight[a]! + this.weight[b]!;
+        this.weight[a] = s;
+        this.weight[b] = s;
+      }
+    }
+  }
+}
+
+function splat(
+  data: Float32Array,
+  weight: Float32Array,
+  i: number,
+  dd: number,
+  re: number,
+  im: number,
+  wt: number,
+): void {
+  data[2 * i]! += dd * re;
+  data[2 * i + 1]! += dd * im;
+  weight[i]! += dd * wt;
+}
+
+/**
+ * Trilinear interpolation at corner index b of a grid whose neighbours along x, y, z are sx, sy, sz values
+ * apart (RELION's LIN_INTERP order: x, then y, then z).
+ */
+function trilinear(
+  g: Float32Array,
+  b: number,
+  sx: number,
+  sy: number,
+  sz: number,
+  fx: number,
+  fy: number,
+  fz: number,
+): number {
+  const v000 = g[b]!,
+    v001 = g[b + sx]!,
+    v010 = g[b + sy]!,
+    v011 = g[b + sy + sx]!;
+  const v100 = g[b + sz]!,
+    v101 = g[b + sz + sx]!,
+    v110 = g[b + sz + sy]!,
+    v111 = g[b + sz + sy + sx]!;
+  const x00 = v000 + fx * (v001 - v000);
+  const x01 = v100 + fx * (v101 - v100);
+  const x10 = v010 + fx * (v011 - v010);
+  const x11 = v110 + fx * (v111 - v110);
+  const y0 = x00 + fy * (x10 - x00);
+  const y1 = x01 + fy * (x11 - x01);
+  return y0 + fz * (y1 - y0);
+}
+
+function isIdentity(r: Mat): boolean {
+  return [0, 4, 8].every((i) => Math.abs(r[i]! - 1) < 1e-9) && [1, 2, 3, 5, 6, 7].every((i) => Math.abs(r[i]!) < 1e-9);
+}

@@ -1,0 +1,247 @@
+import { FormatError, InputError, type Warning } from '../errors.js';
+import { RLN } from '../io/star/labels.js';
+import { findParticleBlock, readParticles } from '../io/star/particles.js';
+import type { StarDocument } from '../io/star/read.js';
+import type { ParticleCtf } from './relion-ctf.js';
+
+/** Which particles go into which map. */
+export type SubsetChoice = 'both' | '1' | '2' | 'all';
+
+/** What a reconstruction needs of each particle, read once from the STAR (or converted .cs). */
+export interface ReconstructionPlan {
+  source: string;
+  count: number;
+  boxSize: number;
+  pixelSizeA: number;
+  pixelSizeFrom: string;
+  /** Stack path as written in the STAR (resolved later by the front end) and 0-based image index. */
+  stack: string[];
+  index: Int32Array;
+  rotDeg: Float64Array;
+  tiltDeg: Float64Array;
+  psiDeg: Float64Array;
+  originXPx: Float64Array;
+  originYPx: Float64Array;
+  /** 1 or 2 from rlnRandomSubset, 0 without. */
+  subset: Uint8Array;
+  hasSubsets: boolean;
+  ctf: ((i: number) => ParticleCtf) | null;
+  /** 1-based STAR line of particle i, for messages. */
+  lineOf: (i: number) => number;
+  warnings: Warning[];
+}
+
+export interface PlanOptions {
+  /** Reconstruct without CTF correction (RELION's default without --ctf). */
+  noCtf?: boolean;
+  /** Overrides the optics table's pixel size. */
+  angpixA?: number | null;
+}
+
+/** Reads and checks the particles: angles, images, optics that agree, CTF columns unless --no-ctf. */
+export function reconstructionPlan(doc: StarDocument, options: PlanOptions = {}): ReconstructionPlan {
+  const source = doc.source;
+  const { particles: p, warnings } = readParticles(doc);
+  const loop = findParticleBlock(doc).loop!;
+  const lineOf = (i: number): number => loop.lineOf(i);
+  if (p.count === 0) throw new FormatError('the particle table is empty', { source, hint: 'Nothing to reconstruct' });
+  if (!p.imageName)
+    throw new FormatError('the particles have no images', {
+      source,
+      expected: `_${RLN.imageName} (or blob/path and blob/idx in a .cs)`,
+      hint: 'Give the particle STAR of an extraction or refinement job',
+    });
+  if (!p.angleRotDeg || !p.angleTiltDeg || !p.anglePsiDeg)
+    throw new FormatError('the particles have no 3D angles', {
+      source,
+      expected: `_${RLN.angleRot}, _${RLN.angleTilt} and _${RLN.anglePsi} (or alignments3D/pose in a .cs)`,
+      hint: 'Give the particles of a 3D refinement (run_data.star), not of an extraction or 2D classification',
+    });
+  if (p.angleRotDeg.every((v) => v === 0) && p.angleTiltDeg.every((v) => v === 0) && p.count > 1)
+    throw new FormatError('every particle has rot = tilt = 0: these are 2D-classification angles', {
+      source,
+      hint: 'Only psi is refined in 2D; give the particles of a 3D refinement (run_data.star)',
+    });
+  const { boxSize, pixelSizeA, from } = opticsGeometry(p.optics, p.opticsIndex, options.angpixA, source, warnings);
+  const stack: string[] = new Array<string>(p.count);
+  const index = new Int32Array(p.count);
+  p.imageName.forEach((name, i) => {
+    const [s, k] = parseImageName(name, source, lineOf(i));
+    stack[i] = s;
+    index[i] = k;
+  });
+  const originXPx = new Float64Array(p.count),
+    originYPx = new Float64Array(p.count);
+  if (p.originXA && p.originYA)
+    for (let i = 0; i < p.count; i++) {
+      originXPx[i] = p.originXA[i]! / pixelSizeA;
+      originYPx[i] = p.originYA[i]! / pixelSizeA;
+    }
+  else warnings.push({ code: 'no-origins', message: `${source}: no origin columns; every particle taken as centred` });
+  const subset = new Uint8Array(p.count);
+  const hasSubsets = !!p.randomSubset;
+  if (p.randomSubset)
+    for (let i = 0; i < p.count; i++) {
+      const s = p.randomSubset[i]!;
+      if (s !== 1 && s !== 2)
+        throw new FormatError('random subset must be 1 or 2', {
+          source,
+          line: lineOf(i),
+          field: `_${RLN.randomSubset}`,
+          found: String(s),
+        });
+      subset[i] = s;
+    }
+  checkFinite(p.angleRotDeg, p.angleTiltDeg, p.anglePsiDeg, originXPx, originYPx, source, lineOf);
+  return {
+    source,
+    count: p.count,
+    boxSize,
+    pixelSizeA,
+    pixelSizeFrom: from,
+    stack,
+    index,
+    rotDeg: p.angleRotDeg,
+    tiltDeg: p.angleTiltDeg,
+    psiDeg: p.anglePsiDeg,
+    originXPx,
+    originYPx,
+    subset,
+    hasSubsets,
+    ctf: options.noCtf ? null : ctfColumns(p, source, lineOf),
+    lineOf,
+    warnings,
+  };
+}
+
+function opticsGeometry(
+  optics: ReturnType<typeof readParticles>['particles']['optics'],
+  opticsIndex: Int32Array,
+  angpixA: number | null | undefined,
+  source: string,
+  warnings: Warning[],
+): { boxSize: number; pixelSizeA: number; from: string } {
+  const used = [...new Set(opticsIndex)].map((k) => optics[k]!);
+  const sizes = new Set(used.map((o) => o.imageSize).filter((s): s is number => s !== null));
+  if (sizes.size > 1)
+    throw new FormatError('optics groups have different image sizes', {
+      source,
+      found: [...sizes].join(', ') + ' px',
+      hint: 'Reconstruct each optics group on its own (or re-extract to one box)',
+    });
+  const pixels = used.map((o) => o.imagePixelSizeA).filter((s): s is number => s !== null && s > 0);
+  const first = pixels[0];
+  if (pixels.some((px) => Math.abs(px - first!) > 1e-3 * first!))
+    throw new FormatError('optics groups have different pixel sizes', {
+      source,
+      found: [...new Set(pixels)].join(', ') + ' Å',
+      hint: 'Reconstruct each optics group on its own, or rescale the particles to one pixel size',
+    });
+  let pixelSizeA: number, from: string;
+  if (angpixA !== undefined && angpixA !== null) {
+    if (!(angpixA > 0) || !Number.isFinite(angpixA))
+      throw new InputError(`--angpix must be a positive number of Å, got ${angpixA}`);
+    if (first !== undefined && Math.abs(first - angpixA) > 1e-3 * angpixA)
+      warnings.push({
+        code: 'angpix-override',
+        message: `${source}: optics pixel size ${first} Å overridden by --angpix ${angpixA}`,
+      });
+    pixelSizeA = angpixA;
+    from = '--angpix';
+  } else if (first !== undefined) {
+    pixelSizeA = first;
+    from = `the optics table (_${RLN.imagePixelSize})`;
+  } else {
+    throw new InputError(`${source}: the particles give no pixel size; give it with --angpix A`);
+  }
+  const box = [...sizes][0] ?? 0;
+  return { boxSize: box, pixelSizeA, from };
+}
+
+/** '000012@Extract/job009/a.mrcs' → ['Extract/job009/a.mrcs', 11]; a name without '@' is a single image. */
+export function parseImageName(name: string, source: string, line: number): [string, number] {
+  const at = name.indexOf('@');
+  if (at < 0) return [name, 0];
+  const k = Number(name.slice(0, at));
+  if (!Number.isInteger(k) || k < 1)
+    throw new FormatError('image name does not start with an image number', {
+      source,
+      line,
+      field: `_${RLN.imageName}`,
+      found: JSON.stringify(name),
+      expected: 'NNNNNN@stack.mrcs with NNNNNN ≥ 1',
+    });
+  return [name.slice(at + 1), k - 1];
+}
+
+function ctfColumns(
+  p: ReturnType<typeof readParticles>['particles'],
+  source: string,
+  lineOf: (i: number) => number,
+): (i: number) => ParticleCtf {
+  const missing = [
+    [RLN.defocusU, p.defocusUA],
+    [RLN.defocusV, p.defocusVA],
+    [RLN.defocusAngle, p.defocusAngleDeg],
+  ].filter(([, v]) => !v);
+  if (missing.length)
+    throw new FormatError('the particles have no CTF parameters', {
+      source,
+      expected: missing.map(([n]) => `_${n as string}`).join(', '),
+      hint: 'Reconstruct without CTF correction with --no-ctf, or give the particles of a refinement',
+    });
+  for (const o of p.optics) {
+    if (o.voltageKv === null || o.csMm === null || o.amplitudeContrast === null)
+      throw new FormatError('optics group lacks voltage, Cs or amplitude contrast', {
+        source,
+        field: o.name,
+        expected: `_${RLN.voltage}, _${RLN.sphericalAberration}, _${RLN.amplitudeContrast}`,
+        hint: 'Add them to the optics table, or use --no-ctf',
+      });
+  }
+  const u = p.defocusUA!,
+    v = p.defocusVA!,
+    a = p.defocusAngleDeg!;
+  for (let i = 0; i < p.count; i++) {
+    if (!Number.isFinite(u[i]!) || !Number.isFinite(v[i]!) || !Number.isFinite(a[i]!) || u[i]! < 0 || v[i]! < 0)
+      throw new FormatError('defocus is not a finite, non-negative number', {
+        source,
+        line: lineOf(i),
+        found: `U ${u[i]} V ${v[i]} angle ${a[i]}`,
+        hint: 'Fix or remove that particle',
+      });
+  }
+  return (i) => {
+    const o = p.optics[p.opticsIndex[i]!]!;
+    return {
+      voltageKv: o.voltageKv!,
+      csMm: o.csMm!,
+      amplitudeContrast: o.amplitudeContrast!,
+      defocusUA: u[i]!,
+      defocusVA: v[i]!,
+      defocusAngleDeg: a[i]!,
+      phaseShiftDeg: p.phaseShiftDeg?.[i] ?? 0,
+      bfactorA2: p.ctfBfactorA2?.[i] ?? 0,
+      scale: p.ctfScale?.[i] ?? 1,
+    };
+  };
+}
+
+function checkFinite(
+  rot: Float64Array,
+  tilt: Float64Array,
+  psi: Float64Array,
+  ox: Float64Array,
+  oy: Float64Array,
+  source: string,
+  lineOf: (i: number) => number,
+): void {
+  for (let i = 0; i < rot.length; i++) {
+    if (![rot[i], tilt[i], psi[i], ox[i], oy[i]].every((x) => Number.isFinite(x)))
+      throw new FormatError('angle or origin is not a finite number', {
+        source,
+        line: lineOf(i),
+        hint: 'Fix or remove that particle',
+      });
+  }
+}

@@ -1,0 +1,110 @@
+import { Worker } from 'node:worker_threads';
+import { setFlagsFromString } from 'node:v8';
+import type { Inserter } from '../../core/app/reconstruct.js';
+import type { ParticleBatch } from '../../core/reconstruct/batch.js';
+import { InsertionGrid, type GridShape } from '../../core/reconstruct/grid.js';
+import { threadsFor, workerScript } from './jobs.js';
+
+type Reply =
+  | { kind: 'ready' }
+  | { kind: 'done'; count: number }
+  | { kind: 'grids'; grids: { data: Float32Array; weight: Float32Array; particles: number }[] }
+  | { kind: 'error'; message: string };
+
+/**
+ * Insertion on worker threads: each owns its padded grids (one per target), batches go to the least busy
+ * worker (at most two in flight each, so reading stays a bounded step ahead), and at the end the workers'
+ * grids are added. Memory: one set of grids per worker plus the batches in flight. Falls back to null
+ * (the caller inserts on its own thread) with one thread or no compiled worker script.
+ */
+export function workerInserter(particles: number): Inserter | null {
+  const file = workerScript('insert-worker');
+  const threads = threadsFor(Math.ceil(particles / 64));
+  if (!file || threads < 2) return null;
+  let workers: Worker[] = [];
+  let shape: GridShape | null = null;
+  const busy: number[] = [];
+  const waiting: (() => void)[] = [];
+  let failure: Error | null = null;
+  const listen = (w: Worker, i: number): void => {
+    w.on('message', (r: Reply) => {
+      if (r.kind === 'done') {
+        busy[i]!--;
+        waiting.splice(0).forEach((f) => f());
+      } else if (r.kind === 'error') {
+        failure = new Error(r.message);
+        waiting.splice(0).forEach((f) => f());
+      }
+    });
+    w.on('error', (e) => {
+      failure = e;
+      waiting.splice(0).forEach((f) => f());
+    });
+  };
+  const once = <T extends Reply['kind']>(w: Worker, kind: T): Promise<Extract<Reply, { kind: T }>> =>
+    new Promise((resolve, reject) => {
+      const on = (r: Reply): void => {
+        if (r.kind === kind) {
+          w.off('message', on);
+          resolve(r as Extract<Reply, { kind: T }>);
+        } else if (r.kind === 'error') {
+          w.off('message', on);
+          reject(new Error(r.message));
+        }
+      };
+      w.on('message', on);
+    });
+  return {
+    async start(s, targets) {
+      shape = s;
+      setFlagsFromString('--no-concurrent-recompilation');
+      workers = Array.from({ length: threads }, () => new Worker(file));
+      workers.forEach((w, i) => {
+        busy[i] = 0;
+        listen(w, i);
+      });
+      await Promise.all(
+        workers.map((w) => {
+          const ready = once(w, 'ready');
+          w.postMessage({ kind: 'start', shape: s, targets });
+          return ready;
+        }),
+      );
+    },
+    async insert(batch: ParticleBatch) {
+      for (;;) {
+        if (failure) throw failure;
+        const i = busy.indexOf(Math.min(...busy));
+        if (busy[i]! < 2) {
+          busy[i]!++;
+          workers[i]!.postMessage({ kind: 'batch', batch }, [
+            batch.bytes.buffer as ArrayBuffer,
+            batch.params.buffer as ArrayBuffer,
+          ]);
+          return;
+        }
+        await new Promise<void>((r) => waiting.push(r));
+      }
+    },
+    async finish() {
+      while (busy.some((b) => b > 0) && !failure) await new Promise<void>((r) => waiting.push(r));
+      if (failure) throw failure;
+      const replies = await Promise.all(
+        workers.map((w) => {
+          const got = once(w, 'grids');
+          w.postMessage({ kind: 'finish' });
+          return got;
+        }),
+      );
+      await Promise.all(workers.map((w) => w.terminate()));
+      const sums = replies[0]!.grids.map((g) =>
+        Object.assign(new InsertionGrid(shape!, g.data, g.weight), { particles: g.particles }),
+      );
+      for (const r of replies.slice(1))
+        r.grids.forEach((g, k) =>
+          sums[k]!.add(Object.assign(new InsertionGrid(shape!, g.data, g.weight), { particles: g.particles })),
+        );
+      return sums;
+    },
+  };
+}
