@@ -51,15 +51,17 @@ describe('cryodx reconstruct against relion_reconstruct', () => {
   it('has its reference data', () =>
     expect(Object.keys(EXPECTED.cases)).toEqual(expect.arrayContaining(['even', 'odd'])));
 
-  // RELION parity, shell by shell to Nyquist: as measured (docs/reconstruct.md). Not yet the 0.99 in every shell
-  // that issue 29 asks: the last two shells, where 300 (150) particles of 32 px leave the grid sparse and the
-  // signal is mostly noise, differ by a few per cent, for a reason not yet found.
+  // RELION parity, shell by shell to Nyquist (measured 0.994–0.998 at Nyquist, ≥ 0.999 below shell 14). The
+  // last shells are where a grid of 300 (150) particles of 32 px is sparse and the signal mostly noise: they
+  // failed (0.95–0.98) while a point at exactly Nyquist was inserted by another rounding than RELION's, or an
+  // image's DC term was kept.
   type Case = [string, string, { subset?: SubsetChoice; symmetry?: string; noCtf?: boolean }, string, number, number];
   const cases: Case[] = [
-    ['C1, CTF, all particles', 'even', { subset: 'all' }, 'relion_ctf_all.mrc', 0.997, 0.97],
-    ['C1, CTF, half 1', 'even', { subset: '1' }, 'relion_ctf_half1.mrc', 0.99, 0.94],
-    ['C1, no CTF', 'even', { subset: 'all', noCtf: true }, 'relion_noctf_all.mrc', 0.997, 0.975],
-    ['D2, CTF', 'even', { subset: 'all', symmetry: 'D2' }, 'relion_d2_ctf_all.mrc', 0.997, 0.975],
+    ['C1, CTF, all particles', 'even', { subset: 'all' }, 'relion_ctf_all.mrc', 0.998, 0.99],
+    ['C1, CTF, half 1', 'even', { subset: '1' }, 'relion_ctf_half1.mrc', 0.998, 0.99],
+    ['C1, no CTF', 'even', { subset: 'all', noCtf: true }, 'relion_noctf_all.mrc', 0.998, 0.99],
+    ['D2, CTF', 'even', { subset: 'all', symmetry: 'D2' }, 'relion_d2_ctf_all.mrc', 0.998, 0.99],
+    ['D2, CTF, half 1', 'even', { subset: '1', symmetry: 'D2' }, 'relion_d2_ctf_half1.mrc', 0.998, 0.99],
     [
       'T, CTF (RELION’s orientation of T)',
       'even',
@@ -88,7 +90,7 @@ describe('cryodx reconstruct against relion_reconstruct', () => {
     for (const k of [1, 2])
       expect(
         min(fsc(maps[`half${k}.mrc`]!, mapOf(fixture('reconstruct', 'even', `relion_ctf_half${k}.mrc`)), 32)),
-      ).toBeGreaterThan(0.93);
+      ).toBeGreaterThan(0.99);
   });
 
   it('an odd box follows the truth as well as an even one (RELION 3.1.3’s own odd maps do not: see docs)', async () => {
@@ -200,7 +202,7 @@ describe('cryodx reconstruct refuses bad input in one sentence', () => {
 });
 
 describe.skipIf(!HAS_SHARED)('real particles (../shared/data/real/betagal-particles)', () => {
-  it('half maps within FSC 0.98 of RELION 3.1.3’s in every shell; RELION’s resolution with its mask', async () => {
+  it('half maps within FSC 0.99 of RELION 3.1.3’s in every shell; RELION’s resolution with its mask', async () => {
     const star = shared('data/real/betagal-particles/particles.star');
     const out = mkdtempSync(join(tmpdir(), 'cryodx-betagal-'));
     const r = cryodx(
@@ -221,7 +223,7 @@ describe.skipIf(!HAS_SHARED)('real particles (../shared/data/real/betagal-partic
         mapOf(shared(`data/real/betagal-particles/relion/half${k}.mrc`)),
         64,
       );
-      expect(min(f)).toBeGreaterThan(0.98);
+      expect(min(f)).toBeGreaterThan(0.99);
     }
     // relion_postprocess on RELION's halves: 7.08 Å (Nyquist).
     expect((JSON.parse(r.stdout) as { resolutionA: number }).resolutionA).toBeCloseTo(7.08, 2);

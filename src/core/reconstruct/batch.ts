@@ -1,6 +1,5 @@
-import { eulerToMatrix, mat3 } from '../geometry/rotation.js';
 import { decodeImage, type StackLayout } from '../io/mrc/stack.js';
-import type { InsertionGrid } from './grid.js';
+import { relionInverse, type InsertionGrid } from './grid.js';
 import { ImagePreparer } from './prepare.js';
 import type { ReconstructionPlan } from './particles.js';
 import type { ParticleCtf } from './relion-ctf.js';
@@ -62,7 +61,7 @@ export function packParticle(
 export class BatchInserter {
   private preparer: ImagePreparer | null = null;
   private image: Float32Array | null = null;
-  private readonly rot = mat3();
+  private readonly ainv = new Float64Array(9);
 
   insert(batch: ParticleBatch, grids: readonly InsertionGrid[]): void {
     const n = batch.layout.nx;
@@ -73,7 +72,6 @@ export class BatchInserter {
     const prep = this.preparer,
       image = this.image!;
     const layout = { ...batch.layout, source: '', count: batch.count, dataOffset: 0, pixelSizeA: null };
-    const d2r = Math.PI / 180;
     for (let k = 0; k < batch.count; k++) {
       const o = k * PARAMS;
       const p = batch.params;
@@ -96,8 +94,9 @@ export class BatchInserter {
             }
           : null;
       const w = prep.prepare(image, p[o + 3]!, p[o + 4]!, ctf, batch.pixelSizeA);
-      eulerToMatrix(this.rot, p[o]! * d2r, p[o + 1]! * d2r, p[o + 2]! * d2r);
-      grids[target]!.insert(prep.spectrum, w, n, this.rot);
+      const g = grids[target]!;
+      relionInverse(this.ainv, p[o]!, p[o + 1]!, p[o + 2]!, g.pad);
+      g.insert(prep.spectrum, w, n, this.ainv);
     }
   }
 }

@@ -74,18 +74,17 @@ export class InsertionGrid {
    * Inserts one image's half spectrum (n×(n/2+1) complex, [y][x], centred and shifted) with its weights
    * (CTF², or 1) by trilinear interpolation at A⁻¹·(x, y)·pad, as RELION's backproject2Dto3D: only the points
    * whose 3D radius is within the padded sphere, the x = 0 column once, the x < 0 half as complex conjugates.
-   * `rot` is RELION's Euler matrix A (row-major); its transpose is its inverse.
+   * `ainv` is A⁻¹ · pad (row-major), as relionInverse gives it: which points on the sphere's rim are inserted
+   * depends on its last bits, so it is computed as RELION computes it.
    */
-  insert(f: Float64Array, w: Float64Array | null, n: number, rot: Float64Array): void {
+  insert(f: Float64Array, w: Float64Array | null, n: number, ainv: Float64Array): void {
     const nh = (n >> 1) + 1;
-    const p = this.pad;
-    // Ainv = Aᵀ · pad: column j of A is row j of Ainv.
-    const a00 = rot[0]! * p,
-      a01 = rot[3]! * p,
-      a10 = rot[1]! * p,
-      a11 = rot[4]! * p,
-      a20 = rot[2]! * p,
-      a21 = rot[5]! * p;
+    const a00 = ainv[0]!,
+      a01 = ainv[1]!,
+      a10 = ainv[3]!,
+      a11 = ainv[4]!,
+      a20 = ainv[6]!,
+      a21 = ainv[7]!;
     const maxR2 = this.radius * this.radius;
     const atAxx = a00 * a00 + a10 * a10 + a20 * a20;
     const atAxy = a00 * a01 + a10 * a11 + a20 * a21;
@@ -266,4 +265,54 @@ function trilinear(
 
 function isIdentity(r: Mat): boolean {
   return [0, 4, 8].every((i) => Math.abs(r[i]! - 1) < 1e-9) && [1, 2, 3, 5, 6, 7].every((i) => Math.abs(r[i]!) < 1e-9);
+}
+
+/**
+ * A⁻¹ · pad for RELION's Euler angles (degrees), with RELION's arithmetic to the last bit: DEG2RAD as
+ * d · π / 180, Euler_angles2matrix's products, Matrix2D::inv's cofactors divided by the determinant, then the
+ * padding factor (euler.cpp, matrix2d.h, backprojector.cpp). The transpose is the same rotation, but not always the
+ * same last bit, and that bit decides whether a point at exactly Nyquist is inserted.
+ */
+export function relionInverse(
+  out: Float64Array,
+  rotDeg: number,
+  tiltDeg: number,
+  psiDeg: number,
+  pad: number,
+): Float64Array {
+  const PI = 3.14159265358979323846;
+  const al = (rotDeg * PI) / 180,
+    be = (tiltDeg * PI) / 180,
+    ga = (psiDeg * PI) / 180;
+  const ca = Math.cos(al),
+    cb = Math.cos(be),
+    cg = Math.cos(ga),
+    sa = Math.sin(al),
+    sb = Math.sin(be),
+    sg = Math.sin(ga);
+  const cc = cb * ca,
+    cs = cb * sa,
+    sc = sb * ca,
+    ss = sb * sa;
+  const m00 = cg * cc - sg * sa,
+    m01 = cg * cs + sg * ca,
+    m02 = -cg * sb;
+  const m10 = -sg * cc - cg * sa,
+    m11 = -sg * cs + cg * ca,
+    m12 = sg * sb;
+  const m20 = sc,
+    m21 = ss,
+    m22 = cb;
+  out[0] = m22 * m11 - m21 * m12;
+  out[1] = -(m22 * m01 - m21 * m02);
+  out[2] = m12 * m01 - m11 * m02;
+  out[3] = -(m22 * m10 - m20 * m12);
+  out[4] = m22 * m00 - m20 * m02;
+  out[5] = -(m12 * m00 - m10 * m02);
+  out[6] = m21 * m10 - m20 * m11;
+  out[7] = -(m21 * m00 - m20 * m01);
+  out[8] = m11 * m00 - m10 * m01;
+  const det = m00 * out[0] + m10 * out[1] + m20 * out[2];
+  for (let i = 0; i < 9; i++) out[i] = (out[i]! / det) * pad;
+  return out;
 }

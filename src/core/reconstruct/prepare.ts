@@ -68,6 +68,10 @@ export class ImagePreparer {
         f[k + 1] = a * pi + b * pr;
       }
     }
+    // relion_reconstruct zeroes each image's DC term (its weight stays): the map's mean then comes from the
+    // neighbouring samples only, as RELION's does (reconstructor.cpp, F2D(0, 0) = 0).
+    f[0] = 0;
+    f[1] = 0;
     if (!ctf) return null;
     relionCtfHalf(ctf, n, pixelSizeA, this.ctf);
     const w = this.weights;
