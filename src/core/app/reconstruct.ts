@@ -68,6 +68,9 @@ export interface ReconstructResult {
   resolutionA: number | null;
   fsc: FscResult | null;
   seconds: number;
+  /** Of which reading and inserting the particles, and finishing the maps (gridding, transforms, FSC). */
+  insertSeconds: number;
+  finishSeconds: number;
   warnings: Warning[];
 }
 
@@ -116,6 +119,7 @@ export async function reconstructJob(
     progress?.signal ? { signal: progress.signal } : {},
   );
   const grids = await inserter.finish();
+  const insertSeconds = (Date.now() - t0) / 1000;
   if (inp.shard) {
     const range = shardRange(plan.count, inp.shard);
     const header = { shape, source: plan.source, subset, ctf: !inp.noCtf, pixelSizeA: plan.pixelSizeA, range };
@@ -123,7 +127,7 @@ export async function reconstructJob(
     const result = resultOf(
       plan.source,
       grids,
-      { symmetry, subset, ctf: !inp.noCtf, pixelSizeA: plan.pixelSizeA, t0 },
+      { symmetry, subset, ctf: !inp.noCtf, pixelSizeA: plan.pixelSizeA, t0, insertSeconds },
       null,
       warnings,
     );
@@ -131,7 +135,7 @@ export async function reconstructJob(
   }
   return finishJob(
     grids,
-    { symmetry, subset, ctf: !inp.noCtf, pixelSizeA: plan.pixelSizeA, t0, source: plan.source },
+    { symmetry, subset, ctf: !inp.noCtf, pixelSizeA: plan.pixelSizeA, t0, insertSeconds, source: plan.source },
     inp,
     warnings,
     progress,
@@ -155,11 +159,14 @@ export function mergeReconstructJob(inp: MergeJobInput, progress?: ProgressConte
     pixelSizeA: px,
     t0,
     source: h.source,
+    insertSeconds: 0,
   };
   return finishJob(grids, meta, inp, [], progress);
 }
 
 interface FinishMeta {
+  /** Time spent reading and inserting (0 for a merge of partial sums). */
+  insertSeconds: number;
   symmetry: string;
   subset: SubsetChoice;
   ctf: boolean;
@@ -231,6 +238,8 @@ function resultOf(
     resolutionA: fsc?.resolutionA ?? null,
     fsc,
     seconds: (Date.now() - meta.t0) / 1000,
+    insertSeconds: meta.insertSeconds,
+    finishSeconds: fsc || grids.length ? (Date.now() - meta.t0) / 1000 - meta.insertSeconds : 0,
     warnings: uniqueWarnings(warnings),
   };
 }

@@ -135,15 +135,52 @@ export class InsertionGrid {
         const mfx = 1 - fx,
           mfy = 1 - fy,
           mfz = 1 - fz;
+        // The eight corners written out: this loop is the reconstruction's hot path.
         const b = z0 * plane + y0 * nx + x0;
-        splat(data, weight, b, mfz * mfy * mfx, re, im, wt);
-        splat(data, weight, b + 1, mfz * mfy * fx, re, im, wt);
-        splat(data, weight, b + nx, mfz * fy * mfx, re, im, wt);
-        splat(data, weight, b + nx + 1, mfz * fy * fx, re, im, wt);
-        splat(data, weight, b + plane, fz * mfy * mfx, re, im, wt);
-        splat(data, weight, b + plane + 1, fz * mfy * fx, re, im, wt);
-        splat(data, weight, b + plane + nx, fz * fy * mfx, re, im, wt);
-        splat(data, weight, b + plane + nx + 1, fz * fy * fx, re, im, wt);
+        const w00 = mfz * mfy,
+          w01 = mfz * fy,
+          w10 = fz * mfy,
+          w11 = fz * fy;
+        let o = b,
+          t = w00 * mfx;
+        data[2 * o]! += t * re;
+        data[2 * o + 1]! += t * im;
+        weight[o]! += t * wt;
+        o = b + 1;
+        t = w00 * fx;
+        data[2 * o]! += t * re;
+        data[2 * o + 1]! += t * im;
+        weight[o]! += t * wt;
+        o = b + nx;
+        t = w01 * mfx;
+        data[2 * o]! += t * re;
+        data[2 * o + 1]! += t * im;
+        weight[o]! += t * wt;
+        o = b + nx + 1;
+        t = w01 * fx;
+        data[2 * o]! += t * re;
+        data[2 * o + 1]! += t * im;
+        weight[o]! += t * wt;
+        o = b + plane;
+        t = w10 * mfx;
+        data[2 * o]! += t * re;
+        data[2 * o + 1]! += t * im;
+        weight[o]! += t * wt;
+        o = b + plane + 1;
+        t = w10 * fx;
+        data[2 * o]! += t * re;
+        data[2 * o + 1]! += t * im;
+        weight[o]! += t * wt;
+        o = b + plane + nx;
+        t = w11 * mfx;
+        data[2 * o]! += t * re;
+        data[2 * o + 1]! += t * im;
+        weight[o]! += t * wt;
+        o = b + plane + nx + 1;
+        t = w11 * fx;
+        data[2 * o]! += t * re;
+        data[2 * o + 1]! += t * im;
+        weight[o]! += t * wt;
       }
     }
     this.particles++;
@@ -218,20 +255,6 @@ export class InsertionGrid {
   }
 }
 
-function splat(
-  data: Float32Array,
-  weight: Float32Array,
-  i: number,
-  dd: number,
-  re: number,
-  im: number,
-  wt: number,
-): void {
-  data[2 * i]! += dd * re;
-  data[2 * i + 1]! += dd * im;
-  weight[i]! += dd * wt;
-}
-
 /**
  * Trilinear interpolation at corner index b of a grid whose neighbours along x, y, z are sx, sy, sz values
  * apart (RELION's LIN_INTERP order: x, then y, then z).
@@ -280,7 +303,7 @@ export function relionInverse(
   psiDeg: number,
   pad: number,
 ): Float64Array {
-  const PI = 3.14159265358979323846;
+  const PI = Math.PI; // RELION’s PI macro (3.14159265358979323846) is this double
   const al = (rotDeg * PI) / 180,
     be = (tiltDeg * PI) / 180,
     ga = (psiDeg * PI) / 180;
