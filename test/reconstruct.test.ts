@@ -10,6 +10,7 @@ import { fscFromSums, shellIndexMap, shellSums } from '../src/core/analysis/fsc/
 import { rfft3d } from '../src/core/fourier/rfft3d.js';
 import { readMrc } from '../src/core/io/mrc/read.js';
 import { FileImageSource } from '../src/node/reconstruct/images.js';
+import { ListedImageSource } from '../src/core/reconstruct/listed-images.js';
 
 /**
  * The reconstruction against relion_reconstruct (RELION 3.1.3) on the same STAR and stacks
@@ -136,6 +137,35 @@ describe('cryodx reconstruct against relion_reconstruct', () => {
       const peak = b.reduce((s, v) => Math.max(s, Math.abs(v)), 0);
       expect(worst / peak).toBeLessThan(1e-4);
     }
+  });
+});
+
+describe('stacks among a dropped folder’s files (the browser’s image source)', () => {
+  it('finds a STAR’s stacks by the end of their paths and gives the same maps as the files on disk', async () => {
+    const star = fixture('reconstruct', 'even', 'particles.star');
+    const bytes = readFileSync(fixture('reconstruct', 'even', 'particles.mrcs'));
+    const files = [
+      { path: 'other/particles.mrcs.bak', size: 4, read: async () => new Uint8Array(4) },
+      {
+        path: 'myproject/particles.mrcs',
+        size: bytes.length,
+        read: async (a: number, b: number) => new Uint8Array(bytes.subarray(a, b)),
+      },
+    ];
+    const job = await reconstructJob({
+      particles: { name: 'particles.star', bytes: readFileSync(star) },
+      images: new ListedImageSource(files),
+    });
+    const disk = await rebuild(star);
+    const m = job.outputs.find((o) => o.name === 'half1.mrc')!;
+    const a = readMrc('bytes' in m ? m.bytes : new Uint8Array()).volume.data;
+    expect(Array.from(a)).toEqual(Array.from(disk['half1.mrc']!));
+    await expect(
+      reconstructJob({
+        particles: { name: 'particles.star', bytes: readFileSync(star) },
+        images: new ListedImageSource(files.slice(0, 1)),
+      }),
+    ).rejects.toThrow(/stack not found: particles\.mrcs.*drop the project folder/);
   });
 });
 

@@ -2,7 +2,10 @@ import { inspectFile } from '../core/app/inspect.js';
 import { jsonText, type NamedBytes } from '../core/app/job.js';
 import { projectInputs, withProject } from '../core/app/project.js';
 import { reportJob, type ReportJobInput } from '../core/app/report.js';
+import { reconstructJob } from '../core/app/reconstruct.js';
+import { InputError } from '../core/errors.js';
 import { setSimdEnabled } from '../core/fourier/simd.js';
+import { ListedImageSource } from '../core/reconstruct/listed-images.js';
 import { SharedMemoryPool } from '../core/parallel/pool.js';
 import type { FileInfo, InspectRequest, RunRequest, WorkerReply } from './protocol.js';
 
@@ -74,7 +77,8 @@ async function run(m: RunRequest): Promise<void> {
     version: m.version,
     analyses: m.analyses,
   };
-  const input = m.project ? await fromProject(m.project, given, m.symmetryGiven) : given;
+  const input = m.project ? await projectOrFolder(m, given) : given;
+  if (m.reconstruct) await rebuildHalves(m, input);
   // The automatic mask stands in only where neither the user nor the project gave one.
   if (!input.mask && m.autoMask) input.mask = { kind: 'auto' };
   const job = await reportJob(input, {
@@ -106,4 +110,50 @@ async function fromProject(
     read: async (path) => new Uint8Array(await byPath.get(path)!.arrayBuffer()),
   });
   return withProject(found, p.root, given, { symmetryGiven });
+}
+
+/**
+ * The half maps rebuilt from the particles (the given particle file, else the project's) and the stacks in the
+ * dropped folder, as `cryodx reconstruct` does; they replace any given half maps in the report, whose FSC is
+ * then the rebuilt maps'.
+ */
+async function rebuildHalves(m: RunRequest, input: ReportJobInput): Promise<void> {
+  if (!input.particles)
+    throw new InputError('to rebuild the half maps, give the particle STAR (or .cs) of a refinement');
+  if (!m.project)
+    throw new InputError('to rebuild the half maps, drop the folder that holds the particle stacks (the project)');
+  const images = new ListedImageSource(
+    m.project.files.map((f) => ({
+      path: f.path,
+      size: f.file.size,
+      read: async (start: number, end: number) => new Uint8Array(await f.file.slice(start, end).arrayBuffer()),
+    })),
+  );
+  const job = await reconstructJob(
+    { particles: input.particles, images, symmetry: m.symmetry, subset: 'both', angpixA: m.pixelSizeA },
+    {
+      report: (fraction: number, label: string) =>
+        ctx.postMessage({ kind: 'progress', fraction: 0.5 * fraction, label }),
+    },
+  );
+  const map = (name: string): NamedBytes => {
+    const o = job.outputs.find((x) => x.name === name)!;
+    return { name: `rebuilt ${name}`, bytes: 'bytes' in o ? o.bytes : new Uint8Array() };
+  };
+  input.half1 = map('half1.mrc');
+  input.half2 = map('half2.mrc');
+  input.angpixA = job.result.pixelSizeA;
+}
+
+/**
+ * The dropped folder as a project; when the half maps are to be rebuilt, a folder that is no project is simply
+ * where the stacks are (the particle file given beside it).
+ */
+async function projectOrFolder(m: RunRequest, given: ReportJobInput): Promise<ReportJobInput> {
+  try {
+    return await fromProject(m.project!, given, m.symmetryGiven);
+  } catch (e) {
+    if (m.reconstruct && given.particles && /not a RELION project/.test((e as Error).message)) return given;
+    throw e;
+  }
 }

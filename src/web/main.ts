@@ -213,6 +213,7 @@ async function run(): Promise<void> {
     project,
     symmetryGiven: $<HTMLInputElement>('sym').dataset['edited'] === '1',
     simd: SIMD,
+    reconstruct: $<HTMLInputElement>('do-reconstruct').checked,
   };
   worker = newWorker();
   performance.mark('cryodx-run');

@@ -34,6 +34,8 @@ export interface RunRequest {
   project: { root: string; files: { path: string; file: File }[] } | null;
   /** True when the user changed the symmetry field (else the project's refinement decides). */
   symmetryGiven: boolean;
+  /** Rebuild the half maps from the particles and their stacks (in the dropped folder) before the report. */
+  reconstruct: boolean;
   /** False: every transform on the TypeScript kernels (the page's ?simd=off, as CRYODX_SIMD=off in the CLI). */
   simd: boolean;
 }

@@ -1,6 +1,7 @@
 import { FormatError, InputError, type Warning } from '../errors.js';
 import { RLN } from '../io/star/labels.js';
 import { findParticleBlock, readParticles } from '../io/star/particles.js';
+import type { StarLoop } from '../io/star/loop.js';
 import type { StarDocument } from '../io/star/read.js';
 import type { ParticleCtf } from './relion-ctf.js';
 
@@ -62,6 +63,7 @@ export function reconstructionPlan(doc: StarDocument, options: PlanOptions = {})
       source,
       hint: 'Only psi is refined in 2D; give the particles of a 3D refinement (run_data.star)',
     });
+  opticsNotApplied(doc, loop, options.noCtf ?? false, warnings);
   const { boxSize, pixelSizeA, from } = opticsGeometry(p.optics, p.opticsIndex, options.angpixA, source, warnings);
   const stack: string[] = new Array<string>(p.count);
   const index = new Int32Array(p.count);
@@ -244,4 +246,44 @@ function checkFinite(
         hint: 'Fix or remove that particle',
       });
   }
+}
+
+/**
+ * What relion_reconstruct would also apply and cryodx does not yet: said once each (beam tilt and odd Zernike
+ * terms, anisotropic magnification, MTF division); CTF-premultiplied particles are refused (multiplying again
+ * would give a wrong map).
+ */
+function opticsNotApplied(doc: StarDocument, particles: StarLoop, noCtf: boolean, warnings: Warning[]): void {
+  const optics = doc.blocks.find((b) => b.name === 'optics' && b.loop)?.loop;
+  const has = (label: string): boolean => !!optics?.has(label) || particles.has(label);
+  const nonZero = (label: string): boolean => {
+    const l = optics?.has(label) ? optics : particles.has(label) ? particles : null;
+    if (!l) return false;
+    try {
+      return l.numbers(label).some((v) => v !== 0);
+    } catch {
+      return true;
+    }
+  };
+  if (!noCtf && (nonZero(RLN.ctfPremultiplied) || nonZero(RLN.ctfDataAreCtfPremultiplied)))
+    throw new FormatError('the particles are CTF-premultiplied (or phase-flipped)', {
+      source: doc.source,
+      hint:
+        'cryodx does not yet reconstruct such particles; use relion_reconstruct, or --no-ctf for a map without ' +
+        'CTF correction',
+    });
+  const skipped = [
+    nonZero(RLN.beamTiltX) || nonZero(RLN.beamTiltY) ? 'beam tilt' : null,
+    has(RLN.oddZernike) ? 'odd Zernike terms' : null,
+    has(RLN.evenZernike) ? 'even Zernike terms' : null,
+    has(RLN.magMatrix00) ? 'anisotropic magnification' : null,
+    has(RLN.mtfFileName) ? 'the detector MTF' : null,
+  ].filter((x): x is string => x !== null);
+  if (skipped.length)
+    warnings.push({
+      code: 'optics-not-applied',
+      message:
+        `${doc.source}: the optics table has ${skipped.join(', ')}, which relion_reconstruct applies and cryodx ` +
+        'does not yet: the maps lose a little at high resolution where these matter',
+    });
 }
