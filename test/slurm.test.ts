@@ -65,6 +65,36 @@ describe.skipIf(missing.length > 0)('SLURM executor (a single-node cluster start
       expect(readFileSync(join(dir, 'slurm', f), 'utf8'), f).toBe(readFileSync(join(dir, 'local', f), 'utf8'));
   }, 120_000);
 
+  it('reconstruct on SLURM (3 shards of partial sums, merged) gives the local run’s half maps', () => {
+    const star = join(ROOT, 'fixtures', 'reconstruct', 'even', 'particles.star');
+    const local = cryodx(['reconstruct', star, '--sym', 'D2', '--out', 'rec-local']);
+    expect(local.code, local.stderr).toBe(0);
+    const slurm = cryodx([
+      'reconstruct',
+      star,
+      '--sym',
+      'D2',
+      '--executor',
+      'slurm',
+      '--shards',
+      '3',
+      '--threads',
+      '1',
+      '--wait',
+      '--out',
+      'rec-slurm',
+    ]);
+    expect(slurm.code, slurm.stderr).toBe(0);
+    expect(slurm.stderr).toMatch(/submitted: job array and merge \d+, \d+/);
+    for (const f of ['half1.mrc', 'half2.mrc']) {
+      const a = new Float32Array(readFileSync(join(dir, 'rec-local', f)).buffer.slice(1024));
+      const b = new Float32Array(readFileSync(join(dir, 'rec-slurm', f)).buffer.slice(1024));
+      const peak = a.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+      const worst = a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]!)), 0);
+      expect(worst / peak, f).toBeLessThan(1e-4);
+    }
+  }, 180_000);
+
   it('a task made to fail is retried, then named; nothing merged; a new run redoes only that shard', () => {
     const env = { CRYODX_FAIL_TASK: 'shard 2' };
     const r = cryodx(['ctf', ...mics, '--executor', 'slurm', '--shards', '2', '--wait', '--out', 'failing'], env);
