@@ -255,8 +255,24 @@ describe.skipIf(!HAS_SHARED)('real particles (../shared/data/real/betagal-partic
       );
       expect(min(f)).toBeGreaterThan(0.99);
     }
-    // relion_postprocess on RELION's halves: 7.08 Å (Nyquist).
+    // relion_postprocess on RELION's halves: 7.08 Å (Nyquist), B −165.38 Å², Guinier r² 0.811.
     expect((JSON.parse(r.stdout) as { resolutionA: number }).resolutionA).toBeCloseTo(7.08, 2);
+    const pp = cryodx(
+      'postprocess',
+      join(out, 'half1.mrc'),
+      join(out, 'half2.mrc'),
+      '--mask',
+      shared('data/real/betagal-particles/relion/mask.mrc'),
+      '--auto-bfactor',
+      '--out',
+      join(out, 'pp'),
+    );
+    expect(pp.code, pp.stderr).toBe(0);
+    const ppStar = readFileSync(join(out, 'pp', 'postprocess.star'), 'utf8');
+    const value = (label: string): number => Number(new RegExp(`_${label}\\s+(\\S+)`).exec(ppStar)![1]);
+    expect(value('rlnFinalResolution')).toBeCloseTo(7.08, 2);
+    expect(value('rlnBfactorUsedForSharpening')).toBeCloseTo(-165.38, -1);
+    expect(Math.abs(value('rlnBfactorUsedForSharpening') / -165.38 - 1)).toBeLessThan(0.02);
   });
 });
 if (!HAS_SHARED) console.warn('reconstruct: ../shared absent, real-particle checks skipped');
