@@ -123,20 +123,21 @@ export class InsertionGrid {
           zp = -zp;
           im = -im;
         }
-        const x0 = Math.floor(xp),
+        // Integer corners (|0: V8 then indexes with int32, and a floor of −0 does not deoptimise).
+        const x0 = Math.floor(xp) | 0,
           fx = xp - x0;
-        const yf = Math.floor(yp),
+        const yf = Math.floor(yp) | 0,
           fy = yp - yf;
-        const zf = Math.floor(zp),
+        const zf = Math.floor(zp) | 0,
           fz = zp - zf;
-        const y0 = yf + off,
-          z0 = zf + off;
+        const y0 = (yf + off) | 0,
+          z0 = (zf + off) | 0;
         if (x0 < 0 || x0 + 1 >= nx || y0 < 0 || y0 + 1 >= ny || z0 < 0 || z0 + 1 >= ny) continue;
         const mfx = 1 - fx,
           mfy = 1 - fy,
           mfz = 1 - fz;
         // The eight corners written out: this loop is the reconstruction's hot path.
-        const b = z0 * plane + y0 * nx + x0;
+        const b = (z0 * plane + y0 * nx + x0) | 0;
         const w00 = mfz * mfy,
           w01 = mfz * fy,
           w10 = fz * mfy,
