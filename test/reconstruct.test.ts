@@ -5,12 +5,12 @@ import { describe, expect, it } from 'vitest';
 import { cryodx, cryodxIn } from './cli.js';
 import { fixture, HAS_SHARED, shared } from './paths.js';
 import { reconstructJob, mergeReconstructJob } from '../src/core/app/reconstruct.js';
-import type { SubsetChoice } from '../src/core/reconstruct/particles.js';
+import type { SubsetChoice } from '../src/core/analysis/reconstruct/particles.js';
 import { fscFromSums, shellIndexMap, shellSums } from '../src/core/analysis/fsc/shells.js';
 import { rfft3d } from '../src/core/fourier/rfft3d.js';
 import { readMrc } from '../src/core/io/mrc/read.js';
 import { FileImageSource } from '../src/node/reconstruct/images.js';
-import { ListedImageSource } from '../src/core/reconstruct/listed-images.js';
+import { ListedImageSource } from '../src/core/analysis/reconstruct/listed-images.js';
 
 /**
  * The reconstruction against relion_reconstruct (RELION 3.1.3) on the same STAR and stacks

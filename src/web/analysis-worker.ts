@@ -2,10 +2,10 @@ import { inspectFile } from '../core/app/inspect.js';
 import { jsonText, type NamedBytes } from '../core/app/job.js';
 import { projectInputs, withProject } from '../core/app/project.js';
 import { reportJob, type ReportJobInput } from '../core/app/report.js';
-import { reconstructJob } from '../core/app/reconstruct.js';
+import { ListedImageSource, reconstructJob } from '../core/app/reconstruct.js';
 import { InputError } from '../core/errors.js';
 import { setSimdEnabled } from '../core/fourier/simd.js';
-import { ListedImageSource } from '../core/reconstruct/listed-images.js';
+
 import { SharedMemoryPool } from '../core/parallel/pool.js';
 import type { FileInfo, InspectRequest, RunRequest, WorkerReply } from './protocol.js';
 

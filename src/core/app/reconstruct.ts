@@ -2,12 +2,12 @@ import { symmetryOperators } from '../analysis/orientations/symmetry.js';
 import { InputError, type Warning } from '../errors.js';
 import { writeMrc } from '../io/mrc/write.js';
 import { createVolume } from '../model/volume.js';
-import { BatchInserter, type ParticleBatch } from '../reconstruct/batch.js';
-import { finishReconstruction } from '../reconstruct/finish.js';
-import { InsertionGrid, type GridShape } from '../reconstruct/grid.js';
-import { decodePartials, encodePartials, sumPartials } from '../reconstruct/partial.js';
-import { reconstructionPlan, type ReconstructionPlan, type SubsetChoice } from '../reconstruct/particles.js';
-import { checkStacks, streamBatches, type ImageSource } from '../reconstruct/stream.js';
+import { BatchInserter, type ParticleBatch } from '../analysis/reconstruct/batch.js';
+import { finishReconstruction } from '../analysis/reconstruct/finish.js';
+import { InsertionGrid, type GridShape } from '../analysis/reconstruct/grid.js';
+import { decodePartials, encodePartials, sumPartials } from '../analysis/reconstruct/partial.js';
+import { reconstructionPlan, type ReconstructionPlan, type SubsetChoice } from '../analysis/reconstruct/particles.js';
+import { checkStacks, streamBatches, type ImageSource } from '../analysis/reconstruct/stream.js';
 import type { ProgressContext } from '../util/progress.js';
 import { fscJob, type FscResult } from './fsc.js';
 import { jsonText, uniqueWarnings, type JobOutput, type JobResult, type NamedBytes } from './job.js';
@@ -290,3 +290,7 @@ export function serialInserter(): Inserter {
     finish: () => grids,
   };
 }
+
+export type { SubsetChoice } from '../analysis/reconstruct/particles.js';
+export { ListedImageSource, type RangedFile } from '../analysis/reconstruct/listed-images.js';
+export type { ImageSource } from '../analysis/reconstruct/stream.js';

@@ -1,8 +1,8 @@
 import { Worker } from 'node:worker_threads';
 import { setFlagsFromString } from 'node:v8';
 import type { Inserter } from '../../core/app/reconstruct.js';
-import type { ParticleBatch } from '../../core/reconstruct/batch.js';
-import { InsertionGrid, type GridShape } from '../../core/reconstruct/grid.js';
+import type { ParticleBatch } from '../../core/analysis/reconstruct/batch.js';
+import { InsertionGrid, type GridShape } from '../../core/analysis/reconstruct/grid.js';
 import { threadsFor, workerScript } from './jobs.js';
 
 type Reply =

@@ -1,6 +1,6 @@
 import { parentPort } from 'node:worker_threads';
-import { BatchInserter, type ParticleBatch } from '../../core/reconstruct/batch.js';
-import { InsertionGrid, type GridShape } from '../../core/reconstruct/grid.js';
+import { BatchInserter, type ParticleBatch } from '../../core/analysis/reconstruct/batch.js';
+import { InsertionGrid, type GridShape } from '../../core/analysis/reconstruct/grid.js';
 import { prepareSimdKernels } from '../../core/fourier/simd.js';
 
 /**

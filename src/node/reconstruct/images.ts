@@ -1,7 +1,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { stackLayout, type StackLayout } from '../../core/io/mrc/stack.js';
-import type { ImageSource } from '../../core/reconstruct/stream.js';
+import type { ImageSource } from '../../core/analysis/reconstruct/stream.js';
 
 /**
  * Particle stacks on disk. A STAR's image paths are resolved as RELION resolves them — relative to the

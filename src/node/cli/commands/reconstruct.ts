@@ -1,7 +1,12 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { mergeReconstructJob, reconstructJob, type ReconstructResult } from '../../../core/app/reconstruct.js';
-import type { SubsetChoice } from '../../../core/reconstruct/particles.js';
+import {
+  mergeReconstructJob,
+  reconstructJob,
+  type ReconstructResult,
+  type SubsetChoice,
+} from '../../../core/app/reconstruct.js';
+
 import { addExecutorOptions, positiveInt, shards, startRun, type ExecutorFlags } from '../../executor/index.js';
 import { contentKey } from '../../executor/run.js';
 import { InputError } from '../../files.js';

@@ -1,4 +1,4 @@
-import type { Mat } from '../analysis/orientations/symmetry.js';
+import type { Mat } from '../orientations/symmetry.js';
 
 /**
  * The padded Fourier grid that particles are inserted into, laid out as RELION's BackProjector

@@ -1,8 +1,8 @@
-import { FormatError, InputError, type Warning } from '../errors.js';
-import { RLN } from '../io/star/labels.js';
-import { findParticleBlock, readParticles } from '../io/star/particles.js';
-import type { StarLoop } from '../io/star/loop.js';
-import type { StarDocument } from '../io/star/read.js';
+import { FormatError, InputError, type Warning } from '../../errors.js';
+import { RLN } from '../../io/star/labels.js';
+import { findParticleBlock, readParticles } from '../../io/star/particles.js';
+import type { StarLoop } from '../../io/star/loop.js';
+import type { StarDocument } from '../../io/star/read.js';
 import type { ParticleCtf } from './relion-ctf.js';
 
 /** Which particles go into which map. */

@@ -1,4 +1,4 @@
-import { rfft3d, type Spectrum } from '../fourier/rfft3d.js';
+import { rfft3d, type Spectrum } from '../../fourier/rfft3d.js';
 import { relionCtfHalf, type ParticleCtf } from './relion-ctf.js';
 
 /**

@@ -1,4 +1,4 @@
-import { decodeImage, type StackLayout } from '../io/mrc/stack.js';
+import { decodeImage, type StackLayout } from '../../io/mrc/stack.js';
 import { relionInverse, type InsertionGrid } from './grid.js';
 import { ImagePreparer } from './prepare.js';
 import type { ReconstructionPlan } from './particles.js';

@@ -1,6 +1,6 @@
-import { FormatError } from '../errors.js';
-import { CancelledError } from '../util/progress.js';
-import { imageRange, type StackLayout } from '../io/mrc/stack.js';
+import { FormatError } from '../../errors.js';
+import { CancelledError } from '../../util/progress.js';
+import { imageRange, type StackLayout } from '../../io/mrc/stack.js';
 import { PARAMS, packParticle, type ParticleBatch } from './batch.js';
 import type { ReconstructionPlan } from './particles.js';
 

@@ -1,4 +1,4 @@
-import { stackLayout, type StackLayout } from '../io/mrc/stack.js';
+import { stackLayout, type StackLayout } from '../../io/mrc/stack.js';
 import type { ImageSource } from './stream.js';
 
 /** A file that can be read in pieces: a browser File, or anything with a size and a ranged read. */

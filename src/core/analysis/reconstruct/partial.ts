@@ -1,4 +1,4 @@
-import { FormatError } from '../errors.js';
+import { FormatError } from '../../errors.js';
 import { InsertionGrid, type GridShape } from './grid.js';
 
 /**

@@ -1,6 +1,13 @@
-import { allocateReal, allocateSpectrum, irfft3d, rfft3d, signedFrequency, type Spectrum } from '../fourier/rfft3d.js';
-import type { ProgressContext } from '../util/progress.js';
-import { CancelledError } from '../util/progress.js';
+import {
+  allocateReal,
+  allocateSpectrum,
+  irfft3d,
+  rfft3d,
+  signedFrequency,
+  type Spectrum,
+} from '../../fourier/rfft3d.js';
+import type { ProgressContext } from '../../util/progress.js';
+import { CancelledError } from '../../util/progress.js';
 import type { InsertionGrid } from './grid.js';
 import { blobTable } from './kaiser.js';
 
