@@ -1,0 +1,393 @@
+import type { Warning } from '../../errors.js';
+import type { TiltRecord, TiltSource, TiltSourceKind } from '../../model/tomo.js';
+import { criticalExposureEPerA2 } from './exposure.js';
+
+/**
+ * Tilt series assembled from every file a user has about them, and measured: acquisition scheme and centre,
+ * dose, the defocus course along the series, the fit resolution a tilt image can be expected to reach at its
+ * tilt, the tilt axes of the sources side by side, and M's per-tilt B-factors beside the dose rule. Pure
+ * measurement: the judgement (which tilt failed, which finding) is in diagnosis/tomo-triage.ts.
+ */
+export interface MergedSeries {
+  name: string;
+  /** The files that describe this series, base first. */
+  sources: TiltSource[];
+  /** Per-tilt rows: the base source's rows with the other sources' fields joined in. */
+  tilts: TiltRecord[];
+  /** What was joined how ("relion_ctf_estimation_output.star: 41 rows by image name"). */
+  joins: string[];
+}
+
+const BASE_PRIORITY: TiltSourceKind[] = [
+  'relion5-tilt-star',
+  'relion-tomograms-star',
+  'warp-xml',
+  'mdoc',
+  'aretomo-aln',
+  'aretomo-tlt',
+  'imod-tlt',
+  'imod-align-log',
+  'aretomo-ctf',
+  'ctffind',
+  'relion-ctf-star',
+  'relion-motion-star',
+  'imod-xf',
+  'aretomo-metrics',
+];
+
+/** Sources whose names say nothing about the series: they join the only series there is. */
+const GENERIC_NAME =
+  /^(taSolution|align|tilt|tilt_series|tomograms|TiltSeries_Metrics|relion_.*|.*_output|.*ctf.*|.*motion.*|test)$/i;
+
+function sameSeries(a: string, b: string): boolean {
+  const x = a.toLowerCase(),
+    y = b.toLowerCase();
+  if (x === y) return true;
+  const [short, long] = x.length < y.length ? [x, y] : [y, x];
+  return (
+    (long.endsWith(short) && /[_\-.]/.test(long[long.length - short.length - 1] ?? '')) ||
+    (long.startsWith(short) && /[_\-.]/.test(long[short.length] ?? ''))
+  );
+}
+
+/** An image name as a join key: base name, no extension or RELION ":mrc" suffix, lower case, separators unified. */
+export function imageKey(name: string): string {
+  return (name.split(/[\\/]/).pop() ?? name)
+    .replace(/:mrc$/i, '')
+    .replace(/\.(mrc|mrcs|tif|tiff|eer|st|ali|ctf)$/i, '')
+    .replace(/_(ps|ctf|fractions|ali)$/i, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '_');
+}
+
+const FIELDS: (keyof TiltRecord)[] = [
+  'image',
+  'tiltDeg',
+  'preExposureEPerA2',
+  'doseEPerA2',
+  'acquisitionRank',
+  'axisDeg',
+  'defocusUA',
+  'defocusVA',
+  'astigmatismAngleDeg',
+  'fitResolutionA',
+  'ctfScore',
+  'bfactorA2',
+  'weight',
+  'residualNm',
+  'motionTotal',
+  'excluded',
+];
+
+function fill(into: TiltRecord, from: TiltRecord): void {
+  for (const f of FIELDS) {
+    if (f === 'tiltDeg' || f === 'axisDeg' || f === 'image') continue;
+    if (into[f] === undefined && from[f] !== undefined) (into as unknown as Record<string, unknown>)[f] = from[f];
+  }
+  if (into.tiltDeg === undefined && from.tiltDeg !== undefined) into.tiltDeg = from.tiltDeg;
+  if (into.image === undefined && from.image !== undefined) into.image = from.image;
+}
+
+function median(v: number[]): number {
+  if (!v.length) return NaN;
+  const s = [...v].sort((a, b) => a - b);
+  return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+}
+
+/**
+ * Joins one source's rows to the base rows: by image name where both name their images, by stack position for an
+ * IMOD alignment (views are stack sections, the stack ordered by tilt), by tilt angle where both have angles and
+ * the same count, else by row order when the counts agree. Returns how it joined, or null when it could not.
+ */
+function join(base: TiltRecord[], other: TiltSource, warnings: Warning[]): string | null {
+  const rows = other.tilts.filter((t) => t.index >= 0);
+  const extra = other.tilts.filter((t) => t.excluded && t.tiltDeg !== undefined);
+  const byImage = new Map<string, TiltRecord>();
+  base.forEach((b) => b.image !== undefined && byImage.set(imageKey(b.image), b));
+  const named = rows.filter((r) => r.image !== undefined && byImage.has(imageKey(r.image)));
+  let pairs: [TiltRecord, TiltRecord][] | null = null,
+    how = '';
+  if (named.length >= Math.max(1, 0.8 * rows.length) && rows.some((r) => r.image !== undefined)) {
+    pairs = named.map((r) => [byImage.get(imageKey(r.image!))!, r]);
+    how = 'by image name';
+  } else if (other.kind === 'imod-align-log' && base.every((b) => b.tiltDeg !== undefined)) {
+    const stack = [...base].sort((a, b) => a.tiltDeg! - b.tiltDeg!);
+    if (rows.every((r) => r.index < stack.length)) {
+      pairs = rows.map((r) => [stack[r.index]!, r]);
+      how = 'by view (stack sections in tilt order)';
+    }
+  } else if (
+    rows.length === base.length &&
+    rows.every((r) => r.tiltDeg !== undefined) &&
+    base.every((b) => b.tiltDeg !== undefined)
+  ) {
+    const a = [...base].sort((x, y) => x.tiltDeg! - y.tiltDeg!),
+      b = [...rows].sort((x, y) => x.tiltDeg! - y.tiltDeg!);
+    pairs = a.map((x, i) => [x, b[i]!]);
+    how = 'by tilt angle';
+  } else if (rows.length === base.length) {
+    pairs = base.map((b, i) => [b, rows[i]!]);
+    how = 'by row order (same number of tilts)';
+  }
+  if (!pairs) {
+    warnings.push({
+      code: 'tomo-rows-not-joined',
+      message:
+        `${other.file}: its ${rows.length} rows could not be matched to the ${base.length} tilts of the series ` +
+        '(no shared image names, different counts): read on its own',
+    });
+    return null;
+  }
+  const offsets: number[] = [];
+  for (const [b, r] of pairs) {
+    if (b.tiltDeg !== undefined && r.tiltDeg !== undefined) offsets.push(r.tiltDeg - b.tiltDeg);
+    fill(b, r);
+  }
+  for (const e of extra) {
+    const near = base.find((b) => b.tiltDeg !== undefined && Math.abs(b.tiltDeg - e.tiltDeg!) < 0.3);
+    if (near && !near.excluded) near.excluded = e.excluded!;
+  }
+  const off = median(offsets);
+  if (Number.isFinite(off) && Math.abs(off) >= 0.5 && other.tiltOffsetDeg === undefined) other.tiltOffsetDeg = off;
+  return `${other.file}: ${pairs.length} rows ${how}`;
+}
+
+/** Groups the sources into series and joins each series' rows. */
+export function mergeSources(all: TiltSource[], warnings: Warning[]): MergedSeries[] {
+  const groups: { name: string; sources: TiltSource[] }[] = [];
+  const loose: TiltSource[] = [];
+  for (const s of all) {
+    const name = s.series;
+    if (name === undefined || GENERIC_NAME.test(name)) {
+      loose.push(s);
+      continue;
+    }
+    const g = groups.find((x) => sameSeries(x.name, name));
+    if (g) {
+      g.sources.push(s);
+      // The longer name is the full one (RELION's rlnTomoName with its prefix).
+      if (name.length > g.name.length && s.kind.startsWith('relion5')) g.name = name;
+    } else groups.push({ name, sources: [s] });
+  }
+  for (const s of loose) {
+    if (groups.length === 1) groups[0]!.sources.push(s);
+    else groups.push({ name: s.series ?? s.file, sources: [s] });
+  }
+  return groups.map((g) => {
+    const sorted = [...g.sources].sort(
+      (a, b) => BASE_PRIORITY.indexOf(a.kind) - BASE_PRIORITY.indexOf(b.kind) || b.tilts.length - a.tilts.length,
+    );
+    const base = sorted.find((s) => s.tilts.length > 0);
+    const tilts = base ? base.tilts.map((t) => ({ ...t })) : [];
+    const joins: string[] = [];
+    for (const s of sorted) {
+      if (s === base || !s.tilts.length) continue;
+      const how = join(tilts, s, warnings);
+      if (how) joins.push(how);
+    }
+    // A RELION name with its prefix wins over a bare one from image names.
+    const relion = sorted.find((s) => s.kind === 'relion5-tilt-star' && s.series);
+    return {
+      name: relion?.series ?? g.name,
+      sources: base ? [base, ...sorted.filter((s) => s !== base)] : sorted,
+      tilts,
+      joins,
+    };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Measurements
+
+export type Scheme = 'dose-symmetric' | 'bidirectional' | 'unidirectional' | 'other' | 'unknown';
+
+export interface SchemeResult {
+  scheme: Scheme;
+  /** Where the acquisition started (dose-symmetric, bidirectional), else the middle of the range. */
+  centreDeg: number | undefined;
+  /** How the order was known. */
+  orderFrom: string | undefined;
+}
+
+/** Acquisition rank of each tilt: from pre-exposure, else the sources' acquisition order; undefined if unknown. */
+export function acquisitionOrder(tilts: TiltRecord[]): { rank: number[]; from: string } | undefined {
+  const pre = tilts.map((t) => t.preExposureEPerA2);
+  const distinct = new Set(pre.filter((p) => p !== undefined)).size;
+  const rankOf = (v: number[]): number[] => {
+    const idx = v.map((_, i) => i).sort((a, b) => v[a]! - v[b]! || a - b);
+    const r = new Array<number>(v.length);
+    idx.forEach((i, k) => (r[i] = k));
+    return r;
+  };
+  if (pre.every((p) => p !== undefined) && distinct >= Math.max(3, 0.8 * tilts.length))
+    return { rank: rankOf(pre as number[]), from: 'pre-exposure' };
+  const acq = tilts.map((t) => t.acquisitionRank);
+  if (acq.every((a) => a !== undefined)) return { rank: rankOf(acq as number[]), from: 'acquisition order' };
+  return undefined;
+}
+
+export function classifyScheme(tilts: TiltRecord[]): SchemeResult {
+  const known = tilts.filter((t) => t.tiltDeg !== undefined);
+  const angles = known.map((t) => t.tiltDeg!);
+  const mid = angles.length ? (Math.min(...angles) + Math.max(...angles)) / 2 : undefined;
+  const order = known.length === tilts.length ? acquisitionOrder(tilts) : undefined;
+  if (!order || tilts.length < 4) return { scheme: 'unknown', centreDeg: mid, orderFrom: undefined };
+  const seq = tilts
+    .map((t, i) => [order.rank[i]!, t.tiltDeg!] as const)
+    .sort((a, b) => a[0] - b[0])
+    .map((x) => x[1]);
+  const d = seq.slice(1).map((v, i) => v - seq[i]!);
+  const step = median(d.map(Math.abs).filter((x) => x > 0.1));
+  const tol = 0.25 * (Number.isFinite(step) ? step : 1);
+  const up = d.every((x) => x > -tol),
+    down = d.every((x) => x < tol);
+  if (up || down) return { scheme: 'unidirectional', centreDeg: mid, orderFrom: order.from };
+  const start = seq[0]!;
+  // Dose-symmetric: the distance from the start never falls by more than a step, and the sides alternate.
+  const dist = seq.map((v) => Math.abs(v - start));
+  const falls = dist.slice(1).filter((v, i) => v < dist[i]! - step - tol).length;
+  const sides = seq.map((v) => Math.sign(Math.round((v - start) / tol)));
+  let switches = 0;
+  for (let i = 1, last = 0; i < sides.length; i++) {
+    if (sides[i] === 0) continue;
+    if (last !== 0 && sides[i] !== last) switches++;
+    last = sides[i]!;
+  }
+  if (falls === 0 && switches >= 2) return { scheme: 'dose-symmetric', centreDeg: start, orderFrom: order.from };
+  // Bidirectional: two monotonic runs in opposite directions, the second starting next to the start.
+  const turn = d.findIndex((x, i) => i > 0 && Math.sign(x) !== Math.sign(d[0]!) && Math.abs(x) > tol);
+  if (turn > 0) {
+    const a = d.slice(0, turn),
+      b = d.slice(turn + 1);
+    const mono = (v: number[], s: number): boolean => v.every((x) => Math.sign(x) === s || Math.abs(x) < tol);
+    const restart = seq[turn + 1]!;
+    if (mono(a, Math.sign(d[0]!)) && mono(b, -Math.sign(d[0]!)) && Math.abs(restart - start) <= 2 * step + tol)
+      return { scheme: 'bidirectional', centreDeg: start, orderFrom: order.from };
+  }
+  return { scheme: 'other', centreDeg: mid, orderFrom: order.from };
+}
+
+export interface DoseResult {
+  dosePerTiltEPerA2?: number;
+  totalDoseEPerA2?: number;
+  from?: string;
+}
+
+/** Dose per tilt and total: the tilts' own doses where given, else the steps between sorted pre-exposures. */
+export function measureDose(tilts: TiltRecord[]): DoseResult {
+  const own = tilts.flatMap((t) => (t.doseEPerA2 !== undefined ? [t.doseEPerA2] : []));
+  if (own.length === tilts.length && own.length)
+    return {
+      dosePerTiltEPerA2: median(own),
+      totalDoseEPerA2: own.reduce((a, b) => a + b, 0),
+      from: 'per-tilt exposure',
+    };
+  const pre = tilts.flatMap((t) => (t.preExposureEPerA2 !== undefined ? [t.preExposureEPerA2] : []));
+  if (pre.length < 2 || pre.length < tilts.length) return {};
+  const s = [...pre].sort((a, b) => a - b);
+  const steps = s
+    .slice(1)
+    .map((v, i) => v - s[i]!)
+    .filter((x) => x > 1e-6);
+  if (!steps.length) return {};
+  const per = median(steps);
+  return { dosePerTiltEPerA2: per, totalDoseEPerA2: s.at(-1)! + per, from: 'pre-exposure steps' };
+}
+
+/** Least-squares polynomial of degree ≤ 2 (lower with few points); null when singular. */
+export function polyFit(x: number[], y: number[], degree: number): ((v: number) => number) | null {
+  const deg = Math.min(degree, Math.max(0, x.length - 2));
+  const k = deg + 1;
+  const a = Array.from({ length: k }, () => new Array<number>(k + 1).fill(0));
+  x.forEach((xi, i) => {
+    for (let r = 0; r < k; r++) {
+      for (let c = 0; c < k; c++) a[r]![c]! += xi ** (r + c);
+      a[r]![k]! += y[i]! * xi ** r;
+    }
+  });
+  for (let c = 0; c < k; c++) {
+    let p = c;
+    for (let r = c + 1; r < k; r++) if (Math.abs(a[r]![c]!) > Math.abs(a[p]![c]!)) p = r;
+    [a[c], a[p]] = [a[p]!, a[c]!];
+    const piv = a[c]![c]!;
+    if (Math.abs(piv) < 1e-12) return null;
+    for (let r = 0; r < k; r++) {
+      if (r === c) continue;
+      const f = a[r]![c]! / piv;
+      for (let j = c; j <= k; j++) a[r]![j]! -= f * a[c]![j]!;
+    }
+  }
+  const coef = a.map((row, r) => row[k]! / row[r]!);
+  return (v) => coef.reduce((s, ci, p) => s + ci * v ** p, 0);
+}
+
+export interface RobustTrend {
+  /** Residual of each input point from the trend (NaN where the point had no value). */
+  residual: number[];
+  /** Robust SD of the inliers' residuals (1.4826 × MAD). */
+  sd: number;
+  predicted: number[];
+  inliers: number;
+}
+
+/**
+ * A robust polynomial trend: fitted, points further than max(3 SD, floor) dropped, refitted (4 passes), SD from the
+ * inliers' median absolute residual. Points with an undefined y are predicted but not fitted.
+ */
+export function robustTrend(x: number[], y: (number | undefined)[], degree: number, floor: number): RobustTrend | null {
+  const idx = y.map((v, i) => (v !== undefined && Number.isFinite(v) ? i : -1)).filter((i) => i >= 0);
+  if (idx.length < 4) return null;
+  let inlier = new Set(idx),
+    fit: ((v: number) => number) | null = null,
+    sd = 0;
+  for (let pass = 0; pass < 4; pass++) {
+    const use = [...inlier];
+    fit = polyFit(
+      use.map((i) => x[i]!),
+      use.map((i) => y[i]!),
+      degree,
+    );
+    if (!fit) return null;
+    const f = fit;
+    sd = 1.4826 * median(use.map((i) => Math.abs(y[i]! - f(x[i]!))));
+    const keep = idx.filter((i) => Math.abs(y[i]! - f(x[i]!)) <= Math.max(3 * sd, floor));
+    if (keep.length < 4) break;
+    inlier = new Set(keep);
+  }
+  const f = fit!;
+  return {
+    residual: y.map((v, i) => (v === undefined ? NaN : v - f(x[i]!))),
+    sd,
+    predicted: x.map((v) => f(v)),
+    inliers: inlier.size,
+  };
+}
+
+export interface AxisReading {
+  file: string;
+  axisDeg: number;
+  meaning: string;
+}
+
+/** How two tilt-axis angles relate: the same, opposite (180°), 90° apart (X vs Y convention), or mirrored (−a). */
+export function axisRelation(
+  a: number,
+  b: number,
+  tolDeg = 3,
+): 'same' | 'opposite' | 'perpendicular' | 'mirrored' | 'different' {
+  const d = ((((a - b) % 360) + 540) % 360) - 180; // in (−180, 180]
+  if (Math.abs(d) <= tolDeg) return 'same';
+  if (Math.abs(Math.abs(d) - 180) <= tolDeg) return 'opposite';
+  const s = ((((a + b) % 360) + 540) % 360) - 180;
+  if (Math.abs(s) <= tolDeg || Math.abs(Math.abs(s) - 180) <= tolDeg) return 'mirrored';
+  if (Math.abs(Math.abs(d) - 90) <= tolDeg) return 'perpendicular';
+  return 'different';
+}
+
+/**
+ * Grant & Grigorieff's attenuation exp(−N/(2·Nₑ(k))) written as the B-factor that gives the same attenuation at k:
+ * exp(B·k²/4) = exp(−N/(2·Nₑ(k))) ⇒ B = −2·N / (Nₑ(k)·k²). Negative (damping), Å².
+ */
+export function doseRuleBfactorA2(exposureEPerA2: number, kInvA: number, voltageKv = 300): number {
+  return (-2 * exposureEPerA2) / (criticalExposureEPerA2(kInvA, voltageKv) * kInvA * kInvA);
+}

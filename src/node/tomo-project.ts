@@ -1,0 +1,63 @@
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, join } from 'node:path';
+import type { NamedBytes } from '../core/app/job.js';
+import { InputError } from './files.js';
+import { readNamed } from './job-io.js';
+import { projectSource } from './project.js';
+
+/** RELION 5 tomography jobs, the most processed first: their global STAR names every series' tilt STAR. */
+const RELION_JOBS = [
+  'ReconstructTomograms',
+  'Denoise',
+  'AlignTiltSeries',
+  'ExcludeTiltImages',
+  'CtfFind',
+  'MotionCorr',
+  'ImportTomo',
+  'Import',
+];
+const GLOBAL_STAR =
+  /^([A-Za-z]+)\/job(\d+)\/(tomograms|tilt_series|tilt_series_ctf|aligned_tilt_series|selected_tilt_series)\.star$/;
+const OTHER = /(\.xml|_CTF\.txt|\.aln|_TLT\.txt|TiltSeries_Metrics\.csv|taSolution\.log|\.mdoc)$/i;
+
+/**
+ * The tilt-series files of a project folder: for RELION 5, the global STAR of its most processed tomography job
+ * (ReconstructTomograms, then AlignTiltSeries, ExcludeTiltImages, CtfFind, MotionCorr, ImportTomo; the newest job of
+ * that type); otherwise every Warp tilt-series XML, AreTomo3 output, IMOD taSolution.log and SerialEM .mdoc in it.
+ */
+export async function findTomoProject(dir: string): Promise<string[]> {
+  const src = await projectSource(dir);
+  const relion = src.paths
+    .map((p) => ({ p, m: GLOBAL_STAR.exec(p) }))
+    .filter((x) => x.m && RELION_JOBS.includes(x.m[1]!))
+    .sort((a, b) => RELION_JOBS.indexOf(a.m![1]!) - RELION_JOBS.indexOf(b.m![1]!) || Number(b.m![2]) - Number(a.m![2]));
+  if (relion.length) return [join(dir, relion[0]!.p)];
+  const other: string[] = [];
+  for (const p of src.paths.filter((x) => OTHER.test(x)).slice(0, 5000)) {
+    if (/\.xml$/i.test(p)) {
+      const head = (await readFile(join(dir, p))).subarray(0, 4096).toString('utf8');
+      if (!/<TiltSeries[\s>]/.test(head)) continue;
+    }
+    other.push(join(dir, p));
+  }
+  if (!other.length)
+    throw new InputError(
+      `--project ${dir}: no tilt-series metadata found (looked for RELION 5 <Job>/jobNNN/tomograms.star or ` +
+        'tilt_series.star, Warp tilt-series XML, AreTomo3 _CTF.txt / .aln / TiltSeries_Metrics.csv, IMOD ' +
+        'taSolution.log, ' +
+        'SerialEM .mdoc)',
+    );
+  return other;
+}
+
+/** Reads a path written inside a tomograms.star as RELION does: relative to the project directory. */
+export function referenceReader(projectDir: string): (path: string) => Promise<NamedBytes | null> {
+  return async (path) => {
+    const full = isAbsolute(path) ? path : join(projectDir, path);
+    try {
+      return await readNamed(full);
+    } catch {
+      return null;
+    }
+  };
+}
