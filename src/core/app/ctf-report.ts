@@ -6,6 +6,15 @@ import { histogramSpec } from '../report/figures/charts.js';
 import { renderSvg } from '../report/figures/svg.js';
 import type { AberrationReading } from '../analysis/ctf/aberrations.js';
 import { aberrationsFromFiles, ctfFromFiles } from './ctf-results.js';
+import type { CtfEstimate } from '../model/ctf.js';
+import type { Warning } from '../errors.js';
+import { ctfStarPlaceholders } from '../io/ctf-star.js';
+import { readStar } from '../io/star/read.js';
+import { maybeGunzip } from '../io/bytes.js';
+import { readTomoFile, seriesFromImages } from '../io/tomo/index.js';
+import type { TiltSource } from '../model/tomo.js';
+import { imageKey, mergeSources } from '../analysis/tomo/series.js';
+import { judgeSeries, TOMO_LIMITS } from '../diagnosis/tomo-triage.js';
 import { jsonText, type JobOutput, type JobResult, type NamedBytes } from './job.js';
 
 export interface CtfReportJobInput {
@@ -18,22 +27,137 @@ export type CtfReportJobResult = CtfTriage & {
   micrographs: number;
   /** CTF refinement's aberrations (particle STARs with a refined optics table), read at the map's resolution. */
   aberrations: AberrationReading[];
-  warnings: [];
+  warnings: Warning[];
 };
+
+/**
+ * The tilt angle a tilt image's name carries, as SerialEM, RELION 5 and Warp name them: "TS_01_039_-60.0.mrc",
+ * "TS_01_039_-60_0.mrc" (RELION 5 replaces the dot), "…_00041_-40.0_Jul31_11.05.12.tif"; null when none.
+ */
+export function tiltFromImageName(name: string): number | null {
+  const stem = (name.split(/[\\/]/).pop() ?? name).replace(/(:mrc)?$/i, '').replace(/\.(mrc|mrcs|tif|tiff|eer)$/i, '');
+  const tokens = stem.split('_');
+  for (let i = tokens.length - 1; i >= 1; i--) {
+    const t = tokens[i]!;
+    if (/^[+-]?\d{1,2}\.\d{1,2}$/.test(t)) return Number(t);
+    if (/^[+-]?\d{1,2}$/.test(tokens[i - 1]!) && /^\d{1,2}$/.test(t) && /^\d{2,}$/.test(tokens[i - 2] ?? ''))
+      return Number(`${tokens[i - 1]}.${t}`);
+    if (/^\[?[+-]?\d{1,2}(\.\d+)?\]$/.test(t)) return Number(t.replace(/[[\]]/g, ''));
+  }
+  return null;
+}
+
+/**
+ * Whether these CTF results are the tilt images of tilt series, and if so their series' own judgement: a RELION
+ * tomography STAR among the inputs, or ≥ 8 images whose names carry tilt angles on both sides of 0° spanning ≥ 40°.
+ */
+function tiltJudgement(files: NamedBytes[], estimates: CtfEstimate[]): CtfTriageTilt | null {
+  const sources: TiltSource[] = [];
+  for (const f of files.filter((x) => /\.star(\.gz)?$/i.test(x.name))) {
+    try {
+      const r = readTomoFile(f.name, f.bytes);
+      sources.push(...r.sources.filter((s) => s.kind !== 'relion-ctf-star' && s.kind !== 'relion-motion-star'));
+    } catch {
+      // not a tomography STAR
+    }
+  }
+  if (!sources.length) {
+    const angles = estimates.map((e) => tiltFromImageName(e.micrograph));
+    const known = angles.filter((a): a is number => a !== null && Math.abs(a) <= 80);
+    const neg = known.filter((a) => a < -1).length,
+      pos = known.filter((a) => a > 1).length;
+    if (
+      estimates.length < 8 ||
+      known.length < 0.8 * estimates.length ||
+      neg < 0.2 * known.length ||
+      pos < 0.2 * known.length ||
+      Math.max(...known) - Math.min(...known) < 40
+    )
+      return null;
+    sources.push({
+      kind: 'relion-ctf-star',
+      file: files.map((f) => f.name).join(', '),
+      ...(() => {
+        const series = seriesFromImages(estimates.map((e) => e.micrograph));
+        return series !== undefined ? { series } : {};
+      })(),
+      tilts: estimates.map((e, i) => ({
+        index: i,
+        image: e.micrograph,
+        ...(angles[i] !== null ? { tiltDeg: angles[i]! } : {}),
+      })),
+      placeholders: [],
+    });
+  }
+  // The CTF rows themselves, joined to the series by image name.
+  sources.push({
+    kind: 'relion-ctf-star',
+    file: 'CTF results',
+    tilts: estimates.map((e, i) => {
+      const mean = (e.defocusUA + e.defocusVA) / 2;
+      return {
+        index: i,
+        image: e.micrograph,
+        ...(mean > 0 ? { defocusUA: e.defocusUA, defocusVA: e.defocusVA } : {}),
+        ...(Number.isFinite(e.fitResolutionA) && e.fitResolutionA > 0 ? { fitResolutionA: e.fitResolutionA } : {}),
+      };
+    }),
+    placeholders: [],
+  });
+  const merged = mergeSources(sources, []);
+  const failed = new Map<string, string>();
+  const names: string[] = [];
+  for (const m of merged) {
+    const j = judgeSeries(m);
+    names.push(m.name);
+    for (const p of j.report.perTilt)
+      if (p.failed && p.image !== undefined) {
+        const e = estimates.find((x) => imageKey(x.micrograph) === imageKey(p.image!));
+        if (e) failed.set(e.micrograph, `tilt ${p.tiltDeg?.toFixed(1) ?? '?'}°: ${p.failed}`);
+      }
+  }
+  const L = TOMO_LIMITS;
+  return {
+    failed,
+    series: names.join(', '),
+    rule:
+      `tilt-aware (tomo-report): defocus off the series' course by > max(${L.defocusOutlierSd} robust SD, ` +
+      `${L.defocusOutlierFloorA} Å), or fit resolution worse than the series reaches at that tilt by > ` +
+      `max(${L.fitResolutionOutlierSd} robust SD, ${100 * L.fitResolutionOutlierFraction} %)`,
+  };
+}
+
+type CtfTriageTilt = { failed: Map<string, string>; rule: string; series: string };
 
 /** `cryodx ctf-report`: the dataset's CTF triage, its JSON and its histograms. */
 export async function ctfReportJob(inp: CtfReportJobInput): Promise<JobResult<CtfReportJobResult>> {
   const estimates = ctfFromFiles(inp.results);
   if (!estimates.length)
     throw new InputError(`${inp.results.map((f) => f.name).join(', ')}: no micrograph CTF results in these files`);
+  const tilt = tiltJudgement(inp.results, estimates);
+  const warnings: Warning[] = [];
+  if (tilt)
+    warnings.push({
+      code: 'tilt-images',
+      message:
+        `these are tilt images (${tilt.series}): judged with tilt-aware rules, not the single-particle figure-of-` +
+        'merit cut; cryodx tomo-report judges the whole series',
+    });
+  for (const f of inp.results.filter((x) => /\.star(\.gz)?$/i.test(x.name)))
+    for (const p of ctfStarPlaceholders(readStar(maybeGunzip(f.bytes, f.name), { source: f.name })))
+      warnings.push({
+        code: 'placeholder',
+        message: `${f.name}: read as absent, a program's "not computed" placeholder — ${p}`,
+      });
   const triage = triageCtf(estimates, {
     mapResolutionA: inp.mapResolutionA ?? null,
     particleSizeA: inp.particleSizeA ?? null,
+    tiltSeries: tilt,
   });
   // Read at the map's resolution when given, else where the fits reach (the median fit resolution).
   const atA = inp.mapResolutionA ?? triage.summary.medianFitResolutionA;
   const aberrations = Number.isFinite(atA) ? aberrationsFromFiles(inp.results, atA) : [];
-  const result: CtfReportJobResult = { ...triage, micrographs: estimates.length, aberrations, warnings: [] };
+  const result: CtfReportJobResult = { ...triage, micrographs: estimates.length, aberrations, warnings };
   const outputs: JobOutput[] = [{ name: 'ctf_report.json', text: jsonText(result) }];
   const figures: [string, number[], string, string][] = [
     ['defocus', estimates.map((e) => (e.defocusUA + e.defocusVA) / 20000), 'mean defocus (µm)', 'Defocus'],
@@ -50,5 +174,5 @@ export async function ctfReportJob(inp: CtfReportJobInput): Promise<JobResult<Ct
       text: await renderSvg(histogramSpec(values, field, `${title} of ${values.length} micrographs`, marker)),
     });
   }
-  return { result, outputs, warnings: [] };
+  return { result, outputs, warnings };
 }
