@@ -90,3 +90,4 @@ export function readTomoFile(name: string, input: ArrayBuffer | ArrayBufferView)
       return { kind, sources: [readMdocSource(text, name)], references: [] };
   }
 }
+export * from './summary.js';
