@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { isAbsolute, join } from 'node:path';
+import { basename, dirname, isAbsolute, join } from 'node:path';
 import type { NamedBytes } from '../core/app/job.js';
 import { InputError } from './files.js';
 import { readNamed } from './job-io.js';
@@ -50,14 +50,22 @@ export async function findTomoProject(dir: string): Promise<string[]> {
   return other;
 }
 
-/** Reads a path written inside a tomograms.star as RELION does: relative to the project directory. */
-export function referenceReader(projectDir: string): (path: string) => Promise<NamedBytes | null> {
-  return async (path) => {
-    const full = isAbsolute(path) ? path : join(projectDir, path);
-    try {
-      return await readNamed(full);
-    } catch {
-      return null;
+/**
+ * Reads a path written inside a tomograms.star as RELION does: relative to the project directory (the working
+ * directory, or --project). A global STAR at <project>/<Job>/jobNNN/ also tells where its project is: tried next.
+ */
+export function referenceReader(projectDir: string): (path: string, from: string) => Promise<NamedBytes | null> {
+  return async (path, from) => {
+    const candidates = isAbsolute(path) ? [path] : [join(projectDir, path)];
+    if (!isAbsolute(path) && /^job\d+$/.test(basename(dirname(from))))
+      candidates.push(join(dirname(from), '..', '..', path));
+    for (const full of candidates) {
+      try {
+        return await readNamed(full);
+      } catch {
+        // next candidate
+      }
     }
+    return null;
   };
 }

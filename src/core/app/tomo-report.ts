@@ -11,7 +11,7 @@ export interface TomoReportJobInput {
    * Reads a file a tomograms.star names (a path as written in it, resolved as RELION resolves it: relative to the
    * project directory); null when there is no such file. Without it, only the files given are used.
    */
-  readReferenced?: (path: string) => Promise<NamedBytes | null>;
+  readReferenced?: (path: string, from: string) => Promise<NamedBytes | null>;
   /** Target resolution (Å) for the exposure rules; default the series' median CTF fit resolution. */
   targetResolutionA?: number;
 }
@@ -44,7 +44,7 @@ export async function tomoReportJob(inp: TomoReportJobInput): Promise<JobResult<
     const ref = pending.shift()!;
     const given = inp.files.find((f) => f.name === ref.path || baseName(f.name) === baseName(ref.path));
     if (given) continue; // already read
-    const found = inp.readReferenced ? await inp.readReferenced(ref.path) : null;
+    const found = inp.readReferenced ? await inp.readReferenced(ref.path, ref.from) : null;
     if (found) readOne(found);
     else
       warnings.push({
@@ -66,7 +66,15 @@ export async function tomoReportJob(inp: TomoReportJobInput): Promise<JobResult<
       m.tilts.length ||
       m.sources.some((s) => s.axisDeg !== undefined || s.thicknessA !== undefined || s.ctfResolutionA !== undefined),
   );
-  if (!merged.length) throw new InputError(`${inp.files.map((f) => f.name).join(', ')}: no tilt series in these files`);
+  if (!merged.length) {
+    const missing = warnings.filter((w) => w.code === 'tomo-reference-missing').map((w) => w.message);
+    throw new InputError(
+      missing.length
+        ? `${missing[0]}${missing.length > 1 ? ` (and ${missing.length - 1} more)` : ''}; run from the RELION ` +
+            'project directory or give --project DIR'
+        : `${inp.files.map((f) => f.name).join(', ')}: no tilt series in these files`,
+    );
+  }
   const series: SeriesReport[] = [];
   const findings: TomoFinding[] = [];
   for (const m of merged) {

@@ -498,7 +498,8 @@ export function judgeSeries(
       statement:
         dose.dosePerTiltEPerA2 === undefined
           ? 'dose per tilt: not measured (no pre-exposure or exposure per tilt in these files)'
-          : 'exposure against the critical exposure: not measured (no target resolution: give --target-a)',
+          : `dose ${dose.dosePerTiltEPerA2.toFixed(2)} e/Å² per tilt, ${f1(dose.totalDoseEPerA2!)} e/Å² in total; ` +
+            'against the critical exposure: not measured (no target resolution and no CTF fit: give --target-a)',
       basis: basisOf(n, 'tilts'),
       remedy: 'give the tilt-series STAR (pre-exposure), the Warp XML or the .mdoc (ExposureDose)',
     });

@@ -116,18 +116,38 @@ function join(base: TiltRecord[], other: TiltSource, warnings: Warning[]): strin
       pairs = rows.map((r) => [stack[r.index]!, r]);
       how = 'by view (stack sections in tilt order)';
     }
-  } else if (
-    rows.length === base.length &&
-    rows.every((r) => r.tiltDeg !== undefined) &&
-    base.every((b) => b.tiltDeg !== undefined)
-  ) {
-    const a = [...base].sort((x, y) => x.tiltDeg! - y.tiltDeg!),
-      b = [...rows].sort((x, y) => x.tiltDeg! - y.tiltDeg!);
-    pairs = a.map((x, i) => [x, b[i]!]);
-    how = 'by tilt angle';
-  } else if (rows.length === base.length) {
-    pairs = base.map((b, i) => [b, rows[i]!]);
-    how = 'by row order (same number of tilts)';
+  } else if (rows.every((r) => r.tiltDeg !== undefined) && base.some((b) => b.tiltDeg !== undefined)) {
+    // The nearest base tilt within 1°, each base tilt used once.
+    const free = new Set(base.filter((b) => b.tiltDeg !== undefined));
+    const matched: [TiltRecord, TiltRecord][] = [];
+    for (const r of rows) {
+      let best: TiltRecord | undefined;
+      for (const b of free)
+        if (
+          Math.abs(b.tiltDeg! - r.tiltDeg!) <= 1 &&
+          (!best || Math.abs(b.tiltDeg! - r.tiltDeg!) < Math.abs(best.tiltDeg! - r.tiltDeg!))
+        )
+          best = b;
+      if (best) {
+        free.delete(best);
+        matched.push([best, r]);
+      }
+    }
+    if (matched.length >= 0.8 * rows.length) {
+      pairs = matched;
+      how = 'by tilt angle';
+    }
+  }
+  if (!pairs) {
+    // Same count: by row order — over all tilts, or over the tilts the base keeps (a program's dark frames left out).
+    const keptBase = base.filter((b) => !b.excluded);
+    if (rows.length === base.length) {
+      pairs = base.map((b, i) => [b, rows[i]!]);
+      how = 'by row order (same number of tilts)';
+    } else if (rows.length === keptBase.length) {
+      pairs = keptBase.map((b, i) => [b, rows[i]!]);
+      how = 'by row order over the tilts not excluded (same number)';
+    }
   }
   if (!pairs) {
     warnings.push({
@@ -230,9 +250,14 @@ export function classifyScheme(tilts: TiltRecord[]): SchemeResult {
   const known = tilts.filter((t) => t.tiltDeg !== undefined);
   const angles = known.map((t) => t.tiltDeg!);
   const mid = angles.length ? (Math.min(...angles) + Math.max(...angles)) / 2 : undefined;
-  const order = known.length === tilts.length ? acquisitionOrder(tilts) : undefined;
-  if (!order || tilts.length < 4) return { scheme: 'unknown', centreDeg: mid, orderFrom: undefined };
-  const seq = tilts
+  // Tilts a program dropped (dark frames) may have no place in the order: the order of the others.
+  const ordered = known.filter(
+    (t) => !(t.excluded && t.preExposureEPerA2 === undefined && t.acquisitionRank === undefined),
+  );
+  const order =
+    ordered.length === tilts.length || ordered.length >= 0.8 * tilts.length ? acquisitionOrder(ordered) : undefined;
+  if (!order || ordered.length < 4) return { scheme: 'unknown', centreDeg: mid, orderFrom: undefined };
+  const seq = ordered
     .map((t, i) => [order.rank[i]!, t.tiltDeg!] as const)
     .sort((a, b) => a[0] - b[0])
     .map((x) => x[1]);
