@@ -306,7 +306,17 @@ export function judgeSeries(
       `${L.defocusOutlierFloorA} Å), ` +
       `or fit resolution worse than the series reaches at that tilt by > max(${L.fitResolutionOutlierSd} robust SD, ` +
       `${100 * L.fitResolutionOutlierFraction} %)`;
-    if (ctfFailed.length)
+    if (!defTrend && !resTrend)
+      add({
+        code: 'ctf-not-judged',
+        severity: 'info',
+        statement:
+          `per-tilt CTF read for ${ctfTilts.length} tilts but not judged: fewer than ${L.minTiltsForTrend} tilts ` +
+          "with a defocus or fit resolution, too few for the series' course",
+        basis: basisOf(ctfTilts.length, 'tilts with a CTF fit'),
+        remedy: 'give the whole series',
+      });
+    else if (ctfFailed.length)
       add({
         code: 'failed-tilts',
         severity: frac > L.failedStrongFraction ? 'strong' : 'possible',
