@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cryodx, cryodxIn } from './cli.js';
-import { bytesOf, fixture, HAS_SHARED, shared } from './paths.js';
+import { Ajv } from 'ajv';
+import { bytesOf, fixture, HAS_SHARED, ROOT, shared } from './paths.js';
 import { summarizeFile } from '../src/core/io/summary.js';
 
 /** `cryodx tomo-report` as a user runs it: the --json contract, projects, errors, and the real tilt series. */
@@ -20,6 +21,10 @@ const KEYS = [
   'keptFraction',
   'perTilt',
 ];
+
+const validate = new Ajv({ allErrors: true }).compile(
+  JSON.parse(readFileSync(join(ROOT, 'schema', 'report.schema.json'), 'utf8')),
+);
 
 interface Json {
   series: Record<string, unknown>[];
@@ -54,6 +59,24 @@ describe('cryodx tomo-report', () => {
     expect(r.stderr).toMatch(/_rlnCtfFigureOfMerit: None \(29 rows\)/);
     expect(existsSync(join(out, 'tomo_report.json'))).toBe(true);
     expect(JSON.parse(readFileSync(join(out, 'tomo_report.json'), 'utf8')).series[0].name).toBe('TS_07');
+  });
+
+  it('report --project on a RELION 5 tomography project: the tilt series section, valid against the schema', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'cryodx-tomo-')), 'report');
+    const r = cryodx('report', '--project', fixture('tomo', 'relion5'), '--out', out);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/tilt series TS_07: 29 tilts, 1 failed or excluded, 3\.50 e\/Å² per tilt/);
+    expect(r.stderr).not.toMatch(/outputs are not in the project/);
+    const j = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+    expect(validate(j), JSON.stringify(validate.errors)).toBe(true);
+    expect(j.tomography.series[0]).toMatchObject({
+      name: 'TS_07',
+      tilts: 29,
+      centreDeg: -10,
+      scheme: 'dose-symmetric',
+    });
+    expect(j.inputs.used).toEqual([expect.objectContaining({ role: 'tomography', job: 'CtfFind/job004' })]);
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toMatch(/Tilt series \(tomo-report\)/);
   });
 
   it('bad input: one sentence, exit 2', () => {

@@ -1,23 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import type { NamedBytes } from '../core/app/job.js';
+import { relionTomoStar } from '../core/app/tomo-report.js';
 import { InputError } from './files.js';
 import { readNamed } from './job-io.js';
 import { projectSource } from './project.js';
 
-/** RELION 5 tomography jobs, the most processed first: their global STAR names every series' tilt STAR. */
-const RELION_JOBS = [
-  'ReconstructTomograms',
-  'Denoise',
-  'AlignTiltSeries',
-  'ExcludeTiltImages',
-  'CtfFind',
-  'MotionCorr',
-  'ImportTomo',
-  'Import',
-];
-const GLOBAL_STAR =
-  /^([A-Za-z]+)\/job(\d+)\/(tomograms|tilt_series|tilt_series_ctf|aligned_tilt_series|selected_tilt_series)\.star$/;
 const OTHER = /(\.xml|_CTF\.txt|\.aln|_TLT\.txt|TiltSeries_Metrics\.csv|taSolution\.log|\.mdoc)$/i;
 
 /**
@@ -27,11 +15,8 @@ const OTHER = /(\.xml|_CTF\.txt|\.aln|_TLT\.txt|TiltSeries_Metrics\.csv|taSoluti
  */
 export async function findTomoProject(dir: string): Promise<string[]> {
   const src = await projectSource(dir);
-  const relion = src.paths
-    .map((p) => ({ p, m: GLOBAL_STAR.exec(p) }))
-    .filter((x) => x.m && RELION_JOBS.includes(x.m[1]!))
-    .sort((a, b) => RELION_JOBS.indexOf(a.m![1]!) - RELION_JOBS.indexOf(b.m![1]!) || Number(b.m![2]) - Number(a.m![2]));
-  if (relion.length) return [join(dir, relion[0]!.p)];
+  const relion = relionTomoStar(src.paths);
+  if (relion) return [join(dir, relion)];
   const other: string[] = [];
   for (const p of src.paths.filter((x) => OTHER.test(x)).slice(0, 5000)) {
     if (/\.xml$/i.test(p)) {

@@ -24,6 +24,35 @@ export interface TomoReportResult {
 
 const baseName = (p: string): string => p.split(/[\\/]/).pop() ?? p;
 
+/** RELION 5 tomography jobs, the most processed first: their global STAR names every series' tilt STAR. */
+const RELION_TOMO_JOBS = [
+  'ReconstructTomograms',
+  'Denoise',
+  'AlignTiltSeries',
+  'ExcludeTiltImages',
+  'CtfFind',
+  'MotionCorr',
+  'ImportTomo',
+  'Import',
+];
+const GLOBAL_STAR =
+  /^(?:.*\/)?([A-Za-z]+)\/job(\d+)\/(tomograms|tilt_series|tilt_series_ctf|aligned_tilt_series|selected_tilt_series)\.star$/;
+
+/**
+ * The global STAR of a RELION 5 project's most processed tomography job (ReconstructTomograms, AlignTiltSeries,
+ * ExcludeTiltImages, CtfFind, MotionCorr, ImportTomo; the newest job of that type), from the project's file list.
+ */
+export function relionTomoStar(paths: readonly string[]): string | null {
+  const found = paths
+    .map((p) => ({ p, m: GLOBAL_STAR.exec(p) }))
+    .filter((x) => x.m && RELION_TOMO_JOBS.includes(x.m[1]!))
+    .sort(
+      (a, b) =>
+        RELION_TOMO_JOBS.indexOf(a.m![1]!) - RELION_TOMO_JOBS.indexOf(b.m![1]!) || Number(b.m![2]) - Number(a.m![2]),
+    );
+  return found[0]?.p ?? null;
+}
+
 /** `cryodx tomo-report`: every tilt series the files describe, judged with tilt-aware rules. */
 export async function tomoReportJob(inp: TomoReportJobInput): Promise<JobResult<TomoReportResult>> {
   if (!inp.files.length) throw new InputError('tomo-report: no files given (give tilt-series files or --project DIR)');
