@@ -5,13 +5,13 @@ import { InputError } from '../errors.js';
 import { histogramSpec } from '../report/figures/charts.js';
 import { renderSvg } from '../report/figures/svg.js';
 import type { AberrationReading } from '../analysis/ctf/aberrations.js';
-import { aberrationsFromFiles, ctfFromFiles } from './ctf-results.js';
+import { aberrationsFromFiles, ctfFromFiles, isAretomoCtf } from './ctf-results.js';
 import type { CtfEstimate } from '../model/ctf.js';
 import type { Warning } from '../errors.js';
 import { ctfStarPlaceholders } from '../io/ctf-star.js';
 import { readStar } from '../io/star/read.js';
-import { maybeGunzip } from '../io/bytes.js';
-import { readTomoFile, seriesFromImages } from '../io/tomo/index.js';
+import { decodeText, maybeGunzip } from '../io/bytes.js';
+import { readTomoFile, seriesFromFile, seriesFromImages } from '../io/tomo/index.js';
 import type { TiltSource } from '../model/tomo.js';
 import { imageKey, mergeSources } from '../analysis/tomo/series.js';
 import { judgeSeries, TOMO_LIMITS } from '../diagnosis/tomo-triage.js';
@@ -61,6 +61,18 @@ function tiltJudgement(files: NamedBytes[], estimates: CtfEstimate[]): CtfTriage
       // not a tomography STAR
     }
   }
+  // AreTomo3's _CTF.txt holds the tilts of one series, in stack order.
+  const aretomo = files.filter(
+    (f) => !/\.(star|cs|npy)(\.gz)?$/i.test(f.name) && isAretomoCtf(f.name, decodeText(maybeGunzip(f.bytes, f.name))),
+  );
+  if (!sources.length && aretomo.length)
+    sources.push({
+      kind: 'aretomo-ctf',
+      file: aretomo.map((f) => f.name).join(', '),
+      series: seriesFromFile(aretomo[0]!.name),
+      tilts: estimates.map((e, i) => ({ index: i, image: e.micrograph })),
+      placeholders: [],
+    });
   if (!sources.length) {
     const angles = estimates.map((e) => tiltFromImageName(e.micrograph));
     const known = angles.filter((a): a is number => a !== null && Math.abs(a) <= 80);
@@ -113,7 +125,11 @@ function tiltJudgement(files: NamedBytes[], estimates: CtfEstimate[]): CtfTriage
     for (const p of j.report.perTilt)
       if (p.failed && p.image !== undefined) {
         const e = estimates.find((x) => imageKey(x.micrograph) === imageKey(p.image!));
-        if (e) failed.set(e.micrograph, `tilt ${p.tiltDeg?.toFixed(1) ?? '?'}°: ${p.failed}`);
+        if (e)
+          failed.set(
+            e.micrograph,
+            `${p.tiltDeg !== undefined ? `tilt ${p.tiltDeg.toFixed(1)}°` : 'tilt'}: ${p.failed}`,
+          );
       }
   }
   const L = TOMO_LIMITS;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { bytesOf, fixture, textOf } from '../../../../test/paths.js';
 import { tomoReportJob, type TomoReportResult } from '../../app/tomo-report.js';
+import { ctfReportJob, tiltFromImageName } from '../../app/ctf-report.js';
 import { jsonText, type NamedBytes } from '../../app/job.js';
 import { parseField } from '../../io/tomo/placeholders.js';
 import { tiltFromProjection } from '../../io/tomo/relion.js';
@@ -201,6 +202,20 @@ describe('tilt-aware rules', () => {
     const p = tiltFromProjection(x, y);
     expect(p.tiltDeg).toBeCloseTo(35, 9);
     expect(p.axisDeg).toBeCloseTo(80, 9);
+  });
+
+  it('ctf-report: AreTomo3 _CTF.txt and tilt-angle names take tilt rules; SPA names do not', async () => {
+    const r = (await ctfReportJob({ results: [file('aretomo', 'TS_5_CTF.txt')] })).result;
+    expect(r.warnings.map((w) => w.code)).toContain('tilt-images');
+    expect(r.findings.map((f) => f.code)).toEqual(expect.arrayContaining(['failed-fits']));
+    expect(r.findings.map((f) => f.code)).not.toContain('unreliable-fits');
+    // Planted at +30° (image 23 of 25 in stack order −36…36): the one outlier.
+    expect(r.outliers.map((o) => o.micrograph)).toEqual(['TS_5 image 23']);
+    expect(tiltFromImageName('MotionCorr/job002/movies/TS_01_039_-60_0.mrc')).toBe(-60);
+    expect(tiltFromImageName('frames/TS_07_004_-4.0.eer')).toBe(-4);
+    expect(tiltFromImageName('../f/2Dvs3D_53-1_00041_-40.0_Jul31_11.05.12.tif')).toBe(-40);
+    expect(tiltFromImageName('Movies/20170629_00021_frameImage.mrc')).toBeNull();
+    expect(tiltFromImageName('FoilHole_24026543_Data_24016452_24016454_20200626_142845_fractions.tiff')).toBeNull();
   });
 
   it('a file that is no tilt series gets one clear sentence', () => {
