@@ -122,15 +122,15 @@ function tiltJudgement(files: NamedBytes[], estimates: CtfEstimate[]): CtfTriage
   for (const m of merged) {
     const j = judgeSeries(m);
     names.push(m.name);
-    for (const p of j.report.perTilt)
-      if (p.failed && p.image !== undefined) {
-        const e = estimates.find((x) => imageKey(x.micrograph) === imageKey(p.image!));
-        if (e)
-          failed.set(
-            e.micrograph,
-            `${p.tiltDeg !== undefined ? `tilt ${p.tiltDeg.toFixed(1)}°` : 'tilt'}: ${p.failed}`,
-          );
-      }
+    j.report.perTilt.forEach((p, k) => {
+      if (!p.failed) return;
+      // By name, else by position when the CTF rows are the series' own rows (the same STAR, in its order).
+      const e =
+        (p.image !== undefined ? estimates.find((x) => imageKey(x.micrograph) === imageKey(p.image!)) : undefined) ??
+        (merged.length === 1 && estimates.length === j.report.perTilt.length ? estimates[k] : undefined);
+      if (e)
+        failed.set(e.micrograph, `${p.tiltDeg !== undefined ? `tilt ${p.tiltDeg.toFixed(1)}°` : 'tilt'}: ${p.failed}`);
+    });
   }
   const L = TOMO_LIMITS;
   return {
@@ -182,7 +182,10 @@ export async function ctfReportJob(inp: CtfReportJobInput): Promise<JobResult<Ct
   ];
   const thick = estimates.flatMap((e) => (e.thicknessA ? [e.thicknessA / 10] : []));
   if (thick.length) figures.push(['thickness', thick, 'thickness (nm)', 'Sample thickness']);
-  for (const [name, values, field, title] of figures) {
+  for (const [name, all, field, title] of figures) {
+    // A value the program did not compute is not drawn.
+    const values = all.filter(Number.isFinite);
+    if (!values.length) continue;
     const marker =
       name === 'fit-resolution' && inp.mapResolutionA ? { value: inp.mapResolutionA, label: 'map' } : undefined;
     outputs.push({

@@ -55,10 +55,11 @@ export interface CtfOutlier {
 
 export interface CtfTriage {
   summary: CtfSummary;
+  /** null where no micrograph has the value (a fit resolution the program did not compute). */
   distributions: {
-    defocusUA: Distribution;
-    astigmatismA: Distribution;
-    fitResolutionA: Distribution;
+    defocusUA: Distribution | null;
+    astigmatismA: Distribution | null;
+    fitResolutionA: Distribution | null;
     thicknessA: Distribution | null;
   };
   findings: CtfFinding[];
@@ -148,10 +149,11 @@ export function triageCtf(estimates: CtfEstimate[], options: TriageOptions = {})
   const tilt = options.tiltSeries ?? null;
   const summary = summarizeCtf(estimates, map, tilt);
   const thick = estimates.filter((e) => e.thicknessA !== null && e.thicknessA > 0);
+  const present = (d: Distribution): Distribution | null => (d.count ? d : null);
   const distributions = {
-    defocusUA: distribution(estimates.map(meanDefocus)),
-    astigmatismA: distribution(estimates.map(astigmatism)),
-    fitResolutionA: distribution(estimates.map((e) => e.fitResolutionA)),
+    defocusUA: present(distribution(estimates.map(meanDefocus))),
+    astigmatismA: present(distribution(estimates.map(astigmatism))),
+    fitResolutionA: present(distribution(estimates.map((e) => e.fitResolutionA))),
     thicknessA: thick.length ? distribution(thick.map((e) => e.thicknessA!)) : null,
   };
   const good = estimates.filter((e) => reasonUnreliable(e, tilt) === null);

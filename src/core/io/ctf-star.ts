@@ -30,7 +30,9 @@ export function ctfFromStar(doc: StarDocument): CtfEstimate[] {
   const fom = optional('rlnCtfFigureOfMerit', 'score');
   // Thickness is not a RELION 3.1 column; cryodx writes it (from CTFFIND5) as rlnMicrographIceThickness.
   const thick = l.has('rlnMicrographIceThickness') ? l.numbers('rlnMicrographIceThickness') : null;
-  const names = l.has('rlnMicrographName') ? l.strings('rlnMicrographName') : null;
+  // Tilt images of a RELION 5 tilt-series STAR may be named only by their movie.
+  const nameColumn = ['rlnMicrographName', 'rlnMicrographMovieName', 'rlnTomoTiltMovieFile'].find((c) => l.has(c));
+  const names = nameColumn ? l.strings(nameColumn) : null;
   const rows: CtfEstimate[] = Array.from({ length: l.rows }, (_, i) => ({
     micrograph: names?.[i] ?? `micrograph ${i + 1}`,
     defocusUA: du![i]!,

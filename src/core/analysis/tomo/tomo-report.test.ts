@@ -211,6 +211,13 @@ describe('tilt-aware rules', () => {
     expect(r.findings.map((f) => f.code)).not.toContain('unreliable-fits');
     // Planted at +30° (image 23 of 25 in stack order −36…36): the one outlier.
     expect(r.outliers.map((o) => o.micrograph)).toEqual(['TS_5 image 23']);
+    // A RELION 5 tilt STAR with placeholders: the failed tilt named by its movie; no NaN or null for the fit
+    // resolution nobody computed — it is "not in these results".
+    const rel = await ctfReportJob({ results: [file('relion5', 'CtfFind', 'job004', 'tilt_series', 'TS_07.star')] });
+    expect(rel.result.outliers.map((o) => o.micrograph)).toEqual(['frames/TS_07_015_11.0.eer']);
+    expect(rel.result.distributions.fitResolutionA).toBeNull();
+    expect(rel.outputs.map((o) => o.name)).not.toContain('ctf_fit-resolution.svg');
+    expect(rel.outputs.every((o) => !('text' in o) || !o.text.includes('NaN'))).toBe(true);
     expect(tiltFromImageName('MotionCorr/job002/movies/TS_01_039_-60_0.mrc')).toBe(-60);
     expect(tiltFromImageName('frames/TS_07_004_-4.0.eer')).toBe(-4);
     expect(tiltFromImageName('../f/2Dvs3D_53-1_00041_-40.0_Jul31_11.05.12.tif')).toBe(-40);
