@@ -141,6 +141,8 @@ describe.skipIf(!HAS_SHARED)('tomo-report on real cryo-ET metadata (../shared/da
     expect(failed).toEqual(expect.arrayContaining([-60, -51, -48]));
     expect(failed.every((t) => Math.abs(t) >= 30)).toBe(true);
     expect(j.findings.find((f) => f.code === 'axis-agreement')).toBeDefined();
+    // The motion STAR joined by image name: 41 tilt movies, none standing out.
+    expect(j.findings.find((f) => f.code === 'tilt-motion')?.basis).toMatch(/^41 tilt movies/);
     expect(j.findings.map((f) => f.statement).join(' ')).not.toMatch(/re-run CTF estimation/);
   });
 

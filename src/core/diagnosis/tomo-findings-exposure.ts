@@ -165,6 +165,31 @@ export function exposureAndSpecimenFindings(c: SeriesFacts): void {
       remedy: "give AreTomo3's TiltSeries_Metrics.csv or a CTFFIND5 run with thickness",
     });
 
+  // Motion of the tilt movies (RELION's rlnAccumMotionTotal, in the file's units: RELION sums the shifts as stored).
+  const moving = used.filter((t) => t.motionTotal !== undefined);
+  if (moving.length >= L.minTiltsForTrend) {
+    const med = median(moving.map((t) => t.motionTotal!));
+    const sd = 1.4826 * median(moving.map((t) => Math.abs(t.motionTotal! - med)));
+    const limit = Math.max(L.motionOutlierFactor * med, med + 4 * sd);
+    const high = moving.filter((t) => t.motionTotal! > limit);
+    add({
+      code: 'tilt-motion',
+      severity: high.length ? 'possible' : 'info',
+      statement:
+        `motion of the tilt movies: median ${med.toFixed(1)} (rlnAccumMotionTotal, in the file's units)` +
+        (high.length
+          ? `; ${high.length} tilt(s) moved far more: ` +
+            high.map((t) => `${tiltName(t)} (${t.motionTotal!.toFixed(1)})`).join(', ')
+          : '; no tilt stands out'),
+      basis:
+        `${basisOf(moving.length, 'tilt movies')}; outlier > max(${L.motionOutlierFactor}× median, median + 4 ` +
+        'robust SD)',
+      remedy: high.length
+        ? 'down-weight or exclude these tilts; check the stage settling time after each tilt'
+        : 'none needed',
+    });
+  }
+
   // Tilts a program excluded.
   const excluded = tilts.filter((t) => t.excluded);
   if (excluded.length)

@@ -25,6 +25,8 @@ export const TOMO_LIMITS = {
   minTiltsForTrend: 6,
   /** CTFFIND's score below which a single-particle micrograph counts as failed (cryodx ctf-report): not used here. */
   spaMinScore: 0.1,
+  /** Motion of a tilt movie above both this factor × the series median and the median + 4 robust SD. */
+  motionOutlierFactor: 3,
   /** Alignment residual of a view above both this factor × the series median and the median + 4 robust SD. */
   residualOutlierFactor: 2.5,
   /**

@@ -74,6 +74,7 @@ export function judgeSeries(
     haveTilts && t.tiltDeg !== undefined ? 1 / Math.cos(((t.tiltDeg - centre) * Math.PI) / 180) : 0,
   );
   const withDefocus = used.filter((t) => meanDefocus(t) !== undefined);
+  const withRes = used.filter((t) => t.fitResolutionA !== undefined).length;
   const failed = new Map<TiltRecord, string[]>();
   const fail = (t: TiltRecord, why: string): void => void failed.set(t, [...(failed.get(t) ?? []), why]);
   for (const t of tilts) if (t.excluded) fail(t, `excluded: ${t.excluded}`);
@@ -100,6 +101,9 @@ export function judgeSeries(
     if (t.excluded) return;
     const d = meanDefocus(t);
     if (withDefocus.length >= L.minTiltsForTrend && d === undefined) fail(t, 'no defocus fitted');
+    // The program found no rings here (a "not computed" fit resolution) where the rest of the series has one.
+    if (withRes >= L.minTiltsForTrend && t.fitResolutionA === undefined && d !== undefined)
+      fail(t, `no fit resolution where ${withRes} other tilts have one (the program found no Thon rings)`);
     if (defTrend && d !== undefined && Math.abs(defTrend.residual[i]!) > defLimit)
       fail(
         t,

@@ -209,8 +209,8 @@ describe('tilt-aware rules', () => {
     expect(r.warnings.map((w) => w.code)).toContain('tilt-images');
     expect(r.findings.map((f) => f.code)).toEqual(expect.arrayContaining(['failed-fits']));
     expect(r.findings.map((f) => f.code)).not.toContain('unreliable-fits');
-    // Planted at +30° (image 23 of 25 in stack order −36…36): the one outlier.
-    expect(r.outliers.map((o) => o.micrograph)).toEqual(['TS_5 image 23']);
+    // Planted at −6° (image 11 of 25 in stack order −36…36: fit resolution 999, no rings) and +30° (image 23).
+    expect(r.outliers.map((o) => o.micrograph)).toEqual(['TS_5 image 11', 'TS_5 image 23']);
     // A RELION 5 tilt STAR with placeholders: the failed tilt named by its movie; no NaN or null for the fit
     // resolution nobody computed — it is "not in these results".
     const rel = await ctfReportJob({ results: [file('relion5', 'CtfFind', 'job004', 'tilt_series', 'TS_07.star')] });
