@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { bytesOf, fixture, textOf } from '../../../../test/paths.js';
 import { tomoReportJob, type TomoReportResult } from '../../app/tomo-report.js';
 import { ctfReportJob, tiltFromImageName } from '../../app/ctf-report.js';
+import { inspectFile } from '../../app/inspect.js';
 import { jsonText, type NamedBytes } from '../../app/job.js';
 import { parseField } from '../../io/tomo/placeholders.js';
 import { tiltFromProjection } from '../../io/tomo/relion.js';
@@ -223,6 +224,12 @@ describe('tilt-aware rules', () => {
     expect(tiltFromImageName('../f/2Dvs3D_53-1_00041_-40.0_Jul31_11.05.12.tif')).toBe(-40);
     expect(tiltFromImageName('Movies/20170629_00021_frameImage.mrc')).toBeNull();
     expect(tiltFromImageName('FoilHole_24026543_Data_24016452_24016454_20200626_142845_fractions.tiff')).toBeNull();
+  });
+
+  it('the browser app recognises a dropped tilt-series file', () => {
+    expect(inspectFile(file('warp', 'TS_3.xml'))).toMatchObject({ ok: true, text: 'tilt series TS_3: 21 tilts' });
+    const star = inspectFile(file('relion5', 'CtfFind', 'job004', 'tilt_series', 'TS_07.star'));
+    expect(star).toMatchObject({ ok: true, text: 'tilt series TS_07: 29 tilts' });
   });
 
   it('a file that is no tilt series gets one clear sentence', () => {
