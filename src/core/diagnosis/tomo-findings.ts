@@ -2,6 +2,7 @@ import {
   axisRelation,
   type DoseResult,
   type MergedSeries,
+  type RobustLinear,
   type RobustTrend,
   type SchemeResult,
 } from '../analysis/tomo/series.js';
@@ -40,7 +41,7 @@ export interface SeriesFacts {
   failed: Map<TiltRecord, string[]>;
   failedList: TiltRecord[];
   defTrend: RobustTrend | null;
-  resTrend: RobustTrend | null;
+  resTrend: RobustTrend | RobustLinear | null;
   kept: TiltRecord[];
   target: number | undefined;
   targetFrom: string;
@@ -129,10 +130,13 @@ export function seriesFindings(c: SeriesFacts): void {
         statement:
           `CTF fits reach ${near.length ? `${medRes(near)} Å within 10° of the centre` : '—'}` +
           ` and ${far.length ? `${medRes(far)} Å beyond 40°` : '— beyond 40° (no such kept tilt)'}` +
-          `, as expected from the path length t/cos(tilt) and the accumulated dose` +
-          (scheme.scheme === 'dose-symmetric'
-            ? ' (in a dose-symmetric series the two rise together and cannot be told apart)'
-            : ''),
+          ('coefficients' in resTrend
+            ? `; told apart, the fit resolution rises by ${f1(resTrend.coefficients[1]!)} Å from 0° to 60° ` +
+              `from the path length t/cos(tilt − centre) alone, and by ${f1(resTrend.coefficients[2]! * 10)} Å per ` +
+              '10 e/Å² of prior exposure'
+            : ', as expected from the path length t/cos(tilt − centre) and the accumulated dose' +
+              ` (${scheme.scheme === 'dose-symmetric' ? 'in a dose-symmetric series' : 'here'} the two rise ` +
+              `together and cannot be told apart: correlation ≥ ${L.separableCorrelation})`),
         basis: basisOf(kept.length, 'kept tilts'),
         remedy:
           'none needed; weight tilts by their fit (per-tilt B-factors in RELION 5 / M) rather than excluding them',

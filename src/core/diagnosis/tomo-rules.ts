@@ -21,6 +21,11 @@ export const TOMO_LIMITS = {
   fitResolutionOutlierSd: 4,
   /** …and by this fraction of the expectation. */
   fitResolutionOutlierFraction: 0.5,
+  /**
+   * Path length (1/cos(tilt − centre)) and prior exposure correlate less than this (|r|) across the tilts: the fit
+   * resolution is modelled on both and their effects reported apart; otherwise on the path length alone.
+   */
+  separableCorrelation: 0.9,
   /** Fewer tilts with a value than this: the series' course is not measured. */
   minTiltsForTrend: 6,
   /** CTFFIND's score below which a single-particle micrograph counts as failed (cryodx ctf-report): not used here. */

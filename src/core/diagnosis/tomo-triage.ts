@@ -1,6 +1,10 @@
 import {
   acquisitionOrder,
   classifyScheme,
+  correlation,
+  robustLinear,
+  type RobustLinear,
+  type RobustTrend,
   doseRuleBfactorA2,
   measureDose,
   robustTrend,
@@ -87,15 +91,29 @@ export function judgeSeries(
           L.defocusOutlierFloorA / 2,
         )
       : null;
-  const resTrend =
-    used.filter((t) => t.fitResolutionA !== undefined).length >= L.minTiltsForTrend
-      ? robustTrend(
-          xRes,
-          tilts.map((t) => (t.excluded ? undefined : t.fitResolutionA)),
-          haveTilts ? 1 : 0,
-          0.5,
-        )
-      : null;
+  // Fit resolution against the path length 1/cos(tilt − centre), and against the exposure before the tilt where
+  // the scheme lets the two be told apart (not in a dose-symmetric series, where they rise together).
+  const yRes = tilts.map((t) => (t.excluded ? undefined : t.fitResolutionA));
+  const resIdx = yRes.flatMap((v, i) => (v !== undefined ? [i] : []));
+  const separable =
+    haveTilts &&
+    tilts.every((t) => t.preExposureEPerA2 !== undefined) &&
+    Math.abs(
+      correlation(
+        resIdx.map((i) => xRes[i]!),
+        resIdx.map((i) => tilts[i]!.preExposureEPerA2!),
+      ),
+    ) < L.separableCorrelation;
+  const resTrend: RobustTrend | RobustLinear | null =
+    withRes < L.minTiltsForTrend
+      ? null
+      : separable
+        ? robustLinear(
+            tilts.map((t, i) => [xRes[i]!, t.preExposureEPerA2!]),
+            yRes,
+            0.5,
+          )
+        : robustTrend(xRes, yRes, haveTilts ? 1 : 0, 0.5);
   const defLimit = defTrend ? Math.max(L.defocusOutlierSd * defTrend.sd, L.defocusOutlierFloorA) : NaN;
   tilts.forEach((t, i) => {
     if (t.excluded) return;

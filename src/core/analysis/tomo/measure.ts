@@ -209,3 +209,81 @@ export function axisRelation(
 export function doseRuleBfactorA2(exposureEPerA2: number, kInvA: number, voltageKv = 300): number {
   return (-2 * exposureEPerA2) / (criticalExposureEPerA2(kInvA, voltageKv) * kInvA * kInvA);
 }
+
+/** A robust linear model y ≈ c0 + Σ cj·xj (the trimming of robustTrend), with its coefficients. */
+export interface RobustLinear extends RobustTrend {
+  coefficients: number[];
+}
+
+/** Least squares on the design [1, features…] by the normal equations; null when singular. */
+function linearFit(rows: number[][], y: number[]): number[] | null {
+  const k = rows[0]!.length + 1;
+  const a = Array.from({ length: k }, () => new Array<number>(k + 1).fill(0));
+  rows.forEach((r, i) => {
+    const d = [1, ...r];
+    for (let p = 0; p < k; p++) {
+      for (let q = 0; q < k; q++) a[p]![q]! += d[p]! * d[q]!;
+      a[p]![k]! += d[p]! * y[i]!;
+    }
+  });
+  for (let c = 0; c < k; c++) {
+    let p = c;
+    for (let r = c + 1; r < k; r++) if (Math.abs(a[r]![c]!) > Math.abs(a[p]![c]!)) p = r;
+    [a[c], a[p]] = [a[p]!, a[c]!];
+    const piv = a[c]![c]!;
+    if (Math.abs(piv) < 1e-12) return null;
+    for (let r = 0; r < k; r++) {
+      if (r === c) continue;
+      const f = a[r]![c]! / piv;
+      for (let j = c; j <= k; j++) a[r]![j]! -= f * a[c]![j]!;
+    }
+  }
+  return a.map((row, r) => row[k]! / row[r]!);
+}
+
+/** robustTrend's trimming for several predictors (rows of features per point; undefined y: predicted only). */
+export function robustLinear(features: number[][], y: (number | undefined)[], floor: number): RobustLinear | null {
+  const idx = y.map((v, i) => (v !== undefined && Number.isFinite(v) ? i : -1)).filter((i) => i >= 0);
+  if (idx.length < features[0]!.length + 4) return null;
+  const at = (c: number[], f: number[]): number => f.reduce((s, x, j) => s + c[j + 1]! * x, c[0]!);
+  let inlier = idx,
+    coef: number[] | null = null,
+    sd = 0;
+  for (let pass = 0; pass < 4; pass++) {
+    coef = linearFit(
+      inlier.map((i) => features[i]!),
+      inlier.map((i) => y[i]!),
+    );
+    if (!coef) return null;
+    const c = coef;
+    sd = 1.4826 * median(inlier.map((i) => Math.abs(y[i]! - at(c, features[i]!))));
+    const keep = idx.filter((i) => Math.abs(y[i]! - at(c, features[i]!)) <= Math.max(3 * sd, floor));
+    if (keep.length < features[0]!.length + 4) break;
+    inlier = keep;
+  }
+  const c = coef!;
+  return {
+    residual: y.map((v, i) => (v === undefined ? NaN : v - at(c, features[i]!))),
+    sd,
+    predicted: features.map((f) => at(c, f)),
+    inliers: inlier.length,
+    coefficients: c,
+  };
+}
+
+/** Pearson correlation of two equally long lists (NaN for fewer than 3 points or no spread). */
+export function correlation(a: number[], b: number[]): number {
+  const n = a.length;
+  if (n < 3) return NaN;
+  const ma = a.reduce((s, x) => s + x, 0) / n,
+    mb = b.reduce((s, x) => s + x, 0) / n;
+  let sab = 0,
+    saa = 0,
+    sbb = 0;
+  for (let i = 0; i < n; i++) {
+    sab += (a[i]! - ma) * (b[i]! - mb);
+    saa += (a[i]! - ma) ** 2;
+    sbb += (b[i]! - mb) ** 2;
+  }
+  return saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : NaN;
+}

@@ -177,6 +177,31 @@ describe('tilt-aware rules', () => {
     expect(j.findings.find((f) => f.code === 'failed-tilts')!.basis).toMatch(/29 tilts with a CTF fit of series S/);
   });
 
+  it('a bidirectional series tells tilt and dose apart: the fit resolution model recovers both effects', () => {
+    // 0 → +45°, then −3 → −45° (3° steps, 3 e/Å² per tilt): path length and prior exposure are not tied.
+    const order = [
+      ...Array.from({ length: 16 }, (_, k) => 3 * k),
+      ...Array.from({ length: 15 }, (_, k) => -3 * (k + 1)),
+    ];
+    const truth = (tilt: number, pre: number): number => 5 + 2 / Math.cos((tilt * Math.PI) / 180) + 0.04 * pre;
+    const tilts: TiltRecord[] = order.map((tilt, rank) => ({
+      index: rank,
+      tiltDeg: tilt,
+      preExposureEPerA2: 3 * rank,
+      defocusUA: 30000 + 30 * Math.sin(rank),
+      defocusVA: 29800 + 30 * Math.sin(rank),
+      fitResolutionA: truth(tilt, 3 * rank) + 0.02 * Math.sin(7 * rank),
+    }));
+    const j = judge({ kind: 'relion5-tilt-star', file: 'b.star', series: 'B', tilts, placeholders: [] });
+    expect(j.report.scheme).toBe('bidirectional');
+    expect(j.report.failedTilts).toEqual([]);
+    for (const p of j.report.perTilt)
+      expect(Math.abs(p.expectedFitResolutionA! - truth(p.tiltDeg!, p.preExposureEPerA2!))).toBeLessThan(0.05);
+    // 2/cos 60° − 2/cos 0° = 2 Å from the path; 0.04 Å per e/Å² = 0.4 Å per 10 e/Å².
+    const f = j.findings.find((x) => x.code === 'fit-resolution-vs-tilt')!.statement;
+    expect(f).toMatch(/rises by 2\.0 Å from 0° to 60°.*and by 0\.4 Å per 10 e\/Å²/);
+  });
+
   it('acquisition schemes: dose-symmetric, bidirectional, unidirectional; unknown without an order', () => {
     const make = (seq: number[]): TiltRecord[] => seq.map((t, i) => ({ index: i, tiltDeg: t, preExposureEPerA2: i }));
     expect(classifyScheme(make([0, 3, 6, -3, -6, -9, -12, 9, 12])).scheme).toBe('dose-symmetric');
