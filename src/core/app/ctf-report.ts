@@ -11,7 +11,7 @@ import type { Warning } from '../errors.js';
 import { ctfStarPlaceholders } from '../io/ctf-star.js';
 import { readStar } from '../io/star/read.js';
 import { decodeText, maybeGunzip } from '../io/bytes.js';
-import { readTomoFile, seriesFromFile, seriesFromImages } from '../io/tomo/index.js';
+import { readTomoFile, seriesFromFile, seriesFromImages, tiltsFromImageNames } from '../io/tomo/index.js';
 import type { TiltSource } from '../model/tomo.js';
 import { imageKey, mergeSources } from '../analysis/tomo/series.js';
 import { judgeSeries, TOMO_LIMITS } from '../diagnosis/tomo-triage.js';
@@ -29,23 +29,6 @@ export type CtfReportJobResult = CtfTriage & {
   aberrations: AberrationReading[];
   warnings: Warning[];
 };
-
-/**
- * The tilt angle a tilt image's name carries, as SerialEM, RELION 5 and Warp name them: "TS_01_039_-60.0.mrc",
- * "TS_01_039_-60_0.mrc" (RELION 5 replaces the dot), "…_00041_-40.0_Jul31_11.05.12.tif"; null when none.
- */
-export function tiltFromImageName(name: string): number | null {
-  const stem = (name.split(/[\\/]/).pop() ?? name).replace(/(:mrc)?$/i, '').replace(/\.(mrc|mrcs|tif|tiff|eer)$/i, '');
-  const tokens = stem.split('_');
-  for (let i = tokens.length - 1; i >= 1; i--) {
-    const t = tokens[i]!;
-    if (/^[+-]?\d{1,2}\.\d{1,2}$/.test(t)) return Number(t);
-    if (/^[+-]?\d{1,2}$/.test(tokens[i - 1]!) && /^\d{1,2}$/.test(t) && /^\d{2,}$/.test(tokens[i - 2] ?? ''))
-      return Number(`${tokens[i - 1]}.${t}`);
-    if (/^\[?[+-]?\d{1,2}(\.\d+)?\]$/.test(t)) return Number(t.replace(/[[\]]/g, ''));
-  }
-  return null;
-}
 
 /**
  * Whether these CTF results are the tilt images of tilt series, and if so their series' own judgement: a RELION
@@ -74,18 +57,8 @@ function tiltJudgement(files: NamedBytes[], estimates: CtfEstimate[]): CtfTriage
       placeholders: [],
     });
   if (!sources.length) {
-    const angles = estimates.map((e) => tiltFromImageName(e.micrograph));
-    const known = angles.filter((a): a is number => a !== null && Math.abs(a) <= 80);
-    const neg = known.filter((a) => a < -1).length,
-      pos = known.filter((a) => a > 1).length;
-    if (
-      estimates.length < 8 ||
-      known.length < 0.8 * estimates.length ||
-      neg < 0.2 * known.length ||
-      pos < 0.2 * known.length ||
-      Math.max(...known) - Math.min(...known) < 40
-    )
-      return null;
+    const angles = tiltsFromImageNames(estimates.map((e) => e.micrograph));
+    if (!angles) return null;
     sources.push({
       kind: 'relion-ctf-star',
       file: files.map((f) => f.name).join(', '),

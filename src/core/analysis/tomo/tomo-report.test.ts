@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { bytesOf, fixture, textOf } from '../../../../test/paths.js';
 import { tomoReportJob, type TomoReportResult } from '../../app/tomo-report.js';
-import { ctfReportJob, tiltFromImageName } from '../../app/ctf-report.js';
+import { ctfReportJob } from '../../app/ctf-report.js';
+import { tiltFromImageName } from '../../io/tomo/names.js';
 import { inspectFile } from '../../app/inspect.js';
 import { jsonText, type NamedBytes } from '../../app/job.js';
 import { parseField } from '../../io/tomo/placeholders.js';

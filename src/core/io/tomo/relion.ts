@@ -2,6 +2,7 @@ import { FormatError } from '../../errors.js';
 import type { TiltRecord, TiltSource, TiltSourceKind } from '../../model/tomo.js';
 import type { StarBlock, StarDocument } from '../star/read.js';
 import type { StarLoop } from '../star/loop.js';
+import { stemOf, tiltsFromImageNames } from './names.js';
 import { PlaceholderLog, type FieldKind } from './placeholders.js';
 
 /**
@@ -120,6 +121,15 @@ function tiltSource(block: StarBlock, doc: StarDocument, kind: TiltSourceKind, s
     }
     tilts.push(t);
   }
+  // A CTF or motion table of tilt images has no angle column; their names often carry the nominal tilt.
+  if (
+    (kind === 'relion-ctf-star' || kind === 'relion-motion-star') &&
+    images &&
+    tilts.every((t) => t.tiltDeg === undefined)
+  ) {
+    const angles = tiltsFromImageNames(images);
+    if (angles) tilts.forEach((t, i) => angles[i] !== null && (t.tiltDeg = angles[i]!));
+  }
   const named = first(l, 'rlnTomoName');
   const generic = /^(tilt_images|micrographs|images|global|)$/i.test(block.name);
   const series = named ?? (generic ? seriesHint : block.name);
@@ -166,11 +176,6 @@ export function isRelionTomoStar(doc: StarDocument): boolean {
   return doc.blocks.some(
     (b) => b.loop && (isTiltBlock(b.loop) || b.loop.has('rlnTomoTiltSeriesStarFile') || b.loop.has('rlnTomoName')),
   );
-}
-
-/** The stem of a file name: directory and extension dropped. */
-export function stemOf(path: string): string {
-  return (path.split(/[\\/]/).pop() ?? path).replace(/\.(star|xml|txt|csv|aln|tlt|rawtlt|xf|log|mdoc)$/i, '');
 }
 
 export function readRelionTomo(doc: StarDocument): RelionTomoRead {
