@@ -6,6 +6,8 @@ import { isNpy, readNpy } from '../io/npy.js';
 import { ctfFromCryosparcExposures } from '../io/cryosparc/processing.js';
 import type { CtfEstimate } from '../model/ctf.js';
 import type { NamedBytes } from './job.js';
+import { readCtfTable } from '../io/tomo/formats.js';
+import type { TiltSource } from '../model/tomo.js';
 import { readAberrations, type AberrationReading } from '../analysis/ctf/aberrations.js';
 import { readOpticsAberrations } from '../io/star/aberrations.js';
 
@@ -13,9 +15,32 @@ import { readOpticsAberrations } from '../io/star/aberrations.js';
 export function ctfFromBytes(name: string, raw: Uint8Array): CtfEstimate[] {
   const bytes = maybeGunzip(raw, name);
   if (isNpy(bytes)) return ctfFromCryosparcExposures(readNpy(bytes, name), name);
-  return /\.star(\.gz)?$/i.test(name)
-    ? ctfFromStar(readStar(bytes, { source: name }))
-    : readCtffind(decodeText(bytes), name).estimates;
+  if (/\.star(\.gz)?$/i.test(name)) return ctfFromStar(readStar(bytes, { source: name }));
+  const text = decodeText(bytes);
+  // AreTomo3's per-tilt _CTF.txt: CTFFIND's first 7 columns and dfHand.
+  return isAretomoCtf(name, text) ? ctfFromTiltTable(readCtfTable(text, name)) : readCtffind(text, name).estimates;
+}
+
+export function isAretomoCtf(name: string, text: string): boolean {
+  if (/^# Output from CTFFind/im.test(text.slice(0, 4096))) return false;
+  const row = text.split(/\r?\n/).find((l) => l.trim() !== '' && !l.trim().startsWith('#'));
+  return /_CTF\.txt$/i.test(name) || row?.trim().split(/\s+/).length === 8;
+}
+
+/** Per-tilt CTF rows as micrograph estimates ("TS_5 image 3"); a fit or score the program did not give is NaN. */
+function ctfFromTiltTable(s: TiltSource): CtfEstimate[] {
+  return s.tilts.map((t) => ({
+    micrograph: `${s.series ?? s.file} image ${t.index + 1}`,
+    defocusUA: t.defocusUA ?? NaN,
+    defocusVA: t.defocusVA ?? NaN,
+    astigmatismAngleDeg: t.astigmatismAngleDeg ?? 0,
+    phaseShiftRad: 0,
+    crossCorrelation: t.ctfScore ?? NaN,
+    fitResolutionA: t.fitResolutionA ?? NaN,
+    tiltAxisDeg: null,
+    tiltAngleDeg: t.tiltDeg ?? null,
+    thicknessA: null,
+  }));
 }
 
 export function ctfFromFiles(files: NamedBytes[]): CtfEstimate[] {

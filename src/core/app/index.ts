@@ -23,6 +23,7 @@ export {
   type TiltCtfJobInput,
   type PreparedTiltSeries,
 } from './tilt-ctf.js';
+export { tomoReportJob, relionTomoStar, type TomoReportJobInput, type TomoReportResult } from './tomo-report.js';
 export { reportJob, type ReportJobInput, type ReportJobResult, type ReportFigure } from './report.js';
 export { inspectFile, type DroppedFileSummary } from './inspect.js';
 export { demoInputs, type DemoInputs } from './demo.js';

@@ -8,6 +8,7 @@ import type { NamedBytes } from './job.js';
 import { summarizeModel } from '../io/misc-formats.js';
 import { readPae } from '../io/pae.js';
 import { readMap } from './maps.js';
+import { isRelionTomoStar, readTomoFile } from '../io/tomo/index.js';
 
 export interface DroppedFileSummary {
   ok: boolean;
@@ -42,6 +43,14 @@ export function inspectFile(file: NamedBytes): DroppedFileSummary {
     if (/\.json$/i.test(name)) {
       const p = readPae(decodeText(bytes), name);
       return { ok: true, text: `PAE of ${p.n} residues`, pixelSizeA: null, box: null };
+    }
+    if (
+      fmt === 'tilt-series' ||
+      (fmt === 'star' && isRelionTomoStar(readStar(maybeGunzip(bytes, name), { source: name })))
+    ) {
+      const series = readTomoFile(name, bytes).sources;
+      const text = series.map((s) => `tilt series ${s.series ?? '(unnamed)'}: ${s.tilts.length} tilts`).join('; ');
+      return { ok: true, text: text || 'tomography STAR naming its tilt series', pixelSizeA: null, box: null };
     }
     if ((fmt === 'npy' || fmt === 'star') && !(/ctf|micrograph/i.test(name) || /\.txt$/i.test(name))) {
       const count =

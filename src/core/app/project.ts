@@ -2,6 +2,7 @@ import { InputError, type Warning } from '../errors.js';
 import type { InputUse } from '../report/report.js';
 import { cryosparcProjectInputs } from './project-cryosparc.js';
 import { relionProjectInputs } from './project-relion.js';
+import { relionTomoStar } from './tomo-report.js';
 import type { ReportJobInput } from './report.js';
 
 /**
@@ -30,12 +31,34 @@ export interface ProjectInputs {
 export async function projectInputs(src: ProjectSource): Promise<ProjectInputs> {
   const paths = new Set(src.paths);
   if (paths.has('default_pipeline.star') || src.paths.some((p) => /^[A-Za-z0-9]+\/job\d+\/job\.star$/.test(p)))
-    return relionProjectInputs(src, paths);
+    return withTomography(src, paths, await relionProjectInputs(src, paths));
   if (paths.has('job.json') || src.paths.some((p) => /^J\d+\/job\.json$/.test(p))) return cryosparcProjectInputs(src);
   throw new InputError(
     `${src.root}: not a RELION project (no default_pipeline.star or Kind/jobNNN/job.star) nor a cryoSPARC project ` +
       'or job folder (no job.json)',
   );
+}
+
+/** A RELION 5 tomography project: its most processed global STAR, the tilt STARs it names read from the project. */
+async function withTomography(src: ProjectSource, paths: Set<string>, found: ProjectInputs): Promise<ProjectInputs> {
+  const star = relionTomoStar(src.paths);
+  if (!star) return found;
+  // The tomography job's outputs are not single-particle ones: no note that they are missing.
+  const job = star.split('/').slice(-3, -1).join('/');
+  found.notes = found.notes.filter(
+    (n) => !(n.message.startsWith(job) && /outputs are not in the project/.test(n.message)),
+  );
+  found.input.tomography = {
+    files: [{ name: star, bytes: await src.read(star) }],
+    readReferenced: async (p) => (paths.has(p) ? { name: p, bytes: await src.read(p) } : null),
+  };
+  found.used.push({
+    role: 'tomography',
+    file: star,
+    job,
+    note: "the most processed tomography job's tilt series (tomo-report's rules)",
+  });
+  return found;
 }
 
 /**

@@ -9,7 +9,7 @@ import type { PostprocessResult } from '../analysis/postprocess/postprocess.js';
 import type { CtfFinding, CtfSummary } from '../diagnosis/ctf-triage.js';
 import type { Warning } from '../errors.js';
 import type { Volume } from '../model/volume.js';
-import type { TiltSeriesSummary } from '../report/report.js';
+import type { TiltSeriesSummary, TomographySection } from '../report/report.js';
 
 /** What the report job gathers as its analyses run, before the diagnosis and the report are made from it. */
 export interface Collected {
@@ -21,6 +21,8 @@ export interface Collected {
   ctfTriage: { findings: CtfFinding[]; outliers: number } | null;
   aberrations: AberrationReading[];
   tiltSeries: TiltSeriesSummary | null;
+  /** A tomography project's tilt series judged as `cryodx tomo-report` judges them. */
+  tomography: TomographySection | null;
   budget: SingleMapBudget | null;
   calibration: Calibration | null;
   specs: { name: string; spec: Record<string, unknown> }[];
@@ -39,6 +41,7 @@ export function newCollected(angpixA: number | null): Collected {
   return {
     ctfTriage: null,
     tiltSeries: null,
+    tomography: null,
     aberrations: [],
     pp: null,
     an: null,

@@ -1,4 +1,5 @@
 import { diagnose } from '../diagnosis/diagnose.js';
+import { tomoReportJob, type TomoReportJobInput } from './tomo-report.js';
 import { evidenceFrom } from '../diagnosis/evidence.js';
 import { InputError } from '../errors.js';
 import { renderSvg } from '../report/figures/svg.js';
@@ -44,6 +45,8 @@ export interface ReportJobInput extends ProcessingInputs {
   version: string;
   /** Directional FSC and local resolution are the slow parts; both run unless switched off. */
   analyses?: { anisotropy?: boolean; localResolution?: boolean };
+  /** A tomography project's tilt-series files (`report --project`): judged as `cryodx tomo-report` does. */
+  tomography?: TomoReportJobInput;
   /** A tilt series (stack and geometry): its per-tilt CTF table joins the report. */
   tiltSeries?: TiltCtfJobInput;
   /** How the tilts are fitted (the CLI passes worker threads); one after another by default. */
@@ -117,6 +120,12 @@ export async function reportJob(inp: ReportJobInput, progress?: ProgressContext)
   c.calibration = inp.calibration ? calibration(inp.calibration, c) : proc.calibration;
   if (inp.tiltSeries) progress?.report?.(0.85, 'tilt series');
   await tiltSeriesAnalysis(inp, c);
+  if (inp.tomography) {
+    progress?.report?.(0.87, 'tomography');
+    const t = (await tomoReportJob(inp.tomography)).result;
+    c.tomography = { series: t.series, findings: t.findings };
+    c.warnings.push(...t.warnings);
+  }
   if (inp.model) progress?.report?.(0.88, 'model');
   modelAnalysis(inp, c);
   progress?.report?.(0.9, 'report');
@@ -125,7 +134,15 @@ export async function reportJob(inp: ReportJobInput, progress?: ProgressContext)
 
 function checkInputs(inp: ReportJobInput): void {
   const processing = [inp.motion, inp.classes, inp.picks, inp.ctfRefine, inp.postprocessStars].some((x) => x?.length);
-  const any = inp.half1 || inp.half2 || inp.particles || inp.ctf?.length || inp.tiltSeries || inp.bfactors || inp.model;
+  const any =
+    inp.half1 ||
+    inp.half2 ||
+    inp.particles ||
+    inp.ctf?.length ||
+    inp.tiltSeries ||
+    inp.tomography ||
+    inp.bfactors ||
+    inp.model;
   if (!any && !processing) {
     throw new InputError(
       'nothing to analyse: give half maps (--half1 and --half2), particles (--particles), CTF results (--ctf), ' +
@@ -188,6 +205,7 @@ async function writeReport(
     ctfTriage: c.ctfTriage,
     aberrations: c.aberrations.length ? c.aberrations : null,
     tiltSeries: c.tiltSeries,
+    tomography: c.tomography,
     budget: c.budget,
     calibration: c.calibration,
     processing: processingSummary(proc),

@@ -55,10 +55,11 @@ export interface CtfOutlier {
 
 export interface CtfTriage {
   summary: CtfSummary;
+  /** null where no micrograph has the value (a fit resolution the program did not compute). */
   distributions: {
-    defocusUA: Distribution;
-    astigmatismA: Distribution;
-    fitResolutionA: Distribution;
+    defocusUA: Distribution | null;
+    astigmatismA: Distribution | null;
+    fitResolutionA: Distribution | null;
     thicknessA: Distribution | null;
   };
   findings: CtfFinding[];
@@ -70,6 +71,12 @@ export interface TriageOptions {
   mapResolutionA?: number | null;
   /** Longest particle dimension (Å): ice should be 1.1–1.5× this (seed 000, reason 3). */
   particleSizeA?: number | null;
+  /**
+   * The results are tilt images of tilt series: their fits are judged by the series' own course (tomo-report's
+   * rules, diagnosis/tomo-triage.ts), not by the single-particle figure-of-merit cut; `failed` maps each failed
+   * image to its reason, `rule` says the rule. High defocus is then a choice (contrast), not a finding.
+   */
+  tiltSeries?: { failed: Map<string, string>; rule: string; series: string } | null;
 }
 
 /** The per-micrograph limits (shared with the diagnosis: diagnosis/thresholds.ts). */
@@ -104,16 +111,25 @@ export function unreliableBecause(e: CtfEstimate): string | null {
   return null;
 }
 
+/** The single-particle rule, or for tilt images the tilt series' own judgement. */
+function reasonUnreliable(e: CtfEstimate, tilt: TriageOptions['tiltSeries']): string | null {
+  return tilt ? (tilt.failed.get(e.micrograph) ?? null) : unreliableBecause(e);
+}
+
 /** The resolution a fit's defocus alone supports: r/√2 for a fit to r (see CtfSummary.fractionFitWorseThanMap). */
 export function supportedResolutionA(e: CtfEstimate): number {
   return e.fitResolutionA / Math.SQRT2;
 }
 const astigmatism = (e: CtfEstimate): number => Math.abs(e.defocusUA - e.defocusVA);
 
-export function summarizeCtf(all: CtfEstimate[], mapResolutionA: number | null): CtfSummary {
+export function summarizeCtf(
+  all: CtfEstimate[],
+  mapResolutionA: number | null,
+  tilt: TriageOptions['tiltSeries'] = null,
+): CtfSummary {
   if (all.length === 0) throw new RangeError('no CTF estimates to summarise');
   // Unreliable fits do not feed the medians: a failed run's defocus is not the session's.
-  const good = all.filter((e) => unreliableBecause(e) === null);
+  const good = all.filter((e) => reasonUnreliable(e, tilt) === null);
   const use = good.length ? good : all;
   const worse = mapResolutionA === null ? 0 : good.filter((e) => supportedResolutionA(e) > mapResolutionA).length;
   const thickness = use.map((e) => e.thicknessA).filter((t): t is number => t !== null && t > 0);
@@ -130,27 +146,57 @@ export function summarizeCtf(all: CtfEstimate[], mapResolutionA: number | null):
 
 export function triageCtf(estimates: CtfEstimate[], options: TriageOptions = {}): CtfTriage {
   const map = options.mapResolutionA ?? null;
-  const summary = summarizeCtf(estimates, map);
+  const tilt = options.tiltSeries ?? null;
+  const summary = summarizeCtf(estimates, map, tilt);
   const thick = estimates.filter((e) => e.thicknessA !== null && e.thicknessA > 0);
+  const present = (d: Distribution): Distribution | null => (d.count ? d : null);
   const distributions = {
-    defocusUA: distribution(estimates.map(meanDefocus)),
-    astigmatismA: distribution(estimates.map(astigmatism)),
-    fitResolutionA: distribution(estimates.map((e) => e.fitResolutionA)),
+    defocusUA: present(distribution(estimates.map(meanDefocus))),
+    astigmatismA: present(distribution(estimates.map(astigmatism))),
+    fitResolutionA: present(distribution(estimates.map((e) => e.fitResolutionA))),
     thicknessA: thick.length ? distribution(thick.map((e) => e.thicknessA!)) : null,
   };
-  const good = estimates.filter((e) => unreliableBecause(e) === null);
+  const good = estimates.filter((e) => reasonUnreliable(e, tilt) === null);
   const goodThick = good.filter((e) => e.thicknessA !== null && e.thicknessA > 0);
-  const first = unreliableFinding(estimates, good.length);
+  const first = tilt ? failedTiltsFinding(estimates, tilt) : unreliableFinding(estimates, good.length);
   return {
     summary,
     distributions,
     // Unreliable fits first; their defocus, astigmatism and thickness feed no other finding.
     findings: [
       ...(first ? [first] : []),
-      ...findings(good, goodThick, map, options.particleSizeA ?? null),
+      ...findings(good, goodThick, map, options.particleSizeA ?? null).filter(
+        (f) => !(tilt && f.code === 'high-defocus'),
+      ),
       ...spreadFinding(estimates),
     ],
-    outliers: outliers(estimates),
+    outliers: tilt
+      ? estimates.flatMap((e) =>
+          tilt.failed.has(e.micrograph)
+            ? [{ micrograph: e.micrograph, reasons: [tilt.failed.get(e.micrograph)!] }]
+            : [],
+        )
+      : outliers(estimates),
+  };
+}
+
+/** Tilt images: the failed fits, each named, judged by the series' own course (never a "failed run" by score). */
+function failedTiltsFinding(all: CtfEstimate[], tilt: NonNullable<TriageOptions['tiltSeries']>): CtfFinding | null {
+  const failed = all.filter((e) => tilt.failed.has(e.micrograph));
+  const f = failed.length / all.length;
+  const level = levelOf(THRESHOLDS.ctfFractionUnreliable, f);
+  if (!failed.length) return null;
+  return {
+    code: 'failed-fits',
+    severity: level === 'none' ? 'possible' : level,
+    fraction: f,
+    threshold: tilt.rule,
+    statement:
+      `${failed.length} of ${all.length} tilt images of ${tilt.series} have a failed CTF fit (listed under ` +
+      'outliers); the others follow the series and are kept — low CTFFIND scores are normal for tilt images',
+    remedy:
+      "exclude these tilts or re-fit them with the series' defocus as the start (cryodx tomo-report judges the whole " +
+      'series: scheme, dose, axis, alignment)',
   };
 }
 

@@ -1,6 +1,7 @@
 import { FormatError } from '../errors.js';
 import type { CtfEstimate } from '../model/ctf.js';
 import type { StarDocument } from './star/read.js';
+import { parseField, PlaceholderLog, type FieldKind } from './tomo/placeholders.js';
 import type { StarTableOut } from './star/write.js';
 
 /**
@@ -20,13 +21,18 @@ export function ctfFromStar(doc: StarDocument): CtfEstimate[] {
     });
   const l = block.loop!;
   const [du, dv, ang] = l.numberColumns(['rlnDefocusU', 'rlnDefocusV', 'rlnDefocusAngle']);
-  const maxres = l.has('rlnCtfMaxResolution') ? l.numbers('rlnCtfMaxResolution') : null;
+  // Optional columns a Warp-based RELION 5 pipeline fills with "not computed" placeholders (None, 0.000001): absent.
+  const optional = (name: string, kind: FieldKind): number[] | null =>
+    l.has(name) ? l.strings(name).map((t) => parseField(kind, t).value ?? NaN) : null;
+  const maxres = optional('rlnCtfMaxResolution', 'resolution');
   // RELION writes rlnPhaseShift in degrees.
   const phase = l.has('rlnPhaseShift') ? l.numbers('rlnPhaseShift') : null;
-  const fom = l.has('rlnCtfFigureOfMerit') ? l.numbers('rlnCtfFigureOfMerit') : null;
+  const fom = optional('rlnCtfFigureOfMerit', 'score');
   // Thickness is not a RELION 3.1 column; cryodx writes it (from CTFFIND5) as rlnMicrographIceThickness.
   const thick = l.has('rlnMicrographIceThickness') ? l.numbers('rlnMicrographIceThickness') : null;
-  const names = l.has('rlnMicrographName') ? l.strings('rlnMicrographName') : null;
+  // Tilt images of a RELION 5 tilt-series STAR may be named only by their movie.
+  const nameColumn = ['rlnMicrographName', 'rlnMicrographMovieName', 'rlnTomoTiltMovieFile'].find((c) => l.has(c));
+  const names = nameColumn ? l.strings(nameColumn) : null;
   const rows: CtfEstimate[] = Array.from({ length: l.rows }, (_, i) => ({
     micrograph: names?.[i] ?? `micrograph ${i + 1}`,
     defocusUA: du![i]!,
@@ -141,4 +147,19 @@ export function ctfToStar(estimates: CtfEstimate[], optics?: CtfStarOptics): Sta
   }
   tables.push({ name: 'micrographs', loop: { columns, values: values as (number[] | string[])[] } });
   return tables;
+}
+
+/** The "not computed" placeholders of a CTF STAR's optional columns, one line per column ("" when none). */
+export function ctfStarPlaceholders(doc: StarDocument): string[] {
+  const log = new PlaceholderLog();
+  for (const b of doc.blocks) {
+    const l = b.loop;
+    if (!l || !l.has('rlnDefocusU')) continue;
+    for (const [name, kind] of [
+      ['rlnCtfMaxResolution', 'resolution'],
+      ['rlnCtfFigureOfMerit', 'score'],
+    ] as const)
+      if (l.has(name)) for (const t of l.strings(name)) log.read(`_${name}`, kind, t);
+  }
+  return log.list();
 }

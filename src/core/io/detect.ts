@@ -3,7 +3,18 @@ import { isNpy } from './npy.js';
 import { looksLikeStar } from './star/read.js';
 
 export type FileFormat =
-  'mrc' | 'star' | 'npy' | 'ctffind' | 'ctffind-avrot' | 'tlt' | 'xf' | 'mdoc' | 'fsc-xml' | 'picks' | 'model';
+  | 'mrc'
+  | 'star'
+  | 'npy'
+  | 'ctffind'
+  | 'ctffind-avrot'
+  | 'tlt'
+  | 'xf'
+  | 'mdoc'
+  | 'fsc-xml'
+  | 'picks'
+  | 'model'
+  | 'tilt-series';
 
 const BY_EXTENSION: ReadonlyArray<[RegExp, FileFormat]> = [
   [/\.(mrc|mrcs|map|ccp4|st|ali|rec|mrc2014)$/i, 'mrc'],
@@ -24,6 +35,12 @@ const BY_EXTENSION: ReadonlyArray<[RegExp, FileFormat]> = [
  */
 export function detectFormat(name: string, head: Uint8Array): FileFormat | null {
   const base = name.replace(/\.gz$/i, '');
+  const head512 = decodeAscii(head.subarray(0, 4096));
+  // Tilt-series metadata: Warp/M XML, AreTomo3 outputs, IMOD tiltalign logs (read by tomo-report).
+  if (/\.xml$/i.test(base) && /<TiltSeries[\s>]/.test(head512)) return 'tilt-series';
+  if (/(\.aln|_TLT\.txt|_CTF\.txt)$/i.test(base) && !/^# Output from CTFFind/im.test(head512)) return 'tilt-series';
+  if (/\.csv$/i.test(base) && /^\s*Tilt_Series\s*,/i.test(head512)) return 'tilt-series';
+  if (/^\s*view\s+rotation\s+tilt/im.test(head512)) return 'tilt-series';
   for (const [re, fmt] of BY_EXTENSION) if (re.test(base)) return fmt;
   if (isGzip(head)) return null;
   if (isNpy(head)) return 'npy';

@@ -9,11 +9,20 @@ import { readStar } from './star/read.js';
 import { asBytes, decodeText, maybeGunzip } from './bytes.js';
 import { crossingA, readFscXml, summarizeModel, type ModelSummary } from './misc-formats.js';
 import { summarizePicks, type Picks } from './processing/picks.js';
+import { isRelionTomoStar, readRelionTomo } from './tomo/relion.js';
+import { readTomoFile } from './tomo/index.js';
+import { summarizeTiltSource, type TiltSeriesSummary } from './tomo/summary.js';
 
 /** What `cryodx info` prints: one plain object per format, units in the names. */
 export type FileSummary =
   | ({ format: 'mrc' } & MapSummary)
-  | { format: 'star'; blocks: { name: string; loop: boolean; columns: string[]; rows: number }[] }
+  | {
+      format: 'star';
+      blocks: { name: string; loop: boolean; columns: string[]; rows: number }[];
+      /** A RELION tomography STAR: the tilt series it describes. */
+      tiltSeries?: TiltSeriesSummary[];
+    }
+  | { format: 'tilt-series'; tiltSeries: TiltSeriesSummary[] }
   | { format: 'npy'; rows: number; fields: { name: string; type: string; shape: number[] }[] }
   | {
       format: 'ctffind';
@@ -90,6 +99,15 @@ export function summarizeFile(name: string, input: ArrayBuffer | ArrayBufferView
   return summarize(format, name, bytes);
 }
 
+function placeholderWarnings(name: string, series: TiltSeriesSummary[]): Warning[] {
+  return series.flatMap((s) =>
+    s.placeholders.map((p) => ({
+      code: 'placeholder',
+      message: `${name}: read as absent, a program's "not computed" placeholder — ${p}`,
+    })),
+  );
+}
+
 function range(v: ArrayLike<number>): [number, number] {
   let lo = Infinity;
   let hi = -Infinity;
@@ -138,7 +156,14 @@ function summarize(format: FileFormat, name: string, bytes: Uint8Array): Summary
           ? { name: b.name, loop: true, columns: [...b.loop.columns], rows: b.loop.rows }
           : { name: b.name, loop: false, columns: [...b.pairs.keys()], rows: 1 },
       );
-      return { summary: { format, blocks }, warnings: [] };
+      if (!isRelionTomoStar(doc)) return { summary: { format, blocks }, warnings: [] };
+      const tomo = readRelionTomo(doc);
+      const tiltSeries = tomo.sources.map(summarizeTiltSource);
+      return { summary: { format, blocks, tiltSeries }, warnings: placeholderWarnings(name, tiltSeries) };
+    }
+    case 'tilt-series': {
+      const tiltSeries = readTomoFile(name, bytes).sources.map(summarizeTiltSource);
+      return { summary: { format, tiltSeries }, warnings: placeholderWarnings(name, tiltSeries) };
     }
     case 'npy': {
       const t = readNpy(bytes, name);

@@ -84,6 +84,7 @@ export function renderHtml(r: Report, figures: HtmlFigures): string {
     ? `<h2>Tilt series ${esc(ts.stack)} (${esc(ts.method)}, axis ` +
       `${fmt(ts.tiltAxisDeg)}°)</h2><table>${tiltHead}<tbody>${list(ts.tilts, tiltRow)}</tbody></table>`
     : '';
+  const tomography = tomographySection(r, esc);
   const used = Array.isArray(r.inputs.used) ? r.inputs.used : [];
   const useRow = (u: (typeof used)[number]): string =>
     `<tr><td>${esc(u.role)}</td><td><code>${esc(u.file)}</code></td><td>${esc(u.job ?? '')}</td>` +
@@ -130,6 +131,7 @@ footer{margin-top:3em;color:#888;font-size:.8em}
 ${findings}
 ${ctf}
 ${tilts}
+${tomography}
 ${model}
 <h2>Evidence</h2>
 ${svgs}
@@ -145,6 +147,32 @@ computed on this machine; nothing was uploaded.</footer>
 }
 
 /** The model: its agreement with the map and each half, and the construct proposals. */
+/** The tilt series of a tomography project (tomo-report's rules): one row per series, then the findings. */
+function tomographySection(r: Report, esc: (s: string) => string): string {
+  const t = r.tomography;
+  if (!t) return '';
+  const n = (v: number | undefined, d = 1): string => (v === undefined ? '—' : v.toFixed(d));
+  const failedName = (f: { tiltDeg?: number; index: number }): string =>
+    f.tiltDeg !== undefined ? `${n(f.tiltDeg)}°` : `#${f.index + 1}`;
+  const row = (s: (typeof t.series)[number]): string =>
+    `<tr><td>${esc(s.name)}</td><td class="num">${s.tilts ?? '—'}</td><td>${
+      s.tiltRangeDeg ? `${n(s.tiltRangeDeg[0])} to ${n(s.tiltRangeDeg[1])}` : '—'
+    }</td><td>${esc(s.scheme)}${s.centreDeg !== undefined ? ` (centre ${n(s.centreDeg)}°)` : ''}</td>` +
+    `<td class="num">${n(s.axisDeg)}</td><td class="num">${n(s.dosePerTiltEPerA2, 2)}</td>` +
+    `<td class="num">${n(s.totalDoseEPerA2)}</td><td class="num">${
+      s.keptFraction !== undefined ? `${(100 * s.keptFraction).toFixed(0)} %` : '—'
+    }</td><td>${esc(s.failedTilts.map(failedName).join(', '))}</td></tr>`;
+  const finding = (f: (typeof t.findings)[number]): string =>
+    `<li><b>[${esc(f.severity)}]</b> ${esc(f.statement)}<br><span class="thr">basis: ${esc(f.basis)}</span>` +
+    `<br>→ ${esc(f.remedy)}</li>`;
+  return (
+    '<h2>Tilt series (tomo-report)</h2><table><thead><tr><th>series</th><th>tilts</th><th>range °</th><th>scheme</th>' +
+    '<th>axis °</th><th>dose/tilt e/Å²</th><th>total e/Å²</th><th>kept</th><th>failed tilts</th></tr></thead><tbody>' +
+    t.series.map(row).join('') +
+    `</tbody></table><ul>${t.findings.map(finding).join('')}</ul>`
+  );
+}
+
 function modelSection(r: Report, esc: (s: string) => string): string {
   const m = r.model;
   if (!m) return '';

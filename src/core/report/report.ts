@@ -1,4 +1,5 @@
 import type { AnisotropyResult } from '../analysis/anisotropy/anisotropy.js';
+import type { SeriesReport, TomoFinding } from '../diagnosis/tomo-triage.js';
 import type { AberrationReading } from '../analysis/ctf/aberrations.js';
 import type { CtfFinding, CtfSummary } from '../diagnosis/ctf-triage.js';
 import type { SingleMapBudget } from '../analysis/budget/budget.js';
@@ -25,6 +26,12 @@ export interface InputUse {
 }
 
 export type ReportInputs = Record<string, string | number | null | InputUse[]>;
+
+/** Tilt series of a tomography project, as `cryodx tomo-report` judges them (docs/tomo.md). */
+export interface TomographySection {
+  series: SeriesReport[];
+  findings: TomoFinding[];
+}
 
 export type { ModelSummaryReport };
 
@@ -85,6 +92,8 @@ export interface Report {
   aberrations?: AberrationReading[] | null;
   /** A tilt series' per-tilt CTF, when one was given. */
   tiltSeries?: TiltSeriesSummary | null;
+  /** A tomography project's tilt series (`report --project` on a RELION 5 tomography project). */
+  tomography?: TomographySection | null;
   /** Rosenthal–Henderson estimate from this map's B-factor (a single refinement). */
   budget: SingleMapBudget | null;
   /** The Cs / pixel-size coupling, when a refined Cs was given. */
@@ -108,6 +117,7 @@ export interface ReportParts {
   ctfTriage?: { findings: CtfFinding[]; outliers: number } | null;
   aberrations?: AberrationReading[] | null;
   tiltSeries?: TiltSeriesSummary | null;
+  tomography?: TomographySection | null;
   budget?: SingleMapBudget | null;
   calibration?: Calibration | null;
   processing?: ProcessingSummary | null;
@@ -207,6 +217,7 @@ export function buildReport(p: ReportParts): Report {
     ctfTriage: p.ctfTriage ?? null,
     aberrations: p.aberrations ?? null,
     tiltSeries: p.tiltSeries ?? null,
+    tomography: p.tomography ?? null,
     budget: p.budget ?? null,
     calibration: p.calibration ?? null,
     processing: p.processing ?? null,

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { ctfReportJob, type Distribution } from '../../../core/app/ctf-report.js';
 import { readNamed, writeOutputs } from '../../job-io.js';
-import { fmt, printJson } from '../output.js';
+import { fmt, printJson, warn } from '../output.js';
 import { positiveNumber } from '../options.js';
 
 interface CtfReportFlags {
@@ -45,6 +45,7 @@ export function registerCtfReport(program: Command): void {
       if (opts.out) await writeOutputs(opts.out, job.outputs, paths);
       const triage = job.result;
       if (opts.json) return printJson(triage);
+      triage.warnings.forEach((w) => warn(w.message));
       const d = triage.distributions;
       const line = (name: string, x: Distribution | null, unit: string, scale = 1, digits = 2): string =>
         x

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { summarizeFile, type FileSummary } from '../../../core/io/summary.js';
+import type { TiltSeriesSummary } from '../../../core/io/tomo/summary.js';
 import { readInput } from '../../files.js';
 import { fmt, printJson, table, warn } from '../output.js';
 
@@ -16,6 +17,24 @@ export function registerInfo(program: Command): void {
       else process.stdout.write(render(file, summary) + '\n');
       if (!opts.json) warnings.forEach((w) => warn(w.message));
     });
+}
+
+function tiltSeriesText(t: TiltSeriesSummary): string {
+  const pair = (v: [number, number] | undefined, scale = 1): string =>
+    v ? v.map((x) => fmt(x / scale)).join(' – ') : 'not in this file';
+  return table([
+    ['tilt series', `${t.name ?? '(unnamed)'} — ${t.program}`],
+    ['tilts', String(t.tilts)],
+    ['tilt range (°)', pair(t.tiltRangeDeg)],
+    ['tilt axis (°)', t.axisDeg !== undefined ? fmt(t.axisDeg) : 'not in this file'],
+    ['dose per tilt (e/Å²)', t.dosePerTiltEPerA2 !== undefined ? fmt(t.dosePerTiltEPerA2) : 'not in this file'],
+    ['defocus (µm)', pair(t.defocusUA, 1e4)],
+    ['CTF fit resolution (Å)', pair(t.fitResolutionA)],
+    ...(t.thicknessA !== undefined ? ([['thickness (nm)', fmt(t.thicknessA / 10)]] as [string, string][]) : []),
+    ...(t.ctfResolutionA !== undefined
+      ? ([['series CTF resolution (Å)', fmt(t.ctfResolutionA)]] as [string, string][])
+      : []),
+  ]);
 }
 
 function render(file: string, s: FileSummary): string {
@@ -46,7 +65,10 @@ function render(file: string, s: FileSummary): string {
             `${b.loop ? `loop, ${b.rows} rows × ${b.columns.length} columns` : `${b.columns.length} values`}\n  ` +
             `${b.columns.map((c) => '_' + c).join(' ')}`,
         ),
+        ...(s.tiltSeries ?? []).map(tiltSeriesText),
       ].join('\n');
+    case 'tilt-series':
+      return [`file  ${file}`, ...s.tiltSeries.map(tiltSeriesText)].join('\n');
     case 'npy':
       return [
         `file  ${file}`,

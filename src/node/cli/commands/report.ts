@@ -254,8 +254,14 @@ export async function runReportCommand(input: ReportJobInput, out: string, input
 
 export function printVerdict(report: Report, out: string): void {
   const top = report.verdict.top.map((t, i) => `  ${i + 1}. ${t.title} (${t.strength}): ${t.summary}`);
+  const tomo = (report.tomography?.series ?? []).map(
+    (s) =>
+      `  tilt series ${s.name}: ${s.tilts ?? 0} tilts, ${s.failedTilts.length} failed or excluded` +
+      (s.dosePerTiltEPerA2 !== undefined ? `, ${s.dosePerTiltEPerA2.toFixed(2)} e/Å² per tilt` : ''),
+  );
   process.stdout.write(
-    [report.verdict.headline, ...top, `Report: ${join(out, 'report.html')} (and report.json, figures/)`].join('\n') +
+    [report.verdict.headline, ...top, ...tomo, `Report: ${join(out, 'report.html')} (and report.json, figures/)`].join(
       '\n',
+    ) + '\n',
   );
 }
