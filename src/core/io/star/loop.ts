@@ -27,9 +27,26 @@ export class StarLoop {
     return this.columns.includes(stripUnderscore(name));
   }
 
-  /** Numbers of one column; a value that is not a number is an error naming line and column. */
-  numbers(name: string): Float64Array {
-    return this.numberColumns([name])[0]!;
+  /**
+   * Numbers of one column; a value that is not a number is an error naming line and column. With a
+   * range, NaN, ±inf and values outside [min, max] are errors too (the field's physical range).
+   */
+  numbers(name: string, range?: FieldRange): Float64Array {
+    const v = this.numberColumns([name])[0]!;
+    if (range) {
+      const r = firstOutside(v, range);
+      if (r >= 0) {
+        throw new FormatError(`value out of range`, {
+          source: this.source,
+          line: this.rowLines[r],
+          field: `_${stripUnderscore(name)}`,
+          found: String(v[r]),
+          expected: describeRange(range),
+          ...(range.hint ? { hint: range.hint } : {}),
+        });
+      }
+    }
+    return v;
   }
 
   strings(name: string): string[] {
@@ -120,6 +137,29 @@ export class StarLoop {
       }
     }
   }
+}
+
+/** A numeric field's physical range: finite, within [min, max] (ends included), in the field's unit. */
+export interface FieldRange {
+  min: number;
+  max: number;
+  /** The unit of min and max, for the message ("Å"). */
+  unit?: string;
+  hint?: string;
+}
+
+/** Index of the first value that is not finite or lies outside the range, or −1. */
+export function firstOutside(values: ArrayLike<number>, range: FieldRange): number {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (!(v >= range.min && v <= range.max)) return i;
+  }
+  return -1;
+}
+
+export function describeRange(range: FieldRange): string {
+  const u = range.unit ? ` ${range.unit}` : '';
+  return `a finite number from ${range.min}${u} to ${range.max}${u}`;
 }
 
 function stripUnderscore(name: string): string {
