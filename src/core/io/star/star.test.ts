@@ -202,7 +202,7 @@ describe('errors name the line', () => {
   it('text before any block', () => {
     expect(() => readStar('hello\n', { source: 'x.star' })).toThrow(FormatError);
   });
-  it('a control byte in a loop row (a crashed write leaves NULs) is an error naming line and column, not a hang', () => {
+  it('a control byte in a loop row (NULs of a crashed write) is an error naming line and column, not a hang', () => {
     for (const c of [0x00, 0x01, 0x0b, 0x0c, 0x1f]) {
       const text = `data_x\nloop_\n_a #1\n_b #2\n1 2\n3${String.fromCharCode(c)} 4\n`;
       expect(() => readStar(text, { source: 'x.star' })).toThrow(
