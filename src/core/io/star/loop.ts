@@ -1,5 +1,8 @@
 import { FormatError } from '../../errors.js';
+import { describeRange, firstOutside, type FieldRange } from '../fields.js';
 import { DQUOTE, SQUOTE, isNanToken, lineEndFrom, newCursor, nextToken, parseNumber } from './tokens.js';
+
+export type { FieldRange };
 
 const utf8 = new TextDecoder('utf-8');
 
@@ -137,29 +140,6 @@ export class StarLoop {
       }
     }
   }
-}
-
-/** A numeric field's physical range: finite, within [min, max] (ends included), in the field's unit. */
-export interface FieldRange {
-  min: number;
-  max: number;
-  /** The unit of min and max, for the message ("Å"). */
-  unit?: string;
-  hint?: string;
-}
-
-/** Index of the first value that is not finite or lies outside the range, or −1. */
-export function firstOutside(values: ArrayLike<number>, range: FieldRange): number {
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    if (!(v >= range.min && v <= range.max)) return i;
-  }
-  return -1;
-}
-
-export function describeRange(range: FieldRange): string {
-  const u = range.unit ? ` ${range.unit}` : '';
-  return `a finite number from ${range.min}${u} to ${range.max}${u}`;
 }
 
 function stripUnderscore(name: string): string {
