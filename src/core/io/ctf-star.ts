@@ -1,5 +1,6 @@
 import { FormatError } from '../errors.js';
 import type { CtfEstimate } from '../model/ctf.js';
+import { DEFOCUS_A, FINITE } from './fields.js';
 import type { StarDocument } from './star/read.js';
 import type { StarTableOut } from './star/write.js';
 
@@ -19,7 +20,9 @@ export function ctfFromStar(doc: StarDocument): CtfEstimate[] {
         'a loop with _rlnDefocusU and _rlnCtfMaxResolution (micrographs_ctf.star), or particles with _rlnDefocusU',
     });
   const l = block.loop!;
-  const [du, dv, ang] = l.numberColumns(['rlnDefocusU', 'rlnDefocusV', 'rlnDefocusAngle']);
+  const du = l.numbers('rlnDefocusU', DEFOCUS_A);
+  const dv = l.numbers('rlnDefocusV', DEFOCUS_A);
+  const ang = l.numbers('rlnDefocusAngle', FINITE);
   const maxres = l.has('rlnCtfMaxResolution') ? l.numbers('rlnCtfMaxResolution') : null;
   // RELION writes rlnPhaseShift in degrees.
   const phase = l.has('rlnPhaseShift') ? l.numbers('rlnPhaseShift') : null;

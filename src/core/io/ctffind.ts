@@ -1,4 +1,5 @@
 import { asBytes, decodeText } from './bytes.js';
+import { DEFOCUS_A, FINITE, describeRange, firstOutside } from './fields.js';
 import { FormatError } from '../errors.js';
 import type { CtfEstimate, CtfSettings } from '../model/ctf.js';
 
@@ -61,6 +62,20 @@ export function readCtffind(input: ArrayBuffer | ArrayBufferView | string, sourc
       });
     columns = values.length;
     const v = (k: number): number => values[k]!;
+    for (const [k, name, range] of [
+      [1, 'defocus 1', DEFOCUS_A],
+      [2, 'defocus 2', DEFOCUS_A],
+      [3, 'astigmatism azimuth', FINITE],
+    ] as const) {
+      if (firstOutside([v(k)], range) === 0)
+        throw new FormatError('value out of range', {
+          source,
+          line: i + 1,
+          field: `column ${k + 1} (${name})`,
+          found: parts[k]!,
+          expected: describeRange(range),
+        });
+    }
     estimates.push({
       micrograph: `${v(0)}`,
       defocusUA: v(1),

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { bytesOf, fixture, HAS_SHARED, shared } from '../../../../test/paths.js';
 import { FormatError } from '../../errors.js';
+import { ctfFromStar } from '../ctf-star.js';
 import { readParticles } from './particles.js';
 import { readStar } from './read.js';
 import { documentToTables, writeStar } from './write.js';
@@ -225,6 +226,20 @@ describe('errors name the line', () => {
     const big = readStar('data_x\nloop_\n_v\n5e303\n').blocks[0]!.loop!;
     expect(() => big.numbers('v', range)).toThrow('found 5e+303');
     expect(Array.from(readStar('data_x\nloop_\n_v\n3\n').blocks[0]!.loop!.numbers('v', range))).toEqual([3]);
+  });
+  it('micrographs_ctf.star: NaN, inf or 5e303 defocus is refused naming the line (was "median NaN µm")', () => {
+    const head = 'data_micrographs\nloop_\n_rlnMicrographName\n_rlnDefocusU\n_rlnDefocusV\n_rlnDefocusAngle\n';
+    const tail = '_rlnCtfMaxResolution\nm1.mrc 10000 9000 10 4\n';
+    for (const [bad, found] of [
+      ['NaN', 'NaN'],
+      ['inf', 'Infinity'],
+      ['-inf', '-Infinity'],
+      ['5e303', '5e+303'],
+    ])
+      expect(() => ctfFromStar(readStar(`${head}${tail}m2.mrc ${bad} 9000 10 4\n`, { source: 'c.star' }))).toThrow(
+        `c.star (line 9, _rlnDefocusU): value out of range (found ${found}, expected a finite number from -1000000 Å`,
+      );
+    expect(ctfFromStar(readStar(`${head}${tail}`, { source: 'c.star' }))[0]!.defocusUA).toBe(10000);
   });
   it('nan and inf are numbers', () => {
     const loop = readStar('data_\nloop_\n_v\nnan\ninf\n-inf\n1e-3\n').blocks[0]!.loop!;
