@@ -35,3 +35,6 @@ export const DEFOCUS_A: FieldRange = { min: -1e6, max: 1e6, unit: 'Å' };
 
 /** Pixel size in Å: from 0.01 Å (no detector samples finer) to 1000 Å. */
 export const PIXEL_A: FieldRange = { min: 0.01, max: 1000, unit: 'Å' };
+
+/** A B-factor in Å² (map sharpening, per-frame, atomic): |B| up to 10⁴ Å². */
+export const BFACTOR_A2: FieldRange = { min: -1e4, max: 1e4, unit: 'Å²' };
