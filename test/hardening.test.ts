@@ -91,6 +91,24 @@ describe('degenerate half maps and masks, refused before any output (issue 34)',
   });
 });
 
+describe('nothing undefined, NaN or Infinity printed (issue 34)', () => {
+  it('fsc of two independent noise maps with spikes above 0.143: every number printed is finite', () => {
+    const noise = (seed: number) => (d: Float32Array) => {
+      let s = seed;
+      for (let i = 0; i < d.length; i++) {
+        s = (s * 1103515245 + 12345) % 2147483648;
+        d[i] = s / 2147483648 - 0.5;
+      }
+    };
+    const n1 = f32(c.half1, noise(1), 'noise1.mrc');
+    const n2 = f32(c.half1, noise(2), 'noise2.mrc');
+    const r = run('fsc', n1, n2, '--out', join(tmp, 'fsc-noise'));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/rises above 0\.143 again/);
+    expect(r.stdout + r.stderr).not.toMatch(/undefined|NaN|Infinity/);
+  });
+});
+
 describe('an optional input that fails does not kill the report (issue 34)', () => {
   it('one NaN in Polish bfactors.star: report --project warns, skips polishing and goes on', () => {
     const proj = join(tmp, 'relion5');
