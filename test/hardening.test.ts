@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -83,6 +83,19 @@ describe('degenerate half maps and masks, refused before any output (issue 34)',
     const big = f32(c.half1, (d) => d.fill(3e38, 0, 100), 'big.mrc');
     const r = run('postprocess', big, c.half2, '--mask', c.mask, '--out', join(tmp, 'pp-big'));
     expectRefusal(r, /big\.mrc: 100 voxels lie beyond any density scale \(found values up to 3\.00e\+38/);
+  });
+
+  it('--autob-lowres 5 --autob-highres 20 (swapped): refused, not "B 0.00 Å² from 0 shells"', () => {
+    const out = join(tmp, 'pp-autob');
+    const r = run('postprocess', c.half1, c.half2, '--mask', c.mask, '--autob-lowres', '5', '--autob-highres', '20');
+    expectRefusal(r, /--autob-highres 20 Å is not finer than --autob-lowres 5 Å/);
+    // a window with fewer than 3 shells: refused before any file is written
+    const narrow = run('postprocess', c.half1, c.half2, '--mask', c.mask, '--autob-highres', '9.5', '--out', out);
+    expectRefusal(
+      narrow,
+      /the Guinier plot has [0-2] shell\(s\) between --autob-lowres 10 Å and --autob-highres 9\.5 Å/,
+    );
+    expect(existsSync(join(out, 'postprocess.star'))).toBe(false);
   });
 
   it('--mask-threshold 1e9 that selects nothing: a one-sentence refusal, not an internal error', () => {
