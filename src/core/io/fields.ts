@@ -38,3 +38,9 @@ export const PIXEL_A: FieldRange = { min: 0.01, max: 1000, unit: 'Å' };
 
 /** A B-factor in Å² (map sharpening, per-frame, atomic): |B| up to 10⁴ Å². */
 export const BFACTOR_A2: FieldRange = { min: -1e4, max: 1e4, unit: 'Å²' };
+
+/** An atom's B-factor in Å²: from 0 to 1000 (the PDB format's F6.2 column holds at most 999.99). */
+export const ATOMIC_B_A2: FieldRange = { min: 0, max: 1000, unit: 'Å²' };
+
+/** An atom's occupancy: a fraction from 0 to 1. */
+export const OCCUPANCY: FieldRange = { min: 0, max: 1 };

@@ -165,6 +165,8 @@ export function overfittingVerdict(
     varSum = 0,
     k = 0;
   for (let s = fromShell; s < work.length; s++) {
+    // a shell where either FSC is 0/0 (no model density there) says nothing either way
+    if (!Number.isFinite(work[s]!) || !Number.isFinite(free[s]!)) continue;
     sum += work[s]! - free[s]!;
     varSum += 2 / Math.max(1, shellsN[s]!);
     k++;
