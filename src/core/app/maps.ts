@@ -183,10 +183,10 @@ export function loadHalfMaps(inp: HalfMapInputs): LoadedHalves {
   const half1 = readMap(inp.half1, 'half map');
   const half2 = readMap(inp.half2, 'half map');
   checkHalves(half1.volume, half2.volume, [half1.name, half2.name]);
-  checkHalvesDiffer(half1, half2);
   const spec = inp.mask ?? { kind: 'none' };
   const maskFile = spec.kind === 'user' ? readMap(spec.file, 'mask') : null;
   const px = resolvePixelSize([half1, half2], inp.angpixA);
+  checkHalvesDiffer(half1, half2);
   const warnings = [...half1.warnings, ...half2.warnings, ...px.warnings, ...(maskFile?.warnings ?? [])];
   const mask = maskChoiceOf(spec, maskFile);
   if (mask.kind === 'sphere' && !(mask.radiusA > 0))

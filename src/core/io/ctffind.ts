@@ -1,3 +1,4 @@
+import { finiteOut } from '../util/finite.js';
 import { asBytes, decodeText } from './bytes.js';
 import { DEFOCUS_A, FINITE, describeRange, firstOutside } from './fields.js';
 import { FormatError } from '../errors.js';
@@ -212,9 +213,9 @@ export function formatCtffind(h: CtffindHeader, rows: CtfEstimate[], version: st
     lines.push(
       [
         f(i + 1, 6),
-        f(e.defocusUA, 6),
-        f(e.defocusVA, 6),
-        f(e.astigmatismAngleDeg, 6),
+        finiteOut('CTFFIND writer', `${e.micrograph} defocus 1`, e.defocusUA).toFixed(6),
+        finiteOut('CTFFIND writer', `${e.micrograph} defocus 2`, e.defocusVA).toFixed(6),
+        finiteOut('CTFFIND writer', `${e.micrograph} azimuth`, e.astigmatismAngleDeg).toFixed(6),
         f(e.phaseShiftRad, 6),
         f(e.crossCorrelation, 6),
         f(e.fitResolutionA, 6),
