@@ -187,7 +187,14 @@ function makeTable(
         out[r] =
           f.type[0] === 'S'
             ? decodeBytesField(bytes, base, f.itemBytes)
-            : decodeUnicodeField(view, base, f.itemBytes / 4, f.littleEndian);
+            : decodeUnicodeField(view, base, f.itemBytes / 4, f.littleEndian, () => {
+                throw new FormatError(`a character that is not Unicode in record ${r + 1}`, {
+                  source,
+                  field: name,
+                  offset: base,
+                  expected: 'code points up to U+10FFFF',
+                });
+              });
       }
       return out;
     },
@@ -202,11 +209,12 @@ function decodeBytesField(bytes: Uint8Array, base: number, len: number): string 
   return utf8.decode(bytes.subarray(base, end));
 }
 
-function decodeUnicodeField(view: DataView, base: number, chars: number, le: boolean): string {
+function decodeUnicodeField(view: DataView, base: number, chars: number, le: boolean, bad: () => never): string {
   let s = '';
   for (let i = 0; i < chars; i++) {
     const c = view.getUint32(base + 4 * i, le);
     if (c === 0) break;
+    if (c > 0x10ffff) bad();
     s += String.fromCodePoint(c);
   }
   return s;

@@ -60,6 +60,16 @@ describe('readNpy', () => {
     expect(() => readNpy(b.subarray(0, b.length - 8), 'p.cs')).toThrow(/p\.cs \(byte \d+\): data is truncated/);
   });
 
+  it('a unicode field holding a code point above U+10FFFF is a FormatError (found by the fuzz suite)', () => {
+    const b = bytesOf(fixture('cs', 'bigendian_v2.npy')).slice();
+    const t = readNpy(b);
+    const dataStart = b.length - t.rows * t.recordBytes;
+    new DataView(b.buffer).setUint32(dataStart + t.recordBytes + t.field('name').offset, 0x934e5550, false);
+    expect(() => readNpy(b, 'u.npy').strings('name')).toThrow(
+      /u\.npy \(name, byte \d+\): a character that is not Unicode in record 2/,
+    );
+  });
+
   it('a file cut inside its header is a FormatError, not a DataView RangeError', () => {
     const b = bytesOf(fixture('cs', 'particles.cs'));
     expect(() => readNpy(b.subarray(0, 9), 'p.cs')).toThrow('p.cs (byte 9): the file ends inside the NumPy header');
