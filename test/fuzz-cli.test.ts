@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { caseFiles } from './cli.js';
 import {
+  BAD_COMMAND_LINES,
   CLI_CASES,
   cliSeeds,
   mutatedProject,
@@ -56,6 +57,13 @@ describe('fuzz: every command on mutated inputs ends in a sentence or finite res
         await check(c.args(file, out, seeds), out, JSON.stringify(m));
       }
     });
+  });
+
+  it('bad command lines on clean inputs: each one sentence (or a finite result), never an internal error', async () => {
+    for (const [i, line] of BAD_COMMAND_LINES.entries()) {
+      const out = join(tmp, `bad${i}`);
+      await check(line(seeds, out), out, `bad command line ${i}`);
+    }
   });
 
   it('report --project with one project file mutated', async () => {

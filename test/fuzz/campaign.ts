@@ -17,6 +17,7 @@ import { basename, join } from 'node:path';
 import { caseFiles } from '../cli.js';
 import { HAS_SHARED, shared } from '../paths.js';
 import {
+  BAD_COMMAND_LINES,
   CLI_CASES,
   cliSeeds,
   mutatedProject,
@@ -171,16 +172,22 @@ async function cli(): Promise<void> {
       } else if (r.code === 2) t.refused++;
       else t.results++;
     };
+    const tasks: (() => Promise<void>)[] = [];
     const cases: CliCase[] = CLI_CASES.filter((c) => want(c.command));
     for (const [k, c] of cases.entries()) {
       for (const m of fc.sample(mutationsArb, { seed: SEED + k, numRuns: CLI })) {
         const file = writeMutated(seeds[c.input], m, join(dir, `m${n}${c.ext}`));
         const out = join(dir, `out${n++}`);
-        await one(c.command, c.args(file, out, seeds), out, {
-          what: `${label} ${c.command}`,
-          seed: c.input,
-          mutations: m,
-        });
+        const what = { what: `${label} ${c.command}`, seed: c.input, mutations: m };
+        tasks.push(() => one(c.command, c.args(file, out, seeds), out, what));
+      }
+    }
+    if (want('bad')) {
+      for (const [i, line] of BAD_COMMAND_LINES.entries()) {
+        const out = join(dir, `out${n++}`);
+        const args = line(seeds, out);
+        const what = { what: `${label} bad line ${i}`, seed: args.join(' '), mutations: [] };
+        tasks.push(() => one('bad command lines', args, out, what));
       }
     }
     if (want('report')) {
@@ -199,14 +206,22 @@ async function cli(): Promise<void> {
         for (const m of fc.sample(mutationsArb, { seed: SEED + 1000 + i, numRuns: Math.max(1, Math.round(CLI / 4)) })) {
           const proj = mutatedProject(seeds, file, m, join(dir, `proj${n}`));
           const out = join(dir, `out${n++}`);
-          await one('report --project', ['report', '--project', proj, '--out', out], out, {
-            what: `${label} report --project`,
-            seed: file,
-            mutations: m,
-          });
+          tasks.push(() =>
+            one('report --project', ['report', '--project', proj, '--out', out], out, {
+              what: `${label} report --project`,
+              seed: file,
+              mutations: m,
+            }),
+          );
         }
       }
     }
+    // two at a time: the CI kind has two cores
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < tasks.length) await tasks[next++]!();
+    };
+    await Promise.all([worker(), worker()]);
     for (const [command, t] of tally)
       log(
         `cli ${label.padEnd(8)} ${command.padEnd(16)} ${String(t.runs).padStart(4)} runs: ${t.refused} refused, ` +

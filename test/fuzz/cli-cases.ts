@@ -82,6 +82,46 @@ export const CLI_CASES: CliCase[] = [
   },
 ];
 
+/** Bad command lines on clean inputs: options out of range, swapped, not numbers, or inputs that do not fit. */
+export const BAD_COMMAND_LINES: ((s: CliSeeds, out: string) => string[])[] = [
+  (s, o) => ['postprocess', s.half1, s.half2, '--auto-mask', '--mask-threshold', '1e9', '--out', o],
+  (s, o) => [
+    'postprocess',
+    s.half1,
+    s.half2,
+    '--mask',
+    s.mask,
+    '--autob-lowres',
+    '5',
+    '--autob-highres',
+    '20',
+    '--out',
+    o,
+  ],
+  (s, o) => ['postprocess', s.half1, s.half2, '--mask', s.mask, '--bfactor', 'inf', '--out', o],
+  (s, o) => ['postprocess', s.half1, s.half2, '--mask', s.mask, '--low-pass', '-3', '--out', o],
+  (s, o) => ['postprocess', s.half1, s.half2, '--sphere-radius', '0', '--out', o],
+  (s, o) => ['fsc', s.half1, s.half2, '--angpix', 'nan', '--out', o],
+  (s, o) => ['fsc', s.half1, s.half2, '--angpix', '-1', '--out', o],
+  (s, o) => ['fsc', s.half1, s.half1, '--out', o],
+  (s, o) => ['fsc', s.half1, s.mask, '--mask', s.half2, '--out', o],
+  (s, o) => ['fsc', s.half1, s.map, '--out', o],
+  (s, o) => ['anisotropy', s.half1, s.half2, '--angpix', '1e308', '--out', o],
+  (_s, _o) => ['budget', '--bfactor', '-50', '--resolution-a', '5', '--particle-count', '1000', '--target-a', '0.01'],
+  (_s, o) => ['budget', '--point', '1000:nan', '--point', '2000:4', '--out', o],
+  (_s, o) => ['budget', '--bfactor', 'Infinity', '--resolution-a', '5', '--out', o],
+  (s, o) => ['model-fsc', '--map', s.map, '--model', s.model, '--resolution-a', '-2', '--out', o],
+  (s, o) => ['model-fsc', '--map', s.half1, '--model', s.model, '--out', o],
+  (s, o) => ['construct', s.model, '--pae', s.pae, '--out', o],
+  (s, o) => ['ctf-report', s.ctfStar, '--map-resolution-a', 'nan', '--out', o],
+  (s, o) => ['orientations', s.particles, '--sym', 'Q7', '--out', o],
+  (s, o) => ['report', '--half1', s.half1, '--half2', s.half2, '--mw', '-5', '--out', o],
+  (s, o) => ['report', '--project', s.half1, '--out', o],
+  () => ['info', '/dev/zero'],
+  (_s, o) => ['info', o],
+  (s) => ['convert', s.cs, s.cs],
+];
+
 /** report --project on a copy of the RELION 5 fixture project with one of its files mutated. */
 export const PROJECT_FILES = [
   'Polish/job011/bfactors.star',

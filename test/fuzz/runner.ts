@@ -153,7 +153,8 @@ export function runCli(args: string[], timeoutMs = 20_000, cwd = ROOT): Promise<
 
 /**
  * What the project promises of a CLI run on any input: it ended in time, and either exit 2 with one sentence
- * (no internal error) or exit 0 with no NaN, Infinity or undefined printed. Returns the broken promise, or null.
+ * (no internal error; exit 1 with commander's one-line usage error for an option value its parser refuses) or
+ * exit 0 with no NaN, Infinity or undefined printed. Returns the broken promise, or null.
  */
 export function cliProblem(r: CliResult): string | null {
   if (r.timedOut) return `hang (killed after ${Math.round(r.ms)} ms)`;
@@ -165,6 +166,8 @@ export function cliProblem(r: CliResult): string | null {
       .filter((l) => !l.startsWith('warning:'));
     return lines.length === 1 && lines[0]!.startsWith('cryodx: ') ? null : `exit 2 without one sentence: ${r.stderr}`;
   }
+  // commander's usage errors (an option's value refused by its parser): exit 1, "error: option …", a help hint
+  if (r.code === 1 && /^error: .+\n\(run with --help for usage\)\n$/.test(r.stderr)) return null;
   if (r.code !== 0) return `exit ${r.code}: ${r.stderr.split('\n')[0]}`;
   const shown = /(?<!found (?:"|&quot;)?)(?<![\w.-])-?(NaN|Infinity|undefined)(?!\w| or infinite)/.exec(
     r.stdout + r.stderr,

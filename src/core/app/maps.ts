@@ -1,5 +1,6 @@
 import { checkHalves, resolveMask, type MaskChoice } from '../analysis/fsc/suite.js';
 import { FormatError, InputError, type Warning } from '../errors.js';
+import { describeRange, PIXEL_A } from '../io/fields.js';
 import { readMrc } from '../io/mrc/read.js';
 import { createVolume, type Volume } from '../model/volume.js';
 import type { NamedBytes } from './job.js';
@@ -91,8 +92,8 @@ export function resolvePixelSize(
   const warnings: Warning[] = [];
   const headers = headerPixelSizes(maps);
   if (angpixA !== undefined && angpixA !== null) {
-    if (!(angpixA > 0) || !Number.isFinite(angpixA))
-      throw new InputError(`${option} must be a positive number of Å, got ${angpixA}`);
+    if (!(angpixA >= PIXEL_A.min && angpixA <= PIXEL_A.max))
+      throw new InputError(`${option} takes a pixel size from ${PIXEL_A.min} to ${PIXEL_A.max} Å, got ${angpixA}`);
     headers.forEach((p, i) => {
       if (p && Math.abs(p - angpixA) > 1e-3 * angpixA) {
         warnings.push({
@@ -104,6 +105,14 @@ export function resolvePixelSize(
     return { pixelSizeA: angpixA, from: 'option', warnings };
   }
   const known = headers.flatMap((p, i) => (p !== null ? [{ p, i }] : []));
+  for (const { p, i } of known)
+    if (!(p >= PIXEL_A.min && p <= PIXEL_A.max))
+      throw new FormatError('pixel size out of range', {
+        source: maps[i]!.name,
+        found: `${p} Å`,
+        expected: describeRange(PIXEL_A),
+        hint: `The header is damaged: give the pixel size with ${option}`,
+      });
   const first = known[0];
   if (!first)
     throw new InputError(
