@@ -10,7 +10,7 @@ import { fixtureSeeds, paeSeed, ReaderPool, seedBytes } from './fuzz/runner.js';
  * finite. Seeded (a failure prints the seed and the shrunk mutation list) and bounded: CASES per reader, run on
  * a worker thread that is replaced when a case hangs. `npm run fuzz` runs the same with many more cases.
  */
-const CASES = 250;
+const CASES = 1000;
 const SEED = 34;
 
 const pool = new ReaderPool();

@@ -159,6 +159,18 @@ describe('corrupt one field: exact messages', () => {
         'truncated or not an MRC file',
     );
   });
+  it('a NaN or infinite origin (found by npm run fuzz: it reached model-fsc as NaN Å)', () => {
+    for (const [offset, v] of [
+      [196, NaN],
+      [204, Infinity],
+    ] as const) {
+      const b = good.slice();
+      new DataView(b.buffer).setFloat32(offset, v, true);
+      expect(message(b)).toMatch(
+        new RegExp(`^bad\\.mrc \\(origin[XZ], byte ${offset}\\): origin is not a finite number of Å \\(found ${v}`),
+      );
+    }
+  });
   it('unknown mode', () => {
     expect(message(corrupt(12, 7))).toBe(
       'bad.mrc (mode, byte 12): unknown data mode (found 7, expected one of 0 (int8), 1 (int16), 2 (float32), 6 ' +
