@@ -122,6 +122,15 @@ describe('nothing undefined, NaN or Infinity printed (issue 34)', () => {
   });
 });
 
+describe('convert writes no NaN (found by npm run fuzz)', () => {
+  it('a map with NaN voxels: refused, not an internal error from the MRC writer', () => {
+    const nan = f32(c.half1, (d) => d.fill(NaN, 5, 38), 'nanvox.mrc');
+    const out = join(tmp, 'converted.mrc');
+    expectRefusal(run('convert', nan, out), /nanvox\.mrc: 33 voxels are NaN or infinite/);
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
 describe('an optional input that fails does not kill the report (issue 34)', () => {
   it('one NaN in Polish bfactors.star: report --project warns, skips polishing and goes on', () => {
     const proj = join(tmp, 'relion5');
