@@ -12,6 +12,8 @@ export default tseslint.config(
       'eslint.config.js',
       'wasm/**',
       'src/core/fourier/simd-kernels.generated.ts',
+      // plain JavaScript a worker thread loads without a TypeScript loader (outside the typed project)
+      'test/fuzz/*.mjs',
     ],
   },
   js.configs.recommended,

@@ -75,7 +75,7 @@ describe('cryodx fsc', () => {
   });
 
   it('mismatched voxel sizes are an error; --angpix settles it', () => {
-    const a = readMrc(bytesOf(D('half1.mrc'))).volume;
+    const a = readMrc(bytesOf(D('half2.mrc'))).volume;
     const b = createVolume(a.nx, a.ny, a.nz, [1.2, 1.2, 1.2], a.data);
     const p = join(tmp, 'h2_wrongpx.mrc');
     writeFileSync(p, writeMrc(b));

@@ -121,7 +121,11 @@ describe('cryodx model-fsc', () => {
       '--out',
       join(dir, 'o2'),
     );
-    expect(r.stderr).toMatch(/fewer than half the atoms lie inside the map's box/);
+    // No atom in the box: a model map of zeros, an FSC of 0/0 (it printed "averages NaN"); refused (issue 34).
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /far\.pdb: 0 of its 325 atoms lie inside the map's box .*fewer than the 20 a map–model FSC/,
+    );
   });
 });
 

@@ -15,7 +15,11 @@ export { InputError };
  */
 export async function readInput(path: string): Promise<Uint8Array> {
   try {
-    const size = (await stat(path)).size;
+    const info = await stat(path);
+    // A device, FIFO or socket (/dev/zero, /dev/stdin) has no end to read to: only regular files.
+    if (info.isDirectory()) throw new InputError(`${path}: is a directory, expected a file`);
+    if (!info.isFile()) throw new InputError(`${path}: not a regular file (a device, pipe or socket); give a file`);
+    const size = info.size;
     if (size < SHARED_MIN_BYTES) {
       const buf = await readFile(path);
       return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);

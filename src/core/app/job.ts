@@ -1,3 +1,4 @@
+import { nonFinitePath } from '../util/finite.js';
 import type { Warning } from '../errors.js';
 
 /**
@@ -23,7 +24,10 @@ export interface JobResult<R> {
 
 /** JSON text of a result: non-finite numbers become null (JSON has no NaN or Infinity). */
 export function jsonText(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 1);
+  // Absent values are null; a NaN or Infinity reaching here is a bug in an analysis: refused, naming the field.
+  const bad = nonFinitePath(value);
+  if (bad) throw new Error(`internal check: JSON would hold a non-finite number at ${bad}`);
+  return JSON.stringify(value, null, 1);
 }
 
 /** The same value after a round trip through jsonText: what `--json` prints and the browser shows. */

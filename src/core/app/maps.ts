@@ -1,5 +1,6 @@
 import { checkHalves, resolveMask, type MaskChoice } from '../analysis/fsc/suite.js';
 import { FormatError, InputError, type Warning } from '../errors.js';
+import { describeRange, PIXEL_A } from '../io/fields.js';
 import { readMrc } from '../io/mrc/read.js';
 import { createVolume, type Volume } from '../model/volume.js';
 import type { NamedBytes } from './job.js';
@@ -15,6 +16,12 @@ export interface LoadedMap {
   warnings: Warning[];
 }
 
+/**
+ * The largest |voxel value| a map may hold: no density, mask or local-resolution map comes near it, and
+ * sums of squares over a 512³ box and its Fourier transform stay far inside float32's range (3.4e38).
+ */
+export const MAX_DENSITY = 1e10;
+
 export function readMap(input: NamedBytes, role = 'map'): LoadedMap {
   const f = readMrc(input.bytes, { source: input.name });
   if (f.kind === 'image-stack' || f.kind === 'image') {
@@ -24,12 +31,29 @@ export function readMap(input: NamedBytes, role = 'map'): LoadedMap {
   }
   const d = f.volume.data;
   let bad = 0;
-  for (let i = 0; i < d.length; i++) if (!Number.isFinite(d[i]!)) bad++;
+  let huge = 0;
+  let top = 0;
+  for (let i = 0; i < d.length; i++) {
+    const v = d[i]!;
+    if (!Number.isFinite(v)) bad++;
+    else if (Math.abs(v) > MAX_DENSITY) {
+      huge++;
+      top = Math.max(top, Math.abs(v));
+    }
+  }
   if (bad) {
     throw new FormatError(`${bad} voxels are NaN or infinite`, {
       source: input.name,
       expected: 'finite values',
       hint: 'The file is damaged or was written by a failed job; re-run the reconstruction',
+    });
+  }
+  if (huge) {
+    throw new FormatError(`${huge} voxels lie beyond any density scale`, {
+      source: input.name,
+      found: `values up to ${top.toPrecision(3)}`,
+      expected: `|value| ≤ ${MAX_DENSITY.toExponential(0)}`,
+      hint: 'The file is damaged or its data type is misread; re-run the reconstruction or check the MRC mode',
     });
   }
   return { name: input.name, volume: f.volume, warnings: f.warnings };
@@ -68,8 +92,8 @@ export function resolvePixelSize(
   const warnings: Warning[] = [];
   const headers = headerPixelSizes(maps);
   if (angpixA !== undefined && angpixA !== null) {
-    if (!(angpixA > 0) || !Number.isFinite(angpixA))
-      throw new InputError(`${option} must be a positive number of Å, got ${angpixA}`);
+    if (!(angpixA >= PIXEL_A.min && angpixA <= PIXEL_A.max))
+      throw new InputError(`${option} takes a pixel size from ${PIXEL_A.min} to ${PIXEL_A.max} Å, got ${angpixA}`);
     headers.forEach((p, i) => {
       if (p && Math.abs(p - angpixA) > 1e-3 * angpixA) {
         warnings.push({
@@ -81,6 +105,14 @@ export function resolvePixelSize(
     return { pixelSizeA: angpixA, from: 'option', warnings };
   }
   const known = headers.flatMap((p, i) => (p !== null ? [{ p, i }] : []));
+  for (const { p, i } of known)
+    if (!(p >= PIXEL_A.min && p <= PIXEL_A.max))
+      throw new FormatError('pixel size out of range', {
+        source: maps[i]!.name,
+        found: `${p} Å`,
+        expected: describeRange(PIXEL_A),
+        hint: `The header is damaged: give the pixel size with ${option}`,
+      });
   const first = known[0];
   if (!first)
     throw new InputError(
@@ -129,6 +161,32 @@ export interface LoadedHalves {
   warnings: Warning[];
 }
 
+/**
+ * Degenerate half maps refused before any analysis: a half with one value throughout (no variance: its
+ * FSC is 0/0) and two identical halves (the same file twice: an FSC of 1 that means nothing).
+ */
+export function checkHalvesDiffer(half1: LoadedMap, half2: LoadedMap): void {
+  for (const h of [half1, half2]) {
+    const d = h.volume.data;
+    const v0 = d[0]!;
+    let i = 1;
+    while (i < d.length && d[i] === v0) i++;
+    if (i === d.length)
+      throw new InputError(
+        `${h.name}: every voxel is ${v0}, a map with no variance has no FSC; give a reconstructed half map`,
+      );
+  }
+  const a = half1.volume.data;
+  const b = half2.volume.data;
+  let same = a.length === b.length;
+  for (let i = 0; same && i < a.length; i++) same = a[i] === b[i];
+  if (same)
+    throw new InputError(
+      `${half1.name} and ${half2.name} are identical voxel for voxel: the FSC of a map with itself is 1 at every ` +
+        'resolution; give the two independently refined half maps',
+    );
+}
+
 /** Reads both half maps (and a mask file), checks them together and settles the pixel size. */
 export function loadHalfMaps(inp: HalfMapInputs): LoadedHalves {
   const half1 = readMap(inp.half1, 'half map');
@@ -137,6 +195,7 @@ export function loadHalfMaps(inp: HalfMapInputs): LoadedHalves {
   const spec = inp.mask ?? { kind: 'none' };
   const maskFile = spec.kind === 'user' ? readMap(spec.file, 'mask') : null;
   const px = resolvePixelSize([half1, half2], inp.angpixA);
+  checkHalvesDiffer(half1, half2);
   const warnings = [...half1.warnings, ...half2.warnings, ...px.warnings, ...(maskFile?.warnings ?? [])];
   const mask = maskChoiceOf(spec, maskFile);
   if (mask.kind === 'sphere' && !(mask.radiusA > 0))

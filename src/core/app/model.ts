@@ -5,7 +5,7 @@ import { InputError, type Warning } from '../errors.js';
 import { decodeText } from '../io/bytes.js';
 import { writeMrcParts } from '../io/mrc/write.js';
 import { readPae } from '../io/pae.js';
-import { readStructure, type Residue, type Structure } from '../io/structure.js';
+import { checkPlddt, readStructure, type Residue, type Structure } from '../io/structure.js';
 import { voxelOf, type Volume } from '../model/volume.js';
 import { valuesAtResidues } from '../analysis/model/residue-values.js';
 import { fscChartSpec } from '../report/figures/charts.js';
@@ -39,6 +39,9 @@ export function structureOf(file: NamedBytes): Structure {
   return readStructure(file.bytes, file.name);
 }
 
+/** The fewest atoms inside the map's box for a map–model FSC: a few residues' worth. */
+export const MIN_MODEL_ATOMS = 20;
+
 export async function modelFscJob(inp: ModelFscJobInput): Promise<JobResult<ModelFscJobResult>> {
   const map = readMap(inp.map);
   const halves = [inp.half1, inp.half2].map((h) => (h ? readMap(h, 'half map') : null));
@@ -52,6 +55,14 @@ export async function modelFscJob(inp: ModelFscJobInput): Promise<JobResult<Mode
       throw new InputError(`${h.name}: ${h.volume.nx}×${h.volume.ny}×${h.volume.nz}, not the map's ${v.nx}³ grid`);
   const px = resolvePixelSize(all, inp.angpixA);
   const st = structureOf(inp.model);
+  // A model map needs atoms in the box: with none (or a handful) its FSC is 0/0 in most shells.
+  const inBox = Math.round(inside(st, v, px.pixelSizeA) * st.atoms.length);
+  if (inBox < MIN_MODEL_ATOMS)
+    throw new InputError(
+      `${inp.model.name}: ${inBox} of its ${st.atoms.length} atoms lie inside the map's box (origin ` +
+        `${v.originA.map((x) => x.toFixed(1)).join(', ')} Å), fewer than the ${MIN_MODEL_ATOMS} a map–model FSC ` +
+        'needs: give the model placed in this map',
+    );
   const r = mapModelFsc(v, st.atoms, {
     pixelSizeA: px.pixelSizeA,
     half1: halves[0]?.volume ?? null,
@@ -145,6 +156,7 @@ export async function constructJob(inp: ConstructJobInput): Promise<JobResult<Co
   const residues: Residue[] = st.predicted
     ? st.residues
     : st.residues.map((r) => ({ ...r, plddt: st.atoms[r.atoms[0]!]!.bfactorA2 }));
+  checkPlddt(residues, inp.model.name);
   const pae = inp.pae ? readPae(decodeText(inp.pae.bytes), inp.pae.name) : null;
   if (pae && pae.n !== residues.length)
     warnings.push({

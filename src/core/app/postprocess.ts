@@ -22,10 +22,20 @@ export interface PostprocessJobInput extends HalfMapInputs {
   randomizeFromA?: number;
 }
 
+/** The fewest Guinier shells an automatic B-factor is fitted to (a line through two points has no residual). */
+export const MIN_GUINIER_SHELLS = 3;
+
 /** `cryodx postprocess`: relion_postprocess at parity, with RELION's files. */
 export function postprocessJob(inp: PostprocessJobInput, progress?: ProgressContext): JobResult<PostprocessResult> {
   if (!inp.mask || inp.mask.kind === 'none')
     throw new InputError('postprocess needs a mask: give --mask M or --auto-mask (or --sphere-radius A)');
+  const lowA = inp.autobLowResA ?? 10;
+  const highA = inp.autobHighResA ?? 0;
+  if (inp.bfactorA2 === undefined && highA > 0 && highA >= lowA)
+    throw new InputError(
+      `--autob-highres ${highA} Å is not finer than --autob-lowres ${lowA} Å, so the B-factor fit has no shells: ` +
+        'the low-resolution end is the larger number of Å (e.g. --autob-lowres 10 --autob-highres 4)',
+    );
   const h = loadHalfMaps(inp);
   const bfactor: BfactorChoice =
     inp.bfactorA2 !== undefined
@@ -46,6 +56,15 @@ export function postprocessJob(inp: PostprocessJobInput, progress?: ProgressCont
     progress,
   );
   const { result } = out;
+  // A B-factor fitted to fewer than three shells is not a fit: refused before any file is written.
+  if (bfactor.kind === 'auto' && (result.guinier?.points ?? 0) < MIN_GUINIER_SHELLS) {
+    const fine =
+      highA > 0 ? `--autob-highres ${highA} Å` : `the resolution (${result.resolutionA?.toFixed(1) ?? '—'} Å)`;
+    throw new InputError(
+      `the Guinier plot has ${result.guinier?.points ?? 0} shell(s) between --autob-lowres ${lowA} Å and ${fine}, ` +
+        `fewer than the ${MIN_GUINIER_SHELLS} a B-factor fit needs: widen the range or give an ad-hoc --bfactor`,
+    );
+  }
   result.warnings = uniqueWarnings([...h.warnings, ...result.warnings]);
   const like = (d: Float32Array): ReturnType<typeof volumeLike> => volumeLike(h.half1.volume, h.pixelSizeA, d);
   const label =

@@ -1,7 +1,7 @@
 import { fitBudget, singleMapBudget, type SingleMapBudget } from '../analysis/budget/budget.js';
 import { calibrate, csFromZernike, type Calibration } from '../analysis/ctf/calibration.js';
 import { evidenceFrom } from '../diagnosis/evidence.js';
-import type { Warning } from '../errors.js';
+import { FormatError, InputError, type Warning } from '../errors.js';
 import { maybeGunzip } from '../io/bytes.js';
 import { evenIndexToMN } from '../analysis/ctf/aberrations.js';
 import { readOpticsAberrations, type OpticsAberrations } from '../io/star/aberrations.js';
@@ -55,6 +55,24 @@ export interface ProcessingContext {
   pixelSizeA: number | null;
 }
 
+/**
+ * Runs one optional input's analysis; a file that cannot be read (a FormatError or InputError) is skipped
+ * with a warning naming it and why, so its findings become "not measured" and the rest of the report goes on.
+ * Anything else (a bug) still propagates.
+ */
+export function optionalInput<T>(what: string, warnings: Warning[], run: () => T): T | null {
+  try {
+    return run();
+  } catch (e) {
+    if (!(e instanceof FormatError || e instanceof InputError)) throw e;
+    warnings.push({
+      code: 'input-skipped',
+      message: `${e.message.replace(/\.$/, '')}; ${what} skipped: its findings are not measured`,
+    });
+    return null;
+  }
+}
+
 export function processingAnalyses(inp: ProcessingInputs, ctx: ProcessingContext): ProcessingResults {
   const r: ProcessingResults = {
     relionPostprocess: null,
@@ -70,12 +88,16 @@ export function processingAnalyses(inp: ProcessingInputs, ctx: ProcessingContext
     specs: [],
     warnings: [],
   };
-  if (inp.postprocessStars?.length) postprocessEvidence(inp.postprocessStars, r, ctx);
+  const w = r.warnings;
+  if (inp.postprocessStars?.length)
+    optionalInput('the RELION post-processing', w, () => postprocessEvidence(inp.postprocessStars!, r, ctx));
   const mapA = ctx.mapResolutionA ?? r.relionPostprocess?.resolutionA ?? null;
   let micPx = inp.micrographPixelSizeA ?? null;
   let dose = null;
-  if (inp.motion?.length) {
-    const m = motionFromFiles(inp.motion, inp.micrographPixelSizeA ?? null);
+  const m = inp.motion?.length
+    ? optionalInput('motion', w, () => motionFromFiles(inp.motion!, inp.micrographPixelSizeA ?? null))
+    : null;
+  if (m) {
     r.motion = m.reading;
     micPx ??= m.micrographPixelSizeA;
     dose = m.dose;
@@ -83,36 +105,45 @@ export function processingAnalyses(inp: ProcessingInputs, ctx: ProcessingContext
     if (r.motion) r.specs.push({ name: 'motion', spec: motionSpec(r.motion.micrographs, r.motion.outliers) });
   }
   if (inp.ctfRefine?.length) {
-    r.optics = inp.ctfRefine.flatMap((f) =>
-      readOpticsAberrations(readStar(maybeGunzip(f.bytes, f.name), { source: f.name })),
+    r.optics = inp.ctfRefine.flatMap(
+      (f) =>
+        optionalInput('CTF refinement', w, () =>
+          readOpticsAberrations(readStar(maybeGunzip(f.bytes, f.name), { source: f.name })),
+        ) ?? [],
     );
     r.calibration = calibrationFromZernike(r.optics, mapA, ctx.pixelSizeA);
   }
-  if (inp.bfactors) {
-    const voltage = r.optics[0]?.voltageKv ?? null;
-    const p = polishingFromFile(inp.bfactors, mapA, dose, voltage);
+  const voltage = r.optics[0]?.voltageKv ?? null;
+  const p = inp.bfactors
+    ? optionalInput('polishing', w, () => polishingFromFile(inp.bfactors!, mapA, dose, voltage))
+    : null;
+  if (p) {
     r.polishing = p.reading;
     r.warnings.push(...p.warnings);
     if (r.polishing)
       r.specs.push({ name: 'polishing', spec: frameWeightSpec(r.polishing.frames, r.polishing.resolutionA) });
   }
-  if (inp.classes?.length) {
-    r.classes = classesFromFiles(inp.classes);
+  r.classes = inp.classes?.length ? optionalInput('classification', w, () => classesFromFiles(inp.classes!)) : null;
+  if (r.classes) {
     const kind = r.classes.dimensionality === 2 ? '2D' : '3D';
     r.specs.push({
       name: 'classes',
       spec: classPopulationSpec(r.classes.classes, r.classes.history, r.classes.signalClasses, kind),
     });
   }
-  if (inp.picks?.length) {
-    const p = pickingFromFiles(inp.picks, {
-      diameterA: inp.particleDiameterA ?? null,
-      micrographPixelSizeA: micPx,
-      finalParticles: ctx.particles,
-      ctf: ctx.ctf,
-    });
-    r.picking = p.reading;
-    r.warnings.push(...p.warnings);
+  const k = inp.picks?.length
+    ? optionalInput('picking', w, () =>
+        pickingFromFiles(inp.picks!, {
+          diameterA: inp.particleDiameterA ?? null,
+          micrographPixelSizeA: micPx,
+          finalParticles: ctx.particles,
+          ctf: ctx.ctf,
+        }),
+      )
+    : null;
+  if (k) {
+    r.picking = k.reading;
+    r.warnings.push(...k.warnings);
     const c = r.picking?.comparison;
     if (c) r.specs.push({ name: 'picking', spec: pickerOverlapSpec(c.a, c.b, c.perMicrograph) });
   }

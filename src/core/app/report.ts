@@ -21,6 +21,7 @@ import {
   tiltSeriesAnalysis,
 } from './report-analyses.js';
 import {
+  optionalInput,
   processingAnalyses,
   processingInputNames,
   processingSummary,
@@ -97,13 +98,20 @@ export async function reportJob(inp: ReportJobInput, progress?: ProgressContext)
   const c = newCollected(inp.angpixA ?? null);
   if (inp.project) c.warnings.push(...inp.project.notes);
   if (inp.half1 && inp.half2) halfMapAnalyses(inp, c, progress);
+  // Every input besides the half maps is optional: one that cannot be read is skipped with a warning.
+  const w = c.warnings;
   if (inp.particles) {
     progress?.report?.(0.8, 'orientations');
-    orientationAnalysis(inp.particles, symmetry, c);
+    optionalInput('orientations', w, () => orientationAnalysis(inp.particles!, symmetry, c));
   }
-  const est = inp.ctf?.length ? ctfFromFiles(inp.ctf) : null;
-  if (inp.ctf?.length && !est?.length)
-    throw new InputError(`${inp.ctf.map((f) => f.name).join(', ')}: no micrograph CTF results in these files`);
+  const est = inp.ctf?.length
+    ? optionalInput('the CTF analysis', w, () => {
+        const e = ctfFromFiles(inp.ctf!);
+        if (!e.length)
+          throw new InputError(`${inp.ctf!.map((f) => f.name).join(', ')}: no micrograph CTF results in these files`);
+        return e;
+      })
+    : null;
   const proc = processingAnalyses(inp, {
     mapResolutionA: c.pp?.resolutionA ?? null,
     ctf: est,
@@ -114,12 +122,19 @@ export async function reportJob(inp: ReportJobInput, progress?: ProgressContext)
   c.specs.push(...proc.specs);
   // The map's resolution: cryodx's own post-processing, else RELION's from the project's postprocess.star.
   const mapA = c.pp?.resolutionA ?? proc.relionPostprocess?.resolutionA ?? null;
-  if (inp.ctf && est) ctfAnalysis(inp.ctf, est, mapA, c);
-  if (inp.ctfRefine?.length && mapA) c.aberrations.push(...aberrationsFromFiles(inp.ctfRefine, mapA));
+  if (inp.ctf && est) optionalInput('the CTF analysis', w, () => ctfAnalysis(inp.ctf!, est, mapA, c));
+  if (inp.ctfRefine?.length && mapA)
+    optionalInput('the aberrations', w, () => c.aberrations.push(...aberrationsFromFiles(inp.ctfRefine!, mapA)));
   c.budget ??= proc.budgetSingle;
   c.calibration = inp.calibration ? calibration(inp.calibration, c) : proc.calibration;
   if (inp.tiltSeries) progress?.report?.(0.85, 'tilt series');
-  await tiltSeriesAnalysis(inp, c);
+  try {
+    await tiltSeriesAnalysis(inp, c);
+  } catch (e) {
+    optionalInput('the tilt series', w, () => {
+      throw e;
+    });
+  }
   if (inp.tomography) {
     progress?.report?.(0.87, 'tomography');
     const t = (await tomoReportJob(inp.tomography)).result;
@@ -127,7 +142,7 @@ export async function reportJob(inp: ReportJobInput, progress?: ProgressContext)
     c.warnings.push(...t.warnings);
   }
   if (inp.model) progress?.report?.(0.88, 'model');
-  modelAnalysis(inp, c);
+  optionalInput('the model', w, () => modelAnalysis(inp, c));
   progress?.report?.(0.9, 'report');
   return writeReport(inp, c, proc, symmetry);
 }

@@ -1,3 +1,4 @@
+import { finiteOut } from '../util/finite.js';
 import type { FscResult } from '../analysis/fsc/suite.js';
 import type { PostprocessResult } from '../analysis/postprocess/postprocess.js';
 import type { StarTableOut } from '../io/star/write.js';
@@ -94,8 +95,8 @@ export function emdbFscXml(r: FscResult, title: string): string {
     const y = s.fscCorrected ?? s.fscUnmasked;
     lines.push(
       '  <coordinate>',
-      `    <x>${Number(x.toPrecision(6))}</x>`,
-      `    <y>${Number(y.toPrecision(6))}</y>`,
+      `    <x>${Number(finiteOut('FSC XML', `shell ${s.shell} x`, x).toPrecision(6))}</x>`,
+      `    <y>${Number(finiteOut('FSC XML', `shell ${s.shell} y`, y).toPrecision(6))}</y>`,
       '  </coordinate>',
     );
   }

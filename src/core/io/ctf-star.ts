@@ -1,5 +1,6 @@
 import { FormatError } from '../errors.js';
 import type { CtfEstimate } from '../model/ctf.js';
+import { DEFOCUS_A, FINITE } from './fields.js';
 import type { StarDocument } from './star/read.js';
 import { parseField, PlaceholderLog, type FieldKind } from './tomo/placeholders.js';
 import type { StarTableOut } from './star/write.js';
@@ -20,7 +21,9 @@ export function ctfFromStar(doc: StarDocument): CtfEstimate[] {
         'a loop with _rlnDefocusU and _rlnCtfMaxResolution (micrographs_ctf.star), or particles with _rlnDefocusU',
     });
   const l = block.loop!;
-  const [du, dv, ang] = l.numberColumns(['rlnDefocusU', 'rlnDefocusV', 'rlnDefocusAngle']);
+  const du = l.numbers('rlnDefocusU', DEFOCUS_A);
+  const dv = l.numbers('rlnDefocusV', DEFOCUS_A);
+  const ang = l.numbers('rlnDefocusAngle', FINITE);
   // Optional columns a Warp-based RELION 5 pipeline fills with "not computed" placeholders (None, 0.000001): absent.
   const optional = (name: string, kind: FieldKind): number[] | null =>
     l.has(name) ? l.strings(name).map((t) => parseField(kind, t).value ?? NaN) : null;

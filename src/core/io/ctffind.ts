@@ -1,4 +1,6 @@
+import { finiteOut } from '../util/finite.js';
 import { asBytes, decodeText } from './bytes.js';
+import { DEFOCUS_A, FINITE, describeRange, firstOutside } from './fields.js';
 import { FormatError } from '../errors.js';
 import type { CtfEstimate, CtfSettings } from '../model/ctf.js';
 
@@ -61,6 +63,20 @@ export function readCtffind(input: ArrayBuffer | ArrayBufferView | string, sourc
       });
     columns = values.length;
     const v = (k: number): number => values[k]!;
+    for (const [k, name, range] of [
+      [1, 'defocus 1', DEFOCUS_A],
+      [2, 'defocus 2', DEFOCUS_A],
+      [3, 'astigmatism azimuth', FINITE],
+    ] as const) {
+      if (firstOutside([v(k)], range) === 0)
+        throw new FormatError('value out of range', {
+          source,
+          line: i + 1,
+          field: `column ${k + 1} (${name})`,
+          found: parts[k]!,
+          expected: describeRange(range),
+        });
+    }
     estimates.push({
       micrograph: `${v(0)}`,
       defocusUA: v(1),
@@ -197,9 +213,9 @@ export function formatCtffind(h: CtffindHeader, rows: CtfEstimate[], version: st
     lines.push(
       [
         f(i + 1, 6),
-        f(e.defocusUA, 6),
-        f(e.defocusVA, 6),
-        f(e.astigmatismAngleDeg, 6),
+        finiteOut('CTFFIND writer', `${e.micrograph} defocus 1`, e.defocusUA).toFixed(6),
+        finiteOut('CTFFIND writer', `${e.micrograph} defocus 2`, e.defocusVA).toFixed(6),
+        finiteOut('CTFFIND writer', `${e.micrograph} azimuth`, e.astigmatismAngleDeg).toFixed(6),
         f(e.phaseShiftRad, 6),
         f(e.crossCorrelation, 6),
         f(e.fitResolutionA, 6),

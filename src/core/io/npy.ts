@@ -1,4 +1,5 @@
 import { asBytes, decodeAscii, maybeGunzip } from './bytes.js';
+import { describeRange, firstOutside, type FieldRange } from './fields.js';
 import { FormatError } from '../errors.js';
 
 /**
@@ -27,8 +28,9 @@ export interface NpyTable {
   has(name: string): boolean;
   /**
    * All elements of a numeric field as doubles, row-major (rows × count). 64-bit integers above 2^53 lose precision.
+   * With a range, NaN, ±inf and values outside it are an error naming the field and record.
    */
-  numbers(name: string): Float64Array;
+  numbers(name: string, range?: FieldRange): Float64Array;
   /** A bytes or unicode field as strings (NUL padding removed). */
   strings(name: string): string[];
 }
@@ -61,10 +63,37 @@ export function readNpy(input: ArrayBuffer | ArrayBufferView, source = 'NumPy in
   }
   const major = bytes[6]!;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const headerLen = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
   const headerStart = major === 1 ? 10 : 12;
+  if (bytes.length < headerStart) {
+    throw new FormatError('the file ends inside the NumPy header', {
+      source,
+      offset: bytes.length,
+      found: `${bytes.length} bytes`,
+      expected: `at least ${headerStart} bytes`,
+      hint: 'The file is truncated: copy or export it again',
+    });
+  }
+  const headerLen = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
+  if (headerStart + headerLen > bytes.length) {
+    throw new FormatError('the file ends inside the NumPy header', {
+      source,
+      offset: headerStart,
+      found: `${bytes.length - headerStart} header bytes`,
+      expected: `${headerLen} (the header length it gives)`,
+      hint: 'The file is truncated: copy or export it again',
+    });
+  }
   const header = decodeAscii(bytes.subarray(headerStart, headerStart + headerLen));
-  const dict = parsePyLiteral(header, source) as Record<string, unknown>;
+  const parsed = parsePyLiteral(header, source);
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new FormatError('the NumPy header is not a dictionary', {
+      source,
+      offset: headerStart,
+      found: JSON.stringify(header.slice(0, 40)),
+      expected: "{'descr': …, 'fortran_order': …, 'shape': …}",
+    });
+  }
+  const dict = parsed as Record<string, unknown>;
   if (dict['fortran_order'] === true)
     throw new FormatError('Fortran-ordered arrays are not supported', {
       source,
@@ -73,7 +102,7 @@ export function readNpy(input: ArrayBuffer | ArrayBufferView, source = 'NumPy in
       expected: 'False',
     });
   const shape = dict['shape'] as number[];
-  if (!Array.isArray(shape) || shape.length !== 1) {
+  if (!Array.isArray(shape) || shape.length !== 1 || !isCount(shape[0])) {
     throw new FormatError('expected a 1D record array', {
       source,
       field: 'shape',
@@ -85,6 +114,9 @@ export function readNpy(input: ArrayBuffer | ArrayBufferView, source = 'NumPy in
   const recordBytes = fields.reduce((m, f) => Math.max(m, f.offset + f.itemBytes * f.count), 0);
   const dataStart = headerStart + headerLen;
   const rows = shape[0]!;
+  if (rows > 0 && recordBytes === 0) {
+    throw new FormatError('records of 0 bytes', { source, field: 'descr', expected: 'at least one field' });
+  }
   if (bytes.length < dataStart + rows * recordBytes) {
     throw new FormatError('data is truncated', {
       source,
@@ -122,13 +154,25 @@ function makeTable(
     fields,
     field,
     has: (name) => byName.has(name),
-    numbers(name) {
+    numbers(name, range) {
       const f = field(name);
       const get = numberGetter(f, source);
       const out = new Float64Array(rows * f.count);
       for (let r = 0; r < rows; r++) {
         const base = dataStart + r * recordBytes + f.offset;
         for (let k = 0; k < f.count; k++) out[r * f.count + k] = get(view, base + k * f.itemBytes, f.littleEndian);
+      }
+      const bad = range ? firstOutside(out, range) : -1;
+      if (bad >= 0) {
+        const r = Math.floor(bad / Math.max(1, f.count));
+        throw new FormatError(`value out of range in record ${r + 1}`, {
+          source,
+          field: name,
+          offset: dataStart + r * recordBytes + f.offset,
+          found: String(out[bad]),
+          expected: describeRange(range!),
+          ...(range!.hint ? { hint: range!.hint } : {}),
+        });
       }
       return out;
     },
@@ -143,7 +187,14 @@ function makeTable(
         out[r] =
           f.type[0] === 'S'
             ? decodeBytesField(bytes, base, f.itemBytes)
-            : decodeUnicodeField(view, base, f.itemBytes / 4, f.littleEndian);
+            : decodeUnicodeField(view, base, f.itemBytes / 4, f.littleEndian, () => {
+                throw new FormatError(`a character that is not Unicode in record ${r + 1}`, {
+                  source,
+                  field: name,
+                  offset: base,
+                  expected: 'code points up to U+10FFFF',
+                });
+              });
       }
       return out;
     },
@@ -158,11 +209,12 @@ function decodeBytesField(bytes: Uint8Array, base: number, len: number): string 
   return utf8.decode(bytes.subarray(base, end));
 }
 
-function decodeUnicodeField(view: DataView, base: number, chars: number, le: boolean): string {
+function decodeUnicodeField(view: DataView, base: number, chars: number, le: boolean, bad: () => never): string {
   let s = '';
   for (let i = 0; i < chars; i++) {
     const c = view.getUint32(base + 4 * i, le);
     if (c === 0) break;
+    if (c > 0x10ffff) bad();
     s += String.fromCodePoint(c);
   }
   return s;
@@ -203,6 +255,11 @@ function numberGetter(f: NpyField, source: string): Getter {
   }
 }
 
+/** A non-negative whole number that indexes a file (a row count or a sub-array dimension). */
+function isCount(v: unknown): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= Number.MAX_SAFE_INTEGER;
+}
+
 function parseDescr(descr: unknown, source: string): NpyField[] {
   if (!Array.isArray(descr))
     throw new FormatError('not a structured (record) array', {
@@ -214,9 +271,23 @@ function parseDescr(descr: unknown, source: string): NpyField[] {
   const fields: NpyField[] = [];
   let offset = 0;
   for (const entry of descr) {
+    if (!Array.isArray(entry) || typeof entry[0] !== 'string')
+      throw new FormatError('a field that is not a (name, type) pair', {
+        source,
+        field: 'descr',
+        found: JSON.stringify(entry),
+        expected: "('name', '<f4') or ('name', '<f4', (2,))",
+      });
     const [name, typeStr, sub] = entry as [string, string, number[] | undefined];
     if (typeof typeStr !== 'string')
       throw new FormatError('nested record fields are not supported', { source, field: String(name) });
+    if (sub !== undefined && (!Array.isArray(sub) || !sub.every(isCount) || sub.reduce((a, b) => a * b, 1) > 1 << 20))
+      throw new FormatError('a field shape that is not a list of counts', {
+        source,
+        field: name,
+        found: JSON.stringify(sub),
+        expected: 'non-negative integers, such as (2,)',
+      });
     const m = /^([<>|=]?)([a-zA-Z])(\d+)$/.exec(typeStr);
     if (!m)
       throw new FormatError('unsupported field type', {
@@ -271,15 +342,18 @@ export function parsePyLiteral(text: string, source: string): unknown {
     if (m[0] === 'None') return null;
     return Number(m[0].replace(/L$/, ''));
   };
+  let depth = 0;
   const seq = (open: string): unknown => {
     const close = open === '{' ? '}' : open === '[' ? ']' : ')';
+    if (++depth > 16) fail('nested more than 16 deep');
     i++;
     const items: unknown[] = [];
-    const dict: Record<string, unknown> = {};
+    const dict = Object.create(null) as Record<string, unknown>;
     for (;;) {
       ws();
       if (text[i] === close) {
         i++;
+        depth--;
         return open === '{' ? dict : items;
       }
       const v = value();
@@ -291,7 +365,7 @@ export function parsePyLiteral(text: string, source: string): unknown {
         ws();
       } else items.push(v);
       if (text[i] === ',') i++;
-      else if (text[i] !== close) fail(`expected ',' or '${close}'`);
+      else if (text[i] !== close) fail(i >= text.length ? `no closing '${close}'` : `expected ',' or '${close}'`);
     }
   };
   return value();

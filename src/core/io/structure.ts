@@ -1,5 +1,6 @@
 import { asBytes, decodeText, maybeGunzip } from './bytes.js';
 import { FormatError } from '../errors.js';
+import { ATOMIC_B_A2, OCCUPANCY, describeRange, type FieldRange } from './fields.js';
 
 /**
  * Atomic models from PDB (wwPDB v3.3 fixed columns) or mmCIF (`_atom_site`), the first model only. AlphaFold writes
@@ -52,7 +53,9 @@ export function readStructure(input: ArrayBuffer | ArrayBufferView | string, sou
     plddt !== null ||
     /ALPHAFOLD|AF-[A-Z0-9]+-F\d|_ma_qa_metric|COLABFOLD/i.test(text.slice(0, 20000)) ||
     /pLDDT/i.test(text.slice(0, 5000));
-  return { source, format: cif ? 'mmCIF' : 'PDB', atoms, residues: residuesOf(atoms, predicted, plddt), predicted };
+  const residues = residuesOf(atoms, predicted, plddt);
+  checkPlddt(residues, source);
+  return { source, format: cif ? 'mmCIF' : 'PDB', atoms, residues, predicted };
 }
 
 function residuesOf(atoms: Atom[], predicted: boolean, plddt: Map<string, number> | null): Residue[] {
@@ -68,6 +71,26 @@ function residuesOf(atoms: Atom[], predicted: boolean, plddt: Map<string, number
   });
   if (predicted) for (const r of out) r.plddt = plddt?.get(`${r.chain}:${r.resSeq}`) ?? anchorAtom(atoms, r).bfactorA2;
   return out;
+}
+
+/** pLDDT is a confidence from 0 to 100. */
+export const PLDDT: FieldRange = { min: 0, max: 100 };
+
+/**
+ * Residues' pLDDT checked against its range: a B column of −50 or 999 999 is not pLDDT (a refined model, a
+ * damaged file), and reading it as one would advise truncating everything. Refused naming the residue.
+ */
+export function checkPlddt(residues: readonly Residue[], source: string): void {
+  for (const r of residues) {
+    if (r.plddt === null || (r.plddt >= PLDDT.min && r.plddt <= PLDDT.max)) continue;
+    throw new FormatError('pLDDT out of range', {
+      source,
+      field: `residue ${r.chain} ${r.resName} ${r.resSeq}${r.insCode}`,
+      found: String(r.plddt),
+      expected: describeRange(PLDDT),
+      hint: 'The B column of this model does not hold pLDDT: give the predicted model (AlphaFold, ColabFold)',
+    });
+  }
 }
 
 /** The atom that stands for a residue: its Cα, else its first atom (a ligand, an ion, a nucleotide). */
@@ -96,6 +119,17 @@ function readPdbAtoms(text: string, source: string): Atom[] {
         });
       return v;
     };
+    const ranged = (a: number, b: number, field: string, range: FieldRange): number => {
+      const v = num(a, b, field);
+      if (v >= range.min && v <= range.max) return v;
+      throw new FormatError('value out of range', {
+        source,
+        line: i + 1,
+        field: `${field}, columns ${a}–${b}`,
+        found: line.slice(a - 1, b).trim(),
+        expected: describeRange(range),
+      });
+    };
     const name = line.slice(12, 16).trim();
     const resName = line.slice(17, 20).trim();
     atoms.push({
@@ -108,8 +142,8 @@ function readPdbAtoms(text: string, source: string): Atom[] {
       xA: num(31, 38, 'x'),
       yA: num(39, 46, 'y'),
       zA: num(47, 54, 'z'),
-      occupancy: line.length >= 60 && line.slice(54, 60).trim() ? Number(line.slice(54, 60)) : 1,
-      bfactorA2: line.length >= 66 ? Number(line.slice(60, 66)) || 0 : 0,
+      occupancy: line.length >= 60 && line.slice(54, 60).trim() ? ranged(55, 60, 'occupancy', OCCUPANCY) : 1,
+      bfactorA2: line.length >= 66 && line.slice(60, 66).trim() ? ranged(61, 66, 'B', ATOMIC_B_A2) : 0,
       hetero,
     });
   }
@@ -199,6 +233,16 @@ function readCif(text: string, source: string): { atoms: Atom[]; plddt: Map<stri
     if (m !== model) break;
     const name = pick(row, 'auth_atom_id', 'label_atom_id');
     const resName = pick(row, 'auth_comp_id', 'label_comp_id');
+    const ranged = (c: string, range: FieldRange): number => {
+      const v = Number(pick(row, c));
+      if (v >= range.min && v <= range.max) return v;
+      throw new FormatError('value out of range', {
+        source,
+        field: `_atom_site.${c}`,
+        found: pick(row, c),
+        expected: describeRange(range),
+      });
+    };
     const num = (c: string): number => {
       const v = Number(pick(row, c));
       if (!Number.isFinite(v)) throw new FormatError('value is not a number', { source, field: `_atom_site.${c}` });
@@ -214,8 +258,8 @@ function readCif(text: string, source: string): { atoms: Atom[]; plddt: Map<stri
       xA: num('Cartn_x'),
       yA: num('Cartn_y'),
       zA: num('Cartn_z'),
-      occupancy: Number(pick(row, 'occupancy') || 1),
-      bfactorA2: Number(pick(row, 'B_iso_or_equiv') || 0),
+      occupancy: pick(row, 'occupancy') ? ranged('occupancy', OCCUPANCY) : 1,
+      bfactorA2: pick(row, 'B_iso_or_equiv') ? ranged('B_iso_or_equiv', ATOMIC_B_A2) : 0,
       hetero: pick(row, 'group_PDB') === 'HETATM',
     });
   }
@@ -232,6 +276,7 @@ function readCif(text: string, source: string): { atoms: Atom[]; plddt: Map<stri
         if (a) map.set(`${pick(row, 'label_asym_id')}:${pick(row, 'label_seq_id')}`, `${a.chain}:${a.resSeq}`);
       });
       plddt = new Map(qa.rows.map((r) => [map.get(`${r[ci!]}:${r[si!]}`) ?? `${r[ci!]}:${r[si!]}`, Number(r[vi!])]));
+      // a missing value ('?', '.') or text is not a pLDDT: NaN here, refused by checkPlddt with its residue
     }
   }
   return { atoms, plddt };

@@ -43,6 +43,15 @@ describe('CTFFIND', () => {
     expect(() => readCtffind('1 2 3 x 5 6 7\n', 'c.txt')).toThrow(
       'c.txt (line 1, column 4): value is not a number (found "x", expected a number)',
     );
+    // NaN, ±inf and absurd defocus were read and reported ("median NaN µm")
+    expect(() => readCtffind('1 nan 15000 4 0 0.2 4\n', 'c.txt')).toThrow(
+      'c.txt (line 1, column 2 (defocus 1)): value out of range (found nan, expected a finite number from -1000000 Å',
+    );
+    expect(() => readCtffind('1 15000 5e303 4 0 0.2 4\n', 'c.txt')).toThrow(
+      'column 3 (defocus 2)): value out of range',
+    );
+    expect(() => readCtffind('1 15000 15000 nan 0 0.2 4\n', 'c.txt')).toThrow('column 4 (astigmatism azimuth)');
+    expect(readCtffind('1 15000 14000 4 0 0.2 nan\n', 'c.txt').estimates[0]!.defocusVA).toBe(14000);
     expect(() => readCtffindAvrot('0 1\n1 2\n', 'a.txt')).toThrow(
       /a\.txt: wrong number of data rows \(found 2, expected a multiple of 6/,
     );

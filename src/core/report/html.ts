@@ -1,3 +1,4 @@
+import { checkText } from '../util/finite.js';
 import type { Report } from './report.js';
 
 /**
@@ -95,7 +96,9 @@ export function renderHtml(r: Report, figures: HtmlFigures): string {
     : '';
   const model = modelSection(r, esc);
   const warnings = r.warnings.length ? `<h2>Warnings</h2><ul class="warnings">${list(r.warnings, warning)}</ul>` : '';
-  return `<!doctype html>
+  return checkText(
+    'report.html',
+    `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>cryodx report</title>
 <style>
@@ -143,7 +146,8 @@ ${warnings}
 <footer>${esc(r.generatedBy)} · report schema ${r.schemaVersion} ·
 computed on this machine; nothing was uploaded.</footer>
 </body></html>
-`;
+`,
+  );
 }
 
 /** The model: its agreement with the map and each half, and the construct proposals. */

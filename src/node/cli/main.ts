@@ -2,12 +2,14 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { prestartWorkers } from '../parallel/jobs.js';
+import { checkStdout } from './checked-output.js';
 
 /**
  * The `cryodx` program. Kept small: a `cryodx ctf` over several micrographs starts its worker threads
  * here, so that they load their modules while this thread loads the CLI's (~0.1 s), not after.
  */
 export async function run(argv: string[]): Promise<number> {
+  checkStdout();
   const micrographs = ctfMicrographs(argv);
   if (micrographs > 1) prestartWorkers('ctf-worker', micrographs);
   const { main } = await import('./program.js');

@@ -9,6 +9,7 @@ export interface PlotSeries {
 /** FSC curves in the terminal (asciichart), x = shell, with resolutions under the axis. */
 export function plotCurves(series: PlotSeries[], boxA: number, height = 12): string {
   const n = series[0]!.values.length;
+  if (n < 3) return '(too few shells to plot)';
   const width = Math.min(n, 72);
   const resample = (v: ArrayLike<number | null>): number[] =>
     Array.from({ length: width }, (_, i) => {

@@ -53,6 +53,24 @@ describe('Rosenthal–Henderson budget', () => {
     expect(s.doublingGainA).toBeCloseTo(4 - 1 / Math.sqrt(1 / 16 + (2 * Math.log(2)) / 150), 10);
   });
 
+  it('a target out of reach is a warning, never "Infinity×" or a 40-digit particle count (issue 34)', () => {
+    const s = singleMapBudget(-50, 5, 1000, [3, 0.5, 0.1]);
+    expect(s.targets.map((t) => t.resolutionA)).toEqual([3]);
+    expect(s.warnings.find((w) => w.code === 'budget-out-of-reach')!.message).toMatch(
+      /^0\.50 Å, 0\.10 Å would need more than 10\^6× the particles at B = 50 Å²/,
+    );
+    for (const t of s.targets) expect(Number.isFinite(t.factor) && Number.isFinite(t.particles!)).toBe(true);
+    const fit = fitBudget(
+      [
+        { particles: 1000, resolutionA: 10 },
+        { particles: 2000, resolutionA: 9 },
+        { particles: 4000, resolutionA: 8.99 },
+      ],
+      { targetA: 1 },
+    );
+    expect(fit.target).toEqual({ resolutionA: 1, particles: null, factor: null });
+  });
+
   it('refuses what cannot be fitted', () => {
     expect(() => fitBudget([{ particles: 1000, resolutionA: 4 }])).toThrow(/at least 2/);
     expect(() =>

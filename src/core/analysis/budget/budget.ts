@@ -130,7 +130,7 @@ export function fitBudget(
   if (options.targetA !== undefined) {
     const reachable = nyquistA === null || options.targetA >= nyquistA;
     const lnN = slope > 0 && reachable ? (1 / options.targetA ** 2 - intercept) / slope : NaN;
-    const particles = Number.isFinite(lnN) && lnN < 700 ? Math.exp(lnN) : null;
+    const particles = Number.isFinite(lnN) && lnN < Math.log(nMax * MAX_PARTICLE_FACTOR) ? Math.exp(lnN) : null;
     target = {
       resolutionA: options.targetA,
       particles: particles !== null ? Math.round(particles) : null,
@@ -171,6 +171,9 @@ export function fitBudget(
     warnings,
   };
 }
+
+/** The most particles a prediction promises, as a multiple of today's: beyond it, more data is no plan. */
+export const MAX_PARTICLE_FACTOR = 1e6;
 
 /**
  * From one map's B-factor: how many times more particles a resolution needs, assuming the
@@ -218,8 +221,19 @@ export function singleMapBudget(
         `no number of particles reaches them at this pixel size`,
     });
   }
-  const targets = asked
-    .filter((t) => t >= floorA)
+  const within = asked.filter((t) => t >= floorA);
+  const far = within.filter((t) => !(particlesFactorFromB(b, resolutionA, t) <= MAX_PARTICLE_FACTOR));
+  if (far.length) {
+    warnings.push({
+      code: 'budget-out-of-reach',
+      message:
+        `${far.map((t) => `${t.toFixed(2)} Å`).join(', ')} would need more than ` +
+        `${MAX_PARTICLE_FACTOR.toExponential(0).replace('1e+', '10^')}× the particles at B = ${b.toFixed(0)} Å²: ` +
+        'out of reach by collecting more data; lower the B-factor instead',
+    });
+  }
+  const targets = within
+    .filter((t) => !far.includes(t))
     .map((t) => {
       const factor = particlesFactorFromB(b, resolutionA, t);
       return { resolutionA: t, factor, particles: particles !== null ? Math.round(particles * factor) : null };

@@ -119,6 +119,28 @@ describe('known answers', () => {
     expect(result.resolutionA).toBeNull();
   });
 
+  it('a crossing at the first shell then noise spikes: the warning says no resolution, never "undefined Å"', () => {
+    // Independent noise at 24³ (few voxels per shell): the first seeds whose FSC is below 0.143 at shell 1
+    // and rises above it later, the case that printed "the first crossing (undefined Å)" (issue 34).
+    const m = 24;
+    const zero = new Float32Array(m * m * m);
+    const v = (d: Float32Array): Volume => createVolume(m, m, m, [px, px, px], d);
+    let checked = 0;
+    for (let seed = 1; seed <= 40 && checked < 2; seed++) {
+      const g = gaussianRandom(seededRandom(seed));
+      const { result } = computeFsc(v(addNoise(zero, 1, g)), v(addNoise(zero, 1, g)), {
+        pixelSizeA: px,
+        mask: { kind: 'none' },
+      });
+      const rerise = result.warnings.find((w) => w.code === 'fsc-rerise');
+      if (result.resolutionA !== null || !rerise) continue;
+      checked++;
+      expect(rerise.message).toMatch(/the FSC is below 0\.143 from the first shell on, so no resolution is measured$/);
+      for (const w of result.warnings) expect(w.message).not.toMatch(/undefined|NaN/);
+    }
+    expect(checked).toBe(2);
+  });
+
   it.skipIf(!HAS_SHARED)(
     'unmasked FSC follows the theoretical SNR/(1 + SNR) of relion-1tii-128 (noise-free truth known)',
     () => {

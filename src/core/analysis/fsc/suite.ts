@@ -270,7 +270,9 @@ function diagnose(r: FscResult, a: AssembleInput): Warning[] {
         `the FSC rises above 0.143 again after crossing it (shells ` +
         `${main.reRiseShells.slice(0, 5).join(', ')}${main.reRiseShells.length > 5 ? ', …' : ''}, first at ` +
         `${((a.nx * a.px) / first).toFixed(2)} Å): noise spikes, often from solvent in a loose mask (seed 002); ` +
-        `the first crossing (${main.resolutionA?.toFixed(2)} Å) is the honest resolution`,
+        (main.resolutionA !== null
+          ? `the first crossing (${main.resolutionA.toFixed(2)} Å) is the honest resolution`
+          : 'the FSC is below 0.143 from the first shell on, so no resolution is measured'),
     });
   }
   if (a.fscCorrected) {

@@ -1,4 +1,4 @@
-import { FormatError, type Warning } from '../../errors.js';
+import { FormatError, InputError, type Warning } from '../../errors.js';
 import { allocateSpectrum, irfft3d, rfft3d } from '../../fourier/rfft3d.js';
 import { applyLowPass } from '../postprocess/spectrum-ops.js';
 import type { Volume } from '../../model/volume.js';
@@ -186,8 +186,17 @@ export function autoMask(
       inside[i] = 1;
       core++;
     }
-  if (core === 0)
-    throw new RangeError(`auto-mask: no voxel reaches the threshold ${threshold}; give a lower --mask-threshold`);
+  if (core === 0) {
+    let max = -Infinity;
+    for (let i = 0; i < lp.length; i++) if (lp[i]! > max) max = lp[i]!;
+    throw new InputError(
+      options.threshold !== undefined
+        ? `--mask-threshold ${threshold}: no voxel of the low-passed average reaches it (its highest value is ` +
+            `${max.toPrecision(3)}); give a lower --mask-threshold`
+        : `--auto-mask: no voxel of the low-passed average reaches the threshold found from the data ` +
+            `(${threshold.toPrecision(3)}): the half maps hold no density; check the files`,
+    );
+  }
   // As relion_mask_create: the binary mask grows to voxels strictly closer than extendPx, and the
   // soft edge is measured from that grown mask.
   if (extendPx > 0) {

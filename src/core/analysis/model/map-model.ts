@@ -17,7 +17,7 @@ import { modelMap } from './model-map.js';
 export interface MapModelShell {
   shell: number;
   spatialFrequencyInvA: number;
-  resolutionA: number;
+  resolutionA: number | null;
   fscMapModel: number;
   fscMapModelMasked: number;
   fscHalf1Model: number | null;
@@ -111,7 +111,7 @@ export function mapModelFsc(
   const shells: MapModelShell[] = Array.from({ length: unmasked.length }, (_, s) => ({
     shell: s,
     spatialFrequencyInvA: s / (n * px),
-    resolutionA: s > 0 ? (n * px) / s : Infinity,
+    resolutionA: s > 0 ? (n * px) / s : null,
     fscMapModel: unmasked[s]!,
     fscMapModelMasked: masked[s]!,
     fscHalf1Model: h1 ? h1[s]! : null,
@@ -165,6 +165,8 @@ export function overfittingVerdict(
     varSum = 0,
     k = 0;
   for (let s = fromShell; s < work.length; s++) {
+    // a shell where either FSC is 0/0 (no model density there) says nothing either way
+    if (!Number.isFinite(work[s]!) || !Number.isFinite(free[s]!)) continue;
     sum += work[s]! - free[s]!;
     varSum += 2 / Math.max(1, shellsN[s]!);
     k++;

@@ -1,4 +1,5 @@
 import { FormatError, type Warning } from '../../errors.js';
+import { DEFOCUS_A, FINITE, PIXEL_A } from '../fields.js';
 import type { NpyTable } from '../npy.js';
 import type { StarTableOut } from '../star/write.js';
 import { DEG, mat3, matrixToEuler, rotationVectorToRelionMatrix } from '../../geometry/rotation.js';
@@ -32,12 +33,12 @@ export function csToStar(cs: NpyTable, source: string): CsToStarResult {
   if (!blob && !cs.has('alignments3D/pose')) ['blob/path', 'blob/idx', 'blob/psize_A'].forEach(require);
   if (blob) require('blob/psize_A');
   const n = cs.rows;
-  const psize = blob ? cs.numbers('blob/psize_A') : new Float64Array(n).fill(NaN);
+  const psize = blob ? cs.numbers('blob/psize_A', PIXEL_A) : new Float64Array(n).fill(NaN);
   const { groupOf, optics } = opticsGroups(cs, psize);
   const cols: Col[] = [];
   if (blob) {
     const paths = cs.strings('blob/path').map((p) => p.replace(/^>/, ''));
-    const idx = cs.numbers('blob/idx');
+    const idx = cs.numbers('blob/idx', FINITE);
     cols.push({ name: 'rlnImageName', values: paths.map((p, i) => `${String(idx[i]! + 1).padStart(6, '0')}@${p}`) });
   } else {
     warnings.push({
@@ -54,16 +55,16 @@ export function csToStar(cs: NpyTable, source: string): CsToStarResult {
     });
   addCoordinates(cs, cols);
   if (cs.has('ctf/df1_A')) {
-    cols.push({ name: 'rlnDefocusU', values: cs.numbers('ctf/df1_A') });
-    cols.push({ name: 'rlnDefocusV', values: cs.numbers('ctf/df2_A') });
-    cols.push({ name: 'rlnDefocusAngle', values: cs.numbers('ctf/df_angle_rad').map((r) => r * DEG) });
+    cols.push({ name: 'rlnDefocusU', values: cs.numbers('ctf/df1_A', DEFOCUS_A) });
+    cols.push({ name: 'rlnDefocusV', values: cs.numbers('ctf/df2_A', DEFOCUS_A) });
+    cols.push({ name: 'rlnDefocusAngle', values: cs.numbers('ctf/df_angle_rad', FINITE).map((r) => r * DEG) });
   } else warnings.push({ code: 'no-ctf', message: `${source}: no ctf/df1_A field; defocus columns left out` });
   if (cs.has('ctf/phase_shift_rad'))
-    cols.push({ name: 'rlnPhaseShift', values: cs.numbers('ctf/phase_shift_rad').map((r) => r * DEG) });
+    cols.push({ name: 'rlnPhaseShift', values: cs.numbers('ctf/phase_shift_rad', FINITE).map((r) => r * DEG) });
   addPoses(cs, psize, cols, warnings, source);
   cols.push({ name: 'rlnOpticsGroup', values: Array.from(groupOf, (g) => g + 1) });
   if (cs.has('alignments3D/split')) {
-    const split = cs.numbers('alignments3D/split');
+    const split = cs.numbers('alignments3D/split', FINITE);
     if (new Set(split).size > 1) cols.push({ name: 'rlnRandomSubset', values: split.map((s) => s + 1) });
   }
   for (const c of cols)
@@ -78,7 +79,7 @@ export function csToStar(cs: NpyTable, source: string): CsToStarResult {
 }
 
 function opticsGroups(cs: NpyTable, psize: Float64Array): { groupOf: Int32Array; optics: Col[] } {
-  const get = (name: string): Float64Array | null => (cs.has(name) ? cs.numbers(name) : null);
+  const get = (name: string): Float64Array | null => (cs.has(name) ? cs.numbers(name, FINITE) : null);
   const volt = get('ctf/accel_kv');
   const csmm = get('ctf/cs_mm');
   const amp = get('ctf/amp_contrast');
@@ -114,9 +115,9 @@ function opticsGroups(cs: NpyTable, psize: Float64Array): { groupOf: Int32Array;
 /** Coordinates as pyem's default: fraction × micrograph shape, with shape read as (ny, nx). */
 function addCoordinates(cs: NpyTable, cols: Col[]): void {
   if (!cs.has('location/center_x_frac') || !cs.has('location/micrograph_shape')) return;
-  const fx = cs.numbers('location/center_x_frac');
-  const fy = cs.numbers('location/center_y_frac');
-  const shape = cs.numbers('location/micrograph_shape');
+  const fx = cs.numbers('location/center_x_frac', FINITE);
+  const fy = cs.numbers('location/center_y_frac', FINITE);
+  const shape = cs.numbers('location/micrograph_shape', FINITE);
   cols.push({ name: 'rlnCoordinateX', values: fx.map((f, i) => Math.round(f * shape[2 * i + 1]!)) });
   cols.push({ name: 'rlnCoordinateY', values: fy.map((f, i) => Math.round(f * shape[2 * i]!)) });
 }
@@ -126,7 +127,7 @@ function addPoses(cs: NpyTable, psize: Float64Array, cols: Col[], warnings: Warn
     warnings.push({ code: 'no-pose', message: `${source}: no alignments3D/pose field; angles left out` });
     return;
   }
-  const pose = cs.numbers('alignments3D/pose');
+  const pose = cs.numbers('alignments3D/pose', FINITE);
   const n = cs.rows;
   const rot = new Float64Array(n),
     tilt = new Float64Array(n),
@@ -145,7 +146,7 @@ function addPoses(cs: NpyTable, psize: Float64Array, cols: Col[], warnings: Warn
     { name: 'rlnAnglePsi', values: psi },
   );
   if (cs.has('alignments3D/shift') && psize.every(Number.isFinite)) {
-    const shift = cs.numbers('alignments3D/shift');
+    const shift = cs.numbers('alignments3D/shift', FINITE);
     cols.push({ name: 'rlnOriginXAngst', values: psize.map((p, i) => shift[2 * i]! * p) });
     cols.push({ name: 'rlnOriginYAngst', values: psize.map((p, i) => shift[2 * i + 1]! * p) });
   }

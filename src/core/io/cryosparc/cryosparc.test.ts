@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { bytesOf, fixture, textOf } from '../../../../test/paths.js';
 import { eulerToMatrix, mat3 } from '../../geometry/rotation.js';
+import { FormatError } from '../../errors.js';
 import { readNpy } from '../npy.js';
 import { readParticles } from '../star/particles.js';
 import { readStar } from '../star/read.js';
@@ -57,6 +58,57 @@ describe('readNpy', () => {
   it('reports truncated data', () => {
     const b = bytesOf(fixture('cs', 'particles.cs'));
     expect(() => readNpy(b.subarray(0, b.length - 8), 'p.cs')).toThrow(/p\.cs \(byte \d+\): data is truncated/);
+  });
+
+  it('a unicode field holding a code point above U+10FFFF is a FormatError (found by the fuzz suite)', () => {
+    const b = bytesOf(fixture('cs', 'bigendian_v2.npy')).slice();
+    const t = readNpy(b);
+    const dataStart = b.length - t.rows * t.recordBytes;
+    new DataView(b.buffer).setUint32(dataStart + t.recordBytes + t.field('name').offset, 0x934e5550, false);
+    expect(() => readNpy(b, 'u.npy').strings('name')).toThrow(
+      /u\.npy \(name, byte \d+\): a character that is not Unicode in record 2/,
+    );
+  });
+
+  it('a file cut inside its header is a FormatError, not a DataView RangeError', () => {
+    const b = bytesOf(fixture('cs', 'particles.cs'));
+    expect(() => readNpy(b.subarray(0, 9), 'p.cs')).toThrow('p.cs (byte 9): the file ends inside the NumPy header');
+    expect(() => readNpy(b.subarray(0, 100), 'p.cs')).toThrow('p.cs (byte 10): the file ends inside the NumPy header');
+  });
+
+  it('a negative, fractional or huge shape is refused by name', () => {
+    const b = bytesOf(fixture('cs', 'particles.cs'));
+    const text = new TextDecoder('latin1').decode(b);
+    for (const bad of ['-12', '1.5', '99999999999999999999']) {
+      const mutated = text.replace("'shape': (12,", `'shape': (${bad},`.padEnd("'shape': (12,".length, ' '));
+      const out = Uint8Array.from(mutated, (c) => c.charCodeAt(0));
+      expect(() => readNpy(out, 'p.cs')).toThrow(FormatError);
+    }
+    const deep = text.replace("'shape': (12,", "'shape': " + '('.repeat(3));
+    expect(() =>
+      readNpy(
+        Uint8Array.from(deep, (c) => c.charCodeAt(0)),
+        'p.cs',
+      ),
+    ).toThrow(FormatError);
+  });
+
+  it('NaN in a numeric field is refused by csToStar with the field and record (convert wrote "nan")', () => {
+    const b = bytesOf(fixture('cs', 'particles.cs')).slice();
+    const t = readNpy(b, 'p.cs');
+    const f = t.field('ctf/df_angle_rad');
+    const dataStart = b.length - t.rows * t.recordBytes;
+    new DataView(b.buffer).setFloat32(dataStart + 2 * t.recordBytes + f.offset, NaN, true);
+    expect(() => csToStar(readNpy(b, 'p.cs'), 'p.cs')).toThrow(
+      'p.cs (ctf/df_angle_rad, byte ' +
+        (dataStart + 2 * t.recordBytes + f.offset) +
+        '): value out of range in record 3',
+    );
+    new DataView(b.buffer).setFloat32(dataStart + 2 * t.recordBytes + f.offset, 0.5, true);
+    new DataView(b.buffer).setFloat32(dataStart + t.field('ctf/df1_A').offset, 5e30, true);
+    expect(() => csToStar(readNpy(b, 'p.cs'), 'p.cs')).toThrow(
+      /ctf\/df1_A, byte \d+\): value out of range in record 1 \(found 4\.99\d*e\+30, expected a finite number from -1000000 Å/,
+    );
   });
 });
 

@@ -1,4 +1,5 @@
 import { FormatError } from '../../errors.js';
+import { DEFOCUS_A, FINITE } from '../fields.js';
 import type { CtfEstimate } from '../../model/ctf.js';
 import type { NpyTable } from '../npy.js';
 import { micrographKey, type MicrographPicks } from '../processing/picks.js';
@@ -12,10 +13,10 @@ export function ctfFromCryosparcExposures(cs: NpyTable, source: string): CtfEsti
   for (const f of ['ctf/df1_A', 'ctf/df2_A', 'ctf/df_angle_rad'])
     if (!cs.has(f))
       throw new FormatError('field is missing', { source, field: f, expected: `${f} (exposures from a CTF job)` });
-  const du = cs.numbers('ctf/df1_A'),
-    dv = cs.numbers('ctf/df2_A'),
-    ang = cs.numbers('ctf/df_angle_rad');
-  const num = (f: string): Float64Array | null => (cs.has(f) ? cs.numbers(f) : null);
+  const du = cs.numbers('ctf/df1_A', DEFOCUS_A),
+    dv = cs.numbers('ctf/df2_A', DEFOCUS_A),
+    ang = cs.numbers('ctf/df_angle_rad', FINITE);
+  const num = (f: string): Float64Array | null => (cs.has(f) ? cs.numbers(f, FINITE) : null);
   const fit = num('ctf/ctf_fit_to_A');
   const cc = num('ctf/cross_corr_ctffind4');
   const phase = num('ctf/phase_shift_rad');
@@ -38,9 +39,9 @@ export function picksFromCryosparc(cs: NpyTable, source: string): MicrographPick
   for (const f of ['location/center_x_frac', 'location/center_y_frac', 'location/micrograph_shape'])
     if (!cs.has(f))
       throw new FormatError('field is missing', { source, field: f, expected: `${f} (particles from a picker)` });
-  const fx = cs.numbers('location/center_x_frac'),
-    fy = cs.numbers('location/center_y_frac'),
-    shape = cs.numbers('location/micrograph_shape');
+  const fx = cs.numbers('location/center_x_frac', FINITE),
+    fy = cs.numbers('location/center_y_frac', FINITE),
+    shape = cs.numbers('location/micrograph_shape', FINITE);
   const mic = cs.has('location/micrograph_path')
     ? cs.strings('location/micrograph_path').map((p) => micrographKey(p.replace(/^>/, '')))
     : new Array<string>(cs.rows).fill(micrographKey(source));

@@ -159,6 +159,18 @@ describe('corrupt one field: exact messages', () => {
         'truncated or not an MRC file',
     );
   });
+  it('a NaN or infinite origin (found by npm run fuzz: it reached model-fsc as NaN Å)', () => {
+    for (const [offset, v] of [
+      [196, NaN],
+      [204, Infinity],
+    ] as const) {
+      const b = good.slice();
+      new DataView(b.buffer).setFloat32(offset, v, true);
+      expect(message(b)).toMatch(
+        new RegExp(`^bad\\.mrc \\(origin[XZ], byte ${offset}\\): origin is not a finite number of Å \\(found ${v}`),
+      );
+    }
+  });
   it('unknown mode', () => {
     expect(message(corrupt(12, 7))).toBe(
       'bad.mrc (mode, byte 12): unknown data mode (found 7, expected one of 0 (int8), 1 (int16), 2 (float32), 6 ' +
@@ -187,7 +199,9 @@ describe('corrupt one field: exact messages', () => {
   });
   it('NaN values are reported, not hidden', () => {
     const v = createVolume(2, 1, 1, [1, 1, 1], Float32Array.of(NaN, 1));
-    expect(readMrc(writeMrc(v)).warnings.map((w) => w.code)).toContain('non-finite');
+    expect(readMrc(writeMrc(v, { allowNonFinite: true })).warnings.map((w) => w.code)).toContain('non-finite');
+    // cryodx's own outputs never hold NaN: the writer refuses it (issue 34)
+    expect(() => writeMrc(v)).toThrow('internal check: MRC writer would write NaN in 1 voxels of the 2×1×1 map');
   });
   it('unknown statistics use the MRC2014 sentinels', () => {
     const b = good.slice();

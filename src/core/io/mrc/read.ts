@@ -170,6 +170,21 @@ function validateStructure(h: MrcHeader, source: string): void {
       expected: 'a permutation of 1, 2, 3',
     });
   }
+  for (const [field, v, offset] of [
+    ['originX', h.originX, 196],
+    ['originY', h.originY, 200],
+    ['originZ', h.originZ, 204],
+  ] as const) {
+    if (!(Math.abs(v) <= 1e9))
+      throw new FormatError('origin is not a finite number of Å', {
+        source,
+        field,
+        offset,
+        found: String(v),
+        expected: 'a finite number (0 when unknown)',
+        hint: 'The header is damaged: write the map again, or reset its origin (e.g. relion_image_handler --shift_com)',
+      });
+  }
   if (h.nsymbt < 0) {
     throw new FormatError('extended header length is negative', {
       source,

@@ -1,3 +1,4 @@
+import { NonFiniteOutputError } from '../../util/finite.js';
 import { densityStats, type DensityStats, type Volume } from '../../model/volume.js';
 import { FormatError } from '../../errors.js';
 import { floatToHalf, halfToFloat } from './float16.js';
@@ -18,6 +19,11 @@ export interface WriteMrcOptions {
   labels?: string[];
   /** ISPG: 1 for a volume (default when nz > 1), 0 for an image or stack. */
   ispg?: number;
+  /**
+   * Tests only: write NaN / ±inf voxels as they are (to make damaged inputs). cryodx's own outputs never set
+   * it: a non-finite voxel there is a bug in an analysis, refused with an internal error.
+   */
+  allowNonFinite?: boolean;
 }
 
 const LITTLE_ENDIAN_HOST = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
@@ -60,6 +66,8 @@ function writeHeader(
   options: WriteMrcOptions,
 ): void {
   const { nx, ny, nz } = volume;
+  if (stats.nonFinite && !options.allowNonFinite)
+    throw new NonFiniteOutputError('MRC writer', `${stats.nonFinite} voxels of the ${nx}×${ny}×${nz} map`, NaN);
   const px = volume.pixelSizeA ?? [0, 0, 0];
   const labels = (options.labels ?? ['cryodx']).slice(0, LABEL_COUNT);
   const header: MrcHeader = {

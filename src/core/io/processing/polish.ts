@@ -1,5 +1,8 @@
 import { FormatError } from '../../errors.js';
+import { BFACTOR_A2, FINITE, type FieldRange } from '../fields.js';
 import type { StarDocument } from '../star/read.js';
+
+const FRAME: FieldRange = { min: 0, max: 1e6 };
 
 /**
  * Bayesian polishing's per-frame B-factors (relion frame_recombiner.cpp writes bfactors.star): frame number
@@ -19,7 +22,8 @@ export function readPolishBfactors(doc: StarDocument): PerFrameBfactor[] {
       source: doc.source,
       expected: 'data_perframe_bfactors with _rlnMovieFrameNumber and _rlnBfactorUsedForSharpening (bfactors.star)',
     });
-  const [f, b] = loop.numberColumns(['rlnMovieFrameNumber', 'rlnBfactorUsedForSharpening']);
-  const c = loop.has('rlnFittedInterceptGuinierPlot') ? loop.numbers('rlnFittedInterceptGuinierPlot') : null;
-  return Array.from({ length: loop.rows }, (_, i) => ({ frame: f![i]!, bfactorA2: b![i]!, lnScale: c?.[i] ?? 0 }));
+  const f = loop.numbers('rlnMovieFrameNumber', FRAME);
+  const b = loop.numbers('rlnBfactorUsedForSharpening', BFACTOR_A2);
+  const c = loop.has('rlnFittedInterceptGuinierPlot') ? loop.numbers('rlnFittedInterceptGuinierPlot', FINITE) : null;
+  return Array.from({ length: loop.rows }, (_, i) => ({ frame: f[i]!, bfactorA2: b[i]!, lnScale: c?.[i] ?? 0 }));
 }

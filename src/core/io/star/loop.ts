@@ -1,5 +1,8 @@
 import { FormatError } from '../../errors.js';
+import { describeRange, firstOutside, type FieldRange } from '../fields.js';
 import { DQUOTE, SQUOTE, isNanToken, lineEndFrom, newCursor, nextToken, parseNumber } from './tokens.js';
+
+export type { FieldRange };
 
 const utf8 = new TextDecoder('utf-8');
 
@@ -32,9 +35,26 @@ export class StarLoop {
     return this.columns.includes(stripUnderscore(name));
   }
 
-  /** Numbers of one column; a value that is not a number is an error naming line and column. */
-  numbers(name: string): Float64Array {
-    return this.numberColumns([name])[0]!;
+  /**
+   * Numbers of one column; a value that is not a number is an error naming line and column. With a
+   * range, NaN, ±inf and values outside [min, max] are errors too (the field's physical range).
+   */
+  numbers(name: string, range?: FieldRange): Float64Array {
+    const v = this.numberColumns([name])[0]!;
+    if (range) {
+      const r = firstOutside(v, range);
+      if (r >= 0) {
+        throw new FormatError(`value out of range`, {
+          source: this.source,
+          line: this.rowLines[r],
+          field: `_${stripUnderscore(name)}`,
+          found: String(v[r]),
+          expected: describeRange(range),
+          ...(range.hint ? { hint: range.hint } : {}),
+        });
+      }
+    }
+    return v;
   }
 
   strings(name: string): string[] {

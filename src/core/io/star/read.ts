@@ -88,6 +88,8 @@ class Parser {
   private handleLine(start: number, end: number): void {
     const { bytes, cur } = this;
     if (!nextToken(bytes, start, end, cur)) return;
+    if (this.state !== 'loop-header' && this.state !== 'loop-rows' && hasControlByte(bytes, start, end))
+      this.controlByte(start, end);
     const c0 = bytes[cur.start];
     // relion_postprocess --locres writes "kk= … ii= … jj= … local resolution= …" after each block's
     // loop: not STAR, and not a row. A first token ending in '=' ends the loop and is passed over.
@@ -154,6 +156,7 @@ class Parser {
   private addRow(start: number, end: number): void {
     if (this.columns.length === 0) this.fail('loop_ has values but no column names', this.tokenText());
     const n = countTokens(this.bytes, start, end, this.cur);
+    if (n < 0) this.controlByte(start, end);
     if (n !== this.columns.length) {
       throw new FormatError('wrong number of values in a loop row', {
         source: this.source,
@@ -182,6 +185,21 @@ class Parser {
     this.state = 'block';
   }
 
+  /** A control byte (0x00–0x1F other than TAB, CR, LF) in the line: an error naming its line and column. */
+  private controlByte(start: number, end: number): never {
+    let p = start;
+    while (p < end && (this.bytes[p]! >= 0x20 || this.bytes[p] === 0x09 || this.bytes[p] === 0x0d)) p++;
+    throw new FormatError(
+      `a control byte 0x${this.bytes[p]!.toString(16).padStart(2, '0')} at column ${p - start + 1}`,
+      {
+        source: this.source,
+        line: this.line,
+        expected: 'text (a crashed or interrupted write leaves NUL bytes behind)',
+        hint: 'Write the file again, or remove the damaged line',
+      },
+    );
+  }
+
   private tokenText(): string {
     return decodeAscii(this.bytes.subarray(this.cur.start, this.cur.end));
   }
@@ -196,7 +214,19 @@ class Parser {
   }
 }
 
-/** Tokens on one line; the unquoted common case is scanned inline (this runs once per row). */
+function hasControlByte(bytes: Uint8Array, start: number, end: number): boolean {
+  for (let p = start; p < end; p++) {
+    const b = bytes[p]!;
+    if (b < 0x20 && b !== 0x09 && b !== 0x0d) return true;
+  }
+  return false;
+}
+
+/**
+ * Tokens on one line, or −1 if the line holds a control byte (0x00–0x1F other than TAB and CR, as a
+ * crashed write leaves behind) outside a comment; the unquoted common case is scanned inline (this runs once per row).
+ * Every pass of the loop advances by at least one byte, so any input ends.
+ */
 function countTokens(bytes: Uint8Array, start: number, end: number, cur: TokenCursor): number {
   let n = 0;
   let p = start;
@@ -204,10 +234,15 @@ function countTokens(bytes: Uint8Array, start: number, end: number, cur: TokenCu
     while (p < end && (bytes[p] === 0x20 || bytes[p] === 0x09 || bytes[p] === 0x0d)) p++;
     if (p >= end || bytes[p] === HASH) return n;
     const b = bytes[p]!;
+    if (b < 0x20) return -1;
     if (b === SQUOTE || b === DQUOTE) {
       nextToken(bytes, p, end, cur);
+      if (hasControlByte(bytes, p, cur.next)) return -1;
       p = cur.next;
-    } else while (p < end && bytes[p]! > 0x20) p++;
+    } else {
+      while (p < end && bytes[p]! > 0x20) p++;
+      if (p < end && bytes[p]! < 0x20 && bytes[p] !== 0x09 && bytes[p] !== 0x0d) return -1;
+    }
     n++;
   }
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { bytesOf, fixture, HAS_SHARED, shared } from '../../../../test/paths.js';
 import { FormatError } from '../../errors.js';
+import { ctfFromStar } from '../ctf-star.js';
 import { readParticles } from './particles.js';
 import { readStar } from './read.js';
 import { documentToTables, writeStar } from './write.js';
@@ -201,6 +202,44 @@ describe('errors name the line', () => {
   });
   it('text before any block', () => {
     expect(() => readStar('hello\n', { source: 'x.star' })).toThrow(FormatError);
+  });
+  it('a control byte in a loop row (NULs of a crashed write) is an error naming line and column, not a hang', () => {
+    for (const c of [0x00, 0x01, 0x0b, 0x0c, 0x1f]) {
+      const text = `data_x\nloop_\n_a #1\n_b #2\n1 2\n3${String.fromCharCode(c)} 4\n`;
+      expect(() => readStar(text, { source: 'x.star' })).toThrow(
+        `x.star (line 6): a control byte 0x${c.toString(16).padStart(2, '0')} at column 2`,
+      );
+    }
+    // at the start of a row, inside quotes, and in a key-value line
+    expect(() => readStar('data_x\nloop_\n_a #1\n\u0000\n')).toThrow('(line 4): a control byte 0x00 at column 1');
+    expect(() => readStar("data_x\nloop_\n_a #1\n'a\u0000b'\n")).toThrow('(line 4): a control byte 0x00');
+    expect(() => readStar('data_x\n_a 1\u0000\n')).toThrow('(line 2): a control byte 0x00');
+    // tabs and CRs remain whitespace
+    expect(readStar('data_x\r\nloop_\r\n_a #1\r\n_b #2\r\n1\t2\r\n').blocks[0]!.loop!.numbers('b')[0]).toBe(2);
+  });
+  it('a physical range refuses NaN, ±inf and out-of-range values, naming line and column', () => {
+    const loop = readStar('data_x\nloop_\n_rlnDefocusU\n12000\nnan\n', { source: 'x.star' }).blocks[0]!.loop!;
+    const range = { min: 0, max: 1e6, unit: 'Å' };
+    expect(() => loop.numbers('rlnDefocusU', range)).toThrow(
+      'x.star (line 5, _rlnDefocusU): value out of range (found NaN, expected a finite number from 0 Å to 1000000 Å)',
+    );
+    const big = readStar('data_x\nloop_\n_v\n5e303\n').blocks[0]!.loop!;
+    expect(() => big.numbers('v', range)).toThrow('found 5e+303');
+    expect(Array.from(readStar('data_x\nloop_\n_v\n3\n').blocks[0]!.loop!.numbers('v', range))).toEqual([3]);
+  });
+  it('micrographs_ctf.star: NaN, inf or 5e303 defocus is refused naming the line (was "median NaN µm")', () => {
+    const head = 'data_micrographs\nloop_\n_rlnMicrographName\n_rlnDefocusU\n_rlnDefocusV\n_rlnDefocusAngle\n';
+    const tail = '_rlnCtfMaxResolution\nm1.mrc 10000 9000 10 4\n';
+    for (const [bad, found] of [
+      ['NaN', 'NaN'],
+      ['inf', 'Infinity'],
+      ['-inf', '-Infinity'],
+      ['5e303', '5e+303'],
+    ])
+      expect(() => ctfFromStar(readStar(`${head}${tail}m2.mrc ${bad} 9000 10 4\n`, { source: 'c.star' }))).toThrow(
+        `c.star (line 9, _rlnDefocusU): value out of range (found ${found}, expected a finite number from -1000000 Å`,
+      );
+    expect(ctfFromStar(readStar(`${head}${tail}`, { source: 'c.star' }))[0]!.defocusUA).toBe(10000);
   });
   it('nan and inf are numbers', () => {
     const loop = readStar('data_\nloop_\n_v\nnan\ninf\n-inf\n1e-3\n').blocks[0]!.loop!;

@@ -1,3 +1,4 @@
+import { finiteOut } from '../../util/finite.js';
 import type { StarDocument } from './read.js';
 
 export type StarColumnValues = ArrayLike<number> | readonly string[];
@@ -16,7 +17,7 @@ export function writeStar(tables: readonly StarTableOut[]): string {
   const parts: string[] = [];
   for (const t of tables) {
     parts.push(`\n# version 30001 (cryodx)\n\ndata_${t.name}\n\n`);
-    for (const [k, v] of t.pairs ?? []) parts.push(`_${k.replace(/^_/, '')} ${formatValue(v)}\n`);
+    for (const [k, v] of t.pairs ?? []) parts.push(`_${k.replace(/^_/, '')} ${formatValue(checked(v, k))}\n`);
     if (t.loop) parts.push(writeLoop(t.loop.columns, t.loop.values));
     parts.push('\n');
   }
@@ -35,10 +36,17 @@ function writeLoop(columns: readonly string[], values: readonly StarColumnValues
   columns.forEach((c, i) => out.push(`_${c.replace(/^_/, '')} #${i + 1}\n`));
   const cells = new Array<string>(columns.length);
   for (let r = 0; r < rows; r++) {
-    for (let c = 0; c < columns.length; c++) cells[c] = formatValue(values[c]![r]!);
+    for (let c = 0; c < columns.length; c++) cells[c] = formatValue(checked(values[c]![r]!, columns[c]!, r));
     out.push(cells.join(' '), '\n');
   }
   return out.join('');
+}
+
+/** A number written to a STAR file must be finite: NaN or ±inf from an analysis is an internal error naming it. */
+function checked(v: string | number, name: string, row?: number): string | number {
+  if (typeof v === 'number')
+    finiteOut('STAR writer', `_${name.replace(/^_/, '')}${row !== undefined ? ` row ${row + 1}` : ''}`, v);
+  return v;
 }
 
 export function formatValue(v: string | number): string {

@@ -1,3 +1,4 @@
+import { nonFinitePath } from '../../util/finite.js';
 import type { TopLevelSpec } from 'vega-lite';
 
 type VegaModules = [typeof import('vega'), typeof import('vega-lite')];
@@ -17,6 +18,9 @@ function vegaModules(): Promise<VegaModules> {
  * the HTML report and the browser app render the same specifications.
  */
 export async function renderSvg(spec: Record<string, unknown>): Promise<string> {
+  // A figure's data must be finite (null where absent): NaN from an analysis is a bug, refused by name.
+  const bad = nonFinitePath(spec);
+  if (bad) throw new Error(`internal check: a figure would plot a non-finite number at ${bad}`);
   const [{ parse, View }, { compile }] = await vegaModules();
   const vega = compile(spec as unknown as TopLevelSpec).spec;
   const view = new View(parse(vega), { renderer: 'none' });

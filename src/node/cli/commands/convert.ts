@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { FormatError } from '../../../core/errors.js';
 import { csToStar } from '../../../core/io/cryosparc/convert.js';
 import { detectFormat } from '../../../core/io/detect.js';
 import { maybeGunzip } from '../../../core/io/bytes.js';
@@ -27,6 +28,14 @@ export function registerConvert(program: Command): void {
         if (!/\.(mrc|map|mrcs)$/i.test(output))
           throw new InputError(`${output}: a map converts to MRC; give the output a .mrc name`);
         const f = readMrc(bytes, { source: input });
+        // A converted map is an output like any other: no NaN or infinite voxel goes into it.
+        const bad = f.volume.data.reduce((n, v) => (Number.isFinite(v) ? n : n + 1), 0);
+        if (bad)
+          throw new FormatError(`${bad} voxels are NaN or infinite`, {
+            source: input,
+            expected: 'finite values (convert writes none other)',
+            hint: 'The file is damaged or was written by a failed job; re-run the job that made it',
+          });
         f.warnings.forEach((w) => warn(w.message));
         await writeOutputAtomic(
           output,
