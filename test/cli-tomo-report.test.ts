@@ -144,6 +144,10 @@ describe.skipIf(!HAS_SHARED)('tomo-report on real cryo-ET metadata (../shared/da
     // The motion STAR joined by image name: 41 tilt movies, none standing out.
     expect(j.findings.find((f) => f.code === 'tilt-motion')?.basis).toMatch(/^41 tilt movies/);
     expect(j.findings.map((f) => f.statement).join(' ')).not.toMatch(/re-run CTF estimation/);
+    // The CTFFIND table alone: its tilts from the image names (TS_01_039_-60_0.mrc), the same tilts named.
+    const alone = JSON.parse(cryodx('tomo-report', d('relion_ctf_estimation_output.star'), '--json').stdout) as Json;
+    const same = (alone.series[0]!['failedTilts'] as { tiltDeg: number }[]).map((f) => Math.round(f.tiltDeg));
+    expect(same.sort((a, b) => a - b)).toEqual([...failed].sort((a, b) => a - b));
   });
 
   it('ctf-report on the same CTFFIND results: tilt images, not "100 % unreliable"', () => {
