@@ -191,4 +191,4 @@ export function textOutputs(dir: string): { path: string; text: string }[] {
 
 /** A number written as NaN / Infinity / undefined (JSON null is absent, and fine); quoting a user's value is fine. */
 export const WRITTEN_NON_NUMBER =
-  /(?<!found (?:"|&quot;)?)(?<![\w.-])-?(NaN|nan|Infinity|inf|undefined)(?![\w]| or infinite)/;
+  /(?<!found (?:\\?"|&quot;)?)(?<![\w.-])-?(NaN|nan|Infinity|inf|undefined)(?![\w]| or infinite)/;

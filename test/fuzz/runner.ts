@@ -169,7 +169,7 @@ export function cliProblem(r: CliResult): string | null {
   // commander's usage errors (an option's value refused by its parser): exit 1, "error: option …", a help hint
   if (r.code === 1 && /^error: .+\n\(run with --help for usage\)\n$/.test(r.stderr)) return null;
   if (r.code !== 0) return `exit ${r.code}: ${r.stderr.split('\n')[0]}`;
-  const shown = /(?<!found (?:"|&quot;)?)(?<![\w.-])-?(NaN|Infinity|undefined)(?!\w| or infinite)/.exec(
+  const shown = /(?<!found (?:\\?"|&quot;)?)(?<![\w.-])-?(NaN|Infinity|undefined)(?!\w| or infinite)/.exec(
     r.stdout + r.stderr,
   );
   return shown ? `exit 0 with ${shown[0]} printed` : null;

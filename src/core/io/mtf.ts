@@ -12,7 +12,9 @@ export function readMtf(doc: StarDocument): { frequencyInvPx: Float64Array; valu
       source: doc.source,
       expected: 'a loop with _rlnResolutionInversePixel and _rlnMtfValue (as the MTF files RELION ships)',
     });
-  const [frequencyInvPx, value] = block.loop!.numberColumns(['rlnResolutionInversePixel', 'rlnMtfValue']);
+  // Frequencies in 1/pixel (Nyquist is 0.5); an MTF is a fraction (a little above 1 at most, never inf or NaN).
+  const frequencyInvPx = block.loop!.numbers('rlnResolutionInversePixel', { min: 0, max: 1, unit: '1/px' });
+  const value = block.loop!.numbers('rlnMtfValue', { min: 0, max: 2 });
   for (let i = 0; i < value!.length; i++) {
     if (!(value![i]! > 0))
       throw new FormatError('MTF value must be positive', {

@@ -47,7 +47,7 @@ export function nonFinitePath(value: unknown, path = ''): string | null {
  * word standing alone or next to a unit or punctuation, not inside a longer word, and not where a message
  * quotes a user's bad value ("found NaN").
  */
-const NON_NUMBER = /(?<!found (?:"|&quot;)?)(?<![\w.-])-?(NaN|Infinity|undefined)(?![\w]| or infinite)/;
+const NON_NUMBER = /(?<!found (?:\\?"|&quot;)?)(?<![\w.-])-?(NaN|Infinity|undefined)(?![\w]| or infinite)/;
 
 /** Throws when text shows a non-number where a number belongs; names the writer and quotes the spot. */
 export function checkText(writer: string, text: string): string {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { bytesOf, fixture, HAS_SHARED, shared } from '../../../../test/paths.js';
 import { FormatError } from '../../errors.js';
 import { ctfFromStar } from '../ctf-star.js';
+import { readMtf } from '../mtf.js';
 import { readParticles } from './particles.js';
 import { readStar } from './read.js';
 import { documentToTables, writeStar } from './write.js';
@@ -240,6 +241,15 @@ describe('errors name the line', () => {
         `c.star (line 9, _rlnDefocusU): value out of range (found ${found}, expected a finite number from -1000000 Å`,
       );
     expect(ctfFromStar(readStar(`${head}${tail}`, { source: 'c.star' }))[0]!.defocusUA).toBe(10000);
+  });
+  it('an MTF with inf in a frequency or value is refused by name (found by npm run fuzz)', () => {
+    const mtf = (f: string, v: string): string =>
+      `data_\nloop_\n_rlnResolutionInversePixel\n_rlnMtfValue\n0 1\n0.25 0.8\n${f} ${v}\n`;
+    expect(() => readMtf(readStar(mtf('inf', '0.5'), { source: 'm.star' }))).toThrow(
+      'm.star (line 7, _rlnResolutionInversePixel): value out of range (found Infinity, expected a finite',
+    );
+    expect(() => readMtf(readStar(mtf('0.5', 'inf'), { source: 'm.star' }))).toThrow('(line 7, _rlnMtfValue)');
+    expect(readMtf(readStar(mtf('0.5', '0.5'))).value[2]).toBe(0.5);
   });
   it('nan and inf are numbers', () => {
     const loop = readStar('data_\nloop_\n_v\nnan\ninf\n-inf\n1e-3\n').blocks[0]!.loop!;
