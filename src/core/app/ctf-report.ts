@@ -145,7 +145,7 @@ export async function ctfReportJob(inp: CtfReportJobInput): Promise<JobResult<Ct
   });
   // Read at the map's resolution when given, else where the fits reach (the median fit resolution).
   const atA = inp.mapResolutionA ?? triage.summary.medianFitResolutionA;
-  const aberrations = Number.isFinite(atA) ? aberrationsFromFiles(inp.results, atA) : [];
+  const aberrations = atA !== null && Number.isFinite(atA) ? aberrationsFromFiles(inp.results, atA) : [];
   const result: CtfReportJobResult = { ...triage, micrographs: estimates.length, aberrations, warnings };
   const outputs: JobOutput[] = [{ name: 'ctf_report.json', text: jsonText(result) }];
   const figures: [string, number[], string, string][] = [

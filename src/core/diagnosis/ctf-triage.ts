@@ -17,7 +17,7 @@ export interface CtfSummary {
    */
   fractionFitWorseThanMap: number;
   medianDefocusUA: number;
-  medianFitResolutionA: number;
+  medianFitResolutionA: number | null;
   medianThicknessA: number | null;
   medianAstigmatismA: number;
 }
@@ -138,7 +138,8 @@ export function summarizeCtf(
     fractionUnreliable: (all.length - good.length) / all.length,
     fractionFitWorseThanMap: good.length ? worse / good.length : 0,
     medianDefocusUA: distribution(use.map(meanDefocus)).median,
-    medianFitResolutionA: distribution(use.map((e) => e.fitResolutionA)).median,
+    // null when no fit has a resolution (a .cs, a tilt STAR whose program wrote placeholders): nothing to median.
+    medianFitResolutionA: finiteOrNull(distribution(use.map((e) => e.fitResolutionA)).median),
     medianThicknessA: thickness.length ? distribution(thickness).median : null,
     medianAstigmatismA: distribution(use.map(astigmatism)).median,
   };
@@ -391,4 +392,8 @@ function outliers(all: CtfEstimate[]): CtfOutlier[] {
     if (reasons.length) out.push({ micrograph: e.micrograph, reasons });
   }
   return out;
+}
+
+function finiteOrNull(x: number): number | null {
+  return Number.isFinite(x) ? x : null;
 }

@@ -38,7 +38,7 @@ export interface DiagnosisInput {
     fractionUnreliable?: number;
     fractionFitWorseThanMap: number;
     medianDefocusUA: number;
-    medianFitResolutionA: number;
+    medianFitResolutionA: number | null;
     medianThicknessA: number | null;
     micrographs: number;
   };
