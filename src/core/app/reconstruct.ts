@@ -114,7 +114,12 @@ export async function reconstructJob(
     async (batch) => {
       await inserter.insert(batch);
       done += batch.count;
-      progress?.report?.(0.8 * (done / total), `inserting particles ${done}/${total}`);
+      const rate = done / Math.max(1e-3, (Date.now() - t0) / 1000);
+      const left = Math.round((total - done) / rate);
+      progress?.report?.(
+        0.8 * (done / total),
+        `inserting particles ${done}/${total}, ${rate.toFixed(0)} particles/s, ~${left} s left to insert`,
+      );
     },
     progress?.signal ? { signal: progress.signal } : {},
   );
