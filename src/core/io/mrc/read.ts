@@ -38,18 +38,8 @@ export interface ReadMrcOptions {
 export function readMrc(input: ArrayBuffer | ArrayBufferView, options: ReadMrcOptions = {}): MrcFile {
   const source = options.source ?? 'MRC input';
   const bytes = maybeGunzip(asBytes(input), source);
-  if (bytes.length < HEADER_BYTES) {
-    throw new FormatError('file is too short to hold an MRC header', {
-      source,
-      found: `${bytes.length} bytes`,
-      expected: `at least ${HEADER_BYTES}`,
-      hint: 'The file is truncated or not an MRC file',
-    });
-  }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, HEADER_BYTES);
   const warnings: Warning[] = [];
-  const { littleEndian, from } = detectByteOrder(view, source, warnings);
-  const header = readHeaderFields(view, littleEndian);
+  const { header, littleEndian, from } = readHeader(bytes, source, warnings);
   checkMapId(header, source, warnings);
   validateStructure(header, source);
   const mode = MODES[header.mode]!;
@@ -88,6 +78,40 @@ export function readMrc(input: ArrayBuffer | ArrayBufferView, options: ReadMrcOp
     nonFiniteValues,
     warnings,
   };
+}
+
+/** The 1024-byte header of an MRC file or stack, in its byte order (the file must hold at least that). */
+export function readHeader(
+  bytes: Uint8Array,
+  source: string,
+  warnings: Warning[],
+): { header: MrcHeader; littleEndian: boolean; from: 'machine-stamp' | 'guessed' } {
+  if (bytes.length < HEADER_BYTES) {
+    throw new FormatError('file is too short to hold an MRC header', {
+      source,
+      found: `${bytes.length} bytes`,
+      expected: `at least ${HEADER_BYTES}`,
+      hint: 'The file is truncated or not an MRC file',
+    });
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, HEADER_BYTES);
+  const { littleEndian, from } = detectByteOrder(view, source, warnings);
+  return { header: readHeaderFields(view, littleEndian), littleEndian, from };
+}
+
+/** The data mode's size and name, or the error for a mode cryodx does not read. */
+export function supportedMode(h: MrcHeader, source: string): { bytes: number; name: string } {
+  const mode = MODES[h.mode];
+  if (mode) return mode;
+  const what = UNSUPPORTED_MODES[h.mode];
+  throw new FormatError(what ? `mode ${h.mode} (${what}) is not supported` : 'unknown data mode', {
+    source,
+    field: 'mode',
+    offset: 12,
+    found: String(h.mode),
+    expected: 'one of 0 (int8), 1 (int16), 2 (float32), 6 (uint16), 12 (float16)',
+    hint: what ? 'Convert the file to float32 (mode 2) first' : 'The header is corrupt or this is not an MRC file',
+  });
 }
 
 export function detectByteOrder(
@@ -149,17 +173,7 @@ function validateStructure(h: MrcHeader, source: string): void {
       });
     }
   }
-  if (!(h.mode in MODES)) {
-    const what = UNSUPPORTED_MODES[h.mode];
-    throw new FormatError(what ? `mode ${h.mode} (${what}) is not supported` : 'unknown data mode', {
-      source,
-      field: 'mode',
-      offset: 12,
-      found: String(h.mode),
-      expected: 'one of 0 (int8), 1 (int16), 2 (float32), 6 (uint16), 12 (float16)',
-      hint: what ? 'Convert the file to float32 (mode 2) first' : 'The header is corrupt or this is not an MRC file',
-    });
-  }
+  supportedMode(h, source);
   const axes = [h.mapc, h.mapr, h.maps].slice().sort();
   if (axes[0] !== 1 || axes[1] !== 2 || axes[2] !== 3) {
     throw new FormatError('axis order is not a permutation of 1, 2, 3', {

@@ -1,7 +1,7 @@
 import { FormatError } from '../../errors.js';
 import { halfToFloat } from './float16.js';
-import { HEADER_BYTES, MODES, UNSUPPORTED_MODES, readHeaderFields } from './header.js';
-import { detectByteOrder } from './read.js';
+import { HEADER_BYTES } from './header.js';
+import { readHeader, supportedMode } from './read.js';
 
 /**
  * An image stack known from its header alone, so that particle images can be read one at a time
@@ -25,29 +25,8 @@ export interface StackLayout {
 
 /** The layout of a stack from its first 1024 bytes (and its size on disk, to catch truncation). */
 export function stackLayout(head: Uint8Array, fileBytes: number, source: string): StackLayout {
-  if (head.length < HEADER_BYTES) {
-    throw new FormatError('file is too short to hold an MRC header', {
-      source,
-      found: `${head.length} bytes`,
-      expected: `at least ${HEADER_BYTES}`,
-      hint: 'The stack is truncated or not an MRC file',
-    });
-  }
-  const view = new DataView(head.buffer, head.byteOffset, HEADER_BYTES);
-  const { littleEndian } = detectByteOrder(view, source, []);
-  const h = readHeaderFields(view, littleEndian);
-  const mode = MODES[h.mode];
-  if (!mode) {
-    const what = UNSUPPORTED_MODES[h.mode];
-    throw new FormatError(what ? `mode ${h.mode} (${what}) is not supported` : 'unknown data mode', {
-      source,
-      field: 'mode',
-      offset: 12,
-      found: String(h.mode),
-      expected: 'one of 0 (int8), 1 (int16), 2 (float32), 6 (uint16), 12 (float16)',
-      hint: 'Convert the stack to float32 (mode 2) or float16 (mode 12)',
-    });
-  }
+  const { header: h, littleEndian } = readHeader(head, source, []);
+  const mode = supportedMode(h, source);
   if (!(h.nx > 0 && h.ny > 0 && h.nz > 0) || h.nsymbt < 0 || h.nx > 1 << 16 || h.ny > 1 << 16) {
     throw new FormatError('header does not describe an image stack', {
       source,
