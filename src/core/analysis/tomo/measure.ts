@@ -115,27 +115,13 @@ export function measureDose(tilts: TiltRecord[]): DoseResult {
 /** Least-squares polynomial of degree ≤ 2 (lower with few points); null when singular. */
 export function polyFit(x: number[], y: number[], degree: number): ((v: number) => number) | null {
   const deg = Math.min(degree, Math.max(0, x.length - 2));
-  const k = deg + 1;
-  const a = Array.from({ length: k }, () => new Array<number>(k + 1).fill(0));
-  x.forEach((xi, i) => {
-    for (let r = 0; r < k; r++) {
-      for (let c = 0; c < k; c++) a[r]![c]! += xi ** (r + c);
-      a[r]![k]! += y[i]! * xi ** r;
-    }
-  });
-  for (let c = 0; c < k; c++) {
-    let p = c;
-    for (let r = c + 1; r < k; r++) if (Math.abs(a[r]![c]!) > Math.abs(a[p]![c]!)) p = r;
-    [a[c], a[p]] = [a[p]!, a[c]!];
-    const piv = a[c]![c]!;
-    if (Math.abs(piv) < 1e-12) return null;
-    for (let r = 0; r < k; r++) {
-      if (r === c) continue;
-      const f = a[r]![c]! / piv;
-      for (let j = c; j <= k; j++) a[r]![j]! -= f * a[c]![j]!;
-    }
-  }
-  const coef = a.map((row, r) => row[k]! / row[r]!);
+  if (!x.length) return null;
+  // The polynomial as a linear model on the features x, x², … (one normal-equations solver, linearFit).
+  const coef = linearFit(
+    x.map((xi) => Array.from({ length: deg }, (_, p) => xi ** (p + 1))),
+    y,
+  );
+  if (!coef) return null;
   return (v) => coef.reduce((s, ci, p) => s + ci * v ** p, 0);
 }
 
