@@ -61,12 +61,8 @@ export class InsertionGrid {
   add(other: InsertionGrid): void {
     if (other.nx !== this.nx || other.ny !== this.ny || other.oriSize !== this.oriSize)
       throw new RangeError('cannot add grids of different shapes');
-    const d = this.data,
-      od = other.data,
-      w = this.weight,
-      ow = other.weight;
-    for (let i = 0; i < d.length; i++) d[i]! += od[i]!;
-    for (let i = 0; i < w.length; i++) w[i]! += ow[i]!;
+    addInto(this.data, other.data);
+    addInto(this.weight, other.weight);
     this.particles += other.particles;
   }
 
@@ -254,6 +250,11 @@ export class InsertionGrid {
       }
     }
   }
+}
+
+/** a += b, in a function of its own (one loop per function keeps V8's on-stack optimisation). */
+function addInto(a: Float32Array, b: Float32Array): void {
+  for (let i = 0; i < a.length; i++) a[i]! += b[i]!;
 }
 
 /**
