@@ -8,6 +8,8 @@ import { reconstructionPlan, type ReconstructionPlan } from '../analysis/reconst
 import { checkStacks, streamBatches, type ImageSource } from '../analysis/reconstruct/stream.js';
 import { InputError, type Warning } from '../errors.js';
 import type { StackLayout } from '../io/mrc/stack.js';
+import type { StarLoop } from '../io/star/loop.js';
+import { findParticleBlock } from '../io/star/particles.js';
 import { createVolume, type Volume } from '../model/volume.js';
 import type { ProgressContext } from '../util/progress.js';
 import type { NamedBytes } from './job.js';
@@ -37,6 +39,8 @@ export interface ParticleMapsInput {
 
 export interface ParticleMaps {
   plan: ReconstructionPlan;
+  /** The particle table (row i = particle i of the plan), for rules on any column. */
+  loop: StarLoop;
   shape: GridShape;
   box: number;
   pixelSizeA: number;
@@ -64,6 +68,7 @@ export async function openParticleMaps(inp: ParticleMapsInput): Promise<Particle
   const half = halfSets(plan, warnings);
   return {
     plan,
+    loop: findParticleBlock(star.doc).loop!,
     shape,
     box,
     pixelSizeA: plan.pixelSizeA,

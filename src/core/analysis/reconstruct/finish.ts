@@ -38,7 +38,9 @@ export function finishReconstruction(grid: InsertionGrid, options: FinishOptions
   const spec = allocateSpectrum(ps, ps, ps, true);
   const rows = sphereRows(grid, spec.nxh, ps, ps);
   const fWeight = gatherWeights(grid, rows);
-  const fNew = new Float32Array(fWeight.length).fill(1);
+  // float64: where a neighbourhood holds no weight the running weight grows ×1e6 per iteration (RELION's clamp),
+  // past float32's range within ten iterations (a sparse subset then gave a map of NaN).
+  const fNew = new Float64Array(fWeight.length).fill(1);
   const real = allocateReal(ps * ps * ps);
   const blobInReal = blobFactors(ps, grid.oriSize * grid.pad);
   for (let it = 0; it < iterations; it++) {
@@ -115,7 +117,7 @@ function gatherWeights(grid: InsertionGrid, rows: SphereRows): Float32Array {
 function writeWeighted(
   d: Float32Array | Float64Array,
   rows: SphereRows,
-  fNew: Float32Array,
+  fNew: Float64Array,
   fWeight: Float32Array,
 ): void {
   const t = rows.triplets;
@@ -134,7 +136,7 @@ function writeWeighted(
 }
 
 /** Pipe & Menon eq. 14 inside the sphere: the running weight over |its convolution with the blob| (≥ 1e-6). */
-function divideByConvolved(fNew: Float32Array, d: Float32Array | Float64Array, rows: SphereRows): void {
+function divideByConvolved(fNew: Float64Array, d: Float32Array | Float64Array, rows: SphereRows): void {
   const t = rows.triplets;
   for (let r = 0, c = 0; r < t.length; r += 3) {
     const o0 = 2 * t[r + 1]!,
@@ -153,11 +155,15 @@ function divideByConvolved(fNew: Float32Array, d: Float32Array | Float64Array, r
  * holds the same weights plus zeros; only where the real-space product wraps around changes, by about the
  * relative growth: FSC against RELION's map at Nyquist 0.998 with pad_size 67, 0.996 with 70, 0.991 with 72
  * (fixtures, 32 px). So: the next size with factors up to 7 when it is within 2 % (323 → 324, 515 → 525,
- * 803 → 810), else pad_size itself, whose transform is then small (up to 160³) or simply paid for.
+ * 803 → 810; 5 % where pad_size needs Bluestein's transform), else pad_size itself, whose transform is then
+ * small (up to 160³) or simply paid for.
  */
 export function iterationSize(padSize: number): number {
   const smooth = smoothSize(padSize);
-  return smooth <= 1.02 * padSize ? smooth : padSize;
+  // A prime factor past the direct radices (> 31) means Bluestein's transform, several times slower again:
+  // there 5 % is allowed (64-px boxes: 67 → 70, FSC with RELION's map ≥ 0.996 to Nyquist).
+  const tolerance = largestPrimeFactor(padSize) > 31 ? 1.05 : 1.02;
+  return smooth <= tolerance * padSize ? smooth : padSize;
 }
 
 function largestPrimeFactor(n: number): number {
@@ -216,7 +222,7 @@ function blobRow(
  * even size), centred, transformed back, the central box³ kept, scaled as RELION scales it, corners softened,
  * sinc² divided out. `scratch` (≥ p2³ values) holds the padded map.
  */
-function toRealSpace(grid: InsertionGrid, rows: SphereRows, fNew: Float32Array, scratch: Float32Array): Float32Array {
+function toRealSpace(grid: InsertionGrid, rows: SphereRows, fNew: Float64Array, scratch: Float32Array): Float32Array {
   const ori = grid.oriSize;
   let p2 = Math.round(grid.pad * ori);
   p2 += p2 % 2;
@@ -234,7 +240,7 @@ function toRealSpace(grid: InsertionGrid, rows: SphereRows, fNew: Float32Array, 
  * The weighted data of each sphere row into the padded box's spectrum, times (−1)^(k+i+j) (CenterFFTbySign);
  * frequencies the padded box cannot hold (|k| past p2/2, or −p2/2 itself) are dropped, as RELION's window does.
  */
-function windowCentred(grid: InsertionGrid, rows: SphereRows, fNew: Float32Array, dst: Spectrum): void {
+function windowCentred(grid: InsertionGrid, rows: SphereRows, fNew: Float64Array, dst: Spectrum): void {
   const p2 = dst.nx;
   const t = rows.triplets,
     kk = rows.kzky;
@@ -264,7 +270,7 @@ function windowCentred(grid: InsertionGrid, rows: SphereRows, fNew: Float32Array
 function weightedRow(
   src: Float32Array,
   s: number,
-  w: Float32Array,
+  w: Float64Array,
   c: number,
   d: Float32Array | Float64Array,
   o: number,
