@@ -130,7 +130,7 @@ function summary(r: WhatifResult, out: string | undefined): string {
     lines.push('Within reach:');
     for (const x of r.reach)
       lines.push(
-        `  ${x.what}: ${d(x.resolutionA)} Å` +
+        `  ${x.what}: ${x.resolutionA === null ? 'beyond the last shell the maps hold (a finer pixel first)' : `${d(x.resolutionA)} Å`}` +
           (x.bandA && x.bandA[0] !== null && x.bandA[1] !== null ? ` (${d(x.bandA[0])}–${d(x.bandA[1])})` : '') +
           ` [${x.kind}]`,
       );
