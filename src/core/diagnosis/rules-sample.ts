@@ -202,22 +202,8 @@ export function orientation(i: DiagnosisInput): Finding {
   // The views themselves, against what as many uniformly random views give (a small set is uneven by chance).
   let viewsEven: boolean | null = null;
   if (i.orientations) {
-    const { scfStar, recommendedTiltDeg } = i.orientations;
-    const floor = i.orientations.scfStarUniform ?? 1;
-    const relative = Math.min(1, scfStar / floor);
-    const n = i.orientations.particles;
-    const chance = floor < 0.99 && n ? ` (${n} uniformly random views give ${floor.toFixed(3)})` : '';
-    const p = judged(
-      T.scfStarRelative,
-      relative,
-      `SCF* ${scfStar.toFixed(3)}, ${relative.toFixed(2)} of an even set${chance}`,
-      3,
-      basis(n ?? 0, 'particles'),
-      measured(`the views of ${n ?? 'the'} particles against as many uniformly random views (the finite-sample floor)`),
-    );
-    const tilt =
-      p.level !== 'none' && recommendedTiltDeg > 0 ? `; a ${recommendedTiltDeg}° tilt would fill the gaps` : '';
-    parts.push({ ...p, evidence: { ...p.evidence, statement: p.evidence.statement + tilt } });
+    const p = viewsJudged(i.orientations);
+    parts.push(p);
     viewsEven = p.level === 'none';
   }
   if (i.anisotropy) parts.push(...anisotropyEvidence(i.anisotropy, viewsEven));
@@ -237,6 +223,30 @@ export function orientation(i: DiagnosisInput): Finding {
     SUPPORT.get(f) ?? 1,
     f.evidence[0] ?? null,
   );
+}
+
+/**
+ * The particles' views against as many uniformly random views (a small set is uneven by chance): the one judgement
+ * `report` and `orientations` both print.
+ */
+export function viewsJudged(o: NonNullable<DiagnosisInput['orientations']>): { evidence: Evidence; level: Level } {
+  const floor = o.scfStarUniform ?? 1;
+  const relative = Math.min(1, o.scfStar / floor);
+  const n = o.particles;
+  const chance = floor < 0.99 && n ? ` (${n} uniformly random views give ${floor.toFixed(3)})` : '';
+  const p = judged(
+    T.scfStarRelative,
+    relative,
+    `SCF* ${o.scfStar.toFixed(3)}, ${relative.toFixed(2)} of an even set${chance}`,
+    3,
+    basis(n ?? 0, 'particles'),
+    measured(`the views of ${n ?? 'the'} particles against as many uniformly random views (the finite-sample floor)`),
+  );
+  const verdict =
+    p.level === 'none'
+      ? ': views as even as their number allows'
+      : `: preferred orientation${o.recommendedTiltDeg > 0 ? `; a ${o.recommendedTiltDeg}° tilt would fill the gaps` : ''}`;
+  return { ...p, evidence: { ...p.evidence, statement: p.evidence.statement + verdict } };
 }
 
 /** Sphericity, the spread of directions and cFAR, each against what an isotropic map of this FSC and box gives. */
