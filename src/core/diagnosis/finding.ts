@@ -133,7 +133,11 @@ export function graded(
     cause,
     strength,
     parts.map((p) => p.evidence),
-    strength === 'not measured' ? (needs ?? 'more of the same evidence (see each piece’s power)') : needs,
+    strength === 'not measured'
+      ? (needs ?? 'more of the same evidence (see each piece’s power)')
+      : strength === 'ruled out'
+        ? null
+        : needs,
     passed.length,
     deciding,
   );

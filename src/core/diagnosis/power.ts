@@ -13,7 +13,7 @@ import type { Power } from './finding.js';
  */
 export const MIN_FRACTION_ITEMS = 10;
 
-const pct = (f: number): string => `${(100 * f).toFixed(f < 0.1 ? 1 : 0)} %`;
+const pct = (f: number): string => `${(100 * f).toFixed(f < 0.2 ? 1 : 0)} %`;
 
 /** k of n items past a per-item limit, graded by "fraction > possible". */
 export function fractionPower(k: number, n: number, of: BasisItem, possible: number): Power {

@@ -332,6 +332,26 @@ function sparseViews(i: DiagnosisInput): Evidence | null {
   );
 }
 
+/** An anisotropic map (beyond its floor) whose particles' angles were not given: too few particles is one reading. */
+function anisotropicWithoutAngles(i: DiagnosisInput): Evidence | null {
+  const a = i.anisotropy;
+  if (!a || i.orientations) return null;
+  const floor = a.sphericityFloor ?? 1;
+  if (!(a.sphericity < floor - SPHERICITY_FLOOR_MARGIN) || levelOf(T.sphericity, a.sphericity) === 'none') return null;
+  return evidence(
+    {
+      measure: 'sphericity',
+      value: round(a.sphericity, 3),
+      threshold: `< ${(floor - SPHERICITY_FLOOR_MARGIN).toFixed(3)} (the isotropic floor), angles not given`,
+      statement:
+        `sphericity ${a.sphericity.toFixed(3)} against an isotropic floor of ${floor.toFixed(3)}: a set too sparse to ` +
+        'fill Fourier space looks like this as much as preferred views do (the angles decide)',
+      basis: basis(a.cones ?? 0, 'cones'),
+    },
+    measured('anisotropy of one map: sees that Fourier space is unevenly filled, not why', false),
+  );
+}
+
 export function particles(i: DiagnosisInput): Finding {
   if (i.budget?.from === 'single-map' && samplingLimited(i))
     return finding('particle-limited', 'not measured', [], AT_NYQUIST);
@@ -341,6 +361,15 @@ export function particles(i: DiagnosisInput): Finding {
     // Two measurements agree here: the views' evenness and the map's anisotropy.
     return finding('particle-limited', 'possible', [sparse], needs, 2);
   }
+  const unexplained = anisotropicWithoutAngles(i);
+  if (unexplained && i.budget?.from !== 'fit')
+    return finding(
+      'particle-limited',
+      'possible',
+      [unexplained],
+      "the particles' angles (--particles), or refinements of 1/4, 1/2 and all the particles (cryodx budget)",
+      1,
+    );
   if (!i.budget)
     return finding(
       'particle-limited',
