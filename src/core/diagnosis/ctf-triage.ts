@@ -169,16 +169,19 @@ export function summarizeCtf(
 ): CtfSummary {
   if (all.length === 0) throw new RangeError('no CTF estimates to summarise');
   // Unreliable fits feed nothing: a failed run's defocus is not the session's.
-  const good = all.filter((e) => reasonUnreliable(e, tilt) === null);
-  const fractionUnreliable = (all.length - good.length) / all.length;
+  const passed = all.filter((e) => reasonUnreliable(e, tilt) === null);
+  const fractionUnreliable = (all.length - passed.length) / all.length;
+  const failedRun = !tilt && fractionUnreliable > CTF_LIMITS.failedRunFraction;
+  // After a failed run even the fits that passed summarise nothing.
+  const good = failedRun ? [] : passed;
   const worse = mapResolutionA === null ? 0 : good.filter((e) => supportedResolutionA(e) > mapResolutionA).length;
   const thickness = good.map((e) => e.thicknessA).filter((t): t is number => t !== null && t > 0);
   const median = (v: number[]): number | null => finiteOrNull(distribution(v).median);
   return {
     micrographs: all.length,
     fractionUnreliable,
-    reliableFits: good.length,
-    failedRun: !tilt && fractionUnreliable > CTF_LIMITS.failedRunFraction,
+    reliableFits: passed.length,
+    failedRun,
     fractionFitWorseThanMap: mapResolutionA === null || !good.length ? null : worse / good.length,
     medianDefocusUA: median(good.map(meanDefocus)),
     medianDefocusIntervalUA: medianInterval(good.map(meanDefocus)),
@@ -424,8 +427,11 @@ function unreliableFinding(all: CtfEstimate[], good: number): CtfFinding | null 
     statement:
       `${k} of ${n} CTF fits are unreliable${fom}` +
       (failed
-        ? `: the run failed — no defocus, astigmatism, ice or fit-resolution finding is drawn from it (the ${good} ` +
-          `fit${good === 1 ? '' : 's'} that passed ${good === 1 ? 'is' : 'are'} no sample of the dataset)`
+        ? `: the run failed — no defocus, astigmatism, ice or fit-resolution finding is drawn from it` +
+          (good
+            ? ` (the ${good} fit${good === 1 ? '' : 's'} that passed ${good === 1 ? 'is' : 'are'} no sample of the ` +
+              'dataset)'
+            : '')
         : ': their defocus, astigmatism and thickness are left out of every other finding'),
     remedy:
       're-run CTF estimation on the motion-corrected micrographs (not on their power spectra), with the right pixel ' +

@@ -37,7 +37,11 @@ export function micrographOfParticles(cs: NpyTable): string[] | null {
 function ctfRows(cs: NpyTable, source: string, micrographs: string[] | null): CtfEstimate[] {
   for (const f of ['ctf/df1_A', 'ctf/df2_A', 'ctf/df_angle_rad'])
     if (!cs.has(f))
-      throw new FormatError('field is missing', { source, field: f, expected: `${f} (exposures from a CTF job)` });
+      throw new FormatError('field is missing', {
+        source,
+        field: f,
+        expected: `${f} (exposures from a CTF job, or particles carrying their CTF)`,
+      });
   const du = cs.numbers('ctf/df1_A', DEFOCUS_A),
     dv = cs.numbers('ctf/df2_A', DEFOCUS_A),
     ang = cs.numbers('ctf/df_angle_rad', FINITE);
