@@ -3,6 +3,7 @@ import { ctfReportJob, type Distribution } from '../../../core/app/ctf-report.js
 import { readNamed, writeOutputs } from '../../job-io.js';
 import { fmt, printJson, warn } from '../output.js';
 import { positiveNumber } from '../options.js';
+import { itemsToExclude } from '../../../core/util/power.js';
 
 interface CtfReportFlags {
   mapResolutionA?: number;
@@ -89,7 +90,7 @@ export function registerCtfReport(program: Command): void {
             ? [`  ${s.unjudgedFits} fit(s) carry no figure of merit or fit resolution: taken as they are, not judged`]
             : []),
           ...(ab.length ? ['CTF refinement (phase each aberration would leave uncorrected):', ...ab] : []),
-          triage.findings.length ? 'Findings:' : 'No CTF problem found at the thresholds used.',
+          triage.findings.length ? 'Findings:' : noneFound(s.reliableFits),
           ...triage.findings.map(
             (f) => `  [${f.severity}] ${f.statement} (${f.threshold})\n    basis: ${f.power}\n    → ${f.remedy}`,
           ),
@@ -112,4 +113,15 @@ function spreadLine(x: Distribution | null): string {
   const range =
     x.count >= 10 ? `5–95 %: ${x.p5.toFixed(0)}–${x.p95.toFixed(0)}` : `range ${x.min.toFixed(0)}–${x.max.toFixed(0)}`;
   return `  ${name} median ${x.median.toFixed(0)} Å among each micrograph's particles (${range}; ${x.count} micrograph${x.count === 1 ? '' : 's'} with ≥ 5 particles)`;
+}
+
+/** "Nothing found", with what so few micrographs could not have shown. */
+function noneFound(n: number): string {
+  const need = itemsToExclude(0.1);
+  return (
+    'No CTF problem found at the thresholds used' +
+    (n < need
+      ? ` (${n} micrograph${n === 1 ? '' : 's'}: too few to exclude a problem in 10 % of a dataset; ${need} needed).`
+      : '.')
+  );
 }
