@@ -373,7 +373,9 @@ function classGroups(maps: ParticleMaps, file: NamedBytes): ParticleGroup[] {
       members,
       count: members.reduce((a, b) => a + b, 0),
       cause: '1a-compositional' as const,
-      basis: `${ids.length} classes; ${mine.filter((c) => c > 0).length} of ${mine.length} particles matched by image name`,
+      basis:
+        `${ids.length} classes; ${mine.filter((c) => c > 0).length} of ${mine.length} particles matched by ` +
+        'image name',
     };
   });
 }
@@ -480,7 +482,9 @@ async function reachOf(
       resolutionA: projectToCount(fullA, total, 2 * total, slope.value),
       bandA: band(fullA, 2),
       kind: 'projected',
-      basis: `ResLog slope ${slope.value.toPrecision(3)} Å⁻² per ln N (${slope.from === 'reslog' ? 'from reslog.json' : 'from the controls and the full map'})`,
+      basis:
+        `ResLog slope ${slope.value.toPrecision(3)} Å⁻² per ln N ` +
+        `(${slope.from === 'reslog' ? 'from reslog.json' : 'from the controls and the full map'})`,
     });
     if (cleanA !== null)
       out.push({

@@ -437,7 +437,9 @@ function unreliableFinding(all: CtfEstimate[], good: number): CtfFinding | null 
       're-run CTF estimation on the motion-corrected micrographs (not on their power spectra), with the right pixel ' +
       'size, voltage, Cs and defocus range; inspect and exclude the micrographs that still fail',
     basis: basis(n, 'fits', n < MIN_FRACTION_ITEMS ? { items: bad } : {}),
-    power: `each fit judged on its own figure of merit and fit resolution; ${fractionPower(k, n, 'fits', THRESHOLDS.ctfFractionUnreliable.possible).note}`,
+    power:
+      'each fit judged on its own figure of merit and fit resolution; ' +
+      fractionPower(k, n, 'fits', THRESHOLDS.ctfFractionUnreliable.possible).note,
   };
 }
 
@@ -453,7 +455,9 @@ function spreadFinding(all: CtfEstimate[]): CtfFinding[] {
   const f = fractionFinding({
     code: 'defocus-spread-in-micrographs',
     severity: 'possible',
-    threshold: `per-particle defocus SD > ${limitA} Å within a micrograph (≥ ${CTF_LIMITS.minParticlesForSpread} particles)`,
+    threshold:
+      `per-particle defocus SD > ${limitA} Å within a micrograph (≥ ${CTF_LIMITS.minParticlesForSpread} ` +
+      'particles)',
     hits,
     of: judged,
     what:

@@ -100,7 +100,7 @@ describe('picking from two pickers', () => {
     expect(of({ picking: used }, '6-picking').strength).toBe('ruled out');
     expect(of({ picking: { ...used, missedByUsed: 0.55 } }, '6-picking').strength).toBe('strong');
   });
-  it('picks following defocus (|r| > 0.5, 95 % interval clear of 0) are a contrast bias; over 10 micrographs not', () => {
+  it('picks following defocus (|r| > 0.5, 95 % interval clear of 0) are a contrast bias; over 10, no', () => {
     const corr = (r: number, micrographs: number) => [{ property: 'ice thickness', r, micrographs }];
     const contrast = picking({ jaccard: 0.8, countCorrelations: corr(-0.6, 60) });
     expect(of({ picking: contrast }, '6-picking').strength).toBe('possible');

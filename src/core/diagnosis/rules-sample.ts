@@ -242,10 +242,8 @@ export function viewsJudged(o: NonNullable<DiagnosisInput['orientations']>): { e
     basis(n ?? 0, 'particles'),
     measured(`the views of ${n ?? 'the'} particles against as many uniformly random views (the finite-sample floor)`),
   );
-  const verdict =
-    p.level === 'none'
-      ? ': views as even as their number allows'
-      : `: preferred orientation${o.recommendedTiltDeg > 0 ? `; a ${o.recommendedTiltDeg}° tilt would fill the gaps` : ''}`;
+  const tilt = o.recommendedTiltDeg > 0 ? `; a ${o.recommendedTiltDeg}° tilt would fill the gaps` : '';
+  const verdict = p.level === 'none' ? ': views as even as their number allows' : `: preferred orientation${tilt}`;
   return { ...p, evidence: { ...p.evidence, statement: p.evidence.statement + verdict } };
 }
 
@@ -344,7 +342,8 @@ function anisotropicWithoutAngles(i: DiagnosisInput): Evidence | null {
       value: round(a.sphericity, 3),
       threshold: `< ${(floor - SPHERICITY_FLOOR_MARGIN).toFixed(3)} (the isotropic floor), angles not given`,
       statement:
-        `sphericity ${a.sphericity.toFixed(3)} against an isotropic floor of ${floor.toFixed(3)}: a set too sparse to ` +
+        `sphericity ${a.sphericity.toFixed(3)} against an isotropic floor of ${floor.toFixed(3)}: a set too sparse ` +
+        'to ' +
         'fill Fourier space looks like this as much as preferred views do (the angles decide)',
       basis: basis(a.cones ?? 0, 'cones'),
     },

@@ -207,13 +207,16 @@ function judgeSegment(res: Residue[], a: number, b: number, kind: Truncation['ki
   const call =
     kind === 'N-terminal' && first.resSeq === 1 ? targetingPeptide(oneLetter(seg.map((r) => r.resName))) : null;
   const band = m < CONSTRUCT.disorderedPlddt ? 'likely disordered' : 'low confidence';
-  const span = `${n} residues, pLDDT ${Math.min(...seg.map(plddtOf)).toFixed(0)}–${Math.max(...seg.map(plddtOf)).toFixed(0)} (mean ${m.toFixed(0)})`;
+  const [lo, hi] = [Math.min(...seg.map(plddtOf)), Math.max(...seg.map(plddtOf))];
+  const span = `${n} residues, pLDDT ${lo.toFixed(0)}–${hi.toFixed(0)} (mean ${m.toFixed(0)})`;
   const reason = terminal
     ? `${kind} ${span} before the ${kind === 'N-terminal' ? 'first' : 'end of the last'} confident domain: ${band}` +
       (call
         ? `; looks like a ${call.kind} (${call.evidence}), cleaved in the mature protein — express from residue ` +
           `${lastRes.resSeq + 1} (check with SignalP / TargetP)`
-        : `; truncate ${kind === 'N-terminal' ? `to start at residue ${lastRes.resSeq + 1}` : `after residue ${first.resSeq - 1}`}`)
+        : kind === 'N-terminal'
+          ? `; truncate to start at residue ${lastRes.resSeq + 1}`
+          : `; truncate after residue ${first.resSeq - 1}`)
     : `internal ${span} between confident domains: ${band}; shorten it or replace it by a short linker`;
   return {
     chain: first.chain,

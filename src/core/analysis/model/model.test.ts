@@ -219,7 +219,7 @@ describe('construct advice', () => {
     expect(constructAdvice(model(plddt), null).truncations.map((t) => [t.start, t.end])).toEqual([[1, 65]]);
   });
 
-  it('a short confident run the PAE packs on the domain is kept, and the low-confidence stretch before it is not cut', () => {
+  it('a short confident run the PAE packs on the domain is kept; the low stretch before it is not cut', () => {
     const n = 100;
     // 1–10 disordered; 11–16 a confident strand packed on the domain (PAE 3 Å); 17–22 low; 23–100 the domain.
     const plddt = Array.from({ length: n }, (_, i) => (i < 10 ? 35 : i < 16 ? 88 : i < 22 ? 62 : 92));

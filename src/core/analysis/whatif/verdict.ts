@@ -58,7 +58,8 @@ export function groupEffect(e: EffectInput): Effect {
       ...base,
       verdict: 'neutral',
       why:
-        `leaving it out changes the map as leaving out as many random particles does (${f(effectA)} ± ${f(noiseA)} Å), ` +
+        'leaving it out changes the map as leaving out as many random particles does ' +
+        `(${f(effectA)} ± ${f(noiseA)} Å), ` +
         `and a useless group this size would have shown (${f(removalCostA)} Å)`,
     };
   return {

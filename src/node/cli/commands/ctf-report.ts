@@ -21,8 +21,8 @@ export function registerCtfReport(program: Command): void {
     )
     .argument(
       '<results...>',
-      'RELION micrographs_ctf.star, CTFFIND 4 / 5 output .txt files, or particles (RELION STAR, cryoSPARC .cs: grouped ' +
-        'by micrograph)',
+      'RELION micrographs_ctf.star, CTFFIND 4 / 5 output .txt files, or particles (RELION STAR, cryoSPARC .cs: ' +
+        'grouped by micrograph)',
     )
     .option(
       '--map-resolution-a <A>',
@@ -112,7 +112,8 @@ function spreadLine(x: Distribution | null): string {
   if (!x) return `  ${name} no micrograph with ≥ 5 particles`;
   const range =
     x.count >= 10 ? `5–95 %: ${x.p5.toFixed(0)}–${x.p95.toFixed(0)}` : `range ${x.min.toFixed(0)}–${x.max.toFixed(0)}`;
-  return `  ${name} median ${x.median.toFixed(0)} Å among each micrograph's particles (${range}; ${x.count} micrograph${x.count === 1 ? '' : 's'} with ≥ 5 particles)`;
+  const mics = `${x.count} micrograph${x.count === 1 ? '' : 's'} with ≥ 5 particles`;
+  return `  ${name} median ${x.median.toFixed(0)} Å among each micrograph's particles (${range}; ${mics})`;
 }
 
 /** "Nothing found", with what so few micrographs could not have shown. */

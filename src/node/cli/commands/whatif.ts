@@ -61,9 +61,11 @@ export function registerWhatif(program: Command): void {
     .option('--out <dir>', 'write whatif.json (and with --maps the maps and whatif.cxc) here')
     .addHelpText(
       'after',
-      '\nExamples:\n  cryodx whatif Refine3D/job029/run_data.star --auto-mask --ctf CtfFind/job003/micrographs_ctf.star ' +
-        '--motion MotionCorr/job002/corrected_micrographs.star --out whatif/\n' +
-        "  cryodx whatif run_data.star --mask mask.mrc --exclude 'rlnDefocusU>25000' --reslog reslog/reslog.json --json",
+      '\nExamples:\n  cryodx whatif Refine3D/job029/run_data.star --auto-mask ' +
+        '--ctf CtfFind/job003/micrographs_ctf.star --motion MotionCorr/job002/corrected_micrographs.star ' +
+        '--out whatif/\n' +
+        "  cryodx whatif run_data.star --mask mask.mrc --exclude 'rlnDefocusU>25000' " +
+        '--reslog reslog/reslog.json --json',
     )
     .action(async (particlesPath: string, opts: WhatifFlags) => {
       const [particles, mask, ctf, motion, classes, reslog] = await Promise.all([
@@ -121,8 +123,10 @@ function summary(r: WhatifResult, out: string | undefined): string {
     ...r.groups.map(
       (g) =>
         `  ${g.name.slice(0, 40).padEnd(40)}  ${`${g.particles} (${(100 * g.fraction).toFixed(0)} %)`.padStart(11)}  ` +
-        `${d(g.resolutionWithoutA).padStart(8)}  ${`${d(g.controlResolutionA)} ± ${d(g.controlSpreadA)}`.padStart(15)}  ` +
-        `${(g.effectA === null ? '—' : (g.effectA > 0 ? '+' : '') + g.effectA.toFixed(2)).padStart(7)}   ${g.verdict}`,
+        `${d(g.resolutionWithoutA).padStart(8)}  ` +
+        `${`${d(g.controlResolutionA)} ± ${d(g.controlSpreadA)}`.padStart(15)}  ` +
+        (g.effectA === null ? '—' : (g.effectA > 0 ? '+' : '') + g.effectA.toFixed(2)).padStart(7) +
+        `   ${g.verdict}`,
     ),
     'Effect: the control’s resolution minus the map’s without the group (Å); positive = leaving the group out helps.',
   ];
