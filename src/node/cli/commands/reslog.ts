@@ -101,8 +101,8 @@ function summary(r: ReslogResult, out: string | undefined): string {
     ...r.points.map(
       (p) =>
         `  ${String(p.particles).padStart(9)}  ${p.resolutionA.toFixed(2).padStart(14)}  ` +
-        (p.spreadA === null ? '—' : p.spreadA.toFixed(2)).padStart(10) +
-        (p.samplingLimited ? '  (sampling-limited)' : ''),
+        `${(p.spreadA === null ? '—' : p.spreadA.toFixed(2)).padStart(10)}` +
+        `${p.samplingLimited ? '  (sampling-limited)' : ''}`,
     ),
   ];
   if (r.fit)
@@ -112,7 +112,7 @@ function summary(r: ReslogResult, out: string | undefined): string {
       ...r.predictions.map(
         (p) =>
           `  ${p.factor}× (${p.particles} particles): ` +
-          (p.resolutionA === null ? 'beyond Nyquist' : `${p.resolutionA.toFixed(2)} Å`) +
+          `${p.resolutionA === null ? 'beyond Nyquist' : `${p.resolutionA.toFixed(2)} Å`}` +
           (p.bandA[0] !== null && p.bandA[1] !== null
             ? ` (95 %: ${p.bandA[0].toFixed(2)}–${p.bandA[1].toFixed(2)} Å)`
             : ''),
