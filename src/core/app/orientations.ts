@@ -6,6 +6,8 @@ import {
   type OrientationResult,
 } from '../analysis/orientations/scf.js';
 import { symmetryOperators } from '../analysis/orientations/symmetry.js';
+import { viewsJudged } from '../diagnosis/rules-sample.js';
+import type { Basis } from '../model/basis.js';
 import { InputError } from '../errors.js';
 import { orientationDensitySpec } from '../report/figures/orientation.js';
 import { renderSvg } from '../report/figures/svg.js';
@@ -21,7 +23,17 @@ export interface OrientationsJobInput {
 }
 
 /** `cryodx orientations`: SCF, SCF*, efficiency, tilt scan, and the equal-area density figure. */
-export async function orientationsJob(inp: OrientationsJobInput): Promise<JobResult<OrientationResult>> {
+export type OrientationsJobResult = OrientationResult & {
+  verdict: {
+    preferredOrientation: 'strong' | 'possible' | 'none';
+    statement: string;
+    threshold: string;
+    basis: Basis;
+    power: string;
+  };
+};
+
+export async function orientationsJob(inp: OrientationsJobInput): Promise<JobResult<OrientationsJobResult>> {
   const symmetry = checkSymmetry(inp.symmetry ?? 'C1');
   const a = particleAngles(inp.particles);
   const problem = orientationProblem(a.rotDeg, a.tiltDeg);
@@ -34,7 +46,25 @@ export async function orientationsJob(inp: OrientationsJobInput): Promise<JobRes
   });
   const sparse = coverageProblem(r);
   if (sparse) throw new InputError(`${inp.particles.name}: ${sparse}`);
-  const result = { ...r, warnings: uniqueWarnings([...a.warnings, ...r.warnings]) };
+  const views = viewsJudged({
+    scfStar: r.scfStar,
+    unsampledFraction: r.unsampledFraction,
+    recommendedTiltDeg: r.recommendedTiltDeg,
+    scfStarUniform: r.scfStarUniform?.mean ?? null,
+    particles: r.nParticles,
+  });
+  const result: OrientationsJobResult = {
+    ...r,
+    // The judgement report's preferred-orientation cause makes of these views (the same rule and threshold).
+    verdict: {
+      preferredOrientation: views.level,
+      statement: views.evidence.statement,
+      threshold: views.evidence.threshold,
+      basis: views.evidence.basis,
+      power: views.evidence.power,
+    },
+    warnings: uniqueWarnings([...a.warnings, ...r.warnings]),
+  };
   const spec = orientationDensitySpec(viewingDirections(a.rotDeg, a.tiltDeg, symmetry), {
     title: `Orientation distribution (${r.symmetry}, symmetry-expanded)`,
   });

@@ -9,6 +9,7 @@ import type { Warning } from '../errors.js';
 import type { ProgressContext } from '../util/progress.js';
 import type { TiltPair } from '../analysis/tomo/tilt-series.js';
 import { aberrationsFromFiles, ctfFromFiles } from './ctf-results.js';
+import { usableFits } from '../diagnosis/ctf-triage.js';
 import { jsonText, uniqueWarnings, type JobOutput, type JobResult, type NamedBytes } from './job.js';
 import type { MaskSpec } from './maps.js';
 import { checkSymmetry } from './orientations.js';
@@ -114,7 +115,8 @@ export async function reportJob(inp: ReportJobInput, progress?: ProgressContext)
     : null;
   const proc = processingAnalyses(inp, {
     mapResolutionA: c.pp?.resolutionA ?? null,
-    ctf: est,
+    // No number from an unreliable fit (or from any fit of a failed run) enters another analysis.
+    ctf: est ? usableFits(est) : null,
     particles: inp.particles ?? null,
     pixelSizeA: c.pixelSizeA,
   });

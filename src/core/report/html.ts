@@ -1,3 +1,4 @@
+import { basisText } from '../model/basis.js';
 import { checkText } from '../util/finite.js';
 import type { Report } from './report.js';
 
@@ -34,7 +35,7 @@ export function renderHtml(r: Report, figures: HtmlFigures): string {
   const list = <T>(items: T[], item: (x: T) => string): string => items.map(item).join('');
   const evidence = (e: Report['findings'][number]['evidence'][number]): string =>
     `<li>${esc(e.statement)} <span class="thr">(${esc(e.measure)} = ${fmt(e.value)}; ` +
-    `threshold ${esc(e.threshold)})</span></li>`;
+    `threshold ${esc(e.threshold)}; basis ${esc(basisText(e.basis))}; ${esc(e.power)})</span></li>`;
   const item = (x: string): string => `<li>${esc(x)}</li>`;
   const finding = (f: Report['findings'][number]): string => {
     const cost = f.bCostA2 ? ` <span class="cost">typically +${f.bCostA2[0]}–${f.bCostA2[1]} Å² of B</span>` : '';
@@ -43,6 +44,7 @@ export function renderHtml(r: Report, figures: HtmlFigures): string {
       `<section class="finding ${STRENGTH_CLASS[f.strength]}">` +
       `<h3>${esc(f.title)} <span class="badge">${esc(f.strength)}</span>${cost}</h3>` +
       (f.evidence.length ? `<ul>${list(f.evidence, evidence)}</ul>` : '') +
+      (f.strength === 'ruled out' || f.strength === 'not measured' ? `<p class="thr">${esc(f.power)}</p>` : '') +
       (f.needs ? `<p class="needs">To test this, add: ${esc(f.needs)}.</p>` : '') +
       (act ? `<details><summary>What to do</summary><ul>${list(f.remedies, item)}</ul></details>` : '') +
       '</section>'
@@ -61,8 +63,8 @@ export function renderHtml(r: Report, figures: HtmlFigures): string {
   const pngs = figures.png.map(slice).join('\n');
   const warning = (w: Report['warnings'][number]): string => `<li><code>${esc(w.code)}</code> ${esc(w.message)}</li>`;
   const ctfFinding = (f: NonNullable<Report['ctfTriage']>['findings'][number]): string =>
-    `<li><b>[${esc(f.severity)}]</b> ${esc(f.statement)} <span class="thr">(${esc(f.threshold)})</span>` +
-    `<br>→ ${esc(f.remedy)}</li>`;
+    `<li><b>[${esc(f.severity)}]</b> ${esc(f.statement)} <span class="thr">(${esc(f.threshold)}; basis ` +
+    `${esc(basisText(f.basis))}: ${esc(f.power)})</span><br>→ ${esc(f.remedy)}</li>`;
   const t = r.ctfTriage;
   const ctf =
     t && (t.findings.length || t.outliers)
@@ -191,7 +193,7 @@ function modelSection(r: Report, esc: (s: string) => string): string {
   const rows = c
     ? [
         ...c.truncations.map((t) => ['truncate', `${t.chain} ${t.start}–${t.end}`, t.reason]),
-        ...c.hinges.map((h) => ['hinge', `${h.chain} ${h.residue}`, h.reason]),
+        ...c.hinges.map((h) => ['hinge', `${h.chain} ${h.linkerStart}–${h.linkerEnd}`, h.reason]),
         ...c.agreement.map((a) => ['pLDDT and local resolution agree', `${a.chain} ${a.start}–${a.end}`, a.statement]),
       ]
     : [];

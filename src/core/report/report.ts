@@ -170,9 +170,16 @@ export function buildReport(p: ReportParts): Report {
     );
   }
   if (p.ctf) {
+    const pct = p.ctf.fractionFitWorseThanMap;
     add('micrographs', p.ctf.micrographs, '', 'ctf');
-    add('CTF fits worse than the map', p.ctf.fractionFitWorseThanMap * 100, '%', 'ctf');
-    add('median defocus', p.ctf.medianDefocusUA / 10000, 'µm', 'ctf');
+    add('reliable CTF fits', p.ctf.reliableFits, '', 'ctf');
+    add('CTF fits worse than the map', pct === null ? null : pct * 100, '%', 'ctf');
+    add(
+      'median defocus (reliable fits)',
+      p.ctf.medianDefocusUA === null ? null : p.ctf.medianDefocusUA / 10000,
+      'µm',
+      'ctf',
+    );
     add('median CTF fit resolution', p.ctf.medianFitResolutionA, 'Å', 'ctf');
     add('median sample thickness', p.ctf.medianThicknessA, 'Å', 'ctf');
   }
