@@ -16,6 +16,42 @@ export interface Evidence {
   statement: string;
 }
 
+/**
+ * A kind of input that would measure a cause, named once here and phrased by each front end: the CLI's flags
+ * (`needs`), the page's roles and the files to drop (report/hints.ts).
+ */
+export type InputKind =
+  | 'half-maps'
+  | 'particles'
+  | 'ctf'
+  | 'motion'
+  | 'bfactors'
+  | 'classes'
+  | 'picks'
+  | 'ctf-refine'
+  | 'postprocess'
+  | 'model';
+
+/** What a rule asks for: the CLI's sentence and the inputs it names (none when it asks for new processing). */
+export interface Need {
+  text: string;
+  inputs: InputKind[];
+}
+
+/** The inputs that measure each cause, used when a rule gives its need as a sentence only. */
+const INPUTS_BY_CAUSE: Record<CauseId, InputKind[]> = {
+  '1a-compositional': ['classes'],
+  '1b-conformational': ['half-maps'],
+  '2-preferred-orientation': ['particles', 'half-maps'],
+  '3-ice-thickness': ['ctf'],
+  '4-motion-damage': ['motion', 'bfactors', 'postprocess'],
+  '5-ctf': ['ctf'],
+  '6-picking': ['picks'],
+  '7-microscope': ['ctf-refine'],
+  'particle-limited': ['postprocess'],
+  'sampling-limit': ['half-maps'],
+};
+
 export interface Finding {
   cause: CauseId;
   title: string;
@@ -24,8 +60,10 @@ export interface Finding {
   /** Estimated B-factor cost range, Å², where seed 000 gives one and the cause is not ruled out. */
   bCostA2: [number, number] | null;
   remedies: string[];
-  /** For 'not measured': the input that would test it. */
+  /** For 'not measured': the input that would test it (as the CLI names it). */
   needs: string | null;
+  /** The same need as input kinds, for front ends that phrase it their own way (empty: no file would do). */
+  needsInputs: InputKind[];
 }
 
 /**
@@ -38,10 +76,12 @@ export function finding(
   cause: CauseId,
   strength: Strength,
   evidence: Evidence[],
-  needs: string | null = null,
+  need: string | Need | null = null,
   support = evidence.length,
 ): Finding {
   const info = CAUSES[cause];
+  const needs = typeof need === 'string' ? need : (need?.text ?? null);
+  const needsInputs = typeof need === 'string' ? INPUTS_BY_CAUSE[cause] : (need?.inputs ?? []);
   const f: Finding = {
     cause,
     title: info.title,
@@ -50,6 +90,7 @@ export function finding(
     bCostA2: strength === 'ruled out' || strength === 'not measured' ? null : info.typicalBCostA2,
     remedies: info.remedies,
     needs,
+    needsInputs: needs === null ? [] : [...needsInputs],
   };
   SUPPORT.set(f, support);
   return f;
@@ -72,7 +113,7 @@ export function judged(
 export function graded(
   cause: CauseId,
   parts: { evidence: Evidence; level: Level }[],
-  needs: string | null = null,
+  needs: string | Need | null = null,
 ): Finding {
   const passed = parts.filter((p) => p.level !== 'none').length;
   return finding(
