@@ -1,0 +1,48 @@
+import type { Report } from './report.js';
+
+/**
+ * The numbers a scientist looks for first — resolution, B, particles, sphericity / SCF*, local resolution, CTF fits —
+ * each with the place in the report that shows its evidence. Only what was measured appears.
+ */
+export interface SummaryItem {
+  key: string;
+  label: string;
+  /** As shown: the number with its unit. */
+  text: string;
+  /** The report's element that holds the evidence (a figure or a section). */
+  anchor: string;
+}
+
+const fixed = (v: number, d: number): string => v.toFixed(d).replace('-', '−');
+
+export function summaryItems(r: Report): SummaryItem[] {
+  const out: SummaryItem[] = [];
+  const add = (key: string, label: string, text: string, anchor: string): void => {
+    out.push({ key, label, text, anchor });
+  };
+  const pp = r.postprocess;
+  const rp = r.processing?.relionPostprocess ?? null;
+  if (pp?.resolutionA != null)
+    add('resolution', 'resolution (masked, corrected FSC 0.143)', `${fixed(pp.resolutionA, 2)} Å`, 'fig-fsc');
+  else if (rp) add('resolution', `resolution (RELION, ${rp.source})`, `${fixed(rp.resolutionA, 2)} Å`, 'numbers');
+  const b = pp ? pp.bfactorA2 : (rp?.bfactorA2 ?? null);
+  if (b !== null && Number.isFinite(b))
+    add('bfactor', 'B-factor', `${fixed(b, 0)} Å²`, pp?.guinier ? 'fig-guinier' : 'numbers');
+  if (r.orientations)
+    add('particles', 'particles', r.orientations.nParticles.toLocaleString('en-US'), 'fig-orientations');
+  if (r.anisotropy) add('sphericity', 'sphericity', fixed(r.anisotropy.sphericity, 2), 'fig-directional');
+  if (r.orientations)
+    add('scfStar', `SCF* (${r.orientations.symmetry})`, fixed(r.orientations.scfStar, 2), 'fig-orientations');
+  if (r.locres) add('locres', 'local resolution, median', `${fixed(r.locres.medianA, 2)} Å`, 'sections');
+  if (r.ctf) {
+    const ok = Math.round(r.ctf.micrographs * (1 - r.ctf.fractionUnreliable));
+    add('ctf', 'CTF fits reliable', `${ok} of ${r.ctf.micrographs}`, r.ctfTriage ? 'ctf' : 'fig-ctf-fit');
+  }
+  const m = r.model;
+  if (m) {
+    const pl = m.residues.map((x) => x.plddt).filter((x): x is number => x !== null);
+    if (pl.length) add('plddt', 'model pLDDT, mean', fixed(pl.reduce((s, x) => s + x, 0) / pl.length, 1), 'model');
+    else add('model', 'model', `${m.residues.length} residues`, 'model');
+  }
+  return out;
+}
