@@ -18,7 +18,7 @@ import { InputError } from '../errors.js';
 import type { CtfEstimate } from '../model/ctf.js';
 import { fscChartSpec, guinierChartSpec, histogramSpec, tiltDefocusSpec } from '../report/figures/charts.js';
 import { orientationDensitySpec } from '../report/figures/orientation.js';
-import { centralSlicePng } from '../report/png.js';
+import { centralSlicePng, scaleBarA } from '../report/png.js';
 import type { TiltSeriesSummary } from '../report/report.js';
 import type { ProgressContext } from '../util/progress.js';
 import { aberrationsFromFiles } from './ctf-results.js';
@@ -121,14 +121,14 @@ export function halfMapAnalyses(inp: ReportJobInput, c: Collected, progress?: Pr
     c.warnings.push(...l.warnings, ...c.lr.warnings);
     c.volumes.locres = l.locres;
   }
-  c.slices.push({ title: 'sharpened map, central z-section', png: centralSlicePng(post.sharpened, n, 'z') });
-  c.slices.push({ title: 'sharpened map, central y-section', png: centralSlicePng(post.sharpened, n, 'y') });
-  if (post.mask) c.slices.push({ title: 'mask, central z-section', png: centralSlicePng(post.mask, n, 'z') });
-  if (c.volumes.locres)
-    c.slices.push({
-      title: 'local resolution, central z-section (bright = worse)',
-      png: centralSlicePng(c.volumes.locres, n, 'z'),
-    });
+  const bar = `scale bar ${scaleBarA(n, px)} Å`;
+  const section = (title: string, v: Float32Array, axis: 'z' | 'y'): void => {
+    c.slices.push({ title: `${title}, central ${axis}-section (${bar})`, png: centralSlicePng(v, n, axis, px) });
+  };
+  section('sharpened map', post.sharpened, 'z');
+  section('sharpened map', post.sharpened, 'y');
+  if (post.mask) section('mask', post.mask, 'z');
+  if (c.volumes.locres) section('local resolution (bright = worse)', c.volumes.locres, 'z');
 }
 
 /** The dataset's CTF fits, judged against the map's resolution (cryodx's, else RELION's from the project). */
