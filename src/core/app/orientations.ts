@@ -6,6 +6,12 @@ import {
   type OrientationResult,
 } from '../analysis/orientations/scf.js';
 import { symmetryOperators } from '../analysis/orientations/symmetry.js';
+import {
+  directionsInUnit,
+  fitAsymmetricUnit,
+  symmetryWarning,
+  unitText,
+} from '../analysis/orientations/asymmetric-unit.js';
 import { InputError } from '../errors.js';
 import { orientationDensitySpec } from '../report/figures/orientation.js';
 import { renderSvg } from '../report/figures/svg.js';
@@ -34,10 +40,14 @@ export async function orientationsJob(inp: OrientationsJobInput): Promise<JobRes
   });
   const sparse = coverageProblem(r);
   if (sparse) throw new InputError(`${inp.particles.name}: ${sparse}`);
-  const result = { ...r, warnings: uniqueWarnings([...a.warnings, ...r.warnings]) };
-  const spec = orientationDensitySpec(viewingDirections(a.rotDeg, a.tiltDeg, symmetry), {
-    title: `Orientation distribution (${r.symmetry}, symmetry-expanded)`,
-  });
+  const fit = fitAsymmetricUnit(a.rotDeg, a.tiltDeg);
+  const warn = symmetryWarning(fit, symmetry, inp.particles.name);
+  const result = {
+    ...r,
+    anglesFit: fit,
+    warnings: uniqueWarnings([...a.warnings, ...r.warnings, ...(warn ? [warn] : [])]),
+  };
+  const spec = orientationFigure(a.rotDeg, a.tiltDeg, symmetry, `Orientation distribution (${r.symmetry})`);
   return {
     result,
     outputs: [
@@ -47,6 +57,24 @@ export async function orientationsJob(inp: OrientationsJobInput): Promise<JobRes
     ],
     warnings: result.warnings,
   };
+}
+
+/**
+ * The orientation figure under a symmetry: each particle once, in the group's asymmetric unit (C1: as refined), so
+ * that the plot shows the views the particles give rather than |G| copies of each.
+ */
+export function orientationFigure(
+  rotDeg: ArrayLike<number>,
+  tiltDeg: ArrayLike<number>,
+  symmetry: string,
+  title: string,
+): Record<string, unknown> {
+  const text = unitText(symmetry);
+  if (!text) return orientationDensitySpec(viewingDirections(rotDeg, tiltDeg, 'C1'), { title });
+  return orientationDensitySpec(directionsInUnit(rotDeg, tiltDeg, symmetry), {
+    title,
+    unit: { symmetry: symmetry.toUpperCase(), text },
+  });
 }
 
 /** A point group the symmetry code knows (C1, Cn, Dn, T, O, I), or a clear refusal. */
