@@ -50,7 +50,9 @@ export interface ProjectInputs {
   notes: Warning[];
 }
 
-export async function projectInputs(src: ProjectSource): Promise<ProjectInputs> {
+export async function projectInputs(given: ProjectSource): Promise<ProjectInputs> {
+  // In path order: a folder's listing order differs between file systems and browsers, the report must not.
+  const src = { ...given, paths: [...given.paths].sort() };
   const paths = new Set(src.paths);
   if (paths.has('default_pipeline.star') || src.paths.some((p) => /^[A-Za-z0-9]+\/job\d+\/job\.star$/.test(p)))
     return withTomography(src, paths, await relionProjectInputs(src, paths));
