@@ -53,14 +53,17 @@ export const INPUT_HINTS: Record<InputKind, { roles: FileRole[]; files: string }
   postprocess: {
     roles: ['postprocess'],
     files:
-      'post-processing of refinements with different particle counts, each with its count' +
-      ' (RELION PostProcess/jobNNN/postprocess.star)',
+      'RELION’s post-processing (PostProcess/jobNNN/postprocess.star; for the particle budget, those of' +
+      ' refinements with different particle counts, each with its count)',
   },
   model: { roles: ['model'], files: 'an atomic model placed in the map (PDB or mmCIF)' },
 };
 
-/** The page's "To test this, add …" sentence for a finding (its CLI sentence when no file would do). */
-export function pageNeeds(f: Pick<Finding, 'needs' | 'needsInputs'>): string | null {
+/**
+ * The page's "To test this, add …" sentence for a finding (its CLI sentence when no file would do); after a project
+ * was read, it says that the project holds none of them.
+ */
+export function pageNeeds(f: Pick<Finding, 'needs' | 'needsInputs'>, fromProject = false): string | null {
   if (f.needs === null) return null;
   const kinds = f.needsInputs ?? [];
   if (!kinds.length) return f.needs;
@@ -68,5 +71,6 @@ export function pageNeeds(f: Pick<Finding, 'needs' | 'needsInputs'>): string | n
     const h = INPUT_HINTS[k];
     return `${h.files} as ${h.roles.map((r) => `“${ROLE_LABELS[r]}”`).join(' and ')}`;
   };
-  return `${kinds.map(one).join('; or ')} — or drop the whole project folder`;
+  const where = fromProject ? ' (the project given holds none)' : ' — or drop the whole project folder';
+  return `${kinds.map(one).join('; or ')}${where}`;
 }

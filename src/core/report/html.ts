@@ -67,6 +67,7 @@ export const REPORT_CSS = `
 .cryodx-report .summary a:hover{border-color:#2b59c3}
 .cryodx-report .summary .label{display:block;font-size:.75em;color:#555}
 .cryodx-report .summary .value{display:block;font-size:1.35em;font-weight:600;font-variant-numeric:tabular-nums}
+.cryodx-report .summary .note{display:block;font-size:.7em;color:#b35c00}
 .cryodx-report .headline{font-size:1.2em;background:#f4f6fb;border-left:5px solid #2b59c3;padding:.6em 1em}
 .cryodx-report .finding{border:1px solid #ddd;border-radius:6px;padding:.4em 1em;margin:.6em 0}
 .cryodx-report .finding h3{margin:.3em 0;font-size:1.05em}
@@ -112,7 +113,7 @@ export function renderReportBody(r: Report, figures: HtmlFigures, options: Rende
   const finding = (f: Report['findings'][number]): string => {
     const cost = f.bCostA2 ? ` <span class="cost">typically +${f.bCostA2[0]}–${f.bCostA2[1]} Å² of B</span>` : '';
     const act = f.strength === 'strong' || f.strength === 'possible';
-    const needs = page ? pageNeeds(f) : f.needs;
+    const needs = page ? pageNeeds(f, !!r.inputs.project) : f.needs;
     return (
       `<section class="finding ${STRENGTH_CLASS[f.strength]}" data-cause="${esc(f.cause)}">` +
       `<h3>${esc(f.title)} <span class="badge">${esc(f.strength)}</span>${cost}</h3>` +
@@ -213,7 +214,7 @@ function summaryStrip(r: Report, body: string): string {
   const target = (anchor: string): string => (body.includes(`id="${anchor}"`) ? anchor : 'numbers');
   const one = (i: SummaryItem): string =>
     `<a href="#${target(i.anchor)}" data-summary="${esc(i.key)}"><span class="label">${esc(i.label)}</span>` +
-    `<span class="value">${esc(i.text)}</span></a>`;
+    `<span class="value">${esc(i.text)}</span>${i.note ? `<span class="note">${esc(i.note)}</span>` : ''}</a>`;
   return `<div class="summary" id="summary">${items.map(one).join('')}</div>`;
 }
 

@@ -1,3 +1,4 @@
+import { GUINIER_MIN } from '../diagnosis/evidence.js';
 import type { Report } from './report.js';
 
 /**
@@ -11,14 +12,16 @@ export interface SummaryItem {
   text: string;
   /** The report's element that holds the evidence (a figure or a section). */
   anchor: string;
+  /** Why the number is not to be reasoned with, when it is not (a B from a fit that cannot carry one). */
+  note?: string;
 }
 
 const fixed = (v: number, d: number): string => v.toFixed(d).replace('-', '−');
 
 export function summaryItems(r: Report): SummaryItem[] {
   const out: SummaryItem[] = [];
-  const add = (key: string, label: string, text: string, anchor: string): void => {
-    out.push({ key, label, text, anchor });
+  const add = (key: string, label: string, text: string, anchor: string, note?: string): void => {
+    out.push({ key, label, text, anchor, ...(note ? { note } : {}) });
   };
   const pp = r.postprocess;
   const rp = r.processing?.relionPostprocess ?? null;
@@ -27,7 +30,7 @@ export function summaryItems(r: Report): SummaryItem[] {
   else if (rp) add('resolution', `resolution (RELION, ${rp.source})`, `${fixed(rp.resolutionA, 2)} Å`, 'numbers');
   const b = pp ? pp.bfactorA2 : (rp?.bfactorA2 ?? null);
   if (b !== null && Number.isFinite(b))
-    add('bfactor', 'B-factor', `${fixed(b, 0)} Å²`, pp?.guinier ? 'fig-guinier' : 'numbers');
+    add('bfactor', 'B-factor', `${fixed(b, 0)} Å²`, pp?.guinier ? 'fig-guinier' : 'numbers', bfactorNote(r));
   if (r.orientations)
     add('particles', 'particles', r.orientations.nParticles.toLocaleString('en-US'), 'fig-orientations');
   if (r.anisotropy) add('sphericity', 'sphericity', fixed(r.anisotropy.sphericity, 2), 'fig-directional');
@@ -45,4 +48,21 @@ export function summaryItems(r: Report): SummaryItem[] {
     else add('model', 'model', `${m.residues.length} residues`, 'model');
   }
   return out;
+}
+
+/** Why a B-factor cannot be reasoned with (the diagnosis's rule, GUINIER_MIN), or undefined when it can. */
+function bfactorNote(r: Report): string | undefined {
+  const pp = r.postprocess;
+  if (pp) {
+    if (pp.bfactorFrom !== 'auto') return 'given, not fitted';
+    const g = pp.guinier;
+    if (pp.resolutionA === null || pp.resolutionA > GUINIER_MIN.resolutionA) return 'too few shells to fit below 7 Å';
+    if (!g || g.points < GUINIER_MIN.points) return 'too few shells to fit';
+    if (g.r2 < GUINIER_MIN.r2) return `poor Guinier fit (r² ${g.r2.toFixed(2)})`;
+    if (Math.abs(pp.bfactorA2) < GUINIER_MIN.absBfactorA2) return 'no measurable fall-off';
+    return undefined;
+  }
+  const rp = r.processing?.relionPostprocess;
+  if (rp?.guinierR2 != null && rp.guinierR2 < GUINIER_MIN.r2) return `poor Guinier fit (r² ${rp.guinierR2.toFixed(2)})`;
+  return undefined;
 }
