@@ -203,7 +203,7 @@ export function loadHalfMaps(inp: HalfMapInputs): LoadedHalves {
   return { half1, half2, pixelSizeA: px.pixelSizeA, mask, maskFile, warnings };
 }
 
-function maskChoiceOf(spec: MaskSpec, file: LoadedMap | null): MaskChoice {
+export function maskChoiceOf(spec: MaskSpec, file: LoadedMap | null): MaskChoice {
   switch (spec.kind) {
     case 'user':
       return { kind: 'user', mask: file!.volume, source: spec.file.name };

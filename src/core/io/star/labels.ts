@@ -37,4 +37,9 @@ export const RLN = {
   ctfPremultiplied: 'rlnCtfDataArePhaseFlipped',
   ctfDataAreCtfPremultiplied: 'rlnCtfDataAreCtfPremultiplied',
   mtfFileName: 'rlnMtfFileName',
+  ctfFigureOfMerit: 'rlnCtfFigureOfMerit',
+  ctfMaxResolution: 'rlnCtfMaxResolution',
+  ctfIceThickness: 'rlnCtfIceThickness',
+  accumMotionTotal: 'rlnAccumMotionTotal',
+  maxValueProbDistribution: 'rlnMaxValueProbDistribution',
 } as const;
