@@ -1,3 +1,4 @@
+import { credibleBfactor } from '../diagnosis/evidence.js';
 import { postprocess } from '../analysis/postprocess/postprocess.js';
 import type { MaskChoice } from '../analysis/fsc/suite.js';
 import { symmetryOperators, type Mat } from '../analysis/orientations/symmetry.js';
@@ -172,7 +173,8 @@ export interface PairMeasure {
 export function measurePair(h1: Volume, h2: Volume, mask: MaskChoice, pixelSizeA: number): PairMeasure {
   const out = postprocess(h1, h2, { pixelSizeA, mask, bfactor: { kind: 'auto' } });
   const r = out.result;
-  const fitted = r.guinier !== null && r.guinier.points >= 3 && Number.isFinite(r.bfactorA2);
+  // The diagnosis's own test of a B it may reason with (enough shells, straight, a map finer than 7 Å).
+  const fitted = credibleBfactor(r);
   return {
     resolutionA: r.resolutionA,
     resolutionInterpolatedA: r.fsc.resolutionInterpolatedA,

@@ -1,5 +1,5 @@
 import type { MaskChoice } from '../analysis/fsc/suite.js';
-import { finishingRadius, gridFsc } from '../analysis/reconstruct/grid-fsc.js';
+import { FINISH_CHECK, finishingRadius, gridFsc } from '../analysis/reconstruct/grid-fsc.js';
 import type { InsertionGrid } from '../analysis/reconstruct/grid.js';
 import { readReslog, reslogPoint, type ReslogPoint } from '../analysis/whatif/reslog.js';
 import { blockTargets, defaultSizes, perHalf, shuffledHalves } from '../analysis/whatif/subsets.js';
@@ -197,7 +197,7 @@ async function nestedGrids(
 }
 
 /**
- * The pair's measure. A crossing within 85 % of how far the maps were finished may lie further out: then the
+ * The pair's measure. A crossing past FINISH_CHECK of how far the maps were finished may lie further out: then the
  * maps are finished again to rMax (`refinish`), or, without one, null (the caller inserts that size again).
  */
 function measureChecked(
@@ -209,7 +209,7 @@ function measureChecked(
 ): PairMeasure | null {
   const m = measurePair(v[0], v[1], mask, maps.pixelSizeA);
   const shell = m.resolutionA ? (maps.box * maps.pixelSizeA) / m.resolutionA : 0;
-  if (rFinish >= maps.shape.rMax || shell < 0.85 * rFinish) return m;
+  if (rFinish >= maps.shape.rMax || shell < FINISH_CHECK * rFinish) return m;
   if (!refinish) return null;
   const w = refinish();
   return measurePair(w[0], w[1], mask, maps.pixelSizeA);

@@ -1,9 +1,13 @@
+import { t975 } from '../budget/budget.js';
+
 /**
  * What leaving a group out did, against leaving out as many random particles (the control). The effect is read
- * on the FSC = 0.143 crossing interpolated between shells; the control's spread over its draws is the noise of the
- * measurement. A group is harmful when the map without it beats the control by more than twice that noise, useful
- * when it loses by as much; neutral only when the measurement could have seen a harmful group of this size (what
- * removing that many random particles costs is itself above twice the noise); otherwise too small to measure.
+ * on the FSC = 0.143 crossing interpolated between shells; the controls' spread is the noise of one such map. The
+ * map without the group is one more draw, so it must fall outside the controls' 95 % prediction interval
+ * (t₀.₉₇₅,ₙ₋₁ · sd · √(1 + 1/n): 4.97 sd with 3 controls; twice the sd let a correct group on a clean simulated set
+ * read "harmful"). Harmful when the map without the group beats the control by more, useful when it loses by more;
+ * neutral only when the measurement could have seen a harmful group of this size (what removing that many random
+ * particles costs is itself beyond the interval); otherwise too small to measure.
  */
 export type Verdict = 'harmful' | 'neutral' | 'useful' | 'too-small';
 
@@ -28,6 +32,8 @@ export interface Effect {
   removalCostA: number;
   /** The noise the verdict used: max(control SD, a quarter shell). */
   noiseA: number;
+  /** The half-width of the 95 % prediction interval an effect must pass. */
+  thresholdA: number;
   verdict: Verdict;
   why: string;
 }
@@ -37,35 +43,36 @@ export function groupEffect(e: EffectInput): Effect {
   const mean = e.controlA.reduce((a, b) => a + b, 0) / n;
   const sd = n > 1 ? Math.sqrt(e.controlA.reduce((a, x) => a + (x - mean) ** 2, 0) / (n - 1)) : 0;
   const noiseA = Math.max(sd, 0.25 * e.shellWidthA);
+  const thresholdA = t975(Math.max(1, n - 1)) * noiseA * Math.sqrt(1 + 1 / n);
   const effectA = mean - e.withoutA;
   const removalCostA = mean - e.fullA;
-  const base = { controlResolutionA: mean, controlSpreadA: sd, effectA, removalCostA, noiseA };
+  const base = { controlResolutionA: mean, controlSpreadA: sd, effectA, removalCostA, noiseA, thresholdA };
   const f = (x: number): string => x.toFixed(2);
-  if (effectA > 2 * noiseA)
+  if (effectA > thresholdA)
     return {
       ...base,
       verdict: 'harmful',
-      why: `without it the map is ${f(effectA)} Å better than without as many random particles (±${f(noiseA)} Å)`,
+      why: `without it the map is ${f(effectA)} Å better than without as many random particles (95 % of controls within ±${f(thresholdA)} Å)`,
     };
-  if (effectA < -2 * noiseA)
+  if (effectA < -thresholdA)
     return {
       ...base,
       verdict: 'useful',
-      why: `without it the map is ${f(-effectA)} Å worse than without as many random particles (±${f(noiseA)} Å)`,
+      why: `without it the map is ${f(-effectA)} Å worse than without as many random particles (95 % of controls within ±${f(thresholdA)} Å)`,
     };
-  if (removalCostA >= 2 * noiseA)
+  if (removalCostA >= thresholdA)
     return {
       ...base,
       verdict: 'neutral',
       why:
-        `leaving it out changes the map as leaving out as many random particles does (${f(effectA)} ± ${f(noiseA)} Å), ` +
+        `leaving it out changes the map as leaving out as many random particles does (${f(effectA)} Å, within ±${f(thresholdA)} Å), ` +
         `and a useless group this size would have shown (${f(removalCostA)} Å)`,
     };
   return {
     ...base,
     verdict: 'too-small',
     why:
-      `the controls scatter by ${f(noiseA)} Å, more than half of what leaving out this many particles can change ` +
+      `the controls scatter too much (±${f(thresholdA)} Å) for what leaving out this many particles can change ` +
       `(${f(removalCostA)} Å): the measurement cannot tell`,
   };
 }
