@@ -1,13 +1,24 @@
 import { inspectFile } from '../core/app/inspect.js';
 import { jsonText, type NamedBytes } from '../core/app/job.js';
-import { projectInputs, withProject } from '../core/app/project.js';
-import { reportJob, type ReportJobInput } from '../core/app/report.js';
+import { relionProjectGaps } from '../core/app/project-check.js';
+import { projectInputs, withProject, zipProjectSource, type ProjectSource } from '../core/app/project.js';
+import { htmlFigures, reportJob, type ReportJobInput } from '../core/app/report.js';
 import { ListedImageSource, reconstructJob } from '../core/app/reconstruct.js';
 import { InputError } from '../core/errors.js';
 import { setSimdEnabled } from '../core/fourier/simd.js';
+import { blobAccess } from '../core/io/zip.js';
+import { renderReportBody } from '../core/report/html.js';
 
 import { SharedMemoryPool } from '../core/parallel/pool.js';
-import type { FileInfo, InspectRequest, RunRequest, WorkerReply } from './protocol.js';
+import type {
+  CheckProjectRequest,
+  FileInfo,
+  InspectRequest,
+  ProjectCheck,
+  ProjectRef,
+  RunRequest,
+  WorkerReply,
+} from './protocol.js';
 
 /**
  * The analysis worker: reads the dropped files and runs the same job as `cryodx report`, off the
@@ -15,7 +26,7 @@ import type { FileInfo, InspectRequest, RunRequest, WorkerReply } from './protoc
  */
 const ctx = self as unknown as {
   postMessage(m: WorkerReply, transfer?: Transferable[]): void;
-  onmessage: ((e: MessageEvent<InspectRequest | RunRequest>) => void) | null;
+  onmessage: ((e: MessageEvent<InspectRequest | CheckProjectRequest | RunRequest>) => void) | null;
 };
 
 ctx.onmessage = (e) => {
@@ -23,6 +34,8 @@ ctx.onmessage = (e) => {
   const fail = (err: unknown): void => ctx.postMessage({ kind: 'error', message: (err as Error).message });
   try {
     if (msg.kind === 'inspect') ctx.postMessage({ kind: 'info', info: inspect(msg) });
+    else if (msg.kind === 'check-project')
+      void checkProject(msg.project).then((check) => ctx.postMessage({ kind: 'project', id: msg.id, check }));
     else run(msg).catch(fail);
   } catch (err) {
     fail(err);
@@ -31,6 +44,31 @@ ctx.onmessage = (e) => {
 
 function inspect(m: InspectRequest): FileInfo {
   return { id: m.id, ...inspectFile({ name: m.name, bytes: new Uint8Array(m.bytes) }) };
+}
+
+/** A project as the reader takes it: a folder's files by path, or a zip's entries, read when asked for. */
+async function sourceOf(p: ProjectRef): Promise<ProjectSource> {
+  if ('zip' in p) return zipProjectSource(blobAccess(p.zip), p.root);
+  const byPath = new Map(p.files.map((f) => [f.path, f.file]));
+  return {
+    root: p.root,
+    paths: [...byPath.keys()],
+    read: async (path) => new Uint8Array(await byPath.get(path)!.arrayBuffer()),
+  };
+}
+
+/** What the page shows as soon as a project arrives: its files, its kind and what its pipeline says is missing. */
+async function checkProject(p: ProjectRef): Promise<ProjectCheck> {
+  try {
+    const src = await sourceOf(p);
+    const paths = new Set(src.paths);
+    const relion = paths.has('default_pipeline.star') || src.paths.some((x) => /^\w+\/job\d+\/job\.star$/.test(x));
+    const cs = paths.has('job.json') || src.paths.some((x) => /^J\d+\/job\.json$/.test(x));
+    const gaps = relion ? await relionProjectGaps(src) : null;
+    return { files: src.paths.length, kind: relion ? 'RELION' : cs ? 'cryoSPARC' : null, gaps, error: null };
+  } catch (e) {
+    return { files: 0, kind: null, gaps: null, error: (e as Error).message };
+  }
 }
 
 let pool: SharedMemoryPool | null = null;
@@ -54,42 +92,22 @@ async function run(m: RunRequest): Promise<void> {
   setSimdEnabled(m.simd);
   installPool(m.ports);
   const t0 = performance.now();
-  const of = (role: string): NamedBytes[] =>
-    m.files.filter((f) => f.role === role).map((f) => ({ name: f.name, bytes: new Uint8Array(f.bytes) }));
-  const [half1] = of('half1'),
-    [half2] = of('half2'),
-    [mask] = of('mask'),
-    [particles] = of('particles');
-  const ctf = of('ctf');
-  const [model] = of('model'),
-    [pae] = of('pae');
-  const given: ReportJobInput = {
-    ...(half1 ? { half1 } : {}),
-    ...(half2 ? { half2 } : {}),
-    ...(mask ? { mask: { kind: 'user' as const, file: mask } } : {}),
-    angpixA: m.pixelSizeA,
-    ...(particles ? { particles } : {}),
-    ...(ctf.length ? { ctf } : {}),
-    ...(model ? { model } : {}),
-    ...(pae ? { pae } : {}),
-    symmetry: m.symmetry,
-    ...(m.mwKDa ? { mwKDa: m.mwKDa } : {}),
-    version: m.version,
-    analyses: m.analyses,
-  };
+  const given = givenInput(m);
   const input = m.project ? await projectOrFolder(m, given) : given;
   if (m.reconstruct) await rebuildHalves(m, input);
-  // The automatic mask stands in only where neither the user nor the project gave one.
-  if (!input.mask && m.autoMask) input.mask = { kind: 'auto' };
+  // The automatic mask stands in only for half maps that neither the user nor the project gave a mask for.
+  if (!input.mask && m.autoMask && input.half1) input.mask = { kind: 'auto' };
   const job = await reportJob(input, {
     report: (fraction: number, label: string) => ctx.postMessage({ kind: 'progress', fraction, label }),
   });
   const r = job.result;
+  const body = renderReportBody(r.report, htmlFigures(r.figures, r.slices), { frontEnd: 'page', slots: true });
   const result = {
     report: r.report,
     json: jsonText(r.report),
     figures: r.figures,
     html: r.html,
+    body,
     slices: r.slices,
     volumes: r.volumes,
     seconds: (performance.now() - t0) / 1000,
@@ -97,18 +115,45 @@ async function run(m: RunRequest): Promise<void> {
   ctx.postMessage({ kind: 'result', result });
 }
 
-/** A dropped project folder read by the same reader as `cryodx report --project`; files read when asked for. */
-async function fromProject(
-  p: NonNullable<RunRequest['project']>,
-  given: ReportJobInput,
-  symmetryGiven: boolean,
-): Promise<ReportJobInput> {
-  const byPath = new Map(p.files.map((f) => [f.path, f.file]));
-  const found = await projectInputs({
-    root: p.root,
-    paths: [...byPath.keys()],
-    read: async (path) => new Uint8Array(await byPath.get(path)!.arrayBuffer()),
-  });
+/** The files given one by one, by role, as the report job takes them (the CLI's flags, role for role). */
+function givenInput(m: RunRequest): ReportJobInput {
+  const of = (role: string): NamedBytes[] =>
+    m.files.filter((f) => f.role === role).map((f) => ({ name: f.name, bytes: new Uint8Array(f.bytes) }));
+  const one = (role: string): NamedBytes | undefined => of(role)[0];
+  const list = (role: string): NamedBytes[] | undefined => (of(role).length ? of(role) : undefined);
+  const mask = one('mask');
+  const picks = (['picks-1', 'picks-2'] as const)
+    .map((r, i) => ({ name: `picker ${i + 1}`, files: of(r) }))
+    .filter((p) => p.files.length);
+  const postprocess = m.files
+    .filter((f) => f.role === 'postprocess')
+    .map((f) => ({
+      file: { name: f.name, bytes: new Uint8Array(f.bytes) },
+      ...(f.particles ? { particles: f.particles } : {}),
+    }));
+  const fields: Partial<ReportJobInput> = {
+    half1: one('half1'),
+    half2: one('half2'),
+    ...(mask ? { mask: { kind: 'user' as const, file: mask } } : {}),
+    particles: one('particles'),
+    ctf: list('ctf'),
+    model: one('model'),
+    pae: one('pae'),
+    motion: list('motion'),
+    bfactors: one('bfactors'),
+    classes: list('classes'),
+    ctfRefine: list('ctf-refine'),
+    ...(picks.length ? { picks } : {}),
+    ...(postprocess.length ? { postprocessStars: postprocess } : {}),
+    ...(m.mwKDa ? { mwKDa: m.mwKDa } : {}),
+  };
+  const defined = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
+  return { ...defined, angpixA: m.pixelSizeA, symmetry: m.symmetry, version: m.version, analyses: m.analyses };
+}
+
+/** A project folder or zip read by the same reader as `cryodx report --project`; files read when asked for. */
+async function fromProject(p: ProjectRef, given: ReportJobInput, symmetryGiven: boolean): Promise<ReportJobInput> {
+  const found = await projectInputs(await sourceOf(p));
   return withProject(found, p.root, given, { symmetryGiven });
 }
 
@@ -120,7 +165,7 @@ async function fromProject(
 async function rebuildHalves(m: RunRequest, input: ReportJobInput): Promise<void> {
   if (!input.particles)
     throw new InputError('to rebuild the half maps, give the particle STAR (or .cs) of a refinement');
-  if (!m.project)
+  if (!m.project || 'zip' in m.project)
     throw new InputError('to rebuild the half maps, drop the folder that holds the particle stacks (the project)');
   const images = new ListedImageSource(
     m.project.files.map((f) => ({

@@ -6,6 +6,12 @@ import {
   type OrientationResult,
 } from '../analysis/orientations/scf.js';
 import { symmetryOperators } from '../analysis/orientations/symmetry.js';
+import {
+  directionsInUnit,
+  fitAsymmetricUnit,
+  symmetryWarning,
+  unitText,
+} from '../analysis/orientations/asymmetric-unit.js';
 import { viewsJudged } from '../diagnosis/rules-sample.js';
 import type { Basis } from '../model/basis.js';
 import { InputError } from '../errors.js';
@@ -53,8 +59,11 @@ export async function orientationsJob(inp: OrientationsJobInput): Promise<JobRes
     scfStarUniform: r.scfStarUniform?.mean ?? null,
     particles: r.nParticles,
   });
+  const fit = fitAsymmetricUnit(a.rotDeg, a.tiltDeg);
+  const warn = symmetryWarning(fit, symmetry, inp.particles.name);
   const result: OrientationsJobResult = {
     ...r,
+    anglesFit: fit,
     // The judgement report's preferred-orientation cause makes of these views (the same rule and threshold).
     verdict: {
       preferredOrientation: views.level,
@@ -63,11 +72,9 @@ export async function orientationsJob(inp: OrientationsJobInput): Promise<JobRes
       basis: views.evidence.basis,
       power: views.evidence.power,
     },
-    warnings: uniqueWarnings([...a.warnings, ...r.warnings]),
+    warnings: uniqueWarnings([...a.warnings, ...r.warnings, ...(warn ? [warn] : [])]),
   };
-  const spec = orientationDensitySpec(viewingDirections(a.rotDeg, a.tiltDeg, symmetry), {
-    title: `Orientation distribution (${r.symmetry}, symmetry-expanded)`,
-  });
+  const spec = orientationFigure(a.rotDeg, a.tiltDeg, symmetry, `Orientation distribution (${r.symmetry})`);
   return {
     result,
     outputs: [
@@ -77,6 +84,24 @@ export async function orientationsJob(inp: OrientationsJobInput): Promise<JobRes
     ],
     warnings: result.warnings,
   };
+}
+
+/**
+ * The orientation figure under a symmetry: each particle once, in the group's asymmetric unit (C1: as refined), so
+ * that the plot shows the views the particles give rather than |G| copies of each.
+ */
+export function orientationFigure(
+  rotDeg: ArrayLike<number>,
+  tiltDeg: ArrayLike<number>,
+  symmetry: string,
+  title: string,
+): Record<string, unknown> {
+  const text = unitText(symmetry);
+  if (!text) return orientationDensitySpec(viewingDirections(rotDeg, tiltDeg, 'C1'), { title });
+  return orientationDensitySpec(directionsInUnit(rotDeg, tiltDeg, symmetry), {
+    title,
+    unit: { symmetry: symmetry.toUpperCase(), text },
+  });
 }
 
 /** A point group the symmetry code knows (C1, Cn, Dn, T, O, I), or a clear refusal. */

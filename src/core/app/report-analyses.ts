@@ -4,12 +4,7 @@ import { calibrate, csFromZernike, type Calibration } from '../analysis/ctf/cali
 import { localResolution } from '../analysis/locres/locres.js';
 import { readLocres } from '../analysis/locres/reading.js';
 import { longestDimensionA } from '../analysis/masks/extent.js';
-import {
-  coverageProblem,
-  orientationCoverage,
-  orientationProblem,
-  viewingDirections,
-} from '../analysis/orientations/scf.js';
+import { coverageProblem, orientationCoverage, orientationProblem } from '../analysis/orientations/scf.js';
 import { postprocess } from '../analysis/postprocess/postprocess.js';
 import type { TiltRow } from '../analysis/tomo/tilt-series.js';
 import { summarizeCtf, triageCtf } from '../diagnosis/ctf-triage.js';
@@ -17,8 +12,9 @@ import { evidenceFrom } from '../diagnosis/evidence.js';
 import { InputError } from '../errors.js';
 import type { CtfEstimate } from '../model/ctf.js';
 import { fscChartSpec, guinierChartSpec, histogramSpec, tiltDefocusSpec } from '../report/figures/charts.js';
-import { orientationDensitySpec } from '../report/figures/orientation.js';
-import { centralSlicePng } from '../report/png.js';
+import { centralSlicePng, scaleBarA } from '../report/png.js';
+import { fitAsymmetricUnit, symmetryWarning } from '../analysis/orientations/asymmetric-unit.js';
+import { orientationFigure } from './orientations.js';
 import type { TiltSeriesSummary } from '../report/report.js';
 import type { ProgressContext } from '../util/progress.js';
 import { aberrationsFromFiles } from './ctf-results.js';
@@ -121,14 +117,14 @@ export function halfMapAnalyses(inp: ReportJobInput, c: Collected, progress?: Pr
     c.warnings.push(...l.warnings, ...c.lr.warnings);
     c.volumes.locres = l.locres;
   }
-  c.slices.push({ title: 'sharpened map, central z-section', png: centralSlicePng(post.sharpened, n, 'z') });
-  c.slices.push({ title: 'sharpened map, central y-section', png: centralSlicePng(post.sharpened, n, 'y') });
-  if (post.mask) c.slices.push({ title: 'mask, central z-section', png: centralSlicePng(post.mask, n, 'z') });
-  if (c.volumes.locres)
-    c.slices.push({
-      title: 'local resolution, central z-section (bright = worse)',
-      png: centralSlicePng(c.volumes.locres, n, 'z'),
-    });
+  const bar = `scale bar ${scaleBarA(n, px)} Å`;
+  const section = (title: string, v: Float32Array, axis: 'z' | 'y'): void => {
+    c.slices.push({ title: `${title}, central ${axis}-section (${bar})`, png: centralSlicePng(v, n, axis, px) });
+  };
+  section('sharpened map', post.sharpened, 'z');
+  section('sharpened map', post.sharpened, 'y');
+  if (post.mask) section('mask', post.mask, 'z');
+  if (c.volumes.locres) section('local resolution (bright = worse)', c.volumes.locres, 'z');
 }
 
 /** The dataset's CTF fits, judged against the map's resolution (cryodx's, else RELION's from the project). */
@@ -225,13 +221,13 @@ export function orientationAnalysis(file: NamedBytes, symmetry: string, c: Colle
     c.warnings.push({ code: 'orientations-skipped', message: `${file.name}: ${sparse}` });
     return;
   }
-  c.or = or;
+  const fit = fitAsymmetricUnit(a.rotDeg, a.tiltDeg);
+  c.or = { ...or, anglesFit: fit };
   c.warnings.push(...c.or.warnings);
-  const title = `Orientation distribution (SCF* ${c.or.scfStar.toFixed(2)})`;
-  c.specs.push({
-    name: 'orientations',
-    spec: orientationDensitySpec(viewingDirections(a.rotDeg, a.tiltDeg, symmetry), { title }),
-  });
+  const warn = symmetryWarning(fit, symmetry, file.name);
+  if (warn) c.warnings.push(warn);
+  const title = `Orientation distribution (${symmetry.toUpperCase()}, SCF* ${c.or.scfStar.toFixed(2)})`;
+  c.specs.push({ name: 'orientations', spec: orientationFigure(a.rotDeg, a.tiltDeg, symmetry, title) });
 }
 
 export function calibration(o: NonNullable<ReportJobInput['calibration']>, c: Collected): Calibration {

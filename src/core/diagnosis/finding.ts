@@ -31,6 +31,42 @@ export interface Power {
   note: string;
 }
 
+/**
+ * A kind of input that would measure a cause, named once here and phrased by each front end: the CLI's flags
+ * (`needs`), the page's roles and the files to drop (report/hints.ts).
+ */
+export type InputKind =
+  | 'half-maps'
+  | 'particles'
+  | 'ctf'
+  | 'motion'
+  | 'bfactors'
+  | 'classes'
+  | 'picks'
+  | 'ctf-refine'
+  | 'postprocess'
+  | 'model';
+
+/** What a rule asks for: the CLI's sentence and the inputs it names (none when it asks for new processing). */
+export interface Need {
+  text: string;
+  inputs: InputKind[];
+}
+
+/** The inputs that measure each cause, used when a rule gives its need as a sentence only. */
+const INPUTS_BY_CAUSE: Record<CauseId, InputKind[]> = {
+  '1a-compositional': ['classes'],
+  '1b-conformational': ['half-maps'],
+  '2-preferred-orientation': ['particles', 'half-maps'],
+  '3-ice-thickness': ['ctf'],
+  '4-motion-damage': ['motion', 'bfactors', 'postprocess'],
+  '5-ctf': ['ctf'],
+  '6-picking': ['picks'],
+  '7-microscope': ['ctf-refine'],
+  'particle-limited': ['postprocess'],
+  'sampling-limit': ['half-maps'],
+};
+
 export interface Finding {
   cause: CauseId;
   title: string;
@@ -39,12 +75,14 @@ export interface Finding {
   /** Estimated B-factor cost range, Å², where seed 000 gives one and the cause is not ruled out. */
   bCostA2: [number, number] | null;
   remedies: string[];
-  /** For 'not measured': the input that would test it. */
+  /** For 'not measured': the input that would test it (as the CLI names it). */
   needs: string | null;
   /** The basis of the evidence that decided the strength (null when nothing was measured). */
   basis: Basis | null;
   /** Why the strength is what it is, in terms of what the evidence could see. */
   power: string;
+  /** The same need as input kinds, for front ends that phrase it their own way (empty: no file would do). */
+  needsInputs: InputKind[];
 }
 
 /**
@@ -57,11 +95,13 @@ export function finding(
   cause: CauseId,
   strength: Strength,
   evidence: Evidence[],
-  needs: string | null = null,
+  need: string | Need | null = null,
   support = evidence.length,
   deciding: Evidence | null = evidence[0] ?? null,
 ): Finding {
   const info = CAUSES[cause];
+  const needs = typeof need === 'string' ? need : (need?.text ?? null);
+  const needsInputs = typeof need === 'string' ? INPUTS_BY_CAUSE[cause] : (need?.inputs ?? []);
   const f: Finding = {
     cause,
     title: info.title,
@@ -72,6 +112,7 @@ export function finding(
     needs,
     basis: deciding?.basis ?? null,
     power: powerOf(strength, evidence, deciding, needs),
+    needsInputs: needs === null ? [] : [...needsInputs],
   };
   SUPPORT.set(f, support);
   return f;
@@ -119,7 +160,7 @@ export function evidence(e: Omit<Evidence, 'power' | 'canRuleOut'>, power: Power
 export function graded(
   cause: CauseId,
   parts: { evidence: Evidence; level: Level }[],
-  needs: string | null = null,
+  needs: string | Need | null = null,
 ): Finding {
   const passed = parts.filter((p) => p.level !== 'none');
   let strength = strongest(parts.map((p) => p.level));

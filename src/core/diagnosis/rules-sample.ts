@@ -353,7 +353,7 @@ function anisotropicWithoutAngles(i: DiagnosisInput): Evidence | null {
 
 export function particles(i: DiagnosisInput): Finding {
   if (i.budget?.from === 'single-map' && samplingLimited(i))
-    return finding('particle-limited', 'not measured', [], AT_NYQUIST);
+    return finding('particle-limited', 'not measured', [], { text: AT_NYQUIST, inputs: [] });
   const sparse = sparseViews(i);
   if (sparse && i.budget?.from !== 'fit') {
     const needs = 'refinements of 1/4, 1/2 and all the particles (cryodx budget) to measure it';
