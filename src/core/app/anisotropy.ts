@@ -6,6 +6,7 @@ import { createVolume } from '../model/volume.js';
 import type { ProgressContext } from '../util/progress.js';
 import { jsonText, uniqueWarnings, type JobResult } from './job.js';
 import { loadHalfMaps, maskArray, type HalfMapInputs } from './maps.js';
+import { RLN } from '../io/star/labels.js';
 
 export interface AnisotropyJobInput extends HalfMapInputs {
   coneAngleDeg?: number;
@@ -64,7 +65,7 @@ export function anisotropyJob(inp: AnisotropyJobInput, progress?: ProgressContex
           {
             name: 'directions',
             loop: {
-              columns: ['cryodxAxisX', 'cryodxAxisY', 'cryodxAxisZ', 'rlnAngstromResolution'],
+              columns: ['cryodxAxisX', 'cryodxAxisY', 'cryodxAxisZ', RLN.angstromResolution],
               values: [d.map((x) => x.x), d.map((x) => x.y), d.map((x) => x.z), d.map((x) => x.resolutionA ?? 999)],
             },
           },

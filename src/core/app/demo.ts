@@ -5,6 +5,7 @@ import { writeStar } from '../io/star/write.js';
 import { createVolume } from '../model/volume.js';
 import { demoDataset, type DemoDataset } from '../simulate/demo.js';
 import type { JobOutput } from './job.js';
+import { RLN } from '../io/star/labels.js';
 
 export interface DemoInputs {
   /** The dataset's files as a user's project would hold them (names relative to the demo folder). */
@@ -36,18 +37,18 @@ export function demoInputs(pdbText: string, pdbName: string): DemoInputs {
     `${String((i % 500) + 1).padStart(6, '0')}@Extract/demo_${Math.floor(i / 500)}.mrcs`;
   const optics = {
     columns: [
-      'rlnOpticsGroup',
-      'rlnOpticsGroupName',
-      'rlnVoltage',
-      'rlnSphericalAberration',
-      'rlnAmplitudeContrast',
-      'rlnImagePixelSize',
-      'rlnImageSize',
+      RLN.opticsGroup,
+      RLN.opticsGroupName,
+      RLN.voltage,
+      RLN.sphericalAberration,
+      RLN.amplitudeContrast,
+      RLN.imagePixelSize,
+      RLN.imageSize,
     ],
     values: [[1], ['opticsGroup1'], [300], [2.7], [0.1], [px], [d.n]],
   };
   const particles = {
-    columns: ['rlnImageName', 'rlnAngleRot', 'rlnAngleTilt', 'rlnAnglePsi', 'rlnOpticsGroup'],
+    columns: [RLN.imageName, RLN.angleRot, RLN.angleTilt, RLN.anglePsi, RLN.opticsGroup],
     values: [
       Array.from(d.rotDeg, (_, i) => imageName(i)),
       d.rotDeg,

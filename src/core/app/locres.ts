@@ -7,6 +7,7 @@ import { writeStar } from '../io/star/write.js';
 import type { ProgressContext } from '../util/progress.js';
 import { jsonText, uniqueWarnings, type JobResult } from './job.js';
 import { loadHalfMaps, volumeLike, type HalfMapInputs } from './maps.js';
+import { RLN } from '../io/star/labels.js';
 
 export interface LocresJobInput extends HalfMapInputs {
   method?: LocresMethod;
@@ -128,7 +129,7 @@ export function locresJob(inp: LocresJobInput, progress?: ProgressContext): JobR
           {
             name: 'locres',
             loop: {
-              columns: ['rlnCoordinateX', 'rlnCoordinateY', 'rlnCoordinateZ', 'rlnLocalResolution'],
+              columns: [RLN.coordinateX, RLN.coordinateY, RLN.coordinateZ, RLN.localResolution],
               values: [pts.map((p) => p.x), pts.map((p) => p.y), pts.map((p) => p.z), pts.map((p) => p.resolutionA)],
             },
           },

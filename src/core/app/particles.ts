@@ -7,6 +7,7 @@ import { readParticles } from '../io/star/particles.js';
 import { readStar, type StarDocument } from '../io/star/read.js';
 import { writeStar } from '../io/star/write.js';
 import type { NamedBytes } from './job.js';
+import { RLN } from '../io/star/labels.js';
 
 /** A particle file as a STAR document: RELION STAR (3.0–5) as is, cryoSPARC .cs through pyem's conventions. */
 export function particleStar(file: NamedBytes): { doc: StarDocument; warnings: Warning[] } {
@@ -33,7 +34,7 @@ export function particleAngles(file: NamedBytes): {
   if (!particles.angleRotDeg || !particles.angleTiltDeg) {
     throw new FormatError('the particles have no angles', {
       source: file.name,
-      expected: '_rlnAngleRot and _rlnAngleTilt (or alignments3D/pose in a .cs)',
+      expected: `_${RLN.angleRot} and _${RLN.angleTilt} (or alignments3D/pose in a .cs)`,
       hint: 'Give the particles of a 3D refinement',
     });
   }

@@ -29,6 +29,7 @@ import { readPolishBfactors } from '../io/processing/polish.js';
 import { readStar, type StarDocument } from '../io/star/read.js';
 import type { CtfEstimate } from '../model/ctf.js';
 import type { NamedBytes } from './job.js';
+import { RLN } from '../io/star/labels.js';
 
 /**
  * The processing results a report reads beside the maps (motion, polishing, classes, picks, earlier
@@ -78,7 +79,7 @@ export function motionFromFiles(
           'corrected_micrographs.star or MotionCor2 logs to --motion',
       );
     const doc = star(f);
-    if (doc.blocks.some((b) => b.loop?.has('rlnMicrographShiftX')))
+    if (doc.blocks.some((b) => b.loop?.has(RLN.micrographShiftX)))
       tracks.set(micrographKey(f.name), readMotionStar(doc));
     else rows.push(...readCorrectedMicrographs(doc));
   }
@@ -91,7 +92,7 @@ export function motionFromFiles(
   const reading = readMotion({ rows: rowsKeyed, tracks: keyed, pixelSizeA });
   if (!reading && files.length)
     throw new InputError(
-      `${files.map((f) => f.name).join(', ')}: no motion to read (RELION's rlnAccumMotion* columns or per-frame ` +
+      `${files.map((f) => f.name).join(', ')}: no motion to read (RELION's ${RLN.accumMotionTotal}, Early, Late columns or per-frame ` +
         'shifts, with a pixel size)',
     );
   return {
@@ -148,11 +149,11 @@ export function classesFromFiles(files: NamedBytes[]): ClassReading {
     }
     const doc = star(f);
     if (doc.blocks.some((b) => b.name === 'model_classes')) models.push(readClassModel(doc));
-    else if (doc.blocks.some((b) => b.pairs.has('rlnChangesOptimalClasses'))) {
+    else if (doc.blocks.some((b) => b.pairs.has(RLN.changesOptimalClasses))) {
       const v = readClassChanges(doc);
       const it = /_it(\d+)_/.exec(f.name);
       if (v !== null) changes = { it: it ? Number(it[1]) : null, v };
-    } else if (doc.blocks.some((b) => b.loop?.has('rlnClassNumber'))) {
+    } else if (doc.blocks.some((b) => b.loop?.has(RLN.classNumber))) {
       const m = readClassMembership(doc);
       if (m.iteration === null) kept = m.classNumber;
       else members.push(m);
@@ -299,13 +300,11 @@ function optionalBfactor(doc: StarDocument): ReturnType<typeof bfactorFromStar> 
 
 /** The corrected FSC at the finest shell of a postprocess.star. */
 function fscAtNyquist(doc: StarDocument): number | null {
-  const loop = doc.blocks.find((b) => b.loop?.has('rlnAngstromResolution'))?.loop;
+  const loop = doc.blocks.find((b) => b.loop?.has(RLN.angstromResolution))?.loop;
   if (!loop || !loop.rows) return null;
-  const col = ['rlnFourierShellCorrelationCorrected', 'rlnFourierShellCorrelationUnmaskedMaps'].find((c) =>
-    loop.has(c),
-  );
+  const col = [RLN.fourierShellCorrelationCorrected, RLN.fourierShellCorrelationUnmaskedMaps].find((c) => loop.has(c));
   if (!col) return null;
-  const [res, fsc] = loop.numberColumns(['rlnAngstromResolution', col]);
+  const [res, fsc] = loop.numberColumns([RLN.angstromResolution, col]);
   let best = -1;
   for (let i = 0; i < loop.rows; i++) if (res![i]! > 0 && (best < 0 || res![i]! < res![best]!)) best = i;
   return best >= 0 ? fsc![best]! : null;

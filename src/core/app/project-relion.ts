@@ -7,6 +7,7 @@ import type { InputUse } from '../report/report.js';
 import type { NamedBytes } from './job.js';
 import type { PickerFiles, PostprocessEntry } from './processing.js';
 import type { ProjectInput, ProjectInputs, ProjectSource } from './project.js';
+import { RLN } from '../io/star/labels.js';
 
 /**
  * A RELION project (3.1–5) as `report --project` reads it: the jobs from default_pipeline.star and the job folders,
@@ -150,8 +151,8 @@ async function motion(p: RelionProject, input: ProjectInput): Promise<void> {
   if (!job) return;
   const main = `${job.name}/corrected_micrographs.star`;
   const doc = await p.star(main);
-  const loop = doc?.blocks.find((b) => b.loop?.has('rlnMicrographMetadata'))?.loop;
-  const meta = loop ? loop.strings('rlnMicrographMetadata').filter((m) => p.has(m)) : [];
+  const loop = doc?.blocks.find((b) => b.loop?.has(RLN.micrographMetadata))?.loop;
+  const meta = loop ? loop.strings(RLN.micrographMetadata).filter((m) => p.has(m)) : [];
   input.motion = [await p.bytes(main), ...(await Promise.all(meta.map((m) => p.bytes(m))))];
   p.use('motion', main, job.name, `latest successful MotionCorr; ${meta.length} per-micrograph motion files`);
 }
@@ -215,7 +216,7 @@ async function postprocessing(p: RelionProject, input: ProjectInput, refine: Job
     const e: PostprocessEntry = { file: await p.bytes(file) };
     if (rj) {
       const data = await p.star(`${rj.name}/run_data.star`);
-      const n = data?.blocks.find((b) => b.name === 'particles' || b.loop?.has('rlnImageName'))?.loop?.rows;
+      const n = data?.blocks.find((b) => b.name === 'particles' || b.loop?.has(RLN.imageName))?.loop?.rows;
       if (n) e.particles = n;
       const img = (await p.options(rj.name)).get('fn_img') ?? '';
       if (img.startsWith('Polish/')) e.after = 'polishing';

@@ -13,6 +13,7 @@ import { fscJob, type FscResult } from './fsc.js';
 import { jsonText, uniqueWarnings, type JobOutput, type JobResult, type NamedBytes } from './job.js';
 import type { MaskSpec } from './maps.js';
 import { particleStar } from './particles.js';
+import { RLN } from '../io/star/labels.js';
 
 export interface ReconstructJobInput {
   particles: NamedBytes;
@@ -88,7 +89,7 @@ export async function reconstructJob(
   const subset = inp.subset ?? (plan.hasSubsets ? 'both' : 'all');
   if (subset !== 'all' && !plan.hasSubsets)
     throw new InputError(
-      `${plan.source}: --subset ${subset} needs half-set numbers (rlnRandomSubset or alignments3D/split); ` +
+      `${plan.source}: --subset ${subset} needs half-set numbers (${RLN.randomSubset} or alignments3D/split); ` +
         'use --subset all',
     );
   const layouts = await checkStacks(plan, inp.images, inp.angpixA !== undefined && inp.angpixA !== null);

@@ -265,7 +265,7 @@ function opticsNotApplied(doc: StarDocument, particles: StarLoop, noCtf: boolean
       return true;
     }
   };
-  if (!noCtf && (nonZero(RLN.ctfPremultiplied) || nonZero(RLN.ctfDataAreCtfPremultiplied)))
+  if (!noCtf && (nonZero(RLN.ctfDataArePhaseFlipped) || nonZero(RLN.ctfDataAreCtfPremultiplied)))
     throw new FormatError('the particles are CTF-premultiplied (or phase-flipped)', {
       source: doc.source,
       hint:
@@ -276,7 +276,7 @@ function opticsNotApplied(doc: StarDocument, particles: StarLoop, noCtf: boolean
     nonZero(RLN.beamTiltX) || nonZero(RLN.beamTiltY) ? 'beam tilt' : null,
     has(RLN.oddZernike) ? 'odd Zernike terms' : null,
     has(RLN.evenZernike) ? 'even Zernike terms' : null,
-    has(RLN.magMatrix00) ? 'anisotropic magnification' : null,
+    has(RLN.magMat00) ? 'anisotropic magnification' : null,
     has(RLN.mtfFileName) ? 'the detector MTF' : null,
   ].filter((x): x is string => x !== null);
   if (skipped.length)

@@ -3,6 +3,7 @@ import { CancelledError } from '../../util/progress.js';
 import { imageRange, type StackLayout } from '../../io/mrc/stack.js';
 import { PARAMS, packParticle, type ParticleBatch } from './batch.js';
 import type { ReconstructionPlan } from './particles.js';
+import { RLN } from '../../io/star/labels.js';
 
 /**
  * Where particle images come from: the CLI reads byte ranges of files, the browser slices File objects.
@@ -45,7 +46,7 @@ export async function checkStacks(
         source: plan.source,
         line: plan.lineOf(i),
         found: `${layout.nx} px in ${stack}`,
-        expected: `${plan.boxSize} px (rlnImageSize)`,
+        expected: `${plan.boxSize} px (${RLN.imageSize})`,
         hint: 'The STAR and the stacks come from different extractions; give the matching pair',
       });
     if (

@@ -6,6 +6,7 @@ import { readNamed, readNamedOptional, writeOutputs } from '../../job-io.js';
 import { terminalProgress } from '../../progress.js';
 import { fmt, printJson, warn } from '../output.js';
 import { addMaskOptions, finiteNumber, inputPaths, maskSpec, num, positiveNumber, type MaskFlags } from '../options.js';
+import { RLN } from '../../../core/io/star/labels.js';
 
 interface PostprocessFlags extends MaskFlags {
   angpix?: number;
@@ -40,7 +41,7 @@ export function registerPostprocess(program: Command): void {
       num('--autob-highres', { min: 0 }),
       0,
     )
-    .option('--mtf <star>', 'detector MTF (STAR with _rlnResolutionInversePixel, _rlnMtfValue)')
+    .option('--mtf <star>', `detector MTF (STAR with _${RLN.resolutionInversePixel}, _${RLN.mtfValue})`)
     .option(
       '--low-pass <A|resolution>',
       'low-pass the sharpened map at A Å, or at the FSC resolution (default: none, as RELION 3.1)',

@@ -7,6 +7,7 @@ import { fitTilts } from '../../parallel/tilt-pool.js';
 import { VERSION } from '../version.js';
 import { printJson, warn } from '../output.js';
 import { addCtfOptions, ctfOptionsOf, finiteNumber, inputPaths, positiveNumber, type CtfFlags } from '../options.js';
+import { RLN } from '../../../core/io/star/labels.js';
 
 interface TiltCtfFlags extends CtfFlags {
   tlt?: string;
@@ -60,7 +61,7 @@ export function registerTiltCtf(program: Command): void {
     )
     .option(
       '--particles <file>',
-      'particles in the tomogram frame: RELION 5 STAR (rlnCenteredCoordinate{X,Y,Z}Angst) or CSV x, y, z in Å',
+      `particles in the tomogram frame: RELION 5 STAR (${RLN.centeredCoordinateXAngst}, Y, Z) or CSV x, y, z in Å`,
     )
     .option('--fit-axis', 'also search the tilt-axis angle and a tilt offset on the most tilted image (~30 s more)')
     .option('--json', 'print one JSON object to stdout')
@@ -139,7 +140,7 @@ function printSummary(r: TiltCtfJobResult, dir: string): void {
     );
   }
   lines.push(
-    `Wrote ${join(dir, 'tilt_series_ctf.star')} (rlnCtfBfactor / rlnCtfScalefactor per tilt), tilt_ctf.json, ` +
+    `Wrote ${join(dir, 'tilt_series_ctf.star')} (${RLN.ctfBfactor} / ${RLN.ctfScalefactor} per tilt), tilt_ctf.json, ` +
       `tilt_ctf.txt and ` +
       `figures${r.particles.length ? `, particle_tilt_defocus.star (${r.particles.length} particles)` : ''}`,
   );
