@@ -67,7 +67,7 @@ async function run(m: RunRequest): Promise<void> {
     ...(half1 ? { half1 } : {}),
     ...(half2 ? { half2 } : {}),
     ...(mask ? { mask: { kind: 'user' as const, file: mask } } : {}),
-    angpixA: m.pixelSizeA,
+    pixelSizeA: m.pixelSizeA,
     ...(particles ? { particles } : {}),
     ...(ctf.length ? { ctf } : {}),
     ...(model ? { model } : {}),
@@ -130,7 +130,7 @@ async function rebuildHalves(m: RunRequest, input: ReportJobInput): Promise<void
     })),
   );
   const job = await reconstructJob(
-    { particles: input.particles, images, symmetry: m.symmetry, subset: 'both', angpixA: m.pixelSizeA },
+    { particles: input.particles, images, symmetry: m.symmetry, subset: 'both', pixelSizeA: m.pixelSizeA },
     {
       report: (fraction: number, label: string) =>
         ctx.postMessage({ kind: 'progress', fraction: 0.5 * fraction, label }),
@@ -142,7 +142,7 @@ async function rebuildHalves(m: RunRequest, input: ReportJobInput): Promise<void
   };
   input.half1 = map('half1.mrc');
   input.half2 = map('half2.mrc');
-  input.angpixA = job.result.pixelSizeA;
+  input.pixelSizeA = job.result.pixelSizeA;
 }
 
 /**

@@ -5,7 +5,7 @@ import { writeStar } from '../io/star/write.js';
 import { createVolume } from '../model/volume.js';
 import type { ProgressContext } from '../util/progress.js';
 import { jsonText, uniqueWarnings, type JobResult } from './job.js';
-import { loadHalfMaps, maskArray, type HalfMapInputs } from './maps.js';
+import { loadHalfMaps, type HalfMapInputs } from './maps.js';
 import { RLN } from '../io/star/labels.js';
 
 export interface AnisotropyJobInput extends HalfMapInputs {
@@ -26,15 +26,14 @@ export function anisotropyJob(inp: AnisotropyJobInput, progress?: ProgressContex
   if (!(Number.isInteger(count) && count >= 10 && count <= 20000))
     throw new InputError(`--directions takes a number from 10 to 20000, got ${count}`);
   const h = loadHalfMaps(inp);
-  const m = maskArray(h);
   const out = anisotropy(
-    h.half1.volume,
-    h.half2.volume,
-    { pixelSizeA: h.pixelSizeA, coneAngleDeg: cone, directions: count, mask: m.mask },
+    h.half1,
+    h.half2,
+    { pixelSizeA: h.pixelSizeA, coneAngleDeg: cone, directions: count, mask: h.mask?.data ?? null },
     progress,
   );
   const r = out.result;
-  const warnings = uniqueWarnings([...h.warnings, ...m.warnings, ...r.warnings]);
+  const warnings = uniqueWarnings([...h.warnings, ...r.warnings]);
   const result: AnisotropyJobResult = {
     sphericity: r.sphericity,
     sphericityNoiseFloor: r.sphericityNoiseFloor,
@@ -47,7 +46,7 @@ export function anisotropyJob(inp: AnisotropyJobInput, progress?: ProgressContex
     directions: r.directions.map((d) => ({ x: d.x, y: d.y, z: d.z, resolutionA: d.resolutionA })),
     warnings,
   };
-  const v = h.half1.volume;
+  const v = h.half1;
   const k = 1 / (v.nx * h.pixelSizeA);
   const d = r.directions;
   return {

@@ -26,7 +26,7 @@ export interface BudgetJobInput {
   /** Particles in the current map (single-map estimate). */
   particleCount?: number;
   /** Pixel size in Å: no prediction beyond its Nyquist (taken from postprocess.star files when not given). */
-  angpixA?: number;
+  pixelSizeA?: number;
 }
 
 export interface BudgetJobResult {
@@ -52,7 +52,7 @@ export function budgetJob(inp: BudgetJobInput): JobResult<BudgetJobResult> {
   const nyquists = stars
     .map((f) => nyquistFromStar(readStar(f.bytes, { source: f.name })))
     .filter((x): x is number => x !== null);
-  const nyquistA = inp.angpixA !== undefined ? 2 * inp.angpixA : nyquists.length ? Math.min(...nyquists) : null;
+  const nyquistA = inp.pixelSizeA !== undefined ? 2 * inp.pixelSizeA : nyquists.length ? Math.min(...nyquists) : null;
   let fit: BudgetFit | null = null;
   if (points.length === 1) {
     throw new InputError(

@@ -4,19 +4,22 @@ import { jsonText, type JobResult } from './job.js';
 
 export interface CalibrateJobInput {
   csNominalMm: number;
-  angpixA: number;
+  pixelSizeA: number;
   voltageKv?: number;
   csRefinedMm?: number;
   /** RELION's fourth-order even Zernike term Z₄⁰ (Å), instead of csRefinedMm. */
   zernikeZ40?: number;
   defocusA?: number;
   resolutionA?: number;
-  /** Forward direction: the true pixel size, to see what a refinement at angpixA would find. */
-  angpixTrueA?: number;
+  /** Forward direction: the true pixel size, to see what a refinement at pixelSizeA would find. */
+  pixelSizeTrueA?: number;
 }
 
 export interface ForwardCalibration {
   direction: 'forward';
+  pixelSizeNominalA: number;
+  pixelSizeTrueA: number;
+  /** Old names of pixelSizeNominalA and pixelSizeTrueA (kept for scripts; docs/conventions.md). */
   angpixNominalA: number;
   angpixTrueA: number;
   defocusTrueA: number;
@@ -33,13 +36,15 @@ export type CalibrateJobResult =
 export function calibrateJob(inp: CalibrateJobInput): JobResult<CalibrateJobResult> {
   const voltageKv = inp.voltageKv ?? 300;
   let result: CalibrateJobResult;
-  if (inp.angpixTrueA !== undefined) {
+  if (inp.pixelSizeTrueA !== undefined) {
     const defocusTrueA = inp.defocusA ?? 10000;
-    const f = apparentParameters(inp.angpixA, inp.angpixTrueA, defocusTrueA, inp.csNominalMm);
+    const f = apparentParameters(inp.pixelSizeA, inp.pixelSizeTrueA, defocusTrueA, inp.csNominalMm);
     result = {
       direction: 'forward',
-      angpixNominalA: inp.angpixA,
-      angpixTrueA: inp.angpixTrueA,
+      pixelSizeNominalA: inp.pixelSizeA,
+      pixelSizeTrueA: inp.pixelSizeTrueA,
+      angpixNominalA: inp.pixelSizeA,
+      angpixTrueA: inp.pixelSizeTrueA,
       defocusTrueA,
       defocusApparentA: f.defocusA,
       csNominalMm: inp.csNominalMm,
@@ -58,7 +63,7 @@ export function calibrateJob(inp: CalibrateJobInput): JobResult<CalibrateJobResu
     const c = calibrate({
       csRefinedMm,
       csNominalMm: inp.csNominalMm,
-      angpixA: inp.angpixA,
+      pixelSizeA: inp.pixelSizeA,
       voltageKv,
       ...(inp.defocusA !== undefined ? { defocusA: inp.defocusA } : {}),
       ...(inp.resolutionA !== undefined ? { resolutionA: inp.resolutionA } : {}),

@@ -11,7 +11,7 @@ import { checkAmplitudeContrast, parseRange } from './options.js';
 
 /** The options of a micrograph CTF fit as a user gives them (ranges as "FROM:TO" text or numbers). */
 export interface CtfJobOptions {
-  angpixA?: number;
+  pixelSizeA?: number;
   voltageKv?: number;
   csMm?: number;
   amplitudeContrast?: number;
@@ -35,7 +35,7 @@ export interface MicrographFitOptions extends Required<
     | 'fitHighResolutionA'
   >
 > {
-  angpixA: number | null;
+  pixelSizeA: number | null;
   boxPx: number;
   findPhaseShift: boolean;
   findThickness: boolean;
@@ -65,7 +65,7 @@ export function micrographFitOptions(
   if (!(Number.isInteger(box) && box >= 64 && box <= 4096 && box % 2 === 0))
     throw new InputError(`--box takes an even tile size from 64 to 4096 px, got ${box}`);
   return {
-    angpixA: o.angpixA ?? null,
+    pixelSizeA: o.pixelSizeA ?? null,
     voltageKv: o.voltageKv ?? CTF_FIT_DEFAULTS.voltageKv,
     csMm: o.csMm ?? CTF_FIT_DEFAULTS.csMm,
     amplitudeContrast: checkAmplitudeContrast(o.amplitudeContrast ?? CTF_FIT_DEFAULTS.amplitudeContrast),

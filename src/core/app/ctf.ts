@@ -6,6 +6,7 @@ import { readMrc } from '../io/mrc/read.js';
 import { writeMrc } from '../io/mrc/write.js';
 import type { CtfEstimate } from '../model/ctf.js';
 import { wavelengthA } from '../model/ctf-physics.js';
+import { resolvePixelSize, statedByMap } from '../model/pixel-size.js';
 import { createVolume } from '../model/volume.js';
 import { ctfFitChart } from '../report/figures/charts.js';
 import { lineChartSvg } from '../report/figures/line-svg.js';
@@ -29,15 +30,9 @@ export function fitMicrograph(file: NamedBytes, o: MicrographFitOptions): Microg
   const warnings: Warning[] = [...f.warnings];
   if (f.kind === 'volume' || f.kind === 'volume-stack')
     throw new InputError(`${path}: is a 3D map (${v.nx}×${v.ny}×${v.nz}), expected a micrograph`);
-  const header = v.pixelSizeA?.[0] ?? null;
-  const pixelSizeA = o.angpixA ?? header;
-  if (!pixelSizeA) throw new InputError(`${path}: no pixel size in the header; give it with --angpix A`);
-  if (o.angpixA && header && Math.abs(header - o.angpixA) > 1e-3 * o.angpixA) {
-    warnings.push({
-      code: 'angpix-override',
-      message: `${path}: header pixel size ${header} Å overridden by --angpix ${o.angpixA}`,
-    });
-  }
+  const px = resolvePixelSize([statedByMap(path, 'micrograph', v, 2)], { valueA: o.pixelSizeA, flag: '--angpix' });
+  const pixelSizeA = px.pixelSizeA;
+  warnings.push(...px.warnings);
   let image: Float32Array = v.data;
   if (v.nz > 1) {
     image = new Float32Array(v.nx * v.ny);

@@ -20,8 +20,8 @@ export interface FscJobInput extends HalfMapInputs {
 export function fscJob(inp: FscJobInput, progress?: ProgressContext): JobResult<FscResult> {
   const h = loadHalfMaps(inp);
   const { result, autoMask } = computeFsc(
-    h.half1.volume,
-    h.half2.volume,
+    h.half1,
+    h.half2,
     {
       pixelSizeA: h.pixelSizeA,
       mask: h.mask,
@@ -33,10 +33,10 @@ export function fscJob(inp: FscJobInput, progress?: ProgressContext): JobResult<
   );
   result.warnings = uniqueWarnings([...h.warnings, ...result.warnings]);
   const outputs: JobOutput[] = [];
-  const maskName = h.maskFile?.name ?? (autoMask ? 'auto_mask.mrc' : null);
+  const maskName = h.maskName ?? (autoMask ? 'auto_mask.mrc' : null);
   outputs.push({
     name: 'fsc.star',
-    text: writeStar(fscStarTables(result, { half1: h.half1.name, half2: h.half2.name, maskName })),
+    text: writeStar(fscStarTables(result, { half1: h.names[0], half2: h.names[1], maskName })),
   });
   outputs.push({
     name: 'fsc.xml',
@@ -49,7 +49,7 @@ export function fscJob(inp: FscJobInput, progress?: ProgressContext): JobResult<
       `${autoMask.threshold.toPrecision(4)}, extend ${autoMask.extendPx} px, soft edge ${autoMask.softEdgePx} px`;
     outputs.push({
       name: 'auto_mask.mrc',
-      parts: writeMrcParts(volumeLike(h.half1.volume, h.pixelSizeA, autoMask.mask), { labels: [label] }),
+      parts: writeMrcParts(volumeLike(h.half1, h.pixelSizeA, autoMask.mask), { labels: [label] }),
     });
   }
   return { result, outputs, warnings: result.warnings };

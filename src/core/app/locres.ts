@@ -47,7 +47,7 @@ export function locresJob(inp: LocresJobInput, progress?: ProgressContext): JobR
   if (method !== 'relion' && method !== 'blocres')
     throw new InputError(`the locres method is relion or blocres, got "${String(method)}"`);
   const h = loadHalfMaps(inp);
-  const n = h.half1.volume.nx;
+  const n = h.half1.nx;
   const px = h.pixelSizeA;
   const boxA = n * px;
   if (inp.windowA !== undefined && !(inp.windowA >= 4 * px && inp.windowA <= boxA)) {
@@ -62,11 +62,11 @@ export function locresJob(inp: LocresJobInput, progress?: ProgressContext): JobR
         `(${(boxA / 2).toFixed(1)} Å)`,
     );
   }
-  const fsc = computeFsc(h.half1.volume, h.half2.volume, { pixelSizeA: px, mask: h.mask });
+  const fsc = computeFsc(h.half1, h.half2, { pixelSizeA: px, mask: h.mask });
   const w = inp.windowA;
   const lr = localResolution(
-    h.half1.volume,
-    h.half2.volume,
+    h.half1,
+    h.half2,
     {
       pixelSizeA: px,
       method,
@@ -108,7 +108,7 @@ export function locresJob(inp: LocresJobInput, progress?: ProgressContext): JobR
     })),
     warnings,
   };
-  const vol = (d: Float32Array): ReturnType<typeof volumeLike> => volumeLike(h.half1.volume, px, d);
+  const vol = (d: Float32Array): ReturnType<typeof volumeLike> => volumeLike(h.half1, px, d);
   const pts = lr.points;
   return {
     result,

@@ -11,7 +11,9 @@ import { valuesAtResidues } from '../analysis/model/residue-values.js';
 import { fscChartSpec } from '../report/figures/charts.js';
 import { renderSvg } from '../report/figures/svg.js';
 import { jsonText, type JobResult, type NamedBytes } from './job.js';
-import { readMap, resolvePixelSize, volumeLike } from './maps.js';
+import { checkMap } from '../model/checked-map.js';
+import { resolvePixelSize, statedByMap } from '../model/pixel-size.js';
+import { readMap, volumeLike, type LoadedMap } from './maps.js';
 
 /** `cryodx model-fsc` and `cryodx construct`: a model against its map, and construct advice from a prediction. */
 export interface ModelFscJobInput {
@@ -19,7 +21,8 @@ export interface ModelFscJobInput {
   model: NamedBytes;
   half1?: NamedBytes;
   half2?: NamedBytes;
-  angpixA?: number | null;
+  /** The pixel size in Å (`--angpix`), overriding the headers. */
+  pixelSizeA?: number | null;
   /** The resolution the mask radius follows (default: the model's 0.5 crossing). */
   resolutionA?: number | null;
 }
@@ -53,7 +56,11 @@ export async function modelFscJob(inp: ModelFscJobInput): Promise<JobResult<Mode
   for (const h of all.slice(1))
     if (h.volume.nx !== v.nx || h.volume.ny !== v.ny || h.volume.nz !== v.nz)
       throw new InputError(`${h.name}: ${h.volume.nx}×${h.volume.ny}×${h.volume.nz}, not the map's ${v.nx}³ grid`);
-  const px = resolvePixelSize(all, inp.angpixA);
+  const px = resolvePixelSize(
+    all.map((m, i) => statedByMap(m.name, i ? 'half map' : 'map', m.volume)),
+    { valueA: inp.pixelSizeA, flag: '--angpix' },
+  );
+  for (const m of all) checkMap(m.name, m.volume, px.pixelSizeA, m.scan);
   const st = structureOf(inp.model);
   // A model map needs atoms in the box: with none (or a handful) its FSC is 0/0 in most shells.
   const inBox = Math.round(inside(st, v, px.pixelSizeA) * st.atoms.length);
@@ -167,7 +174,7 @@ export async function constructJob(inp: ConstructJobInput): Promise<JobResult<Co
     throw new InputError('--locres needs --model-in-map (the model placed in that map), and the other way round');
   const locres =
     inp.locres && inp.modelInMap
-      ? sampleLocres(readMap(inp.locres, 'local-resolution map').volume, structureOf(inp.modelInMap), residues)
+      ? sampleLocres(readMap(inp.locres, 'local-resolution map'), structureOf(inp.modelInMap), residues)
       : null;
   const advice = constructAdvice(residues, pae && pae.n === residues.length ? pae : null, locres);
   const result: ConstructJobResult = { ...advice, model: inp.model.name, predicted: st.predicted, warnings };
@@ -176,12 +183,13 @@ export async function constructJob(inp: ConstructJobInput): Promise<JobResult<Co
 
 /** Local resolution at each residue's Cα in the placed model, matched to the prediction by chain and number. */
 function sampleLocres(
-  map: Volume,
+  file: LoadedMap,
   placed: Structure,
   residues: Residue[],
 ): (Residue & { localResolutionA: number | null })[] {
-  const px = map.pixelSizeA?.[0];
+  const px = statedByMap(file.name, 'local-resolution map', file.volume).pixelSizeA;
   if (!px) throw new InputError('the local-resolution map has no pixel size in its header');
+  const map = checkMap(file.name, file.volume, px, file.scan);
   const values = valuesAtResidues(map, map.data, px, placed.atoms, placed.residues);
   const at = new Map(placed.residues.map((r, i) => [`${r.chain}:${r.resSeq}`, values[i] ?? null]));
   return residues.map((r) => ({ ...r, localResolutionA: at.get(`${r.chain}:${r.resSeq}`) ?? null }));

@@ -43,8 +43,8 @@ export function postprocessJob(inp: PostprocessJobInput, progress?: ProgressCont
       : { kind: 'auto', lowResA: inp.autobLowResA ?? 10, highResA: inp.autobHighResA ?? 0 };
   const mtf = inp.mtf ? readMtf(readStar(inp.mtf.bytes, { source: inp.mtf.name })) : undefined;
   const out = postprocess(
-    h.half1.volume,
-    h.half2.volume,
+    h.half1,
+    h.half2,
     {
       pixelSizeA: h.pixelSizeA,
       mask: h.mask,
@@ -66,7 +66,7 @@ export function postprocessJob(inp: PostprocessJobInput, progress?: ProgressCont
     );
   }
   result.warnings = uniqueWarnings([...h.warnings, ...result.warnings]);
-  const like = (d: Float32Array): ReturnType<typeof volumeLike> => volumeLike(h.half1.volume, h.pixelSizeA, d);
+  const like = (d: Float32Array): ReturnType<typeof volumeLike> => volumeLike(h.half1, h.pixelSizeA, d);
   const label =
     `cryodx postprocess: B ${result.bfactorA2.toFixed(2)} A^2, resolution ` +
     `${result.resolutionA?.toFixed(3) ?? '-'} A`;
@@ -79,10 +79,10 @@ export function postprocessJob(inp: PostprocessJobInput, progress?: ProgressCont
       parts: writeMrcParts(like(out.maskedSharpened), { labels: [label + ', masked'] }),
     });
   if (out.autoMask) outputs.push({ name: 'postprocess_automask.mrc', parts: writeMrcParts(like(out.autoMask.mask)) });
-  const maskName = h.maskFile?.name ?? (out.autoMask ? 'postprocess_automask.mrc' : null);
+  const maskName = h.maskName ?? (out.autoMask ? 'postprocess_automask.mrc' : null);
   outputs.push({
     name: 'postprocess.star',
-    text: writeStar(postprocessStarTables(result, { half1: h.half1.name, half2: h.half2.name, maskName })),
+    text: writeStar(postprocessStarTables(result, { half1: h.names[0], half2: h.names[1], maskName })),
   });
   outputs.push({
     name: 'postprocess_fsc.xml',

@@ -92,7 +92,8 @@ export function motionFromFiles(
   const reading = readMotion({ rows: rowsKeyed, tracks: keyed, pixelSizeA });
   if (!reading && files.length)
     throw new InputError(
-      `${files.map((f) => f.name).join(', ')}: no motion to read (RELION's ${RLN.accumMotionTotal}, Early, Late columns or per-frame ` +
+      `${files.map((f) => f.name).join(', ')}: no motion to read (RELION's ${RLN.accumMotionTotal}, Early, Late ` +
+        'columns or per-frame ' +
         'shifts, with a pixel size)',
     );
   return {

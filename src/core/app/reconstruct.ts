@@ -6,7 +6,12 @@ import { BatchInserter, type ParticleBatch } from '../analysis/reconstruct/batch
 import { finishReconstruction } from '../analysis/reconstruct/finish.js';
 import { InsertionGrid, type GridShape } from '../analysis/reconstruct/grid.js';
 import { decodePartials, encodePartials, sumPartials } from '../analysis/reconstruct/partial.js';
-import { reconstructionPlan, type ReconstructionPlan, type SubsetChoice } from '../analysis/reconstruct/particles.js';
+import {
+  particleTable,
+  planWithPixelSize,
+  type ReconstructionPlan,
+  type SubsetChoice,
+} from '../analysis/reconstruct/particles.js';
 import { checkStacks, streamBatches, type ImageSource } from '../analysis/reconstruct/stream.js';
 import type { ProgressContext } from '../util/progress.js';
 import { fscJob, type FscResult } from './fsc.js';
@@ -25,7 +30,7 @@ export interface ReconstructJobInput {
   maxresA?: number | null;
   pad?: number;
   noCtf?: boolean;
-  angpixA?: number | null;
+  pixelSizeA?: number | null;
   /** Mask for the half maps' FSC (with subset 'both'). */
   mask?: MaskSpec;
   /** Gridding-weight iterations (RELION --iter). */
@@ -82,17 +87,18 @@ export async function reconstructJob(
 ): Promise<JobResult<ReconstructResult>> {
   const t0 = Date.now();
   const star = particleStar(inp.particles);
-  const plan = reconstructionPlan(star.doc, { noCtf: !!inp.noCtf, angpixA: inp.angpixA ?? null });
-  const warnings: Warning[] = [...star.warnings, ...plan.warnings];
+  const table = particleTable(star.doc, { noCtf: !!inp.noCtf });
   const symmetry = (inp.symmetry ?? 'C1').toUpperCase();
   symmetryOperators(symmetry);
-  const subset = inp.subset ?? (plan.hasSubsets ? 'both' : 'all');
-  if (subset !== 'all' && !plan.hasSubsets)
+  const subset = inp.subset ?? (table.hasSubsets ? 'both' : 'all');
+  if (subset !== 'all' && !table.hasSubsets)
     throw new InputError(
-      `${plan.source}: --subset ${subset} needs half-set numbers (${RLN.randomSubset} or alignments3D/split); ` +
+      `${table.source}: --subset ${subset} needs half-set numbers (${RLN.randomSubset} or alignments3D/split); ` +
         'use --subset all',
     );
-  const layouts = await checkStacks(plan, inp.images, inp.angpixA !== undefined && inp.angpixA !== null);
+  const layouts = await checkStacks(table, inp.images);
+  const plan = planWithPixelSize(table, layouts, { valueA: inp.pixelSizeA, flag: '--angpix' });
+  const warnings: Warning[] = [...star.warnings, ...plan.warnings];
   const box = plan.boxSize || layouts.values().next().value!.nx;
   const pad = inp.pad ?? 2;
   if (!(pad >= 1 && pad <= 4)) throw new InputError(`--pad must be between 1 and 4, got ${pad}`);
@@ -211,7 +217,7 @@ function finishJob(
   const outputs: JobOutput[] = [...files];
   if (meta.subset === 'both') {
     progress?.report?.(0.96, 'half-map FSC');
-    const f = fscJob({ half1: files[0]!, half2: files[1]!, ...(inp.mask ? { mask: inp.mask } : {}), angpixA: px });
+    const f = fscJob({ half1: files[0]!, half2: files[1]!, ...(inp.mask ? { mask: inp.mask } : {}), pixelSizeA: px });
     fsc = f.result;
     warnings.push(...f.warnings);
     outputs.push(...f.outputs.filter((o) => o.name !== 'fsc.json'));

@@ -36,12 +36,12 @@ export function halfMapAnalyses(inp: ReportJobInput, c: Collected, progress?: Pr
     half1: inp.half1!,
     half2: inp.half2!,
     mask: inp.mask ?? { kind: 'none' },
-    angpixA: inp.angpixA ?? null,
+    pixelSizeA: inp.pixelSizeA ?? null,
   });
   const px = h.pixelSizeA;
   c.pixelSizeA = px;
   c.warnings.push(...h.warnings);
-  const [v1, v2] = [h.half1.volume, h.half2.volume];
+  const [v1, v2] = [h.half1, h.half2];
   c.halves = { half1: v1, half2: v2 };
   const run = { anisotropy: inp.analyses?.anisotropy ?? true, localResolution: inp.analyses?.localResolution ?? true };
   progress?.report?.(0.05, 'post-processing');
@@ -246,7 +246,7 @@ export function calibration(o: NonNullable<ReportJobInput['calibration']>, c: Co
   return calibrate({
     csRefinedMm,
     csNominalMm: o.csNominalMm,
-    angpixA: c.pixelSizeA,
+    pixelSizeA: c.pixelSizeA,
     voltageKv,
     ...(resolutionA ? { resolutionA } : {}),
   });

@@ -198,7 +198,7 @@ function calibrationFromZernike(
     return calibrate({
       csRefinedMm: csFromZernike(o.csMm, z, o.voltageKv),
       csNominalMm: o.csMm,
-      angpixA: px,
+      pixelSizeA: px,
       voltageKv: o.voltageKv,
       ...(resolutionA ? { resolutionA } : {}),
     });

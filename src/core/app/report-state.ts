@@ -37,7 +37,7 @@ export interface Collected {
   model: ModelSummaryReport | null;
 }
 
-export function newCollected(angpixA: number | null): Collected {
+export function newCollected(pixelSizeA: number | null): Collected {
   return {
     ctfTriage: null,
     tiltSeries: null,
@@ -54,7 +54,7 @@ export function newCollected(angpixA: number | null): Collected {
     slices: [],
     volumes: null,
     warnings: [],
-    pixelSizeA: angpixA,
+    pixelSizeA: pixelSizeA,
     maskDiameterA: null,
     halves: null,
     model: null,

@@ -36,7 +36,7 @@ export interface ReportJobInput extends ProcessingInputs {
   half1?: NamedBytes;
   half2?: NamedBytes;
   mask?: MaskSpec;
-  angpixA?: number | null;
+  pixelSizeA?: number | null;
   particles?: NamedBytes;
   ctf?: NamedBytes[];
   symmetry?: string;
@@ -95,7 +95,7 @@ const CAPTIONS: Record<string, string> = {
 export async function reportJob(inp: ReportJobInput, progress?: ProgressContext): Promise<JobResult<ReportJobResult>> {
   checkInputs(inp);
   const symmetry = checkSymmetry(inp.symmetry ?? 'C1');
-  const c = newCollected(inp.angpixA ?? null);
+  const c = newCollected(inp.pixelSizeA ?? null);
   if (inp.project) c.warnings.push(...inp.project.notes);
   if (inp.half1 && inp.half2) halfMapAnalyses(inp, c, progress);
   // Every input besides the half maps is optional: one that cannot be read is skipped with a warning.

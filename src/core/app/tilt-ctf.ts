@@ -30,6 +30,7 @@ import {
 import { particlesFromCsv, particlesFromStar } from '../io/tomo-particles.js';
 import { tiltDefocusSpec, tiltFitResolutionSpec, tiltWeightSpec } from '../report/figures/charts.js';
 import { renderSvg } from '../report/figures/svg.js';
+import { resolvePixelSize, statedByMap } from '../model/pixel-size.js';
 import { jsonText, type JobOutput, type JobResult, type NamedBytes } from './job.js';
 import { micrographFitOptions, type CtfJobOptions, type MicrographFitOptions } from './ctf-run.js';
 
@@ -43,7 +44,10 @@ export interface TiltCtfJobInput {
   xf?: NamedBytes;
   /** Counterclockwise from the image Y axis (IMOD, SerialEM, RELION 5). */
   tiltAxisDeg?: number;
-  angpixA: number;
+  /** The pixel size in Å the user gave; it overrides the stack's header and the tilt metadata. */
+  pixelSizeA: number;
+  /** The option's name in messages (`report` calls it --tilt-angpix). */
+  pixelSizeFlag?: string;
   dosePerTiltEPerA2?: number;
   method?: string;
   handedness?: number;
@@ -81,7 +85,7 @@ export function prepareTiltSeries(inp: TiltCtfJobInput): PreparedTiltSeries {
   if (inp.tiltAxisDeg !== undefined && !Number.isFinite(inp.tiltAxisDeg))
     throw new InputError(`--tilt-axis-deg takes an angle in degrees, got "${inp.tiltAxisDeg}"`);
   const fitOptions = micrographFitOptions(
-    { ...inp.ctf, angpixA: inp.angpixA },
+    { ...inp.ctf, pixelSizeA: inp.pixelSizeA },
     { defocusRangeA: [5000, 80000], fitRangeA: [30, 8] },
   );
   const g = geometry(inp);
@@ -93,24 +97,22 @@ export function prepareTiltSeries(inp: TiltCtfJobInput): PreparedTiltSeries {
       `${stackPath} has ${v.nz} sections but ${g.source} lists ${g.tiltsDeg.length} tilts: they must describe the ` +
         `same series`,
     );
-  let nonFinite = 0;
-  for (let i = 0; i < v.data.length; i++) if (!Number.isFinite(v.data[i]!)) nonFinite++;
-  if (nonFinite)
-    throw new InputError(`${stackPath}: ${nonFinite} pixels are NaN or infinite; the stack is damaged — regenerate it`);
-  const px = inp.angpixA;
-  const header = v.pixelSizeA?.[0] ?? null;
-  const warnings: Warning[] = [...mrc.warnings];
-  if (header && Math.abs(header - px) > 0.01 * px)
-    warnings.push({
-      code: 'angpix-override',
-      message: `${stackPath}: header pixel size ${header} Å, using --angpix ${px} Å`,
-    });
-  if (g.pixelSizeA && Math.abs(g.pixelSizeA - px) > 0.01 * px) {
+  // The reader counted NaN and ±∞ while decoding.
+  if (mrc.values.nonFinite)
     throw new InputError(
-      `${g.source} gives a pixel size of ${g.pixelSizeA} Å but --angpix is ${px} Å: a binned stack needs its own ` +
-        `pixel size — check which is right`,
+      `${stackPath}: ${mrc.values.nonFinite} pixels are NaN or infinite; the stack is damaged — regenerate it`,
     );
-  }
+  // The stack's header and the tilt metadata state theirs; the option decides (a binned stack's differs from the
+  // movies' in an .mdoc, so the warning names both).
+  const resolved = resolvePixelSize(
+    [
+      statedByMap(stackPath, 'tilt series', v, 2),
+      { source: g.source, role: 'tilt metadata', pixelSizeA: g.pixelSizeA ?? null },
+    ],
+    { valueA: inp.pixelSizeA, flag: inp.pixelSizeFlag ?? '--angpix' },
+  );
+  const px = resolved.pixelSizeA;
+  const warnings: Warning[] = [...mrc.warnings, ...resolved.warnings];
   let axis = inp.tiltAxisDeg ?? g.tiltAxisDeg;
   if (axis === null && inp.xf) {
     const xf = readXf(decodeText(inp.xf.bytes), inp.xf.name);
@@ -136,7 +138,7 @@ export function prepareTiltSeries(inp: TiltCtfJobInput): PreparedTiltSeries {
         `assumed for the pre-exposure`,
     });
   const dose = g.doseEPerA2.map((d) => inp.dosePerTiltEPerA2 ?? d ?? 0);
-  const { angpixA: _unused, ...fit } = fitOptions;
+  const { pixelSizeA: _unused, ...fit } = fitOptions;
   void _unused;
   return {
     input: {

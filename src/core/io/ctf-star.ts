@@ -18,7 +18,9 @@ export function ctfFromStar(doc: StarDocument): CtfEstimate[] {
   if (!block)
     throw new FormatError('no micrograph CTF table', {
       source: doc.source,
-      expected: `a loop with _${RLN.defocusU} and _${RLN.ctfMaxResolution} (micrographs_ctf.star), or particles with _${RLN.defocusU}`,
+      expected:
+        `a loop with _${RLN.defocusU} and _${RLN.ctfMaxResolution} (micrographs_ctf.star), ` +
+        `or particles with _${RLN.defocusU}`,
     });
   const l = block.loop!;
   const du = l.numbers(RLN.defocusU, DEFOCUS_A);

@@ -1,6 +1,5 @@
 import type { Warning } from '../../errors.js';
 import { allocateSpectrum, rfft3d, signedFrequency, type Spectrum } from '../../fourier/rfft3d.js';
-import type { Volume } from '../../model/volume.js';
 import { ProgressSteps, type ProgressContext } from '../../util/progress.js';
 import { findCrossing, thresholdCurve } from '../fsc/criteria.js';
 import { shellCount } from '../fsc/shells.js';
@@ -9,6 +8,7 @@ import { fibonacciHemisphere } from './directions.js';
 import { startNoiseFloor } from './noise-floor.js';
 import { readAnisotropy } from './reading.js';
 import { sphericityOf } from './sphericity.js';
+import type { CheckedMap } from '../../model/checked-map.js';
 
 export { readAnisotropy, sphericityOf };
 
@@ -71,8 +71,8 @@ export interface AnisotropyComputation {
  * Ψ = π^⅓(6V)^⅔/A); cFAR (cryoSPARC) = smallest / largest area under the conical FSCs.
  */
 export function anisotropy(
-  half1: Volume,
-  half2: Volume,
+  half1: CheckedMap,
+  half2: CheckedMap,
   options: AnisotropyOptions,
   progress?: ProgressContext,
 ): AnisotropyComputation {

@@ -1,6 +1,5 @@
 import type { Warning } from '../../errors.js';
 import { allocateSpectrum, irfft3d, rfft3d } from '../../fourier/rfft3d.js';
-import type { Volume } from '../../model/volume.js';
 import { ProgressSteps, type ProgressContext } from '../../util/progress.js';
 import { glibcRand, relionUniform } from '../../util/random.js';
 import { findCrossing, thresholdCurve } from '../fsc/criteria.js';
@@ -15,6 +14,7 @@ import {
   windowValues,
   type SamplePoint,
 } from './windows.js';
+import type { CheckedMap } from '../../model/checked-map.js';
 
 export type LocresMethod = 'relion' | 'blocres';
 
@@ -59,8 +59,8 @@ export interface LocresComputation {
  * 'blocres': a larger window (≈ 6× the expected resolution), a finer grid, no randomisation.
  */
 export function localResolution(
-  half1: Volume,
-  half2: Volume,
+  half1: CheckedMap,
+  half2: CheckedMap,
   options: LocresOptions,
   expectedResolutionA: number | null,
   progress?: ProgressContext,

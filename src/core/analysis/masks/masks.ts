@@ -42,24 +42,16 @@ export interface MaskCheck {
 }
 
 /**
- * Checks a user mask against the half maps: same grid, same voxel size, values within [0, 1]
- * (RELION refuses otherwise). Returns warnings for a hard (binary) edge or an empty mask.
+ * Checks a user mask against the half maps: same grid, values within [0, 1] (RELION refuses otherwise); its pixel
+ * size was decided with the half maps' (model/pixel-size.ts). Returns warnings for a hard (binary) edge.
  */
-export function validateMask(mask: Volume, ref: Volume, pixelSizeA: number, source: string): MaskCheck {
+export function validateMask(mask: Volume, ref: Volume, source: string): MaskCheck {
   if (mask.nx !== ref.nx || mask.ny !== ref.ny || mask.nz !== ref.nz) {
     throw new FormatError('mask is not on the half maps’ grid', {
       source,
       found: `${mask.nx}×${mask.ny}×${mask.nz}`,
       expected: `${ref.nx}×${ref.ny}×${ref.nz}`,
       hint: 'Resample the mask onto the half maps (relion_image_handler --new_box / --rescale_angpix)',
-    });
-  }
-  if (mask.pixelSizeA && Math.abs(mask.pixelSizeA[0] - pixelSizeA) > 1e-3 * pixelSizeA) {
-    throw new FormatError('mask voxel size differs from the half maps’', {
-      source,
-      found: `${mask.pixelSizeA[0]} Å`,
-      expected: `${pixelSizeA} Å`,
-      hint: 'Make the mask at the half maps’ pixel size',
     });
   }
   // [lo, hi, soft voxels, sum, voxels above 0.5], in blocks (see forEachBlock).
@@ -136,6 +128,12 @@ export function lowPass(
   return irfft3d(spec);
 }
 
+/** The automatic mask's recipe when none is given: the RELION tutorial's relion_mask_create settings. */
+export const AUTO_MASK = { lowPassA: 15, extendPx: 3, softEdgePx: 6 } as const;
+
+/** The soft edge of a spherical mask when none is given (Å). */
+export const SPHERE_EDGE_A = 10;
+
 export interface AutoMaskOptions {
   /** Low-pass before thresholding, Å (RELION tutorial: 15). */
   lowPassA?: number;
@@ -174,9 +172,9 @@ export function autoMask(
   pixelSizeA: number,
   options: AutoMaskOptions = {},
 ): AutoMask {
-  const lowPassA = options.lowPassA ?? 15;
-  const extendPx = options.extendPx ?? 3;
-  const softEdgePx = options.softEdgePx ?? 6;
+  const lowPassA = options.lowPassA ?? AUTO_MASK.lowPassA;
+  const extendPx = options.extendPx ?? AUTO_MASK.extendPx;
+  const softEdgePx = options.softEdgePx ?? AUTO_MASK.softEdgePx;
   const lp = lowPass(average, nx, ny, nz, pixelSizeA, lowPassA);
   const threshold = options.threshold ?? dataThreshold(lp);
   const inside = new Uint8Array(lp.length);

@@ -1,6 +1,5 @@
 import type { Warning } from '../../errors.js';
 import { allocateReal, irfft3d, rfft3d } from '../../fourier/rfft3d.js';
-import type { Volume } from '../../model/volume.js';
 import type { ProgressContext } from '../../util/progress.js';
 import { computeFsc, type FscOptions, type FscResult, type FscShell } from '../fsc/suite.js';
 import type { AutoMask } from '../masks/masks.js';
@@ -15,6 +14,7 @@ import {
   radialAmplitudes,
   type RadialFactor,
 } from './spectrum-ops.js';
+import type { CheckedMap } from '../../model/checked-map.js';
 
 export type BfactorChoice =
   { kind: 'auto'; lowResA?: number; highResA?: number } | { kind: 'adhoc'; bfactorA2: number } | { kind: 'none' };
@@ -80,8 +80,8 @@ export interface PostprocessOutput {
  * B-factor up to Nyquist, optional low-pass.
  */
 export function postprocess(
-  half1: Volume,
-  half2: Volume,
+  half1: CheckedMap,
+  half2: CheckedMap,
   options: PostprocessOptions,
   progress?: ProgressContext,
 ): PostprocessOutput {

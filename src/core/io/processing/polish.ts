@@ -21,7 +21,9 @@ export function readPolishBfactors(doc: StarDocument): PerFrameBfactor[] {
   if (!loop || !loop.has(RLN.movieFrameNumber))
     throw new FormatError('no per-frame B-factors', {
       source: doc.source,
-      expected: `data_perframe_bfactors with _${RLN.movieFrameNumber} and _${RLN.bfactorUsedForSharpening} (bfactors.star)`,
+      expected:
+        `data_perframe_bfactors with _${RLN.movieFrameNumber} and _${RLN.bfactorUsedForSharpening} ` +
+        '(bfactors.star)',
     });
   const f = loop.numbers(RLN.movieFrameNumber, FRAME);
   const b = loop.numbers(RLN.bfactorUsedForSharpening, BFACTOR_A2);

@@ -264,4 +264,3 @@ export type LabelKey = keyof typeof LABELS;
 export const RLN = Object.fromEntries(Object.entries(LABELS).map(([k, v]) => [k, v.label])) as {
   readonly [K in LabelKey]: (typeof LABELS)[K]['label'];
 };
-

@@ -211,7 +211,8 @@ export function readRelionTomo(doc: StarDocument): RelionTomoRead {
     throw new FormatError('no tilt-series table', {
       source: doc.source,
       expected:
-        `a RELION tomography STAR: per-tilt rows with _${RLN.tomoNominalStageTiltAngle}, _${RLN.micrographPreExposure} or ` +
+        `a RELION tomography STAR: per-tilt rows with _${RLN.tomoNominalStageTiltAngle}, ` +
+        `_${RLN.micrographPreExposure} or ` +
         `_${RLN.tomoProjX}, or a tomograms.star with _${RLN.tomoTiltSeriesStarFile}`,
     });
   for (const s of sources) {

@@ -50,7 +50,7 @@ export function registerAnisotropy(program: Command): void {
             half1: await readNamed(h1),
             half2: await readNamed(h2),
             ...(mask ? { mask } : {}),
-            angpixA: opts.angpix ?? null,
+            pixelSizeA: opts.angpix ?? null,
             coneAngleDeg: opts.coneAngle,
             directions: opts.directions,
           },

@@ -90,7 +90,7 @@ export function registerBudget(program: Command): void {
         ...(resolutionA !== undefined ? { resolutionA } : {}),
         ...(particleCount !== undefined ? { particleCount } : {}),
         ...(postprocess ? { postprocess } : {}),
-        ...(opts.angpix !== undefined ? { angpixA: opts.angpix } : {}),
+        ...(opts.angpix !== undefined ? { pixelSizeA: opts.angpix } : {}),
       });
       if (opts.out)
         await writeOutputs(

@@ -58,7 +58,7 @@ export function registerFsc(program: Command): void {
             half1,
             half2,
             ...(mask ? { mask } : {}),
-            angpixA: opts.angpix ?? null,
+            pixelSizeA: opts.angpix ?? null,
             ...(opts.mw !== undefined ? { mwKDa: opts.mw } : {}),
             ...(opts.randomizeAt !== undefined ? { randomizeFromA: opts.randomizeAt } : {}),
             ...(opts.seed !== undefined ? { seed: opts.seed } : {}),

@@ -64,7 +64,7 @@ export function registerLocres(program: Command): void {
             half1: await readNamed(h1),
             half2: await readNamed(h2),
             ...(mask ? { mask } : {}),
-            angpixA: opts.angpix ?? null,
+            pixelSizeA: opts.angpix ?? null,
             method: opts.method,
             ...(windowA !== undefined ? { windowA } : {}),
             ...(opts.stepA !== undefined ? { stepA: opts.stepA } : {}),

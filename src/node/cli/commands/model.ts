@@ -60,7 +60,7 @@ export function registerModel(program: Command): void {
         model: model!,
         ...(half1 ? { half1 } : {}),
         ...(half2 ? { half2 } : {}),
-        angpixA: opts.angpix ?? null,
+        pixelSizeA: opts.angpix ?? null,
         resolutionA: opts.resolutionA ?? null,
       });
       await writeOutputs(opts.out, job.outputs, inputPaths(opts.map, opts.model, opts.half1, opts.half2));

@@ -78,7 +78,7 @@ export function registerPostprocess(program: Command): void {
             half1,
             half2,
             ...(mask ? { mask } : {}),
-            angpixA: opts.angpix ?? null,
+            pixelSizeA: opts.angpix ?? null,
             ...(opts.bfactor !== undefined ? { bfactorA2: opts.bfactor } : {}),
             autobLowResA: opts.autobLowres,
             autobHighResA: opts.autobHighres,

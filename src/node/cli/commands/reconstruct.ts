@@ -98,7 +98,7 @@ async function local(particlesPath: string, opts: ReconstructFlags): Promise<voi
         maxresA: opts.maxresA ?? null,
         pad: opts.pad,
         noCtf: !opts.ctf,
-        angpixA: opts.angpix ?? null,
+        pixelSizeA: opts.angpix ?? null,
         ...(mask ? { mask } : {}),
         ...(shard ? { shard } : {}),
         inserter: workerInserter(particlesCount(particles.bytes)) ?? undefined,

@@ -142,7 +142,7 @@ export function registerReport(program: Command): void {
         ...(half1 ? { half1 } : {}),
         ...(half2 ? { half2 } : {}),
         ...(mask ? { mask } : {}),
-        angpixA: opts.angpix ?? null,
+        pixelSizeA: opts.angpix ?? null,
         ...(particles ? { particles } : {}),
         ...(opts.ctf?.length ? { ctf: await Promise.all(opts.ctf.map(readNamed)) } : {}),
         symmetry: opts.sym,
@@ -234,7 +234,8 @@ async function tiltSeriesInput(opts: ReportFlags): Promise<TiltCtfJobInput> {
     ...(tomoStar ? { tomoStar } : {}),
     ...(opts.tiltAxisDeg !== undefined ? { tiltAxisDeg: opts.tiltAxisDeg } : {}),
     ...(opts.dosePerTilt !== undefined ? { dosePerTiltEPerA2: opts.dosePerTilt } : {}),
-    angpixA: opts.tiltAngpix,
+    pixelSizeA: opts.tiltAngpix,
+    pixelSizeFlag: '--tilt-angpix',
   };
 }
 

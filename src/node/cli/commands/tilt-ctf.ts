@@ -95,7 +95,7 @@ async function run(stackPath: string, opts: TiltCtfFlags): Promise<void> {
     ...(xf ? { xf } : {}),
     ...(particles ? { particles } : {}),
     ...(opts.tiltAxisDeg !== undefined ? { tiltAxisDeg: opts.tiltAxisDeg } : {}),
-    angpixA: opts.angpix,
+    pixelSizeA: opts.angpix,
     ...(opts.dosePerTilt !== undefined ? { dosePerTiltEPerA2: opts.dosePerTilt } : {}),
     method: opts.method,
     handedness: Number(opts.handedness),

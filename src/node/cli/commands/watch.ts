@@ -53,7 +53,7 @@ export function registerWatch(program: Command): void {
         throw new InputError(`${dir}: no such folder (the folder the micrographs arrive in)`);
       const fit = micrographFitOptions({
         ...ctfOptionsOf(opts),
-        ...(opts.angpix !== undefined ? { angpixA: opts.angpix } : {}),
+        ...(opts.angpix !== undefined ? { pixelSizeA: opts.angpix } : {}),
       });
       let pattern: RegExp;
       try {
