@@ -4,8 +4,8 @@ import { projectInputs, withProject } from '../core/app/project.js';
 import { reportJob, type ReportJobInput } from '../core/app/report.js';
 import { ListedImageSource, reconstructJob } from '../core/app/reconstruct.js';
 import { InputError } from '../core/errors.js';
-import { setSimdEnabled } from '../core/fourier/simd.js';
 
+import type { Compute } from '../core/parallel/compute.js';
 import { SharedMemoryPool } from '../core/parallel/pool.js';
 import type { FileInfo, InspectRequest, RunRequest, WorkerReply } from './protocol.js';
 
@@ -40,19 +40,18 @@ let pool: SharedMemoryPool | null = null;
  * is then available and this worker may block in Atomics.wait while the helpers, reached through
  * MessagePorts the page set up, work. Otherwise (plain static files) everything runs here, on one thread.
  */
-function installPool(ports: MessagePort[]): void {
+function computeFor(ports: MessagePort[], simd: boolean): Compute {
   pool?.terminate();
   pool = null;
-  if (!ports.length || !(self as unknown as { crossOriginIsolated?: boolean }).crossOriginIsolated) return;
+  if (!ports.length || !(self as unknown as { crossOriginIsolated?: boolean }).crossOriginIsolated) return { simd };
   pool = new SharedMemoryPool(
     ports.map((p) => ({ postMessage: (msg: unknown) => p.postMessage(msg), terminate: () => p.close() })),
   );
-  pool.install();
+  return pool.compute(simd);
 }
 
 async function run(m: RunRequest): Promise<void> {
-  setSimdEnabled(m.simd);
-  installPool(m.ports);
+  const compute = computeFor(m.ports, m.simd);
   const t0 = performance.now();
   const of = (role: string): NamedBytes[] =>
     m.files.filter((f) => f.role === role).map((f) => ({ name: f.name, bytes: new Uint8Array(f.bytes) }));
@@ -78,12 +77,14 @@ async function run(m: RunRequest): Promise<void> {
     analyses: m.analyses,
   };
   const input = m.project ? await projectOrFolder(m, given) : given;
-  if (m.reconstruct) await rebuildHalves(m, input);
+  if (m.reconstruct) await rebuildHalves(m, input, compute);
   // The automatic mask stands in only where neither the user nor the project gave one.
   if (!input.mask && m.autoMask) input.mask = { kind: 'auto' };
-  const job = await reportJob(input, {
-    report: (fraction: number, label: string) => ctx.postMessage({ kind: 'progress', fraction, label }),
-  });
+  const job = await reportJob(
+    input,
+    { report: (fraction: number, label: string) => ctx.postMessage({ kind: 'progress', fraction, label }) },
+    compute,
+  );
   const r = job.result;
   const result = {
     report: r.report,
@@ -117,7 +118,7 @@ async function fromProject(
  * dropped folder, as `cryodx reconstruct` does; they replace any given half maps in the report, whose FSC is
  * then the rebuilt maps'.
  */
-async function rebuildHalves(m: RunRequest, input: ReportJobInput): Promise<void> {
+async function rebuildHalves(m: RunRequest, input: ReportJobInput, compute: Compute): Promise<void> {
   if (!input.particles)
     throw new InputError('to rebuild the half maps, give the particle STAR (or .cs) of a refinement');
   if (!m.project)
@@ -135,6 +136,7 @@ async function rebuildHalves(m: RunRequest, input: ReportJobInput): Promise<void
       report: (fraction: number, label: string) =>
         ctx.postMessage({ kind: 'progress', fraction: 0.5 * fraction, label }),
     },
+    compute,
   );
   const map = (name: string): NamedBytes => {
     const o = job.outputs.find((x) => x.name === name)!;

@@ -3,6 +3,7 @@ import { InputError } from '../errors.js';
 import { writeMrcParts } from '../io/mrc/write.js';
 import { writeStar } from '../io/star/write.js';
 import { createVolume } from '../model/volume.js';
+import type { Compute } from '../parallel/compute.js';
 import type { ProgressContext } from '../util/progress.js';
 import { jsonText, uniqueWarnings, type JobResult } from './job.js';
 import { loadHalfMaps, type HalfMapInputs } from './maps.js';
@@ -19,18 +20,23 @@ export type AnisotropyJobResult = Omit<AnisotropyResult, 'conicalFsc' | 'shells'
 };
 
 /** `cryodx anisotropy`: conical FSCs, sphericity, cFAR and the 3D FSC volume, with the FSC suite's mask. */
-export function anisotropyJob(inp: AnisotropyJobInput, progress?: ProgressContext): JobResult<AnisotropyJobResult> {
+export function anisotropyJob(
+  inp: AnisotropyJobInput,
+  progress?: ProgressContext,
+  compute?: Compute,
+): JobResult<AnisotropyJobResult> {
   const cone = inp.coneAngleDeg ?? 20;
   const count = inp.directions ?? 500;
   if (!(cone > 0 && cone <= 90)) throw new InputError(`--cone-angle takes a half-angle from 0 to 90°, got ${cone}`);
   if (!(Number.isInteger(count) && count >= 10 && count <= 20000))
     throw new InputError(`--directions takes a number from 10 to 20000, got ${count}`);
-  const h = loadHalfMaps(inp);
+  const h = loadHalfMaps(inp, compute);
   const out = anisotropy(
     h.half1,
     h.half2,
     { pixelSizeA: h.pixelSizeA, coneAngleDeg: cone, directions: count, mask: h.mask?.data ?? null },
     progress,
+    compute,
   );
   const r = out.result;
   const warnings = uniqueWarnings([...h.warnings, ...r.warnings]);

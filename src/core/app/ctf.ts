@@ -1,6 +1,7 @@
 import { fitCtf, type CtfFit } from '../analysis/ctf/fit.js';
 import { tiledAmplitudeSpectrum } from '../analysis/ctf/periodogram.js';
 import { InputError, type Warning } from '../errors.js';
+import type { Codec } from '../io/compression.js';
 import { formatCtffind } from '../io/ctffind.js';
 import { readMrc } from '../io/mrc/read.js';
 import { writeMrc } from '../io/mrc/write.js';
@@ -23,7 +24,8 @@ export interface MicrographFit {
 }
 
 /** One micrograph (or a movie, whose frames are summed): checks, spectrum, fit, and what to warn about. */
-export function fitMicrograph(file: NamedBytes, o: MicrographFitOptions): MicrographFit {
+export function fitMicrograph(file: NamedBytes, o: MicrographFitOptions, compute?: { simd?: boolean }): MicrographFit {
+  const simd = compute?.simd ?? true;
   const path = file.name;
   const f = readMrc(file.bytes, { source: path });
   const v = f.volume;
@@ -61,7 +63,7 @@ export function fitMicrograph(file: NamedBytes, o: MicrographFitOptions): Microg
         'motion-corrected micrograph it was computed from (RELION writes both: the _PS.mrc is the spectrum)',
     );
   }
-  const spec = named(path, () => tiledAmplitudeSpectrum(image, v.nx, v.ny, pixelSizeA, o.boxPx));
+  const spec = named(path, () => tiledAmplitudeSpectrum(image, v.nx, v.ny, pixelSizeA, o.boxPx, simd));
   if (spec.box < o.boxPx)
     warnings.push({
       code: 'box-reduced',
@@ -87,7 +89,7 @@ export function fitMicrograph(file: NamedBytes, o: MicrographFitOptions): Microg
     });
     fitOptions = { ...o, fitHighResolutionA: high };
   }
-  const fit = named(path, () => fitCtf(spec, fitOptions));
+  const fit = named(path, () => fitCtf(spec, fitOptions, simd));
   if (fit.thicknessA !== null) {
     // The first node of sinc(π·λ·k²·t) must lie inside the fitted range for t to be determined.
     const nodeA = Math.sqrt(wavelengthA(o.voltageKv) * fit.thicknessA);
@@ -177,6 +179,7 @@ export function micrographOutputs(
   stem: string,
   o: MicrographFitOptions,
   version: string,
+  compute?: { codec?: Codec },
 ): JobOutput[] {
   const header = {
     inputFile: f.estimate.micrograph,
@@ -210,7 +213,7 @@ export function micrographOutputs(
         labels: ['cryodx ctf: left half data, right half fit'],
       }),
     },
-    { name: `${stem}_diag.png`, bytes: imagePng(f.fit.diagnostic, n, n) },
+    { name: `${stem}_diag.png`, bytes: imagePng(f.fit.diagnostic, n, n, compute?.codec) },
     { name: `${stem}_fit.svg`, text: lineChartSvg(ctfFitChart(p, f.fit.fitResolutionA, `${stem}: CTF fit`)) },
   ];
 }
@@ -225,12 +228,13 @@ export async function ctfJob(
   fits: MicrographFit[],
   o: MicrographFitOptions,
   version: string,
+  compute?: { codec?: Codec },
 ): Promise<JobResult<CtfRow[]>> {
   if (!fits.length) throw new InputError('no micrographs to fit');
   const rows = fits.map(ctfRow);
   const stems = outputStems(fits.map((f) => f.estimate.micrograph));
   const outputs: JobOutput[] = [];
-  for (const [i, f] of fits.entries()) outputs.push(...micrographOutputs(f, stems[i]!, o, version));
+  for (const [i, f] of fits.entries()) outputs.push(...micrographOutputs(f, stems[i]!, o, version, compute));
   outputs.push(...ctfTables(rows, o));
   return { result: rows, outputs, warnings: rows.flatMap((r) => r.warnings) };
 }

@@ -4,6 +4,7 @@ export type { FscResult };
 import { emdbFscXml, fscStarTables } from '../exports/relion-postprocess.js';
 import { writeMrcParts } from '../io/mrc/write.js';
 import { writeStar } from '../io/star/write.js';
+import type { Compute } from '../parallel/compute.js';
 import type { ProgressContext } from '../util/progress.js';
 import { jsonText, uniqueWarnings, type JobOutput, type JobResult } from './job.js';
 import { loadHalfMaps, volumeLike, type HalfMapInputs } from './maps.js';
@@ -17,8 +18,8 @@ export interface FscJobInput extends HalfMapInputs {
 }
 
 /** `cryodx fsc`: the FSC suite and its files (fsc.star with RELION's columns, EMDB XML, JSON, auto mask). */
-export function fscJob(inp: FscJobInput, progress?: ProgressContext): JobResult<FscResult> {
-  const h = loadHalfMaps(inp);
+export function fscJob(inp: FscJobInput, progress?: ProgressContext, compute?: Compute): JobResult<FscResult> {
+  const h = loadHalfMaps(inp, compute);
   const { result, autoMask } = computeFsc(
     h.half1,
     h.half2,
@@ -30,6 +31,7 @@ export function fscJob(inp: FscJobInput, progress?: ProgressContext): JobResult<
       ...(inp.seed !== undefined ? { seed: inp.seed } : {}),
     },
     progress,
+    compute,
   );
   result.warnings = uniqueWarnings([...h.warnings, ...result.warnings]);
   const outputs: JobOutput[] = [];

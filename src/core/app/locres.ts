@@ -4,6 +4,7 @@ import { readLocres, type LocresReading } from '../analysis/locres/reading.js';
 import { InputError } from '../errors.js';
 import { writeMrcParts } from '../io/mrc/write.js';
 import { writeStar } from '../io/star/write.js';
+import type { Compute } from '../parallel/compute.js';
 import type { ProgressContext } from '../util/progress.js';
 import { jsonText, uniqueWarnings, type JobResult } from './job.js';
 import { loadHalfMaps, volumeLike, type HalfMapInputs } from './maps.js';
@@ -42,11 +43,15 @@ export interface LocresJobResult extends LocresReading {
 }
 
 /** `cryodx locres`: local resolution as relion_postprocess --locres, its reading and its maps. */
-export function locresJob(inp: LocresJobInput, progress?: ProgressContext): JobResult<LocresJobResult> {
+export function locresJob(
+  inp: LocresJobInput,
+  progress?: ProgressContext,
+  compute?: Compute,
+): JobResult<LocresJobResult> {
   const method = inp.method ?? 'relion';
   if (method !== 'relion' && method !== 'blocres')
     throw new InputError(`the locres method is relion or blocres, got "${String(method)}"`);
-  const h = loadHalfMaps(inp);
+  const h = loadHalfMaps(inp, compute);
   const n = h.half1.nx;
   const px = h.pixelSizeA;
   const boxA = n * px;
@@ -62,7 +67,7 @@ export function locresJob(inp: LocresJobInput, progress?: ProgressContext): JobR
         `(${(boxA / 2).toFixed(1)} Å)`,
     );
   }
-  const fsc = computeFsc(h.half1, h.half2, { pixelSizeA: px, mask: h.mask });
+  const fsc = computeFsc(h.half1, h.half2, { pixelSizeA: px, mask: h.mask }, undefined, compute);
   const w = inp.windowA;
   const lr = localResolution(
     h.half1,
@@ -78,6 +83,7 @@ export function locresJob(inp: LocresJobInput, progress?: ProgressContext): JobR
     },
     fsc.result.resolutionA,
     progress,
+    compute,
   );
   const reading = readLocres(lr.locres, n, px, fsc.mask, fsc.result.resolutionA);
   const c = Math.floor(n / 2);

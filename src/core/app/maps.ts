@@ -5,6 +5,7 @@ import { checkHalves, checkMap, type CheckedHalves } from '../model/checked-map.
 import { resolvePixelSize, samePixelSize, statedByMap } from '../model/pixel-size.js';
 import { createVolume, type Volume } from '../model/volume.js';
 import type { ValueScan } from '../util/stats.js';
+import type { Compute } from '../parallel/compute.js';
 import type { NamedBytes } from './job.js';
 
 export { MAX_DENSITY } from '../model/checked-map.js';
@@ -56,7 +57,7 @@ export interface LoadedHalves extends CheckedHalves {
  * Both half maps and the mask file: one pixel size for all three (the option over every header alike), the values
  * checked from the reader's scan, the mask resolved on the half maps' grid.
  */
-export function loadHalfMaps(inp: HalfMapInputs): LoadedHalves {
+export function loadHalfMaps(inp: HalfMapInputs, compute?: Compute): LoadedHalves {
   const half1 = readMap(inp.half1, 'half map');
   const half2 = readMap(inp.half2, 'half map');
   const spec = inp.mask ?? { kind: 'none' };
@@ -78,6 +79,7 @@ export function loadHalfMaps(inp: HalfMapInputs): LoadedHalves {
       ? { kind: 'user', file: { name: file.name, volume: checkMap(file.name, file.volume, px.pixelSizeA, file.scan) } }
       : (spec as Exclude<MaskSpec, { kind: 'user' }>),
     warnings,
+    compute,
   );
   return { ...halves, mask, maskName: maskFile?.name ?? null, warnings };
 }

@@ -10,6 +10,7 @@ import { voxelOf, type Volume } from '../model/volume.js';
 import { valuesAtResidues } from '../analysis/model/residue-values.js';
 import { fscChartSpec } from '../report/figures/charts.js';
 import { renderSvg } from '../report/figures/svg.js';
+import type { Compute } from '../parallel/compute.js';
 import { jsonText, type JobResult, type NamedBytes } from './job.js';
 import { checkMap } from '../model/checked-map.js';
 import { resolvePixelSize, statedByMap } from '../model/pixel-size.js';
@@ -45,7 +46,7 @@ export function structureOf(file: NamedBytes): Structure {
 /** The fewest atoms inside the map's box for a map–model FSC: a few residues' worth. */
 export const MIN_MODEL_ATOMS = 20;
 
-export async function modelFscJob(inp: ModelFscJobInput): Promise<JobResult<ModelFscJobResult>> {
+export async function modelFscJob(inp: ModelFscJobInput, compute?: Compute): Promise<JobResult<ModelFscJobResult>> {
   const map = readMap(inp.map);
   const halves = [inp.half1, inp.half2].map((h) => (h ? readMap(h, 'half map') : null));
   if (!halves[0] !== !halves[1]) throw new InputError('give both half maps (--half1 and --half2), or neither');
@@ -70,12 +71,17 @@ export async function modelFscJob(inp: ModelFscJobInput): Promise<JobResult<Mode
         `${v.originA.map((x) => x.toFixed(1)).join(', ')} Å), fewer than the ${MIN_MODEL_ATOMS} a map–model FSC ` +
         'needs: give the model placed in this map',
     );
-  const r = mapModelFsc(v, st.atoms, {
-    pixelSizeA: px.pixelSizeA,
-    half1: halves[0]?.volume ?? null,
-    half2: halves[1]?.volume ?? null,
-    ...(inp.resolutionA ? { resolutionA: inp.resolutionA } : {}),
-  });
+  const r = mapModelFsc(
+    v,
+    st.atoms,
+    {
+      pixelSizeA: px.pixelSizeA,
+      half1: halves[0]?.volume ?? null,
+      half2: halves[1]?.volume ?? null,
+      ...(inp.resolutionA ? { resolutionA: inp.resolutionA } : {}),
+    },
+    compute,
+  );
   const warnings: Warning[] = [
     ...all.flatMap((m) => m.warnings),
     ...px.warnings,

@@ -7,6 +7,7 @@ import { writeMrcParts } from '../io/mrc/write.js';
 import { readMtf } from '../io/mtf.js';
 import { readStar } from '../io/star/read.js';
 import { writeStar } from '../io/star/write.js';
+import type { Compute } from '../parallel/compute.js';
 import type { ProgressContext } from '../util/progress.js';
 import { jsonText, uniqueWarnings, type JobOutput, type JobResult, type NamedBytes } from './job.js';
 import { loadHalfMaps, volumeLike, type HalfMapInputs } from './maps.js';
@@ -26,7 +27,11 @@ export interface PostprocessJobInput extends HalfMapInputs {
 export const MIN_GUINIER_SHELLS = 3;
 
 /** `cryodx postprocess`: relion_postprocess at parity, with RELION's files. */
-export function postprocessJob(inp: PostprocessJobInput, progress?: ProgressContext): JobResult<PostprocessResult> {
+export function postprocessJob(
+  inp: PostprocessJobInput,
+  progress?: ProgressContext,
+  compute?: Compute,
+): JobResult<PostprocessResult> {
   if (!inp.mask || inp.mask.kind === 'none')
     throw new InputError('postprocess needs a mask: give --mask M or --auto-mask (or --sphere-radius A)');
   const lowA = inp.autobLowResA ?? 10;
@@ -36,7 +41,7 @@ export function postprocessJob(inp: PostprocessJobInput, progress?: ProgressCont
       `--autob-highres ${highA} Å is not finer than --autob-lowres ${lowA} Å, so the B-factor fit has no shells: ` +
         'the low-resolution end is the larger number of Å (e.g. --autob-lowres 10 --autob-highres 4)',
     );
-  const h = loadHalfMaps(inp);
+  const h = loadHalfMaps(inp, compute);
   const bfactor: BfactorChoice =
     inp.bfactorA2 !== undefined
       ? { kind: 'adhoc', bfactorA2: inp.bfactorA2 }
@@ -54,6 +59,7 @@ export function postprocessJob(inp: PostprocessJobInput, progress?: ProgressCont
       ...(inp.randomizeFromA !== undefined ? { randomizeFromA: inp.randomizeFromA } : {}),
     },
     progress,
+    compute,
   );
   const { result } = out;
   // A B-factor fitted to fewer than three shells is not a fit: refused before any file is written.

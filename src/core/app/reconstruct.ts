@@ -13,6 +13,7 @@ import {
   type SubsetChoice,
 } from '../analysis/reconstruct/particles.js';
 import { checkStacks, streamBatches, type ImageSource } from '../analysis/reconstruct/stream.js';
+import type { Compute } from '../parallel/compute.js';
 import type { ProgressContext } from '../util/progress.js';
 import { fscJob, type FscResult } from './fsc.js';
 import { jsonText, uniqueWarnings, type JobOutput, type JobResult, type NamedBytes } from './job.js';
@@ -84,6 +85,7 @@ export interface ReconstructResult {
 export async function reconstructJob(
   inp: ReconstructJobInput,
   progress?: ProgressContext,
+  compute?: Compute,
 ): Promise<JobResult<ReconstructResult>> {
   const t0 = Date.now();
   const star = particleStar(inp.particles);
@@ -151,11 +153,16 @@ export async function reconstructJob(
     inp,
     warnings,
     progress,
+    compute,
   );
 }
 
 /** `cryodx reconstruct --merge`: shards' partial sums added and finished (the SLURM merge job). */
-export function mergeReconstructJob(inp: MergeJobInput, progress?: ProgressContext): JobResult<ReconstructResult> {
+export function mergeReconstructJob(
+  inp: MergeJobInput,
+  progress?: ProgressContext,
+  compute?: Compute,
+): JobResult<ReconstructResult> {
   const t0 = Date.now();
   const parts = inp.partials.map((p) => decodePartials(p.bytes, p.name));
   const grids = sumPartials(
@@ -173,7 +180,7 @@ export function mergeReconstructJob(inp: MergeJobInput, progress?: ProgressConte
     source: h.source,
     insertSeconds: 0,
   };
-  return finishJob(grids, meta, inp, [], progress);
+  return finishJob(grids, meta, inp, [], progress, compute);
 }
 
 interface FinishMeta {
@@ -194,6 +201,7 @@ function finishJob(
   inp: { mask?: MaskSpec; iterations?: number },
   warnings: Warning[],
   progress?: ProgressContext,
+  compute?: Compute,
 ): JobResult<ReconstructResult> {
   const operators = symmetryOperators(meta.symmetry);
   const box = grids[0]!.oriSize;
@@ -201,7 +209,7 @@ function finishJob(
   const maps = grids.map((g, k) => {
     progress?.report?.(0.8 + (0.15 * k) / grids.length, `finishing map ${k + 1}/${grids.length}`);
     g.symmetrise(operators);
-    return finishReconstruction(g, { iterations: inp.iterations ?? 10 });
+    return finishReconstruction(g, { iterations: inp.iterations ?? 10, ...(compute ? { compute } : {}) });
   });
   const names =
     meta.subset === 'both'
@@ -217,7 +225,8 @@ function finishJob(
   const outputs: JobOutput[] = [...files];
   if (meta.subset === 'both') {
     progress?.report?.(0.96, 'half-map FSC');
-    const f = fscJob({ half1: files[0]!, half2: files[1]!, ...(inp.mask ? { mask: inp.mask } : {}), pixelSizeA: px });
+    const halves = { half1: files[0]!, half2: files[1]!, ...(inp.mask ? { mask: inp.mask } : {}), pixelSizeA: px };
+    const f = fscJob(halves, undefined, compute);
     fsc = f.result;
     warnings.push(...f.warnings);
     outputs.push(...f.outputs.filter((o) => o.name !== 'fsc.json'));

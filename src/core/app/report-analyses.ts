@@ -20,6 +20,7 @@ import { fscChartSpec, guinierChartSpec, histogramSpec, tiltDefocusSpec } from '
 import { orientationDensitySpec } from '../report/figures/orientation.js';
 import { centralSlicePng } from '../report/png.js';
 import type { TiltSeriesSummary } from '../report/report.js';
+import type { Compute } from '../parallel/compute.js';
 import type { ProgressContext } from '../util/progress.js';
 import { aberrationsFromFiles } from './ctf-results.js';
 import type { NamedBytes } from './job.js';
@@ -31,13 +32,21 @@ import type { Collected } from './report-state.js';
 import { fitTiltsSerially, prepareTiltSeries, tiltCtfJob } from './tilt-ctf.js';
 
 /** The analyses `reportJob` runs, each adding its results, figures and warnings to the collected state. */
-export function halfMapAnalyses(inp: ReportJobInput, c: Collected, progress?: ProgressContext): void {
-  const h = loadHalfMaps({
-    half1: inp.half1!,
-    half2: inp.half2!,
-    mask: inp.mask ?? { kind: 'none' },
-    pixelSizeA: inp.pixelSizeA ?? null,
-  });
+export function halfMapAnalyses(
+  inp: ReportJobInput,
+  c: Collected,
+  progress?: ProgressContext,
+  compute?: Compute,
+): void {
+  const h = loadHalfMaps(
+    {
+      half1: inp.half1!,
+      half2: inp.half2!,
+      mask: inp.mask ?? { kind: 'none' },
+      pixelSizeA: inp.pixelSizeA ?? null,
+    },
+    compute,
+  );
   const px = h.pixelSizeA;
   c.pixelSizeA = px;
   c.warnings.push(...h.warnings);
@@ -45,12 +54,18 @@ export function halfMapAnalyses(inp: ReportJobInput, c: Collected, progress?: Pr
   c.halves = { half1: v1, half2: v2 };
   const run = { anisotropy: inp.analyses?.anisotropy ?? true, localResolution: inp.analyses?.localResolution ?? true };
   progress?.report?.(0.05, 'post-processing');
-  const post = postprocess(v1, v2, {
-    pixelSizeA: px,
-    mask: h.mask,
-    bfactor: { kind: 'auto' },
-    ...(inp.mwKDa ? { mwKDa: inp.mwKDa } : {}),
-  });
+  const post = postprocess(
+    v1,
+    v2,
+    {
+      pixelSizeA: px,
+      mask: h.mask,
+      bfactor: { kind: 'auto' },
+      ...(inp.mwKDa ? { mwKDa: inp.mwKDa } : {}),
+    },
+    undefined,
+    compute,
+  );
   const pp = post.result;
   c.pp = pp;
   c.warnings.push(...pp.warnings);
@@ -94,7 +109,7 @@ export function halfMapAnalyses(inp: ReportJobInput, c: Collected, progress?: Pr
   });
   if (run.anisotropy) {
     progress?.report?.(0.35, 'anisotropy');
-    const a = anisotropy(v1, v2, { pixelSizeA: px, mask: post.mask });
+    const a = anisotropy(v1, v2, { pixelSizeA: px, mask: post.mask }, undefined, compute);
     c.an = a.result;
     c.warnings.push(...a.result.warnings);
     const dirs = a.result.directions.map((d) => d.resolutionA ?? NaN).filter(Number.isFinite);
@@ -116,18 +131,19 @@ export function halfMapAnalyses(inp: ReportJobInput, c: Collected, progress?: Pr
   c.volumes = { n, sharpened: post.sharpened, mask: post.mask, locres: null };
   if (run.localResolution) {
     progress?.report?.(0.55, 'local resolution');
-    const l = localResolution(v1, v2, { pixelSizeA: px }, pp.resolutionA);
+    const l = localResolution(v1, v2, { pixelSizeA: px }, pp.resolutionA, undefined, compute);
     c.lr = readLocres(l.locres, n, px, post.mask, pp.resolutionA);
     c.warnings.push(...l.warnings, ...c.lr.warnings);
     c.volumes.locres = l.locres;
   }
-  c.slices.push({ title: 'sharpened map, central z-section', png: centralSlicePng(post.sharpened, n, 'z') });
-  c.slices.push({ title: 'sharpened map, central y-section', png: centralSlicePng(post.sharpened, n, 'y') });
-  if (post.mask) c.slices.push({ title: 'mask, central z-section', png: centralSlicePng(post.mask, n, 'z') });
+  const png = (d: Float32Array, axis: 'y' | 'z'): Uint8Array => centralSlicePng(d, n, axis, compute?.codec);
+  c.slices.push({ title: 'sharpened map, central z-section', png: png(post.sharpened, 'z') });
+  c.slices.push({ title: 'sharpened map, central y-section', png: png(post.sharpened, 'y') });
+  if (post.mask) c.slices.push({ title: 'mask, central z-section', png: png(post.mask, 'z') });
   if (c.volumes.locres)
     c.slices.push({
       title: 'local resolution, central z-section (bright = worse)',
-      png: centralSlicePng(c.volumes.locres, n, 'z'),
+      png: png(c.volumes.locres, 'z'),
     });
 }
 
@@ -157,7 +173,7 @@ export function ctfAnalysis(files: NamedBytes[], est: CtfEstimate[], mapA: numbe
 }
 
 /** A model placed in the maps: map–model FSC, construct advice, per residue; an overfitted model is a warning. */
-export function modelAnalysis(inp: ReportJobInput, c: Collected): void {
+export function modelAnalysis(inp: ReportJobInput, c: Collected, compute?: Compute): void {
   if (!inp.model) return;
   const m = modelAnalyses(
     { model: inp.model, ...(inp.pae ? { pae: inp.pae } : {}) },
@@ -169,6 +185,7 @@ export function modelAnalysis(inp: ReportJobInput, c: Collected): void {
           resolutionA: c.pp?.resolutionA ?? null,
         }
       : null,
+    compute,
   );
   c.model = m.summary;
   c.specs.push(...m.specs);
@@ -181,9 +198,9 @@ export function modelAnalysis(inp: ReportJobInput, c: Collected): void {
 }
 
 /** A tilt series' per-tilt CTF table (fitted as the front end provides, one tilt after another by default). */
-export async function tiltSeriesAnalysis(inp: ReportJobInput, c: Collected): Promise<void> {
+export async function tiltSeriesAnalysis(inp: ReportJobInput, c: Collected, compute?: Compute): Promise<void> {
   if (!inp.tiltSeries) return;
-  const prepared = prepareTiltSeries(inp.tiltSeries);
+  const prepared = prepareTiltSeries(inp.tiltSeries, compute);
   const pairs = inp.fitTilts ? await inp.fitTilts(prepared) : fitTiltsSerially(prepared);
   const t = (await tiltCtfJob(prepared, pairs, inp.version)).result;
   c.tiltSeries = {

@@ -2,6 +2,7 @@ import { constructAdvice, type ConstructAdvice } from '../analysis/model/constru
 import { mapModelFsc, type MapModelResult } from '../analysis/model/map-model.js';
 import { expectedQ, qScores, sampleMap } from '../analysis/model/qscore.js';
 import type { Warning } from '../errors.js';
+import type { FourierCompute } from '../fourier/rfft3d.js';
 import { decodeText } from '../io/bytes.js';
 import { readPae } from '../io/pae.js';
 import { anchorAtom, readStructure, type Residue } from '../io/structure.js';
@@ -31,6 +32,7 @@ export function modelAnalyses(
     locres: Float32Array | null;
     resolutionA: number | null;
   } | null,
+  compute?: FourierCompute,
 ): { summary: ModelSummaryReport; specs: { name: string; spec: Record<string, unknown> }[]; warnings: Warning[] } {
   const st = readStructure(inp.model.bytes, inp.model.name);
   const pae = inp.pae ? readPae(decodeText(inp.pae.bytes), inp.pae.name) : null;
@@ -51,7 +53,7 @@ export function modelAnalyses(
     );
     avg.originA = half1.originA;
     avg.startVoxel = half1.startVoxel;
-    fit = mapModelFsc(avg, st.atoms, { pixelSizeA: px, half1, half2, resolutionA: maps.resolutionA }).result;
+    fit = mapModelFsc(avg, st.atoms, { pixelSizeA: px, half1, half2, resolutionA: maps.resolutionA }, compute).result;
     warnings.push(...fit.warnings.map((m) => ({ code: 'model-map', message: `${inp.model.name}: ${m}` })));
     specs.push({ name: 'model-fsc', spec: fscChartSpec(curves(fit), 'Map–model FSC (half maps against the model)') });
     if (maps.locres) {

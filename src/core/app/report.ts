@@ -6,6 +6,7 @@ import { renderSvg } from '../report/figures/svg.js';
 import { renderHtml } from '../report/html.js';
 import { buildReport, type InputUse, type Report } from '../report/report.js';
 import type { Warning } from '../errors.js';
+import type { Compute } from '../parallel/compute.js';
 import type { ProgressContext } from '../util/progress.js';
 import type { TiltPair } from '../analysis/tomo/tilt-series.js';
 import { aberrationsFromFiles, ctfFromFiles } from './ctf-results.js';
@@ -92,12 +93,16 @@ const CAPTIONS: Record<string, string> = {
 };
 
 /** Every analysis the inputs allow, then the diagnosis, report.json, report.html and the figures. */
-export async function reportJob(inp: ReportJobInput, progress?: ProgressContext): Promise<JobResult<ReportJobResult>> {
+export async function reportJob(
+  inp: ReportJobInput,
+  progress?: ProgressContext,
+  compute?: Compute,
+): Promise<JobResult<ReportJobResult>> {
   checkInputs(inp);
   const symmetry = checkSymmetry(inp.symmetry ?? 'C1');
   const c = newCollected(inp.pixelSizeA ?? null);
   if (inp.project) c.warnings.push(...inp.project.notes);
-  if (inp.half1 && inp.half2) halfMapAnalyses(inp, c, progress);
+  if (inp.half1 && inp.half2) halfMapAnalyses(inp, c, progress, compute);
   // Every input besides the half maps is optional: one that cannot be read is skipped with a warning.
   const w = c.warnings;
   if (inp.particles) {
@@ -129,7 +134,7 @@ export async function reportJob(inp: ReportJobInput, progress?: ProgressContext)
   c.calibration = inp.calibration ? calibration(inp.calibration, c) : proc.calibration;
   if (inp.tiltSeries) progress?.report?.(0.85, 'tilt series');
   try {
-    await tiltSeriesAnalysis(inp, c);
+    await tiltSeriesAnalysis(inp, c, compute);
   } catch (e) {
     optionalInput('the tilt series', w, () => {
       throw e;
@@ -142,7 +147,7 @@ export async function reportJob(inp: ReportJobInput, progress?: ProgressContext)
     c.warnings.push(...t.warnings);
   }
   if (inp.model) progress?.report?.(0.88, 'model');
-  optionalInput('the model', w, () => modelAnalysis(inp, c));
+  optionalInput('the model', w, () => modelAnalysis(inp, c, compute));
   progress?.report?.(0.9, 'report');
   return writeReport(inp, c, proc, symmetry);
 }

@@ -76,7 +76,7 @@ function geometry(inp: TiltCtfJobInput): TiltGeometry {
 }
 
 /** Every input rule of `tilt-ctf`, decided before any fitting. */
-export function prepareTiltSeries(inp: TiltCtfJobInput): PreparedTiltSeries {
+export function prepareTiltSeries(inp: TiltCtfJobInput, compute?: { simd?: boolean }): PreparedTiltSeries {
   const method = inp.method ?? 'whole-image';
   if (method !== 'whole-image' && method !== 'axis-strip')
     throw new InputError(`--method takes whole-image or axis-strip, got "${method}"`);
@@ -152,7 +152,7 @@ export function prepareTiltSeries(inp: TiltCtfJobInput): PreparedTiltSeries {
       rank: pre.rank,
       dosePerTiltEPerA2: dose,
     },
-    options: { ...fit, method, handedness: handedness as Handedness },
+    options: { ...fit, method, handedness: handedness as Handedness, simd: compute?.simd ?? true },
     fitOptions,
     names: { stack: stackPath, particles: inp.particles },
     fitAxis: !!inp.fitAxis,

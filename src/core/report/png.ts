@@ -1,4 +1,4 @@
-import { crc32, zlibCompress } from '../io/compression.js';
+import { crc32, zlibCompress, type Codec } from '../io/compression.js';
 import { quantiles } from '../util/stats.js';
 
 /**
@@ -17,7 +17,7 @@ function chunk(type: string, data: Uint8Array): Uint8Array {
 }
 
 /** Grey values 0…255, row-major (width × height). */
-export function encodeGreyPng(pixels: Uint8Array, width: number, height: number): Uint8Array {
+export function encodeGreyPng(pixels: Uint8Array, width: number, height: number, codec?: Codec): Uint8Array {
   const raw = new Uint8Array((width + 1) * height);
   for (let y = 0; y < height; y++) raw.set(pixels.subarray(y * width, (y + 1) * width), y * (width + 1) + 1);
   const ihdr = new Uint8Array(13);
@@ -29,7 +29,7 @@ export function encodeGreyPng(pixels: Uint8Array, width: number, height: number)
   const parts = [
     Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a),
     chunk('IHDR', ihdr),
-    chunk('IDAT', zlibCompress(raw)),
+    chunk('IDAT', zlibCompress(raw, codec)),
     chunk('IEND', new Uint8Array(0)),
   ];
   const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
@@ -42,7 +42,7 @@ export function encodeGreyPng(pixels: Uint8Array, width: number, height: number)
 }
 
 /** The central z-section of a map, scaled between its 1st and 99th percentiles, flipped so y runs up. */
-export function centralSlicePng(data: Float32Array, n: number, axis: 'z' | 'y' | 'x' = 'z'): Uint8Array {
+export function centralSlicePng(data: Float32Array, n: number, axis: 'z' | 'y' | 'x' = 'z', codec?: Codec): Uint8Array {
   const c = Math.floor(n / 2);
   const vals = new Float32Array(n * n);
   for (let a = 0; a < n; a++)
@@ -50,16 +50,16 @@ export function centralSlicePng(data: Float32Array, n: number, axis: 'z' | 'y' |
       const idx = axis === 'z' ? b + n * (a + n * c) : axis === 'y' ? b + n * (c + n * a) : c + n * (b + n * a);
       vals[(n - 1 - a) * n + b] = data[idx]!;
     }
-  return scaledPng(vals, n, n, false);
+  return scaledPng(vals, n, n, false, codec);
 }
 
 /** A 2D image (x fastest), flipped so y runs up, scaled like centralSlicePng. */
-export function imagePng(data: Float32Array, width: number, height: number): Uint8Array {
-  return scaledPng(data, width, height, true);
+export function imagePng(data: Float32Array, width: number, height: number, codec?: Codec): Uint8Array {
+  return scaledPng(data, width, height, true, codec);
 }
 
 /** Grey levels between the 1st and 99th percentiles; rows in reverse order when flipY. */
-function scaledPng(vals: Float32Array, width: number, height: number, flipY: boolean): Uint8Array {
+function scaledPng(vals: Float32Array, width: number, height: number, flipY: boolean, codec?: Codec): Uint8Array {
   const [lo, hi] = quantiles(vals, [0.01, 0.99]) as [number, number];
   const range = hi - lo || 1;
   const px = new Uint8Array(width * height);
@@ -69,5 +69,5 @@ function scaledPng(vals: Float32Array, width: number, height: number, flipY: boo
     for (let x = 0; x < width; x++)
       px[to + x] = Math.max(0, Math.min(255, Math.round(((vals[from + x]! - lo) / range) * 255)));
   }
-  return encodeGreyPng(px, width, height);
+  return encodeGreyPng(px, width, height, codec);
 }

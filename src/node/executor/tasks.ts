@@ -25,6 +25,7 @@ import {
   type RunSpec,
   type TaskSpec,
 } from './run.js';
+import { processCompute } from '../compute.js';
 
 /**
  * What a task does, wherever it runs (in this process for the local executor, as a SLURM array task otherwise):
@@ -93,7 +94,7 @@ async function datasetReport(dir: string, spec: RunSpec, task: Extract<TaskSpec,
       symmetryGiven: !!d['sym'],
     });
   if (!input.mask && input.half1) input.mask = { kind: 'auto' };
-  const job = await reportJob(input);
+  const job = await reportJob(input, undefined, await processCompute());
   await writeOutputs(join(spec.out, 'datasets', d.name), job.outputs, []);
   await saveBytes(cachePath(dir, task.key, '.json'), Buffer.from(JSON.stringify(job.result.report)));
 }

@@ -1,5 +1,13 @@
 import type { Warning } from '../../errors.js';
-import { allocateReal, allocateSpectrum, irfft3d, rfft3d, shareable, type Spectrum } from '../../fourier/rfft3d.js';
+import {
+  allocateReal,
+  allocateSpectrum,
+  irfft3d,
+  rfft3d,
+  shareable,
+  type FourierCompute,
+  type Spectrum,
+} from '../../fourier/rfft3d.js';
 import { checkGrid, type CheckedMap } from '../../model/checked-map.js';
 import { ProgressSteps, type ProgressContext } from '../../util/progress.js';
 import { glibcRand, relionUniform } from '../../util/random.js';
@@ -10,9 +18,14 @@ import { CRITERIA, findCrossing, thresholdCurve, type Crossing, type CriterionNa
 import { readShape, type ShapeReading } from './shape.js';
 import { fscFromSums, shellIndexMap, shellSums, type ShellSums } from './shells.js';
 import { particleCurve, type ParticleCurve } from './particle-curve.js';
-import { correct, randomizationShell, randomizePhasesBeyond } from './randomize.js';
+import { correct, randomizationShell, randomizePhasesBeyond, type PhaseThreads } from './randomize.js';
 
 export { randomizePhasesBeyond };
+
+/** The threads and kernels the FSC suite may use (the job's compute context): transforms and the phase draw. */
+export interface FscCompute extends FourierCompute {
+  phases?: PhaseThreads | null;
+}
 
 export interface FscOptions {
   pixelSizeA: number;
@@ -90,6 +103,7 @@ export function computeFsc(
   half2: CheckedMap,
   options: FscOptions,
   progress?: ProgressContext,
+  compute?: FscCompute,
 ): FscComputation {
   checkGrid(['half map 1', 'half map 2'], half1, half2);
   const { nx, ny, nz } = half1;
@@ -105,24 +119,25 @@ export function computeFsc(
   // is 0.5 GB (float32), so allocating per step would triple the peak memory. The shell sums are taken in
   // float64 over float32 coefficients, and the FSCs stay within 1e-6 of RELION's (test/cli-fsc, the
   // RELION cases); the float32 kernels halve the memory each pass moves.
-  const s1 = allocateSpectrum(nx, ny, nz, true);
-  const s2 = allocateSpectrum(nx, ny, nz, true);
+  const s1 = allocateSpectrum(nx, ny, nz, true, compute);
+  const s2 = allocateSpectrum(nx, ny, nz, true, compute);
   // Each map is transformed twice or more: shared with the pool's threads once, not per transform.
-  const d1 = shareable(half1.data),
-    d2 = shareable(half2.data);
-  const m = mask ? shareable(mask) : null;
-  const r1 = mask ? allocateReal(nx * ny * nz) : null;
-  const r2 = mask ? allocateReal(nx * ny * nz) : null;
+  const d1 = shareable(half1.data, compute),
+    d2 = shareable(half2.data, compute);
+  const m = mask ? shareable(mask, compute) : null;
+  const r1 = mask ? allocateReal(nx * ny * nz, compute) : null;
+  const r2 = mask ? allocateReal(nx * ny * nz, compute) : null;
   let masked: ShellSums | null = null;
   if (mask) {
     steps.step(2, 'masked FSC');
-    masked = shellSums(rfft3d(d1, nx, ny, nz, s1, m), rfft3d(d2, nx, ny, nz, s2, m), shells);
+    masked = shellSums(rfft3d(d1, nx, ny, nz, s1, m, compute), rfft3d(d2, nx, ny, nz, s2, m, compute), shells);
   }
   steps.step(2, 'unmasked FSC');
-  rfft3d(d1, nx, ny, nz, s1);
-  rfft3d(d2, nx, ny, nz, s2);
+  rfft3d(d1, nx, ny, nz, s1, null, compute);
+  rfft3d(d2, nx, ny, nz, s2, null, compute);
   const unmaskedSums = shellSums(s1, s2, shells);
-  if (mask && info && info.densityFraction === null) info.densityFraction = densityVoxels(s1, s2, px) / resolved!.sum;
+  if (mask && info && info.densityFraction === null)
+    info.densityFraction = densityVoxels(s1, s2, px, compute) / resolved!.sum;
   const fscUnmasked = fscFromSums(unmaskedSums);
   const fscMasked = masked ? fscFromSums(masked) : null;
   let fscRandom: Float64Array | null = null;
@@ -134,10 +149,10 @@ export function computeFsc(
       // RELION's own stream (rand() unseeded = seed 1, rnd_unif in single precision), so that the
       // corrected FSC reproduces relion_postprocess's; another --seed gives another realisation.
       const rnd = relionUniform(glibcRand(options.seed ?? 1), 0, 2 * Math.PI);
-      randomizePhasesBeyond(s1, r0, rnd);
-      randomizePhasesBeyond(s2, r0, rnd);
-      const m1 = rfft3d(irfft3d(s1, r1!), nx, ny, nz, s1, m);
-      const m2 = rfft3d(irfft3d(s2, r2!), nx, ny, nz, s2, m);
+      randomizePhasesBeyond(s1, r0, rnd, compute?.phases);
+      randomizePhasesBeyond(s2, r0, rnd, compute?.phases);
+      const m1 = rfft3d(irfft3d(s1, r1!, compute), nx, ny, nz, s1, m, compute);
+      const m2 = rfft3d(irfft3d(s2, r2!, compute), nx, ny, nz, s2, m, compute);
       fscRandom = fscFromSums(shellSums(m1, m2, shells));
     }
   }

@@ -1,4 +1,5 @@
 import type { Warning } from '../../errors.js';
+import type { FourierCompute } from '../../fourier/rfft3d.js';
 import type { CheckedHalves, CheckedMap } from '../../model/checked-map.js';
 import {
   AUTO_MASK,
@@ -49,7 +50,12 @@ export interface ResolvedMask {
 }
 
 /** The array a spec asks for, checked against the half maps; null for no mask. */
-export function resolveMask(h: CheckedHalves, spec: MaskSpec<MaskFile>, warnings: Warning[]): ResolvedMask | null {
+export function resolveMask(
+  h: CheckedHalves,
+  spec: MaskSpec<MaskFile>,
+  warnings: Warning[],
+  compute?: FourierCompute,
+): ResolvedMask | null {
   const { nx, ny, nz } = h.half1;
   const px = h.pixelSizeA;
   switch (spec.kind) {
@@ -88,7 +94,7 @@ export function resolveMask(h: CheckedHalves, spec: MaskSpec<MaskFile>, warnings
         b = h.half2.data;
       const avg = new Float32Array(a.length);
       for (let i = 0; i < avg.length; i++) avg[i] = 0.5 * (a[i]! + b[i]!);
-      const auto = autoMask(avg, nx, ny, nz, px, autoOptions(spec));
+      const auto = autoMask(avg, nx, ny, nz, px, autoOptions(spec), compute);
       const total = sum(auto.mask);
       return {
         kind: 'auto',

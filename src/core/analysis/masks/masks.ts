@@ -1,5 +1,5 @@
 import { FormatError, InputError, type Warning } from '../../errors.js';
-import { allocateSpectrum, irfft3d, rfft3d } from '../../fourier/rfft3d.js';
+import { allocateSpectrum, irfft3d, rfft3d, type FourierCompute } from '../../fourier/rfft3d.js';
 import { applyLowPass } from '../postprocess/spectrum-ops.js';
 import type { Volume } from '../../model/volume.js';
 import { squaredDistanceToInside } from './distance.js';
@@ -121,11 +121,12 @@ export function lowPass(
   nz: number,
   pixelSizeA: number,
   resolutionA: number,
+  compute?: FourierCompute,
 ): Float32Array {
   // Float32: the filtered map is thresholded for a mask; float32 rounding is far below any threshold's reach.
-  const spec = rfft3d(data, nx, ny, nz, allocateSpectrum(nx, ny, nz, true));
+  const spec = rfft3d(data, nx, ny, nz, allocateSpectrum(nx, ny, nz, true, compute), null, compute);
   applyLowPass(spec, pixelSizeA, resolutionA, 2);
-  return irfft3d(spec);
+  return irfft3d(spec, undefined, compute);
 }
 
 /** The automatic mask's recipe when none is given: the RELION tutorial's relion_mask_create settings. */
@@ -171,11 +172,12 @@ export function autoMask(
   nz: number,
   pixelSizeA: number,
   options: AutoMaskOptions = {},
+  compute?: FourierCompute,
 ): AutoMask {
   const lowPassA = options.lowPassA ?? AUTO_MASK.lowPassA;
   const extendPx = options.extendPx ?? AUTO_MASK.extendPx;
   const softEdgePx = options.softEdgePx ?? AUTO_MASK.softEdgePx;
-  const lp = lowPass(average, nx, ny, nz, pixelSizeA, lowPassA);
+  const lp = lowPass(average, nx, ny, nz, pixelSizeA, lowPassA, compute);
   const threshold = options.threshold ?? dataThreshold(lp);
   const inside = new Uint8Array(lp.length);
   let core = 0;

@@ -4,6 +4,7 @@ import {
   irfft3d,
   rfft3d,
   signedFrequency,
+  type FourierCompute,
   type Spectrum,
 } from '../../fourier/rfft3d.js';
 import type { ProgressContext } from '../../util/progress.js';
@@ -15,6 +16,8 @@ export interface FinishOptions {
   /** Iterations of the gridding weights (RELION --iter, 10). */
   iterations?: number;
   progress?: ProgressContext;
+  /** Threads and kernels for the transforms (the job's compute context). */
+  compute?: FourierCompute;
 }
 
 /**
@@ -32,26 +35,27 @@ export function finishReconstruction(grid: InsertionGrid, options: FinishOptions
   const maxR2 = grid.radius * grid.radius;
   // float32 transforms (the weights are ratios: single precision changes the map by ~1e-7, and halves the
   // memory and the time of the twenty transforms).
-  const spec = allocateSpectrum(ps, ps, ps, true);
+  const compute = options.compute;
+  const spec = allocateSpectrum(ps, ps, ps, true, compute);
   const fWeight = new Float64Array(spec.nxh * ps * ps);
   decenterWeights(grid, fWeight, spec);
   const inside = insideMask(spec, maxR2);
   const fNew = new Float64Array(fWeight.length);
   setInside(fNew, inside);
-  const real = allocateReal(ps * ps * ps);
+  const real = allocateReal(ps * ps * ps, compute);
   const blobInReal = blobFactors(ps, grid.oriSize * grid.pad, blobTable());
   for (let it = 0; it < iterations; it++) {
     if (options.progress?.signal?.aborted) throw new CancelledError();
     options.progress?.report?.(it / (iterations + 2), `gridding weights ${it + 1}/${iterations}`);
     weightedInto(spec.data, fNew, fWeight);
-    convolveWithBlob(spec, real, blobInReal);
+    convolveWithBlob(spec, real, blobInReal, compute);
     divideByConvolved(fNew, spec.data, inside);
   }
   options.progress?.report?.(iterations / (iterations + 2), 'back-transforming');
   const fData = new Float64Array(2 * fWeight.length);
   decenterData(grid, fData, spec);
   scaleComplex(fData, fNew);
-  return toRealSpace(grid, fData, spec);
+  return toRealSpace(grid, fData, spec, compute);
 }
 
 // Each pass over the box in a function of its own: V8 optimises a long loop while it runs (OSR), and a function
@@ -189,10 +193,10 @@ function blobFactors(ps: number, paddedBox: number, blob: (w: number) => number)
   return out;
 }
 
-function convolveWithBlob(spec: Spectrum, real: Float32Array, factors: Float32Array): void {
-  irfft3d(spec, real);
+function convolveWithBlob(spec: Spectrum, real: Float32Array, factors: Float32Array, compute?: FourierCompute): void {
+  irfft3d(spec, real, compute);
   for (let i = 0; i < real.length; i++) real[i]! *= factors[i]!;
-  rfft3d(real, spec.nx, spec.ny, spec.nz, spec);
+  rfft3d(real, spec.nx, spec.ny, spec.nz, spec, null, compute);
 }
 
 /**
@@ -200,13 +204,13 @@ function convolveWithBlob(spec: Spectrum, real: Float32Array, factors: Float32Ar
  * centred, transformed back, the central box³ kept, scaled as RELION scales it, corners softened, sinc²
  * divided out.
  */
-function toRealSpace(grid: InsertionGrid, fData: Float64Array, src: Spectrum): Float32Array {
+function toRealSpace(grid: InsertionGrid, fData: Float64Array, src: Spectrum, compute?: FourierCompute): Float32Array {
   const ori = grid.oriSize;
   let p2 = Math.round(grid.pad * ori);
   p2 += p2 % 2;
-  const dst = allocateSpectrum(p2, p2, p2, true);
+  const dst = allocateSpectrum(p2, p2, p2, true, compute);
   windowCentred(fData, src, dst);
-  const big = irfft3d(dst);
+  const big = irfft3d(dst, undefined, compute);
   // irfft3d divides by p2³ where RELION's inverse does not; RELION then divides by pad³·box.
   const out = cropCentre(big, p2, ori, p2 ** 3 / (grid.pad ** 3 * ori));
   softMaskOutside(out, ori);

@@ -4,6 +4,7 @@ import { readNamed, writeOutputs } from '../../job-io.js';
 import { terminalProgress } from '../../progress.js';
 import { fmt, printJson, warn } from '../output.js';
 import { addMaskOptions, inputPaths, integer, maskSpec, num, positiveNumber, type MaskFlags } from '../options.js';
+import { processCompute } from '../../compute.js';
 
 interface AnisotropyFlags extends MaskFlags {
   angpix?: number;
@@ -42,6 +43,7 @@ export function registerAnisotropy(program: Command): void {
     )
     .action(async (h1: string, h2: string, opts: AnisotropyFlags) => {
       const mask = await maskSpec(opts);
+      const compute = await processCompute();
       const progress = terminalProgress('anisotropy');
       let job;
       try {
@@ -55,6 +57,7 @@ export function registerAnisotropy(program: Command): void {
             directions: opts.directions,
           },
           progress.ctx,
+          compute,
         );
       } finally {
         progress.stop();

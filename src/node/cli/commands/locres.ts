@@ -6,6 +6,7 @@ import { readNamed, writeOutputs } from '../../job-io.js';
 import { terminalProgress } from '../../progress.js';
 import { fmt, printJson, warn } from '../output.js';
 import { addMaskOptions, inputPaths, maskSpec, positiveNumber, type MaskFlags } from '../options.js';
+import { processCompute } from '../../compute.js';
 
 interface LocresFlags extends MaskFlags {
   angpix?: number;
@@ -56,6 +57,7 @@ export function registerLocres(program: Command): void {
       if (windowA !== undefined && !(Number.isFinite(windowA) && windowA > 0))
         throw new InputError(`--window-a takes a diameter in Å or "auto", got "${opts.windowA}"`);
       const mask = await maskSpec(opts);
+      const compute = await processCompute();
       const progress = terminalProgress('local resolution');
       let job;
       try {
@@ -70,6 +72,7 @@ export function registerLocres(program: Command): void {
             ...(opts.stepA !== undefined ? { stepA: opts.stepA } : {}),
           },
           progress.ctx,
+          compute,
         );
       } finally {
         progress.stop();

@@ -7,6 +7,7 @@ import { terminalProgress } from '../../progress.js';
 import { fmt, printJson, warn } from '../output.js';
 import { addMaskOptions, finiteNumber, inputPaths, maskSpec, num, positiveNumber, type MaskFlags } from '../options.js';
 import { RLN } from '../../../core/io/star/labels.js';
+import { processCompute } from '../../compute.js';
 
 interface PostprocessFlags extends MaskFlags {
   angpix?: number;
@@ -70,6 +71,7 @@ export function registerPostprocess(program: Command): void {
         readNamed(h1),
         readNamed(h2),
       ]);
+      const compute = await processCompute();
       const progress = terminalProgress('postprocess');
       let job;
       try {
@@ -87,6 +89,7 @@ export function registerPostprocess(program: Command): void {
             ...(opts.randomizeAt !== undefined ? { randomizeFromA: opts.randomizeAt } : {}),
           },
           progress.ctx,
+          compute,
         );
       } finally {
         progress.stop();

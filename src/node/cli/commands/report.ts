@@ -9,6 +9,7 @@ import { fitTilts } from '../../parallel/tilt-pool.js';
 import type { Report } from '../../../core/report/report.js';
 import { InputError } from '../../files.js';
 import { readNamed, readNamedOptional, writeOutputs } from '../../job-io.js';
+import { processCompute } from '../../compute.js';
 import { terminalProgress } from '../../progress.js';
 import { printJson, warn } from '../output.js';
 import { addMaskOptions, finiteNumber, inputPaths, maskSpec, positiveNumber, type MaskFlags } from '../options.js';
@@ -241,10 +242,11 @@ async function tiltSeriesInput(opts: ReportFlags): Promise<TiltCtfJobInput> {
 
 /** Runs the report job with a progress bar and writes its files; shared with `demo`. */
 export async function runReportCommand(input: ReportJobInput, out: string, inputs: string[]): Promise<Report> {
+  const compute = await processCompute();
   const progress = terminalProgress('report');
   let job;
   try {
-    job = await reportJob(input, progress.ctx);
+    job = await reportJob(input, progress.ctx, compute);
   } finally {
     progress.stop();
   }

@@ -8,6 +8,7 @@ import { VERSION } from '../version.js';
 import { printJson, warn } from '../output.js';
 import { addCtfOptions, ctfOptionsOf, finiteNumber, inputPaths, positiveNumber, type CtfFlags } from '../options.js';
 import { RLN } from '../../../core/io/star/labels.js';
+import { threadCompute } from '../../compute.js';
 
 interface TiltCtfFlags extends CtfFlags {
   tlt?: string;
@@ -87,21 +88,24 @@ async function run(stackPath: string, opts: TiltCtfFlags): Promise<void> {
   const [tlt, mdoc, tomoStar, xf, particles] = await Promise.all(
     [opts.tlt, opts.mdoc, opts.tomoStar, opts.xf, opts.particles].map(optional),
   );
-  const prepared = prepareTiltSeries({
-    stack: await readNamed(stackPath),
-    ...(tlt ? { tlt } : {}),
-    ...(mdoc ? { mdoc } : {}),
-    ...(tomoStar ? { tomoStar } : {}),
-    ...(xf ? { xf } : {}),
-    ...(particles ? { particles } : {}),
-    ...(opts.tiltAxisDeg !== undefined ? { tiltAxisDeg: opts.tiltAxisDeg } : {}),
-    pixelSizeA: opts.angpix,
-    ...(opts.dosePerTilt !== undefined ? { dosePerTiltEPerA2: opts.dosePerTilt } : {}),
-    method: opts.method,
-    handedness: Number(opts.handedness),
-    ctf: ctfOptionsOf(opts),
-    fitAxis: !!opts.fitAxis,
-  });
+  const prepared = prepareTiltSeries(
+    {
+      stack: await readNamed(stackPath),
+      ...(tlt ? { tlt } : {}),
+      ...(mdoc ? { mdoc } : {}),
+      ...(tomoStar ? { tomoStar } : {}),
+      ...(xf ? { xf } : {}),
+      ...(particles ? { particles } : {}),
+      ...(opts.tiltAxisDeg !== undefined ? { tiltAxisDeg: opts.tiltAxisDeg } : {}),
+      pixelSizeA: opts.angpix,
+      ...(opts.dosePerTilt !== undefined ? { dosePerTiltEPerA2: opts.dosePerTilt } : {}),
+      method: opts.method,
+      handedness: Number(opts.handedness),
+      ctf: ctfOptionsOf(opts),
+      fitAxis: !!opts.fitAxis,
+    },
+    threadCompute(),
+  );
   const quiet = opts.json || !process.stderr.isTTY;
   const n = prepared.input.tiltsDeg.length;
   let pairs;
