@@ -1,4 +1,4 @@
-import type { Compute } from '../core/parallel/compute.js';
+import type { Compute } from '../core/app/job.js';
 import { NATIVE_ZLIB } from './native-zlib.js';
 
 /**

@@ -1,13 +1,14 @@
 import { inspectFile } from '../core/app/inspect.js';
 import { jsonText, type NamedBytes } from '../core/app/job.js';
-import { projectInputs, withProject } from '../core/app/project.js';
 import { reportJob, type ReportJobInput } from '../core/app/report.js';
+import { reportInput, withRebuiltHalves, type ReportRequest } from '../core/app/report-input.js';
 import { ListedImageSource, reconstructJob } from '../core/app/reconstruct.js';
 import { InputError } from '../core/errors.js';
 
-import type { Compute } from '../core/parallel/compute.js';
+import type { Compute } from '../core/app/job.js';
 import { SharedMemoryPool } from '../core/parallel/pool.js';
 import type { FileInfo, InspectRequest, RunRequest, WorkerReply } from './protocol.js';
+import { reportRequest } from './request.js';
 
 /**
  * The analysis worker: reads the dropped files and runs the same job as `cryodx report`, off the
@@ -53,33 +54,9 @@ function computeFor(ports: MessagePort[], simd: boolean): Compute {
 async function run(m: RunRequest): Promise<void> {
   const compute = computeFor(m.ports, m.simd);
   const t0 = performance.now();
-  const of = (role: string): NamedBytes[] =>
-    m.files.filter((f) => f.role === role).map((f) => ({ name: f.name, bytes: new Uint8Array(f.bytes) }));
-  const [half1] = of('half1'),
-    [half2] = of('half2'),
-    [mask] = of('mask'),
-    [particles] = of('particles');
-  const ctf = of('ctf');
-  const [model] = of('model'),
-    [pae] = of('pae');
-  const given: ReportJobInput = {
-    ...(half1 ? { half1 } : {}),
-    ...(half2 ? { half2 } : {}),
-    ...(mask ? { mask: { kind: 'user' as const, file: mask } } : {}),
-    pixelSizeA: m.pixelSizeA,
-    ...(particles ? { particles } : {}),
-    ...(ctf.length ? { ctf } : {}),
-    ...(model ? { model } : {}),
-    ...(pae ? { pae } : {}),
-    symmetry: m.symmetry,
-    ...(m.mwKDa ? { mwKDa: m.mwKDa } : {}),
-    version: m.version,
-    analyses: m.analyses,
-  };
-  const input = m.project ? await projectOrFolder(m, given) : given;
-  if (m.reconstruct) await rebuildHalves(m, input, compute);
-  // The automatic mask stands in only where neither the user nor the project gave one.
-  if (!input.mask && m.autoMask) input.mask = { kind: 'auto' };
+  const request = reportRequest(m);
+  const input = await inputOf(m, request);
+  if (m.reconstruct) await rebuildHalves(m, input, request, compute);
   const job = await reportJob(
     input,
     { report: (fraction: number, label: string) => ctx.postMessage({ kind: 'progress', fraction, label }) },
@@ -98,19 +75,18 @@ async function run(m: RunRequest): Promise<void> {
   ctx.postMessage({ kind: 'result', result });
 }
 
-/** A dropped project folder read by the same reader as `cryodx report --project`; files read when asked for. */
-async function fromProject(
-  p: NonNullable<RunRequest['project']>,
-  given: ReportJobInput,
-  symmetryGiven: boolean,
-): Promise<ReportJobInput> {
-  const byPath = new Map(p.files.map((f) => [f.path, f.file]));
-  const found = await projectInputs({
-    root: p.root,
-    paths: [...byPath.keys()],
-    read: async (path) => new Uint8Array(await byPath.get(path)!.arrayBuffer()),
-  });
-  return withProject(found, p.root, given, { symmetryGiven });
+/**
+ * The report's input by the core's rule (reportInput); when the half maps are to be rebuilt, a folder that is no
+ * project is simply where the stacks are (the particle file given beside it).
+ */
+async function inputOf(m: RunRequest, request: ReportRequest): Promise<ReportJobInput> {
+  try {
+    return await reportInput(request);
+  } catch (e) {
+    if (m.reconstruct && request.files.particles && /not a RELION project/.test((e as Error).message))
+      return reportInput({ ...request, project: null });
+    throw e;
+  }
 }
 
 /**
@@ -118,7 +94,12 @@ async function fromProject(
  * dropped folder, as `cryodx reconstruct` does; they replace any given half maps in the report, whose FSC is
  * then the rebuilt maps'.
  */
-async function rebuildHalves(m: RunRequest, input: ReportJobInput, compute: Compute): Promise<void> {
+async function rebuildHalves(
+  m: RunRequest,
+  input: ReportJobInput,
+  request: ReportRequest,
+  compute: Compute,
+): Promise<void> {
   if (!input.particles)
     throw new InputError('to rebuild the half maps, give the particle STAR (or .cs) of a refinement');
   if (!m.project)
@@ -142,20 +123,9 @@ async function rebuildHalves(m: RunRequest, input: ReportJobInput, compute: Comp
     const o = job.outputs.find((x) => x.name === name)!;
     return { name: `rebuilt ${name}`, bytes: 'bytes' in o ? o.bytes : new Uint8Array() };
   };
-  input.half1 = map('half1.mrc');
-  input.half2 = map('half2.mrc');
-  input.pixelSizeA = job.result.pixelSizeA;
-}
-
-/**
- * The dropped folder as a project; when the half maps are to be rebuilt, a folder that is no project is simply
- * where the stacks are (the particle file given beside it).
- */
-async function projectOrFolder(m: RunRequest, given: ReportJobInput): Promise<ReportJobInput> {
-  try {
-    return await fromProject(m.project!, given, m.symmetryGiven);
-  } catch (e) {
-    if (m.reconstruct && given.particles && /not a RELION project/.test((e as Error).message)) return given;
-    throw e;
-  }
+  withRebuiltHalves(
+    input,
+    { half1: map('half1.mrc'), half2: map('half2.mrc'), pixelSizeA: job.result.pixelSizeA },
+    request.options,
+  );
 }

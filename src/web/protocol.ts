@@ -1,3 +1,4 @@
+import type { MaskSpec } from '../core/app/maps.js';
 import type { ReportFigure } from '../core/app/report.js';
 import type { Report } from '../core/report/report.js';
 
@@ -38,6 +39,11 @@ export interface RunRequest {
   reconstruct: boolean;
   /** False: every transform on the TypeScript kernels (the page's ?simd=off, as CRYODX_SIMD=off in the CLI). */
   simd: boolean;
+  /**
+   * A mask made here by the user's choice (the CLI's --auto-mask, --sphere-radius): it wins over the project's mask
+   * file, where `autoMask` only fills in where neither a file nor the project gives one.
+   */
+  maskChoice?: Exclude<MaskSpec, { kind: 'user' }>;
 }
 
 /** What the page sends a parallel helper once: its end of the channel, and the kernel setting. */

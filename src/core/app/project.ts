@@ -61,9 +61,28 @@ async function withTomography(src: ProjectSource, paths: Set<string>, found: Pro
   return found;
 }
 
+/** The report input each of the project reader's roles fills (InputUse.role → the field it sets). */
+const ROLE_FIELD: Record<string, keyof ReportJobInput> = {
+  'half maps': 'half1',
+  mask: 'mask',
+  particles: 'particles',
+  refinement: 'particles',
+  ctf: 'ctf',
+  motion: 'motion',
+  bfactors: 'bfactors',
+  classes: 'classes',
+  'classes-kept': 'classes',
+  picks: 'picks',
+  'ctf-refine': 'ctfRefine',
+  postprocess: 'postprocessStars',
+  'particle size': 'particleDiameterA',
+  tomography: 'tomography',
+};
+
 /**
- * A report's input from a project and what the user gave explicitly: role by role the explicit input wins; the
- * refinement's symmetry is kept unless the user typed one. The project's choices and notes travel with it.
+ * A report's input from a project and what the user gave explicitly: role by role the explicit input wins (a mask
+ * file or a mask made here over the project's file), and the files it replaced leave the list of files used; the
+ * refinement's symmetry is kept unless the user gave one. The project's choices and notes travel with it.
  */
 export function withProject(
   found: ProjectInputs,
@@ -76,6 +95,10 @@ export function withProject(
   ) as Partial<ReportJobInput>;
   const merged: ReportJobInput = { ...(found.input as ReportJobInput), ...explicit, version: given.version };
   if (!opts.symmetryGiven && found.input.symmetry) merged.symmetry = found.input.symmetry;
-  merged.project = { root, kind: found.kind, used: found.used, notes: found.notes };
+  const used = found.used.filter((u) => {
+    const field = ROLE_FIELD[u.role];
+    return !(field && field in explicit);
+  });
+  merged.project = { root, kind: found.kind, used, notes: found.notes };
   return merged;
 }

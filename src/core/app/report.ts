@@ -4,7 +4,12 @@ import { evidenceFrom } from '../diagnosis/evidence.js';
 import { InputError } from '../errors.js';
 import { renderSvg } from '../report/figures/svg.js';
 import { renderHtml } from '../report/html.js';
-import { buildReport, type InputUse, type Report } from '../report/report.js';
+import { buildReport, type InputUse, type Report, type TomographySection } from '../report/report.js';
+import type { SingleMapBudget } from '../analysis/budget/budget.js';
+import type { AberrationReading } from '../analysis/ctf/aberrations.js';
+import type { Calibration } from '../analysis/ctf/calibration.js';
+import type { ModelSummaryReport } from '../analysis/model/summary.js';
+import type { OrientationResult } from '../analysis/orientations/scf.js';
 import type { Warning } from '../errors.js';
 import type { Compute } from '../parallel/compute.js';
 import type { ProgressContext } from '../util/progress.js';
@@ -16,10 +21,15 @@ import { checkSymmetry } from './orientations.js';
 import {
   calibration,
   ctfAnalysis,
-  halfMapAnalyses,
+  mapAnalyses,
   modelAnalysis,
   orientationAnalysis,
   tiltSeriesAnalysis,
+  type CtfPart,
+  type FigureSpec,
+  type MapPart,
+  type Slice,
+  type TiltPart,
 } from './report-analyses.js';
 import {
   optionalInput,
@@ -29,7 +39,6 @@ import {
   type ProcessingInputs,
   type ProcessingResults,
 } from './report-processing.js';
-import { newCollected, type Collected } from './report-state.js';
 import type { PreparedTiltSeries, TiltCtfJobInput } from './tilt-ctf.js';
 
 /** Everything `cryodx report` and the browser app accept; each analysis runs when its inputs are there. */
@@ -70,9 +79,9 @@ export interface ReportFigure {
 export interface ReportJobResult {
   report: Report;
   figures: ReportFigure[];
-  slices: { title: string; png: Uint8Array }[];
+  slices: Slice[];
   /** The maps behind the slices, for interactive viewing (n³ each). */
-  volumes: Collected['volumes'];
+  volumes: MapPart['volumes'] | null;
   html: string;
 }
 
@@ -100,15 +109,15 @@ export async function reportJob(
 ): Promise<JobResult<ReportJobResult>> {
   checkInputs(inp);
   const symmetry = checkSymmetry(inp.symmetry ?? 'C1');
-  const c = newCollected(inp.pixelSizeA ?? null);
-  if (inp.project) c.warnings.push(...inp.project.notes);
-  if (inp.half1 && inp.half2) halfMapAnalyses(inp, c, progress, compute);
-  // Every input besides the half maps is optional: one that cannot be read is skipped with a warning.
-  const w = c.warnings;
-  if (inp.particles) {
-    progress?.report?.(0.8, 'orientations');
-    optionalInput('orientations', w, () => orientationAnalysis(inp.particles!, symmetry, c));
-  }
+  // Every part's warnings in the order its analysis ran; an optional input that cannot be read adds its own.
+  const w: Warning[] = [...(inp.project?.notes ?? [])];
+  const maps = inp.half1 && inp.half2 ? mapAnalyses(inp, progress, compute) : null;
+  w.push(...(maps?.warnings ?? []));
+  if (inp.particles) progress?.report?.(0.8, 'orientations');
+  const orientations = inp.particles
+    ? optionalInput('orientations', w, () => orientationAnalysis(inp.particles!, symmetry))
+    : null;
+  w.push(...(orientations?.warnings ?? []));
   const est = inp.ctf?.length
     ? optionalInput('the CTF analysis', w, () => {
         const e = ctfFromFiles(inp.ctf!);
@@ -117,39 +126,86 @@ export async function reportJob(
         return e;
       })
     : null;
+  const pixelSizeA = maps?.pixelSizeA ?? inp.pixelSizeA ?? null;
   const proc = processingAnalyses(inp, {
-    mapResolutionA: c.pp?.resolutionA ?? null,
+    mapResolutionA: maps?.postprocess.resolutionA ?? null,
     ctf: est,
     particles: inp.particles ?? null,
-    pixelSizeA: c.pixelSizeA,
+    pixelSizeA,
   });
-  c.warnings.push(...proc.warnings);
-  c.specs.push(...proc.specs);
+  w.push(...proc.warnings);
   // The map's resolution: cryodx's own post-processing, else RELION's from the project's postprocess.star.
-  const mapA = c.pp?.resolutionA ?? proc.relionPostprocess?.resolutionA ?? null;
-  if (inp.ctf && est) optionalInput('the CTF analysis', w, () => ctfAnalysis(inp.ctf!, est, mapA, c));
-  if (inp.ctfRefine?.length && mapA)
-    optionalInput('the aberrations', w, () => c.aberrations.push(...aberrationsFromFiles(inp.ctfRefine!, mapA)));
-  c.budget ??= proc.budgetSingle;
-  c.calibration = inp.calibration ? calibration(inp.calibration, c) : proc.calibration;
+  const mapA = maps?.postprocess.resolutionA ?? proc.relionPostprocess?.resolutionA ?? null;
+  const ctf = inp.ctf && est ? optionalInput('the CTF analysis', w, () => ctfAnalysis(inp.ctf!, est, mapA)) : null;
+  const refined =
+    inp.ctfRefine?.length && mapA
+      ? optionalInput('the aberrations', w, () => aberrationsFromFiles(inp.ctfRefine!, mapA))
+      : null;
+  const calibrated = inp.calibration
+    ? calibration(inp.calibration, pixelSizeA, maps?.postprocess.resolutionA ?? null)
+    : proc.calibration;
   if (inp.tiltSeries) progress?.report?.(0.85, 'tilt series');
+  let tilt: TiltPart | null = null;
   try {
-    await tiltSeriesAnalysis(inp, c, compute);
+    tilt = await tiltSeriesAnalysis(inp, compute);
   } catch (e) {
     optionalInput('the tilt series', w, () => {
       throw e;
     });
   }
+  w.push(...(tilt?.warnings ?? []));
+  let tomography: TomographySection | null = null;
   if (inp.tomography) {
     progress?.report?.(0.87, 'tomography');
     const t = (await tomoReportJob(inp.tomography)).result;
-    c.tomography = { series: t.series, findings: t.findings };
-    c.warnings.push(...t.warnings);
+    tomography = { series: t.series, findings: t.findings };
+    w.push(...t.warnings);
   }
   if (inp.model) progress?.report?.(0.88, 'model');
-  optionalInput('the model', w, () => modelAnalysis(inp, c, compute));
+  const model = inp.model
+    ? optionalInput('the model', w, () => modelAnalysis(inp.model!, inp.pae ?? null, maps, compute))
+    : null;
+  w.push(...(model?.warnings ?? []));
   progress?.report?.(0.9, 'report');
-  return writeReport(inp, c, proc, symmetry);
+  return writeReport(inp, symmetry, {
+    maps,
+    orientations: orientations?.orientations ?? null,
+    ctf,
+    aberrations: [...(ctf?.aberrations ?? []), ...(refined ?? [])],
+    tilt,
+    tomography,
+    model: model?.model ?? null,
+    calibration: calibrated,
+    budget: maps?.budget ?? proc.budgetSingle,
+    processing: proc,
+    pixelSizeA,
+    figures: [
+      ...(maps?.figures ?? []),
+      ...(orientations?.figures ?? []),
+      ...proc.specs,
+      ...(ctf?.figures ?? []),
+      ...(tilt?.figures ?? []),
+      ...(model?.figures ?? []),
+    ],
+    warnings: w,
+  });
+}
+
+/** The report's state once every analysis has run: named, typed parts (null where an input was not given). */
+interface ReportParts {
+  maps: MapPart | null;
+  orientations: OrientationResult | null;
+  ctf: CtfPart | null;
+  aberrations: AberrationReading[];
+  tilt: TiltPart | null;
+  tomography: TomographySection | null;
+  model: ModelSummaryReport | null;
+  calibration: Calibration | null;
+  budget: SingleMapBudget | null;
+  processing: ProcessingResults;
+  pixelSizeA: number | null;
+  figures: FigureSpec[];
+  warnings: Warning[];
 }
 
 function checkInputs(inp: ReportJobInput): void {
@@ -173,34 +229,31 @@ function checkInputs(inp: ReportJobInput): void {
   if (!inp.half1 !== !inp.half2) throw new InputError('give both half maps (--half1 and --half2), or neither');
 }
 
-/** The diagnosis of everything collected, report.json, report.html and the figures. */
-async function writeReport(
-  inp: ReportJobInput,
-  c: Collected,
-  proc: ProcessingResults,
-  symmetry: string,
-): Promise<JobResult<ReportJobResult>> {
+/** The diagnosis of every part, report.json, report.html and the figures. */
+async function writeReport(inp: ReportJobInput, symmetry: string, p: ReportParts): Promise<JobResult<ReportJobResult>> {
+  const pp = p.maps?.postprocess ?? null;
+  const proc = p.processing;
   const findings = diagnose(
     evidenceFrom({
-      postprocess: c.pp,
-      anisotropy: c.an,
-      orientations: c.or,
-      locres: c.lr,
-      ctf: c.ctf,
-      calibration: c.calibration,
-      aberrations: c.aberrations,
-      budget: { fit: proc.budgetFit, singleMap: c.budget },
+      postprocess: pp,
+      anisotropy: p.maps?.anisotropy ?? null,
+      orientations: p.orientations,
+      locres: p.maps?.locres ?? null,
+      ctf: p.ctf?.summary ?? null,
+      calibration: p.calibration,
+      aberrations: p.aberrations,
+      budget: { fit: proc.budgetFit, singleMap: p.budget },
       relionPostprocess: proc.relionPostprocess,
       motion: proc.motion,
       polishing: proc.polishing,
       gains: proc.gains,
       classes: proc.classes,
       picking: proc.picking,
-      particleDiameterA: inp.particleDiameterA ?? c.maskDiameterA,
-      model: c.model,
+      particleDiameterA: inp.particleDiameterA ?? p.maps?.maskDiameterA ?? null,
+      model: p.model,
     }),
   );
-  const warnings = uniqueWarnings(c.warnings);
+  const warnings = uniqueWarnings(p.warnings);
   const report = buildReport({
     version: inp.version,
     inputs: {
@@ -211,31 +264,32 @@ async function writeReport(
       ctf: inp.ctf?.map((f) => f.name).join(', ') || null,
       model: inp.model?.name ?? null,
       pae: inp.pae?.name ?? null,
-      pixelSizeA: c.pixelSizeA,
+      pixelSizeA: p.pixelSizeA,
       symmetry,
       ...processingInputNames(inp),
       ...(inp.project ? { project: inp.project.root, projectKind: inp.project.kind, used: inp.project.used } : {}),
     },
     findings,
-    postprocess: c.pp,
-    anisotropy: c.an,
-    orientations: c.or,
-    locres: c.lr,
-    ctf: c.ctf,
-    ctfTriage: c.ctfTriage,
-    aberrations: c.aberrations.length ? c.aberrations : null,
-    tiltSeries: c.tiltSeries,
-    tomography: c.tomography,
-    budget: c.budget,
-    calibration: c.calibration,
+    postprocess: pp,
+    anisotropy: p.maps?.anisotropy ?? null,
+    orientations: p.orientations,
+    locres: p.maps?.locres ?? null,
+    ctf: p.ctf?.summary ?? null,
+    ctfTriage: p.ctf?.triage ?? null,
+    aberrations: p.aberrations.length ? p.aberrations : null,
+    tiltSeries: p.tilt?.tiltSeries ?? null,
+    tomography: p.tomography,
+    budget: p.budget,
+    calibration: p.calibration,
     processing: processingSummary(proc),
-    model: c.model,
+    model: p.model,
     warnings,
   });
+  const slices = p.maps?.slices ?? [];
   const figures = await Promise.all(
-    c.specs.map(async (f) => ({ ...f, caption: CAPTIONS[f.name] ?? f.name, svg: await renderSvg(f.spec) })),
+    p.figures.map(async (f) => ({ ...f, caption: CAPTIONS[f.name] ?? f.name, svg: await renderSvg(f.spec) })),
   );
-  const html = renderHtml(report, { svg: figures.map((f) => ({ title: f.caption, svg: f.svg })), png: c.slices });
+  const html = renderHtml(report, { svg: figures.map((f) => ({ title: f.caption, svg: f.svg })), png: slices });
   const outputs: JobOutput[] = [
     { name: 'report.json', text: jsonText(report) },
     { name: 'report.html', text: html },
@@ -244,5 +298,6 @@ async function writeReport(
       { name: `figures/${f.name}.vl.json`, text: JSON.stringify(f.spec) },
     ]),
   ];
-  return { result: { report, figures, slices: c.slices, volumes: c.volumes, html }, outputs, warnings };
+  const volumes = p.maps?.volumes ?? null;
+  return { result: { report, figures, slices, volumes, html }, outputs, warnings };
 }
