@@ -2,7 +2,7 @@ import { symmetryOperators } from '../analysis/orientations/symmetry.js';
 import { InputError, type Warning } from '../errors.js';
 import { writeMrc } from '../io/mrc/write.js';
 import { createVolume } from '../model/volume.js';
-import { BatchInserter, type ParticleBatch } from '../analysis/reconstruct/batch.js';
+import type { ParticleBatch } from '../analysis/reconstruct/batch.js';
 import { finishReconstruction } from '../analysis/reconstruct/finish.js';
 import { InsertionGrid, type GridShape } from '../analysis/reconstruct/grid.js';
 import { decodePartials, encodePartials, sumPartials } from '../analysis/reconstruct/partial.js';
@@ -12,7 +12,7 @@ import {
   type ReconstructionPlan,
   type SubsetChoice,
 } from '../analysis/reconstruct/particles.js';
-import { checkStacks, streamBatches, type ImageSource } from '../analysis/reconstruct/stream.js';
+import { checkStacks, type ImageSource } from '../analysis/reconstruct/stream.js';
 import type { Compute } from '../parallel/compute.js';
 import type { ProgressContext } from '../util/progress.js';
 import { fscJob, type FscResult } from './fsc.js';
@@ -20,6 +20,9 @@ import { jsonText, uniqueWarnings, type JobOutput, type JobResult, type NamedByt
 import type { MaskSpec } from './maps.js';
 import { particleStar } from './particles.js';
 import { RLN } from '../io/star/labels.js';
+import { insertPass, maxRadius, serialInserter } from './particle-maps.js';
+
+export { serialInserter };
 
 export interface ReconstructJobInput {
   particles: NamedBytes;
@@ -111,28 +114,20 @@ export async function reconstructJob(
       `${plan.source}: no particles in ${subset === 'both' ? 'one of the half sets' : `subset ${subset}`}`,
     );
   const shape: GridShape = { oriSize: box, pad, rMax };
-  const inserter = inp.inserter ?? serialInserter();
-  await inserter.start(shape, counts.length);
-  const total = counts.reduce((a, b) => a + b, 0);
-  let done = 0;
-  await streamBatches(
+  const scaled: ProgressContext | undefined = progress && {
+    ...progress,
+    report: (f, label) => progress.report?.(0.8 * f, label),
+  };
+  const grids = await insertPass(
     plan,
-    targets,
     layouts,
     inp.images,
-    async (batch) => {
-      await inserter.insert(batch);
-      done += batch.count;
-      const rate = done / Math.max(1e-3, (Date.now() - t0) / 1000);
-      const left = Math.round((total - done) / rate);
-      progress?.report?.(
-        0.8 * (done / total),
-        `inserting particles ${done}/${total}, ${rate.toFixed(0)} particles/s, ~${left} s left to insert`,
-      );
-    },
-    progress?.signal ? { signal: progress.signal } : {},
+    shape,
+    targets,
+    counts.length,
+    inp.inserter ? () => inp.inserter! : undefined,
+    scaled,
   );
-  const grids = await inserter.finish();
   const insertSeconds = (Date.now() - t0) / 1000;
   if (inp.shard) {
     const range = shardRange(plan.count, inp.shard);
@@ -272,13 +267,6 @@ export function shardRange(n: number, shard: { index: number; count: number }): 
   return [Math.floor((shard.index * n) / shard.count), Math.floor(((shard.index + 1) * n) / shard.count)];
 }
 
-/** RELION: r_max = ⌈box · pixel / maxres⌉, never beyond Nyquist (box/2). */
-function maxRadius(box: number, px: number, maxresA: number | null): number {
-  if (maxresA === null) return box >> 1;
-  if (!(maxresA > 0)) throw new InputError(`--maxres-a must be a positive number of Å, got ${maxresA}`);
-  return Math.min(box >> 1, Math.ceil((box * px) / maxresA));
-}
-
 /** Grid index of each particle (−1: left out) and the particles per grid. */
 function assignTargets(
   plan: ReconstructionPlan,
@@ -295,21 +283,6 @@ function assignTargets(
     if (t >= 0) counts[t]!++;
   }
   return { targets, counts };
-}
-
-/** Inserts on the calling thread (the browser's worker, tests, small jobs). */
-export function serialInserter(): Inserter {
-  let grids: InsertionGrid[] = [];
-  const inserter = new BatchInserter();
-  return {
-    start(shape, n) {
-      grids = Array.from({ length: n }, () => new InsertionGrid(shape));
-    },
-    insert(batch) {
-      inserter.insert(batch, grids);
-    },
-    finish: () => grids,
-  };
 }
 
 export type { SubsetChoice } from '../analysis/reconstruct/particles.js';

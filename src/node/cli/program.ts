@@ -24,6 +24,8 @@ const COMMANDS: Record<string, () => Promise<(program: Command) => void>> = {
   calibrate: async () => (await import('./commands/calibrate.js')).registerCalibrate,
   report: async () => (await import('./commands/report.js')).registerReport,
   reconstruct: async () => (await import('./commands/reconstruct.js')).registerReconstruct,
+  reslog: async () => (await import('./commands/reslog.js')).registerReslog,
+  whatif: async () => (await import('./commands/whatif.js')).registerWhatif,
   demo: async () => (await import('./commands/demo.js')).registerDemo,
   serve: async () => (await import('./commands/serve.js')).registerServe,
   model: async () => (await import('./commands/model.js')).registerModel,

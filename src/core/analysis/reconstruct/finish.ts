@@ -28,65 +28,128 @@ export interface FinishOptions {
  * corners softly set to the mean outside the sphere (softMaskOutsideMap, 3 px), and divided by sinc²
  * (trilinear interpolation's transform, griddingCorrect). The grid must already be symmetrised.
  * Returns the box³ map, x fastest.
+ *
+ * Only voxels with r < R are ever non-zero in the weights (RELION sets the rest to zero), so the weights live
+ * in a compact array of the sphere's x rows (about half the spectrum), and each iteration is one pass over
+ * them plus the two transforms; the blob's real-space factor is applied inside the forward transform.
  */
 export function finishReconstruction(grid: InsertionGrid, options: FinishOptions = {}): Float32Array {
   const iterations = options.iterations ?? 10;
   const ps = iterationSize(grid.padSize);
-  const maxR2 = grid.radius * grid.radius;
-  // float32 transforms (the weights are ratios: single precision changes the map by ~1e-7, and halves the
-  // memory and the time of the twenty transforms).
+  // float32 transforms and weights (the weights are ratios: single precision changes the map by ~1e-7, and
+  // halves the memory and the time of the twenty transforms).
   const compute = options.compute;
   const spec = allocateSpectrum(ps, ps, ps, true, compute);
-  const fWeight = new Float64Array(spec.nxh * ps * ps);
-  decenterWeights(grid, fWeight, spec);
-  const inside = insideMask(spec, maxR2);
-  const fNew = new Float64Array(fWeight.length);
-  setInside(fNew, inside);
+  const rows = sphereRows(grid, spec.nxh, ps, ps);
+  const fWeight = gatherWeights(grid, rows);
+  // float64: where a neighbourhood holds no weight the running weight grows ×1e6 per iteration (RELION's clamp),
+  // past float32's range within ten iterations (a sparse subset then gave a map of NaN).
+  const fNew = new Float64Array(fWeight.length).fill(1);
   const real = allocateReal(ps * ps * ps, compute);
-  const blobInReal = blobFactors(ps, grid.oriSize * grid.pad, blobTable());
+  const blobInReal = blobFactors(ps, grid.oriSize * grid.pad, compute);
   for (let it = 0; it < iterations; it++) {
     if (options.progress?.signal?.aborted) throw new CancelledError();
     options.progress?.report?.(it / (iterations + 2), `gridding weights ${it + 1}/${iterations}`);
-    weightedInto(spec.data, fNew, fWeight);
-    convolveWithBlob(spec, real, blobInReal, compute);
-    divideByConvolved(fNew, spec.data, inside);
+    writeWeighted(spec.data, rows, fNew, fWeight);
+    irfft3d(spec, real, compute);
+    rfft3d(real, ps, ps, ps, spec, blobInReal, compute);
+    divideByConvolved(fNew, spec.data, rows);
   }
   options.progress?.report?.(iterations / (iterations + 2), 'back-transforming');
-  const fData = new Float64Array(2 * fWeight.length);
-  decenterData(grid, fData, spec);
-  scaleComplex(fData, fNew);
-  return toRealSpace(grid, fData, spec, compute);
+  return toRealSpace(grid, rows, fNew, real, compute);
 }
 
 // Each pass over the box in a function of its own: V8 optimises a long loop while it runs (OSR), and a function
 // with several such loops had its code thrown away at each next loop (decenter alone took 1.3 s at 324³).
 
-function setInside(out: Float64Array, inside: Uint8Array): void {
-  for (let i = 0; i < out.length; i++) out[i] = inside[i]!;
+/**
+ * The x rows of the sphere r² < R², as triplets: first grid index (RELION's centred layout), first index in
+ * a spectrum of nxh × ny × nz (FFTW order), length. Rows are in increasing spectrum order.
+ */
+export interface SphereRows {
+  /** [gridIndex, spectrumIndex, length] per row. */
+  readonly triplets: Int32Array;
+  /** Σ lengths: the compact arrays' size. */
+  readonly voxels: number;
+  /** Signed (kz, ky) of each row. */
+  readonly kzky: Int32Array;
 }
 
-/** The running weight times the inserted weight, as a (real) spectrum. */
-function weightedInto(d: Float32Array | Float64Array, fNew: Float64Array, fWeight: Float64Array): void {
-  for (let i = 0; i < fNew.length; i++) {
-    d[2 * i] = fNew[i]! * fWeight[i]!;
-    d[2 * i + 1] = 0;
+export function sphereRows(grid: InsertionGrid, nxh: number, ny: number, nz: number): SphereRows {
+  const R = grid.radius,
+    maxR2 = R * R;
+  const triplets: number[] = [];
+  const kzky: number[] = [];
+  let voxels = 0;
+  // Spectrum order: kz = 0 … R, then −R … −1 (index nz − R …); likewise ky within each plane.
+  const order = (): number[] => [
+    ...Array.from({ length: R + 1 }, (_, i) => i),
+    ...Array.from({ length: R }, (_, i) => i - R),
+  ];
+  const zs = order(),
+    ys = order();
+  for (const kp of zs) {
+    const k = kp < 0 ? kp + nz : kp;
+    for (const ip of ys) {
+      const r2 = kp * kp + ip * ip;
+      if (r2 >= maxR2) continue;
+      const i = ip < 0 ? ip + ny : ip;
+      let n = 0;
+      while (n < nxh && r2 + n * n < maxR2) n++;
+      triplets.push((kp + grid.half) * grid.nx * grid.ny + (ip + grid.half) * grid.nx, (k * ny + i) * nxh, n);
+      kzky.push(kp, ip);
+      voxels += n;
+    }
   }
+  return { triplets: Int32Array.from(triplets), voxels, kzky: Int32Array.from(kzky) };
+}
+
+/** The inserted weights inside the sphere, compact (RELION decenter of the weight array). */
+function gatherWeights(grid: InsertionGrid, rows: SphereRows): Float32Array {
+  const out = new Float32Array(rows.voxels);
+  const t = rows.triplets,
+    w = grid.weight;
+  for (let r = 0, c = 0; r < t.length; r += 3) {
+    const s0 = t[r]!,
+      n = t[r + 2]!;
+    for (let j = 0; j < n; j++) out[c++] = w[s0 + j]!;
+  }
+  return out;
+}
+
+/** The spectrum to convolve: running weight × inserted weight inside the sphere (real), zero elsewhere. */
+function writeWeighted(
+  d: Float32Array | Float64Array,
+  rows: SphereRows,
+  fNew: Float64Array,
+  fWeight: Float32Array,
+): void {
+  const t = rows.triplets;
+  let end = 0;
+  for (let r = 0, c = 0; r < t.length; r += 3) {
+    const o0 = 2 * t[r + 1]!,
+      n = t[r + 2]!;
+    d.fill(0, end, o0);
+    for (let j = 0; j < n; j++, c++) {
+      d[o0 + 2 * j] = fNew[c]! * fWeight[c]!;
+      d[o0 + 2 * j + 1] = 0;
+    }
+    end = o0 + 2 * n;
+  }
+  d.fill(0, end);
 }
 
 /** Pipe & Menon eq. 14 inside the sphere: the running weight over |its convolution with the blob| (≥ 1e-6). */
-function divideByConvolved(fNew: Float64Array, d: Float32Array | Float64Array, inside: Uint8Array): void {
-  for (let i = 0; i < fNew.length; i++) {
-    if (!inside[i]) continue;
-    const re = d[2 * i]!,
-      im = d[2 * i + 1]!;
-    fNew[i]! /= Math.max(1e-6, Math.sqrt(re * re + im * im));
-  }
-}
-
-function scaleComplex(d: Float64Array, w: Float64Array): void {
-  for (let i = 0; i < w.length; i++) {
-    d[2 * i]! *= w[i]!;
-    d[2 * i + 1]! *= w[i]!;
+function divideByConvolved(fNew: Float64Array, d: Float32Array | Float64Array, rows: SphereRows): void {
+  const t = rows.triplets;
+  for (let r = 0, c = 0; r < t.length; r += 3) {
+    const o0 = 2 * t[r + 1]!,
+      n = t[r + 2]!;
+    for (let j = 0; j < n; j++, c++) {
+      const re = d[o0 + 2 * j]!,
+        im = d[o0 + 2 * j + 1]!;
+      fNew[c]! /= Math.max(1e-6, Math.sqrt(re * re + im * im));
+    }
   }
 }
 
@@ -96,11 +159,15 @@ function scaleComplex(d: Float64Array, w: Float64Array): void {
  * holds the same weights plus zeros; only where the real-space product wraps around changes, by about the
  * relative growth: FSC against RELION's map at Nyquist 0.998 with pad_size 67, 0.996 with 70, 0.991 with 72
  * (fixtures, 32 px). So: the next size with factors up to 7 when it is within 2 % (323 → 324, 515 → 525,
- * 803 → 810), else pad_size itself, whose transform is then small (up to 160³) or simply paid for.
+ * 803 → 810; 5 % where pad_size needs Bluestein's transform), else pad_size itself, whose transform is then
+ * small (up to 160³) or simply paid for.
  */
 export function iterationSize(padSize: number): number {
   const smooth = smoothSize(padSize);
-  return smooth <= 1.02 * padSize ? smooth : padSize;
+  // A prime factor past the direct radices (> 31) means Bluestein's transform, several times slower again:
+  // there 5 % is allowed (64-px boxes: 67 → 70, FSC with RELION's map ≥ 0.996 to Nyquist).
+  const tolerance = largestPrimeFactor(padSize) > 31 ? 1.05 : 1.02;
+  return smooth <= tolerance * padSize ? smooth : padSize;
 }
 
 function largestPrimeFactor(n: number): number {
@@ -117,100 +184,61 @@ function smoothSize(n: number): number {
   for (let m = n; ; m++) if (largestPrimeFactor(m) <= 7) return m;
 }
 
-/**
- * The grid's centred values into FFTW order on the iteration box, inside r² ≤ R² (RELION decenter): the
- * weights, and (decenterData) the complex data.
- */
-function decenterWeights(grid: InsertionGrid, out: Float64Array, spec: Spectrum): void {
-  out.fill(0);
-  forEachRow(grid, spec, (s0, o0, n) => {
-    const src = grid.weight;
-    for (let j = 0; j < n; j++) out[o0 + j] = src[s0 + j]!;
-  });
-}
-
-function decenterData(grid: InsertionGrid, out: Float64Array, spec: Spectrum): void {
-  out.fill(0);
-  forEachRow(grid, spec, (s0, o0, n) => {
-    const src = grid.data;
-    for (let j = 0; j < 2 * n; j++) out[2 * o0 + j] = src[2 * s0 + j]!;
-  });
-}
-
-/** Each x row inside the sphere: its first grid index, its first spectrum index, and its length. */
-function forEachRow(grid: InsertionGrid, spec: Spectrum, row: (s0: number, o0: number, n: number) => void): void {
-  const { nxh, ny, nz } = spec;
-  const R = grid.radius,
-    maxR2 = R * R;
-  const half = grid.half,
-    gnx = grid.nx,
-    gplane = grid.nx * grid.ny;
-  for (let kp = -R; kp <= R; kp++) {
-    const k = kp < 0 ? kp + nz : kp;
-    for (let ip = -R; ip <= R; ip++) {
-      const r2 = kp * kp + ip * ip;
-      if (r2 > maxR2) continue;
-      const i = ip < 0 ? ip + ny : ip;
-      let n = 0;
-      while (n < nxh && r2 + n * n <= maxR2) n++;
-      row((kp + half) * gplane + (ip + half) * gnx, (k * ny + i) * nxh, n);
-    }
-  }
-}
-
-function insideMask(spec: Spectrum, maxR2: number): Uint8Array {
-  const { nxh, ny, nz } = spec;
-  const m = new Uint8Array(nxh * ny * nz);
-  for (let k = 0; k < nz; k++) {
-    const kp = signedFrequency(k, nz);
-    for (let i = 0; i < ny; i++) {
-      const ip = signedFrequency(i, ny);
-      for (let j = 0; j < nxh; j++) if (kp * kp + ip * ip + j * j < maxR2) m[(k * ny + i) * nxh + j] = 1;
-    }
-  }
-  return m;
-}
+/** The last factors made, kept: the two halves and every ResLog size finish on the same box. */
+let lastBlob: { key: string; factors: Float32Array } | null = null;
 
 /**
  * The blob's transform at each real-space voxel of the pad_size box, with RELION's wrap (index k < ⌊ps/2⌋ is
  * k, else k − ps) and radius in units of the padded box (convoluteBlobRealSpace).
  */
-function blobFactors(ps: number, paddedBox: number, blob: (w: number) => number): Float32Array {
+export function blobFactors(ps: number, paddedBox: number, compute?: FourierCompute): Float32Array {
+  const key = `${ps}:${paddedBox}`;
+  if (lastBlob?.key === key) return lastBlob.factors;
+  const blob = blobTable();
   const h = ps >> 1;
   const wrap = (k: number): number => (k < h ? k : k - ps);
-  const out = new Float32Array(ps * ps * ps);
-  let o = 0;
-  for (let k = 0; k < ps; k++) {
-    const kp = wrap(k);
-    for (let i = 0; i < ps; i++) {
-      const ip = wrap(i);
-      for (let j = 0; j < ps; j++) {
-        const jp = wrap(j);
-        out[o++] = blob(Math.sqrt(kp * kp + ip * ip + jp * jp) / paddedBox);
-      }
-    }
-  }
+  const jj = Float64Array.from({ length: ps }, (_, j) => wrap(j) ** 2);
+  const out = allocateReal(ps * ps * ps, compute);
+  const scale = 1 / paddedBox;
+  for (let k = 0; k < ps; k++)
+    for (let i = 0; i < ps; i++) blobRow(out, (k * ps + i) * ps, jj[k]! + jj[i]!, jj, scale, blob);
+  lastBlob = { key, factors: out };
   return out;
 }
 
-function convolveWithBlob(spec: Spectrum, real: Float32Array, factors: Float32Array, compute?: FourierCompute): void {
-  irfft3d(spec, real, compute);
-  for (let i = 0; i < real.length; i++) real[i]! *= factors[i]!;
-  rfft3d(real, spec.nx, spec.ny, spec.nz, spec, null, compute);
+/** One x row; the wrap makes it symmetric (index j and ps − j are ±j), so half of it is computed. */
+function blobRow(
+  out: Float32Array,
+  o: number,
+  r2: number,
+  jj: Float64Array,
+  scale: number,
+  blob: (w: number) => number,
+): void {
+  const ps = jj.length;
+  for (let j = 0; j <= ps >> 1; j++) out[o + j] = blob(Math.sqrt(r2 + jj[j]!) * scale);
+  for (let j = (ps >> 1) + 1; j < ps; j++)
+    out[o + j] = jj[j] === jj[ps - j] ? out[o + ps - j]! : blob(Math.sqrt(r2 + jj[j]!) * scale);
 }
 
 /**
- * windowToOridimRealSpace and griddingCorrect: the pad_size spectrum cut to the padded box (an even size),
- * centred, transformed back, the central box³ kept, scaled as RELION scales it, corners softened, sinc²
- * divided out.
+ * windowToOridimRealSpace and griddingCorrect: the data times the gridding weights, cut to the padded box (an
+ * even size), centred, transformed back, the central box³ kept, scaled as RELION scales it, corners softened,
+ * sinc² divided out. `scratch` (≥ p2³ values) holds the padded map.
  */
-function toRealSpace(grid: InsertionGrid, fData: Float64Array, src: Spectrum, compute?: FourierCompute): Float32Array {
+function toRealSpace(
+  grid: InsertionGrid,
+  rows: SphereRows,
+  fNew: Float64Array,
+  scratch: Float32Array,
+  compute?: FourierCompute,
+): Float32Array {
   const ori = grid.oriSize;
   let p2 = Math.round(grid.pad * ori);
   p2 += p2 % 2;
   const dst = allocateSpectrum(p2, p2, p2, true, compute);
-  windowCentred(fData, src, dst);
-  const big = irfft3d(dst, undefined, compute);
+  windowCentred(grid, rows, fNew, dst);
+  const big = irfft3d(dst, scratch.length >= p2 ** 3 ? scratch.subarray(0, p2 ** 3) : undefined, compute);
   // irfft3d divides by p2³ where RELION's inverse does not; RELION then divides by pad³·box.
   const out = cropCentre(big, p2, ori, p2 ** 3 / (grid.pad ** 3 * ori));
   softMaskOutside(out, ori);
@@ -218,36 +246,51 @@ function toRealSpace(grid: InsertionGrid, fData: Float64Array, src: Spectrum, co
   return out;
 }
 
-/** The iteration box's spectrum cut (or padded) to the padded box, times (−1)^(k+i+j) (CenterFFTbySign). */
-function windowCentred(fData: Float64Array, src: Spectrum, dst: Spectrum): void {
+/**
+ * The weighted data of each sphere row into the padded box's spectrum, times (−1)^(k+i+j) (CenterFFTbySign);
+ * frequencies the padded box cannot hold (|k| past p2/2, or −p2/2 itself) are dropped, as RELION's window does.
+ */
+function windowCentred(grid: InsertionGrid, rows: SphereRows, fNew: Float64Array, dst: Spectrum): void {
   const p2 = dst.nx;
-  const d = dst.data;
-  const sh = src.nx >> 1;
-  const nx = Math.min(dst.nxh, src.nxh);
-  for (let k = 0; k < p2; k++) {
-    const kp = signedFrequency(k, p2);
-    if (Math.abs(kp) > sh) continue;
-    const ks = kp < 0 ? kp + src.nz : kp;
-    for (let i = 0; i < p2; i++) {
-      const ip = signedFrequency(i, p2);
-      if (Math.abs(ip) > sh) continue;
-      const is = ip < 0 ? ip + src.ny : ip;
-      copyRow(fData, 2 * (ks * src.ny + is) * src.nxh, d, 2 * (k * p2 + i) * dst.nxh, nx, (k + i) & 1 ? -1 : 1);
-    }
+  const t = rows.triplets,
+    kk = rows.kzky;
+  const nx = dst.nxh;
+  for (let r = 0, c = 0; r < t.length; r += 3) {
+    const s0 = t[r]!,
+      n = t[r + 2]!;
+    const kp = kk[(2 * r) / 3]!,
+      ip = kk[(2 * r) / 3 + 1]!;
+    const k = kp < 0 ? kp + p2 : kp,
+      i = ip < 0 ? ip + p2 : ip;
+    if (signedFrequency(k, p2) === kp && signedFrequency(i, p2) === ip)
+      weightedRow(
+        grid.data,
+        2 * s0,
+        fNew,
+        c,
+        dst.data,
+        2 * (k * p2 + i) * dst.nxh,
+        Math.min(n, nx),
+        (k + i) & 1 ? -1 : 1,
+      );
+    c += n;
   }
 }
 
-function copyRow(
-  src: Float64Array,
+function weightedRow(
+  src: Float32Array,
   s: number,
+  w: Float64Array,
+  c: number,
   d: Float32Array | Float64Array,
   o: number,
   n: number,
   sign: number,
 ): void {
   for (let j = 0; j < n; j++, sign = -sign) {
-    d[o + 2 * j] = sign * src[s + 2 * j]!;
-    d[o + 2 * j + 1] = sign * src[s + 2 * j + 1]!;
+    const f = sign * w[c + j]!;
+    d[o + 2 * j] = f * src[s + 2 * j]!;
+    d[o + 2 * j + 1] = f * src[s + 2 * j + 1]!;
   }
 }
 

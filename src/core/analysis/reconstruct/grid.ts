@@ -57,16 +57,47 @@ export class InsertionGrid {
     return { oriSize: this.oriSize, pad: this.pad, rMax: this.rMax };
   }
 
+  /** A copy (the sums stay; finishing symmetrises in place). */
+  clone(): InsertionGrid {
+    const g = new InsertionGrid(this.shape, this.data.slice(), this.weight.slice());
+    g.particles = this.particles;
+    return g;
+  }
+
+  /** Takes away a grid of the same shape: the sums without those particles (partial sums are linear). */
+  subtract(other: InsertionGrid): void {
+    if (other.nx !== this.nx || other.ny !== this.ny || other.oriSize !== this.oriSize)
+      throw new RangeError('cannot subtract grids of different shapes');
+    subtractFrom(this.data, other.data);
+    subtractFrom(this.weight, other.weight);
+    this.particles -= other.particles;
+  }
+
+  /**
+   * The same sums up to a lower frequency rMax (pixels of the unpadded box): the grid a reconstruction limited
+   * there would fill, but for trilinear spill from points just beyond it. Finishing costs ∝ rMax³.
+   */
+  cropped(rMax: number): InsertionGrid {
+    if (rMax >= this.rMax) return this.clone();
+    const g = new InsertionGrid({ oriSize: this.oriSize, pad: this.pad, rMax });
+    const d = this.half - g.half;
+    for (let z = 0; z < g.ny; z++)
+      for (let y = 0; y < g.ny; y++) {
+        const s = ((z + d) * this.ny + (y + d)) * this.nx;
+        const o = (z * g.ny + y) * g.nx;
+        g.weight.set(this.weight.subarray(s, s + g.nx), o);
+        g.data.set(this.data.subarray(2 * s, 2 * (s + g.nx)), 2 * o);
+      }
+    g.particles = this.particles;
+    return g;
+  }
+
   /** Adds another grid of the same shape (a worker's or a shard's partial sums). */
   add(other: InsertionGrid): void {
     if (other.nx !== this.nx || other.ny !== this.ny || other.oriSize !== this.oriSize)
       throw new RangeError('cannot add grids of different shapes');
-    const d = this.data,
-      od = other.data,
-      w = this.weight,
-      ow = other.weight;
-    for (let i = 0; i < d.length; i++) d[i]! += od[i]!;
-    for (let i = 0; i < w.length; i++) w[i]! += ow[i]!;
+    addInto(this.data, other.data);
+    addInto(this.weight, other.weight);
     this.particles += other.particles;
   }
 
@@ -254,6 +285,15 @@ export class InsertionGrid {
       }
     }
   }
+}
+
+function subtractFrom(a: Float32Array, b: Float32Array): void {
+  for (let i = 0; i < a.length; i++) a[i]! -= b[i]!;
+}
+
+/** a += b, in a function of its own (one loop per function keeps V8's on-stack optimisation). */
+function addInto(a: Float32Array, b: Float32Array): void {
+  for (let i = 0; i < a.length; i++) a[i]! += b[i]!;
 }
 
 /**

@@ -147,18 +147,20 @@ function opticsGeometry(
 }
 
 /**
- * The pixel size decided once for the particles: the option over the optics table and every stack's header, which
- * must otherwise agree. A stack header of exactly 1 Å is the placeholder many writers leave, not a statement.
+ * The pixel size decided once for the particles: the option over the optics table, every stack's header and any
+ * other map of the command (a mask), which must otherwise agree. A stack header of exactly 1 Å is the placeholder
+ * many writers leave, not a statement.
  */
 export function planWithPixelSize(
   table: ParticleTable,
   stacks: Map<string, StackLayout>,
   option: PixelSizeOption,
+  others: StatedPixelSize[] = [],
 ): ReconstructionPlan {
   const stackStated: StatedPixelSize[] = [...stacks]
     .filter(([, l]) => l.pixelSizeA !== null && l.pixelSizeA !== 1)
     .map(([name, l]) => ({ source: name, role: 'particle stack', pixelSizeA: l.pixelSizeA }));
-  const px = resolvePixelSize([...table.stated, ...stackStated], option);
+  const px = resolvePixelSize([...table.stated, ...stackStated, ...others], option);
   const { originXA, originYA, ...rest } = table;
   const originXPx = new Float64Array(table.count),
     originYPx = new Float64Array(table.count);

@@ -82,6 +82,7 @@ export const LABELS = checked({
     'magnification at the detector (RELION 3.0: pixel = detector pixel / this)',
   ),
   detectorPixelSize: l('rlnDetectorPixelSize', 'double', 'µm', 'physical detector pixel (RELION 3.0)'),
+  ctfIceThickness: l('rlnCtfIceThickness', 'double', 'Å', 'ice thickness from the CTF fit (RELION 5)'),
   ctfDataArePhaseFlipped: l('rlnCtfDataArePhaseFlipped', 'bool', '', 'the images were phase-flipped'),
   ctfDataAreCtfPremultiplied: l('rlnCtfDataAreCtfPremultiplied', 'bool', '', 'the images were multiplied by their CTF'),
 
