@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cryodx } from './cli.js';
 import { describe, expect, it } from 'vitest';
-import { prepareTiltSeries } from '../src/core/app/tilt-ctf.js';
+import { prepareTiltSeries } from '../src/core/app/jobs/tilt-ctf.js';
 import { readStar } from '../src/core/io/star/read.js';
 import { writeMrc } from '../src/core/io/mrc/write.js';
 import { createVolume } from '../src/core/model/volume.js';

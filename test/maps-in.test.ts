@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { fscJob } from '../src/core/app/fsc.js';
-import { reportJob } from '../src/core/app/report.js';
+import { fscJob } from '../src/core/app/jobs/fsc.js';
+import { reportJob } from '../src/core/app/report/report.js';
 import { writeMrc } from '../src/core/io/mrc/write.js';
 import { resolvePixelSize } from '../src/core/model/pixel-size.js';
 import { createVolume, type Vec3 } from '../src/core/model/volume.js';

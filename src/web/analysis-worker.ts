@@ -1,8 +1,8 @@
-import { inspectFile } from '../core/app/inspect.js';
+import { inspectFile } from '../core/app/jobs/inspect.js';
 import { jsonText, type NamedBytes } from '../core/app/job.js';
-import { reportJob, type ReportJobInput } from '../core/app/report.js';
-import { reportInput, withRebuiltHalves, type ReportRequest } from '../core/app/report-input.js';
-import { ListedImageSource, reconstructJob } from '../core/app/reconstruct.js';
+import { reportJob, type ReportJobInput } from '../core/app/report/report.js';
+import { reportInput, withRebuiltHalves, type ReportRequest } from '../core/app/report/input.js';
+import { ListedImageSource, reconstructJob } from '../core/app/jobs/reconstruct.js';
 import { InputError } from '../core/errors.js';
 
 import type { Compute } from '../core/app/job.js';

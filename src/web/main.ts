@@ -1,4 +1,4 @@
-import { pixelSizeAdvice } from '../core/app/maps.js';
+import { pixelSizeAdvice } from '../core/app/inputs/maps.js';
 import { guessRole, type FileRole } from '../core/io/roles.js';
 import type { FileInfo, HelperStart, RunRequest, RunResult, WorkerReply } from './protocol.js';
 import { showResults } from './results.js';
@@ -146,7 +146,7 @@ async function folderFiles(entry: FileSystemDirectoryEntry): Promise<{ path: str
   return out;
 }
 
-/** Pixel size from the headers of the maps in use, by the same rule the run applies (core/app/maps.ts). */
+/** Pixel size from the headers of the maps in use, by the same rule the run applies (core/app/inputs/maps.ts). */
 function updatePixelSize(): void {
   const input = $<HTMLInputElement>('angpix'),
     note = $('angpix-note');

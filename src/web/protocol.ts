@@ -1,5 +1,5 @@
-import type { MaskSpec } from '../core/app/maps.js';
-import type { ReportFigure } from '../core/app/report.js';
+import type { MaskSpec } from '../core/app/inputs/maps.js';
+import type { ReportFigure } from '../core/app/report/report.js';
 import type { Report } from '../core/report/report.js';
 
 /** Messages between the page and the analysis worker. */

@@ -1,6 +1,6 @@
 import type { NamedBytes } from '../core/app/job.js';
-import type { ProjectSource } from '../core/app/project.js';
-import type { ReportRequest } from '../core/app/report-input.js';
+import type { ProjectSource } from '../core/app/project/project.js';
+import type { ReportRequest } from '../core/app/report/input.js';
 import type { RunRequest } from './protocol.js';
 
 /**

@@ -31,24 +31,28 @@ export const MAX_DENSITY = 1e10;
  * reader before it) and marks it checked with its pixel size.
  */
 export function checkMap(source: string, volume: Volume, pixelSizeA: number, scan?: ValueScan | null): CheckedMap {
-  const s = scan ?? scanValues(volume.data);
+  checkValues(source, volume.data, scan ?? scanValues(volume.data));
+  volume.pixelSizeA = [pixelSizeA, pixelSizeA, pixelSizeA];
+  return volume as CheckedMap;
+}
+
+/** The values' part of the check, from a scan (a dropped file is judged by it before any pixel size is known). */
+export function checkValues(source: string, data: Float32Array, s: ValueScan): void {
   if (s.nonFinite)
     throw new FormatError(`${s.nonFinite} voxels are NaN or infinite`, {
       source,
-      found: `${s.nonFinite} of ${volume.data.length} voxels (first at index ${s.firstNonFinite})`,
+      found: `${s.nonFinite} of ${data.length} voxels (first at index ${s.firstNonFinite})`,
       expected: 'finite values',
       hint: 'The file is damaged or was written by a failed job; re-run the reconstruction',
     });
   const top = Math.max(Math.abs(s.min), Math.abs(s.max));
   if (top > MAX_DENSITY)
-    throw new FormatError(`${countBeyond(volume.data)} voxels lie beyond any density scale`, {
+    throw new FormatError(`${countBeyond(data)} voxels lie beyond any density scale`, {
       source,
       found: `values up to ${top.toPrecision(3)}`,
       expected: `|value| ≤ ${MAX_DENSITY.toExponential(0)}`,
       hint: 'The file is damaged or its data type is misread; re-run the reconstruction or check the MRC mode',
     });
-  volume.pixelSizeA = [pixelSizeA, pixelSizeA, pixelSizeA];
-  return volume as CheckedMap;
 }
 
 /** Only on the way to an error: how many voxels the message names. */

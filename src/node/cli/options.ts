@@ -1,6 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { parseNumber, type NumberRule } from '../../core/app/options.js';
-import { AUTO_MASK, SPHERE_EDGE_A, type MaskSpec } from '../../core/app/maps.js';
+import { parseNumber, type NumberRule } from '../../core/app/inputs/options.js';
+import { AUTO_MASK, SPHERE_EDGE_A, type MaskSpec } from '../../core/app/inputs/maps.js';
 import { InputError } from '../files.js';
 import { readNamed } from '../job-io.js';
 

@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { ctfTables, outputStems, type CtfRow, type MicrographFitOptions } from '../../core/app/ctf-run.js';
-import { facilityJob, facilityRow, type FacilityRow } from '../../core/app/facility.js';
-import { parseNumber } from '../../core/app/options.js';
-import { reportJob } from '../../core/app/report.js';
-import { reportInput } from '../../core/app/report-input.js';
+import { ctfTables, outputStems, type CtfRow, type MicrographFitOptions } from '../../core/app/jobs/ctf-run.js';
+import { facilityJob, facilityRow, type FacilityRow } from '../../core/app/jobs/facility.js';
+import { parseNumber } from '../../core/app/inputs/options.js';
+import { reportJob } from '../../core/app/report/report.js';
+import { reportInput } from '../../core/app/report/input.js';
 import type { Dataset } from '../../core/io/datasets.js';
 import type { Report } from '../../core/report/report.js';
 import { InputError } from '../files.js';

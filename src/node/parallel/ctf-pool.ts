@@ -1,5 +1,5 @@
-import type { MicrographFit } from '../../core/app/ctf.js';
-import type { CtfRow, MicrographFitOptions } from '../../core/app/ctf-run.js';
+import type { MicrographFit } from '../../core/app/jobs/ctf.js';
+import type { CtfRow, MicrographFitOptions } from '../../core/app/jobs/ctf-run.js';
 import type { JobOutput } from '../../core/app/job.js';
 import { InputError } from '../files.js';
 import { threadCompute } from '../compute.js';
@@ -10,7 +10,7 @@ import { runJobs, streamJobs } from './jobs.js';
  * The fit's modules, loaded where a micrograph is fitted (a worker, or this thread for one file): the
  * thread that only hands micrographs to workers starts them sooner without (~25 ms).
  */
-const fitting = (): Promise<typeof import('../../core/app/ctf.js')> => import('../../core/app/ctf.js');
+const fitting = (): Promise<typeof import('../../core/app/jobs/ctf.js')> => import('../../core/app/jobs/ctf.js');
 
 /** One micrograph, read and fitted where it runs (a worker thread, or the main thread for one file). */
 export async function fitMicrographFile(path: string, options: MicrographFitOptions): Promise<MicrographFit> {

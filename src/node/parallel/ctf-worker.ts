@@ -1,5 +1,5 @@
 import { parentPort } from 'node:worker_threads';
-import type { MicrographFitOptions } from '../../core/app/ctf-run.js';
+import type { MicrographFitOptions } from '../../core/app/jobs/ctf-run.js';
 import { fitAndRender, fitMicrographFile, type RenderJob } from './ctf-pool.js';
 
 type Job = { path: string; options: MicrographFitOptions } | RenderJob;

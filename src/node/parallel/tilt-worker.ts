@@ -1,5 +1,5 @@
 import { parentPort } from 'node:worker_threads';
-import { fitTiltJob, type TiltJob } from '../../core/app/tilt-ctf.js';
+import { fitTiltJob, type TiltJob } from '../../core/app/jobs/tilt-ctf.js';
 
 // Each tilt carries the kernel choice of the job it belongs to (TiltCtfOptions.simd).
 parentPort?.on('message', ({ id, job }: { id: number; job: TiltJob }) => {

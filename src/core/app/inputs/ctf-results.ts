@@ -1,15 +1,15 @@
-import { decodeText, maybeGunzip } from '../io/bytes.js';
-import { ctfFromStar } from '../io/ctf-star.js';
-import { readCtffind } from '../io/ctffind.js';
-import { readStar } from '../io/star/read.js';
-import { isNpy, readNpy } from '../io/npy.js';
-import { ctfFromCryosparcExposures } from '../io/cryosparc/processing.js';
-import type { CtfEstimate } from '../model/ctf.js';
-import type { NamedBytes } from './job.js';
-import { readCtfTable } from '../io/tomo/formats.js';
-import type { TiltSource } from '../model/tomo.js';
-import { readAberrations, type AberrationReading } from '../analysis/ctf/aberrations.js';
-import { readOpticsAberrations } from '../io/star/aberrations.js';
+import { decodeText, maybeGunzip } from '../../io/bytes.js';
+import { ctfFromStar } from '../../io/ctf-star.js';
+import { readCtffind } from '../../io/ctffind.js';
+import { readStar } from '../../io/star/read.js';
+import { isNpy, readNpy } from '../../io/npy.js';
+import { ctfFromCryosparcExposures } from '../../io/cryosparc/processing.js';
+import type { CtfEstimate } from '../../model/ctf.js';
+import type { NamedBytes } from '../job.js';
+import { readCtfTable } from '../../io/tomo/formats.js';
+import type { TiltSource } from '../../model/tomo.js';
+import { readAberrations, type AberrationReading } from '../../analysis/ctf/aberrations.js';
+import { readOpticsAberrations } from '../../io/star/aberrations.js';
 
 /** CTF results (RELION micrographs_ctf.star or CTFFIND 4 / 5 text) from a file's bytes. */
 export function ctfFromBytes(name: string, raw: Uint8Array): CtfEstimate[] {

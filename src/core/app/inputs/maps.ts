@@ -1,15 +1,15 @@
-import { resolveMask, type MaskSpec as MaskSpecOf, type ResolvedMask } from '../analysis/masks/choice.js';
-import { InputError, type Warning } from '../errors.js';
-import { readMrc } from '../io/mrc/read.js';
-import { checkHalves, checkMap, type CheckedHalves } from '../model/checked-map.js';
-import { resolvePixelSize, samePixelSize, statedByMap } from '../model/pixel-size.js';
-import { createVolume, type Volume } from '../model/volume.js';
-import type { ValueScan } from '../util/stats.js';
-import type { Compute } from '../parallel/compute.js';
-import type { NamedBytes } from './job.js';
+import { resolveMask, type MaskSpec as MaskSpecOf, type ResolvedMask } from '../../analysis/masks/choice.js';
+import { InputError, type Warning } from '../../errors.js';
+import { readMrc } from '../../io/mrc/read.js';
+import { checkHalves, checkMap, type CheckedHalves } from '../../model/checked-map.js';
+import { resolvePixelSize, samePixelSize, statedByMap } from '../../model/pixel-size.js';
+import { createVolume, type Volume } from '../../model/volume.js';
+import type { ValueScan } from '../../util/stats.js';
+import type { Compute } from '../../parallel/compute.js';
+import type { NamedBytes } from '../job.js';
 
-export { MAX_DENSITY } from '../model/checked-map.js';
-export { AUTO_MASK, SPHERE_EDGE_A } from '../analysis/masks/choice.js';
+export { MAX_DENSITY } from '../../model/checked-map.js';
+export { AUTO_MASK, SPHERE_EDGE_A } from '../../analysis/masks/choice.js';
 
 /**
  * The maps a command reads, taken in once for the CLI and the browser: read (the reader scans the values once and

@@ -1,4 +1,4 @@
-import { InputError } from '../errors.js';
+import { InputError } from '../../errors.js';
 
 /**
  * The one numeric parser behind every option in the CLI and every field in the browser: a number

@@ -1,13 +1,13 @@
-import { FormatError, InputError, type Warning } from '../errors.js';
-import { maybeGunzip } from '../io/bytes.js';
-import { csToStar } from '../io/cryosparc/convert.js';
-import { detectFormat } from '../io/detect.js';
-import { readNpy } from '../io/npy.js';
-import { readParticles } from '../io/star/particles.js';
-import { readStar, type StarDocument } from '../io/star/read.js';
-import { writeStar } from '../io/star/write.js';
-import type { NamedBytes } from './job.js';
-import { RLN } from '../io/star/labels.js';
+import { FormatError, InputError, type Warning } from '../../errors.js';
+import { maybeGunzip } from '../../io/bytes.js';
+import { csToStar } from '../../io/cryosparc/convert.js';
+import { detectFormat } from '../../io/detect.js';
+import { readNpy } from '../../io/npy.js';
+import { readParticles } from '../../io/star/particles.js';
+import { readStar, type StarDocument } from '../../io/star/read.js';
+import { writeStar } from '../../io/star/write.js';
+import type { NamedBytes } from '../job.js';
+import { RLN } from '../../io/star/labels.js';
 
 /** A particle file as a STAR document: RELION STAR (3.0–5) as is, cryoSPARC .cs through pyem's conventions. */
 export function particleStar(file: NamedBytes): { doc: StarDocument; warnings: Warning[] } {

@@ -1,13 +1,13 @@
-import { anisotropy, type AnisotropyResult } from '../analysis/anisotropy/anisotropy.js';
-import { InputError } from '../errors.js';
-import { writeMrcParts } from '../io/mrc/write.js';
-import { writeStar } from '../io/star/write.js';
-import { createVolume } from '../model/volume.js';
-import type { Compute } from '../parallel/compute.js';
-import type { ProgressContext } from '../util/progress.js';
-import { jsonText, uniqueWarnings, type JobResult } from './job.js';
-import { loadHalfMaps, type HalfMapInputs } from './maps.js';
-import { RLN } from '../io/star/labels.js';
+import { anisotropy, type AnisotropyResult } from '../../analysis/anisotropy/anisotropy.js';
+import { InputError } from '../../errors.js';
+import { writeMrcParts } from '../../io/mrc/write.js';
+import { writeStar } from '../../io/star/write.js';
+import { createVolume } from '../../model/volume.js';
+import type { Compute } from '../../parallel/compute.js';
+import type { ProgressContext } from '../../util/progress.js';
+import { jsonText, uniqueWarnings, type JobResult } from '../job.js';
+import { loadHalfMaps, type HalfMapInputs } from '../inputs/maps.js';
+import { RLN } from '../../io/star/labels.js';
 
 export interface AnisotropyJobInput extends HalfMapInputs {
   coneAngleDeg?: number;

@@ -1,14 +1,14 @@
-import { fitBudget, singleMapBudget, type BudgetFit, type SingleMapBudget } from '../analysis/budget/budget.js';
+import { fitBudget, singleMapBudget, type BudgetFit, type SingleMapBudget } from '../../analysis/budget/budget.js';
 
 export type { BudgetFit, SingleMapBudget };
-import { GUINIER_MIN } from '../diagnosis/evidence.js';
-import { InputError, type Warning } from '../errors.js';
-import { bfactorFromStar, nyquistFromStar, readBudgetCsv, resolutionFromStar } from '../io/budget-points.js';
-import { decodeText } from '../io/bytes.js';
-import { readStar } from '../io/star/read.js';
-import type { BudgetPoint } from '../model/budget.js';
-import { jsonText, type JobResult, type NamedBytes } from './job.js';
-import { parseNumber } from './options.js';
+import { GUINIER_MIN } from '../../diagnosis/evidence.js';
+import { InputError, type Warning } from '../../errors.js';
+import { bfactorFromStar, nyquistFromStar, readBudgetCsv, resolutionFromStar } from '../../io/budget-points.js';
+import { decodeText } from '../../io/bytes.js';
+import { readStar } from '../../io/star/read.js';
+import type { BudgetPoint } from '../../model/budget.js';
+import { jsonText, type JobResult, type NamedBytes } from '../job.js';
+import { parseNumber } from '../inputs/options.js';
 
 export interface BudgetJobInput {
   /** (particles, resolution) points as typed: "N:d". */

@@ -1,6 +1,6 @@
-import { apparentParameters, calibrate, csFromZernike, type Calibration } from '../analysis/ctf/calibration.js';
-import { InputError } from '../errors.js';
-import { jsonText, type JobResult } from './job.js';
+import { apparentParameters, calibrate, csFromZernike, type Calibration } from '../../analysis/ctf/calibration.js';
+import { InputError } from '../../errors.js';
+import { jsonText, type JobResult } from '../job.js';
 
 export interface CalibrateJobInput {
   csNominalMm: number;

@@ -1,21 +1,21 @@
-import { triageCtf, type CtfTriage, type Distribution } from '../diagnosis/ctf-triage.js';
+import { triageCtf, type CtfTriage, type Distribution } from '../../diagnosis/ctf-triage.js';
 
 export type { Distribution };
-import { InputError } from '../errors.js';
-import { histogramSpec } from '../report/figures/charts.js';
-import { renderSvg } from '../report/figures/svg.js';
-import type { AberrationReading } from '../analysis/ctf/aberrations.js';
-import { aberrationsFromFiles, ctfFromFiles, isAretomoCtf } from './ctf-results.js';
-import type { CtfEstimate } from '../model/ctf.js';
-import type { Warning } from '../errors.js';
-import { ctfStarPlaceholders } from '../io/ctf-star.js';
-import { readStar } from '../io/star/read.js';
-import { decodeText, maybeGunzip } from '../io/bytes.js';
-import { readTomoFile, seriesFromFile, seriesFromImages, tiltsFromImageNames } from '../io/tomo/index.js';
-import type { TiltSource } from '../model/tomo.js';
-import { imageKey, mergeSources } from '../analysis/tomo/series.js';
-import { judgeSeries, TOMO_LIMITS } from '../diagnosis/tomo-triage.js';
-import { jsonText, type JobOutput, type JobResult, type NamedBytes } from './job.js';
+import { InputError } from '../../errors.js';
+import { histogramSpec } from '../../report/figures/charts.js';
+import { renderSvg } from '../../report/figures/svg.js';
+import type { AberrationReading } from '../../analysis/ctf/aberrations.js';
+import { aberrationsFromFiles, ctfFromFiles, isAretomoCtf } from '../inputs/ctf-results.js';
+import type { CtfEstimate } from '../../model/ctf.js';
+import type { Warning } from '../../errors.js';
+import { ctfStarPlaceholders } from '../../io/ctf-star.js';
+import { readStar } from '../../io/star/read.js';
+import { decodeText, maybeGunzip } from '../../io/bytes.js';
+import { readTomoFile, seriesFromFile, seriesFromImages, tiltsFromImageNames } from '../../io/tomo/index.js';
+import type { TiltSource } from '../../model/tomo.js';
+import { imageKey, mergeSources } from '../../analysis/tomo/series.js';
+import { judgeSeries, TOMO_LIMITS } from '../../diagnosis/tomo-triage.js';
+import { jsonText, type JobOutput, type JobResult, type NamedBytes } from '../job.js';
 
 export interface CtfReportJobInput {
   results: NamedBytes[];

@@ -1,10 +1,10 @@
-import { CTF_FIT_DEFAULTS, type CtfFitOptions } from '../analysis/ctf/fit-options.js';
-import { InputError, type Warning } from '../errors.js';
-import { ctfToStar } from '../io/ctf-star.js';
-import { writeStar } from '../io/star/write.js';
-import type { CtfEstimate } from '../model/ctf.js';
-import { jsonText, type JobOutput } from './job.js';
-import { checkAmplitudeContrast, parseRange } from './options.js';
+import { CTF_FIT_DEFAULTS, type CtfFitOptions } from '../../analysis/ctf/fit-options.js';
+import { InputError, type Warning } from '../../errors.js';
+import { ctfToStar } from '../../io/ctf-star.js';
+import { writeStar } from '../../io/star/write.js';
+import type { CtfEstimate } from '../../model/ctf.js';
+import { jsonText, type JobOutput } from '../job.js';
+import { checkAmplitudeContrast, parseRange } from '../inputs/options.js';
 
 // A CTF run's options in and tables out: what the thread that hands micrographs to workers needs, without the
 // fit itself (ctf.ts), whose modules it then need not load.

@@ -1,20 +1,20 @@
-import { fitCtf, type CtfFit } from '../analysis/ctf/fit.js';
-import { tiledAmplitudeSpectrum } from '../analysis/ctf/periodogram.js';
-import { InputError, type Warning } from '../errors.js';
-import type { Codec } from '../io/compression.js';
-import { formatCtffind } from '../io/ctffind.js';
-import { readMrc } from '../io/mrc/read.js';
-import { writeMrc } from '../io/mrc/write.js';
-import type { CtfEstimate } from '../model/ctf.js';
-import { wavelengthA } from '../model/ctf-physics.js';
-import { resolvePixelSize, statedByMap } from '../model/pixel-size.js';
-import { createVolume } from '../model/volume.js';
-import { ctfFitChart } from '../report/figures/charts.js';
-import { lineChartSvg } from '../report/figures/line-svg.js';
-import { imagePng } from '../report/png.js';
-import { pearsonFromSums, valueRange } from '../util/stats.js';
+import { fitCtf, type CtfFit } from '../../analysis/ctf/fit.js';
+import { tiledAmplitudeSpectrum } from '../../analysis/ctf/periodogram.js';
+import { InputError, type Warning } from '../../errors.js';
+import type { Codec } from '../../io/compression.js';
+import { formatCtffind } from '../../io/ctffind.js';
+import { readMrc } from '../../io/mrc/read.js';
+import { writeMrc } from '../../io/mrc/write.js';
+import type { CtfEstimate } from '../../model/ctf.js';
+import { wavelengthA } from '../../model/ctf-physics.js';
+import { resolvePixelSize, statedByMap } from '../../model/pixel-size.js';
+import { createVolume } from '../../model/volume.js';
+import { ctfFitChart } from '../../report/figures/charts.js';
+import { lineChartSvg } from '../../report/figures/line-svg.js';
+import { imagePng } from '../../report/png.js';
+import { pearsonFromSums, valueRange } from '../../util/stats.js';
 import { ctfTables, outputStems, type CtfRow, type MicrographFitOptions } from './ctf-run.js';
-import type { JobOutput, JobResult, NamedBytes } from './job.js';
+import type { JobOutput, JobResult, NamedBytes } from '../job.js';
 
 export interface MicrographFit {
   estimate: CtfEstimate;

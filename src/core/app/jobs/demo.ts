@@ -1,11 +1,11 @@
-import { ctfToStar } from '../io/ctf-star.js';
-import { writeMrc } from '../io/mrc/write.js';
-import { readPdb } from '../io/pdb.js';
-import { writeStar } from '../io/star/write.js';
-import { createVolume } from '../model/volume.js';
-import { demoDataset, type DemoDataset } from '../simulate/demo.js';
-import type { JobOutput } from './job.js';
-import { RLN } from '../io/star/labels.js';
+import { ctfToStar } from '../../io/ctf-star.js';
+import { writeMrc } from '../../io/mrc/write.js';
+import { readPdb } from '../../io/pdb.js';
+import { writeStar } from '../../io/star/write.js';
+import { createVolume } from '../../model/volume.js';
+import { demoDataset, type DemoDataset } from '../../simulate/demo.js';
+import type { JobOutput } from '../job.js';
+import { RLN } from '../../io/star/labels.js';
 
 export interface DemoInputs {
   /** The dataset's files as a user's project would hold them (names relative to the demo folder). */

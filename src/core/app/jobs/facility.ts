@@ -1,8 +1,8 @@
-import type { Dataset } from '../io/datasets.js';
-import { facilityTrendSpec, type TrendPoint } from '../report/figures/facility.js';
-import { renderSvg } from '../report/figures/svg.js';
-import type { Report } from '../report/report.js';
-import { jsonText, type JobOutput, type JobResult } from './job.js';
+import type { Dataset } from '../../io/datasets.js';
+import { facilityTrendSpec, type TrendPoint } from '../../report/figures/facility.js';
+import { renderSvg } from '../../report/figures/svg.js';
+import type { Report } from '../../report/report.js';
+import { jsonText, type JobOutput, type JobResult } from '../job.js';
 
 /**
  * `cryodx batch`'s summary of many datasets: facility.json (a row per dataset) and facility.html (the table and the

@@ -1,13 +1,13 @@
-import { computeFsc, type FscResult } from '../analysis/fsc/suite.js';
+import { computeFsc, type FscResult } from '../../analysis/fsc/suite.js';
 
 export type { FscResult };
-import { emdbFscXml, fscStarTables } from '../exports/relion-postprocess.js';
-import { writeMrcParts } from '../io/mrc/write.js';
-import { writeStar } from '../io/star/write.js';
-import type { Compute } from '../parallel/compute.js';
-import type { ProgressContext } from '../util/progress.js';
-import { jsonText, uniqueWarnings, type JobOutput, type JobResult } from './job.js';
-import { loadHalfMaps, volumeLike, type HalfMapInputs } from './maps.js';
+import { emdbFscXml, fscStarTables } from '../../exports/relion-postprocess.js';
+import { writeMrcParts } from '../../io/mrc/write.js';
+import { writeStar } from '../../io/star/write.js';
+import type { Compute } from '../../parallel/compute.js';
+import type { ProgressContext } from '../../util/progress.js';
+import { jsonText, uniqueWarnings, type JobOutput, type JobResult } from '../job.js';
+import { loadHalfMaps, volumeLike, type HalfMapInputs } from '../inputs/maps.js';
 
 export interface FscJobInput extends HalfMapInputs {
   mwKDa?: number;

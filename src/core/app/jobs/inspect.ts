@@ -1,14 +1,15 @@
-import { detectFormat } from '../io/detect.js';
-import { readNpy } from '../io/npy.js';
-import { readParticles } from '../io/star/particles.js';
-import { readStar } from '../io/star/read.js';
-import { decodeText, maybeGunzip } from '../io/bytes.js';
-import { ctfFromBytes } from './ctf-results.js';
-import type { NamedBytes } from './job.js';
-import { summarizeModel } from '../io/misc-formats.js';
-import { readPae } from '../io/pae.js';
-import { readMap } from './maps.js';
-import { isRelionTomoStar, readTomoFile } from '../io/tomo/index.js';
+import { detectFormat } from '../../io/detect.js';
+import { readNpy } from '../../io/npy.js';
+import { readParticles } from '../../io/star/particles.js';
+import { readStar } from '../../io/star/read.js';
+import { decodeText, maybeGunzip } from '../../io/bytes.js';
+import { ctfFromBytes } from '../inputs/ctf-results.js';
+import type { NamedBytes } from '../job.js';
+import { summarizeModel } from '../../io/misc-formats.js';
+import { readPae } from '../../io/pae.js';
+import { checkValues } from '../../model/checked-map.js';
+import { readMap } from '../inputs/maps.js';
+import { isRelionTomoStar, readTomoFile } from '../../io/tomo/index.js';
 
 export interface DroppedFileSummary {
   ok: boolean;
@@ -25,6 +26,8 @@ export function inspectFile(file: NamedBytes): DroppedFileSummary {
     const fmt = detectFormat(name, bytes.subarray(0, 4096));
     if (fmt === 'mrc') {
       const m = readMap(file);
+      // The reader's scan judged here too: a damaged map is named when dropped, not only when the run starts.
+      checkValues(name, m.volume.data, m.scan);
       const v = m.volume;
       const px = v.pixelSizeA?.[0] ?? null;
       const notes = m.warnings.length ? ` (${m.warnings.map((w) => w.message).join('; ')})` : '';

@@ -1,14 +1,14 @@
-import { computeFsc } from '../analysis/fsc/suite.js';
-import { localResolution, type LocresMethod } from '../analysis/locres/locres.js';
-import { readLocres, type LocresReading } from '../analysis/locres/reading.js';
-import { InputError } from '../errors.js';
-import { writeMrcParts } from '../io/mrc/write.js';
-import { writeStar } from '../io/star/write.js';
-import type { Compute } from '../parallel/compute.js';
-import type { ProgressContext } from '../util/progress.js';
-import { jsonText, uniqueWarnings, type JobResult } from './job.js';
-import { loadHalfMaps, volumeLike, type HalfMapInputs } from './maps.js';
-import { RLN } from '../io/star/labels.js';
+import { computeFsc } from '../../analysis/fsc/suite.js';
+import { localResolution, type LocresMethod } from '../../analysis/locres/locres.js';
+import { readLocres, type LocresReading } from '../../analysis/locres/reading.js';
+import { InputError } from '../../errors.js';
+import { writeMrcParts } from '../../io/mrc/write.js';
+import { writeStar } from '../../io/star/write.js';
+import type { Compute } from '../../parallel/compute.js';
+import type { ProgressContext } from '../../util/progress.js';
+import { jsonText, uniqueWarnings, type JobResult } from '../job.js';
+import { loadHalfMaps, volumeLike, type HalfMapInputs } from '../inputs/maps.js';
+import { RLN } from '../../io/star/labels.js';
 
 export interface LocresJobInput extends HalfMapInputs {
   method?: LocresMethod;

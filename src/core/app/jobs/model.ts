@@ -1,20 +1,20 @@
-import { constructAdvice, type ConstructAdvice } from '../analysis/model/construct.js';
-import { mapModelFsc, type MapModelResult } from '../analysis/model/map-model.js';
-import { expectedQ, qScores } from '../analysis/model/qscore.js';
-import { InputError, type Warning } from '../errors.js';
-import { decodeText } from '../io/bytes.js';
-import { writeMrcParts } from '../io/mrc/write.js';
-import { readPae } from '../io/pae.js';
-import { checkPlddt, readStructure, type Residue, type Structure } from '../io/structure.js';
-import { voxelOf, type Volume } from '../model/volume.js';
-import { valuesAtResidues } from '../analysis/model/residue-values.js';
-import { fscChartSpec } from '../report/figures/charts.js';
-import { renderSvg } from '../report/figures/svg.js';
-import type { Compute } from '../parallel/compute.js';
-import { jsonText, type JobResult, type NamedBytes } from './job.js';
-import { checkMap } from '../model/checked-map.js';
-import { resolvePixelSize, statedByMap } from '../model/pixel-size.js';
-import { readMap, volumeLike, type LoadedMap } from './maps.js';
+import { constructAdvice, type ConstructAdvice } from '../../analysis/model/construct.js';
+import { mapModelFsc, type MapModelResult } from '../../analysis/model/map-model.js';
+import { expectedQ, qScores } from '../../analysis/model/qscore.js';
+import { InputError, type Warning } from '../../errors.js';
+import { decodeText } from '../../io/bytes.js';
+import { writeMrcParts } from '../../io/mrc/write.js';
+import { readPae } from '../../io/pae.js';
+import { checkPlddt, readStructure, type Residue, type Structure } from '../../io/structure.js';
+import { voxelOf, type Volume } from '../../model/volume.js';
+import { valuesAtResidues } from '../../analysis/model/residue-values.js';
+import { fscChartSpec } from '../../report/figures/charts.js';
+import { renderSvg } from '../../report/figures/svg.js';
+import type { Compute } from '../../parallel/compute.js';
+import { jsonText, type JobResult, type NamedBytes } from '../job.js';
+import { checkMap } from '../../model/checked-map.js';
+import { resolvePixelSize, statedByMap } from '../../model/pixel-size.js';
+import { readMap, volumeLike, type LoadedMap } from '../inputs/maps.js';
 
 /** `cryodx model-fsc` and `cryodx construct`: a model against its map, and construct advice from a prediction. */
 export interface ModelFscJobInput {

@@ -4,13 +4,13 @@ import {
   orientationProblem,
   viewingDirections,
   type OrientationResult,
-} from '../analysis/orientations/scf.js';
-import { symmetryOperators } from '../analysis/orientations/symmetry.js';
-import { InputError } from '../errors.js';
-import { orientationDensitySpec } from '../report/figures/orientation.js';
-import { renderSvg } from '../report/figures/svg.js';
-import { jsonText, uniqueWarnings, type JobResult, type NamedBytes } from './job.js';
-import { particleAngles } from './particles.js';
+} from '../../analysis/orientations/scf.js';
+import { symmetryOperators } from '../../analysis/orientations/symmetry.js';
+import { InputError } from '../../errors.js';
+import { orientationDensitySpec } from '../../report/figures/orientation.js';
+import { renderSvg } from '../../report/figures/svg.js';
+import { jsonText, uniqueWarnings, type JobResult, type NamedBytes } from '../job.js';
+import { particleAngles } from '../inputs/particles.js';
 
 export interface OrientationsJobInput {
   particles: NamedBytes;

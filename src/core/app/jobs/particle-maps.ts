@@ -1,25 +1,25 @@
-import { credibleBfactor } from '../diagnosis/evidence.js';
-import { postprocess } from '../analysis/postprocess/postprocess.js';
-import { resolveMask, type MaskFile, type MaskSpec as MaskSpecOf } from '../analysis/masks/choice.js';
-import { symmetryOperators, type Mat } from '../analysis/orientations/symmetry.js';
-import { BatchInserter } from '../analysis/reconstruct/batch.js';
-import { finishReconstruction } from '../analysis/reconstruct/finish.js';
-import { InsertionGrid, type GridShape } from '../analysis/reconstruct/grid.js';
-import { particleTable, planWithPixelSize, type ReconstructionPlan } from '../analysis/reconstruct/particles.js';
-import { checkStacks, streamBatches, type ImageSource } from '../analysis/reconstruct/stream.js';
-import { InputError, type Warning } from '../errors.js';
-import type { StackLayout } from '../io/mrc/stack.js';
-import type { StarLoop } from '../io/star/loop.js';
-import { findParticleBlock } from '../io/star/particles.js';
-import { checkHalves, checkMap } from '../model/checked-map.js';
-import { statedByMap } from '../model/pixel-size.js';
-import { createVolume, type Volume } from '../model/volume.js';
-import type { ProgressContext } from '../util/progress.js';
-import type { Compute, NamedBytes } from './job.js';
-import { readMap, type MaskSpec } from './maps.js';
-import { particleStar } from './particles.js';
+import { credibleBfactor } from '../../diagnosis/evidence.js';
+import { postprocess } from '../../analysis/postprocess/postprocess.js';
+import { resolveMask, type MaskFile, type MaskSpec as MaskSpecOf } from '../../analysis/masks/choice.js';
+import { symmetryOperators, type Mat } from '../../analysis/orientations/symmetry.js';
+import { BatchInserter } from '../../analysis/reconstruct/batch.js';
+import { finishReconstruction } from '../../analysis/reconstruct/finish.js';
+import { InsertionGrid, type GridShape } from '../../analysis/reconstruct/grid.js';
+import { particleTable, planWithPixelSize, type ReconstructionPlan } from '../../analysis/reconstruct/particles.js';
+import { checkStacks, streamBatches, type ImageSource } from '../../analysis/reconstruct/stream.js';
+import { InputError, type Warning } from '../../errors.js';
+import type { StackLayout } from '../../io/mrc/stack.js';
+import type { StarLoop } from '../../io/star/loop.js';
+import { findParticleBlock } from '../../io/star/particles.js';
+import { checkHalves, checkMap } from '../../model/checked-map.js';
+import { statedByMap } from '../../model/pixel-size.js';
+import { createVolume, type Volume } from '../../model/volume.js';
+import type { ProgressContext } from '../../util/progress.js';
+import type { Compute, NamedBytes } from '../job.js';
+import { readMap, type MaskSpec } from '../inputs/maps.js';
+import { particleStar } from '../inputs/particles.js';
 import type { Inserter } from './reconstruct.js';
-import { RLN } from '../io/star/labels.js';
+import { RLN } from '../../io/star/labels.js';
 
 /**
  * The reconstruction engine as the measuring jobs use it (reslog, whatif): the particles read and their stacks

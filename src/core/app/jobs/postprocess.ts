@@ -1,16 +1,16 @@
-import { postprocess, type BfactorChoice, type PostprocessResult } from '../analysis/postprocess/postprocess.js';
+import { postprocess, type BfactorChoice, type PostprocessResult } from '../../analysis/postprocess/postprocess.js';
 
 export type { PostprocessResult };
-import { InputError } from '../errors.js';
-import { emdbFscXml, postprocessStarTables } from '../exports/relion-postprocess.js';
-import { writeMrcParts } from '../io/mrc/write.js';
-import { readMtf } from '../io/mtf.js';
-import { readStar } from '../io/star/read.js';
-import { writeStar } from '../io/star/write.js';
-import type { Compute } from '../parallel/compute.js';
-import type { ProgressContext } from '../util/progress.js';
-import { jsonText, uniqueWarnings, type JobOutput, type JobResult, type NamedBytes } from './job.js';
-import { loadHalfMaps, volumeLike, type HalfMapInputs } from './maps.js';
+import { InputError } from '../../errors.js';
+import { emdbFscXml, postprocessStarTables } from '../../exports/relion-postprocess.js';
+import { writeMrcParts } from '../../io/mrc/write.js';
+import { readMtf } from '../../io/mtf.js';
+import { readStar } from '../../io/star/read.js';
+import { writeStar } from '../../io/star/write.js';
+import type { Compute } from '../../parallel/compute.js';
+import type { ProgressContext } from '../../util/progress.js';
+import { jsonText, uniqueWarnings, type JobOutput, type JobResult, type NamedBytes } from '../job.js';
+import { loadHalfMaps, volumeLike, type HalfMapInputs } from '../inputs/maps.js';
 
 export interface PostprocessJobInput extends HalfMapInputs {
   /** RELION's sign: negative sharpens. Absent = automatic from the Guinier plot. */

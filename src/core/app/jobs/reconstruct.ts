@@ -1,25 +1,25 @@
-import { symmetryOperators } from '../analysis/orientations/symmetry.js';
-import { InputError, type Warning } from '../errors.js';
-import { writeMrc } from '../io/mrc/write.js';
-import { createVolume } from '../model/volume.js';
-import type { ParticleBatch } from '../analysis/reconstruct/batch.js';
-import { finishReconstruction } from '../analysis/reconstruct/finish.js';
-import { InsertionGrid, type GridShape } from '../analysis/reconstruct/grid.js';
-import { decodePartials, encodePartials, sumPartials } from '../analysis/reconstruct/partial.js';
+import { symmetryOperators } from '../../analysis/orientations/symmetry.js';
+import { InputError, type Warning } from '../../errors.js';
+import { writeMrc } from '../../io/mrc/write.js';
+import { createVolume } from '../../model/volume.js';
+import type { ParticleBatch } from '../../analysis/reconstruct/batch.js';
+import { finishReconstruction } from '../../analysis/reconstruct/finish.js';
+import { InsertionGrid, type GridShape } from '../../analysis/reconstruct/grid.js';
+import { decodePartials, encodePartials, sumPartials } from '../../analysis/reconstruct/partial.js';
 import {
   particleTable,
   planWithPixelSize,
   type ReconstructionPlan,
   type SubsetChoice,
-} from '../analysis/reconstruct/particles.js';
-import { checkStacks, type ImageSource } from '../analysis/reconstruct/stream.js';
-import type { Compute } from '../parallel/compute.js';
-import type { ProgressContext } from '../util/progress.js';
+} from '../../analysis/reconstruct/particles.js';
+import { checkStacks, type ImageSource } from '../../analysis/reconstruct/stream.js';
+import type { Compute } from '../../parallel/compute.js';
+import type { ProgressContext } from '../../util/progress.js';
 import { fscJob, type FscResult } from './fsc.js';
-import { jsonText, uniqueWarnings, type JobOutput, type JobResult, type NamedBytes } from './job.js';
-import type { MaskSpec } from './maps.js';
-import { particleStar } from './particles.js';
-import { RLN } from '../io/star/labels.js';
+import { jsonText, uniqueWarnings, type JobOutput, type JobResult, type NamedBytes } from '../job.js';
+import type { MaskSpec } from '../inputs/maps.js';
+import { particleStar } from '../inputs/particles.js';
+import { RLN } from '../../io/star/labels.js';
 import { insertPass, maxRadius, serialInserter } from './particle-maps.js';
 
 export { serialInserter };
@@ -285,6 +285,6 @@ function assignTargets(
   return { targets, counts };
 }
 
-export type { SubsetChoice } from '../analysis/reconstruct/particles.js';
-export { ListedImageSource, type RangedFile } from '../analysis/reconstruct/listed-images.js';
-export type { ImageSource } from '../analysis/reconstruct/stream.js';
+export type { SubsetChoice } from '../../analysis/reconstruct/particles.js';
+export { ListedImageSource, type RangedFile } from '../../analysis/reconstruct/listed-images.js';
+export type { ImageSource } from '../../analysis/reconstruct/stream.js';

@@ -1,16 +1,16 @@
-import { FINISH_CHECK, finishingRadius, gridFsc } from '../analysis/reconstruct/grid-fsc.js';
-import type { InsertionGrid } from '../analysis/reconstruct/grid.js';
-import { readReslog, reslogPoint, type ReslogPoint } from '../analysis/whatif/reslog.js';
-import { blockTargets, defaultSizes, perHalf, shuffledHalves } from '../analysis/whatif/subsets.js';
-import type { BudgetFit } from '../analysis/budget/budget.js';
-import { InputError, type Warning } from '../errors.js';
-import { lineChartSvg } from '../report/figures/line-svg.js';
-import type { Volume } from '../model/volume.js';
-import type { ProgressContext } from '../util/progress.js';
-import { jsonText, uniqueWarnings, type JobResult } from './job.js';
-import { derivedMap } from '../model/checked-map.js';
-import type { Compute } from '../parallel/compute.js';
-import type { MaskSpec } from './maps.js';
+import { FINISH_CHECK, finishingRadius, gridFsc } from '../../analysis/reconstruct/grid-fsc.js';
+import type { InsertionGrid } from '../../analysis/reconstruct/grid.js';
+import { readReslog, reslogPoint, type ReslogPoint } from '../../analysis/whatif/reslog.js';
+import { blockTargets, defaultSizes, perHalf, shuffledHalves } from '../../analysis/whatif/subsets.js';
+import type { BudgetFit } from '../../analysis/budget/budget.js';
+import { InputError, type Warning } from '../../errors.js';
+import { lineChartSvg } from '../../report/figures/line-svg.js';
+import type { Volume } from '../../model/volume.js';
+import type { ProgressContext } from '../../util/progress.js';
+import { jsonText, uniqueWarnings, type JobResult } from '../job.js';
+import { derivedMap } from '../../model/checked-map.js';
+import type { Compute } from '../../parallel/compute.js';
+import type { MaskSpec } from '../inputs/maps.js';
 import {
   type PairMask,
   openParticleMaps,

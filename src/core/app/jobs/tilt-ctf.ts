@@ -1,6 +1,6 @@
-import type { Handedness } from '../analysis/tomo/geometry.js';
-import { particleDefoci, type ParticleDefocus } from '../analysis/tomo/particles.js';
-import type { TiltCtfMethod, TiltCtfOptions } from '../analysis/tomo/tilt-ctf.js';
+import type { Handedness } from '../../analysis/tomo/geometry.js';
+import { particleDefoci, type ParticleDefocus } from '../../analysis/tomo/particles.js';
+import type { TiltCtfMethod, TiltCtfOptions } from '../../analysis/tomo/tilt-ctf.js';
 import {
   assembleTiltSeries,
   checkAxisConvention,
@@ -11,27 +11,27 @@ import {
   type TiltPair,
   type TiltRow,
   type TiltSeriesInput,
-} from '../analysis/tomo/tilt-series.js';
-import { InputError, type Warning } from '../errors.js';
-import { particleDefocusStar, tiltSeriesStar } from '../exports/tilt-star.js';
-import { decodeText } from '../io/bytes.js';
-import { formatCtffind } from '../io/ctffind.js';
-import { readXf, xfRotationDeg } from '../io/imod.js';
-import { readMrc } from '../io/mrc/read.js';
-import { readStar } from '../io/star/read.js';
-import { writeStar } from '../io/star/write.js';
+} from '../../analysis/tomo/tilt-series.js';
+import { InputError, type Warning } from '../../errors.js';
+import { particleDefocusStar, tiltSeriesStar } from '../../exports/tilt-star.js';
+import { decodeText } from '../../io/bytes.js';
+import { formatCtffind } from '../../io/ctffind.js';
+import { readXf, xfRotationDeg } from '../../io/imod.js';
+import { readMrc } from '../../io/mrc/read.js';
+import { readStar } from '../../io/star/read.js';
+import { writeStar } from '../../io/star/write.js';
 import {
   geometryFromMdoc,
   geometryFromTlt,
   geometryFromTomoStar,
   preExposures,
   type TiltGeometry,
-} from '../io/tilt-geometry.js';
-import { particlesFromCsv, particlesFromStar } from '../io/tomo-particles.js';
-import { tiltDefocusSpec, tiltFitResolutionSpec, tiltWeightSpec } from '../report/figures/charts.js';
-import { renderSvg } from '../report/figures/svg.js';
-import { resolvePixelSize, statedByMap } from '../model/pixel-size.js';
-import { jsonText, type JobOutput, type JobResult, type NamedBytes } from './job.js';
+} from '../../io/tilt-geometry.js';
+import { particlesFromCsv, particlesFromStar } from '../../io/tomo-particles.js';
+import { tiltDefocusSpec, tiltFitResolutionSpec, tiltWeightSpec } from '../../report/figures/charts.js';
+import { renderSvg } from '../../report/figures/svg.js';
+import { resolvePixelSize, statedByMap } from '../../model/pixel-size.js';
+import { jsonText, type JobOutput, type JobResult, type NamedBytes } from '../job.js';
 import { micrographFitOptions, type CtfJobOptions, type MicrographFitOptions } from './ctf-run.js';
 
 export interface TiltCtfJobInput {

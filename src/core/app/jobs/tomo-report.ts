@@ -1,9 +1,9 @@
-import { InputError, type Warning } from '../errors.js';
-import { mergeSources } from '../analysis/tomo/series.js';
-import { judgeSeries, type SeriesReport, type TomoFinding } from '../diagnosis/tomo-triage.js';
-import { readTomoFile } from '../io/tomo/index.js';
-import type { TiltSource } from '../model/tomo.js';
-import { jsonText, uniqueWarnings, type JobResult, type NamedBytes } from './job.js';
+import { InputError, type Warning } from '../../errors.js';
+import { mergeSources } from '../../analysis/tomo/series.js';
+import { judgeSeries, type SeriesReport, type TomoFinding } from '../../diagnosis/tomo-triage.js';
+import { readTomoFile } from '../../io/tomo/index.js';
+import type { TiltSource } from '../../model/tomo.js';
+import { jsonText, uniqueWarnings, type JobResult, type NamedBytes } from '../job.js';
 
 export interface TomoReportJobInput {
   files: NamedBytes[];

@@ -1,5 +1,5 @@
-import type { InsertionGrid } from '../analysis/reconstruct/grid.js';
-import { fitBudget } from '../analysis/budget/budget.js';
+import type { InsertionGrid } from '../../analysis/reconstruct/grid.js';
+import { fitBudget } from '../../analysis/budget/budget.js';
 import {
   baseName,
   ctfGroups,
@@ -8,21 +8,21 @@ import {
   parseRule,
   ruleGroup,
   type ParticleGroup,
-} from '../analysis/whatif/groups.js';
-import { shuffledHalves } from '../analysis/whatif/subsets.js';
-import { groupEffect, MIN_GROUP_FRACTION, projectToCount, type Verdict } from '../analysis/whatif/verdict.js';
-import { CAUSES, type CauseId } from '../diagnosis/causes.js';
-import { InputError, type Warning } from '../errors.js';
-import { decodeText } from '../io/bytes.js';
-import { writeMrc } from '../io/mrc/write.js';
-import { RLN } from '../io/star/labels.js';
-import { readStar } from '../io/star/read.js';
-import { createVolume, type Volume } from '../model/volume.js';
-import type { ProgressContext } from '../util/progress.js';
-import { jsonText, uniqueWarnings, type JobOutput, type JobResult, type NamedBytes } from './job.js';
-import { derivedMap } from '../model/checked-map.js';
-import type { Compute } from '../parallel/compute.js';
-import type { MaskSpec } from './maps.js';
+} from '../../analysis/whatif/groups.js';
+import { shuffledHalves } from '../../analysis/whatif/subsets.js';
+import { groupEffect, MIN_GROUP_FRACTION, projectToCount, type Verdict } from '../../analysis/whatif/verdict.js';
+import { CAUSES, type CauseId } from '../../diagnosis/causes.js';
+import { InputError, type Warning } from '../../errors.js';
+import { decodeText } from '../../io/bytes.js';
+import { writeMrc } from '../../io/mrc/write.js';
+import { RLN } from '../../io/star/labels.js';
+import { readStar } from '../../io/star/read.js';
+import { createVolume, type Volume } from '../../model/volume.js';
+import type { ProgressContext } from '../../util/progress.js';
+import { jsonText, uniqueWarnings, type JobOutput, type JobResult, type NamedBytes } from '../job.js';
+import { derivedMap } from '../../model/checked-map.js';
+import type { Compute } from '../../parallel/compute.js';
+import type { MaskSpec } from '../inputs/maps.js';
 import {
   type PairMask,
   openParticleMaps,

@@ -1,7 +1,7 @@
-import { InputError, type Warning } from '../errors.js';
-import { decodeText } from '../io/bytes.js';
-import { readNpy } from '../io/npy.js';
-import type { InputUse } from '../report/report.js';
+import { InputError, type Warning } from '../../errors.js';
+import { decodeText } from '../../io/bytes.js';
+import { readNpy } from '../../io/npy.js';
+import type { InputUse } from '../../report/report.js';
 import type { ProjectInput, ProjectInputs, ProjectSource } from './project.js';
 
 /**

@@ -1,9 +1,9 @@
-import { InputError, type Warning } from '../errors.js';
-import type { InputUse } from '../report/report.js';
-import { cryosparcProjectInputs } from './project-cryosparc.js';
-import { relionProjectInputs } from './project-relion.js';
-import { relionTomoStar } from './tomo-report.js';
-import type { ReportJobInput } from './report.js';
+import { InputError, type Warning } from '../../errors.js';
+import type { InputUse } from '../../report/report.js';
+import { cryosparcProjectInputs } from './cryosparc.js';
+import { relionProjectInputs } from './relion.js';
+import { relionTomoStar } from '../jobs/tomo-report.js';
+import type { ReportJobInput } from '../report/report.js';
 
 /**
  * `report --project`: a RELION (3.1–5) or cryoSPARC project read as the files it holds. The reader picks, for

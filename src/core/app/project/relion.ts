@@ -1,13 +1,13 @@
-import type { Warning } from '../errors.js';
-import { maybeGunzip } from '../io/bytes.js';
-import { iterationOf } from '../io/processing/classes.js';
-import { jobTypeOf, parseJobName, readJobOptions, readPipeline, type JobStatus } from '../io/processing/pipeline.js';
-import { readStar, type StarDocument } from '../io/star/read.js';
-import type { InputUse } from '../report/report.js';
-import type { NamedBytes } from './job.js';
-import type { PickerFiles, PostprocessEntry } from './processing.js';
+import type { Warning } from '../../errors.js';
+import { maybeGunzip } from '../../io/bytes.js';
+import { iterationOf } from '../../io/processing/classes.js';
+import { jobTypeOf, parseJobName, readJobOptions, readPipeline, type JobStatus } from '../../io/processing/pipeline.js';
+import { readStar, type StarDocument } from '../../io/star/read.js';
+import type { InputUse } from '../../report/report.js';
+import type { NamedBytes } from '../job.js';
+import type { PickerFiles, PostprocessEntry } from '../report/processing-files.js';
 import type { ProjectInput, ProjectInputs, ProjectSource } from './project.js';
-import { RLN } from '../io/star/labels.js';
+import { RLN } from '../../io/star/labels.js';
 
 /**
  * A RELION project (3.1–5) as `report --project` reads it: the jobs from default_pipeline.star and the job folders,

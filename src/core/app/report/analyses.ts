@@ -1,38 +1,38 @@
-import { anisotropy, type AnisotropyResult } from '../analysis/anisotropy/anisotropy.js';
-import { singleMapBudget, type SingleMapBudget } from '../analysis/budget/budget.js';
-import type { AberrationReading } from '../analysis/ctf/aberrations.js';
-import { calibrate, csFromZernike, type Calibration } from '../analysis/ctf/calibration.js';
-import { localResolution } from '../analysis/locres/locres.js';
-import { readLocres, type LocresReading } from '../analysis/locres/reading.js';
-import { longestDimensionA } from '../analysis/masks/extent.js';
-import type { ModelSummaryReport } from '../analysis/model/summary.js';
+import { anisotropy, type AnisotropyResult } from '../../analysis/anisotropy/anisotropy.js';
+import { singleMapBudget, type SingleMapBudget } from '../../analysis/budget/budget.js';
+import type { AberrationReading } from '../../analysis/ctf/aberrations.js';
+import { calibrate, csFromZernike, type Calibration } from '../../analysis/ctf/calibration.js';
+import { localResolution } from '../../analysis/locres/locres.js';
+import { readLocres, type LocresReading } from '../../analysis/locres/reading.js';
+import { longestDimensionA } from '../../analysis/masks/extent.js';
+import type { ModelSummaryReport } from '../../analysis/model/summary.js';
 import {
   coverageProblem,
   orientationCoverage,
   orientationProblem,
   viewingDirections,
   type OrientationResult,
-} from '../analysis/orientations/scf.js';
-import { postprocess, type PostprocessResult } from '../analysis/postprocess/postprocess.js';
-import type { TiltRow } from '../analysis/tomo/tilt-series.js';
-import { summarizeCtf, triageCtf, type CtfFinding, type CtfSummary } from '../diagnosis/ctf-triage.js';
-import { evidenceFrom } from '../diagnosis/evidence.js';
-import { InputError, type Warning } from '../errors.js';
-import type { CtfEstimate } from '../model/ctf.js';
-import type { CheckedHalves } from '../model/checked-map.js';
-import type { Compute } from '../parallel/compute.js';
-import { fscChartSpec, guinierChartSpec, histogramSpec, tiltDefocusSpec } from '../report/figures/charts.js';
-import { orientationDensitySpec } from '../report/figures/orientation.js';
-import { centralSlicePng } from '../report/png.js';
-import type { TiltSeriesSummary } from '../report/report.js';
-import type { ProgressContext } from '../util/progress.js';
-import { aberrationsFromFiles } from './ctf-results.js';
-import type { NamedBytes } from './job.js';
-import { loadHalfMaps } from './maps.js';
-import { particleAngles } from './particles.js';
+} from '../../analysis/orientations/scf.js';
+import { postprocess, type PostprocessResult } from '../../analysis/postprocess/postprocess.js';
+import type { TiltRow } from '../../analysis/tomo/tilt-series.js';
+import { summarizeCtf, triageCtf, type CtfFinding, type CtfSummary } from '../../diagnosis/ctf-triage.js';
+import { evidenceFrom } from '../../diagnosis/evidence.js';
+import { InputError, type Warning } from '../../errors.js';
+import type { CtfEstimate } from '../../model/ctf.js';
+import type { CheckedHalves } from '../../model/checked-map.js';
+import type { Compute } from '../../parallel/compute.js';
+import { fscChartSpec, guinierChartSpec, histogramSpec, tiltDefocusSpec } from '../../report/figures/charts.js';
+import { orientationDensitySpec } from '../../report/figures/orientation.js';
+import { centralSlicePng } from '../../report/png.js';
+import type { TiltSeriesSummary } from '../../report/report.js';
+import type { ProgressContext } from '../../util/progress.js';
+import { aberrationsFromFiles } from '../inputs/ctf-results.js';
+import type { NamedBytes } from '../job.js';
+import { loadHalfMaps } from '../inputs/maps.js';
+import { particleAngles } from '../inputs/particles.js';
 import type { ReportJobInput } from './report.js';
-import { modelAnalyses } from './report-model.js';
-import { fitTiltsSerially, prepareTiltSeries, tiltCtfJob } from './tilt-ctf.js';
+import { modelAnalyses } from './model.js';
+import { fitTiltsSerially, prepareTiltSeries, tiltCtfJob } from '../jobs/tilt-ctf.js';
 
 /**
  * The report's analyses, each returning its own typed part (its results, figures and warnings) for the report job

@@ -1,8 +1,8 @@
-import { InputError } from '../errors.js';
-import type { NamedBytes } from './job.js';
-import type { MaskSpec } from './maps.js';
-import { projectInputs, withProject, type ProjectSource } from './project.js';
-import type { PostprocessEntry, PickerFiles } from './processing.js';
+import { InputError } from '../../errors.js';
+import type { NamedBytes } from '../job.js';
+import type { MaskSpec } from '../inputs/maps.js';
+import { projectInputs, withProject, type ProjectSource } from '../project/project.js';
+import type { PostprocessEntry, PickerFiles } from './processing-files.js';
 import type { ReportJobInput } from './report.js';
 
 /**

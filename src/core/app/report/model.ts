@@ -1,17 +1,17 @@
-import { constructAdvice, type ConstructAdvice } from '../analysis/model/construct.js';
-import { mapModelFsc, type MapModelResult } from '../analysis/model/map-model.js';
-import { expectedQ, qScores, sampleMap } from '../analysis/model/qscore.js';
-import type { Warning } from '../errors.js';
-import type { FourierCompute } from '../fourier/rfft3d.js';
-import { decodeText } from '../io/bytes.js';
-import { readPae } from '../io/pae.js';
-import { anchorAtom, readStructure, type Residue } from '../io/structure.js';
-import { valuesAtResidues } from '../analysis/model/residue-values.js';
-import { createVolume, type Volume } from '../model/volume.js';
-import { fscChartSpec } from '../report/figures/charts.js';
-import { residueSpec } from '../report/figures/model.js';
-import type { ModelSummaryReport } from '../report/report.js';
-import type { NamedBytes } from './job.js';
+import { constructAdvice, type ConstructAdvice } from '../../analysis/model/construct.js';
+import { mapModelFsc, type MapModelResult } from '../../analysis/model/map-model.js';
+import { expectedQ, qScores, sampleMap } from '../../analysis/model/qscore.js';
+import type { Warning } from '../../errors.js';
+import type { FourierCompute } from '../../fourier/rfft3d.js';
+import { decodeText } from '../../io/bytes.js';
+import { readPae } from '../../io/pae.js';
+import { anchorAtom, readStructure, type Residue } from '../../io/structure.js';
+import { valuesAtResidues } from '../../analysis/model/residue-values.js';
+import { createVolume, type Volume } from '../../model/volume.js';
+import { fscChartSpec } from '../../report/figures/charts.js';
+import { residueSpec } from '../../report/figures/model.js';
+import type { ModelSummaryReport } from '../../report/report.js';
+import type { NamedBytes } from '../job.js';
 
 /**
  * The report's model section: the model against the map (cryodx's average of the half maps, and each half for

@@ -1,14 +1,14 @@
-import { readClasses, type ClassReading } from '../analysis/processing/classes.js';
-import { readMotion, type MotionReading } from '../analysis/processing/motion.js';
-import { MATCH_RADIUS_OF_DIAMETER, readPicking, type PickingReading } from '../analysis/processing/picking.js';
-import { readPolishing, type PolishingReading } from '../analysis/processing/polishing.js';
-import type { RelionPostprocess } from '../diagnosis/evidence.js';
-import { FormatError, InputError, type Warning } from '../errors.js';
-import { bfactorFromStar, nyquistFromStar, resolutionFromStar } from '../io/budget-points.js';
-import { decodeText, maybeGunzip } from '../io/bytes.js';
-import { detectFormat } from '../io/detect.js';
-import { isNpy, readNpy } from '../io/npy.js';
-import { picksFromCryosparc } from '../io/cryosparc/processing.js';
+import { readClasses, type ClassReading } from '../../analysis/processing/classes.js';
+import { readMotion, type MotionReading } from '../../analysis/processing/motion.js';
+import { MATCH_RADIUS_OF_DIAMETER, readPicking, type PickingReading } from '../../analysis/processing/picking.js';
+import { readPolishing, type PolishingReading } from '../../analysis/processing/polishing.js';
+import type { RelionPostprocess } from '../../diagnosis/evidence.js';
+import { FormatError, InputError, type Warning } from '../../errors.js';
+import { bfactorFromStar, nyquistFromStar, resolutionFromStar } from '../../io/budget-points.js';
+import { decodeText, maybeGunzip } from '../../io/bytes.js';
+import { detectFormat } from '../../io/detect.js';
+import { isNpy, readNpy } from '../../io/npy.js';
+import { picksFromCryosparc } from '../../io/cryosparc/processing.js';
 import {
   readClassChanges,
   readClassMembership,
@@ -16,20 +16,20 @@ import {
   readCryosparcClasses,
   type ClassMembership,
   type ClassModel,
-} from '../io/processing/classes.js';
+} from '../../io/processing/classes.js';
 import {
   readCorrectedMicrographs,
   readMotionCor2Log,
   readMotionStar,
   type MicrographMotionRow,
   type MotionTrack,
-} from '../io/processing/motion.js';
-import { micrographKey, readPicks, type MicrographPicks } from '../io/processing/picks.js';
-import { readPolishBfactors } from '../io/processing/polish.js';
-import { readStar, type StarDocument } from '../io/star/read.js';
-import type { CtfEstimate } from '../model/ctf.js';
-import type { NamedBytes } from './job.js';
-import { RLN } from '../io/star/labels.js';
+} from '../../io/processing/motion.js';
+import { micrographKey, readPicks, type MicrographPicks } from '../../io/processing/picks.js';
+import { readPolishBfactors } from '../../io/processing/polish.js';
+import { readStar, type StarDocument } from '../../io/star/read.js';
+import type { CtfEstimate } from '../../model/ctf.js';
+import type { NamedBytes } from '../job.js';
+import { RLN } from '../../io/star/labels.js';
 
 /**
  * The processing results a report reads beside the maps (motion, polishing, classes, picks, earlier

@@ -1,15 +1,20 @@
-import { fitBudget, singleMapBudget, type SingleMapBudget } from '../analysis/budget/budget.js';
-import { calibrate, csFromZernike, type Calibration } from '../analysis/ctf/calibration.js';
-import { evidenceFrom } from '../diagnosis/evidence.js';
-import { FormatError, InputError, type Warning } from '../errors.js';
-import { maybeGunzip } from '../io/bytes.js';
-import { evenIndexToMN } from '../analysis/ctf/aberrations.js';
-import { readOpticsAberrations, type OpticsAberrations } from '../io/star/aberrations.js';
-import { readStar } from '../io/star/read.js';
-import type { CtfEstimate } from '../model/ctf.js';
-import { classPopulationSpec, frameWeightSpec, motionSpec, pickerOverlapSpec } from '../report/figures/processing.js';
-import type { NamedBytes } from './job.js';
-import type { ProcessingSummary } from '../report/report.js';
+import { fitBudget, singleMapBudget, type SingleMapBudget } from '../../analysis/budget/budget.js';
+import { calibrate, csFromZernike, type Calibration } from '../../analysis/ctf/calibration.js';
+import { evidenceFrom } from '../../diagnosis/evidence.js';
+import { FormatError, InputError, type Warning } from '../../errors.js';
+import { maybeGunzip } from '../../io/bytes.js';
+import { evenIndexToMN } from '../../analysis/ctf/aberrations.js';
+import { readOpticsAberrations, type OpticsAberrations } from '../../io/star/aberrations.js';
+import { readStar } from '../../io/star/read.js';
+import type { CtfEstimate } from '../../model/ctf.js';
+import {
+  classPopulationSpec,
+  frameWeightSpec,
+  motionSpec,
+  pickerOverlapSpec,
+} from '../../report/figures/processing.js';
+import type { NamedBytes } from '../job.js';
+import type { ProcessingSummary } from '../../report/report.js';
 import {
   classesFromFiles,
   motionFromFiles,
@@ -18,7 +23,7 @@ import {
   postprocessFromFiles,
   type PickerFiles,
   type PostprocessEntry,
-} from './processing.js';
+} from './processing-files.js';
 
 /** The processing evidence a report takes beside the maps; each also found by `report --project`. */
 export interface ProcessingInputs {

@@ -1,23 +1,23 @@
-import { diagnose } from '../diagnosis/diagnose.js';
-import { tomoReportJob, type TomoReportJobInput } from './tomo-report.js';
-import { evidenceFrom } from '../diagnosis/evidence.js';
-import { InputError } from '../errors.js';
-import { renderSvg } from '../report/figures/svg.js';
-import { renderHtml } from '../report/html.js';
-import { buildReport, type InputUse, type Report, type TomographySection } from '../report/report.js';
-import type { SingleMapBudget } from '../analysis/budget/budget.js';
-import type { AberrationReading } from '../analysis/ctf/aberrations.js';
-import type { Calibration } from '../analysis/ctf/calibration.js';
-import type { ModelSummaryReport } from '../analysis/model/summary.js';
-import type { OrientationResult } from '../analysis/orientations/scf.js';
-import type { Warning } from '../errors.js';
-import type { Compute } from '../parallel/compute.js';
-import type { ProgressContext } from '../util/progress.js';
-import type { TiltPair } from '../analysis/tomo/tilt-series.js';
-import { aberrationsFromFiles, ctfFromFiles } from './ctf-results.js';
-import { jsonText, uniqueWarnings, type JobOutput, type JobResult, type NamedBytes } from './job.js';
-import type { MaskSpec } from './maps.js';
-import { checkSymmetry } from './orientations.js';
+import { diagnose } from '../../diagnosis/diagnose.js';
+import { tomoReportJob, type TomoReportJobInput } from '../jobs/tomo-report.js';
+import { evidenceFrom } from '../../diagnosis/evidence.js';
+import { InputError } from '../../errors.js';
+import { renderSvg } from '../../report/figures/svg.js';
+import { renderHtml } from '../../report/html.js';
+import { buildReport, type InputUse, type Report, type TomographySection } from '../../report/report.js';
+import type { SingleMapBudget } from '../../analysis/budget/budget.js';
+import type { AberrationReading } from '../../analysis/ctf/aberrations.js';
+import type { Calibration } from '../../analysis/ctf/calibration.js';
+import type { ModelSummaryReport } from '../../analysis/model/summary.js';
+import type { OrientationResult } from '../../analysis/orientations/scf.js';
+import type { Warning } from '../../errors.js';
+import type { Compute } from '../../parallel/compute.js';
+import type { ProgressContext } from '../../util/progress.js';
+import type { TiltPair } from '../../analysis/tomo/tilt-series.js';
+import { aberrationsFromFiles, ctfFromFiles } from '../inputs/ctf-results.js';
+import { jsonText, uniqueWarnings, type JobOutput, type JobResult, type NamedBytes } from '../job.js';
+import type { MaskSpec } from '../inputs/maps.js';
+import { checkSymmetry } from '../jobs/orientations.js';
 import {
   calibration,
   ctfAnalysis,
@@ -30,7 +30,7 @@ import {
   type MapPart,
   type Slice,
   type TiltPart,
-} from './report-analyses.js';
+} from './analyses.js';
 import {
   optionalInput,
   processingAnalyses,
@@ -38,8 +38,8 @@ import {
   processingSummary,
   type ProcessingInputs,
   type ProcessingResults,
-} from './report-processing.js';
-import type { PreparedTiltSeries, TiltCtfJobInput } from './tilt-ctf.js';
+} from './processing.js';
+import type { PreparedTiltSeries, TiltCtfJobInput } from '../jobs/tilt-ctf.js';
 
 /** Everything `cryodx report` and the browser app accept; each analysis runs when its inputs are there. */
 export interface ReportJobInput extends ProcessingInputs {

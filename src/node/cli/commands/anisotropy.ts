@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { anisotropyJob } from '../../../core/app/anisotropy.js';
+import { anisotropyJob } from '../../../core/app/jobs/anisotropy.js';
 import { readNamed, writeOutputs } from '../../job-io.js';
 import { terminalProgress } from '../../progress.js';
 import { fmt, printJson, warn } from '../output.js';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { calibrateJob } from '../../../core/app/calibrate.js';
+import { calibrateJob } from '../../../core/app/jobs/calibrate.js';
 import { fmt, printJson } from '../output.js';
 import { finiteNumber, positiveNumber } from '../options.js';
 

@@ -7,7 +7,7 @@ import {
   outputStems,
   type CtfRow,
   type MicrographFitOptions,
-} from '../../../core/app/ctf-run.js';
+} from '../../../core/app/jobs/ctf-run.js';
 import {
   addExecutorOptions,
   positiveInt,

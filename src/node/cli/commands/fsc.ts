@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { fscJob, type FscResult } from '../../../core/app/fsc.js';
+import { fscJob, type FscResult } from '../../../core/app/jobs/fsc.js';
 import { readNamed, writeOutputs } from '../../job-io.js';
 import { terminalProgress } from '../../progress.js';
 import { fmt, printJson, warn } from '../output.js';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { join } from 'node:path';
-import { locresJob } from '../../../core/app/locres.js';
+import { locresJob } from '../../../core/app/jobs/locres.js';
 import { InputError } from '../../files.js';
 import { readNamed, writeOutputs } from '../../job-io.js';
 import { terminalProgress } from '../../progress.js';

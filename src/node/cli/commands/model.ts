@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { join } from 'node:path';
-import { constructJob, modelFscJob } from '../../../core/app/model.js';
+import { constructJob, modelFscJob } from '../../../core/app/jobs/model.js';
 import { readNamed, readNamedOptional, writeOutputs } from '../../job-io.js';
 import { printJson, warn } from '../output.js';
 import { inputPaths, positiveNumber } from '../options.js';

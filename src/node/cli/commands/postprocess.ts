@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { join } from 'node:path';
-import { postprocessJob, type PostprocessResult } from '../../../core/app/postprocess.js';
+import { postprocessJob, type PostprocessResult } from '../../../core/app/jobs/postprocess.js';
 import { InputError } from '../../files.js';
 import { readNamed, readNamedOptional, writeOutputs } from '../../job-io.js';
 import { terminalProgress } from '../../progress.js';

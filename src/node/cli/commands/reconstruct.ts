@@ -5,7 +5,7 @@ import {
   reconstructJob,
   type ReconstructResult,
   type SubsetChoice,
-} from '../../../core/app/reconstruct.js';
+} from '../../../core/app/jobs/reconstruct.js';
 
 import { addExecutorOptions, positiveInt, shards, startRun, type ExecutorFlags } from '../../executor/index.js';
 import { contentKey } from '../../executor/run.js';

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { join } from 'node:path';
-import { reportJob, type ReportJobInput } from '../../../core/app/report.js';
-import { reportInput, type ReportFiles, type ReportOptions } from '../../../core/app/report-input.js';
-import type { MaskSpec } from '../../../core/app/maps.js';
-import { parsePostprocessSpec } from '../../../core/app/processing.js';
+import { reportJob, type ReportJobInput } from '../../../core/app/report/report.js';
+import { reportInput, type ReportFiles, type ReportOptions } from '../../../core/app/report/input.js';
+import type { MaskSpec } from '../../../core/app/inputs/maps.js';
+import { parsePostprocessSpec } from '../../../core/app/report/processing-files.js';
 import { pickerFiles, projectSource } from '../../project.js';
 import { fitTilts } from '../../parallel/tilt-pool.js';
 import type { Report } from '../../../core/report/report.js';

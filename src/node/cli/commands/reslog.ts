@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { reslogJob, type ReslogResult } from '../../../core/app/reslog.js';
+import { reslogJob, type ReslogResult } from '../../../core/app/jobs/reslog.js';
 import { InputError } from '../../files.js';
 import { readNamed, writeOutputs } from '../../job-io.js';
 import { workerInserter } from '../../parallel/insert-pool.js';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { join } from 'node:path';
-import { prepareTiltSeries, tiltCtfJob, type TiltCtfJobResult } from '../../../core/app/tilt-ctf.js';
+import { prepareTiltSeries, tiltCtfJob, type TiltCtfJobResult } from '../../../core/app/jobs/tilt-ctf.js';
 import { InputError } from '../../files.js';
 import { readNamed, readNamedOptional, writeOutputs } from '../../job-io.js';
 import { fitTilts } from '../../parallel/tilt-pool.js';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { statSync } from 'node:fs';
-import { micrographFitOptions } from '../../../core/app/ctf-run.js';
+import { micrographFitOptions } from '../../../core/app/jobs/ctf-run.js';
 import { addExecutorOptions, type ExecutorFlags } from '../../executor/index.js';
 import { InputError } from '../../files.js';
 import { globToRegExp, watch } from '../../watch.js';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { whatifJob, type WhatifResult } from '../../../core/app/whatif.js';
+import { whatifJob, type WhatifResult } from '../../../core/app/jobs/whatif.js';
 import { readNamed, readNamedOptional, writeOutputs } from '../../job-io.js';
 import { workerInserter } from '../../parallel/insert-pool.js';
 import { terminalProgress } from '../../progress.js';
