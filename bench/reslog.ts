@@ -30,7 +30,8 @@ function timed(args: string[], cwd: string): { seconds: number; json: Record<str
 
 const cpu = cpus();
 console.log(
-  `cryodx reslog / whatif benchmark (${cpu.length} × ${cpu[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GB, Node ${process.versions.node})`,
+  `cryodx reslog / whatif benchmark (${cpu.length} × ${cpu[0]?.model ?? 'cpu'}, ` +
+    `${Math.round(totalmem() / 2 ** 30)} GB, Node ${process.versions.node})`,
 );
 const sim = simulateToDisk('reslog', { box: N, count: COUNT, pixelSizeA: 1.3, seed: 41, pad: 2, noise: NOISE });
 console.log(`simulated ${COUNT} particles of ${N} px in ${sim.seconds.toFixed(1)} s: ${sim.dir}\n`);
@@ -62,9 +63,8 @@ console.log('| --- | ---: | ---: | ---: |');
 for (const [what, s, ratio, target] of rows)
   console.log(`| ${what} | ${s.toFixed(1)} | ${ratio} | ${target === null ? '—' : `≤ ${target}×`} |`);
 const points = reslog1.json['points'] as { particles: number; resolutionA: number; seconds: number }[];
-console.log(
-  `\nreslog points: ${points.map((p) => `${p.particles}: ${p.resolutionA.toFixed(2)} Å (${p.seconds.toFixed(1)} s)`).join(', ')}`,
-);
+const pointText = points.map((p) => `${p.particles}: ${p.resolutionA.toFixed(2)} Å (${p.seconds.toFixed(1)} s)`);
+console.log(`\nreslog points: ${pointText.join(', ')}`);
 console.log(`reslog verdict: ${reslog1.json['verdict']}`);
 for (const [what, s, target] of [
   ['cryodx reslog, 5 sizes, 1 order (÷ reconstruct of both halves)', reslog1.seconds, 2],

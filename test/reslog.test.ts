@@ -122,7 +122,7 @@ describe('what-if: a group with a wrong defocus is harmful, correct groups are n
     return job.result;
   }
 
-  it('the quarter of micrographs with a 3000 Å defocus error and a failed fit is harmful; a correct quarter is not', async () => {
+  it('a quarter of micrographs with a 3000 Å defocus error and failed fits: harmful; a correct one: not', async () => {
     const r = await run(21, false);
     const bad = r.groups.find((g) => g.id === 'ctf-unreliable')!;
     expect(bad.particles).toBe(300);

@@ -253,7 +253,9 @@ export function ctfGroups(
       micrographGroup(particleMics, bad, known, {
         id: 'ctf-unreliable',
         name: 'unreliable CTF fit',
-        rule: `figure of merit < ${CTF_LIMITS.minFigureOfMerit} or fit resolution worse than ${CTF_LIMITS.failedFitA} Å`,
+        rule:
+          `figure of merit < ${CTF_LIMITS.minFigureOfMerit} or fit resolution worse than ` +
+          `${CTF_LIMITS.failedFitA} Å`,
         cause: '5-ctf',
         source,
       }),

@@ -52,20 +52,25 @@ export function groupEffect(e: EffectInput): Effect {
     return {
       ...base,
       verdict: 'harmful',
-      why: `without it the map is ${f(effectA)} Å better than without as many random particles (95 % of controls within ±${f(thresholdA)} Å)`,
+      why:
+        `without it the map is ${f(effectA)} Å better than without as many random particles ` +
+        `(95 % of controls within ±${f(thresholdA)} Å)`,
     };
   if (effectA < -thresholdA)
     return {
       ...base,
       verdict: 'useful',
-      why: `without it the map is ${f(-effectA)} Å worse than without as many random particles (95 % of controls within ±${f(thresholdA)} Å)`,
+      why:
+        `without it the map is ${f(-effectA)} Å worse than without as many random particles ` +
+        `(95 % of controls within ±${f(thresholdA)} Å)`,
     };
   if (removalCostA >= thresholdA)
     return {
       ...base,
       verdict: 'neutral',
       why:
-        `leaving it out changes the map as leaving out as many random particles does (${f(effectA)} Å, within ±${f(thresholdA)} Å), ` +
+        `leaving it out changes the map as leaving out as many random particles does ` +
+        `(${f(effectA)} Å, within ±${f(thresholdA)} Å), ` +
         `and a useless group this size would have shown (${f(removalCostA)} Å)`,
     };
   return {

@@ -237,7 +237,9 @@ function assemble(
     if (ok.length < at.length)
       warnings.push({
         code: 'reslog-no-crossing',
-        message: `${size} particles: ${at.length - ok.length} of ${at.length} maps never cross FSC 0.143 (no resolution); left out`,
+        message:
+          `${size} particles: ${at.length - ok.length} of ${at.length} maps never cross FSC 0.143 ` +
+          '(no resolution); left out',
       });
     if (!ok.length) return [];
     const p = reslogPoint(

@@ -146,6 +146,16 @@ export async function whatifJob(
     throw new InputError(
       'the half maps of all the particles never cross FSC 0.143: there is no resolution to compare what-ifs with',
     );
+  const lastShellA = (maps.box * maps.pixelSizeA) / maps.shape.rMax;
+  if (fullRes <= lastShellA * 1.02)
+    warnings.push({
+      code: 'whatif-sampling-limited',
+      message:
+        `all ${total} particles reach the last shell the maps hold (${lastShellA.toFixed(2)} Å` +
+        `${maps.shape.rMax === maps.box >> 1 ? ', Nyquist' : ''}): a map without a harmful group cannot show as ` +
+        'better here, so no group can read "harmful"; what costs resolution still shows. Re-extract with a smaller ' +
+        'pixel to measure harm',
+    });
   const groups = gatherGroups(maps, inp, rules, fullRes, warnings);
   const outputs: JobOutput[] = [];
   if (inp.writeMaps) outputs.push(mapOutput('whatif_full.mrc', fullMaps, 'all particles'));
@@ -211,7 +221,10 @@ export async function whatifJob(
       if (r.resolutionWithoutA !== null)
         r.projectedResolutionA = projectToCount(r.resolutionWithoutA, total - r.particles, total, slope.value);
   progress?.report?.(0.92, 'the resolution within reach');
-  const reach = await reachOf(maps, full, mask, groups, results, inHalves, fullRes, first.bfactorA2, slope, total);
+  const reach = capAtLastShell(
+    await reachOf(maps, full, mask, groups, results, inHalves, fullRes, first.bfactorA2, slope, total),
+    lastShellA,
+  );
   const result: WhatifResult = {
     full: {
       particles: total,
@@ -384,7 +397,9 @@ function classGroups(maps: ParticleMaps, file: NamedBytes): ParticleGroup[] {
       members,
       count: members.reduce((a, b) => a + b, 0),
       cause: '1a-compositional' as const,
-      basis: `${ids.length} classes; ${mine.filter((c) => c > 0).length} of ${mine.length} particles matched by image name`,
+      basis:
+        `${ids.length} classes; ${mine.filter((c) => c > 0).length} of ${mine.length} particles ` +
+        'matched by image name',
     };
   });
 }
@@ -491,7 +506,9 @@ async function reachOf(
       resolutionA: projectToCount(fullA, total, 2 * total, slope.value),
       bandA: band(fullA, 2),
       kind: 'projected',
-      basis: `ResLog slope ${slope.value.toPrecision(3)} Å⁻² per ln N (${slope.from === 'reslog' ? 'from reslog.json' : 'from the controls and the full map'})`,
+      basis:
+        `ResLog slope ${slope.value.toPrecision(3)} Å⁻² per ln N ` +
+        `(${slope.from === 'reslog' ? 'from reslog.json' : 'from the controls and the full map'})`,
     });
     if (cleanA !== null)
       out.push({
@@ -518,6 +535,22 @@ async function reachOf(
     });
   }
   return out;
+}
+
+/** Nothing within reach is finer than the last shell the maps hold: the pixel limits it, not the fix. */
+function capAtLastShell(items: ReachItem[], lastShellA: number): ReachItem[] {
+  const cap = (d: number | null): number | null => (d !== null && d < lastShellA ? null : d);
+  return items.map((x) => {
+    const beyond = x.resolutionA !== null && x.resolutionA < lastShellA;
+    return {
+      ...x,
+      resolutionA: cap(x.resolutionA),
+      bandA: x.bandA ? [cap(x.bandA[0]), cap(x.bandA[1])] : null,
+      basis: beyond
+        ? `${x.basis}; beyond the last shell the maps hold (${lastShellA.toFixed(2)} Å): a finer pixel first`
+        : x.basis,
+    };
+  });
 }
 
 /** The average of a pair of half maps, as a file. */

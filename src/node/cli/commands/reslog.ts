@@ -104,7 +104,8 @@ function summary(r: ReslogResult, out: string | undefined): string {
     ...r.points.map(
       (p) =>
         `  ${String(p.particles).padStart(9)}  ${p.resolutionA.toFixed(2).padStart(14)}  ` +
-        `${(p.spreadA === null ? '—' : p.spreadA.toFixed(2)).padStart(10)}${p.samplingLimited ? '  (sampling-limited)' : ''}`,
+        `${(p.spreadA === null ? '—' : p.spreadA.toFixed(2)).padStart(10)}` +
+        `${p.samplingLimited ? '  (sampling-limited)' : ''}`,
     ),
   ];
   if (r.fit)
@@ -113,7 +114,8 @@ function summary(r: ReslogResult, out: string | undefined): string {
         `overall B ${r.fit.overallBfactorA2 === null ? '—' : r.fit.overallBfactorA2.toFixed(0)} Å²`,
       ...r.predictions.map(
         (p) =>
-          `  ${p.factor}× (${p.particles} particles): ${p.resolutionA === null ? 'beyond Nyquist' : `${p.resolutionA.toFixed(2)} Å`}` +
+          `  ${p.factor}× (${p.particles} particles): ` +
+          `${p.resolutionA === null ? 'beyond Nyquist' : `${p.resolutionA.toFixed(2)} Å`}` +
           (p.bandA[0] !== null && p.bandA[1] !== null
             ? ` (95 %: ${p.bandA[0].toFixed(2)}–${p.bandA[1].toFixed(2)} Å)`
             : ''),

@@ -63,9 +63,11 @@ export function registerWhatif(program: Command): void {
     .option('--out <dir>', 'write whatif.json (and with --maps the maps and whatif.cxc) here')
     .addHelpText(
       'after',
-      '\nExamples:\n  cryodx whatif Refine3D/job029/run_data.star --auto-mask --ctf CtfFind/job003/micrographs_ctf.star ' +
+      '\nExamples:\n  cryodx whatif Refine3D/job029/run_data.star --auto-mask ' +
+        '--ctf CtfFind/job003/micrographs_ctf.star ' +
         '--motion MotionCorr/job002/corrected_micrographs.star --out whatif/\n' +
-        `  cryodx whatif run_data.star --mask mask.mrc --exclude '${RLN.defocusU}>25000' --reslog reslog/reslog.json --json`,
+        `  cryodx whatif run_data.star --mask mask.mrc --exclude '${RLN.defocusU}>25000' ` +
+        '--reslog reslog/reslog.json --json',
     )
     .action(async (particlesPath: string, opts: WhatifFlags) => {
       const [particles, mask, ctf, motion, classes, reslog] = await Promise.all([
@@ -125,7 +127,8 @@ function summary(r: WhatifResult, out: string | undefined): string {
     ...r.groups.map(
       (g) =>
         `  ${g.name.slice(0, 40).padEnd(40)}  ${`${g.particles} (${(100 * g.fraction).toFixed(0)} %)`.padStart(11)}  ` +
-        `${d(g.resolutionWithoutA).padStart(8)}  ${`${d(g.controlResolutionA)} ± ${d(g.controlSpreadA)}`.padStart(15)}  ` +
+        `${d(g.resolutionWithoutA).padStart(8)}  ` +
+        `${`${d(g.controlResolutionA)} ± ${d(g.controlSpreadA)}`.padStart(15)}  ` +
         `${(g.effectA === null ? '—' : (g.effectA > 0 ? '+' : '') + g.effectA.toFixed(2)).padStart(7)}   ${g.verdict}`,
     ),
     'Effect: the control’s resolution minus the map’s without the group (Å); positive = leaving the group out helps.',
@@ -134,7 +137,10 @@ function summary(r: WhatifResult, out: string | undefined): string {
     lines.push('Within reach:');
     for (const x of r.reach)
       lines.push(
-        `  ${x.what}: ${d(x.resolutionA)} Å` +
+        `  ${x.what}: ` +
+          (x.resolutionA === null
+            ? 'beyond the last shell the maps hold (a finer pixel first)'
+            : `${d(x.resolutionA)} Å`) +
           (x.bandA && x.bandA[0] !== null && x.bandA[1] !== null ? ` (${d(x.bandA[0])}–${d(x.bandA[1])})` : '') +
           ` [${x.kind}]`,
       );
