@@ -3,30 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { serveApp, webRoot } from '../src/node/serve.js';
-import { HAVE_CHROMIUM, launchChromium, requireChromiumInCi, watchedPage } from './browser.js';
+import { HAVE_CHROMIUM, jsonDifferences, launchChromium, requireChromiumInCi, watchedPage } from './browser.js';
 import { caseFiles, cryodxIn } from './cli.js';
 import { ROOT } from './paths.js';
 
 requireChromiumInCi('the browser-app test');
-
-/** Paths where two JSON values differ: keys, strings, booleans exactly; numbers to a relative tolerance. */
-function jsonDifferences(a: unknown, b: unknown, rel: number, path = '$'): string[] {
-  if (typeof a === 'number' && typeof b === 'number')
-    return Math.abs(a - b) <= rel * Math.max(1, Math.abs(a), Math.abs(b)) ? [] : [`${path}: ${a} vs ${b}`];
-  if (Array.isArray(a) && Array.isArray(b)) {
-    if (a.length !== b.length) return [`${path}: ${a.length} vs ${b.length} items`];
-    return a.flatMap((x, i) => jsonDifferences(x, b[i], rel, `${path}[${i}]`));
-  }
-  if (a && b && typeof a === 'object' && typeof b === 'object') {
-    const ka = Object.keys(a).sort(),
-      kb = Object.keys(b).sort();
-    if (ka.join() !== kb.join()) return [`${path}: keys ${ka.join()} vs ${kb.join()}`];
-    return ka.flatMap((k) =>
-      jsonDifferences((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], rel, `${path}.${k}`),
-    );
-  }
-  return a === b ? [] : [`${path}: ${JSON.stringify(a)} vs ${JSON.stringify(b)}`];
-}
 
 // Issue 8: serve the app, give it half maps and a mask, compare with the CLI on the same files,
 // no request off the origin, no console errors, a screenshot kept (test-output/browser-app.png).
@@ -112,7 +93,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the browser app in headless Chromium', () => {
         // One job behind both front ends: the same report.json, field for field (numbers to the last
         // few bits: the browser's and Node's Math.log/pow may differ in the final ulp).
         expect(jsonDifferences(got, expected, 1e-9)).toEqual([]);
-        expect(await page.locator('#figures svg').count()).toBeGreaterThanOrEqual(3);
+        expect(await page.locator('[data-testid=report] figure svg').count()).toBeGreaterThanOrEqual(3);
         expect(await page.locator('[data-testid="download-report.html"]').count()).toBe(1);
         mkdirSync(join(ROOT, 'test-output'), { recursive: true });
         await page.screenshot({ path: join(ROOT, 'test-output', 'browser-app.png'), fullPage: true });

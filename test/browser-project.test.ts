@@ -40,7 +40,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the browser app with a project folder', () => {
       const files = (j: { inputs: { used: { role: string; file: string }[] } }) =>
         j.inputs.used.map((u) => `${u.role}:${u.file}`);
       expect(files(got)).toEqual(files(expected));
-      expect(await page.locator('#figures svg').count()).toBeGreaterThanOrEqual(4);
+      expect(await page.locator('[data-testid=report] figure svg').count()).toBeGreaterThanOrEqual(4);
       expect(errors).toEqual([]);
       expect(requests).toEqual([]);
     } finally {

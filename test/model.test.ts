@@ -131,8 +131,8 @@ describe('cryodx model-fsc', () => {
 
 describe('cryodx construct', () => {
   it('an AlphaFold-style model (pLDDT in B) with a PAE of two domains: truncations, domains and the hinge', () => {
-    // The 1TII fragment as a prediction: residues 1–6 and 25–34 given low pLDDT, the rest high.
-    const plddt = (res: number): number => (res <= 6 ? 35 : res >= 25 && res <= 34 ? 42 : 92);
+    // The 1TII fragment as a prediction: residues 1–6 and 31–40 (the termini) given low pLDDT, the rest high.
+    const plddt = (res: number): number => (res <= 6 ? 35 : res >= 31 ? 42 : 92);
     const text = textOf(fixture('model', 'fragment.pdb'))
       .split('\n')
       .map((l) =>
@@ -169,10 +169,15 @@ describe('cryodx construct', () => {
     expect(j.predicted).toBe(true);
     expect(j.truncations.map((t: { start: number; end: number }) => [t.start, t.end])).toEqual([
       [1, 6],
-      [25, 34],
+      [31, 40],
     ]);
-    expect(j.domains).toHaveLength(2);
+    // Domains among the confident residues 7–30 only: 7–20 and 21–30, 25 Å apart: one hinge between them.
+    expect(j.domains.map((d: { segments: { start: number; end: number }[] }) => d.segments)).toEqual([
+      [{ chain: 'A', start: 7, end: 20 }],
+      [{ chain: 'A', start: 21, end: 30 }],
+    ]);
     expect(j.hinges).toHaveLength(1);
+    expect([j.hinges[0].linkerStart, j.hinges[0].linkerEnd]).toEqual([20, 21]);
     expect(JSON.parse(readFileSync(join(dir, 'c', 'construct.json'), 'utf8')).residues).toBe(40);
   });
 });

@@ -1,4 +1,5 @@
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { zipSync } from 'fflate';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -155,6 +156,30 @@ describe('report --project', () => {
     expect(r.json.processing.budgetFit.doublingGainA).toBeCloseTo(gain, 6);
   });
 
+  it('a zip of the project (with RELION’s alias links stored as links) gives the folder’s report', () => {
+    const dir = fixture('projects', 'relion31');
+    const entries: Record<string, Uint8Array | [Uint8Array, { os: number; attrs: number }]> = {};
+    const walk = (sub: string): void => {
+      for (const e of readdirSync(join(dir, sub), { withFileTypes: true })) {
+        const rel = sub ? `${sub}/${e.name}` : e.name;
+        if (e.isDirectory()) walk(rel);
+        else entries[`relion31/${rel}`] = new Uint8Array(readFileSync(join(dir, rel)));
+      }
+    };
+    walk('');
+    // zip -y keeps Polish/polish → ../Polish/job011/ as a link: its target path is the entry's content.
+    entries['relion31/Polish/polish'] = [
+      new TextEncoder().encode('../Polish/job011/'),
+      { os: 3, attrs: 0o120777 << 16 },
+    ];
+    const zip = join(tmp(), 'relion31.zip');
+    writeFileSync(zip, zipSync(entries));
+    const z = report('--project', zip);
+    expect(z.json.findings).toEqual(r31.json.findings);
+    expect(z.json.inputs.used).toEqual(r31.json.inputs.used);
+    expect({ ...z.json.inputs, project: null }).toEqual({ ...r31.json.inputs, project: null });
+  });
+
   it('cryoSPARC: job.json and exported .cs files; a failed job passed over; motion said to be unread', () => {
     const cs = report('--project', fixture('projects', 'cryosparc'));
     const f = byCause(cs.json);
@@ -181,6 +206,10 @@ describe('report --project', () => {
     const f = byCause(r.json);
     expect(r.stderr).toMatch(/CtfRefine\/job010 \(CTF refinement\) failed: not used/);
     expect(r.stderr).toMatch(/only one picker in the project/);
+    // The jobs the pipeline lists and the folder lacks are named, with their aliases (issue 33).
+    expect(r.stderr).toMatch(
+      /2 of the 14 jobs default_pipeline\.star lists have no files here: MotionCorr\/job002 \(MotionCorr\/own\), AutoPick\/job005 \(AutoPick\/template\)/,
+    );
     expect(f.get('7-microscope')!.strength).toBe('not measured');
     expect(f.get('7-microscope')!.needs).toMatch(/--ctf-refine/);
     expect(f.get('6-picking')!.strength).toBe('not measured');

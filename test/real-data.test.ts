@@ -55,6 +55,19 @@ describe.skipIf(!HAS_SHARED)('real data (../shared/data/real)', () => {
     expect(j.postprocess.resolutionA).toBeCloseTo(7.812, 3);
     expect(j.findings[0].cause).toBe('particle-limited');
     expect(j.findings.find((f: { cause: string }) => f.cause === '2-preferred-orientation').strength).toBe('ruled out');
+    // Under D2 the views are what they are: no picking bias read from 'missing' views (issue 33).
+    expect(j.findings.find((f: { cause: string }) => f.cause === '6-picking').strength).toBe('not measured');
+  });
+
+  it('betagal-238 judged under C1: the angles fill only D2’s asymmetric unit, and the CLI says so', () => {
+    const r = cryodx('orientations', shared('data/real/betagal-238/matched_q.star'), '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.anglesFit).toMatchObject({ symmetry: 'D2', inside: 1 });
+    const said = j.warnings.map((w: { message: string }) => w.message).join('\n');
+    expect(said).toMatch(/fill only the asymmetric unit of D2 \(rot 0° to 180°, tilt 0–90°.*--sym D2/);
+    const d2 = cryodx('orientations', shared('data/real/betagal-238/matched_q.star'), '--sym', 'D2', '--json');
+    expect(d2.stdout).not.toMatch(/angles-fit-symmetry/);
   });
 
   it('a real power spectrum (RELION _PS.mrc) is refused; its amplitude image fits as CTFFIND did', () => {

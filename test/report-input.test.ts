@@ -6,7 +6,7 @@ import { jsonText } from '../src/core/app/job.js';
 import { reportJob } from '../src/core/app/report/report.js';
 import { reportInput } from '../src/core/app/report/input.js';
 import { VERSION } from '../src/node/cli/version.js';
-import { reportRequest } from '../src/web/request.js';
+import { reportRequest, sourceOf } from '../src/web/request.js';
 import type { RunRequest } from '../src/web/protocol.js';
 import { caseFiles, cryodxWith } from './cli.js';
 import { fixture, ROOT } from './paths.js';
@@ -55,11 +55,11 @@ describe('one report input for the CLI and the browser (reportInput)', () => {
       analyses: { anisotropy: true, localResolution: true },
       version: VERSION,
       ports: [],
-      project: { root: dir, files: listed(dir) },
+      project: { root: dir, how: 'drop', files: listed(dir) },
       reconstruct: false,
       simd: true,
     };
-    const job = await reportJob(await reportInput(reportRequest(run)));
+    const job = await reportJob(await reportInput({ ...reportRequest(run), project: await sourceOf(run.project!) }));
     const fromPage = JSON.parse(jsonText(job.result.report));
     // What the options asked for, before the two are compared: the user's symmetry and mask won over the project's.
     expect(fromCli.inputs.symmetry).toBe('D2');
@@ -85,11 +85,11 @@ describe('one report input for the CLI and the browser (reportInput)', () => {
       analyses: { anisotropy: false, localResolution: false },
       version: VERSION,
       ports: [],
-      project: { root: dir, files: listed(dir) },
+      project: { root: dir, how: 'drop', files: listed(dir) },
       reconstruct: false,
       simd: true,
     };
-    const input = await reportInput(reportRequest(run));
+    const input = await reportInput({ ...reportRequest(run), project: await sourceOf(run.project!) });
     expect(input.symmetry).toBe('C1');
     expect(input.mask).toMatchObject({ kind: 'user', file: { name: 'MaskCreate/job099/mask.mrc' } });
     expect(input.project!.used.find((u) => u.role === 'mask')).toMatchObject({ job: 'PostProcess/job013' });

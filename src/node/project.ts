@@ -1,6 +1,6 @@
-import { readdir, stat } from 'node:fs/promises';
+import { open, readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import type { ProjectSource } from '../core/app/project/project.js';
+import { zipProjectSource, type ProjectSource } from '../core/app/project/project.js';
 import { InputError, readInput } from './files.js';
 
 /** Folders a processing project keeps bulk data in: listed by name only, never read unless asked for. */
@@ -10,7 +10,8 @@ const SKIP = new Set(['.git', 'node_modules', '.Trash']);
 export async function projectSource(root: string): Promise<ProjectSource> {
   const s = await stat(root).catch(() => null);
   if (!s) throw new InputError(`--project ${root}: no such folder`);
-  if (!s.isDirectory()) throw new InputError(`--project ${root}: is a file; give the project's folder`);
+  if (s.isFile() && /\.zip$/i.test(root)) return zipFile(root, s.size);
+  if (!s.isDirectory()) throw new InputError(`--project ${root}: is a file; give the project's folder or a zip of it`);
   const paths: string[] = [];
   const walk = async (dir: string, depth: number): Promise<void> => {
     if (depth > 6) return;
@@ -26,6 +27,21 @@ export async function projectSource(root: string): Promise<ProjectSource> {
   };
   await walk(root, 0);
   return { root, paths, read: (p) => readInput(join(root, p)) };
+}
+
+/** A zipped project: entries read by byte range from the file, never the whole archive at once. */
+async function zipFile(path: string, size: number): Promise<ProjectSource> {
+  const read = async (start: number, end: number): Promise<Uint8Array> => {
+    const f = await open(path, 'r');
+    try {
+      const buf = new Uint8Array(Math.max(0, Math.min(end, size) - start));
+      const { bytesRead } = await f.read(buf, 0, buf.length, start);
+      return buf.subarray(0, bytesRead);
+    } finally {
+      await f.close();
+    }
+  };
+  return zipProjectSource({ size, read }, path);
 }
 
 /** Pick files of one picker: a folder (every coordinate file under it) or one file. */

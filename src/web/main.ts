@@ -1,24 +1,40 @@
+import { checkGivenFiles, type InputProblem } from '../core/app/inputs/check.js';
 import { pixelSizeAdvice } from '../core/app/inputs/maps.js';
-import { guessRole, type FileRole } from '../core/io/roles.js';
-import type { FileInfo, HelperStart, RunRequest, RunResult, WorkerReply } from './protocol.js';
+import { FILE_ROLES, guessRole, ROLE_LABELS, type FileRole } from '../core/io/roles.js';
+import { directoryPicker, fromDirectoryHandle, fromDrop, fromFolderInput, fromZip, isZip } from './intake.js';
+import type {
+  FileInfo,
+  HelperStart,
+  ProjectCheck,
+  ProjectRef,
+  RunRequest,
+  RunResult,
+  WorkerReply,
+} from './protocol.js';
+import { projectPanel } from './project-panel.js';
 import { showResults } from './results.js';
 
 /**
- * The page: files in (drop or pick), roles and pixel size shown and editable, the analysis in a Web
- * Worker with progress and cancel, then the results. Bytes never leave the tab.
+ * The page: files in (drop, pick, a project folder or its zip), each read and checked as it arrives, roles and
+ * pixel size shown and editable, Diagnose enabled once the inputs agree; the analysis in a Web Worker with progress
+ * and cancel, then the results. Bytes never leave the tab.
  */
 interface Entry {
   id: number;
   file: File;
   role: FileRole;
   info: FileInfo | null;
+  /** For post-processing: the particles in its refinement. */
+  particles: number | null;
 }
 
 const VERSION = '0.1.0';
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 const entries: Entry[] = [];
-/** A processing project folder (RELION or cryoSPARC), read by the worker with `report --project`'s reader. */
-let project: { root: string; files: { path: string; file: File }[] } | null = null;
+/** A processing project (RELION or cryoSPARC), folder or zip: read in the worker as `report --project` reads it. */
+let project: { ref: ProjectRef; check: ProjectCheck | null } | null = null;
+/** The symmetry the particles' angles fit, until the user takes it or keeps C1. */
+let symmetryQuestion: { symmetry: string; statement: string } | null = null;
 let nextId = 1;
 let worker: Worker | null = null;
 let inspector: Worker | null = null;
@@ -31,119 +47,118 @@ function inspectorWorker(): Worker {
   if (inspector) return inspector;
   inspector = newWorker();
   inspector.onmessage = (e: MessageEvent<WorkerReply>) => {
-    if (e.data.kind !== 'info') return;
-    const info = e.data.info;
-    const entry = entries.find((x) => x.id === info.id);
-    if (entry) entry.info = info;
-    renderFiles();
+    const m = e.data;
+    if (m.kind === 'info') {
+      const entry = entries.find((x) => x.id === m.info.id);
+      if (entry) entry.info = m.info;
+      if (entry?.role === 'particles' && m.info.anglesFit) askSymmetry(m.info.anglesFit);
+    } else if (m.kind === 'project' && project && m.id === projectId) project.check = m.check;
+    render();
   };
   return inspector;
 }
 
 async function addFiles(files: FileList | File[]): Promise<void> {
   for (const file of Array.from(files)) {
-    const entry: Entry = { id: nextId++, file, role: guessRole(file.name), info: null };
+    if (isZip(file)) {
+      setProject(fromZip(file));
+      continue;
+    }
+    const entry: Entry = { id: nextId++, file, role: guessRole(file.name), info: null, particles: null };
     entries.push(entry);
     const bytes = await file.arrayBuffer();
     inspectorWorker().postMessage({ kind: 'inspect', id: entry.id, name: file.name, bytes }, [bytes]);
   }
-  renderFiles();
+  render();
 }
 
-const ROLES: FileRole[] = ['half1', 'half2', 'mask', 'particles', 'ctf', 'model', 'pae', 'other'];
+let projectId = 0;
+
+function setProject(ref: ProjectRef | null): void {
+  if (!ref) return;
+  project = { ref, check: null };
+  projectId++;
+  inspectorWorker().postMessage({ kind: 'check-project', id: projectId, project: ref });
+  render();
+}
+
+function render(): void {
+  renderFiles();
+  $('project-panel').replaceChildren(...(project ? projectPanel(project.ref, project.check, clearProject) : []));
+  $('project-panel').hidden = !project;
+  updatePixelSize();
+  renderSymmetryQuestion();
+  const problems = currentProblems();
+  const list = $('checks');
+  list.replaceChildren(
+    ...problems.map((p) => {
+      const li = document.createElement('li');
+      li.textContent = p.message;
+      li.className = p.blocking ? 'blocking' : 'note';
+      return li;
+    }),
+  );
+  $<HTMLButtonElement>('run').disabled = problems.some((p) => p.blocking) || worker !== null;
+}
+
+function clearProject(): void {
+  project = null;
+  render();
+}
 
 function renderFiles(): void {
   const body = $('file-table').querySelector('tbody')!;
-  body.replaceChildren(
-    ...entries.map((e) => {
-      const tr = document.createElement('tr');
-      const name = document.createElement('td');
-      name.textContent = e.file.name;
-      const roleCell = document.createElement('td');
-      const select = document.createElement('select');
-      select.dataset['testid'] = `role-${e.file.name}`;
-      for (const r of ROLES) select.add(new Option(r, r, false, r === e.role));
-      select.onchange = () => {
-        e.role = select.value as FileRole;
-        renderFiles();
-      };
-      roleCell.append(select);
-      const info = document.createElement('td');
-      info.textContent = e.info ? e.info.text : 'reading…';
-      if (e.info && !e.info.ok) info.className = 'error';
-      info.dataset['testid'] = `info-${e.file.name}`;
-      const remove = document.createElement('td');
-      const x = document.createElement('button');
-      x.textContent = 'remove';
-      x.onclick = () => {
-        entries.splice(entries.indexOf(e), 1);
-        renderFiles();
-      };
-      remove.append(x);
-      tr.append(name, roleCell, info, remove);
-      return tr;
-    }),
-  );
-  if (project) body.append(projectRow(project));
-  updatePixelSize();
-  const filesReady = entries.every((e) => e.info && (e.info.ok || e.role === 'other'));
-  const ready = (entries.length > 0 || project !== null) && filesReady;
-  $<HTMLButtonElement>('run').disabled = !ready || worker !== null;
+  body.replaceChildren(...entries.map(fileRow));
+  $('file-table').hidden = !entries.length;
 }
 
-function projectRow(p: NonNullable<typeof project>): HTMLTableRowElement {
+function fileRow(e: Entry): HTMLTableRowElement {
   const tr = document.createElement('tr');
-  const cells = [p.root, 'project', `${p.files.length} files: read as a RELION or cryoSPARC project on Diagnose`];
-  for (const text of cells) {
-    const td = document.createElement('td');
-    td.textContent = text;
-    tr.append(td);
-  }
-  tr.lastElementChild!.setAttribute('data-testid', 'info-project');
+  const name = document.createElement('td');
+  name.textContent = e.file.name;
+  const roleCell = document.createElement('td');
+  const select = document.createElement('select');
+  select.dataset['testid'] = `role-${e.file.name}`;
+  for (const r of FILE_ROLES) select.add(new Option(ROLE_LABELS[r], r, false, r === e.role));
+  select.onchange = () => {
+    e.role = select.value as FileRole;
+    if (e.role === 'particles' && e.info?.anglesFit) askSymmetry(e.info.anglesFit);
+    render();
+  };
+  roleCell.append(select);
+  if (e.role === 'postprocess') roleCell.append(particleCount(e));
+  const info = document.createElement('td');
+  info.textContent = e.info ? e.info.text : 'reading…';
+  if (e.info && !e.info.ok) info.className = 'error';
+  info.dataset['testid'] = `info-${e.file.name}`;
   const remove = document.createElement('td');
   const x = document.createElement('button');
   x.textContent = 'remove';
   x.onclick = () => {
-    project = null;
-    renderFiles();
+    entries.splice(entries.indexOf(e), 1);
+    render();
   };
   remove.append(x);
-  tr.append(remove);
+  tr.append(name, roleCell, info, remove);
   return tr;
 }
 
-/** A chosen folder (webkitdirectory): its files by path below the folder. */
-function setProject(files: { path: string; file: File }[]): void {
-  if (!files.length) return;
-  const root = files[0]!.path.split('/')[0]!;
-  const inside = files.every((f) => f.path.startsWith(`${root}/`));
-  project = {
-    root,
-    files: files.map((f) => ({ path: inside ? f.path.slice(root.length + 1) : f.path, file: f.file })),
+/** A post-processing file's particle count: what the Rosenthal–Henderson fit needs (the CLI's postprocess.star:N). */
+function particleCount(e: Entry): HTMLLabelElement {
+  const label = document.createElement('label');
+  const input = document.createElement('input');
+  input.type = 'number';
+  input.min = '1';
+  input.placeholder = 'particles';
+  input.size = 8;
+  input.value = e.particles ? String(e.particles) : '';
+  input.dataset['testid'] = `particles-${e.file.name}`;
+  input.onchange = () => {
+    e.particles = Number(input.value) > 0 ? Math.round(Number(input.value)) : null;
+    render();
   };
-  renderFiles();
-}
-
-/** Every file under a dropped folder, with its path from the folder (the File System entries API). */
-async function folderFiles(entry: FileSystemDirectoryEntry): Promise<{ path: string; file: File }[]> {
-  const out: { path: string; file: File }[] = [];
-  const walk = async (dir: FileSystemDirectoryEntry, prefix: string): Promise<void> => {
-    const reader = dir.createReader();
-    for (;;) {
-      const batch = await new Promise<FileSystemEntry[]>((ok, fail) => reader.readEntries(ok, fail));
-      if (!batch.length) break;
-      for (const e of batch) {
-        if (e.isDirectory) await walk(e as FileSystemDirectoryEntry, `${prefix}${e.name}/`);
-        else
-          out.push({
-            path: `${prefix}${e.name}`,
-            file: await new Promise<File>((ok, fail) => (e as FileSystemFileEntry).file(ok, fail)),
-          });
-      }
-    }
-  };
-  await walk(entry, `${entry.name}/`);
-  return out;
+  label.append(' of ', input, ' particles');
+  return label;
 }
 
 /** Pixel size from the headers of the maps in use, by the same rule the run applies (core/app/inputs/maps.ts). */
@@ -163,6 +178,59 @@ function typedPixelSize(): number | null {
   const input = $<HTMLInputElement>('angpix');
   const v = Number(input.value);
   return input.dataset['edited'] && input.value.trim() !== '' && v > 0 ? v : null;
+}
+
+/** The checks the run would make, now: blocking problems disable Diagnose and say why. */
+function currentProblems(): InputProblem[] {
+  const given = entries.map((e) => ({
+    name: e.file.name,
+    role: e.role,
+    particles: e.particles,
+    read: e.info
+      ? { ok: e.info.ok, text: e.info.text, shape: e.info.shape ?? null, pixelSizeA: e.info.pixelSizeA }
+      : null,
+  }));
+  const out = checkGivenFiles(given, { project: project !== null, typedPixelSizeA: typedPixelSize() });
+  if (project && !project.check) out.push({ blocking: true, message: `reading the project ${project.ref.root}…` });
+  if (project?.check?.error) out.push({ blocking: true, message: project.check.error });
+  if (symmetryQuestion)
+    out.push({
+      blocking: true,
+      message: `choose the symmetry first: the particles’ angles fit ${symmetryQuestion.symmetry} (see above)`,
+    });
+  return out;
+}
+
+function askSymmetry(fit: { symmetry: string; statement: string }): void {
+  const sym = $<HTMLInputElement>('sym');
+  if (sym.dataset['edited'] || sym.value.trim().toUpperCase() === fit.symmetry) return;
+  symmetryQuestion = fit;
+}
+
+function renderSymmetryQuestion(): void {
+  const box = $('sym-question');
+  box.hidden = !symmetryQuestion;
+  if (!symmetryQuestion) return;
+  const q = symmetryQuestion;
+  const text = document.createElement('span');
+  text.textContent = `${q.statement[0]!.toUpperCase()}${q.statement.slice(1)}. `;
+  const use = document.createElement('button');
+  use.textContent = `Use ${q.symmetry}`;
+  use.dataset['testid'] = 'use-symmetry';
+  use.onclick = () => answerSymmetry(q.symmetry);
+  const keep = document.createElement('button');
+  keep.textContent = `Keep ${$<HTMLInputElement>('sym').value || 'C1'}`;
+  keep.dataset['testid'] = 'keep-symmetry';
+  keep.onclick = () => answerSymmetry(null);
+  box.replaceChildren(text, use, ' ', keep);
+}
+
+function answerSymmetry(symmetry: string | null): void {
+  const sym = $<HTMLInputElement>('sym');
+  if (symmetry) sym.value = symmetry;
+  sym.dataset['edited'] = '1';
+  symmetryQuestion = null;
+  render();
 }
 
 /** The page's ?simd=off (or 0, false, no): the TypeScript kernels everywhere, as CRYODX_SIMD=off in the CLI. */
@@ -195,7 +263,12 @@ async function run(): Promise<void> {
   const files = await Promise.all(
     entries
       .filter((e) => e.role !== 'other')
-      .map(async (e) => ({ name: e.file.name, role: e.role, bytes: await e.file.arrayBuffer() })),
+      .map(async (e) => ({
+        name: e.file.name,
+        role: e.role,
+        bytes: await e.file.arrayBuffer(),
+        particles: e.particles,
+      })),
   );
   const req: RunRequest = {
     kind: 'run',
@@ -210,7 +283,7 @@ async function run(): Promise<void> {
     },
     version: VERSION,
     ports: await helperPorts(),
-    project,
+    project: project?.ref ?? null,
     symmetryGiven: $<HTMLInputElement>('sym').dataset['edited'] === '1',
     simd: SIMD,
     reconstruct: $<HTMLInputElement>('do-reconstruct').checked,
@@ -229,6 +302,7 @@ async function run(): Promise<void> {
       performance.mark('cryodx-result');
       finish();
       status(`done in ${m.result.seconds.toFixed(1)} s`);
+      collapseInputs();
       void showResults(m.result as RunResult);
     } else if (m.kind === 'error') {
       finish();
@@ -242,10 +316,23 @@ async function run(): Promise<void> {
   w.postMessage(req, [...files.map((f) => f.bytes), ...req.ports]);
 }
 
+/** With a result, the inputs fold into one line so that the numbers open the page. */
+function collapseInputs(): void {
+  const box = $<HTMLDetailsElement>('inputs-box');
+  const given = [
+    ...(project ? [`project ${project.ref.root}`] : []),
+    ...entries.filter((e) => e.role !== 'other').map((e) => e.file.name),
+  ];
+  $('inputs-summary').textContent = `Inputs: ${given.join(', ') || 'none'}`;
+  box.open = false;
+  window.scrollTo(0, 0);
+}
+
 function finish(): void {
   worker?.terminate();
   worker = null;
   setRunning(false);
+  render();
 }
 
 function setRunning(on: boolean): void {
@@ -269,18 +356,33 @@ drop.addEventListener('dragleave', () => drop.classList.remove('over'));
 drop.addEventListener('drop', (e) => {
   e.preventDefault();
   drop.classList.remove('over');
-  const dirs = Array.from(e.dataTransfer?.items ?? [])
-    .map((i) => i.webkitGetAsEntry?.())
-    .filter((x): x is FileSystemDirectoryEntry => !!x && x.isDirectory);
-  if (dirs.length) void folderFiles(dirs[0]!).then(setProject);
-  else if (e.dataTransfer?.files) void addFiles(e.dataTransfer.files);
+  if (!e.dataTransfer) return;
+  void fromDrop(e.dataTransfer).then(({ project: p, files }) => {
+    setProject(p);
+    if (files.length) void addFiles(files);
+  });
+});
+$('choose-files').addEventListener('click', () => $('files').click());
+$('choose-folder').addEventListener('click', () => {
+  const pick = directoryPicker();
+  if (!pick) return $('project').click();
+  pick().then(
+    (h) => fromDirectoryHandle(h).then(setProject),
+    (err: Error) => {
+      if (err.name !== 'AbortError') status(`error: ${err.message}`, true);
+    },
+  );
 });
 $<HTMLInputElement>('project').addEventListener('change', (e) => {
   const input = e.target as HTMLInputElement;
-  setProject(Array.from(input.files ?? [], (file) => ({ path: file.webkitRelativePath || file.name, file })));
+  if (input.files) setProject(fromFolderInput(input.files));
   input.value = '';
 });
-$<HTMLInputElement>('sym').addEventListener('input', (e) => ((e.target as HTMLInputElement).dataset['edited'] = '1'));
+$<HTMLInputElement>('sym').addEventListener('input', (e) => {
+  (e.target as HTMLInputElement).dataset['edited'] = '1';
+  symmetryQuestion = null;
+  render();
+});
 $<HTMLInputElement>('files').addEventListener('change', (e) => {
   const input = e.target as HTMLInputElement;
   if (input.files) void addFiles(input.files);
@@ -288,11 +390,12 @@ $<HTMLInputElement>('files').addEventListener('change', (e) => {
 });
 $<HTMLInputElement>('angpix').addEventListener('input', (e) => {
   (e.target as HTMLInputElement).dataset['edited'] = '1';
-  updatePixelSize();
+  render();
 });
 $('run').addEventListener('click', () => void run());
 $('cancel').addEventListener('click', () => {
   finish();
   status('cancelled');
 });
+render();
 status(crossOriginIsolated ? 'ready' : 'ready (single-threaded: serve with `cryodx serve` for parallel workers)');

@@ -1,5 +1,6 @@
 import type { MaskSpec } from '../core/app/inputs/maps.js';
 import type { ReportFigure } from '../core/app/report/report.js';
+import type { ProjectGaps } from '../core/app/project/check.js';
 import type { Report } from '../core/report/report.js';
 
 /** Messages between the page and the analysis worker. */
@@ -17,11 +18,36 @@ export interface FileInfo {
   text: string;
   pixelSizeA: number | null;
   box: number | null;
+  shape?: number[] | null;
+  /** Particles whose angles fill only one point group's asymmetric unit. */
+  anglesFit?: { symmetry: string; statement: string } | null;
+}
+
+/**
+ * A project as the page received it: a folder's files by path below it (chosen, dropped or picked), or a zip read
+ * entry by entry in the worker. `how` decides the advice when files are missing.
+ */
+export type ProjectRef =
+  | { root: string; how: 'chooser' | 'drop' | 'picker'; files: { path: string; file: File }[] }
+  | { root: string; how: 'zip'; zip: File };
+
+/** What the page learns about a project as soon as it has it: how many files, what kind, what is missing. */
+export interface ProjectCheck {
+  files: number;
+  kind: 'RELION' | 'cryoSPARC' | null;
+  gaps: ProjectGaps | null;
+  error: string | null;
+}
+
+export interface CheckProjectRequest {
+  kind: 'check-project';
+  id: number;
+  project: ProjectRef;
 }
 
 export interface RunRequest {
   kind: 'run';
-  files: { name: string; role: string; bytes: ArrayBuffer }[];
+  files: { name: string; role: string; bytes: ArrayBuffer; particles?: number | null }[];
   /** Typed by the user (overrides the headers); null: from the headers, by the CLI's rule. */
   pixelSizeA: number | null;
   symmetry: string;
@@ -31,8 +57,8 @@ export interface RunRequest {
   version: string;
   /** Ports to the parallel helpers (empty when not cross-origin isolated). */
   ports: MessagePort[];
-  /** A dropped project folder: its files by path (read in the worker only when the project reader asks). */
-  project: { root: string; files: { path: string; file: File }[] } | null;
+  /** A project folder or zip (its files read in the worker only when the project reader asks). */
+  project: ProjectRef | null;
   /** True when the user changed the symmetry field (else the project's refinement decides). */
   symmetryGiven: boolean;
   /** Rebuild the half maps from the particles and their stacks (in the dropped folder) before the report. */
@@ -58,6 +84,8 @@ export interface RunResult {
   figures: ReportFigure[];
   /** report.html, as `cryodx report` writes it. */
   html: string;
+  /** The same report's body for the page: hints in the page's words, slots where the page draws the figures. */
+  body: string;
   slices: { title: string; png: Uint8Array }[];
   volumes: { n: number; sharpened: Float32Array; mask: Float32Array | null; locres: Float32Array | null } | null;
   seconds: number;
@@ -65,6 +93,7 @@ export interface RunResult {
 
 export type WorkerReply =
   | { kind: 'info'; info: FileInfo }
+  | { kind: 'project'; id: number; check: ProjectCheck }
   | { kind: 'progress'; fraction: number; label: string }
   | { kind: 'result'; result: RunResult }
   | { kind: 'error'; message: string };

@@ -1,24 +1,55 @@
 import { parse, View } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
+import { REPORT_CSS } from '../core/report/html.js';
+import type { ReportFigure } from '../core/app/report/report.js';
 import type { RunResult } from './protocol.js';
+import { sectionsPanel } from './sections.js';
 
 /**
- * Results: the same report as report.html (in a sandboxed frame), the figures again as live Vega
- * views (hover for values, tick boxes to show or hide curves), sections through the maps with a
- * slider, and downloads of report.html, report.json and the figures.
+ * Results: the report as report.html has it — the numbers, the verdict, the ranked causes, the evidence — in the
+ * page's own flow (no frame, one scroll), each figure drawn once as a live Vega view in its place (hover for
+ * values; tick boxes for figures whose curves are named), the map sections with a slider and a scale bar, and
+ * downloads of report.html, report.json and the figures.
  */
 type Spec = Record<string, unknown>;
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 
 export async function showResults(r: RunResult): Promise<void> {
   $('results').hidden = false;
+  const sym = r.report.inputs['symmetry'];
+  if (typeof sym === 'string') $('inputs-summary').textContent = `${$('inputs-summary').textContent} · symmetry ${sym}`;
   $('result-json').textContent = r.json;
-  const svgs = r.figures.map((f) => ({ name: f.name, title: f.caption, svg: f.svg }));
-  const html = r.html;
-  $<HTMLIFrameElement>('report-frame').srcdoc = html;
-  downloads(html, r.json, svgs);
-  await figures(r);
-  slices(r);
+  styleOnce();
+  const host = $('report');
+  // The body is cryodx's own markup: every text in it was escaped by the renderer, and it holds no script.
+  host.innerHTML = r.body;
+  downloads(r);
+  for (const slot of Array.from(host.querySelectorAll<HTMLElement>('.slot[data-figure]'))) {
+    const name = slot.dataset['figure']!;
+    if (name === 'sections') {
+      if (r.volumes) slot.replaceChildren(sectionsPanel(r.volumes, pixelSizeOf(r)));
+      else {
+        if (slot.previousElementSibling?.id === 'sections') slot.previousElementSibling.remove();
+        slot.remove();
+      }
+      continue;
+    }
+    const f = r.figures.find((x) => x.name === name);
+    if (f) await liveFigure(slot, f);
+  }
+}
+
+function pixelSizeOf(r: RunResult): number | null {
+  const p = r.report.inputs['pixelSizeA'];
+  return typeof p === 'number' && p > 0 ? p : null;
+}
+
+function styleOnce(): void {
+  if (document.getElementById('report-css')) return;
+  const style = document.createElement('style');
+  style.id = 'report-css';
+  style.textContent = REPORT_CSS;
+  document.head.append(style);
 }
 
 function link(name: string, content: string | Uint8Array, type: string): HTMLAnchorElement {
@@ -30,126 +61,64 @@ function link(name: string, content: string | Uint8Array, type: string): HTMLAnc
   return a;
 }
 
-function downloads(html: string, json: string, svgs: { name: string; svg: string }[]): void {
+function downloads(r: RunResult): void {
   $('downloads').replaceChildren(
-    link('report.html', html, 'text/html'),
-    link('report.json', json, 'application/json'),
-    ...svgs.map((s) => link(`${s.name}.svg`, s.svg, 'image/svg+xml')),
+    'Download: ',
+    link('report.html', r.html, 'text/html'),
+    link('report.json', r.json, 'application/json'),
+    ...r.figures.map((f) => link(`${f.name}.svg`, f.svg, 'image/svg+xml')),
   );
 }
 
-/** The data layer whose colour field names the curves, and its values. */
-function seriesOf(spec: Spec): { layer: Spec; field: string; values: Record<string, unknown>[] } | null {
+/** The data layer whose colour names the curves (a nominal field), and its values; null for colour scales. */
+function namedSeries(spec: Spec): { field: string; values: Record<string, unknown>[] } | null {
   const layers = (spec['layer'] as Spec[] | undefined) ?? [spec];
   for (const layer of layers) {
-    const field = ((layer['encoding'] as Spec | undefined)?.['color'] as Spec | undefined)?.['field'] as
-      string | undefined;
+    const color = (layer['encoding'] as Spec | undefined)?.['color'] as Spec | undefined;
     const values = (layer['data'] as Spec | undefined)?.['values'] as Record<string, unknown>[] | undefined;
-    if (field && values) return { layer, field, values };
+    if (color?.['type'] === 'nominal' && typeof color['field'] === 'string' && values)
+      return { field: color['field'], values };
   }
   return null;
 }
 
-async function figures(r: RunResult): Promise<void> {
-  const host = $('figures');
-  host.replaceChildren();
-  for (const f of r.figures) {
-    const box = document.createElement('div');
-    box.className = 'figure';
-    const caption = document.createElement('p');
-    caption.textContent = f.caption;
-    const toggles = document.createElement('div');
-    toggles.className = 'toggles';
-    const chart = document.createElement('div');
-    box.append(caption, toggles, chart);
-    host.append(box);
-    const series = seriesOf(f.spec);
-    let view: View | null = null;
-    const draw = async (hidden: Set<unknown>): Promise<void> => {
-      view?.finalize();
-      let spec = f.spec;
-      if (series) {
-        const values = series.values.filter((v) => !hidden.has(v[series.field]));
-        spec = JSON.parse(JSON.stringify(f.spec, (_k, v: unknown) => (v === series.values ? values : v))) as Spec;
-      }
-      view = new View(parse(compile(spec as unknown as TopLevelSpec).spec), {
-        renderer: 'svg',
-        container: chart,
-        hover: true,
-      });
-      await view.runAsync();
-    };
-    if (series) {
-      const hidden = new Set<unknown>();
-      for (const name of new Set(series.values.map((v) => v[series.field]))) {
-        const label = document.createElement('label');
-        const cb = document.createElement('input');
-        cb.type = 'checkbox';
-        cb.checked = true;
-        cb.onchange = () => {
-          if (cb.checked) hidden.delete(name);
-          else hidden.add(name);
-          void draw(hidden);
-        };
-        label.append(cb, ` ${String(name)}`);
-        toggles.append(label);
-      }
+/** One figure as a live view in its slot; named curves get tick boxes to hide or show them. */
+async function liveFigure(slot: HTMLElement, f: ReportFigure): Promise<void> {
+  const toggles = document.createElement('div');
+  toggles.className = 'toggles';
+  const chart = document.createElement('div');
+  slot.replaceChildren(toggles, chart);
+  const series = namedSeries(f.spec);
+  let view: View | null = null;
+  const draw = async (hidden: Set<unknown>): Promise<void> => {
+    view?.finalize();
+    let spec = f.spec;
+    if (series && hidden.size) {
+      const values = series.values.filter((v) => !hidden.has(v[series.field]));
+      spec = JSON.parse(JSON.stringify(f.spec, (_k, v: unknown) => (v === series.values ? values : v))) as Spec;
     }
-    await draw(new Set());
-  }
-}
-
-function slices(r: RunResult): void {
-  const v = r.volumes;
-  const select = $<HTMLSelectElement>('slice-volume'),
-    axis = $<HTMLSelectElement>('slice-axis'),
-    index = $<HTMLInputElement>('slice-index');
-  if (!v) {
-    select.replaceChildren(new Option('no maps', ''));
-    return;
-  }
-  const vols: [string, Float32Array][] = [
-    ['sharpened map', v.sharpened],
-    ...(v.mask ? [['mask', v.mask] as [string, Float32Array]] : []),
-    ...(v.locres ? [['local resolution (Å)', v.locres] as [string, Float32Array]] : []),
-  ];
-  select.replaceChildren(...vols.map(([name], i) => new Option(name, String(i))));
-  index.max = String(v.n - 1);
-  index.value = String(v.n >> 1);
-  const draw = (): void => {
-    const [name, data] = vols[Number(select.value)]!;
-    drawSection(data, v.n, axis.value as 'x' | 'y' | 'z', Number(index.value), name === 'mask');
-    $('slice-label').textContent = `${name}, ${axis.value} = ${index.value}`;
+    view = new View(parse(compile(spec as unknown as TopLevelSpec).spec), {
+      renderer: 'svg',
+      container: chart,
+      hover: true,
+    });
+    await view.runAsync();
   };
-  select.onchange = axis.onchange = index.oninput = draw;
-  draw();
-}
-
-/** One section, scaled between the 1st and 99th percentiles of the whole volume (0…1 for a mask). */
-function drawSection(data: Float32Array, n: number, axis: 'x' | 'y' | 'z', c: number, unit: boolean): void {
-  const canvas = $<HTMLCanvasElement>('slice-canvas');
-  canvas.width = canvas.height = n;
-  const g = canvas.getContext('2d')!;
-  const img = g.createImageData(n, n);
-  let lo = 0,
-    hi = 1;
-  if (!unit) {
-    const sample = Float32Array.from(
-      { length: Math.min(data.length, 65536) },
-      (_, i) => data[Math.floor((i * data.length) / Math.min(data.length, 65536))]!,
-    )
-      .filter(Number.isFinite)
-      .sort();
-    lo = sample[Math.floor(0.01 * sample.length)] ?? 0;
-    hi = sample[Math.floor(0.99 * sample.length)] ?? 1;
-  }
-  for (let a = 0; a < n; a++)
-    for (let b = 0; b < n; b++) {
-      const i = axis === 'z' ? b + n * (a + n * c) : axis === 'y' ? b + n * (c + n * a) : c + n * (b + n * a);
-      const t = Math.max(0, Math.min(255, Math.round(((data[i]! - lo) / (hi - lo || 1)) * 255)));
-      const o = 4 * ((n - 1 - a) * n + b);
-      img.data[o] = img.data[o + 1] = img.data[o + 2] = t;
-      img.data[o + 3] = 255;
+  if (series) {
+    const hidden = new Set<unknown>();
+    for (const name of new Set(series.values.map((v) => v[series.field]))) {
+      const label = document.createElement('label');
+      const cb = document.createElement('input');
+      cb.type = 'checkbox';
+      cb.checked = true;
+      cb.onchange = () => {
+        if (cb.checked) hidden.delete(name);
+        else hidden.add(name);
+        void draw(hidden);
+      };
+      label.append(cb, ` ${String(name)}`);
+      toggles.append(label);
     }
-  g.putImageData(img, 0, 0);
+  }
+  await draw(new Set());
 }

@@ -46,7 +46,7 @@ describe('dataset CTF triage', () => {
     for (const f of t.findings) expect(f.remedy.length).toBeGreaterThan(20);
     const names = new Map(t.outliers.map((o) => [o.micrograph, o.reasons.join('; ')]));
     expect(names.get('mic3.mrc')).toMatch(/defocus 5\.99 µm/);
-    expect(names.get('mic5.mrc')).toMatch(/fit resolution 15\.0 Å/);
+    expect(names.get('mic5.mrc')).toMatch(/unreliable fit: rings fit only to 15\.0 Å/);
     expect(t.summary.fractionUnreliable).toBeCloseTo(1 / 400, 9);
     expect(t.distributions.thicknessA!.median).toBeGreaterThan(400);
   });

@@ -95,9 +95,26 @@ describe('evidence that its own measure calls unreliable carries no cause', () =
       anisotropy: { sphericity: 0.69, bestA: 7.1, worstA: 7.5, cfar: 0.9, sphericityFloor: 0.68 },
     });
     expect(at.find((x) => x.cause === '2-preferred-orientation')!.strength).toBe('ruled out');
-    const below = diagnose({
-      anisotropy: { sphericity: 0.69, bestA: 3.1, worstA: 5.5, cfar: 0.4, sphericityFloor: 0.97 },
-    });
-    expect(below.find((x) => x.cause === '2-preferred-orientation')!.strength).toBe('strong');
+    const anisotropic = { sphericity: 0.69, bestA: 3.1, worstA: 5.5, cfar: 0.4, sphericityFloor: 0.97 };
+    const below = diagnose({ anisotropy: anisotropic });
+    // Without the angles, preferred views and too few particles look alike: at most possible, naming both.
+    const alone = below.find((x) => x.cause === '2-preferred-orientation')!;
+    expect(alone.strength).toBe('possible');
+    expect(alone.evidence[0]!.statement).toMatch(/preferred views, or too few particles/);
+    expect(alone.needs).toMatch(/angles/);
+    // …and too few particles is the other reading, equally possible.
+    const few = below.find((x) => x.cause === 'particle-limited')!;
+    expect(few.strength).toBe('possible');
+    expect(few.evidence[0]!.statement).toMatch(/too sparse .* as much as preferred views/);
+    // With uneven views (SCF* 0.42 of 0.98) the same anisotropy is preferred orientation, strongly.
+    const views = {
+      scfStar: 0.42,
+      unsampledFraction: 0.02,
+      recommendedTiltDeg: 30,
+      scfStarUniform: 0.98,
+      particles: 5000,
+    };
+    const both = diagnose({ anisotropy: anisotropic, orientations: views });
+    expect(both.find((x) => x.cause === '2-preferred-orientation')!.strength).toBe('strong');
   });
 });

@@ -18,7 +18,7 @@ export interface AnalysisResults {
   postprocess?: PostprocessResult | null;
   anisotropy?:
     | (Pick<AnisotropyResult, 'sphericity' | 'directionalResolutionA' | 'cfar'> &
-        Partial<Pick<AnisotropyResult, 'sphericityNoiseFloor'>>)
+        Partial<Pick<AnisotropyResult, 'sphericityNoiseFloor' | 'directions'>>)
     | null;
   orientations?:
     | (Pick<OrientationResult, 'scfStar' | 'unsampledFraction' | 'recommendedTiltDeg' | 'nParticles'> &
@@ -111,6 +111,8 @@ export function evidenceFrom(r: AnalysisResults): DiagnosisInput {
     const scored = r.model.residues.filter((x) => x.plddt !== null);
     dx.model = {
       disorderedFraction: scored.length ? scored.filter((x) => x.plddt! < 50).length / scored.length : null,
+      residues: scored.length,
+      disorderedSegments: c?.disordered.length ?? 0,
       agreement: c?.agreement.map((a) => a.statement) ?? [],
       overfitted: r.model.mapModel ? r.model.mapModel.overfitting.verdict === 'overfitted' : null,
       overfittingEvidence: r.model.mapModel?.overfitting.evidence ?? null,
@@ -124,6 +126,7 @@ export function evidenceFrom(r: AnalysisResults): DiagnosisInput {
       bestA: a.directionalResolutionA.best,
       worstA: a.directionalResolutionA.worst,
       cfar: a.cfar,
+      ...(a.directions ? { cones: a.directions.length } : {}),
     };
   }
   if (r.orientations) {
@@ -148,7 +151,12 @@ export function evidenceFrom(r: AnalysisResults): DiagnosisInput {
   const fit = r.budget?.fit;
   const single = r.budget?.singleMap;
   if (fit) {
-    dx.budget = { particleLimited: fit.particleLimited, gainFromDoublingA: fit.doublingGainA, from: 'fit' };
+    dx.budget = {
+      particleLimited: fit.particleLimited,
+      gainFromDoublingA: fit.doublingGainA,
+      from: 'fit',
+      refinements: fit.points.length,
+    };
   } else if (single) {
     dx.budget = { particleLimited: false, gainFromDoublingA: single.doublingGainA, from: 'single-map' };
   }
@@ -170,10 +178,12 @@ function processingEvidence(r: AnalysisResults, dx: DiagnosisInput): void {
       medianEarlyA: r.motion.medianEarlyA,
       earlyToLateRate: r.motion.earlyToLateRate,
       outlierFraction: r.motion.outliers.length / r.motion.micrographs.length,
+      outliers: r.motion.outliers,
     };
   if (r.polishing)
     dx.polishing = {
       resolutionA: r.polishing.resolutionA,
+      frames: r.polishing.frames.length,
       firstFrameWeight: r.polishing.firstFrameWeight,
       criticalExposureRatio: r.polishing.criticalExposureRatio,
       measuredCriticalExposureEPerA2: r.polishing.measuredCriticalExposureEPerA2,
@@ -194,6 +204,7 @@ function processingEvidence(r: AnalysisResults, dx: DiagnosisInput): void {
       pMaxMedian: r.classes.pMaxMedian,
       pMaxBimodality: r.classes.pMaxBimodality,
       significantSamplesMedian: r.classes.significantSamplesMedian,
+      particles: r.classes.particles ?? null,
     };
   if (r.picking)
     dx.picking = {
@@ -201,7 +212,12 @@ function processingEvidence(r: AnalysisResults, dx: DiagnosisInput): void {
       jaccard: r.picking.comparison?.jaccard ?? null,
       chanceJaccard: r.picking.comparison?.chanceJaccard ?? null,
       micrographs: r.picking.comparison?.micrographs ?? 0,
-      countCorrelations: r.picking.countCorrelations.map((c) => ({ property: c.property, r: c.r })),
+      countCorrelations: r.picking.countCorrelations.map((c) => ({
+        property: c.property,
+        r: c.r,
+        micrographs: c.micrographs,
+      })),
+      ...(r.picking.comparison ? { picks: r.picking.comparison.picksA + r.picking.comparison.picksB } : {}),
       usedPicker: r.picking.usedPicker,
       missedByUsed: r.picking.missedByUsed,
       survival: r.picking.survival.map((s) => ({

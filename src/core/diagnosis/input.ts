@@ -18,6 +18,8 @@ export interface DiagnosisInput {
     cfar: number;
     /** The sphericity an isotropic map with this FSC, box and cones shows (lowest realisation). */
     sphericityFloor?: number | null;
+    /** Cones the directional FSCs were computed over. */
+    cones?: number;
   };
   orientations?: {
     scfStar: number;
@@ -32,14 +34,24 @@ export interface DiagnosisInput {
    * From refinements of different sizes ('fit') or from one map's B ('single-map', a lower bound on what more data
    * buys).
    */
-  budget?: { particleLimited: boolean; gainFromDoublingA: number; from: 'fit' | 'single-map' };
+  budget?: { particleLimited: boolean; gainFromDoublingA: number; from: 'fit' | 'single-map'; refinements?: number };
   ctf?: {
     /** Fits whose numbers cannot be used; the other fields come from the rest. */
     fractionUnreliable?: number;
-    fractionFitWorseThanMap: number;
-    medianDefocusUA: number;
+    /** Fits that can be used (the basis of every other field). */
+    reliableFits?: number;
+    /** Most fits unreliable: the run failed, and its few passing fits speak for nothing. */
+    failedRun?: boolean;
+    /** Of the reliable fits, those whose defocus alone supports less than the map; null without a map or fits. */
+    fractionFitWorseThanMap: number | null;
+    medianDefocusUA: number | null;
+    /** 95 % interval of the median defocus (order statistics), null below 6 fits. */
+    medianDefocusIntervalUA?: [number, number] | null;
     medianFitResolutionA: number | null;
     medianThicknessA: number | null;
+    medianThicknessIntervalA?: [number, number] | null;
+    /** Reliable fits with a thickness. */
+    thicknessFits?: number;
     micrographs: number;
   };
   calibration?: { pixelSizeErrorPercent: number; phaseErrorDeg: number | null };
@@ -48,6 +60,9 @@ export interface DiagnosisInput {
   /** A model with the maps: its disordered share (pLDDT < 50), where that meets poor local resolution, overfitting. */
   model?: {
     disorderedFraction: number | null;
+    /** Residues with a pLDDT, and the predicted-disordered segments that were checked against local resolution. */
+    residues?: number;
+    disorderedSegments?: number;
     agreement: string[];
     overfitted: boolean | null;
     overfittingEvidence: string | null;
@@ -57,6 +72,8 @@ export interface DiagnosisInput {
   /** Motion correction's statistics per micrograph (Å). */
   motion?: {
     micrographs: number;
+    /** The micrographs beyond the bulk, by name (listed when they are a handful). */
+    outliers?: string[];
     medianTotalA: number;
     medianEarlyA: number | null;
     earlyToLateRate: number | null;
@@ -65,6 +82,8 @@ export interface DiagnosisInput {
   /** Polishing's per-frame weights read at the map's resolution. */
   polishing?: {
     resolutionA: number;
+    /** Frames whose per-frame B the reading comes from. */
+    frames?: number;
     firstFrameWeight: number;
     criticalExposureRatio: number | null;
     measuredCriticalExposureEPerA2: number | null;
@@ -89,6 +108,8 @@ export interface DiagnosisInput {
     pMaxMedian: number | null;
     pMaxBimodality: number | null;
     significantSamplesMedian?: number | null;
+    /** Particles in the last iteration, when known. */
+    particles?: number | null;
   };
   /** Two pickers compared, and picks per micrograph against the micrographs' CTF. */
   picking?: {
@@ -97,8 +118,10 @@ export interface DiagnosisInput {
     /** What unrelated pick sets of the same densities would share by chance. */
     chanceJaccard: number | null;
     micrographs: number;
-    /** Pearson's r of picks per micrograph against defocus, when enough micrographs. */
-    countCorrelations: { property: string; r: number }[];
+    /** Pearson's r of picks per micrograph against defocus (reliable CTF fits only), and over how many micrographs. */
+    countCorrelations: { property: string; r: number; micrographs?: number }[];
+    /** Picks of the two pickers compared (their sum), for the basis. */
+    picks?: number;
     /** Fraction of the final particles each picker found (on the micrographs both cover). */
     survival: { picker: string; fractionOfFinal: number; fractionSurvived: number }[];
     /** The picker the final particles came from, and the share of the other's picks it did not find. */

@@ -29,10 +29,20 @@ describe('compositional heterogeneity from classes', () => {
     expect(of({ classes: classes({ changesOptimalClasses: 0.06 }) }, '1a-compositional').strength).toBe('possible');
   });
 
-  it('2D classes differ by view as much as by composition: several with signal do not make it possible', () => {
-    const f = of({ classes: classes({ dimensionality: 2, classes: 50, signalClasses: 12 }) }, '1a-compositional');
-    expect(f.strength).toBe('ruled out');
-    expect(f.evidence[0]!.statement).toMatch(/12 of 50 2D classes/);
+  it('2D classes speak to views and junk (picking), never to composition: 1a stays not measured', () => {
+    const two = classes({ dimensionality: 2, classes: 50, signalClasses: 12, changesOptimalClasses: 0.2 });
+    const f = of({ classes: two }, '1a-compositional');
+    expect(f.strength).toBe('not measured');
+    expect(f.evidence).toEqual([]);
+    expect(f.needs).toMatch(/3D classification/);
+    const p = of({ classes: two }, '6-picking');
+    expect(p.evidence.find((e) => e.measure === 'junkFraction2D')!.statement).toMatch(/12 of 50 2D classes/);
+    expect(p.strength).toBe('not measured');
+  });
+
+  it('one 3D class cannot show a second species: not measured, not ruled out', () => {
+    const one = classes({ classes: 1, signalClasses: 1, changesOptimalClasses: null });
+    expect(of({ classes: one }, '1a-compositional').strength).toBe('not measured');
   });
 });
 
@@ -90,19 +100,53 @@ describe('picking from two pickers', () => {
     expect(of({ picking: used }, '6-picking').strength).toBe('ruled out');
     expect(of({ picking: { ...used, missedByUsed: 0.55 } }, '6-picking').strength).toBe('strong');
   });
-  it('picks following defocus (|r| > 0.5) are a contrast bias', () => {
-    const contrast = picking({ jaccard: 0.8, countCorrelations: [{ property: 'ice thickness', r: -0.6 }] });
+  it('picks following defocus (|r| > 0.5, 95 % interval clear of 0) are a contrast bias; over 10, no', () => {
+    const corr = (r: number, micrographs: number) => [{ property: 'ice thickness', r, micrographs }];
+    const contrast = picking({ jaccard: 0.8, countCorrelations: corr(-0.6, 60) });
     expect(of({ picking: contrast }, '6-picking').strength).toBe('possible');
+    // r = −0.6 over 10 micrographs: 95 % interval −0.89 to 0.05 — no sign either way, so two agreeing pickers decide.
+    const few = of({ picking: picking({ jaccard: 0.8, countCorrelations: corr(-0.6, 10) }) }, '6-picking');
+    expect(few.strength).toBe('ruled out');
+    expect(few.evidence.find((e) => e.measure === 'pickCountCorrelationAbs')!.power).toMatch(
+      /interval -0\.89 to 0\.05.*cannot exclude \|r\| ≥ 0\.5/,
+    );
+  });
+
+  it('one picker never rules picking bias out: correlations of 0.34 and 0.19 over 10 micrographs are no test', () => {
+    const one = picking({
+      pickers: null,
+      jaccard: null,
+      countCorrelations: [
+        { property: 'defocus', r: 0.34, micrographs: 10 },
+        { property: 'CTF fit resolution', r: 0.19, micrographs: 10 },
+      ],
+    });
+    const f = of({ picking: one }, '6-picking');
+    expect(f.strength).toBe('not measured');
+    expect(f.needs).toMatch(/second picker/);
+    // Would need ~100 and ~33 micrographs at these r to exclude |r| ≥ 0.5 (Fisher z).
+    expect(f.evidence[0]!.power).toMatch(/would need ~10[0-9] micrographs/);
+    expect(f.evidence[1]!.power).toMatch(/would need ~3[0-9] micrographs/);
+    // Even a strong, significant correlation with one picker is at most possible.
+    const strong = picking({
+      pickers: null,
+      jaccard: null,
+      countCorrelations: [{ property: 'defocus', r: 0.9, micrographs: 200 }],
+    });
+    expect(of({ picking: strong }, '6-picking').strength).toBe('possible');
   });
 });
 
 describe('ice against the particle size', () => {
+  // 100 micrographs whose median thickness is known to ±5 % (the order-statistic interval).
   const ctf = (t: number): DiagnosisInput['ctf'] => ({
     fractionFitWorseThanMap: 0,
     medianDefocusUA: 12000,
     medianFitResolutionA: 4,
     medianThicknessA: t,
-    micrographs: 10,
+    medianThicknessIntervalA: [0.95 * t, 1.05 * t],
+    thicknessFits: 100,
+    micrographs: 100,
   });
   it('1.1–1.5× the longest dimension is right; thicker or thinner is possible; strong only from the thickness', () => {
     expect(of({ ctf: ctf(260), particleDiameterA: 200 }, '3-ice-thickness').strength).toBe('ruled out');
@@ -110,5 +154,9 @@ describe('ice against the particle size', () => {
     expect(of({ ctf: ctf(190), particleDiameterA: 200 }, '3-ice-thickness').strength).toBe('possible');
     expect(of({ ctf: ctf(450), particleDiameterA: 100 }, '3-ice-thickness').strength).toBe('possible');
     expect(of({ ctf: ctf(900), particleDiameterA: 700 }, '3-ice-thickness').strength).toBe('strong');
+    // The same median from 5 micrographs (no interval) rules nothing out; after a failed run nothing is read.
+    const five = { ...ctf(260)!, medianThicknessIntervalA: null, thicknessFits: 5 };
+    expect(of({ ctf: five, particleDiameterA: 200 }, '3-ice-thickness').strength).toBe('not measured');
+    expect(of({ ctf: { ...ctf(900)!, failedRun: true } }, '3-ice-thickness').strength).toBe('not measured');
   });
 });

@@ -100,7 +100,9 @@ describe('thresholds: the sentence and the comparison come from one number', () 
           medianDefocusUA: 10000,
           medianFitResolutionA: 4,
           medianThicknessA: t,
-          micrographs: 10,
+          medianThicknessIntervalA: [t - 20, t + 20],
+          thicknessFits: 200,
+          micrographs: 200,
         },
       }).find((f) => f.cause === '3-ice-thickness')!.strength;
     expect(at(450)).toBe('ruled out');

@@ -393,4 +393,11 @@ export const CTF_LIMITS = {
   minFigureOfMerit: 0.1,
   /** Refined per-particle defocus within one micrograph: SD beyond this (Å) exceeds thick ice's ~500 Å range. */
   particleDefocusSpreadA: 500,
+  /** An SD of fewer particles than this says little about a micrograph's spread. */
+  minParticlesForSpread: 5,
+  /**
+   * More than this share of fits unreliable is a failed run: what passed is no sample of the dataset (the real failed
+   * CTFFIND run the issue describes: 96 % unreliable, and its one passing fit as wrong as the rest).
+   */
+  failedRunFraction: 0.5,
 };

@@ -54,7 +54,7 @@ export function ctfFromStar(doc: StarDocument): CtfEstimate[] {
 }
 
 /** Particles grouped by micrograph: medians, and the SD of the particles' mean defocus. */
-function perMicrograph(rows: CtfEstimate[]): CtfEstimate[] {
+export function perMicrograph(rows: CtfEstimate[]): CtfEstimate[] {
   const groups = new Map<string, CtfEstimate[]>();
   for (const r of rows) {
     const g = groups.get(r.micrograph);

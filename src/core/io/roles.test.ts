@@ -26,6 +26,14 @@ describe('file roles from names', () => {
     ['AF-P69905-F1-predicted_aligned_error_v4.json', 'pae'],
     ['colabfold_scores_rank_001.json', 'pae'],
     ['settings.json', 'other'],
+    ['corrected_micrographs.star', 'motion'],
+    ['bfactors.star', 'bfactors'],
+    ['particles_ctf_refine.star', 'ctf-refine'],
+    ['postprocess.star', 'postprocess'],
+    ['run_it025_model.star', 'classes'],
+    ['run_it025_data.star', 'classes'],
+    ['20170629_00021_frameImage_autopick.star', 'picks-1'],
+    ['mic_0001.cbox', 'picks-1'],
   ] as const)('%s → %s', (name, role) => {
     expect(guessRole(name)).toBe(role);
   });

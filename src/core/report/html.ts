@@ -1,13 +1,17 @@
+import { basisText } from '../model/basis.js';
 import { checkText } from '../util/finite.js';
+import { pageNeeds } from './hints.js';
 import type { Report } from './report.js';
+import { summaryItems, type SummaryItem } from './summary.js';
 
 /**
  * report.html: one self-contained page (figures inline as SVG and PNG data, no scripts, no network
- * requests) that leads with the verdict and then shows the evidence.
+ * requests) that leads with the numbers and the verdict, then shows the evidence. The browser app shows the same
+ * body in its own page (renderReportBody with slots for its live figures).
  */
 export interface HtmlFigures {
-  /** Title → SVG markup. */
-  svg: { title: string; svg: string }[];
+  /** Title → SVG markup; the name gives the figure its anchor (`fig-fsc`) and the page its slot. */
+  svg: { name?: string; title: string; svg: string }[];
   /** Title → PNG bytes (map slices). */
   png: { title: string; png: Uint8Array }[];
 }
@@ -28,22 +32,95 @@ const STRENGTH_CLASS: Record<string, string> = {
   'not measured': 'unmeasured',
 };
 
-export function renderHtml(r: Report, figures: HtmlFigures): string {
+/** How a front end wants the report: hints in its own words, figures drawn here or left to it. */
+export interface RenderOptions {
+  /** 'cli' (default): hints name the CLI's flags; 'page': the browser's roles and the files to drop. */
+  frontEnd?: 'cli' | 'page';
+  /** Leave an empty, named slot for each figure and for the sections (the page draws them live, once). */
+  slots?: boolean;
+}
+
+/** report.html: the report body in a self-contained document. */
+export function renderHtml(r: Report, figures: HtmlFigures, options: RenderOptions = {}): string {
+  return checkText(
+    'report.html',
+    `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>cryodx report</title>
+<style>
+body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;
+  color:#222;line-height:1.45}
+${REPORT_CSS}
+</style></head>
+<body>
+${renderReportBody(r, figures, options)}
+</body></html>
+`,
+  );
+}
+
+/** The report's styles, every rule under .cryodx-report so that the page can hold the body as it is. */
+export const REPORT_CSS = `
+.cryodx-report h1{font-size:1.6em;margin-bottom:.2em}
+.cryodx-report .summary{display:flex;flex-wrap:wrap;gap:.5em;margin:.6em 0;padding:0}
+.cryodx-report .summary a{display:block;min-width:7.5em;padding:.35em .7em;border:1px solid #c8d3ea;border-radius:6px;
+  background:#f7f9fd;color:inherit;text-decoration:none}
+.cryodx-report .summary a:hover{border-color:#2b59c3}
+.cryodx-report .summary .label{display:block;font-size:.75em;color:#555}
+.cryodx-report .summary .value{display:block;font-size:1.35em;font-weight:600;font-variant-numeric:tabular-nums}
+.cryodx-report .summary .note{display:block;font-size:.7em;color:#b35c00}
+.cryodx-report .headline{font-size:1.2em;background:#f4f6fb;border-left:5px solid #2b59c3;padding:.6em 1em}
+.cryodx-report .finding{border:1px solid #ddd;border-radius:6px;padding:.4em 1em;margin:.6em 0}
+.cryodx-report .finding h3{margin:.3em 0;font-size:1.05em}
+.cryodx-report .badge{font-size:.75em;padding:.1em .5em;border-radius:1em;background:#eee;vertical-align:middle}
+.cryodx-report .strong{border-color:#c0392b}
+.cryodx-report .strong .badge{background:#c0392b;color:#fff}
+.cryodx-report .possible{border-color:#e67e22}
+.cryodx-report .possible .badge{background:#e67e22;color:#fff}
+.cryodx-report .ruled{opacity:.7}
+.cryodx-report .unmeasured{opacity:.7;border-style:dashed}
+.cryodx-report .cost{font-size:.8em;color:#666}
+.cryodx-report .thr{color:#777;font-size:.85em}
+.cryodx-report .needs{color:#555;font-style:italic}
+.cryodx-report figure{display:inline-block;margin:.5em;vertical-align:top}
+.cryodx-report figcaption{font-size:.85em;color:#555;max-width:40em}
+.cryodx-report .slice img{width:256px;image-rendering:pixelated;border:1px solid #ccc}
+.cryodx-report table{border-collapse:collapse;font-size:.9em}
+.cryodx-report td,.cryodx-report th{border-bottom:1px solid #eee;padding:.25em .8em;text-align:left}
+.cryodx-report td.num{text-align:right;font-variant-numeric:tabular-nums}
+.cryodx-report .warnings li{margin:.2em 0}
+.cryodx-report footer{margin-top:3em;color:#888;font-size:.8em}
+`;
+
+/** The page title that fits what was given: a map's question only when there is a map. */
+function titleOf(r: Report): string {
+  if (r.postprocess || r.processing?.relionPostprocess) return 'Why does this map stop where it does?';
+  if (r.orientations) return 'What the particles’ orientations say';
+  if (r.ctf || r.processing || r.tiltSeries || r.tomography) return 'What the processing results say';
+  if (r.model) return 'What the model says about the construct';
+  return 'What these files say';
+}
+
+/** The report body: title, the numbers, the verdict, the causes, then each figure once and the tables. */
+export function renderReportBody(r: Report, figures: HtmlFigures, options: RenderOptions = {}): string {
+  const page = options.frontEnd === 'page';
   const fmt = (v: number | string | null): string =>
     v === null ? '—' : typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toPrecision(4)) : esc(v);
   const list = <T>(items: T[], item: (x: T) => string): string => items.map(item).join('');
   const evidence = (e: Report['findings'][number]['evidence'][number]): string =>
     `<li>${esc(e.statement)} <span class="thr">(${esc(e.measure)} = ${fmt(e.value)}; ` +
-    `threshold ${esc(e.threshold)})</span></li>`;
+    `threshold ${esc(e.threshold)}; basis ${esc(basisText(e.basis))}; ${esc(e.power)})</span></li>`;
   const item = (x: string): string => `<li>${esc(x)}</li>`;
   const finding = (f: Report['findings'][number]): string => {
     const cost = f.bCostA2 ? ` <span class="cost">typically +${f.bCostA2[0]}–${f.bCostA2[1]} Å² of B</span>` : '';
     const act = f.strength === 'strong' || f.strength === 'possible';
+    const needs = page ? pageNeeds(f, !!r.inputs.project) : f.needs;
     return (
-      `<section class="finding ${STRENGTH_CLASS[f.strength]}">` +
+      `<section class="finding ${STRENGTH_CLASS[f.strength]}" data-cause="${esc(f.cause)}">` +
       `<h3>${esc(f.title)} <span class="badge">${esc(f.strength)}</span>${cost}</h3>` +
       (f.evidence.length ? `<ul>${list(f.evidence, evidence)}</ul>` : '') +
-      (f.needs ? `<p class="needs">To test this, add: ${esc(f.needs)}.</p>` : '') +
+      (f.strength === 'ruled out' || f.strength === 'not measured' ? `<p class="thr">${esc(f.power)}</p>` : '') +
+      (needs ? `<p class="needs">To test this, add: ${esc(needs)}.</p>` : '') +
       (act ? `<details><summary>What to do</summary><ul>${list(f.remedies, item)}</ul></details>` : '') +
       '</section>'
     );
@@ -53,20 +130,33 @@ export function renderHtml(r: Report, figures: HtmlFigures): string {
     `<tr><td>${esc(m.name)}</td><td class="num">${fmt(m.value)}</td>` +
     `<td>${esc(m.unit)}</td><td>${esc(m.source)}</td></tr>`;
   const head = '<thead><tr><th>measurement</th><th>value</th><th>unit</th><th>from</th></tr></thead>';
-  const table = `<table>${head}<tbody>${list(r.measurements, row)}</tbody></table>`;
-  const svgs = figures.svg.map((f) => `<figure><figcaption>${esc(f.title)}</figcaption>${f.svg}</figure>`).join('\n');
+  const numbers = r.measurements.length
+    ? `<h2 id="numbers">Every number</h2><table>${head}<tbody>${list(r.measurements, row)}</tbody></table>`
+    : '';
+  const figure = (f: HtmlFigures['svg'][number], i: number): string => {
+    const id = `fig-${f.name ?? i}`;
+    const body = options.slots ? `<div class="slot" data-figure="${esc(f.name ?? String(i))}"></div>` : f.svg;
+    return `<figure id="${esc(id)}"><figcaption>${esc(f.title)}</figcaption>${body}</figure>`;
+  };
+  const svgs = figures.svg.map(figure).join('\n');
   const slice = (f: HtmlFigures['png'][number]): string =>
     `<figure class="slice"><img alt="${esc(f.title)}" src="data:image/png;base64,${base64(f.png)}">` +
     `<figcaption>${esc(f.title)}</figcaption></figure>`;
-  const pngs = figures.png.map(slice).join('\n');
+  const sections = options.slots
+    ? figures.png.length
+      ? '<h2 id="sections">Sections</h2><div class="slot" data-figure="sections"></div>'
+      : ''
+    : figures.png.length
+      ? `<h2 id="sections">Map and mask, central sections</h2>\n${figures.png.map(slice).join('\n')}`
+      : '';
   const warning = (w: Report['warnings'][number]): string => `<li><code>${esc(w.code)}</code> ${esc(w.message)}</li>`;
   const ctfFinding = (f: NonNullable<Report['ctfTriage']>['findings'][number]): string =>
-    `<li><b>[${esc(f.severity)}]</b> ${esc(f.statement)} <span class="thr">(${esc(f.threshold)})</span>` +
-    `<br>→ ${esc(f.remedy)}</li>`;
+    `<li><b>[${esc(f.severity)}]</b> ${esc(f.statement)} <span class="thr">(${esc(f.threshold)}; basis ` +
+    `${esc(basisText(f.basis))}: ${esc(f.power)})</span><br>→ ${esc(f.remedy)}</li>`;
   const t = r.ctfTriage;
   const ctf =
     t && (t.findings.length || t.outliers)
-      ? `<h2>Micrograph CTF</h2><ul>${list(t.findings, ctfFinding)}</ul>` +
+      ? `<h2 id="ctf">Micrograph CTF</h2><ul>${list(t.findings, ctfFinding)}</ul>` +
         (t.outliers
           ? `<p>${t.outliers} micrograph(s) stand out from the rest (see cryodx ctf-report for the list).</p>`
           : '')
@@ -96,58 +186,38 @@ export function renderHtml(r: Report, figures: HtmlFigures): string {
     : '';
   const model = modelSection(r, esc);
   const warnings = r.warnings.length ? `<h2>Warnings</h2><ul class="warnings">${list(r.warnings, warning)}</ul>` : '';
-  return checkText(
-    'report.html',
-    `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>cryodx report</title>
-<style>
-body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;
-  color:#222;line-height:1.45}
-h1{font-size:1.6em;margin-bottom:.2em}
-.headline{font-size:1.25em;background:#f4f6fb;border-left:5px solid #2b59c3;padding:.7em 1em}
-.finding{border:1px solid #ddd;border-radius:6px;padding:.4em 1em;margin:.6em 0}
-.finding h3{margin:.3em 0;font-size:1.05em}
-.badge{font-size:.75em;padding:.1em .5em;border-radius:1em;background:#eee;vertical-align:middle}
-.strong{border-color:#c0392b}
-.strong .badge{background:#c0392b;color:#fff}
-.possible{border-color:#e67e22}
-.possible .badge{background:#e67e22;color:#fff}
-.ruled{opacity:.7}
-.unmeasured{opacity:.7;border-style:dashed}
-.cost{font-size:.8em;color:#666}
-.thr{color:#777;font-size:.85em}
-.needs{color:#555;font-style:italic}
-figure{display:inline-block;margin:.5em;vertical-align:top}
-figcaption{font-size:.85em;color:#555}
-.slice img{width:256px;image-rendering:pixelated;border:1px solid #ccc}
-table{border-collapse:collapse;font-size:.9em}
-td,th{border-bottom:1px solid #eee;padding:.25em .8em;text-align:left}
-td.num{text-align:right;font-variant-numeric:tabular-nums}
-.warnings li{margin:.2em 0}
-footer{margin-top:3em;color:#888;font-size:.8em}
-</style></head>
-<body>
-<h1>Why does this map stop where it does?</h1>
+  const body = [
+    svgs ? `<h2 id="evidence">Evidence</h2>\n${svgs}` : '',
+    sections,
+    ctf,
+    tilts,
+    tomography,
+    model,
+    numbers,
+    inputs,
+    warnings,
+  ].join('\n');
+  return `<div class="cryodx-report">
+<h1>${esc(titleOf(r))}</h1>
+${summaryStrip(r, body)}
 <p class="headline" id="verdict">${esc(r.verdict.headline)}</p>
 <h2>Causes, ranked</h2>
 ${findings}
-${ctf}
-${tilts}
-${tomography}
-${model}
-<h2>Evidence</h2>
-${svgs}
-${pngs ? `<h2>Map and mask, central sections</h2>\n${pngs}` : ''}
-<h2>Every number</h2>
-${table}
-${inputs}
-${warnings}
+${body}
 <footer>${esc(r.generatedBy)} · report schema ${r.schemaVersion} ·
 computed on this machine; nothing was uploaded.</footer>
-</body></html>
-`,
-  );
+</div>`;
+}
+
+/** The headline numbers, each a link to its evidence (the number table when the figure is not in this report). */
+function summaryStrip(r: Report, body: string): string {
+  const items = summaryItems(r);
+  if (!items.length) return '';
+  const target = (anchor: string): string => (body.includes(`id="${anchor}"`) ? anchor : 'numbers');
+  const one = (i: SummaryItem): string =>
+    `<a href="#${target(i.anchor)}" data-summary="${esc(i.key)}"><span class="label">${esc(i.label)}</span>` +
+    `<span class="value">${esc(i.text)}</span>${i.note ? `<span class="note">${esc(i.note)}</span>` : ''}</a>`;
+  return `<div class="summary" id="summary">${items.map(one).join('')}</div>`;
 }
 
 /** The model: its agreement with the map and each half, and the construct proposals. */
@@ -191,7 +261,7 @@ function modelSection(r: Report, esc: (s: string) => string): string {
   const rows = c
     ? [
         ...c.truncations.map((t) => ['truncate', `${t.chain} ${t.start}–${t.end}`, t.reason]),
-        ...c.hinges.map((h) => ['hinge', `${h.chain} ${h.residue}`, h.reason]),
+        ...c.hinges.map((h) => ['hinge', `${h.chain} ${h.linkerStart}–${h.linkerEnd}`, h.reason]),
         ...c.agreement.map((a) => ['pLDDT and local resolution agree', `${a.chain} ${a.start}–${a.end}`, a.statement]),
       ]
     : [];
@@ -210,6 +280,6 @@ function modelSection(r: Report, esc: (s: string) => string): string {
         .join('; ') +
       '.</p>'
     : '';
-  const head = `<h2>Model ${esc(m.model)} (${m.atoms} atoms${m.predicted ? ', a prediction' : ''})</h2>`;
+  const head = `<h2 id="model">Model ${esc(m.model)} (${m.atoms} atoms${m.predicted ? ', a prediction' : ''})</h2>`;
   return `${head}${fit}${domains}${table}`;
 }

@@ -41,8 +41,17 @@ export function encodeGreyPng(pixels: Uint8Array, width: number, height: number,
   return out;
 }
 
-/** The central z-section of a map, scaled between its 1st and 99th percentiles, flipped so y runs up. */
-export function centralSlicePng(data: Float32Array, n: number, axis: 'z' | 'y' | 'x' = 'z', codec?: Codec): Uint8Array {
+/**
+ * The central section of a map, scaled between its 1st and 99th percentiles, flipped so y runs up; with the pixel
+ * size, a scale bar (white on a black rim, bottom left) of `scaleBarA(n, pixelSizeA)` Å.
+ */
+export function centralSlicePng(
+  data: Float32Array,
+  n: number,
+  axis: 'z' | 'y' | 'x' = 'z',
+  pixelSizeA: number | null = null,
+  codec?: Codec,
+): Uint8Array {
   const c = Math.floor(n / 2);
   const vals = new Float32Array(n * n);
   for (let a = 0; a < n; a++)
@@ -50,7 +59,31 @@ export function centralSlicePng(data: Float32Array, n: number, axis: 'z' | 'y' |
       const idx = axis === 'z' ? b + n * (a + n * c) : axis === 'y' ? b + n * (c + n * a) : c + n * (b + n * a);
       vals[(n - 1 - a) * n + b] = data[idx]!;
     }
-  return scaledPng(vals, n, n, false, codec);
+  const px = scaledPixels(vals, n, n, false);
+  if (pixelSizeA) drawScaleBar(px, n, n, scaleBarA(n, pixelSizeA) / pixelSizeA);
+  return encodeGreyPng(px, n, n, codec);
+}
+
+/** A round length (Å) near a quarter of the box: the scale bar's. */
+export function scaleBarA(n: number, pixelSizeA: number): number {
+  const quarter = (n * pixelSizeA) / 4;
+  const steps = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000];
+  return steps.filter((s) => s <= quarter).pop() ?? steps[0]!;
+}
+
+/** A bar `lengthPx` long and n/64 thick, white inside a one-pixel black rim, at the bottom left. */
+function drawScaleBar(px: Uint8Array, width: number, height: number, lengthPx: number): void {
+  const t = Math.max(2, Math.round(height / 64)),
+    m = Math.max(2, Math.round(width / 32));
+  const x0 = m,
+    x1 = Math.min(width - 1, m + Math.round(lengthPx)),
+    y1 = height - 1 - m,
+    y0 = y1 - t;
+  for (let y = y0 - 1; y <= y1 + 1; y++)
+    for (let x = x0 - 1; x <= x1 + 1; x++) {
+      if (x < 0 || y < 0 || x >= width || y >= height) continue;
+      px[y * width + x] = x >= x0 && x <= x1 && y >= y0 && y <= y1 ? 255 : 0;
+    }
 }
 
 /** A 2D image (x fastest), flipped so y runs up, scaled like centralSlicePng. */
@@ -58,8 +91,12 @@ export function imagePng(data: Float32Array, width: number, height: number, code
   return scaledPng(data, width, height, true, codec);
 }
 
-/** Grey levels between the 1st and 99th percentiles; rows in reverse order when flipY. */
 function scaledPng(vals: Float32Array, width: number, height: number, flipY: boolean, codec?: Codec): Uint8Array {
+  return encodeGreyPng(scaledPixels(vals, width, height, flipY), width, height, codec);
+}
+
+/** Grey levels between the 1st and 99th percentiles; rows in reverse order when flipY. */
+function scaledPixels(vals: Float32Array, width: number, height: number, flipY: boolean): Uint8Array {
   const [lo, hi] = quantiles(vals, [0.01, 0.99]) as [number, number];
   const range = hi - lo || 1;
   const px = new Uint8Array(width * height);
@@ -69,5 +106,5 @@ function scaledPng(vals: Float32Array, width: number, height: number, flipY: boo
     for (let x = 0; x < width; x++)
       px[to + x] = Math.max(0, Math.min(255, Math.round(((vals[from + x]! - lo) / range) * 255)));
   }
-  return encodeGreyPng(px, width, height, codec);
+  return px;
 }

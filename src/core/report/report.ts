@@ -170,9 +170,16 @@ export function buildReport(p: ReportParts): Report {
     );
   }
   if (p.ctf) {
+    const pct = p.ctf.fractionFitWorseThanMap;
     add('micrographs', p.ctf.micrographs, '', 'ctf');
-    add('CTF fits worse than the map', p.ctf.fractionFitWorseThanMap * 100, '%', 'ctf');
-    add('median defocus', p.ctf.medianDefocusUA / 10000, 'µm', 'ctf');
+    add('reliable CTF fits', p.ctf.reliableFits, '', 'ctf');
+    add('CTF fits worse than the map', pct === null ? null : pct * 100, '%', 'ctf');
+    add(
+      'median defocus (reliable fits)',
+      p.ctf.medianDefocusUA === null ? null : p.ctf.medianDefocusUA / 10000,
+      'µm',
+      'ctf',
+    );
     add('median CTF fit resolution', p.ctf.medianFitResolutionA, 'Å', 'ctf');
     add('median sample thickness', p.ctf.medianThicknessA, 'Å', 'ctf');
   }
@@ -187,6 +194,7 @@ export function buildReport(p: ReportParts): Report {
     add('phase error from the Cs difference at the resolution', p.calibration.phaseErrorDeg, '°', 'calibrate');
   }
   processingMeasurements(p.processing ?? null, add);
+  modelMeasurements(p.model ?? null, add);
   const strip = <T extends object, K extends keyof T>(o: T | null | undefined, keys: K[]): Omit<T, K> | null => {
     if (!o) return null;
     const c = { ...o };
@@ -266,4 +274,14 @@ function processingMeasurements(p: ProcessingSummary | null, add: Add): void {
     add(`picks by ${c.b} found by ${c.a}`, c.fractionOfBFoundByA * 100, '%', 'picking');
   }
   if (p.budgetFit) add('resolution gained by doubling the particles (fit)', p.budgetFit.doublingGainA, 'Å', 'budget');
+}
+
+function modelMeasurements(m: ModelSummaryReport | null, add: Add): void {
+  if (!m) return;
+  add('model residues', m.residues.length, '', 'model');
+  const pl = m.residues.map((r) => r.plddt).filter((v): v is number => v !== null);
+  if (pl.length) add('mean pLDDT', pl.reduce((a, b) => a + b, 0) / pl.length, '', 'model');
+  if (pl.length) add('residues with pLDDT < 50', pl.filter((v) => v < 50).length, '', 'model');
+  const c = m.mapModel?.crossings.masked;
+  if (c) add('map–model FSC 0.5 (masked)', c.fsc05A, 'Å', 'model');
 }

@@ -5,10 +5,16 @@ import type { ParticleBatch } from '../../core/analysis/reconstruct/batch.js';
 import { InsertionGrid, type GridShape } from '../../core/analysis/reconstruct/grid.js';
 import { threadsFor, workerScript } from './jobs.js';
 
+interface GridReply {
+  data: Float32Array;
+  weight: Float32Array;
+  particles: number;
+}
+
 type Reply =
   | { kind: 'ready' }
   | { kind: 'done'; count: number }
-  | { kind: 'grids'; grids: { data: Float32Array; weight: Float32Array; particles: number }[] }
+  | { kind: 'grids'; grids: GridReply[] }
   | { kind: 'error'; message: string };
 
 /**
@@ -21,25 +27,55 @@ export function workerInserter(particles: number): Inserter | null {
   const file = workerScript('insert-worker');
   const threads = threadsFor(Math.ceil(particles / 64));
   if (!file || threads < 2) return null;
+  return inserterOn(() => spawn(file, threads), true);
+}
+
+/**
+ * Workers kept across insertion passes: reslog and whatif run one pass per subset, group and control, and
+ * starting two workers (their modules, the SIMD kernels) cost ~0.3 s a pass. `close()` ends them.
+ */
+export class InsertWorkers {
+  private workers: Worker[] | null = null;
+  private readonly file = workerScript('insert-worker');
+  private readonly threads = threadsFor(Infinity);
+
+  /** An inserter on the kept workers, or null (insert on the calling thread) for a small pass or one thread. */
+  readonly inserterFor = (particles: number): Inserter | null => {
+    if (!this.file || this.threads < 2 || particles < 128) return null;
+    return inserterOn(() => (this.workers ??= spawn(this.file!, this.threads)), false);
+  };
+
+  async close(): Promise<void> {
+    await Promise.all((this.workers ?? []).map((w) => w.terminate()));
+    this.workers = null;
+  }
+}
+
+function spawn(file: string, threads: number): Worker[] {
+  setFlagsFromString('--no-concurrent-recompilation');
+  return Array.from({ length: threads }, () => new Worker(file));
+}
+
+function inserterOn(take: () => Worker[], terminate: boolean): Inserter {
   let workers: Worker[] = [];
   let shape: GridShape | null = null;
   const busy: number[] = [];
   const waiting: (() => void)[] = [];
   let failure: Error | null = null;
+  const wake = (): void => waiting.splice(0).forEach((f) => f());
+  const listeners = new Map<Worker, { message: (r: Reply) => void; error: (e: Error) => void }>();
   const listen = (w: Worker, i: number): void => {
-    w.on('message', (r: Reply) => {
-      if (r.kind === 'done') {
-        busy[i]!--;
-        waiting.splice(0).forEach((f) => f());
-      } else if (r.kind === 'error') {
-        failure = new Error(r.message);
-        waiting.splice(0).forEach((f) => f());
-      }
-    });
-    w.on('error', (e) => {
+    const message = (r: Reply): void => {
+      if (r.kind === 'done') busy[i]!--;
+      else if (r.kind === 'error') failure = new Error(r.message);
+      wake();
+    };
+    const error = (e: Error): void => {
       failure = e;
-      waiting.splice(0).forEach((f) => f());
-    });
+      wake();
+    };
+    w.on('message', message).on('error', error);
+    listeners.set(w, { message, error });
   };
   const once = <T extends Reply['kind']>(w: Worker, kind: T): Promise<Extract<Reply, { kind: T }>> =>
     new Promise((resolve, reject) => {
@@ -57,8 +93,7 @@ export function workerInserter(particles: number): Inserter | null {
   return {
     async start(s, targets) {
       shape = s;
-      setFlagsFromString('--no-concurrent-recompilation');
-      workers = Array.from({ length: threads }, () => new Worker(file));
+      workers = take();
       workers.forEach((w, i) => {
         busy[i] = 0;
         listen(w, i);
@@ -96,14 +131,13 @@ export function workerInserter(particles: number): Inserter | null {
           return got;
         }),
       );
-      await Promise.all(workers.map((w) => w.terminate()));
-      const sums = replies[0]!.grids.map((g) =>
-        Object.assign(new InsertionGrid(shape!, g.data, g.weight), { particles: g.particles }),
-      );
-      for (const r of replies.slice(1))
-        r.grids.forEach((g, k) =>
-          sums[k]!.add(Object.assign(new InsertionGrid(shape!, g.data, g.weight), { particles: g.particles })),
-        );
+      for (const [w, l] of listeners) w.off('message', l.message).off('error', l.error);
+      listeners.clear();
+      if (terminate) await Promise.all(workers.map((w) => w.terminate()));
+      const grid = (g: GridReply): InsertionGrid =>
+        Object.assign(new InsertionGrid(shape!, g.data, g.weight), { particles: g.particles });
+      const sums = replies[0]!.grids.map(grid);
+      for (const r of replies.slice(1)) r.grids.forEach((g, k) => sums[k]!.add(grid(g)));
       return sums;
     },
   };

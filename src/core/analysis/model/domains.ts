@@ -8,7 +8,7 @@ import type { Pae } from '../../io/pae.js';
  * Long sequences are clustered in blocks of consecutive residues (mean PAE within a block pair), so that the
  * greedy merge stays fast; a domain boundary is then placed to within one block.
  */
-export const PAE_DOMAIN_DEFAULTS = { cutoffA: 5, resolution: 1, minSize: 10, maxNodes: 600 };
+export const PAE_DOMAIN_DEFAULTS = { cutoffA: 5, resolution: 0.5, minSize: 10, maxNodes: 600 };
 
 export interface PaeDomains {
   /** Per residue (0-based index into the PAE), its domain (0-based) or −1 when unassigned. */

@@ -6,6 +6,7 @@ import { readStructure, type Residue } from '../../io/structure.js';
 import { createVolume } from '../../model/volume.js';
 import { gaussianRandom, seededRandom } from '../../util/random.js';
 import { constructAdvice } from './construct.js';
+import { targetingPeptide } from './targeting.js';
 import { paeDomains } from './domains.js';
 import { fscFromSums } from '../fsc/shells.js';
 import { fscBetween, mapModelFsc, overfittingVerdict, shellSumsBetween } from './map-model.js';
@@ -22,6 +23,31 @@ const GRID = {
   startVoxel: [0, 0, 0] as [number, number, number],
   pixelSizeA: 1,
 };
+
+const ONE_TO_THREE: Record<string, string> = Object.fromEntries(
+  Object.entries({
+    ALA: 'A',
+    ARG: 'R',
+    ASN: 'N',
+    ASP: 'D',
+    CYS: 'C',
+    GLN: 'Q',
+    GLU: 'E',
+    GLY: 'G',
+    HIS: 'H',
+    ILE: 'I',
+    LEU: 'L',
+    LYS: 'K',
+    MET: 'M',
+    PHE: 'F',
+    PRO: 'P',
+    SER: 'S',
+    THR: 'T',
+    TRP: 'W',
+    TYR: 'Y',
+    VAL: 'V',
+  }).map(([three, one]) => [one, three]),
+);
 
 function noisy(data: Float32Array, sigma: number, seed: number): Float32Array {
   const g = gaussianRandom(seededRandom(seed));
@@ -117,23 +143,118 @@ describe('construct advice', () => {
     values: Float32Array.from({ length: n * n }, (_, k) => (((k / n) | 0) < 60 === k % n < 60 ? 2 : 22)),
   };
 
-  it('PAE domains and the hinge between them; the disordered tail and loop proposed for truncation', () => {
+  it('PAE domains among confident residues and the hinge between them; the tail and the loop proposed whole', () => {
     const d = paeDomains(pae);
     expect(d.domains).toBe(2);
     expect(new Set(d.domainOf.slice(0, 60))).toEqual(new Set([0]));
     expect(new Set(d.domainOf.slice(60))).toEqual(new Set([1]));
     const a = constructAdvice(residues, pae);
-    expect(a.truncations.map((t) => [t.start, t.end])).toEqual([
-      [1, 12],
-      [71, 80],
+    expect(a.truncations.map((t) => [t.start, t.end, t.kind])).toEqual([
+      [1, 12, 'N-terminal'],
+      [71, 80, 'internal'],
     ]);
-    expect(a.truncations[0]!.reason).toMatch(/N-terminal 12 residues with pLDDT < 50/);
+    expect(a.truncations[0]!.reason).toMatch(/N-terminal 12 residues, pLDDT 30–30 \(mean 30\).*likely disordered/);
+    expect(a.truncations[0]!.basis).toEqual({ count: 12, of: 'residues' });
+    // The disordered tail and loop belong to no domain.
     expect(a.domains.map((x) => x.segments)).toEqual([
-      [{ chain: 'A', start: 1, end: 60 }],
-      [{ chain: 'A', start: 61, end: 120 }],
+      [{ chain: 'A', start: 13, end: 60 }],
+      [
+        { chain: 'A', start: 61, end: 70 },
+        { chain: 'A', start: 81, end: 120 },
+      ],
     ]);
     expect(a.hinges).toHaveLength(1);
-    expect(Math.abs(a.hinges[0]!.residue - 60.5)).toBeLessThanOrEqual(1);
+    expect([a.hinges[0]!.linkerStart, a.hinges[0]!.linkerEnd]).toEqual([60, 61]);
+    expect(a.hinges[0]!.interDomainPaeA).toBeCloseTo(22, 5);
+  });
+
+  /** A chain with pLDDT per residue and a PAE built from blocks: pae(i, j) for 0-based indices. */
+  const model = (plddt: number[], seq?: string): Residue[] =>
+    plddt.map((p, i) => ({
+      chain: 'A',
+      resSeq: i + 1,
+      insCode: '',
+      resName: seq ? ONE_TO_THREE[seq[i]!]! : 'ALA',
+      atoms: [],
+      plddt: p,
+    }));
+  const paeOf = (n: number, f: (i: number, j: number) => number) => ({
+    n,
+    maxA: 31.75,
+    values: Float32Array.from({ length: n * n }, (_, k) => f((k / n) | 0, k % n)),
+  });
+
+  it('ferredoxin-like: a 49-residue low-confidence N-terminus with blips, then one compact domain', () => {
+    // pLDDT 55 with blips of 76/73 (residues 4–5) and 71 (14); the domain 50–147 at 95, PAE 1–4.5 Å inside it in
+    // two interleaved blocks (which greedy modularity splits: the merge joins them), 25 Å to the tail.
+    const n = 147;
+    const plddt = Array.from({ length: n }, (_, i) =>
+      i >= 49 ? 95 : i === 3 ? 76 : i === 4 ? 73 : i === 13 ? 71 : 55,
+    );
+    const block = (i: number): number => Math.floor((i - 49) / 12) % 2;
+    const pae = paeOf(n, (i, j) => (i < 49 || j < 49 ? 25 : block(i) === block(j) ? 1 : 4.5));
+    const inner = paeOf(98, (i, j) => pae.values[(i + 49) * n + j + 49]!);
+    expect(paeDomains(inner).domains).toBe(2);
+    const seq = 'MAATTTTMMGMATTFVPKPQAPPMMAALPSNTGRSLFGLKTGSRGGRMT'.padEnd(n, 'AEVKLG');
+    const a = constructAdvice(model(plddt, seq), pae);
+    expect(a.truncations.map((t) => [t.start, t.end, t.kind, t.peptide])).toEqual([
+      [1, 49, 'N-terminal', 'chloroplast transit peptide'],
+    ]);
+    expect(a.truncations[0]!.reason).toMatch(/express from residue 50/);
+    expect(a.domains).toHaveLength(1);
+    expect(a.domains[0]!.segments).toEqual([{ chain: 'A', start: 50, end: 147 }]);
+    expect(a.hinges).toEqual([]);
+  });
+
+  it('a 65-residue disordered terminus with a 5-residue blip of higher pLDDT is truncated whole', () => {
+    const n = 200;
+    const plddt = Array.from({ length: n }, (_, i) => (i < 65 ? (i >= 30 && i < 35 ? 82 : 38) : 90));
+    // The tail's residues are near one another in PAE (a disordered chain's neighbours): still no domain.
+    const pae = paeOf(n, (i, j) => (i < 65 && j < 65 ? (Math.abs(i - j) < 6 ? 3 : 20) : i < 65 || j < 65 ? 28 : 2));
+    const a = constructAdvice(model(plddt), pae);
+    expect(a.truncations.map((t) => [t.start, t.end])).toEqual([[1, 65]]);
+    expect(a.truncations[0]!.peptide).toBeNull();
+    expect(a.domains.map((d) => d.segments)).toEqual([[{ chain: 'A', start: 66, end: 200 }]]);
+    // Without a PAE the same: the blip is shorter than a domain.
+    expect(constructAdvice(model(plddt), null).truncations.map((t) => [t.start, t.end])).toEqual([[1, 65]]);
+  });
+
+  it('a short confident run the PAE packs on the domain is kept; the low stretch before it is not cut', () => {
+    const n = 100;
+    // 1–10 disordered; 11–16 a confident strand packed on the domain (PAE 3 Å); 17–22 low; 23–100 the domain.
+    const plddt = Array.from({ length: n }, (_, i) => (i < 10 ? 35 : i < 16 ? 88 : i < 22 ? 62 : 92));
+    const pae = paeOf(n, (i, j) => (i < 10 || j < 10 ? 25 : i < 22 && j < 22 && (i >= 16 || j >= 16) ? 8 : 3));
+    const a = constructAdvice(model(plddt), pae);
+    expect(a.truncations.map((t) => [t.start, t.end])).toEqual([[1, 10]]);
+    // Without the PAE the strand is an interruption: the whole N-terminus 1–22 goes.
+    expect(constructAdvice(model(plddt), null).truncations.map((t) => [t.start, t.end])).toEqual([[1, 22]]);
+  });
+
+  it('interleaved domains with high PAE between them: one hinge per pair, with its first linker and crossings', () => {
+    const n = 90;
+    // Domain A: 1–30 and 61–90; domain B: 31–60 (an inserted domain): two crossings, one hinge.
+    const dom = (i: number): number => (i >= 30 && i < 60 ? 1 : 0);
+    const pae = paeOf(n, (i, j) => (dom(i) === dom(j) ? 2 : 18));
+    const a = constructAdvice(model(new Array<number>(n).fill(92)), pae);
+    expect(a.domains).toHaveLength(2);
+    expect(a.hinges).toHaveLength(1);
+    expect(a.hinges[0]!).toMatchObject({ domains: [0, 1], linkerStart: 30, linkerEnd: 31, crossings: 2 });
+    // The same domains placed firmly (7 Å between): two domains, no hinge.
+    const firm = paeOf(n, (i, j) => (dom(i) === dom(j) ? 2 : 7));
+    const b = constructAdvice(model(new Array<number>(n).fill(92)), firm);
+    expect(b.domains).toHaveLength(2);
+    expect(b.hinges).toEqual([]);
+  });
+
+  it('targeting sequences: a signal peptide by its hydrophobic core, a transit peptide by its composition', () => {
+    expect(targetingPeptide('MKKLLLAVAVLLSLSAPAQA')?.kind).toBe('signal peptide');
+    expect(targetingPeptide('MAATTTTMMGMATTFVPKPQAPPMMAALPSNTGRSLFGLKTGSRGGRMT')?.kind).toBe(
+      'chloroplast transit peptide',
+    );
+    expect(targetingPeptide('MLRTSSLFTRRVQPSLFRNILRLQST')?.kind).toBe('mitochondrial presequence');
+    // Acidic, or not starting with Met: nothing named.
+    expect(targetingPeptide('MSDEEDKPAEEGSDEKPTEEKSDE')).toBeNull();
+    expect(targetingPeptide('AATTTTMMGMATTFVPKPQAPPMMAALPSNTGRS')).toBeNull();
   });
 
   it('PAE in the three layouts reads the same matrix', () => {

@@ -39,6 +39,8 @@ export interface OrientationResult {
   scfStarUniform: { mean: number; low: number; realisations: number; unsampledFraction: number };
   /** SCF* / the uniform mean: cryoSPARC's 0.81 applies to this for sets of any size. */
   scfStarRelative: number;
+  /** The point group whose asymmetric unit alone the angles fill (they were refined with it), when one does. */
+  anglesFit?: { symmetry: string; inside: number; fill: number; statement: string } | null;
   warnings: Warning[];
 }
 

@@ -36,6 +36,8 @@ export interface ClassReading {
   keptSignalClasses: number[] | null;
   /** Populations per class over iterations, when several model files are at hand. */
   history: { iteration: number; populations: number[] }[];
+  /** Particles in the last iteration's data file, when at hand. */
+  particles: number | null;
 }
 
 export interface ClassInputs {
@@ -96,5 +98,6 @@ export function readClasses(inp: ClassInputs): ClassReading {
     significantSamplesMedian: b?.significantSamples ? median(b.significantSamples) : null,
     keptSignalClasses: kept,
     history,
+    particles: b ? b.classNumber.length : null,
   };
 }

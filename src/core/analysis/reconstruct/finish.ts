@@ -159,15 +159,13 @@ function divideByConvolved(fNew: Float64Array, d: Float32Array | Float64Array, r
  * holds the same weights plus zeros; only where the real-space product wraps around changes, by about the
  * relative growth: FSC against RELION's map at Nyquist 0.998 with pad_size 67, 0.996 with 70, 0.991 with 72
  * (fixtures, 32 px). So: the next size with factors up to 7 when it is within 2 % (323 → 324, 515 → 525,
- * 803 → 810; 5 % where pad_size needs Bluestein's transform), else pad_size itself, whose transform is then
- * small (up to 160³) or simply paid for.
+ * 803 → 810), else pad_size itself, whose transform is then small (up to 160³) or simply paid for.
  */
 export function iterationSize(padSize: number): number {
   const smooth = smoothSize(padSize);
-  // A prime factor past the direct radices (> 31) means Bluestein's transform, several times slower again:
-  // there 5 % is allowed (64-px boxes: 67 → 70, FSC with RELION's map ≥ 0.996 to Nyquist).
-  const tolerance = largestPrimeFactor(padSize) > 31 ? 1.05 : 1.02;
-  return smooth <= tolerance * padSize ? smooth : padSize;
+  // (5 % where pad_size needs Bluestein's transform was tried: 67 → 70 moved the real betagal postprocess B from
+  // RELION's −165.4 to −159.3 Å². Parity first.)
+  return smooth <= 1.02 * padSize ? smooth : padSize;
 }
 
 function largestPrimeFactor(n: number): number {

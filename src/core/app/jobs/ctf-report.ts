@@ -25,6 +25,8 @@ export interface CtfReportJobInput {
 
 export type CtfReportJobResult = CtfTriage & {
   micrographs: number;
+  /** When the rows were particles (a particle STAR or .cs), how many: they are grouped by micrograph. */
+  particles: number | null;
   /** CTF refinement's aberrations (particle STARs with a refined optics table), read at the map's resolution. */
   aberrations: AberrationReading[];
   warnings: Warning[];
@@ -146,7 +148,9 @@ export async function ctfReportJob(inp: CtfReportJobInput): Promise<JobResult<Ct
   // Read at the map's resolution when given, else where the fits reach (the median fit resolution).
   const atA = inp.mapResolutionA ?? triage.summary.medianFitResolutionA;
   const aberrations = atA !== null && Number.isFinite(atA) ? aberrationsFromFiles(inp.results, atA) : [];
-  const result: CtfReportJobResult = { ...triage, micrographs: estimates.length, aberrations, warnings };
+  const perParticle = estimates.filter((e) => e.particles);
+  const particles = perParticle.length ? perParticle.reduce((n, e) => n + e.particles!.count, 0) : null;
+  const result: CtfReportJobResult = { ...triage, micrographs: estimates.length, particles, aberrations, warnings };
   const outputs: JobOutput[] = [{ name: 'ctf_report.json', text: jsonText(result) }];
   const figures: [string, number[], string, string][] = [
     ['defocus', estimates.map((e) => (e.defocusUA + e.defocusVA) / 20000), 'mean defocus (µm)', 'Defocus'],

@@ -9,6 +9,9 @@ import { summarizeModel } from '../../io/misc-formats.js';
 import { readPae } from '../../io/pae.js';
 import { checkValues } from '../../model/checked-map.js';
 import { readMap } from '../inputs/maps.js';
+import { particleAngles } from '../inputs/particles.js';
+import { fitAsymmetricUnit } from '../../analysis/orientations/asymmetric-unit.js';
+import { orientationProblem } from '../../analysis/orientations/scf.js';
 import { isRelionTomoStar, readTomoFile } from '../../io/tomo/index.js';
 
 export interface DroppedFileSummary {
@@ -17,6 +20,10 @@ export interface DroppedFileSummary {
   text: string;
   pixelSizeA: number | null;
   box: number | null;
+  /** A map's size along x, y, z. */
+  shape?: number[] | null;
+  /** Particles whose angles fill only a point group's asymmetric unit: the group (asymmetric-unit.ts). */
+  anglesFit?: { symmetry: string; statement: string } | null;
 }
 
 /** A dropped file read once on its own: what it is, or the sentence that says what is wrong with it. */
@@ -36,6 +43,7 @@ export function inspectFile(file: NamedBytes): DroppedFileSummary {
         text: `${v.nx}×${v.ny}×${v.nz}${px ? `, ${px.toFixed(3)} Å/px` : ', no pixel size in the header'}${notes}`,
         pixelSizeA: px,
         box: v.nx,
+        shape: [v.nx, v.ny, v.nz],
       };
     }
     if (fmt === 'model') {
@@ -60,11 +68,23 @@ export function inspectFile(file: NamedBytes): DroppedFileSummary {
         fmt === 'npy'
           ? readNpy(maybeGunzip(bytes, name), name).rows
           : readParticles(readStar(maybeGunzip(bytes, name), { source: name })).particles.count;
-      return { ok: true, text: `${count} particles`, pixelSizeA: null, box: null };
+      return { ok: true, text: `${count} particles`, pixelSizeA: null, box: null, anglesFit: anglesFitOf(file) };
     }
     const est = ctfFromBytes(name, bytes);
     return { ok: true, text: `${est.length} micrograph CTF results`, pixelSizeA: null, box: null };
   } catch (err) {
     return { ok: false, text: (err as Error).message, pixelSizeA: null, box: null };
+  }
+}
+
+/** The group a particle file's angles were refined with, when they fill only its asymmetric unit. */
+function anglesFitOf(file: NamedBytes): DroppedFileSummary['anglesFit'] {
+  try {
+    const a = particleAngles(file);
+    if (orientationProblem(a.rotDeg, a.tiltDeg)) return null;
+    const fit = fitAsymmetricUnit(a.rotDeg, a.tiltDeg);
+    return fit ? { symmetry: fit.symmetry, statement: fit.statement } : null;
+  } catch {
+    return null;
   }
 }

@@ -8,9 +8,9 @@ import {
   parseRule,
   ruleGroup,
   type ParticleGroup,
-} from '../../analysis/whatif/groups.js';
+} from '../../diagnosis/whatif-groups.js';
 import { shuffledHalves } from '../../analysis/whatif/subsets.js';
-import { groupEffect, MIN_GROUP_FRACTION, projectToCount, type Verdict } from '../../analysis/whatif/verdict.js';
+import { groupEffect, MIN_GROUP_FRACTION, projectToCount, type Verdict } from '../../diagnosis/whatif-verdict.js';
 import { CAUSES, type CauseId } from '../../diagnosis/causes.js';
 import { InputError, type Warning } from '../../errors.js';
 import { decodeText } from '../../io/bytes.js';

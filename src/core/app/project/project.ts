@@ -1,4 +1,5 @@
 import { InputError, type Warning } from '../../errors.js';
+import { readZipEntry, zipEntries, type RandomAccess } from '../../io/zip.js';
 import type { InputUse } from '../../report/report.js';
 import { cryosparcProjectInputs } from './cryosparc.js';
 import { relionProjectInputs } from './relion.js';
@@ -19,6 +20,27 @@ export interface ProjectSource {
   read(path: string): Promise<Uint8Array>;
 }
 
+/**
+ * A zipped project as a project source: its files by path below the folder that was zipped (a single top folder is
+ * taken off, as a chosen folder's name is), read one entry at a time when the reader asks. Links stored as links
+ * (`zip -y`: RELION's job aliases) are left out, as a dropped folder leaves them out.
+ */
+export async function zipProjectSource(access: RandomAccess, name: string): Promise<ProjectSource> {
+  const files = (await zipEntries(access, name)).filter((e) => e.kind === 'file');
+  const top = files[0]?.path.split('/')[0] ?? '';
+  const inside = files.length > 0 && files.every((f) => f.path.startsWith(`${top}/`));
+  const byPath = new Map(files.map((f) => [inside ? f.path.slice(top.length + 1) : f.path, f]));
+  return {
+    root: name,
+    paths: [...byPath.keys()],
+    read: async (p) => {
+      const e = byPath.get(p);
+      if (!e) throw new InputError(`${name}: no ${p} in the archive`);
+      return readZipEntry(access, e, name);
+    },
+  };
+}
+
 export type ProjectInput = Partial<Omit<ReportJobInput, 'version'>>;
 
 export interface ProjectInputs {
@@ -28,7 +50,9 @@ export interface ProjectInputs {
   notes: Warning[];
 }
 
-export async function projectInputs(src: ProjectSource): Promise<ProjectInputs> {
+export async function projectInputs(given: ProjectSource): Promise<ProjectInputs> {
+  // In path order: a folder's listing order differs between file systems and browsers, the report must not.
+  const src = { ...given, paths: [...given.paths].sort() };
   const paths = new Set(src.paths);
   if (paths.has('default_pipeline.star') || src.paths.some((p) => /^[A-Za-z0-9]+\/job\d+\/job\.star$/.test(p)))
     return withTomography(src, paths, await relionProjectInputs(src, paths));

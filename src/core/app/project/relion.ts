@@ -6,6 +6,7 @@ import { readStar, type StarDocument } from '../../io/star/read.js';
 import type { InputUse } from '../../report/report.js';
 import type { NamedBytes } from '../job.js';
 import type { PickerFiles, PostprocessEntry } from '../report/processing-files.js';
+import { gapsWarning, relionProjectGaps } from './check.js';
 import type { ProjectInput, ProjectInputs, ProjectSource } from './project.js';
 import { RLN } from '../../io/star/labels.js';
 
@@ -139,7 +140,8 @@ export async function relionProjectInputs(src: ProjectSource, paths: Set<string>
   await picks(p, input);
   const diameter = await particleDiameter(p, refine);
   if (diameter) input.particleDiameterA = diameter;
-  return { kind: 'RELION', input, used: p.used, notes: [...versionNote(version), ...p.notes] };
+  const gaps = gapsWarning(await relionProjectGaps(src));
+  return { kind: 'RELION', input, used: p.used, notes: [...versionNote(version), ...(gaps ? [gaps] : []), ...p.notes] };
 }
 
 function versionNote(version: string): Warning[] {

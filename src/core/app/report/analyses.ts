@@ -6,11 +6,11 @@ import { localResolution } from '../../analysis/locres/locres.js';
 import { readLocres, type LocresReading } from '../../analysis/locres/reading.js';
 import { longestDimensionA } from '../../analysis/masks/extent.js';
 import type { ModelSummaryReport } from '../../analysis/model/summary.js';
+import { fitAsymmetricUnit, symmetryWarning } from '../../analysis/orientations/asymmetric-unit.js';
 import {
   coverageProblem,
   orientationCoverage,
   orientationProblem,
-  viewingDirections,
   type OrientationResult,
 } from '../../analysis/orientations/scf.js';
 import { postprocess, type PostprocessResult } from '../../analysis/postprocess/postprocess.js';
@@ -22,14 +22,14 @@ import type { CtfEstimate } from '../../model/ctf.js';
 import type { CheckedHalves } from '../../model/checked-map.js';
 import type { Compute } from '../../parallel/compute.js';
 import { fscChartSpec, guinierChartSpec, histogramSpec, tiltDefocusSpec } from '../../report/figures/charts.js';
-import { orientationDensitySpec } from '../../report/figures/orientation.js';
-import { centralSlicePng } from '../../report/png.js';
+import { centralSlicePng, scaleBarA } from '../../report/png.js';
 import type { TiltSeriesSummary } from '../../report/report.js';
 import type { ProgressContext } from '../../util/progress.js';
 import { aberrationsFromFiles } from '../inputs/ctf-results.js';
 import type { NamedBytes } from '../job.js';
 import { loadHalfMaps } from '../inputs/maps.js';
 import { particleAngles } from '../inputs/particles.js';
+import { orientationFigure } from '../jobs/orientations.js';
 import type { ReportJobInput } from './report.js';
 import { modelAnalyses } from './model.js';
 import { fitTiltsSerially, prepareTiltSeries, tiltCtfJob } from '../jobs/tilt-ctf.js';
@@ -109,14 +109,16 @@ export function mapAnalyses(inp: ReportJobInput, progress?: ProgressContext, com
     warnings.push(...l.warnings, ...lr.warnings);
     volumes.locres = l.locres;
   }
-  const png = (d: Float32Array, axis: 'y' | 'z'): Uint8Array => centralSlicePng(d, n, axis, compute?.codec);
-  const slices: Slice[] = [
-    { title: 'sharpened map, central z-section', png: png(post.sharpened, 'z') },
-    { title: 'sharpened map, central y-section', png: png(post.sharpened, 'y') },
-  ];
-  if (post.mask) slices.push({ title: 'mask, central z-section', png: png(post.mask, 'z') });
-  if (volumes.locres)
-    slices.push({ title: 'local resolution, central z-section (bright = worse)', png: png(volumes.locres, 'z') });
+  const bar = `scale bar ${scaleBarA(n, px)} Å`;
+  const slices: Slice[] = [];
+  const section = (title: string, v: Float32Array, axis: 'z' | 'y'): void => {
+    const png = centralSlicePng(v, n, axis, px, compute?.codec);
+    slices.push({ title: `${title}, central ${axis}-section (${bar})`, png });
+  };
+  section('sharpened map', post.sharpened, 'z');
+  section('sharpened map', post.sharpened, 'y');
+  if (post.mask) section('mask', post.mask, 'z');
+  if (volumes.locres) section('local resolution (bright = worse)', volumes.locres, 'z');
   return {
     halves: h,
     pixelSizeA: px,
@@ -301,19 +303,18 @@ export function orientationAnalysis(file: NamedBytes, symmetry: string): Orienta
   });
   const problem = orientationProblem(a.rotDeg, a.tiltDeg);
   if (problem) return skipped(problem);
-  const or = orientationCoverage(a.rotDeg, a.tiltDeg, { symmetry });
-  const sparse = coverageProblem(or);
+  const coverage = orientationCoverage(a.rotDeg, a.tiltDeg, { symmetry });
+  const sparse = coverageProblem(coverage);
   if (sparse) return skipped(sparse);
-  const title = `Orientation distribution (SCF* ${or.scfStar.toFixed(2)})`;
+  // Angles that fill only a point group's asymmetric unit: said, as the page asks it (asymmetric-unit.ts).
+  const fit = fitAsymmetricUnit(a.rotDeg, a.tiltDeg);
+  const or = { ...coverage, anglesFit: fit };
+  const warn = symmetryWarning(fit, symmetry, file.name);
+  const title = `Orientation distribution (${symmetry.toUpperCase()}, SCF* ${or.scfStar.toFixed(2)})`;
   return {
     orientations: or,
-    figures: [
-      {
-        name: 'orientations',
-        spec: orientationDensitySpec(viewingDirections(a.rotDeg, a.tiltDeg, symmetry), { title }),
-      },
-    ],
-    warnings: [...warnings, ...or.warnings],
+    figures: [{ name: 'orientations', spec: orientationFigure(a.rotDeg, a.tiltDeg, symmetry, title) }],
+    warnings: [...warnings, ...or.warnings, ...(warn ? [warn] : [])],
   };
 }
 

@@ -3,7 +3,7 @@ import { tomoReportJob, type TomoReportJobInput } from '../jobs/tomo-report.js';
 import { evidenceFrom } from '../../diagnosis/evidence.js';
 import { InputError } from '../../errors.js';
 import { renderSvg } from '../../report/figures/svg.js';
-import { renderHtml } from '../../report/html.js';
+import { renderHtml, type HtmlFigures } from '../../report/html.js';
 import { buildReport, type InputUse, type Report, type TomographySection } from '../../report/report.js';
 import type { SingleMapBudget } from '../../analysis/budget/budget.js';
 import type { AberrationReading } from '../../analysis/ctf/aberrations.js';
@@ -15,6 +15,7 @@ import type { Compute } from '../../parallel/compute.js';
 import type { ProgressContext } from '../../util/progress.js';
 import type { TiltPair } from '../../analysis/tomo/tilt-series.js';
 import { aberrationsFromFiles, ctfFromFiles } from '../inputs/ctf-results.js';
+import { usableFits } from '../../diagnosis/ctf-triage.js';
 import { jsonText, uniqueWarnings, type JobOutput, type JobResult, type NamedBytes } from '../job.js';
 import type { MaskSpec } from '../inputs/maps.js';
 import { checkSymmetry } from '../jobs/orientations.js';
@@ -93,13 +94,25 @@ const CAPTIONS: Record<string, string> = {
   'ctf-fit': 'CTF fit resolution per micrograph against the map resolution (red)',
   'ctf-defocus': 'Defocus per micrograph',
   'model-fsc': 'Map–model FSC: the model against the map and against each half (overfitting: half 1 above half 2)',
-  residues: 'Per residue: AlphaFold pLDDT and the local resolution at the residue',
+  residues: 'Per residue along the sequence',
   motion: 'Accumulated motion per micrograph (early: the first 4 e⁻/Å²), outliers in full colour',
   polishing: 'Bayesian polishing: per-frame B-factor and the weight each frame carries at the map’s resolution',
   classes: 'Class populations: classes holding real signal against junk / noise',
   picking: 'Two pickers compared micrograph by micrograph: picks both found, and those only one found',
   'tilt-defocus': 'Defocus of each tilt (the reported method and the other)',
 };
+
+/** A figure's caption: the table's, or for figures whose content depends on the inputs, their own title. */
+function captionOf(f: { name: string; spec: Record<string, unknown> }): string {
+  const title = f.spec['title'];
+  if (f.name === 'residues' && typeof title === 'string') return title;
+  return CAPTIONS[f.name] ?? f.name;
+}
+
+/** The figures as the HTML renderer takes them: named (for anchors and the page's slots), captioned. */
+export function htmlFigures(figures: ReportFigure[], slices: ReportJobResult['slices']): HtmlFigures {
+  return { svg: figures.map((f) => ({ name: f.name, title: f.caption, svg: f.svg })), png: slices };
+}
 
 /** Every analysis the inputs allow, then the diagnosis, report.json, report.html and the figures. */
 export async function reportJob(
@@ -129,7 +142,8 @@ export async function reportJob(
   const pixelSizeA = maps?.pixelSizeA ?? inp.pixelSizeA ?? null;
   const proc = processingAnalyses(inp, {
     mapResolutionA: maps?.postprocess.resolutionA ?? null,
-    ctf: est,
+    // No number from an unreliable fit (or from any fit of a failed run) enters another analysis.
+    ctf: est ? usableFits(est) : null,
     particles: inp.particles ?? null,
     pixelSizeA,
   });
@@ -287,9 +301,9 @@ async function writeReport(inp: ReportJobInput, symmetry: string, p: ReportParts
   });
   const slices = p.maps?.slices ?? [];
   const figures = await Promise.all(
-    p.figures.map(async (f) => ({ ...f, caption: CAPTIONS[f.name] ?? f.name, svg: await renderSvg(f.spec) })),
+    p.figures.map(async (f) => ({ ...f, caption: captionOf(f), svg: await renderSvg(f.spec) })),
   );
-  const html = renderHtml(report, { svg: figures.map((f) => ({ title: f.caption, svg: f.svg })), png: slices });
+  const html = renderHtml(report, htmlFigures(figures, slices));
   const outputs: JobOutput[] = [
     { name: 'report.json', text: jsonText(report) },
     { name: 'report.html', text: html },

@@ -85,3 +85,9 @@ export function jobTypeOf(doc: StarDocument): string | null {
   const b = doc.blocks.find((x) => x.name === 'job');
   return b?.pairs.get(RLN.jobTypeLabel) ?? b?.pairs.get(RLN.jobType) ?? null;
 }
+
+/** The files a pipeline names as nodes (`data_pipeline_nodes`: every job's inputs and outputs), in file order. */
+export function readPipelineNodes(doc: StarDocument): string[] {
+  const loop = doc.blocks.find((b) => b.loop?.has(RLN.pipeLineNodeName))?.loop;
+  return loop ? loop.strings(RLN.pipeLineNodeName) : [];
+}

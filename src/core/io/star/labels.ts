@@ -225,6 +225,7 @@ export const LABELS = checked({
   pipeLineProcessType: l('rlnPipeLineProcessType', 'int', '', 'job type as a number (RELION 3)'),
   pipeLineProcessTypeLabel: l('rlnPipeLineProcessTypeLabel', 'string', '', 'job type as a name (RELION 4–5)'),
   pipeLineProcessStatus: l('rlnPipeLineProcessStatus', 'int', '', 'job status as a number (RELION 3)'),
+  pipeLineNodeName: l('rlnPipeLineNodeName', 'string', '', 'a file the pipeline knows (job_pipeline.star)'),
   pipeLineProcessStatusLabel: l('rlnPipeLineProcessStatusLabel', 'string', '', 'job status as a name (RELION 4–5)'),
   jobType: l('rlnJobType', 'int', '', 'job type as a number (job.star, RELION 3)'),
   jobTypeLabel: l('rlnJobTypeLabel', 'string', '', 'job type as a name (job.star)'),

@@ -22,7 +22,7 @@ export function residueSpec(
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     config: { font: 'sans-serif', view: { stroke: null } },
-    title: 'Per residue: Q-score, pLDDT (< 50 likely disordered) and local resolution',
+    title: `Per residue: ${residueMeasures(values)}`,
     data: { values },
     facet: { row: { field: 'measure', type: 'nominal', title: null } },
     resolve: { scale: { y: 'independent' } },
@@ -37,4 +37,16 @@ export function residueSpec(
       },
     },
   };
+}
+
+/** The figure's title names only the measures it holds (a model alone has pLDDT, not Q-score or local resolution). */
+function residueMeasures(values: { measure: string }[]): string {
+  const words: Record<string, string> = {
+    'Q-score': 'Q-score',
+    pLDDT: 'pLDDT (< 50 likely disordered)',
+    'local resolution (Å)': 'local resolution',
+  };
+  const present = Object.keys(words).filter((m) => values.some((v) => v.measure === m));
+  const named = present.map((m) => words[m]!);
+  return named.length > 1 ? `${named.slice(0, -1).join(', ')} and ${named[named.length - 1]}` : (named[0] ?? '—');
 }

@@ -9,6 +9,8 @@
 export interface OrientationFigureOptions {
   bins?: number;
   title?: string;
+  /** The directions are each particle's once, in this group's asymmetric unit (its description). */
+  unit?: { symmetry: string; text: string };
 }
 
 export function orientationDensitySpec(
@@ -61,9 +63,13 @@ export function orientationDensitySpec(
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: {
       text: options.title ?? 'Orientation distribution',
-      subtitle:
-        `${n.toLocaleString('en-US')} views; equal-area projection: centre = top view (tilt 0°), rim = ` +
-        `side views (90°), ring = 45°`,
+      subtitle: [
+        options.unit
+          ? `${n.toLocaleString('en-US')} particles, each once in the asymmetric unit of ${options.unit.symmetry} ` +
+            `(${options.unit.text}); views below the equator drawn at their opposite`
+          : `${n.toLocaleString('en-US')} views`,
+        'equal-area projection: centre = top view (tilt 0°), rim = side views (90°), ring = 45°',
+      ],
     },
     width: 360,
     height: 360,

@@ -3,6 +3,7 @@ import { ctfReportJob, type Distribution } from '../../../core/app/jobs/ctf-repo
 import { readNamed, writeOutputs } from '../../job-io.js';
 import { fmt, printJson, warn } from '../output.js';
 import { positiveNumber } from '../options.js';
+import { itemsToExclude } from '../../../core/util/power.js';
 
 interface CtfReportFlags {
   mapResolutionA?: number;
@@ -18,7 +19,11 @@ export function registerCtfReport(program: Command): void {
       "judge a whole dataset's CTF: distributions of defocus, astigmatism, fit resolution and thickness, outliers, " +
         'and findings with remedies',
     )
-    .argument('<results...>', 'RELION micrographs_ctf.star, or CTFFIND 4 / 5 output .txt files')
+    .argument(
+      '<results...>',
+      'RELION micrographs_ctf.star, CTFFIND 4 / 5 output .txt files, or particles (RELION STAR, cryoSPARC .cs: ' +
+        'grouped by micrograph)',
+    )
     .option(
       '--map-resolution-a <A>',
       "the map's resolution: count micrographs whose CTF fits worse than it",
@@ -47,11 +52,20 @@ export function registerCtfReport(program: Command): void {
       if (opts.json) return printJson(triage);
       triage.warnings.forEach((w) => warn(w.message));
       const d = triage.distributions;
-      const line = (name: string, x: Distribution | null, unit: string, scale = 1, digits = 2): string =>
-        x
-          ? `  ${name.padEnd(16)} median ${(x.median / scale).toFixed(digits)} ${unit} (5–95 %: ` +
-            `${(x.p5 / scale).toFixed(digits)}–${(x.p95 / scale).toFixed(digits)})`
-          : `  ${name.padEnd(16)} not in these results`;
+      const s = triage.summary;
+      const none = s.failedRun
+        ? '— (the run failed: not summarised)'
+        : s.reliableFits === 0
+          ? 'no reliable fit'
+          : 'not in these results';
+      // A spread needs enough fits to mean anything; a handful shows its range.
+      const line = (name: string, x: Distribution | null, unit: string, scale = 1, digits = 2): string => {
+        if (!x) return `  ${name.padEnd(16)} ${none}`;
+        const v = (a: number): string => (a / scale).toFixed(digits);
+        const spread = x.count >= 10 ? `5–95 %: ${v(x.p5)}–${v(x.p95)}` : `range ${v(x.min)}–${v(x.max)}`;
+        const fits = `${x.count} ${s.unjudgedFits ? '' : 'reliable '}fit${x.count === 1 ? '' : 's'}`;
+        return `  ${name.padEnd(16)} median ${v(x.median)} ${unit} (${spread}; ${fits})`;
+      };
       const out = triage.outliers;
       const ab = triage.aberrations.map(
         (a) =>
@@ -62,14 +76,24 @@ export function registerCtfReport(program: Command): void {
       );
       process.stdout.write(
         [
-          `${triage.micrographs} micrographs`,
+          `${triage.micrographs} micrograph${triage.micrographs === 1 ? '' : 's'}` +
+            (triage.particles !== null ? ` (from ${triage.particles} particles, grouped by micrograph)` : '') +
+            (s.reliableFits < triage.micrographs
+              ? `; ${s.reliableFits} reliable CTF fit${s.reliableFits === 1 ? '' : 's'}`
+              : ''),
           line('defocus', d.defocusUA, 'µm', 10000),
           line('astigmatism', d.astigmatismA, 'Å', 1, 0),
           line('fit resolution', d.fitResolutionA, 'Å'),
           line('thickness', d.thicknessA, 'nm', 10, 0),
+          ...(triage.particles !== null ? [spreadLine(d.particleDefocusSpreadA ?? null)] : []),
+          ...(s.unjudgedFits
+            ? [`  ${s.unjudgedFits} fit(s) carry no figure of merit or fit resolution: taken as they are, not judged`]
+            : []),
           ...(ab.length ? ['CTF refinement (phase each aberration would leave uncorrected):', ...ab] : []),
-          triage.findings.length ? 'Findings:' : 'No CTF problem found at the thresholds used.',
-          ...triage.findings.map((f) => `  [${f.severity}] ${f.statement} (${f.threshold})\n    → ${f.remedy}`),
+          triage.findings.length ? 'Findings:' : noneFound(s.reliableFits),
+          ...triage.findings.map(
+            (f) => `  [${f.severity}] ${f.statement} (${f.threshold})\n    basis: ${f.power}\n    → ${f.remedy}`,
+          ),
           ...(out.length
             ? [
                 `Outliers (${out.length}):`,
@@ -80,4 +104,25 @@ export function registerCtfReport(program: Command): void {
         ].join('\n') + '\n',
       );
     });
+}
+
+/** Per-particle defocus within micrographs: the SD per micrograph, summarised over the micrographs. */
+function spreadLine(x: Distribution | null): string {
+  const name = 'defocus SD'.padEnd(16);
+  if (!x) return `  ${name} no micrograph with ≥ 5 particles`;
+  const range =
+    x.count >= 10 ? `5–95 %: ${x.p5.toFixed(0)}–${x.p95.toFixed(0)}` : `range ${x.min.toFixed(0)}–${x.max.toFixed(0)}`;
+  const mics = `${x.count} micrograph${x.count === 1 ? '' : 's'} with ≥ 5 particles`;
+  return `  ${name} median ${x.median.toFixed(0)} Å among each micrograph's particles (${range}; ${mics})`;
+}
+
+/** "Nothing found", with what so few micrographs could not have shown. */
+function noneFound(n: number): string {
+  const need = itemsToExclude(0.1);
+  return (
+    'No CTF problem found at the thresholds used' +
+    (n < need
+      ? ` (${n} micrograph${n === 1 ? '' : 's'}: too few to exclude a problem in 10 % of a dataset; ${need} needed).`
+      : '.')
+  );
 }

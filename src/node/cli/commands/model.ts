@@ -111,9 +111,18 @@ export function registerModel(program: Command): void {
       if (opts.json) return printJson(job.result);
       const r = job.result;
       const lines = [
-        `${r.residues} residues, mean pLDDT ${r.meanPlddt?.toFixed(1) ?? '—'}; ${r.domains.length} domain(s) from PAE`,
+        `${r.residues} residues, mean pLDDT ${r.meanPlddt?.toFixed(1) ?? '—'}; ` +
+          (opts.pae ? `${r.domains.length} domain(s) from PAE among the confident residues` : 'no PAE given'),
+        ...r.domains.map(
+          (d, i) =>
+            `  domain ${i + 1}: ${d.segments.map((s) => `${s.chain} ${s.start}–${s.end}`).join(', ')} ` +
+            `(${d.residues} residues, mean PAE within ${d.meanPaeA.toFixed(1)} Å)`,
+        ),
         ...r.truncations.map((t) => `truncate ${t.chain} ${t.start}–${t.end}: ${t.reason}`),
-        ...r.hinges.map((h) => `hinge at ${h.chain} ${h.residue}: ${h.reason}`),
+        ...r.hinges.map((h) => `hinge ${h.chain} ${h.linkerStart}–${h.linkerEnd}: ${h.reason}`),
+        ...(opts.pae && r.domains.length > 1 && !r.hinges.length
+          ? [`no hinge: no two domains have a mean PAE ≥ ${r.rules.hingePaeA} Å between them`]
+          : []),
         ...r.agreement.map((a) => a.statement),
         `Wrote ${join(opts.out, 'construct.json')}`,
       ];

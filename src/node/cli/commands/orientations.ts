@@ -59,8 +59,9 @@ export function registerOrientations(program: Command): void {
       process.stdout.write(
         [
           `${r.nParticles.toLocaleString('en-US')} particles, ${r.symmetry} (×${r.symmetryOrder} views)`,
-          `SCF ${r.scf.toFixed(3)}, SCF* ${r.scfStar.toFixed(3)} (cryoSPARC: < 0.81 suggests preferred ` +
-            `orientation); efficiency ${r.efficiency.toFixed(2)}`,
+          `SCF ${r.scf.toFixed(3)}; ${r.verdict.statement}`,
+          `  (preferred orientation when the relative SCF* is ${r.verdict.threshold}: cryoSPARC's 0.81, judged ` +
+            `against what as many random views give, as report does); efficiency ${r.efficiency.toFixed(2)}`,
           `Unsampled Fourier space: ${(100 * r.unsampledFraction).toFixed(2)} %; recommended tilt for collection: ` +
             `${r.recommendedTiltDeg}°`,
           `  SCF* by tilt: ${r.tiltScan.map((t) => `${t.tiltDeg}° ${fmt(t.scfStar, 3)}`).join(', ')}`,

@@ -91,7 +91,8 @@ export function registerReport(program: Command): void {
     .option('--dose-per-tilt <e>', 'exposure per tilt of --tilt-series, e/Å²', positiveNumber('--dose-per-tilt'))
     .option(
       '--project <dir>',
-      'a RELION (3.1–5) or cryoSPARC project or job folder: every input below is found there (explicit flags win)',
+      'a RELION (3.1–5) or cryoSPARC project or job folder, or a .zip of one: every input below is found there ' +
+        '(explicit flags win)',
     )
     .option('--motion <files...>', 'corrected_micrographs.star (+ per-micrograph motion STARs) or MotionCor2 logs')
     .option('--bfactors <file>', "Bayesian polishing's bfactors.star (per-frame B-factors)")

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { reslogJob, type ReslogResult } from '../../../core/app/jobs/reslog.js';
 import { InputError } from '../../files.js';
 import { readNamed, writeOutputs } from '../../job-io.js';
-import { workerInserter } from '../../parallel/insert-pool.js';
+import { InsertWorkers } from '../../parallel/insert-pool.js';
 import { terminalProgress } from '../../progress.js';
 import { FileImageSource } from '../../reconstruct/images.js';
 import { fmt, printJson, warn } from '../output.js';
@@ -58,6 +58,7 @@ export function registerReslog(program: Command): void {
       const images = new FileImageSource(particlesPath, opts.projectDir);
       const compute = await processCompute();
       const progress = terminalProgress('ResLog');
+      const workers = new InsertWorkers();
       let job;
       try {
         job = await reslogJob(
@@ -73,14 +74,14 @@ export function registerReslog(program: Command): void {
             pad: opts.pad,
             noCtf: !opts.ctf,
             pixelSizeA: opts.angpix ?? null,
-            inserterFor: workerInserter,
+            inserterFor: workers.inserterFor,
           },
           progress.ctx,
           compute,
         );
       } finally {
         progress.stop();
-        await images.close();
+        await Promise.all([images.close(), workers.close()]);
       }
       if (opts.out) await writeOutputs(opts.out, job.outputs, inputPaths(particlesPath, opts.mask));
       if (opts.json) return printJson(job.result);

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { whatifJob, type WhatifResult } from '../../../core/app/jobs/whatif.js';
 import { readNamed, readNamedOptional, writeOutputs } from '../../job-io.js';
-import { workerInserter } from '../../parallel/insert-pool.js';
+import { InsertWorkers } from '../../parallel/insert-pool.js';
 import { terminalProgress } from '../../progress.js';
 import { FileImageSource } from '../../reconstruct/images.js';
 import { fmt, printJson, warn } from '../output.js';
@@ -81,6 +81,7 @@ export function registerWhatif(program: Command): void {
       const images = new FileImageSource(particlesPath, opts.projectDir);
       const compute = await processCompute();
       const progress = terminalProgress('What-if');
+      const workers = new InsertWorkers();
       let job;
       try {
         job = await whatifJob(
@@ -100,14 +101,14 @@ export function registerWhatif(program: Command): void {
             pad: opts.pad,
             pixelSizeA: opts.angpix ?? null,
             writeMaps: !!opts.maps && !!opts.out,
-            inserterFor: workerInserter,
+            inserterFor: workers.inserterFor,
           },
           progress.ctx,
           compute,
         );
       } finally {
         progress.stop();
-        await images.close();
+        await Promise.all([images.close(), workers.close()]);
       }
       const inputs = inputPaths(particlesPath, opts.mask, opts.ctf, opts.motion, opts.classes, opts.reslog);
       if (opts.out) await writeOutputs(opts.out, job.outputs, inputs);

@@ -1,8 +1,8 @@
-import { InputError } from '../../errors.js';
-import type { CauseId } from '../../diagnosis/causes.js';
-import { CTF_LIMITS } from '../../diagnosis/thresholds.js';
-import type { StarLoop } from '../../io/star/loop.js';
-import { RLN } from '../../io/star/labels.js';
+import { InputError } from '../errors.js';
+import type { CauseId } from './causes.js';
+import { CTF_LIMITS } from './thresholds.js';
+import type { StarLoop } from '../io/star/loop.js';
+import { RLN } from '../io/star/labels.js';
 
 /**
  * Groups of particles a what-if reconstruction leaves out: what a finding flags (micrographs with an unreliable

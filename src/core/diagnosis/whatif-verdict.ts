@@ -1,4 +1,4 @@
-import { t975 } from '../budget/budget.js';
+import { t975 } from '../analysis/budget/budget.js';
 
 /**
  * What leaving a group out did, against leaving out as many random particles (the control). The effect is read
