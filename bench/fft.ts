@@ -10,7 +10,6 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { tiledAmplitudeSpectrum } from '../src/core/analysis/ctf/periodogram.js';
 import { allocateSpectrum, forwardPlanes, rfft3d } from '../src/core/fourier/rfft3d.js';
-import { setSimdEnabled } from '../src/core/fourier/simd.js';
 import { seededRandom } from '../src/core/util/random.js';
 import { recordTarget } from './targets.js';
 import { median } from './timing.js';
@@ -52,13 +51,12 @@ for (const n of SIZES) {
   // One output spectrum of each precision reused, as the FSC suite does: a fresh 0.6 GB array per call
   // would time V8's garbage collection of the last one (Python frees its output at once).
   const single = allocateSpectrum(n, n, n, true);
-  setSimdEnabled(true);
-  const simd32 = median(() => rfft3d(v, n, n, n, single), 3, 1);
+  const on = { simd: true },
+    off = { simd: false };
+  const simd32 = median(() => rfft3d(v, n, n, n, single, null, on), 3, 1);
   const double = allocateSpectrum(n, n, n);
-  const simd = median(() => rfft3d(v, n, n, n, double), 3, 1);
-  setSimdEnabled(false);
-  const ts = median(() => rfft3d(v, n, n, n, double), n > TS_REPEAT_MAX ? 1 : 3, 1);
-  setSimdEnabled(true);
+  const simd = median(() => rfft3d(v, n, n, n, double, null, on), 3, 1);
+  const ts = median(() => rfft3d(v, n, n, n, double, null, off), n > TS_REPEAT_MAX ? 1 : 3, 1);
   const r = ref?.rfftn[String(n)];
   rows.push([
     `3D real FFT ${n}³`,
@@ -85,15 +83,12 @@ for (const n of SIZES) {
 function tileBatch(
   row: string,
   target: string,
-  run: { single: () => unknown; double: (() => unknown) | null },
-  ts: () => unknown,
+  run: { single: (simd: boolean) => unknown; double: ((simd: boolean) => unknown) | null },
 ): void {
-  setSimdEnabled(true);
-  const simd32 = median(run.single, 3, 1);
-  const simd = run.double ? median(run.double, 3, 1) : null;
-  setSimdEnabled(false);
-  const tsS = median(ts, 3, 1);
-  setSimdEnabled(true);
+  const simd32 = median(() => run.single(true), 3, 1);
+  const double = run.double;
+  const simd = double ? median(() => double(true), 3, 1) : null;
+  const tsS = median(() => (double ?? run.single)(false), 3, 1);
   recordTarget({
     what: target,
     cryodxS: simd32,
@@ -118,21 +113,22 @@ function tileBatch(
   tileBatch(
     `${TILES} tiles 512² (2D real FFT of each)`,
     `${TILES} tiles 512² (2D real FFT into float32 planes), one thread`,
-    { single: () => forwardPlanes(tiles, single, 0, TILES), double: () => forwardPlanes(tiles, double, 0, TILES) },
-    () => forwardPlanes(tiles, double, 0, TILES),
+    {
+      single: (simd) => forwardPlanes(tiles, single, 0, TILES, null, simd),
+      double: (simd) => forwardPlanes(tiles, double, 0, TILES, null, simd),
+    },
   );
 }
 {
   // The CTF periodogram's own batch: 16 overlapping 512² tiles of a 512 × 4352 image, in float32 on the
   // kernels (mean removed, |F|² summed in float64) — more work than scipy's bare rfft2 of the tiles.
   const image = randomVolume(TILE * (TILE / 2) * (TILES + 1), 6);
-  const run = () => tiledAmplitudeSpectrum(image, TILE, (TILE / 2) * (TILES + 1), 1, TILE);
+  const run = (simd = true) => tiledAmplitudeSpectrum(image, TILE, (TILE / 2) * (TILES + 1), 1, TILE, simd);
   if (run().tiles !== TILES) throw new Error('periodogram bench: tiling changed');
   tileBatch(
     `${TILES} tiles 512², the CTF periodogram (mean removed, power summed)`,
     `${TILES} tiles 512², CTF periodogram (float32 kernels, power summed), one thread`,
     { single: run, double: null },
-    run,
   );
 }
 

@@ -20,7 +20,7 @@ import {
   standardDeviation,
 } from '../src/core/simulate/maps.js';
 import { seededRandom } from '../src/core/util/random.js';
-import { installFftPool } from '../src/node/parallel/fft-pool.js';
+import { startFftPool } from '../src/node/parallel/fft-pool.js';
 import { recordTarget } from './targets.js';
 import { median } from './timing.js';
 
@@ -113,9 +113,11 @@ rows.push({
   reference: 'scipy.fft.rfftn, workers=1',
   refSeconds: py['scipy_rfftn_s'] ?? null,
 });
-const threads = installFftPool();
-const shared = allocateSpectrum(N, N, N, true);
-const fftPar = median(() => rfft3d(h1, N, N, N, shared));
+const pool = startFftPool();
+const threads = pool?.threads ?? 1;
+const compute = pool?.compute() ?? {};
+const shared = allocateSpectrum(N, N, N, true, compute);
+const fftPar = median(() => rfft3d(h1, N, N, N, shared, null, compute));
 rows.push({
   what: `3D real FFT ${N}³ into a float32 spectrum (in process, ${threads} threads)`,
   cryodx: fftPar,

@@ -85,6 +85,17 @@ describe('cryodx fsc', () => {
     expect(cryodx('fsc', D('half1.mrc'), p, '--angpix', '1.3', '--json').code).toBe(0);
   });
 
+  it('--angpix treats every map of the command alike: the mask too is overridden, named in the one warning', () => {
+    const r = cryodx('fsc', D('half1.mrc'), D('half2.mrc'), '--mask', D('mask.mrc'), '--angpix', '1.4', '--json');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.pixelSizeA).toBe(1.4);
+    const over = (j.warnings as { code: string; message: string }[]).filter((w) => w.code === 'angpix-override');
+    expect(over).toHaveLength(1);
+    for (const f of ['half1.mrc', 'half2.mrc', 'mask.mrc'] as const)
+      expect(over[0]!.message.split(`${D(f)} (${K.pixelSizeA} Å)`).length - 1).toBe(1);
+  });
+
   it('no pixel size anywhere is an error, never a silent 1.0', () => {
     const a = readMrc(bytesOf(D('half1.mrc'))).volume;
     const p = join(tmp, 'nopx.mrc');
@@ -113,12 +124,17 @@ describe('cryodx fsc', () => {
         ['fscPhaseRandomized', 'rlnCorrectedFourierShellCorrelationPhaseRandomizedMaskedMaps'],
         ['fscCorrected', 'rlnFourierShellCorrelationCorrected'],
       ];
-      let worst = 0;
-      for (const s of j.shells as Record<string, number>[]) {
-        const row = ref.shells.get(s['shell']!);
-        if (!row) continue;
-        for (const [ours, theirs] of cols) worst = Math.max(worst, Math.abs(s[ours]! - row[theirs]!));
+      // Every shell RELION wrote (0 … n/2), each found in ours: a shell missing on either side fails.
+      const byShell = new Map((j.shells as Record<string, number>[]).map((s) => [s['shell']!, s]));
+      let worst = 0,
+        compared = 0;
+      for (const [shell, row] of ref.shells) {
+        const s = byShell.get(shell);
+        expect(s, `shell ${shell} in cryodx's FSC`).toBeDefined();
+        for (const [ours, theirs] of cols) worst = Math.max(worst, Math.abs(s![ours]! - row[theirs]!));
+        compared++;
       }
+      expect(compared).toBe(K.n / 2 + 1);
       expect(worst).toBeLessThan(1e-5);
       const out = join(tmp, 'pp-parity');
       const pp = JSON.parse(

@@ -1,11 +1,9 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { crc32 as zlibCrc32, gzipSync, inflateSync } from 'node:zlib';
 import { maybeGunzip } from '../src/core/io/bytes.js';
-import { crc32, useCodec } from '../src/core/io/compression.js';
+import { crc32, FFLATE, type Codec } from '../src/core/io/compression.js';
 import { encodeGreyPng, imagePng } from '../src/core/report/png.js';
-import { useNativeZlib } from '../src/node/native-zlib.js';
-
-afterAll(() => useCodec());
+import { NATIVE_ZLIB } from '../src/node/native-zlib.js';
 
 /** The PNG's chunks, each CRC checked with node:zlib's CRC-32, and its IDAT inflated by node:zlib. */
 function decodePng(png: Uint8Array): { width: number; height: number; rows: Uint8Array } {
@@ -27,17 +25,16 @@ function decodePng(png: Uint8Array): { width: number; height: number; rows: Uint
   return { width, height, rows: new Uint8Array(inflateSync(Buffer.concat(idat))) };
 }
 
-const codecs: [string, () => void][] = [
-  ['fflate', () => useCodec()],
-  ['node:zlib', useNativeZlib],
+const codecs: [string, Codec][] = [
+  ['fflate', FFLATE],
+  ['node:zlib', NATIVE_ZLIB],
 ];
 
-describe.each(codecs)('compression through %s', (_name, install) => {
+describe.each(codecs)('compression through %s', (_name, codec) => {
   it('a grey PNG: chunks with valid CRCs, rows of filter 0 followed by the pixels', () => {
-    install();
     const [w, h] = [37, 11];
     const px = Uint8Array.from({ length: w * h }, (_, i) => (i * 7919) % 256);
-    const png = decodePng(encodeGreyPng(px, w, h));
+    const png = decodePng(encodeGreyPng(px, w, h, codec));
     expect([png.width, png.height]).toEqual([w, h]);
     for (let y = 0; y < h; y++) {
       expect(png.rows[y * (w + 1)]).toBe(0);
@@ -46,24 +43,22 @@ describe.each(codecs)('compression through %s', (_name, install) => {
   });
 
   it('gzip: read back; a truncated stream is an error that names the file', () => {
-    install();
     const data = Uint8Array.from({ length: 50_000 }, (_, i) => (i * 31) % 251);
     const gz = new Uint8Array(gzipSync(data));
-    expect(maybeGunzip(gz, 'map.mrc.gz')).toEqual(data);
-    expect(maybeGunzip(data, 'plain.mrc')).toBe(data);
-    expect(() => maybeGunzip(gz.subarray(0, gz.length >> 1), 'half.mrc.gz')).toThrow(
+    expect(maybeGunzip(gz, 'map.mrc.gz', codec)).toEqual(data);
+    expect(maybeGunzip(data, 'plain.mrc', codec)).toBe(data);
+    expect(() => maybeGunzip(gz.subarray(0, gz.length >> 1), 'half.mrc.gz', codec)).toThrow(
       /^half\.mrc\.gz: the gzip data are truncated or damaged \(found .+\)\. Copy or download the file again/,
     );
   });
 });
 
-it.each(codecs)('%s refuses a gzip file whose data were damaged (CRC-32)', (_name, install) => {
-  install();
+it.each(codecs)('%s refuses a gzip file whose data were damaged (CRC-32)', (_name, codec) => {
   const data = Uint8Array.from({ length: 50_000 }, (_, i) => (i * 31) % 251);
   // Stored blocks (level 0): a flipped byte changes the data, not the stream's structure.
   const gz = new Uint8Array(gzipSync(data, { level: 0 }));
   gz[gz.length >> 1]! ^= 0xff;
-  expect(() => maybeGunzip(gz, 'bad.mrc.gz')).toThrow(/bad\.mrc\.gz: the gzip data are truncated or damaged/);
+  expect(() => maybeGunzip(gz, 'bad.mrc.gz', codec)).toThrow(/bad\.mrc\.gz: the gzip data are truncated or damaged/);
 });
 
 it('CRC-32 as node:zlib computes it', () => {
@@ -73,8 +68,7 @@ it('CRC-32 as node:zlib computes it', () => {
 });
 
 it('node:zlib results own their memory (a small Buffer from Node’s pool is copied, never shared)', () => {
-  useNativeZlib();
-  const small = maybeGunzip(new Uint8Array(gzipSync(Uint8Array.of(1, 2, 3))), 'small.gz');
+  const small = maybeGunzip(new Uint8Array(gzipSync(Uint8Array.of(1, 2, 3))), 'small.gz', NATIVE_ZLIB);
   expect([...small]).toEqual([1, 2, 3]);
   expect(small.byteOffset).toBe(0);
   expect(small.buffer.byteLength).toBe(3);
@@ -84,11 +78,10 @@ it('node:zlib results own their memory (a small Buffer from Node’s pool is cop
 });
 
 it('imagePng: y runs up (the last row on top), grey levels between the 1st and 99th percentiles', () => {
-  useNativeZlib();
   // Row y holds the value y: the percentiles are rows 0 and 4, so row y is grey round(255·y/4).
   const [w, h] = [6, 5];
   const data = Float32Array.from({ length: w * h }, (_, i) => Math.floor(i / w));
-  const png = decodePng(imagePng(data, w, h));
+  const png = decodePng(imagePng(data, w, h, NATIVE_ZLIB));
   for (let top = 0; top < h; top++) {
     const grey = Math.round((255 * (h - 1 - top)) / 4);
     expect([...png.rows.subarray(top * (w + 1) + 1, (top + 1) * (w + 1))]).toEqual(new Array(w).fill(grey));

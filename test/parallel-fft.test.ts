@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { irfft3d, rfft3d, setParallelFftRunner } from '../src/core/fourier/rfft3d.js';
+import { irfft3d, rfft3d } from '../src/core/fourier/rfft3d.js';
 import { FftPool } from '../src/node/parallel/fft-pool.js';
 import { glibcRand, relionUniform, seededRandom } from '../src/core/util/random.js';
 import { randomizePhasesBeyond } from '../src/core/analysis/fsc/randomize.js';
@@ -20,6 +20,9 @@ const workerFile = join(ROOT, 'dist', 'node', 'parallel', 'fft-worker.js');
 describe.skipIf(!existsSync(workerFile))('3D FFT on worker threads', () => {
   const pool = new FftPool(3, workerFile);
   afterAll(() => pool.terminate());
+  // The threads as a job gets them (its compute context), and this thread alone.
+  const threads = pool.compute();
+  const alone = { simd: true };
 
   for (const [nx, ny, nz] of [
     [112, 104, 100],
@@ -28,15 +31,12 @@ describe.skipIf(!existsSync(workerFile))('3D FFT on worker threads', () => {
     it(`${nx}×${ny}×${nz}: identical to the one-thread transform, both directions`, () => {
       const rnd = seededRandom(nx);
       const f = Float32Array.from({ length: nx * ny * nz }, () => rnd() - 0.5);
-      setParallelFftRunner(null);
-      const serial = rfft3d(f, nx, ny, nz);
-      setParallelFftRunner(pool);
-      const par = rfft3d(f, nx, ny, nz);
+      const serial = rfft3d(f, nx, ny, nz, undefined, null, alone);
+      const par = rfft3d(f, nx, ny, nz, undefined, null, threads);
       expect(par.data.buffer).toBeInstanceOf(SharedArrayBuffer);
       expect(maxDiff(par.data, serial.data)).toBe(0);
-      const back = irfft3d(par);
-      setParallelFftRunner(null);
-      const backSerial = irfft3d(serial);
+      const back = irfft3d(par, undefined, threads);
+      const backSerial = irfft3d(serial, undefined, alone);
       expect(maxDiff(back, backSerial)).toBe(0);
       let worst = 0;
       for (let i = 0; i < f.length; i++) worst = Math.max(worst, Math.abs(back[i]! - f[i]!));
@@ -49,11 +49,8 @@ describe.skipIf(!existsSync(workerFile))('3D FFT on worker threads', () => {
     const rnd = seededRandom(8);
     const f = Float32Array.from({ length: nx * ny * nz }, () => rnd() - 0.5);
     const mask = Float32Array.from({ length: nx * ny * nz }, () => rnd());
-    setParallelFftRunner(null);
-    const serial = rfft3d(f, nx, ny, nz, undefined, mask);
-    setParallelFftRunner(pool);
-    const par = rfft3d(f, nx, ny, nz, undefined, mask);
-    setParallelFftRunner(null);
+    const serial = rfft3d(f, nx, ny, nz, undefined, mask, alone);
+    const par = rfft3d(f, nx, ny, nz, undefined, mask, threads);
     expect(par.data.buffer).toBeInstanceOf(SharedArrayBuffer);
     expect(maxDiff(par.data, serial.data)).toBe(0);
     const plain = rfft3d(f, nx, ny, nz);
@@ -65,12 +62,12 @@ describe.skipIf(!existsSync(workerFile))('3D FFT on worker threads', () => {
     const rnd = seededRandom(5);
     const f = Float32Array.from({ length: nx * ny * nz }, () => rnd() - 0.5);
     const randomise = (parallel: boolean) => {
-      setParallelFftRunner(parallel ? pool : null);
+      const c = parallel ? threads : alone;
       const stream = relionUniform(glibcRand(1), 0, 2 * Math.PI);
-      const a = rfft3d(f, nx, ny, nz);
-      const b = rfft3d(f, nx, ny, nz);
-      randomizePhasesBeyond(a, 17, stream);
-      randomizePhasesBeyond(b, 17, stream);
+      const a = rfft3d(f, nx, ny, nz, undefined, null, c);
+      const b = rfft3d(f, nx, ny, nz, undefined, null, c);
+      randomizePhasesBeyond(a, 17, stream, parallel ? threads.phases : null);
+      randomizePhasesBeyond(b, 17, stream, parallel ? threads.phases : null);
       // The next value of the stream: both runs must have drawn exactly as many.
       return { a: a.data.slice(), b: b.data.slice(), next: stream() };
     };
@@ -88,7 +85,6 @@ describe.skipIf(!existsSync(workerFile))('3D FFT on worker threads', () => {
     });
     // (cos and sin by fastCos there, within 3e-11 of Math.cos/Math.sin; a shifted stream would be O(amplitude).)
     expect(maxDiff(serial.a, naive.data)).toBeLessThan(1e-6);
-    setParallelFftRunner(null);
     expect(maxDiff(par.a, serial.a)).toBe(0);
     expect(maxDiff(par.b, serial.b)).toBe(0);
     expect(par.next).toBe(serial.next);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cryodx, cryodxIn } from './cli.js';
 import { fixture, HAS_SHARED, shared } from './paths.js';
-import { reconstructJob, mergeReconstructJob } from '../src/core/app/reconstruct.js';
+import { reconstructJob, mergeReconstructJob } from '../src/core/app/jobs/reconstruct.js';
 import type { SubsetChoice } from '../src/core/analysis/reconstruct/particles.js';
 import { fscFromSums, shellIndexMap, shellSums } from '../src/core/analysis/fsc/shells.js';
 import { rfft3d } from '../src/core/fourier/rfft3d.js';

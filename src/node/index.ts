@@ -1,16 +1,14 @@
 /**
- * `cryodx/node`: the core library plus what only Node has — files read into the jobs' named bytes,
- * outputs written atomically (never over an input), worker threads for the FFT and for many
- * micrographs or tilts, and Node's own zlib for PNGs and .gz inputs (installed on import).
+ * `cryodx/node`: the core library plus what only Node has — files read into the jobs' named bytes (.gz inflated
+ * by Node's zlib), outputs written atomically (never over an input), worker threads for the FFT (a compute context
+ * to hand the jobs) and for many micrographs or tilts.
  */
-import { useNativeZlib } from './native-zlib.js';
 
 export * from '../core/index.js';
 export { InputError, readInput, writeOutputAtomic } from './files.js';
 export { outputFolder, readNamed, readNamedOptional, writeOutputs } from './job-io.js';
-export { installFftPool } from './parallel/fft-pool.js';
+export { startFftPool } from './parallel/fft-pool.js';
+export { processCompute, threadCompute } from './compute.js';
+export { NATIVE_ZLIB } from './native-zlib.js';
 export { fitMicrographFile, fitMicrographs } from './parallel/ctf-pool.js';
 export { fitTilts } from './parallel/tilt-pool.js';
-export { useNativeZlib };
-
-useNativeZlib();

@@ -1,14 +1,21 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { JobOutput, NamedBytes } from '../core/app/job.js';
+import { maybeGunzip } from '../core/io/bytes.js';
 import { InputError, readInput, writeOutputAtomic } from './files.js';
+import { NATIVE_ZLIB } from './native-zlib.js';
 
 /**
  * The file side of every command: inputs read into named bytes (the name is the path the user typed,
  * so messages and outputs name it as they did), outputs written atomically into one folder.
  */
 export async function readNamed(path: string): Promise<NamedBytes> {
-  return { name: path, bytes: await readInput(path) };
+  return { name: path, bytes: await readInflated(path) };
+}
+
+/** A file's bytes, a gzip file inflated by Node's zlib on the way in (the readers would use fflate). */
+export async function readInflated(path: string): Promise<Uint8Array> {
+  return maybeGunzip(await readInput(path), path, NATIVE_ZLIB);
 }
 
 export async function readNamedOptional(path: string | undefined): Promise<NamedBytes | undefined> {

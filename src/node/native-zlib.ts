@@ -1,10 +1,14 @@
 import { deflateSync, gunzipSync } from 'node:zlib';
-import { useCodec } from '../core/io/compression.js';
+import type { Codec } from '../core/io/compression.js';
 
-/** Node's own zlib for PNGs and .gz inputs on this thread (core/io/compression.ts says why). */
-export function useNativeZlib(): void {
-  useCodec({ zlib: (raw) => plain(deflateSync(raw)), gunzip: (gz) => plain(gunzipSync(gz)) });
-}
+/**
+ * Node's own zlib (core/io/compression.ts says why): the .gz files the CLI reads are inflated with it as they are
+ * read (job-io.ts), and the jobs' compute context carries it to the PNGs they write.
+ */
+export const NATIVE_ZLIB: Codec = {
+  zlib: (raw) => plain(deflateSync(raw)),
+  gunzip: (gz) => plain(gunzipSync(gz)),
+};
 
 /**
  * A plain Uint8Array that owns its memory: a Buffer's slice() shares memory where a Uint8Array's copies, and a

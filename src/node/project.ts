@@ -1,6 +1,6 @@
 import { open, readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { zipProjectSource, type ProjectSource } from '../core/app/project.js';
+import { zipProjectSource, type ProjectSource } from '../core/app/project/project.js';
 import { InputError, readInput } from './files.js';
 
 /** Folders a processing project keeps bulk data in: listed by name only, never read unless asked for. */

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import type { NamedBytes } from '../core/app/job.js';
-import { relionTomoStar } from '../core/app/tomo-report.js';
+import { relionTomoStar } from '../core/app/jobs/tomo-report.js';
 import { InputError } from './files.js';
 import { readNamed } from './job-io.js';
 import { projectSource } from './project.js';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { outputStems, type CtfRow } from '../core/app/ctf-run.js';
+import { outputStems, type CtfRow } from '../core/app/jobs/ctf-run.js';
 import { shards, startRun } from './executor/index.js';
 import { contentKey } from './executor/run.js';
 import type { WatchOptions } from './watch.js';

@@ -1,8 +1,8 @@
 import { readdirSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { outputStems, type CtfRow, type MicrographFitOptions } from '../core/app/ctf-run.js';
-import { ctfReportJob } from '../core/app/ctf-report.js';
+import { outputStems, type CtfRow, type MicrographFitOptions } from '../core/app/jobs/ctf-run.js';
+import { ctfReportJob } from '../core/app/jobs/ctf-report.js';
 import { ctfToStar } from '../core/io/ctf-star.js';
 import { mrcExpectedBytes } from '../core/io/mrc/read.js';
 import { writeStar } from '../core/io/star/write.js';

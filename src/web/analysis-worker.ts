@@ -1,12 +1,10 @@
-import { inspectFile } from '../core/app/inspect.js';
-import { jsonText, type NamedBytes } from '../core/app/job.js';
-import { relionProjectGaps } from '../core/app/project-check.js';
-import { projectInputs, withProject, zipProjectSource, type ProjectSource } from '../core/app/project.js';
-import { htmlFigures, reportJob, type ReportJobInput } from '../core/app/report.js';
-import { ListedImageSource, reconstructJob } from '../core/app/reconstruct.js';
+import { inspectFile } from '../core/app/jobs/inspect.js';
+import { jsonText, type Compute, type NamedBytes } from '../core/app/job.js';
+import { relionProjectGaps } from '../core/app/project/check.js';
+import { htmlFigures, reportJob, type ReportJobInput } from '../core/app/report/report.js';
+import { reportInput, withRebuiltHalves, type ReportRequest } from '../core/app/report/input.js';
+import { ListedImageSource, reconstructJob } from '../core/app/jobs/reconstruct.js';
 import { InputError } from '../core/errors.js';
-import { setSimdEnabled } from '../core/fourier/simd.js';
-import { blobAccess } from '../core/io/zip.js';
 import { renderReportBody } from '../core/report/html.js';
 
 import { SharedMemoryPool } from '../core/parallel/pool.js';
@@ -19,6 +17,7 @@ import type {
   RunRequest,
   WorkerReply,
 } from './protocol.js';
+import { reportRequest, sourceOf } from './request.js';
 
 /**
  * The analysis worker: reads the dropped files and runs the same job as `cryodx report`, off the
@@ -46,17 +45,6 @@ function inspect(m: InspectRequest): FileInfo {
   return { id: m.id, ...inspectFile({ name: m.name, bytes: new Uint8Array(m.bytes) }) };
 }
 
-/** A project as the reader takes it: a folder's files by path, or a zip's entries, read when asked for. */
-async function sourceOf(p: ProjectRef): Promise<ProjectSource> {
-  if ('zip' in p) return zipProjectSource(blobAccess(p.zip), p.root);
-  const byPath = new Map(p.files.map((f) => [f.path, f.file]));
-  return {
-    root: p.root,
-    paths: [...byPath.keys()],
-    read: async (path) => new Uint8Array(await byPath.get(path)!.arrayBuffer()),
-  };
-}
-
 /** What the page shows as soon as a project arrives: its files, its kind and what its pipeline says is missing. */
 async function checkProject(p: ProjectRef): Promise<ProjectCheck> {
   try {
@@ -76,30 +64,30 @@ let pool: SharedMemoryPool | null = null;
 /**
  * Parallel helpers when the page is cross-origin isolated (served by `cryodx serve`): SharedArrayBuffer
  * is then available and this worker may block in Atomics.wait while the helpers, reached through
- * MessagePorts the page set up, work. Otherwise (plain static files) everything runs here, on one thread.
+ * MessagePorts the page set up, work; the pool's compute context reaches every job of the run. Otherwise (plain
+ * static files) everything runs here, on one thread.
  */
-function installPool(ports: MessagePort[]): void {
+function computeFor(ports: MessagePort[], simd: boolean): Compute {
   pool?.terminate();
   pool = null;
-  if (!ports.length || !(self as unknown as { crossOriginIsolated?: boolean }).crossOriginIsolated) return;
+  if (!ports.length || !(self as unknown as { crossOriginIsolated?: boolean }).crossOriginIsolated) return { simd };
   pool = new SharedMemoryPool(
     ports.map((p) => ({ postMessage: (msg: unknown) => p.postMessage(msg), terminate: () => p.close() })),
   );
-  pool.install();
+  return pool.compute(simd);
 }
 
 async function run(m: RunRequest): Promise<void> {
-  setSimdEnabled(m.simd);
-  installPool(m.ports);
+  const compute = computeFor(m.ports, m.simd);
   const t0 = performance.now();
-  const given = givenInput(m);
-  const input = m.project ? await projectOrFolder(m, given) : given;
-  if (m.reconstruct) await rebuildHalves(m, input);
-  // The automatic mask stands in only for half maps that neither the user nor the project gave a mask for.
-  if (!input.mask && m.autoMask && input.half1) input.mask = { kind: 'auto' };
-  const job = await reportJob(input, {
-    report: (fraction: number, label: string) => ctx.postMessage({ kind: 'progress', fraction, label }),
-  });
+  const request = reportRequest(m);
+  const input = await inputOf(m, request);
+  if (m.reconstruct) await rebuildHalves(m, input, request, compute);
+  const job = await reportJob(
+    input,
+    { report: (fraction: number, label: string) => ctx.postMessage({ kind: 'progress', fraction, label }) },
+    compute,
+  );
   const r = job.result;
   const body = renderReportBody(r.report, htmlFigures(r.figures, r.slices), { frontEnd: 'page', slots: true });
   const result = {
@@ -115,46 +103,18 @@ async function run(m: RunRequest): Promise<void> {
   ctx.postMessage({ kind: 'result', result });
 }
 
-/** The files given one by one, by role, as the report job takes them (the CLI's flags, role for role). */
-function givenInput(m: RunRequest): ReportJobInput {
-  const of = (role: string): NamedBytes[] =>
-    m.files.filter((f) => f.role === role).map((f) => ({ name: f.name, bytes: new Uint8Array(f.bytes) }));
-  const one = (role: string): NamedBytes | undefined => of(role)[0];
-  const list = (role: string): NamedBytes[] | undefined => (of(role).length ? of(role) : undefined);
-  const mask = one('mask');
-  const picks = (['picks-1', 'picks-2'] as const)
-    .map((r, i) => ({ name: `picker ${i + 1}`, files: of(r) }))
-    .filter((p) => p.files.length);
-  const postprocess = m.files
-    .filter((f) => f.role === 'postprocess')
-    .map((f) => ({
-      file: { name: f.name, bytes: new Uint8Array(f.bytes) },
-      ...(f.particles ? { particles: f.particles } : {}),
-    }));
-  const fields: Partial<ReportJobInput> = {
-    half1: one('half1'),
-    half2: one('half2'),
-    ...(mask ? { mask: { kind: 'user' as const, file: mask } } : {}),
-    particles: one('particles'),
-    ctf: list('ctf'),
-    model: one('model'),
-    pae: one('pae'),
-    motion: list('motion'),
-    bfactors: one('bfactors'),
-    classes: list('classes'),
-    ctfRefine: list('ctf-refine'),
-    ...(picks.length ? { picks } : {}),
-    ...(postprocess.length ? { postprocessStars: postprocess } : {}),
-    ...(m.mwKDa ? { mwKDa: m.mwKDa } : {}),
-  };
-  const defined = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
-  return { ...defined, angpixA: m.pixelSizeA, symmetry: m.symmetry, version: m.version, analyses: m.analyses };
-}
-
-/** A project folder or zip read by the same reader as `cryodx report --project`; files read when asked for. */
-async function fromProject(p: ProjectRef, given: ReportJobInput, symmetryGiven: boolean): Promise<ReportJobInput> {
-  const found = await projectInputs(await sourceOf(p));
-  return withProject(found, p.root, given, { symmetryGiven });
+/**
+ * The report's input by the core's rule (reportInput), as for `cryodx report`; when the half maps are to be rebuilt,
+ * a folder that is no project is simply where the stacks are (the particle file given beside it).
+ */
+async function inputOf(m: RunRequest, request: ReportRequest): Promise<ReportJobInput> {
+  try {
+    return await reportInput({ ...request, project: m.project ? await sourceOf(m.project) : null });
+  } catch (e) {
+    if (m.reconstruct && request.files.particles && /not a RELION project/.test((e as Error).message))
+      return reportInput(request);
+    throw e;
+  }
 }
 
 /**
@@ -162,7 +122,12 @@ async function fromProject(p: ProjectRef, given: ReportJobInput, symmetryGiven: 
  * dropped folder, as `cryodx reconstruct` does; they replace any given half maps in the report, whose FSC is
  * then the rebuilt maps'.
  */
-async function rebuildHalves(m: RunRequest, input: ReportJobInput): Promise<void> {
+async function rebuildHalves(
+  m: RunRequest,
+  input: ReportJobInput,
+  request: ReportRequest,
+  compute: Compute,
+): Promise<void> {
   if (!input.particles)
     throw new InputError('to rebuild the half maps, give the particle STAR (or .cs) of a refinement');
   if (!m.project || 'zip' in m.project)
@@ -175,30 +140,17 @@ async function rebuildHalves(m: RunRequest, input: ReportJobInput): Promise<void
     })),
   );
   const job = await reconstructJob(
-    { particles: input.particles, images, symmetry: m.symmetry, subset: 'both', angpixA: m.pixelSizeA },
+    { particles: input.particles, images, symmetry: m.symmetry, subset: 'both', pixelSizeA: m.pixelSizeA },
     {
       report: (fraction: number, label: string) =>
         ctx.postMessage({ kind: 'progress', fraction: 0.5 * fraction, label }),
     },
+    compute,
   );
   const map = (name: string): NamedBytes => {
     const o = job.outputs.find((x) => x.name === name)!;
     return { name: `rebuilt ${name}`, bytes: 'bytes' in o ? o.bytes : new Uint8Array() };
   };
-  input.half1 = map('half1.mrc');
-  input.half2 = map('half2.mrc');
-  input.angpixA = job.result.pixelSizeA;
-}
-
-/**
- * The dropped folder as a project; when the half maps are to be rebuilt, a folder that is no project is simply
- * where the stacks are (the particle file given beside it).
- */
-async function projectOrFolder(m: RunRequest, given: ReportJobInput): Promise<ReportJobInput> {
-  try {
-    return await fromProject(m.project!, given, m.symmetryGiven);
-  } catch (e) {
-    if (m.reconstruct && given.particles && /not a RELION project/.test((e as Error).message)) return given;
-    throw e;
-  }
+  const rebuilt = { half1: map('half1.mrc'), half2: map('half2.mrc'), pixelSizeA: job.result.pixelSizeA };
+  withRebuiltHalves(input, rebuilt, request.options);
 }

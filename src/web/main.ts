@@ -1,5 +1,5 @@
-import { checkGivenFiles, type InputProblem } from '../core/app/input-check.js';
-import { pixelSizeAdvice } from '../core/app/maps.js';
+import { checkGivenFiles, type InputProblem } from '../core/app/inputs/check.js';
+import { pixelSizeAdvice } from '../core/app/inputs/maps.js';
 import { FILE_ROLES, guessRole, ROLE_LABELS, type FileRole } from '../core/io/roles.js';
 import { directoryPicker, fromDirectoryHandle, fromDrop, fromFolderInput, fromZip, isZip } from './intake.js';
 import type {
@@ -161,7 +161,7 @@ function particleCount(e: Entry): HTMLLabelElement {
   return label;
 }
 
-/** Pixel size from the headers of the maps in use, by the same rule the run applies (core/app/maps.ts). */
+/** Pixel size from the headers of the maps in use, by the same rule the run applies (core/app/inputs/maps.ts). */
 function updatePixelSize(): void {
   const input = $<HTMLInputElement>('angpix'),
     note = $('angpix-note');

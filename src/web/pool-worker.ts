@@ -1,4 +1,3 @@
-import { setSimdEnabled } from '../core/fourier/simd.js';
 import { handlePoolMessage } from '../core/parallel/pool-worker.js';
 import type { HelperStart } from './protocol.js';
 
@@ -12,8 +11,8 @@ const ctx = self as unknown as {
   postMessage(m: unknown): void;
 };
 ctx.onmessage = (e) => {
-  const { port, simd } = e.data;
-  setSimdEnabled(simd);
+  // Each pass carries the analysis worker's kernel choice; `simd` in the start message is not needed here.
+  const { port } = e.data;
   port.onmessage = (m) => handlePoolMessage(m.data);
   ctx.postMessage('ready');
 };

@@ -1,5 +1,6 @@
-import type { ReportFigure } from '../core/app/report.js';
-import type { ProjectGaps } from '../core/app/project-check.js';
+import type { MaskSpec } from '../core/app/inputs/maps.js';
+import type { ReportFigure } from '../core/app/report/report.js';
+import type { ProjectGaps } from '../core/app/project/check.js';
 import type { Report } from '../core/report/report.js';
 
 /** Messages between the page and the analysis worker. */
@@ -64,6 +65,11 @@ export interface RunRequest {
   reconstruct: boolean;
   /** False: every transform on the TypeScript kernels (the page's ?simd=off, as CRYODX_SIMD=off in the CLI). */
   simd: boolean;
+  /**
+   * A mask made here by the user's choice (the CLI's --auto-mask, --sphere-radius): it wins over the project's mask
+   * file, where `autoMask` only fills in where neither a file nor the project gives one.
+   */
+  maskChoice?: Exclude<MaskSpec, { kind: 'user' }>;
 }
 
 /** What the page sends a parallel helper once: its end of the channel, and the kernel setting. */

@@ -1,7 +1,7 @@
 import { parse, View } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { REPORT_CSS } from '../core/report/html.js';
-import type { ReportFigure } from '../core/app/report.js';
+import type { ReportFigure } from '../core/app/report/report.js';
 import type { RunResult } from './protocol.js';
 import { sectionsPanel } from './sections.js';
 

@@ -1,9 +1,10 @@
 // Every reader the fuzz suite drives, run on the built package (dist/) so that a worker thread can load it and be
 // terminated when a case does not end. Each entry reads one file and returns the numbers that must be finite.
 import { parentPort } from 'node:worker_threads';
-import { readMap } from '../../dist/core/app/maps.js';
-import { ctfFromBytes } from '../../dist/core/app/ctf-results.js';
+import { readMap } from '../../dist/core/app/inputs/maps.js';
+import { ctfFromBytes } from '../../dist/core/app/inputs/ctf-results.js';
 import { FormatError, InputError } from '../../dist/core/errors.js';
+import { checkValues } from '../../dist/core/model/checked-map.js';
 import { csToStar } from '../../dist/core/io/cryosparc/convert.js';
 import { readCtffind, readCtffindAvrot } from '../../dist/core/io/ctffind.js';
 import { readMdoc, readTlt, readXf } from '../../dist/core/io/imod.js';
@@ -27,6 +28,7 @@ const ctfNumbers = (rows) => rows.flatMap((e) => [e.defocusUA, e.defocusVA, e.as
 export const READERS = {
   mrc: (b, name) => {
     const m = readMap({ name, bytes: b });
+    checkValues(name, m.volume.data, m.scan);
     return [...(m.volume.pixelSizeA ?? []), ...m.volume.originA, m.volume.data.reduce((s, v) => s + v, 0)];
   },
   star: (b, name) => {

@@ -1,6 +1,9 @@
 import { nonFinitePath } from '../util/finite.js';
 import type { Warning } from '../errors.js';
 
+/** The threads, kernels and codec a front end hands every job it runs (core/parallel/compute.ts). */
+export type { Compute } from '../parallel/compute.js';
+
 /**
  * What every job takes and gives: inputs as named bytes (a path in the CLI, a dropped file's name in
  * the browser), results as plain data, outputs as named files for the front end to write or offer.

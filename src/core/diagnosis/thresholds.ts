@@ -1,3 +1,4 @@
+import { RLN } from '../io/star/labels.js';
 /**
  * Every threshold the interpretation uses, written once: the comparison, the level that makes
  * evidence "possible" and the level that makes it "strong", the unit, and where the number comes
@@ -292,7 +293,7 @@ export const THRESHOLDS = {
     possible: 0.05,
     unit: '%',
     scale: 100,
-    source: 'RELION rlnChangesOptimalClasses: > 5 % still changing class at the last iteration is not converged',
+    source: `RELION ${RLN.changesOptimalClasses}: > 5 % still changing class at the last iteration is not converged`,
   },
   pickerJaccard: {
     measure: 'pickerJaccard',

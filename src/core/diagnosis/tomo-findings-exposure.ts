@@ -1,6 +1,7 @@
 import { criticalExposureEPerA2 } from '../analysis/tomo/exposure.js';
 import { deg, f0, f1, L, listTilts, median, tiltName } from './tomo-rules.js';
 import type { SeriesFacts } from './tomo-findings.js';
+import { RLN } from '../io/star/labels.js';
 
 /** Exposure against the dose rule, M's B-factors and weights, alignment residuals, thickness, excluded tilts. */
 export function exposureAndSpecimenFindings(c: SeriesFacts): void {
@@ -176,7 +177,7 @@ export function exposureAndSpecimenFindings(c: SeriesFacts): void {
       code: 'tilt-motion',
       severity: high.length ? 'possible' : 'info',
       statement:
-        `motion of the tilt movies: median ${med.toFixed(1)} (rlnAccumMotionTotal, in the file's units)` +
+        `motion of the tilt movies: median ${med.toFixed(1)} (${RLN.accumMotionTotal}, in the file's units)` +
         (high.length
           ? `; ${high.length} tilt(s) moved far more: ` +
             high.map((t) => `${tiltName(t)} (${t.motionTotal!.toFixed(1)})`).join(', ')

@@ -49,7 +49,7 @@ export function parseRule(text: string): Rule {
   const m = /^\s*_?([A-Za-z][A-Za-z0-9_]*)\s*(>=|<=|==|!=|>|<|=)\s*(.+?)\s*$/.exec(text);
   if (!m)
     throw new InputError(
-      `--exclude '${text}': expected LABEL OP VALUE, e.g. 'rlnDefocusU>25000' or 'rlnOpticsGroup==2' ` +
+      `--exclude '${text}': expected LABEL OP VALUE, e.g. '${RLN.defocusU}>25000' or '${RLN.opticsGroup}==2' ` +
         '(OP one of > >= < <= == !=)',
     );
   const label = m[1]!.startsWith('rln') ? m[1]! : `rln${m[1]}`;
@@ -139,7 +139,7 @@ export function metadataGroups(loop: StarLoop): ParticleGroup[] {
           group(
             `optics-${id}`,
             `optics group ${id}`,
-            `rlnOpticsGroup == ${id}`,
+            `${RLN.opticsGroup} == ${id}`,
             Uint8Array.from(og, (x) => (x === id ? 1 : 0)),
             '7-microscope',
             `${ids.length} optics groups`,
@@ -156,7 +156,7 @@ export function metadataGroups(loop: StarLoop): ParticleGroup[] {
           group(
             `class-${id}`,
             `class ${id}`,
-            `rlnClassNumber == ${id}`,
+            `${RLN.classNumber} == ${id}`,
             Uint8Array.from(cls, (x) => (x === id ? 1 : 0)),
             '1a-compositional',
             `${ids.length} classes in the particle file`,
@@ -194,7 +194,7 @@ function lowPmax(p: Float64Array): ParticleGroup {
   return group(
     'low-pmax',
     'lowest 10 % pMax',
-    `rlnMaxValueProbDistribution ≤ ${cut.toPrecision(3)} (10th percentile)`,
+    `${RLN.maxValueProbDistribution} ≤ ${cut.toPrecision(3)} (10th percentile)`,
     Uint8Array.from(p, (x) => (x <= cut ? 1 : 0)),
     '1a-compositional',
     `pMax of ${p.length} particles`,
@@ -235,7 +235,7 @@ export function ctfGroups(
   mapResolutionA: number | null,
 ): ParticleGroup[] {
   if (!ctf.has(RLN.micrographName))
-    throw new InputError(`${source}: no _rlnMicrographName column to match micrographs`);
+    throw new InputError(`${source}: no _${RLN.micrographName} column to match micrographs`);
   const names = ctf.strings(RLN.micrographName).map(baseName);
   const known = new Set(names);
   const fom = ctf.has(RLN.ctfFigureOfMerit) ? ctf.numbers(RLN.ctfFigureOfMerit) : null;
@@ -293,7 +293,7 @@ export function ctfGroups(
 export function motionGroups(particleMics: string[], motion: StarLoop, source: string): ParticleGroup[] {
   if (!motion.has(RLN.micrographName) || !motion.has(RLN.accumMotionTotal))
     throw new InputError(
-      `${source}: expected _rlnMicrographName and _rlnAccumMotionTotal (RELION's corrected_micrographs.star)`,
+      `${source}: expected _${RLN.micrographName} and _${RLN.accumMotionTotal} (RELION's corrected_micrographs.star)`,
     );
   const names = motion.strings(RLN.micrographName).map(baseName);
   const total = Array.from(motion.numbers(RLN.accumMotionTotal));

@@ -2,6 +2,7 @@ import { finiteOut } from '../util/finite.js';
 import type { FscResult } from '../analysis/fsc/suite.js';
 import type { PostprocessResult } from '../analysis/postprocess/postprocess.js';
 import type { StarTableOut } from '../io/star/write.js';
+import { RLN } from '../io/star/labels.js';
 
 export interface PostprocessGeneral {
   half1: string;
@@ -16,34 +17,39 @@ export interface PostprocessGeneral {
  * scripts written for RELION read cryodx's output. Shell 0 is written as 999 Å like RELION.
  */
 export function fscStarTables(r: FscResult, g: PostprocessGeneral): StarTableOut[] {
-  const pairs: [string, string | number][] = [['rlnFinalResolution', r.resolutionA ?? 999]];
-  if (g.bfactorA2 !== undefined && g.bfactorA2 !== null) pairs.push(['rlnBfactorUsedForSharpening', g.bfactorA2]);
-  pairs.push(['rlnUnfilteredMapHalf1', g.half1], ['rlnUnfilteredMapHalf2', g.half2]);
+  const pairs: [string, string | number][] = [[RLN.finalResolution, r.resolutionA ?? 999]];
+  if (g.bfactorA2 !== undefined && g.bfactorA2 !== null) pairs.push([RLN.bfactorUsedForSharpening, g.bfactorA2]);
+  pairs.push([RLN.unfilteredMapHalf1, g.half1], [RLN.unfilteredMapHalf2, g.half2]);
   if (r.particleCurve?.method === 'relion-mask-fraction')
-    pairs.push(['rlnParticleBoxFractionSolventMask', 1 / r.particleCurve.particleVolumeFraction]);
-  if (g.maskName) pairs.push(['rlnMaskName', g.maskName]);
-  if (r.randomizeFromA !== null) pairs.push(['rlnRandomiseFrom', r.randomizeFromA]);
+    pairs.push([RLN.particleBoxFractionSolventMask, 1 / r.particleCurve.particleVolumeFraction]);
+  if (g.maskName) pairs.push([RLN.maskName, g.maskName]);
+  if (r.randomizeFromA !== null) pairs.push([RLN.randomiseFrom, r.randomizeFromA]);
   if (g.guinier)
     pairs.push(
-      ['rlnFittedSlopeGuinierPlot', g.guinier.slope],
-      ['rlnFittedInterceptGuinierPlot', g.guinier.intercept],
-      ['rlnCorrelationFitGuinierPlot', g.guinier.r2],
+      [RLN.fittedSlopeGuinierPlot, g.guinier.slope],
+      [RLN.fittedInterceptGuinierPlot, g.guinier.intercept],
+      [RLN.correlationFitGuinierPlot, g.guinier.r2],
     );
   const s = r.shells;
   const res = s.map((x) => x.resolutionA ?? 999);
   const main = s.map((x) => x.fscCorrected ?? x.fscUnmasked);
-  const columns = ['rlnSpectralIndex', 'rlnResolution', 'rlnAngstromResolution', 'rlnFourierShellCorrelationCorrected'];
+  const columns: string[] = [
+    RLN.spectralIndex,
+    RLN.resolution,
+    RLN.angstromResolution,
+    RLN.fourierShellCorrelationCorrected,
+  ];
   const values: (number[] | Float64Array)[] = [s.map((x) => x.shell), res.map((a) => 1 / a), res, main];
   const optional: [string, (x: FscResult['shells'][number]) => number | null][] = [
     [
       r.particleCurve?.method === 'cistem-mw'
-        ? 'rlnFourierShellCorrelationParticleMolWeight'
-        : 'rlnFourierShellCorrelationParticleMaskFraction',
+        ? RLN.fourierShellCorrelationParticleMolWeight
+        : RLN.fourierShellCorrelationParticleMaskFraction,
       (x) => x.fscParticle,
     ],
-    ['rlnFourierShellCorrelationUnmaskedMaps', (x) => x.fscUnmasked],
-    ['rlnFourierShellCorrelationMaskedMaps', (x) => x.fscMasked],
-    ['rlnCorrectedFourierShellCorrelationPhaseRandomizedMaskedMaps', (x) => x.fscPhaseRandomized],
+    [RLN.fourierShellCorrelationUnmaskedMaps, (x) => x.fscUnmasked],
+    [RLN.fourierShellCorrelationMaskedMaps, (x) => x.fscMasked],
+    [RLN.correctedFourierShellCorrelationPhaseRandomizedMaskedMaps, (x) => x.fscPhaseRandomized],
   ];
   for (const [name, get] of optional) {
     if (s.every((x) => get(x) === null)) continue;
@@ -68,20 +74,20 @@ export function postprocessStarTables(
   // Guinier rows stop at Nyquist, as RELION's.
   const pxf = Math.fround(r.pixelSizeA);
   const rows = r.guinierShells.filter((s) => s.shell === 0 || (r.boxSize * pxf) / s.shell >= 2 * pxf);
-  const columns = ['rlnResolutionSquared', 'rlnLogAmplitudesOriginal'];
+  const columns: string[] = [RLN.resolutionSquared, RLN.logAmplitudesOriginal];
   const values: number[][] = [rows.map((s) => s.invResolutionSquaredInvA2), rows.map((s) => s.lnAmplitudeOriginal)];
   if (rows.some((s) => s.lnAmplitudeMtfCorrected !== null)) {
-    columns.push('rlnLogAmplitudesMTFCorrected');
+    columns.push(RLN.logAmplitudesMTFCorrected);
     values.push(rows.map((s) => s.lnAmplitudeMtfCorrected ?? -99));
   }
-  columns.push('rlnLogAmplitudesWeighted');
+  columns.push(RLN.logAmplitudesWeighted);
   values.push(rows.map((s) => s.lnAmplitudeWeighted));
   if (r.bfactorFrom !== 'none') {
-    columns.push('rlnLogAmplitudesSharpened');
+    columns.push(RLN.logAmplitudesSharpened);
     values.push(rows.map((s) => s.lnAmplitudeSharpened));
   }
   if (r.guinier) {
-    columns.push('rlnLogAmplitudesIntercept');
+    columns.push(RLN.logAmplitudesIntercept);
     values.push(rows.map(() => r.guinier!.intercept));
   }
   return [...tables, { name: 'guinier', loop: { columns, values } }];

@@ -1,6 +1,7 @@
 import type { ParticleDefocus } from '../analysis/tomo/particles.js';
 import type { TiltRow } from '../analysis/tomo/tilt-series.js';
 import type { StarTableOut } from '../io/star/write.js';
+import { RLN } from '../io/star/labels.js';
 
 /**
  * RELION 5-style per-particle, per-tilt CTF: one row per particle and tilt with its defocus U/V
@@ -30,15 +31,15 @@ export function particleDefocusStar(particles: ParticleDefocus[], tilts: TiltRow
       name: 'particle_tilts',
       loop: {
         columns: [
-          'rlnTomoParticleId',
-          'rlnCenteredCoordinateXAngst',
-          'rlnCenteredCoordinateYAngst',
-          'rlnCenteredCoordinateZAngst',
-          'rlnTomoTiltIndex',
-          'rlnTomoNominalStageTiltAngle',
-          'rlnDefocusU',
-          'rlnDefocusV',
-          'rlnDefocusAngle',
+          RLN.tomoParticleId,
+          RLN.centeredCoordinateXAngst,
+          RLN.centeredCoordinateYAngst,
+          RLN.centeredCoordinateZAngst,
+          RLN.tomoTiltIndex,
+          RLN.tomoNominalStageTiltAngle,
+          RLN.defocusU,
+          RLN.defocusV,
+          RLN.defocusAngle,
         ],
         values: cols,
       },
@@ -54,16 +55,16 @@ export function tiltSeriesStar(tilts: TiltRow[], tiltAxisDeg: number): StarTable
       name: 'tilt_series',
       loop: {
         columns: [
-          'rlnTomoNominalStageTiltAngle',
-          'rlnTomoNominalTiltAxisAngle',
-          'rlnMicrographPreExposure',
-          'rlnDefocusU',
-          'rlnDefocusV',
-          'rlnDefocusAngle',
-          'rlnCtfMaxResolution',
-          'rlnCtfFigureOfMerit',
-          'rlnCtfBfactor',
-          'rlnCtfScalefactor',
+          RLN.tomoNominalStageTiltAngle,
+          RLN.tomoNominalTiltAxisAngle,
+          RLN.micrographPreExposure,
+          RLN.defocusU,
+          RLN.defocusV,
+          RLN.defocusAngle,
+          RLN.ctfMaxResolution,
+          RLN.ctfFigureOfMerit,
+          RLN.ctfBfactor,
+          RLN.ctfScalefactor,
         ],
         values: [
           col((t) => t.tiltDeg),

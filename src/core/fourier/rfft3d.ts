@@ -3,7 +3,6 @@ import { planFft } from './plan.js';
 import { RealRows } from './real-rows.js';
 import { simdForwardPlanes, simdInversePlanes, simdZPass } from './rfft-simd.js';
 import { simdKernels } from './simd.js';
-import type { UniformState } from '../util/random.js';
 
 /**
  * The half spectrum of a real 3D map, FFTW's layout (as RELION uses): [z][y][x] with
@@ -33,45 +32,42 @@ export function signedFrequency(i: number, n: number): number {
 }
 
 /**
- * Runs the passes of a 3D transform on several threads. The Node layer installs one backed by
- * worker threads and SharedArrayBuffers; without one (browser main thread, small maps) every
- * pass runs here. `run` returns false when it declines, and the caller then runs serially.
+ * Threads that run the passes of a 3D transform over shared memory (the pool in core/parallel, on Node worker
+ * threads or Web Workers). `forward` and `inverse` return false when they decline; the caller then runs serially.
  */
-export interface ParallelFftRunner {
+export interface FftThreads {
   /** Float64 storage the workers can write (SharedArrayBuffer-backed). */
   allocate(length: number): Float64Array;
   allocateFloat32(length: number): Float32Array;
-  forward(data: Float32Array | Float64Array, spec: Spectrum, mask?: Float32Array | null): boolean;
-  inverse(spec: Spectrum, out: Float32Array): boolean;
-  /** RELION's phase randomisation applied plane by plane (phases drawn beforehand, in shared memory). */
-  applyPhases(spec: Spectrum, task: PhaseTask): boolean;
+  forward(data: Float32Array | Float64Array, spec: Spectrum, mask: Float32Array | null, simd: boolean): boolean;
+  inverse(spec: Spectrum, out: Float32Array, simd: boolean): boolean;
 }
 
 /**
- * Random phases for the voxels with |k|² ≥ r0², in storage order, drawn by each thread for its own planes
- * from `stream` (its state at the first voxel; plane z's values start offsets[z] further on).
+ * What a transform may use beyond this thread's TypeScript kernels, handed down from the job like progress (never
+ * installed in a module): threads for large maps, and whether the WebAssembly SIMD kernels run (default yes).
  */
-export interface PhaseTask {
-  r0: number;
-  stream: UniformState;
-  offsets: Float64Array;
+export interface FourierCompute {
+  fft?: FftThreads | null;
+  simd?: boolean;
 }
 
-let runner: ParallelFftRunner | null = null;
 /** Maps below this many voxels are not worth a thread hand-off. */
 const PARALLEL_MIN_VOXELS = 1 << 20;
-
-export function setParallelFftRunner(r: ParallelFftRunner | null): void {
-  runner = r;
-}
 
 /**
  * A zeroed half spectrum for an nx×ny×nz map, in storage the parallel runner can share; in float32
  * with `single` (rfft3d and irfft3d then run on the float32 kernels).
  */
-export function allocateSpectrum(nx: number, ny: number, nz: number, single = false): Spectrum {
+export function allocateSpectrum(
+  nx: number,
+  ny: number,
+  nz: number,
+  single = false,
+  compute?: FourierCompute,
+): Spectrum {
   const nxh = halfLength(nx);
-  const par = parallelFor(nx * ny * nz);
+  const par = parallelFor(nx * ny * nz, compute);
   const len = 2 * nxh * ny * nz;
   const data = single
     ? par
@@ -87,8 +83,8 @@ export function allocateSpectrum(nx: number, ny: number, nz: number, single = fa
  * `a` itself, or a copy in shared memory when transforms of this size run on the pool's threads:
  * a caller that transforms the same map several times shares it once instead of once per transform.
  */
-export function shareable(a: Float32Array): Float32Array {
-  const par = parallelFor(a.length);
+export function shareable(a: Float32Array, compute?: FourierCompute): Float32Array {
+  const par = parallelFor(a.length, compute);
   if (!par || a.buffer instanceof SharedArrayBuffer) return a;
   const s = par.allocateFloat32(a.length);
   s.set(a);
@@ -96,14 +92,15 @@ export function shareable(a: Float32Array): Float32Array {
 }
 
 /** Real-space storage a parallel transform can use without a copy (plain memory otherwise). */
-export function allocateReal(length: number): Float32Array {
-  const par = parallelFor(length);
+export function allocateReal(length: number, compute?: FourierCompute): Float32Array {
+  const par = parallelFor(length, compute);
   return par ? par.allocateFloat32(length) : new Float32Array(length);
 }
 
-/** The installed runner when a map of this many voxels is worth splitting over threads. */
-export function parallelFor(voxels: number): ParallelFftRunner | null {
-  return runner && voxels >= PARALLEL_MIN_VOXELS ? runner : null;
+/** The context's threads when a map of this many voxels is worth splitting over them. */
+export function parallelFor(voxels: number, compute?: FourierCompute): FftThreads | null {
+  const fft = compute?.fft ?? null;
+  return fft && voxels >= PARALLEL_MIN_VOXELS ? fft : null;
 }
 
 /**
@@ -118,12 +115,14 @@ export function rfft3d(
   nz: number,
   out?: Spectrum,
   mask: Float32Array | null = null,
+  compute?: FourierCompute,
 ): Spectrum {
   if (mask && mask.length !== data.length)
     throw new RangeError(`rfft3d: mask of ${mask.length} values for ${nx}×${ny}×${nz}`);
   if (data.length !== nx * ny * nz) throw new RangeError(`rfft3d: ${data.length} values for ${nx}×${ny}×${nz}`);
   const nxh = halfLength(nx);
-  const par = parallelFor(data.length);
+  const par = parallelFor(data.length, compute);
+  const simd = compute?.simd ?? true;
   const spec: Spectrum = out ?? {
     nx,
     ny,
@@ -131,20 +130,21 @@ export function rfft3d(
     nxh,
     data: par ? par.allocate(2 * nxh * ny * nz) : new Float64Array(2 * nxh * ny * nz),
   };
-  if (par && par.forward(data, spec, mask)) return spec;
-  forwardPlanes(data, spec, 0, nz, mask);
-  zPass(spec, 0, ny, -1);
+  if (par && par.forward(data, spec, mask, simd)) return spec;
+  forwardPlanes(data, spec, 0, nz, mask, simd);
+  zPass(spec, 0, ny, -1, simd);
   return spec;
 }
 
 /** Inverse of rfft3d, normalised so that irfft3d(rfft3d(f)) = f. The spectrum is overwritten. */
-export function irfft3d(spec: Spectrum, out?: Float32Array): Float32Array {
+export function irfft3d(spec: Spectrum, out?: Float32Array, compute?: FourierCompute): Float32Array {
   const { nx, ny, nz } = spec;
-  const par = parallelFor(nx * ny * nz);
+  const par = parallelFor(nx * ny * nz, compute);
+  const simd = compute?.simd ?? true;
   const result = out ?? (par ? par.allocateFloat32(nx * ny * nz) : new Float32Array(nx * ny * nz));
-  if (par && par.inverse(spec, result)) return result;
-  zPass(spec, 0, ny, 1);
-  inversePlanes(spec, result, 0, nz);
+  if (par && par.inverse(spec, result, simd)) return result;
+  zPass(spec, 0, ny, 1, simd);
+  inversePlanes(spec, result, 0, nz, simd);
   return result;
 }
 
@@ -155,8 +155,9 @@ export function forwardPlanes(
   z0: number,
   z1: number,
   mask: Float32Array | null = null,
+  useSimd = true,
 ): void {
-  const simd = simdKernels();
+  const simd = simdKernels(useSimd);
   if (simd) return simdForwardPlanes(simd, data, spec, z0, z1, mask);
   const { nx, ny, nxh } = spec;
   const plane = 2 * nxh * ny;
@@ -178,8 +179,8 @@ export function forwardPlanes(
 }
 
 /** Last pass of the inverse for planes z0 ≤ z < z1: inverse y, then half complex → real rows. */
-export function inversePlanes(spec: Spectrum, out: Float32Array, z0: number, z1: number): void {
-  const simd = simdKernels();
+export function inversePlanes(spec: Spectrum, out: Float32Array, z0: number, z1: number, useSimd = true): void {
+  const simd = simdKernels(useSimd);
   if (simd) return simdInversePlanes(simd, spec, out, z0, z1);
   const { nx, ny, nz, nxh } = spec;
   const plane = 2 * nxh * ny;
@@ -200,10 +201,10 @@ export function inversePlanes(spec: Spectrum, out: Float32Array, z0: number, z1:
 }
 
 /** The z transforms of the (z, x) slabs y0 ≤ y < y1, gathered into contiguous scratch. */
-export function zPass(spec: Spectrum, y0: number, y1: number, dir: -1 | 1): void {
+export function zPass(spec: Spectrum, y0: number, y1: number, dir: -1 | 1, useSimd = true): void {
   const { ny, nz, nxh, data } = spec;
   if (nz <= 1) return;
-  const simd = simdKernels();
+  const simd = simdKernels(useSimd);
   if (simd) return simdZPass(simd, spec, y0, y1, dir);
   const plane = 2 * nxh * ny;
   const pz = planFft(nz);

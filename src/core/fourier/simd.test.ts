@@ -1,22 +1,21 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fftBatch } from './fft.js';
 import { signedRandom as rng } from '../util/random.js';
 import { planFft } from './plan.js';
 import { simdFftBatch } from './rfft-simd.js';
 import { allocateSpectrum, irfft3d, rfft3d } from './rfft3d.js';
-import { setSimdEnabled, simdFactors, simdKernels } from './simd.js';
+import { simdFactors, simdKernels } from './simd.js';
 import { tiledGroups } from '../analysis/ctf/periodogram.js';
 
 // The WebAssembly SIMD kernels against the TypeScript ones (the reference) and a naive DFT: every
 // radix the kernels have (2, 3, 4, 5, 8, the paired odd radices 7 … 31, Bluestein), odd and even
 // rows, one-line and one-plane maps. Float64 in both, so they agree to rounding.
 
-// These tests are of the kernels themselves: they run them even when the suite runs on the
-// TypeScript kernels (CRYODX_SIMD=off), and leave that setting as they found it.
-const enabledBefore = simdKernels() !== null;
-setSimdEnabled(true);
+// These tests are of the kernels themselves: each names the kernel set it runs (a compute context's simd).
 const kernels = simdKernels();
-afterAll(() => setSimdEnabled(enabledBefore));
+/** The two kernel sets, as a job's compute context chooses them. */
+const TS = { simd: false },
+  SIMD = { simd: true };
 
 function maxRelDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let d = 0,
@@ -107,12 +106,10 @@ describe('WebAssembly SIMD kernels', () => {
     it(`3D real transform ${nx}×${ny}×${nz}: same spectrum and inverse as the TypeScript kernels`, () => {
       const r = rng(nx * 1000 + ny * 10 + nz);
       const f = Float32Array.from({ length: nx * ny * nz }, r);
-      setSimdEnabled(false);
-      const ref = rfft3d(f, nx, ny, nz);
-      const refBack = irfft3d({ ...ref, data: ref.data.slice() });
-      setSimdEnabled(true);
-      const ours = rfft3d(f, nx, ny, nz);
-      const back = irfft3d({ ...ours, data: ours.data.slice() });
+      const ref = rfft3d(f, nx, ny, nz, undefined, null, TS);
+      const refBack = irfft3d({ ...ref, data: ref.data.slice() }, undefined, TS);
+      const ours = rfft3d(f, nx, ny, nz, undefined, null, SIMD);
+      const back = irfft3d({ ...ours, data: ours.data.slice() }, undefined, SIMD);
       expect(maxRelDiff(ref.data, ours.data)).toBeLessThan(1e-13);
       expect(maxRelDiff(refBack, back)).toBeLessThan(1e-6);
       expect(maxRelDiff(f, back)).toBeLessThan(1e-6);
@@ -127,10 +124,8 @@ describe('WebAssembly SIMD kernels', () => {
       const [nx, ny] = [700, 520];
       const image = Float32Array.from({ length: nx * ny }, r);
       const strips = (x: number) => (x < 0 ? 0 : 1);
-      setSimdEnabled(false);
-      const ref = tiledGroups(image, nx, ny, 1.1, box, strips, 2);
-      setSimdEnabled(true);
-      const ours = tiledGroups(image, nx, ny, 1.1, box, strips, 2);
+      const ref = tiledGroups(image, nx, ny, 1.1, box, strips, 2, false);
+      const ours = tiledGroups(image, nx, ny, 1.1, box, strips, 2, true);
       for (let g = 0; g < 2; g++) {
         expect(ours[g]!.tiles).toBe(ref[g]!.tiles);
         expect(ours[g]!.tiles).toBeGreaterThan(0);
@@ -156,16 +151,15 @@ describe('WebAssembly SIMD kernels', () => {
       const r = rng(nx * 7 + ny * 3 + nz);
       const f = Float32Array.from({ length: nx * ny * nz }, r);
       const mask = Float32Array.from({ length: f.length }, () => Math.abs(r()));
-      setSimdEnabled(false);
-      const ref = rfft3d(f, nx, ny, nz, undefined, mask);
+      const ref = rfft3d(f, nx, ny, nz, undefined, mask, TS);
       for (const on of [true, false]) {
-        setSimdEnabled(on);
-        const single = rfft3d(f, nx, ny, nz, allocateSpectrum(nx, ny, nz, true), mask);
+        const k = { simd: on };
+        const single = rfft3d(f, nx, ny, nz, allocateSpectrum(nx, ny, nz, true), mask, k);
         expect(single.data).toBeInstanceOf(Float32Array);
         const label = on ? 'SIMD' : 'TypeScript';
         // float32 kernels: ~1e-7 of the largest coefficient per pass (a broken split or pass is O(1)).
         expect(maxRelDiff(ref.data, single.data), label).toBeLessThan(on ? 2e-6 : 1e-7);
-        const back = irfft3d(single);
+        const back = irfft3d(single, undefined, k);
         expect(
           maxRelDiff(
             f.map((v, i) => v * mask[i]!),
@@ -174,7 +168,6 @@ describe('WebAssembly SIMD kernels', () => {
           label,
         ).toBeLessThan(on ? 2e-6 : 1e-6);
       }
-      setSimdEnabled(true);
     });
   }
 
@@ -185,18 +178,15 @@ describe('WebAssembly SIMD kernels', () => {
     const mask = Float32Array.from({ length: nx * ny * nz }, () => Math.abs(r()) * 2);
     const product = f.map((v, i) => v * mask[i]!);
     for (const on of [true, false]) {
-      setSimdEnabled(on);
-      const a = rfft3d(f, nx, ny, nz, undefined, mask);
-      const b = rfft3d(product, nx, ny, nz);
+      const a = rfft3d(f, nx, ny, nz, undefined, mask, { simd: on });
+      const b = rfft3d(product, nx, ny, nz, undefined, null, { simd: on });
       expect(maxRelDiff(b.data, a.data), on ? 'SIMD' : 'TypeScript').toBeLessThan(1e-6);
     }
-    setSimdEnabled(true);
   });
 
-  it('switched off, rfft3d runs the TypeScript kernels (what CRYODX_SIMD=off does)', () => {
-    setSimdEnabled(false);
-    expect(simdKernels()).toBeNull();
-    setSimdEnabled(true);
-    expect(simdKernels()).toBe(kernels);
+  it('a context with SIMD off gets the TypeScript kernels (CRYODX_SIMD=off); on, the one compiled set', () => {
+    expect(simdKernels(false)).toBeNull();
+    expect(simdKernels(true)).toBe(kernels);
+    expect(kernels).not.toBeNull();
   });
 });

@@ -196,8 +196,7 @@ function roots(r: number): Float64Array {
   return w;
 }
 
-let enabled = true;
-/** undefined: not tried yet; null: this engine has no WebAssembly SIMD. */
+/** undefined: not tried yet; null: this engine has no WebAssembly SIMD. A cache per thread, not a setting. */
 let loaded: SimdKernels | null | undefined;
 let syncRefused = false;
 
@@ -208,18 +207,13 @@ function bytes(): Uint8Array<ArrayBuffer> {
   return out;
 }
 
-/** Turns the SIMD kernels off (or back on): the TypeScript kernels then run everything. */
-export function setSimdEnabled(on: boolean): void {
-  enabled = on;
-}
-
 /**
- * The kernels, compiled on first use; null when SIMD is off or unsupported. A browser's main
- * thread refuses to compile a module this size synchronously: there, call prepareSimdKernels()
- * first (until it resolves the TypeScript kernels run).
+ * The kernels, compiled on first use; null when the caller's compute context turns SIMD off (`on` false: the
+ * TypeScript kernels run everything) or the engine has none. A browser's main thread refuses to compile a module
+ * this size synchronously: there, call prepareSimdKernels() first (until it resolves the TypeScript kernels run).
  */
-export function simdKernels(): SimdKernels | null {
-  if (!enabled) return null;
+export function simdKernels(on = true): SimdKernels | null {
+  if (!on) return null;
   if (loaded !== undefined) return loaded;
   if (syncRefused) return null;
   const code = bytes();

@@ -1,6 +1,7 @@
 import type { BudgetPoint } from '../model/budget.js';
 import { FormatError } from '../errors.js';
 import type { StarDocument } from './star/read.js';
+import { RLN } from './star/labels.js';
 
 /**
  * (particles, resolution) points from a CSV: a header naming a particle column (particles, n,
@@ -46,14 +47,14 @@ export function readBudgetCsv(text: string, source: string): BudgetPoint[] {
 /** The resolution a RELION postprocess.star (rlnFinalResolution) or run_model.star (rlnCurrentResolution) reports. */
 export function resolutionFromStar(doc: StarDocument): number {
   for (const b of doc.blocks) {
-    for (const key of ['rlnFinalResolution', 'rlnCurrentResolution']) {
+    for (const key of [RLN.finalResolution, RLN.currentResolution]) {
       const v = b.pairs.get(key);
       if (v !== undefined && Number(v) > 0) return Number(v);
     }
   }
   throw new FormatError('no resolution', {
     source: doc.source,
-    expected: '_rlnFinalResolution (postprocess.star) or _rlnCurrentResolution (run_model.star)',
+    expected: `_${RLN.finalResolution} (postprocess.star) or _${RLN.currentResolution} (run_model.star)`,
   });
 }
 
@@ -68,15 +69,15 @@ export interface PostprocessBfactor {
 }
 
 export function bfactorFromStar(doc: StarDocument): PostprocessBfactor {
-  const general = doc.blocks.find((b) => b.pairs.has('rlnBfactorUsedForSharpening'));
+  const general = doc.blocks.find((b) => b.pairs.has(RLN.bfactorUsedForSharpening));
   if (!general)
     throw new FormatError('no B-factor', {
       source: doc.source,
-      expected: '_rlnBfactorUsedForSharpening (a postprocess.star with --auto_bfac)',
+      expected: `_${RLN.bfactorUsedForSharpening} (a postprocess.star with --auto_bfac)`,
     });
-  const r2 = general.pairs.get('rlnCorrelationFitGuinierPlot');
+  const r2 = general.pairs.get(RLN.correlationFitGuinierPlot);
   return {
-    bfactorA2: Number(general.pairs.get('rlnBfactorUsedForSharpening')),
+    bfactorA2: Number(general.pairs.get(RLN.bfactorUsedForSharpening)),
     resolutionA: resolutionFromStar(doc),
     guinierR2: r2 !== undefined && Number.isFinite(Number(r2)) ? Number(r2) : null,
     nyquistA: nyquistFromStar(doc),
@@ -85,9 +86,9 @@ export function bfactorFromStar(doc: StarDocument): PostprocessBfactor {
 
 /** Nyquist (Å) of a postprocess.star or run_model.star: its finest shell, or null without an FSC table. */
 export function nyquistFromStar(doc: StarDocument): number | null {
-  const fsc = doc.blocks.find((b) => b.loop?.has('rlnAngstromResolution'))?.loop;
+  const fsc = doc.blocks.find((b) => b.loop?.has(RLN.angstromResolution))?.loop;
   if (!fsc || fsc.rows === 0) return null;
-  const res = fsc.numbers('rlnAngstromResolution');
+  const res = fsc.numbers(RLN.angstromResolution);
   let finest = Infinity;
   for (let i = 0; i < res.length; i++) if (res[i]! > 0 && res[i]! < finest) finest = res[i]!;
   return Number.isFinite(finest) ? finest : null;

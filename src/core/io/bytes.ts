@@ -1,4 +1,4 @@
-import { gunzip } from './compression.js';
+import { gunzip, type Codec } from './compression.js';
 import { FormatError } from '../errors.js';
 
 /** Bytes as a Uint8Array view, without copying. */
@@ -16,10 +16,10 @@ export function isGzip(bytes: Uint8Array): boolean {
  * Gzip is detected by its magic number, not the file name, so `.map.gz` and a gzip stream
  * renamed to `.mrc` both read. A truncated or damaged stream is the file's fault: said so, by name.
  */
-export function maybeGunzip(bytes: Uint8Array, source = 'input'): Uint8Array {
+export function maybeGunzip(bytes: Uint8Array, source = 'input', codec?: Codec): Uint8Array {
   if (!isGzip(bytes)) return bytes;
   try {
-    return gunzip(bytes);
+    return gunzip(bytes, codec);
   } catch (e) {
     throw new FormatError('the gzip data are truncated or damaged', {
       source,

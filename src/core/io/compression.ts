@@ -2,9 +2,9 @@ import { gunzipSync, zlibSync } from 'fflate';
 
 /**
  * zlib and gzip in one place. fflate (synchronous, pure JavaScript) runs everywhere, the browser
- * included; a platform with a native codec installs it with useCodec (Node: src/node/native-zlib.ts).
- * Why: fflate on a worker thread that has not optimised it yet deflates a 512² PNG in ~30 ms, node:zlib
- * in ~2 ms.
+ * included; a platform with a native codec passes it where it is used (Node: src/node/native-zlib.ts, for the
+ * files it reads and, in the jobs' compute context, for the PNGs they write). Why: fflate on a worker thread that
+ * has not optimised it yet deflates a 512² PNG in ~30 ms, node:zlib in ~2 ms.
  */
 export interface Codec {
   /** zlib stream (RFC 1950), as a PNG's IDAT holds. */
@@ -13,19 +13,14 @@ export interface Codec {
   gunzip(gz: Uint8Array): Uint8Array;
 }
 
-const FFLATE: Codec = { zlib: (raw) => zlibSync(raw), gunzip: checkedGunzip };
-let codec: Codec = FFLATE;
+/** The codec every platform has. */
+export const FFLATE: Codec = { zlib: (raw) => zlibSync(raw), gunzip: checkedGunzip };
 
-/** Installs a codec for this thread (each worker installs its own); no argument: back to fflate. */
-export function useCodec(c: Codec = FFLATE): void {
-  codec = c;
-}
-
-export function zlibCompress(raw: Uint8Array): Uint8Array {
+export function zlibCompress(raw: Uint8Array, codec: Codec = FFLATE): Uint8Array {
   return codec.zlib(raw);
 }
 
-export function gunzip(gz: Uint8Array): Uint8Array {
+export function gunzip(gz: Uint8Array, codec: Codec = FFLATE): Uint8Array {
   return codec.gunzip(gz);
 }
 

@@ -4,6 +4,7 @@ import { DEFOCUS_A, FINITE } from './fields.js';
 import type { StarDocument } from './star/read.js';
 import { parseField, PlaceholderLog, type FieldKind } from './tomo/placeholders.js';
 import type { StarTableOut } from './star/write.js';
+import { RLN } from './star/labels.js';
 
 /**
  * CTF results from a RELION micrographs_ctf.star (rlnDefocusU/V, rlnDefocusAngle, rlnCtfMaxResolution …), or
@@ -12,29 +13,30 @@ import type { StarTableOut } from './star/write.js';
  */
 export function ctfFromStar(doc: StarDocument): CtfEstimate[] {
   const block =
-    doc.blocks.find((b) => b.loop && b.loop.has('rlnDefocusU') && b.loop.has('rlnCtfMaxResolution')) ??
-    doc.blocks.find((b) => b.loop && b.loop.has('rlnDefocusU') && b.loop.has('rlnImageName'));
+    doc.blocks.find((b) => b.loop && b.loop.has(RLN.defocusU) && b.loop.has(RLN.ctfMaxResolution)) ??
+    doc.blocks.find((b) => b.loop && b.loop.has(RLN.defocusU) && b.loop.has(RLN.imageName));
   if (!block)
     throw new FormatError('no micrograph CTF table', {
       source: doc.source,
       expected:
-        'a loop with _rlnDefocusU and _rlnCtfMaxResolution (micrographs_ctf.star), or particles with _rlnDefocusU',
+        `a loop with _${RLN.defocusU} and _${RLN.ctfMaxResolution} (micrographs_ctf.star), ` +
+        `or particles with _${RLN.defocusU}`,
     });
   const l = block.loop!;
-  const du = l.numbers('rlnDefocusU', DEFOCUS_A);
-  const dv = l.numbers('rlnDefocusV', DEFOCUS_A);
-  const ang = l.numbers('rlnDefocusAngle', FINITE);
+  const du = l.numbers(RLN.defocusU, DEFOCUS_A);
+  const dv = l.numbers(RLN.defocusV, DEFOCUS_A);
+  const ang = l.numbers(RLN.defocusAngle, FINITE);
   // Optional columns a Warp-based RELION 5 pipeline fills with "not computed" placeholders (None, 0.000001): absent.
   const optional = (name: string, kind: FieldKind): number[] | null =>
     l.has(name) ? l.strings(name).map((t) => parseField(kind, t).value ?? NaN) : null;
-  const maxres = optional('rlnCtfMaxResolution', 'resolution');
+  const maxres = optional(RLN.ctfMaxResolution, 'resolution');
   // RELION writes rlnPhaseShift in degrees.
-  const phase = l.has('rlnPhaseShift') ? l.numbers('rlnPhaseShift') : null;
-  const fom = optional('rlnCtfFigureOfMerit', 'score');
+  const phase = l.has(RLN.phaseShift) ? l.numbers(RLN.phaseShift) : null;
+  const fom = optional(RLN.ctfFigureOfMerit, 'score');
   // Thickness is not a RELION 3.1 column; cryodx writes it (from CTFFIND5) as rlnMicrographIceThickness.
-  const thick = l.has('rlnMicrographIceThickness') ? l.numbers('rlnMicrographIceThickness') : null;
+  const thick = l.has(RLN.micrographIceThickness) ? l.numbers(RLN.micrographIceThickness) : null;
   // Tilt images of a RELION 5 tilt-series STAR may be named only by their movie.
-  const nameColumn = ['rlnMicrographName', 'rlnMicrographMovieName', 'rlnTomoTiltMovieFile'].find((c) => l.has(c));
+  const nameColumn = [RLN.micrographName, RLN.micrographMovieName, RLN.tomoTiltMovieFile].find((c) => l.has(c));
   const names = nameColumn ? l.strings(nameColumn) : null;
   const rows: CtfEstimate[] = Array.from({ length: l.rows }, (_, i) => ({
     micrograph: names?.[i] ?? `micrograph ${i + 1}`,
@@ -48,7 +50,7 @@ export function ctfFromStar(doc: StarDocument): CtfEstimate[] {
     tiltAngleDeg: null,
     thicknessA: thick && thick[i]! > 0 ? thick[i]! : null,
   }));
-  return l.has('rlnImageName') && names ? perMicrograph(rows) : rows;
+  return l.has(RLN.imageName) && names ? perMicrograph(rows) : rows;
 }
 
 /** Particles grouped by micrograph: medians, and the SD of the particles' mean defocus. */
@@ -101,16 +103,16 @@ export function ctfToStar(estimates: CtfEstimate[], optics?: CtfStarOptics): Sta
   const col = (f: (e: CtfEstimate) => number | string): (number | string)[] => estimates.map(f);
   const thick = estimates.some((e) => e.thicknessA !== null);
   const columns = [
-    'rlnMicrographName',
-    ...(optics ? ['rlnOpticsGroup'] : []),
-    'rlnDefocusU',
-    'rlnDefocusV',
-    'rlnCtfAstigmatism',
-    'rlnDefocusAngle',
-    'rlnPhaseShift',
-    'rlnCtfFigureOfMerit',
-    'rlnCtfMaxResolution',
-    ...(thick ? ['rlnMicrographIceThickness'] : []),
+    RLN.micrographName,
+    ...(optics ? [RLN.opticsGroup] : []),
+    RLN.defocusU,
+    RLN.defocusV,
+    RLN.ctfAstigmatism,
+    RLN.defocusAngle,
+    RLN.phaseShift,
+    RLN.ctfFigureOfMerit,
+    RLN.ctfMaxResolution,
+    ...(thick ? [RLN.micrographIceThickness] : []),
   ];
   const values = [
     col((e) => e.micrograph),
@@ -130,12 +132,12 @@ export function ctfToStar(estimates: CtfEstimate[], optics?: CtfStarOptics): Sta
       name: 'optics',
       loop: {
         columns: [
-          'rlnOpticsGroupName',
-          'rlnOpticsGroup',
-          'rlnMicrographPixelSize',
-          'rlnVoltage',
-          'rlnSphericalAberration',
-          'rlnAmplitudeContrast',
+          RLN.opticsGroupName,
+          RLN.opticsGroup,
+          RLN.micrographPixelSize,
+          RLN.voltage,
+          RLN.sphericalAberration,
+          RLN.amplitudeContrast,
         ],
         values: [
           ['opticsGroup1'],
@@ -157,10 +159,10 @@ export function ctfStarPlaceholders(doc: StarDocument): string[] {
   const log = new PlaceholderLog();
   for (const b of doc.blocks) {
     const l = b.loop;
-    if (!l || !l.has('rlnDefocusU')) continue;
+    if (!l || !l.has(RLN.defocusU)) continue;
     for (const [name, kind] of [
-      ['rlnCtfMaxResolution', 'resolution'],
-      ['rlnCtfFigureOfMerit', 'score'],
+      [RLN.ctfMaxResolution, 'resolution'],
+      [RLN.ctfFigureOfMerit, 'score'],
     ] as const)
       if (l.has(name)) for (const t of l.strings(name)) log.read(`_${name}`, kind, t);
   }

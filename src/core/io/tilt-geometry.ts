@@ -1,6 +1,7 @@
 import { FormatError } from '../errors.js';
 import { mdocNumbers, readMdoc, readTlt } from './imod.js';
 import type { StarDocument } from './star/read.js';
+import { RLN } from './star/labels.js';
 
 /**
  * What cryodx needs of a tilt series' metadata, from IMOD .tlt/.rawtlt, SerialEM .mdoc or a RELION 5
@@ -71,16 +72,16 @@ export function geometryFromMdoc(text: string, source: string): TiltGeometry {
 
 /** RELION 5 tilt-series STAR (one tomogram's tilts): nominal tilt, axis angle, pre-exposure. */
 export function geometryFromTomoStar(doc: StarDocument): TiltGeometry {
-  const block = doc.blocks.find((b) => b.loop?.has('rlnTomoNominalStageTiltAngle'));
+  const block = doc.blocks.find((b) => b.loop?.has(RLN.tomoNominalStageTiltAngle));
   if (!block)
     throw new FormatError('no tilt-series table', {
       source: doc.source,
-      expected: 'a loop with _rlnTomoNominalStageTiltAngle (a RELION 5 tilt-series STAR)',
+      expected: `a loop with _${RLN.tomoNominalStageTiltAngle} (a RELION 5 tilt-series STAR)`,
     });
   const l = block.loop!;
-  const tilts = Array.from(l.numbers('rlnTomoNominalStageTiltAngle')!);
-  const axis = l.has('rlnTomoNominalTiltAxisAngle') ? l.numbers('rlnTomoNominalTiltAxisAngle')![0]! : null;
-  const pre = l.has('rlnMicrographPreExposure') ? Array.from(l.numbers('rlnMicrographPreExposure')!) : null;
+  const tilts = Array.from(l.numbers(RLN.tomoNominalStageTiltAngle)!);
+  const axis = l.has(RLN.tomoNominalTiltAxisAngle) ? l.numbers(RLN.tomoNominalTiltAxisAngle)![0]! : null;
+  const pre = l.has(RLN.micrographPreExposure) ? Array.from(l.numbers(RLN.micrographPreExposure)!) : null;
   return {
     source: doc.source,
     tiltsDeg: tilts,

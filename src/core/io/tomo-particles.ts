@@ -1,5 +1,6 @@
 import { FormatError } from '../errors.js';
 import type { StarDocument } from './star/read.js';
+import { RLN } from './star/labels.js';
 
 /** A particle in the tomogram frame, Å from the tomogram centre (RELION 5 rlnCenteredCoordinate*Angst). */
 export interface TomoParticle {
@@ -9,16 +10,16 @@ export interface TomoParticle {
 }
 
 export function particlesFromStar(doc: StarDocument): TomoParticle[] {
-  const block = doc.blocks.find((b) => b.loop?.has('rlnCenteredCoordinateXAngst'));
+  const block = doc.blocks.find((b) => b.loop?.has(RLN.centeredCoordinateXAngst));
   if (!block)
     throw new FormatError('no particle coordinates', {
       source: doc.source,
-      expected: 'a loop with _rlnCenteredCoordinateXAngst, Y and Z (RELION 5 particles)',
+      expected: `a loop with _${RLN.centeredCoordinateXAngst}, Y and Z (RELION 5 particles)`,
     });
   const [x, y, z] = block.loop!.numberColumns([
-    'rlnCenteredCoordinateXAngst',
-    'rlnCenteredCoordinateYAngst',
-    'rlnCenteredCoordinateZAngst',
+    RLN.centeredCoordinateXAngst,
+    RLN.centeredCoordinateYAngst,
+    RLN.centeredCoordinateZAngst,
   ]);
   return Array.from(x!, (xA, i) => ({ xA, yA: y![i]!, zA: z![i]! }));
 }

@@ -4,9 +4,9 @@
  * memory and signals completion through an Int32Array slot (Atomics), so the main thread can
  * wait synchronously and the core API stays synchronous.
  */
-import { forwardPlanes, inversePlanes, zPass, type PhaseTask, type Spectrum } from '../fourier/rfft3d.js';
+import { forwardPlanes, inversePlanes, zPass, type Spectrum } from '../fourier/rfft3d.js';
 import { processWindows, type WindowJob } from '../analysis/locres/locres.js';
-import { applyPhases } from '../analysis/fsc/randomize.js';
+import { applyPhases, type PhaseTask } from '../analysis/fsc/randomize.js';
 import { runNoiseFloorJob, type NoiseFloorJob } from '../analysis/anisotropy/noise-floor.js';
 
 export interface PassMessage {
@@ -27,6 +27,8 @@ export interface PassMessage {
   phases?: PhaseTask;
   /** forward-planes: multiply by this mask (Float32, shared) on the way in. */
   mask?: { buffer: SharedArrayBuffer; offset: number };
+  /** The caller's kernel choice (its compute context), so that every thread of a transform runs the same ones. */
+  simd: boolean;
 }
 
 /** A range of local-resolution windows into this worker's own accumulators. */
@@ -120,11 +122,13 @@ export function handlePoolMessage(m: PassMessage | WindowsMessage | NoiseFloorMe
         m.from,
         m.to,
         m.mask ? new Float32Array(m.mask.buffer, m.mask.offset, n) : null,
+        m.simd,
       );
-    else if (m.pass === 'inverse-planes') inversePlanes(spec, new Float32Array(m.real!, m.realOffset, n), m.from, m.to);
+    else if (m.pass === 'inverse-planes')
+      inversePlanes(spec, new Float32Array(m.real!, m.realOffset, n), m.from, m.to, m.simd);
     else if (m.pass === 'apply-phases') {
       applyPhases(spec, m.phases!, m.from, m.to);
-    } else zPass(spec, m.from, m.to, m.pass === 'z-forward' ? -1 : 1);
+    } else zPass(spec, m.from, m.to, m.pass === 'z-forward' ? -1 : 1, m.simd);
     Atomics.store(ctrl, m.slot, 1);
   } catch {
     Atomics.store(ctrl, m.slot, 2);

@@ -1,22 +1,15 @@
 import {
   processWindows,
-  setWindowRunner,
   type WindowAccumulators,
   type WindowJob,
-  type WindowRunner,
+  type WindowThreads,
 } from '../analysis/locres/locres.js';
-import {
-  forwardPlanes,
-  inversePlanes,
-  setParallelFftRunner,
-  zPass,
-  type ParallelFftRunner,
-  type PhaseTask,
-  type Spectrum,
-} from '../fourier/rfft3d.js';
-import { applyPhases } from '../analysis/fsc/randomize.js';
+import { forwardPlanes, inversePlanes, zPass, type FftThreads, type Spectrum } from '../fourier/rfft3d.js';
+import { applyPhases, type PhaseTask, type PhaseThreads } from '../analysis/fsc/randomize.js';
+import type { Codec } from '../io/compression.js';
+import type { Compute } from './compute.js';
 import type { NoiseFloorMessage, PassMessage, WindowsMessage } from './pool-worker.js';
-import { setNoiseFloorOffloader, type NoiseFloor, type NoiseFloorJob } from '../analysis/anisotropy/noise-floor.js';
+import type { NoiseFloor, NoiseFloorJob } from '../analysis/anisotropy/noise-floor.js';
 
 /** Control slots 0 … 31 belong to the workers' passes; whole-job tasks use this one. */
 const TASK_SLOT = 32;
@@ -26,14 +19,15 @@ const TASK_SLOT = 32;
  * into equal ranges, the calling thread takes the first range itself and then waits (Atomics.wait)
  * for the workers' ranges, so the core API stays synchronous. Isomorphic: the workers are Node
  * worker_threads (CLI) or Web Workers (the browser app, when cross-origin isolated); each runs
- * handlePoolMessage (pool-worker.ts). The core runs on one thread whenever no pool is installed.
+ * handlePoolMessage (pool-worker.ts). A front end hands `pool.compute()` to the jobs it runs; whatever is not
+ * handed one runs on its own thread.
  */
 export interface PoolWorker {
   postMessage(message: unknown): void;
   terminate(): unknown;
 }
 
-export class SharedMemoryPool implements ParallelFftRunner, WindowRunner {
+export class SharedMemoryPool implements FftThreads, PhaseThreads, WindowThreads {
   private readonly control = new SharedArrayBuffer(4 * 64);
 
   constructor(private readonly workers: PoolWorker[]) {}
@@ -50,26 +44,28 @@ export class SharedMemoryPool implements ParallelFftRunner, WindowRunner {
     return new Float32Array(new SharedArrayBuffer(4 * length));
   }
 
-  forward(data: Float32Array | Float64Array, spec: Spectrum, mask: Float32Array | null = null): boolean {
+  forward(data: Float32Array | Float64Array, spec: Spectrum, mask: Float32Array | null, simd: boolean): boolean {
     if (!(spec.data.buffer instanceof SharedArrayBuffer)) return false;
     const real = data.buffer instanceof SharedArrayBuffer ? data : copyShared(data);
     const m = mask && !(mask.buffer instanceof SharedArrayBuffer) ? (copyShared(mask) as Float32Array) : mask;
     const extra = m ? { mask: { buffer: m.buffer as SharedArrayBuffer, offset: m.byteOffset } } : {};
-    this.runPass('forward-planes', spec, real, spec.nz, (a, b) => forwardPlanes(real, spec, a, b, m), extra);
-    this.runPass('z-forward', spec, null, spec.ny, (a, b) => zPass(spec, a, b, -1));
+    const fwd = (a: number, b: number): void => forwardPlanes(real, spec, a, b, m, simd);
+    this.runPass('forward-planes', spec, real, spec.nz, fwd, { ...extra, simd });
+    this.runPass('z-forward', spec, null, spec.ny, (a, b) => zPass(spec, a, b, -1, simd), { simd });
     return true;
   }
 
-  inverse(spec: Spectrum, out: Float32Array): boolean {
+  inverse(spec: Spectrum, out: Float32Array, simd: boolean): boolean {
     if (!(spec.data.buffer instanceof SharedArrayBuffer) || !(out.buffer instanceof SharedArrayBuffer)) return false;
-    this.runPass('z-inverse', spec, null, spec.ny, (a, b) => zPass(spec, a, b, 1));
-    this.runPass('inverse-planes', spec, out, spec.nz, (a, b) => inversePlanes(spec, out, a, b));
+    this.runPass('z-inverse', spec, null, spec.ny, (a, b) => zPass(spec, a, b, 1, simd), { simd });
+    this.runPass('inverse-planes', spec, out, spec.nz, (a, b) => inversePlanes(spec, out, a, b, simd), { simd });
     return true;
   }
 
   applyPhases(spec: Spectrum, task: PhaseTask): boolean {
     if (!(spec.data.buffer instanceof SharedArrayBuffer)) return false;
-    this.runPass('apply-phases', spec, null, spec.nz, (a, b) => applyPhases(spec, task, a, b), { phases: task });
+    const draw = (a: number, b: number): void => applyPhases(spec, task, a, b);
+    this.runPass('apply-phases', spec, null, spec.nz, draw, { phases: task, simd: true });
     return true;
   }
 
@@ -79,7 +75,7 @@ export class SharedMemoryPool implements ParallelFftRunner, WindowRunner {
     real: Float32Array | Float64Array | null,
     extent: number,
     own: (from: number, to: number) => void,
-    extra: Pick<PassMessage, 'phases' | 'mask'> = {},
+    extra: Pick<PassMessage, 'phases' | 'mask' | 'simd'>,
   ): void {
     const ctrl = new Int32Array(this.control);
     const t = this.threads;
@@ -190,17 +186,19 @@ export class SharedMemoryPool implements ParallelFftRunner, WindowRunner {
   }
 
   terminate(): void {
-    setWindowRunner(null);
-    setParallelFftRunner(null);
-    setNoiseFloorOffloader(null);
     for (const w of this.workers) void w.terminate();
   }
 
-  /** Makes this pool the core's FFT and local-resolution runner. */
-  install(): void {
-    setParallelFftRunner(this);
-    setWindowRunner(this);
-    setNoiseFloorOffloader((job) => this.noiseFloor(job));
+  /** The compute context a front end hands its jobs: these threads, the kernel choice, the zlib to use. */
+  compute(simd = true, codec?: Codec): Compute {
+    return {
+      fft: this,
+      phases: this,
+      windows: this,
+      noiseFloor: (job) => this.noiseFloor(job),
+      simd,
+      ...(codec ? { codec } : {}),
+    };
   }
 }
 

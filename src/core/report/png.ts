@@ -1,4 +1,4 @@
-import { crc32, zlibCompress } from '../io/compression.js';
+import { crc32, zlibCompress, type Codec } from '../io/compression.js';
 import { quantiles } from '../util/stats.js';
 
 /**
@@ -17,7 +17,7 @@ function chunk(type: string, data: Uint8Array): Uint8Array {
 }
 
 /** Grey values 0…255, row-major (width × height). */
-export function encodeGreyPng(pixels: Uint8Array, width: number, height: number): Uint8Array {
+export function encodeGreyPng(pixels: Uint8Array, width: number, height: number, codec?: Codec): Uint8Array {
   const raw = new Uint8Array((width + 1) * height);
   for (let y = 0; y < height; y++) raw.set(pixels.subarray(y * width, (y + 1) * width), y * (width + 1) + 1);
   const ihdr = new Uint8Array(13);
@@ -29,7 +29,7 @@ export function encodeGreyPng(pixels: Uint8Array, width: number, height: number)
   const parts = [
     Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a),
     chunk('IHDR', ihdr),
-    chunk('IDAT', zlibCompress(raw)),
+    chunk('IDAT', zlibCompress(raw, codec)),
     chunk('IEND', new Uint8Array(0)),
   ];
   const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
@@ -50,6 +50,7 @@ export function centralSlicePng(
   n: number,
   axis: 'z' | 'y' | 'x' = 'z',
   pixelSizeA: number | null = null,
+  codec?: Codec,
 ): Uint8Array {
   const c = Math.floor(n / 2);
   const vals = new Float32Array(n * n);
@@ -60,7 +61,7 @@ export function centralSlicePng(
     }
   const px = scaledPixels(vals, n, n, false);
   if (pixelSizeA) drawScaleBar(px, n, n, scaleBarA(n, pixelSizeA) / pixelSizeA);
-  return encodeGreyPng(px, n, n);
+  return encodeGreyPng(px, n, n, codec);
 }
 
 /** A round length (Å) near a quarter of the box: the scale bar's. */
@@ -86,12 +87,12 @@ function drawScaleBar(px: Uint8Array, width: number, height: number, lengthPx: n
 }
 
 /** A 2D image (x fastest), flipped so y runs up, scaled like centralSlicePng. */
-export function imagePng(data: Float32Array, width: number, height: number): Uint8Array {
-  return scaledPng(data, width, height, true);
+export function imagePng(data: Float32Array, width: number, height: number, codec?: Codec): Uint8Array {
+  return scaledPng(data, width, height, true, codec);
 }
 
-function scaledPng(vals: Float32Array, width: number, height: number, flipY: boolean): Uint8Array {
-  return encodeGreyPng(scaledPixels(vals, width, height, flipY), width, height);
+function scaledPng(vals: Float32Array, width: number, height: number, flipY: boolean, codec?: Codec): Uint8Array {
+  return encodeGreyPng(scaledPixels(vals, width, height, flipY), width, height, codec);
 }
 
 /** Grey levels between the 1st and 99th percentiles; rows in reverse order when flipY. */

@@ -6,21 +6,25 @@ import { orientationCoverage } from '../analysis/orientations/scf.js';
 import { postprocess } from '../analysis/postprocess/postprocess.js';
 import { diagnose } from '../diagnosis/diagnose.js';
 import { readPdb } from '../io/pdb.js';
-import { createVolume, type Volume } from '../model/volume.js';
+import type { CheckedMap } from '../model/checked-map.js';
+import { createVolume } from '../model/volume.js';
 import { demoDataset } from './demo.js';
+import { checked, maskFor, pair } from '../../../test/checked.js';
 
 describe('demo dataset from PDB 1TII', () => {
   it('the diagnosis finds the planted problems: preferred orientation and CTF first, high B flagged', () => {
     const atoms = readPdb(textOf(fixture('structures', '1tii.pdb')), '1tii.pdb');
     expect(atoms.length).toBe(5469);
     const d = demoDataset(atoms, { n: 96, pixelSizeA: 1.45 });
-    const v = (x: Float32Array): Volume => createVolume(d.n, d.n, d.n, [d.pixelSizeA, d.pixelSizeA, d.pixelSizeA], x);
-    const pp = postprocess(v(d.half1), v(d.half2), {
+    const v = (x: Float32Array): CheckedMap =>
+      checked(createVolume(d.n, d.n, d.n, [d.pixelSizeA, d.pixelSizeA, d.pixelSizeA], x));
+    const h = pair(v(d.half1), v(d.half2), d.pixelSizeA);
+    const pp = postprocess(h.half1, h.half2, {
       pixelSizeA: d.pixelSizeA,
-      mask: { kind: 'auto' },
+      mask: maskFor(h, { kind: 'auto' }),
       bfactor: { kind: 'auto' },
     });
-    const an = anisotropy(v(d.half1), v(d.half2), { pixelSizeA: d.pixelSizeA, mask: pp.mask }).result;
+    const an = anisotropy(h.half1, h.half2, { pixelSizeA: d.pixelSizeA, mask: pp.mask }).result;
     const or = orientationCoverage(d.rotDeg, d.tiltDeg);
     const ctf = summarizeCtf(d.ctf, pp.result.resolutionA);
     const findings = diagnose({

@@ -81,6 +81,58 @@ export function bimodalityCoefficient(values: ArrayLike<number>): number {
 }
 
 /**
+ * What one pass over a map's values finds: how many are NaN or infinite (and the first), and the range of the finite
+ * ones. The MRC reader makes it while the data are fresh in cache; whoever checks the map afterwards (app/maps) reads
+ * it instead of scanning again.
+ */
+export interface ValueScan {
+  nonFinite: number;
+  /** Index of the first non-finite value, −1 without one. */
+  firstNonFinite: number;
+  /** Lowest and highest finite value (±Infinity when there is none). */
+  min: number;
+  max: number;
+}
+
+export function scanValues(data: ArrayLike<number>): ValueScan {
+  // [Σ x·0 (NaN exactly when some x is not finite), min, max], in blocks (see forEachBlock).
+  const acc = Float64Array.of(0, Infinity, -Infinity);
+  forEachBlock(data.length, (from, to) => scanBlock(data, from, to, acc));
+  if (acc[0] === 0) return { nonFinite: 0, firstNonFinite: -1, min: acc[1]!, max: acc[2]! };
+  // Damaged data only: counted, and the range taken over the finite values alone.
+  let nonFinite = 0,
+    first = -1,
+    min = Infinity,
+    max = -Infinity;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i]!;
+    if (!Number.isFinite(v)) {
+      nonFinite++;
+      if (first < 0) first = i;
+    } else {
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+  }
+  return { nonFinite, firstNonFinite: first, min, max };
+}
+
+function scanBlock(data: ArrayLike<number>, from: number, to: number, acc: Float64Array): void {
+  let probe = 0,
+    lo = acc[1]!,
+    hi = acc[2]!;
+  for (let i = from; i < to; i++) {
+    const v = data[i]!;
+    probe += v * 0;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  acc[0]! += probe;
+  acc[1] = lo;
+  acc[2] = hi;
+}
+
+/**
  * Number of NaN or infinite values. The common case (none) is one multiply-add per value in four
  * independent sums (x·0 is NaN exactly when x is not finite), in blocks (see forEachBlock); only then
  * are they counted.

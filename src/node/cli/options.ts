@@ -1,6 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { parseNumber, type NumberRule } from '../../core/app/options.js';
-import type { MaskSpec } from '../../core/app/maps.js';
+import { parseNumber, type NumberRule } from '../../core/app/inputs/options.js';
+import { AUTO_MASK, SPHERE_EDGE_A, type MaskSpec } from '../../core/app/inputs/maps.js';
 import { InputError } from '../files.js';
 import { readNamed } from '../job-io.js';
 
@@ -52,7 +52,8 @@ export function addMaskOptions(cmd: Command): Command {
     .option('--mask <file>', 'soft mask on the half maps’ grid, values in [0, 1]')
     .option(
       '--auto-mask',
-      'make a RELION-like soft mask from the data (low-pass 15 Å, threshold, extend 3 px, 6 px soft edge)',
+      `make a RELION-like soft mask from the data (low-pass ${AUTO_MASK.lowPassA} Å, threshold, extend ` +
+        `${AUTO_MASK.extendPx} px, ${AUTO_MASK.softEdgePx} px soft edge)`,
     )
     .option(
       '--mask-threshold <value>',
@@ -60,7 +61,7 @@ export function addMaskOptions(cmd: Command): Command {
       positiveNumber('--mask-threshold'),
     )
     .option('--sphere-radius <A>', 'spherical soft mask of this radius (Å)', positiveNumber('--sphere-radius'))
-    .option('--sphere-edge <A>', 'soft edge of the spherical mask (Å)', positiveNumber('--sphere-edge'), 10);
+    .option('--sphere-edge <A>', 'soft edge of the spherical mask (Å)', positiveNumber('--sphere-edge'), SPHERE_EDGE_A);
 }
 
 /** The mask flags as the core's MaskSpec (a mask file is read here). */
@@ -71,7 +72,7 @@ export async function maskSpec(flags: MaskFlags): Promise<MaskSpec | undefined> 
   if (flags.autoMask)
     return { kind: 'auto', ...(flags.maskThreshold !== undefined ? { threshold: flags.maskThreshold } : {}) };
   if (flags.sphereRadius !== undefined)
-    return { kind: 'sphere', radiusA: flags.sphereRadius, edgeA: flags.sphereEdge ?? 10 };
+    return { kind: 'sphere', radiusA: flags.sphereRadius, edgeA: flags.sphereEdge ?? SPHERE_EDGE_A };
   return undefined;
 }
 

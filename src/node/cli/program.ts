@@ -1,8 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { FormatError } from '../../core/errors.js';
 import { InputError } from '../files.js';
-import { applySimdSetting } from '../simd-setting.js';
-import { useNativeZlib } from '../native-zlib.js';
+import { processCompute } from '../compute.js';
 import { VERSION } from './version.js';
 
 /**
@@ -77,12 +76,9 @@ export async function buildProgram(command?: string): Promise<Command> {
 
 /** Runs the CLI; returns the exit code. Bad input → one sentence on stderr, no stack trace. */
 export async function main(argv: string[]): Promise<number> {
-  applySimdSetting();
-  useNativeZlib();
   const command = commandOf(argv);
-  // Loaded only here: the pool's module brings every 3D analysis it can run (~30 modules).
-  if (command !== undefined && !WITHOUT_FFT_POOL.has(command))
-    (await import('../parallel/fft-pool.js')).installFftPool();
+  // Started while the command's modules load; the command hands the same context to its job.
+  if (command !== undefined && !WITHOUT_FFT_POOL.has(command)) void processCompute();
   const program = await buildProgram(command);
   try {
     await program.parseAsync(argv, { from: 'user' });

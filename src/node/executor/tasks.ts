@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { ctfTables, outputStems, type CtfRow, type MicrographFitOptions } from '../../core/app/ctf-run.js';
-import { facilityJob, facilityRow, type FacilityRow } from '../../core/app/facility.js';
-import { projectInputs, withProject } from '../../core/app/project.js';
-import { reportJob, type ReportJobInput } from '../../core/app/report.js';
+import { ctfTables, outputStems, type CtfRow, type MicrographFitOptions } from '../../core/app/jobs/ctf-run.js';
+import { facilityJob, facilityRow, type FacilityRow } from '../../core/app/jobs/facility.js';
+import { parseNumber } from '../../core/app/inputs/options.js';
+import { reportJob } from '../../core/app/report/report.js';
+import { reportInput } from '../../core/app/report/input.js';
 import type { Dataset } from '../../core/io/datasets.js';
 import type { Report } from '../../core/report/report.js';
 import { InputError } from '../files.js';
@@ -25,6 +26,7 @@ import {
   type RunSpec,
   type TaskSpec,
 } from './run.js';
+import { processCompute } from '../compute.js';
 
 /**
  * What a task does, wherever it runs (in this process for the local executor, as a SLURM array task otherwise):
@@ -78,22 +80,24 @@ async function datasetReport(dir: string, spec: RunSpec, task: Extract<TaskSpec,
   const [half1, half2, mask, particles, ctf] = await Promise.all(
     [d.half1, d.half2, d.mask, d.particles, d.ctf].map(read),
   );
-  let input: ReportJobInput = {
-    ...(half1 ? { half1 } : {}),
-    ...(half2 ? { half2 } : {}),
-    ...(mask ? { mask: { kind: 'user' as const, file: mask } } : {}),
-    angpixA: d.angpix ? Number(d.angpix) : null,
-    ...(particles ? { particles } : {}),
-    ...(ctf ? { ctf: [ctf] } : {}),
-    symmetry: d['sym'] || 'C1',
+  // A row is files and options like the CLI's flags; an automatic mask where none is given, as the page does.
+  const input = await reportInput({
+    files: {
+      ...(half1 ? { half1 } : {}),
+      ...(half2 ? { half2 } : {}),
+      ...(mask ? { mask } : {}),
+      ...(particles ? { particles } : {}),
+      ...(ctf ? { ctf: [ctf] } : {}),
+    },
+    options: {
+      pixelSizeA: d.angpix ? parseNumber(d.angpix, `${d.name}: angpix`, { min: 0, exclusiveMin: true }) : null,
+      ...(d['sym'] ? { symmetry: d['sym'] } : {}),
+      autoMaskWhenNone: true,
+    },
+    project: d.project ? await projectSource(d.project) : null,
     version: spec.version,
-  };
-  if (d.project)
-    input = withProject(await projectInputs(await projectSource(d.project)), d.project, input, {
-      symmetryGiven: !!d['sym'],
-    });
-  if (!input.mask && input.half1) input.mask = { kind: 'auto' };
-  const job = await reportJob(input);
+  });
+  const job = await reportJob(input, undefined, await processCompute());
   await writeOutputs(join(spec.out, 'datasets', d.name), job.outputs, []);
   await saveBytes(cachePath(dir, task.key, '.json'), Buffer.from(JSON.stringify(job.result.report)));
 }

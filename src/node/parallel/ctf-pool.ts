@@ -1,7 +1,8 @@
-import type { MicrographFit } from '../../core/app/ctf.js';
-import type { CtfRow, MicrographFitOptions } from '../../core/app/ctf-run.js';
+import type { MicrographFit } from '../../core/app/jobs/ctf.js';
+import type { CtfRow, MicrographFitOptions } from '../../core/app/jobs/ctf-run.js';
 import type { JobOutput } from '../../core/app/job.js';
 import { InputError } from '../files.js';
+import { threadCompute } from '../compute.js';
 import { readNamed } from '../job-io.js';
 import { runJobs, streamJobs } from './jobs.js';
 
@@ -9,12 +10,12 @@ import { runJobs, streamJobs } from './jobs.js';
  * The fit's modules, loaded where a micrograph is fitted (a worker, or this thread for one file): the
  * thread that only hands micrographs to workers starts them sooner without (~25 ms).
  */
-const fitting = (): Promise<typeof import('../../core/app/ctf.js')> => import('../../core/app/ctf.js');
+const fitting = (): Promise<typeof import('../../core/app/jobs/ctf.js')> => import('../../core/app/jobs/ctf.js');
 
 /** One micrograph, read and fitted where it runs (a worker thread, or the main thread for one file). */
 export async function fitMicrographFile(path: string, options: MicrographFitOptions): Promise<MicrographFit> {
   const [{ fitMicrograph }, file] = await Promise.all([fitting(), readNamed(path)]);
-  return fitMicrograph(file, options);
+  return fitMicrograph(file, options, threadCompute());
 }
 
 /**
@@ -53,7 +54,7 @@ export interface RenderedMicrograph {
 export async function fitAndRender(j: RenderJob): Promise<RenderedMicrograph> {
   const fit = await fitMicrographFile(j.path, j.options);
   const { ctfRow, micrographOutputs } = await fitting();
-  return { row: ctfRow(fit), outputs: micrographOutputs(fit, j.stem, j.options, j.version) };
+  return { row: ctfRow(fit), outputs: micrographOutputs(fit, j.stem, j.options, j.version, threadCompute()) };
 }
 
 /**

@@ -1,8 +1,6 @@
 import { parentPort } from 'node:worker_threads';
-import type { MicrographFitOptions } from '../../core/app/ctf-run.js';
+import type { MicrographFitOptions } from '../../core/app/jobs/ctf-run.js';
 import { fitAndRender, fitMicrographFile, type RenderJob } from './ctf-pool.js';
-import { applySimdSetting } from '../simd-setting.js';
-import { useNativeZlib } from '../native-zlib.js';
 
 type Job = { path: string; options: MicrographFitOptions } | RenderJob;
 
@@ -10,8 +8,6 @@ type Job = { path: string; options: MicrographFitOptions } | RenderJob;
  * One micrograph per message: the fit (or, given a stem, its table row and files), or the error's message
  * for the main thread to report.
  */
-applySimdSetting();
-useNativeZlib();
 parentPort?.on('message', ({ id, job }: { id: number; job: Job }) => {
   const fail = (e: unknown): void => parentPort!.postMessage({ id, ok: false, message: (e as Error).message });
   if ('stem' in job) {

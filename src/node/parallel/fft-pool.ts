@@ -18,15 +18,14 @@ export class FftPool extends SharedMemoryPool {
 let pool: FftPool | null = null;
 
 /**
- * Installs the pool once per process: threads = available cores (at most 4; CRYODX_THREADS
- * overrides, 1 disables). Returns the number of threads in use.
+ * Starts the pool once per process: threads = available cores (at most 4; CRYODX_THREADS overrides, 1 disables);
+ * null when there is nothing to share the work with. Jobs get it through its compute context (../compute.ts).
  */
-export function installFftPool(): number {
-  if (pool) return pool.threads;
+export function startFftPool(): FftPool | null {
+  if (pool) return pool;
   const threads = threadsFor(Infinity);
   const file = workerScript('fft-worker');
-  if (threads < 2 || !file) return 1;
+  if (threads < 2 || !file) return null;
   pool = new FftPool(threads, file);
-  pool.install();
-  return threads;
+  return pool;
 }

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { setFlagsFromString } from 'node:v8';
-import type { Inserter } from '../../core/app/reconstruct.js';
+import type { Inserter } from '../../core/app/jobs/reconstruct.js';
 import type { ParticleBatch } from '../../core/analysis/reconstruct/batch.js';
 import { InsertionGrid, type GridShape } from '../../core/analysis/reconstruct/grid.js';
 import { threadsFor, workerScript } from './jobs.js';

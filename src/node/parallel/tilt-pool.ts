@@ -1,4 +1,4 @@
-import { fitTiltJob, tiltJobs, type PreparedTiltSeries } from '../../core/app/tilt-ctf.js';
+import { fitTiltJob, tiltJobs, type PreparedTiltSeries } from '../../core/app/jobs/tilt-ctf.js';
 import { runJobs } from './jobs.js';
 
 /** Fits every tilt (both methods), one per worker thread. */

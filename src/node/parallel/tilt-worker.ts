@@ -1,10 +1,7 @@
 import { parentPort } from 'node:worker_threads';
-import { fitTiltJob, type TiltJob } from '../../core/app/tilt-ctf.js';
-import { applySimdSetting } from '../simd-setting.js';
-import { useNativeZlib } from '../native-zlib.js';
+import { fitTiltJob, type TiltJob } from '../../core/app/jobs/tilt-ctf.js';
 
-applySimdSetting();
-useNativeZlib();
+// Each tilt carries the kernel choice of the job it belongs to (TiltCtfOptions.simd).
 parentPort?.on('message', ({ id, job }: { id: number; job: TiltJob }) => {
   try {
     parentPort!.postMessage({ id, ok: true, result: fitTiltJob(job) });

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { bytesOf, HAS_SHARED, shared } from '../../../../test/paths.js';
 import { irfft3d, rfft3d, signedFrequency } from '../../fourier/rfft3d.js';
 import { readMrc } from '../../io/mrc/read.js';
-import { createVolume, type Volume } from '../../model/volume.js';
+import type { CheckedMap } from '../../model/checked-map.js';
+import { createVolume } from '../../model/volume.js';
 import {
   addNoise,
   applyBfactor,
@@ -17,6 +18,7 @@ import { fscVolume } from './cones.js';
 import { fibonacciHemisphere } from './directions.js';
 import { sphericityOf } from './sphericity.js';
 import { gaussianBlur, isoSurfaceArea } from './surface.js';
+import { checked } from '../../../../test/checked.js';
 
 /** Blur along z only: amplitudes × exp(−B·s_z²/4). */
 function blurAlongZ(map: Float32Array, n: number, px: number, b: number): Float32Array {
@@ -33,13 +35,13 @@ function blurAlongZ(map: Float32Array, n: number, px: number, b: number): Float3
   return irfft3d(spec);
 }
 
-function pair(n: number, px: number, directional: boolean): [Volume, Volume] {
+function pair(n: number, px: number, directional: boolean): [CheckedMap, CheckedMap] {
   const rnd = seededRandom(12);
   let truth = applyBfactor(atomsToMap(ellipsoidAtoms(3000, [30, 30, 30], rnd), n, px, 0.8), n, px, 40);
   if (directional) truth = blurAlongZ(truth, n, px, 1200);
   const g = gaussianRandom(rnd);
   const sigma = 0.8 * standardDeviation(truth);
-  const v = (d: Float32Array): Volume => createVolume(n, n, n, [px, px, px], d);
+  const v = (d: Float32Array): CheckedMap => checked(createVolume(n, n, n, [px, px, px], d));
   return [v(addNoise(truth, sigma, g)), v(addNoise(truth, sigma, g))];
 }
 
@@ -48,7 +50,7 @@ describe('conical FSC and sphericity', () => {
     'relion-1tii-128 with its mask: sphericity within 0.003 of 3DFSC’s 0.972 (measured 0.971), best direction 3.00 Å',
     () => {
       const d = 'data/relion-1tii-128/';
-      const map = (f: string): Volume => readMrc(bytesOf(shared(d + f))).volume;
+      const map = (f: string): CheckedMap => checked(readMrc(bytesOf(shared(d + f))).volume);
       const { result } = anisotropy(map('half1.mrc'), map('half2.mrc'), {
         pixelSizeA: 1.1,
         mask: map('mask.mrc').data,

@@ -1,14 +1,14 @@
 import type { Warning } from '../../errors.js';
-import { allocateSpectrum, rfft3d, signedFrequency, type Spectrum } from '../../fourier/rfft3d.js';
-import type { Volume } from '../../model/volume.js';
+import { allocateSpectrum, rfft3d, signedFrequency, type FourierCompute, type Spectrum } from '../../fourier/rfft3d.js';
 import { ProgressSteps, type ProgressContext } from '../../util/progress.js';
 import { findCrossing, thresholdCurve } from '../fsc/criteria.js';
 import { shellCount } from '../fsc/shells.js';
 import { coneSums, fscVolume, MIN_CONE_VOXELS } from './cones.js';
 import { fibonacciHemisphere } from './directions.js';
-import { startNoiseFloor } from './noise-floor.js';
+import { startNoiseFloor, type NoiseFloorOffloader } from './noise-floor.js';
 import { readAnisotropy } from './reading.js';
 import { sphericityOf } from './sphericity.js';
+import type { CheckedMap } from '../../model/checked-map.js';
 
 export { readAnisotropy, sphericityOf };
 
@@ -58,6 +58,11 @@ export interface AnisotropyResult {
   warnings: Warning[];
 }
 
+/** What the directional FSC may use: the transforms' threads and kernels, a thread for the noise floor. */
+export interface AnisotropyCompute extends FourierCompute {
+  noiseFloor?: NoiseFloorOffloader | null;
+}
+
 export interface AnisotropyComputation {
   result: AnisotropyResult;
   /** The 3D FSC volume (n³, origin at n/2), as 3DFSC writes it for ChimeraX. */
@@ -71,10 +76,11 @@ export interface AnisotropyComputation {
  * Ψ = π^⅓(6V)^⅔/A); cFAR (cryoSPARC) = smallest / largest area under the conical FSCs.
  */
 export function anisotropy(
-  half1: Volume,
-  half2: Volume,
+  half1: CheckedMap,
+  half2: CheckedMap,
   options: AnisotropyOptions,
   progress?: ProgressContext,
+  compute?: AnisotropyCompute,
 ): AnisotropyComputation {
   const n = half1.nx;
   const px = options.pixelSizeA;
@@ -85,15 +91,16 @@ export function anisotropy(
   steps.step(2, 'transforms');
   // 3DFSC multiplies both halves by the mask; the transform does it on the way in.
   // Float32 spectra, as the FSC suite's: cone and shell sums are taken in float64.
-  const s1 = rfft3d(half1.data, n, n, n, allocateSpectrum(n, n, n, true), options.mask ?? null);
-  const s2 = rfft3d(half2.data, n, n, n, allocateSpectrum(n, n, n, true), options.mask ?? null);
+  const mask = options.mask ?? null;
+  const s1 = rfft3d(half1.data, n, n, n, allocateSpectrum(n, n, n, true, compute), mask, compute);
+  const s2 = rfft3d(half2.data, n, n, n, allocateSpectrum(n, n, n, true, compute), mask, compute);
   steps.step(3, 'cones');
   const axes = fibonacciHemisphere(D);
   const S = shellCount(n);
   const highPassShell = Math.floor((n * px) / (options.highPassA ?? 200));
   const global = shellFsc(s1, s2, n);
   // Independent of the map's own cones: on another thread while this one measures them.
-  const joinFloor = startNoiseFloor({
+  const joinFloor = startNoiseFloor(compute?.noiseFloor ?? null, {
     dims: [n, n, n],
     global,
     axes,

@@ -100,17 +100,11 @@ export function runNoiseFloorJob(j: NoiseFloorJob): NoiseFloor {
 /** Starts a job on another thread and returns the call that waits for its result, or null to run it here. */
 export type NoiseFloorOffloader = (job: NoiseFloorJob) => (() => NoiseFloor) | null;
 
-let offloader: NoiseFloorOffloader | null = null;
-
-export function setNoiseFloorOffloader(o: NoiseFloorOffloader | null): void {
-  offloader = o;
-}
-
 /**
  * The noise floor, started now and collected by the returned call: on a pool thread while the
- * caller measures the map itself (the two are independent), or here when no pool is installed.
+ * caller measures the map itself (the two are independent), or here without one.
  */
-export function startNoiseFloor(job: NoiseFloorJob): () => NoiseFloor {
+export function startNoiseFloor(offloader: NoiseFloorOffloader | null, job: NoiseFloorJob): () => NoiseFloor {
   const join = offloader?.(job) ?? null;
   if (join) return join;
   return () => runNoiseFloorJob(job);

@@ -10,7 +10,7 @@ export interface CalibrationInput {
   /** Cs the refinement found (mm), or derive it from RELION's fourth-order Zernike term Z₄⁰. */
   csRefinedMm: number;
   csNominalMm: number;
-  angpixA: number;
+  pixelSizeA: number;
   voltageKv: number;
   defocusA?: number;
   resolutionA?: number;
@@ -34,8 +34,8 @@ export interface Calibration {
   verdict: string;
 }
 
-export function impliedPixelSizeA(angpixNominalA: number, csNominalMm: number, csFittedMm: number): number {
-  return angpixNominalA * Math.pow(csNominalMm / csFittedMm, 0.25);
+export function impliedPixelSizeA(pixelSizeNominalA: number, csNominalMm: number, csFittedMm: number): number {
+  return pixelSizeNominalA * Math.pow(csNominalMm / csFittedMm, 0.25);
 }
 
 /** Forward: what a refinement at p_nom finds for a true Δf and Cs when the true pixel is p_true. */
@@ -55,7 +55,7 @@ export function csFromZernike(csNominalMm: number, z40: number, voltageKv: numbe
 }
 
 export function calibrate(input: CalibrationInput): Calibration {
-  const { csRefinedMm: fit, csNominalMm: nom, angpixA: p, voltageKv } = input;
+  const { csRefinedMm: fit, csNominalMm: nom, pixelSizeA: p, voltageKv } = input;
   if (!(fit > 0) || !(nom > 0))
     throw new RangeError(`Cs values must be positive (refined ${fit} mm, nominal ${nom} mm)`);
   const pTrue = impliedPixelSizeA(p, nom, fit);

@@ -117,7 +117,7 @@ describe('Cs / pixel-size calibration (RELION docs worked example, seed 003)', (
     const c = calibrate({
       csRefinedMm: 2.7 * (0.54 / 0.51) ** 4,
       csNominalMm: 2.7,
-      angpixA: 0.54,
+      pixelSizeA: 0.54,
       voltageKv: 300,
       defocusA: 5000 * (0.54 / 0.51) ** 2,
       resolutionA: 1.8,
@@ -130,7 +130,7 @@ describe('Cs / pixel-size calibration (RELION docs worked example, seed 003)', (
 
   it('phase error of 2.7 vs 3.0 mm: negligible at 4 Å, large at 1.8 Å (seed 003’s question)', () => {
     const at = (d: number): ReturnType<typeof calibrate> =>
-      calibrate({ csRefinedMm: 3.0, csNominalMm: 2.7, angpixA: 1, voltageKv: 300, resolutionA: d });
+      calibrate({ csRefinedMm: 3.0, csNominalMm: 2.7, pixelSizeA: 1, voltageKv: 300, resolutionA: d });
     const l = wavelengthA(300);
     // Raw term (π/2)·λ³·ΔCs·k⁴ in degrees; defocus refinement leaves 2/9 of it.
     expect(at(4).phaseErrorUncompensatedDeg!).toBeCloseTo((90 * l ** 3 * 0.3e7) / 256, 9);

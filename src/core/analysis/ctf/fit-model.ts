@@ -1,7 +1,7 @@
 import { wavelengthA } from '../../model/ctf-physics.js';
 import { pearsonFromSums } from '../../util/stats.js';
 import { fastCos } from '../../util/trig.js';
-import { simdKernels } from '../../fourier/simd.js';
+import type { SimdKernels } from '../../fourier/simd.js';
 import { simdCorrelation } from './score-simd.js';
 import { simdAnnulus, simdModelSquared } from './spectrum-simd.js';
 import type { NormalizedSpectrum, SpectrumGrid } from './spectrum.js';
@@ -65,6 +65,8 @@ export interface Annulus {
   cos2: Float32Array;
   sin2: Float32Array;
   value: Float32Array;
+  /** The kernels its scores run on (its grid's). */
+  kernels: SimdKernels | null;
 }
 
 /** A normalised spectrum and the defocus offset of the region it came from (0 for an untilted micrograph). */
@@ -81,7 +83,7 @@ export function annulus(
   kMaxInvA: number,
 ): Annulus {
   const scale = 1 / (grid.box * pixelSizeA);
-  const kernels = simdKernels();
+  const kernels = grid.kernels;
   if (kernels) {
     const gathered = parts.map((p) => ({ ...p.spectrum, offsetA: p.offsetA }));
     return simdAnnulus(kernels, grid, gathered, scale, kMinInvA, kMaxInvA);
@@ -94,6 +96,7 @@ export function annulus(
     cos2: new Float32Array(n),
     sin2: new Float32Array(n),
     value: new Float32Array(n),
+    kernels: null,
   };
   let j = 0;
   for (const part of parts) j = fillAnnulus(out, j, idx, grid, scale, part);
@@ -158,7 +161,7 @@ export function correlation(c: ChiConstants, p: FitParameters, s: Annulus, strid
     hx = 0.5 * p.astigmatismXA,
     hy = 0.5 * p.astigmatismYA,
     t = p.thicknessA;
-  const k = t > 0 ? null : simdKernels();
+  const k = t > 0 ? null : s.kernels;
   if (k) return simdCorrelation(k, s, stride, mean, hx, hy, twoA, twoAB, twoPhase);
   for (let i = 0; i < len; i += stride) {
     const k2 = s.k2[i]!;
@@ -179,7 +182,7 @@ export function correlation(c: ChiConstants, p: FitParameters, s: Annulus, strid
 /** CTF² (0 … 1) of every half-plane sample, for the background regression and the diagnostic image. */
 export function modelSquared(c: ChiConstants, p: FitParameters, grid: SpectrumGrid, pixelSizeA: number): Float32Array {
   const scale = 1 / (grid.box * pixelSizeA);
-  const kernels = p.thicknessA > 0 ? null : simdKernels();
+  const kernels = p.thicknessA > 0 ? null : grid.kernels;
   if (kernels) return simdModelSquared(kernels, grid, scale, c, p);
   const out = new Float32Array(grid.radius.length);
   // modulation() written out with its constants in locals (the same arithmetic, to the last bit): called

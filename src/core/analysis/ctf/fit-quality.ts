@@ -1,6 +1,5 @@
 import { pearson } from '../../util/stats.js';
 import { modulation, ringPeriodPx, sinc, type ChiConstants, type FitParameters } from './fit-model.js';
-import { simdKernels } from '../../fourier/simd.js';
 import type { SpectrumGrid } from './spectrum.js';
 import { simdEquiPhase } from './spectrum-simd.js';
 
@@ -50,7 +49,7 @@ function equiPhaseAverage(
   const bins = Math.floor(grid.box / 2) + 1;
   const data = new Float64Array(bins),
     count = new Float64Array(bins);
-  const kernels = simdKernels();
+  const kernels = grid.kernels;
   for (const part of parts)
     if (kernels) simdEquiPhase(kernels, grid, c, p, part, scale, kMinInvA, data, count);
     else accumulateEquiPhase(c, p, grid, part, scale, kMinInvA, data, count);

@@ -50,24 +50,26 @@ export interface CtfSetFit extends CtfFit {
   ringPower: Float64Array;
 }
 
-export function fitCtf(spec: AmplitudeSpectrum, options: CtfFitOptions = {}): CtfFit {
+/** `simd` false: the TypeScript kernels (the caller's compute context). */
+export function fitCtf(spec: AmplitudeSpectrum, options: CtfFitOptions = {}, simd = true): CtfFit {
   const set = {
     box: spec.box,
     pixelSizeA: spec.pixelSizeA,
     parts: [{ amplitude: spec.amplitude, offsetA: 0, tiles: spec.tiles }],
   };
-  return fitSpectra(set, options).fit;
+  return fitSpectra(set, options, simd).fit;
 }
 
 /** A tilted exposure's strips fitted together, with the ring power its exposure weighting needs. */
-export function fitCtfSet(set: SpectrumSet, options: CtfFitOptions = {}): CtfSetFit {
-  const { fit, grid, c, p } = fitSpectra(set, options);
+export function fitCtfSet(set: SpectrumSet, options: CtfFitOptions = {}, simd = true): CtfSetFit {
+  const { fit, grid, c, p } = fitSpectra(set, options, simd);
   return { ...fit, ringPower: ringPower(set, grid, c, p) };
 }
 
 function fitSpectra(
   set: SpectrumSet,
   options: CtfFitOptions,
+  simd: boolean,
 ): { fit: CtfFit; grid: SpectrumGrid; c: ChiConstants; p: FitParameters } {
   const o = { ...CTF_FIT_DEFAULTS, findPhaseShift: false, findThickness: false, ...options };
   validate(set, o);
@@ -78,7 +80,7 @@ function fitSpectra(
     amplitudeContrast: o.amplitudeContrast,
     pixelSizeA: px,
   });
-  const grid = spectrumGrid(set.box);
+  const grid = spectrumGrid(set.box, simd);
   const kMin = 1 / o.fitLowResolutionA,
     kMax = Math.min(1 / o.fitHighResolutionA, 1 / (2 * px));
   // Pass 1: background from a plain local regression, whose window spans a few dense rings.

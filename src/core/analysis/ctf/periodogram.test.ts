@@ -1,11 +1,7 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { signedFrequency } from '../../fourier/rfft3d.js';
-import { setSimdEnabled, simdKernels } from '../../fourier/simd.js';
 import { signedRandom } from '../../util/random.js';
 import { tiledAmplitudeSpectrum } from './periodogram.js';
-
-const enabledBefore = simdKernels() !== null;
-afterAll(() => setSimdEnabled(enabledBefore));
 
 /**
  * Welch's periodogram written out the slow way: every tile's mean subtracted from its pixels, a
@@ -64,8 +60,7 @@ describe('tiled amplitude spectrum (Welch periodogram)', () => {
 
   for (const simd of [true, false]) {
     it(`equals mean-subtracted tiles through a direct DFT (${simd ? 'SIMD' : 'TypeScript'} kernels)`, () => {
-      setSimdEnabled(simd);
-      const s = tiledAmplitudeSpectrum(image, nx, ny, 1.2, box);
+      const s = tiledAmplitudeSpectrum(image, nx, ny, 1.2, box, simd);
       expect(s.tiles).toBe(origins.length);
       expect(s.box).toBe(box);
       let worst = 0;

@@ -25,8 +25,9 @@ export function tiledAmplitudeSpectrum(
   ny: number,
   pixelSizeA: number,
   box = 512,
+  simd = true,
 ): AmplitudeSpectrum {
-  const [group] = tiledGroups(image, nx, ny, pixelSizeA, box, () => 0, 1);
+  const [group] = tiledGroups(image, nx, ny, pixelSizeA, box, () => 0, 1, simd);
   return group!;
 }
 
@@ -42,6 +43,7 @@ export function tiledGroups(
   box: number,
   groupOf: (xPx: number, yPx: number) => number,
   groups: number,
+  simd = true,
 ): AmplitudeSpectrum[] {
   if (image.length < nx * ny) throw new RangeError(`image holds ${image.length} values, expected ${nx}×${ny}`);
   // Even tiles on both kernel sets: the half-plane layout and the diagnostic image put the origin at box/2.
@@ -65,11 +67,11 @@ export function tiledGroups(
   const power = Array.from({ length: groups }, () => new Float64Array(nxh * size));
   const counts = new Array<number>(groups).fill(0);
   for (const t of origins) counts[t.g]!++;
-  const simd = simdKernels();
-  if (simd) {
+  const kernels = simdKernels(simd);
+  if (kernels) {
     const pixels = image instanceof Float32Array || image instanceof Float64Array ? image : Float64Array.from(image);
     simdTilePower(
-      simd,
+      kernels,
       pixels,
       nx,
       size,

@@ -191,6 +191,7 @@ export function simdAnnulus(
     cos2: k.f32(cos2, j).slice(),
     sin2: k.f32(sin2, j).slice(),
     value: k.f32(value, j).slice(),
+    kernels: k,
   };
   k.release(mark);
   return out;

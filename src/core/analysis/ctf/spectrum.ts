@@ -1,5 +1,5 @@
 import { halfLength, signedFrequency } from '../../fourier/rfft3d.js';
-import { simdKernels } from '../../fourier/simd.js';
+import { simdKernels, type SimdKernels } from '../../fourier/simd.js';
 import { simdSamplePasses } from './spectrum-simd.js';
 
 // A periodogram's samples as the fit sees them (radius, azimuth, which take part) and its background
@@ -21,11 +21,16 @@ export interface SpectrumGrid {
   /** cos 2α and sin 2α of each sample's azimuth α (from the x axis). */
   cos2: Float32Array;
   sin2: Float32Array;
+  /** The SIMD kernels every pass over this fit's samples runs on, null for the TypeScript ones. */
+  kernels: SimdKernels | null;
 }
 
-const grids = new Map<number, SpectrumGrid>();
+type Samples = Omit<SpectrumGrid, 'kernels'>;
 
-export function spectrumGrid(box: number): SpectrumGrid {
+const grids = new Map<number, Samples>();
+
+/** The samples of a box (cached), with the kernels the caller's compute context chose (`simd`, default on). */
+export function spectrumGrid(box: number, simd = true): SpectrumGrid {
   let grid = grids.get(box);
   if (!grid) {
     grid = makeGrid(box);
@@ -33,10 +38,10 @@ export function spectrumGrid(box: number): SpectrumGrid {
     if (grids.size >= 4) grids.clear();
     grids.set(box, grid);
   }
-  return grid;
+  return { ...grid, kernels: simdKernels(simd) };
 }
 
-function makeGrid(box: number): SpectrumGrid {
+function makeGrid(box: number): Samples {
   const nxh = halfLength(box);
   const radius = new Float32Array(nxh * box),
     bin = new Uint16Array(nxh * box),
@@ -123,7 +128,7 @@ export interface SamplePasses {
 }
 
 function samplePasses(amplitude: Float32Array, grid: SpectrumGrid, model?: Float32Array): SamplePasses {
-  const k = simdKernels();
+  const k = grid.kernels;
   if (k) return simdSamplePasses(k, amplitude, grid, model);
   const out = new Float32Array(amplitude.length);
   return {

@@ -6,7 +6,21 @@ import { readMrc } from '../../io/mrc/read.js';
 import { createVolume, type Volume } from '../../model/volume.js';
 import { addNoise, atomsToMap, ellipsoidAtoms, gaussianRandom, standardDeviation } from '../../simulate/maps.js';
 import { seededRandom } from '../../util/random.js';
-import { computeFsc, type FscResult } from './suite.js';
+import { checked, maskFor, pair } from '../../../../test/checked.js';
+import type { MaskSpec } from '../masks/choice.js';
+import { computeFsc, type FscComputation, type FscOptions, type FscResult } from './suite.js';
+
+/** The suite on two maps checked as the app checks them, the mask resolved as the app resolves it. */
+function fsc(
+  a: Volume,
+  b: Volume,
+  pixelSizeA: number,
+  mask: MaskSpec<Volume>,
+  extra: Omit<FscOptions, 'pixelSizeA' | 'mask'> = {},
+): FscComputation {
+  const h = pair(a, b, pixelSizeA);
+  return computeFsc(h.half1, h.half2, { pixelSizeA, mask: maskFor(h, mask), ...extra });
+}
 
 const map = (path: string): Volume => readMrc(bytesOf(path), { source: path }).volume;
 
@@ -49,9 +63,9 @@ describe('parity with RELION 3.1 relion_postprocess', () => {
     () => {
       const d = 'data/relion-1tii-128/';
       const ref = readRelionPostprocess(shared(d + 'postprocess.star'));
-      const { result } = computeFsc(map(shared(d + 'half1.mrc')), map(shared(d + 'half2.mrc')), {
-        pixelSizeA: 1.1,
-        mask: { kind: 'user', mask: map(shared(d + 'mask.mrc')), source: 'mask.mrc' },
+      const { result } = fsc(map(shared(d + 'half1.mrc')), map(shared(d + 'half2.mrc')), 1.1, {
+        kind: 'user',
+        file: map(shared(d + 'mask.mrc')),
       });
       const diff = compare(result, ref);
       expect(diff.unmasked).toBeLessThan(1.5e-5);
@@ -76,10 +90,7 @@ describe('parity with RELION 3.1 relion_postprocess', () => {
       const ref = readRelionPostprocess(fixture('relion', c.name, 'postprocess.star'));
       const mask = readMrc(bytesOf(fixture('relion', c.name, 'mask.mrc.gz'))).volume;
       const v = (d: Float32Array): Volume => createVolume(c.n, c.n, c.n, [c.pixelSizeA, c.pixelSizeA, c.pixelSizeA], d);
-      const { result } = computeFsc(v(half1), v(half2), {
-        pixelSizeA: c.pixelSizeA,
-        mask: { kind: 'user', mask, source: 'mask' },
-      });
+      const { result } = fsc(v(half1), v(half2), c.pixelSizeA, { kind: 'user', file: mask });
       const diff = compare(result, ref);
       expect(diff.unmasked).toBeLessThan(1.5e-5);
       expect(diff.masked).toBeLessThan(1.5e-5);
@@ -101,7 +112,7 @@ describe('known answers', () => {
 
   it('identical halves: FSC 1 in every shell, and the halves are flagged as not independent', () => {
     const noisy = addNoise(truth, standardDeviation(truth), gaussianRandom(rnd));
-    const { result } = computeFsc(vol(noisy), vol(noisy.slice()), { pixelSizeA: px, mask: { kind: 'none' } });
+    const { result } = fsc(vol(noisy), vol(noisy.slice()), px, { kind: 'none' });
     for (const s of result.shells) expect(s.fscUnmasked).toBeCloseTo(1, 6);
     expect(result.warnings.map((w) => w.code)).toEqual(
       expect.arrayContaining(['halves-not-independent', 'nyquist-limited']),
@@ -111,10 +122,7 @@ describe('known answers', () => {
   it('independent noise: FSC within 4σ = 4/√n of zero and the no-signal warning', () => {
     const g = gaussianRandom(rnd);
     const zero = new Float32Array(n * n * n);
-    const { result } = computeFsc(vol(addNoise(zero, 1, g)), vol(addNoise(zero, 1, g)), {
-      pixelSizeA: px,
-      mask: { kind: 'none' },
-    });
+    const { result } = fsc(vol(addNoise(zero, 1, g)), vol(addNoise(zero, 1, g)), px, { kind: 'none' });
     for (const s of result.shells.slice(3)) expect(Math.abs(s.fscUnmasked)).toBeLessThan(4 / Math.sqrt(2 * s.nVoxels));
     expect(result.resolutionA).toBeNull();
   });
@@ -128,10 +136,7 @@ describe('known answers', () => {
     let checked = 0;
     for (let seed = 1; seed <= 40 && checked < 2; seed++) {
       const g = gaussianRandom(seededRandom(seed));
-      const { result } = computeFsc(v(addNoise(zero, 1, g)), v(addNoise(zero, 1, g)), {
-        pixelSizeA: px,
-        mask: { kind: 'none' },
-      });
+      const { result } = fsc(v(addNoise(zero, 1, g)), v(addNoise(zero, 1, g)), px, { kind: 'none' });
       const rerise = result.warnings.find((w) => w.code === 'fsc-rerise');
       if (result.resolutionA !== null || !rerise) continue;
       checked++;
@@ -145,10 +150,7 @@ describe('known answers', () => {
     'unmasked FSC follows the theoretical SNR/(1 + SNR) of relion-1tii-128 (noise-free truth known)',
     () => {
       const d = 'data/relion-1tii-128/';
-      const { result } = computeFsc(map(shared(d + 'half1.mrc')), map(shared(d + 'half2.mrc')), {
-        pixelSizeA: 1.1,
-        mask: { kind: 'none' },
-      });
+      const { result } = fsc(map(shared(d + 'half1.mrc')), map(shared(d + 'half2.mrc')), 1.1, { kind: 'none' });
       const theory = textOf(shared(d + 'fsc_theory.csv'))
         .trim()
         .split('\n')
@@ -173,11 +175,13 @@ describe('seed 002: thin elongated particle in a big spherical mask, Part_FSC', 
     const g = gaussianRandom(rnd);
     const sigma = 1.2 * standardDeviation(rod);
     const v = (d: Float32Array): Volume => createVolume(n, n, n, [px, px, px], d);
-    const { result } = computeFsc(v(addNoise(rod, sigma, g)), v(addNoise(rod, sigma, g)), {
-      pixelSizeA: px,
-      mask: { kind: 'sphere', radiusA: 60, edgeA: 6 },
-      mwKDa: 25,
-    });
+    const { result } = fsc(
+      v(addNoise(rod, sigma, g)),
+      v(addNoise(rod, sigma, g)),
+      px,
+      { kind: 'sphere', radiusA: 60, edgeA: 6 },
+      { mwKDa: 25 },
+    );
     const codes = result.warnings.map((w) => w.code);
     expect(codes).toContain('mask-mostly-solvent');
     expect(codes).toContain('particle-fsc-rerise');
@@ -204,16 +208,17 @@ describe('mask-mostly-solvent without --mw', () => {
       const g = gaussianRandom(rnd);
       const sigma = 1.2 * standardDeviation(rod);
       const v = (d: Float32Array): Volume => createVolume(n, n, n, [px, px, px], d);
-      const { result } = computeFsc(v(addNoise(rod, sigma, g)), v(addNoise(rod, sigma, g)), {
-        pixelSizeA: px,
-        mask: { kind: 'sphere', radiusA: 60, edgeA: 6 },
+      const { result } = fsc(v(addNoise(rod, sigma, g)), v(addNoise(rod, sigma, g)), px, {
+        kind: 'sphere',
+        radiusA: 60,
+        edgeA: 6,
       });
       expect(result.mask!.densityFraction!).toBeLessThan(0.1);
       expect(result.warnings.map((w) => w.code)).toContain('mask-mostly-solvent');
       const d = 'data/relion-1tii-128/';
-      const tight = computeFsc(map(shared(d + 'half1.mrc')), map(shared(d + 'half2.mrc')), {
-        pixelSizeA: 1.1,
-        mask: { kind: 'user', mask: map(shared(d + 'mask.mrc')), source: 'mask.mrc' },
+      const tight = fsc(map(shared(d + 'half1.mrc')), map(shared(d + 'half2.mrc')), 1.1, {
+        kind: 'user',
+        file: map(shared(d + 'mask.mrc')),
       }).result;
       expect(tight.mask!.densityFraction!).toBeGreaterThan(0.2);
       expect(tight.warnings.map((w) => w.code)).not.toContain('mask-mostly-solvent');
@@ -225,34 +230,29 @@ describe('bad input', () => {
   const a = createVolume(16, 16, 16, [1, 1, 1]);
   a.data.fill(1);
   it('mismatched shapes', () => {
-    expect(() => computeFsc(a, createVolume(16, 16, 18, [1, 1, 1]), { pixelSizeA: 1, mask: { kind: 'none' } })).toThrow(
+    expect(() =>
+      computeFsc(checked(a), checked(createVolume(16, 16, 18, [1, 1, 1])), { pixelSizeA: 1, mask: null }),
+    ).toThrow(
       'half map 1 and half map 2: half maps have different shapes (found 16×16×16 and 16×16×18, ' +
         'expected the same box). Use the two half maps of one refinement',
     );
   });
-  it('NaN-filled map', () => {
+  it('NaN-filled map: refused where it is checked, so no analysis sees it', () => {
     const b = createVolume(16, 16, 16, [1, 1, 1]);
     b.data.fill(NaN);
-    expect(() => computeFsc(a, b, { pixelSizeA: 1, mask: { kind: 'none' } })).toThrow(
-      /half map 2: map contains NaN or infinite values \(found 4096 of 4096 voxels/,
+    expect(() => checked(b, 'half map 2')).toThrow(
+      /half map 2: 4096 voxels are NaN or infinite \(found 4096 of 4096 voxels \(first at index 0\)/,
     );
   });
   it('mask outside [0, 1] and mask on another grid', () => {
+    const h = pair(a, a, 1);
     const m = createVolume(16, 16, 16, [1, 1, 1]);
     m.data.fill(2);
-    expect(() => computeFsc(a, a, { pixelSizeA: 1, mask: { kind: 'user', mask: m, source: 'm.mrc' } })).toThrow(
+    expect(() => maskFor(h, { kind: 'user', file: m }, 'm.mrc')).toThrow(
       /m\.mrc: mask values are outside \[0, 1\] \(found range 2\.000 … 2\.000/,
     );
-    expect(() =>
-      computeFsc(a, a, {
-        pixelSizeA: 1,
-        mask: { kind: 'user', mask: createVolume(8, 8, 8, [1, 1, 1]), source: 'm.mrc' },
-      }),
-    ).toThrow(/m\.mrc: mask is not on the half maps’ grid \(found 8×8×8, expected 16×16×16\)/);
-    const wrongPx = createVolume(16, 16, 16, [1.5, 1.5, 1.5]);
-    wrongPx.data.fill(1);
-    expect(() => computeFsc(a, a, { pixelSizeA: 1, mask: { kind: 'user', mask: wrongPx, source: 'm.mrc' } })).toThrow(
-      /voxel size differs/,
+    expect(() => maskFor(h, { kind: 'user', file: createVolume(8, 8, 8, [1, 1, 1]) }, 'm.mrc')).toThrow(
+      /m\.mrc: mask is not on the half maps’ grid \(found 8×8×8, expected 16×16×16\)/,
     );
   });
 });

@@ -1,7 +1,7 @@
 import type { Warning } from '../../errors.js';
-import { parallelFor, signedFrequency, type PhaseTask, type Spectrum } from '../../fourier/rfft3d.js';
+import { signedFrequency, type Spectrum } from '../../fourier/rfft3d.js';
 import { fastCos } from '../../util/trig.js';
-import { relionUniformAt, type UniformStream } from '../../util/random.js';
+import { relionUniformAt, type UniformState, type UniformStream } from '../../util/random.js';
 import type { FscOptions } from './suite.js';
 
 /** RELION: first shell > 0 where the unmasked FSC < 0.8, or round(box·pixel / Å) when given. */
@@ -32,15 +32,38 @@ export function randomizationShell(
 }
 
 /**
+ * Random phases for the voxels with |k|² ≥ r0², in storage order, drawn by each thread for its own planes
+ * from `stream` (its state at the first voxel; plane z's values start offsets[z] further on).
+ */
+export interface PhaseTask {
+  r0: number;
+  stream: UniformState;
+  offsets: Float64Array;
+}
+
+/** Threads that apply the phases plane by plane on a shared spectrum (the pool); false when they decline. */
+export interface PhaseThreads {
+  applyPhases(spec: Spectrum, task: PhaseTask): boolean;
+}
+
+/** Maps below this many voxels are not worth a thread hand-off (as for the transforms). */
+const PARALLEL_MIN_VOXELS = 1 << 20;
+
+/**
  * RELION randomizePhasesBeyond: voxels with |k|² ≥ r0² get a uniform random phase in [0, 2π) from `rnd`, same
- * amplitude, in storage order. Plane by plane, on the pool's threads when one is installed: each thread draws
+ * amplitude, in storage order. Plane by plane, on the context's threads when it has them: each thread draws
  * its own planes' phases (the stream jumps ahead to them), and `rnd` is then moved past them all, so the
  * phases are the ones a single sequential draw would give.
  */
-export function randomizePhasesBeyond(spec: Spectrum, r0: number, rnd: UniformStream): void {
+export function randomizePhasesBeyond(
+  spec: Spectrum,
+  r0: number,
+  rnd: UniformStream,
+  threads?: PhaseThreads | null,
+): void {
   const offsets = phaseOffsets(spec, r0);
   const task: PhaseTask = { r0, stream: rnd.state(), offsets };
-  const par = parallelFor(spec.nx * spec.ny * spec.nz);
+  const par = threads && spec.nx * spec.ny * spec.nz >= PARALLEL_MIN_VOXELS ? threads : null;
   if (!(par && par.applyPhases(spec, task))) applyPhases(spec, task, 0, spec.nz);
   rnd.skip(offsets[spec.nz]!);
 }

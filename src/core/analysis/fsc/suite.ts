@@ -1,29 +1,36 @@
 import type { Warning } from '../../errors.js';
-import { allocateReal, allocateSpectrum, irfft3d, rfft3d, shareable, type Spectrum } from '../../fourier/rfft3d.js';
-import type { Volume } from '../../model/volume.js';
+import {
+  allocateReal,
+  allocateSpectrum,
+  irfft3d,
+  rfft3d,
+  shareable,
+  type FourierCompute,
+  type Spectrum,
+} from '../../fourier/rfft3d.js';
+import { checkGrid, type CheckedMap } from '../../model/checked-map.js';
 import { ProgressSteps, type ProgressContext } from '../../util/progress.js';
 import { glibcRand, relionUniform } from '../../util/random.js';
 import type { AutoMask } from '../masks/masks.js';
+import type { ResolvedMask } from '../masks/choice.js';
 import { densityVoxels } from '../masks/density.js';
 import { CRITERIA, findCrossing, thresholdCurve, type Crossing, type CriterionName } from './criteria.js';
 import { readShape, type ShapeReading } from './shape.js';
 import { fscFromSums, shellIndexMap, shellSums, type ShellSums } from './shells.js';
-import { checkHalves } from './halves.js';
-import { resolveMask } from './mask-choice.js';
 import { particleCurve, type ParticleCurve } from './particle-curve.js';
-import { correct, randomizationShell, randomizePhasesBeyond } from './randomize.js';
+import { correct, randomizationShell, randomizePhasesBeyond, type PhaseThreads } from './randomize.js';
 
-export { checkHalves, randomizePhasesBeyond, resolveMask };
+export { randomizePhasesBeyond };
 
-export type MaskChoice =
-  | { kind: 'none' }
-  | { kind: 'user'; mask: Volume; source: string }
-  | { kind: 'sphere'; radiusA: number; edgeA?: number }
-  | { kind: 'auto'; lowPassA?: number; threshold?: number; extendPx?: number; softEdgePx?: number };
+/** The threads and kernels the FSC suite may use (the job's compute context): transforms and the phase draw. */
+export interface FscCompute extends FourierCompute {
+  phases?: PhaseThreads | null;
+}
 
 export interface FscOptions {
   pixelSizeA: number;
-  mask: MaskChoice;
+  /** The command's mask (analysis/masks/choice.ts), null for none. */
+  mask: ResolvedMask | null;
   /** Randomise phases beyond this resolution (Å) instead of where the unmasked FSC < 0.8. */
   randomizeFromA?: number;
   /** Unmasked-FSC value below which phases are randomised (RELION: 0.8). */
@@ -57,7 +64,7 @@ export interface FscResult {
   pixelSizeA: number;
   boxSize: number;
   mask: {
-    kind: MaskChoice['kind'];
+    kind: ResolvedMask['kind'];
     source: string | null;
     /** Fraction of the box with mask > 0.5. */
     volumeFraction: number;
@@ -92,41 +99,45 @@ export interface FscComputation {
  * corrected exactly as RELION 3.1 postprocess (Chen et al. 2013), particle-scaled, all criteria.
  */
 export function computeFsc(
-  half1: Volume,
-  half2: Volume,
+  half1: CheckedMap,
+  half2: CheckedMap,
   options: FscOptions,
   progress?: ProgressContext,
+  compute?: FscCompute,
 ): FscComputation {
-  checkHalves(half1, half2);
+  checkGrid(['half map 1', 'half map 2'], half1, half2);
   const { nx, ny, nz } = half1;
   const px = options.pixelSizeA;
   const warnings: Warning[] = [];
   const steps = new ProgressSteps(progress, [1, 2, 2, 4, 1]);
   steps.step(1, 'preparing mask');
-  const { mask, auto, info, sum: maskSum } = resolveMask(half1, half2, options, warnings);
+  const resolved = options.mask;
+  const mask = resolved?.data ?? null;
+  const info = maskInfo(resolved);
   const shells = shellIndexMap(nx, ny, nz);
   // Two spectra and (with a mask) two real buffers, reused by every step: at 512³ each spectrum
   // is 0.5 GB (float32), so allocating per step would triple the peak memory. The shell sums are taken in
   // float64 over float32 coefficients, and the FSCs stay within 1e-6 of RELION's (test/cli-fsc, the
   // RELION cases); the float32 kernels halve the memory each pass moves.
-  const s1 = allocateSpectrum(nx, ny, nz, true);
-  const s2 = allocateSpectrum(nx, ny, nz, true);
+  const s1 = allocateSpectrum(nx, ny, nz, true, compute);
+  const s2 = allocateSpectrum(nx, ny, nz, true, compute);
   // Each map is transformed twice or more: shared with the pool's threads once, not per transform.
-  const d1 = shareable(half1.data),
-    d2 = shareable(half2.data);
-  const m = mask ? shareable(mask) : null;
-  const r1 = mask ? allocateReal(nx * ny * nz) : null;
-  const r2 = mask ? allocateReal(nx * ny * nz) : null;
+  const d1 = shareable(half1.data, compute),
+    d2 = shareable(half2.data, compute);
+  const m = mask ? shareable(mask, compute) : null;
+  const r1 = mask ? allocateReal(nx * ny * nz, compute) : null;
+  const r2 = mask ? allocateReal(nx * ny * nz, compute) : null;
   let masked: ShellSums | null = null;
   if (mask) {
     steps.step(2, 'masked FSC');
-    masked = shellSums(rfft3d(d1, nx, ny, nz, s1, m), rfft3d(d2, nx, ny, nz, s2, m), shells);
+    masked = shellSums(rfft3d(d1, nx, ny, nz, s1, m, compute), rfft3d(d2, nx, ny, nz, s2, m, compute), shells);
   }
   steps.step(2, 'unmasked FSC');
-  rfft3d(d1, nx, ny, nz, s1);
-  rfft3d(d2, nx, ny, nz, s2);
+  rfft3d(d1, nx, ny, nz, s1, null, compute);
+  rfft3d(d2, nx, ny, nz, s2, null, compute);
   const unmaskedSums = shellSums(s1, s2, shells);
-  if (mask && info && info.densityFraction === null) info.densityFraction = densityVoxels(s1, s2, px) / maskSum;
+  if (mask && info && info.densityFraction === null)
+    info.densityFraction = densityVoxels(s1, s2, px, compute) / resolved!.sum;
   const fscUnmasked = fscFromSums(unmaskedSums);
   const fscMasked = masked ? fscFromSums(masked) : null;
   let fscRandom: Float64Array | null = null;
@@ -138,10 +149,10 @@ export function computeFsc(
       // RELION's own stream (rand() unseeded = seed 1, rnd_unif in single precision), so that the
       // corrected FSC reproduces relion_postprocess's; another --seed gives another realisation.
       const rnd = relionUniform(glibcRand(options.seed ?? 1), 0, 2 * Math.PI);
-      randomizePhasesBeyond(s1, r0, rnd);
-      randomizePhasesBeyond(s2, r0, rnd);
-      const m1 = rfft3d(irfft3d(s1, r1!), nx, ny, nz, s1, m);
-      const m2 = rfft3d(irfft3d(s2, r2!), nx, ny, nz, s2, m);
+      randomizePhasesBeyond(s1, r0, rnd, compute?.phases);
+      randomizePhasesBeyond(s2, r0, rnd, compute?.phases);
+      const m1 = rfft3d(irfft3d(s1, r1!, compute), nx, ny, nz, s1, m, compute);
+      const m2 = rfft3d(irfft3d(s2, r2!, compute), nx, ny, nz, s2, m, compute);
       fscRandom = fscFromSums(shellSums(m1, m2, shells));
     }
   }
@@ -163,7 +174,25 @@ export function computeFsc(
     warnings,
   });
   steps.finish();
-  return { result, autoMask: auto, mask, scratch: { spectra: [s1, s2], reals: r1 && r2 ? [r1, r2] : null } };
+  return {
+    result,
+    autoMask: resolved?.auto ?? null,
+    mask,
+    scratch: { spectra: [s1, s2], reals: r1 && r2 ? [r1, r2] : null },
+  };
+}
+
+/** The mask as the result describes it (its density fraction measured later when making it did not). */
+function maskInfo(m: ResolvedMask | null): FscResult['mask'] {
+  if (!m) return null;
+  return {
+    kind: m.kind,
+    source: m.source,
+    volumeFraction: m.volumeFraction,
+    autoThreshold: m.autoThreshold,
+    particleFraction: null,
+    densityFraction: m.densityFraction,
+  };
 }
 
 interface AssembleInput {

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { bytesOf, fixture, HAS_SHARED, shared, textOf } from '../../../../test/paths.js';
 import { LOCRES_CASE as c, buildLocresCase, sideMasks } from '../../../../test/relion-cases.js';
 import { readMrc } from '../../io/mrc/read.js';
-import { createVolume, type Volume } from '../../model/volume.js';
+import type { CheckedMap } from '../../model/checked-map.js';
+import { createVolume } from '../../model/volume.js';
 import {
   addNoise,
   applyBfactor,
@@ -16,13 +17,15 @@ import { computeFsc } from '../fsc/suite.js';
 import { localResolution } from './locres.js';
 import { readLocres } from './reading.js';
 import { samplePoints } from './windows.js';
+import { checked } from '../../../../test/checked.js';
 
 const median = (values: number[]): number => values.sort((a, b) => a - b)[values.length >> 1]!;
 
 describe('local resolution against relion_postprocess --locres', () => {
   it('two halves with B 20 and B 300: the blurred side is worse, per-side medians within 15 % of RELION', () => {
     const { half1, half2 } = buildLocresCase();
-    const v = (d: Float32Array): Volume => createVolume(c.n, c.n, c.n, [c.pixelSizeA, c.pixelSizeA, c.pixelSizeA], d);
+    const v = (d: Float32Array): CheckedMap =>
+      checked(createVolume(c.n, c.n, c.n, [c.pixelSizeA, c.pixelSizeA, c.pixelSizeA], d));
     const r = localResolution(v(half1), v(half2), { pixelSizeA: c.pixelSizeA }, null);
     const sides = sideMasks(
       c.n,
@@ -44,7 +47,7 @@ describe('local resolution against relion_postprocess --locres', () => {
     'relion-1tii-128: same 54 sample points; median and 5–95 % within the mask within 15 % of RELION',
     () => {
       const d = 'data/relion-1tii-128/';
-      const map = (f: string): Volume => readMrc(bytesOf(shared(d + f))).volume;
+      const map = (f: string): CheckedMap => checked(readMrc(bytesOf(shared(d + f))).volume);
       const r = localResolution(map('half1.mrc'), map('half2.mrc'), { pixelSizeA: 1.1 }, null);
       expect(r.points).toHaveLength(54);
       const reading = readLocres(r.locres, 128, 1.1, map('mask.mrc').data, 3.352);
@@ -63,7 +66,8 @@ describe('local resolution against relion_postprocess --locres', () => {
 describe('blocres method', () => {
   it('a larger window, no randomisation: still finds the blurred side worse', () => {
     const { half1, half2 } = buildLocresCase();
-    const v = (d: Float32Array): Volume => createVolume(c.n, c.n, c.n, [c.pixelSizeA, c.pixelSizeA, c.pixelSizeA], d);
+    const v = (d: Float32Array): CheckedMap =>
+      checked(createVolume(c.n, c.n, c.n, [c.pixelSizeA, c.pixelSizeA, c.pixelSizeA], d));
     const r = localResolution(v(half1), v(half2), { pixelSizeA: c.pixelSizeA, method: 'blocres' }, 3);
     expect(r.method).toBe('blocres');
     expect(r.randomizeFromA).toBeNull();
@@ -89,9 +93,9 @@ describe('known answers', () => {
     const truth = applyBfactor(atomsToMap(atoms, n, px, 0.8), n, px, 60);
     const g = gaussianRandom(rnd);
     const sigma = 1.5 * standardDeviation(truth);
-    const v = (d: Float32Array): Volume => createVolume(n, n, n, [px, px, px], d);
+    const v = (d: Float32Array): CheckedMap => checked(createVolume(n, n, n, [px, px, px], d));
     const [u1, u2] = [addNoise(truth, sigma, g), addNoise(truth, sigma, g)];
-    const global = computeFsc(v(u1), v(u2), { pixelSizeA: px, mask: { kind: 'none' } }).result.resolutionA!;
+    const global = computeFsc(v(u1), v(u2), { pixelSizeA: px, mask: null }).result.resolutionA!;
     const reading = readLocres(localResolution(v(u1), v(u2), { pixelSizeA: px }, global).locres, n, px, null, global);
     expect(Math.abs(reading.medianA / global - 1)).toBeLessThan(0.05);
     expect(reading.percentilesA.p95 / reading.percentilesA.p5).toBeLessThan(1.15);

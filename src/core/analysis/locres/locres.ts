@@ -1,11 +1,10 @@
 import type { Warning } from '../../errors.js';
-import { allocateSpectrum, irfft3d, rfft3d } from '../../fourier/rfft3d.js';
-import type { Volume } from '../../model/volume.js';
+import { allocateSpectrum, irfft3d, rfft3d, type FourierCompute } from '../../fourier/rfft3d.js';
 import { ProgressSteps, type ProgressContext } from '../../util/progress.js';
 import { glibcRand, relionUniform } from '../../util/random.js';
 import { findCrossing, thresholdCurve } from '../fsc/criteria.js';
 import { fscFromSums, shellIndexMap, shellSums } from '../fsc/shells.js';
-import { randomizePhasesBeyond } from '../fsc/suite.js';
+import { randomizePhasesBeyond, type FscCompute } from '../fsc/suite.js';
 import { applyFscWeighting, applyLowPass } from '../postprocess/spectrum-ops.js';
 import {
   addWindowContributions,
@@ -15,6 +14,7 @@ import {
   windowValues,
   type SamplePoint,
 } from './windows.js';
+import type { CheckedMap } from '../../model/checked-map.js';
 
 export type LocresMethod = 'relion' | 'blocres';
 
@@ -59,11 +59,12 @@ export interface LocresComputation {
  * 'blocres': a larger window (≈ 6× the expected resolution), a finer grid, no randomisation.
  */
 export function localResolution(
-  half1: Volume,
-  half2: Volume,
+  half1: CheckedMap,
+  half2: CheckedMap,
   options: LocresOptions,
   expectedResolutionA: number | null,
   progress?: ProgressContext,
+  compute?: LocresCompute,
 ): LocresComputation {
   const n = half1.nx;
   const px = options.pixelSizeA;
@@ -96,12 +97,12 @@ export function localResolution(
   if (randomizeFromA !== null) {
     const r0 = Math.trunc((n * px) / randomizeFromA);
     const rnd = relionUniform(glibcRand(1), 0, 2 * Math.PI);
-    const s1 = rfft3d(half1.data, n, n, n, allocateSpectrum(n, n, n, true));
-    randomizePhasesBeyond(s1, r0, rnd);
-    p1 = irfft3d(s1);
-    const s2 = rfft3d(half2.data, n, n, n, s1);
-    randomizePhasesBeyond(s2, r0, rnd);
-    p2 = irfft3d(s2);
+    const s1 = rfft3d(half1.data, n, n, n, allocateSpectrum(n, n, n, true, compute), null, compute);
+    randomizePhasesBeyond(s1, r0, rnd, compute?.phases);
+    p1 = irfft3d(s1, undefined, compute);
+    const s2 = rfft3d(half2.data, n, n, n, s1, null, compute);
+    randomizePhasesBeyond(s2, r0, rnd, compute?.phases);
+    p2 = irfft3d(s2, undefined, compute);
   }
   const sum = new Float32Array(n * n * n);
   for (let i = 0; i < sum.length; i++) sum[i] = half1.data[i]! + half2.data[i]!;
@@ -120,11 +121,12 @@ export function localResolution(
     p2,
     sum,
     points,
+    simd: compute?.simd ?? true,
   };
   const acc = newAccumulators(n * n * n, points.length);
   steps.step(8, 'windows');
-  if (!(windowRunner && points.length >= 8 && windowRunner.run(job, acc)))
-    processWindows(job, acc, 0, points.length, progress);
+  const windows = compute?.windows ?? null;
+  if (!(windows && points.length >= 8 && windows.run(job, acc))) processWindows(job, acc, 0, points.length, progress);
   const locresSum = acc.locresSum,
     weightSum = acc.weightSum,
     filtered = acc.filtered;
@@ -170,6 +172,8 @@ export interface WindowJob {
   p2: Float32Array | null;
   sum: Float32Array;
   points: SamplePoint[];
+  /** The window transforms on the SIMD kernels (the caller's compute context, carried to the pool's threads). */
+  simd: boolean;
 }
 
 /** Per-thread sums: Σ w/res, Σ w, Σ w·filtered over the full map, and each point's resolution. */
@@ -191,16 +195,15 @@ export function newAccumulators(voxels: number, points: number): WindowAccumulat
 
 /**
  * Runs ranges of windows on several threads, each into its own accumulators, and adds them into
- * `acc`. Installed by the Node layer; returns false when it declines.
+ * `acc` (the pool, handed down in the compute context); returns false when it declines.
  */
-export interface WindowRunner {
+export interface WindowThreads {
   run(job: WindowJob, acc: WindowAccumulators): boolean;
 }
 
-let windowRunner: WindowRunner | null = null;
-
-export function setWindowRunner(r: WindowRunner | null): void {
-  windowRunner = r;
+/** What local resolution may use: the FSC suite's threads and kernels, and threads for the windows. */
+export interface LocresCompute extends FscCompute {
+  windows?: WindowThreads | null;
 }
 
 /** Windows from ≤ k < to: local resolution at each point and its contributions to the blended maps. */
@@ -222,11 +225,11 @@ export function processWindows(
     if (progress && k % 16 === 0)
       progress.report?.(2 / 11 + ((8 / 11) * (k - from)) / (to - from), `window ${k + 1} of ${to}`);
     const p = job.points[k]!;
-    const fsc = windowFsc(job.h1, job.h2, job.p1, job.p2, n, p, win, b, shells, job.r0b, bufs);
+    const fsc = windowFsc(job.h1, job.h2, job.p1, job.p2, n, p, win, b, shells, job.r0b, bufs, job.simd);
     const crossing = findCrossing(fsc, threshold, b * px, '0.143');
     const res = Math.min(job.minRes, crossing.resolutionA ?? job.minRes);
     acc.resolutionA[k] = res;
-    const filtered = filterWindow(job.sum, n, p, taper, b, fsc, res, px, bufs[0]!);
+    const filtered = filterWindow(job.sum, n, p, taper, b, fsc, res, px, bufs[0]!, job.simd);
     addWindowContributions(acc, n, p, win, b, 1 / res, filtered);
   }
 }
@@ -244,10 +247,12 @@ function windowFsc(
   shells: Int32Array,
   r0: number,
   bufs: Float32Array[],
+  simd: boolean,
 ): Float64Array {
+  const kernels: FourierCompute = { simd };
   const fft = (map: Float32Array, buf: Float32Array) => {
     cutWindow(map, n, p, win, b, buf);
-    return rfft3d(buf, b, b, b);
+    return rfft3d(buf, b, b, b, undefined, null, kernels);
   };
   const masked = fscFromSums(shellSums(fft(h1, bufs[0]!), fft(h2, bufs[1]!), shells));
   if (!p1 || !p2) return masked;
@@ -269,12 +274,13 @@ function filterWindow(
   resA: number,
   px: number,
   buf: Float32Array,
+  simd: boolean,
 ): Float32Array {
   cutWindow(sum, n, p, taper, b, buf);
-  const spec = rfft3d(buf, b, b, b);
+  const spec = rfft3d(buf, b, b, b, undefined, null, { simd });
   applyFscWeighting(spec, fsc);
   applyLowPass(spec, px, resA, 2);
-  const out = irfft3d(spec, buf);
+  const out = irfft3d(spec, buf, { simd });
   for (let i = 0; i < out.length; i++) out[i]! *= 0.5;
   return out;
 }

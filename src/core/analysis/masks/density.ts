@@ -1,5 +1,5 @@
-import { halfLength, irfft3d, signedFrequency, type Spectrum } from '../../fourier/rfft3d.js';
-import { dataThreshold } from './masks.js';
+import { halfLength, irfft3d, signedFrequency, type FourierCompute, type Spectrum } from '../../fourier/rfft3d.js';
+import { AUTO_MASK, dataThreshold } from './masks.js';
 
 /**
  * Voxels the particle's density occupies: the average of the half maps low-passed at 15 Å (RELION's
@@ -8,7 +8,13 @@ import { dataThreshold } from './masks.js';
  * exactly there), so it costs a small inverse FFT instead of two full-size ones. The count is
  * scaled back to the full grid.
  */
-export function densityVoxels(s1: Spectrum, s2: Spectrum, pixelSizeA: number, lowPassA = 15): number {
+export function densityVoxels(
+  s1: Spectrum,
+  s2: Spectrum,
+  pixelSizeA: number,
+  compute?: FourierCompute,
+  lowPassA = AUTO_MASK.lowPassA,
+): number {
   const n = s1.nx;
   const ires = Math.round((n * pixelSizeA) / lowPassA);
   let m = Math.min(n, 2 * (ires + 2));
@@ -40,7 +46,7 @@ export function densityVoxels(s1: Spectrum, s2: Spectrum, pixelSizeA: number, lo
     }
   }
   // irfft3d divides by m³; the full-grid map would divide by n³.
-  const coarse = irfft3d(small);
+  const coarse = irfft3d(small, undefined, compute);
   const scale = (m / n) ** 3;
   for (let i = 0; i < coarse.length; i++) coarse[i]! *= scale;
   const t = dataThreshold(coarse);

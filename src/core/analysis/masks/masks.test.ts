@@ -133,7 +133,7 @@ describe('checking a user mask', () => {
   const ref = createVolume(n, n, n, [1.5, 1.5, 1.5]);
   it('measures Σ mask and the fraction above 0.5 in the same pass (a direct count agrees)', () => {
     const data = sphericalMask(n, n, n, 1.5, 12, 6);
-    const check = validateMask(createVolume(n, n, n, [1.5, 1.5, 1.5], data), ref, 1.5, 'm.mrc');
+    const check = validateMask(createVolume(n, n, n, [1.5, 1.5, 1.5], data), ref, 'm.mrc');
     expect(check.warnings).toEqual([]);
     expect(check.sum).toBeCloseTo(
       data.reduce((a, v) => a + v, 0),
@@ -145,7 +145,7 @@ describe('checking a user mask', () => {
     for (const bad of [NaN, Infinity, -Infinity]) {
       const data = sphericalMask(n, n, n, 1.5, 12, 6);
       data[1234] = bad;
-      expect(() => validateMask(createVolume(n, n, n, [1.5, 1.5, 1.5], data), ref, 1.5, 'm.mrc')).toThrow(
+      expect(() => validateMask(createVolume(n, n, n, [1.5, 1.5, 1.5], data), ref, 'm.mrc')).toThrow(
         expect.objectContaining({ message: expect.stringMatching(/voxel 1234\): mask contains NaN or infinite/) }),
       );
     }

@@ -1,5 +1,5 @@
 import { FormatError, InputError, type Warning } from '../../errors.js';
-import { allocateSpectrum, irfft3d, rfft3d } from '../../fourier/rfft3d.js';
+import { allocateSpectrum, irfft3d, rfft3d, type FourierCompute } from '../../fourier/rfft3d.js';
 import { applyLowPass } from '../postprocess/spectrum-ops.js';
 import type { Volume } from '../../model/volume.js';
 import { squaredDistanceToInside } from './distance.js';
@@ -42,24 +42,16 @@ export interface MaskCheck {
 }
 
 /**
- * Checks a user mask against the half maps: same grid, same voxel size, values within [0, 1]
- * (RELION refuses otherwise). Returns warnings for a hard (binary) edge or an empty mask.
+ * Checks a user mask against the half maps: same grid, values within [0, 1] (RELION refuses otherwise); its pixel
+ * size was decided with the half maps' (model/pixel-size.ts). Returns warnings for a hard (binary) edge.
  */
-export function validateMask(mask: Volume, ref: Volume, pixelSizeA: number, source: string): MaskCheck {
+export function validateMask(mask: Volume, ref: Volume, source: string): MaskCheck {
   if (mask.nx !== ref.nx || mask.ny !== ref.ny || mask.nz !== ref.nz) {
     throw new FormatError('mask is not on the half maps’ grid', {
       source,
       found: `${mask.nx}×${mask.ny}×${mask.nz}`,
       expected: `${ref.nx}×${ref.ny}×${ref.nz}`,
       hint: 'Resample the mask onto the half maps (relion_image_handler --new_box / --rescale_angpix)',
-    });
-  }
-  if (mask.pixelSizeA && Math.abs(mask.pixelSizeA[0] - pixelSizeA) > 1e-3 * pixelSizeA) {
-    throw new FormatError('mask voxel size differs from the half maps’', {
-      source,
-      found: `${mask.pixelSizeA[0]} Å`,
-      expected: `${pixelSizeA} Å`,
-      hint: 'Make the mask at the half maps’ pixel size',
     });
   }
   // [lo, hi, soft voxels, sum, voxels above 0.5], in blocks (see forEachBlock).
@@ -129,12 +121,19 @@ export function lowPass(
   nz: number,
   pixelSizeA: number,
   resolutionA: number,
+  compute?: FourierCompute,
 ): Float32Array {
   // Float32: the filtered map is thresholded for a mask; float32 rounding is far below any threshold's reach.
-  const spec = rfft3d(data, nx, ny, nz, allocateSpectrum(nx, ny, nz, true));
+  const spec = rfft3d(data, nx, ny, nz, allocateSpectrum(nx, ny, nz, true, compute), null, compute);
   applyLowPass(spec, pixelSizeA, resolutionA, 2);
-  return irfft3d(spec);
+  return irfft3d(spec, undefined, compute);
 }
+
+/** The automatic mask's recipe when none is given: the RELION tutorial's relion_mask_create settings. */
+export const AUTO_MASK = { lowPassA: 15, extendPx: 3, softEdgePx: 6 } as const;
+
+/** The soft edge of a spherical mask when none is given (Å). */
+export const SPHERE_EDGE_A = 10;
 
 export interface AutoMaskOptions {
   /** Low-pass before thresholding, Å (RELION tutorial: 15). */
@@ -173,11 +172,12 @@ export function autoMask(
   nz: number,
   pixelSizeA: number,
   options: AutoMaskOptions = {},
+  compute?: FourierCompute,
 ): AutoMask {
-  const lowPassA = options.lowPassA ?? 15;
-  const extendPx = options.extendPx ?? 3;
-  const softEdgePx = options.softEdgePx ?? 6;
-  const lp = lowPass(average, nx, ny, nz, pixelSizeA, lowPassA);
+  const lowPassA = options.lowPassA ?? AUTO_MASK.lowPassA;
+  const extendPx = options.extendPx ?? AUTO_MASK.extendPx;
+  const softEdgePx = options.softEdgePx ?? AUTO_MASK.softEdgePx;
+  const lp = lowPass(average, nx, ny, nz, pixelSizeA, lowPassA, compute);
   const threshold = options.threshold ?? dataThreshold(lp);
   const inside = new Uint8Array(lp.length);
   let core = 0;

@@ -1,4 +1,4 @@
-import { allocateSpectrum, rfft3d } from '../../fourier/rfft3d.js';
+import { allocateSpectrum, rfft3d, type FourierCompute } from '../../fourier/rfft3d.js';
 import type { Atom } from '../../io/structure.js';
 import { voxelOf, type Volume } from '../../model/volume.js';
 import { findCrossing, type Crossing } from '../fsc/criteria.js';
@@ -46,17 +46,29 @@ export interface MapModelResult {
 }
 
 /** The shell sums of two maps on the same n³ grid, optionally both multiplied by a mask (fsc/shells.ts). */
-export function shellSumsBetween(a: Float32Array, b: Float32Array, n: number, mask?: Float32Array | null): ShellSums {
+export function shellSumsBetween(
+  a: Float32Array,
+  b: Float32Array,
+  n: number,
+  mask?: Float32Array | null,
+  compute?: FourierCompute,
+): ShellSums {
   const ma = mask ? a.map((v, i) => v * mask[i]!) : a;
   const mb = mask ? b.map((v, i) => v * mask[i]!) : b;
-  const sa = rfft3d(ma, n, n, n, allocateSpectrum(n, n, n, true));
-  const sb = rfft3d(mb, n, n, n, allocateSpectrum(n, n, n, true));
+  const sa = rfft3d(ma, n, n, n, allocateSpectrum(n, n, n, true, compute), null, compute);
+  const sb = rfft3d(mb, n, n, n, allocateSpectrum(n, n, n, true, compute), null, compute);
   return shellSums(sa, sb, shellIndexMap(n, n, n));
 }
 
 /** FSC of two maps on the same grid, optionally both multiplied by a mask. */
-export function fscBetween(a: Float32Array, b: Float32Array, n: number, mask?: Float32Array | null): Float64Array {
-  return fscFromSums(shellSumsBetween(a, b, n, mask));
+export function fscBetween(
+  a: Float32Array,
+  b: Float32Array,
+  n: number,
+  mask?: Float32Array | null,
+  compute?: FourierCompute,
+): Float64Array {
+  return fscFromSums(shellSumsBetween(a, b, n, mask, compute));
 }
 
 /** A soft mask around the atoms: within `radiusA` of an atom 1, falling to 0 over `edgeA` by a raised cosine. */
@@ -88,6 +100,7 @@ export function mapModelFsc(
   map: Volume,
   atoms: Atom[],
   o: { pixelSizeA: number; half1?: Volume | null; half2?: Volume | null; resolutionA?: number | null },
+  compute?: FourierCompute,
 ): { result: MapModelResult; modelMap: Float32Array; mask: Float32Array } {
   const n = map.nx;
   const px = o.pixelSizeA;
@@ -96,16 +109,16 @@ export function mapModelFsc(
   const warnings = model.skipped
     ? [`${model.skipped} atoms of elements without a scattering factor were left out`]
     : [];
-  const unmasked = fscBetween(map.data, model.data, n);
+  const unmasked = fscBetween(map.data, model.data, n, null, compute);
   const crossAt = (f: ArrayLike<number>, t: number): number | null =>
     crossing(findCrossing(f, new Float64Array(f.length).fill(t), n * px, t === 0.5 ? '0.5' : '0.143'));
   // The mask's size follows the resolution the map reaches against its model (or the one given).
   const res = o.resolutionA ?? crossAt(unmasked, 0.5) ?? 2 * px * 3;
   const radiusA = Math.max(3, res);
   const mask = modelMask(atoms, grid, n, px, radiusA, res);
-  const masked = fscBetween(map.data, model.data, n, mask);
-  const s1 = o.half1 ? shellSumsBetween(o.half1.data, model.data, n, mask) : null;
-  const s2 = o.half2 ? shellSumsBetween(o.half2.data, model.data, n, mask) : null;
+  const masked = fscBetween(map.data, model.data, n, mask, compute);
+  const s1 = o.half1 ? shellSumsBetween(o.half1.data, model.data, n, mask, compute) : null;
+  const s2 = o.half2 ? shellSumsBetween(o.half2.data, model.data, n, mask, compute) : null;
   const h1 = s1 ? fscFromSums(s1) : null;
   const h2 = s2 ? fscFromSums(s2) : null;
   const shells: MapModelShell[] = Array.from({ length: unmasked.length }, (_, s) => ({

@@ -9,7 +9,21 @@ import { createVolume, type Volume } from '../../model/volume.js';
 import { addNoise, applyBfactor, gaussianRandom } from '../../simulate/maps.js';
 import { seededRandom } from '../../util/random.js';
 import { fitLine } from './guinier.js';
-import { postprocess } from './postprocess.js';
+import { maskFor, pair } from '../../../../test/checked.js';
+import type { MaskSpec } from '../masks/choice.js';
+import { postprocess, type PostprocessOptions, type PostprocessOutput } from './postprocess.js';
+
+/** Post-processing of two maps checked and a mask resolved as the app does. */
+function pp(
+  a: Volume,
+  b: Volume,
+  pixelSizeA: number,
+  mask: MaskSpec<Volume>,
+  rest: Omit<PostprocessOptions, 'pixelSizeA' | 'mask'>,
+): PostprocessOutput {
+  const h = pair(a, b, pixelSizeA);
+  return postprocess(h.half1, h.half2, { pixelSizeA, mask: maskFor(h, mask), ...rest });
+}
 
 const map = (path: string): Volume => readMrc(bytesOf(path), { source: path }).volume;
 
@@ -37,11 +51,15 @@ describe('parity with relion_postprocess --auto_bfac --autob_lowres 10', () => {
   it.skipIf(!HAS_SHARED)('relion-1tii-128: B, Guinier slope, intercept and r², every Guinier row', () => {
     const d = 'data/relion-1tii-128/';
     const ref = readRelionPostprocess(shared(d + 'postprocess.star'));
-    const { result } = postprocess(map(shared(d + 'half1.mrc')), map(shared(d + 'half2.mrc')), {
-      pixelSizeA: 1.1,
-      mask: { kind: 'user', mask: map(shared(d + 'mask.mrc')), source: 'mask' },
-      bfactor: { kind: 'auto' },
-    });
+    const { result } = pp(
+      map(shared(d + 'half1.mrc')),
+      map(shared(d + 'half2.mrc')),
+      1.1,
+      { kind: 'user', file: map(shared(d + 'mask.mrc')) },
+      {
+        bfactor: { kind: 'auto' },
+      },
+    );
     expect(result.bfactorA2).toBeCloseTo(Number(ref.general.get('rlnBfactorUsedForSharpening')), 3);
     expect(result.guinier!.slope).toBeCloseTo(Number(ref.general.get('rlnFittedSlopeGuinierPlot')), 4);
     expect(result.guinier!.intercept).toBeCloseTo(Number(ref.general.get('rlnFittedInterceptGuinierPlot')), 4);
@@ -66,11 +84,15 @@ describe('parity with relion_postprocess --auto_bfac --autob_lowres 10', () => {
       const { half1, half2 } = buildCase(c);
       const v = (x: Float32Array): Volume => createVolume(c.n, c.n, c.n, [c.pixelSizeA, c.pixelSizeA, c.pixelSizeA], x);
       const ref = readRelionPostprocess(fixture('relion', c.name, 'postprocess.star'));
-      const { result, sharpened } = postprocess(v(half1), v(half2), {
-        pixelSizeA: c.pixelSizeA,
-        mask: { kind: 'user', mask: map(fixture('relion', c.name, 'mask.mrc.gz')), source: 'mask' },
-        bfactor: { kind: 'auto' },
-      });
+      const { result, sharpened } = pp(
+        v(half1),
+        v(half2),
+        c.pixelSizeA,
+        { kind: 'user', file: map(fixture('relion', c.name, 'mask.mrc.gz')) },
+        {
+          bfactor: { kind: 'auto' },
+        },
+      );
       expect(Math.abs(result.bfactorA2 - Number(ref.general.get('rlnBfactorUsedForSharpening')))).toBeLessThan(0.01);
       expect(result.guinier!.r2).toBeCloseTo(Number(ref.general.get('rlnCorrelationFitGuinierPlot')), 5);
       const relionMap = map(fixture('relion', c.name, 'postprocess.mrc.gz')).data;
@@ -89,12 +111,16 @@ describe('MTF', () => {
       const v = (x: Float32Array): Volume => createVolume(c.n, c.n, c.n, [c.pixelSizeA, c.pixelSizeA, c.pixelSizeA], x);
       const ref = readRelionPostprocess(fixture('relion', 'box96-mtf', 'postprocess.star'));
       const mtf = readMtf(readStar(bytesOf(fixture('mtf', 'linear_mtf.star'))));
-      const { result } = postprocess(v(half1), v(half2), {
-        pixelSizeA: c.pixelSizeA,
-        mask: { kind: 'user', mask: map(fixture('relion', c.name, 'mask.mrc.gz')), source: 'mask' },
-        bfactor: { kind: 'auto' },
-        mtf,
-      });
+      const { result } = pp(
+        v(half1),
+        v(half2),
+        c.pixelSizeA,
+        { kind: 'user', file: map(fixture('relion', c.name, 'mask.mrc.gz')) },
+        {
+          bfactor: { kind: 'auto' },
+          mtf,
+        },
+      );
       const g = readStar(bytesOf(fixture('relion', 'box96-mtf', 'postprocess.star'))).blocks.find(
         (b) => b.name === 'guinier',
       )!.loop!;
@@ -119,23 +145,31 @@ describe('known B-factor', () => {
     const signal = applyBfactor(white, n, px, blur);
     const v = (x: Float32Array): Volume => createVolume(n, n, n, [px, px, px], x);
     const noise = 0.002;
-    const { result } = postprocess(v(addNoise(signal, noise, g)), v(addNoise(signal, noise, g)), {
-      pixelSizeA: px,
-      mask: { kind: 'sphere', radiusA: 60, edgeA: 10 },
-      bfactor: { kind: 'auto' },
-    });
+    const { result } = pp(
+      v(addNoise(signal, noise, g)),
+      v(addNoise(signal, noise, g)),
+      px,
+      { kind: 'sphere', radiusA: 60, edgeA: 10 },
+      {
+        bfactor: { kind: 'auto' },
+      },
+    );
     expect(Math.abs(result.bfactorA2 + blur) / blur).toBeLessThan(0.05);
     expect(result.guinier!.r2).toBeGreaterThan(0.95);
   });
 
   it.skipIf(!HAS_SHARED)('an ad-hoc B is applied as given and the map is low-passed when asked', () => {
     const d = 'data/relion-1tii-128/';
-    const { result } = postprocess(map(shared(d + 'half1.mrc')), map(shared(d + 'half2.mrc')), {
-      pixelSizeA: 1.1,
-      mask: { kind: 'user', mask: map(shared(d + 'mask.mrc')), source: 'mask' },
-      bfactor: { kind: 'adhoc', bfactorA2: -50 },
-      lowPass: 'resolution',
-    });
+    const { result } = pp(
+      map(shared(d + 'half1.mrc')),
+      map(shared(d + 'half2.mrc')),
+      1.1,
+      { kind: 'user', file: map(shared(d + 'mask.mrc')) },
+      {
+        bfactor: { kind: 'adhoc', bfactorA2: -50 },
+        lowPass: 'resolution',
+      },
+    );
     expect(result.bfactorA2).toBe(-50);
     expect(result.guinier).toBeNull();
     expect(result.lowPassA).toBeCloseTo(3.352381, 5);

@@ -1,8 +1,7 @@
 import type { Warning } from '../../errors.js';
 import { allocateReal, irfft3d, rfft3d } from '../../fourier/rfft3d.js';
-import type { Volume } from '../../model/volume.js';
 import type { ProgressContext } from '../../util/progress.js';
-import { computeFsc, type FscOptions, type FscResult, type FscShell } from '../fsc/suite.js';
+import { computeFsc, type FscCompute, type FscOptions, type FscResult, type FscShell } from '../fsc/suite.js';
 import type { AutoMask } from '../masks/masks.js';
 import { fitLine, type LineFit } from './guinier.js';
 import { scaleRadially } from '../../fourier/frequencies.js';
@@ -15,6 +14,7 @@ import {
   radialAmplitudes,
   type RadialFactor,
 } from './spectrum-ops.js';
+import type { CheckedMap } from '../../model/checked-map.js';
 
 export type BfactorChoice =
   { kind: 'auto'; lowResA?: number; highResA?: number } | { kind: 'adhoc'; bfactorA2: number } | { kind: 'none' };
@@ -80,12 +80,13 @@ export interface PostprocessOutput {
  * B-factor up to Nyquist, optional low-pass.
  */
 export function postprocess(
-  half1: Volume,
-  half2: Volume,
+  half1: CheckedMap,
+  half2: CheckedMap,
   options: PostprocessOptions,
   progress?: ProgressContext,
+  compute?: FscCompute,
 ): PostprocessOutput {
-  const { result: fsc, autoMask, mask, scratch } = computeFsc(half1, half2, options, progress);
+  const { result: fsc, autoMask, mask, scratch } = computeFsc(half1, half2, options, progress, compute);
   const { nx, ny, nz } = half1;
   const px = options.pixelSizeA;
   const n3 = nx * ny * nz;
@@ -93,9 +94,9 @@ export function postprocess(
   const fscTrue = Float64Array.from(fsc.shells, (s) => s.fscCorrected ?? s.fscUnmasked);
   // RELION 3.1 sharpens the average of the unmasked halves (its map and Guinier intercept match this).
   // Into the suite's own buffers: the average, its spectrum, the sharpened map (and the masked one below).
-  const sum = scratch.reals?.[0] ?? allocateReal(n3);
+  const sum = scratch.reals?.[0] ?? allocateReal(n3, compute);
   for (let i = 0; i < n3; i++) sum[i] = 0.5 * (half1.data[i]! + half2.data[i]!);
-  const spec = rfft3d(sum, nx, ny, nz, scratch.spectra[0]);
+  const spec = rfft3d(sum, nx, ny, nz, scratch.spectra[0], null, compute);
   // Every filter below is radial: the Guinier curves come from one pass of |F| sums per |k|² and the
   // filters' product, and the map from one pass of that product (RELION's 1/N³ scaling of the spectrum
   // enters the curves only; it cancels in the map).
@@ -115,7 +116,7 @@ export function postprocess(
   const lowPassA = options.lowPass === 'resolution' ? fsc.resolutionA : (options.lowPass ?? null);
   const lowPass = lowPassA ? lowPassFactor(nx, px, lowPassA, 2) : () => 1;
   scaleRadially(spec, (r2) => (mtf ? mtf(r2) : 1) * weight(r2) * sharpen(r2) * lowPass(r2));
-  const sharpened = irfft3d(spec, sum);
+  const sharpened = irfft3d(spec, sum, compute);
   let maskedSharpened: Float32Array | null = null;
   if (mask) {
     maskedSharpened = scratch.reals?.[1] ?? new Float32Array(n3);

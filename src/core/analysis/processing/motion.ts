@@ -1,6 +1,7 @@
 import type { Warning } from '../../errors.js';
 import type { MicrographMotionRow, MotionTrack } from '../../io/processing/motion.js';
 import { median, upperOutliers } from '../../util/stats.js';
+import { RLN } from '../../io/star/labels.js';
 
 /**
  * Accumulated beam-induced motion per micrograph, in Å: the path length of the global shifts over all frames,
@@ -108,7 +109,7 @@ export function readMotion(inp: MotionInputs): MotionReading | null {
     warnings.push({
       code: 'motion-columns',
       message:
-        `${mismatched} of ${checked} micrographs: rlnAccumMotionTotal differs from the path length of their ` +
+        `${mismatched} of ${checked} micrographs: ${RLN.accumMotionTotal} differs from the path length of their ` +
         `shifts by more than 1 %; the columns were used as written (pixels)`,
     });
   const track0 = [...inp.tracks.values()][0];

@@ -10,7 +10,7 @@ import {
 } from '../../io/processing/classes.js';
 import { readMotionCor2Log } from '../../io/processing/motion.js';
 import type { NpyTable } from '../../io/npy.js';
-import { motionFromFiles } from '../../app/processing.js';
+import { motionFromFiles } from '../../app/report/processing-files.js';
 import { readPicks } from '../../io/processing/picks.js';
 import { readStar } from '../../io/star/read.js';
 import { seededRandom } from '../../util/random.js';

@@ -4,6 +4,7 @@ import {
   irfft3d,
   rfft3d,
   signedFrequency,
+  type FourierCompute,
   type Spectrum,
 } from '../../fourier/rfft3d.js';
 import type { ProgressContext } from '../../util/progress.js';
@@ -15,6 +16,8 @@ export interface FinishOptions {
   /** Iterations of the gridding weights (RELION --iter, 10). */
   iterations?: number;
   progress?: ProgressContext;
+  /** Threads and kernels for the transforms (the job's compute context). */
+  compute?: FourierCompute;
 }
 
 /**
@@ -35,24 +38,25 @@ export function finishReconstruction(grid: InsertionGrid, options: FinishOptions
   const ps = iterationSize(grid.padSize);
   // float32 transforms and weights (the weights are ratios: single precision changes the map by ~1e-7, and
   // halves the memory and the time of the twenty transforms).
-  const spec = allocateSpectrum(ps, ps, ps, true);
+  const compute = options.compute;
+  const spec = allocateSpectrum(ps, ps, ps, true, compute);
   const rows = sphereRows(grid, spec.nxh, ps, ps);
   const fWeight = gatherWeights(grid, rows);
   // float64: where a neighbourhood holds no weight the running weight grows ×1e6 per iteration (RELION's clamp),
   // past float32's range within ten iterations (a sparse subset then gave a map of NaN).
   const fNew = new Float64Array(fWeight.length).fill(1);
-  const real = allocateReal(ps * ps * ps);
-  const blobInReal = blobFactors(ps, grid.oriSize * grid.pad);
+  const real = allocateReal(ps * ps * ps, compute);
+  const blobInReal = blobFactors(ps, grid.oriSize * grid.pad, compute);
   for (let it = 0; it < iterations; it++) {
     if (options.progress?.signal?.aborted) throw new CancelledError();
     options.progress?.report?.(it / (iterations + 2), `gridding weights ${it + 1}/${iterations}`);
     writeWeighted(spec.data, rows, fNew, fWeight);
-    irfft3d(spec, real);
-    rfft3d(real, ps, ps, ps, spec, blobInReal);
+    irfft3d(spec, real, compute);
+    rfft3d(real, ps, ps, ps, spec, blobInReal, compute);
     divideByConvolved(fNew, spec.data, rows);
   }
   options.progress?.report?.(iterations / (iterations + 2), 'back-transforming');
-  return toRealSpace(grid, rows, fNew, real);
+  return toRealSpace(grid, rows, fNew, real, compute);
 }
 
 // Each pass over the box in a function of its own: V8 optimises a long loop while it runs (OSR), and a function
@@ -185,14 +189,14 @@ let lastBlob: { key: string; factors: Float32Array } | null = null;
  * The blob's transform at each real-space voxel of the pad_size box, with RELION's wrap (index k < ⌊ps/2⌋ is
  * k, else k − ps) and radius in units of the padded box (convoluteBlobRealSpace).
  */
-export function blobFactors(ps: number, paddedBox: number): Float32Array {
+export function blobFactors(ps: number, paddedBox: number, compute?: FourierCompute): Float32Array {
   const key = `${ps}:${paddedBox}`;
   if (lastBlob?.key === key) return lastBlob.factors;
   const blob = blobTable();
   const h = ps >> 1;
   const wrap = (k: number): number => (k < h ? k : k - ps);
   const jj = Float64Array.from({ length: ps }, (_, j) => wrap(j) ** 2);
-  const out = allocateReal(ps * ps * ps);
+  const out = allocateReal(ps * ps * ps, compute);
   const scale = 1 / paddedBox;
   for (let k = 0; k < ps; k++)
     for (let i = 0; i < ps; i++) blobRow(out, (k * ps + i) * ps, jj[k]! + jj[i]!, jj, scale, blob);
@@ -220,13 +224,19 @@ function blobRow(
  * even size), centred, transformed back, the central box³ kept, scaled as RELION scales it, corners softened,
  * sinc² divided out. `scratch` (≥ p2³ values) holds the padded map.
  */
-function toRealSpace(grid: InsertionGrid, rows: SphereRows, fNew: Float64Array, scratch: Float32Array): Float32Array {
+function toRealSpace(
+  grid: InsertionGrid,
+  rows: SphereRows,
+  fNew: Float64Array,
+  scratch: Float32Array,
+  compute?: FourierCompute,
+): Float32Array {
   const ori = grid.oriSize;
   let p2 = Math.round(grid.pad * ori);
   p2 += p2 % 2;
-  const dst = allocateSpectrum(p2, p2, p2, true);
+  const dst = allocateSpectrum(p2, p2, p2, true, compute);
   windowCentred(grid, rows, fNew, dst);
-  const big = irfft3d(dst, scratch.length >= p2 ** 3 ? scratch.subarray(0, p2 ** 3) : undefined);
+  const big = irfft3d(dst, scratch.length >= p2 ** 3 ? scratch.subarray(0, p2 ** 3) : undefined, compute);
   // irfft3d divides by p2³ where RELION's inverse does not; RELION then divides by pad³·box.
   const out = cropCentre(big, p2, ori, p2 ** 3 / (grid.pad ** 3 * ori));
   softMaskOutside(out, ori);

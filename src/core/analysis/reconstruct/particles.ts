@@ -1,4 +1,6 @@
-import { FormatError, InputError, type Warning } from '../../errors.js';
+import { FormatError, type Warning } from '../../errors.js';
+import type { StackLayout } from '../../io/mrc/stack.js';
+import { resolvePixelSize, type PixelSizeOption, type StatedPixelSize } from '../../model/pixel-size.js';
 import { RLN } from '../../io/star/labels.js';
 import { findParticleBlock, readParticles } from '../../io/star/particles.js';
 import type { StarLoop } from '../../io/star/loop.js';
@@ -8,21 +10,24 @@ import type { ParticleCtf } from './relion-ctf.js';
 /** Which particles go into which map. */
 export type SubsetChoice = 'both' | '1' | '2' | 'all';
 
-/** What a reconstruction needs of each particle, read once from the STAR (or converted .cs). */
-export interface ReconstructionPlan {
+/**
+ * What a reconstruction needs of each particle, read once from the STAR (or converted .cs), before the pixel size
+ * is decided: the optics groups state theirs, the stacks' headers theirs (planWithPixelSize).
+ */
+export interface ParticleTable {
   source: string;
   count: number;
   boxSize: number;
-  pixelSizeA: number;
-  pixelSizeFrom: string;
+  /** The pixel size each optics group the particles use states (_rlnImagePixelSize). */
+  stated: StatedPixelSize[];
+  originXA: Float64Array | null;
+  originYA: Float64Array | null;
   /** Stack path as written in the STAR (resolved later by the front end) and 0-based image index. */
   stack: string[];
   index: Int32Array;
   rotDeg: Float64Array;
   tiltDeg: Float64Array;
   psiDeg: Float64Array;
-  originXPx: Float64Array;
-  originYPx: Float64Array;
   /** 1 or 2 from rlnRandomSubset, 0 without. */
   subset: Uint8Array;
   hasSubsets: boolean;
@@ -32,15 +37,22 @@ export interface ReconstructionPlan {
   warnings: Warning[];
 }
 
+/** The particles with their pixel size decided: origins in pixels, as the insertion needs them. */
+export interface ReconstructionPlan extends Omit<ParticleTable, 'originXA' | 'originYA'> {
+  pixelSizeA: number;
+  /** The option or the input the pixel size came from. */
+  pixelSizeFrom: string;
+  originXPx: Float64Array;
+  originYPx: Float64Array;
+}
+
 export interface PlanOptions {
   /** Reconstruct without CTF correction (RELION's default without --ctf). */
   noCtf?: boolean;
-  /** Overrides the optics table's pixel size. */
-  angpixA?: number | null;
 }
 
 /** Reads and checks the particles: angles, images, optics that agree, CTF columns unless --no-ctf. */
-export function reconstructionPlan(doc: StarDocument, options: PlanOptions = {}): ReconstructionPlan {
+export function particleTable(doc: StarDocument, options: PlanOptions = {}): ParticleTable {
   const source = doc.source;
   const { particles: p, warnings } = readParticles(doc);
   const loop = findParticleBlock(doc).loop!;
@@ -64,7 +76,7 @@ export function reconstructionPlan(doc: StarDocument, options: PlanOptions = {})
       hint: 'Only psi is refined in 2D; give the particles of a 3D refinement (run_data.star)',
     });
   opticsNotApplied(doc, loop, options.noCtf ?? false, warnings);
-  const { boxSize, pixelSizeA, from } = opticsGeometry(p.optics, p.opticsIndex, options.angpixA, source, warnings);
+  const { boxSize, stated } = opticsGeometry(p.optics, p.opticsIndex, source);
   const stack: string[] = new Array<string>(p.count);
   const index = new Int32Array(p.count);
   p.imageName.forEach((name, i) => {
@@ -72,14 +84,8 @@ export function reconstructionPlan(doc: StarDocument, options: PlanOptions = {})
     stack[i] = s;
     index[i] = k;
   });
-  const originXPx = new Float64Array(p.count),
-    originYPx = new Float64Array(p.count);
-  if (p.originXA && p.originYA)
-    for (let i = 0; i < p.count; i++) {
-      originXPx[i] = p.originXA[i]! / pixelSizeA;
-      originYPx[i] = p.originYA[i]! / pixelSizeA;
-    }
-  else warnings.push({ code: 'no-origins', message: `${source}: no origin columns; every particle taken as centred` });
+  if (!p.originXA || !p.originYA)
+    warnings.push({ code: 'no-origins', message: `${source}: no origin columns; every particle taken as centred` });
   const subset = new Uint8Array(p.count);
   const hasSubsets = !!p.randomSubset;
   if (p.randomSubset)
@@ -94,20 +100,19 @@ export function reconstructionPlan(doc: StarDocument, options: PlanOptions = {})
         });
       subset[i] = s;
     }
-  checkFinite(p.angleRotDeg, p.angleTiltDeg, p.anglePsiDeg, originXPx, originYPx, source, lineOf);
+  checkFinite(p.angleRotDeg, p.angleTiltDeg, p.anglePsiDeg, p.originXA, p.originYA, source, lineOf);
   return {
     source,
     count: p.count,
     boxSize,
-    pixelSizeA,
-    pixelSizeFrom: from,
+    stated,
+    originXA: p.originXA,
+    originYA: p.originYA,
     stack,
     index,
     rotDeg: p.angleRotDeg,
     tiltDeg: p.angleTiltDeg,
     psiDeg: p.anglePsiDeg,
-    originXPx,
-    originYPx,
     subset,
     hasSubsets,
     ctf: options.noCtf ? null : ctfColumns(p, source, lineOf),
@@ -116,13 +121,15 @@ export function reconstructionPlan(doc: StarDocument, options: PlanOptions = {})
   };
 }
 
+/**
+ * One box for the particles' optics groups, and the pixel size each states. The pixel size itself is decided with
+ * the stacks' headers and the option (planWithPixelSize), by the rule every map follows (model/pixel-size.ts).
+ */
 function opticsGeometry(
   optics: ReturnType<typeof readParticles>['particles']['optics'],
   opticsIndex: Int32Array,
-  angpixA: number | null | undefined,
   source: string,
-  warnings: Warning[],
-): { boxSize: number; pixelSizeA: number; from: string } {
+): { boxSize: number; stated: StatedPixelSize[] } {
   const used = [...new Set(opticsIndex)].map((k) => optics[k]!);
   const sizes = new Set(used.map((o) => o.imageSize).filter((s): s is number => s !== null));
   if (sizes.size > 1)
@@ -131,33 +138,45 @@ function opticsGeometry(
       found: [...sizes].join(', ') + ' px',
       hint: 'Reconstruct each optics group on its own (or re-extract to one box)',
     });
-  const pixels = used.map((o) => o.imagePixelSizeA).filter((s): s is number => s !== null && s > 0);
-  const first = pixels[0];
-  if (pixels.some((px) => Math.abs(px - first!) > 1e-3 * first!))
-    throw new FormatError('optics groups have different pixel sizes', {
-      source,
-      found: [...new Set(pixels)].join(', ') + ' Å',
-      hint: 'Reconstruct each optics group on its own, or rescale the particles to one pixel size',
-    });
-  let pixelSizeA: number, from: string;
-  if (angpixA !== undefined && angpixA !== null) {
-    if (!(angpixA > 0) || !Number.isFinite(angpixA))
-      throw new InputError(`--angpix must be a positive number of Å, got ${angpixA}`);
-    if (first !== undefined && Math.abs(first - angpixA) > 1e-3 * angpixA)
-      warnings.push({
-        code: 'angpix-override',
-        message: `${source}: optics pixel size ${first} Å overridden by --angpix ${angpixA}`,
-      });
-    pixelSizeA = angpixA;
-    from = '--angpix';
-  } else if (first !== undefined) {
-    pixelSizeA = first;
-    from = `the optics table (_${RLN.imagePixelSize})`;
-  } else {
-    throw new InputError(`${source}: the particles give no pixel size; give it with --angpix A`);
-  }
-  const box = [...sizes][0] ?? 0;
-  return { boxSize: box, pixelSizeA, from };
+  const stated = used.map((o) => ({
+    source: used.length > 1 ? `${source}, optics group ${o.name}` : `${source} (_${RLN.imagePixelSize})`,
+    role: 'optics group',
+    pixelSizeA: o.imagePixelSizeA !== null && o.imagePixelSizeA > 0 ? o.imagePixelSizeA : null,
+  }));
+  return { boxSize: [...sizes][0] ?? 0, stated };
+}
+
+/**
+ * The pixel size decided once for the particles: the option over the optics table, every stack's header and any
+ * other map of the command (a mask), which must otherwise agree. A stack header of exactly 1 Å is the placeholder
+ * many writers leave, not a statement.
+ */
+export function planWithPixelSize(
+  table: ParticleTable,
+  stacks: Map<string, StackLayout>,
+  option: PixelSizeOption,
+  others: StatedPixelSize[] = [],
+): ReconstructionPlan {
+  const stackStated: StatedPixelSize[] = [...stacks]
+    .filter(([, l]) => l.pixelSizeA !== null && l.pixelSizeA !== 1)
+    .map(([name, l]) => ({ source: name, role: 'particle stack', pixelSizeA: l.pixelSizeA }));
+  const px = resolvePixelSize([...table.stated, ...stackStated, ...others], option);
+  const { originXA, originYA, ...rest } = table;
+  const originXPx = new Float64Array(table.count),
+    originYPx = new Float64Array(table.count);
+  if (originXA && originYA)
+    for (let i = 0; i < table.count; i++) {
+      originXPx[i] = originXA[i]! / px.pixelSizeA;
+      originYPx[i] = originYA[i]! / px.pixelSizeA;
+    }
+  return {
+    ...rest,
+    pixelSizeA: px.pixelSizeA,
+    pixelSizeFrom: px.from,
+    originXPx,
+    originYPx,
+    warnings: [...table.warnings, ...px.warnings],
+  };
 }
 
 /** '000012@Extract/job009/a.mrcs' → ['Extract/job009/a.mrcs', 11]; a name without '@' is a single image. */
@@ -233,13 +252,13 @@ function checkFinite(
   rot: Float64Array,
   tilt: Float64Array,
   psi: Float64Array,
-  ox: Float64Array,
-  oy: Float64Array,
+  ox: Float64Array | null,
+  oy: Float64Array | null,
   source: string,
   lineOf: (i: number) => number,
 ): void {
   for (let i = 0; i < rot.length; i++) {
-    if (![rot[i], tilt[i], psi[i], ox[i], oy[i]].every((x) => Number.isFinite(x)))
+    if (![rot[i], tilt[i], psi[i], ox?.[i] ?? 0, oy?.[i] ?? 0].every((x) => Number.isFinite(x)))
       throw new FormatError('angle or origin is not a finite number', {
         source,
         line: lineOf(i),
@@ -265,7 +284,7 @@ function opticsNotApplied(doc: StarDocument, particles: StarLoop, noCtf: boolean
       return true;
     }
   };
-  if (!noCtf && (nonZero(RLN.ctfPremultiplied) || nonZero(RLN.ctfDataAreCtfPremultiplied)))
+  if (!noCtf && (nonZero(RLN.ctfDataArePhaseFlipped) || nonZero(RLN.ctfDataAreCtfPremultiplied)))
     throw new FormatError('the particles are CTF-premultiplied (or phase-flipped)', {
       source: doc.source,
       hint:
@@ -276,7 +295,7 @@ function opticsNotApplied(doc: StarDocument, particles: StarLoop, noCtf: boolean
     nonZero(RLN.beamTiltX) || nonZero(RLN.beamTiltY) ? 'beam tilt' : null,
     has(RLN.oddZernike) ? 'odd Zernike terms' : null,
     has(RLN.evenZernike) ? 'even Zernike terms' : null,
-    has(RLN.magMatrix00) ? 'anisotropic magnification' : null,
+    has(RLN.magMat00) ? 'anisotropic magnification' : null,
     has(RLN.mtfFileName) ? 'the detector MTF' : null,
   ].filter((x): x is string => x !== null);
   if (skipped.length)

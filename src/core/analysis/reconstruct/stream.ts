@@ -2,7 +2,8 @@ import { FormatError } from '../../errors.js';
 import { CancelledError } from '../../util/progress.js';
 import { imageRange, type StackLayout } from '../../io/mrc/stack.js';
 import { PARAMS, packParticle, type ParticleBatch } from './batch.js';
-import type { ReconstructionPlan } from './particles.js';
+import type { ParticleTable, ReconstructionPlan } from './particles.js';
+import { RLN } from '../../io/star/labels.js';
 
 /**
  * Where particle images come from: the CLI reads byte ranges of files, the browser slices File objects.
@@ -17,11 +18,13 @@ export interface ImageSource {
   describe(stack: string): string;
 }
 
-/** Headers of every stack the particles use, checked against the plan: box, image count, pixel size. */
+/**
+ * Headers of every stack the particles use, checked against the table: box and image count (their pixel sizes go
+ * to the one resolver, with the optics table's: planWithPixelSize).
+ */
 export async function checkStacks(
-  plan: ReconstructionPlan,
+  plan: Pick<ParticleTable, 'count' | 'stack' | 'index' | 'source' | 'lineOf' | 'boxSize'>,
   source: ImageSource,
-  pixelSizeFromOption: boolean,
 ): Promise<Map<string, StackLayout>> {
   const layouts = new Map<string, StackLayout>();
   const firstUse = new Map<string, number>();
@@ -45,21 +48,8 @@ export async function checkStacks(
         source: plan.source,
         line: plan.lineOf(i),
         found: `${layout.nx} px in ${stack}`,
-        expected: `${plan.boxSize} px (rlnImageSize)`,
+        expected: `${plan.boxSize} px (${RLN.imageSize})`,
         hint: 'The STAR and the stacks come from different extractions; give the matching pair',
-      });
-    if (
-      !pixelSizeFromOption &&
-      layout.pixelSizeA !== null &&
-      layout.pixelSizeA !== 1 &&
-      Math.abs(layout.pixelSizeA - plan.pixelSizeA) > 0.01 * plan.pixelSizeA
-    )
-      throw new FormatError('stack pixel size disagrees with the optics table', {
-        source: plan.source,
-        line: plan.lineOf(i),
-        found: `${layout.pixelSizeA} Å in the header of ${stack}`,
-        expected: `${plan.pixelSizeA} Å (${plan.pixelSizeFrom})`,
-        hint: 'If the header is wrong, confirm the STAR’s pixel size with --angpix',
       });
     layouts.set(stack, layout);
   }

@@ -15,6 +15,8 @@ export interface TiltCtfOptions extends CtfFitOptions {
   method?: TiltCtfMethod;
   handedness?: Handedness;
   boxPx?: number;
+  /** false: the TypeScript kernels (the job's compute context, carried with each tilt to its thread). */
+  simd?: boolean;
 }
 
 export interface TiltFit extends CtfSetFit {
@@ -48,7 +50,9 @@ export function fitTilt(
     counts[g]! += 1;
     return g;
   };
-  const groups = tiledGroups(image, nx, ny, pixelSizeA, box, groupOf, method === 'axis-strip' ? 1 : maxStrips);
+  const simd = options.simd ?? true;
+  const strips = method === 'axis-strip' ? 1 : maxStrips;
+  const groups = tiledGroups(image, nx, ny, pixelSizeA, box, groupOf, strips, simd);
   const parts = groups
     .map((g, i) => ({
       amplitude: g.amplitude,
@@ -59,6 +63,6 @@ export function fitTilt(
   if (!parts.length)
     throw new RangeError(`no tile lies within ${stride} px of the tilt axis (${tiltAxisDeg}°): check --tilt-axis-deg`);
   const set: SpectrumSet = { box: groups[0]!.box, pixelSizeA, parts };
-  const fit = fitCtfSet(set, { ...CTF_FIT_DEFAULTS, ...options });
+  const fit = fitCtfSet(set, { ...CTF_FIT_DEFAULTS, ...options }, simd);
   return { ...fit, tiles: parts.reduce((a, p) => a + p.tiles, 0), strips: parts.length };
 }

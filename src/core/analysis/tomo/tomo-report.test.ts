@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { bytesOf, fixture, textOf } from '../../../../test/paths.js';
-import { tomoReportJob, type TomoReportResult } from '../../app/tomo-report.js';
-import { ctfReportJob } from '../../app/ctf-report.js';
+import { tomoReportJob, type TomoReportResult } from '../../app/jobs/tomo-report.js';
+import { ctfReportJob } from '../../app/jobs/ctf-report.js';
 import { tiltFromImageName } from '../../io/tomo/names.js';
-import { inspectFile } from '../../app/inspect.js';
+import { inspectFile } from '../../app/jobs/inspect.js';
 import { jsonText, type NamedBytes } from '../../app/job.js';
 import { parseField } from '../../io/tomo/placeholders.js';
 import { tiltFromProjection } from '../../io/tomo/relion.js';

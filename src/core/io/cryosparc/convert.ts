@@ -3,6 +3,7 @@ import { DEFOCUS_A, FINITE, PIXEL_A } from '../fields.js';
 import type { NpyTable } from '../npy.js';
 import type { StarTableOut } from '../star/write.js';
 import { DEG, mat3, matrixToEuler, rotationVectorToRelionMatrix } from '../../geometry/rotation.js';
+import { RLN } from '../star/labels.js';
 
 export interface CsToStarResult {
   tables: StarTableOut[];
@@ -39,7 +40,7 @@ export function csToStar(cs: NpyTable, source: string): CsToStarResult {
   if (blob) {
     const paths = cs.strings('blob/path').map((p) => p.replace(/^>/, ''));
     const idx = cs.numbers('blob/idx', FINITE);
-    cols.push({ name: 'rlnImageName', values: paths.map((p, i) => `${String(idx[i]! + 1).padStart(6, '0')}@${p}`) });
+    cols.push({ name: RLN.imageName, values: paths.map((p, i) => `${String(idx[i]! + 1).padStart(6, '0')}@${p}`) });
   } else {
     warnings.push({
       code: 'no-blob',
@@ -50,22 +51,22 @@ export function csToStar(cs: NpyTable, source: string): CsToStarResult {
   }
   if (cs.has('location/micrograph_path'))
     cols.push({
-      name: 'rlnMicrographName',
+      name: RLN.micrographName,
       values: cs.strings('location/micrograph_path').map((p) => p.replace(/^>/, '')),
     });
   addCoordinates(cs, cols);
   if (cs.has('ctf/df1_A')) {
-    cols.push({ name: 'rlnDefocusU', values: cs.numbers('ctf/df1_A', DEFOCUS_A) });
-    cols.push({ name: 'rlnDefocusV', values: cs.numbers('ctf/df2_A', DEFOCUS_A) });
-    cols.push({ name: 'rlnDefocusAngle', values: cs.numbers('ctf/df_angle_rad', FINITE).map((r) => r * DEG) });
+    cols.push({ name: RLN.defocusU, values: cs.numbers('ctf/df1_A', DEFOCUS_A) });
+    cols.push({ name: RLN.defocusV, values: cs.numbers('ctf/df2_A', DEFOCUS_A) });
+    cols.push({ name: RLN.defocusAngle, values: cs.numbers('ctf/df_angle_rad', FINITE).map((r) => r * DEG) });
   } else warnings.push({ code: 'no-ctf', message: `${source}: no ctf/df1_A field; defocus columns left out` });
   if (cs.has('ctf/phase_shift_rad'))
-    cols.push({ name: 'rlnPhaseShift', values: cs.numbers('ctf/phase_shift_rad', FINITE).map((r) => r * DEG) });
+    cols.push({ name: RLN.phaseShift, values: cs.numbers('ctf/phase_shift_rad', FINITE).map((r) => r * DEG) });
   addPoses(cs, psize, cols, warnings, source);
-  cols.push({ name: 'rlnOpticsGroup', values: Array.from(groupOf, (g) => g + 1) });
+  cols.push({ name: RLN.opticsGroup, values: Array.from(groupOf, (g) => g + 1) });
   if (cs.has('alignments3D/split')) {
     const split = cs.numbers('alignments3D/split', FINITE);
-    if (new Set(split).size > 1) cols.push({ name: 'rlnRandomSubset', values: split.map((s) => s + 1) });
+    if (new Set(split).size > 1) cols.push({ name: RLN.randomSubset, values: split.map((s) => s + 1) });
   }
   for (const c of cols)
     if (c.values.length !== n) throw new Error(`internal: column ${c.name} has ${c.values.length} rows, expected ${n}`);
@@ -100,15 +101,15 @@ function opticsGroups(cs: NpyTable, psize: Float64Array): { groupOf: Int32Array;
     groupOf[i] = g;
   }
   const optics: Col[] = [
-    { name: 'rlnOpticsGroup', values: rows.map((_, g) => g + 1) },
-    { name: 'rlnOpticsGroupName', values: rows.map((_, g) => `opticsGroup${g + 1}`) },
+    { name: RLN.opticsGroup, values: rows.map((_, g) => g + 1) },
+    { name: RLN.opticsGroupName, values: rows.map((_, g) => `opticsGroup${g + 1}`) },
   ];
-  if (amp) optics.push({ name: 'rlnAmplitudeContrast', values: rows.map((i) => amp[i]!) });
-  if (csmm) optics.push({ name: 'rlnSphericalAberration', values: rows.map((i) => csmm[i]!) });
-  if (volt) optics.push({ name: 'rlnVoltage', values: rows.map((i) => volt[i]!) });
-  if (psize.every(Number.isFinite)) optics.push({ name: 'rlnImagePixelSize', values: rows.map((i) => psize[i]!) });
-  if (shape) optics.push({ name: 'rlnImageSize', values: rows.map((i) => shape[i * shapeCount]!) });
-  optics.push({ name: 'rlnImageDimensionality', values: rows.map(() => 2) });
+  if (amp) optics.push({ name: RLN.amplitudeContrast, values: rows.map((i) => amp[i]!) });
+  if (csmm) optics.push({ name: RLN.sphericalAberration, values: rows.map((i) => csmm[i]!) });
+  if (volt) optics.push({ name: RLN.voltage, values: rows.map((i) => volt[i]!) });
+  if (psize.every(Number.isFinite)) optics.push({ name: RLN.imagePixelSize, values: rows.map((i) => psize[i]!) });
+  if (shape) optics.push({ name: RLN.imageSize, values: rows.map((i) => shape[i * shapeCount]!) });
+  optics.push({ name: RLN.imageDimensionality, values: rows.map(() => 2) });
   return { groupOf, optics };
 }
 
@@ -118,8 +119,8 @@ function addCoordinates(cs: NpyTable, cols: Col[]): void {
   const fx = cs.numbers('location/center_x_frac', FINITE);
   const fy = cs.numbers('location/center_y_frac', FINITE);
   const shape = cs.numbers('location/micrograph_shape', FINITE);
-  cols.push({ name: 'rlnCoordinateX', values: fx.map((f, i) => Math.round(f * shape[2 * i + 1]!)) });
-  cols.push({ name: 'rlnCoordinateY', values: fy.map((f, i) => Math.round(f * shape[2 * i]!)) });
+  cols.push({ name: RLN.coordinateX, values: fx.map((f, i) => Math.round(f * shape[2 * i + 1]!)) });
+  cols.push({ name: RLN.coordinateY, values: fy.map((f, i) => Math.round(f * shape[2 * i]!)) });
 }
 
 function addPoses(cs: NpyTable, psize: Float64Array, cols: Col[], warnings: Warning[], source: string): void {
@@ -141,13 +142,13 @@ function addPoses(cs: NpyTable, psize: Float64Array, cols: Col[], warnings: Warn
     psi[i] = c * DEG;
   }
   cols.push(
-    { name: 'rlnAngleRot', values: rot },
-    { name: 'rlnAngleTilt', values: tilt },
-    { name: 'rlnAnglePsi', values: psi },
+    { name: RLN.angleRot, values: rot },
+    { name: RLN.angleTilt, values: tilt },
+    { name: RLN.anglePsi, values: psi },
   );
   if (cs.has('alignments3D/shift') && psize.every(Number.isFinite)) {
     const shift = cs.numbers('alignments3D/shift', FINITE);
-    cols.push({ name: 'rlnOriginXAngst', values: psize.map((p, i) => shift[2 * i]! * p) });
-    cols.push({ name: 'rlnOriginYAngst', values: psize.map((p, i) => shift[2 * i + 1]! * p) });
+    cols.push({ name: RLN.originXAngst, values: psize.map((p, i) => shift[2 * i]! * p) });
+    cols.push({ name: RLN.originYAngst, values: psize.map((p, i) => shift[2 * i + 1]! * p) });
   }
 }

@@ -3,7 +3,7 @@ import { FormatError, type Warning } from '../../errors.js';
 import type { Vec3, Volume } from '../../model/volume.js';
 import { halfToFloat } from './float16.js';
 import { HEADER_BYTES, MODES, UNSUPPORTED_MODES, labelsToStrings, readHeaderFields, type MrcHeader } from './header.js';
-import { countNonFinite } from '../../util/stats.js';
+import { scanValues, type ValueScan } from '../../util/stats.js';
 
 export type ByteOrder = 'little' | 'big';
 export type MrcKind = 'volume' | 'image' | 'image-stack' | 'volume-stack';
@@ -23,6 +23,8 @@ export interface MrcFile {
   volume: Volume;
   /** NaN and ±∞ values in the data (also a warning): callers that refuse them need not scan again. */
   nonFiniteValues: number;
+  /** The one pass over the values (non-finite count, range), for whoever checks the map (app/maps). */
+  values: ValueScan;
   warnings: Warning[];
 }
 
@@ -64,7 +66,7 @@ export function readMrc(input: ArrayBuffer | ArrayBufferView, options: ReadMrcOp
   }
   const fileData = decodeData(bytes, dataOffset, count, header.mode, littleEndian);
   const volume = toVolume(header, fileData, axisOrder, source, warnings);
-  const nonFiniteValues = checkValues(volume.data, source, warnings);
+  const values = checkValues(volume.data, source, warnings);
   return {
     header,
     byteOrder: littleEndian ? 'little' : 'big',
@@ -75,7 +77,8 @@ export function readMrc(input: ArrayBuffer | ArrayBufferView, options: ReadMrcOp
     extendedHeaderType: decodeAscii(header.exttyp).replace(/\0/g, '').trim(),
     labels: labelsToStrings(header.labels, header.nlabl),
     volume,
-    nonFiniteValues,
+    nonFiniteValues: values.nonFinite,
+    values,
     warnings,
   };
 }
@@ -300,12 +303,13 @@ function voxelSize(h: MrcHeader, source: string, warnings: Warning[]): Vec3 | nu
   return [px(0), px(1), px(2)];
 }
 
-function checkValues(data: Float32Array, source: string, warnings: Warning[]): number {
-  const bad = countNonFinite(data).count;
+function checkValues(data: Float32Array, source: string, warnings: Warning[]): ValueScan {
+  const scan = scanValues(data);
+  const bad = scan.nonFinite;
   if (bad > 0) {
     warnings.push({ code: 'non-finite', message: `${source}: ${bad} of ${data.length} values are NaN or infinite` });
   }
-  return bad;
+  return scan;
 }
 
 function classify(h: MrcHeader, source: string): MrcKind {

@@ -1,6 +1,7 @@
 import { FormatError } from '../../errors.js';
 import type { NpyTable } from '../npy.js';
 import type { StarDocument } from '../star/read.js';
+import { RLN } from '../star/labels.js';
 
 /**
  * 2D / 3D classification results. RELION (ml_model.cpp, ml_optimiser.cpp): run_itNNN_model.star has
@@ -47,24 +48,24 @@ export function iterationOf(name: string): number | null {
 
 export function readClassModel(doc: StarDocument): ClassModel {
   const loop = doc.blocks.find((b) => b.name === 'model_classes')?.loop;
-  if (!loop || !loop.has('rlnClassDistribution'))
+  if (!loop || !loop.has(RLN.classDistribution))
     throw new FormatError('no class table', {
       source: doc.source,
-      expected: 'data_model_classes with _rlnClassDistribution (a run_itNNN_model.star)',
+      expected: `data_model_classes with _${RLN.classDistribution} (a run_itNNN_model.star)`,
     });
   const general = doc.blocks.find((b) => b.name === 'model_general')?.pairs;
   const num = (c: string): Float64Array | null => (loop.has(c) ? loop.numbers(c) : null);
   const [pop, rot, tr, res] = [
-    'rlnClassDistribution',
-    'rlnAccuracyRotations',
-    'rlnAccuracyTranslationsAngst',
-    'rlnEstimatedResolution',
+    RLN.classDistribution,
+    RLN.accuracyRotations,
+    RLN.accuracyTranslationsAngst,
+    RLN.estimatedResolution,
   ].map(num);
   // RELION 3.0 wrote rlnAccuracyTranslations in pixels; the Å column is 3.1+.
-  const trPx = !tr && loop.has('rlnAccuracyTranslations') ? loop.numbers('rlnAccuracyTranslations') : null;
-  const px = Number(general?.get('rlnPixelSize') ?? NaN);
-  const dim = Number(general?.get('rlnReferenceDimensionality') ?? NaN);
-  const pmax = Number(general?.get('rlnAveragePmax') ?? NaN);
+  const trPx = !tr && loop.has(RLN.accuracyTranslations) ? loop.numbers(RLN.accuracyTranslations) : null;
+  const px = Number(general?.get(RLN.pixelSize) ?? NaN);
+  const dim = Number(general?.get(RLN.referenceDimensionality) ?? NaN);
+  const pmax = Number(general?.get(RLN.averagePmax) ?? NaN);
   const finiteOrNull = (v: number | undefined): number | null => (v !== undefined && Number.isFinite(v) ? v : null);
   return {
     source: doc.source,
@@ -85,7 +86,7 @@ export function readClassModel(doc: StarDocument): ClassModel {
 /** rlnChangesOptimalClasses of an optimiser STAR (0–1), or null. */
 export function readClassChanges(doc: StarDocument): number | null {
   for (const b of doc.blocks) {
-    const v = b.pairs.get('rlnChangesOptimalClasses');
+    const v = b.pairs.get(RLN.changesOptimalClasses);
     if (v !== undefined && Number.isFinite(Number(v))) return Number(v);
   }
   return null;
@@ -93,19 +94,19 @@ export function readClassChanges(doc: StarDocument): number | null {
 
 /** Per-particle class assignment of a RELION data STAR. */
 export function readClassMembership(doc: StarDocument): ClassMembership {
-  const loop = doc.blocks.find((b) => b.loop?.has('rlnClassNumber'))?.loop;
+  const loop = doc.blocks.find((b) => b.loop?.has(RLN.classNumber))?.loop;
   if (!loop)
     throw new FormatError('no class numbers', {
       source: doc.source,
-      expected: '_rlnClassNumber per particle (a classification run_itNNN_data.star)',
+      expected: `_${RLN.classNumber} per particle (a classification run_itNNN_data.star)`,
     });
   return {
     source: doc.source,
     iteration: iterationOf(doc.source),
-    classNumber: Int32Array.from(loop.numbers('rlnClassNumber')),
-    pMax: loop.has('rlnMaxValueProbDistribution') ? loop.numbers('rlnMaxValueProbDistribution') : null,
-    significantSamples: loop.has('rlnNrOfSignificantSamples') ? loop.numbers('rlnNrOfSignificantSamples') : null,
-    micrograph: loop.has('rlnMicrographName') ? loop.strings('rlnMicrographName') : null,
+    classNumber: Int32Array.from(loop.numbers(RLN.classNumber)),
+    pMax: loop.has(RLN.maxValueProbDistribution) ? loop.numbers(RLN.maxValueProbDistribution) : null,
+    significantSamples: loop.has(RLN.nrOfSignificantSamples) ? loop.numbers(RLN.nrOfSignificantSamples) : null,
+    micrograph: loop.has(RLN.micrographName) ? loop.strings(RLN.micrographName) : null,
   };
 }
 

@@ -1,5 +1,6 @@
 import { FormatError } from '../../errors.js';
 import type { StarDocument } from '../star/read.js';
+import { RLN } from '../star/labels.js';
 
 /**
  * Motion-correction results. RELION's corrected_micrographs.star carries rlnAccumMotionTotal/Early/Late per
@@ -23,23 +24,23 @@ export interface MicrographMotionRow {
 
 /** Rows of a corrected_micrographs.star (RELION 3.1–5). */
 export function readCorrectedMicrographs(doc: StarDocument): MicrographMotionRow[] {
-  const loop = doc.blocks.find((b) => b.loop?.has('rlnMicrographName'))?.loop;
+  const loop = doc.blocks.find((b) => b.loop?.has(RLN.micrographName))?.loop;
   if (!loop)
     throw new FormatError('no micrographs table', {
       source: doc.source,
-      expected: 'data_micrographs with _rlnMicrographName (a MotionCorr corrected_micrographs.star)',
+      expected: `data_micrographs with _${RLN.micrographName} (a MotionCorr corrected_micrographs.star)`,
     });
-  const name = loop.strings('rlnMicrographName');
+  const name = loop.strings(RLN.micrographName);
   const num = (c: string): Float64Array | null => (loop.has(c) ? loop.numbers(c) : null);
   const [total, early, late, group] = [
-    'rlnAccumMotionTotal',
-    'rlnAccumMotionEarly',
-    'rlnAccumMotionLate',
-    'rlnOpticsGroup',
+    RLN.accumMotionTotal,
+    RLN.accumMotionEarly,
+    RLN.accumMotionLate,
+    RLN.opticsGroup,
   ].map(num);
-  const meta = loop.has('rlnMicrographMetadata') ? loop.strings('rlnMicrographMetadata') : null;
-  const pixel = opticsColumn(doc, 'rlnMicrographOriginalPixelSize');
-  const micPixel = opticsColumn(doc, 'rlnMicrographPixelSize');
+  const meta = loop.has(RLN.micrographMetadata) ? loop.strings(RLN.micrographMetadata) : null;
+  const pixel = opticsColumn(doc, RLN.micrographOriginalPixelSize);
+  const micPixel = opticsColumn(doc, RLN.micrographPixelSize);
   const pick = (m: Map<number, number>, g: number | undefined): number | null =>
     m.get(g ?? 1) ?? (m.size === 1 ? [...m.values()][0]! : null);
   return name.map((m, i) => ({
@@ -58,7 +59,7 @@ function opticsColumn(doc: StarDocument, column: string): Map<number, number> {
   const optics = doc.blocks.find((b) => b.name === 'optics')?.loop;
   const out = new Map<number, number>();
   if (!optics?.has(column)) return out;
-  const g = optics.has('rlnOpticsGroup') ? optics.numbers('rlnOpticsGroup') : null;
+  const g = optics.has(RLN.opticsGroup) ? optics.numbers(RLN.opticsGroup) : null;
   optics.numbers(column).forEach((v, i) => out.set(g?.[i] ?? i + 1, v));
   return out;
 }
@@ -80,29 +81,29 @@ export interface MotionTrack {
 /** A RELION per-micrograph motion STAR (data_general + data_global_shift). */
 export function readMotionStar(doc: StarDocument): MotionTrack {
   const general = doc.blocks.find((b) => b.name === 'general')?.pairs;
-  const shifts = doc.blocks.find((b) => b.loop?.has('rlnMicrographShiftX'))?.loop;
+  const shifts = doc.blocks.find((b) => b.loop?.has(RLN.micrographShiftX))?.loop;
   if (!shifts)
     throw new FormatError('no global shifts', {
       source: doc.source,
-      expected: 'data_global_shift with _rlnMicrographShiftX/Y (a RELION per-micrograph motion STAR)',
+      expected: `data_global_shift with _${RLN.micrographShiftX}/Y (a RELION per-micrograph motion STAR)`,
     });
   const num = (k: string): number | null => {
     const v = general?.get(k);
     return v !== undefined && Number.isFinite(Number(v)) ? Number(v) : null;
   };
-  const [x, y] = shifts.numberColumns(['rlnMicrographShiftX', 'rlnMicrographShiftY']);
-  const frames = shifts.has('rlnMicrographFrameNumber')
-    ? Array.from(shifts.numbers('rlnMicrographFrameNumber'))
+  const [x, y] = shifts.numberColumns([RLN.micrographShiftX, RLN.micrographShiftY]);
+  const frames = shifts.has(RLN.micrographFrameNumber)
+    ? Array.from(shifts.numbers(RLN.micrographFrameNumber))
     : Array.from({ length: shifts.rows }, (_, i) => i + 1);
   return {
     source: doc.source,
     frames,
     shiftXPx: Array.from(x!),
     shiftYPx: Array.from(y!),
-    dosePerFrameEPerA2: num('rlnMicrographDoseRate'),
-    preExposureEPerA2: num('rlnMicrographPreExposure') ?? 0,
-    pixelSizeA: num('rlnMicrographOriginalPixelSize'),
-    voltageKv: num('rlnVoltage'),
+    dosePerFrameEPerA2: num(RLN.micrographDoseRate),
+    preExposureEPerA2: num(RLN.micrographPreExposure) ?? 0,
+    pixelSizeA: num(RLN.micrographOriginalPixelSize),
+    voltageKv: num(RLN.voltage),
   };
 }
 

@@ -1,5 +1,6 @@
 import { FormatError } from '../../errors.js';
 import { readStar } from '../star/read.js';
+import { RLN } from '../star/labels.js';
 
 /**
  * Particle picks, whatever wrote them, as centres in micrograph pixels grouped by micrograph:
@@ -89,15 +90,15 @@ export function readPicks(name: string, text: string): MicrographPicks[] {
 
 function starPicks(name: string, text: string): MicrographPicks[] {
   const doc = readStar(text, { source: name });
-  const loop = doc.blocks.find((b) => b.loop?.has('rlnCoordinateX'))?.loop;
+  const loop = doc.blocks.find((b) => b.loop?.has(RLN.coordinateX))?.loop;
   if (!loop) {
     // An empty coordinate file (a micrograph with no picks) has the header only, or nothing.
     if (!doc.blocks.some((b) => b.loop)) return [{ micrograph: micrographKey(name), xPx: [], yPx: [] }];
-    throw new FormatError('no coordinates', { source: name, expected: '_rlnCoordinateX and _rlnCoordinateY' });
+    throw new FormatError('no coordinates', { source: name, expected: `_${RLN.coordinateX} and _${RLN.coordinateY}` });
   }
-  const [x, y] = loop.numberColumns(['rlnCoordinateX', 'rlnCoordinateY']);
-  const keys = loop.has('rlnMicrographName')
-    ? loop.strings('rlnMicrographName').map(micrographKey)
+  const [x, y] = loop.numberColumns([RLN.coordinateX, RLN.coordinateY]);
+  const keys = loop.has(RLN.micrographName)
+    ? loop.strings(RLN.micrographName).map(micrographKey)
     : new Array<string>(loop.rows).fill(micrographKey(name));
   return loop.rows ? byMicrograph(keys, x!, y!) : [{ micrograph: micrographKey(name), xPx: [], yPx: [] }];
 }

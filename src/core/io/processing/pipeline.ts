@@ -1,4 +1,5 @@
 import type { StarDocument } from '../star/read.js';
+import { RLN } from '../star/labels.js';
 
 /**
  * RELION's project bookkeeping: default_pipeline.star (every job, its type and status) and each job's
@@ -42,14 +43,14 @@ export function parseJobName(name: string): { name: string; kind: string; number
 
 /** The jobs of a default_pipeline.star, in file order. */
 export function readPipeline(doc: StarDocument): PipelineJob[] {
-  const loop = doc.blocks.find((b) => b.loop?.has('rlnPipeLineProcessName'))?.loop;
+  const loop = doc.blocks.find((b) => b.loop?.has(RLN.pipeLineProcessName))?.loop;
   if (!loop) return [];
-  const names = loop.strings('rlnPipeLineProcessName');
+  const names = loop.strings(RLN.pipeLineProcessName);
   const col = (c: string): string[] | null => (loop.has(c) ? loop.strings(c) : null);
-  const alias = col('rlnPipeLineProcessAlias');
-  const typeLabel = col('rlnPipeLineProcessTypeLabel') ?? col('rlnPipeLineProcessType');
-  const statusLabel = col('rlnPipeLineProcessStatusLabel');
-  const status = col('rlnPipeLineProcessStatus');
+  const alias = col(RLN.pipeLineProcessAlias);
+  const typeLabel = col(RLN.pipeLineProcessTypeLabel) ?? col(RLN.pipeLineProcessType);
+  const statusLabel = col(RLN.pipeLineProcessStatusLabel);
+  const status = col(RLN.pipeLineProcessStatus);
   const jobs: PipelineJob[] = [];
   names.forEach((n, i) => {
     const j = parseJobName(n);
@@ -69,12 +70,12 @@ export function readPipeline(doc: StarDocument): PipelineJob[] {
 export function readJobOptions(doc: StarDocument): Map<string, string> {
   const out = new Map<string, string>();
   const has = (b: StarDocument['blocks'][number]): boolean =>
-    !!b.loop?.has('rlnJobOptionVariable') && !!b.loop.has('rlnJobOptionValue');
+    !!b.loop?.has(RLN.jobOptionVariable) && !!b.loop.has(RLN.jobOptionValue);
   const block = doc.blocks.find((b) => b.name === 'joboptions_values' && has(b)) ?? doc.blocks.find(has);
   const loop = block?.loop;
-  if (!loop || !loop.has('rlnJobOptionVariable') || !loop.has('rlnJobOptionValue')) return out;
-  const k = loop.strings('rlnJobOptionVariable');
-  const v = loop.strings('rlnJobOptionValue');
+  if (!loop || !loop.has(RLN.jobOptionVariable) || !loop.has(RLN.jobOptionValue)) return out;
+  const k = loop.strings(RLN.jobOptionVariable);
+  const v = loop.strings(RLN.jobOptionValue);
   k.forEach((key, i) => out.set(key, v[i] === '""' ? '' : (v[i] ?? '')));
   return out;
 }
@@ -82,11 +83,11 @@ export function readJobOptions(doc: StarDocument): Map<string, string> {
 /** A job.star's job type (3.1: a number; 4/5: "relion.class3d"), or null. */
 export function jobTypeOf(doc: StarDocument): string | null {
   const b = doc.blocks.find((x) => x.name === 'job');
-  return b?.pairs.get('rlnJobTypeLabel') ?? b?.pairs.get('rlnJobType') ?? null;
+  return b?.pairs.get(RLN.jobTypeLabel) ?? b?.pairs.get(RLN.jobType) ?? null;
 }
 
 /** The files a pipeline names as nodes (`data_pipeline_nodes`: every job's inputs and outputs), in file order. */
 export function readPipelineNodes(doc: StarDocument): string[] {
-  const loop = doc.blocks.find((b) => b.loop?.has('rlnPipeLineNodeName'))?.loop;
-  return loop ? loop.strings('rlnPipeLineNodeName') : [];
+  const loop = doc.blocks.find((b) => b.loop?.has(RLN.pipeLineNodeName))?.loop;
+  return loop ? loop.strings(RLN.pipeLineNodeName) : [];
 }

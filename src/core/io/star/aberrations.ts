@@ -1,5 +1,6 @@
 import { FormatError } from '../../errors.js';
 import type { StarDocument } from './read.js';
+import { RLN } from './labels.js';
 
 /**
  * What RELION 3.1+ CTF refinement writes into the optics table, per optics group: beam tilt (mrad), the odd
@@ -36,23 +37,23 @@ export function readOpticsAberrations(doc: StarDocument): OpticsAberrations[] {
   const loop = doc.blocks.find((b) => b.name === 'optics')?.loop;
   if (!loop) return [];
   const has = (c: string): boolean => loop.has(c);
-  if (!['rlnBeamTiltX', 'rlnOddZernike', 'rlnEvenZernike', 'rlnMagMat00'].some(has)) return [];
+  if (![RLN.beamTiltX, RLN.oddZernike, RLN.evenZernike, RLN.magMat00].some(has)) return [];
   const num = (c: string): Float64Array | null => (has(c) ? loop.numbers(c) : null);
   const [bx, by, v, cs, px, m00, m01, m10, m11] = [
-    'rlnBeamTiltX',
-    'rlnBeamTiltY',
-    'rlnVoltage',
-    'rlnSphericalAberration',
-    'rlnImagePixelSize',
-    'rlnMagMat00',
-    'rlnMagMat01',
-    'rlnMagMat10',
-    'rlnMagMat11',
+    RLN.beamTiltX,
+    RLN.beamTiltY,
+    RLN.voltage,
+    RLN.sphericalAberration,
+    RLN.imagePixelSize,
+    RLN.magMat00,
+    RLN.magMat01,
+    RLN.magMat10,
+    RLN.magMat11,
   ].map(num);
-  const odd = has('rlnOddZernike') ? loop.strings('rlnOddZernike') : null;
-  const even = has('rlnEvenZernike') ? loop.strings('rlnEvenZernike') : null;
-  const groups = has('rlnOpticsGroup') ? loop.numbers('rlnOpticsGroup') : null;
-  const names = has('rlnOpticsGroupName') ? loop.strings('rlnOpticsGroupName') : null;
+  const odd = has(RLN.oddZernike) ? loop.strings(RLN.oddZernike) : null;
+  const even = has(RLN.evenZernike) ? loop.strings(RLN.evenZernike) : null;
+  const groups = has(RLN.opticsGroup) ? loop.numbers(RLN.opticsGroup) : null;
+  const names = has(RLN.opticsGroupName) ? loop.strings(RLN.opticsGroupName) : null;
   return Array.from({ length: loop.rows }, (_, i) => ({
     group: groups?.[i] ?? i + 1,
     name: names?.[i] ?? `opticsGroup${i + 1}`,
@@ -61,8 +62,8 @@ export function readOpticsAberrations(doc: StarDocument): OpticsAberrations[] {
     pixelSizeA: px?.[i] ?? null,
     beamTiltXMrad: bx?.[i] ?? null,
     beamTiltYMrad: by?.[i] ?? null,
-    oddZernike: odd ? vector(odd[i]!, doc.source, 'rlnOddZernike') : [],
-    evenZernike: even ? vector(even[i]!, doc.source, 'rlnEvenZernike') : [],
+    oddZernike: odd ? vector(odd[i]!, doc.source, RLN.oddZernike) : [],
+    evenZernike: even ? vector(even[i]!, doc.source, RLN.evenZernike) : [],
     magMatrix:
       m00 && m01 && m10 && m11
         ? [

@@ -85,7 +85,7 @@ function joinOptics(
   source: string,
 ): { optics: OpticsGroup[]; opticsIndex: Int32Array; convention: 'relion-3.1' } {
   if (!optLoop.has(RLN.opticsGroup)) {
-    throw new FormatError('column is missing', { source, field: 'data_optics', expected: '_rlnOpticsGroup' });
+    throw new FormatError('column is missing', { source, field: 'data_optics', expected: `_${RLN.opticsGroup}` });
   }
   const ids = optLoop.numbers(RLN.opticsGroup);
   const names = optLoop.has(RLN.opticsGroupName) ? optLoop.strings(RLN.opticsGroupName) : null;
@@ -113,7 +113,7 @@ function joinOptics(
       if (k === undefined) {
         throw new FormatError('particle refers to an optics group that data_optics does not define', {
           source,
-          field: '_rlnOpticsGroup',
+          field: `_${RLN.opticsGroup}`,
           found: String(g[r]),
           expected: `one of ${[...byId.keys()].join(', ')}`,
         });
@@ -124,7 +124,7 @@ function joinOptics(
     throw new FormatError('column is missing', {
       source,
       field: 'data_particles',
-      expected: '_rlnOpticsGroup (data_optics has several groups)',
+      expected: `_${RLN.opticsGroup} (data_optics has several groups)`,
     });
   }
   return { optics, opticsIndex, convention: 'relion-3.1' };
@@ -182,7 +182,7 @@ function origins(
       if (px === null) {
         warnings.push({
           code: 'origin-pixels',
-          message: `${source}: origins are in pixels (rlnOriginX) and no pixel size is given; origins left out`,
+          message: `${source}: origins are in pixels (${RLN.originX}) and no pixel size is given; origins left out`,
         });
         return { originXA: null, originYA: null };
       }

@@ -4,6 +4,7 @@ import type { StarBlock, StarDocument } from '../star/read.js';
 import type { StarLoop } from '../star/loop.js';
 import { stemOf, tiltsFromImageNames } from './names.js';
 import { PlaceholderLog, type FieldKind } from './placeholders.js';
+import { RLN } from '../star/labels.js';
 
 /**
  * RELION tomography STARs (RELION 4 and 5, and WarpTools' exports of them):
@@ -25,16 +26,16 @@ export interface RelionTomoRead {
 }
 
 const COLUMNS: [keyof TiltRecord, string, FieldKind][] = [
-  ['tiltDeg', 'rlnTomoNominalStageTiltAngle', 'angle'],
-  ['axisDeg', 'rlnTomoNominalTiltAxisAngle', 'angle'],
-  ['preExposureEPerA2', 'rlnMicrographPreExposure', 'dose'],
-  ['defocusUA', 'rlnDefocusU', 'defocus'],
-  ['defocusVA', 'rlnDefocusV', 'defocus'],
-  ['astigmatismAngleDeg', 'rlnDefocusAngle', 'angle'],
-  ['fitResolutionA', 'rlnCtfMaxResolution', 'resolution'],
-  ['ctfScore', 'rlnCtfFigureOfMerit', 'score'],
-  ['bfactorA2', 'rlnCtfBfactor', 'bfactor'],
-  ['motionTotal', 'rlnAccumMotionTotal', 'motion'],
+  ['tiltDeg', RLN.tomoNominalStageTiltAngle, 'angle'],
+  ['axisDeg', RLN.tomoNominalTiltAxisAngle, 'angle'],
+  ['preExposureEPerA2', RLN.micrographPreExposure, 'dose'],
+  ['defocusUA', RLN.defocusU, 'defocus'],
+  ['defocusVA', RLN.defocusV, 'defocus'],
+  ['astigmatismAngleDeg', RLN.defocusAngle, 'angle'],
+  ['fitResolutionA', RLN.ctfMaxResolution, 'resolution'],
+  ['ctfScore', RLN.ctfFigureOfMerit, 'score'],
+  ['bfactorA2', RLN.ctfBfactor, 'bfactor'],
+  ['motionTotal', RLN.accumMotionTotal, 'motion'],
 ];
 
 /** Tokens of a column (or undefined when the loop has none). */
@@ -47,10 +48,10 @@ function first(l: StarLoop, name: string): string | undefined {
 }
 
 const isTiltBlock = (l: StarLoop): boolean =>
-  l.has('rlnTomoNominalStageTiltAngle') ||
-  l.has('rlnTomoProjX') ||
-  l.has('rlnTomoYTilt') ||
-  (l.has('rlnMicrographPreExposure') && !l.has('rlnTomoTiltSeriesStarFile'));
+  l.has(RLN.tomoNominalStageTiltAngle) ||
+  l.has(RLN.tomoProjX) ||
+  l.has(RLN.tomoYTilt) ||
+  (l.has(RLN.micrographPreExposure) && !l.has(RLN.tomoTiltSeriesStarFile));
 
 /** "[0.99,0.0,0.12,3.1]" (RELION 4 / WarpTools) or four numbers separated by spaces or commas. */
 function vector4(text: string | undefined): number[] | undefined {
@@ -87,11 +88,11 @@ function tiltSource(block: StarBlock, doc: StarDocument, kind: TiltSourceKind, s
   const l = block.loop!;
   const log = new PlaceholderLog();
   const cols = COLUMNS.map(([key, name, k]) => [key, name, k, col(l, name)] as const);
-  const images = col(l, 'rlnMicrographName') ?? col(l, 'rlnTomoTiltMovieFile') ?? col(l, 'rlnMicrographMovieName');
-  const px = col(l, 'rlnTomoProjX'),
-    py = col(l, 'rlnTomoProjY');
-  const yTilt = col(l, 'rlnTomoYTilt'),
-    zRot = col(l, 'rlnTomoZRot');
+  const images = col(l, RLN.micrographName) ?? col(l, RLN.tomoTiltMovieFile) ?? col(l, RLN.micrographMovieName);
+  const px = col(l, RLN.tomoProjX),
+    py = col(l, RLN.tomoProjY);
+  const yTilt = col(l, RLN.tomoYTilt),
+    zRot = col(l, RLN.tomoZRot);
   const offsets: number[] = [];
   const tilts: TiltRecord[] = [];
   for (let i = 0; i < l.rows; i++) {
@@ -103,12 +104,12 @@ function tiltSource(block: StarBlock, doc: StarDocument, kind: TiltSourceKind, s
       if (v !== undefined) (t as unknown as Record<string, number>)[key] = v;
     }
     // Aligned tilt and axis (RELION 5 AlignTiltSeries) where there is no nominal one; their offset is reported.
-    const yt = yTilt ? log.read('_rlnTomoYTilt', 'angle', yTilt[i]) : undefined;
+    const yt = yTilt ? log.read(`_${RLN.tomoYTilt}`, 'angle', yTilt[i]) : undefined;
     if (yt !== undefined) {
       if (t.tiltDeg === undefined) t.tiltDeg = yt;
       else offsets.push(yt - t.tiltDeg);
     }
-    const zr = zRot ? log.read('_rlnTomoZRot', 'angle', zRot[i]) : undefined;
+    const zr = zRot ? log.read(`_${RLN.tomoZRot}`, 'angle', zRot[i]) : undefined;
     if (zr !== undefined && t.axisDeg === undefined) t.axisDeg = zr;
     if (px && py && t.tiltDeg === undefined) {
       const x = vector4(px[i]),
@@ -130,7 +131,7 @@ function tiltSource(block: StarBlock, doc: StarDocument, kind: TiltSourceKind, s
     const angles = tiltsFromImageNames(images);
     if (angles) tilts.forEach((t, i) => angles[i] !== null && (t.tiltDeg = angles[i]!));
   }
-  const named = first(l, 'rlnTomoName');
+  const named = first(l, RLN.tomoName);
   const generic = /^(tilt_images|micrographs|images|global|)$/i.test(block.name);
   const series = named ?? (generic ? seriesHint : block.name);
   const axes = tilts.flatMap((t) => (t.axisDeg !== undefined ? [t.axisDeg] : []));
@@ -144,11 +145,11 @@ function tiltSource(block: StarBlock, doc: StarDocument, kind: TiltSourceKind, s
   const axis = median(axes);
   if (axis !== undefined) {
     source.axisDeg = axis;
-    source.axisMeaning = l.has('rlnTomoNominalTiltAxisAngle')
-      ? 'nominal (_rlnTomoNominalTiltAxisAngle, from the image Y axis)'
-      : l.has('rlnTomoZRot')
-        ? 'aligned (_rlnTomoZRot, from the image Y axis)'
-        : 'from the projection matrices (_rlnTomoProjX/Y, from the image Y axis)';
+    source.axisMeaning = l.has(RLN.tomoNominalTiltAxisAngle)
+      ? `nominal (_${RLN.tomoNominalTiltAxisAngle}, from the image Y axis)`
+      : l.has(RLN.tomoZRot)
+        ? `aligned (_${RLN.tomoZRot}, from the image Y axis)`
+        : `from the projection matrices (_${RLN.tomoProjX}/Y, from the image Y axis)`;
   }
   const offset = median(offsets);
   if (offset !== undefined) source.tiltOffsetDeg = offset;
@@ -162,9 +163,8 @@ function opticsOf(doc: StarDocument): { pixelSizeA?: number; voltageKv?: number 
     const l = b.loop;
     const get = (name: string): number | undefined =>
       l ? log.read(name, 'generic', first(l, name)) : log.read(name, 'generic', b.pairs.get(name));
-    const p =
-      get('rlnTomoTiltSeriesPixelSize') ?? get('rlnMicrographPixelSize') ?? get('rlnMicrographOriginalPixelSize');
-    const v = get('rlnVoltage');
+    const p = get(RLN.tomoTiltSeriesPixelSize) ?? get(RLN.micrographPixelSize) ?? get(RLN.micrographOriginalPixelSize);
+    const v = get(RLN.voltage);
     if (p !== undefined && p > 0 && out.pixelSizeA === undefined) out.pixelSizeA = p;
     if (v !== undefined && v > 0 && out.voltageKv === undefined) out.voltageKv = v;
   }
@@ -174,7 +174,7 @@ function opticsOf(doc: StarDocument): { pixelSizeA?: number; voltageKv?: number 
 /** True when a STAR document is one of RELION's tomography tables (so `info` and `tomo-report` read it as such). */
 export function isRelionTomoStar(doc: StarDocument): boolean {
   return doc.blocks.some(
-    (b) => b.loop && (isTiltBlock(b.loop) || b.loop.has('rlnTomoTiltSeriesStarFile') || b.loop.has('rlnTomoName')),
+    (b) => b.loop && (isTiltBlock(b.loop) || b.loop.has(RLN.tomoTiltSeriesStarFile) || b.loop.has(RLN.tomoName)),
   );
 }
 
@@ -186,33 +186,34 @@ export function readRelionTomo(doc: StarDocument): RelionTomoRead {
   for (const b of doc.blocks) {
     const l = b.loop;
     if (!l) continue;
-    if (l.has('rlnTomoTiltSeriesStarFile')) {
+    if (l.has(RLN.tomoTiltSeriesStarFile)) {
       isGlobal = true;
-      const names = col(l, 'rlnTomoName') ?? [];
-      col(l, 'rlnTomoTiltSeriesStarFile')!.forEach((path, i) =>
+      const names = col(l, RLN.tomoName) ?? [];
+      col(l, RLN.tomoTiltSeriesStarFile)!.forEach((path, i) =>
         references.push({ series: names[i] ?? stemOf(path), path }),
       );
       continue;
     }
     if (isTiltBlock(l)) {
-      sources.push(tiltSource(b, doc, l.has('rlnTomoProjX') ? 'relion-tomograms-star' : 'relion5-tilt-star'));
+      sources.push(tiltSource(b, doc, l.has(RLN.tomoProjX) ? 'relion-tomograms-star' : 'relion5-tilt-star'));
       continue;
     }
-    if (l.has('rlnTomoName') && !l.has('rlnDefocusU')) {
+    if (l.has(RLN.tomoName) && !l.has(RLN.defocusU)) {
       isGlobal = true;
       continue;
     }
-    if (l.has('rlnDefocusU') && l.has('rlnMicrographName'))
-      sources.push(tiltSource(b, doc, 'relion-ctf-star', seriesFromImages(col(l, 'rlnMicrographName')!)));
-    else if (l.has('rlnAccumMotionTotal') && l.has('rlnMicrographName'))
-      sources.push(tiltSource(b, doc, 'relion-motion-star', seriesFromImages(col(l, 'rlnMicrographName')!)));
+    if (l.has(RLN.defocusU) && l.has(RLN.micrographName))
+      sources.push(tiltSource(b, doc, 'relion-ctf-star', seriesFromImages(col(l, RLN.micrographName)!)));
+    else if (l.has(RLN.accumMotionTotal) && l.has(RLN.micrographName))
+      sources.push(tiltSource(b, doc, 'relion-motion-star', seriesFromImages(col(l, RLN.micrographName)!)));
   }
   if (!sources.length && !references.length)
     throw new FormatError('no tilt-series table', {
       source: doc.source,
       expected:
-        'a RELION tomography STAR: per-tilt rows with _rlnTomoNominalStageTiltAngle, _rlnMicrographPreExposure or ' +
-        '_rlnTomoProjX, or a tomograms.star with _rlnTomoTiltSeriesStarFile',
+        `a RELION tomography STAR: per-tilt rows with _${RLN.tomoNominalStageTiltAngle}, ` +
+        `_${RLN.micrographPreExposure} or ` +
+        `_${RLN.tomoProjX}, or a tomograms.star with _${RLN.tomoTiltSeriesStarFile}`,
     });
   for (const s of sources) {
     if (optics.pixelSizeA !== undefined) s.pixelSizeA = optics.pixelSizeA;

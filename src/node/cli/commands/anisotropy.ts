@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
-import { anisotropyJob } from '../../../core/app/anisotropy.js';
+import { anisotropyJob } from '../../../core/app/jobs/anisotropy.js';
 import { readNamed, writeOutputs } from '../../job-io.js';
 import { terminalProgress } from '../../progress.js';
 import { fmt, printJson, warn } from '../output.js';
 import { addMaskOptions, inputPaths, integer, maskSpec, num, positiveNumber, type MaskFlags } from '../options.js';
+import { processCompute } from '../../compute.js';
 
 interface AnisotropyFlags extends MaskFlags {
   angpix?: number;
@@ -42,6 +43,7 @@ export function registerAnisotropy(program: Command): void {
     )
     .action(async (h1: string, h2: string, opts: AnisotropyFlags) => {
       const mask = await maskSpec(opts);
+      const compute = await processCompute();
       const progress = terminalProgress('anisotropy');
       let job;
       try {
@@ -50,11 +52,12 @@ export function registerAnisotropy(program: Command): void {
             half1: await readNamed(h1),
             half2: await readNamed(h2),
             ...(mask ? { mask } : {}),
-            angpixA: opts.angpix ?? null,
+            pixelSizeA: opts.angpix ?? null,
             coneAngleDeg: opts.coneAngle,
             directions: opts.directions,
           },
           progress.ctx,
+          compute,
         );
       } finally {
         progress.stop();

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { budgetJob, type BudgetFit, type SingleMapBudget } from '../../../core/app/budget.js';
+import { budgetJob, type BudgetFit, type SingleMapBudget } from '../../../core/app/jobs/budget.js';
 import { InputError } from '../../files.js';
 import { readNamed, readNamedOptional, writeOutputs } from '../../job-io.js';
 import { fmt, printJson, warn } from '../output.js';
@@ -90,7 +90,7 @@ export function registerBudget(program: Command): void {
         ...(resolutionA !== undefined ? { resolutionA } : {}),
         ...(particleCount !== undefined ? { particleCount } : {}),
         ...(postprocess ? { postprocess } : {}),
-        ...(opts.angpix !== undefined ? { angpixA: opts.angpix } : {}),
+        ...(opts.angpix !== undefined ? { pixelSizeA: opts.angpix } : {}),
       });
       if (opts.out)
         await writeOutputs(

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { calibrateJob } from '../../../core/app/calibrate.js';
+import { calibrateJob } from '../../../core/app/jobs/calibrate.js';
 import { fmt, printJson } from '../output.js';
 import { finiteNumber, positiveNumber } from '../options.js';
 
@@ -52,19 +52,19 @@ export function registerCalibrate(program: Command): void {
     .action((opts: CalibrateFlags) => {
       const job = calibrateJob({
         csNominalMm: opts.csNominal,
-        angpixA: opts.angpix,
+        pixelSizeA: opts.angpix,
         voltageKv: opts.voltageKv,
         ...(opts.csRefined !== undefined ? { csRefinedMm: opts.csRefined } : {}),
         ...(opts.zernikeZ40 !== undefined ? { zernikeZ40: opts.zernikeZ40 } : {}),
         ...(opts.defocusA !== undefined ? { defocusA: opts.defocusA } : {}),
         ...(opts.resolutionA !== undefined ? { resolutionA: opts.resolutionA } : {}),
-        ...(opts.angpixTrue !== undefined ? { angpixTrueA: opts.angpixTrue } : {}),
+        ...(opts.angpixTrue !== undefined ? { pixelSizeTrueA: opts.angpixTrue } : {}),
       });
       const c = job.result;
       if (opts.json) return printJson(c);
       if (c.direction === 'forward') {
         process.stdout.write(
-          `At ${c.angpixNominalA} Å instead of the true ${c.angpixTrueA} Å a CTF refinement finds defocus ` +
+          `At ${c.pixelSizeNominalA} Å instead of the true ${c.pixelSizeTrueA} Å a CTF refinement finds defocus ` +
             `${fmt(c.defocusApparentA, 5)} Å for ${c.defocusTrueA} Å and Cs ${fmt(c.csApparentMm, 3)} mm for ` +
             `${c.csNominalMm} mm.\n`,
         );

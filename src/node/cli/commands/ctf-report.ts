@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { ctfReportJob, type Distribution } from '../../../core/app/ctf-report.js';
+import { ctfReportJob, type Distribution } from '../../../core/app/jobs/ctf-report.js';
 import { readNamed, writeOutputs } from '../../job-io.js';
 import { fmt, printJson, warn } from '../output.js';
 import { positiveNumber } from '../options.js';

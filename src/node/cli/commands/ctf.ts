@@ -7,7 +7,7 @@ import {
   outputStems,
   type CtfRow,
   type MicrographFitOptions,
-} from '../../../core/app/ctf-run.js';
+} from '../../../core/app/jobs/ctf-run.js';
 import {
   addExecutorOptions,
   positiveInt,
@@ -69,7 +69,7 @@ export function registerCtf(program: Command): void {
     .action(async (paths: string[], opts: CtfCommandFlags) => {
       const options = micrographFitOptions({
         ...ctfOptionsOf(opts),
-        ...(opts.angpix !== undefined ? { angpixA: opts.angpix } : {}),
+        ...(opts.angpix !== undefined ? { pixelSizeA: opts.angpix } : {}),
         findPhaseShift: !!opts.phaseShift,
         findThickness: !!opts.thickness,
       });

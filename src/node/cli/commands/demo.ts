@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { demoInputs } from '../../../core/app/demo.js';
+import { demoInputs } from '../../../core/app/jobs/demo.js';
 import { readNamed, writeOutputs } from '../../job-io.js';
 import { packageRoot } from '../../paths.js';
 import { runReportCommand } from './report.js';

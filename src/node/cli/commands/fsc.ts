@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
-import { fscJob, type FscResult } from '../../../core/app/fsc.js';
+import { fscJob, type FscResult } from '../../../core/app/jobs/fsc.js';
 import { readNamed, writeOutputs } from '../../job-io.js';
 import { terminalProgress } from '../../progress.js';
 import { fmt, printJson, warn } from '../output.js';
 import { COLORS, plotCurves } from '../plot.js';
 import { addMaskOptions, inputPaths, maskSpec, num, positiveNumber, type MaskFlags } from '../options.js';
+import { processCompute } from '../../compute.js';
 
 interface FscFlags extends MaskFlags {
   angpix?: number;
@@ -50,6 +51,7 @@ export function registerFsc(program: Command): void {
     .action(async (h1: string, h2: string, opts: FscFlags) => {
       // The files read side by side (hundreds of MB at 400³ and above).
       const [mask, half1, half2] = await Promise.all([maskSpec(opts), readNamed(h1), readNamed(h2)]);
+      const compute = await processCompute();
       const progress = terminalProgress('FSC');
       let job;
       try {
@@ -58,12 +60,13 @@ export function registerFsc(program: Command): void {
             half1,
             half2,
             ...(mask ? { mask } : {}),
-            angpixA: opts.angpix ?? null,
+            pixelSizeA: opts.angpix ?? null,
             ...(opts.mw !== undefined ? { mwKDa: opts.mw } : {}),
             ...(opts.randomizeAt !== undefined ? { randomizeFromA: opts.randomizeAt } : {}),
             ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
           },
           progress.ctx,
+          compute,
         );
       } finally {
         progress.stop();

@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
 import { join } from 'node:path';
-import { locresJob } from '../../../core/app/locres.js';
+import { locresJob } from '../../../core/app/jobs/locres.js';
 import { InputError } from '../../files.js';
 import { readNamed, writeOutputs } from '../../job-io.js';
 import { terminalProgress } from '../../progress.js';
 import { fmt, printJson, warn } from '../output.js';
 import { addMaskOptions, inputPaths, maskSpec, positiveNumber, type MaskFlags } from '../options.js';
+import { processCompute } from '../../compute.js';
 
 interface LocresFlags extends MaskFlags {
   angpix?: number;
@@ -56,6 +57,7 @@ export function registerLocres(program: Command): void {
       if (windowA !== undefined && !(Number.isFinite(windowA) && windowA > 0))
         throw new InputError(`--window-a takes a diameter in Å or "auto", got "${opts.windowA}"`);
       const mask = await maskSpec(opts);
+      const compute = await processCompute();
       const progress = terminalProgress('local resolution');
       let job;
       try {
@@ -64,12 +66,13 @@ export function registerLocres(program: Command): void {
             half1: await readNamed(h1),
             half2: await readNamed(h2),
             ...(mask ? { mask } : {}),
-            angpixA: opts.angpix ?? null,
+            pixelSizeA: opts.angpix ?? null,
             method: opts.method,
             ...(windowA !== undefined ? { windowA } : {}),
             ...(opts.stepA !== undefined ? { stepA: opts.stepA } : {}),
           },
           progress.ctx,
+          compute,
         );
       } finally {
         progress.stop();

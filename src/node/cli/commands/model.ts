@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import { join } from 'node:path';
-import { constructJob, modelFscJob } from '../../../core/app/model.js';
+import { constructJob, modelFscJob } from '../../../core/app/jobs/model.js';
 import { readNamed, readNamedOptional, writeOutputs } from '../../job-io.js';
 import { printJson, warn } from '../output.js';
 import { inputPaths, positiveNumber } from '../options.js';
+import { processCompute } from '../../compute.js';
 
 interface ModelFscFlags {
   map: string;
@@ -55,14 +56,17 @@ export function registerModel(program: Command): void {
     .action(async (opts: ModelFscFlags) => {
       const [map, model] = await Promise.all([opts.map, opts.model].map(readNamed));
       const [half1, half2] = await Promise.all([opts.half1, opts.half2].map(readNamedOptional));
-      const job = await modelFscJob({
-        map: map!,
-        model: model!,
-        ...(half1 ? { half1 } : {}),
-        ...(half2 ? { half2 } : {}),
-        angpixA: opts.angpix ?? null,
-        resolutionA: opts.resolutionA ?? null,
-      });
+      const job = await modelFscJob(
+        {
+          map: map!,
+          model: model!,
+          ...(half1 ? { half1 } : {}),
+          ...(half2 ? { half2 } : {}),
+          pixelSizeA: opts.angpix ?? null,
+          resolutionA: opts.resolutionA ?? null,
+        },
+        await processCompute(),
+      );
       await writeOutputs(opts.out, job.outputs, inputPaths(opts.map, opts.model, opts.half1, opts.half2));
       job.warnings.forEach((w) => warn(w.message));
       if (opts.json) return printJson(job.result);

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { orientationsJob } from '../../../core/app/orientations.js';
+import { orientationsJob } from '../../../core/app/jobs/orientations.js';
 import { readNamed, writeOutputs } from '../../job-io.js';
 import { fmt, printJson, warn } from '../output.js';
 import { positiveNumber } from '../options.js';

@@ -1,11 +1,13 @@
 import type { Command } from 'commander';
 import { join } from 'node:path';
-import { postprocessJob, type PostprocessResult } from '../../../core/app/postprocess.js';
+import { postprocessJob, type PostprocessResult } from '../../../core/app/jobs/postprocess.js';
 import { InputError } from '../../files.js';
 import { readNamed, readNamedOptional, writeOutputs } from '../../job-io.js';
 import { terminalProgress } from '../../progress.js';
 import { fmt, printJson, warn } from '../output.js';
 import { addMaskOptions, finiteNumber, inputPaths, maskSpec, num, positiveNumber, type MaskFlags } from '../options.js';
+import { RLN } from '../../../core/io/star/labels.js';
+import { processCompute } from '../../compute.js';
 
 interface PostprocessFlags extends MaskFlags {
   angpix?: number;
@@ -40,7 +42,7 @@ export function registerPostprocess(program: Command): void {
       num('--autob-highres', { min: 0 }),
       0,
     )
-    .option('--mtf <star>', 'detector MTF (STAR with _rlnResolutionInversePixel, _rlnMtfValue)')
+    .option('--mtf <star>', `detector MTF (STAR with _${RLN.resolutionInversePixel}, _${RLN.mtfValue})`)
     .option(
       '--low-pass <A|resolution>',
       'low-pass the sharpened map at A Å, or at the FSC resolution (default: none, as RELION 3.1)',
@@ -69,6 +71,7 @@ export function registerPostprocess(program: Command): void {
         readNamed(h1),
         readNamed(h2),
       ]);
+      const compute = await processCompute();
       const progress = terminalProgress('postprocess');
       let job;
       try {
@@ -77,7 +80,7 @@ export function registerPostprocess(program: Command): void {
             half1,
             half2,
             ...(mask ? { mask } : {}),
-            angpixA: opts.angpix ?? null,
+            pixelSizeA: opts.angpix ?? null,
             ...(opts.bfactor !== undefined ? { bfactorA2: opts.bfactor } : {}),
             autobLowResA: opts.autobLowres,
             autobHighResA: opts.autobHighres,
@@ -86,6 +89,7 @@ export function registerPostprocess(program: Command): void {
             ...(opts.randomizeAt !== undefined ? { randomizeFromA: opts.randomizeAt } : {}),
           },
           progress.ctx,
+          compute,
         );
       } finally {
         progress.stop();

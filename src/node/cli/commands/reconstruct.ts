@@ -5,7 +5,7 @@ import {
   reconstructJob,
   type ReconstructResult,
   type SubsetChoice,
-} from '../../../core/app/reconstruct.js';
+} from '../../../core/app/jobs/reconstruct.js';
 
 import { addExecutorOptions, positiveInt, shards, startRun, type ExecutorFlags } from '../../executor/index.js';
 import { contentKey } from '../../executor/run.js';
@@ -17,6 +17,7 @@ import { FileImageSource } from '../../reconstruct/images.js';
 import { fmt, printJson, warn } from '../output.js';
 import { addMaskOptions, inputPaths, maskSpec, positiveNumber, type MaskFlags } from '../options.js';
 import { VERSION } from '../version.js';
+import { processCompute } from '../../compute.js';
 
 interface ReconstructFlags extends MaskFlags, ExecutorFlags {
   sym: string;
@@ -86,6 +87,7 @@ async function local(particlesPath: string, opts: ReconstructFlags): Promise<voi
   const [particles, mask] = await Promise.all([readNamed(particlesPath), maskSpec(opts)]);
   const images = new FileImageSource(particlesPath, opts.projectDir);
   const shard = parseShard(opts.shard);
+  const compute = await processCompute();
   const progress = terminalProgress('Reconstruct');
   let job;
   try {
@@ -98,12 +100,13 @@ async function local(particlesPath: string, opts: ReconstructFlags): Promise<voi
         maxresA: opts.maxresA ?? null,
         pad: opts.pad,
         noCtf: !opts.ctf,
-        angpixA: opts.angpix ?? null,
+        pixelSizeA: opts.angpix ?? null,
         ...(mask ? { mask } : {}),
         ...(shard ? { shard } : {}),
         inserter: workerInserter(particlesCount(particles.bytes)) ?? undefined,
       },
       progress.ctx,
+      compute,
     );
   } finally {
     progress.stop();
@@ -126,7 +129,8 @@ function particlesCount(bytes: Uint8Array): number {
 
 async function merge(opts: ReconstructFlags): Promise<void> {
   const [partials, mask] = await Promise.all([Promise.all(opts.merge!.map(readNamed)), maskSpec(opts)]);
-  const job = mergeReconstructJob({ partials, symmetry: opts.sym, ...(mask ? { mask } : {}) });
+  const input = { partials, symmetry: opts.sym, ...(mask ? { mask } : {}) };
+  const job = mergeReconstructJob(input, undefined, await processCompute());
   if (opts.out) await writeOutputs(opts.out, job.outputs, inputPaths(opts.merge, opts.mask));
   if (opts.json) return printJson(job.result);
   process.stdout.write(summary(job.result, opts.out) + '\n');

@@ -1,14 +1,14 @@
 import type { Command } from 'commander';
 import { join } from 'node:path';
-import { reportJob, type ReportJobInput } from '../../../core/app/report.js';
-import { projectInputs, withProject } from '../../../core/app/project.js';
-import { parsePostprocessSpec } from '../../../core/app/processing.js';
+import { reportJob, type ReportJobInput } from '../../../core/app/report/report.js';
+import { reportInput, type ReportFiles, type ReportOptions } from '../../../core/app/report/input.js';
+import type { MaskSpec } from '../../../core/app/inputs/maps.js';
+import { parsePostprocessSpec } from '../../../core/app/report/processing-files.js';
 import { pickerFiles, projectSource } from '../../project.js';
-import type { TiltCtfJobInput } from '../../../core/app/tilt-ctf.js';
 import { fitTilts } from '../../parallel/tilt-pool.js';
 import type { Report } from '../../../core/report/report.js';
-import { InputError } from '../../files.js';
 import { readNamed, readNamedOptional, writeOutputs } from '../../job-io.js';
+import { processCompute } from '../../compute.js';
 import { terminalProgress } from '../../progress.js';
 import { printJson, warn } from '../output.js';
 import { addMaskOptions, finiteNumber, inputPaths, maskSpec, positiveNumber, type MaskFlags } from '../options.js';
@@ -20,7 +20,8 @@ interface ReportFlags extends MaskFlags {
   particles?: string;
   ctf?: string[];
   angpix?: number;
-  sym: string;
+  /** Absent when not typed: the project's refinement then decides (commander parses --sym D2 and --sym=D2). */
+  sym?: string;
   mw?: number;
   csRefined?: number;
   zernikeZ40?: number;
@@ -60,7 +61,7 @@ export function registerReport(program: Command): void {
     .option('--particles <file>', 'particles with angles (RELION STAR or cryoSPARC .cs)')
     .option('--ctf <files...>', 'CTF results: CTFFIND .txt files or a RELION micrographs_ctf.star')
     .option('--angpix <A>', 'pixel size in Å (overrides the headers)', positiveNumber('--angpix'))
-    .option('--sym <group>', 'point group of the particle (C1, Cn, Dn, T, O, I)', 'C1')
+    .option('--sym <group>', 'point group of the particle (C1, Cn, Dn, T, O, I; default C1, or the project’s)')
     .option('--mw <kDa>', 'molecular weight, for the particle-scaled FSC', positiveNumber('--mw'))
     .option(
       '--cs-refined <mm>',
@@ -131,39 +132,14 @@ export function registerReport(program: Command): void {
         'report --particles P3_J45_particles.cs --sym D2\n  cryodx report --project /data/relion_project --out report/',
     )
     .action(async (opts: ReportFlags) => {
-      const calibration = opts.csRefined !== undefined || opts.zernikeZ40 !== undefined || opts.csNominal !== undefined;
-      if (calibration && opts.csNominal === undefined)
-        throw new InputError('--cs-refined / --zernike-z40 need --cs-nominal (the microscope’s Cs)');
-      const mask = await maskSpec(opts);
-      const [half1, half2, particles] = await Promise.all(
-        [opts.half1, opts.half2, opts.particles].map(readNamedOptional),
-      );
-      const project = opts.project ? await projectInputs(await projectSource(opts.project)) : null;
-      const given: ReportJobInput = {
-        ...(half1 ? { half1 } : {}),
-        ...(half2 ? { half2 } : {}),
-        ...(mask ? { mask } : {}),
-        angpixA: opts.angpix ?? null,
-        ...(particles ? { particles } : {}),
-        ...(opts.ctf?.length ? { ctf: await Promise.all(opts.ctf.map(readNamed)) } : {}),
-        symmetry: opts.sym,
-        ...(opts.mw ? { mwKDa: opts.mw } : {}),
-        ...(calibration
-          ? {
-              calibration: {
-                csNominalMm: opts.csNominal!,
-                voltageKv: opts.voltageKv,
-                ...(opts.csRefined !== undefined ? { csRefinedMm: opts.csRefined } : {}),
-                ...(opts.zernikeZ40 !== undefined ? { zernikeZ40: opts.zernikeZ40 } : {}),
-              },
-            }
-          : {}),
+      const files = await reportFiles(opts);
+      const input = await reportInput({
+        files,
+        options: reportOptions(opts, await maskSpec(opts)),
+        project: opts.project ? await projectSource(opts.project) : null,
         version: VERSION,
-        ...(opts.tiltSeries ? { tiltSeries: await tiltSeriesInput(opts), fitTilts: (p) => fitTilts(p) } : {}),
-        ...(await processingFlags(opts)),
-      };
-      const symmetryGiven = process.argv.includes('--sym');
-      const input = project ? withProject(project, opts.project!, given, { symmetryGiven }) : given;
+      });
+      if (input.tiltSeries) input.fitTilts = (p) => fitTilts(p);
       const report = await runReportCommand(
         input,
         opts.out,
@@ -195,17 +171,55 @@ function collect(v: string, list: string[]): string[] {
   return [...list, v];
 }
 
-/** The processing flags as job inputs (files read, picks folders listed). */
-async function processingFlags(opts: ReportFlags): Promise<Partial<ReportJobInput>> {
-  const out: Partial<ReportJobInput> = {};
-  if (opts.motion?.length) out.motion = await Promise.all(opts.motion.map(readNamed));
-  if (opts.bfactors) out.bfactors = await readNamed(opts.bfactors);
-  if (opts.classes?.length) out.classes = await Promise.all(opts.classes.map(readNamed));
+/** The flags' options as the core's (a mask file is a file, read with the others). */
+function reportOptions(opts: ReportFlags, mask: MaskSpec | undefined): ReportOptions {
+  return {
+    pixelSizeA: opts.angpix ?? null,
+    ...(opts.sym !== undefined ? { symmetry: opts.sym } : {}),
+    ...(mask && mask.kind !== 'user' ? { maskChoice: mask } : {}),
+    ...(opts.mw ? { mwKDa: opts.mw } : {}),
+    cs: {
+      ...(opts.csNominal !== undefined ? { nominalMm: opts.csNominal } : {}),
+      ...(opts.csRefined !== undefined ? { refinedMm: opts.csRefined } : {}),
+      ...(opts.zernikeZ40 !== undefined ? { zernikeZ40: opts.zernikeZ40 } : {}),
+      voltageKv: opts.voltageKv,
+    },
+    ...(opts.particleDiameterA !== undefined ? { particleDiameterA: opts.particleDiameterA } : {}),
+    ...(opts.micrographAngpix !== undefined ? { micrographPixelSizeA: opts.micrographAngpix } : {}),
+    tilt: {
+      ...(opts.tiltAngpix !== undefined ? { pixelSizeA: opts.tiltAngpix } : {}),
+      ...(opts.tiltAxisDeg !== undefined ? { tiltAxisDeg: opts.tiltAxisDeg } : {}),
+      ...(opts.dosePerTilt !== undefined ? { dosePerTiltEPerA2: opts.dosePerTilt } : {}),
+    },
+  };
+}
+
+/** Every file the flags name, read (picks folders listed). */
+async function reportFiles(opts: ReportFlags): Promise<ReportFiles> {
+  const many = (paths: string[] | undefined) => (paths?.length ? Promise.all(paths.map(readNamed)) : undefined);
+  const [half1, half2, mask, particles, bfactors, model, pae] = await Promise.all(
+    [opts.half1, opts.half2, opts.mask, opts.particles, opts.bfactors, opts.model, opts.pae].map(readNamedOptional),
+  );
+  const [ctf, motion, classes, ctfRefine] = await Promise.all(
+    [opts.ctf, opts.motion, opts.classes, opts.ctfRefine].map(many),
+  );
+  const out: ReportFiles = {
+    ...(half1 ? { half1 } : {}),
+    ...(half2 ? { half2 } : {}),
+    ...(mask ? { mask } : {}),
+    ...(particles ? { particles } : {}),
+    ...(ctf ? { ctf } : {}),
+    ...(motion ? { motion } : {}),
+    ...(bfactors ? { bfactors } : {}),
+    ...(classes ? { classes } : {}),
+    ...(ctfRefine ? { ctfRefine } : {}),
+    ...(model ? { model } : {}),
+    ...(pae ? { pae } : {}),
+  };
   if (opts.picks?.length)
     out.picks = await Promise.all(
       opts.picks.map(async (p) => ({ name: p, files: await Promise.all((await pickerFiles(p)).map(readNamed)) })),
     );
-  if (opts.ctfRefine?.length) out.ctfRefine = await Promise.all(opts.ctfRefine.map(readNamed));
   if (opts.postprocess?.length)
     out.postprocessStars = await Promise.all(
       opts.postprocess.map(async (spec) => {
@@ -217,34 +231,25 @@ async function processingFlags(opts: ReportFlags): Promise<Partial<ReportJobInpu
         };
       }),
     );
-  if (opts.particleDiameterA !== undefined) out.particleDiameterA = opts.particleDiameterA;
-  if (opts.model) out.model = await readNamed(opts.model);
-  if (opts.pae) out.pae = await readNamed(opts.pae);
-  if (opts.micrographAngpix !== undefined) out.micrographPixelSizeA = opts.micrographAngpix;
+  if (opts.tiltSeries) {
+    const [tlt, mdoc, tomoStar] = await Promise.all([opts.tlt, opts.mdoc, opts.tomoStar].map(readNamedOptional));
+    out.tiltSeries = {
+      stack: await readNamed(opts.tiltSeries),
+      ...(tlt ? { tlt } : {}),
+      ...(mdoc ? { mdoc } : {}),
+      ...(tomoStar ? { tomoStar } : {}),
+    };
+  }
   return out;
-}
-
-async function tiltSeriesInput(opts: ReportFlags): Promise<TiltCtfJobInput> {
-  if (opts.tiltAngpix === undefined)
-    throw new InputError('--tilt-series needs --tilt-angpix (the stack’s pixel size in Å)');
-  const [tlt, mdoc, tomoStar] = await Promise.all([opts.tlt, opts.mdoc, opts.tomoStar].map(readNamedOptional));
-  return {
-    stack: await readNamed(opts.tiltSeries!),
-    ...(tlt ? { tlt } : {}),
-    ...(mdoc ? { mdoc } : {}),
-    ...(tomoStar ? { tomoStar } : {}),
-    ...(opts.tiltAxisDeg !== undefined ? { tiltAxisDeg: opts.tiltAxisDeg } : {}),
-    ...(opts.dosePerTilt !== undefined ? { dosePerTiltEPerA2: opts.dosePerTilt } : {}),
-    angpixA: opts.tiltAngpix,
-  };
 }
 
 /** Runs the report job with a progress bar and writes its files; shared with `demo`. */
 export async function runReportCommand(input: ReportJobInput, out: string, inputs: string[]): Promise<Report> {
+  const compute = await processCompute();
   const progress = terminalProgress('report');
   let job;
   try {
-    job = await reportJob(input, progress.ctx);
+    job = await reportJob(input, progress.ctx, compute);
   } finally {
     progress.stop();
   }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { reslogJob, type ReslogResult } from '../../../core/app/reslog.js';
+import { reslogJob, type ReslogResult } from '../../../core/app/jobs/reslog.js';
 import { InputError } from '../../files.js';
 import { readNamed, writeOutputs } from '../../job-io.js';
 import { InsertWorkers } from '../../parallel/insert-pool.js';
@@ -7,6 +7,7 @@ import { terminalProgress } from '../../progress.js';
 import { FileImageSource } from '../../reconstruct/images.js';
 import { fmt, printJson, warn } from '../output.js';
 import { addMaskOptions, inputPaths, maskSpec, num, positiveNumber, type MaskFlags } from '../options.js';
+import { processCompute } from '../../compute.js';
 
 interface ReslogFlags extends MaskFlags {
   sym: string;
@@ -55,6 +56,7 @@ export function registerReslog(program: Command): void {
     .action(async (particlesPath: string, opts: ReslogFlags) => {
       const [particles, mask] = await Promise.all([readNamed(particlesPath), maskSpec(opts)]);
       const images = new FileImageSource(particlesPath, opts.projectDir);
+      const compute = await processCompute();
       const progress = terminalProgress('ResLog');
       const workers = new InsertWorkers();
       let job;
@@ -71,10 +73,11 @@ export function registerReslog(program: Command): void {
             maxresA: opts.maxresA ?? null,
             pad: opts.pad,
             noCtf: !opts.ctf,
-            angpixA: opts.angpix ?? null,
+            pixelSizeA: opts.angpix ?? null,
             inserterFor: workers.inserterFor,
           },
           progress.ctx,
+          compute,
         );
       } finally {
         progress.stop();

@@ -1,12 +1,14 @@
 import type { Command } from 'commander';
 import { join } from 'node:path';
-import { prepareTiltSeries, tiltCtfJob, type TiltCtfJobResult } from '../../../core/app/tilt-ctf.js';
+import { prepareTiltSeries, tiltCtfJob, type TiltCtfJobResult } from '../../../core/app/jobs/tilt-ctf.js';
 import { InputError } from '../../files.js';
 import { readNamed, readNamedOptional, writeOutputs } from '../../job-io.js';
 import { fitTilts } from '../../parallel/tilt-pool.js';
 import { VERSION } from '../version.js';
 import { printJson, warn } from '../output.js';
 import { addCtfOptions, ctfOptionsOf, finiteNumber, inputPaths, positiveNumber, type CtfFlags } from '../options.js';
+import { RLN } from '../../../core/io/star/labels.js';
+import { threadCompute } from '../../compute.js';
 
 interface TiltCtfFlags extends CtfFlags {
   tlt?: string;
@@ -60,7 +62,7 @@ export function registerTiltCtf(program: Command): void {
     )
     .option(
       '--particles <file>',
-      'particles in the tomogram frame: RELION 5 STAR (rlnCenteredCoordinate{X,Y,Z}Angst) or CSV x, y, z in Å',
+      `particles in the tomogram frame: RELION 5 STAR (${RLN.centeredCoordinateXAngst}, Y, Z) or CSV x, y, z in Å`,
     )
     .option('--fit-axis', 'also search the tilt-axis angle and a tilt offset on the most tilted image (~30 s more)')
     .option('--json', 'print one JSON object to stdout')
@@ -86,21 +88,24 @@ async function run(stackPath: string, opts: TiltCtfFlags): Promise<void> {
   const [tlt, mdoc, tomoStar, xf, particles] = await Promise.all(
     [opts.tlt, opts.mdoc, opts.tomoStar, opts.xf, opts.particles].map(optional),
   );
-  const prepared = prepareTiltSeries({
-    stack: await readNamed(stackPath),
-    ...(tlt ? { tlt } : {}),
-    ...(mdoc ? { mdoc } : {}),
-    ...(tomoStar ? { tomoStar } : {}),
-    ...(xf ? { xf } : {}),
-    ...(particles ? { particles } : {}),
-    ...(opts.tiltAxisDeg !== undefined ? { tiltAxisDeg: opts.tiltAxisDeg } : {}),
-    angpixA: opts.angpix,
-    ...(opts.dosePerTilt !== undefined ? { dosePerTiltEPerA2: opts.dosePerTilt } : {}),
-    method: opts.method,
-    handedness: Number(opts.handedness),
-    ctf: ctfOptionsOf(opts),
-    fitAxis: !!opts.fitAxis,
-  });
+  const prepared = prepareTiltSeries(
+    {
+      stack: await readNamed(stackPath),
+      ...(tlt ? { tlt } : {}),
+      ...(mdoc ? { mdoc } : {}),
+      ...(tomoStar ? { tomoStar } : {}),
+      ...(xf ? { xf } : {}),
+      ...(particles ? { particles } : {}),
+      ...(opts.tiltAxisDeg !== undefined ? { tiltAxisDeg: opts.tiltAxisDeg } : {}),
+      pixelSizeA: opts.angpix,
+      ...(opts.dosePerTilt !== undefined ? { dosePerTiltEPerA2: opts.dosePerTilt } : {}),
+      method: opts.method,
+      handedness: Number(opts.handedness),
+      ctf: ctfOptionsOf(opts),
+      fitAxis: !!opts.fitAxis,
+    },
+    threadCompute(),
+  );
   const quiet = opts.json || !process.stderr.isTTY;
   const n = prepared.input.tiltsDeg.length;
   let pairs;
@@ -139,7 +144,7 @@ function printSummary(r: TiltCtfJobResult, dir: string): void {
     );
   }
   lines.push(
-    `Wrote ${join(dir, 'tilt_series_ctf.star')} (rlnCtfBfactor / rlnCtfScalefactor per tilt), tilt_ctf.json, ` +
+    `Wrote ${join(dir, 'tilt_series_ctf.star')} (${RLN.ctfBfactor} / ${RLN.ctfScalefactor} per tilt), tilt_ctf.json, ` +
       `tilt_ctf.txt and ` +
       `figures${r.particles.length ? `, particle_tilt_defocus.star (${r.particles.length} particles)` : ''}`,
   );

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { tomoReportJob, type TomoReportResult } from '../../../core/app/tomo-report.js';
+import { tomoReportJob, type TomoReportResult } from '../../../core/app/jobs/tomo-report.js';
 import { readNamed, writeOutputs } from '../../job-io.js';
 import { findTomoProject, referenceReader } from '../../tomo-project.js';
 import { fmt, printJson, warn } from '../output.js';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { statSync } from 'node:fs';
-import { micrographFitOptions } from '../../../core/app/ctf-run.js';
+import { micrographFitOptions } from '../../../core/app/jobs/ctf-run.js';
 import { addExecutorOptions, type ExecutorFlags } from '../../executor/index.js';
 import { InputError } from '../../files.js';
 import { globToRegExp, watch } from '../../watch.js';
@@ -53,7 +53,7 @@ export function registerWatch(program: Command): void {
         throw new InputError(`${dir}: no such folder (the folder the micrographs arrive in)`);
       const fit = micrographFitOptions({
         ...ctfOptionsOf(opts),
-        ...(opts.angpix !== undefined ? { angpixA: opts.angpix } : {}),
+        ...(opts.angpix !== undefined ? { pixelSizeA: opts.angpix } : {}),
       });
       let pattern: RegExp;
       try {

@@ -1,11 +1,13 @@
 import type { Command } from 'commander';
-import { whatifJob, type WhatifResult } from '../../../core/app/whatif.js';
+import { whatifJob, type WhatifResult } from '../../../core/app/jobs/whatif.js';
 import { readNamed, readNamedOptional, writeOutputs } from '../../job-io.js';
 import { InsertWorkers } from '../../parallel/insert-pool.js';
 import { terminalProgress } from '../../progress.js';
 import { FileImageSource } from '../../reconstruct/images.js';
 import { fmt, printJson, warn } from '../output.js';
 import { addMaskOptions, inputPaths, maskSpec, num, positiveNumber, type MaskFlags } from '../options.js';
+import { processCompute } from '../../compute.js';
+import { RLN } from '../../../core/io/star/labels.js';
 
 interface WhatifFlags extends MaskFlags {
   sym: string;
@@ -36,10 +38,10 @@ export function registerWhatif(program: Command): void {
     .option('--sym <S>', 'point-group symmetry (C1, Cn, Dn, T, O, I) in RELION’s conventions', 'C1')
     .option('--ctf <star>', 'micrographs_ctf.star: unreliable fits, fits coarser than the map, thick ice')
     .option('--motion <star>', 'corrected_micrographs.star: motion outliers')
-    .option('--classes <star>', 'a classification’s particle STAR (rlnClassNumber): one group per class')
+    .option('--classes <star>', `a classification’s particle STAR (${RLN.classNumber}): one group per class`)
     .option(
       '--exclude <rule>',
-      "a group of your own, e.g. 'rlnDefocusU>25000' or 'rlnOpticsGroup==2'; repeat",
+      `a group of your own, e.g. '${RLN.defocusU}>25000' or '${RLN.opticsGroup}==2'; repeat`,
       (v: string, acc: string[]) => [...acc, v],
       [],
     )
@@ -64,7 +66,7 @@ export function registerWhatif(program: Command): void {
       '\nExamples:\n  cryodx whatif Refine3D/job029/run_data.star --auto-mask ' +
         '--ctf CtfFind/job003/micrographs_ctf.star ' +
         '--motion MotionCorr/job002/corrected_micrographs.star --out whatif/\n' +
-        "  cryodx whatif run_data.star --mask mask.mrc --exclude 'rlnDefocusU>25000' " +
+        `  cryodx whatif run_data.star --mask mask.mrc --exclude '${RLN.defocusU}>25000' ` +
         '--reslog reslog/reslog.json --json',
     )
     .action(async (particlesPath: string, opts: WhatifFlags) => {
@@ -77,6 +79,7 @@ export function registerWhatif(program: Command): void {
         readNamedOptional(opts.reslog),
       ]);
       const images = new FileImageSource(particlesPath, opts.projectDir);
+      const compute = await processCompute();
       const progress = terminalProgress('What-if');
       const workers = new InsertWorkers();
       let job;
@@ -96,11 +99,12 @@ export function registerWhatif(program: Command): void {
             controls: opts.controls,
             seed: opts.seed,
             pad: opts.pad,
-            angpixA: opts.angpix ?? null,
+            pixelSizeA: opts.angpix ?? null,
             writeMaps: !!opts.maps && !!opts.out,
             inserterFor: workers.inserterFor,
           },
           progress.ctx,
+          compute,
         );
       } finally {
         progress.stop();

@@ -1,0 +1,579 @@
+import type { InsertionGrid } from '../../analysis/reconstruct/grid.js';
+import { fitBudget } from '../../analysis/budget/budget.js';
+import {
+  baseName,
+  ctfGroups,
+  metadataGroups,
+  motionGroups,
+  parseRule,
+  ruleGroup,
+  type ParticleGroup,
+} from '../../diagnosis/whatif-groups.js';
+import { shuffledHalves } from '../../analysis/whatif/subsets.js';
+import { groupEffect, MIN_GROUP_FRACTION, projectToCount, type Verdict } from '../../diagnosis/whatif-verdict.js';
+import { CAUSES, type CauseId } from '../../diagnosis/causes.js';
+import { InputError, type Warning } from '../../errors.js';
+import { decodeText } from '../../io/bytes.js';
+import { writeMrc } from '../../io/mrc/write.js';
+import { RLN } from '../../io/star/labels.js';
+import { readStar } from '../../io/star/read.js';
+import { createVolume, type Volume } from '../../model/volume.js';
+import type { ProgressContext } from '../../util/progress.js';
+import { jsonText, uniqueWarnings, type JobOutput, type JobResult, type NamedBytes } from '../job.js';
+import { derivedMap } from '../../model/checked-map.js';
+import type { Compute } from '../../parallel/compute.js';
+import type { MaskSpec } from '../inputs/maps.js';
+import {
+  type PairMask,
+  openParticleMaps,
+  type PairMeasure,
+  type ParticleMaps,
+  type ParticleMapsInput,
+} from './particle-maps.js';
+
+export interface WhatifJobInput extends ParticleMapsInput {
+  mask: MaskSpec;
+  /** micrographs_ctf.star (CTFFIND / Gctf through RELION): unreliable fits, fits coarser than the map, thick ice. */
+  ctf?: NamedBytes;
+  /** corrected_micrographs.star: motion outliers. */
+  motion?: NamedBytes;
+  /** A particle STAR with rlnClassNumber (a Class3D run_data.star): one group per class, joined by image name. */
+  classes?: NamedBytes;
+  /** Rules as typed: 'rlnDefocusU>25000'. */
+  exclude?: string[];
+  /** Groups the particle STAR's own columns flag (defocus, astigmatism, optics groups, pMax, classes); default on. */
+  metadataGroups?: boolean;
+  /** Random-removal draws per group (default 3, at least 2). */
+  controls?: number;
+  seed?: number;
+  /** A reslog.json of the same particles: its slope projects each result back to the full count. */
+  reslog?: NamedBytes;
+  /** Write the full and each what-if map (half-map average) and a ChimeraX script that opens them. */
+  writeMaps?: boolean;
+}
+
+export interface MeasuredMaps {
+  particles: number;
+  resolutionA: number | null;
+  resolutionInterpolatedA: number | null;
+  bfactorA2: number | null;
+}
+
+export interface GroupResult {
+  id: string;
+  name: string;
+  rule: string;
+  basis: string;
+  cause: CauseId | null;
+  particles: number;
+  fraction: number;
+  resolutionWithoutA: number | null;
+  bfactorWithoutA2: number | null;
+  controlResolutionA: number | null;
+  controlSpreadA: number | null;
+  /** Each control draw's resolution, Å. */
+  controlResolutionsA: number[];
+  /** Control − without (Å): positive when leaving the group out helps beyond chance. */
+  effectA: number | null;
+  removalCostA: number | null;
+  /** The map without the group, brought back to the full particle count with the ResLog slope. */
+  projectedResolutionA: number | null;
+  verdict: Verdict;
+  why: string;
+}
+
+export interface ReachItem {
+  what: string;
+  resolutionA: number | null;
+  bandA: [number | null, number | null] | null;
+  /** 'measured' (a reconstruction), 'projected' (ResLog slope) or 'typical' (seed 000's ΔB, not measured). */
+  kind: 'measured' | 'projected' | 'typical';
+  basis: string;
+}
+
+export interface WhatifResult {
+  full: MeasuredMaps;
+  groups: GroupResult[];
+  reach: ReachItem[];
+  slope: { value: number; standardError: number | null; from: 'reslog' | 'controls' } | null;
+  controls: number;
+  seed: number;
+  boxSize: number;
+  pixelSizeA: number;
+  symmetry: string;
+  seconds: number;
+  warnings: Warning[];
+}
+
+/**
+ * `cryodx whatif`: for each group a finding flags, the half maps rebuilt without it and without as many random
+ * particles (the controls), measured as relion_postprocess. Every particle is inserted once into the full grids;
+ * a map without a set of particles is the full grids minus that set's grids (partial sums are linear), so a group
+ * costs an insertion of its own particles and each control of as many.
+ */
+export async function whatifJob(
+  inp: WhatifJobInput,
+  progress?: ProgressContext,
+  compute?: Compute,
+): Promise<JobResult<WhatifResult>> {
+  const t0 = Date.now();
+  const maps = await openParticleMaps({ ...inp, ...(compute ? { compute } : {}) });
+  const warnings: Warning[] = [...maps.warnings];
+  const controls = inp.controls ?? 3;
+  if (!(Number.isInteger(controls) && controls >= 2 && controls <= 20))
+    throw new InputError(`--controls must be a whole number from 2 to 20, got ${controls}`);
+  const seed = inp.seed ?? 1;
+  const rules = (inp.exclude ?? []).map(parseRule);
+  const inHalves = Uint8Array.from(maps.half, (h) => (h === 1 || h === 2 ? 1 : 0));
+  const total = inHalves.reduce((a, b) => a + b, 0);
+  progress?.report?.(0, 'inserting every particle');
+  const full = await maps.insert(halfTargets(maps.half, inHalves), 2, scaled(progress, 0, 0.3, 'all particles'));
+  const fullMaps: [Volume, Volume] = [maps.finish(full[0]!), maps.finish(full[1]!)];
+  const first = maps.measure(fullMaps[0], fullMaps[1], maps.mask);
+  // The automatic mask of the full maps, fixed for every what-if (a mask per map would move with what it measures).
+  const mask: PairMask =
+    maps.mask.kind === 'auto' && first.mask
+      ? {
+          kind: 'user',
+          file: {
+            name: 'automatic mask of the full maps',
+            volume: derivedMap({ ...fullMaps[0], data: first.mask }, maps.pixelSizeA),
+          },
+        }
+      : maps.mask;
+  const fullRes = interpolated(first);
+  if (fullRes === null)
+    throw new InputError(
+      'the half maps of all the particles never cross FSC 0.143: there is no resolution to compare what-ifs with',
+    );
+  const lastShellA = (maps.box * maps.pixelSizeA) / maps.shape.rMax;
+  if (fullRes <= lastShellA * 1.02)
+    warnings.push({
+      code: 'whatif-sampling-limited',
+      message:
+        `all ${total} particles reach the last shell the maps hold (${lastShellA.toFixed(2)} Å` +
+        `${maps.shape.rMax === maps.box >> 1 ? ', Nyquist' : ''}): a map without a harmful group cannot show as ` +
+        'better here, so no group can read "harmful"; what costs resolution still shows. Re-extract with a smaller ' +
+        'pixel to measure harm',
+    });
+  const groups = gatherGroups(maps, inp, rules, fullRes, warnings);
+  const outputs: JobOutput[] = [];
+  if (inp.writeMaps) outputs.push(mapOutput('whatif_full.mrc', fullMaps, 'all particles'));
+  const results: GroupResult[] = [];
+  const shellWidthA = fullRes ** 2 / (maps.box * maps.pixelSizeA);
+  for (const [k, g] of groups.entries()) {
+    const at = 0.3 + (0.6 * k) / groups.length;
+    const span = 0.6 / groups.length;
+    const members = Uint8Array.from(g.members, (m, i) => m & inHalves[i]!);
+    const count = members.reduce((a, b) => a + b, 0);
+    const fraction = count / total;
+    const base = { id: g.id, name: g.name, rule: g.rule, basis: g.basis, cause: g.cause, particles: count, fraction };
+    if (fraction < MIN_GROUP_FRACTION || total - count < 0.1 * total) {
+      results.push(notMeasured(base, fraction));
+      continue;
+    }
+    const without = await mapsWithout(maps, full, members, mask, scaled(progress, at, span / (controls + 1), g.name));
+    const controlA: number[] = [];
+    for (let c = 0; c < controls; c++) {
+      const random = randomLike(maps.half, members, inHalves, seed + 101 * (k + 1) + c);
+      const m = await mapsWithout(
+        maps,
+        full,
+        random,
+        mask,
+        scaled(
+          progress,
+          at + ((c + 1) * span) / (controls + 1),
+          span / (controls + 1),
+          `${g.name}: control ${c + 1}/${controls}`,
+        ),
+      );
+      const d = interpolated(m.measure);
+      if (d !== null) controlA.push(d);
+    }
+    const withoutA = interpolated(without.measure);
+    if (withoutA === null || controlA.length < 2) {
+      results.push({
+        ...notMeasured(base, fraction),
+        why: 'a map without the group (or its controls) never crossed FSC 0.143',
+      });
+      continue;
+    }
+    const e = groupEffect({ fraction, fullA: fullRes, withoutA, controlA, shellWidthA });
+    results.push({
+      ...base,
+      resolutionWithoutA: withoutA,
+      bfactorWithoutA2: without.measure.bfactorA2,
+      controlResolutionA: e.controlResolutionA,
+      controlSpreadA: e.controlSpreadA,
+      controlResolutionsA: controlA,
+      effectA: e.effectA,
+      removalCostA: e.removalCostA,
+      projectedResolutionA: null,
+      verdict: e.verdict,
+      why: e.why,
+    });
+    if (inp.writeMaps) outputs.push(mapOutput(`whatif_without_${g.id}.mrc`, without.maps, `without ${g.name}`));
+  }
+  const slope = slopeOf(inp.reslog, total, fullRes, results, warnings);
+  if (slope)
+    for (const r of results)
+      if (r.resolutionWithoutA !== null)
+        r.projectedResolutionA = projectToCount(r.resolutionWithoutA, total - r.particles, total, slope.value);
+  progress?.report?.(0.92, 'the resolution within reach');
+  const reach = capAtLastShell(
+    await reachOf(maps, full, mask, groups, results, inHalves, fullRes, first.bfactorA2, slope, total),
+    lastShellA,
+  );
+  const result: WhatifResult = {
+    full: {
+      particles: total,
+      resolutionA: first.resolutionA,
+      resolutionInterpolatedA: fullRes,
+      bfactorA2: first.bfactorA2,
+    },
+    groups: results,
+    reach,
+    slope,
+    controls,
+    seed,
+    boxSize: maps.box,
+    pixelSizeA: maps.pixelSizeA,
+    symmetry: maps.symmetry,
+    seconds: (Date.now() - t0) / 1000,
+    warnings: uniqueWarnings(warnings),
+  };
+  outputs.push({ name: 'whatif.json', text: jsonText(result) });
+  if (inp.writeMaps) outputs.push({ name: 'whatif.cxc', text: chimeraScript(outputs) });
+  progress?.report?.(1, 'done');
+  return { result, outputs, warnings: result.warnings };
+}
+
+function scaled(p: ProgressContext | undefined, at: number, span: number, what: string): ProgressContext | undefined {
+  return p && { ...p, report: (f: number, l: string) => p.report?.(at + span * f, `${what}: ${l}`) };
+}
+
+/** The resolution what-ifs compare: the 0.143 crossing interpolated between shells (finer than whole shells). */
+function interpolated(m: PairMeasure): number | null {
+  return m.resolutionInterpolatedA ?? m.resolutionA;
+}
+
+/** Particle i into grid half−1 where selected. */
+function halfTargets(half: Uint8Array, selected: Uint8Array): Int32Array {
+  return Int32Array.from(half, (h, i) => (selected[i] && (h === 1 || h === 2) ? h - 1 : -1));
+}
+
+/** The full grids minus the grids of `removed`: the half maps without those particles, measured. */
+async function mapsWithout(
+  maps: ParticleMaps,
+  full: InsertionGrid[],
+  removed: Uint8Array,
+  mask: PairMask,
+  progress: ProgressContext | undefined,
+): Promise<{ measure: PairMeasure; maps: [Volume, Volume] }> {
+  const part = await maps.insert(halfTargets(maps.half, removed), 2, progress);
+  const v = part.map((g, h) => {
+    const rest = full[h]!.clone();
+    rest.subtract(g);
+    return maps.finish(rest);
+  }) as [Volume, Volume];
+  return { measure: maps.measure(v[0], v[1], mask), maps: v };
+}
+
+/** As many random particles as the group has in each half, drawn from all particles of that half. */
+function randomLike(half: Uint8Array, members: Uint8Array, inHalves: Uint8Array, seed: number): Uint8Array {
+  const orders = shuffledHalves(
+    Uint8Array.from(half, (h, i) => (inHalves[i] ? h : 0)),
+    seed,
+  );
+  const out = new Uint8Array(half.length);
+  for (const h of [1, 2]) {
+    let want = 0;
+    for (let i = 0; i < half.length; i++) if (members[i] && half[i] === h) want++;
+    const order = orders[h - 1]!;
+    for (let k = 0; k < want; k++) out[order[k]!] = 1;
+  }
+  return out;
+}
+
+function notMeasured(
+  base: Omit<
+    GroupResult,
+    | 'controlResolutionsA'
+    | 'resolutionWithoutA'
+    | 'bfactorWithoutA2'
+    | 'controlResolutionA'
+    | 'controlSpreadA'
+    | 'effectA'
+    | 'removalCostA'
+    | 'projectedResolutionA'
+    | 'verdict'
+    | 'why'
+  >,
+  fraction: number,
+): GroupResult {
+  return {
+    ...base,
+    resolutionWithoutA: null,
+    bfactorWithoutA2: null,
+    controlResolutionA: null,
+    controlSpreadA: null,
+    controlResolutionsA: [],
+    effectA: null,
+    removalCostA: null,
+    projectedResolutionA: null,
+    verdict: 'too-small',
+    why:
+      fraction < MIN_GROUP_FRACTION
+        ? `${(100 * fraction).toFixed(1)} % of the particles (< ${100 * MIN_GROUP_FRACTION} %): leaving them out ` +
+          'cannot change the map measurably; not rebuilt'
+        : `${(100 * fraction).toFixed(0)} % of the particles: too few would be left to compare; not rebuilt`,
+  };
+}
+
+/** Every group: the user's rules, the particles' own columns, --classes, --ctf, --motion; empty ones dropped. */
+function gatherGroups(
+  maps: ParticleMaps,
+  inp: WhatifJobInput,
+  rules: ReturnType<typeof parseRule>[],
+  fullA: number,
+  warnings: Warning[],
+): ParticleGroup[] {
+  const loop = maps.loop;
+  const groups: ParticleGroup[] = rules.map((r, i) => ruleGroup(loop, r, i));
+  if (inp.metadataGroups !== false) groups.push(...metadataGroups(loop));
+  const mics = loop.has(RLN.micrographName) ? loop.strings(RLN.micrographName) : null;
+  const perMicrograph = (file: NamedBytes, make: (loop: ReturnType<typeof tableOf>) => ParticleGroup[]): void => {
+    if (!mics)
+      throw new InputError(`${file.name}: the particles have no _${RLN.micrographName} to match its micrographs with`);
+    groups.push(...make(tableOf(file)));
+  };
+  if (inp.ctf) perMicrograph(inp.ctf, (t) => ctfGroups(mics!, t, inp.ctf!.name, fullA));
+  if (inp.motion) perMicrograph(inp.motion, (t) => motionGroups(mics!, t, inp.motion!.name));
+  if (inp.classes) groups.push(...classGroups(maps, inp.classes));
+  const seen = new Set<string>();
+  return groups.filter((g) => {
+    if (g.count === 0) {
+      warnings.push({
+        code: 'whatif-empty-group',
+        message: `${g.name}: no particle matches (${g.basis}); nothing to rebuild`,
+      });
+      return false;
+    }
+    // Two findings that flag the same particles are one measurement.
+    const key = Array.from(g.members).join('');
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function tableOf(file: NamedBytes) {
+  const doc = readStar(file.bytes, { source: file.name });
+  const block = doc.blocks.find((b) => b.loop && b.loop.has(RLN.micrographName) && b.name !== 'optics');
+  if (!block?.loop) throw new InputError(`${file.name}: no table of micrographs (_${RLN.micrographName})`);
+  return block.loop;
+}
+
+/** One group per class of a classification's particle STAR, joined to these particles by image name. */
+function classGroups(maps: ParticleMaps, file: NamedBytes): ParticleGroup[] {
+  const doc = readStar(file.bytes, { source: file.name });
+  const block = doc.blocks.find((b) => b.loop?.has(RLN.classNumber) && b.loop.has(RLN.imageName));
+  if (!block?.loop)
+    throw new InputError(
+      `${file.name}: expected a particle STAR with _${RLN.imageName} and _${RLN.classNumber} (Class3D run_data.star)`,
+    );
+  const names = block.loop.strings(RLN.imageName);
+  const cls = block.loop.numbers(RLN.classNumber);
+  const byImage = new Map(names.map((n, i) => [imageKey(n), cls[i]!]));
+  const mine = maps.loop.strings(RLN.imageName).map((n) => byImage.get(imageKey(n)) ?? 0);
+  const ids = [...new Set(mine.filter((c) => c > 0))].sort((a, b) => a - b);
+  return ids.map((id) => {
+    const members = Uint8Array.from(mine, (c) => (c === id ? 1 : 0));
+    return {
+      id: `class-${id}`,
+      name: `class ${id} of ${file.name}`,
+      rule: `${RLN.classNumber} == ${id} in ${file.name}`,
+      members,
+      count: members.reduce((a, b) => a + b, 0),
+      cause: '1a-compositional' as const,
+      basis:
+        `${ids.length} classes; ${mine.filter((c) => c > 0).length} of ${mine.length} particles ` +
+        'matched by image name',
+    };
+  });
+}
+
+function imageKey(name: string): string {
+  const at = name.indexOf('@');
+  return at < 0 ? name : `${Number(name.slice(0, at))}@${baseName(name.slice(at + 1))}`;
+}
+
+/**
+ * The ResLog slope a (1/d² = a·ln N + b): from a reslog.json of these particles, else from the controls (maps of
+ * N − n random particles) and the full map — a short ResLog that costs nothing extra.
+ */
+function slopeOf(
+  reslog: NamedBytes | undefined,
+  total: number,
+  fullA: number,
+  groups: GroupResult[],
+  warnings: Warning[],
+): WhatifResult['slope'] {
+  if (reslog) {
+    const r = JSON.parse(decodeText(reslog.bytes)) as {
+      fit?: { slope?: number; slopeStdError?: number | null } | null;
+    };
+    if (typeof r.fit?.slope !== 'number' || !(r.fit.slope > 0))
+      throw new InputError(
+        `${reslog.name}: no positive ResLog slope (fit.slope) in it; give a reslog.json from cryodx reslog`,
+      );
+    return { value: r.fit.slope, standardError: r.fit.slopeStdError ?? null, from: 'reslog' };
+  }
+  const points = [
+    { particles: total, resolutionA: fullA },
+    ...groups
+      .filter((g) => g.controlResolutionA !== null)
+      .map((g) => ({ particles: total - g.particles, resolutionA: g.controlResolutionA! })),
+  ];
+  if (new Set(points.map((p) => p.particles)).size < 2) {
+    warnings.push({
+      code: 'whatif-no-slope',
+      message: 'no ResLog slope (give --reslog reslog.json): results are not projected back to the full particle count',
+    });
+    return null;
+  }
+  const fit = fitBudget(points);
+  if (!(fit.slope > 0)) {
+    warnings.push({
+      code: 'whatif-no-slope',
+      message:
+        'the controls do not get worse with fewer particles: no slope to project with (give --reslog reslog.json)',
+    });
+    return null;
+  }
+  return { value: fit.slope, standardError: fit.slopeStdError, from: 'controls' };
+}
+
+/**
+ * What is within reach: (a) without every group measured harmful (rebuilt: measured), (b) twice the particles
+ * (ResLog slope: projected), (c) both; and seed 000's typical ΔB for causes particle removal cannot test.
+ */
+async function reachOf(
+  maps: ParticleMaps,
+  full: InsertionGrid[],
+  mask: PairMask,
+  groups: ParticleGroup[],
+  results: GroupResult[],
+  inHalves: Uint8Array,
+  fullA: number,
+  bfactorA2: number | null,
+  slope: WhatifResult['slope'],
+  total: number,
+): Promise<ReachItem[]> {
+  const out: ReachItem[] = [];
+  const harmful = results.filter((r) => r.verdict === 'harmful');
+  let cleanA: number | null = null;
+  let cleanCount = total;
+  if (harmful.length) {
+    const union = new Uint8Array(inHalves.length);
+    for (const r of harmful) {
+      const g = groups.find((x) => x.id === r.id)!;
+      g.members.forEach((m, i) => (union[i] = union[i]! | (m & inHalves[i]!)));
+    }
+    cleanCount = total - union.reduce((a, b) => a + b, 0);
+    const m = await mapsWithout(maps, full, union, mask, undefined);
+    cleanA = interpolated(m.measure);
+    out.push({
+      what: `without the harmful groups (${harmful.map((h) => h.name).join(', ')})`,
+      resolutionA: cleanA,
+      bandA: null,
+      kind: 'measured',
+      basis: `half maps rebuilt from the ${cleanCount} remaining particles`,
+    });
+  }
+  const band = (d: number, factor: number): [number | null, number | null] | null => {
+    if (!slope?.standardError) return null;
+    const at = (a: number): number | null => {
+      const inv = 1 / d ** 2 + a * Math.log(factor);
+      return inv > 0 ? 1 / Math.sqrt(inv) : null;
+    };
+    return [at(slope.value + 2 * slope.standardError), at(Math.max(0, slope.value - 2 * slope.standardError))];
+  };
+  if (slope) {
+    out.push({
+      what: 'twice the particles (as good as today’s)',
+      resolutionA: projectToCount(fullA, total, 2 * total, slope.value),
+      bandA: band(fullA, 2),
+      kind: 'projected',
+      basis:
+        `ResLog slope ${slope.value.toPrecision(3)} Å⁻² per ln N ` +
+        `(${slope.from === 'reslog' ? 'from reslog.json' : 'from the controls and the full map'})`,
+    });
+    if (cleanA !== null)
+      out.push({
+        what: 'both: harmful groups removed and twice the remaining particles',
+        resolutionA: projectToCount(cleanA, cleanCount, 2 * cleanCount, slope.value),
+        bandA: band(cleanA, 2),
+        kind: 'projected',
+        basis: 'the measured map without the harmful groups, projected with the ResLog slope',
+      });
+  }
+  const overallB = slope ? 2 / slope.value : bfactorA2 !== null ? Math.abs(bfactorA2) : null;
+  for (const id of ['1a-compositional', '1b-conformational', '4-motion-damage'] as const) {
+    const c = CAUSES[id];
+    if (!c.typicalBCostA2 || overallB === null) continue;
+    const [lo, hi] = c.typicalBCostA2;
+    // Rosenthal–Henderson at a fixed N: 1/d² scales as 1/B, so lowering B by ΔB gives 1/d² · B/(B − ΔB).
+    const at = (db: number): number | null => (db < overallB ? fullA * Math.sqrt((overallB - db) / overallB) : null);
+    out.push({
+      what: `${c.title}: if it were fixed (typical ΔB ${lo}–${hi} Å²)`,
+      resolutionA: at((lo + hi) / 2),
+      bandA: [at(hi), at(lo)],
+      kind: 'typical',
+      basis: `seed 000's typical ΔB, not measured on these particles; overall B ${overallB.toFixed(0)} Å²`,
+    });
+  }
+  return out;
+}
+
+/** Nothing within reach is finer than the last shell the maps hold: the pixel limits it, not the fix. */
+function capAtLastShell(items: ReachItem[], lastShellA: number): ReachItem[] {
+  const cap = (d: number | null): number | null => (d !== null && d < lastShellA ? null : d);
+  return items.map((x) => {
+    const beyond = x.resolutionA !== null && x.resolutionA < lastShellA;
+    return {
+      ...x,
+      resolutionA: cap(x.resolutionA),
+      bandA: x.bandA ? [cap(x.bandA[0]), cap(x.bandA[1])] : null,
+      basis: beyond
+        ? `${x.basis}; beyond the last shell the maps hold (${lastShellA.toFixed(2)} Å): a finer pixel first`
+        : x.basis,
+    };
+  });
+}
+
+/** The average of a pair of half maps, as a file. */
+function mapOutput(name: string, v: [Volume, Volume], label: string): JobOutput {
+  const a = v[0];
+  const avg = Float32Array.from(a.data, (x, i) => 0.5 * (x + v[1].data[i]!));
+  return {
+    name,
+    bytes: writeMrc(createVolume(a.nx, a.ny, a.nz, a.pixelSizeA, avg), {
+      labels: [`cryodx whatif: ${label}`],
+    }),
+  };
+}
+
+/** ChimeraX: the full map and each what-if map side by side at the same threshold. */
+function chimeraScript(outputs: JobOutput[]): string {
+  const maps = outputs.filter((o) => o.name.endsWith('.mrc')).map((o) => o.name);
+  return [
+    '# cryodx whatif: the full map (#1) and each map without a group, side by side (open in ChimeraX: open whatif.cxc)',
+    ...maps.map((m) => `open ${m}`),
+    `volume #1-${maps.length} style surface sdLevel 3`,
+    'tile',
+    'view',
+    '',
+  ].join('\n');
+}
