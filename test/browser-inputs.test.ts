@@ -96,6 +96,9 @@ async function diagnose(page: Page): Promise<Record<string, unknown>> {
 const projectInfo = (page: Page): Promise<string | null> =>
   page.locator('[data-testid=info-project]').textContent({ timeout: 30_000 });
 
+/** Reading a 477-file project on a loaded 2-core machine took longer than expect.poll's default 1 s. */
+const POLL = { timeout: 30_000, interval: 200 };
+
 describe.skipIf(!HAVE_CHROMIUM)('the browser app as a scientist uses it', () => {
   let browser: Browser;
   let server: { close(): void };
@@ -134,7 +137,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the browser app as a scientist uses it', () => 
     // 1. The folder chooser: Chromium loses the jobs behind the links; the page names each one.
     const chooser = await open();
     await chooser.setInputFiles('[data-testid=project]', dir);
-    await expect.poll(() => projectInfo(chooser)).toMatch(/files received/);
+    await expect.poll(() => projectInfo(chooser), POLL).toMatch(/files received/);
     const received = Number(/(\d+) files received/.exec((await projectInfo(chooser))!)![1]);
     if (received < all.length) {
       const listed = await chooser.locator('[data-testid=project-missing] li').allTextContents();
@@ -169,7 +172,9 @@ describe.skipIf(!HAVE_CHROMIUM)('the browser app as a scientist uses it', () => 
     // 2. A drop: every file arrives (links skipped, the jobs behind them read), the CLI's report.json.
     const dropped = await open();
     await dropPaths(dropped, '[data-testid=drop]', [dir]);
-    await expect.poll(() => projectInfo(dropped)).toMatch(new RegExp(`\\(dropped folder\\): ${all.length} files`));
+    await expect
+      .poll(() => projectInfo(dropped), POLL)
+      .toMatch(new RegExp(`\\(dropped folder\\): ${all.length} files`));
     expect(await dropped.locator('[data-testid=project-missing]').count()).toBe(0);
     expect(jsonDifferences(await diagnose(dropped), expected, 1e-9)).toEqual([]);
     await dropped.screenshot({ path: join(OUT, `${shot}-dropped.png`) });
@@ -178,13 +183,13 @@ describe.skipIf(!HAVE_CHROMIUM)('the browser app as a scientist uses it', () => 
     const picked = await open();
     await answerDirectoryPicker(picked, dir);
     await picked.click('[data-testid=choose-folder]');
-    await expect.poll(() => projectInfo(picked)).toMatch(new RegExp(`\\(chosen folder\\): ${all.length} files`));
+    await expect.poll(() => projectInfo(picked), POLL).toMatch(new RegExp(`\\(chosen folder\\): ${all.length} files`));
     expect(jsonDifferences(await diagnose(picked), expected, 1e-9)).toEqual([]);
 
     // 4. A zip of the project, links stored as links: the same report.
     const zipped = await open();
     await zipped.setInputFiles('[data-testid=files]', zipWithLinks(dir, join(tmp, `${basename(dir)}.zip`)));
-    await expect.poll(() => projectInfo(zipped)).toMatch(new RegExp(`\\(zip\\): ${all.length} files`));
+    await expect.poll(() => projectInfo(zipped), POLL).toMatch(new RegExp(`\\(zip\\): ${all.length} files`));
     expect(jsonDifferences(await diagnose(zipped), expected, 1e-9)).toEqual([]);
   }
 
