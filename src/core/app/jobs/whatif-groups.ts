@@ -1,0 +1,97 @@
+import {
+  baseName,
+  ctfGroups,
+  metadataGroups,
+  motionGroups,
+  parseRule,
+  ruleGroup,
+  type ParticleGroup,
+} from '../../diagnosis/whatif-groups.js';
+import { InputError, type Warning } from '../../errors.js';
+import { RLN } from '../../io/star/labels.js';
+import { readStar } from '../../io/star/read.js';
+import type { NamedBytes } from '../job.js';
+import type { ParticleMaps } from './particle-maps.js';
+import type { WhatifJobInput } from './whatif.js';
+
+/**
+ * The groups a what-if run rebuilds without, gathered from the job's inputs: the user's rules, the particle STAR's
+ * own columns, and the per-micrograph and classification files (the rules themselves: diagnosis/whatif-groups.ts).
+ */
+/** Every group: the user's rules, the particles' own columns, --classes, --ctf, --motion; empty ones dropped. */
+export function gatherGroups(
+  maps: ParticleMaps,
+  inp: WhatifJobInput,
+  rules: ReturnType<typeof parseRule>[],
+  fullA: number,
+  warnings: Warning[],
+): ParticleGroup[] {
+  const loop = maps.loop;
+  const groups: ParticleGroup[] = rules.map((r, i) => ruleGroup(loop, r, i));
+  if (inp.metadataGroups !== false) groups.push(...metadataGroups(loop));
+  const mics = loop.has(RLN.micrographName) ? loop.strings(RLN.micrographName) : null;
+  const perMicrograph = (file: NamedBytes, make: (loop: ReturnType<typeof tableOf>) => ParticleGroup[]): void => {
+    if (!mics)
+      throw new InputError(`${file.name}: the particles have no _${RLN.micrographName} to match its micrographs with`);
+    groups.push(...make(tableOf(file)));
+  };
+  if (inp.ctf) perMicrograph(inp.ctf, (t) => ctfGroups(mics!, t, inp.ctf!.name, fullA));
+  if (inp.motion) perMicrograph(inp.motion, (t) => motionGroups(mics!, t, inp.motion!.name));
+  if (inp.classes) groups.push(...classGroups(maps, inp.classes));
+  const seen = new Set<string>();
+  return groups.filter((g) => {
+    if (g.count === 0) {
+      warnings.push({
+        code: 'whatif-empty-group',
+        message: `${g.name}: no particle matches (${g.basis}); nothing to rebuild`,
+      });
+      return false;
+    }
+    // Two findings that flag the same particles are one measurement.
+    const key = Array.from(g.members).join('');
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function tableOf(file: NamedBytes) {
+  const doc = readStar(file.bytes, { source: file.name });
+  const block = doc.blocks.find((b) => b.loop && b.loop.has(RLN.micrographName) && b.name !== 'optics');
+  if (!block?.loop) throw new InputError(`${file.name}: no table of micrographs (_${RLN.micrographName})`);
+  return block.loop;
+}
+
+/** One group per class of a classification's particle STAR, joined to these particles by image name. */
+function classGroups(maps: ParticleMaps, file: NamedBytes): ParticleGroup[] {
+  const doc = readStar(file.bytes, { source: file.name });
+  const block = doc.blocks.find((b) => b.loop?.has(RLN.classNumber) && b.loop.has(RLN.imageName));
+  if (!block?.loop)
+    throw new InputError(
+      `${file.name}: expected a particle STAR with _${RLN.imageName} and _${RLN.classNumber} (Class3D run_data.star)`,
+    );
+  const names = block.loop.strings(RLN.imageName);
+  const cls = block.loop.numbers(RLN.classNumber);
+  const byImage = new Map(names.map((n, i) => [imageKey(n), cls[i]!]));
+  const mine = maps.loop.strings(RLN.imageName).map((n) => byImage.get(imageKey(n)) ?? 0);
+  const ids = [...new Set(mine.filter((c) => c > 0))].sort((a, b) => a - b);
+  return ids.map((id) => {
+    const members = Uint8Array.from(mine, (c) => (c === id ? 1 : 0));
+    return {
+      id: `class-${id}`,
+      name: `class ${id} of ${file.name}`,
+      rule: `${RLN.classNumber} == ${id} in ${file.name}`,
+      members,
+      count: members.reduce((a, b) => a + b, 0),
+      cause: '1a-compositional' as const,
+      basis:
+        `${ids.length} classes; ${mine.filter((c) => c > 0).length} of ${mine.length} particles ` +
+        'matched by image name',
+    };
+  });
+}
+
+function imageKey(name: string): string {
+  const at = name.indexOf('@');
+  return at < 0 ? name : `${Number(name.slice(0, at))}@${baseName(name.slice(at + 1))}`;
+}
