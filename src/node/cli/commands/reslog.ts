@@ -2,12 +2,9 @@ import type { Command } from 'commander';
 import { reslogJob, type ReslogResult } from '../../../core/app/jobs/reslog.js';
 import { InputError } from '../../files.js';
 import { readNamed, writeOutputs } from '../../job-io.js';
-import { InsertWorkers } from '../../parallel/insert-pool.js';
-import { terminalProgress } from '../../progress.js';
-import { FileImageSource } from '../../reconstruct/images.js';
+import { withParticleEngine } from '../../reconstruct/engine.js';
 import { fmt, printJson, warn } from '../output.js';
 import { addMaskOptions, inputPaths, maskSpec, num, positiveNumber, type MaskFlags } from '../options.js';
-import { processCompute } from '../../compute.js';
 
 interface ReslogFlags extends MaskFlags {
   sym: string;
@@ -55,16 +52,11 @@ export function registerReslog(program: Command): void {
     )
     .action(async (particlesPath: string, opts: ReslogFlags) => {
       const [particles, mask] = await Promise.all([readNamed(particlesPath), maskSpec(opts)]);
-      const images = new FileImageSource(particlesPath, opts.projectDir);
-      const compute = await processCompute();
-      const progress = terminalProgress('ResLog');
-      const workers = new InsertWorkers();
-      let job;
-      try {
-        job = await reslogJob(
+      const { value: job } = await withParticleEngine(particlesPath, opts.projectDir, 'ResLog', (e) =>
+        reslogJob(
           {
             particles,
-            images,
+            ...e.input,
             symmetry: opts.sym,
             mask: mask ?? { kind: 'none' },
             ...(opts.sizes ? { sizes: opts.sizes } : {}),
@@ -74,15 +66,11 @@ export function registerReslog(program: Command): void {
             pad: opts.pad,
             noCtf: !opts.ctf,
             pixelSizeA: opts.angpix ?? null,
-            inserterFor: workers.inserterFor,
           },
-          progress.ctx,
-          compute,
-        );
-      } finally {
-        progress.stop();
-        await Promise.all([images.close(), workers.close()]);
-      }
+          e.progress,
+          e.compute,
+        ),
+      );
       if (opts.out) await writeOutputs(opts.out, job.outputs, inputPaths(particlesPath, opts.mask));
       if (opts.json) return printJson(job.result);
       process.stdout.write(summary(job.result, opts.out) + '\n');

@@ -1,12 +1,9 @@
 import type { Command } from 'commander';
 import { whatifJob, type WhatifResult } from '../../../core/app/jobs/whatif.js';
 import { readNamed, readNamedOptional, writeOutputs } from '../../job-io.js';
-import { InsertWorkers } from '../../parallel/insert-pool.js';
-import { terminalProgress } from '../../progress.js';
-import { FileImageSource } from '../../reconstruct/images.js';
+import { withParticleEngine } from '../../reconstruct/engine.js';
 import { fmt, printJson, warn } from '../output.js';
 import { addMaskOptions, inputPaths, maskSpec, num, positiveNumber, type MaskFlags } from '../options.js';
-import { processCompute } from '../../compute.js';
 import { RLN } from '../../../core/io/star/labels.js';
 
 interface WhatifFlags extends MaskFlags {
@@ -78,16 +75,11 @@ export function registerWhatif(program: Command): void {
         readNamedOptional(opts.classes),
         readNamedOptional(opts.reslog),
       ]);
-      const images = new FileImageSource(particlesPath, opts.projectDir);
-      const compute = await processCompute();
-      const progress = terminalProgress('What-if');
-      const workers = new InsertWorkers();
-      let job;
-      try {
-        job = await whatifJob(
+      const { value: job } = await withParticleEngine(particlesPath, opts.projectDir, 'What-if', (e) =>
+        whatifJob(
           {
             particles,
-            images,
+            ...e.input,
             symmetry: opts.sym,
             mask: mask ?? { kind: 'none' },
             ...(ctf ? { ctf } : {}),
@@ -101,15 +93,11 @@ export function registerWhatif(program: Command): void {
             pad: opts.pad,
             pixelSizeA: opts.angpix ?? null,
             writeMaps: !!opts.maps && !!opts.out,
-            inserterFor: workers.inserterFor,
           },
-          progress.ctx,
-          compute,
-        );
-      } finally {
-        progress.stop();
-        await Promise.all([images.close(), workers.close()]);
-      }
+          e.progress,
+          e.compute,
+        ),
+      );
       const inputs = inputPaths(particlesPath, opts.mask, opts.ctf, opts.motion, opts.classes, opts.reslog);
       if (opts.out) await writeOutputs(opts.out, job.outputs, inputs);
       if (opts.json) return printJson(job.result);
