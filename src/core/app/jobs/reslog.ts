@@ -136,8 +136,9 @@ const measureOf = (size: number, repeat: number, m: PairMeasure, seconds: number
 });
 
 /**
- * The whole set on its own (a SLURM run's first task): every particle inserted in one pass, the maps finished to
- * rMax and measured; with --auto-mask the automatic mask made from them, which every size is then measured in.
+ * The largest size on its own (a SLURM run's first task; the whole set unless --sizes stops short of it): the first
+ * order's particles of that size inserted in one pass, finished as the first order finishes it and measured; with
+ * --auto-mask the automatic mask made from those maps, which every size is then measured in — as reslogJob does.
  */
 export async function reslogFull(
   run: ReslogRun,
@@ -145,15 +146,30 @@ export async function reslogFull(
 ): Promise<{ measure: ReslogMeasure; autoMask: Volume | null }> {
   const t = Date.now();
   const { maps } = run;
-  const grids = await maps.insert(
-    Int32Array.from(maps.half, (h) => (h === 1 || h === 2 ? h - 1 : -1)),
-    2,
-    progress,
-  );
-  const v = await maps.finishAll(grids);
-  const m = maps.measure(v[0]!, v[1]!, run.fixedMask ?? { kind: 'auto' });
-  const autoMask = run.fixedMask ? null : { ...v[0]!, data: m.mask! };
-  return { measure: measureOf(run.total, 0, m, secs(t)), autoMask };
+  const top = run.sizes[run.sizes.length - 1]!;
+  const orders = shuffledHalves(maps.half, run.seed);
+  const grids = await maps.insert(blockTargets(maps.plan.count, orders, [0, 0], perHalf(top, run.counts)), 2, progress);
+  const rFinish = sizeRadius(run, top, grids);
+  const v = await maps.finishAll(grids, rFinish);
+  let mask = run.fixedMask;
+  let autoMask: Volume | null = null;
+  if (!mask) {
+    autoMask = { ...v[0]!, data: maps.measure(v[0]!, v[1]!, { kind: 'auto' }).mask! };
+    mask = reslogMask(run, autoMask);
+  }
+  const m = await measureChecked(maps, v, mask, rFinish, () => maps.finishAll(grids, topRadius(maps)));
+  return { measure: measureOf(top, 0, m!, secs(t)), autoMask };
+}
+
+/** How far out a size's maps are finished: the whole set to rMax, a subset as far as its grids' FSC says. */
+function sizeRadius(run: ReslogRun, size: number, grids: InsertionGrid[]): number {
+  const { rMax, pad } = run.maps.shape;
+  return size === run.total ? rMax : cheapestRadius(finishingRadius(gridFsc(grids[0]!, grids[1]!), rMax), rMax, pad);
+}
+
+/** The cheapest radius that stands for the last shell: where a size whose check failed is finished again. */
+function topRadius(maps: ParticleMaps): number {
+  return cheapestRadius(maps.shape.rMax, maps.shape.rMax, maps.shape.pad);
 }
 
 /** The mask every size is measured in: the one given, or the whole set's automatic mask. */
@@ -192,18 +208,12 @@ async function orderPass(
 ): Promise<{ measured: ReslogMeasure[]; autoMask: Volume | null }> {
   const { maps } = run;
   const orders = shuffledHalves(maps.half, run.seed + 7919 * repeat);
-  const upto = withFull ? run.sizes : run.sizes.filter((n) => n < run.total);
-  const top = cheapestRadius(maps.shape.rMax, maps.shape.rMax, maps.shape.pad);
+  // The largest size is measured once, in the first order (with it, all of them: every order gives the same maps).
+  const upto = withFull ? run.sizes : run.sizes.slice(0, -1);
+  const top = topRadius(maps);
   const measured: ReslogMeasure[] = [];
   const pending: { size: number; v: Volume[]; rFinish: number; seconds: number }[] = [];
-  const radius = (size: number, grids: InsertionGrid[]): number =>
-    size === run.total
-      ? maps.shape.rMax
-      : cheapestRadius(
-          finishingRadius(gridFsc(grids[0]!, grids[1]!), maps.shape.rMax),
-          maps.shape.rMax,
-          maps.shape.pad,
-        );
+  const radius = (size: number, grids: InsertionGrid[]): number => sizeRadius(run, size, grids);
   await nestedGrids(maps, orders, run.counts, upto, progress, fraction, radius, async (size, grids, rFinish, t) => {
     const v = await maps.finishAll(grids, rFinish);
     if (!given) return void pending.push({ size, v, rFinish, seconds: secs(t) });

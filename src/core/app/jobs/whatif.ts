@@ -182,7 +182,8 @@ export interface WhatifFull {
   mask: PairMask;
   /** The automatic mask's array (to hand on to the tasks), null for a mask given. */
   autoMask: Volume | null;
-  maps: Volume[] | null;
+  /** With --maps: the full map (half-map average) as a file. */
+  mapFile: JobOutput | null;
   state: WhatifFullState;
 }
 
@@ -194,7 +195,13 @@ export async function whatifFull(run: WhatifRun, progress?: ProgressContext): Pr
   const first = maps.measure(fullMaps[0]!, fullMaps[1]!, maps.mask);
   // The automatic mask of the full maps, fixed for every what-if (a mask per map would move with what it measures).
   const autoMask = maps.mask.kind === 'auto' && first.mask ? { ...fullMaps[0]!, data: first.mask } : null;
-  return whatifFullFrom(run, grids, autoMask, first, run.inp.writeMaps ? fullMaps : null);
+  const mapFile = run.inp.writeMaps ? mapOutput('whatif_full.mrc', fullMaps, 'all particles') : null;
+  const measured = {
+    resolutionA: first.resolutionA,
+    resolutionInterpolatedA: first.resolutionInterpolatedA,
+    bfactorA2: first.bfactorA2,
+  };
+  return whatifFullFrom(run, grids, autoMask, measured, mapFile);
 }
 
 /**
@@ -206,7 +213,7 @@ export async function whatifFullFrom(
   grids: InsertionGrid[],
   autoMask: Volume | null,
   first: WhatifFullState['first'],
-  fullMaps: Volume[] | null,
+  mapFile: JobOutput | null,
   known?: WhatifFullState,
 ): Promise<WhatifFull> {
   const { maps } = run;
@@ -216,7 +223,7 @@ export async function whatifFullFrom(
         file: { name: 'automatic mask of the full maps', volume: derivedMap(autoMask, maps.pixelSizeA) },
       }
     : maps.mask;
-  if (known) return { grids, mask, autoMask, maps: fullMaps, state: known };
+  if (known) return { grids, mask, autoMask, mapFile, state: known };
   const warnings: Warning[] = [];
   const fullA = first.resolutionInterpolatedA ?? first.resolutionA;
   if (fullA === null)
@@ -242,7 +249,7 @@ export async function whatifFullFrom(
     const v = await maps.finishAll(grids, rWhatif);
     compareA = interpolated(maps.measure(v[0]!, v[1]!, mask)) ?? fullA;
   }
-  return { grids, mask, autoMask, maps: fullMaps, state: { first, fullA, rWhatif, compareA, warnings } };
+  return { grids, mask, autoMask, mapFile, state: { first, fullA, rWhatif, compareA, warnings } };
 }
 
 /** One map a what-if run measures: without group `group` (control null) or without control draw `control`. */
@@ -335,7 +342,7 @@ export async function whatifAssemble(
   const { state } = full;
   const warnings = [...run.warnings, ...state.warnings, ...plan.warnings];
   const outputs: JobOutput[] = [];
-  if (run.inp.writeMaps && full.maps) outputs.push(mapOutput('whatif_full.mrc', full.maps, 'all particles'));
+  if (full.mapFile) outputs.push(full.mapFile);
   const results: GroupResult[] = [];
   const shellWidthA = state.fullA ** 2 / (maps.box * maps.pixelSizeA);
   for (const [k, g] of plan.groups.entries()) {
