@@ -20,13 +20,19 @@ export interface ParticleEngine {
   progress: ProgressContext;
 }
 
+/** Where the stacks are: the particle file's path, and the folder its image paths are relative to (and its flag). */
+export interface StackPlace {
+  particlesPath: string;
+  projectDir?: string | undefined;
+  projectFlag?: string;
+}
+
 export async function withParticleEngine<T>(
-  particlesPath: string,
-  projectDir: string | undefined,
+  place: StackPlace,
   title: string,
   run: (engine: ParticleEngine) => Promise<T>,
 ): Promise<{ value: T; stacks: string | null }> {
-  const images = new FileImageSource(particlesPath, projectDir);
+  const images = new FileImageSource(place.particlesPath, place.projectDir, place.projectFlag);
   const compute = await processCompute();
   const progress = terminalProgress(title);
   const inserters = new InsertWorkers();

@@ -33,6 +33,8 @@ export interface ParticleInputs {
   /** The particle STAR's path (the image paths' last fallback: its folder) and the folder they are relative to. */
   particlesPath: string;
   projectDir: string | undefined;
+  /** The flag that named projectDir (for the message when a stack is missing). */
+  projectFlag: string;
   mask: MaskSpec;
   symmetry: string;
   ctf?: NamedBytes;
@@ -74,6 +76,7 @@ export async function particleInputs(
       particles: given,
       particlesPath: particlesArg,
       projectDir: opts.projectDir,
+      projectFlag: '--project-dir',
       mask: mask ?? { kind: 'none' },
       symmetry: (opts.sym ?? 'C1').toUpperCase(),
       ...(ctf ? { ctf } : {}),
@@ -126,17 +129,25 @@ export async function particleInputs(
     particles: found.particles,
     particlesPath: inProject(found.particles),
     projectDir: opts.projectDir ?? root,
+    projectFlag: opts.projectDir ? '--project-dir' : '--project',
     mask: useMask,
     symmetry: (found.symmetry ?? 'C1').toUpperCase(),
     ...(ctfStar ? { ctf: ctfStar } : {}),
     ...(motionStar ? { motion: motionStar } : {}),
     ...(classesStar ? { classes: classesStar } : {}),
     paths: [...explicitPaths, inProject(found.particles)],
-    used: (found.project?.used ?? []).filter(
-      (u) => roles.micrographs || !['ctf', 'motion', 'classes'].includes(u.role),
-    ),
+    used: usedFiles(found.project?.used ?? [], roles.micrographs, classes ? null : (classesStar ?? null)),
     notes,
   };
+}
+
+/** The project's files this command reads: the particles, the mask and (whatif) CTF, motion and the classes' STAR. */
+function usedFiles(used: InputUse[], micrographs: boolean, classes: NamedBytes | null): InputUse[] {
+  const roles = ['particles', 'mask', ...(micrographs ? ['ctf', 'motion'] : [])];
+  const out = used.filter((u) => roles.includes(u.role));
+  const job = used.find((u) => u.role === 'classes')?.job ?? null;
+  if (micrographs && classes) out.push({ role: 'classes', file: classes.name, job, note: 'its last iteration' });
+  return out;
 }
 
 /** Of a classification's files, the particle STAR of its last iteration (the one with class numbers). */

@@ -85,24 +85,27 @@ function parseShard(v: string | undefined): { index: number; count: number } | u
 async function local(particlesPath: string, opts: ReconstructFlags): Promise<void> {
   const [particles, mask] = await Promise.all([readNamed(particlesPath), maskSpec(opts)]);
   const shard = parseShard(opts.shard);
-  const { value: job, stacks } = await withParticleEngine(particlesPath, opts.projectDir, 'Reconstruct', (e) =>
-    reconstructJob(
-      {
-        particles,
-        images: e.images,
-        symmetry: opts.sym,
-        ...(opts.subset ? { subset: opts.subset } : {}),
-        maxresA: opts.maxresA ?? null,
-        pad: opts.pad,
-        noCtf: !opts.ctf,
-        pixelSizeA: opts.angpix ?? null,
-        ...(mask ? { mask } : {}),
-        ...(shard ? { shard } : {}),
-        inserter: workerInserter(particlesCount(particles.bytes)) ?? undefined,
-      },
-      e.progress,
-      e.compute,
-    ),
+  const { value: job, stacks } = await withParticleEngine(
+    { particlesPath, projectDir: opts.projectDir },
+    'Reconstruct',
+    (e) =>
+      reconstructJob(
+        {
+          particles,
+          images: e.images,
+          symmetry: opts.sym,
+          ...(opts.subset ? { subset: opts.subset } : {}),
+          maxresA: opts.maxresA ?? null,
+          pad: opts.pad,
+          noCtf: !opts.ctf,
+          pixelSizeA: opts.angpix ?? null,
+          ...(mask ? { mask } : {}),
+          ...(shard ? { shard } : {}),
+          inserter: workerInserter(particlesCount(particles.bytes)) ?? undefined,
+        },
+        e.progress,
+        e.compute,
+      ),
   );
   if (stacks) job.warnings.unshift({ code: 'stack-paths', message: stacks });
   if (opts.out) await writeOutputs(opts.out, job.outputs, inputPaths(particlesPath, opts.mask));

@@ -90,7 +90,7 @@ export function registerReslog(program: Command): void {
           quiet: !!opts.json,
         });
       }
-      const { value: job } = await withParticleEngine(found.particlesPath, found.projectDir, 'ResLog', (e) =>
+      const { value: job } = await withParticleEngine(found, 'ResLog', (e) =>
         reslogJob({ ...jobInput(found, opts), ...e.input }, e.progress, e.compute),
       );
       await report(job, found, opts);
@@ -153,7 +153,7 @@ async function stage(particlesArg: string | undefined, found: ParticleInputs, op
   if (!opts.parts) throw new InputError('--stage needs --parts (the staged run’s folder)');
   const parts = new RunParts(opts.parts, found.paths);
   const t0 = Date.now();
-  await withParticleEngine(found.particlesPath, found.projectDir, `ResLog ${opts.stage}`, async (e) => {
+  await withParticleEngine(found, `ResLog ${opts.stage}`, async (e) => {
     const run = await openReslog({ ...jobInput(found, opts), ...e.input }, e.compute);
     if (which.kind === 'full') {
       const { measure, autoMask } = await reslogFull(run, e.progress);

@@ -103,7 +103,7 @@ export function registerWhatif(program: Command): void {
       if (opts.stage) return stage(particlesArg, found, opts);
       if (opts.executor === 'slurm') return submit(particlesArg, found, opts);
       const base = await jobInput(found, opts);
-      const { value: job } = await withParticleEngine(found.particlesPath, found.projectDir, 'What-if', (e) =>
+      const { value: job } = await withParticleEngine(found, 'What-if', (e) =>
         whatifJob({ ...base, ...e.input }, e.progress, e.compute),
       );
       await report(job, found, opts);
@@ -196,7 +196,7 @@ async function stage(particlesArg: string | undefined, found: ParticleInputs, op
   const parts = new RunParts(opts.parts, found.paths);
   const base = await jobInput(found, { ...opts, out: opts.maps ? parts.dir : undefined });
   const t0 = Date.now();
-  await withParticleEngine(found.particlesPath, found.projectDir, `What-if ${opts.stage}`, async (e) => {
+  await withParticleEngine(found, `What-if ${opts.stage}`, async (e) => {
     const run = await openWhatif({ ...base, ...e.input }, e.compute);
     if (which.kind === 'full') return fullStage(run, found, parts, e);
     const full = await loadFull(run, parts);
