@@ -1,4 +1,5 @@
 import {
+  BLIND_FACTOR,
   cheapestRadius,
   FINISH_CHECK,
   finishingRadius,
@@ -149,7 +150,7 @@ export async function reslogFull(
   const top = run.sizes[run.sizes.length - 1]!;
   const orders = shuffledHalves(maps.half, run.seed);
   const grids = await maps.insert(blockTargets(maps.plan.count, orders, [0, 0], perHalf(top, run.counts)), 2, progress);
-  const rFinish = sizeRadius(run, top, grids);
+  const rFinish = sizeRadius(run, top, grids, !run.fixedMask);
   const v = await maps.finishAll(grids, rFinish);
   let mask = run.fixedMask;
   let autoMask: Volume | null = null;
@@ -161,10 +162,15 @@ export async function reslogFull(
   return { measure: measureOf(top, 0, m!, secs(t)), autoMask };
 }
 
-/** How far out a size's maps are finished: the whole set to rMax, a subset as far as its grids' FSC says. */
-function sizeRadius(run: ReslogRun, size: number, grids: InsertionGrid[]): number {
+/**
+ * How far out a size's maps are finished: the whole set to rMax, a subset as far as its grids' FSC says — further
+ * (BLIND_FACTOR) when no mask is at hand yet to check the cut while the grids are.
+ */
+function sizeRadius(run: ReslogRun, size: number, grids: InsertionGrid[], blind = false): number {
   const { rMax, pad } = run.maps.shape;
-  return size === run.total ? rMax : cheapestRadius(finishingRadius(gridFsc(grids[0]!, grids[1]!), rMax), rMax, pad);
+  if (size === run.total) return rMax;
+  const need = finishingRadius(gridFsc(grids[0]!, grids[1]!), rMax, blind ? BLIND_FACTOR : 2);
+  return cheapestRadius(need, rMax, pad);
 }
 
 /** The cheapest radius that stands for the last shell: where a size whose check failed is finished again. */
@@ -213,7 +219,10 @@ async function orderPass(
   const top = topRadius(maps);
   const measured: ReslogMeasure[] = [];
   const pending: { size: number; v: Volume[]; rFinish: number; seconds: number }[] = [];
-  const radius = (size: number, grids: InsertionGrid[]): number => sizeRadius(run, size, grids);
+  // The first order with --auto-mask is measured only once the whole set's mask is made (here, or in a SLURM run's
+  // first task): cut as if blind, in either place, so that both give the same maps.
+  const blind = repeat === 0 && !run.fixedMask;
+  const radius = (size: number, grids: InsertionGrid[]): number => sizeRadius(run, size, grids, blind);
   await nestedGrids(maps, orders, run.counts, upto, progress, fraction, radius, async (size, grids, rFinish, t) => {
     const v = await maps.finishAll(grids, rFinish);
     if (!given) return void pending.push({ size, v, rFinish, seconds: secs(t) });
