@@ -4,7 +4,9 @@ import type { GridFinisher } from '../../core/app/jobs/particle-maps.js';
 import type { InsertionGrid } from '../../core/analysis/reconstruct/grid.js';
 import { threadsFor, workerScript } from './jobs.js';
 
-type Reply = { id: number; ok: true; map: Float32Array } | { id: number; ok: false; message: string };
+type Reply =
+  | { id: number; ok: true; map: Float32Array; data: Float32Array; weight: Float32Array }
+  | { id: number; ok: false; message: string };
 
 /**
  * Finishing on worker threads, kept across a run: reslog and whatif finish two half maps per measure, and the
@@ -22,10 +24,19 @@ export class FinishWorkers {
 
   constructor(private readonly simd = true) {}
 
+  /** Grid arrays the workers gave back, for the next copies (at most a pair's: data and weights of two halves). */
+  private readonly spare: Float32Array[] = [];
+
   /** The finisher for a job's input, or undefined (finish on the calling thread) with one thread. */
   get finisher(): GridFinisher | undefined {
     if (!this.file || this.threads < 2) return undefined;
-    return (grids, o) => Promise.all(grids.map((g) => this.finishOne(g, o)));
+    return {
+      finish: (grids, o) => Promise.all(grids.map((g) => this.finishOne(g, o))),
+      array: (length) => {
+        const i = this.spare.findIndex((a) => a.length === length);
+        return i >= 0 ? this.spare.splice(i, 1)[0]! : new Float32Array(length);
+      },
+    };
   }
 
   private take(): Promise<Worker> {
@@ -53,8 +64,11 @@ export class FinishWorkers {
         const onMessage = (r: Reply): void => {
           if (r.id !== id) return;
           w.off('message', onMessage).off('error', onError);
-          if (r.ok) resolve(r.map);
-          else reject(new Error(r.message));
+          if (r.ok) {
+            this.spare.push(r.data, r.weight);
+            this.spare.splice(0, Math.max(0, this.spare.length - 4));
+            resolve(r.map);
+          } else reject(new Error(r.message));
         };
         const onError = (e: Error): void => {
           crashed = true;

@@ -1,6 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import { symmetryOperators } from '../../core/analysis/orientations/symmetry.js';
-import { finishReconstruction } from '../../core/analysis/reconstruct/finish.js';
+import { FinishScratch, finishReconstruction } from '../../core/analysis/reconstruct/finish.js';
 import { InsertionGrid, type GridShape } from '../../core/analysis/reconstruct/grid.js';
 import { prepareSimdKernels } from '../../core/fourier/simd.js';
 
@@ -19,13 +19,17 @@ interface Message {
 }
 
 await prepareSimdKernels().catch(() => undefined);
+// Kept for the worker's life (a run): its finishes are mostly of one box.
+const scratch = new FinishScratch();
 
 parentPort!.on('message', (m: Message) => {
   try {
     const grid = new InsertionGrid(m.shape, m.data, m.weight);
     grid.symmetrise(symmetryOperators(m.symmetry));
-    const map = finishReconstruction(grid, { iterations: m.iterations, compute: { simd: m.simd } });
-    parentPort!.postMessage({ id: m.id, ok: true, map }, [map.buffer as ArrayBuffer]);
+    const map = finishReconstruction(grid, { iterations: m.iterations, compute: { simd: m.simd }, scratch });
+    // The grid's arrays go back too: the next grids are copied into them (fresh memory is slow to touch).
+    const back = [map.buffer, m.data.buffer, m.weight.buffer] as ArrayBuffer[];
+    parentPort!.postMessage({ id: m.id, ok: true, map, data: m.data, weight: m.weight }, back);
   } catch (e) {
     parentPort!.postMessage({ id: m.id, ok: false, message: (e as Error).message });
   }

@@ -8,7 +8,9 @@ import { prepareSimdKernels } from '../../core/fourier/simd.js';
  * grids back (transferred, not copied) when asked to finish.
  */
 type Message =
-  { kind: 'start'; shape: GridShape; targets: number } | { kind: 'batch'; batch: ParticleBatch } | { kind: 'finish' };
+  | { kind: 'start'; shape: GridShape; targets: number; kept?: ({ data: Float32Array; weight: Float32Array } | null)[] }
+  | { kind: 'batch'; batch: ParticleBatch }
+  | { kind: 'finish' };
 
 let grids: InsertionGrid[] = [];
 const inserter = new BatchInserter();
@@ -17,7 +19,11 @@ await prepareSimdKernels().catch(() => undefined);
 parentPort!.on('message', (m: Message) => {
   try {
     if (m.kind === 'start') {
-      grids = Array.from({ length: m.targets }, () => new InsertionGrid(m.shape));
+      // Arrays of an earlier pass, handed back, are cleared and used again (fresh memory is slow to touch).
+      grids = Array.from({ length: m.targets }, (_, k) => {
+        const a = m.kept?.[k];
+        return a ? new InsertionGrid(m.shape, a.data.fill(0), a.weight.fill(0)) : new InsertionGrid(m.shape);
+      });
       parentPort!.postMessage({ kind: 'ready' });
     } else if (m.kind === 'batch') {
       inserter.insert(m.batch, grids);

@@ -13,8 +13,8 @@ import { FileImageSource } from './images.js';
  * progress bar. `withParticleEngine` opens them, runs the job and closes them whatever happens.
  */
 export interface ParticleEngine {
-  /** Spread into the job's input: images, inserterFor, finisher. */
-  input: Pick<ParticleMapsInput, 'images' | 'inserterFor' | 'finisher'>;
+  /** Spread into the job's input: images, inserterFor, recycle, finisher. */
+  input: Pick<ParticleMapsInput, 'images' | 'inserterFor' | 'recycle' | 'finisher'>;
   images: FileImageSource;
   compute: Compute;
   progress: ProgressContext;
@@ -40,7 +40,12 @@ export async function withParticleEngine<T>(
   const finisher = finishers.finisher;
   try {
     const value = await run({
-      input: { images, inserterFor: inserters.inserterFor, ...(finisher ? { finisher } : {}) },
+      input: {
+        images,
+        inserterFor: inserters.inserterFor,
+        recycle: inserters.recycle,
+        ...(finisher ? { finisher } : {}),
+      },
       images,
       compute,
       progress: progress.ctx,

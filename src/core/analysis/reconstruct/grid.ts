@@ -57,9 +57,18 @@ export class InsertionGrid {
     return { oriSize: this.oriSize, pad: this.pad, rMax: this.rMax };
   }
 
-  /** A copy (the sums stay; finishing symmetrises in place). */
-  clone(): InsertionGrid {
-    const g = new InsertionGrid(this.shape, this.data.slice(), this.weight.slice());
+  /**
+   * A copy (the sums stay; finishing symmetrises in place); `array` gives the arrays to copy into (kept ones: a
+   * fresh array's first touch costs more than the copy), default new ones.
+   */
+  clone(array?: (length: number) => Float32Array): InsertionGrid {
+    const copy = (a: Float32Array): Float32Array => {
+      if (!array) return a.slice();
+      const out = array(a.length);
+      out.set(a);
+      return out;
+    };
+    const g = new InsertionGrid(this.shape, copy(this.data), copy(this.weight));
     g.particles = this.particles;
     return g;
   }
@@ -73,13 +82,25 @@ export class InsertionGrid {
     this.particles -= other.particles;
   }
 
+  /** Becomes `whole` minus itself (the sums of the other particles of `whole`), in place: no copy of `whole`. */
+  takeFrom(whole: InsertionGrid): void {
+    if (whole.nx !== this.nx || whole.ny !== this.ny || whole.oriSize !== this.oriSize)
+      throw new RangeError('cannot take grids of different shapes');
+    differenceInto(this.data, whole.data);
+    differenceInto(this.weight, whole.weight);
+    this.particles = whole.particles - this.particles;
+  }
+
   /**
    * The same sums up to a lower frequency rMax (pixels of the unpadded box): the grid a reconstruction limited
    * there would fill, but for trilinear spill from points just beyond it. Finishing costs ∝ rMax³.
    */
-  cropped(rMax: number): InsertionGrid {
-    if (rMax >= this.rMax) return this.clone();
-    const g = new InsertionGrid({ oriSize: this.oriSize, pad: this.pad, rMax });
+  cropped(rMax: number, array?: (length: number) => Float32Array): InsertionGrid {
+    if (rMax >= this.rMax) return this.clone(array);
+    const shape = { oriSize: this.oriSize, pad: this.pad, rMax };
+    const probe = new InsertionGrid(shape, new Float32Array(0), new Float32Array(0), true);
+    // Every voxel of the cut grid is written below, so kept arrays need no clearing.
+    const g = array ? new InsertionGrid(shape, array(2 * probe.voxels), array(probe.voxels)) : new InsertionGrid(shape);
     const d = this.half - g.half;
     for (let z = 0; z < g.ny; z++)
       for (let y = 0; y < g.ny; y++) {
@@ -289,6 +310,11 @@ export class InsertionGrid {
 
 function subtractFrom(a: Float32Array, b: Float32Array): void {
   for (let i = 0; i < a.length; i++) a[i]! -= b[i]!;
+}
+
+/** a = b − a, in a function of its own. */
+function differenceInto(a: Float32Array, b: Float32Array): void {
+  for (let i = 0; i < a.length; i++) a[i] = b[i]! - a[i]!;
 }
 
 /** a += b, in a function of its own (one loop per function keeps V8's on-stack optimisation). */

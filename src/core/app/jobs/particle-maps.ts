@@ -8,7 +8,7 @@ import {
 } from '../../analysis/masks/choice.js';
 import { symmetryOperators, type Mat } from '../../analysis/orientations/symmetry.js';
 import { BatchInserter } from '../../analysis/reconstruct/batch.js';
-import { finishReconstruction } from '../../analysis/reconstruct/finish.js';
+import { FinishScratch, finishReconstruction } from '../../analysis/reconstruct/finish.js';
 import { InsertionGrid, type GridShape } from '../../analysis/reconstruct/grid.js';
 import { particleTable, planWithPixelSize, type ReconstructionPlan } from '../../analysis/reconstruct/particles.js';
 import { checkStacks, streamBatches, type ImageSource } from '../../analysis/reconstruct/stream.js';
@@ -51,17 +51,23 @@ export interface ParticleMapsInput {
   iterations?: number;
   /** Finishes several grids at once (worker threads in the CLI); default: one after the other on this thread. */
   finisher?: GridFinisher;
+  /** Takes grids the job is done with (the CLI's insertion workers reuse their arrays). */
+  recycle?: GridRecycler;
 }
 
 /**
  * Finishes grids at the same time (the two halves of a pair on two threads): each grid is a private copy, already
- * cut to its radius, that the finisher may take (transfer) and symmetrise; returns each map (box³, x fastest) in
- * order, as finishReconstruction makes it.
+ * cut to its radius, that the finisher may take (transfer) and symmetrise; `finish` returns each map (box³, x
+ * fastest) in order, as finishReconstruction makes it. `array` hands out arrays to copy the next grids into (the
+ * ones it was given before, handed back: fresh memory is slow to touch), or new ones.
  */
-export type GridFinisher = (
-  grids: InsertionGrid[],
-  o: { symmetry: string; iterations: number },
-) => Promise<Float32Array[]>;
+export interface GridFinisher {
+  finish(grids: InsertionGrid[], o: { symmetry: string; iterations: number }): Promise<Float32Array[]>;
+  array?(length: number): Float32Array;
+}
+
+/** Grids of particles handed back once used (their arrays may serve the next insertion pass), or nothing. */
+export type GridRecycler = (grids: InsertionGrid[]) => void;
 
 export interface ParticleMaps {
   plan: ReconstructionPlan;
@@ -82,6 +88,8 @@ export interface ParticleMaps {
   finish(grid: InsertionGrid, rMax?: number): Volume;
   /** The maps of several grids (left unchanged) up to rMax, finished at the same time where a finisher is given. */
   finishAll(grids: InsertionGrid[], rMax?: number): Promise<Volume[]>;
+  /** Grids from `insert` (or their copies) no longer used: their arrays may serve the next pass. */
+  release(grids: InsertionGrid[]): void;
   /** A pair of these maps measured (measurePair at their pixel size, on the job's compute context). */
   measure(h1: Volume, h2: Volume, mask: PairMask): PairMeasure;
 }
@@ -109,6 +117,7 @@ export async function openParticleMaps(inp: ParticleMapsInput): Promise<Particle
   const shape: GridShape = { oriSize: box, pad, rMax: maxRadius(box, plan.pixelSizeA, inp.maxresA ?? null) };
   const half = halfSets(plan, warnings);
   const resolved = maskCache();
+  const scratch = new FinishScratch();
   return {
     plan,
     loop: findParticleBlock(star.doc).loop!,
@@ -121,17 +130,20 @@ export async function openParticleMaps(inp: ParticleMapsInput): Promise<Particle
     half,
     insert: (targets, count, progress, label) =>
       insertPass(plan, layouts, inp.images, shape, targets, count, inp.inserterFor, progress, label),
-    finish: (grid, rMax) => finishGrid(grid, operators, plan.pixelSizeA, inp.iterations ?? 10, rMax, inp.compute),
+    finish: (grid, rMax) =>
+      finishGrid(grid, operators, plan.pixelSizeA, inp.iterations ?? 10, rMax, inp.compute, scratch),
     finishAll: async (grids, rMax) => {
       const iterations = inp.iterations ?? 10;
       if (!inp.finisher || grids.length < 2)
-        return grids.map((g) => finishGrid(g, operators, plan.pixelSizeA, iterations, rMax, inp.compute));
-      const copies = grids.map((g) => g.cropped(rMax ?? g.rMax));
+        return grids.map((g) => finishGrid(g, operators, plan.pixelSizeA, iterations, rMax, inp.compute, scratch));
+      const finisher = inp.finisher;
+      const copies = grids.map((g) => g.cropped(rMax ?? g.rMax, finisher.array?.bind(finisher)));
       const px = plan.pixelSizeA;
-      return (await inp.finisher(copies, { symmetry, iterations })).map((data) =>
+      return (await finisher.finish(copies, { symmetry, iterations })).map((data) =>
         createVolume(box, box, box, [px, px, px], data),
       );
     },
+    release: (grids) => inp.recycle?.(grids),
     measure: (h1, h2, m) => measurePair(h1, h2, m, plan.pixelSizeA, inp.compute, resolved),
   };
 }
@@ -228,11 +240,13 @@ function finishGrid(
   iterations: number,
   rMax?: number,
   compute?: Compute,
+  scratch?: FinishScratch,
 ): Volume {
   const g = grid.cropped(rMax ?? grid.rMax);
   g.symmetrise(operators);
   const n = g.oriSize;
-  return createVolume(n, n, n, [px, px, px], finishReconstruction(g, { iterations, ...(compute ? { compute } : {}) }));
+  const map = finishReconstruction(g, { iterations, ...(compute ? { compute } : {}), ...(scratch ? { scratch } : {}) });
+  return createVolume(n, n, n, [px, px, px], map);
 }
 
 /** What a pair of half maps measures: relion_postprocess's resolution, interpolated crossing and B. */

@@ -3,7 +3,7 @@ import { InputError, type Warning } from '../../errors.js';
 import { writeMrc } from '../../io/mrc/write.js';
 import { createVolume } from '../../model/volume.js';
 import type { ParticleBatch } from '../../analysis/reconstruct/batch.js';
-import { finishReconstruction } from '../../analysis/reconstruct/finish.js';
+import { FinishScratch, finishReconstruction } from '../../analysis/reconstruct/finish.js';
 import { InsertionGrid, type GridShape } from '../../analysis/reconstruct/grid.js';
 import { decodePartials, encodePartials, sumPartials } from '../../analysis/reconstruct/partial.js';
 import {
@@ -201,10 +201,12 @@ function finishJob(
   const operators = symmetryOperators(meta.symmetry);
   const box = grids[0]!.oriSize;
   const px = meta.pixelSizeA;
+  // One set of work arrays for both halves: the second finish does not pay for fresh memory again.
+  const scratch = new FinishScratch();
   const maps = grids.map((g, k) => {
     progress?.report?.(0.8 + (0.15 * k) / grids.length, `finishing map ${k + 1}/${grids.length}`);
     g.symmetrise(operators);
-    return finishReconstruction(g, { iterations: inp.iterations ?? 10, ...(compute ? { compute } : {}) });
+    return finishReconstruction(g, { iterations: inp.iterations ?? 10, scratch, ...(compute ? { compute } : {}) });
   });
   const names =
     meta.subset === 'both'

@@ -312,13 +312,16 @@ async function nestedGrids(
       report: (_x: number, l: string) => progress.report?.(f, `${size} particles: ${l}`),
     };
     const block = await maps.insert(blockTargets(maps.plan.count, orders, from, to), 2, sub);
-    if (grids) grids.forEach((g, h) => g.add(block[h]!));
-    else grids = block;
+    if (grids) {
+      grids.forEach((g, h) => g.add(block[h]!));
+      maps.release(block);
+    } else grids = block;
     from = to;
     const rFinish = radius(size, grids);
     progress?.report?.(f, `${size} particles: finishing the half maps to shell ${rFinish}`);
     await done(size, grids, rFinish, t);
   }
+  if (grids) maps.release(grids);
 }
 
 /** The shell of a measured crossing (px of the box); 0 without one. */

@@ -441,19 +441,21 @@ async function mapsWithout(
   removed: Uint8Array,
   progress: ProgressContext | undefined,
 ): Promise<{ measure: PairMeasure; maps: Volume[] }> {
-  const part = await maps.insert(halfTargets(maps.half, removed), 2, progress);
-  const rest = part.map((g, h) => {
-    const r = full.grids[h]!.clone();
-    r.subtract(g);
-    return r;
-  });
+  // The removed particles' grids become the rest: full − removed, in place (no copy of the full grids).
+  const rest = await maps.insert(halfTargets(maps.half, removed), 2, progress);
+  rest.forEach((g, h) => g.takeFrom(full.grids[h]!));
   const r = full.state.rWhatif;
-  const v = await maps.finishAll(rest, r);
-  const m = maps.measure(v[0]!, v[1]!, full.mask);
-  const shell = m.resolutionA ? (maps.box * maps.pixelSizeA) / m.resolutionA : 0;
-  if (r >= lastShellRadius(maps.shape.rMax, maps.shape.pad) || shell < FINISH_CHECK * r) return { measure: m, maps: v };
-  const w = await maps.finishAll(rest, cheapestRadius(maps.shape.rMax, maps.shape.rMax, maps.shape.pad));
-  return { measure: maps.measure(w[0]!, w[1]!, full.mask), maps: w };
+  try {
+    const v = await maps.finishAll(rest, r);
+    const m = maps.measure(v[0]!, v[1]!, full.mask);
+    const shell = m.resolutionA ? (maps.box * maps.pixelSizeA) / m.resolutionA : 0;
+    if (r >= lastShellRadius(maps.shape.rMax, maps.shape.pad) || shell < FINISH_CHECK * r)
+      return { measure: m, maps: v };
+    const w = await maps.finishAll(rest, cheapestRadius(maps.shape.rMax, maps.shape.rMax, maps.shape.pad));
+    return { measure: maps.measure(w[0]!, w[1]!, full.mask), maps: w };
+  } finally {
+    maps.release(rest);
+  }
 }
 
 /** As many random particles as the group has in each half, drawn from all particles of that half. */
