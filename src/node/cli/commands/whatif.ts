@@ -199,8 +199,8 @@ async function stage(particlesArg: string | undefined, found: ParticleInputs, op
   await withParticleEngine(found, `What-if ${opts.stage}`, async (e) => {
     const run = await openWhatif({ ...base, ...e.input }, e.compute);
     if (which.kind === 'full') return fullStage(run, found, parts, e);
-    const full = await loadFull(run, parts);
-    const plan = whatifPlan(run, full.state);
+    const state = await parts.json<WhatifFullState>('full.json');
+    const plan = whatifPlan(run, state);
     if (which.kind === 'plan') {
       const args = ['whatif', ...(particlesArg ? [particlesArg] : []), ...passOn(opts)];
       const inputs = [...found.paths, ...(opts.reslog ? [opts.reslog] : []), parts.path('full.json')];
@@ -213,6 +213,7 @@ async function stage(particlesArg: string | undefined, found: ParticleInputs, op
       }));
       return parts.write([planOutput(tasks)]);
     }
+    const full = await loadFull(run, parts, state);
     if (which.kind === 'unit') {
       const { map, ...measured } = await whatifUnit(run, full, plan, which.index!, e.progress);
       return parts.write([
@@ -251,8 +252,7 @@ async function fullStage(run: WhatifRun, found: ParticleInputs, parts: RunParts,
 }
 
 /** What the first task left, as whatifFull returned it. */
-async function loadFull(run: WhatifRun, parts: RunParts) {
-  const state = await parts.json<WhatifFullState>('full.json');
+async function loadFull(run: WhatifRun, parts: RunParts, state: WhatifFullState) {
   const [grids, autoMask] = await Promise.all([parts.grids('full.cxps'), parts.mask()]);
   const mapFile =
     run.inp.writeMaps && parts.has('whatif_full.mrc')
