@@ -27,12 +27,17 @@ export function diagnose(input: DiagnosisInput): Finding[] {
     particles(input),
     sampling(input),
   ];
+  return rankFindings(findings);
+}
+
+/** The findings in the order a user reads them. */
+export function rankFindings(findings: Finding[]): Finding[] {
   // Strong first, then possible (larger typical B cost first), then not measured, then ruled out.
   // A map cut by its pixel size is limited by that first: nothing else can show beyond Nyquist.
   const first = (f: Finding): number => (f.cause === 'sampling-limit' && f.strength === 'strong' ? 0 : 1);
   const cost = (f: Finding): number => f.bCostA2?.[1] ?? 0;
   const weight = (f: Finding): number => SUPPORT.get(f) ?? 0;
-  return findings.sort(
+  return [...findings].sort(
     (a, b) =>
       first(a) - first(b) ||
       STRENGTH_RANK[a.strength] - STRENGTH_RANK[b.strength] ||

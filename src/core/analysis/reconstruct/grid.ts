@@ -68,8 +68,7 @@ export class InsertionGrid {
   subtract(other: InsertionGrid): void {
     if (other.nx !== this.nx || other.ny !== this.ny || other.oriSize !== this.oriSize)
       throw new RangeError('cannot subtract grids of different shapes');
-    subtractFrom(this.data, other.data);
-    subtractFrom(this.weight, other.weight);
+    subtractGrid(this.data, this.weight, other.data, other.weight);
     this.particles -= other.particles;
   }
 
@@ -287,8 +286,24 @@ export class InsertionGrid {
   }
 }
 
-function subtractFrom(a: Float32Array, b: Float32Array): void {
-  for (let i = 0; i < a.length; i++) a[i]! -= b[i]!;
+/**
+ * (data, weight) −= (oData, oWeight). A weight cannot be negative: where the difference is zero or below, every
+ * contribution was subtracted and what is left is float32 rounding residue, so the voxel is emptied (kept, a
+ * negative residue weight turned a what-if map's voxels to 1e11 in the gridding-weight iterations).
+ */
+function subtractGrid(data: Float32Array, weight: Float32Array, oData: Float32Array, oWeight: Float32Array): void {
+  for (let i = 0; i < weight.length; i++) {
+    const w = weight[i]! - oWeight[i]!;
+    if (w <= 0) {
+      weight[i] = 0;
+      data[2 * i] = 0;
+      data[2 * i + 1] = 0;
+    } else {
+      weight[i] = w;
+      data[2 * i]! -= oData[2 * i]!;
+      data[2 * i + 1]! -= oData[2 * i + 1]!;
+    }
+  }
 }
 
 /** a += b, in a function of its own (one loop per function keeps V8's on-stack optimisation). */

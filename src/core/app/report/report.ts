@@ -41,6 +41,8 @@ import {
   type ProcessingResults,
 } from './processing.js';
 import type { PreparedTiltSeries, TiltCtfJobInput } from '../jobs/tilt-ctf.js';
+import { mapOutputs, measuredAnalysis, withRebuiltMaps, type MeasuredPart, type MeasureInput } from './measured.js';
+import { withMeasuredEffects } from '../../diagnosis/measured.js';
 
 /** Everything `cryodx report` and the browser app accept; each analysis runs when its inputs are there. */
 export interface ReportJobInput extends ProcessingInputs {
@@ -68,6 +70,8 @@ export interface ReportJobInput extends ProcessingInputs {
   pae?: NamedBytes;
   /** What `--project` found: every file it used with its job and why, and what it could not use. */
   project?: { root: string; kind: string; used: InputUse[]; notes: Warning[] };
+  /** What each fix buys, measured on the particles' images (`report --measure`): ResLog and what-if maps. */
+  measure?: MeasureInput;
 }
 
 export interface ReportFigure {
@@ -100,6 +104,12 @@ const CAPTIONS: Record<string, string> = {
   classes: 'Class populations: classes holding real signal against junk / noise',
   picking: 'Two pickers compared micrograph by micrograph: picks both found, and those only one found',
   'tilt-defocus': 'Defocus of each tilt (the reported method and the other)',
+  reslog:
+    'ResLog: 1/d² of half maps rebuilt from random subsets against the particle count; the Rosenthal–Henderson ' +
+    'line and its predictions at 2×, 4× and 10× (95 % band); Nyquist dashed',
+  whatif:
+    'What each fix buys: the map without each flagged group (coloured by verdict) against maps without as many ' +
+    'random particles (grey ticks and range); the map of all particles dashed',
 };
 
 /** A figure's caption: the table's, or for figures whose content depends on the inputs, their own title. */
@@ -122,6 +132,15 @@ export async function reportJob(
 ): Promise<JobResult<ReportJobResult>> {
   checkInputs(inp);
   const symmetry = checkSymmetry(inp.symmetry ?? 'C1');
+  // With --measure the reconstructions take most of the time: the other analyses get 20 % of the bar.
+  const whole = progress;
+  let rebuilt: JobOutput[] = [];
+  if (inp.measure) {
+    const r = await withRebuiltMaps({ ...inp, measure: inp.measure }, scaledProgress(whole, 0, 0.1), compute);
+    inp = r.input;
+    rebuilt = r.outputs;
+    progress = scaledProgress(whole, 0.1, 0.2);
+  }
   // Every part's warnings in the order its analysis ran; an optional input that cannot be read adds its own.
   const w: Warning[] = [...(inp.project?.notes ?? [])];
   const maps = inp.half1 && inp.half2 ? mapAnalyses(inp, progress, compute) : null;
@@ -180,8 +199,20 @@ export async function reportJob(
     ? optionalInput('the model', w, () => modelAnalysis(inp.model!, inp.pae ?? null, maps, compute))
     : null;
   w.push(...(model?.warnings ?? []));
-  progress?.report?.(0.9, 'report');
+  let measured: MeasuredPart | null = null;
+  if (inp.measure) {
+    measured = await measuredAnalysis(
+      { ...inp, symmetry, measure: inp.measure },
+      scaledProgress(whole, 0.3, 0.65),
+      compute,
+    );
+    w.push(...measured.warnings);
+    measured.outputs.push(...rebuilt, ...(maps ? mapOutputs(maps, rebuilt.length > 0) : []));
+  }
+  progress = whole;
+  progress?.report?.(0.96, 'report');
   return writeReport(inp, symmetry, {
+    measured,
     maps,
     orientations: orientations?.orientations ?? null,
     ctf,
@@ -200,6 +231,7 @@ export async function reportJob(
       ...(ctf?.figures ?? []),
       ...(tilt?.figures ?? []),
       ...(model?.figures ?? []),
+      ...(measured?.figures ?? []),
     ],
     warnings: w,
   });
@@ -207,6 +239,7 @@ export async function reportJob(
 
 /** The report's state once every analysis has run: named, typed parts (null where an input was not given). */
 interface ReportParts {
+  measured: MeasuredPart | null;
   maps: MapPart | null;
   orientations: OrientationResult | null;
   ctf: CtfPart | null;
@@ -265,8 +298,12 @@ async function writeReport(inp: ReportJobInput, symmetry: string, p: ReportParts
       picking: proc.picking,
       particleDiameterA: inp.particleDiameterA ?? p.maps?.maskDiameterA ?? null,
       model: p.model,
+      reslog: p.measured ? reslogEvidence(p.measured) : null,
     }),
   );
+  const ranked = p.measured
+    ? withMeasuredEffects(findings, p.measured.section.whatif.groups, whatifContext(p.measured))
+    : findings;
   const warnings = uniqueWarnings(p.warnings);
   const report = buildReport({
     version: inp.version,
@@ -283,7 +320,7 @@ async function writeReport(inp: ReportJobInput, symmetry: string, p: ReportParts
       ...processingInputNames(inp),
       ...(inp.project ? { project: inp.project.root, projectKind: inp.project.kind, used: inp.project.used } : {}),
     },
-    findings,
+    findings: ranked,
     postprocess: pp,
     anisotropy: p.maps?.anisotropy ?? null,
     orientations: p.orientations,
@@ -297,6 +334,7 @@ async function writeReport(inp: ReportJobInput, symmetry: string, p: ReportParts
     calibration: p.calibration,
     processing: processingSummary(proc),
     model: p.model,
+    measured: p.measured?.section ?? null,
     warnings,
   });
   const slices = p.maps?.slices ?? [];
@@ -307,6 +345,7 @@ async function writeReport(inp: ReportJobInput, symmetry: string, p: ReportParts
   const outputs: JobOutput[] = [
     { name: 'report.json', text: jsonText(report) },
     { name: 'report.html', text: html },
+    ...(p.measured?.outputs ?? []),
     ...figures.flatMap((f) => [
       { name: `figures/${f.name}.svg`, text: f.svg },
       { name: `figures/${f.name}.vl.json`, text: JSON.stringify(f.spec) },
@@ -314,4 +353,34 @@ async function writeReport(inp: ReportJobInput, symmetry: string, p: ReportParts
   ];
   const volumes = p.maps?.volumes ?? null;
   return { result: { report, figures, slices, volumes, html }, outputs, warnings };
+}
+
+function scaledProgress(p: ProgressContext | undefined, at: number, span: number): ProgressContext | undefined {
+  return p && { ...p, report: (f: number, l: string) => p.report?.(at + span * f, l) };
+}
+
+/** ResLog as the diagnosis's particle budget: none when the full set is sampling-limited (no limit readable). */
+function reslogEvidence(m: MeasuredPart): {
+  particleLimited: boolean | null;
+  doublingGainA: number | null;
+  maps: number;
+} {
+  const r = m.section.reslog;
+  const full = r.points[r.points.length - 1]?.resolutionA ?? null;
+  const doubled = r.predictions.find((p) => p.factor === 2)?.resolutionA ?? null;
+  return {
+    particleLimited: r.samplingLimitedFrom !== null ? null : r.particleLimited,
+    doublingGainA: full !== null && doubled !== null ? full - doubled : null,
+    maps: r.points.reduce((a, p) => a + p.perRepeatA.length, 0),
+  };
+}
+
+function whatifContext(m: MeasuredPart): Parameters<typeof withMeasuredEffects>[2] {
+  const w = m.section.whatif;
+  const fullA = w.full.resolutionInterpolatedA;
+  return {
+    fullA,
+    particles: w.full.particles,
+    shellWidthA: fullA === null ? 0 : fullA ** 2 / (w.boxSize * w.pixelSizeA),
+  };
 }

@@ -1,0 +1,189 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Ajv } from 'ajv';
+import { describe, expect, it } from 'vitest';
+import { diagnose } from '../src/core/diagnosis/diagnose.js';
+import { withMeasuredEffects, type MeasuredGroup } from '../src/core/diagnosis/measured.js';
+import type { Report } from '../src/core/report/report.js';
+import { openParticleMaps } from '../src/core/app/jobs/particle-maps.js';
+import { InsertionGrid } from '../src/core/analysis/reconstruct/grid.js';
+import { FileImageSource } from '../src/node/reconstruct/images.js';
+import { cryodxIn } from './cli.js';
+import { fixture, ROOT } from './paths.js';
+import { whatifCase } from './reslog-case.js';
+
+const validate = new Ajv({ allErrors: true }).compile(
+  JSON.parse(readFileSync(join(ROOT, 'schema', 'report.schema.json'), 'utf8')) as object,
+);
+
+/**
+ * `report --measure` (issue 30): what each fix buys in the report — the what-if table and figure, ResLog, and the
+ * ranked causes moved by the measured effects.
+ */
+describe('report --measure on simulated particles with a known harmful group', () => {
+  it('the wrong-defocus quarter is measured harmful and puts CTF estimation first, with the number', () => {
+    const c = whatifCase(21, false);
+    const dir = mkdtempSync(join(tmpdir(), 'cryodx-measure-'));
+    writeFileSync(join(dir, 'particles.star'), c.star);
+    writeFileSync(join(dir, 'particles.mrcs'), c.stack);
+    writeFileSync(join(dir, 'micrographs_ctf.star'), c.ctfStar);
+    const run = cryodxIn(
+      dir,
+      'report',
+      '--particles',
+      'particles.star',
+      '--ctf',
+      'micrographs_ctf.star',
+      '--sphere-radius',
+      '45',
+      '--measure',
+      '--out',
+      'out',
+      '--json',
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const r = JSON.parse(run.stdout) as Report;
+    expect(validate(r), JSON.stringify(validate.errors)).toBe(true);
+    const m = r.measured!;
+    const bad = m.whatif.groups.find((g) => g.id === 'ctf-unreliable')!;
+    expect(bad.verdict).toBe('harmful');
+    expect(bad.effectA!).toBeGreaterThan(1);
+    // The harmful group raises its cause: strong, first among the strong, resting on the what-if.
+    const ctf = r.findings.find((f) => f.cause === '5-ctf')!;
+    expect(ctf.strength).toBe('strong');
+    expect(ctf.evidence[0]!.measure).toBe('whatifEffectA');
+    expect(ctf.evidence[0]!.value).toBeCloseTo(bad.effectA!, 2);
+    expect(ctf.basis).toEqual({ count: 300, of: 'particles', total: 1200 });
+    expect(r.verdict.top.map((t) => t.cause)).toContain('5-ctf');
+    // ResLog: points falling with N, a line, and the particle budget read from it.
+    expect(m.reslog.points.length).toBeGreaterThanOrEqual(3);
+    const d = m.reslog.points.map((p) => p.resolutionA);
+    expect(d[0]!).toBeGreaterThan(d[d.length - 1]!);
+    const budget = r.findings.find((f) => f.cause === 'particle-limited')!;
+    expect(budget.evidence[0]!.statement).toMatch(/ResLog/);
+    // Within reach: the map without the harmful group, measured, finer than the full map.
+    const reach = m.whatif.reach.find((x) => x.kind === 'measured')!;
+    expect(reach.resolutionA!).toBeLessThan(m.whatif.full.resolutionInterpolatedA!);
+    const html = readFileSync(join(dir, 'out', 'report.html'), 'utf8');
+    expect(html).toContain('What each fix buys (measured)');
+    expect(html).toContain('id="fig-whatif"');
+    expect(html).toContain('id="fig-reslog"');
+    for (const f of ['measured/whatif.json', 'measured/reslog.json', 'figures/whatif.svg', 'figures/reslog.svg'])
+      expect(existsSync(join(dir, 'out', f)), f).toBe(true);
+  }, 180_000);
+
+  it('--measure without particles says what it needs', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cryodx-measure-'));
+    writeFileSync(join(dir, 'micrographs_ctf.star'), whatifCase(21, false).ctfStar);
+    const run = cryodxIn(dir, 'report', '--ctf', 'micrographs_ctf.star', '--measure', '--out', 'out');
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toMatch(/--measure needs the refinement’s particles/);
+  });
+});
+
+describe('measured effects in the ranked causes (hand-made what-ifs)', () => {
+  // A diagnosis with nothing measured: every cause "not measured".
+  const base = diagnose({});
+  const ctx = { fullA: 4, particles: 10000, shellWidthA: 4 ** 2 / (200 * 1.0) };
+  const group = (verdict: MeasuredGroup['verdict'], effectA: number | null, controls: number[]): MeasuredGroup => ({
+    name: 'unreliable CTF fit',
+    cause: '5-ctf',
+    particles: 2000,
+    fraction: 0.2,
+    resolutionWithoutA: effectA === null ? null : controls.reduce((a, b) => a + b, 0) / controls.length - effectA,
+    controlResolutionsA: controls,
+    effectA,
+    verdict,
+    why: `${verdict} (test)`,
+  });
+
+  it('harmful: the cause becomes strong and ranks above every unmeasured one', () => {
+    const out = withMeasuredEffects(base, [group('harmful', 0.5, [4.3, 4.31, 4.29])], ctx);
+    expect(out[0]!.cause).toBe('5-ctf');
+    expect(out[0]!.strength).toBe('strong');
+    expect(out[0]!.needs).toBeNull();
+  });
+
+  it('neutral: ruled out for the flagged particles, with the number and its interval', () => {
+    const out = withMeasuredEffects(base, [group('neutral', 0.01, [4.3, 4.31, 4.29])], ctx);
+    const f = out.find((x) => x.cause === '5-ctf')!;
+    expect(f.strength).toBe('ruled out');
+    expect(f.evidence[0]!.value).toBe(0.01);
+    // t(2) · max(sd 0.01, quarter shell 0.02) · √(4/3) = 4.303 · 0.02 · 1.1547 = 0.0994 Å
+    expect(f.evidence[0]!.threshold).toBe('> ±0.10 Å');
+    expect(f.power).toMatch(/^ruled out for the flagged particles by what-if reconstructions/);
+    expect(out[out.length - 1]!.strength).toBe('ruled out');
+  });
+
+  it('too small to measure: the finding is left as it was', () => {
+    const before = base.find((x) => x.cause === '5-ctf')!;
+    const out = withMeasuredEffects(base, [group('too-small', null, [])], ctx);
+    expect(out.find((x) => x.cause === '5-ctf')).toBe(before);
+  });
+
+  it('groups of no cause (the user’s own rules) change no finding', () => {
+    const out = withMeasuredEffects(base, [{ ...group('harmful', 0.5, [4.3, 4.31, 4.29]), cause: null }], ctx);
+    expect(out.map((f) => f.strength)).toEqual(base.map((f) => f.strength));
+  });
+});
+
+describe('a map without a group: the full grids minus the group’s, against the rest inserted on its own', () => {
+  it('a third kept: the same map to 0.5 % (float32 residue, sparsest voxels); half 1 whole differs', async () => {
+    const dir = fixture('reconstruct', 'even');
+    const images = new FileImageSource(join(dir, 'particles.star'));
+    const maps = await openParticleMaps({
+      particles: { name: 'particles.star', bytes: new Uint8Array(readFileSync(join(dir, 'particles.star'))) },
+      images,
+    });
+    const n = maps.plan.count;
+    const pick = (keep: (i: number) => boolean): Int32Array =>
+      Int32Array.from({ length: n }, (_, i) => (maps.half[i] === 1 && keep(i) ? 0 : -1));
+    const [full] = await maps.insert(
+      pick(() => true),
+      1,
+    );
+    const [group] = await maps.insert(
+      pick((i) => i % 3 !== 0),
+      1,
+    );
+    const [rest] = await maps.insert(
+      pick((i) => i % 3 === 0),
+      1,
+    );
+    await images.close();
+    const before = maps.finish(full!).data;
+    full!.subtract(group!);
+    expect(full!.particles).toBe(rest!.particles);
+    const rms = (a: Float32Array, b: Float32Array): number => {
+      let d = 0;
+      let t = 0;
+      for (let i = 0; i < b.length; i++) {
+        d += (a[i]! - b[i]!) ** 2;
+        t += b[i]! ** 2;
+      }
+      return Math.sqrt(d / t);
+    };
+    const direct = maps.finish(rest!).data;
+    expect(rms(maps.finish(full!).data, direct)).toBeLessThan(5e-3);
+    expect(rms(before, direct)).toBeGreaterThan(0.1);
+  }, 60_000);
+
+  it('a voxel whose every contribution was subtracted is emptied, never left with a negative weight', () => {
+    const shape = { oriSize: 8, pad: 2, rMax: 4 };
+    const a = new InsertionGrid(shape);
+    const b = new InsertionGrid(shape);
+    a.weight[10] = 1;
+    a.data[20] = 0.5;
+    b.weight[10] = 1 + 1e-7; // rounding residue of a sum taken in another order
+    b.data[20] = 0.5000001;
+    a.weight[11] = 2;
+    a.data[22] = 3;
+    b.weight[11] = 0.5;
+    b.data[22] = 1;
+    a.subtract(b);
+    expect([a.weight[10], a.data[20]]).toEqual([0, 0]);
+    expect(a.weight[11]).toBeCloseTo(1.5, 6);
+    expect(a.data[22]).toBeCloseTo(2, 6);
+  });
+});
