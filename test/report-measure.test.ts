@@ -8,6 +8,9 @@ import { withMeasuredEffects, type MeasuredGroup } from '../src/core/diagnosis/m
 import type { Report } from '../src/core/report/report.js';
 import { openParticleMaps } from '../src/core/app/jobs/particle-maps.js';
 import { InsertionGrid } from '../src/core/analysis/reconstruct/grid.js';
+import { pickerGroups } from '../src/core/diagnosis/whatif-pickers.js';
+import { readStar } from '../src/core/io/star/read.js';
+import { findParticleBlock } from '../src/core/io/star/particles.js';
 import { FileImageSource } from '../src/node/reconstruct/images.js';
 import { cryodxIn } from './cli.js';
 import { fixture, ROOT } from './paths.js';
@@ -185,5 +188,49 @@ describe('a map without a group: the full grids minus the group’s, against the
     expect([a.weight[10], a.data[20]]).toEqual([0, 0]);
     expect(a.weight[11]).toBeCloseTo(1.5, 6);
     expect(a.data[22]).toBeCloseTo(2, 6);
+  });
+});
+
+describe('what-if groups by picker', () => {
+  const star = [
+    'data_particles',
+    'loop_',
+    '_rlnMicrographName',
+    '_rlnCoordinateX',
+    '_rlnCoordinateY',
+    'MotionCorr/job002/Movies/mic_001.mrc 100 100',
+    'MotionCorr/job002/Movies/mic_001.mrc 300 300',
+    'MotionCorr/job002/Movies/mic_001.mrc 500 500',
+    'MotionCorr/job002/Movies/mic_002.mrc 100 100',
+    '',
+  ].join('\n');
+  const loop = () => findParticleBlock(readStar(new TextEncoder().encode(star), { source: 'p.star' })).loop!;
+  // Picker A found particles 1, 2 and 4 (within 5 px); B found 2 and 3 (3 is 12 px off: outside 10 px, inside 15).
+  const a = {
+    name: 'A',
+    picks: [
+      { micrograph: 'mic_001', xPx: [103, 298], yPx: [96, 301] },
+      { micrograph: 'mic_002', xPx: [100], yPx: [100] },
+    ],
+  };
+  const b = { name: 'B', picks: [{ micrograph: 'mic_001', xPx: [300, 512], yPx: [300, 500] }] };
+
+  it('two pickers: the particles only one of them found', () => {
+    const g = pickerGroups(loop(), [a, b], 10);
+    expect(g.map((x) => [x.id, Array.from(x.members)])).toEqual([
+      ['picker-only-1', [1, 0, 0, 1]],
+      ['picker-only-2', [0, 0, 0, 0]],
+    ]);
+    const wider = pickerGroups(loop(), [a, b], 15);
+    expect(Array.from(wider[1]!.members)).toEqual([0, 0, 1, 0]);
+    expect(wider.every((x) => x.cause === '6-picking')).toBe(true);
+  });
+
+  it('one picker: the particles it did not pick; no coordinates: says so', () => {
+    expect(Array.from(pickerGroups(loop(), [b], 15)[0]!.members)).toEqual([1, 0, 0, 1]);
+    const bare = findParticleBlock(
+      readStar(new TextEncoder().encode('data_particles\nloop_\n_rlnMicrographName\nm.mrc\n'), { source: 'q.star' }),
+    ).loop!;
+    expect(() => pickerGroups(bare, [b], 10)).toThrow(/no _rlnCoordinateX/);
   });
 });

@@ -12,6 +12,9 @@ import { RLN } from '../../io/star/labels.js';
 import { readStar } from '../../io/star/read.js';
 import type { NamedBytes } from '../job.js';
 import type { ParticleMaps } from './particle-maps.js';
+import { MATCH_RADIUS_OF_DIAMETER } from '../../analysis/processing/picking.js';
+import { pickerGroups } from '../../diagnosis/whatif-pickers.js';
+import { pickerSets } from '../report/processing-files.js';
 import type { WhatifJobInput } from './whatif.js';
 
 /**
@@ -38,6 +41,7 @@ export function gatherGroups(
   if (inp.ctf) perMicrograph(inp.ctf, (t) => ctfGroups(mics!, t, inp.ctf!.name, fullA));
   if (inp.motion) perMicrograph(inp.motion, (t) => motionGroups(mics!, t, inp.motion!.name));
   if (inp.classes) groups.push(...classGroups(maps, inp.classes));
+  if (inp.picks?.length) groups.push(...pickerGroups(loop, pickerSets(inp.picks), pickRadiusPx(maps, inp, warnings)));
   const seen = new Set<string>();
   return groups.filter((g) => {
     if (g.count === 0) {
@@ -94,4 +98,20 @@ function classGroups(maps: ParticleMaps, file: NamedBytes): ParticleGroup[] {
 function imageKey(name: string): string {
   const at = name.indexOf('@');
   return at < 0 ? name : `${Number(name.slice(0, at))}@${baseName(name.slice(at + 1))}`;
+}
+
+/**
+ * The radius picks are matched within, micrograph pixels: a quarter of the particle's diameter (as the picking
+ * comparison); without the diameter, the box taken as 1.5 diameters; without the micrograph's pixel, the images'.
+ */
+function pickRadiusPx(maps: ParticleMaps, inp: WhatifJobInput, warnings: Warning[]): number {
+  const micPx = inp.micrographPixelSizeA ?? maps.pixelSizeA;
+  if (inp.particleDiameterA) return (MATCH_RADIUS_OF_DIAMETER * inp.particleDiameterA) / micPx;
+  warnings.push({
+    code: 'whatif-pick-radius',
+    message:
+      'picks matched to particles within a quarter of a diameter taken as the box ÷ 1.5 (give ' +
+      '--particle-diameter-a for the particle’s own)',
+  });
+  return (MATCH_RADIUS_OF_DIAMETER * (maps.box * maps.pixelSizeA)) / 1.5 / micPx;
 }

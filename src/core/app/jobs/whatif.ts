@@ -2,6 +2,7 @@ import type { InsertionGrid } from '../../analysis/reconstruct/grid.js';
 import { fitBudget } from '../../analysis/budget/budget.js';
 import { parseRule, type ParticleGroup } from '../../diagnosis/whatif-groups.js';
 import { gatherGroups } from './whatif-groups.js';
+import type { PickerFiles } from '../report/processing-files.js';
 import { shuffledHalves } from '../../analysis/whatif/subsets.js';
 import { groupEffect, MIN_GROUP_FRACTION, projectToCount } from '../../diagnosis/whatif-verdict.js';
 import type { GroupResult, MeasuredMaps, ReachItem, WhatifResult } from '../../diagnosis/whatif-result.js';
@@ -31,6 +32,11 @@ export interface WhatifJobInput extends ParticleMapsInput {
   motion?: NamedBytes;
   /** A particle STAR with rlnClassNumber (a Class3D run_data.star): one group per class, joined by image name. */
   classes?: NamedBytes;
+  /** Pickers' coordinates (one entry per picker): the particles only one picker found, as groups. */
+  picks?: PickerFiles[];
+  /** Particle diameter (Å) and micrograph pixel (Å): the radius picks are matched within. */
+  particleDiameterA?: number | null;
+  micrographPixelSizeA?: number | null;
   /** Rules as typed: 'rlnDefocusU>25000'. */
   exclude?: string[];
   /** Groups the particle STAR's own columns flag (defocus, astigmatism, optics groups, pMax, classes); default on. */

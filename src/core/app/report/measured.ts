@@ -69,6 +69,9 @@ export async function measuredAnalysis(
     {
       ...common,
       ...files,
+      ...(inp.picks?.length ? { picks: inp.picks } : {}),
+      particleDiameterA: inp.particleDiameterA ?? null,
+      micrographPixelSizeA: inp.micrographPixelSizeA ?? null,
       ...(reslog.result.fit && reslog.result.fit.slope > 0 ? { reslog: named(reslogFile) } : {}),
       ...(m.controls !== undefined ? { controls: m.controls } : {}),
       ...(m.writeMaps ? { writeMaps: true } : {}),
@@ -80,7 +83,7 @@ export async function measuredAnalysis(
     reslog: reslog.result,
     whatif: whatif.result,
     mask: maskText(inp.mask),
-    groupFiles: Object.values(files).map((f) => f.name),
+    groupFiles: [...Object.values(files).map((f) => f.name), ...(inp.picks ?? []).map((p) => `picks of ${p.name}`)],
     seconds: (Date.now() - t0) / 1000,
   };
   return {

@@ -132,14 +132,18 @@ export async function reportJob(
 ): Promise<JobResult<ReportJobResult>> {
   checkInputs(inp);
   const symmetry = checkSymmetry(inp.symmetry ?? 'C1');
-  // With --measure the reconstructions take most of the time: the other analyses get 20 % of the bar.
+  // --measure first: it reads the particle stacks (a missing one stops the run before anything else is spent), and
+  // the maps it rebuilds when none are given are the ones every map analysis then reads. It takes most of the bar.
   const whole = progress;
+  let measured: MeasuredPart | null = null;
   let rebuilt: JobOutput[] = [];
-  if (inp.measure) {
-    const r = await withRebuiltMaps({ ...inp, measure: inp.measure }, scaledProgress(whole, 0, 0.1), compute);
+  const measure = inp.measure;
+  if (measure) {
+    const r = await withRebuiltMaps({ ...inp, measure }, scaledProgress(whole, 0, 0.1), compute);
     inp = r.input;
     rebuilt = r.outputs;
-    progress = scaledProgress(whole, 0.1, 0.2);
+    measured = await measuredAnalysis({ ...inp, symmetry, measure }, scaledProgress(whole, 0.1, 0.7), compute);
+    progress = scaledProgress(whole, 0.8, 0.2);
   }
   // Every part's warnings in the order its analysis ran; an optional input that cannot be read adds its own.
   const w: Warning[] = [...(inp.project?.notes ?? [])];
@@ -199,13 +203,7 @@ export async function reportJob(
     ? optionalInput('the model', w, () => modelAnalysis(inp.model!, inp.pae ?? null, maps, compute))
     : null;
   w.push(...(model?.warnings ?? []));
-  let measured: MeasuredPart | null = null;
-  if (inp.measure) {
-    measured = await measuredAnalysis(
-      { ...inp, symmetry, measure: inp.measure },
-      scaledProgress(whole, 0.3, 0.65),
-      compute,
-    );
+  if (measured) {
     w.push(...measured.warnings);
     measured.outputs.push(...rebuilt, ...(maps ? mapOutputs(maps, rebuilt.length > 0) : []));
   }
