@@ -152,8 +152,10 @@ export function evidenceFrom(r: AnalysisResults): DiagnosisInput {
   if (r.ctf) dx.ctf = { ...r.ctf };
   const fit = r.budget?.fit;
   const single = r.budget?.singleMap;
+  // Refinements of different sizes measure the budget best (each refined on its own); ResLog keeps the angles of
+  // the full refinement, so it comes second.
   const rl = r.reslog;
-  if (rl && rl.particleLimited !== null && rl.doublingGainA !== null) {
+  if (!fit && rl && rl.particleLimited !== null && rl.doublingGainA !== null) {
     dx.budget = {
       particleLimited: rl.particleLimited,
       gainFromDoublingA: rl.doublingGainA,

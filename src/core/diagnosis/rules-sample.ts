@@ -390,7 +390,12 @@ export function particles(i: DiagnosisInput): Finding {
     b.from === 'fit'
       ? measured('a Rosenthal–Henderson fit over refinements of different sizes')
       : b.from === 'reslog'
-        ? measured('a Rosenthal–Henderson fit over half maps of random subsets (ResLog)')
+        ? measured(
+            'a Rosenthal–Henderson fit over half maps of random subsets (ResLog); the subsets keep the angles ' +
+              'refined on all the particles, so they look better than they would refined alone: the gain from more ' +
+              'particles is a lower bound',
+            false,
+          )
         : measured("one map's B-factor: an upper bound on what more data buys, it cannot show a limit", false),
   );
   // From one map's B the gain is what an ideal doubling buys: a hint, never a strong call, and a small one rules
@@ -399,7 +404,9 @@ export function particles(i: DiagnosisInput): Finding {
     b.from !== 'single-map'
       ? b.particleLimited
         ? 'strong'
-        : 'ruled out'
+        : b.from === 'reslog'
+          ? 'not measured'
+          : 'ruled out'
       : g.level === 'none'
         ? 'ruled out'
         : 'possible';

@@ -16,7 +16,11 @@ export interface PickerSet {
  * pickers, the groups are the particles only one of them found (what each adds); with one, the particles it did not
  * pick (e.g. manual or template picks merged in). Both test picking bias by leaving those particles out.
  */
-export function pickerGroups(loop: StarLoop, pickers: PickerSet[], radiusPx: number): ParticleGroup[] {
+export function pickerGroups(
+  loop: StarLoop,
+  pickers: PickerSet[],
+  radiusPx: number,
+): { groups: ParticleGroup[]; matchedFraction: number } {
   for (const l of [RLN.micrographName, RLN.coordinateX, RLN.coordinateY])
     if (!loop.has(l))
       throw new InputError(`the particles have no _${l}: their picks cannot be matched to the pickers' coordinates`);
@@ -24,6 +28,12 @@ export function pickerGroups(loop: StarLoop, pickers: PickerSet[], radiusPx: num
   const x = loop.numbers(RLN.coordinateX);
   const y = loop.numbers(RLN.coordinateY);
   const found = pickers.map((p) => matched(mics, x, y, p.picks, radiusPx));
+  let any = 0;
+  for (let i = 0; i < mics.length; i++) if (found.some((f) => f[i])) any++;
+  return { groups: groupsOf(pickers, found, radiusPx), matchedFraction: any / Math.max(1, mics.length) };
+}
+
+function groupsOf(pickers: PickerSet[], found: Uint8Array[], radiusPx: number): ParticleGroup[] {
   const basis = (p: PickerSet): string =>
     `${p.picks.reduce((a, m) => a + m.xPx.length, 0)} picks by ${p.name} on ${p.picks.length} micrographs, ` +
     `matched within ${radiusPx.toFixed(0)} px of the particles' coordinates`;
@@ -73,5 +83,5 @@ function matched(mics: string[], x: Float64Array, y: Float64Array, picks: Microg
 function make(id: string, name: string, rule: string, members: Uint8Array, basis: string): ParticleGroup {
   let count = 0;
   for (const m of members) count += m;
-  return { id, name, rule, members, count, cause: '6-picking', basis };
+  return { id, name, rule, members, count, cause: '6-picking', rulesOut: false, basis };
 }

@@ -19,6 +19,8 @@ export interface GroupResult {
   rule: string;
   basis: string;
   cause: CauseId | null;
+  /** The group is the population a finding flags: neutral here rules that cause out for those particles. */
+  rulesOut: boolean;
   particles: number;
   fraction: number;
   resolutionWithoutA: number | null;
@@ -30,6 +32,8 @@ export interface GroupResult {
   /** Control − without (Å): positive when leaving the group out helps beyond chance. */
   effectA: number | null;
   removalCostA: number | null;
+  /** Half-width of the controls' 95 % prediction interval the verdict used, Å. */
+  thresholdA: number | null;
   /** The map without the group, brought back to the full particle count with the ResLog slope. */
   projectedResolutionA: number | null;
   verdict: Verdict;

@@ -54,7 +54,8 @@ export interface ProcessingSummary {
  */
 export interface MeasuredSection {
   reslog: ReslogResult;
-  whatif: WhatifResult;
+  /** Null when the what-ifs could not run (said in a warning); ResLog stands. */
+  whatif: WhatifResult | null;
   /** The mask every pair was measured in. */
   mask: string;
   /** The per-micrograph files the groups came from (beside the particle STAR's own columns). */
@@ -313,6 +314,6 @@ function measuredMeasurements(s: MeasuredSection | null, add: Add): void {
   if (f) add('overall B from ResLog (measured on subsets)', f.overallBfactorA2, 'Å²', 'reslog');
   if (s.reslog.samplingLimitedFrom !== null)
     add('sampling-limited from', s.reslog.samplingLimitedFrom, 'particles', 'reslog');
-  for (const g of s.whatif.groups)
+  for (const g of s.whatif?.groups ?? [])
     if (g.effectA !== null) add(`what-if effect: without ${g.name}`, g.effectA, 'Å', `whatif (${g.verdict})`);
 }

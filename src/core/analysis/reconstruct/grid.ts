@@ -287,14 +287,18 @@ export class InsertionGrid {
 }
 
 /**
- * (data, weight) −= (oData, oWeight). A weight cannot be negative: where the difference is zero or below, every
- * contribution was subtracted and what is left is float32 rounding residue, so the voxel is emptied (kept, a
- * negative residue weight turned a what-if map's voxels to 1e11 in the gridding-weight iterations).
+ * A float32 sum keeps ~2⁻²⁴ of itself per term as rounding residue; subtract every term again (in another order)
+ * and that residue, positive or negative, is all that is left. A voxel left with no more than this fraction of its
+ * weight is emptied: kept, the gridding-weight iterations divide by it (a what-if map's voxels reached 1e11).
  */
+export const SUBTRACTION_RESIDUE = 1e-6;
+
+/** (data, weight) −= (oData, oWeight), residue voxels emptied (SUBTRACTION_RESIDUE). */
 function subtractGrid(data: Float32Array, weight: Float32Array, oData: Float32Array, oWeight: Float32Array): void {
   for (let i = 0; i < weight.length; i++) {
-    const w = weight[i]! - oWeight[i]!;
-    if (w <= 0) {
+    const w0 = weight[i]!;
+    const w = w0 - oWeight[i]!;
+    if (w <= SUBTRACTION_RESIDUE * w0) {
       weight[i] = 0;
       data[2 * i] = 0;
       data[2 * i + 1] = 0;

@@ -91,7 +91,10 @@ export function readReslog(points: ReslogPoint[], nyquistA: number, lastShellA: 
 /** `cryodx reslog --json` (docs/whatif.md): the points, the Rosenthal–Henderson line and its predictions. */
 export interface ReslogResult {
   points: (ReslogPoint & { seconds: number })[];
-  fit: Pick<BudgetFit, 'overallBfactorA2' | 'bfactorA2' | 'slope' | 'intercept' | 'r2' | 'slopeStdError'> | null;
+  fit: Pick<
+    BudgetFit,
+    'overallBfactorA2' | 'bfactorA2' | 'slope' | 'intercept' | 'r2' | 'slopeStdError' | 'doublingGainA'
+  > | null;
   predictions: {
     particles: number;
     factor: number;

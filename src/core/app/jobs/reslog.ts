@@ -241,6 +241,7 @@ function assemble(
           intercept: fit.intercept,
           r2: fit.r2,
           slopeStdError: fit.slopeStdError,
+          doublingGainA: fit.doublingGainA,
         }
       : null,
     predictions: fit

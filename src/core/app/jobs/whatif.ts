@@ -99,9 +99,9 @@ export async function whatifJob(
       code: 'whatif-sampling-limited',
       message:
         `all ${total} particles reach the last shell the maps hold (${lastShellA.toFixed(2)} Å` +
-        `${maps.shape.rMax === maps.box >> 1 ? ', Nyquist' : ''}): a map without a harmful group cannot show as ` +
-        'better here, so no group can read "harmful"; what costs resolution still shows. Re-extract with a smaller ' +
-        'pixel to measure harm',
+        `${maps.shape.rMax === maps.box >> 1 ? ', Nyquist' : ''}): a map without a harmful group cannot read better ` +
+        'than that shell, so harm shows only where leaving out as many random particles costs resolution, and no ' +
+        'group can rule its cause out here. Re-extract with a smaller pixel to measure what each group costs',
     });
   const groups = gatherGroups(maps, inp, rules, fullRes, warnings);
   const outputs: JobOutput[] = [];
@@ -114,7 +114,16 @@ export async function whatifJob(
     const members = Uint8Array.from(g.members, (m, i) => m & inHalves[i]!);
     const count = members.reduce((a, b) => a + b, 0);
     const fraction = count / total;
-    const base = { id: g.id, name: g.name, rule: g.rule, basis: g.basis, cause: g.cause, particles: count, fraction };
+    const base = {
+      id: g.id,
+      name: g.name,
+      rule: g.rule,
+      basis: g.basis,
+      cause: g.cause,
+      rulesOut: g.rulesOut,
+      particles: count,
+      fraction,
+    };
     if (fraction < MIN_GROUP_FRACTION || total - count < 0.1 * total) {
       results.push(notMeasured(base, fraction));
       continue;
@@ -156,6 +165,7 @@ export async function whatifJob(
       controlResolutionsA: controlA,
       effectA: e.effectA,
       removalCostA: e.removalCostA,
+      thresholdA: e.thresholdA,
       projectedResolutionA: null,
       verdict: e.verdict,
       why: e.why,
@@ -272,6 +282,7 @@ function notMeasured(
     | 'controlSpreadA'
     | 'effectA'
     | 'removalCostA'
+    | 'thresholdA'
     | 'projectedResolutionA'
     | 'verdict'
     | 'why'
@@ -287,6 +298,7 @@ function notMeasured(
     controlResolutionsA: [],
     effectA: null,
     removalCostA: null,
+    thresholdA: null,
     projectedResolutionA: null,
     verdict: 'too-small',
     why:

@@ -1,6 +1,7 @@
 import type { ImageSource } from '../../analysis/reconstruct/stream.js';
-import { InputError, type Warning } from '../../errors.js';
+import { FormatError, InputError, type Warning } from '../../errors.js';
 import { RLN } from '../../io/star/labels.js';
+import { readStar } from '../../io/star/read.js';
 import { reslogSpec, whatifSpec } from '../../report/figures/whatif.js';
 import type { MeasuredSection } from '../../report/report.js';
 import type { Compute } from '../../parallel/compute.js';
@@ -58,6 +59,7 @@ export async function measuredAnalysis(
     images: m.images,
     symmetry: inp.symmetry ?? 'C1',
     mask,
+    pixelSizeA: inp.pixelSizeA ?? null,
     ...(m.inserterFor ? { inserterFor: m.inserterFor } : {}),
     ...(m.seed !== undefined ? { seed: m.seed } : {}),
   };
@@ -65,23 +67,34 @@ export async function measuredAnalysis(
   const reslog = await reslogJob({ ...common, repeats: m.repeats ?? 1 }, part(progress, 0, 0.35, 'ResLog'), compute);
   const reslogFile = reslog.outputs.find((o) => o.name === 'reslog.json')!;
   const files = groupFiles(inp);
+  const warnings: Warning[] = [...reslog.warnings];
+  // A what-if that cannot run (maps that never cross 0.143, a file that cannot be joined) leaves ResLog standing.
   const whatif = await whatifJob(
     {
       ...common,
       ...files,
       ...(inp.picks?.length ? { picks: inp.picks } : {}),
       particleDiameterA: inp.particleDiameterA ?? null,
-      micrographPixelSizeA: inp.micrographPixelSizeA ?? null,
+      micrographPixelSizeA: inp.micrographPixelSizeA ?? micrographPixelOf([files.ctf, files.motion]),
       ...(reslog.result.fit && reslog.result.fit.slope > 0 ? { reslog: named(reslogFile) } : {}),
       ...(m.controls !== undefined ? { controls: m.controls } : {}),
       ...(m.writeMaps ? { writeMaps: true } : {}),
     },
     part(progress, 0.35, 0.65, 'what-if'),
     compute,
-  );
+  ).catch((e: unknown) => {
+    if (!(e instanceof InputError || e instanceof FormatError)) throw e;
+    warnings.push({
+      code: 'whatif-skipped',
+      message: `${e.message.replace(/\.$/, '')}; the what-if reconstructions were skipped (ResLog stands)`,
+    });
+    return null;
+  });
+  if (whatif) warnings.push(...whatif.warnings);
+  const measuredGroups = whatif?.result.groups.some((g) => g.resolutionWithoutA !== null) ?? false;
   const section: MeasuredSection = {
     reslog: reslog.result,
-    whatif: whatif.result,
+    whatif: whatif?.result ?? null,
     mask: maskText(inp.mask),
     groupFiles: [...Object.values(files).map((f) => f.name), ...(inp.picks ?? []).map((p) => `picks of ${p.name}`)],
     seconds: (Date.now() - t0) / 1000,
@@ -89,14 +102,14 @@ export async function measuredAnalysis(
   return {
     section,
     figures: [
-      { name: 'reslog', spec: reslogSpec(reslog.result) },
-      ...(whatif.result.groups.length ? [{ name: 'whatif', spec: whatifSpec(whatif.result) }] : []),
+      ...(reslog.result.points.length ? [{ name: 'reslog', spec: reslogSpec(reslog.result) }] : []),
+      ...(whatif && measuredGroups ? [{ name: 'whatif', spec: whatifSpec(whatif.result) }] : []),
     ],
-    outputs: [
-      ...reslog.outputs.map((o) => ({ ...o, name: `measured/${o.name}` })),
-      ...whatif.outputs.map((o) => ({ ...o, name: `measured/${o.name}` })),
-    ],
-    warnings: [...reslog.warnings, ...whatif.warnings],
+    // reslog.svg is the report's figures/reslog.svg.
+    outputs: [...reslog.outputs, ...(whatif?.outputs ?? [])]
+      .filter((o) => o.name !== 'reslog.svg')
+      .map((o) => ({ ...o, name: `measured/${o.name}` })),
+    warnings,
   };
 }
 
@@ -121,8 +134,24 @@ function groupFiles(inp: ReportJobInput): { ctf?: NamedBytes; motion?: NamedByte
     /\.star$/i.test(f.name) && new TextDecoder().decode(f.bytes.subarray(0, 65536)).includes(`_${label}`);
   const ctf = inp.ctf?.find((f) => star(f, RLN.micrographName));
   const motion = inp.motion?.find((f) => /corrected_micrographs\.star$/i.test(f.name) && star(f, RLN.micrographName));
-  const classes = inp.classes?.find((f) => /_data\.star$/i.test(f.name) && star(f, RLN.classNumber));
+  // A 2D classification's classes are views, not states: leaving one out tests nothing about heterogeneity.
+  const classes = inp.classes?.find(
+    (f) => /_data\.star$/i.test(f.name) && !/Class2D/i.test(f.name) && star(f, RLN.classNumber),
+  );
   return { ...(ctf ? { ctf } : {}), ...(motion ? { motion } : {}), ...(classes ? { classes } : {}) };
+}
+
+/** The motion-corrected micrographs' pixel (the picks' and coordinates' unit) from a micrograph STAR's optics. */
+function micrographPixelOf(files: (NamedBytes | undefined)[]): number | null {
+  for (const f of files) {
+    if (!f) continue;
+    const optics = readStar(f.bytes, { source: f.name }).blocks.find((b) => b.name === 'optics')?.loop;
+    if (optics?.has(RLN.micrographPixelSize)) {
+      const px = optics.numbers(RLN.micrographPixelSize)[0]!;
+      if (px > 0) return px;
+    }
+  }
+  return null;
 }
 
 function named(o: JobOutput): NamedBytes {
@@ -152,6 +181,7 @@ export async function withRebuiltMaps(
       images: inp.measure.images,
       symmetry: inp.symmetry ?? 'C1',
       subset: 'both',
+      pixelSizeA: inp.pixelSizeA ?? null,
       ...(inserter ? { inserter } : {}),
     },
     part(progress, 0, 1, 'rebuilding the half maps'),

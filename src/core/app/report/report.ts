@@ -43,6 +43,7 @@ import {
 import type { PreparedTiltSeries, TiltCtfJobInput } from '../jobs/tilt-ctf.js';
 import { mapOutputs, measuredAnalysis, withRebuiltMaps, type MeasuredPart, type MeasureInput } from './measured.js';
 import { withMeasuredEffects } from '../../diagnosis/measured.js';
+import type { WhatifResult } from '../../diagnosis/whatif-result.js';
 
 /** Everything `cryodx report` and the browser app accept; each analysis runs when its inputs are there. */
 export interface ReportJobInput extends ProcessingInputs {
@@ -204,7 +205,7 @@ export async function reportJob(
     : null;
   w.push(...(model?.warnings ?? []));
   if (measured) {
-    w.push(...measured.warnings);
+    w.push(...measured.warnings, ...sameMaps(maps, measured));
     measured.outputs.push(...rebuilt, ...(maps ? mapOutputs(maps, rebuilt.length > 0) : []));
   }
   progress = whole;
@@ -299,9 +300,8 @@ async function writeReport(inp: ReportJobInput, symmetry: string, p: ReportParts
       reslog: p.measured ? reslogEvidence(p.measured) : null,
     }),
   );
-  const ranked = p.measured
-    ? withMeasuredEffects(findings, p.measured.section.whatif.groups, whatifContext(p.measured))
-    : findings;
+  const whatif = p.measured?.section.whatif ?? null;
+  const ranked = whatif ? withMeasuredEffects(findings, whatif.groups, whatifContext(whatif)) : findings;
   const warnings = uniqueWarnings(p.warnings);
   const report = buildReport({
     version: inp.version,
@@ -357,28 +357,41 @@ function scaledProgress(p: ProgressContext | undefined, at: number, span: number
   return p && { ...p, report: (f: number, l: string) => p.report?.(at + span * f, l) };
 }
 
-/** ResLog as the diagnosis's particle budget: none when the full set is sampling-limited (no limit readable). */
+/** ResLog as the diagnosis's particle budget (the fit's own doubling gain); none at the sampling limit. */
 function reslogEvidence(m: MeasuredPart): {
   particleLimited: boolean | null;
   doublingGainA: number | null;
   maps: number;
 } {
   const r = m.section.reslog;
-  const full = r.points[r.points.length - 1]?.resolutionA ?? null;
-  const doubled = r.predictions.find((p) => p.factor === 2)?.resolutionA ?? null;
   return {
     particleLimited: r.samplingLimitedFrom !== null ? null : r.particleLimited,
-    doublingGainA: full !== null && doubled !== null ? full - doubled : null,
+    doublingGainA: r.fit?.doublingGainA ?? null,
     maps: r.points.reduce((a, p) => a + p.perRepeatA.length, 0),
   };
 }
 
-function whatifContext(m: MeasuredPart): Parameters<typeof withMeasuredEffects>[2] {
-  const w = m.section.whatif;
-  const fullA = w.full.resolutionInterpolatedA;
+function whatifContext(w: WhatifResult): Parameters<typeof withMeasuredEffects>[2] {
   return {
-    fullA,
+    fullA: w.full.resolutionInterpolatedA,
     particles: w.full.particles,
-    shellWidthA: fullA === null ? 0 : fullA ** 2 / (w.boxSize * w.pixelSizeA),
+    samplingLimited: w.warnings.some((x) => x.code === 'whatif-sampling-limited'),
   };
+}
+
+/** Half maps given beside --measure: the what-ifs describe maps rebuilt from the particles, said when those differ. */
+function sameMaps(maps: MapPart | null, m: MeasuredPart): Warning[] {
+  const w = m.section.whatif;
+  if (!maps || !w) return [];
+  const n = maps.volumes.n;
+  if (n === w.boxSize && Math.abs(maps.pixelSizeA / w.pixelSizeA - 1) < 0.005) return [];
+  return [
+    {
+      code: 'measure-other-maps',
+      message:
+        `the half maps given (${n} px at ${maps.pixelSizeA.toFixed(3)} Å) are not on the particles' grid ` +
+        `(${w.boxSize} px at ${w.pixelSizeA.toFixed(3)} Å): the measured section describes maps rebuilt from the ` +
+        'particles, the rest of the report the maps given',
+    },
+  ];
 }

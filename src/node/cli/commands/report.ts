@@ -55,6 +55,7 @@ interface ReportFlags extends MaskFlags {
   controls: number;
   repeats: number;
   projectDir?: string;
+  maps?: boolean;
 }
 
 export function registerReport(program: Command): void {
@@ -148,6 +149,7 @@ export function registerReport(program: Command): void {
       1,
     )
     .option('--project-dir <dir>', 'with --measure: the folder the particle image paths are relative to')
+    .option('--maps', 'with --measure: also write the full and each what-if map and measured/whatif.cxc (ChimeraX)')
     .option('--out <dir>', 'output folder', 'cryodx-report')
     .option('--json', 'print report.json to stdout as well')
     .addHelpText(
@@ -222,7 +224,13 @@ async function measureEngine(
   const images = new FileImageSource(starPath, projectDir);
   const workers = new InsertWorkers();
   return {
-    measure: { images, inserterFor: workers.inserterFor, controls: opts.controls, repeats: opts.repeats },
+    measure: {
+      images,
+      inserterFor: workers.inserterFor,
+      controls: opts.controls,
+      repeats: opts.repeats,
+      ...(opts.maps ? { writeMaps: true } : {}),
+    },
     close: async () => {
       await Promise.all([images.close(), workers.close()]);
     },
