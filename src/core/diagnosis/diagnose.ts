@@ -37,10 +37,14 @@ export function rankFindings(findings: Finding[]): Finding[] {
   const first = (f: Finding): number => (f.cause === 'sampling-limit' && f.strength === 'strong' ? 0 : 1);
   const cost = (f: Finding): number => f.bCostA2?.[1] ?? 0;
   const weight = (f: Finding): number => SUPPORT.get(f) ?? 0;
+  // Among causes of one strength, one whose effect was measured (a what-if map without its particles) comes first:
+  // the measured gain outranks indicators.
+  const measured = (f: Finding): number => (f.evidence[0]?.measure === 'whatifEffectA' ? 0 : 1);
   return [...findings].sort(
     (a, b) =>
       first(a) - first(b) ||
       STRENGTH_RANK[a.strength] - STRENGTH_RANK[b.strength] ||
+      measured(a) - measured(b) ||
       weight(b) - weight(a) ||
       cost(b) - cost(a),
   );
