@@ -88,14 +88,17 @@ function canRuleOut(g: MeasuredGroup, ctx: MeasuredContext): boolean {
 
 function groupEvidence(g: MeasuredGroup, ctx: MeasuredContext, rulesOut: boolean): Evidence {
   const pct = `${(100 * g.fraction).toFixed(0)} %`;
-  const note = !g.rulesOut
-    ? 'the group shares the cause but is not the population its finding flags: it can show harm, not rule it out'
-    : ctx.samplingLimited
-      ? 'at the sampling limit harm cannot show beyond the last shell: nothing is ruled out here'
-      : rulesOut
-        ? `no harm visible at ${fmt(ctx.fullA)} Å, where losing as many random particles costs ` +
-          `${fmt(g.removalCostA)} Å (≥ ${POWER_FACTOR} × the interval)`
-        : 'the controls could not have seen a group half as good: too little power to rule it out';
+  const note =
+    g.verdict === 'harmful'
+      ? `the map without it beats the random sets of as many beyond their 95 % prediction interval, at ${fmt(ctx.fullA)} Å`
+      : !g.rulesOut
+        ? 'the group shares the cause but is not the population its finding flags: it can show harm, not rule it out'
+        : ctx.samplingLimited
+          ? 'at the sampling limit harm cannot show beyond the last shell: nothing is ruled out here'
+          : rulesOut
+            ? `no harm visible at ${fmt(ctx.fullA)} Å, where losing as many random particles costs ` +
+              `${fmt(g.removalCostA)} Å (≥ ${POWER_FACTOR} × the interval)`
+            : 'the controls could not have seen a group half as good: too little power to rule it out';
   return evidence(
     {
       measure: 'whatifEffectA',
