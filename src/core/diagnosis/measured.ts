@@ -90,7 +90,7 @@ function groupEvidence(g: MeasuredGroup, ctx: MeasuredContext, rulesOut: boolean
   const pct = `${(100 * g.fraction).toFixed(0)} %`;
   const note =
     g.verdict === 'harmful'
-      ? `the map without it beats the random sets of as many beyond their 95 % prediction interval, at ${fmt(ctx.fullA)} Å`
+      ? `the map without it beats random sets of as many beyond their 95 % prediction interval (${fmt(ctx.fullA)} Å)`
       : !g.rulesOut
         ? 'the group shares the cause but is not the population its finding flags: it can show harm, not rule it out'
         : ctx.samplingLimited
