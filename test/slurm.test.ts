@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseFiles, cryodxWith } from './cli.js';
 import { micrographMrc } from './micrographs.js';
 import { ROOT } from './paths.js';
+import { whatifCase } from './reslog-case.js';
 import { slurmMissing, startCluster, type Cluster } from './slurm.js';
 
 /**
@@ -94,6 +95,34 @@ describe.skipIf(missing.length > 0)('SLURM executor (a single-node cluster start
       expect(worst / peak, f).toBeLessThan(1e-4);
     }
   }, 180_000);
+
+  it('whatif and reslog on SLURM (full maps, a task per map or order, then the verdicts) give the local JSON', () => {
+    const c = whatifCase(21, false);
+    writeFileSync(join(dir, 'wi.star'), c.star.replace(/particles\.mrcs/g, 'wi.mrcs'));
+    writeFileSync(join(dir, 'wi.mrcs'), c.stack);
+    writeFileSync(join(dir, 'wi_ctf.star'), c.ctfStar);
+    const w = ['wi.star', '--sphere-radius', '45', '--ctf', 'wi_ctf.star', '--exclude', 'rlnOpticsGroup==2'];
+    const what = [...w, '--no-metadata', '--maps'];
+    const local = cryodx(['whatif', ...what, '--json', '--out', 'wi-local']);
+    expect(local.code, local.stderr).toBe(0);
+    const slurm = cryodx(['whatif', ...what, '--executor', 'slurm', '--threads', '1', '--wait', '--out', 'wi-slurm']);
+    expect(slurm.code, slurm.stderr).toBe(0);
+    expect(slurm.stdout).toMatch(/^9 tasks run and assembled/);
+    const [a, b] = ['wi-local', 'wi-slurm'].map((d) => JSON.parse(readFileSync(join(dir, d, 'whatif.json'), 'utf8')));
+    expectSameResult(a, b);
+    expect(b.groups.find((g: { id: string }) => g.id === 'ctf-unreliable').verdict).toBe('harmful');
+    for (const f of ['whatif_full.mrc', 'whatif_without_ctf-unreliable.mrc', 'whatif.cxc'])
+      expect(readFileSync(join(dir, 'wi-slurm', f)).equals(readFileSync(join(dir, 'wi-local', f))), f).toBe(true);
+    // ResLog: the largest size (its automatic mask) first, then one task per random order.
+    const r = ['wi.star', '--auto-mask', '--sizes', '150,300,600,1200', '--repeats', '2'];
+    const rl = cryodx(['reslog', ...r, '--out', 'rl-local']);
+    expect(rl.code, rl.stderr).toBe(0);
+    const rs = cryodx(['reslog', ...r, '--executor', 'slurm', '--threads', '1', '--wait', '--out', 'rl-slurm']);
+    expect(rs.code, rs.stderr).toBe(0);
+    expect(rs.stdout).toMatch(/^3 tasks run and assembled/);
+    const [x, y] = ['rl-local', 'rl-slurm'].map((d) => JSON.parse(readFileSync(join(dir, d, 'reslog.json'), 'utf8')));
+    expectSameResult(x, y);
+  }, 300_000);
 
   it('a task made to fail is retried, then named; nothing merged; a new run redoes only that shard', () => {
     const env = { CRYODX_FAIL_TASK: 'shard 2' };
@@ -211,3 +240,25 @@ describe.skipIf(missing.length > 0)('SLURM executor (a single-node cluster start
     expect(readFileSync(join(dir, 'facility', 'facility.html'), 'utf8')).toMatch(/<svg[\s\S]*d75/);
   }, 240_000);
 });
+
+/**
+ * The same result up to timing (`seconds`) and float rounding: the whole set's grids are summed in another order
+ * when one task inserts them in one pass (ResLog's local run adds its nested blocks).
+ */
+function expectSameResult(a: unknown, b: unknown, path = ''): void {
+  if (typeof a === 'number' && typeof b === 'number')
+    return void expect(Math.abs(a - b), path).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(a)));
+  if (Array.isArray(a) && Array.isArray(b)) {
+    expect(b.length, path).toBe(a.length);
+    return a.forEach((x, i) => expectSameResult(x, b[i], `${path}[${i}]`));
+  }
+  if (a && b && typeof a === 'object' && typeof b === 'object') {
+    const keys = Object.keys(a).filter((k) => k !== 'seconds');
+    expect(
+      Object.keys(b).filter((k) => k !== 'seconds'),
+      path,
+    ).toEqual(keys);
+    return keys.forEach((k) => expectSameResult((a as never)[k], (b as never)[k], `${path}.${k}`));
+  }
+  expect(b, path).toEqual(a);
+}

@@ -23,7 +23,8 @@ export type TaskSpec =
   | { kind: 'command'; name: string; args: string[]; key: string };
 
 export interface RunSpec {
-  kind: 'ctf' | 'batch' | 'reconstruct';
+  /** 'staged': command tasks whose merge may first plan more tasks (merge.next), then runs merge.args. */
+  kind: 'ctf' | 'batch' | 'reconstruct' | 'staged';
   out: string;
   /** The working folder the user ran from (relative input paths resolve there). */
   cwd: string;

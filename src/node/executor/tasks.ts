@@ -14,6 +14,7 @@ import { streamMicrographs } from '../parallel/ctf-pool.js';
 import { projectSource } from '../project.js';
 import {
   cachePath,
+  contentKey,
   doneMarker,
   failedMarker,
   failures,
@@ -128,7 +129,7 @@ export async function merge(dir: string): Promise<MergeOutcome> {
   const retry = pending.filter((i) => (state.attempts[i] ?? 0) < spec.maxAttempts);
   if (retry.length) return { kind: 'retry', indices: retry };
   if (spec.kind === 'ctf') return mergeCtf(dir, spec, pending);
-  if (spec.kind === 'reconstruct') return mergeCommand(dir, spec, pending);
+  if (spec.kind === 'reconstruct' || spec.kind === 'staged') return mergeCommand(dir, spec, pending);
   return mergeBatch(dir, spec, done);
 }
 
@@ -156,16 +157,55 @@ async function mergeCommand(dir: string, spec: RunSpec, pending: number[]): Prom
       .map((f) => `${f.name}: ${f.message}`)
       .join('; ');
     const message =
-      `${pending.length} of ${spec.tasks.length} shards failed after ${spec.maxAttempts} attempts` +
+      `${pending.length} of ${spec.tasks.length} ${noun(spec)} failed after ${spec.maxAttempts} attempts` +
       `${why ? ` (${why})` : ''}. No merged outputs were written.`;
     await writeJson(join(dir, 'incomplete.json'), { failed: failures(dir, spec) });
     return { kind: 'incomplete', message };
   }
   const { main } = await import('../cli/program.js');
+  const next = await nextStage(dir, spec, main);
+  if (next) return next;
   const args = spec.merge['args'] as string[];
   const code = await main(args);
   if (code !== 0) return { kind: 'incomplete', message: `the merge (cryodx ${args.slice(0, 2).join(' ')}) failed` };
-  return { kind: 'complete', message: `${spec.tasks.length} shards inserted and merged` };
+  const done = spec.kind === 'staged' ? 'run and assembled' : 'inserted and merged';
+  return { kind: 'complete', message: `${spec.tasks.length} ${noun(spec)} ${done}` };
+}
+
+function noun(spec: RunSpec): string {
+  return spec.kind === 'staged' ? 'tasks' : 'shards';
+}
+
+/**
+ * A staged run (reslog, whatif): when the tasks so far are done and a next stage is still to plan, its planning
+ * command (merge.next) writes the next tasks to merge.plan ({tasks: [{name, args, paths}]}; paths are what each task
+ * reads, for its content key); they join the run and are started as a retry is. Null when there is none to plan.
+ */
+async function nextStage(
+  dir: string,
+  spec: RunSpec,
+  main: (args: string[]) => Promise<number>,
+): Promise<MergeOutcome | null> {
+  const next = spec.merge['next'] as string[] | undefined;
+  if (!next || spec.merge['planned']) return null;
+  const code = await main(next);
+  if (code !== 0) return { kind: 'incomplete', message: `planning the next tasks (cryodx ${next[0]}) failed` };
+  const plan = readJson<{ tasks: { name: string; args: string[]; paths: string[] }[] }>(spec.merge['plan'] as string);
+  const start = spec.tasks.length;
+  for (const t of plan.tasks)
+    spec.tasks.push({
+      kind: 'command',
+      name: t.name,
+      args: t.args,
+      key: await contentKey('command', { args: t.args, version: spec.version }, t.paths),
+    });
+  spec.merge = { ...spec.merge, planned: true };
+  await writeJson(join(dir, 'tasks.json'), spec);
+  const state = stateOf(dir);
+  await writeJson(join(dir, 'state.json'), { ...state, attempts: [...state.attempts, ...plan.tasks.map(() => 0)] });
+  if (!plan.tasks.length) return null;
+  const indices = spec.tasks.map((_, i) => i).filter((i) => i >= start && !finished(dir, spec)[i]);
+  return indices.length ? { kind: 'retry', indices } : null;
 }
 
 async function mergeBatch(dir: string, spec: RunSpec, done: boolean[]): Promise<MergeOutcome> {

@@ -16,10 +16,10 @@ export class FileImageSource implements ImageSource {
   readonly basesUsed = new Map<string, string>();
   private readonly bases: { dir: string; why: string }[];
 
-  constructor(starPath: string, projectDir?: string) {
+  constructor(starPath: string, projectDir?: string, projectFlag = '--project-dir') {
     const starDir = dirname(resolve(starPath));
     const bases: { dir: string; why: string }[] = [];
-    if (projectDir) bases.push({ dir: resolve(projectDir), why: '--project-dir' });
+    if (projectDir) bases.push({ dir: resolve(projectDir), why: projectFlag });
     bases.push({ dir: process.cwd(), why: 'the working directory (the RELION project)' });
     bases.push({ dir: starDir, why: 'the STAR file’s folder' });
     for (let d = dirname(starDir), k = 0; k < 3 && d !== dirname(d); d = dirname(d), k++)

@@ -1,3 +1,5 @@
+import { planFft } from '../../fourier/plan.js';
+import { iterationSize } from './finish.js';
 import type { InsertionGrid } from './grid.js';
 
 /**
@@ -57,11 +59,68 @@ function shellRow(
  * measures lower (Gibbs ringing inside the mask: a cut 1.1× beyond the crossing cost 3 shells on a 48-px test
  * set); the caller finishes again to rMax when the measured crossing passes 60 % of the cut (FINISH_CHECK).
  */
-export function finishingRadius(fsc: Float64Array, rMax: number): number {
+export function finishingRadius(fsc: Float64Array, rMax: number, factor = 2): number {
   let s = 1;
   while (s < fsc.length && fsc[s]! >= 0.143) s++;
-  return Math.min(rMax, 2 * s + 10);
+  return Math.min(rMax, Math.ceil(factor * s) + 10);
 }
+
+/**
+ * finishingRadius's factor where the maps cannot be finished again from their grids (ResLog's first order with
+ * --auto-mask: the mask comes from the whole set, after the subsets' grids are gone, and a cut found too close costs
+ * inserting the subset again): the masked crossing was up to 1.9× the grids' unmasked one (500 of the benchmark's
+ * 8000 particles; 1.2–1.5× from 1000), and must sit within FINISH_CHECK of the cut: 1.9 / 0.6 ≈ 3.2.
+ */
+export const BLIND_FACTOR = 3.2;
 
 /** A crossing beyond this fraction of the cut means the maps are finished again to rMax. */
 export const FINISH_CHECK = 0.6;
+
+/**
+ * The smallest radius whose maps stand for maps finished to rMax: cut at most two shells inside it, on a gridding
+ * box within 2 % of rMax's — the tolerance iterationSize already takes against RELION's pad_size. A 128-px box to
+ * Nyquist at pad 2 iterates on 259 (= 7 · 37: Bluestein); cut at 63 it iterates on 256, and finishes 3× faster.
+ * Measured on 8000 simulated particles (bench/reslog.ts): the FSC crossings of subsets of 500 to 8000 particles
+ * moved by at most 0.009 Å (a quarter of the 500-particle subsets' spread; ≤ 0.001 Å from 1000 particles), where
+ * finishing on boxes 6–20 % smaller moved the 500-particle crossing by 0.03–0.09 Å: the box matters, not the cut
+ * (the same grids cut at 52 but iterated on 259 moved by 0.001 Å).
+ */
+export function lastShellRadius(rMax: number, pad: number): number {
+  const box = (r: number): number => iterationSize(2 * (Math.round(pad * r) + 1) + 1);
+  let r = rMax;
+  while (r > Math.max(1, rMax - 2) && box(r - 1) >= box(rMax) / 1.02) r--;
+  return r;
+}
+
+/**
+ * The radius in [need, rMax] (or, for a need past lastShellRadius, in [lastShellRadius, rMax]) whose finishing costs
+ * least. The cost is the gridding weights' box (pad_size of the
+ * cut grid, iterationSize): a box with a prime factor above 31 goes through Bluestein's transform, several times
+ * slower than a smooth box of about the same size (a 128-px box to Nyquist at pad 2: pad_size 259 = 7 · 37 took
+ * 3× as long to finish as 256 at radius 63), so a cut a little further out can cost less than the nearest one.
+ */
+export function cheapestRadius(need: number, rMax: number, pad: number): number {
+  let best = rMax,
+    bestCost = finishingCost(rMax, pad);
+  // A need at or near rMax is met by any radius that stands for it (lastShellRadius).
+  const from = Math.min(Math.ceil(need), lastShellRadius(rMax, pad));
+  for (let r = Math.max(1, from); r < rMax; r++) {
+    const c = finishingCost(r, pad);
+    if (c < bestCost) {
+      best = r;
+      bestCost = c;
+    }
+  }
+  return best;
+}
+
+/** Relative cost of finishing a grid cut at radius r: twenty transforms of its iteration box. */
+export function finishingCost(r: number, pad: number): number {
+  const n = iterationSize(2 * (Math.round(pad * r) + 1) + 1);
+  const plan = planFft(n);
+  // One line of n: Bluestein's is two transforms of its smooth length m and the chirp products; then the passes
+  // over every voxel between the transforms (about as many operations per voxel as a smooth line's stages).
+  const bp = plan.bluestein;
+  const line = bp ? 2 * bp.m * Math.log2(bp.m) + 6 * n : n * Math.log2(n);
+  return n * n * (line + 6 * n);
+}

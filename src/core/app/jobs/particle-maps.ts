@@ -1,6 +1,11 @@
 import { credibleBfactor } from '../../diagnosis/evidence.js';
 import { postprocess } from '../../analysis/postprocess/postprocess.js';
-import { resolveMask, type MaskFile, type MaskSpec as MaskSpecOf } from '../../analysis/masks/choice.js';
+import {
+  resolveMask,
+  type MaskFile,
+  type MaskSpec as MaskSpecOf,
+  type ResolvedMask,
+} from '../../analysis/masks/choice.js';
 import { symmetryOperators, type Mat } from '../../analysis/orientations/symmetry.js';
 import { BatchInserter } from '../../analysis/reconstruct/batch.js';
 import { finishReconstruction } from '../../analysis/reconstruct/finish.js';
@@ -11,7 +16,7 @@ import { InputError, type Warning } from '../../errors.js';
 import type { StackLayout } from '../../io/mrc/stack.js';
 import type { StarLoop } from '../../io/star/loop.js';
 import { findParticleBlock } from '../../io/star/particles.js';
-import { checkHalves, checkMap } from '../../model/checked-map.js';
+import { checkHalves, checkMap, type CheckedHalves } from '../../model/checked-map.js';
 import { statedByMap } from '../../model/pixel-size.js';
 import { createVolume, type Volume } from '../../model/volume.js';
 import type { ProgressContext } from '../../util/progress.js';
@@ -44,7 +49,19 @@ export interface ParticleMapsInput {
   inserterFor?: (particles: number) => Inserter | null;
   /** Gridding-weight iterations (RELION --iter, 10). */
   iterations?: number;
+  /** Finishes several grids at once (worker threads in the CLI); default: one after the other on this thread. */
+  finisher?: GridFinisher;
 }
+
+/**
+ * Finishes grids at the same time (the two halves of a pair on two threads): each grid is a private copy, already
+ * cut to its radius, that the finisher may take (transfer) and symmetrise; returns each map (box³, x fastest) in
+ * order, as finishReconstruction makes it.
+ */
+export type GridFinisher = (
+  grids: InsertionGrid[],
+  o: { symmetry: string; iterations: number },
+) => Promise<Float32Array[]>;
 
 export interface ParticleMaps {
   plan: ReconstructionPlan;
@@ -63,6 +80,8 @@ export interface ParticleMaps {
   insert(targets: Int32Array, count: number, progress?: ProgressContext, label?: string): Promise<InsertionGrid[]>;
   /** The map of a grid (left unchanged), optionally only up to frequency rMax (px of the box). */
   finish(grid: InsertionGrid, rMax?: number): Volume;
+  /** The maps of several grids (left unchanged) up to rMax, finished at the same time where a finisher is given. */
+  finishAll(grids: InsertionGrid[], rMax?: number): Promise<Volume[]>;
   /** A pair of these maps measured (measurePair at their pixel size, on the job's compute context). */
   measure(h1: Volume, h2: Volume, mask: PairMask): PairMeasure;
 }
@@ -89,6 +108,7 @@ export async function openParticleMaps(inp: ParticleMapsInput): Promise<Particle
   if (!(pad >= 1 && pad <= 4)) throw new InputError(`--pad must be between 1 and 4, got ${pad}`);
   const shape: GridShape = { oriSize: box, pad, rMax: maxRadius(box, plan.pixelSizeA, inp.maxresA ?? null) };
   const half = halfSets(plan, warnings);
+  const resolved = maskCache();
   return {
     plan,
     loop: findParticleBlock(star.doc).loop!,
@@ -102,9 +122,34 @@ export async function openParticleMaps(inp: ParticleMapsInput): Promise<Particle
     insert: (targets, count, progress, label) =>
       insertPass(plan, layouts, inp.images, shape, targets, count, inp.inserterFor, progress, label),
     finish: (grid, rMax) => finishGrid(grid, operators, plan.pixelSizeA, inp.iterations ?? 10, rMax, inp.compute),
-    measure: (h1, h2, m) => measurePair(h1, h2, m, plan.pixelSizeA, inp.compute),
+    finishAll: async (grids, rMax) => {
+      const iterations = inp.iterations ?? 10;
+      if (!inp.finisher || grids.length < 2)
+        return grids.map((g) => finishGrid(g, operators, plan.pixelSizeA, iterations, rMax, inp.compute));
+      const copies = grids.map((g) => g.cropped(rMax ?? g.rMax));
+      const px = plan.pixelSizeA;
+      return (await inp.finisher(copies, { symmetry, iterations })).map((data) =>
+        createVolume(box, box, box, [px, px, px], data),
+      );
+    },
+    measure: (h1, h2, m) => measurePair(h1, h2, m, plan.pixelSizeA, inp.compute, resolved),
   };
 }
+
+/**
+ * The arrays of fixed masks (a file, a sphere), made and checked once per mask and reused for every pair measured
+ * with it; an automatic mask is made from each pair.
+ */
+function maskCache(): MaskMemo {
+  const made = new WeakMap<PairMask, ResolvedMask | null>();
+  return (halves, mask, warnings, compute) => {
+    if (mask.kind === 'auto') return resolveMask(halves, mask, warnings, compute);
+    if (!made.has(mask)) made.set(mask, resolveMask(halves, mask, warnings, compute));
+    return made.get(mask)!;
+  };
+}
+
+type MaskMemo = (halves: CheckedHalves, mask: PairMask, warnings: Warning[], compute?: Compute) => ResolvedMask | null;
 
 /** RELION: r_max = ⌈box · pixel / maxres⌉, never beyond Nyquist (box/2). */
 export function maxRadius(box: number, px: number, maxresA: number | null): number {
@@ -184,7 +229,7 @@ function finishGrid(
   rMax?: number,
   compute?: Compute,
 ): Volume {
-  const g = rMax !== undefined ? grid.cropped(rMax) : grid.clone();
+  const g = grid.cropped(rMax ?? grid.rMax);
   g.symmetrise(operators);
   const n = g.oriSize;
   return createVolume(n, n, n, [px, px, px], finishReconstruction(g, { iterations, ...(compute ? { compute } : {}) }));
@@ -214,9 +259,10 @@ export function measurePair(
   mask: PairMask,
   pixelSizeA: number,
   compute?: Compute,
+  masks: MaskMemo = resolveMask,
 ): PairMeasure {
   const halves = checkHalves(['half map 1', 'half map 2'], [h1, h2], pixelSizeA);
-  const resolved = resolveMask(halves, mask, [], compute);
+  const resolved = masks(halves, mask, [], compute);
   const options = { pixelSizeA, mask: resolved, bfactor: { kind: 'auto' as const } };
   const out = postprocess(halves.half1, halves.half2, options, undefined, compute);
   const r = out.result;

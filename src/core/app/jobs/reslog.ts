@@ -1,4 +1,11 @@
-import { FINISH_CHECK, finishingRadius, gridFsc } from '../../analysis/reconstruct/grid-fsc.js';
+import {
+  BLIND_FACTOR,
+  cheapestRadius,
+  FINISH_CHECK,
+  finishingRadius,
+  gridFsc,
+  lastShellRadius,
+} from '../../analysis/reconstruct/grid-fsc.js';
 import type { InsertionGrid } from '../../analysis/reconstruct/grid.js';
 import { readReslog, reslogPoint, type ReslogResult } from '../../analysis/whatif/reslog.js';
 
@@ -34,7 +41,8 @@ export interface ReslogJobInput extends ParticleMapsInput {
  * Rosenthal–Henderson line through them. Each particle is inserted once per random order: a size's grids are the
  * previous size's plus the particles added (partial sums), and subsets are finished only as far out as their
  * grids' FSC says they reach. The largest size is the whole set (one order suffices); the others are repeated
- * with other orders for their spread.
+ * with other orders for their spread. The same steps run as SLURM tasks (reslogFull, reslogOrder, reslogAssemble):
+ * the whole set first (its maps give the automatic mask), then one task per order.
  */
 export async function reslogJob(
   inp: ReslogJobInput,
@@ -42,6 +50,33 @@ export async function reslogJob(
   compute?: Compute,
 ): Promise<JobResult<ReslogResult>> {
   const t0 = Date.now();
+  const run = await openReslog(inp, compute);
+  const work = run.sizes.length + (run.repeats - 1) * (run.sizes.length - 1);
+  let step = 0;
+  const tick = (): number => step++ / work;
+  // The first order goes to the whole set (every order gives the same full maps); its maps give an automatic mask.
+  const first = await orderPass(run, 0, run.fixedMask, true, progress, tick);
+  const mask = reslogMask(run, first.autoMask);
+  const measured = [...first.measured];
+  for (let r = 1; r < run.repeats; r++)
+    measured.push(...(await orderPass(run, r, mask, false, progress, tick)).measured);
+  return reslogOutputs(assemble(run, measured, t0));
+}
+
+/** A ResLog run's particles, sizes, orders and mask, checked once (every task of a SLURM run opens the same). */
+export interface ReslogRun {
+  maps: ParticleMaps;
+  counts: [number, number];
+  total: number;
+  sizes: number[];
+  repeats: number;
+  seed: number;
+  /** The mask given (a file, a sphere, none); null for --auto-mask, made from the whole set's maps. */
+  fixedMask: PairMask | null;
+  warnings: Warning[];
+}
+
+export async function openReslog(inp: ReslogJobInput, compute?: Compute): Promise<ReslogRun> {
   const maps = await openParticleMaps({ ...inp, ...(compute ? { compute } : {}) });
   const warnings: Warning[] = [...maps.warnings];
   const counts: [number, number] = [0, 0];
@@ -51,74 +86,168 @@ export async function reslogJob(
   const repeats = inp.repeats ?? 3;
   if (!(Number.isInteger(repeats) && repeats >= 1 && repeats <= 20))
     throw new InputError(`--repeats must be a whole number from 1 to 20, got ${repeats}`);
-  const seed = inp.seed ?? 1;
-  let mask: PairMask | null = maps.mask.kind === 'auto' ? null : maps.mask;
   if (inp.mask.kind === 'none')
     warnings.push({
       code: 'reslog-unmasked',
       message: 'no mask: each point is the unmasked FSC, which the solvent pulls down; give --mask or --auto-mask',
     });
-  const work = sizes.length + (repeats - 1) * (sizes.length - 1);
+  const fixedMask = maps.mask.kind === 'auto' ? null : maps.mask;
+  return { maps, counts, total, sizes, repeats, seed: inp.seed ?? 1, fixedMask, warnings };
+}
+
+/** One size's maps measured (what a task hands on: no arrays). */
+export interface ReslogMeasure {
+  size: number;
+  repeat: number;
+  resolutionA: number | null;
+  resolutionInterpolatedA: number | null;
+  bfactorA2: number | null;
+  seconds: number;
+}
+
+const measureOf = (size: number, repeat: number, m: PairMeasure, seconds: number): ReslogMeasure => ({
+  size,
+  repeat,
+  resolutionA: m.resolutionA,
+  resolutionInterpolatedA: m.resolutionInterpolatedA,
+  bfactorA2: m.bfactorA2,
+  seconds,
+});
+
+/**
+ * The largest size on its own (a SLURM run's first task; the whole set unless --sizes stops short of it): the first
+ * order's particles of that size inserted in one pass, finished as the first order finishes it and measured; with
+ * --auto-mask the automatic mask made from those maps, which every size is then measured in — as reslogJob does.
+ */
+export async function reslogFull(
+  run: ReslogRun,
+  progress?: ProgressContext,
+): Promise<{ measure: ReslogMeasure; autoMask: Volume | null }> {
+  const t = Date.now();
+  const { maps } = run;
+  const top = run.sizes[run.sizes.length - 1]!;
+  const orders = shuffledHalves(maps.half, run.seed);
+  const grids = await maps.insert(blockTargets(maps.plan.count, orders, [0, 0], perHalf(top, run.counts)), 2, progress);
+  const rFinish = sizeRadius(run, top, grids, !run.fixedMask);
+  const v = await maps.finishAll(grids, rFinish);
+  let mask = run.fixedMask;
+  let autoMask: Volume | null = null;
+  if (!mask) {
+    autoMask = { ...v[0]!, data: maps.measure(v[0]!, v[1]!, { kind: 'auto' }).mask! };
+    mask = reslogMask(run, autoMask);
+  }
+  const m = await measureChecked(maps, v, mask, rFinish, () => maps.finishAll(grids, topRadius(maps)));
+  return { measure: measureOf(top, 0, m!, secs(t)), autoMask };
+}
+
+/**
+ * How far out a size's maps are finished: the whole set to rMax, a subset as far as its grids' FSC says — further
+ * (BLIND_FACTOR) when no mask is at hand yet to check the cut while the grids are.
+ */
+function sizeRadius(run: ReslogRun, size: number, grids: InsertionGrid[], blind = false): number {
+  const { rMax, pad } = run.maps.shape;
+  if (size === run.total) return rMax;
+  const need = finishingRadius(gridFsc(grids[0]!, grids[1]!), rMax, blind ? BLIND_FACTOR : 2);
+  return cheapestRadius(need, rMax, pad);
+}
+
+/** The cheapest radius that stands for the last shell: where a size whose check failed is finished again. */
+function topRadius(maps: ParticleMaps): number {
+  return cheapestRadius(maps.shape.rMax, maps.shape.rMax, maps.shape.pad);
+}
+
+/** The mask every size is measured in: the one given, or the whole set's automatic mask. */
+export function reslogMask(run: ReslogRun, autoMask: Volume | null): PairMask {
+  if (run.fixedMask) return run.fixedMask;
+  if (!autoMask) throw new InputError('reslog: no automatic mask of the full maps to measure the sizes in');
+  const volume = derivedMap(autoMask, run.maps.pixelSizeA);
+  return { kind: 'user', file: { name: 'automatic mask of the full maps', volume } };
+}
+
+/** One random order's sizes below the whole set, measured in `mask` (a SLURM run's task per order). */
+export async function reslogOrder(
+  run: ReslogRun,
+  repeat: number,
+  mask: PairMask,
+  progress?: ProgressContext,
+): Promise<ReslogMeasure[]> {
+  const work = run.sizes.length - 1;
   let step = 0;
-  const measured: Measured[] = [];
-  for (let r = 0; r < repeats; r++) {
-    const orders = shuffledHalves(maps.half, seed + 7919 * r);
-    // Only the first order goes to the whole set: every order gives the same full maps.
-    const upto = r === 0 ? sizes : sizes.slice(0, -1);
-    const pending: { size: number; v: [Volume, Volume]; rFinish: number; seconds: number }[] = [];
+  return (await orderPass(run, repeat, mask, false, progress, () => step++ / work)).measured;
+}
+
+/**
+ * One random order: the sizes below the whole set (and the whole set with `withFull`), each finished as far out as
+ * its grids' FSC says it reaches and measured. Without a mask (--auto-mask, first order) the maps wait for the whole
+ * set's, whose automatic mask then measures them all; a size whose crossing passes the check is then inserted again
+ * and finished to the last shell, where with a mask at hand its grids are simply finished again.
+ */
+async function orderPass(
+  run: ReslogRun,
+  repeat: number,
+  given: PairMask | null,
+  withFull: boolean,
+  progress: ProgressContext | undefined,
+  fraction: () => number,
+): Promise<{ measured: ReslogMeasure[]; autoMask: Volume | null }> {
+  const { maps } = run;
+  const orders = shuffledHalves(maps.half, run.seed + 7919 * repeat);
+  // The largest size is measured once, in the first order (with it, all of them: every order gives the same maps).
+  const upto = withFull ? run.sizes : run.sizes.slice(0, -1);
+  const top = topRadius(maps);
+  const measured: ReslogMeasure[] = [];
+  const pending: { size: number; v: Volume[]; rFinish: number; seconds: number }[] = [];
+  // The first order with --auto-mask is measured only once the whole set's mask is made (here, or in a SLURM run's
+  // first task): cut as if blind, in either place, so that both give the same maps.
+  const blind = repeat === 0 && !run.fixedMask;
+  const radius = (size: number, grids: InsertionGrid[]): number => sizeRadius(run, size, grids, blind);
+  await nestedGrids(maps, orders, run.counts, upto, progress, fraction, radius, async (size, grids, rFinish, t) => {
+    const v = await maps.finishAll(grids, rFinish);
+    if (!given) return void pending.push({ size, v, rFinish, seconds: secs(t) });
+    const m = await measureChecked(maps, v, given, rFinish, () => maps.finishAll(grids, top));
+    measured.push(measureOf(size, repeat, m!, secs(t)));
+  });
+  if (given) return { measured, autoMask: null };
+  const last = pending[pending.length - 1]!;
+  const m = maps.measure(last.v[0]!, last.v[1]!, { kind: 'auto' });
+  const autoMask = { ...last.v[0]!, data: m.mask! };
+  const mask = reslogMask(run, autoMask);
+  const redo: number[] = [];
+  for (const p of pending) {
+    const got = await measureChecked(maps, p.v, mask, p.rFinish, null);
+    if (got) measured.push(measureOf(p.size, repeat, got, p.seconds));
+    else redo.push(p.size);
+  }
+  // Rare: a crossing beyond what the grids' FSC promised; those sizes are inserted again and finished fully.
+  if (redo.length)
     await nestedGrids(
       maps,
       orders,
-      counts,
-      upto,
-      null,
+      run.counts,
+      run.sizes.filter((s) => s <= Math.max(...redo)),
       progress,
-      () => step++ / work,
-      (size, grids, rFinish, t) => {
-        const v: [Volume, Volume] = [maps.finish(grids[0]!, rFinish), maps.finish(grids[1]!, rFinish)];
-        const full = (): [Volume, Volume] => [maps.finish(grids[0]!), maps.finish(grids[1]!)];
-        if (mask)
-          measured.push({ size, repeat: r, m: measureChecked(maps, v, mask, rFinish, full)!, seconds: secs(t) });
-        else pending.push({ size, v, rFinish, seconds: secs(t) });
+      fraction,
+      () => top,
+      async (size, grids, _r, t) => {
+        if (!redo.includes(size)) return;
+        const v = await maps.finishAll(grids, top);
+        measured.push(measureOf(size, repeat, maps.measure(v[0]!, v[1]!, mask), secs(t)));
       },
     );
-    if (!mask) {
-      // The automatic mask from the whole set's maps (the last of the first order), used for every size.
-      const last = pending[pending.length - 1]!;
-      const m = maps.measure(last.v[0], last.v[1], { kind: 'auto' });
-      const auto = derivedMap({ ...last.v[0], data: m.mask! }, maps.pixelSizeA);
-      mask = { kind: 'user', file: { name: 'automatic mask of the full maps', volume: auto } };
-      const redo: number[] = [];
-      for (const p of pending) {
-        const got = measureChecked(maps, p.v, mask, p.rFinish, null);
-        if (got) measured.push({ size: p.size, repeat: r, m: got, seconds: p.seconds });
-        else redo.push(p.size);
-      }
-      // Rare: a crossing beyond what the grids' FSC promised; those sizes are inserted again and finished fully.
-      if (redo.length)
-        await nestedGrids(
-          maps,
-          orders,
-          counts,
-          sizes.filter((s) => s <= Math.max(...redo)),
-          redo,
-          progress,
-          () => step / work,
-          (size, grids, _r, t) => {
-            if (!redo.includes(size)) return;
-            const m = maps.measure(maps.finish(grids[0]!), maps.finish(grids[1]!), mask!);
-            measured.push({ size, repeat: r, m, seconds: secs(t) });
-          },
-        );
-    }
-  }
-  const result = assemble(maps, sizes, measured, { repeats, seed, t0, warnings });
-  const svg = reslogFigure(result);
+  return { measured: measured.sort((a, b) => a.size - b.size), autoMask };
+}
+
+/** The points, the fit and the verdict from every size's measures (the local run's, or the tasks' gathered). */
+export function reslogAssemble(run: ReslogRun, measured: ReslogMeasure[], t0: number): JobResult<ReslogResult> {
+  return reslogOutputs(assemble(run, measured, t0));
+}
+
+function reslogOutputs(result: ReslogResult): JobResult<ReslogResult> {
   return {
     result,
     outputs: [
       { name: 'reslog.json', text: jsonText(result) },
-      { name: 'reslog.svg', text: svg },
+      { name: 'reslog.svg', text: reslogFigure(result) },
     ],
     warnings: result.warnings,
   };
@@ -134,29 +263,21 @@ function checkedSizes(sizes: number[], total: number): number[] {
   return s;
 }
 
-interface Measured {
-  size: number;
-  repeat: number;
-  m: PairMeasure;
-  seconds: number;
-}
-
 const secs = (t: number): number => (Date.now() - t) / 1000;
 
 /**
  * One random order: the particles of each size minus the previous inserted as one pass and added to the running
- * grids; `done` gets each size's grids (valid during the call) and how far out they need finishing (to rMax for
- * the whole set and for the sizes in `full`).
+ * grids; `done` gets each size's grids (valid until it resolves) and how far out to finish them (`radius`).
  */
 async function nestedGrids(
   maps: ParticleMaps,
   orders: [Int32Array, Int32Array],
   counts: [number, number],
   sizes: number[],
-  full: number[] | null,
   progress: ProgressContext | undefined,
   fraction: () => number,
-  done: (size: number, grids: InsertionGrid[], rFinish: number, started: number) => void,
+  radius: (size: number, grids: InsertionGrid[]) => number,
+  done: (size: number, grids: InsertionGrid[], rFinish: number, started: number) => Promise<void>,
 ): Promise<void> {
   let grids: InsertionGrid[] | null = null;
   let from: [number, number] = [0, 0];
@@ -172,46 +293,46 @@ async function nestedGrids(
     if (grids) grids.forEach((g, h) => g.add(block[h]!));
     else grids = block;
     from = to;
-    const whole = size === counts[0] + counts[1] || (full?.includes(size) ?? false);
-    const rFinish = whole ? maps.shape.rMax : finishingRadius(gridFsc(grids[0]!, grids[1]!), maps.shape.rMax);
+    const rFinish = radius(size, grids);
     progress?.report?.(f, `${size} particles: finishing the half maps to shell ${rFinish}`);
-    done(size, grids, rFinish, t);
+    await done(size, grids, rFinish, t);
   }
+}
+
+/** The shell of a measured crossing (px of the box); 0 without one. */
+function shellOf(maps: ParticleMaps, m: PairMeasure): number {
+  return m.resolutionA ? (maps.box * maps.pixelSizeA) / m.resolutionA : 0;
 }
 
 /**
  * The pair's measure. A crossing past FINISH_CHECK of how far the maps were finished may lie further out: then the
  * maps are finished again to rMax (`refinish`), or, without one, null (the caller inserts that size again).
  */
-function measureChecked(
+async function measureChecked(
   maps: ParticleMaps,
-  v: [Volume, Volume],
+  v: Volume[],
   mask: PairMask,
   rFinish: number,
-  refinish: (() => [Volume, Volume]) | null,
-): PairMeasure | null {
-  const m = maps.measure(v[0], v[1], mask);
-  const shell = m.resolutionA ? (maps.box * maps.pixelSizeA) / m.resolutionA : 0;
-  if (rFinish >= maps.shape.rMax || shell < FINISH_CHECK * rFinish) return m;
+  refinish: (() => Promise<Volume[]>) | null,
+): Promise<PairMeasure | null> {
+  const m = maps.measure(v[0]!, v[1]!, mask);
+  if (rFinish >= lastShellRadius(maps.shape.rMax, maps.shape.pad) || shellOf(maps, m) < FINISH_CHECK * rFinish)
+    return m;
   if (!refinish) return null;
-  const w = refinish();
-  return maps.measure(w[0], w[1], mask);
+  const w = await refinish();
+  return maps.measure(w[0]!, w[1]!, mask);
 }
 
-function assemble(
-  maps: ParticleMaps,
-  sizes: number[],
-  measured: Measured[],
-  o: { repeats: number; seed: number; t0: number; warnings: Warning[] },
-): ReslogResult {
+function assemble(run: ReslogRun, measured: ReslogMeasure[], t0: number): ReslogResult {
+  const { maps, sizes } = run;
   const px = maps.pixelSizeA;
   const nyquistA = 2 * px;
   const lastShellA = (maps.box * px) / maps.shape.rMax;
-  const warnings = [...o.warnings];
+  const warnings = [...run.warnings];
   const points = sizes.flatMap((size) => {
-    const at = measured.filter((x) => x.size === size);
+    const at = measured.filter((x) => x.size === size).sort((a, b) => a.repeat - b.repeat);
     // The crossing interpolated between shells: whole shells would make the repeats of a size identical.
-    const ok = at.filter((x) => (x.m.resolutionInterpolatedA ?? x.m.resolutionA) !== null);
+    const ok = at.filter((x) => (x.resolutionInterpolatedA ?? x.resolutionA) !== null);
     if (ok.length < at.length)
       warnings.push({
         code: 'reslog-no-crossing',
@@ -222,8 +343,8 @@ function assemble(
     if (!ok.length) return [];
     const p = reslogPoint(
       size,
-      ok.map((x) => (x.m.resolutionInterpolatedA ?? x.m.resolutionA)!),
-      ok.map((x) => x.m.bfactorA2),
+      ok.map((x) => (x.resolutionInterpolatedA ?? x.resolutionA)!),
+      ok.map((x) => x.bfactorA2),
       lastShellA,
     );
     return [{ ...p, seconds: at.reduce((a, x) => a + x.seconds, 0) }];
@@ -260,9 +381,9 @@ function assemble(
     pixelSizeA: px,
     nyquistA,
     symmetry: maps.symmetry,
-    repeats: o.repeats,
-    seed: o.seed,
-    seconds: (Date.now() - o.t0) / 1000,
+    repeats: run.repeats,
+    seed: run.seed,
+    seconds: (Date.now() - t0) / 1000,
     warnings: uniqueWarnings(warnings),
   };
 }

@@ -1,3 +1,4 @@
+import { cheapestRadius, FINISH_CHECK, lastShellRadius } from '../../analysis/reconstruct/grid-fsc.js';
 import type { InsertionGrid } from '../../analysis/reconstruct/grid.js';
 import { fitBudget } from '../../analysis/budget/budget.js';
 import { parseRule, type ParticleGroup } from '../../diagnosis/whatif-groups.js';
@@ -56,7 +57,8 @@ export type { GroupResult, MeasuredMaps, ReachItem, WhatifResult };
  * `cryodx whatif`: for each group a finding flags, the half maps rebuilt without it and without as many random
  * particles (the controls), measured as relion_postprocess. Every particle is inserted once into the full grids;
  * a map without a set of particles is the full grids minus that set's grids (partial sums are linear), so a group
- * costs an insertion of its own particles and each control of as many.
+ * costs an insertion of its own particles and each control of as many. The same steps run as SLURM tasks: the full
+ * grids (whatifFull), one task per map without a group or control (whatifUnit), and the verdicts (whatifAssemble).
  */
 export async function whatifJob(
   inp: WhatifJobInput,
@@ -64,56 +66,243 @@ export async function whatifJob(
   compute?: Compute,
 ): Promise<JobResult<WhatifResult>> {
   const t0 = Date.now();
+  const run = await openWhatif(inp, compute);
+  progress?.report?.(0, 'inserting every particle');
+  const full = await whatifFull(run, scaled(progress, 0, 0.3, 'all particles'));
+  const plan = whatifPlan(run, full.state);
+  const results: WhatifUnitResult[] = [];
+  for (const [i, u] of plan.units.entries()) {
+    const label =
+      u.control === null
+        ? plan.groups[u.group]!.name
+        : `${plan.groups[u.group]!.name}: control ${u.control + 1}/${run.controls}`;
+    results.push(
+      await whatifUnit(
+        run,
+        full,
+        plan,
+        i,
+        scaled(progress, 0.3 + (0.6 * i) / plan.units.length, 0.6 / plan.units.length, label),
+      ),
+    );
+  }
+  progress?.report?.(0.92, 'the resolution within reach');
+  const job = await whatifAssemble(run, full, plan, results, t0);
+  progress?.report?.(1, 'done');
+  return job;
+}
+
+/** A what-if run's particles, options and rules, checked once (every task of a SLURM run opens the same). */
+export interface WhatifRun {
+  inp: WhatifJobInput;
+  maps: ParticleMaps;
+  controls: number;
+  seed: number;
+  rules: ReturnType<typeof parseRule>[];
+  /** 1 for the particles in a half set. */
+  inHalves: Uint8Array;
+  total: number;
+  warnings: Warning[];
+}
+
+export async function openWhatif(inp: WhatifJobInput, compute?: Compute): Promise<WhatifRun> {
   const maps = await openParticleMaps({ ...inp, ...(compute ? { compute } : {}) });
-  const warnings: Warning[] = [...maps.warnings];
   const controls = inp.controls ?? 3;
   if (!(Number.isInteger(controls) && controls >= 2 && controls <= 20))
     throw new InputError(`--controls must be a whole number from 2 to 20, got ${controls}`);
-  const seed = inp.seed ?? 1;
   const rules = (inp.exclude ?? []).map(parseRule);
   const inHalves = Uint8Array.from(maps.half, (h) => (h === 1 || h === 2 ? 1 : 0));
   const total = inHalves.reduce((a, b) => a + b, 0);
-  progress?.report?.(0, 'inserting every particle');
-  const full = await maps.insert(halfTargets(maps.half, inHalves), 2, scaled(progress, 0, 0.3, 'all particles'));
-  const fullMaps: [Volume, Volume] = [maps.finish(full[0]!), maps.finish(full[1]!)];
-  const first = maps.measure(fullMaps[0], fullMaps[1], maps.mask);
+  return { inp, maps, controls, seed: inp.seed ?? 1, rules, inHalves, total, warnings: [...maps.warnings] };
+}
+
+/** What the full maps measured, and how every what-if map is finished and compared (a task hands it on as JSON). */
+export interface WhatifFullState {
+  first: { resolutionA: number | null; resolutionInterpolatedA: number | null; bfactorA2: number | null };
+  /** The full map's interpolated crossing (Å): the groups' thresholds and the reported resolution. */
+  fullA: number;
+  /**
+   * How far out every what-if map is finished (px of the box): as far as the full map's crossing says a map of
+   * fewer particles can reach, on the cheapest gridding box (cheapestRadius); rMax when that is the last shell.
+   */
+  rWhatif: number;
+  /** The full map finished as the what-if maps are (to rWhatif): what removing particles is measured against. */
+  compareA: number;
+  warnings: Warning[];
+}
+
+/** The full grids, the fixed mask and the state; the full maps themselves with --maps. */
+export interface WhatifFull {
+  grids: InsertionGrid[];
+  /** The mask every what-if map is measured in: the one given, or the full maps' automatic mask. */
+  mask: PairMask;
+  /** The automatic mask's array (to hand on to the tasks), null for a mask given. */
+  autoMask: Volume | null;
+  /** With --maps: the full map (half-map average) as a file. */
+  mapFile: JobOutput | null;
+  state: WhatifFullState;
+}
+
+/** Every particle into the full grids, their maps finished to rMax and measured; the what-ifs' radius decided. */
+export async function whatifFull(run: WhatifRun, progress?: ProgressContext): Promise<WhatifFull> {
+  const { maps } = run;
+  const grids = await maps.insert(halfTargets(maps.half, run.inHalves), 2, progress);
+  const fullMaps = await maps.finishAll(grids);
+  const first = maps.measure(fullMaps[0]!, fullMaps[1]!, maps.mask);
   // The automatic mask of the full maps, fixed for every what-if (a mask per map would move with what it measures).
-  const mask: PairMask =
-    maps.mask.kind === 'auto' && first.mask
-      ? {
-          kind: 'user',
-          file: {
-            name: 'automatic mask of the full maps',
-            volume: derivedMap({ ...fullMaps[0], data: first.mask }, maps.pixelSizeA),
-          },
-        }
-      : maps.mask;
-  const fullRes = interpolated(first);
-  if (fullRes === null)
+  const autoMask = maps.mask.kind === 'auto' && first.mask ? { ...fullMaps[0]!, data: first.mask } : null;
+  const mapFile = run.inp.writeMaps ? mapOutput('whatif_full.mrc', fullMaps, 'all particles') : null;
+  const measured = {
+    resolutionA: first.resolutionA,
+    resolutionInterpolatedA: first.resolutionInterpolatedA,
+    bfactorA2: first.bfactorA2,
+  };
+  return whatifFullFrom(run, grids, autoMask, measured, mapFile);
+}
+
+/**
+ * The state from the full grids and their measure (whatifFull's, or a task's reloaded): the radius the what-if maps
+ * are finished to and, when it is below rMax, the full map finished there too, to compare like with like.
+ */
+export async function whatifFullFrom(
+  run: WhatifRun,
+  grids: InsertionGrid[],
+  autoMask: Volume | null,
+  first: WhatifFullState['first'],
+  mapFile: JobOutput | null,
+  known?: WhatifFullState,
+): Promise<WhatifFull> {
+  const { maps } = run;
+  const mask: PairMask = autoMask
+    ? {
+        kind: 'user',
+        file: { name: 'automatic mask of the full maps', volume: derivedMap(autoMask, maps.pixelSizeA) },
+      }
+    : maps.mask;
+  if (known) return { grids, mask, autoMask, mapFile, state: known };
+  const warnings: Warning[] = [];
+  const fullA = first.resolutionInterpolatedA ?? first.resolutionA;
+  if (fullA === null)
     throw new InputError(
       'the half maps of all the particles never cross FSC 0.143: there is no resolution to compare what-ifs with',
     );
   const lastShellA = (maps.box * maps.pixelSizeA) / maps.shape.rMax;
-  if (fullRes <= lastShellA * 1.02)
+  if (fullA <= lastShellA * 1.02)
     warnings.push({
       code: 'whatif-sampling-limited',
       message:
-        `all ${total} particles reach the last shell the maps hold (${lastShellA.toFixed(2)} Å` +
+        `all ${run.total} particles reach the last shell the maps hold (${lastShellA.toFixed(2)} Å` +
         `${maps.shape.rMax === maps.box >> 1 ? ', Nyquist' : ''}): a map without a harmful group cannot read better ` +
         'than that shell, so harm shows only where leaving out as many random particles costs resolution, and no ' +
         'group can rule its cause out here. Re-extract with a smaller pixel to measure what each group costs',
     });
-  const groups = gatherGroups(maps, inp, rules, fullRes, warnings);
-  const outputs: JobOutput[] = [];
-  if (inp.writeMaps) outputs.push(mapOutput('whatif_full.mrc', fullMaps, 'all particles'));
-  const results: GroupResult[] = [];
-  const shellWidthA = fullRes ** 2 / (maps.box * maps.pixelSizeA);
+  // A map of fewer particles reaches no further than the full one (a harmful group's removal past it is caught by
+  // the check in measureWithout): finished to where that crossing sits at FINISH_CHECK of the cut.
+  const shell = (maps.box * maps.pixelSizeA) / fullA;
+  const rWhatif = cheapestRadius(Math.ceil((shell + 1) / FINISH_CHECK), maps.shape.rMax, maps.shape.pad);
+  let compareA = fullA;
+  if (rWhatif < maps.shape.rMax) {
+    const v = await maps.finishAll(grids, rWhatif);
+    compareA = interpolated(maps.measure(v[0]!, v[1]!, mask)) ?? fullA;
+  }
+  return { grids, mask, autoMask, mapFile, state: { first, fullA, rWhatif, compareA, warnings } };
+}
+
+/** One map a what-if run measures: without group `group` (control null) or without control draw `control`. */
+export interface WhatifUnit {
+  group: number;
+  control: number | null;
+}
+
+export interface WhatifPlan {
+  groups: ParticleGroup[];
+  /** Groups rebuilt (big enough): their maps without them and their controls, in order. */
+  units: WhatifUnit[];
+  warnings: Warning[];
+}
+
+/** The groups (they depend on the full map's resolution: fits coarser than the map) and the maps to rebuild. */
+export function whatifPlan(run: WhatifRun, state: WhatifFullState): WhatifPlan {
+  const warnings: Warning[] = [];
+  const groups = gatherGroups(run.maps, run.inp, run.rules, state.fullA, warnings);
+  const units: WhatifUnit[] = [];
   for (const [k, g] of groups.entries()) {
-    const at = 0.3 + (0.6 * k) / groups.length;
-    const span = 0.6 / groups.length;
-    const members = Uint8Array.from(g.members, (m, i) => m & inHalves[i]!);
-    const count = members.reduce((a, b) => a + b, 0);
-    const fraction = count / total;
+    if (!measurable(run, g)) continue;
+    units.push({ group: k, control: null });
+    for (let c = 0; c < run.controls; c++) units.push({ group: k, control: c });
+  }
+  return { groups, units, warnings };
+}
+
+/** The group's particles in the half sets, and whether there are enough (and enough left) to rebuild. */
+function membersOf(run: WhatifRun, g: ParticleGroup): { members: Uint8Array; count: number; fraction: number } {
+  const members = Uint8Array.from(g.members, (m, i) => m & run.inHalves[i]!);
+  const count = members.reduce((a, b) => a + b, 0);
+  return { members, count, fraction: count / run.total };
+}
+
+function measurable(run: WhatifRun, g: ParticleGroup): boolean {
+  const { count, fraction } = membersOf(run, g);
+  return !(fraction < MIN_GROUP_FRACTION || run.total - count < 0.1 * run.total);
+}
+
+/** What one what-if map measured (a task writes it as JSON). */
+export interface WhatifUnitResult {
+  group: number;
+  control: number | null;
+  resolutionA: number | null;
+  resolutionInterpolatedA: number | null;
+  bfactorA2: number | null;
+  /** The map itself (half-map average) with --maps, for the map without a group. */
+  map?: JobOutput;
+}
+
+/** Unit `index` of the plan: the full grids minus its particles' grids, finished, measured. */
+export async function whatifUnit(
+  run: WhatifRun,
+  full: WhatifFull,
+  plan: WhatifPlan,
+  index: number,
+  progress?: ProgressContext,
+): Promise<WhatifUnitResult> {
+  const u = plan.units[index];
+  if (!u) throw new InputError(`what-if map ${index + 1} does not exist (the run has ${plan.units.length})`);
+  const g = plan.groups[u.group]!;
+  const { members } = membersOf(run, g);
+  const removed =
+    u.control === null
+      ? members
+      : randomLike(run.maps.half, members, run.inHalves, run.seed + 101 * (u.group + 1) + u.control);
+  const m = await mapsWithout(run.maps, full, removed, progress);
+  return {
+    group: u.group,
+    control: u.control,
+    resolutionA: m.measure.resolutionA,
+    resolutionInterpolatedA: m.measure.resolutionInterpolatedA,
+    bfactorA2: m.measure.bfactorA2,
+    ...(u.control === null && run.inp.writeMaps
+      ? { map: mapOutput(`whatif_without_${g.id}.mrc`, m.maps, `without ${g.name}`) }
+      : {}),
+  };
+}
+
+/** The verdicts, the slope and what is within reach, from every unit's measure; whatif.json and the maps. */
+export async function whatifAssemble(
+  run: WhatifRun,
+  full: WhatifFull,
+  plan: WhatifPlan,
+  units: WhatifUnitResult[],
+  t0: number,
+): Promise<JobResult<WhatifResult>> {
+  const { maps, controls } = run;
+  const { state } = full;
+  const warnings = [...run.warnings, ...state.warnings, ...plan.warnings];
+  const outputs: JobOutput[] = [];
+  if (full.mapFile) outputs.push(full.mapFile);
+  const results: GroupResult[] = [];
+  const shellWidthA = state.fullA ** 2 / (maps.box * maps.pixelSizeA);
+  for (const [k, g] of plan.groups.entries()) {
+    const { count, fraction } = membersOf(run, g);
     const base = {
       id: g.id,
       name: g.name,
@@ -124,42 +313,30 @@ export async function whatifJob(
       particles: count,
       fraction,
     };
-    if (fraction < MIN_GROUP_FRACTION || total - count < 0.1 * total) {
+    if (!measurable(run, g)) {
       results.push(notMeasured(base, fraction));
       continue;
     }
-    const without = await mapsWithout(maps, full, members, mask, scaled(progress, at, span / (controls + 1), g.name));
-    const controlA: number[] = [];
-    for (let c = 0; c < controls; c++) {
-      const random = randomLike(maps.half, members, inHalves, seed + 101 * (k + 1) + c);
-      const m = await mapsWithout(
-        maps,
-        full,
-        random,
-        mask,
-        scaled(
-          progress,
-          at + ((c + 1) * span) / (controls + 1),
-          span / (controls + 1),
-          `${g.name}: control ${c + 1}/${controls}`,
-        ),
-      );
-      const d = interpolated(m.measure);
-      if (d !== null) controlA.push(d);
-    }
-    const withoutA = interpolated(without.measure);
-    if (withoutA === null || controlA.length < 2) {
+    const mine = units.filter((x) => x.group === k);
+    const without = mine.find((x) => x.control === null);
+    const controlA = mine
+      .filter((x) => x.control !== null)
+      .sort((a, b) => a.control! - b.control!)
+      .map(interpolated)
+      .filter((d): d is number => d !== null);
+    const withoutA = without ? interpolated(without) : null;
+    if (!without || withoutA === null || controlA.length < 2) {
       results.push({
         ...notMeasured(base, fraction),
         why: 'a map without the group (or its controls) never crossed FSC 0.143',
       });
       continue;
     }
-    const e = groupEffect({ fraction, fullA: fullRes, withoutA, controlA, shellWidthA });
+    const e = groupEffect({ fraction, fullA: state.compareA, withoutA, controlA, shellWidthA });
     results.push({
       ...base,
       resolutionWithoutA: withoutA,
-      bfactorWithoutA2: without.measure.bfactorA2,
+      bfactorWithoutA2: without.bfactorA2,
       controlResolutionA: e.controlResolutionA,
       controlSpreadA: e.controlSpreadA,
       controlResolutionsA: controlA,
@@ -170,30 +347,30 @@ export async function whatifJob(
       verdict: e.verdict,
       why: e.why,
     });
-    if (inp.writeMaps) outputs.push(mapOutput(`whatif_without_${g.id}.mrc`, without.maps, `without ${g.name}`));
+    if (without.map) outputs.push(without.map);
   }
-  const slope = slopeOf(inp.reslog, total, fullRes, results, warnings);
+  const slope = slopeOf(run.inp.reslog, run.total, state.compareA, results, warnings);
   if (slope)
     for (const r of results)
       if (r.resolutionWithoutA !== null)
-        r.projectedResolutionA = projectToCount(r.resolutionWithoutA, total - r.particles, total, slope.value);
-  progress?.report?.(0.92, 'the resolution within reach');
+        r.projectedResolutionA = projectToCount(r.resolutionWithoutA, run.total - r.particles, run.total, slope.value);
+  const lastShellA = (maps.box * maps.pixelSizeA) / maps.shape.rMax;
   const reach = capAtLastShell(
-    await reachOf(maps, full, mask, groups, results, inHalves, fullRes, first.bfactorA2, slope, total),
+    await reachOf(run, full, plan.groups, results, state.fullA, state.first.bfactorA2, slope),
     lastShellA,
   );
   const result: WhatifResult = {
     full: {
-      particles: total,
-      resolutionA: first.resolutionA,
-      resolutionInterpolatedA: fullRes,
-      bfactorA2: first.bfactorA2,
+      particles: run.total,
+      resolutionA: state.first.resolutionA,
+      resolutionInterpolatedA: state.fullA,
+      bfactorA2: state.first.bfactorA2,
     },
     groups: results,
     reach,
     slope,
     controls,
-    seed,
+    seed: run.seed,
     boxSize: maps.box,
     pixelSizeA: maps.pixelSizeA,
     symmetry: maps.symmetry,
@@ -201,8 +378,7 @@ export async function whatifJob(
     warnings: uniqueWarnings(warnings),
   };
   outputs.push({ name: 'whatif.json', text: jsonText(result) });
-  if (inp.writeMaps) outputs.push({ name: 'whatif.cxc', text: chimeraScript(outputs) });
-  progress?.report?.(1, 'done');
+  if (run.inp.writeMaps) outputs.push({ name: 'whatif.cxc', text: chimeraScript(outputs) });
   return { result, outputs, warnings: result.warnings };
 }
 
@@ -211,7 +387,7 @@ function scaled(p: ProgressContext | undefined, at: number, span: number, what: 
 }
 
 /** The resolution what-ifs compare: the 0.143 crossing interpolated between shells (finer than whole shells). */
-function interpolated(m: PairMeasure): number | null {
+function interpolated(m: { resolutionInterpolatedA: number | null; resolutionA: number | null }): number | null {
   return m.resolutionInterpolatedA ?? m.resolutionA;
 }
 
@@ -221,18 +397,19 @@ function halfTargets(half: Uint8Array, selected: Uint8Array): Int32Array {
 }
 
 /**
- * The half maps without `removed`: the full grids minus that set's grids (partial sums are linear) — or, when more
- * is removed than kept, the rest inserted on its own, which is both fewer insertions and exact: a float32 sum minus
- * most of its terms keeps their rounding residue, which the gridding weights blow up where few particles remain (a
- * map of 17 particles as the difference of 300 and 283 was 25 % off the same 17 inserted directly).
+ * The half maps without `removed`, finished to the run's radius and measured; finished again to the last shell
+ * should their crossing pass FINISH_CHECK of that radius (a map better than the full one, where a harmful group was
+ * removed). They are the full grids minus that set's grids (partial sums are linear) — or, when more is removed than
+ * kept, the rest inserted on its own, which is both fewer insertions and exact: a float32 sum minus most of its terms
+ * keeps their rounding residue, which the gridding weights blow up where few particles remain (a map of 17 particles
+ * as the difference of 300 and 283 was 25 % off the same 17 inserted directly).
  */
 async function mapsWithout(
   maps: ParticleMaps,
-  full: InsertionGrid[],
+  full: WhatifFull,
   removed: Uint8Array,
-  mask: PairMask,
   progress: ProgressContext | undefined,
-): Promise<{ measure: PairMeasure; maps: [Volume, Volume] }> {
+): Promise<{ measure: PairMeasure; maps: Volume[] }> {
   let gone = 0;
   let kept = 0;
   for (let i = 0; i < removed.length; i++)
@@ -240,20 +417,31 @@ async function mapsWithout(
       if (removed[i]) gone++;
       else kept++;
     }
-  let v: [Volume, Volume];
+  let rest: InsertionGrid[];
   if (kept < gone) {
-    const rest = Uint8Array.from(removed, (r) => (r ? 0 : 1));
-    const grids = await maps.insert(halfTargets(maps.half, rest), 2, progress);
-    v = [maps.finish(grids[0]!), maps.finish(grids[1]!)];
+    rest = await maps.insert(
+      halfTargets(
+        maps.half,
+        Uint8Array.from(removed, (x) => (x ? 0 : 1)),
+      ),
+      2,
+      progress,
+    );
   } else {
     const part = await maps.insert(halfTargets(maps.half, removed), 2, progress);
-    v = part.map((g, h) => {
-      const rest = full[h]!.clone();
-      rest.subtract(g);
-      return maps.finish(rest);
-    }) as [Volume, Volume];
+    rest = part.map((g, h) => {
+      const r = full.grids[h]!.clone();
+      r.subtract(g);
+      return r;
+    });
   }
-  return { measure: maps.measure(v[0], v[1], mask), maps: v };
+  const r = full.state.rWhatif;
+  const v = await maps.finishAll(rest, r);
+  const m = maps.measure(v[0]!, v[1]!, full.mask);
+  const shell = m.resolutionA ? (maps.box * maps.pixelSizeA) / m.resolutionA : 0;
+  if (r >= lastShellRadius(maps.shape.rMax, maps.shape.pad) || shell < FINISH_CHECK * r) return { measure: m, maps: v };
+  const w = await maps.finishAll(rest, cheapestRadius(maps.shape.rMax, maps.shape.rMax, maps.shape.pad));
+  return { measure: maps.measure(w[0]!, w[1]!, full.mask), maps: w };
 }
 
 /** As many random particles as the group has in each half, drawn from all particles of that half. */
@@ -360,17 +548,15 @@ function slopeOf(
  * (ResLog slope: projected), (c) both; and seed 000's typical ΔB for causes particle removal cannot test.
  */
 async function reachOf(
-  maps: ParticleMaps,
-  full: InsertionGrid[],
-  mask: PairMask,
+  run: WhatifRun,
+  full: WhatifFull,
   groups: ParticleGroup[],
   results: GroupResult[],
-  inHalves: Uint8Array,
   fullA: number,
   bfactorA2: number | null,
   slope: WhatifResult['slope'],
-  total: number,
 ): Promise<ReachItem[]> {
+  const { maps, inHalves, total } = run;
   const out: ReachItem[] = [];
   const harmful = results.filter((r) => r.verdict === 'harmful');
   let cleanA: number | null = null;
@@ -382,7 +568,7 @@ async function reachOf(
       g.members.forEach((m, i) => (union[i] = union[i]! | (m & inHalves[i]!)));
     }
     cleanCount = total - union.reduce((a, b) => a + b, 0);
-    const m = await mapsWithout(maps, full, union, mask, undefined);
+    const m = await mapsWithout(maps, full, union, undefined);
     cleanA = interpolated(m.measure);
     out.push({
       what: `without the harmful groups (${harmful.map((h) => h.name).join(', ')})`,
@@ -454,9 +640,9 @@ function capAtLastShell(items: ReachItem[], lastShellA: number): ReachItem[] {
 }
 
 /** The average of a pair of half maps, as a file. */
-function mapOutput(name: string, v: [Volume, Volume], label: string): JobOutput {
-  const a = v[0];
-  const avg = Float32Array.from(a.data, (x, i) => 0.5 * (x + v[1].data[i]!));
+function mapOutput(name: string, v: Volume[], label: string): JobOutput {
+  const a = v[0]!;
+  const avg = Float32Array.from(a.data, (x, i) => 0.5 * (x + v[1]!.data[i]!));
   return {
     name,
     bytes: writeMrc(createVolume(a.nx, a.ny, a.nz, a.pixelSizeA, avg), {

@@ -12,8 +12,7 @@ import { contentKey } from '../../executor/run.js';
 import { InputError } from '../../files.js';
 import { readNamed, writeOutputs } from '../../job-io.js';
 import { workerInserter } from '../../parallel/insert-pool.js';
-import { terminalProgress } from '../../progress.js';
-import { FileImageSource } from '../../reconstruct/images.js';
+import { withParticleEngine } from '../../reconstruct/engine.js';
 import { fmt, printJson, warn } from '../output.js';
 import { addMaskOptions, inputPaths, maskSpec, positiveNumber, type MaskFlags } from '../options.js';
 import { VERSION } from '../version.js';
@@ -85,35 +84,30 @@ function parseShard(v: string | undefined): { index: number; count: number } | u
 
 async function local(particlesPath: string, opts: ReconstructFlags): Promise<void> {
   const [particles, mask] = await Promise.all([readNamed(particlesPath), maskSpec(opts)]);
-  const images = new FileImageSource(particlesPath, opts.projectDir);
   const shard = parseShard(opts.shard);
-  const compute = await processCompute();
-  const progress = terminalProgress('Reconstruct');
-  let job;
-  try {
-    job = await reconstructJob(
-      {
-        particles,
-        images,
-        symmetry: opts.sym,
-        ...(opts.subset ? { subset: opts.subset } : {}),
-        maxresA: opts.maxresA ?? null,
-        pad: opts.pad,
-        noCtf: !opts.ctf,
-        pixelSizeA: opts.angpix ?? null,
-        ...(mask ? { mask } : {}),
-        ...(shard ? { shard } : {}),
-        inserter: workerInserter(particlesCount(particles.bytes)) ?? undefined,
-      },
-      progress.ctx,
-      compute,
-    );
-  } finally {
-    progress.stop();
-    await images.close();
-  }
-  const where = images.summary();
-  if (where) job.warnings.unshift({ code: 'stack-paths', message: where });
+  const { value: job, stacks } = await withParticleEngine(
+    { particlesPath, projectDir: opts.projectDir },
+    'Reconstruct',
+    (e) =>
+      reconstructJob(
+        {
+          particles,
+          images: e.images,
+          symmetry: opts.sym,
+          ...(opts.subset ? { subset: opts.subset } : {}),
+          maxresA: opts.maxresA ?? null,
+          pad: opts.pad,
+          noCtf: !opts.ctf,
+          pixelSizeA: opts.angpix ?? null,
+          ...(mask ? { mask } : {}),
+          ...(shard ? { shard } : {}),
+          inserter: workerInserter(particlesCount(particles.bytes)) ?? undefined,
+        },
+        e.progress,
+        e.compute,
+      ),
+  );
+  if (stacks) job.warnings.unshift({ code: 'stack-paths', message: stacks });
   if (opts.out) await writeOutputs(opts.out, job.outputs, inputPaths(particlesPath, opts.mask));
   if (opts.json) return printJson(job.result);
   process.stdout.write(summary(job.result, opts.out) + '\n');

@@ -1,16 +1,26 @@
 import type { Command } from 'commander';
-import { reslogJob, type ReslogResult } from '../../../core/app/jobs/reslog.js';
+import type { JobResult } from '../../../core/app/job.js';
+import {
+  openReslog,
+  reslogAssemble,
+  reslogFull,
+  reslogJob,
+  reslogMask,
+  reslogOrder,
+  type ReslogJobInput,
+  type ReslogMeasure,
+  type ReslogResult,
+} from '../../../core/app/jobs/reslog.js';
+import { addExecutorOptions, type ExecutorFlags } from '../../executor/index.js';
 import { InputError } from '../../files.js';
-import { readNamed, writeOutputs } from '../../job-io.js';
-import { InsertWorkers } from '../../parallel/insert-pool.js';
-import { terminalProgress } from '../../progress.js';
-import { FileImageSource } from '../../reconstruct/images.js';
+import { writeOutputs } from '../../job-io.js';
+import { withParticleEngine } from '../../reconstruct/engine.js';
+import { particleInputs, type ParticleFlags, type ParticleInputs } from '../../reconstruct/particle-inputs.js';
+import { parseStage, planOutput, RunParts, STAGES, submitStaged } from '../../reconstruct/staged.js';
 import { fmt, printJson, warn } from '../output.js';
-import { addMaskOptions, inputPaths, maskSpec, num, positiveNumber, type MaskFlags } from '../options.js';
-import { processCompute } from '../../compute.js';
+import { addMaskOptions, num, positiveNumber } from '../options.js';
 
-interface ReslogFlags extends MaskFlags {
-  sym: string;
+interface ReslogFlags extends ParticleFlags, ExecutorFlags {
   sizes?: number[];
   repeats: number;
   seed: number;
@@ -18,7 +28,8 @@ interface ReslogFlags extends MaskFlags {
   pad: number;
   ctf: boolean;
   angpix?: number;
-  projectDir?: string;
+  stage?: string;
+  parts?: string;
   json?: boolean;
   out?: string;
 }
@@ -30,8 +41,11 @@ export function registerReslog(program: Command): void {
       'ResLog: half maps rebuilt from nested random subsets of the particles (angles kept), each measured as ' +
         'relion_postprocess; the Rosenthal–Henderson B, what more particles would buy, or that they would not',
     )
-    .argument('<particles>', 'particle STAR (RELION 3.0–5) or cryoSPARC .cs with angles, CTF and half sets')
-    .option('--sym <S>', 'point-group symmetry (C1, Cn, Dn, T, O, I) in RELION’s conventions', 'C1')
+    .argument('[particles]', 'particle STAR (RELION 3.0–5) or cryoSPARC .cs with angles, CTF and half sets')
+    .option(
+      '--sym <S>',
+      'point-group symmetry (C1, Cn, Dn, T, O, I) in RELION’s conventions (default C1, or the project’s)',
+    )
     .option('--sizes <N,N,…>', 'particle counts (both halves together; default ~200 doubling to all)', sizeList)
     .option(
       '--repeats <n>',
@@ -44,51 +58,133 @@ export function registerReslog(program: Command): void {
     .option('--pad <n>', 'padding factor of the Fourier grid (RELION --pad)', positiveNumber('--pad'), 2)
     .option('--no-ctf', 'no CTF correction')
     .option('--angpix <A>', 'pixel size of the images in Å (overrides the optics table)', positiveNumber('--angpix'))
+    .option(
+      '--project <dir>',
+      'a RELION or cryoSPARC project folder: the refinement’s particles and its mask are found there (files given win)',
+    )
     .option('--project-dir <dir>', 'folder the image paths are relative to (RELION project; cryoSPARC project)');
   addMaskOptions(cmd)
     .option('--json', 'print one JSON object to stdout')
     .option('--out <dir>', 'write reslog.json and the ResLog figure (reslog.svg) here')
+    .addOption(cmd.createOption('--stage <stage>', STAGES).hideHelp())
+    .addOption(cmd.createOption('--parts <dir>', 'the staged run’s folder of intermediate files').hideHelp());
+  addExecutorOptions(cmd)
     .addHelpText(
       'after',
       '\nExamples:\n  cryodx reslog Refine3D/job029/run_data.star --sym D2 --auto-mask --out reslog/\n' +
-        '  cryodx reslog run_data.star --mask mask.mrc --sizes 500,1000,2000,4000,8000 --repeats 3 --json',
+        '  cryodx reslog run_data.star --mask mask.mrc --sizes 500,1000,2000,4000,8000 --repeats 3 --json\n' +
+        '  cryodx reslog --project /data/relion_project --executor slurm --partition cpu --wait --out reslog/',
     )
-    .action(async (particlesPath: string, opts: ReslogFlags) => {
-      const [particles, mask] = await Promise.all([readNamed(particlesPath), maskSpec(opts)]);
-      const images = new FileImageSource(particlesPath, opts.projectDir);
-      const compute = await processCompute();
-      const progress = terminalProgress('ResLog');
-      const workers = new InsertWorkers();
-      let job;
-      try {
-        job = await reslogJob(
-          {
-            particles,
-            images,
-            symmetry: opts.sym,
-            mask: mask ?? { kind: 'none' },
-            ...(opts.sizes ? { sizes: opts.sizes } : {}),
-            repeats: opts.repeats,
-            seed: opts.seed,
-            maxresA: opts.maxresA ?? null,
-            pad: opts.pad,
-            noCtf: !opts.ctf,
-            pixelSizeA: opts.angpix ?? null,
-            inserterFor: workers.inserterFor,
-          },
-          progress.ctx,
-          compute,
-        );
-      } finally {
-        progress.stop();
-        await Promise.all([images.close(), workers.close()]);
+    .action(async (particlesArg: string | undefined, opts: ReslogFlags) => {
+      const found = await particleInputs(particlesArg, opts, null);
+      if (opts.stage) return stage(particlesArg, found, opts);
+      if (opts.executor === 'slurm') {
+        if (!opts.out) throw new InputError('--executor slurm needs --out (the tasks write their files there)');
+        return submitStaged({
+          command: 'reslog',
+          ...(particlesArg ? { particlesArg } : {}),
+          passOn: passOn(opts),
+          inputs: found.paths,
+          out: opts.out,
+          flags: opts,
+          quiet: !!opts.json,
+        });
       }
-      if (opts.out) await writeOutputs(opts.out, job.outputs, inputPaths(particlesPath, opts.mask));
-      if (opts.json) return printJson(job.result);
-      process.stdout.write(summary(job.result, opts.out) + '\n');
-      job.warnings.forEach((w) => warn(w.message));
+      const { value: job } = await withParticleEngine(found, 'ResLog', (e) =>
+        reslogJob({ ...jobInput(found, opts), ...e.input }, e.progress, e.compute),
+      );
+      await report(job, found, opts);
     });
 }
+
+function jobInput(found: ParticleInputs, opts: ReslogFlags): Omit<ReslogJobInput, 'images'> {
+  return {
+    particles: found.particles,
+    symmetry: found.symmetry,
+    mask: found.mask,
+    ...(opts.sizes ? { sizes: opts.sizes } : {}),
+    repeats: opts.repeats,
+    seed: opts.seed,
+    maxresA: opts.maxresA ?? null,
+    pad: opts.pad,
+    noCtf: !opts.ctf,
+    pixelSizeA: opts.angpix ?? null,
+  };
+}
+
+async function report(job: JobResult<ReslogResult>, found: ParticleInputs, opts: ReslogFlags): Promise<void> {
+  if (opts.out) await writeOutputs(opts.out, job.outputs, found.paths);
+  if (opts.json) return printJson(job.result);
+  if (found.used.length)
+    process.stdout.write(`From the project: ${found.used.map((u) => `${u.role} ${u.file}`).join('; ')}\n`);
+  process.stdout.write(summary(job.result, opts.out) + '\n');
+  [...found.notes, ...job.warnings].forEach((w) => warn(w.message));
+}
+
+/** The flags every stage gets, as typed (paths relative to the folder the run was started from). */
+function passOn(o: ReslogFlags): string[] {
+  const flag = (name: string, v: string | number | undefined): string[] => (v === undefined ? [] : [name, String(v)]);
+  return [
+    ...flag('--sym', o.sym),
+    ...flag('--sizes', o.sizes?.join(',')),
+    ...flag('--repeats', o.repeats),
+    ...flag('--seed', o.seed),
+    ...flag('--maxres-a', o.maxresA),
+    ...flag('--pad', o.pad),
+    ...(o.ctf ? [] : ['--no-ctf']),
+    ...flag('--angpix', o.angpix),
+    ...flag('--project', o.project),
+    ...flag('--project-dir', o.projectDir),
+    ...flag('--mask', o.mask),
+    ...(o.autoMask ? ['--auto-mask'] : []),
+    ...flag('--mask-threshold', o.maskThreshold),
+    ...flag('--sphere-radius', o.sphereRadius),
+    ...(o.sphereRadius !== undefined ? flag('--sphere-edge', o.sphereEdge) : []),
+    ...(o.json ? ['--json'] : []),
+  ];
+}
+
+/**
+ * One stage of a staged run: the largest size (full: its measure, the automatic mask), the plan (a task per random
+ * order), one order's sizes below it, and the fit from them all (assemble).
+ */
+async function stage(particlesArg: string | undefined, found: ParticleInputs, opts: ReslogFlags): Promise<void> {
+  const which = parseStage(opts.stage!);
+  if (!opts.parts) throw new InputError('--stage needs --parts (the staged run’s folder)');
+  const parts = new RunParts(opts.parts, found.paths);
+  const t0 = Date.now();
+  await withParticleEngine(found, `ResLog ${opts.stage}`, async (e) => {
+    const run = await openReslog({ ...jobInput(found, opts), ...e.input }, e.compute);
+    if (which.kind === 'full') {
+      const { measure, autoMask } = await reslogFull(run, e.progress);
+      return parts.write([
+        { name: 'full.json', text: JSON.stringify(measure) },
+        ...(autoMask ? [RunParts.mask(autoMask)] : []),
+      ]);
+    }
+    if (which.kind === 'plan') {
+      const args = ['reslog', ...(particlesArg ? [particlesArg] : []), ...passOn(opts)];
+      const inputs = [...found.paths, ...(parts.has('mask.mrc') ? [parts.path('mask.mrc')] : [])];
+      const tasks = Array.from({ length: run.repeats }, (_, r) => ({
+        name: `ResLog order ${r + 1}/${run.repeats}`,
+        args: [...args, '--stage', `order:${r}`, '--parts', parts.dir],
+        paths: inputs,
+      }));
+      return parts.write([planOutput(tasks)]);
+    }
+    const mask = reslogMask(run, await parts.mask());
+    if (which.kind === 'order') {
+      const measured = await reslogOrder(run, which.index!, mask, e.progress);
+      return parts.write([{ name: orderName(which.index!), text: JSON.stringify(measured) }]);
+    }
+    if (which.kind !== 'assemble') throw new InputError(`--stage ${opts.stage}: reslog has no such stage (${STAGES})`);
+    const measured = [await parts.json<ReslogMeasure>('full.json')];
+    for (let r = 0; r < run.repeats; r++) measured.push(...(await parts.json<ReslogMeasure[]>(orderName(r))));
+    await report(reslogAssemble(run, measured, t0), found, opts);
+  });
+}
+
+const orderName = (r: number): string => `order_${String(r + 1).padStart(2, '0')}.json`;
 
 function sizeList(v: string): number[] {
   const sizes = v.split(',').map((s) => Number(s.trim()));

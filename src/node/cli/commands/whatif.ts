@@ -1,19 +1,35 @@
 import type { Command } from 'commander';
-import { whatifJob, type WhatifResult } from '../../../core/app/jobs/whatif.js';
-import { readNamed, readNamedOptional, writeOutputs } from '../../job-io.js';
-import { InsertWorkers } from '../../parallel/insert-pool.js';
-import { terminalProgress } from '../../progress.js';
-import { FileImageSource } from '../../reconstruct/images.js';
-import { fmt, printJson, warn } from '../output.js';
-import { addMaskOptions, inputPaths, maskSpec, num, positiveNumber, type MaskFlags } from '../options.js';
-import { processCompute } from '../../compute.js';
+import {
+  openWhatif,
+  whatifAssemble,
+  whatifFull,
+  whatifFullFrom,
+  whatifJob,
+  whatifPlan,
+  whatifUnit,
+  type WhatifFullState,
+  type WhatifJobInput,
+  type WhatifResult,
+  type WhatifRun,
+  type WhatifUnitResult,
+} from '../../../core/app/jobs/whatif.js';
 import { RLN } from '../../../core/io/star/labels.js';
+import { addExecutorOptions, type ExecutorFlags } from '../../executor/index.js';
+import { InputError } from '../../files.js';
+import type { JobResult } from '../../../core/app/job.js';
+import { readNamedOptional, writeOutputs } from '../../job-io.js';
+import { withParticleEngine, type ParticleEngine } from '../../reconstruct/engine.js';
+import {
+  particleInputs,
+  type MicrographFlags,
+  type ParticleFlags,
+  type ParticleInputs,
+} from '../../reconstruct/particle-inputs.js';
+import { parseStage, planOutput, RunParts, STAGES, submitStaged } from '../../reconstruct/staged.js';
+import { fmt, printJson, warn } from '../output.js';
+import { addMaskOptions, num, positiveNumber } from '../options.js';
 
-interface WhatifFlags extends MaskFlags {
-  sym: string;
-  ctf?: string;
-  motion?: string;
-  classes?: string;
+interface WhatifFlags extends ParticleFlags, MicrographFlags, ExecutorFlags {
   exclude: string[];
   metadata: boolean;
   controls: number;
@@ -22,7 +38,8 @@ interface WhatifFlags extends MaskFlags {
   maps?: boolean;
   pad: number;
   angpix?: number;
-  projectDir?: string;
+  stage?: string;
+  parts?: string;
   json?: boolean;
   out?: string;
 }
@@ -34,8 +51,11 @@ export function registerWhatif(program: Command): void {
       'What each fix buys, measured: half maps rebuilt without each group of particles a finding flags (and ' +
         'without as many random particles, the control); harmful / neutral / useful, with the spread that decides it',
     )
-    .argument('<particles>', 'particle STAR (RELION 3.0–5) or cryoSPARC .cs with angles, CTF and half sets')
-    .option('--sym <S>', 'point-group symmetry (C1, Cn, Dn, T, O, I) in RELION’s conventions', 'C1')
+    .argument('[particles]', 'particle STAR (RELION 3.0–5) or cryoSPARC .cs with angles, CTF and half sets')
+    .option(
+      '--sym <S>',
+      'point-group symmetry (C1, Cn, Dn, T, O, I) in RELION’s conventions (default C1, or the project’s)',
+    )
     .option('--ctf <star>', 'micrographs_ctf.star: unreliable fits, fits coarser than the map, thick ice')
     .option('--motion <star>', 'corrected_micrographs.star: motion outliers')
     .option('--classes <star>', `a classification’s particle STAR (${RLN.classNumber}): one group per class`)
@@ -57,66 +77,191 @@ export function registerWhatif(program: Command): void {
     .option('--maps', 'with --out: write the full and each what-if map and whatif.cxc (ChimeraX) to compare them')
     .option('--pad <n>', 'padding factor of the Fourier grid (RELION --pad)', positiveNumber('--pad'), 2)
     .option('--angpix <A>', 'pixel size of the images in Å (overrides the optics table)', positiveNumber('--angpix'))
+    .option(
+      '--project <dir>',
+      'a RELION or cryoSPARC project folder: the refinement’s particles, its mask, micrographs_ctf.star, ' +
+        'corrected_micrographs.star and the latest classification are found there (files given win)',
+    )
     .option('--project-dir <dir>', 'folder the image paths are relative to (RELION project; cryoSPARC project)');
   addMaskOptions(cmd)
     .option('--json', 'print one JSON object to stdout')
     .option('--out <dir>', 'write whatif.json (and with --maps the maps and whatif.cxc) here')
+    .addOption(hidden(cmd, '--stage <stage>', STAGES))
+    .addOption(hidden(cmd, '--parts <dir>', 'the staged run’s folder of intermediate files'));
+  addExecutorOptions(cmd)
     .addHelpText(
       'after',
       '\nExamples:\n  cryodx whatif Refine3D/job029/run_data.star --auto-mask ' +
         '--ctf CtfFind/job003/micrographs_ctf.star ' +
         '--motion MotionCorr/job002/corrected_micrographs.star --out whatif/\n' +
         `  cryodx whatif run_data.star --mask mask.mrc --exclude '${RLN.defocusU}>25000' ` +
-        '--reslog reslog/reslog.json --json',
+        '--reslog reslog/reslog.json --json\n' +
+        '  cryodx whatif --project /data/relion_project --executor slurm --partition cpu --wait --out whatif/',
     )
-    .action(async (particlesPath: string, opts: WhatifFlags) => {
-      const [particles, mask, ctf, motion, classes, reslog] = await Promise.all([
-        readNamed(particlesPath),
-        maskSpec(opts),
-        readNamedOptional(opts.ctf),
-        readNamedOptional(opts.motion),
-        readNamedOptional(opts.classes),
-        readNamedOptional(opts.reslog),
-      ]);
-      const images = new FileImageSource(particlesPath, opts.projectDir);
-      const compute = await processCompute();
-      const progress = terminalProgress('What-if');
-      const workers = new InsertWorkers();
-      let job;
-      try {
-        job = await whatifJob(
-          {
-            particles,
-            images,
-            symmetry: opts.sym,
-            mask: mask ?? { kind: 'none' },
-            ...(ctf ? { ctf } : {}),
-            ...(motion ? { motion } : {}),
-            ...(classes ? { classes } : {}),
-            ...(reslog ? { reslog } : {}),
-            exclude: opts.exclude,
-            metadataGroups: opts.metadata,
-            controls: opts.controls,
-            seed: opts.seed,
-            pad: opts.pad,
-            pixelSizeA: opts.angpix ?? null,
-            writeMaps: !!opts.maps && !!opts.out,
-            inserterFor: workers.inserterFor,
-          },
-          progress.ctx,
-          compute,
-        );
-      } finally {
-        progress.stop();
-        await Promise.all([images.close(), workers.close()]);
-      }
-      const inputs = inputPaths(particlesPath, opts.mask, opts.ctf, opts.motion, opts.classes, opts.reslog);
-      if (opts.out) await writeOutputs(opts.out, job.outputs, inputs);
-      if (opts.json) return printJson(job.result);
-      process.stdout.write(summary(job.result, opts.out) + '\n');
-      job.warnings.forEach((w) => warn(w.message));
+    .action(async (particlesArg: string | undefined, opts: WhatifFlags) => {
+      const found = await particleInputs(particlesArg, opts, opts);
+      if (opts.stage) return stage(particlesArg, found, opts);
+      if (opts.executor === 'slurm') return submit(particlesArg, found, opts);
+      const base = await jobInput(found, opts);
+      const { value: job } = await withParticleEngine(found, 'What-if', (e) =>
+        whatifJob({ ...base, ...e.input }, e.progress, e.compute),
+      );
+      await report(job, found, opts);
     });
 }
+
+/** An option the staged run's tasks use, kept out of --help. */
+function hidden(cmd: Command, flags: string, description: string) {
+  return cmd.createOption(flags, description).hideHelp();
+}
+
+/** The job's input but for the engine's part (images, workers). */
+async function jobInput(found: ParticleInputs, opts: WhatifFlags): Promise<Omit<WhatifJobInput, 'images'>> {
+  const reslog = await readNamedOptional(opts.reslog);
+  return {
+    particles: found.particles,
+    symmetry: found.symmetry,
+    mask: found.mask,
+    ...(found.ctf ? { ctf: found.ctf } : {}),
+    ...(found.motion ? { motion: found.motion } : {}),
+    ...(found.classes ? { classes: found.classes } : {}),
+    ...(reslog ? { reslog } : {}),
+    exclude: opts.exclude,
+    metadataGroups: opts.metadata,
+    controls: opts.controls,
+    seed: opts.seed,
+    pad: opts.pad,
+    pixelSizeA: opts.angpix ?? null,
+    writeMaps: !!opts.maps && !!opts.out,
+  };
+}
+
+async function report(job: JobResult<WhatifResult>, found: ParticleInputs, opts: WhatifFlags): Promise<void> {
+  if (opts.out) await writeOutputs(opts.out, job.outputs, [...found.paths, ...(opts.reslog ? [opts.reslog] : [])]);
+  if (opts.json) return printJson(job.result);
+  if (found.used.length)
+    process.stdout.write(`From the project: ${found.used.map((u) => `${u.role} ${u.file}`).join('; ')}\n`);
+  process.stdout.write(summary(job.result, opts.out) + '\n');
+  [...found.notes, ...job.warnings].forEach((w) => warn(w.message));
+}
+
+/**
+ * On the executor: the full maps as the first task, then one task per map without a group or control, then the
+ * verdicts — each stage this command with --stage, its files in OUT/whatif_parts/.
+ */
+async function submit(particlesArg: string | undefined, found: ParticleInputs, opts: WhatifFlags): Promise<void> {
+  if (!opts.out) throw new InputError('--executor slurm needs --out (the tasks write their files there)');
+  await submitStaged({
+    command: 'whatif',
+    ...(particlesArg ? { particlesArg } : {}),
+    passOn: passOn(opts),
+    inputs: [...found.paths, ...(opts.reslog ? [opts.reslog] : [])],
+    out: opts.out,
+    flags: opts,
+    quiet: !!opts.json,
+  });
+}
+
+/** The flags every stage gets, as typed (paths relative to the folder the run was started from). */
+function passOn(o: WhatifFlags): string[] {
+  const flag = (name: string, v: string | number | undefined): string[] => (v === undefined ? [] : [name, String(v)]);
+  return [
+    ...flag('--sym', o.sym),
+    ...flag('--ctf', o.ctf),
+    ...flag('--motion', o.motion),
+    ...flag('--classes', o.classes),
+    ...o.exclude.flatMap((r) => ['--exclude', r]),
+    ...(o.metadata ? [] : ['--no-metadata']),
+    ...flag('--controls', o.controls),
+    ...flag('--seed', o.seed),
+    ...flag('--reslog', o.reslog),
+    ...(o.maps ? ['--maps'] : []),
+    ...flag('--pad', o.pad),
+    ...flag('--angpix', o.angpix),
+    ...flag('--project', o.project),
+    ...flag('--project-dir', o.projectDir),
+    ...flag('--mask', o.mask),
+    ...(o.autoMask ? ['--auto-mask'] : []),
+    ...flag('--mask-threshold', o.maskThreshold),
+    ...flag('--sphere-radius', o.sphereRadius),
+    ...(o.sphereRadius !== undefined ? flag('--sphere-edge', o.sphereEdge) : []),
+    ...(o.json ? ['--json'] : []),
+  ].filter((a) => a !== '');
+}
+
+/** One stage of a staged run, in a task (or the merge) of the executor. */
+async function stage(particlesArg: string | undefined, found: ParticleInputs, opts: WhatifFlags): Promise<void> {
+  const which = parseStage(opts.stage!);
+  if (!opts.parts) throw new InputError('--stage needs --parts (the staged run’s folder)');
+  const parts = new RunParts(opts.parts, found.paths);
+  const base = await jobInput(found, { ...opts, out: opts.maps ? parts.dir : undefined });
+  const t0 = Date.now();
+  await withParticleEngine(found, `What-if ${opts.stage}`, async (e) => {
+    const run = await openWhatif({ ...base, ...e.input }, e.compute);
+    if (which.kind === 'full') return fullStage(run, found, parts, e);
+    const full = await loadFull(run, parts);
+    const plan = whatifPlan(run, full.state);
+    if (which.kind === 'plan') {
+      const args = ['whatif', ...(particlesArg ? [particlesArg] : []), ...passOn(opts)];
+      const inputs = [...found.paths, ...(opts.reslog ? [opts.reslog] : []), parts.path('full.json')];
+      const tasks = plan.units.map((u, i) => ({
+        name:
+          `what-if map ${i + 1}/${plan.units.length}: without ${plan.groups[u.group]!.name}` +
+          (u.control === null ? '' : ` (control ${u.control + 1})`),
+        args: [...args, '--stage', `unit:${i}`, '--parts', parts.dir],
+        paths: inputs,
+      }));
+      return parts.write([planOutput(tasks)]);
+    }
+    if (which.kind === 'unit') {
+      const { map, ...measured } = await whatifUnit(run, full, plan, which.index!, e.progress);
+      return parts.write([
+        { name: unitName(which.index!), text: JSON.stringify({ ...measured, map: map?.name ?? null }) },
+        ...(map ? [map] : []),
+      ]);
+    }
+    if (which.kind !== 'assemble') throw new InputError(`--stage ${opts.stage}: whatif has no such stage (${STAGES})`);
+    const units: WhatifUnitResult[] = await Promise.all(
+      plan.units.map(async (_, i) => {
+        const { map, ...rest } = await parts.json<Omit<WhatifUnitResult, 'map'> & { map: string | null }>(unitName(i));
+        return { ...rest, ...(map ? { map: { name: map, bytes: (await parts.read(map)).bytes } } : {}) };
+      }),
+    );
+    await report(await whatifAssemble(run, full, plan, units, t0), found, opts);
+  });
+}
+
+/** The first task: the full grids (as partial sums), their measure and state, the automatic mask, the full map. */
+async function fullStage(run: WhatifRun, found: ParticleInputs, parts: RunParts, e: ParticleEngine): Promise<void> {
+  const full = await whatifFull(run, e.progress);
+  const header = {
+    shape: run.maps.shape,
+    source: found.particles.name,
+    subset: 'both',
+    ctf: !run.inp.noCtf,
+    pixelSizeA: run.maps.pixelSizeA,
+    range: [0, run.maps.plan.count] as [number, number],
+  };
+  await parts.write([
+    RunParts.grids('full.cxps', full.grids, header),
+    { name: 'full.json', text: JSON.stringify(full.state) },
+    ...(full.autoMask ? [RunParts.mask(full.autoMask)] : []),
+    ...(full.mapFile ? [full.mapFile] : []),
+  ]);
+}
+
+/** What the first task left, as whatifFull returned it. */
+async function loadFull(run: WhatifRun, parts: RunParts) {
+  const state = await parts.json<WhatifFullState>('full.json');
+  const [grids, autoMask] = await Promise.all([parts.grids('full.cxps'), parts.mask()]);
+  const mapFile =
+    run.inp.writeMaps && parts.has('whatif_full.mrc')
+      ? { name: 'whatif_full.mrc', bytes: (await parts.read('whatif_full.mrc')).bytes }
+      : null;
+  return whatifFullFrom(run, grids, autoMask, state.first, mapFile, state);
+}
+
+const unitName = (i: number): string => `unit_${String(i + 1).padStart(3, '0')}.json`;
 
 function summary(r: WhatifResult, out: string | undefined): string {
   const d = (x: number | null): string => (x === null ? '—' : x.toFixed(2));
