@@ -83,6 +83,7 @@ async function run(m: RunRequest): Promise<void> {
   const request = reportRequest(m);
   const input = await inputOf(m, request);
   if (m.reconstruct) await rebuildHalves(m, input, request, compute);
+  if (m.measure) input.measure = { images: droppedImages(m, 'to measure what each fix buys') };
   const job = await reportJob(
     input,
     { report: (fraction: number, label: string) => ctx.postMessage({ kind: 'progress', fraction, label }) },
@@ -111,10 +112,23 @@ async function inputOf(m: RunRequest, request: ReportRequest): Promise<ReportJob
   try {
     return await reportInput({ ...request, project: m.project ? await sourceOf(m.project) : null });
   } catch (e) {
-    if (m.reconstruct && request.files.particles && /not a RELION project/.test((e as Error).message))
+    if ((m.reconstruct || m.measure) && request.files.particles && /not a RELION project/.test((e as Error).message))
       return reportInput(request);
     throw e;
   }
+}
+
+/** The particle stacks of the dropped folder, read by byte range as the engine asks. */
+function droppedImages(m: RunRequest, why: string): ListedImageSource {
+  if (!m.project || 'zip' in m.project)
+    throw new InputError(`${why}, drop the folder that holds the particle stacks (the project)`);
+  return new ListedImageSource(
+    m.project.files.map((f) => ({
+      path: f.path,
+      size: f.file.size,
+      read: async (start: number, end: number) => new Uint8Array(await f.file.slice(start, end).arrayBuffer()),
+    })),
+  );
 }
 
 /**
@@ -130,15 +144,7 @@ async function rebuildHalves(
 ): Promise<void> {
   if (!input.particles)
     throw new InputError('to rebuild the half maps, give the particle STAR (or .cs) of a refinement');
-  if (!m.project || 'zip' in m.project)
-    throw new InputError('to rebuild the half maps, drop the folder that holds the particle stacks (the project)');
-  const images = new ListedImageSource(
-    m.project.files.map((f) => ({
-      path: f.path,
-      size: f.file.size,
-      read: async (start: number, end: number) => new Uint8Array(await f.file.slice(start, end).arrayBuffer()),
-    })),
-  );
+  const images = droppedImages(m, 'to rebuild the half maps');
   const job = await reconstructJob(
     { particles: input.particles, images, symmetry: m.symmetry, subset: 'both', pixelSizeA: m.pixelSizeA },
     {

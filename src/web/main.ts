@@ -99,6 +99,9 @@ function render(): void {
     }),
   );
   $<HTMLButtonElement>('run').disabled = problems.some((p) => p.blocking) || worker !== null;
+  // Measuring rebuilds maps from the particle stacks: it needs a dropped folder (a zip's stacks are not read).
+  $<HTMLButtonElement>('measure').disabled =
+    problems.some((p) => p.blocking) || worker !== null || !project || 'zip' in project.ref;
 }
 
 function clearProject(): void {
@@ -259,7 +262,7 @@ async function helperPorts(): Promise<MessagePort[]> {
   );
 }
 
-async function run(): Promise<void> {
+async function run(measure = false): Promise<void> {
   const files = await Promise.all(
     entries
       .filter((e) => e.role !== 'other')
@@ -287,6 +290,7 @@ async function run(): Promise<void> {
     symmetryGiven: $<HTMLInputElement>('sym').dataset['edited'] === '1',
     simd: SIMD,
     reconstruct: $<HTMLInputElement>('do-reconstruct').checked,
+    measure,
   };
   worker = newWorker();
   performance.mark('cryodx-run');
@@ -337,6 +341,7 @@ function finish(): void {
 
 function setRunning(on: boolean): void {
   $<HTMLButtonElement>('run').disabled = on;
+  $<HTMLButtonElement>('measure').disabled = on || !project || 'zip' in project.ref;
   $<HTMLButtonElement>('cancel').disabled = !on;
   $<HTMLProgressElement>('progress').hidden = !on;
 }
@@ -393,6 +398,7 @@ $<HTMLInputElement>('angpix').addEventListener('input', (e) => {
   render();
 });
 $('run').addEventListener('click', () => void run());
+$('measure').addEventListener('click', () => void run(true));
 $('cancel').addEventListener('click', () => {
   finish();
   status('cancelled');

@@ -63,6 +63,8 @@ export interface RunRequest {
   symmetryGiven: boolean;
   /** Rebuild the half maps from the particles and their stacks (in the dropped folder) before the report. */
   reconstruct: boolean;
+  /** Measure what each fix buys (ResLog and what-if maps from the particle stacks in the dropped folder). */
+  measure?: boolean;
   /** False: every transform on the TypeScript kernels (the page's ?simd=off, as CRYODX_SIMD=off in the CLI). */
   simd: boolean;
   /**

@@ -27,15 +27,24 @@ export function diagnose(input: DiagnosisInput): Finding[] {
     particles(input),
     sampling(input),
   ];
+  return rankFindings(findings);
+}
+
+/** The findings in the order a user reads them. */
+export function rankFindings(findings: Finding[]): Finding[] {
   // Strong first, then possible (larger typical B cost first), then not measured, then ruled out.
   // A map cut by its pixel size is limited by that first: nothing else can show beyond Nyquist.
   const first = (f: Finding): number => (f.cause === 'sampling-limit' && f.strength === 'strong' ? 0 : 1);
   const cost = (f: Finding): number => f.bCostA2?.[1] ?? 0;
   const weight = (f: Finding): number => SUPPORT.get(f) ?? 0;
-  return findings.sort(
+  // Among causes of one strength, one whose effect was measured (a what-if map without its particles) comes first:
+  // the measured gain outranks indicators.
+  const measured = (f: Finding): number => (f.evidence[0]?.measure === 'whatifEffectA' ? 0 : 1);
+  return [...findings].sort(
     (a, b) =>
       first(a) - first(b) ||
       STRENGTH_RANK[a.strength] - STRENGTH_RANK[b.strength] ||
+      measured(a) - measured(b) ||
       weight(b) - weight(a) ||
       cost(b) - cost(a),
   );

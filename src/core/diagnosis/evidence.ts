@@ -27,6 +27,8 @@ export interface AnalysisResults {
   locres?: Pick<LocresReading, 'medianA' | 'coreA' | 'peripheryA' | 'regions'> | null;
   ctf?: CtfSummary | null;
   budget?: { fit?: BudgetFit | null; singleMap?: SingleMapBudget | null } | null;
+  /** ResLog on these particles (`report --measure`): a Rosenthal–Henderson fit over subsets, over any other. */
+  reslog?: { particleLimited: boolean | null; doublingGainA: number | null; maps: number } | null;
   calibration?: Pick<Calibration, 'pixelSizeErrorPercent' | 'phaseErrorDeg'> | null;
   aberrations?: AberrationReading[] | null;
   /** RELION's own post-processing (postprocess.star), used when cryodx has no half maps to post-process. */
@@ -150,7 +152,17 @@ export function evidenceFrom(r: AnalysisResults): DiagnosisInput {
   if (r.ctf) dx.ctf = { ...r.ctf };
   const fit = r.budget?.fit;
   const single = r.budget?.singleMap;
-  if (fit) {
+  // Refinements of different sizes measure the budget best (each refined on its own); ResLog keeps the angles of
+  // the full refinement, so it comes second.
+  const rl = r.reslog;
+  if (!fit && rl && rl.particleLimited !== null && rl.doublingGainA !== null) {
+    dx.budget = {
+      particleLimited: rl.particleLimited,
+      gainFromDoublingA: rl.doublingGainA,
+      from: 'reslog',
+      refinements: rl.maps,
+    };
+  } else if (fit) {
     dx.budget = {
       particleLimited: fit.particleLimited,
       gainFromDoublingA: fit.doublingGainA,

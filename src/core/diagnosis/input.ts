@@ -34,7 +34,12 @@ export interface DiagnosisInput {
    * From refinements of different sizes ('fit') or from one map's B ('single-map', a lower bound on what more data
    * buys).
    */
-  budget?: { particleLimited: boolean; gainFromDoublingA: number; from: 'fit' | 'single-map'; refinements?: number };
+  budget?: {
+    particleLimited: boolean;
+    gainFromDoublingA: number;
+    from: 'fit' | 'reslog' | 'single-map';
+    refinements?: number;
+  };
   ctf?: {
     /** Fits whose numbers cannot be used; the other fields come from the rest. */
     fractionUnreliable?: number;

@@ -355,13 +355,13 @@ export function particles(i: DiagnosisInput): Finding {
   if (i.budget?.from === 'single-map' && samplingLimited(i))
     return finding('particle-limited', 'not measured', [], { text: AT_NYQUIST, inputs: [] });
   const sparse = sparseViews(i);
-  if (sparse && i.budget?.from !== 'fit') {
+  if (sparse && !['fit', 'reslog'].includes(i.budget?.from ?? '')) {
     const needs = 'refinements of 1/4, 1/2 and all the particles (cryodx budget) to measure it';
     // Two measurements agree here: the views' evenness and the map's anisotropy.
     return finding('particle-limited', 'possible', [sparse], needs, 2);
   }
   const unexplained = anisotropicWithoutAngles(i);
-  if (unexplained && i.budget?.from !== 'fit')
+  if (unexplained && !['fit', 'reslog'].includes(i.budget?.from ?? ''))
     return finding(
       'particle-limited',
       'possible',
@@ -381,17 +381,35 @@ export function particles(i: DiagnosisInput): Finding {
     T.doublingGain,
     b.gainFromDoublingA,
     `doubling the particles is predicted to gain ${b.gainFromDoublingA.toFixed(2)} ` +
-      `Å${b.from === 'single-map' ? " (from the map's B-factor alone: a best case)" : ''}`,
+      `Å${b.from === 'single-map' ? " (from the map's B-factor alone: a best case)" : ''}` +
+      (b.from === 'reslog' ? ' (ResLog: half maps rebuilt from random subsets of these particles)' : ''),
     2,
-    b.from === 'fit' ? basis(b.refinements ?? 2, 'refinements') : basis(1, 'maps'),
+    b.from === 'fit'
+      ? basis(b.refinements ?? 2, 'refinements')
+      : basis(b.from === 'reslog' ? (b.refinements ?? 2) : 1, 'maps'),
     b.from === 'fit'
       ? measured('a Rosenthal–Henderson fit over refinements of different sizes')
-      : measured("one map's B-factor: an upper bound on what more data buys, it cannot show a limit", false),
+      : b.from === 'reslog'
+        ? measured(
+            'a Rosenthal–Henderson fit over half maps of random subsets (ResLog); the subsets keep the angles ' +
+              'refined on all the particles, so they look better than they would refined alone: the gain from more ' +
+              'particles is a lower bound',
+            false,
+          )
+        : measured("one map's B-factor: an upper bound on what more data buys, it cannot show a limit", false),
   );
   // From one map's B the gain is what an ideal doubling buys: a hint, never a strong call, and a small one rules
   // nothing out that the budget would not (it is a best case).
   const strength =
-    b.from === 'fit' ? (b.particleLimited ? 'strong' : 'ruled out') : g.level === 'none' ? 'ruled out' : 'possible';
+    b.from !== 'single-map'
+      ? b.particleLimited
+        ? 'strong'
+        : b.from === 'reslog'
+          ? 'not measured'
+          : 'ruled out'
+      : g.level === 'none'
+        ? 'ruled out'
+        : 'possible';
   return finding(
     'particle-limited',
     strength,

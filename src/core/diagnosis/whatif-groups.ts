@@ -18,6 +18,13 @@ export interface ParticleGroup {
   members: Uint8Array;
   count: number;
   cause: CauseId | null;
+  /**
+   * Whether the group is the very population a finding flags (micrographs with unreliable fits, thick ice, motion
+   * outliers), so that a map no better without it rules the cause out for those particles. Groups that only share a
+   * cause (an optics group, a class, one picker's picks, high defocus) can raise a cause when harmful, never rule it
+   * out: what they would show acts on every group alike, or on particles that are not there.
+   */
+  rulesOut: boolean;
   /** What the membership rests on: "12 of 40 micrographs (figure of merit < 0.1 in micrographs_ctf.star)". */
   basis: string;
 }
@@ -29,10 +36,11 @@ function group(
   members: Uint8Array,
   cause: CauseId | null,
   basis: string,
+  rulesOut = false,
 ): ParticleGroup {
   let count = 0;
   for (const m of members) count += m;
-  return { id, name, rule, members, count, cause, basis };
+  return { id, name, rule, members, count, cause, rulesOut, basis };
 }
 
 // ---- user rules: --exclude 'rlnDefocusU>25000' ----
@@ -182,7 +190,7 @@ function defocusFarFromMicrograph(loop: StarLoop, mean: Float64Array): ParticleG
     `defocus more than ${limit} Å from the micrograph's`,
     `|particle defocus − median of its micrograph| > ${limit} Å`,
     members,
-    '3-ice-thickness',
+    '5-ctf',
     `${mics.length} particles on ${byMic.size} micrographs`,
   );
 }
@@ -196,7 +204,7 @@ function lowPmax(p: Float64Array): ParticleGroup {
     'lowest 10 % pMax',
     `${RLN.maxValueProbDistribution} ≤ ${cut.toPrecision(3)} (10th percentile)`,
     Uint8Array.from(p, (x) => (x <= cut ? 1 : 0)),
-    '1a-compositional',
+    null,
     `pMax of ${p.length} particles`,
   );
 }
@@ -220,6 +228,7 @@ function micrographGroup(
     g.cause,
     `${flagged.size} of ${known.size} micrographs in ${g.source}` +
       (matched < new Set(particleMics.map(baseName)).size ? ` (${matched} matched to the particles' micrographs)` : ''),
+    true,
   );
 }
 

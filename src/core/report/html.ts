@@ -3,6 +3,7 @@ import { checkText } from '../util/finite.js';
 import { pageNeeds } from './hints.js';
 import type { Report } from './report.js';
 import { summaryItems, type SummaryItem } from './summary.js';
+import { MEASURED_FIGURES, measuredSection } from './measured-html.js';
 
 /**
  * report.html: one self-contained page (figures inline as SVG and PNG data, no scripts, no network
@@ -89,12 +90,16 @@ export const REPORT_CSS = `
 .cryodx-report td,.cryodx-report th{border-bottom:1px solid #eee;padding:.25em .8em;text-align:left}
 .cryodx-report td.num{text-align:right;font-variant-numeric:tabular-nums}
 .cryodx-report .warnings li{margin:.2em 0}
+.cryodx-report .verdict-harmful td:first-child{border-left:4px solid #c0392b}
+.cryodx-report .verdict-useful td:first-child{border-left:4px solid #2b8a3e}
+.cryodx-report .kind{font-size:.75em;padding:.05em .45em;border-radius:1em;background:#eef}
+.cryodx-report .kind-typical{background:#f3f3f3;color:#666;font-style:italic}
 .cryodx-report footer{margin-top:3em;color:#888;font-size:.8em}
 `;
 
 /** The page title that fits what was given: a map's question only when there is a map. */
 function titleOf(r: Report): string {
-  if (r.postprocess || r.processing?.relionPostprocess) return 'Why does this map stop where it does?';
+  if (r.postprocess || r.processing?.relionPostprocess || r.measured) return 'Why does this map stop where it does?';
   if (r.orientations) return 'What the particles’ orientations say';
   if (r.ctf || r.processing || r.tiltSeries || r.tomography) return 'What the processing results say';
   if (r.model) return 'What the model says about the construct';
@@ -138,7 +143,15 @@ export function renderReportBody(r: Report, figures: HtmlFigures, options: Rende
     const body = options.slots ? `<div class="slot" data-figure="${esc(f.name ?? String(i))}"></div>` : f.svg;
     return `<figure id="${esc(id)}"><figcaption>${esc(f.title)}</figcaption>${body}</figure>`;
   };
-  const svgs = figures.svg.map(figure).join('\n');
+  const svgs = figures.svg
+    .map((f, i) => (MEASURED_FIGURES.has(f.name ?? '') ? '' : figure(f, i)))
+    .filter(Boolean)
+    .join('\n');
+  const measured = measuredSection(
+    r,
+    esc,
+    figures.svg.map((f, i) => (MEASURED_FIGURES.has(f.name ?? '') ? figure(f, i) : '')).join(''),
+  );
   const slice = (f: HtmlFigures['png'][number]): string =>
     `<figure class="slice"><img alt="${esc(f.title)}" src="data:image/png;base64,${base64(f.png)}">` +
     `<figcaption>${esc(f.title)}</figcaption></figure>`;
@@ -187,6 +200,7 @@ export function renderReportBody(r: Report, figures: HtmlFigures, options: Rende
   const model = modelSection(r, esc);
   const warnings = r.warnings.length ? `<h2>Warnings</h2><ul class="warnings">${list(r.warnings, warning)}</ul>` : '';
   const body = [
+    measured,
     svgs ? `<h2 id="evidence">Evidence</h2>\n${svgs}` : '',
     sections,
     ctf,

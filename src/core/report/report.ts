@@ -16,6 +16,8 @@ import type { PickingReading } from '../analysis/processing/picking.js';
 import type { PolishingReading } from '../analysis/processing/polishing.js';
 import type { RelionPostprocess } from '../diagnosis/evidence.js';
 import type { ModelSummaryReport } from '../analysis/model/summary.js';
+import type { ReslogResult } from '../analysis/whatif/reslog.js';
+import type { WhatifResult } from '../diagnosis/whatif-result.js';
 
 /** A file a project reader used: its role, the job it came from and why that job. */
 export interface InputUse {
@@ -44,6 +46,21 @@ export interface ProcessingSummary {
   classes: ClassReading | null;
   picking: PickingReading | null;
   budgetFit: BudgetFit | null;
+}
+
+/**
+ * What each fix buys, measured on the particles (`report --measure`): ResLog and the what-if reconstructions, as
+ * `cryodx reslog` and `cryodx whatif` write them (docs/whatif.md).
+ */
+export interface MeasuredSection {
+  reslog: ReslogResult;
+  /** Null when the what-ifs could not run (said in a warning); ResLog stands. */
+  whatif: WhatifResult | null;
+  /** The mask every pair was measured in. */
+  mask: string;
+  /** The per-micrograph files the groups came from (beside the particle STAR's own columns). */
+  groupFiles: string[];
+  seconds: number;
 }
 
 /** report.json: everything the HTML report shows, versioned (schema/report.schema.json). */
@@ -102,6 +119,8 @@ export interface Report {
   processing?: ProcessingSummary | null;
   /** A model given with the maps (map–model FSC, construct advice, per residue). */
   model?: ModelSummaryReport | null;
+  /** What each fix buys, measured (`report --measure`). */
+  measured?: MeasuredSection | null;
   warnings: Warning[];
 }
 
@@ -122,6 +141,7 @@ export interface ReportParts {
   calibration?: Calibration | null;
   processing?: ProcessingSummary | null;
   model?: ModelSummaryReport | null;
+  measured?: MeasuredSection | null;
   warnings?: Warning[];
 }
 
@@ -195,6 +215,7 @@ export function buildReport(p: ReportParts): Report {
   }
   processingMeasurements(p.processing ?? null, add);
   modelMeasurements(p.model ?? null, add);
+  measuredMeasurements(p.measured ?? null, add);
   const strip = <T extends object, K extends keyof T>(o: T | null | undefined, keys: K[]): Omit<T, K> | null => {
     if (!o) return null;
     const c = { ...o };
@@ -230,6 +251,7 @@ export function buildReport(p: ReportParts): Report {
     calibration: p.calibration ?? null,
     processing: p.processing ?? null,
     model: p.model ?? null,
+    ...(p.measured ? { measured: p.measured } : {}),
     warnings: p.warnings ?? [],
   };
 }
@@ -284,4 +306,14 @@ function modelMeasurements(m: ModelSummaryReport | null, add: Add): void {
   if (pl.length) add('residues with pLDDT < 50', pl.filter((v) => v < 50).length, '', 'model');
   const c = m.mapModel?.crossings.masked;
   if (c) add('map–model FSC 0.5 (masked)', c.fsc05A, 'Å', 'model');
+}
+
+function measuredMeasurements(s: MeasuredSection | null, add: Add): void {
+  if (!s) return;
+  const f = s.reslog.fit;
+  if (f) add('overall B from ResLog (measured on subsets)', f.overallBfactorA2, 'Å²', 'reslog');
+  if (s.reslog.samplingLimitedFrom !== null)
+    add('sampling-limited from', s.reslog.samplingLimitedFrom, 'particles', 'reslog');
+  for (const g of s.whatif?.groups ?? [])
+    if (g.effectA !== null) add(`what-if effect: without ${g.name}`, g.effectA, 'Å', `whatif (${g.verdict})`);
 }

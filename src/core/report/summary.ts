@@ -47,7 +47,19 @@ export function summaryItems(r: Report): SummaryItem[] {
     if (pl.length) add('plddt', 'model pLDDT, mean', fixed(pl.reduce((s, x) => s + x, 0) / pl.length, 1), 'model');
     else add('model', 'model', `${m.residues.length} residues`, 'model');
   }
+  measuredItems(r, add);
   return out;
+}
+
+/** `report --measure`: the harmful groups found, and the best measured resolution within reach. */
+function measuredItems(r: Report, add: (k: string, l: string, t: string, a: string, n?: string) => void): void {
+  const w = r.measured?.whatif;
+  if (!w) return;
+  const harmful = w.groups.filter((g) => g.verdict === 'harmful').length;
+  const judged = w.groups.filter((g) => g.verdict !== 'too-small').length;
+  add('harmful', 'groups measured harmful', `${harmful} of ${judged}`, 'measured');
+  const best = w.reach.find((x) => x.kind === 'measured' && x.resolutionA !== null);
+  if (best) add('reach', 'without the harmful groups (measured)', `${fixed(best.resolutionA!, 2)} Å`, 'measured');
 }
 
 /** Why a B-factor cannot be reasoned with (the diagnosis's rule, GUINIER_MIN), or undefined when it can. */

@@ -77,17 +77,18 @@ export class InsertionGrid {
   subtract(other: InsertionGrid): void {
     if (other.nx !== this.nx || other.ny !== this.ny || other.oriSize !== this.oriSize)
       throw new RangeError('cannot subtract grids of different shapes');
-    subtractFrom(this.data, other.data);
-    subtractFrom(this.weight, other.weight);
+    subtractGrid(this.data, this.weight, other.data, other.weight);
     this.particles -= other.particles;
   }
 
-  /** Becomes `whole` minus itself (the sums of the other particles of `whole`), in place: no copy of `whole`. */
+  /**
+   * Becomes `whole` minus itself (the sums of the other particles of `whole`), in place — no copy of `whole` —
+   * with the same arithmetic and residue rule as `whole.clone().subtract(this)`.
+   */
   takeFrom(whole: InsertionGrid): void {
     if (whole.nx !== this.nx || whole.ny !== this.ny || whole.oriSize !== this.oriSize)
       throw new RangeError('cannot take grids of different shapes');
-    differenceInto(this.data, whole.data);
-    differenceInto(this.weight, whole.weight);
+    differenceInto(this.data, this.weight, whole.data, whole.weight);
     this.particles = whole.particles - this.particles;
   }
 
@@ -308,13 +309,45 @@ export class InsertionGrid {
   }
 }
 
-function subtractFrom(a: Float32Array, b: Float32Array): void {
-  for (let i = 0; i < a.length; i++) a[i]! -= b[i]!;
+/**
+ * A float32 sum keeps ~2⁻²⁴ of itself per term as rounding residue; subtract every term again (in another order)
+ * and that residue, positive or negative, is all that is left. A voxel left with no more than this fraction of its
+ * weight is emptied: kept, the gridding-weight iterations divide by it (a what-if map's voxels reached 1e11).
+ */
+export const SUBTRACTION_RESIDUE = 1e-6;
+
+/** (data, weight) −= (oData, oWeight), residue voxels emptied (SUBTRACTION_RESIDUE). */
+function subtractGrid(data: Float32Array, weight: Float32Array, oData: Float32Array, oWeight: Float32Array): void {
+  for (let i = 0; i < weight.length; i++) {
+    const w0 = weight[i]!;
+    const w = w0 - oWeight[i]!;
+    if (w <= SUBTRACTION_RESIDUE * w0) {
+      weight[i] = 0;
+      data[2 * i] = 0;
+      data[2 * i + 1] = 0;
+    } else {
+      weight[i] = w;
+      data[2 * i]! -= oData[2 * i]!;
+      data[2 * i + 1]! -= oData[2 * i + 1]!;
+    }
+  }
 }
 
-/** a = b − a, in a function of its own. */
-function differenceInto(a: Float32Array, b: Float32Array): void {
-  for (let i = 0; i < a.length; i++) a[i] = b[i]! - a[i]!;
+/** (data, weight) = (wData, wWeight) − (data, weight), residue voxels emptied as subtractGrid empties them. */
+function differenceInto(data: Float32Array, weight: Float32Array, wData: Float32Array, wWeight: Float32Array): void {
+  for (let i = 0; i < weight.length; i++) {
+    const w0 = wWeight[i]!;
+    const w = w0 - weight[i]!;
+    if (w <= SUBTRACTION_RESIDUE * w0) {
+      weight[i] = 0;
+      data[2 * i] = 0;
+      data[2 * i + 1] = 0;
+    } else {
+      weight[i] = w;
+      data[2 * i] = wData[2 * i]! - data[2 * i]!;
+      data[2 * i + 1] = wData[2 * i + 1]! - data[2 * i + 1]!;
+    }
+  }
 }
 
 /** a += b, in a function of its own (one loop per function keeps V8's on-stack optimisation). */

@@ -87,3 +87,30 @@ export function readReslog(points: ReslogPoint[], nyquistA: number, lastShellA: 
     `${usable.length} sizes).`;
   return { fit, samplingLimitedFrom, verdict: `${limitText} ${below}`, warnings };
 }
+
+/** `cryodx reslog --json` (docs/whatif.md): the points, the Rosenthal–Henderson line and its predictions. */
+export interface ReslogResult {
+  points: (ReslogPoint & { seconds: number })[];
+  fit: Pick<
+    BudgetFit,
+    'overallBfactorA2' | 'bfactorA2' | 'slope' | 'intercept' | 'r2' | 'slopeStdError' | 'doublingGainA'
+  > | null;
+  predictions: {
+    particles: number;
+    factor: number;
+    resolutionA: number | null;
+    bandA: [number | null, number | null];
+  }[];
+  particleLimited: boolean | null;
+  samplingLimitedFrom: number | null;
+  verdict: string;
+  particles: number;
+  boxSize: number;
+  pixelSizeA: number;
+  nyquistA: number;
+  symmetry: string;
+  repeats: number;
+  seed: number;
+  seconds: number;
+  warnings: Warning[];
+}

@@ -7,9 +7,10 @@ import {
   lastShellRadius,
 } from '../../analysis/reconstruct/grid-fsc.js';
 import type { InsertionGrid } from '../../analysis/reconstruct/grid.js';
-import { readReslog, reslogPoint, type ReslogPoint } from '../../analysis/whatif/reslog.js';
+import { readReslog, reslogPoint, type ReslogResult } from '../../analysis/whatif/reslog.js';
+
+export type { ReslogResult };
 import { blockTargets, defaultSizes, perHalf, shuffledHalves } from '../../analysis/whatif/subsets.js';
-import type { BudgetFit } from '../../analysis/budget/budget.js';
 import { InputError, type Warning } from '../../errors.js';
 import { lineChartSvg } from '../../report/figures/line-svg.js';
 import type { Volume } from '../../model/volume.js';
@@ -33,29 +34,6 @@ export interface ReslogJobInput extends ParticleMapsInput {
   /** Random orders per size below the full set (default 3). */
   repeats?: number;
   seed?: number;
-}
-
-export interface ReslogResult {
-  points: (ReslogPoint & { seconds: number })[];
-  fit: Pick<BudgetFit, 'overallBfactorA2' | 'bfactorA2' | 'slope' | 'intercept' | 'r2' | 'slopeStdError'> | null;
-  predictions: {
-    particles: number;
-    factor: number;
-    resolutionA: number | null;
-    bandA: [number | null, number | null];
-  }[];
-  particleLimited: boolean | null;
-  samplingLimitedFrom: number | null;
-  verdict: string;
-  particles: number;
-  boxSize: number;
-  pixelSizeA: number;
-  nyquistA: number;
-  symmetry: string;
-  repeats: number;
-  seed: number;
-  seconds: number;
-  warnings: Warning[];
 }
 
 /**
@@ -387,6 +365,7 @@ function assemble(run: ReslogRun, measured: ReslogMeasure[], t0: number): Reslog
           intercept: fit.intercept,
           r2: fit.r2,
           slopeStdError: fit.slopeStdError,
+          doublingGainA: fit.doublingGainA,
         }
       : null,
     predictions: fit

@@ -7,11 +7,14 @@ import {
   ruleGroup,
   type ParticleGroup,
 } from '../../diagnosis/whatif-groups.js';
-import { InputError, type Warning } from '../../errors.js';
+import { FormatError, InputError, type Warning } from '../../errors.js';
 import { RLN } from '../../io/star/labels.js';
 import { readStar } from '../../io/star/read.js';
 import type { NamedBytes } from '../job.js';
 import type { ParticleMaps } from './particle-maps.js';
+import { MATCH_RADIUS_OF_DIAMETER } from '../../analysis/processing/picking.js';
+import { pickerGroups } from '../../diagnosis/whatif-pickers.js';
+import { pickerSets } from '../report/processing-files.js';
 import type { WhatifJobInput } from './whatif.js';
 
 /**
@@ -38,6 +41,7 @@ export function gatherGroups(
   if (inp.ctf) perMicrograph(inp.ctf, (t) => ctfGroups(mics!, t, inp.ctf!.name, fullA));
   if (inp.motion) perMicrograph(inp.motion, (t) => motionGroups(mics!, t, inp.motion!.name));
   if (inp.classes) groups.push(...classGroups(maps, inp.classes));
+  if (inp.picks?.length) groups.push(...pickerGroupsOf(maps, inp, warnings));
   const seen = new Set<string>();
   return groups.filter((g) => {
     if (g.count === 0) {
@@ -84,6 +88,7 @@ function classGroups(maps: ParticleMaps, file: NamedBytes): ParticleGroup[] {
       members,
       count: members.reduce((a, b) => a + b, 0),
       cause: '1a-compositional' as const,
+      rulesOut: false,
       basis:
         `${ids.length} classes; ${mine.filter((c) => c > 0).length} of ${mine.length} particles ` +
         'matched by image name',
@@ -94,4 +99,43 @@ function classGroups(maps: ParticleMaps, file: NamedBytes): ParticleGroup[] {
 function imageKey(name: string): string {
   const at = name.indexOf('@');
   return at < 0 ? name : `${Number(name.slice(0, at))}@${baseName(name.slice(at + 1))}`;
+}
+
+/**
+ * The pickers' groups; picks that cannot be matched (particles without coordinates) or barely match (another
+ * binning or coordinate frame) are said, not fatal: picks are one group source among several.
+ */
+function pickerGroupsOf(maps: ParticleMaps, inp: WhatifJobInput, warnings: Warning[]): ParticleGroup[] {
+  try {
+    const r = pickerGroups(maps.loop, pickerSets(inp.picks!), pickRadiusPx(maps, inp, warnings));
+    if (r.matchedFraction < 0.5)
+      warnings.push({
+        code: 'whatif-picks-unmatched',
+        message:
+          `only ${(100 * r.matchedFraction).toFixed(0)} % of the particles lie within the match radius of any pick: ` +
+          'the picks may be on another binning or coordinate frame (give --micrograph-angpix), or the particles ' +
+          'came from other picks; the picker groups rest on the matched ones only',
+      });
+    return r.groups;
+  } catch (e) {
+    if (!(e instanceof InputError || e instanceof FormatError)) throw e;
+    warnings.push({ code: 'whatif-picks-skipped', message: `${e.message.replace(/\.$/, '')}; no picker groups` });
+    return [];
+  }
+}
+
+/**
+ * The radius picks are matched within, micrograph pixels: a quarter of the particle's diameter (as the picking
+ * comparison); without the diameter, the box taken as 1.5 diameters; without the micrograph's pixel, the images'.
+ */
+function pickRadiusPx(maps: ParticleMaps, inp: WhatifJobInput, warnings: Warning[]): number {
+  const micPx = inp.micrographPixelSizeA ?? maps.pixelSizeA;
+  if (inp.particleDiameterA) return (MATCH_RADIUS_OF_DIAMETER * inp.particleDiameterA) / micPx;
+  warnings.push({
+    code: 'whatif-pick-radius',
+    message:
+      'picks matched to particles within a quarter of a diameter taken as the box ÷ 1.5 (give ' +
+      '--particle-diameter-a for the particle’s own)',
+  });
+  return (MATCH_RADIUS_OF_DIAMETER * (maps.box * maps.pixelSizeA)) / 1.5 / micPx;
 }

@@ -3,9 +3,11 @@ import type { InsertionGrid } from '../../analysis/reconstruct/grid.js';
 import { fitBudget } from '../../analysis/budget/budget.js';
 import { parseRule, type ParticleGroup } from '../../diagnosis/whatif-groups.js';
 import { gatherGroups } from './whatif-groups.js';
+import type { PickerFiles } from '../report/processing-files.js';
 import { shuffledHalves } from '../../analysis/whatif/subsets.js';
-import { groupEffect, MIN_GROUP_FRACTION, projectToCount, type Verdict } from '../../diagnosis/whatif-verdict.js';
-import { CAUSES, type CauseId } from '../../diagnosis/causes.js';
+import { groupEffect, MIN_GROUP_FRACTION, projectToCount } from '../../diagnosis/whatif-verdict.js';
+import type { GroupResult, MeasuredMaps, ReachItem, WhatifResult } from '../../diagnosis/whatif-result.js';
+import { CAUSES } from '../../diagnosis/causes.js';
 import { InputError, type Warning } from '../../errors.js';
 import { decodeText } from '../../io/bytes.js';
 import { writeMrc } from '../../io/mrc/write.js';
@@ -31,6 +33,11 @@ export interface WhatifJobInput extends ParticleMapsInput {
   motion?: NamedBytes;
   /** A particle STAR with rlnClassNumber (a Class3D run_data.star): one group per class, joined by image name. */
   classes?: NamedBytes;
+  /** Pickers' coordinates (one entry per picker): the particles only one picker found, as groups. */
+  picks?: PickerFiles[];
+  /** Particle diameter (Å) and micrograph pixel (Å): the radius picks are matched within. */
+  particleDiameterA?: number | null;
+  micrographPixelSizeA?: number | null;
   /** Rules as typed: 'rlnDefocusU>25000'. */
   exclude?: string[];
   /** Groups the particle STAR's own columns flag (defocus, astigmatism, optics groups, pMax, classes); default on. */
@@ -44,58 +51,7 @@ export interface WhatifJobInput extends ParticleMapsInput {
   writeMaps?: boolean;
 }
 
-export interface MeasuredMaps {
-  particles: number;
-  resolutionA: number | null;
-  resolutionInterpolatedA: number | null;
-  bfactorA2: number | null;
-}
-
-export interface GroupResult {
-  id: string;
-  name: string;
-  rule: string;
-  basis: string;
-  cause: CauseId | null;
-  particles: number;
-  fraction: number;
-  resolutionWithoutA: number | null;
-  bfactorWithoutA2: number | null;
-  controlResolutionA: number | null;
-  controlSpreadA: number | null;
-  /** Each control draw's resolution, Å. */
-  controlResolutionsA: number[];
-  /** Control − without (Å): positive when leaving the group out helps beyond chance. */
-  effectA: number | null;
-  removalCostA: number | null;
-  /** The map without the group, brought back to the full particle count with the ResLog slope. */
-  projectedResolutionA: number | null;
-  verdict: Verdict;
-  why: string;
-}
-
-export interface ReachItem {
-  what: string;
-  resolutionA: number | null;
-  bandA: [number | null, number | null] | null;
-  /** 'measured' (a reconstruction), 'projected' (ResLog slope) or 'typical' (seed 000's ΔB, not measured). */
-  kind: 'measured' | 'projected' | 'typical';
-  basis: string;
-}
-
-export interface WhatifResult {
-  full: MeasuredMaps;
-  groups: GroupResult[];
-  reach: ReachItem[];
-  slope: { value: number; standardError: number | null; from: 'reslog' | 'controls' } | null;
-  controls: number;
-  seed: number;
-  boxSize: number;
-  pixelSizeA: number;
-  symmetry: string;
-  seconds: number;
-  warnings: Warning[];
-}
+export type { GroupResult, MeasuredMaps, ReachItem, WhatifResult };
 
 /**
  * `cryodx whatif`: for each group a finding flags, the half maps rebuilt without it and without as many random
@@ -236,9 +192,9 @@ export async function whatifFullFrom(
       code: 'whatif-sampling-limited',
       message:
         `all ${run.total} particles reach the last shell the maps hold (${lastShellA.toFixed(2)} Å` +
-        `${maps.shape.rMax === maps.box >> 1 ? ', Nyquist' : ''}): a map without a harmful group cannot show as ` +
-        'better here, so no group can read "harmful"; what costs resolution still shows. Re-extract with a smaller ' +
-        'pixel to measure harm',
+        `${maps.shape.rMax === maps.box >> 1 ? ', Nyquist' : ''}): a map without a harmful group cannot read better ` +
+        'than that shell, so harm shows only where leaving out as many random particles costs resolution, and no ' +
+        'group can rule its cause out here. Re-extract with a smaller pixel to measure what each group costs',
     });
   // A map of fewer particles reaches no further than the full one (a harmful group's removal past it is caught by
   // the check in measureWithout): finished to where that crossing sits at FINISH_CHECK of the cut.
@@ -347,7 +303,16 @@ export async function whatifAssemble(
   const shellWidthA = state.fullA ** 2 / (maps.box * maps.pixelSizeA);
   for (const [k, g] of plan.groups.entries()) {
     const { count, fraction } = membersOf(run, g);
-    const base = { id: g.id, name: g.name, rule: g.rule, basis: g.basis, cause: g.cause, particles: count, fraction };
+    const base = {
+      id: g.id,
+      name: g.name,
+      rule: g.rule,
+      basis: g.basis,
+      cause: g.cause,
+      rulesOut: g.rulesOut,
+      particles: count,
+      fraction,
+    };
     if (!measurable(run, g)) {
       results.push(notMeasured(base, fraction));
       continue;
@@ -377,6 +342,7 @@ export async function whatifAssemble(
       controlResolutionsA: controlA,
       effectA: e.effectA,
       removalCostA: e.removalCostA,
+      thresholdA: e.thresholdA,
       projectedResolutionA: null,
       verdict: e.verdict,
       why: e.why,
@@ -431,9 +397,12 @@ function halfTargets(half: Uint8Array, selected: Uint8Array): Int32Array {
 }
 
 /**
- * The full grids minus the grids of `removed`: the half maps without those particles, finished to the run's radius
- * and measured; finished again to the last shell should their crossing pass FINISH_CHECK of that radius (a map
- * better than the full one, where a harmful group was removed).
+ * The half maps without `removed`, finished to the run's radius and measured; finished again to the last shell
+ * should their crossing pass FINISH_CHECK of that radius (a map better than the full one, where a harmful group was
+ * removed). They are the full grids minus that set's grids (partial sums are linear) — or, when more is removed than
+ * kept, the rest inserted on its own, which is both fewer insertions and exact: a float32 sum minus most of its terms
+ * keeps their rounding residue, which the gridding weights blow up where few particles remain (a map of 17 particles
+ * as the difference of 300 and 283 was 25 % off the same 17 inserted directly).
  */
 async function mapsWithout(
   maps: ParticleMaps,
@@ -441,9 +410,28 @@ async function mapsWithout(
   removed: Uint8Array,
   progress: ProgressContext | undefined,
 ): Promise<{ measure: PairMeasure; maps: Volume[] }> {
-  // The removed particles' grids become the rest: full − removed, in place (no copy of the full grids).
-  const rest = await maps.insert(halfTargets(maps.half, removed), 2, progress);
-  rest.forEach((g, h) => g.takeFrom(full.grids[h]!));
+  let gone = 0;
+  let kept = 0;
+  for (let i = 0; i < removed.length; i++)
+    if (maps.half[i] === 1 || maps.half[i] === 2) {
+      if (removed[i]) gone++;
+      else kept++;
+    }
+  let rest: InsertionGrid[];
+  if (kept < gone) {
+    rest = await maps.insert(
+      halfTargets(
+        maps.half,
+        Uint8Array.from(removed, (x) => (x ? 0 : 1)),
+      ),
+      2,
+      progress,
+    );
+  } else {
+    // The removed particles' grids become the rest: full − removed, in place (no copy of the full grids).
+    rest = await maps.insert(halfTargets(maps.half, removed), 2, progress);
+    rest.forEach((g, h) => g.takeFrom(full.grids[h]!));
+  }
   const r = full.state.rWhatif;
   try {
     const v = await maps.finishAll(rest, r);
@@ -484,6 +472,7 @@ function notMeasured(
     | 'controlSpreadA'
     | 'effectA'
     | 'removalCostA'
+    | 'thresholdA'
     | 'projectedResolutionA'
     | 'verdict'
     | 'why'
@@ -499,6 +488,7 @@ function notMeasured(
     controlResolutionsA: [],
     effectA: null,
     removalCostA: null,
+    thresholdA: null,
     projectedResolutionA: null,
     verdict: 'too-small',
     why:

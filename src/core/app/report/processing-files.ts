@@ -194,10 +194,7 @@ export function pickingFromFiles(
     ctf?: CtfEstimate[] | null;
   },
 ): { reading: PickingReading | null; warnings: Warning[] } {
-  const sets = pickers.map((p) => ({
-    name: p.name,
-    picks: mergePicks(p.files.flatMap(picksOf)),
-  }));
+  const sets = pickerSets(pickers);
   if (opts.diameterA === null || opts.micrographPixelSizeA === null)
     return {
       reading: null,
@@ -244,6 +241,11 @@ export function pickingFromFiles(
 function picksOf(f: NamedBytes): MicrographPicks[] {
   const bytes = maybeGunzip(f.bytes, f.name);
   return isNpy(bytes) ? picksFromCryosparc(readNpy(bytes, f.name), f.name) : readPicks(f.name, decodeText(bytes));
+}
+
+/** Each picker's files read and merged per micrograph (what-if groups by picker). */
+export function pickerSets(pickers: PickerFiles[]): { name: string; picks: MicrographPicks[] }[] {
+  return pickers.map((p) => ({ name: p.name, picks: mergePicks(p.files.flatMap(picksOf)) }));
 }
 
 function mergePicks(list: MicrographPicks[]): MicrographPicks[] {

@@ -41,6 +41,9 @@ import {
   type ProcessingResults,
 } from './processing.js';
 import type { PreparedTiltSeries, TiltCtfJobInput } from '../jobs/tilt-ctf.js';
+import { mapOutputs, measuredAnalysis, withRebuiltMaps, type MeasuredPart, type MeasureInput } from './measured.js';
+import { withMeasuredEffects } from '../../diagnosis/measured.js';
+import type { WhatifResult } from '../../diagnosis/whatif-result.js';
 
 /** Everything `cryodx report` and the browser app accept; each analysis runs when its inputs are there. */
 export interface ReportJobInput extends ProcessingInputs {
@@ -68,6 +71,8 @@ export interface ReportJobInput extends ProcessingInputs {
   pae?: NamedBytes;
   /** What `--project` found: every file it used with its job and why, and what it could not use. */
   project?: { root: string; kind: string; used: InputUse[]; notes: Warning[] };
+  /** What each fix buys, measured on the particles' images (`report --measure`): ResLog and what-if maps. */
+  measure?: MeasureInput;
 }
 
 export interface ReportFigure {
@@ -100,6 +105,12 @@ const CAPTIONS: Record<string, string> = {
   classes: 'Class populations: classes holding real signal against junk / noise',
   picking: 'Two pickers compared micrograph by micrograph: picks both found, and those only one found',
   'tilt-defocus': 'Defocus of each tilt (the reported method and the other)',
+  reslog:
+    'ResLog: 1/d² of half maps rebuilt from random subsets against the particle count; the Rosenthal–Henderson ' +
+    'line and its predictions at 2×, 4× and 10× (95 % band); Nyquist dashed',
+  whatif:
+    'What each fix buys: the map without each flagged group (coloured by verdict) against maps without as many ' +
+    'random particles (grey ticks and range); the map of all particles dashed',
 };
 
 /** A figure's caption: the table's, or for figures whose content depends on the inputs, their own title. */
@@ -122,6 +133,19 @@ export async function reportJob(
 ): Promise<JobResult<ReportJobResult>> {
   checkInputs(inp);
   const symmetry = checkSymmetry(inp.symmetry ?? 'C1');
+  // --measure first: it reads the particle stacks (a missing one stops the run before anything else is spent), and
+  // the maps it rebuilds when none are given are the ones every map analysis then reads. It takes most of the bar.
+  const whole = progress;
+  let measured: MeasuredPart | null = null;
+  let rebuilt: JobOutput[] = [];
+  const measure = inp.measure;
+  if (measure) {
+    const r = await withRebuiltMaps({ ...inp, measure }, scaledProgress(whole, 0, 0.1), compute);
+    inp = r.input;
+    rebuilt = r.outputs;
+    measured = await measuredAnalysis({ ...inp, symmetry, measure }, scaledProgress(whole, 0.1, 0.7), compute);
+    progress = scaledProgress(whole, 0.8, 0.2);
+  }
   // Every part's warnings in the order its analysis ran; an optional input that cannot be read adds its own.
   const w: Warning[] = [...(inp.project?.notes ?? [])];
   const maps = inp.half1 && inp.half2 ? mapAnalyses(inp, progress, compute) : null;
@@ -180,8 +204,14 @@ export async function reportJob(
     ? optionalInput('the model', w, () => modelAnalysis(inp.model!, inp.pae ?? null, maps, compute))
     : null;
   w.push(...(model?.warnings ?? []));
-  progress?.report?.(0.9, 'report');
+  if (measured) {
+    w.push(...measured.warnings, ...sameMaps(maps, measured));
+    measured.outputs.push(...rebuilt, ...(maps ? mapOutputs(maps, rebuilt.length > 0) : []));
+  }
+  progress = whole;
+  progress?.report?.(0.96, 'report');
   return writeReport(inp, symmetry, {
+    measured,
     maps,
     orientations: orientations?.orientations ?? null,
     ctf,
@@ -200,6 +230,7 @@ export async function reportJob(
       ...(ctf?.figures ?? []),
       ...(tilt?.figures ?? []),
       ...(model?.figures ?? []),
+      ...(measured?.figures ?? []),
     ],
     warnings: w,
   });
@@ -207,6 +238,7 @@ export async function reportJob(
 
 /** The report's state once every analysis has run: named, typed parts (null where an input was not given). */
 interface ReportParts {
+  measured: MeasuredPart | null;
   maps: MapPart | null;
   orientations: OrientationResult | null;
   ctf: CtfPart | null;
@@ -265,8 +297,11 @@ async function writeReport(inp: ReportJobInput, symmetry: string, p: ReportParts
       picking: proc.picking,
       particleDiameterA: inp.particleDiameterA ?? p.maps?.maskDiameterA ?? null,
       model: p.model,
+      reslog: p.measured ? reslogEvidence(p.measured) : null,
     }),
   );
+  const whatif = p.measured?.section.whatif ?? null;
+  const ranked = whatif ? withMeasuredEffects(findings, whatif.groups, whatifContext(whatif)) : findings;
   const warnings = uniqueWarnings(p.warnings);
   const report = buildReport({
     version: inp.version,
@@ -283,7 +318,7 @@ async function writeReport(inp: ReportJobInput, symmetry: string, p: ReportParts
       ...processingInputNames(inp),
       ...(inp.project ? { project: inp.project.root, projectKind: inp.project.kind, used: inp.project.used } : {}),
     },
-    findings,
+    findings: ranked,
     postprocess: pp,
     anisotropy: p.maps?.anisotropy ?? null,
     orientations: p.orientations,
@@ -297,6 +332,7 @@ async function writeReport(inp: ReportJobInput, symmetry: string, p: ReportParts
     calibration: p.calibration,
     processing: processingSummary(proc),
     model: p.model,
+    measured: p.measured?.section ?? null,
     warnings,
   });
   const slices = p.maps?.slices ?? [];
@@ -307,6 +343,7 @@ async function writeReport(inp: ReportJobInput, symmetry: string, p: ReportParts
   const outputs: JobOutput[] = [
     { name: 'report.json', text: jsonText(report) },
     { name: 'report.html', text: html },
+    ...(p.measured?.outputs ?? []),
     ...figures.flatMap((f) => [
       { name: `figures/${f.name}.svg`, text: f.svg },
       { name: `figures/${f.name}.vl.json`, text: JSON.stringify(f.spec) },
@@ -314,4 +351,47 @@ async function writeReport(inp: ReportJobInput, symmetry: string, p: ReportParts
   ];
   const volumes = p.maps?.volumes ?? null;
   return { result: { report, figures, slices, volumes, html }, outputs, warnings };
+}
+
+function scaledProgress(p: ProgressContext | undefined, at: number, span: number): ProgressContext | undefined {
+  return p && { ...p, report: (f: number, l: string) => p.report?.(at + span * f, l) };
+}
+
+/** ResLog as the diagnosis's particle budget (the fit's own doubling gain); none at the sampling limit. */
+function reslogEvidence(m: MeasuredPart): {
+  particleLimited: boolean | null;
+  doublingGainA: number | null;
+  maps: number;
+} {
+  const r = m.section.reslog;
+  return {
+    particleLimited: r.samplingLimitedFrom !== null ? null : r.particleLimited,
+    doublingGainA: r.fit?.doublingGainA ?? null,
+    maps: r.points.reduce((a, p) => a + p.perRepeatA.length, 0),
+  };
+}
+
+function whatifContext(w: WhatifResult): Parameters<typeof withMeasuredEffects>[2] {
+  return {
+    fullA: w.full.resolutionInterpolatedA,
+    particles: w.full.particles,
+    samplingLimited: w.warnings.some((x) => x.code === 'whatif-sampling-limited'),
+  };
+}
+
+/** Half maps given beside --measure: the what-ifs describe maps rebuilt from the particles, said when those differ. */
+function sameMaps(maps: MapPart | null, m: MeasuredPart): Warning[] {
+  const w = m.section.whatif;
+  if (!maps || !w) return [];
+  const n = maps.volumes.n;
+  if (n === w.boxSize && Math.abs(maps.pixelSizeA / w.pixelSizeA - 1) < 0.005) return [];
+  return [
+    {
+      code: 'measure-other-maps',
+      message:
+        `the half maps given (${n} px at ${maps.pixelSizeA.toFixed(3)} Å) are not on the particles' grid ` +
+        `(${w.boxSize} px at ${w.pixelSizeA.toFixed(3)} Å): the measured section describes maps rebuilt from the ` +
+        'particles, the rest of the report the maps given',
+    },
+  ];
 }

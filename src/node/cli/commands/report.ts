@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { join } from 'node:path';
+import { stat } from 'node:fs/promises';
 import { reportJob, type ReportJobInput } from '../../../core/app/report/report.js';
 import { reportInput, type ReportFiles, type ReportOptions } from '../../../core/app/report/input.js';
 import type { MaskSpec } from '../../../core/app/inputs/maps.js';
@@ -11,7 +12,10 @@ import { readNamed, readNamedOptional, writeOutputs } from '../../job-io.js';
 import { processCompute } from '../../compute.js';
 import { terminalProgress } from '../../progress.js';
 import { printJson, warn } from '../output.js';
-import { addMaskOptions, finiteNumber, inputPaths, maskSpec, positiveNumber, type MaskFlags } from '../options.js';
+import { addMaskOptions, finiteNumber, inputPaths, maskSpec, num, positiveNumber, type MaskFlags } from '../options.js';
+import { InputError } from '../../files.js';
+import { InsertWorkers } from '../../parallel/insert-pool.js';
+import { FileImageSource } from '../../reconstruct/images.js';
 import { VERSION } from '../version.js';
 
 interface ReportFlags extends MaskFlags {
@@ -47,6 +51,11 @@ interface ReportFlags extends MaskFlags {
   micrographAngpix?: number;
   model?: string;
   pae?: string;
+  measure?: boolean;
+  controls: number;
+  repeats: number;
+  projectDir?: string;
+  maps?: boolean;
 }
 
 export function registerReport(program: Command): void {
@@ -123,13 +132,33 @@ export function registerReport(program: Command): void {
       'pixel size of the micrographs the picks are on',
       positiveNumber('--micrograph-angpix'),
     )
+    .option(
+      '--measure',
+      'measure what each fix buys on the particle images (ResLog and what-if reconstructions: minutes to hours)',
+    )
+    .option(
+      '--controls <n>',
+      'with --measure: random-removal draws per group',
+      num('--controls', { integer: true, min: 2, max: 20 }),
+      3,
+    )
+    .option(
+      '--repeats <n>',
+      'with --measure: random orders per ResLog size',
+      num('--repeats', { integer: true, min: 1, max: 20 }),
+      1,
+    )
+    .option('--project-dir <dir>', 'with --measure: the folder the particle image paths are relative to')
+    .option('--maps', 'with --measure: also write the full and each what-if map and measured/whatif.cxc (ChimeraX)')
     .option('--out <dir>', 'output folder', 'cryodx-report')
     .option('--json', 'print report.json to stdout as well')
     .addHelpText(
       'after',
       '\nExamples:\n  cryodx report --half1 run_half1_class001_unfil.mrc --half2 run_half2_class001_unfil.mrc ' +
         '--auto-mask --particles run_data.star --ctf CtfFind/job003/micrographs_ctf.star --out report/\n  cryodx ' +
-        'report --particles P3_J45_particles.cs --sym D2\n  cryodx report --project /data/relion_project --out report/',
+        'report --particles P3_J45_particles.cs --sym D2\n' +
+        '  cryodx report --project /data/relion_project --out report/\n' +
+        '  cryodx report --project /data/relion_project --measure --out report/',
     )
     .action(async (opts: ReportFlags) => {
       const files = await reportFiles(opts);
@@ -140,6 +169,8 @@ export function registerReport(program: Command): void {
         version: VERSION,
       });
       if (input.tiltSeries) input.fitTilts = (p) => fitTilts(p);
+      const engine = opts.measure ? await measureEngine(input, opts) : null;
+      if (engine) input.measure = engine.measure;
       const report = await runReportCommand(
         input,
         opts.out,
@@ -161,10 +192,49 @@ export function registerReport(program: Command): void {
           opts.model,
           opts.pae,
         ),
-      );
+      ).finally(() => engine?.close());
       if (opts.json) return printJson(report);
       printVerdict(report, opts.out);
     });
+}
+
+/**
+ * `--measure`: the particle stacks read from disk (relative to --project-dir, the project, the working directory or
+ * the STAR's folder, as `cryodx reconstruct` resolves them) and inserted on worker threads kept for every pass.
+ */
+async function measureEngine(
+  input: ReportJobInput,
+  opts: ReportFlags,
+): Promise<{ measure: NonNullable<ReportJobInput['measure']>; close: () => Promise<void> }> {
+  if (!input.particles)
+    throw new InputError(
+      '--measure needs the refinement’s particles: give --particles, or --project with a refinement',
+    );
+  let starPath = opts.particles ?? input.particles.name;
+  let projectDir = opts.projectDir;
+  if (!opts.particles && opts.project) {
+    if (!(await stat(opts.project)).isDirectory())
+      throw new InputError(
+        `--measure reads the particle stacks from the project folder; ${opts.project} is a zip: unzip it and give ` +
+          'the folder',
+      );
+    starPath = join(opts.project, input.particles.name);
+    projectDir ??= opts.project;
+  }
+  const images = new FileImageSource(starPath, projectDir);
+  const workers = new InsertWorkers();
+  return {
+    measure: {
+      images,
+      inserterFor: workers.inserterFor,
+      controls: opts.controls,
+      repeats: opts.repeats,
+      ...(opts.maps ? { writeMaps: true } : {}),
+    },
+    close: async () => {
+      await Promise.all([images.close(), workers.close()]);
+    },
+  };
 }
 
 function collect(v: string, list: string[]): string[] {

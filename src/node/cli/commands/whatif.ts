@@ -17,7 +17,8 @@ import { RLN } from '../../../core/io/star/labels.js';
 import { addExecutorOptions, type ExecutorFlags } from '../../executor/index.js';
 import { InputError } from '../../files.js';
 import type { JobResult } from '../../../core/app/job.js';
-import { readNamedOptional, writeOutputs } from '../../job-io.js';
+import { readNamed, readNamedOptional, writeOutputs } from '../../job-io.js';
+import { pickerFiles } from '../../project.js';
 import { withParticleEngine, type ParticleEngine } from '../../reconstruct/engine.js';
 import {
   particleInputs,
@@ -31,6 +32,9 @@ import { addMaskOptions, num, positiveNumber } from '../options.js';
 
 interface WhatifFlags extends ParticleFlags, MicrographFlags, ExecutorFlags {
   exclude: string[];
+  picks: string[];
+  particleDiameterA?: number;
+  micrographAngpix?: number;
   metadata: boolean;
   controls: number;
   seed: number;
@@ -64,6 +68,22 @@ export function registerWhatif(program: Command): void {
       `a group of your own, e.g. '${RLN.defocusU}>25000' or '${RLN.opticsGroup}==2'; repeat`,
       (v: string, acc: string[]) => [...acc, v],
       [],
+    )
+    .option(
+      '--picks <dir|file>',
+      'one picker’s coordinates (repeat for a second picker): the particles only one picker found, as groups',
+      (v: string, acc: string[]) => [...acc, v],
+      [],
+    )
+    .option(
+      '--particle-diameter-a <A>',
+      'particle size in Å (picks matched within a quarter of it)',
+      positiveNumber('--particle-diameter-a'),
+    )
+    .option(
+      '--micrograph-angpix <A>',
+      'pixel size of the micrographs the picks are on',
+      positiveNumber('--micrograph-angpix'),
     )
     .option('--no-metadata', 'no groups from the particle STAR’s own columns (defocus, astigmatism, optics, pMax)')
     .option(
@@ -118,7 +138,13 @@ function hidden(cmd: Command, flags: string, description: string) {
 /** The job's input but for the engine's part (images, workers). */
 async function jobInput(found: ParticleInputs, opts: WhatifFlags): Promise<Omit<WhatifJobInput, 'images'>> {
   const reslog = await readNamedOptional(opts.reslog);
+  const picks = await Promise.all(
+    opts.picks.map(async (p) => ({ name: p, files: await Promise.all((await pickerFiles(p)).map(readNamed)) })),
+  );
   return {
+    ...(picks.length ? { picks } : {}),
+    particleDiameterA: opts.particleDiameterA ?? null,
+    micrographPixelSizeA: opts.micrographAngpix ?? null,
     particles: found.particles,
     symmetry: found.symmetry,
     mask: found.mask,
@@ -171,6 +197,9 @@ function passOn(o: WhatifFlags): string[] {
     ...flag('--motion', o.motion),
     ...flag('--classes', o.classes),
     ...o.exclude.flatMap((r) => ['--exclude', r]),
+    ...o.picks.flatMap((p) => ['--picks', p]),
+    ...flag('--particle-diameter-a', o.particleDiameterA),
+    ...flag('--micrograph-angpix', o.micrographAngpix),
     ...(o.metadata ? [] : ['--no-metadata']),
     ...flag('--controls', o.controls),
     ...flag('--seed', o.seed),
