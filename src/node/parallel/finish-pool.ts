@@ -2,6 +2,7 @@ import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import type { GridFinisher } from '../../core/app/jobs/particle-maps.js';
 import type { InsertionGrid } from '../../core/analysis/reconstruct/grid.js';
+import { SPARE_BYTES } from './insert-pool.js';
 import { threadsFor, workerScript } from './jobs.js';
 
 type Reply =
@@ -67,6 +68,7 @@ export class FinishWorkers {
           if (r.ok) {
             this.spare.push(r.data, r.weight);
             this.spare.splice(0, Math.max(0, this.spare.length - 4));
+            while (this.spare.reduce((n, a) => n + a.byteLength, 0) > SPARE_BYTES) this.spare.shift();
             resolve(r.map);
           } else reject(new Error(r.message));
         };

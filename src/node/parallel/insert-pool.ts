@@ -1,3 +1,4 @@
+import { totalmem } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { setFlagsFromString } from 'node:v8';
 import type { Inserter } from '../../core/app/jobs/reconstruct.js';
@@ -58,7 +59,9 @@ export class InsertWorkers {
 
   private readonly pool: ArrayPool = {
     give: (a) => {
-      if (a.data.length && this.spare.length < 2 * this.threads) this.spare.push(a);
+      const held = this.spare.reduce((n, x) => n + x.data.byteLength + x.weight.byteLength, 0);
+      const size = a.data.byteLength + a.weight.byteLength;
+      if (size && this.spare.length < 2 * this.threads && held + size <= SPARE_BYTES) this.spare.push(a);
     },
     take: (data, weight) => {
       const i = this.spare.findIndex((a) => a.data.length === data && a.weight.length === weight);
@@ -76,6 +79,9 @@ function spawn(file: string, threads: number): Worker[] {
   setFlagsFromString('--no-concurrent-recompilation');
   return Array.from({ length: threads }, () => new Worker(file));
 }
+
+/** At most this much memory in kept arrays (a quarter of the machine's), beyond it arrays are left to the GC. */
+export const SPARE_BYTES = totalmem() / 4;
 
 interface GridArrays {
   data: Float32Array;
