@@ -36,12 +36,16 @@ export interface MeasuredContext {
   particles: number;
   /** The full map reached the last shell its box holds: no group can show harm or rule anything out. */
   samplingLimited: boolean;
+  /** Groups judged in the run (each at 95 %): the chance that one of them reads harmful by chance grows with it. */
+  judged?: number;
 }
 
 /** A group could have shown harm half its size: what losing as many random particles costs, against the interval. */
 const POWER_FACTOR = 2;
 
 export function withMeasuredEffects(findings: Finding[], groups: MeasuredGroup[], ctx: MeasuredContext): Finding[] {
+  const judged = groups.filter((g) => g.verdict !== 'too-small').length;
+  ctx = { ...ctx, judged };
   return rankFindings(
     findings.map((f) => {
       const mine = groups.filter((g) => g.cause === f.cause);
@@ -90,7 +94,11 @@ function groupEvidence(g: MeasuredGroup, ctx: MeasuredContext, rulesOut: boolean
   const pct = `${(100 * g.fraction).toFixed(0)} %`;
   const note =
     g.verdict === 'harmful'
-      ? `the map without it beats random sets of as many beyond their 95 % prediction interval (${fmt(ctx.fullA)} Å)`
+      ? `the map without it beats random sets of as many beyond their 95 % prediction interval (${fmt(ctx.fullA)} Å)` +
+        ((ctx.judged ?? 1) > 1
+          ? `; one of ${ctx.judged} groups judged, each past its interval on this side 2.5 % of the time by chance: ` +
+            `one of them reads harmful by chance ${(100 * (1 - 0.975 ** ctx.judged!)).toFixed(0)} % of the time`
+          : '')
       : !g.rulesOut
         ? 'the group shares the cause but is not the population its finding flags: it can show harm, not rule it out'
         : ctx.samplingLimited
