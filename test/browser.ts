@@ -94,3 +94,36 @@ export function jsonDifferences(a: unknown, b: unknown, rel: number, path = '$')
   }
   return a === b ? [] : [`${path}: ${JSON.stringify(a)} vs ${JSON.stringify(b)}`];
 }
+
+/**
+ * The app served on localhost and opened in a watched page that may fetch nothing but the app itself; `run` drives
+ * it, then page and server are closed. Returns what the page logged as errors and every request it tried elsewhere.
+ */
+export async function withOfflineApp(
+  run: (page: Page) => Promise<void>,
+): Promise<{ errors: string[]; requests: string[] }> {
+  const { serveApp, webRoot } = await import('../src/node/serve.js');
+  const { server, url } = await serveApp(webRoot(), 0, '127.0.0.1');
+  const browser = await launchChromium();
+  try {
+    const { page, errors, requests } = await watchedPage(browser, (u) => u.startsWith(url) || /^(blob|data):/.test(u));
+    await page.goto(url);
+    await run(page);
+    return { errors, requests };
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}
+
+/** Waits for the run's report.json (or an error in the status line); returns the status line. */
+export async function waitForResult(page: Page, timeoutMs: number): Promise<string> {
+  await page.waitForFunction(
+    () =>
+      (document.querySelector('[data-testid=result-json]')?.textContent ?? '').length > 10 ||
+      /^error/.test(document.querySelector('[data-testid=status]')?.textContent ?? ''),
+    null,
+    { timeout: timeoutMs },
+  );
+  return (await page.locator('[data-testid=status]').textContent()) ?? '';
+}

@@ -160,7 +160,7 @@ export function evidenceFrom(r: AnalysisResults): DiagnosisInput {
       particleLimited: rl.particleLimited,
       gainFromDoublingA: rl.doublingGainA,
       from: 'reslog',
-      refinements: rl.maps,
+      maps: rl.maps,
     };
   } else if (fit) {
     dx.budget = {

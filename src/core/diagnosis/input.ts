@@ -31,7 +31,8 @@ export interface DiagnosisInput {
   };
   locres?: { medianA: number; coreA: number; peripheryA: number; worseRegions: number };
   /**
-   * From refinements of different sizes ('fit') or from one map's B ('single-map', a lower bound on what more data
+   * From refinements of different sizes ('fit'), ResLog's subsets of one refinement ('reslog': a lower bound, the
+   * angles refined on all) or from one map's B ('single-map', a lower bound on what more data
    * buys).
    */
   budget?: {
@@ -39,6 +40,8 @@ export interface DiagnosisInput {
     gainFromDoublingA: number;
     from: 'fit' | 'reslog' | 'single-map';
     refinements?: number;
+    /** ResLog: the half-map pairs the fit went through. */
+    maps?: number;
   };
   ctf?: {
     /** Fits whose numbers cannot be used; the other fields come from the rest. */

@@ -386,7 +386,7 @@ export function particles(i: DiagnosisInput): Finding {
     2,
     b.from === 'fit'
       ? basis(b.refinements ?? 2, 'refinements')
-      : basis(b.from === 'reslog' ? (b.refinements ?? 2) : 1, 'maps'),
+      : basis(b.from === 'reslog' ? (b.maps ?? 2) : 1, 'maps'),
     b.from === 'fit'
       ? measured('a Rosenthal–Henderson fit over refinements of different sizes')
       : b.from === 'reslog'

@@ -8,6 +8,17 @@ export function asBytes(input: ArrayBuffer | ArrayBufferView): Uint8Array {
   return new Uint8Array(input);
 }
 
+/** Parts one after the other in one array (a file written in parts, read back whole). */
+export function concatBytes(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
 export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }

@@ -1,3 +1,4 @@
+import { concatBytes } from '../io/bytes.js';
 import { crc32, zlibCompress, type Codec } from '../io/compression.js';
 import { quantiles } from '../util/stats.js';
 
@@ -32,13 +33,7 @@ export function encodeGreyPng(pixels: Uint8Array, width: number, height: number,
     chunk('IDAT', zlibCompress(raw, codec)),
     chunk('IEND', new Uint8Array(0)),
   ];
-  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 /**

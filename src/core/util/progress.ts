@@ -7,6 +7,19 @@ export interface ProgressContext {
   signal?: AbortSignal;
 }
 
+/**
+ * A part of a job as its own job: its fractions 0…1 land in [at, at + span] of the whole, its labels prefixed with
+ * `what` when given (the cancel signal passes through).
+ */
+export function subProgress(
+  p: ProgressContext | undefined,
+  at: number,
+  span: number,
+  what?: string,
+): ProgressContext | undefined {
+  return p && { ...p, report: (f: number, l: string) => p.report?.(at + span * f, what ? `${what}: ${l}` : l) };
+}
+
 export class CancelledError extends Error {
   constructor() {
     super('cancelled');

@@ -27,32 +27,43 @@ export interface StackPlace {
   projectFlag?: string;
 }
 
+/** The stacks and the worker threads, for a command that draws its own progress (report --measure). */
+export function openParticleEngine(place: StackPlace): {
+  input: ParticleEngine['input'];
+  images: FileImageSource;
+  close: () => Promise<void>;
+} {
+  const images = new FileImageSource(place.particlesPath, place.projectDir, place.projectFlag);
+  const inserters = new InsertWorkers();
+  const finishers = new FinishWorkers(simdFromEnv());
+  const finisher = finishers.finisher;
+  return {
+    input: {
+      images,
+      inserterFor: inserters.inserterFor,
+      recycle: inserters.recycle,
+      ...(finisher ? { finisher } : {}),
+    },
+    images,
+    close: async () => {
+      await Promise.all([images.close(), inserters.close(), finishers.close()]);
+    },
+  };
+}
+
 export async function withParticleEngine<T>(
   place: StackPlace,
   title: string,
   run: (engine: ParticleEngine) => Promise<T>,
 ): Promise<{ value: T; stacks: string | null }> {
-  const images = new FileImageSource(place.particlesPath, place.projectDir, place.projectFlag);
+  const engine = openParticleEngine(place);
   const compute = await processCompute();
   const progress = terminalProgress(title);
-  const inserters = new InsertWorkers();
-  const finishers = new FinishWorkers(simdFromEnv());
-  const finisher = finishers.finisher;
   try {
-    const value = await run({
-      input: {
-        images,
-        inserterFor: inserters.inserterFor,
-        recycle: inserters.recycle,
-        ...(finisher ? { finisher } : {}),
-      },
-      images,
-      compute,
-      progress: progress.ctx,
-    });
-    return { value, stacks: images.summary() };
+    const value = await run({ input: engine.input, images: engine.images, compute, progress: progress.ctx });
+    return { value, stacks: engine.images.summary() };
   } finally {
     progress.stop();
-    await Promise.all([images.close(), inserters.close(), finishers.close()]);
+    await engine.close();
   }
 }

@@ -20,6 +20,25 @@ export interface ParticleFlags extends MaskFlags {
   projectDir?: string;
 }
 
+/** A flag and its value as typed again for a staged run's tasks (nothing when not given). */
+export function flagArgs(name: string, v: string | number | undefined): string[] {
+  return v === undefined ? [] : [name, String(v)];
+}
+
+/** The particle, project and mask flags as a staged run passes them on to its tasks. */
+export function particleFlagArgs(o: ParticleFlags): string[] {
+  return [
+    ...flagArgs('--sym', o.sym),
+    ...flagArgs('--project', o.project),
+    ...flagArgs('--project-dir', o.projectDir),
+    ...flagArgs('--mask', o.mask),
+    ...(o.autoMask ? ['--auto-mask'] : []),
+    ...flagArgs('--mask-threshold', o.maskThreshold),
+    ...flagArgs('--sphere-radius', o.sphereRadius),
+    ...(o.sphereRadius !== undefined ? flagArgs('--sphere-edge', o.sphereEdge) : []),
+  ];
+}
+
 /** whatif's per-micrograph and classification files (reslog reads none). */
 export interface MicrographFlags {
   ctf?: string;

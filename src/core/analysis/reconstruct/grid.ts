@@ -77,7 +77,7 @@ export class InsertionGrid {
   subtract(other: InsertionGrid): void {
     if (other.nx !== this.nx || other.ny !== this.ny || other.oriSize !== this.oriSize)
       throw new RangeError('cannot subtract grids of different shapes');
-    subtractGrid(this.data, this.weight, other.data, other.weight);
+    gridDifference(this.data, this.weight, this.data, this.weight, other.data, other.weight);
     this.particles -= other.particles;
   }
 
@@ -88,7 +88,7 @@ export class InsertionGrid {
   takeFrom(whole: InsertionGrid): void {
     if (whole.nx !== this.nx || whole.ny !== this.ny || whole.oriSize !== this.oriSize)
       throw new RangeError('cannot take grids of different shapes');
-    differenceInto(this.data, this.weight, whole.data, whole.weight);
+    gridDifference(this.data, this.weight, whole.data, whole.weight, this.data, this.weight);
     this.particles = whole.particles - this.particles;
   }
 
@@ -316,37 +316,27 @@ export class InsertionGrid {
  */
 export const SUBTRACTION_RESIDUE = 1e-6;
 
-/** (data, weight) −= (oData, oWeight), residue voxels emptied (SUBTRACTION_RESIDUE). */
-function subtractGrid(data: Float32Array, weight: Float32Array, oData: Float32Array, oWeight: Float32Array): void {
+/**
+ * (data, weight) = (aData, aWeight) − (bData, bWeight), residue voxels emptied (SUBTRACTION_RESIDUE); the output
+ * may be either input (each voxel is read before it is written).
+ */
+function gridDifference(
+  data: Float32Array,
+  weight: Float32Array,
+  aData: Float32Array,
+  aWeight: Float32Array,
+  bData: Float32Array,
+  bWeight: Float32Array,
+): void {
   for (let i = 0; i < weight.length; i++) {
-    const w0 = weight[i]!;
-    const w = w0 - oWeight[i]!;
-    if (w <= SUBTRACTION_RESIDUE * w0) {
-      weight[i] = 0;
-      data[2 * i] = 0;
-      data[2 * i + 1] = 0;
-    } else {
-      weight[i] = w;
-      data[2 * i]! -= oData[2 * i]!;
-      data[2 * i + 1]! -= oData[2 * i + 1]!;
-    }
-  }
-}
-
-/** (data, weight) = (wData, wWeight) − (data, weight), residue voxels emptied as subtractGrid empties them. */
-function differenceInto(data: Float32Array, weight: Float32Array, wData: Float32Array, wWeight: Float32Array): void {
-  for (let i = 0; i < weight.length; i++) {
-    const w0 = wWeight[i]!;
-    const w = w0 - weight[i]!;
-    if (w <= SUBTRACTION_RESIDUE * w0) {
-      weight[i] = 0;
-      data[2 * i] = 0;
-      data[2 * i + 1] = 0;
-    } else {
-      weight[i] = w;
-      data[2 * i] = wData[2 * i]! - data[2 * i]!;
-      data[2 * i + 1] = wData[2 * i + 1]! - data[2 * i + 1]!;
-    }
+    const w0 = aWeight[i]!;
+    const w = w0 - bWeight[i]!;
+    const re = aData[2 * i]! - bData[2 * i]!;
+    const im = aData[2 * i + 1]! - bData[2 * i + 1]!;
+    const empty = w <= SUBTRACTION_RESIDUE * w0;
+    weight[i] = empty ? 0 : w;
+    data[2 * i] = empty ? 0 : re;
+    data[2 * i + 1] = empty ? 0 : im;
   }
 }
 

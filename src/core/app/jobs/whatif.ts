@@ -1,18 +1,16 @@
 import { cheapestRadius, FINISH_CHECK, lastShellRadius } from '../../analysis/reconstruct/grid-fsc.js';
 import type { InsertionGrid } from '../../analysis/reconstruct/grid.js';
-import { fitBudget } from '../../analysis/budget/budget.js';
 import { parseRule, type ParticleGroup } from '../../diagnosis/whatif-groups.js';
 import { gatherGroups } from './whatif-groups.js';
+import { reachItems, slopeOf, type CleanMaps } from './whatif-reach.js';
 import type { PickerFiles } from '../report/processing-files.js';
 import { shuffledHalves } from '../../analysis/whatif/subsets.js';
 import { groupEffect, MIN_GROUP_FRACTION, projectToCount } from '../../diagnosis/whatif-verdict.js';
 import type { GroupResult, MeasuredMaps, ReachItem, WhatifResult } from '../../diagnosis/whatif-result.js';
-import { CAUSES } from '../../diagnosis/causes.js';
 import { InputError, type Warning } from '../../errors.js';
-import { decodeText } from '../../io/bytes.js';
 import { writeMrc } from '../../io/mrc/write.js';
 import { createVolume, type Volume } from '../../model/volume.js';
-import type { ProgressContext } from '../../util/progress.js';
+import { subProgress, type ProgressContext } from '../../util/progress.js';
 import { jsonText, uniqueWarnings, type JobOutput, type JobResult, type NamedBytes } from '../job.js';
 import { derivedMap } from '../../model/checked-map.js';
 import type { Compute } from '../../parallel/compute.js';
@@ -68,7 +66,7 @@ export async function whatifJob(
   const t0 = Date.now();
   const run = await openWhatif(inp, compute);
   progress?.report?.(0, 'inserting every particle');
-  const full = await whatifFull(run, scaled(progress, 0, 0.3, 'all particles'));
+  const full = await whatifFull(run, subProgress(progress, 0, 0.3, 'all particles'));
   const plan = whatifPlan(run, full.state);
   const results: WhatifUnitResult[] = [];
   for (const [i, u] of plan.units.entries()) {
@@ -82,7 +80,7 @@ export async function whatifJob(
         full,
         plan,
         i,
-        scaled(progress, 0.3 + (0.6 * i) / plan.units.length, 0.6 / plan.units.length, label),
+        subProgress(progress, 0.3 + (0.6 * i) / plan.units.length, 0.6 / plan.units.length, label),
       ),
     );
   }
@@ -355,10 +353,14 @@ export async function whatifAssemble(
       if (r.resolutionWithoutA !== null)
         r.projectedResolutionA = projectToCount(r.resolutionWithoutA, run.total - r.particles, run.total, slope.value);
   const lastShellA = (maps.box * maps.pixelSizeA) / maps.shape.rMax;
-  const reach = capAtLastShell(
-    await reachOf(run, full, plan.groups, results, state.fullA, state.first.bfactorA2, slope),
+  const reach = reachItems({
+    fullA: state.fullA,
+    particles: run.total,
+    bfactorA2: state.first.bfactorA2,
+    slope,
+    clean: await withoutHarmful(run, full, plan.groups, results),
     lastShellA,
-  );
+  });
   const result: WhatifResult = {
     full: {
       particles: run.total,
@@ -380,10 +382,6 @@ export async function whatifAssemble(
   outputs.push({ name: 'whatif.json', text: jsonText(result) });
   if (run.inp.writeMaps) outputs.push({ name: 'whatif.cxc', text: chimeraScript(outputs) });
   return { result, outputs, warnings: result.warnings };
-}
-
-function scaled(p: ProgressContext | undefined, at: number, span: number, what: string): ProgressContext | undefined {
-  return p && { ...p, report: (f: number, l: string) => p.report?.(at + span * f, `${what}: ${l}`) };
 }
 
 /** The resolution what-ifs compare: the 0.143 crossing interpolated between shells (finer than whole shells). */
@@ -499,146 +497,26 @@ function notMeasured(
   };
 }
 
-/**
- * The ResLog slope a (1/d² = a·ln N + b): from a reslog.json of these particles, else from the controls (maps of
- * N − n random particles) and the full map — a short ResLog that costs nothing extra.
- */
-function slopeOf(
-  reslog: NamedBytes | undefined,
-  total: number,
-  fullA: number,
-  groups: GroupResult[],
-  warnings: Warning[],
-): WhatifResult['slope'] {
-  if (reslog) {
-    const r = JSON.parse(decodeText(reslog.bytes)) as {
-      fit?: { slope?: number; slopeStdError?: number | null } | null;
-    };
-    if (typeof r.fit?.slope !== 'number' || !(r.fit.slope > 0))
-      throw new InputError(
-        `${reslog.name}: no positive ResLog slope (fit.slope) in it; give a reslog.json from cryodx reslog`,
-      );
-    return { value: r.fit.slope, standardError: r.fit.slopeStdError ?? null, from: 'reslog' };
-  }
-  const points = [
-    { particles: total, resolutionA: fullA },
-    ...groups
-      .filter((g) => g.controlResolutionA !== null)
-      .map((g) => ({ particles: total - g.particles, resolutionA: g.controlResolutionA! })),
-  ];
-  if (new Set(points.map((p) => p.particles)).size < 2) {
-    warnings.push({
-      code: 'whatif-no-slope',
-      message: 'no ResLog slope (give --reslog reslog.json): results are not projected back to the full particle count',
-    });
-    return null;
-  }
-  const fit = fitBudget(points);
-  if (!(fit.slope > 0)) {
-    warnings.push({
-      code: 'whatif-no-slope',
-      message:
-        'the controls do not get worse with fewer particles: no slope to project with (give --reslog reslog.json)',
-    });
-    return null;
-  }
-  return { value: fit.slope, standardError: fit.slopeStdError, from: 'controls' };
-}
-
-/**
- * What is within reach: (a) without every group measured harmful (rebuilt: measured), (b) twice the particles
- * (ResLog slope: projected), (c) both; and seed 000's typical ΔB for causes particle removal cannot test.
- */
-async function reachOf(
+/** (a) of what is within reach: the half maps without every group measured harmful, rebuilt and measured. */
+async function withoutHarmful(
   run: WhatifRun,
   full: WhatifFull,
   groups: ParticleGroup[],
   results: GroupResult[],
-  fullA: number,
-  bfactorA2: number | null,
-  slope: WhatifResult['slope'],
-): Promise<ReachItem[]> {
-  const { maps, inHalves, total } = run;
-  const out: ReachItem[] = [];
+): Promise<CleanMaps | null> {
   const harmful = results.filter((r) => r.verdict === 'harmful');
-  let cleanA: number | null = null;
-  let cleanCount = total;
-  if (harmful.length) {
-    const union = new Uint8Array(inHalves.length);
-    for (const r of harmful) {
-      const g = groups.find((x) => x.id === r.id)!;
-      g.members.forEach((m, i) => (union[i] = union[i]! | (m & inHalves[i]!)));
-    }
-    cleanCount = total - union.reduce((a, b) => a + b, 0);
-    const m = await mapsWithout(maps, full, union, undefined);
-    cleanA = interpolated(m.measure);
-    out.push({
-      what: `without the harmful groups (${harmful.map((h) => h.name).join(', ')})`,
-      resolutionA: cleanA,
-      bandA: null,
-      kind: 'measured',
-      basis: `half maps rebuilt from the ${cleanCount} remaining particles`,
-    });
+  if (!harmful.length) return null;
+  const union = new Uint8Array(run.inHalves.length);
+  for (const r of harmful) {
+    const g = groups.find((x) => x.id === r.id)!;
+    g.members.forEach((m, i) => (union[i] = union[i]! | (m & run.inHalves[i]!)));
   }
-  const band = (d: number, factor: number): [number | null, number | null] | null => {
-    if (!slope?.standardError) return null;
-    const at = (a: number): number | null => {
-      const inv = 1 / d ** 2 + a * Math.log(factor);
-      return inv > 0 ? 1 / Math.sqrt(inv) : null;
-    };
-    return [at(slope.value + 2 * slope.standardError), at(Math.max(0, slope.value - 2 * slope.standardError))];
+  const m = await mapsWithout(run.maps, full, union, undefined);
+  return {
+    resolutionA: interpolated(m.measure),
+    particles: run.total - union.reduce((a, b) => a + b, 0),
+    names: harmful.map((h) => h.name),
   };
-  if (slope) {
-    out.push({
-      what: 'twice the particles (as good as today’s)',
-      resolutionA: projectToCount(fullA, total, 2 * total, slope.value),
-      bandA: band(fullA, 2),
-      kind: 'projected',
-      basis:
-        `ResLog slope ${slope.value.toPrecision(3)} Å⁻² per ln N ` +
-        `(${slope.from === 'reslog' ? 'from reslog.json' : 'from the controls and the full map'})`,
-    });
-    if (cleanA !== null)
-      out.push({
-        what: 'both: harmful groups removed and twice the remaining particles',
-        resolutionA: projectToCount(cleanA, cleanCount, 2 * cleanCount, slope.value),
-        bandA: band(cleanA, 2),
-        kind: 'projected',
-        basis: 'the measured map without the harmful groups, projected with the ResLog slope',
-      });
-  }
-  const overallB = slope ? 2 / slope.value : bfactorA2 !== null ? Math.abs(bfactorA2) : null;
-  for (const id of ['1a-compositional', '1b-conformational', '4-motion-damage'] as const) {
-    const c = CAUSES[id];
-    if (!c.typicalBCostA2 || overallB === null) continue;
-    const [lo, hi] = c.typicalBCostA2;
-    // Rosenthal–Henderson at a fixed N: 1/d² scales as 1/B, so lowering B by ΔB gives 1/d² · B/(B − ΔB).
-    const at = (db: number): number | null => (db < overallB ? fullA * Math.sqrt((overallB - db) / overallB) : null);
-    out.push({
-      what: `${c.title}: if it were fixed (typical ΔB ${lo}–${hi} Å²)`,
-      resolutionA: at((lo + hi) / 2),
-      bandA: [at(hi), at(lo)],
-      kind: 'typical',
-      basis: `seed 000's typical ΔB, not measured on these particles; overall B ${overallB.toFixed(0)} Å²`,
-    });
-  }
-  return out;
-}
-
-/** Nothing within reach is finer than the last shell the maps hold: the pixel limits it, not the fix. */
-function capAtLastShell(items: ReachItem[], lastShellA: number): ReachItem[] {
-  const cap = (d: number | null): number | null => (d !== null && d < lastShellA ? null : d);
-  return items.map((x) => {
-    const beyond = x.resolutionA !== null && x.resolutionA < lastShellA;
-    return {
-      ...x,
-      resolutionA: cap(x.resolutionA),
-      bandA: x.bandA ? [cap(x.bandA[0]), cap(x.bandA[1])] : null,
-      basis: beyond
-        ? `${x.basis}; beyond the last shell the maps hold (${lastShellA.toFixed(2)} Å): a finer pixel first`
-        : x.basis,
-    };
-  });
 }
 
 /** The average of a pair of half maps, as a file. */

@@ -1,3 +1,4 @@
+import { concatBytes } from '../../io/bytes.js';
 import type { ImageSource } from '../../analysis/reconstruct/stream.js';
 import { FormatError, InputError, type Warning } from '../../errors.js';
 import { RLN } from '../../io/star/labels.js';
@@ -5,7 +6,7 @@ import { readStar } from '../../io/star/read.js';
 import { reslogSpec, whatifSpec } from '../../report/figures/whatif.js';
 import type { MeasuredSection } from '../../report/report.js';
 import type { Compute } from '../../parallel/compute.js';
-import type { ProgressContext } from '../../util/progress.js';
+import { subProgress, type ProgressContext } from '../../util/progress.js';
 import type { JobOutput, NamedBytes } from '../job.js';
 import type { MaskSpec } from '../inputs/maps.js';
 import { writeMrcParts } from '../../io/mrc/write.js';
@@ -16,6 +17,7 @@ import { withRebuiltHalves } from './input.js';
 import type { MapPart } from './analyses.js';
 import { whatifJob } from '../jobs/whatif.js';
 import type { Inserter } from '../jobs/reconstruct.js';
+import type { ParticleMapsInput } from '../jobs/particle-maps.js';
 import type { FigureSpec } from './analyses.js';
 import type { ReportJobInput } from './report.js';
 
@@ -27,8 +29,10 @@ import type { ReportJobInput } from './report.js';
 export interface MeasureInput {
   /** Where the particle stacks are read from (a folder on disk, the dropped project). */
   images: ImageSource;
-  /** A fresh inserter per pass (worker threads in the CLI). */
+  /** Worker threads in the CLI (a fresh inserter per pass, grids handed back, pairs finished side by side). */
   inserterFor?: (particles: number) => Inserter | null;
+  recycle?: ParticleMapsInput['recycle'];
+  finisher?: ParticleMapsInput['finisher'];
   /** Random-removal draws per group (default 3). */
   controls?: number;
   /** Random orders per ResLog size (default 1 here: the controls already give the what-ifs their spread). */
@@ -61,10 +65,16 @@ export async function measuredAnalysis(
     mask,
     pixelSizeA: inp.pixelSizeA ?? null,
     ...(m.inserterFor ? { inserterFor: m.inserterFor } : {}),
+    ...(m.recycle ? { recycle: m.recycle } : {}),
+    ...(m.finisher ? { finisher: m.finisher } : {}),
     ...(m.seed !== undefined ? { seed: m.seed } : {}),
   };
   const t0 = Date.now();
-  const reslog = await reslogJob({ ...common, repeats: m.repeats ?? 1 }, part(progress, 0, 0.35, 'ResLog'), compute);
+  const reslog = await reslogJob(
+    { ...common, repeats: m.repeats ?? 1 },
+    subProgress(progress, 0, 0.35, 'ResLog'),
+    compute,
+  );
   const reslogFile = reslog.outputs.find((o) => o.name === 'reslog.json')!;
   const files = groupFiles(inp);
   const warnings: Warning[] = [...reslog.warnings];
@@ -80,7 +90,7 @@ export async function measuredAnalysis(
       ...(m.controls !== undefined ? { controls: m.controls } : {}),
       ...(m.writeMaps ? { writeMaps: true } : {}),
     },
-    part(progress, 0.35, 0.65, 'what-if'),
+    subProgress(progress, 0.35, 0.65, 'what-if'),
     compute,
   ).catch((e: unknown) => {
     if (!(e instanceof InputError || e instanceof FormatError)) throw e;
@@ -159,10 +169,6 @@ function named(o: JobOutput): NamedBytes {
   return { name: o.name, bytes: new TextEncoder().encode(o.text) };
 }
 
-function part(p: ProgressContext | undefined, at: number, span: number, what: string): ProgressContext | undefined {
-  return p && { ...p, report: (f: number, l: string) => p.report?.(at + span * f, `${what}: ${l}`) };
-}
-
 /**
  * Without half maps, `--measure` rebuilds them from the particles first (as `cryodx reconstruct` does), so the
  * report's map analyses (FSC, B, anisotropy, local resolution, the FSC at Nyquist) run on the same maps the
@@ -184,13 +190,13 @@ export async function withRebuiltMaps(
       pixelSizeA: inp.pixelSizeA ?? null,
       ...(inserter ? { inserter } : {}),
     },
-    part(progress, 0, 1, 'rebuilding the half maps'),
+    subProgress(progress, 0, 1, 'rebuilding the half maps'),
     compute,
   );
   const map = (name: string): NamedBytes => {
     const o = job.outputs.find((x) => x.name === name);
     if (!o || !('bytes' in o || 'parts' in o)) throw new Error(`reconstruct wrote no ${name}`);
-    return { name: `rebuilt ${name}`, bytes: 'bytes' in o ? o.bytes : concat(o.parts) };
+    return { name: `rebuilt ${name}`, bytes: 'bytes' in o ? o.bytes : concatBytes(o.parts) };
   };
   const input: ReportJobInput = { ...inp };
   withRebuiltHalves(
@@ -204,16 +210,6 @@ export async function withRebuiltMaps(
     .filter((o) => /^half[12]\.mrc$/.test(o.name))
     .map((o) => ({ ...o, name: `maps/${o.name}` }));
   return { input, outputs };
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 /**

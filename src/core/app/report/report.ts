@@ -12,7 +12,7 @@ import type { ModelSummaryReport } from '../../analysis/model/summary.js';
 import type { OrientationResult } from '../../analysis/orientations/scf.js';
 import type { Warning } from '../../errors.js';
 import type { Compute } from '../../parallel/compute.js';
-import type { ProgressContext } from '../../util/progress.js';
+import { subProgress, type ProgressContext } from '../../util/progress.js';
 import type { TiltPair } from '../../analysis/tomo/tilt-series.js';
 import { aberrationsFromFiles, ctfFromFiles } from '../inputs/ctf-results.js';
 import { usableFits } from '../../diagnosis/ctf-triage.js';
@@ -140,11 +140,11 @@ export async function reportJob(
   let rebuilt: JobOutput[] = [];
   const measure = inp.measure;
   if (measure) {
-    const r = await withRebuiltMaps({ ...inp, measure }, scaledProgress(whole, 0, 0.1), compute);
+    const r = await withRebuiltMaps({ ...inp, measure }, subProgress(whole, 0, 0.1), compute);
     inp = r.input;
     rebuilt = r.outputs;
-    measured = await measuredAnalysis({ ...inp, symmetry, measure }, scaledProgress(whole, 0.1, 0.7), compute);
-    progress = scaledProgress(whole, 0.8, 0.2);
+    measured = await measuredAnalysis({ ...inp, symmetry, measure }, subProgress(whole, 0.1, 0.7), compute);
+    progress = subProgress(whole, 0.8, 0.2);
   }
   // Every part's warnings in the order its analysis ran; an optional input that cannot be read adds its own.
   const w: Warning[] = [...(inp.project?.notes ?? [])];
@@ -351,10 +351,6 @@ async function writeReport(inp: ReportJobInput, symmetry: string, p: ReportParts
   ];
   const volumes = p.maps?.volumes ?? null;
   return { result: { report, figures, slices, volumes, html }, outputs, warnings };
-}
-
-function scaledProgress(p: ProgressContext | undefined, at: number, span: number): ProgressContext | undefined {
-  return p && { ...p, report: (f: number, l: string) => p.report?.(at + span * f, l) };
 }
 
 /** ResLog as the diagnosis's particle budget (the fit's own doubling gain); none at the sampling limit. */

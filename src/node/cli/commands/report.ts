@@ -14,8 +14,7 @@ import { terminalProgress } from '../../progress.js';
 import { printJson, warn } from '../output.js';
 import { addMaskOptions, finiteNumber, inputPaths, maskSpec, num, positiveNumber, type MaskFlags } from '../options.js';
 import { InputError } from '../../files.js';
-import { InsertWorkers } from '../../parallel/insert-pool.js';
-import { FileImageSource } from '../../reconstruct/images.js';
+import { openParticleEngine } from '../../reconstruct/engine.js';
 import { VERSION } from '../version.js';
 
 interface ReportFlags extends MaskFlags {
@@ -221,19 +220,15 @@ async function measureEngine(
     starPath = join(opts.project, input.particles.name);
     projectDir ??= opts.project;
   }
-  const images = new FileImageSource(starPath, projectDir);
-  const workers = new InsertWorkers();
+  const engine = openParticleEngine({ particlesPath: starPath, projectDir });
   return {
     measure: {
-      images,
-      inserterFor: workers.inserterFor,
+      ...engine.input,
       controls: opts.controls,
       repeats: opts.repeats,
       ...(opts.maps ? { writeMaps: true } : {}),
     },
-    close: async () => {
-      await Promise.all([images.close(), workers.close()]);
-    },
+    close: engine.close,
   };
 }
 

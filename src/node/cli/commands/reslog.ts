@@ -15,7 +15,13 @@ import { addExecutorOptions, type ExecutorFlags } from '../../executor/index.js'
 import { InputError } from '../../files.js';
 import { writeOutputs } from '../../job-io.js';
 import { withParticleEngine } from '../../reconstruct/engine.js';
-import { particleInputs, type ParticleFlags, type ParticleInputs } from '../../reconstruct/particle-inputs.js';
+import {
+  flagArgs,
+  particleFlagArgs,
+  particleInputs,
+  type ParticleFlags,
+  type ParticleInputs,
+} from '../../reconstruct/particle-inputs.js';
 import { parseStage, planOutput, RunParts, STAGES, submitStaged } from '../../reconstruct/staged.js';
 import { fmt, printJson, warn } from '../output.js';
 import { addMaskOptions, num, positiveNumber } from '../options.js';
@@ -123,23 +129,15 @@ async function report(job: JobResult<ReslogResult>, found: ParticleInputs, opts:
 
 /** The flags every stage gets, as typed (paths relative to the folder the run was started from). */
 function passOn(o: ReslogFlags): string[] {
-  const flag = (name: string, v: string | number | undefined): string[] => (v === undefined ? [] : [name, String(v)]);
   return [
-    ...flag('--sym', o.sym),
-    ...flag('--sizes', o.sizes?.join(',')),
-    ...flag('--repeats', o.repeats),
-    ...flag('--seed', o.seed),
-    ...flag('--maxres-a', o.maxresA),
-    ...flag('--pad', o.pad),
+    ...flagArgs('--sizes', o.sizes?.join(',')),
+    ...flagArgs('--repeats', o.repeats),
+    ...flagArgs('--seed', o.seed),
+    ...flagArgs('--maxres-a', o.maxresA),
+    ...flagArgs('--pad', o.pad),
     ...(o.ctf ? [] : ['--no-ctf']),
-    ...flag('--angpix', o.angpix),
-    ...flag('--project', o.project),
-    ...flag('--project-dir', o.projectDir),
-    ...flag('--mask', o.mask),
-    ...(o.autoMask ? ['--auto-mask'] : []),
-    ...flag('--mask-threshold', o.maskThreshold),
-    ...flag('--sphere-radius', o.sphereRadius),
-    ...(o.sphereRadius !== undefined ? flag('--sphere-edge', o.sphereEdge) : []),
+    ...flagArgs('--angpix', o.angpix),
+    ...particleFlagArgs(o),
     ...(o.json ? ['--json'] : []),
   ];
 }

@@ -25,6 +25,8 @@ import {
   type MicrographFlags,
   type ParticleFlags,
   type ParticleInputs,
+  flagArgs,
+  particleFlagArgs,
 } from '../../reconstruct/particle-inputs.js';
 import { parseStage, planOutput, RunParts, STAGES, submitStaged } from '../../reconstruct/staged.js';
 import { fmt, printJson, warn } from '../output.js';
@@ -190,30 +192,22 @@ async function submit(particlesArg: string | undefined, found: ParticleInputs, o
 
 /** The flags every stage gets, as typed (paths relative to the folder the run was started from). */
 function passOn(o: WhatifFlags): string[] {
-  const flag = (name: string, v: string | number | undefined): string[] => (v === undefined ? [] : [name, String(v)]);
   return [
-    ...flag('--sym', o.sym),
-    ...flag('--ctf', o.ctf),
-    ...flag('--motion', o.motion),
-    ...flag('--classes', o.classes),
+    ...flagArgs('--ctf', o.ctf),
+    ...flagArgs('--motion', o.motion),
+    ...flagArgs('--classes', o.classes),
     ...o.exclude.flatMap((r) => ['--exclude', r]),
     ...o.picks.flatMap((p) => ['--picks', p]),
-    ...flag('--particle-diameter-a', o.particleDiameterA),
-    ...flag('--micrograph-angpix', o.micrographAngpix),
+    ...flagArgs('--particle-diameter-a', o.particleDiameterA),
+    ...flagArgs('--micrograph-angpix', o.micrographAngpix),
     ...(o.metadata ? [] : ['--no-metadata']),
-    ...flag('--controls', o.controls),
-    ...flag('--seed', o.seed),
-    ...flag('--reslog', o.reslog),
+    ...flagArgs('--controls', o.controls),
+    ...flagArgs('--seed', o.seed),
+    ...flagArgs('--reslog', o.reslog),
     ...(o.maps ? ['--maps'] : []),
-    ...flag('--pad', o.pad),
-    ...flag('--angpix', o.angpix),
-    ...flag('--project', o.project),
-    ...flag('--project-dir', o.projectDir),
-    ...flag('--mask', o.mask),
-    ...(o.autoMask ? ['--auto-mask'] : []),
-    ...flag('--mask-threshold', o.maskThreshold),
-    ...flag('--sphere-radius', o.sphereRadius),
-    ...(o.sphereRadius !== undefined ? flag('--sphere-edge', o.sphereEdge) : []),
+    ...flagArgs('--pad', o.pad),
+    ...flagArgs('--angpix', o.angpix),
+    ...particleFlagArgs(o),
     ...(o.json ? ['--json'] : []),
   ].filter((a) => a !== '');
 }
